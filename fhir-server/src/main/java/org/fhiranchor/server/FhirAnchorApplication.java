@@ -1,0 +1,34 @@
+package org.fhiranchor.server;
+
+import java.util.TimeZone;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
+import org.springframework.boot.autoconfigure.quartz.QuartzAutoConfiguration;
+import org.springframework.boot.autoconfigure.thymeleaf.ThymeleafAutoConfiguration;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/** Entry point of the FHIR Anchor server. */
+@SpringBootApplication(
+        exclude = {
+            ThymeleafAutoConfiguration.class,
+            QuartzAutoConfiguration.class,
+            ElasticsearchRestClientAutoConfiguration.class
+        })
+@ConfigurationPropertiesScan
+public class FhirAnchorApplication {
+
+    public static void main(String[] args) {
+        useUtc();
+        SpringApplication.run(FhirAnchorApplication.class, args);
+    }
+
+    /**
+     * Every timestamp the server writes (meta.lastUpdated, log entries) is produced in UTC, so that
+     * the bytes a hook hashes at commit equal the bytes a reader later receives.
+     */
+    public static void useUtc() {
+        System.setProperty("user.timezone", "UTC");
+        TimeZone.setDefault(TimeZone.getTimeZone("UTC"));
+    }
+}

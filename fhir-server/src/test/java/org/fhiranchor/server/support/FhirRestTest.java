@@ -1,0 +1,99 @@
+package org.fhiranchor.server.support;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.fhiranchor.server.FhirAnchorApplication;
+import org.hl7.fhir.r4.model.Bundle;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * A test that talks to the running server over FHIR REST on a random loopback port, like a real
+ * client. All subclasses share one Spring context (one server start per JVM).
+ */
+@SpringBootTest(classes = FhirAnchorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class FhirRestTest {
+
+    /** The client's own context: never the server's, whose parser is strict. */
+    protected static final FhirContext CLIENT_CONTEXT = newClientContext();
+
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+
+    static {
+        FhirAnchorApplication.useUtc();
+    }
+
+    @LocalServerPort
+    protected int port;
+
+    protected IGenericClient client;
+
+    @DynamicPropertySource
+    static void serverProperties(DynamicPropertyRegistry registry) {
+        registry.add("fhir-anchor.data-dir", () -> TestDataDirectory.root().resolve("h2").toString());
+        registry.add("server.address", () -> "127.0.0.1");
+    }
+
+    private static FhirContext newClientContext() {
+        FhirContext context = FhirContext.forR4();
+        context.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+        context.getRestfulClientFactory().setSocketTimeout(300_000);
+        return context;
+    }
+
+    @BeforeEach
+    void createClient() {
+        client = CLIENT_CONTEXT.newRestfulGenericClient(baseUrl());
+    }
+
+    protected String baseUrl() {
+        return "http://127.0.0.1:" + port + "/fhir";
+    }
+
+    /** The number of resources a search matches, as the server counts them. */
+    protected int count(String typeAndQuery) {
+        String separator = typeAndQuery.contains("?") ? "&" : "?";
+        Bundle bundle = client.search()
+                .byUrl(typeAndQuery + separator + "_summary=count")
+                .returnBundle(Bundle.class)
+                .execute();
+        return bundle.getTotal();
+    }
+
+    /** A raw HTTP exchange, for bodies and headers a FHIR client would never send. */
+    protected HttpResponse<String> http(String method, String path, String contentType, byte[] body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .timeout(Duration.ofMinutes(5))
+                .header("Accept", "application/fhir+json");
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    protected HttpResponse<String> get(String path) {
+        return http("GET", path, null, null);
+    }
+}
