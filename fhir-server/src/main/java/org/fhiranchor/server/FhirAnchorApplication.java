@@ -4,6 +4,7 @@ import java.util.TimeZone;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
+import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
 import org.springframework.boot.autoconfigure.quartz.QuartzAutoConfiguration;
 import org.springframework.boot.autoconfigure.thymeleaf.ThymeleafAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -13,7 +14,10 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
         exclude = {
             ThymeleafAutoConfiguration.class,
             QuartzAutoConfiguration.class,
-            ElasticsearchRestClientAutoConfiguration.class
+            ElasticsearchRestClientAutoConfiguration.class,
+            // HAPI brings Flyway along for its own migration tooling; the schema is managed by
+            // Hibernate here, and Boot's Flyway runner refuses newer PostgreSQL versions.
+            FlywayAutoConfiguration.class
         })
 @ConfigurationPropertiesScan
 public class FhirAnchorApplication {

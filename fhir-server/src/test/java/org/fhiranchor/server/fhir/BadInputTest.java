@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -89,11 +90,28 @@ class BadInputTest extends FhirRestTest {
     }
 
     @Test
-    void bodyOverTheLimit_withContentLength_is413() throws IOException {
+    void bodyOverTheLimit_withContentLength_is413_beforeTheBodyIsSent() throws IOException {
         int before = count("Patient");
-        HttpResponse<String> response = http("POST", "/Patient", JSON, oversizedPatient());
-        assertThat(response.statusCode()).isEqualTo(413);
-        assertOperationOutcome(response, "exceeds the limit");
+        // Only the headers go out: the server must answer from the declared length alone.
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            String head = "POST /fhir/Patient HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + JSON
+                    + "\r\nAccept: " + JSON + "\r\nContent-Length: " + (17L * 1024 * 1024) + "\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            // Read what arrives until the OperationOutcome is complete: the server may keep the
+            // connection open afterwards, waiting for a body that never comes.
+            StringBuilder received = new StringBuilder();
+            byte[] buffer = new byte[4096];
+            int n;
+            while (!received.toString().endsWith("}]}") && (n = socket.getInputStream().read(buffer)) > 0) {
+                received.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+            }
+            String response = received.toString();
+            assertThat(response).startsWith("HTTP/1.1 413");
+            String body = response.substring(response.indexOf("\r\n\r\n") + 4);
+            assertThat(body).contains("\"resourceType\":\"OperationOutcome\"").contains("exceeds the limit");
+        }
         assertThat(count("Patient")).isEqualTo(before);
     }
 

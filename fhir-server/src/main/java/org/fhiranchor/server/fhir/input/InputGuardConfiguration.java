@@ -22,7 +22,7 @@ class InputGuardConfiguration {
 
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
-    RestfulServerCustomizer inputGuard(FhirServerProperties properties) {
-        return server -> server.registerInterceptor(new InputGuardInterceptor(properties.maxRequestBody().toBytes()));
+    RestfulServerCustomizer inputGuard() {
+        return server -> server.registerInterceptor(new InputGuardInterceptor());
     }
 }

@@ -3,14 +3,13 @@ package org.fhiranchor.server.fhir.input;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Locale;
 import java.util.Set;
 
 /**
- * Refuses, before HAPI parses anything, bodies that are too large (413) or whose Content-Type
- * the endpoint does not accept (415). Binary uploads may carry any media type.
+ * Refuses, before HAPI parses anything, a body whose Content-Type the endpoint does not accept
+ * (415). Binary uploads may carry any media type.
  */
 @Interceptor
 public final class InputGuardInterceptor {
@@ -26,17 +25,8 @@ public final class InputGuardInterceptor {
             "application/json-patch+json",
             "application/x-www-form-urlencoded");
 
-    private final long limitBytes;
-
-    public InputGuardInterceptor(long limitBytes) {
-        this.limitBytes = limitBytes;
-    }
-
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_PROCESSED)
     public boolean checkRequest(HttpServletRequest request) {
-        if (request.getContentLengthLong() > limitBytes) {
-            throw new RequestTooLargeException(limitBytes);
-        }
         String contentType = request.getContentType();
         if (contentType != null && hasBody(request) && !isBinaryUpload(request)) {
             String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
@@ -45,17 +35,6 @@ public final class InputGuardInterceptor {
             }
         }
         return true;
-    }
-
-    /** A body that overflowed while HAPI was reading it surfaces here as a wrapped IOException. */
-    @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
-    public BaseServerResponseException mapOverflow(Throwable exception) {
-        for (Throwable t = exception; t != null; t = t.getCause()) {
-            if (t instanceof BodyLimitFilter.BodyLimitExceededIOException overflow) {
-                return new RequestTooLargeException(overflow.limitBytes);
-            }
-        }
-        return null;
     }
 
     private static boolean hasBody(HttpServletRequest request) {
