@@ -3,6 +3,7 @@ package org.fhiranchor.anchor.canonical;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -13,6 +14,10 @@ import java.util.Optional;
 public record JsonObject(Map<String, JsonValue> members) implements JsonValue {
 
     public JsonObject {
+        members.forEach((name, value) -> {
+            Objects.requireNonNull(name, "member name");
+            Objects.requireNonNull(value, "value of member " + name);
+        });
         members = Collections.unmodifiableMap(new LinkedHashMap<>(members));
     }
 

@@ -339,6 +339,6 @@ public final class JsonParser {
     }
 
     private static String describe(char c) {
-        return c == '\uffff' ? "end of input" : String.format("U+%04X", (int) c);
+        return String.format("U+%04X", (int) c);
     }
 }
