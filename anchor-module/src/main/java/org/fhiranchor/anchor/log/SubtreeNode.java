@@ -1,5 +1,6 @@
 package org.fhiranchor.anchor.log;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /** A complete subtree hash at (level, index), as reported by {@link CompactRange#append}. */
@@ -21,12 +22,12 @@ public record SubtreeNode(int level, long index, byte[] hash) {
     @Override
     public boolean equals(Object o) {
         return o instanceof SubtreeNode other && level == other.level && index == other.index
-                && java.util.Arrays.equals(hash, other.hash);
+                && Arrays.equals(hash, other.hash);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(level, index, java.util.Arrays.hashCode(hash));
+        return Objects.hash(level, index, Arrays.hashCode(hash));
     }
 
     @Override

@@ -124,11 +124,15 @@ public final class ProofVerifier {
         String type = stringAt(resource, "resourceType");
         String id = stringAt(resource, "id");
         String versionId = stringAt(resource, "meta", "versionId");
-        String actual = type + "/" + id + "/_history/" + versionId;
+        String actual = orMissing(type) + "/" + orMissing(id) + "/_history/" + orMissing(versionId);
         if (expected.type().equals(type) && expected.id().equals(id) && expected.versionId().equals(versionId)) {
             return Optional.empty();
         }
         return Optional.of("the resource is " + actual + ", the proof is for " + expected);
+    }
+
+    private static String orMissing(String value) {
+        return value == null ? "(missing)" : value;
     }
 
     private static String stringAt(JsonObject object, String... path) {
