@@ -1,0 +1,142 @@
+package org.fhiranchor.anchor.proof;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.fhiranchor.anchor.canonical.CanonicalJson;
+import org.fhiranchor.anchor.canonical.JsonArray;
+import org.fhiranchor.anchor.canonical.JsonFormatException;
+import org.fhiranchor.anchor.canonical.JsonNumber;
+import org.fhiranchor.anchor.canonical.JsonObject;
+import org.fhiranchor.anchor.canonical.JsonParser;
+import org.fhiranchor.anchor.canonical.JsonString;
+import org.fhiranchor.anchor.canonical.JsonValue;
+import org.fhiranchor.anchor.log.Hex;
+import org.fhiranchor.anchor.log.Operation;
+import org.fhiranchor.anchor.log.ResourceRef;
+
+/**
+ * The JSON form {@code fhir-anchor-proof/1}. Written as canonical JSON (so a proof has one byte form);
+ * read strictly: every member required, no unknown members, hashes as 64 lowercase hex digits.
+ */
+public final class ProofJson {
+
+    private static final Set<String> MEMBERS = Set.of("format", "resource", "operation", "contentHash", "salt",
+            "leafHash", "leafIndex", "treeSize", "rootHash", "auditPath", "anchor");
+    private static final Set<String> ANCHOR_MEMBERS = Set.of("chainId", "contract", "txHash", "blockNumber");
+
+    private ProofJson() {
+    }
+
+    public static JsonObject toTree(AnchorProof proof) {
+        Map<String, JsonValue> anchor = new LinkedHashMap<>();
+        anchor.put("chainId", JsonNumber.of(proof.anchor().chainId()));
+        anchor.put("contract", new JsonString(proof.anchor().contract()));
+        anchor.put("txHash", new JsonString(proof.anchor().txHash()));
+        anchor.put("blockNumber", JsonNumber.of(proof.anchor().blockNumber()));
+
+        List<JsonValue> path = new ArrayList<>();
+        proof.auditPath().forEach(h -> path.add(new JsonString(Hex.encode(h))));
+
+        Map<String, JsonValue> members = new LinkedHashMap<>();
+        members.put("format", new JsonString(AnchorProof.FORMAT));
+        members.put("resource", new JsonString(proof.resource().toString()));
+        members.put("operation", new JsonString(proof.operation().jsonName()));
+        members.put("contentHash", new JsonString(Hex.encode(proof.contentHash())));
+        members.put("salt", new JsonString(Hex.encode(proof.salt())));
+        members.put("leafHash", new JsonString(Hex.encode(proof.leafHash())));
+        members.put("leafIndex", JsonNumber.of(proof.leafIndex()));
+        members.put("treeSize", JsonNumber.of(proof.treeSize()));
+        members.put("rootHash", new JsonString(Hex.encode(proof.rootHash())));
+        members.put("auditPath", new JsonArray(path));
+        members.put("anchor", new JsonObject(anchor));
+        return new JsonObject(members);
+    }
+
+    /** Canonical JSON bytes (UTF-8) of the proof. */
+    public static byte[] write(AnchorProof proof) {
+        return CanonicalJson.serialize(toTree(proof));
+    }
+
+    public static AnchorProof read(byte[] json) {
+        JsonObject object;
+        try {
+            object = JsonParser.parseObject(json);
+        } catch (JsonFormatException e) {
+            throw new ProofFormatException("proof is not valid JSON: " + e.getMessage(), e);
+        }
+        return fromTree(object);
+    }
+
+    public static AnchorProof fromTree(JsonObject object) {
+        checkMembers(object, MEMBERS, "proof");
+        String format = field("format", () -> object.getString("format"));
+        if (!AnchorProof.FORMAT.equals(format)) {
+            throw new ProofFormatException("unsupported proof format \"" + format + "\", expected \""
+                    + AnchorProof.FORMAT + "\"");
+        }
+        JsonObject anchorObject = field("anchor", () -> object.getObject("anchor"));
+        checkMembers(anchorObject, ANCHOR_MEMBERS, "anchor");
+        ChainAnchor anchor = field("anchor", () -> new ChainAnchor(
+                anchorObject.getNumber("chainId").asNonNegativeLong(),
+                anchorObject.getString("contract"),
+                anchorObject.getString("txHash"),
+                anchorObject.getNumber("blockNumber").asNonNegativeLong()));
+
+        JsonArray pathArray = field("auditPath", () -> object.getArray("auditPath"));
+        List<byte[]> path = new ArrayList<>();
+        for (int i = 0; i < pathArray.size(); i++) {
+            JsonValue element = pathArray.get(i);
+            if (!(element instanceof JsonString hex)) {
+                throw new ProofFormatException("auditPath[" + i + "] must be a string");
+            }
+            int index = i;
+            path.add(field("auditPath[" + index + "]", () -> Hex.decode(hex.value(), 32)));
+        }
+        return field("proof", () -> new AnchorProof(
+                field("resource", () -> ResourceRef.parse(object.getString("resource"))),
+                field("operation", () -> Operation.fromJsonName(object.getString("operation"))),
+                hash(object, "contentHash"),
+                hash(object, "salt"),
+                hash(object, "leafHash"),
+                field("leafIndex", () -> object.getNumber("leafIndex").asNonNegativeLong()),
+                field("treeSize", () -> object.getNumber("treeSize").asNonNegativeLong()),
+                hash(object, "rootHash"),
+                path,
+                anchor));
+    }
+
+    private static byte[] hash(JsonObject object, String name) {
+        return field(name, () -> Hex.decode(object.getString(name), 32));
+    }
+
+    private static void checkMembers(JsonObject object, Set<String> expected, String where) {
+        for (String name : expected) {
+            if (!object.has(name)) {
+                throw new ProofFormatException(where + ": missing member \"" + name + "\"");
+            }
+        }
+        for (String name : object.members().keySet()) {
+            if (!expected.contains(name)) {
+                throw new ProofFormatException(where + ": unknown member \"" + name + "\"");
+            }
+        }
+    }
+
+    private interface Reader<T> {
+        T read();
+    }
+
+    /** Runs a read and turns any shape error into a ProofFormatException naming the field. */
+    private static <T> T field(String name, Reader<T> reader) {
+        try {
+            return reader.read();
+        } catch (ProofFormatException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ProofFormatException(name + ": " + e.getMessage(), e);
+        }
+    }
+}

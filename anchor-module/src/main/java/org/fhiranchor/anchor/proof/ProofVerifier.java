@@ -1,0 +1,142 @@
+package org.fhiranchor.anchor.proof;
+
+import java.util.Arrays;
+import java.util.Optional;
+import org.fhiranchor.anchor.canonical.ContentHash;
+import org.fhiranchor.anchor.canonical.JsonFormatException;
+import org.fhiranchor.anchor.canonical.JsonObject;
+import org.fhiranchor.anchor.canonical.JsonParser;
+import org.fhiranchor.anchor.canonical.JsonString;
+import org.fhiranchor.anchor.canonical.JsonValue;
+import org.fhiranchor.anchor.log.CheckResult;
+import org.fhiranchor.anchor.log.Hex;
+import org.fhiranchor.anchor.log.LeafEntry;
+import org.fhiranchor.anchor.log.MerkleVerifier;
+import org.fhiranchor.anchor.log.Operation;
+import org.fhiranchor.anchor.log.ResourceRef;
+import org.fhiranchor.anchor.proof.VerificationResult.Status;
+
+/**
+ * Verifies a proof for one resource version. It trusts nothing in the proof that it can recompute: the
+ * content hash comes from the resource bytes, the leaf hash from the entry, the root from the audit path,
+ * and the root is accepted only if the chain holds it for that tree size. Never throws for bad input.
+ */
+public final class ProofVerifier {
+
+    private ProofVerifier() {
+    }
+
+    /** Reads the proof JSON first; a malformed proof is a {@link Status#MALFORMED_PROOF} result. */
+    public static VerificationResult verify(byte[] resourceJsonOrNull, byte[] proofJson, CheckpointSource chain) {
+        AnchorProof proof;
+        try {
+            proof = ProofJson.read(proofJson);
+        } catch (RuntimeException e) {
+            return VerificationResult.fail(Status.MALFORMED_PROOF, e.getMessage());
+        }
+        return verify(resourceJsonOrNull, proof, chain);
+    }
+
+    /**
+     * @param resourceJsonOrNull the version exactly as served by {@code GET [type]/[id]/_history/[vid]}
+     *                           in JSON, or null for a delete (which has no body)
+     */
+    public static VerificationResult verify(byte[] resourceJsonOrNull, AnchorProof proof, CheckpointSource chain) {
+        if (proof == null || chain == null) {
+            return VerificationResult.fail(Status.MALFORMED_PROOF, "no proof or no checkpoint source");
+        }
+
+        // 1. Content hash, recomputed from the bytes (or the tombstone hash for a delete).
+        byte[] contentHash;
+        JsonObject resource = null;
+        if (proof.operation() == Operation.DELETE) {
+            if (resourceJsonOrNull != null) {
+                return VerificationResult.fail(Status.RESOURCE_MISMATCH,
+                        "the proof is for a delete, which has no body, but a resource was given");
+            }
+            contentHash = ContentHash.deleted();
+        } else {
+            if (resourceJsonOrNull == null) {
+                return VerificationResult.fail(Status.RESOURCE_UNREADABLE,
+                        "no resource given for a " + proof.operation().jsonName());
+            }
+            try {
+                resource = JsonParser.parseObject(resourceJsonOrNull);
+            } catch (JsonFormatException e) {
+                return VerificationResult.fail(Status.RESOURCE_UNREADABLE, e.getMessage());
+            }
+            contentHash = ContentHash.of(resource);
+        }
+        if (!Arrays.equals(contentHash, proof.contentHash())) {
+            return VerificationResult.fail(Status.CONTENT_HASH_MISMATCH, "the resource hashes to "
+                    + Hex.encode(contentHash) + ", the proof says " + Hex.encode(proof.contentHash()));
+        }
+
+        // 2. The proof is about this resource version.
+        if (resource != null) {
+            Optional<String> mismatch = refMismatch(resource, proof.resource());
+            if (mismatch.isPresent()) {
+                return VerificationResult.fail(Status.RESOURCE_MISMATCH, mismatch.get());
+            }
+        }
+
+        // 3. Leaf hash, recomputed from the entry.
+        byte[] leafHash;
+        try {
+            leafHash = new LeafEntry(proof.operation(), proof.resource(), contentHash, proof.salt()).leafHash();
+        } catch (IllegalArgumentException e) {
+            return VerificationResult.fail(Status.LEAF_HASH_MISMATCH, e.getMessage());
+        }
+        if (!Arrays.equals(leafHash, proof.leafHash())) {
+            return VerificationResult.fail(Status.LEAF_HASH_MISMATCH, "the entry hashes to "
+                    + Hex.encode(leafHash) + ", the proof says " + Hex.encode(proof.leafHash()));
+        }
+
+        // 4. Inclusion of the recomputed leaf hash in the tree head.
+        CheckResult inclusion = MerkleVerifier.verifyInclusion(proof.leafIndex(), proof.treeSize(), leafHash,
+                proof.auditPath(), proof.rootHash());
+        if (!inclusion.passed()) {
+            return VerificationResult.fail(Status.INCLUSION_FAILED, inclusion.reason());
+        }
+
+        // 5. The tree head is the one anchored on chain for this size.
+        Optional<byte[]> anchored;
+        try {
+            anchored = chain.anchoredRoot(proof.treeSize());
+        } catch (RuntimeException e) {
+            return VerificationResult.fail(Status.CHECKPOINT_UNAVAILABLE,
+                    "could not read the checkpoint for tree size " + proof.treeSize() + ": " + e);
+        }
+        if (anchored == null || anchored.isEmpty()) {
+            return VerificationResult.fail(Status.NOT_ANCHORED,
+                    "no checkpoint on chain for tree size " + proof.treeSize());
+        }
+        if (!Arrays.equals(anchored.get(), proof.rootHash())) {
+            return VerificationResult.fail(Status.ANCHORED_ROOT_MISMATCH, "the chain holds root "
+                    + Hex.encode(anchored.get()) + " for tree size " + proof.treeSize() + ", the proof says "
+                    + Hex.encode(proof.rootHash()));
+        }
+        return new VerificationResult(Status.VERIFIED, proof.operation().jsonName() + " of " + proof.resource()
+                + " is leaf " + proof.leafIndex() + " of the anchored tree of size " + proof.treeSize());
+    }
+
+    private static Optional<String> refMismatch(JsonObject resource, ResourceRef expected) {
+        String type = stringAt(resource, "resourceType");
+        String id = stringAt(resource, "id");
+        String versionId = stringAt(resource, "meta", "versionId");
+        String actual = orMissing(type) + "/" + orMissing(id) + "/_history/" + orMissing(versionId);
+        if (expected.type().equals(type) && expected.id().equals(id) && expected.versionId().equals(versionId)) {
+            return Optional.empty();
+        }
+        return Optional.of("the resource is " + actual + ", the proof is for " + expected);
+    }
+
+    private static String orMissing(String value) {
+        return value == null ? "(missing)" : value;
+    }
+
+    private static String stringAt(JsonObject object, String... path) {
+        Optional<JsonValue> value = object.path(path);
+        return value.isPresent() && value.get() instanceof JsonString s ? s.value() : null;
+    }
+}

@@ -1,0 +1,76 @@
+package org.fhiranchor.anchor.log;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Proofs must cost O(log n) reads of the node store, since each read is a database round trip. */
+class ReadCountTest {
+
+    private static final long SIZE = 1_000_000;
+    private static final double LOG2_SIZE = Math.log(SIZE) / Math.log(2); // about 19.93
+
+    private static InMemorySubtreeHashes tree;
+
+    /** Counts reads so the test sees what a database would see. */
+    private static final class CountingStore implements SubtreeHashes {
+        private final SubtreeHashes inner;
+        private int reads;
+
+        CountingStore(SubtreeHashes inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public byte[] get(int level, long index) {
+            reads++;
+            return inner.get(level, index);
+        }
+    }
+
+    @BeforeAll
+    static void appendAMillionLeaves() {
+        tree = new InMemorySubtreeHashes();
+        ByteBuffer buffer = ByteBuffer.allocate(8);
+        for (long i = 0; i < SIZE; i++) {
+            tree.append(MerkleHash.leaf(buffer.clear().putLong(i).array()));
+        }
+    }
+
+    @Test
+    void inclusionProofsReadAtMostTwiceLog2N() {
+        byte[] root = MerkleTree.root(SIZE, tree);
+        Random random = new Random(7);
+        long[] indexes = {0, 1, SIZE / 2, SIZE - 2, SIZE - 1, 524_287, 524_288, 999_424};
+        for (int round = 0; round < indexes.length + 200; round++) {
+            long index = round < indexes.length ? indexes[round] : (long) (random.nextDouble() * SIZE);
+            CountingStore store = new CountingStore(tree);
+            List<byte[]> path = MerkleTree.inclusionPath(index, SIZE, store);
+            assertTrue(store.reads <= 2 * LOG2_SIZE, "index " + index + " took " + store.reads + " reads");
+            byte[] leafHash = MerkleHash.leaf(ByteBuffer.allocate(8).putLong(index).array());
+            assertTrue(MerkleVerifier.verifyInclusion(index, SIZE, leafHash, path, root).passed());
+        }
+    }
+
+    @Test
+    void consistencyProofsAndRootsReadAtMostTwiceLog2N() {
+        Random random = new Random(11);
+        for (int round = 0; round < 200; round++) {
+            long oldSize = 1 + (long) (random.nextDouble() * (SIZE - 1));
+            CountingStore store = new CountingStore(tree);
+            List<byte[]> proof = MerkleTree.consistencyPath(oldSize, SIZE, store);
+            assertTrue(store.reads <= 2 * LOG2_SIZE, "m=" + oldSize + " took " + store.reads + " reads");
+            assertTrue(MerkleVerifier.verifyConsistency(oldSize, SIZE, MerkleTree.root(oldSize, tree),
+                    MerkleTree.root(SIZE, tree), proof).passed());
+        }
+        CountingStore store = new CountingStore(tree);
+        byte[] root = MerkleTree.root(SIZE, store);
+        assertTrue(store.reads == Long.bitCount(SIZE), "root reads one node per set bit of the size");
+        assertArrayEquals(tree.root(), root);
+    }
+}

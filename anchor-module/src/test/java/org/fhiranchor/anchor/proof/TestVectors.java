@@ -1,0 +1,261 @@
+package org.fhiranchor.anchor.proof;
+
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.fhiranchor.anchor.canonical.CanonicalJson;
+import org.fhiranchor.anchor.canonical.ContentHash;
+import org.fhiranchor.anchor.canonical.JsonArray;
+import org.fhiranchor.anchor.canonical.JsonFormatException;
+import org.fhiranchor.anchor.canonical.JsonNumber;
+import org.fhiranchor.anchor.canonical.JsonObject;
+import org.fhiranchor.anchor.canonical.JsonParser;
+import org.fhiranchor.anchor.canonical.JsonString;
+import org.fhiranchor.anchor.canonical.JsonValue;
+import org.fhiranchor.anchor.log.Hex;
+import org.fhiranchor.anchor.log.InMemorySubtreeHashes;
+import org.fhiranchor.anchor.log.LeafEntry;
+import org.fhiranchor.anchor.log.MerkleTree;
+import org.fhiranchor.anchor.log.Operation;
+import org.fhiranchor.anchor.log.ResourceRef;
+
+/**
+ * Generates the files of docs/test-vectors from the code, deterministically. {@link TestVectorsTest}
+ * compares them with the committed files, so the documents can never drift from the implementation.
+ */
+final class TestVectors {
+
+    /** A version as HAPI serves it on GET Patient/example/_history/2 with _format=json (compact). */
+    static final String PATIENT_V2 = "{\"resourceType\":\"Patient\",\"id\":\"example\",\"meta\":{\"versionId\":\"2\","
+            + "\"lastUpdated\":\"2026-11-21T05:49:33.123+00:00\",\"source\":\"#Zk3qT1cS0xYa9bWn\"},"
+            + "\"text\":{\"status\":\"generated\",\"div\":\"<div xmlns=\\\"http://www.w3.org/1999/xhtml\\\">"
+            + "Zo\u00eb M\u00fcller \u2013 \\u00e9t\u00e9 \uD83C\uDF1E</div>\"},"
+            + "\"extension\":[{\"url\":\"http://example.org/fhir/StructureDefinition/body-weight\","
+            + "\"valueQuantity\":{\"value\":72.50,\"unit\":\"kg\",\"system\":\"http://unitsofmeasure.org\","
+            + "\"code\":\"kg\"}}],"
+            + "\"identifier\":[{\"system\":\"urn:oid:1.2.36.146.595.217.0.1\",\"value\":\"12345\"}],"
+            + "\"active\":true,\"name\":[{\"use\":\"official\",\"family\":\"M\u00fcller\",\"given\":[\"Zo\u00eb\",\"Anne\"]}],"
+            + "\"gender\":\"female\",\"birthDate\":\"1974-12-25\",\"multipleBirthInteger\":1,"
+            + "\"address\":[{\"line\":[\"534 Erewhon St\\nUnit 7\"],\"city\":\"PleasantVille\",\"postalCode\":\"3999\"}]}";
+
+    private TestVectors() {
+    }
+
+    /** File name to exact content. */
+    static Map<String, String> generate() {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("canonical-json.json", PrettyJson.write(canonicalJson()));
+        files.put("resource-and-leaf.json", PrettyJson.write(resourceAndLeaf()));
+        files.put("tree.json", PrettyJson.write(tree()));
+        files.put("proof.json", PrettyJson.write(proof()));
+        return files;
+    }
+
+    static byte[] salt(int i) {
+        return sha256(("fhir-anchor test vector salt " + i).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static JsonObject canonicalJson() {
+        List<JsonValue> accept = new ArrayList<>();
+        accept.add(accept("object members sorted by UTF-16 code units, whitespace removed",
+                " { \"b\" : 1 , \"a\" : 2 , \"A\" : 3 , \"aa\" : 4 , \"\" : 5 } "));
+        accept.add(accept("RFC 8785 section 3.2.3 ordering: U+1F600 (surrogates D83D DE00) sorts before U+FB33",
+                "{\"\\u20ac\":\"Euro\",\"\\r\":\"CR\",\"\\ufb33\":\"Hebrew\",\"1\":\"One\","
+                        + "\"\\ud83d\\ude00\":\"Smiley\",\"\\u0080\":\"Control\",\"\\u00f6\":\"Latin\"}"));
+        accept.add(accept("string escapes: only \\\" \\\\ \\b \\f \\n \\r \\t and lowercase \\u00xx for other controls",
+                "\"\\u0000 \\u001F \\b \\f \\n \\r \\t \\\" \\\\ \\/ \\u007f \\u00e9 \\u2028 \\ud83d\\ude00 \u00e9\""));
+        accept.add(accept("numbers are kept exactly as written (deviation from RFC 8785)",
+                "[125.00, 7.20, 1E+2, 1e2, -0, 0.0, 1.5e-07, 12345678901234567890, 0.1]"));
+        accept.add(accept("literals, empty containers and nesting",
+                "{\"z\": [true, false, null, {}, []], \"m\": {\"y\": {\"x\": [[1]]}}}"));
+        List<JsonValue> reject = new ArrayList<>();
+        reject.add(reject("duplicate key", utf8("{\"a\":1,\"a\":2}")));
+        reject.add(reject("duplicate key spelled with an escape", utf8("{\"a\":1,\"\\u0061\":2}")));
+        reject.add(reject("invalid UTF-8 byte", new byte[] {'"', (byte) 0xff, '"'}));
+        reject.add(reject("overlong UTF-8 encoding of '/'", new byte[] {'"', (byte) 0xc0, (byte) 0xaf, '"'}));
+        reject.add(reject("UTF-8 encoded surrogate U+D800",
+                new byte[] {'"', (byte) 0xed, (byte) 0xa0, (byte) 0x80, '"'}));
+        reject.add(reject("byte order mark", new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf, '{', '}'}));
+        reject.add(reject("unpaired high surrogate escape", utf8("\"\\ud800\"")));
+        reject.add(reject("unpaired low surrogate escape", utf8("\"\\udc00\"")));
+        reject.add(reject("raw control character in a string", utf8("\"a\tb\"")));
+        reject.add(reject("trailing content", utf8("{} {}")));
+        reject.add(reject("trailing comma", utf8("[1,]")));
+        reject.add(reject("leading zero", utf8("01")));
+        reject.add(reject("no digit before the decimal point", utf8(".5")));
+        reject.add(reject("plus sign", utf8("+1")));
+        reject.add(reject("no digit after the decimal point", utf8("1.")));
+        reject.add(reject("NaN", utf8("NaN")));
+        reject.add(reject("nesting depth 513 (512 is the maximum)", utf8("[".repeat(513) + "]".repeat(513))));
+        return obj("description", "FHIR Anchor canonical JSON v1: 'input' is the JSON text (or 'inputHex' its"
+                        + " bytes when they are not valid UTF-8); 'canonical' is the canonical text and 'sha256'"
+                        + " the SHA-256 of its UTF-8 bytes, i.e. the content hash. Every 'reject' input must be"
+                        + " refused.",
+                "accept", new JsonArray(accept), "reject", new JsonArray(reject));
+    }
+
+    private static JsonObject accept(String description, String input) {
+        byte[] canonical = CanonicalJson.canonicalize(utf8(input));
+        return obj("description", description, "input", input,
+                "canonical", new String(canonical, StandardCharsets.UTF_8),
+                "sha256", Hex.encode(sha256(canonical)));
+    }
+
+    private static JsonObject reject(String description, byte[] input) {
+        try {
+            JsonParser.parse(input);
+            throw new IllegalStateException("vector should be rejected: " + description);
+        } catch (JsonFormatException expected) {
+            // the point of the vector
+        }
+        Optional<String> text = strictUtf8(input);
+        return text.isPresent()
+                ? obj("description", description, "input", text.get())
+                : obj("description", description, "inputHex", Hex.encode(input));
+    }
+
+    private static JsonObject resourceAndLeaf() {
+        byte[] served = utf8(PATIENT_V2);
+        byte[] canonical = CanonicalJson.canonicalize(served);
+        byte[] contentHash = ContentHash.of(served);
+        LeafEntry update = new LeafEntry(Operation.UPDATE, ResourceRef.parse("Patient/example/_history/2"),
+                contentHash, salt(0));
+        LeafEntry delete = new LeafEntry(Operation.DELETE, ResourceRef.parse("Patient/example/_history/3"),
+                ContentHash.deleted(), salt(1));
+        return obj("description", "A resource version as served (GET Patient/example/_history/2, _format=json),"
+                        + " its canonical form, content hash, leaf entry and leaf hash; then the tombstone leaf"
+                        + " of its delete (no body, content hash = 32 zero bytes).",
+                "versions", new JsonArray(List.of(
+                        obj("resource", update.ref().toString(), "operation", "update",
+                                "served", PATIENT_V2,
+                                "canonical", new String(canonical, StandardCharsets.UTF_8),
+                                "contentHash", Hex.encode(contentHash),
+                                "salt", Hex.encode(update.salt()),
+                                "leafEntry", Hex.encode(update.encode()),
+                                "leafHash", Hex.encode(update.leafHash())),
+                        obj("resource", delete.ref().toString(), "operation", "delete",
+                                "contentHash", Hex.encode(delete.contentHash()),
+                                "salt", Hex.encode(delete.salt()),
+                                "leafEntry", Hex.encode(delete.encode()),
+                                "leafHash", Hex.encode(delete.leafHash())))));
+    }
+
+    static List<LeafEntry> treeEntries() {
+        List<LeafEntry> entries = new ArrayList<>();
+        String[] types = {"Patient", "Observation", "Patient", "Consent", "Observation", "Patient", "AuditEvent"};
+        for (int i = 0; i < 7; i++) {
+            ResourceRef ref = new ResourceRef(types[i], "id-" + (i % 3), Integer.toString(1 + i / 3));
+            Operation operation = i == 5 ? Operation.DELETE : (i < 3 ? Operation.CREATE : Operation.UPDATE);
+            byte[] contentHash = operation == Operation.DELETE ? ContentHash.deleted()
+                    : ContentHash.of(utf8("{\"resourceType\":\"" + ref.type() + "\",\"id\":\"" + ref.id()
+                            + "\",\"meta\":{\"versionId\":\"" + ref.versionId() + "\"}}"));
+            entries.add(new LeafEntry(operation, ref, contentHash, salt(100 + i)));
+        }
+        return entries;
+    }
+
+    private static JsonObject tree() {
+        List<LeafEntry> entries = treeEntries();
+        InMemorySubtreeHashes tree = new InMemorySubtreeHashes();
+        List<JsonValue> leaves = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            tree.append(entries.get(i).leafHash());
+            leaves.add(obj("index", i, "resource", entries.get(i).ref().toString(),
+                    "leafEntry", Hex.encode(entries.get(i).encode()), "leafHash", Hex.encode(entries.get(i).leafHash())));
+        }
+        List<JsonValue> roots = new ArrayList<>();
+        List<JsonValue> inclusion = new ArrayList<>();
+        List<JsonValue> consistency = new ArrayList<>();
+        for (long n = 0; n <= entries.size(); n++) {
+            roots.add(obj("treeSize", n, "rootHash", Hex.encode(MerkleTree.root(n, tree))));
+        }
+        for (long n = 1; n <= entries.size(); n++) {
+            for (long i = 0; i < n; i++) {
+                inclusion.add(obj("leafIndex", i, "treeSize", n, "auditPath", hexArray(MerkleTree.inclusionPath(i, n, tree))));
+            }
+            for (long m = 1; m <= n; m++) {
+                consistency.add(obj("oldSize", m, "newSize", n, "path", hexArray(MerkleTree.consistencyPath(m, n, tree))));
+            }
+        }
+        return obj("description", "An RFC 9162 tree of 7 FHIR Anchor leaves: the root of every prefix (size 0 is"
+                        + " SHA-256 of the empty string), every inclusion path PATH(m, D[n]) and every consistency"
+                        + " path PROOF(m, D[n]) for n <= 7. Paths are listed in RFC order: from the leaf (or the"
+                        + " old tree) upwards.",
+                "leaves", new JsonArray(leaves), "roots", new JsonArray(roots),
+                "inclusionProofs", new JsonArray(inclusion), "consistencyProofs", new JsonArray(consistency));
+    }
+
+    private static JsonObject proof() {
+        List<LeafEntry> entries = new ArrayList<>(treeEntries());
+        byte[] served = utf8(PATIENT_V2);
+        LeafEntry patient = new LeafEntry(Operation.UPDATE, ResourceRef.parse("Patient/example/_history/2"),
+                ContentHash.of(served), salt(0));
+        entries.add(4, patient);
+        InMemorySubtreeHashes tree = new InMemorySubtreeHashes();
+        entries.forEach(e -> tree.append(e.leafHash()));
+        ChainAnchor anchor = new ChainAnchor(31337, "0x5fbdb2315678afecb367f032d93f642f64180aa3",
+                "0x" + Hex.encode(sha256(utf8("example checkpoint transaction"))), 1234);
+        AnchorProof proof = AnchorProof.forLeaf(patient, 4, entries.size(), tree, anchor);
+        if (!ProofVerifier.verify(served, proof, size -> size == entries.size()
+                ? Optional.of(tree.root()) : Optional.empty()).verified()) {
+            throw new IllegalStateException("the example proof must verify");
+        }
+        return obj("description", "A complete fhir-anchor-proof/1 for Patient/example/_history/2 (the resource of"
+                        + " resource-and-leaf.json) at leaf 4 of a tree of 8. It verifies when the chain holds"
+                        + " 'anchoredRoot' for tree size 8. 'proofJson' is the exact canonical text a server"
+                        + " returns; 'proof' is the same object, indented.",
+                "served", PATIENT_V2,
+                "anchoredRoot", Hex.encode(tree.root()),
+                "proofJson", new String(ProofJson.write(proof), StandardCharsets.UTF_8),
+                "proof", ProofJson.toTree(proof));
+    }
+
+    private static JsonArray hexArray(List<byte[]> hashes) {
+        List<JsonValue> values = new ArrayList<>();
+        hashes.forEach(h -> values.add(new JsonString(Hex.encode(h))));
+        return new JsonArray(values);
+    }
+
+    private static JsonObject obj(Object... pairs) {
+        Map<String, JsonValue> members = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            Object v = pairs[i + 1];
+            JsonValue value = v instanceof JsonValue json ? json
+                    : v instanceof String s ? new JsonString(s)
+                    : v instanceof Integer n ? JsonNumber.of(n)
+                    : JsonNumber.of((Long) v);
+            members.put((String) pairs[i], value);
+        }
+        return new JsonObject(members);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Optional<String> strictUtf8(byte[] bytes) {
+        if (bytes.length >= 3 && bytes[0] == (byte) 0xef && bytes[1] == (byte) 0xbb && bytes[2] == (byte) 0xbf) {
+            return Optional.empty(); // keep the BOM visible as bytes
+        }
+        try {
+            return Optional.of(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString());
+        } catch (CharacterCodingException e) {
+            return Optional.empty();
+        }
+    }
+
+    static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

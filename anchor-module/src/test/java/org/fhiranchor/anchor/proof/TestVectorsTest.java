@@ -1,0 +1,52 @@
+package org.fhiranchor.anchor.proof;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.fhiranchor.anchor.canonical.JsonObject;
+import org.fhiranchor.anchor.canonical.JsonParser;
+import org.fhiranchor.anchor.log.Hex;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docs/test-vectors must equal what the code generates today. To regenerate after an intended format
+ * change: {@code FHIR_ANCHOR_WRITE_VECTORS=1 mvn -o -q -pl anchor-module test -Dtest=TestVectorsTest}.
+ */
+class TestVectorsTest {
+
+    private static final Path DIR = Path.of("..", "docs", "test-vectors");
+
+    @Test
+    void committedVectorsMatchTheCode() throws IOException {
+        Map<String, String> generated = TestVectors.generate();
+        if ("1".equals(System.getenv("FHIR_ANCHOR_WRITE_VECTORS"))) {
+            Files.createDirectories(DIR);
+            for (Map.Entry<String, String> file : generated.entrySet()) {
+                Files.writeString(DIR.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
+            }
+        }
+        for (Map.Entry<String, String> file : generated.entrySet()) {
+            Path path = DIR.resolve(file.getKey());
+            assertTrue(Files.exists(path), path.toAbsolutePath() + " is missing; see this class's comment");
+            assertEquals(file.getValue(), Files.readString(path, StandardCharsets.UTF_8),
+                    path + " is stale or was edited by hand; regenerate it (see this class's comment)");
+        }
+    }
+
+    @Test
+    void committedProofVerifiesFromTheFileAlone() throws IOException {
+        JsonObject vector = JsonParser.parseObject(Files.readAllBytes(DIR.resolve("proof.json")));
+        byte[] served = vector.getString("served").getBytes(StandardCharsets.UTF_8);
+        byte[] proofJson = vector.getString("proofJson").getBytes(StandardCharsets.UTF_8);
+        byte[] anchoredRoot = Hex.decode(vector.getString("anchoredRoot"));
+        long treeSize = vector.getObject("proof").getNumber("treeSize").asNonNegativeLong();
+        CheckpointSource chain = size -> size == treeSize ? Optional.of(anchoredRoot) : Optional.empty();
+        assertTrue(ProofVerifier.verify(served, proofJson, chain).verified());
+    }
+}
