@@ -37,10 +37,9 @@ contract FhirAnchor {
 
     mapping(address => bool) private _writers;
 
+    /// @dev Sorted by treeSize (strictly increasing), so checkpointBySize can binary-search it
+    ///      instead of paying for a second storage write per checkpoint in a size index.
     Checkpoint[] private _checkpoints;
-
-    /// @dev Checkpoint index + 1 by tree size; 0 means "no checkpoint of that size".
-    mapping(uint64 => uint256) private _indexPlusOneBySize;
 
     mapping(uint64 => bytes32) private _leaves;
 
@@ -223,7 +222,6 @@ contract FhirAnchor {
         if (archiveCid.length != 0) _checkArchiveRange(archiveFromSize, archiveToSize, treeSize);
 
         _checkpoints.push(Checkpoint(treeSize, uint64(block.number), uint64(block.timestamp), rootHash));
-        _indexPlusOneBySize[treeSize] = count + 1;
         emit Checkpointed(count, treeSize, rootHash);
         if (archiveCid.length != 0) emit Archived(archiveFromSize, archiveToSize, archiveCid);
     }
@@ -262,6 +260,7 @@ contract FhirAnchor {
     }
 
     /// @notice The checkpoint of exactly `treeSize` leaves, if one was recorded.
+    /// @dev Binary search over the checkpoints, which are sorted by tree size: O(log n) reads, free in eth_call.
     /// @param treeSize the tree size to look up
     /// @return exists false (and all else zero) if no checkpoint has that size
     /// @return rootHash the root hash
@@ -272,10 +271,16 @@ contract FhirAnchor {
         view
         returns (bool exists, bytes32 rootHash, uint64 blockNumber, uint64 timestamp)
     {
-        uint256 indexPlusOne = _indexPlusOneBySize[treeSize];
-        if (indexPlusOne == 0) return (false, bytes32(0), 0, 0);
-        Checkpoint storage c = _checkpoints[indexPlusOne - 1];
-        return (true, c.rootHash, c.blockNumber, c.timestamp);
+        uint256 low = 0;
+        uint256 high = _checkpoints.length;
+        while (low < high) {
+            uint256 mid = (low + high) / 2;
+            Checkpoint storage c = _checkpoints[mid];
+            if (c.treeSize == treeSize) return (true, c.rootHash, c.blockNumber, c.timestamp);
+            if (c.treeSize < treeSize) low = mid + 1;
+            else high = mid;
+        }
+        return (false, bytes32(0), 0, 0);
     }
 
     /// @notice The most recent checkpoint.
