@@ -108,6 +108,9 @@ public final class AnvilNode implements AutoCloseable {
     public static AnvilNode start(Options options) {
         Path binary = options.binary() != null ? options.binary() : resolveBinary();
         int port = options.port() != 0 ? options.port() : freePort();
+        // Otherwise readiness could be answered by whatever already listens there while our Anvil
+        // fails to bind and exits.
+        requireFree(port);
         Path logFile = options.logFile();
         try {
             if (logFile == null) {
@@ -238,7 +241,7 @@ public final class AnvilNode implements AutoCloseable {
                 throw new IllegalStateException("anvil exited with " + process.exitValue() + ": " + logTail());
             }
             try {
-                if (web3j.ethChainId().send().getChainId() != null) {
+                if (web3j.ethChainId().send().getChainId() != null && process.isAlive()) {
                     return;
                 }
             } catch (IOException e) {
@@ -277,6 +280,14 @@ public final class AnvilNode implements AutoCloseable {
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void requireFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(HOST))) {
+            socket.setReuseAddress(true);
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + port + " on " + HOST + " is in use", e);
         }
     }
 
