@@ -191,6 +191,14 @@ public final class AnvilNode implements AutoCloseable {
         rpc("anvil_setBalance", List.of(address, Numeric.toHexStringWithPrefix(wei)));
     }
 
+    /**
+     * Turns automining on or off. Off, transactions wait in the pool until {@link #mine()}: this is
+     * how tests reproduce a node that accepted a transaction and did not mine it.
+     */
+    public void setAutomine(boolean enabled) {
+        rpc("evm_setAutomine", List.of(enabled));
+    }
+
     /** Mines one block now (useful to reach confirmations on an automining chain). */
     public void mine() {
         rpc("evm_mine", List.of());

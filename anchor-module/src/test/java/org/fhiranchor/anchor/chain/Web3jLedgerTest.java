@@ -96,6 +96,21 @@ class Web3jLedgerTest {
     }
 
     @Test
+    void checkpointBySizeFindsEveryCheckpointAmongMany() {
+        long[] sizes = {1, 2, 4, 8, 9, 15, 16, 30, 31, 100};
+        for (long size : sizes) {
+            ledger.submitCheckpoint(size, TestKeys.hash("root-" + size), null);
+        }
+        for (long size = 0; size <= 101; size++) {
+            long wanted = size;
+            boolean anchored = java.util.Arrays.stream(sizes).anyMatch(s -> s == wanted);
+            Optional<OnChainCheckpoint> found = ledger.checkpointBySize(size);
+            assertEquals(anchored, found.isPresent(), "size " + size);
+            found.ifPresent(c -> assertArrayEquals(TestKeys.hash("root-" + wanted), c.root()));
+        }
+    }
+
+    @Test
     void nonIncreasingTreeSizeRevertsAndAnIdenticalRetryIsAlreadyAnchored() {
         AnchorReceipt original = ledger.submitCheckpoint(5, TestKeys.hash("root-5"), null);
 
@@ -136,6 +151,57 @@ class Web3jLedgerTest {
         assertTrue(outcome.anchorReceipt().alreadyAnchored());
         assertEquals(landed.txHash(), outcome.anchorReceipt().txHash());
         assertEquals(1, ledger.checkpointCount());
+    }
+
+    @Test
+    void anUnminedCheckpointTimesOutAndIsFoundAfterItLands() throws Exception {
+        LedgerSettings impatient = settings.withReceiptTimeout(java.time.Duration.ofMillis(500)).withSendAttempts(2);
+        try (Web3jLedger slow = Web3jLedger.connect(impatient, deployment.contractAddress(), owner.privateKeyHex())) {
+            node.setAutomine(false);
+            LedgerTimeoutException timeout;
+            try {
+                timeout = assertThrows(LedgerTimeoutException.class,
+                        () -> slow.submitCheckpoint(12, TestKeys.hash("root-12"), null));
+                assertEquals(0, ledger.checkpointCount()); // still in the pool, sent twice with one nonce
+            } finally {
+                node.setAutomine(true); // Anvil mines the pool when automine comes back
+            }
+            assertTrue(timeout.retryable());
+
+            AnchorReceipt retry = slow.submitCheckpoint(12, TestKeys.hash("root-12"), null);
+            assertTrue(retry.alreadyAnchored());
+            assertEquals(timeout.txHash(), retry.txHash());
+            assertEquals(1, ledger.checkpointCount());
+            // The nonce was re-read after the timeout: the next checkpoint goes through.
+            assertFalse(slow.submitCheckpoint(13, TestKeys.hash("root-13"), null).alreadyAnchored());
+        }
+    }
+
+    @Test
+    void aReceiptThatArrivesDuringTheSecondAttemptCompletesTheCall() throws Exception {
+        LedgerSettings impatient = settings.withReceiptTimeout(java.time.Duration.ofMillis(700)).withSendAttempts(3);
+        try (Web3jLedger slow = Web3jLedger.connect(impatient, deployment.contractAddress(), owner.privateKeyHex())) {
+            node.setAutomine(false);
+            Thread miner = new Thread(() -> {
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                node.setAutomine(true);
+                node.mine();
+            });
+            miner.start();
+            try {
+                AnchorReceipt receipt = slow.submitCheckpoint(21, TestKeys.hash("root-21"), null);
+                assertEquals(21, ledger.latestCheckpoint().orElseThrow().treeSize());
+                assertEquals(receipt.blockNumber(), ledger.latestCheckpoint().orElseThrow().blockNumber());
+            } finally {
+                miner.join();
+                node.setAutomine(true);
+            }
+            assertEquals(1, ledger.checkpointCount());
+        }
     }
 
     @Test
