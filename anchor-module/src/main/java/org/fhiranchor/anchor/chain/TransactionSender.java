@@ -85,30 +85,41 @@ final class TransactionSender {
                 throw e;
             }
             BigInteger gasPrice = gasPrice();
-            BigInteger nonce = nonce();
-            RawTransaction tx = to == null
-                    ? RawTransaction.createContractTransaction(nonce, gasPrice, gasLimit, BigInteger.ZERO, data)
-                    : RawTransaction.createTransaction(nonce, gasPrice, gasLimit, to, data);
-            String signed = signer.sign(tx);
-            String txHash = Hash.sha3(signed);
-
-            for (int attempt = 1; attempt <= settings.sendAttempts(); attempt++) {
-                sendRaw(signed, what);
-                TransactionReceipt receipt = waitForReceipt(txHash);
-                if (receipt != null) {
-                    nextNonce = nonce.add(BigInteger.ONE);
-                    return mined(receipt, to, data, alreadyLanded, what);
+            // At most two signings: the second only if the first one's nonce was taken by another
+            // transaction from the same key (another process, or a wallet), never for a timeout.
+            String txHash = null;
+            for (int signing = 1; signing <= 2; signing++) {
+                BigInteger nonce = nonce();
+                RawTransaction tx = to == null
+                        ? RawTransaction.createContractTransaction(nonce, gasPrice, gasLimit, BigInteger.ZERO, data)
+                        : RawTransaction.createTransaction(nonce, gasPrice, gasLimit, to, data);
+                String signed = signer.sign(tx);
+                txHash = Hash.sha3(signed);
+                boolean nonceTaken = false;
+                for (int attempt = 1; attempt <= settings.sendAttempts() && !nonceTaken; attempt++) {
+                    SendResult result = sendRaw(signed, what);
+                    TransactionReceipt receipt = result == SendResult.NONCE_TAKEN
+                            ? receiptNow(txHash)
+                            : waitForReceipt(txHash);
+                    if (receipt != null) {
+                        nextNonce = nonce.add(BigInteger.ONE);
+                        return mined(receipt, to, data, alreadyLanded, what);
+                    }
+                    existing = checkQuietly(alreadyLanded);
+                    if (existing.isPresent()) {
+                        nextNonce = null; // someone else's or our transaction landed: re-read the nonce
+                        return new Outcome(null, existing.get());
+                    }
+                    nonceTaken = result == SendResult.NONCE_TAKEN;
                 }
-                existing = checkQuietly(alreadyLanded);
-                if (existing.isPresent()) {
-                    nextNonce = null; // someone else's or our transaction landed: re-read the nonce
-                    return new Outcome(null, existing.get());
+                nextNonce = null;
+                if (!nonceTaken) {
+                    break;
                 }
             }
-            nextNonce = null;
             throw new LedgerTimeoutException(
                     what + ": no receipt for " + txHash + " after " + settings.sendAttempts() + " sends of "
-                            + settings.receiptTimeout().toSeconds() + " s each", txHash);
+                            + settings.receiptTimeout().toMillis() + " ms each", txHash);
         }
     }
 
@@ -154,23 +165,36 @@ final class TransactionSender {
         return nextNonce;
     }
 
-    private void sendRaw(String signed, String what) {
+    private enum SendResult { ACCEPTED_OR_UNKNOWN, NONCE_TAKEN }
+
+    private SendResult sendRaw(String signed, String what) {
         EthSendTransaction sent;
         try {
             sent = web3j.ethSendRawTransaction(signed).send();
         } catch (IOException e) {
-            return; // the node may or may not have it: waiting and re-checking decides
+            return SendResult.ACCEPTED_OR_UNKNOWN; // the node may or may not have it: waiting and re-checking decides
         }
-        if (sent.hasError()) {
-            String message = sent.getError().getMessage().toLowerCase(Locale.ROOT);
-            // A re-send of a transaction the node already has, or one already mined: keep waiting.
-            if (message.contains("already known") || message.contains("known transaction")
-                    || message.contains("already imported") || message.contains("nonce too low")) {
-                return;
-            }
-            nextNonce = null;
-            throw new LedgerUnavailableException(
-                    what + ": node refused the transaction: " + sent.getError().getMessage(), null);
+        if (!sent.hasError()) {
+            return SendResult.ACCEPTED_OR_UNKNOWN;
+        }
+        String message = sent.getError().getMessage().toLowerCase(Locale.ROOT);
+        if (message.contains("already known") || message.contains("known transaction")
+                || message.contains("already imported")) {
+            return SendResult.ACCEPTED_OR_UNKNOWN; // a re-send of a transaction the node has: keep waiting
+        }
+        if (message.contains("nonce too low")) {
+            return SendResult.NONCE_TAKEN; // mined already, or another transaction used the nonce
+        }
+        nextNonce = null;
+        throw new LedgerUnavailableException(
+                what + ": node refused the transaction: " + sent.getError().getMessage(), null);
+    }
+
+    private TransactionReceipt receiptNow(String txHash) {
+        try {
+            return web3j.ethGetTransactionReceipt(txHash).send().getTransactionReceipt().orElse(null);
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -205,6 +205,18 @@ class Web3jLedgerTest {
     }
 
     @Test
+    void aNonceTakenByAnotherProcessWithTheSameKeyIsRecoveredFrom() {
+        try (Web3jLedger otherProcess = Web3jLedger.connect(settings, deployment.contractAddress(),
+                owner.privateKeyHex())) {
+            ledger.submitCheckpoint(1, TestKeys.hash("root-1"), null); // ledger now caches the next nonce
+            otherProcess.submitCheckpoint(2, TestKeys.hash("root-2"), null); // ...which this one uses
+            AnchorReceipt third = ledger.submitCheckpoint(3, TestKeys.hash("root-3"), null);
+            assertFalse(third.alreadyAnchored());
+            assertEquals(3, ledger.checkpointCount());
+        }
+    }
+
+    @Test
     void nonWriterIsRejectedAndOwnerManagesWriters() {
         TestKeys other = TestKeys.fundedOn(node);
         try (Web3jLedger otherLedger = Web3jLedger.connect(settings, deployment.contractAddress(),
@@ -240,9 +252,11 @@ class Web3jLedgerTest {
 
     @Test
     void archivesAreRecordedAsEvents() throws Exception {
-        byte[] cid = TestKeys.hash("bafy... encrypted bundle");
+        // A CIDv1 (raw, sha2-256) in binary: 0x01 0x55 0x12 0x20 + 32-byte digest = 36 bytes.
+        byte[] cid = java.nio.ByteBuffer.allocate(36).put(new byte[] {0x01, 0x55, 0x12, 0x20})
+                .put(TestKeys.hash("encrypted bundle")).array();
         AnchorReceipt withArchive = ledger.submitCheckpoint(4, TestKeys.hash("root-4"), new ArchiveRef(0, 4, cid));
-        GasReport.record("checkpoint with archive CID (32 bytes)", withArchive.gasUsed());
+        GasReport.record("checkpoint with archive CID (36-byte CIDv1)", withArchive.gasUsed());
         List<FhirAnchor.ArchivedEventResponse> events = FhirAnchor.getArchivedEvents(receipt(withArchive));
         assertEquals(1, events.size());
         assertEquals(BigInteger.ZERO, events.get(0).fromSize);
@@ -253,7 +267,7 @@ class Web3jLedgerTest {
         assertEquals(0, FhirAnchor.getArchivedEvents(receipt(plain)).size());
 
         AnchorReceipt late = ledger.recordArchive(new ArchiveRef(4, 9, cid));
-        GasReport.record("recordArchive (32-byte CID)", late.gasUsed());
+        GasReport.record("recordArchive (36-byte CIDv1)", late.gasUsed());
         assertEquals(BigInteger.valueOf(9), FhirAnchor.getArchivedEvents(receipt(late)).get(0).toSize);
 
         assertEquals("InvalidArchiveRange", assertThrows(LedgerRevertedException.class,
