@@ -35,6 +35,8 @@ public final class AnvilNode implements AutoCloseable {
     private final Path logFile;
     private final HttpService service;
     private final Web3j web3j;
+    /** Stops Anvil if the JVM exits without close() (a killed test run must not leave nodes behind). */
+    private final Thread shutdownHook;
 
     /**
      * How to start Anvil.
@@ -102,6 +104,8 @@ public final class AnvilNode implements AutoCloseable {
         this.logFile = logFile;
         this.service = new HttpService(rpcUrl());
         this.web3j = Web3j.build(service);
+        this.shutdownHook = new Thread(process::destroy, "anvil-" + port + "-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** Starts Anvil and returns once it answers eth_chainId. */
@@ -207,6 +211,7 @@ public final class AnvilNode implements AutoCloseable {
     /** SIGTERM, wait up to 10 s (Anvil saves --state on SIGTERM), then SIGKILL. Idempotent. */
     public void stop() {
         web3j.shutdown();
+        removeShutdownHook();
         if (!process.isAlive()) {
             return;
         }
@@ -224,6 +229,7 @@ public final class AnvilNode implements AutoCloseable {
     /** Kills Anvil at once (SIGKILL), losing state since the last --state-interval save. */
     public void kill() {
         web3j.shutdown();
+        removeShutdownHook();
         process.destroyForcibly();
         try {
             process.waitFor(5, TimeUnit.SECONDS);
@@ -240,6 +246,14 @@ public final class AnvilNode implements AutoCloseable {
     @Override
     public String toString() {
         return "AnvilNode[" + rpcUrl() + ", chainId=" + options.chainId() + ", log=" + logFile + "]";
+    }
+
+    private void removeShutdownHook() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // the JVM is already shutting down, or the hook was removed before: nothing to undo
+        }
     }
 
     private void awaitReady(Duration timeout) {

@@ -56,6 +56,25 @@ class AnvilRestartTest {
     }
 
     @Test
+    void aStateIntervalKeepsCheckpointsThroughAKill() throws Exception {
+        Path state = dir.resolve("interval-state.json");
+        AnvilNode.Options options = AnvilNode.Options.defaults().withState(state, 1);
+        node = AnvilNode.start(options);
+        TestKeys owner = TestKeys.fundedOn(node);
+        LedgerSettings settings = LedgerSettings.forUrl(node.rpcUrl());
+        Deployment deployment = Web3jLedger.deploy(settings, owner.privateKeyHex());
+        try (Web3jLedger ledger = Web3jLedger.connect(settings, deployment.contractAddress(), owner.privateKeyHex())) {
+            ledger.submitCheckpoint(5, TestKeys.hash("root-5"), null);
+        }
+        Thread.sleep(2500); // let at least one interval save pass
+        node.kill(); // SIGKILL: no save on exit
+        node = AnvilNode.start(options.withPort(node.port()));
+        try (Web3jLedger reader = Web3jLedger.readOnly(settings, deployment.contractAddress())) {
+            assertArrayEquals(TestKeys.hash("root-5"), reader.checkpointBySize(5).orElseThrow().root());
+        }
+    }
+
+    @Test
     void aStoppedNodeIsReportedAsUnavailableAndTheLedgerRecoversAfterARestart() {
         Path state = dir.resolve("state.json");
         AnvilNode.Options options = AnvilNode.Options.defaults().withState(state, 1);
