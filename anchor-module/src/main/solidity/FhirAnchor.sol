@@ -35,17 +35,20 @@ contract FhirAnchor {
     /// @notice The account allowed to manage writers and hand over ownership.
     address public owner;
 
+    /// @dev Accounts allowed to call checkpoint, recordArchive, anchorLeaf and recordConsentDecision.
     mapping(address => bool) private _writers;
 
     /// @dev Sorted by treeSize (strictly increasing), so checkpointBySize can binary-search it
     ///      instead of paying for a second storage write per checkpoint in a size index.
     Checkpoint[] private _checkpoints;
 
+    /// @dev Leaf hashes anchored one by one (per-version mode), by leaf index.
     mapping(uint64 => bytes32) private _leaves;
 
     /// @dev The smallest leaf index anchorLeaf still accepts.
     uint64 private _nextLeafIndex;
 
+    /// @dev The latest decision per consent key.
     mapping(bytes32 => ConsentDecision) private _consentDecisions;
 
     /// @notice Ownership moved from `previousOwner` to `newOwner` (previousOwner is zero at deployment).
@@ -149,11 +152,13 @@ contract FhirAnchor {
     /// @param periodEnd the end
     error InvalidConsentPeriod(uint64 periodStart, uint64 periodEnd);
 
+    /// @dev Reverts with NotOwner unless the caller is the owner.
     modifier onlyOwner() {
         if (msg.sender != owner) revert NotOwner(msg.sender);
         _;
     }
 
+    /// @dev Reverts with NotWriter unless the caller is on the writer allow-list.
     modifier onlyWriter() {
         if (!_writers[msg.sender]) revert NotWriter(msg.sender);
         _;
@@ -396,6 +401,7 @@ contract FhirAnchor {
         return (d.version != 0, d.version, d.decisionHash, d.permit, d.status, d.periodStart, d.periodEnd, d.blockNumber);
     }
 
+    /// @dev Reverts with InvalidArchiveRange unless fromSize < toSize <= treeSize.
     function _checkArchiveRange(uint64 fromSize, uint64 toSize, uint64 treeSize) private pure {
         if (fromSize >= toSize || toSize > treeSize) revert InvalidArchiveRange(fromSize, toSize, treeSize);
     }
