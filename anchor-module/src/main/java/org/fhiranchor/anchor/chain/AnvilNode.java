@@ -1,0 +1,326 @@
+package org.fhiranchor.anchor.chain;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.Request;
+import org.web3j.protocol.core.Response;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.utils.Numeric;
+
+/**
+ * A local Anvil dev chain (from the npm package {@code @foundry-rs/anvil-linux-amd64}) on 127.0.0.1,
+ * for tests and the one-machine setup. Output goes to a log file, never to our stdout. Closing it
+ * sends SIGTERM, which makes Anvil write its {@code --state} file, and kills it if it does not exit.
+ */
+public final class AnvilNode implements AutoCloseable {
+    /** Environment variable naming the anvil binary, overriding the node_modules lookup. */
+    public static final String BINARY_ENV = "FHIR_ANCHOR_ANVIL";
+
+    private static final Path NPM_BINARY = Path.of("node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil");
+    private static final String HOST = "127.0.0.1";
+
+    private final Process process;
+    private final Options options;
+    private final int port;
+    private final Path logFile;
+    private final HttpService service;
+    private final Web3j web3j;
+    /** Stops Anvil if the JVM exits without close() (a killed test run must not leave nodes behind). */
+    private final Thread shutdownHook;
+
+    /**
+     * How to start Anvil.
+     *
+     * @param binary the anvil executable, or null to resolve it ({@link #BINARY_ENV}, then node_modules
+     *     walking up from the working directory)
+     * @param port the port, or 0 for a free one
+     * @param chainId the chain id (Anvil's default is 31337)
+     * @param stateFile file to load state from and save it to, or null for an ephemeral chain
+     * @param stateIntervalSeconds how often to save state besides on exit (0: only on exit); without it
+     *     a kill -9 loses everything since the start
+     * @param blockTimeSeconds seconds per block, or 0 to mine each transaction at once (automine)
+     * @param gasLimit block gas limit, or 0 for Anvil's default
+     * @param logFile where Anvil's output goes, or null for a temporary file
+     * @param startTimeout how long to wait for eth_chainId to answer
+     */
+    public record Options(
+            Path binary, int port, long chainId, Path stateFile, int stateIntervalSeconds, int blockTimeSeconds,
+            long gasLimit, Path logFile, Duration startTimeout) {
+
+        public static Options defaults() {
+            return new Options(null, 0, 31337, null, 0, 0, 0, null, Duration.ofSeconds(30));
+        }
+
+        public Options withPort(int value) {
+            return new Options(binary, value, chainId, stateFile, stateIntervalSeconds, blockTimeSeconds, gasLimit,
+                    logFile, startTimeout);
+        }
+
+        public Options withChainId(long value) {
+            return new Options(binary, port, value, stateFile, stateIntervalSeconds, blockTimeSeconds, gasLimit,
+                    logFile, startTimeout);
+        }
+
+        public Options withState(Path file, int intervalSeconds) {
+            return new Options(binary, port, chainId, file, intervalSeconds, blockTimeSeconds, gasLimit, logFile,
+                    startTimeout);
+        }
+
+        public Options withBlockTime(int seconds) {
+            return new Options(binary, port, chainId, stateFile, stateIntervalSeconds, seconds, gasLimit, logFile,
+                    startTimeout);
+        }
+
+        public Options withGasLimit(long value) {
+            return new Options(binary, port, chainId, stateFile, stateIntervalSeconds, blockTimeSeconds, value,
+                    logFile, startTimeout);
+        }
+
+        public Options withBinary(Path value) {
+            return new Options(value, port, chainId, stateFile, stateIntervalSeconds, blockTimeSeconds, gasLimit,
+                    logFile, startTimeout);
+        }
+
+        public Options withLogFile(Path value) {
+            return new Options(binary, port, chainId, stateFile, stateIntervalSeconds, blockTimeSeconds, gasLimit,
+                    value, startTimeout);
+        }
+    }
+
+    private AnvilNode(Process process, Options options, int port, Path logFile) {
+        this.process = process;
+        this.options = options;
+        this.port = port;
+        this.logFile = logFile;
+        this.service = new HttpService(rpcUrl());
+        this.web3j = Web3j.build(service);
+        this.shutdownHook = new Thread(process::destroy, "anvil-" + port + "-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Starts Anvil and returns once it answers eth_chainId. */
+    public static AnvilNode start(Options options) {
+        Path binary = options.binary() != null ? options.binary() : resolveBinary();
+        int port = options.port() != 0 ? options.port() : freePort();
+        // Otherwise readiness could be answered by whatever already listens there while our Anvil
+        // fails to bind and exits.
+        requireFree(port);
+        Path logFile = options.logFile();
+        try {
+            if (logFile == null) {
+                logFile = Files.createTempFile("anvil-" + port + "-", ".log");
+            }
+            List<String> command = new ArrayList<>(List.of(binary.toString(),
+                    "--host", HOST, "--port", Integer.toString(port), "--chain-id", Long.toString(options.chainId())));
+            if (options.stateFile() != null) {
+                command.addAll(List.of("--state", options.stateFile().toString()));
+                if (options.stateIntervalSeconds() > 0) {
+                    command.addAll(List.of("--state-interval", Integer.toString(options.stateIntervalSeconds())));
+                }
+            }
+            if (options.blockTimeSeconds() > 0) {
+                command.addAll(List.of("--block-time", Integer.toString(options.blockTimeSeconds())));
+            }
+            if (options.gasLimit() > 0) {
+                command.addAll(List.of("--gas-limit", Long.toString(options.gasLimit())));
+            }
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
+            AnvilNode node = new AnvilNode(process, options, port, logFile);
+            try {
+                node.awaitReady(options.startTimeout());
+            } catch (RuntimeException e) {
+                node.close();
+                throw e;
+            }
+            return node;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + binary, e);
+        }
+    }
+
+    /**
+     * The anvil binary: {@value #BINARY_ENV} if set, else {@code node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil}
+     * in the working directory or the nearest parent that has one (tests run in a module directory).
+     */
+    public static Path resolveBinary() {
+        String fromEnv = System.getenv(BINARY_ENV);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return Path.of(fromEnv);
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve(NPM_BINARY);
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("anvil not found: run `npm ci` at the repository root or set " + BINARY_ENV);
+    }
+
+    public String rpcUrl() {
+        return "http://" + HOST + ":" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    public boolean isRunning() {
+        return process.isAlive();
+    }
+
+    /** Sets the balance of {@code address} (dev chains only), so a freshly generated key can pay gas. */
+    public void fund(String address, BigInteger wei) {
+        rpc("anvil_setBalance", List.of(address, Numeric.toHexStringWithPrefix(wei)));
+    }
+
+    /**
+     * Turns automining on or off. Off, transactions wait in the pool until {@link #mine()}: this is
+     * how tests reproduce a node that accepted a transaction and did not mine it.
+     */
+    public void setAutomine(boolean enabled) {
+        rpc("evm_setAutomine", List.of(enabled));
+    }
+
+    /** Mines one block now (useful to reach confirmations on an automining chain). */
+    public void mine() {
+        rpc("evm_mine", List.of());
+    }
+
+    /** SIGTERM, wait up to 10 s (Anvil saves --state on SIGTERM), then SIGKILL. Idempotent. */
+    public void stop() {
+        web3j.shutdown();
+        removeShutdownHook();
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Kills Anvil at once (SIGKILL), losing state since the last --state-interval save. */
+    public void kill() {
+        web3j.shutdown();
+        removeShutdownHook();
+        process.destroyForcibly();
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    @Override
+    public String toString() {
+        return "AnvilNode[" + rpcUrl() + ", chainId=" + options.chainId() + ", log=" + logFile + "]";
+    }
+
+    private void removeShutdownHook() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // the JVM is already shutting down, or the hook was removed before: nothing to undo
+        }
+    }
+
+    private void awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("anvil exited with " + process.exitValue() + ": " + logTail());
+            }
+            try {
+                if (web3j.ethChainId().send().getChainId() != null && process.isAlive()) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("anvil did not answer on " + rpcUrl() + " within " + timeout + ": "
+                        + logTail());
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting anvil", e);
+            }
+        }
+    }
+
+    private void rpc(String method, List<?> params) {
+        try {
+            Response<?> response = new Request<>(method, params, service, RawResponse.class).send();
+            if (response.hasError()) {
+                throw new IllegalStateException(method + " failed: " + response.getError().getMessage());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(method + " failed", e);
+        }
+    }
+
+    /** Response with an untyped result, for Anvil's own methods. */
+    public static final class RawResponse extends Response<Object> {}
+
+    private String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(logFile);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void requireFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(HOST))) {
+            socket.setReuseAddress(true);
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + port + " on " + HOST + " is in use", e);
+        }
+    }
+
+    private static int freePort() {
+        // Anvil cannot be told to pick a port and report it, so pick one here; the window in which
+        // another process could take it is tiny, and start() fails loudly if it does.
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port on " + HOST, e);
+        }
+    }
+}

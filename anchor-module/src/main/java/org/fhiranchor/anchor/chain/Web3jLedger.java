@@ -1,0 +1,390 @@
+package org.fhiranchor.anchor.chain;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.fhiranchor.anchor.chain.generated.FhirAnchor;
+import org.web3j.abi.EventEncoder;
+import org.web3j.abi.datatypes.Event;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.EthFilter;
+import org.web3j.protocol.core.methods.response.EthLog;
+import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.tx.ReadonlyTransactionManager;
+import org.web3j.tx.exceptions.ContractCallException;
+import org.web3j.tx.gas.DefaultGasProvider;
+import org.web3j.utils.Numeric;
+
+/**
+ * {@link Ledger} on a FhirAnchor contract through web3j: one {@link Web3j} per endpoint, a local key
+ * for signing (see {@link TransactionSender} for nonces and retries), and the generated wrapper for
+ * encoding calls and decoding results. Every instance checks on creation that the code at the
+ * contract address is exactly the runtime bytecode this build ships.
+ *
+ * <p>The private key given to {@link #connect} is kept only inside web3j's {@link Credentials}; it is
+ * never logged and never part of {@link #toString()}.
+ */
+public final class Web3jLedger implements Ledger {
+    private static final String ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
+
+    private final Web3j web3j;
+    private final long chainId;
+    private final String contractAddress;
+    private final FhirAnchor contract;
+    private final TransactionSender senderOrNull;
+
+    private Web3jLedger(Web3j web3j, long chainId, String contractAddress, String fromAddress,
+            TransactionSender senderOrNull) {
+        this.web3j = web3j;
+        this.chainId = chainId;
+        this.contractAddress = contractAddress;
+        this.senderOrNull = senderOrNull;
+        // Only used to encode calls and to run eth_call: sending goes through TransactionSender.
+        this.contract = FhirAnchor.load(contractAddress, web3j,
+                new ReadonlyTransactionManager(web3j, fromAddress), new DefaultGasProvider());
+    }
+
+    /** A ledger that signs with {@code privateKeyHex}, on the contract at {@code contractAddress}. */
+    public static Web3jLedger connect(LedgerSettings settings, String contractAddress, String privateKeyHex) {
+        Credentials credentials = Credentials.create(privateKeyHex);
+        Web3j web3j = Web3j.build(new HttpService(settings.rpcUrl()));
+        try {
+            long chainId = chainId(web3j);
+            String address = normalise(contractAddress);
+            verifyDeployedCode(web3j, address);
+            return new Web3jLedger(web3j, chainId, address, credentials.getAddress(),
+                    new TransactionSender(web3j, credentials, chainId, settings));
+        } catch (RuntimeException e) {
+            web3j.shutdown();
+            throw e;
+        }
+    }
+
+    /** A read-only ledger for verifiers: no key, every write throws {@link UnsupportedOperationException}. */
+    public static Web3jLedger readOnly(LedgerSettings settings, String contractAddress) {
+        Web3j web3j = Web3j.build(new HttpService(settings.rpcUrl()));
+        try {
+            long chainId = chainId(web3j);
+            String address = normalise(contractAddress);
+            verifyDeployedCode(web3j, address);
+            return new Web3jLedger(web3j, chainId, address, ZERO_ADDRESS, null);
+        } catch (RuntimeException e) {
+            web3j.shutdown();
+            throw e;
+        }
+    }
+
+    /** Deploys a new FhirAnchor contract; the key's account becomes its owner and first writer. */
+    public static Deployment deploy(LedgerSettings settings, String privateKeyHex) {
+        Credentials credentials = Credentials.create(privateKeyHex);
+        Web3j web3j = Web3j.build(new HttpService(settings.rpcUrl()));
+        try {
+            TransactionSender sender = new TransactionSender(web3j, credentials, chainId(web3j), settings);
+            TransactionSender.Outcome outcome = sender.send(
+                    null, "0x" + ContractArtifacts.creationBytecode(), Optional::empty, "deploy FhirAnchor");
+            TransactionReceipt receipt = outcome.receiptOrNull();
+            String address = normalise(receipt.getContractAddress());
+            verifyDeployedCode(web3j, address);
+            return new Deployment(address, outcome.anchorReceipt());
+        } finally {
+            web3j.shutdown();
+        }
+    }
+
+    /**
+     * Refuses an address whose code is not exactly our contract's runtime bytecode: a server must not
+     * anchor into (or a verifier trust) some other contract that happens to sit at a configured address.
+     */
+    public static void verifyDeployedCode(Web3j web3j, String contractAddress) {
+        String code = TransactionSender.call(
+                () -> web3j.ethGetCode(contractAddress, DefaultBlockParameterName.LATEST).send(), "eth_getCode")
+                .getCode();
+        String actual = Numeric.cleanHexPrefix(code == null ? "" : code).toLowerCase(Locale.ROOT);
+        if (actual.isEmpty()) {
+            throw new ContractMismatchException("no contract code at " + contractAddress);
+        }
+        if (!actual.equals(ContractArtifacts.runtimeBytecode())) {
+            throw new ContractMismatchException("code at " + contractAddress + " (" + actual.length() / 2
+                    + " bytes) is not the FhirAnchor runtime bytecode of this build");
+        }
+    }
+
+    @Override
+    public long chainId() {
+        return chainId;
+    }
+
+    @Override
+    public String contractAddress() {
+        return contractAddress;
+    }
+
+    // ---- reads -------------------------------------------------------------------------------
+
+    @Override
+    public Optional<OnChainCheckpoint> checkpointBySize(long treeSize) {
+        var result = read(contract.checkpointBySize(uint(treeSize, "treeSize")), "checkpointBySize");
+        if (!result.component1()) {
+            return Optional.empty();
+        }
+        return Optional.of(new OnChainCheckpoint(treeSize, result.component2(),
+                result.component3().longValueExact(), result.component4().longValueExact()));
+    }
+
+    @Override
+    public Optional<OnChainCheckpoint> latestCheckpoint() {
+        var result = read(contract.latestCheckpoint(), "latestCheckpoint");
+        if (!result.component1()) {
+            return Optional.empty();
+        }
+        return Optional.of(new OnChainCheckpoint(result.component3().longValueExact(), result.component4(),
+                result.component5().longValueExact(), result.component6().longValueExact()));
+    }
+
+    /** Checkpoint number {@code index} (zero-based), if it exists. */
+    public Optional<OnChainCheckpoint> checkpointAt(long index) {
+        if (index < 0 || index >= checkpointCount()) {
+            return Optional.empty();
+        }
+        var result = read(contract.checkpointAt(BigInteger.valueOf(index)), "checkpointAt");
+        return Optional.of(new OnChainCheckpoint(result.component1().longValueExact(), result.component2(),
+                result.component3().longValueExact(), result.component4().longValueExact()));
+    }
+
+    @Override
+    public long checkpointCount() {
+        return read(contract.checkpointCount(), "checkpointCount").longValueExact();
+    }
+
+    @Override
+    public Optional<byte[]> leafAt(long leafIndex) {
+        byte[] hash = read(contract.leafAt(uint(leafIndex, "leafIndex")), "leafAt");
+        return Bytes32.isZero(hash) ? Optional.empty() : Optional.of(hash);
+    }
+
+    @Override
+    public Optional<OnChainConsentDecision> latestConsentDecision(byte[] consentKey) {
+        var r = read(contract.latestConsentDecision(Bytes32.copyOf(consentKey, "consentKey")), "latestConsentDecision");
+        if (!r.component1()) {
+            return Optional.empty();
+        }
+        return Optional.of(new OnChainConsentDecision(r.component2().longValueExact(), r.component3(),
+                r.component4(), ConsentStatus.fromOnChainCode(r.component5().intValueExact()),
+                r.component6().longValueExact(), r.component7().longValueExact(), r.component8().longValueExact()));
+    }
+
+    @Override
+    public long blockNumber() {
+        return TransactionSender.call(() -> web3j.ethBlockNumber().send(), "eth_blockNumber")
+                .getBlockNumber().longValueExact();
+    }
+
+    /** Whether {@code account} is on the contract's writer allow-list. */
+    public boolean isWriter(String account) {
+        return read(contract.isWriter(account), "isWriter");
+    }
+
+    /** The contract's owner. */
+    public String owner() {
+        return read(contract.owner(), "owner");
+    }
+
+    /** The address this ledger signs with, or empty for a read-only ledger. */
+    public Optional<String> writerAddress() {
+        return Optional.ofNullable(senderOrNull).map(TransactionSender::fromAddress);
+    }
+
+    // ---- writes ------------------------------------------------------------------------------
+
+    @Override
+    public AnchorReceipt submitCheckpoint(long treeSize, byte[] root, ArchiveRef archiveOrNull) {
+        byte[] rootHash = Bytes32.copyOf(root, "root");
+        if (treeSize < 1) {
+            throw new IllegalArgumentException("treeSize must be at least 1, got " + treeSize);
+        }
+        if (archiveOrNull != null && archiveOrNull.toSize() > treeSize) {
+            throw new IllegalArgumentException("archive ends after the checkpoint: " + archiveOrNull.toSize());
+        }
+        String data = contract.checkpoint(uint(treeSize, "treeSize"), rootHash,
+                BigInteger.valueOf(archiveOrNull == null ? 0 : archiveOrNull.fromSize()),
+                BigInteger.valueOf(archiveOrNull == null ? 0 : archiveOrNull.toSize()),
+                archiveOrNull == null ? new byte[0] : archiveOrNull.cid()).encodeFunctionCall();
+        return send(data, () -> checkpointAlreadyAnchored(treeSize, rootHash), "checkpoint " + treeSize);
+    }
+
+    /**
+     * The checkpoint of this size already on chain, found by its {@code Checkpointed} log. The same
+     * size with another root means two different logs claim one history: refuse loudly.
+     */
+    private Optional<AnchorReceipt> checkpointAlreadyAnchored(long treeSize, byte[] root) {
+        Optional<OnChainCheckpoint> existing = checkpointBySize(treeSize);
+        if (existing.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!existing.get().hasRoot(root)) {
+            throw new LedgerRevertedException(LedgerRevertedException.CONFLICTING_RECORD,
+                    "checkpoint " + treeSize + " is already anchored with a different root: " + existing.get());
+        }
+        long block = existing.get().blockNumber();
+        return findLog(FhirAnchor.CHECKPOINTED_EVENT, block, block, null, topic(treeSize));
+    }
+
+    @Override
+    public AnchorReceipt recordArchive(ArchiveRef archive) {
+        String data = contract.recordArchive(BigInteger.valueOf(archive.fromSize()),
+                BigInteger.valueOf(archive.toSize()), archive.cid()).encodeFunctionCall();
+        // Archived is an event only: a retry that lands twice repeats the event, which readers dedupe.
+        return send(data, Optional::empty, "recordArchive " + archive.fromSize() + ".." + archive.toSize());
+    }
+
+    @Override
+    public AnchorReceipt anchorLeaf(long leafIndex, byte[] leafHash) {
+        byte[] hash = Bytes32.copyOf(leafHash, "leafHash");
+        String data = contract.anchorLeaf(uint(leafIndex, "leafIndex"), hash).encodeFunctionCall();
+        return send(data, () -> leafAlreadyAnchored(leafIndex, hash), "anchorLeaf " + leafIndex);
+    }
+
+    private Optional<AnchorReceipt> leafAlreadyAnchored(long leafIndex, byte[] hash) {
+        Optional<byte[]> existing = leafAt(leafIndex);
+        if (existing.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!Arrays.equals(existing.get(), hash)) {
+            throw new LedgerRevertedException(LedgerRevertedException.CONFLICTING_RECORD,
+                    "leaf " + leafIndex + " is already anchored with a different hash");
+        }
+        // The contract keeps no block per leaf; the indexed topic lets the node find the log.
+        return findLog(FhirAnchor.LEAFANCHORED_EVENT, 0, blockNumber(), topic(leafIndex));
+    }
+
+    @Override
+    public AnchorReceipt recordConsentDecision(ConsentDecision d) {
+        String data = contract.recordConsentDecision(d.consentKey(), uint(d.consentVersion(), "consentVersion"),
+                d.decisionHash(), d.patientKey(), d.granteeKeys(), d.purposeCodes(), d.permit(),
+                BigInteger.valueOf(d.status().onChainCode()), uint(d.periodStart(), "periodStart"),
+                uint(d.periodEnd(), "periodEnd")).encodeFunctionCall();
+        return send(data, () -> consentAlreadyRecorded(d), "recordConsentDecision v" + d.consentVersion());
+    }
+
+    private Optional<AnchorReceipt> consentAlreadyRecorded(ConsentDecision d) {
+        Optional<OnChainConsentDecision> latest = latestConsentDecision(d.consentKey());
+        if (latest.isEmpty() || !latest.get().matches(d)) {
+            return Optional.empty();
+        }
+        long block = latest.get().blockNumber();
+        return findLog(FhirAnchor.CONSENTDECISIONRECORDED_EVENT, block, block, Numeric.toHexString(d.consentKey()));
+    }
+
+    /** Adds {@code account} to the writer allow-list (owner only). */
+    public AnchorReceipt addWriter(String account) {
+        return send(contract.addWriter(account).encodeFunctionCall(), Optional::empty, "addWriter " + account);
+    }
+
+    /** Removes {@code account} from the writer allow-list (owner only). */
+    public AnchorReceipt removeWriter(String account) {
+        return send(contract.removeWriter(account).encodeFunctionCall(), Optional::empty, "removeWriter " + account);
+    }
+
+    /** Hands ownership to {@code newOwner} (owner only). */
+    public AnchorReceipt transferOwnership(String newOwner) {
+        return send(contract.transferOwnership(newOwner).encodeFunctionCall(), Optional::empty,
+                "transferOwnership " + newOwner);
+    }
+
+    @Override
+    public void close() {
+        web3j.shutdown();
+    }
+
+    @Override
+    public String toString() {
+        return "Web3jLedger[chainId=" + chainId + ", contract=" + contractAddress + ", writer="
+                + writerAddress().orElse("none (read-only)") + "]";
+    }
+
+    // ---- plumbing ----------------------------------------------------------------------------
+
+    private AnchorReceipt send(String data, java.util.function.Supplier<Optional<AnchorReceipt>> alreadyLanded,
+            String what) {
+        if (senderOrNull == null) {
+            throw new UnsupportedOperationException("read-only ledger cannot " + what);
+        }
+        return senderOrNull.send(contractAddress, data, alreadyLanded, what).anchorReceipt();
+    }
+
+    /** The last log of {@code event} from this contract in [fromBlock, toBlock] whose indexed topics match. */
+    private Optional<AnchorReceipt> findLog(Event event, long fromBlock, long toBlock, String... indexedTopics) {
+        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(fromBlock)),
+                DefaultBlockParameter.valueOf(BigInteger.valueOf(toBlock)), contractAddress);
+        filter.addSingleTopic(EventEncoder.encode(event));
+        for (String topic : indexedTopics) {
+            if (topic == null) {
+                filter.addNullTopic();
+            } else {
+                filter.addSingleTopic(topic);
+            }
+        }
+        EthLog logs = TransactionSender.call(() -> web3j.ethGetLogs(filter).send(), "eth_getLogs");
+        List<EthLog.LogResult> results = logs.getLogs();
+        if (results.isEmpty()) {
+            // Stored but no log visible (e.g. a node that pruned logs): still anchored, receipt unknown.
+            return Optional.of(new AnchorReceipt(null, fromBlock == toBlock ? fromBlock : -1, 0, true));
+        }
+        Log log = (Log) results.get(results.size() - 1).get();
+        TransactionReceipt receipt = TransactionSender.call(
+                () -> web3j.ethGetTransactionReceipt(log.getTransactionHash()).send(), "eth_getTransactionReceipt")
+                .getTransactionReceipt().orElse(null);
+        long gasUsed = receipt == null ? 0 : receipt.getGasUsed().longValueExact();
+        return Optional.of(new AnchorReceipt(log.getTransactionHash(), log.getBlockNumber().longValueExact(),
+                gasUsed, true));
+    }
+
+    private static <T> T read(org.web3j.protocol.core.RemoteFunctionCall<T> call, String what) {
+        return read(call::send, what);
+    }
+
+    private static <T> T read(Callable<T> call, String what) {
+        try {
+            return call.call();
+        } catch (IOException e) {
+            throw new LedgerUnavailableException(what + ": node unreachable (" + e + ")", e);
+        } catch (ContractCallException e) {
+            throw new LedgerRevertedException("unknown", what + " reverted: " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new LedgerUnavailableException(what + " failed: " + e, e);
+        }
+    }
+
+    private static long chainId(Web3j web3j) {
+        return TransactionSender.call(() -> web3j.ethChainId().send(), "eth_chainId").getChainId().longValueExact();
+    }
+
+    private static String topic(long value) {
+        return Numeric.toHexStringWithPrefixZeroPadded(BigInteger.valueOf(value), 64);
+    }
+
+    private static BigInteger uint(long value, String what) {
+        if (value < 0) {
+            throw new IllegalArgumentException(what + " must not be negative: " + value);
+        }
+        return BigInteger.valueOf(value);
+    }
+
+    private static String normalise(String address) {
+        if (address == null || !address.matches("0x[0-9a-fA-F]{40}")) {
+            throw new IllegalArgumentException("not an address: " + address);
+        }
+        return address.toLowerCase(Locale.ROOT);
+    }
+}
