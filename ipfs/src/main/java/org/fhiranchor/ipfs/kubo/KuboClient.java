@@ -27,7 +27,7 @@ import org.fhiranchor.ipfs.unixfs.ImportParams;
 import org.fhiranchor.ipfs.unixfs.UnixFsImporter;
 
 /**
- * Kubo RPC over HTTP/1.1 (the API server mishandles some HTTP/2 upgrades; FACTS.md), every call a POST (Kubo
+ * Kubo RPC over HTTP/1.1 (forced: FACTS.md records that the node API needs it), every call a POST (Kubo
  * answers GET with 405). Import parameters are sent explicitly on every add, never left to the node's config,
  * and the answer is checked against {@link UnixFsImporter} with {@link ImportParams#KUBO_CIDV1_RAW_256K}.
  */
