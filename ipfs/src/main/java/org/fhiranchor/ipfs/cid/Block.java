@@ -30,4 +30,20 @@ public record Block(Cid cid, byte[] data) {
   public int size() {
     return data.length;
   }
+
+  /** Records compare arrays by reference; blocks are equal when CID and bytes are. */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Block that && cid.equals(that.cid) && java.util.Arrays.equals(data, that.data);
+  }
+
+  @Override
+  public int hashCode() {
+    return cid.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "Block[" + cid + ", " + data.length + " bytes]";
+  }
 }

@@ -19,6 +19,7 @@ import java.util.Arrays;
  * </pre>
  *
  * The key id is readable without any key, so an operator can tell which archive key a bundle needs.
+ * {@code length} is the header length in bytes (78 + L), i.e. where the payload starts.
  */
 public record EnvelopeHeader(String keyId, byte[] wrapIv, byte[] wrappedKey, byte[] payloadIv, int length) {
   static final byte[] MAGIC = {'F', 'A', 'A', 'E'};
@@ -26,6 +27,27 @@ public record EnvelopeHeader(String keyId, byte[] wrapIv, byte[] wrappedKey, byt
   static final int IV_BYTES = 12;
   static final int TAG_BYTES = 16;
   static final int WRAPPED_KEY_BYTES = KeyRing.KEY_BYTES + TAG_BYTES;
+
+  public EnvelopeHeader {
+    wrapIv = wrapIv.clone();
+    wrappedKey = wrappedKey.clone();
+    payloadIv = payloadIv.clone();
+  }
+
+  @Override
+  public byte[] wrapIv() {
+    return wrapIv.clone();
+  }
+
+  @Override
+  public byte[] wrappedKey() {
+    return wrappedKey.clone();
+  }
+
+  @Override
+  public byte[] payloadIv() {
+    return payloadIv.clone();
+  }
 
   /** Bytes 0 .. 6+L: what the wrapped key is bound to. */
   int keyBindingLength() {

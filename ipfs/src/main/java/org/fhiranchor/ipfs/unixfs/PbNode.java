@@ -37,6 +37,17 @@ public record PbNode(List<PbLink> links, byte[] data) {
     return node.toByteArray();
   }
 
+  /** Records compare arrays by reference; nodes are equal when their encodings are. */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof PbNode that && links.equals(that.links) && java.util.Arrays.equals(data, that.data);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * links.hashCode() + java.util.Arrays.hashCode(data);
+  }
+
   public static PbNode decode(byte[] block) {
     List<PbLink> links = new ArrayList<>();
     byte[] data = null;

@@ -48,6 +48,18 @@ public record UnixFsData(int type, byte[] data, long fileSize, List<Long> blockS
     return writer.toByteArray();
   }
 
+  /** Records compare arrays by reference; compare the content instead. */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof UnixFsData that && type == that.type && fileSize == that.fileSize
+        && java.util.Arrays.equals(data, that.data) && blockSizes.equals(that.blockSizes);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(type, fileSize, blockSizes, java.util.Arrays.hashCode(data));
+  }
+
   public static UnixFsData decode(byte[] encoded) {
     Integer type = null;
     byte[] data = null;

@@ -120,6 +120,17 @@ class CidTest {
   }
 
   @Test
+  void blocksAreEqualByContent() {
+    Block a = Block.of(Multicodec.RAW, new byte[] {1, 2});
+    Block b = Block.verified(a.cid(), new byte[] {1, 2});
+    assertEquals(a, b);
+    assertEquals(a.hashCode(), b.hashCode());
+    byte[] leaked = a.data();
+    leaked[0] = 9;
+    assertEquals(1, a.data()[0], "a block's bytes cannot be changed from outside");
+  }
+
+  @Test
   void verifiedBlockRejectsWrongBytes() {
     Cid cid = Cid.parse(HELLO_RAW_BASE32);
     Block.verified(cid, "hello world".getBytes(StandardCharsets.US_ASCII));
