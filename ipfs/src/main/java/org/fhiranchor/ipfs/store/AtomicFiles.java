@@ -19,7 +19,10 @@ final class AtomicFiles {
 
   static void write(Path target, byte[] content) throws IOException {
     Path dir = target.getParent();
-    Files.createDirectories(dir);
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir);
+      syncDirectory(dir.getParent()); // the new directory's own entry must survive a crash too
+    }
     Path temp = Files.createTempFile(dir, TEMP_PREFIX, "");
     try {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {

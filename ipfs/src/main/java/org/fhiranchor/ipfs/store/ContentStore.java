@@ -24,6 +24,10 @@ import org.fhiranchor.ipfs.unixfs.UnixFsReader;
  * The embedded IPFS: {@code add} gives the CID Kubo would give for the same bytes under
  * {@link ImportParams#KUBO_CIDV1_RAW_256K}, so content moves between this store and any IPFS node (by CAR) without
  * its address changing.
+ *
+ * <p>Safe for concurrent use by threads of one process: block writes are atomic renames of uniquely named temp
+ * files (two writers of one block write the same bytes), and the pin set is synchronized. The pin file belongs to
+ * one process at a time.
  */
 public final class ContentStore {
   private final BlockStore blocks;
