@@ -170,6 +170,11 @@ public final class AnvilNode implements AutoCloseable {
         throw new IllegalStateException("anvil not found: run `npm ci` at the repository root or set " + BINARY_ENV);
     }
 
+    /** The Anvil process id, so that a server killed without cleanup can find its node again. */
+    public long pid() {
+        return process.pid();
+    }
+
     public String rpcUrl() {
         return "http://" + HOST + ":" + port;
     }

@@ -46,6 +46,9 @@ public abstract class FhirRestTest {
     static void serverProperties(DynamicPropertyRegistry registry) {
         registry.add("fhir-anchor.data-dir", () -> TestDataDirectory.root().resolve("h2").toString());
         registry.add("server.address", () -> "127.0.0.1");
+        // The embedded dev chain on a free port; checkpoints every second so tests see them soon.
+        registry.add("fhir-anchor.chain.embedded.port", () -> "0");
+        registry.add("fhir-anchor.anchoring.checkpoint-interval", () -> "1s");
     }
 
     private static FhirContext newClientContext() {

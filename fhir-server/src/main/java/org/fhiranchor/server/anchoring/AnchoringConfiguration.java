@@ -1,0 +1,61 @@
+package org.fhiranchor.server.anchoring;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.fhiranchor.server.log.LogDatabase;
+import org.fhiranchor.server.log.LogRepository;
+import org.fhiranchor.server.log.Sequencer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnExpression("'${fhir-anchor.anchoring.mode:checkpoint}'.toLowerCase() != 'off'")
+class AnchoringConfiguration {
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnExpression("'${fhir-anchor.chain.mode:embedded}'.toLowerCase() == 'embedded'")
+    EmbeddedChain embeddedChain(@Value("${fhir-anchor.data-dir}") Path dataDir, ChainProperties properties) {
+        return EmbeddedChain.start(dataDir, properties.embedded());
+    }
+
+    @Bean(destroyMethod = "close")
+    ChainConnection chainConnection(ChainProperties properties, ObjectProvider<EmbeddedChain> embedded,
+            @Value("${fhir-anchor.data-dir}") Path dataDir, LogDatabase db) {
+        return new ChainConnection(properties, embedded.getIfAvailable(), dataDir, db.jdbc(), db.transactions(),
+                Clock.systemUTC());
+    }
+
+    @Bean
+    CheckpointRepository checkpointRepository(LogDatabase db) {
+        return new CheckpointRepository(db.jdbc());
+    }
+
+    @Bean
+    AnchoringStatus anchoringStatus(LogRepository log, CheckpointRepository checkpoints, LogDatabase db) {
+        return new AnchoringStatus(log, checkpoints, db.jdbc(), Clock.systemUTC());
+    }
+
+    @Bean
+    AnchoringMetrics anchoringMetrics(MeterRegistry registry, AnchoringStatus status) {
+        return new AnchoringMetrics(registry, status);
+    }
+
+    @Bean
+    AnchoringJobs anchoringJobs(Sequencer sequencer, ChainConnection chain, CheckpointRepository checkpoints,
+            LogRepository log, LogDatabase db, AnchoringProperties properties, AnchoringMetrics metrics) {
+        Runnable job = properties.mode() == AnchoringProperties.Mode.PER_VERSION
+                ? new PerVersionAnchorJob(chain, log, db.jdbc(), db.transactions(), metrics, Clock.systemUTC())::run
+                : new CheckpointJob(chain, checkpoints, log, db.jdbc(), db.transactions(), properties, metrics,
+                        Clock.systemUTC())::run;
+        return new AnchoringJobs(sequencer, job, properties.sequencerInterval(), properties.jobInterval());
+    }
+
+    @Bean
+    AnchoringHealthIndicator anchoringHealthIndicator(ChainConnection chain, AnchoringStatus status) {
+        return new AnchoringHealthIndicator(chain, status);
+    }
+}

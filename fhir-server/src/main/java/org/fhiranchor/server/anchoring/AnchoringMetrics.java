@@ -1,0 +1,39 @@
+package org.fhiranchor.server.anchoring;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.fhiranchor.anchor.chain.AnchorReceipt;
+
+/** Meters of the anchoring pipeline: gas spent, checkpoints and leaves anchored, backlog and lag. */
+public final class AnchoringMetrics {
+
+    private final Counter gas;
+    private final Counter checkpoints;
+    private final Counter leaves;
+
+    public AnchoringMetrics(MeterRegistry registry, AnchoringStatus status) {
+        gas = Counter.builder("fhir_anchor.anchoring.gas.used").description("Gas spent on anchoring transactions").register(registry);
+        checkpoints = Counter.builder("fhir_anchor.anchoring.checkpoints").description("Checkpoints anchored").register(registry);
+        leaves = Counter.builder("fhir_anchor.anchoring.leaves").description("Leaves anchored one by one (per-version mode)")
+                .register(registry);
+        Gauge.builder("fhir_anchor.anchoring.backlog", status, s -> s.snapshot().unanchoredEntries())
+                .description("Log entries not yet covered by an anchored checkpoint").register(registry);
+        Gauge.builder("fhir_anchor.anchoring.lag.seconds", status, s -> s.snapshot().lagSeconds())
+                .description("Age of the oldest log entry not yet anchored").register(registry);
+    }
+
+    void checkpointAnchored(AnchorReceipt receipt, Checkpoint checkpoint) {
+        checkpoints.increment();
+        if (!receipt.alreadyAnchored()) {
+            gas.increment(receipt.gasUsed());
+        }
+    }
+
+    void leafAnchored(AnchorReceipt receipt) {
+        leaves.increment();
+        if (!receipt.alreadyAnchored()) {
+            gas.increment(receipt.gasUsed());
+        }
+    }
+}

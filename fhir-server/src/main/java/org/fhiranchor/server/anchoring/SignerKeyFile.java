@@ -1,0 +1,51 @@
+package org.fhiranchor.server.anchoring;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import org.web3j.crypto.Keys;
+import org.web3j.utils.Numeric;
+
+/**
+ * A secp256k1 signing key kept in a file readable by its owner only. The embedded default creates
+ * its own on first start, so no well-known dev key is ever used and none is in the repository.
+ */
+final class SignerKeyFile {
+
+    private SignerKeyFile() {}
+
+    static String loadOrCreate(Path file) {
+        try {
+            if (!Files.exists(file)) {
+                Files.createDirectories(file.getParent());
+                String key = Numeric.toHexStringNoPrefixZeroPadded(Keys.createEcKeyPair().getPrivateKey(), 64);
+                Path temp = Files.createTempFile(file.getParent(), ".signer", ".tmp",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(temp, key, StandardCharsets.US_ASCII);
+                try {
+                    Files.move(temp, file);
+                } catch (FileAlreadyExistsException raced) {
+                    Files.delete(temp);
+                }
+            }
+            return read(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot create a signing key", e);
+        }
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.US_ASCII).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the signing key file " + file, e);
+        }
+    }
+}

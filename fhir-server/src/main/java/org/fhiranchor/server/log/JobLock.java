@@ -1,0 +1,21 @@
+package org.fhiranchor.server.log;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * A lock shared by every server replica on one database: a row locked FOR UPDATE until the
+ * surrounding transaction ends. A second replica's job waits, then finds the work done.
+ */
+public final class JobLock {
+
+    public static final String SEQUENCER = "sequencer";
+    public static final String CHECKPOINT = "checkpoint";
+    public static final String DEPLOY = "deploy";
+
+    private JobLock() {}
+
+    /** Must run inside a transaction; holds the lock until it commits or rolls back. */
+    public static void acquire(JdbcTemplate jdbc, String name) {
+        jdbc.queryForList("SELECT lock_name FROM anchor_job_lock WHERE lock_name = ? FOR UPDATE", String.class, name);
+    }
+}

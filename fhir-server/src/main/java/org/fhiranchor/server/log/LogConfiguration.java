@@ -1,0 +1,58 @@
+package org.fhiranchor.server.log;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.fhiranchor.server.anchoring.AnchoringProperties;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** The log's beans; absent when anchoring is off (plain HAPI). */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnExpression("'${fhir-anchor.anchoring.mode:checkpoint}'.toLowerCase() != 'off'")
+class LogConfiguration {
+
+    @Bean
+    LogDatabase logDatabase(DataSource dataSource) {
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        LogSchema.create(jdbc);
+        // The log's own jobs use plain JDBC transactions; HAPI's writes use the JPA transaction
+        // manager, whose connection the storage hook shares.
+        return new LogDatabase(jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
+    }
+
+    @Bean
+    LogRepository logRepository(LogDatabase db) {
+        return new LogRepository(db.jdbc());
+    }
+
+    @Bean
+    JdbcSubtreeHashes subtreeHashes(LogDatabase db) {
+        return new JdbcSubtreeHashes(db.jdbc());
+    }
+
+    @Bean
+    VersionHasher versionHasher(FhirContext fhirContext) {
+        return new VersionHasher(fhirContext);
+    }
+
+    @Bean
+    LogAppendInterceptor logAppendInterceptor(
+            LogDatabase db, VersionHasher hasher, IInterceptorService interceptorService) {
+        LogAppendInterceptor interceptor =
+                new LogAppendInterceptor(hasher, new LogEntryRecorder(db.jdbc()), Clock.systemUTC());
+        // Registered with the storage layer, not the REST server: internal writes are logged too.
+        interceptorService.registerInterceptor(interceptor);
+        return interceptor;
+    }
+
+    @Bean
+    Sequencer sequencer(LogDatabase db, LogRepository log, JdbcSubtreeHashes subtrees, AnchoringProperties properties) {
+        return new Sequencer(db.jdbc(), db.transactions(), log, subtrees, Clock.systemUTC(), properties.sequencerBatchSize());
+    }
+}

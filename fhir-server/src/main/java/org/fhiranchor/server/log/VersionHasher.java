@@ -1,0 +1,42 @@
+package org.fhiranchor.server.log;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.nio.charset.StandardCharsets;
+import org.fhiranchor.anchor.canonical.ContentHash;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.InstantType;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * The content hash of a version as the server serves it on {@code GET [type]/[id]/_history/[vid]}
+ * in JSON: HAPI's JSON encoding, then canonical JSON (docs/verification.md), then SHA-256.
+ */
+public final class VersionHasher {
+
+    private final FhirContext fhirContext;
+
+    public VersionHasher(FhirContext fhirContext) {
+        this.fhirContext = fhirContext;
+    }
+
+    public String resourceType(IBaseResource resource) {
+        return fhirContext.getResourceType(resource);
+    }
+
+    public byte[] contentHash(IBaseResource resource) {
+        return ContentHash.of(servedJson(resource).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The JSON a reader receives. A client may send its own meta.lastUpdated, whose precision or
+     * zone then differs from what the server later serves for the same instant; re-setting it
+     * gives the served form (milliseconds, the JVM's zone, which is UTC).
+     */
+    public String servedJson(IBaseResource resource) {
+        if (resource instanceof Resource r4 && r4.getMeta().getLastUpdated() != null) {
+            // A new element: setLastUpdated(Date) would keep the client's precision and zone.
+            r4.getMeta().setLastUpdatedElement(new InstantType(r4.getMeta().getLastUpdated()));
+        }
+        return fhirContext.newJsonParser().encodeResourceToString(resource);
+    }
+}

@@ -1,0 +1,32 @@
+package org.fhiranchor.server.verify;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import org.fhiranchor.server.anchoring.ChainConnection;
+import org.fhiranchor.server.anchoring.CheckpointRepository;
+import org.fhiranchor.server.fhir.RestfulServerCustomizer;
+import org.fhiranchor.server.log.JdbcSubtreeHashes;
+import org.fhiranchor.server.log.LogRepository;
+import org.fhiranchor.server.log.VersionHasher;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnExpression("'${fhir-anchor.anchoring.mode:checkpoint}'.toLowerCase() != 'off'")
+class VerifyConfiguration {
+
+    @Bean
+    VersionVerifier versionVerifier(DaoRegistry daoRegistry, VersionHasher hasher, CheckpointRepository checkpoints,
+            JdbcSubtreeHashes subtrees, ChainConnection chain) {
+        return new VersionVerifier(daoRegistry, hasher, checkpoints, subtrees, chain);
+    }
+
+    @Bean
+    RestfulServerCustomizer verifyOperations(LogRepository log, VersionVerifier verifier, DaoRegistry daoRegistry,
+            CheckpointRepository checkpoints, JdbcSubtreeHashes subtrees) {
+        return server -> {
+            server.registerProvider(new VerifyOperationProvider(log, verifier, daoRegistry));
+            server.registerProvider(new LogOperationsProvider(checkpoints, subtrees));
+        };
+    }
+}

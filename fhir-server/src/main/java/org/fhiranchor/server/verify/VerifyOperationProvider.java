@@ -1,0 +1,87 @@
+package org.fhiranchor.server.verify;
+
+import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import org.fhiranchor.anchor.log.Hex;
+import org.fhiranchor.anchor.proof.AnchorProof;
+import org.fhiranchor.anchor.proof.ProofJson;
+import org.fhiranchor.server.anchoring.Checkpoint;
+import org.fhiranchor.server.log.LogEntry;
+import org.fhiranchor.server.log.LogRepository;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Attachment;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.StringType;
+
+/**
+ * {@code GET [type]/[id]/_history/[vid]/$verify} and {@code GET [type]/[id]/$verify} (current
+ * version), for every resource type: the version's status, content hash, leaf, audit path,
+ * checkpoint and where it sits on chain, plus the proof document the offline verifier checks.
+ */
+public final class VerifyOperationProvider {
+
+    private final LogRepository log;
+    private final VersionVerifier verifier;
+    private final DaoRegistry daoRegistry;
+
+    public VerifyOperationProvider(LogRepository log, VersionVerifier verifier, DaoRegistry daoRegistry) {
+        this.log = log;
+        this.verifier = verifier;
+        this.daoRegistry = daoRegistry;
+    }
+
+    @Operation(name = "$verify", idempotent = true, global = true)
+    public Parameters verify(@IdParam IIdType id, RequestDetails request) {
+        String type = id.getResourceType() != null ? id.getResourceType() : request.getResourceName();
+        long version = id.hasVersionIdPart() ? Long.parseLong(id.getVersionIdPart()) : currentVersion(type, id);
+        LogEntry entry = log.findByVersion(type, id.getIdPart(), version).orElseThrow(() -> new ResourceNotFoundException(
+                "No log entry for " + type + "/" + id.getIdPart() + "/_history/" + version));
+        return toParameters(verifier.verify(entry));
+    }
+
+    private long currentVersion(String type, IIdType id) {
+        IBaseResource current = daoRegistry.getResourceDao(type)
+                .read(id.toUnqualifiedVersionless().withResourceType(type), new SystemRequestDetails(), true);
+        return Long.parseLong(current.getIdElement().getVersionIdPart());
+    }
+
+    static Parameters toParameters(VersionVerification result) {
+        LogEntry entry = result.entry();
+        Parameters parameters = new Parameters();
+        parameters.addParameter().setName("status").setValue(new CodeType(result.status().code()));
+        parameters.addParameter().setName("resource").setValue(new StringType(entry.leaf().ref().toString()));
+        parameters.addParameter().setName("operation").setValue(new CodeType(entry.leaf().operation().name().toLowerCase()));
+        parameters.addParameter().setName("contentHash").setValue(new StringType(Hex.encode(entry.leaf().contentHash())));
+        parameters.addParameter().setName("currentContentHash").setValue(new StringType(Hex.encode(result.currentContentHash())));
+        parameters.addParameter().setName("salt").setValue(new StringType(Hex.encode(entry.leaf().salt())));
+        if (entry.isSequenced()) {
+            parameters.addParameter().setName("leafHash").setValue(new StringType(Hex.encode(entry.leafHash())));
+            parameters.addParameter().setName("leafIndex").setValue(new IntegerType(Math.toIntExact(entry.leafIndex())));
+        }
+        if (result.proof().isPresent() && result.checkpoint().isPresent()) {
+            AnchorProof proof = result.proof().get();
+            Checkpoint checkpoint = result.checkpoint().get();
+            parameters.addParameter().setName("treeSize").setValue(new IntegerType(Math.toIntExact(proof.treeSize())));
+            parameters.addParameter().setName("rootHash").setValue(new StringType(Hex.encode(proof.rootHash())));
+            Parameters.ParametersParameterComponent path = parameters.addParameter().setName("auditPath");
+            proof.auditPath().forEach(hash -> path.addPart().setName("hash").setValue(new StringType(Hex.encode(hash))));
+            parameters.addParameter().setName("chainId").setValue(new StringType(Long.toString(checkpoint.chainId())));
+            parameters.addParameter().setName("contract").setValue(new StringType(checkpoint.contractAddress()));
+            parameters.addParameter().setName("transactionHash").setValue(new StringType(checkpoint.txHash()));
+            parameters.addParameter().setName("blockNumber").setValue(new StringType(Long.toString(checkpoint.blockNumber())));
+            result.confirmations().ifPresent(c ->
+                    parameters.addParameter().setName("confirmations").setValue(new IntegerType(Math.toIntExact(c))));
+            parameters.addParameter().setName("proof").setValue(new Attachment()
+                    .setContentType("application/json")
+                    .setData(ProofJson.write(proof)));
+        }
+        return parameters;
+    }
+}

@@ -1,0 +1,195 @@
+package org.fhiranchor.server.anchoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.fhiranchor.anchor.canonical.ContentHash;
+import org.fhiranchor.anchor.chain.LedgerReader;
+import org.fhiranchor.anchor.chain.LedgerSettings;
+import org.fhiranchor.anchor.chain.OnChainCheckpoint;
+import org.fhiranchor.anchor.chain.Web3jLedger;
+import org.fhiranchor.anchor.log.Hex;
+import org.fhiranchor.anchor.log.MerkleVerifier;
+import org.fhiranchor.anchor.log.Operation;
+import org.fhiranchor.anchor.proof.AnchorProof;
+import org.fhiranchor.anchor.proof.ProofJson;
+import org.fhiranchor.anchor.proof.ProofVerifier;
+import org.fhiranchor.anchor.proof.VerificationResult;
+import org.fhiranchor.server.log.LogEntry;
+import org.fhiranchor.server.log.LogRepository;
+import org.fhiranchor.server.support.ClinicalFixtures;
+import org.fhiranchor.server.support.FhirRestTest;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Every committed version is logged in its own transaction, sequenced, anchored, and provable. */
+class LogAndAnchoringTest extends FhirRestTest {
+
+    @Autowired
+    LogRepository log;
+
+    @Autowired
+    ChainConnection chain;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    private final String system = "urn:fhir-anchor:test:" + UUID.randomUUID();
+
+    @Test
+    void createUpdateDelete_eachLoggedWithTheHashOfWhatIsServed() {
+        IIdType id = client.create().resource(ClinicalFixtures.patient(system, "log-1", "Logged", "1970-01-01")).execute().getId();
+        Patient p = client.read().resource(Patient.class).withId(id.getIdPart()).execute();
+        p.setActive(true);
+        client.update().resource(p).execute();
+        client.delete().resourceById(id.toUnqualifiedVersionless()).execute();
+
+        LogEntry v1 = log.findByVersion("Patient", id.getIdPart(), 1).orElseThrow();
+        LogEntry v2 = log.findByVersion("Patient", id.getIdPart(), 2).orElseThrow();
+        LogEntry v3 = log.findByVersion("Patient", id.getIdPart(), 3).orElseThrow();
+        assertThat(v1.leaf().operation()).isEqualTo(Operation.CREATE);
+        assertThat(v2.leaf().operation()).isEqualTo(Operation.UPDATE);
+        assertThat(v3.leaf().operation()).isEqualTo(Operation.DELETE);
+        assertThat(v1.leaf().contentHash()).isEqualTo(servedHash("/Patient/" + id.getIdPart() + "/_history/1"));
+        assertThat(v2.leaf().contentHash()).isEqualTo(servedHash("/Patient/" + id.getIdPart() + "/_history/2"));
+        assertThat(v3.leaf().contentHash()).isEqualTo(ContentHash.deleted());
+        assertThat(get("/Patient/" + id.getIdPart() + "/_history/3").statusCode()).isEqualTo(410);
+        assertThat(v1.leaf().salt()).isNotEqualTo(v2.leaf().salt());
+    }
+
+    @Test
+    void clientSentLastUpdated_isHashedAsServed() {
+        String body = "{\"resourceType\":\"Patient\",\"meta\":{\"lastUpdated\":\"2001-02-03T04:05:06Z\"},"
+                + "\"identifier\":[{\"system\":\"" + system + "\",\"value\":\"lu\"}]}";
+        HttpResponse<String> created = http("POST", "/Patient", "application/fhir+json", body.getBytes(StandardCharsets.UTF_8));
+        assertThat(created.statusCode()).isEqualTo(201);
+        String id = created.headers().firstValue("Location").orElseThrow().replaceAll(".*/Patient/([^/]+)/.*", "$1");
+        assertThat(log.findByVersion("Patient", id, 1).orElseThrow().leaf().contentHash())
+                .isEqualTo(servedHash("/Patient/" + id + "/_history/1"));
+    }
+
+    @Test
+    void transactionRolledBack_leavesNoLogEntry() {
+        long before = log.entryCount();
+        String tx = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+                + "{\"fullUrl\":\"urn:uuid:" + UUID.randomUUID() + "\",\"resource\":{\"resourceType\":\"Patient\"},"
+                + "\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}},"
+                + "{\"resource\":{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},"
+                + "\"subject\":{\"reference\":\"Patient/missing-" + UUID.randomUUID() + "\"}},"
+                + "\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}]}";
+        assertThat(http("POST", "", "application/fhir+json", tx.getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(400);
+        assertThat(log.entryCount()).isEqualTo(before);
+    }
+
+    @Test
+    void versionsAreSequencedAnchoredAndVerifiable() throws Exception {
+        Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        for (int i = 0; i < 25; i++) {
+            tx.addEntry().setResource(ClinicalFixtures.patient(system, "seq-" + i, "Seq", "1980-01-01"))
+                    .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+        }
+        Bundle response = client.transaction().withBundle(tx).execute();
+        String ref = response.getEntry().get(7).getResponse().getLocation(); // Patient/<id>/_history/1
+
+        await("anchored", () -> "anchored".equals(verify(ref).getParameter("status").getValue().primitiveValue()));
+
+        // Leaf indexes are consecutive: 0..n-1 without gaps or duplicates.
+        Long leaves = jdbc.queryForObject("SELECT COUNT(*) FROM anchor_log_entry WHERE leaf_index IS NOT NULL", Long.class);
+        Long maxLeaf = jdbc.queryForObject("SELECT MAX(leaf_index) FROM anchor_log_entry", Long.class);
+        assertThat(maxLeaf).isEqualTo(leaves - 1);
+
+        Parameters result = verify(ref);
+        AnchorProof proof = ProofJson.read(result.getParameter("proof").getValue() instanceof org.hl7.fhir.r4.model.Attachment a
+                ? a.getData() : null);
+        byte[] resourceBytes = get("/" + ref).body().getBytes(StandardCharsets.UTF_8);
+        try (LedgerReader reader = Web3jLedger.readOnly(LedgerSettings.forUrl(chain.rpcUrl()), proof.anchor().contract())) {
+            VerificationResult verified = ProofVerifier.verify(resourceBytes, proof,
+                    size -> reader.checkpointBySize(size).map(OnChainCheckpoint::root));
+            assertThat(verified.verified()).as(verified.toString()).isTrue();
+            // The same proof does not verify other bytes.
+            byte[] altered = new String(resourceBytes, StandardCharsets.UTF_8).replace("Seq", "Sez").getBytes(StandardCharsets.UTF_8);
+            assertThat(ProofVerifier.verify(altered, proof, size -> reader.checkpointBySize(size).map(OnChainCheckpoint::root))
+                    .verified()).isFalse();
+        }
+        assertThat(((IntegerType) result.getParameter("confirmations").getValue()).getValue()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void consistencyBetweenAnchoredCheckpoints_verifies() throws Exception {
+        client.create().resource(ClinicalFixtures.patient(system, "c-1", "Cons", "1990-01-01")).execute();
+        await("a first checkpoint", () -> checkpointSizes().size() >= 1);
+        long first = checkpointSizes().get(checkpointSizes().size() - 1);
+        client.create().resource(ClinicalFixtures.patient(system, "c-2", "Cons", "1990-01-02")).execute();
+        await("a later checkpoint", () -> checkpointSizes().get(checkpointSizes().size() - 1) > first);
+        long second = checkpointSizes().get(checkpointSizes().size() - 1);
+
+        Parameters proof = client.operation().onServer().named("$consistency")
+                .withParameter(Parameters.class, "from", new IntegerType((int) first))
+                .andParameter("to", new IntegerType((int) second))
+                .useHttpGet().execute();
+        List<byte[]> path = proof.getParameter("consistencyPath").getPart().stream()
+                .map(p -> Hex.decode(p.getValue().primitiveValue())).toList();
+        byte[] oldRoot = Hex.decode(proof.getParameter("fromRootHash").getValue().primitiveValue());
+        byte[] newRoot = Hex.decode(proof.getParameter("toRootHash").getValue().primitiveValue());
+        assertThat(MerkleVerifier.verifyConsistency(first, second, oldRoot, newRoot, path).passed()).isTrue();
+        try (LedgerReader reader = Web3jLedger.readOnly(LedgerSettings.forUrl(chain.rpcUrl()),
+                proof.getParameter("toCheckpoint").getPart().stream().filter(p -> p.getName().equals("contract"))
+                        .findFirst().orElseThrow().getValue().primitiveValue())) {
+            assertThat(reader.checkpointBySize(first).orElseThrow().root()).isEqualTo(oldRoot);
+            assertThat(reader.checkpointBySize(second).orElseThrow().root()).isEqualTo(newRoot);
+        }
+    }
+
+    @Test
+    void directSqlTampering_isReportedAsTampered() {
+        IIdType id = client.create().resource(ClinicalFixtures.patient(system, "tamper", "Honest", "1960-06-06")).execute().getId();
+        String ref = "Patient/" + id.getIdPart() + "/_history/1";
+        assertThat(verify(ref).getParameter("status").getValue().primitiveValue()).isIn("pending", "anchored");
+        int changed = jdbc.update("UPDATE HFJ_RES_VER SET RES_TEXT_VC = REPLACE(RES_TEXT_VC, 'Honest', 'Forged') "
+                + "WHERE RES_ID = (SELECT RES_ID FROM HFJ_RESOURCE WHERE FHIR_ID = ?) AND RES_VER = 1", id.getIdPart());
+        assertThat(changed).isEqualTo(1);
+        Parameters result = verify(ref);
+        assertThat(result.getParameter("status").getValue().primitiveValue()).isEqualTo("tampered");
+        assertThat(result.getParameter("currentContentHash").getValue().primitiveValue())
+                .isNotEqualTo(result.getParameter("contentHash").getValue().primitiveValue());
+    }
+
+    private Parameters verify(String versionRef) {
+        HttpResponse<String> response = get("/" + versionRef + "/$verify");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return CLIENT_CONTEXT.newJsonParser().parseResource(Parameters.class, response.body());
+    }
+
+    private List<Long> checkpointSizes() {
+        return jdbc.queryForList("SELECT tree_size FROM anchor_checkpoint WHERE status = 'ANCHORED' ORDER BY tree_size", Long.class);
+    }
+
+    private byte[] servedHash(String path) {
+        HttpResponse<String> response = get(path);
+        assertThat(response.statusCode()).isEqualTo(200);
+        return ContentHash.of(response.body().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+}
