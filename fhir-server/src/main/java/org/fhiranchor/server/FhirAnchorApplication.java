@@ -1,6 +1,8 @@
 package org.fhiranchor.server;
 
+import java.util.List;
 import java.util.TimeZone;
+import org.fhiranchor.server.cli.SweepCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
@@ -24,6 +26,10 @@ public class FhirAnchorApplication {
 
     public static void main(String[] args) {
         useUtc();
+        if (args.length > 0 && args[0].equals("sweep")) {
+            // A client of a running server: no Spring, no HAPI.
+            System.exit(new SweepCommand(System.out, System.err).run(List.of(args).subList(1, args.length)));
+        }
         SpringApplication.run(FhirAnchorApplication.class, args);
     }
 

@@ -25,6 +25,7 @@ public final class AnchoringHealthIndicator implements HealthIndicator {
         try {
             Ledger ledger = chain.ledger();
             builder = Health.up()
+                    .withDetail("rpcUrl", chain.rpcUrl())
                     .withDetail("chainId", ledger.chainId())
                     .withDetail("contract", ledger.contractAddress())
                     .withDetail("blockNumber", ledger.blockNumber());

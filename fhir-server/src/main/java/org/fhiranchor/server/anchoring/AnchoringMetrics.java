@@ -3,6 +3,10 @@ package org.fhiranchor.server.anchoring;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.fhiranchor.anchor.chain.AnchorReceipt;
 
 /** Meters of the anchoring pipeline: gas spent, checkpoints and leaves anchored, backlog and lag. */
@@ -11,11 +15,16 @@ public final class AnchoringMetrics {
     private final Counter gas;
     private final Counter checkpoints;
     private final Counter leaves;
+    private final Timer lag;
 
     public AnchoringMetrics(MeterRegistry registry, AnchoringStatus status) {
         gas = Counter.builder("fhir_anchor.anchoring.gas.used").description("Gas spent on anchoring transactions").register(registry);
         checkpoints = Counter.builder("fhir_anchor.anchoring.checkpoints").description("Checkpoints anchored").register(registry);
         leaves = Counter.builder("fhir_anchor.anchoring.leaves").description("Leaves anchored one by one (per-version mode)")
+                .register(registry);
+        lag = Timer.builder("fhir_anchor.anchoring.lag")
+                .description("Per version: from its commit to the anchoring of the first checkpoint that includes it")
+                .publishPercentiles(0.5, 0.9, 0.99)
                 .register(registry);
         Gauge.builder("fhir_anchor.anchoring.backlog", status, s -> s.snapshot().unanchoredEntries())
                 .description("Log entries not yet covered by an anchored checkpoint").register(registry);
@@ -23,8 +32,9 @@ public final class AnchoringMetrics {
                 .description("Age of the oldest log entry not yet anchored").register(registry);
     }
 
-    void checkpointAnchored(AnchorReceipt receipt, Checkpoint checkpoint) {
+    void checkpointAnchored(AnchorReceipt receipt, Checkpoint checkpoint, List<Instant> recordedAt, Instant anchoredAt) {
         checkpoints.increment();
+        recordedAt.forEach(committed -> lag.record(Duration.between(committed, anchoredAt)));
         if (!receipt.alreadyAnchored()) {
             gas.increment(receipt.gasUsed());
         }

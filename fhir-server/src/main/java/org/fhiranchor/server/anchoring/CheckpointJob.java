@@ -3,8 +3,6 @@ package org.fhiranchor.server.anchoring;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
 import org.fhiranchor.anchor.chain.AnchorReceipt;
 import org.fhiranchor.anchor.chain.Ledger;
 import org.fhiranchor.server.log.JobLock;
@@ -49,13 +47,17 @@ public final class CheckpointJob {
     }
 
     public void run() {
+        // First commit the checkpoint as PENDING, then send it: a crash after the chain took it
+        // but before we noted that leaves a PENDING row, which the next run finds already on chain.
         transactions.executeWithoutResult(status -> {
             JobLock.acquire(jdbc, JobLock.CHECKPOINT);
-            List<Checkpoint> pending = checkpoints.pending();
-            if (pending.isEmpty()) {
-                takeCheckpointIfDue().ifPresent(pending::add);
+            if (checkpoints.pending().isEmpty()) {
+                takeCheckpointIfDue();
             }
-            for (Checkpoint checkpoint : pending) {
+        });
+        transactions.executeWithoutResult(status -> {
+            JobLock.acquire(jdbc, JobLock.CHECKPOINT);
+            for (Checkpoint checkpoint : checkpoints.pending()) {
                 if (!anchor(checkpoint)) {
                     return;
                 }
@@ -63,21 +65,19 @@ public final class CheckpointJob {
         });
     }
 
-    private Optional<Checkpoint> takeCheckpointIfDue() {
+    private void takeCheckpointIfDue() {
         TreeHead head = logRepository.head();
         long lastSize = checkpoints.latest().map(Checkpoint::treeSize).orElse(0L);
         long waiting = head.treeSize() - lastSize;
         if (waiting <= 0) {
-            return Optional.empty();
+            return;
         }
         Instant oldestWaiting = logRepository.sequencedAtOfLeaf(lastSize).orElse(head.updatedAt());
         boolean due = waiting >= properties.checkpointEveryEntries()
                 || !Duration.between(oldestWaiting, clock.instant()).minus(properties.checkpointInterval()).isNegative();
-        if (!due) {
-            return Optional.empty();
+        if (due) {
+            checkpoints.insertPending(head.treeSize(), head.rootHash(), clock.instant());
         }
-        checkpoints.insertPending(head.treeSize(), head.rootHash(), clock.instant());
-        return checkpoints.bySize(head.treeSize());
     }
 
     /** Sends one checkpoint; false if the chain could not take it now (it stays pending). */
@@ -85,8 +85,11 @@ public final class CheckpointJob {
         try {
             Ledger ledger = chain.ledger();
             AnchorReceipt receipt = ledger.submitCheckpoint(checkpoint.treeSize(), checkpoint.rootHash(), null);
-            checkpoints.markAnchored(checkpoint.treeSize(), ledger.chainId(), ledger.contractAddress(), receipt, clock.instant());
-            metrics.checkpointAnchored(receipt, checkpoint);
+            Instant anchoredAt = clock.instant();
+            long previousSize = checkpoints.latestAnchored().map(Checkpoint::treeSize).orElse(0L);
+            checkpoints.markAnchored(checkpoint.treeSize(), ledger.chainId(), ledger.contractAddress(), receipt, anchoredAt);
+            metrics.checkpointAnchored(receipt, checkpoint,
+                    logRepository.recordedAtOfLeaves(previousSize, checkpoint.treeSize()), anchoredAt);
             log.info("Anchored checkpoint at tree size {} in block {} ({} gas{})", checkpoint.treeSize(),
                     receipt.blockNumber(), receipt.gasUsed(), receipt.alreadyAnchored() ? ", found already on chain" : "");
             return true;

@@ -41,6 +41,18 @@ public final class LogRepository {
                 LogRepository::entry, fromLeaf, limit);
     }
 
+    /** When the versions at leaves [from, to) were committed (recorded in their transaction). */
+    public List<Instant> recordedAtOfLeaves(long from, long to) {
+        return jdbc.query("SELECT recorded_at FROM anchor_log_entry WHERE leaf_index >= ? AND leaf_index < ?",
+                (rs, i) -> rs.getTimestamp(1).toInstant(), from, to);
+    }
+
+    /** Entries in recording order after entry id {@code afterEntryId}, at most {@code limit}. */
+    public List<LogEntry> entriesAfter(long afterEntryId, int limit) {
+        return jdbc.query("SELECT " + ENTRY_COLUMNS + " FROM anchor_log_entry WHERE entry_id > ? ORDER BY entry_id LIMIT ?",
+                LogRepository::entry, afterEntryId, limit);
+    }
+
     List<LogEntry> unsequenced(int limit) {
         return jdbc.query("SELECT " + ENTRY_COLUMNS + " FROM anchor_log_entry WHERE leaf_index IS NULL ORDER BY entry_id LIMIT ?",
                 LogRepository::entry, limit);

@@ -5,6 +5,7 @@ import org.fhiranchor.server.anchoring.ChainConnection;
 import org.fhiranchor.server.anchoring.CheckpointRepository;
 import org.fhiranchor.server.fhir.RestfulServerCustomizer;
 import org.fhiranchor.server.log.JdbcSubtreeHashes;
+import org.fhiranchor.server.log.LogDatabase;
 import org.fhiranchor.server.log.LogRepository;
 import org.fhiranchor.server.log.VersionHasher;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -23,10 +24,11 @@ class VerifyConfiguration {
 
     @Bean
     RestfulServerCustomizer verifyOperations(LogRepository log, VersionVerifier verifier, DaoRegistry daoRegistry,
-            CheckpointRepository checkpoints, JdbcSubtreeHashes subtrees) {
+            CheckpointRepository checkpoints, JdbcSubtreeHashes subtrees, LogDatabase db) {
         return server -> {
             server.registerProvider(new VerifyOperationProvider(log, verifier, daoRegistry));
             server.registerProvider(new LogOperationsProvider(checkpoints, subtrees));
+            server.registerProvider(new AuditSweepProvider(log, verifier, db.jdbc()));
         };
     }
 }

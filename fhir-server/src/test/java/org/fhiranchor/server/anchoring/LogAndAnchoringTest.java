@@ -2,6 +2,8 @@ package org.fhiranchor.server.anchoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,6 +24,7 @@ import org.fhiranchor.anchor.proof.AnchorProof;
 import org.fhiranchor.anchor.proof.ProofJson;
 import org.fhiranchor.anchor.proof.ProofVerifier;
 import org.fhiranchor.anchor.proof.VerificationResult;
+import org.fhiranchor.server.cli.SweepCommand;
 import org.fhiranchor.server.log.LogEntry;
 import org.fhiranchor.server.log.LogRepository;
 import org.fhiranchor.server.support.ClinicalFixtures;
@@ -165,6 +168,16 @@ class LogAndAnchoringTest extends FhirRestTest {
         assertThat(result.getParameter("status").getValue().primitiveValue()).isEqualTo("tampered");
         assertThat(result.getParameter("currentContentHash").getValue().primitiveValue())
                 .isNotEqualTo(result.getParameter("contentHash").getValue().primitiveValue());
+
+        // The sweep re-hashes every stored version (also those of the other tests in this server)
+        // and reports exactly the tampered one.
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = new SweepCommand(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()))
+                .run(List.of("--fhir-base", baseUrl(), "--page", "200"));
+        String report = out.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(report).isEqualTo(1);
+        assertThat(report.lines().filter(line -> line.startsWith("MISMATCH") || line.startsWith("UNLOGGED")))
+                .as(report).containsExactly(report.lines().filter(line -> line.startsWith("MISMATCH " + ref)).findFirst().orElse("none"));
     }
 
     private Parameters verify(String versionRef) {

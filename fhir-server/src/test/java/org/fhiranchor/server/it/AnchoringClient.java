@@ -1,0 +1,113 @@
+package org.fhiranchor.server.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the process tests ask a running server, over HTTP like any client. */
+final class AnchoringClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+
+    AnchoringClient(String base) {
+        this.base = base;
+    }
+
+    int postBundle(Path bundle) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base)).timeout(Duration.ofMinutes(5))
+                .header("Content-Type", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Files.readAllBytes(bundle))).build();
+        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    JsonNode get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path))
+                .timeout(Duration.ofMinutes(5)).header("Accept", "application/fhir+json").build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("HTTP " + response.statusCode() + " for " + path + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    /** The anchoring health details (public actuator endpoint). */
+    JsonNode anchoringHealth() throws IOException, InterruptedException {
+        return get(base.replace("/fhir", "/actuator/health")).path("components").path("anchoring").path("details");
+    }
+
+    /** Every problem the audit sweep reports (mismatches and unlogged versions), all pages. */
+    List<String> sweepProblems() throws IOException, InterruptedException {
+        List<String> problems = new ArrayList<>();
+        long cursor = 0;
+        while (true) {
+            JsonNode page = get("/$audit-sweep?_count=2000&cursor=" + cursor);
+            long next = 0;
+            for (JsonNode p : page.path("parameter")) {
+                switch (p.path("name").asText()) {
+                    case "mismatch" -> problems.add("mismatch " + p.path("part").path(0).path("valueString").asText());
+                    case "unlogged" -> problems.add("unlogged " + p.path("valueString").asText());
+                    case "next" -> next = p.path("valueInteger").asLong();
+                    default -> { }
+                }
+            }
+            if (next == 0) {
+                return problems;
+            }
+            cursor = next;
+        }
+    }
+
+    /** Tree sizes and roots of the checkpoints the server lists, in order. */
+    List<JsonNode> checkpoints() throws IOException, InterruptedException {
+        List<JsonNode> all = new ArrayList<>();
+        long after = 0;
+        while (true) {
+            JsonNode page = get("/$checkpoints?_count=1000&after=" + after);
+            int n = 0;
+            for (JsonNode p : page.path("parameter")) {
+                all.add(p);
+                n++;
+                after = part(p, "treeSize").asLong();
+            }
+            if (n < 1000) {
+                return all;
+            }
+        }
+    }
+
+    static JsonNode part(JsonNode parameter, String name) {
+        for (JsonNode p : parameter.path("part")) {
+            if (p.path("name").asText().equals(name)) {
+                return p.has("valueInteger") ? p.path("valueInteger") : p.path("valueString");
+            }
+        }
+        return JSON.missingNode();
+    }
+
+    static void await(String what, Duration timeout, Check check) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!check.ok()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    @FunctionalInterface
+    interface Check {
+        boolean ok() throws Exception;
+    }
+}

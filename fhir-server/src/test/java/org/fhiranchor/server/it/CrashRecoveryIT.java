@@ -1,0 +1,87 @@
+package org.fhiranchor.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.fhiranchor.anchor.chain.LedgerReader;
+import org.fhiranchor.anchor.chain.LedgerSettings;
+import org.fhiranchor.anchor.chain.Web3jLedger;
+import org.fhiranchor.anchor.log.Hex;
+import org.fhiranchor.server.support.SharedData;
+import org.fhiranchor.server.support.TestDataDirectory;
+import org.junit.jupiter.api.Test;
+
+/**
+ * kill -9 of the server in the middle of a Synthea ingest, then a restart on the same data: every
+ * committed version is in the log, and everything is anchored exactly once.
+ */
+class CrashRecoveryIT {
+
+    @Test
+    void killDuringIngest_restart_everyCommittedVersionLoggedAndAnchoredOnce() throws Exception {
+        Path dataDir = TestDataDirectory.newSubdirectory("crash-");
+        List<Path> bundles;
+        try (Stream<Path> files = Files.list(SharedData.synthea())) {
+            bundles = files.filter(p -> p.getFileName().toString().matches("[A-Z].*\\.json")).sorted().toList();
+        }
+        AtomicInteger committed = new AtomicInteger();
+        ServerProcess first = ServerProcess.start(dataDir, List.of());
+        try {
+            AnchoringClient client = new AnchoringClient(first.baseUrl());
+            CompletableFuture<Void> ingest = CompletableFuture.runAsync(() -> {
+                for (Path bundle : bundles) {
+                    try {
+                        if (client.postBundle(bundle) != 200) {
+                            return;
+                        }
+                        committed.incrementAndGet();
+                    } catch (Exception killed) {
+                        return;
+                    }
+                }
+            });
+            AnchoringClient.await("some bundles committed", Duration.ofMinutes(3), () -> committed.get() >= 6);
+            first.kill();
+            ingest.join();
+        } finally {
+            first.close();
+        }
+        assertThat(committed.get()).isLessThan(bundles.size());
+
+        try (ServerProcess second = ServerProcess.start(dataDir, List.of())) {
+            AnchoringClient client = new AnchoringClient(second.baseUrl());
+            // Every version the database holds has its log entry, and hashes to it.
+            assertThat(client.sweepProblems()).isEmpty();
+            int patients = client.get("/Patient?_summary=count").path("total").asInt();
+            assertThat(patients).isGreaterThanOrEqualTo(committed.get());
+
+            AnchoringClient.await("everything anchored", Duration.ofMinutes(3), () -> {
+                JsonNode health = client.anchoringHealth();
+                return health.path("logEntries").asLong() > 0 && health.path("unanchoredEntries").asLong() == 0;
+            });
+            JsonNode health = client.anchoringHealth();
+            List<JsonNode> checkpoints = client.checkpoints();
+            assertThat(checkpoints).allMatch(c -> AnchoringClient.part(c, "status").asText().equals("anchored"));
+            assertThat(AnchoringClient.part(checkpoints.get(checkpoints.size() - 1), "treeSize").asLong())
+                    .isEqualTo(health.path("logEntries").asLong());
+
+            // Exactly once: the chain holds one checkpoint per checkpoint the server took, same roots.
+            String contract = AnchoringClient.part(checkpoints.get(0), "contract").asText();
+            try (LedgerReader chain = Web3jLedger.readOnly(LedgerSettings.forUrl(health.path("rpcUrl").asText()), contract)) {
+                assertThat(chain.checkpointCount()).isEqualTo(checkpoints.size());
+                for (JsonNode checkpoint : checkpoints) {
+                    long size = AnchoringClient.part(checkpoint, "treeSize").asLong();
+                    assertThat(Hex.encode(chain.checkpointBySize(size).orElseThrow().root()))
+                            .isEqualTo(AnchoringClient.part(checkpoint, "rootHash").asText());
+                }
+            }
+        }
+    }
+}

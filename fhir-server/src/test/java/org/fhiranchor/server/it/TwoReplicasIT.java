@@ -1,0 +1,112 @@
+package org.fhiranchor.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.fhiranchor.anchor.chain.AnvilNode;
+import org.fhiranchor.anchor.chain.LedgerReader;
+import org.fhiranchor.anchor.chain.LedgerSettings;
+import org.fhiranchor.anchor.chain.Web3jLedger;
+import org.fhiranchor.anchor.log.Hex;
+import org.fhiranchor.server.support.PostgresTestDatabase;
+import org.fhiranchor.server.support.SharedData;
+import org.fhiranchor.server.support.TestDataDirectory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Keys;
+import org.web3j.utils.Numeric;
+
+/**
+ * Two server replicas on one PostgreSQL database and one chain, ingesting at the same time: one
+ * sequence of leaves without gaps or duplicates, each checkpoint anchored once.
+ */
+@ExtendWith(PostgresTestDatabase.class)
+class TwoReplicasIT {
+
+    @Test
+    void concurrentIngestOnTwoReplicas_oneLogOneSequenceEachCheckpointOnce() throws Exception {
+        Path dir = TestDataDirectory.newSubdirectory("replicas-");
+        String key = Numeric.toHexStringNoPrefixZeroPadded(Keys.createEcKeyPair().getPrivateKey(), 64);
+        List<Path> bundles;
+        try (Stream<Path> files = Files.list(SharedData.synthea())) {
+            bundles = files.filter(p -> p.getFileName().toString().matches("[A-Z].*\\.json")).sorted().limit(12).toList();
+        }
+        try (AnvilNode node = AnvilNode.start(AnvilNode.Options.defaults().withLogFile(dir.resolve("anvil.log")))) {
+            node.fund(Credentials.create(key).getAddress(), BigInteger.TEN.pow(21));
+            List<String> args = List.of("--spring.profiles.active=postgres",
+                    "--spring.datasource.url=" + PostgresTestDatabase.url(),
+                    "--spring.datasource.username=" + PostgresTestDatabase.USER,
+                    "--fhir-anchor.chain.mode=external", "--fhir-anchor.chain.rpc-url=" + node.rpcUrl());
+            Map<String, String> env = Map.of("FHIR_ANCHOR_CHAIN_PRIVATE_KEY", key,
+                    "SPRING_DATASOURCE_PASSWORD", PostgresTestDatabase.PASSWORD);
+            // One after the other: the first creates the schema.
+            try (ServerProcess a = ServerProcess.start(dir.resolve("a"), args, env);
+                    ServerProcess b = ServerProcess.start(dir.resolve("b"), args, env)) {
+                AnchoringClient clientA = new AnchoringClient(a.baseUrl());
+                AnchoringClient clientB = new AnchoringClient(b.baseUrl());
+                List<Path> forA = new ArrayList<>();
+                List<Path> forB = new ArrayList<>();
+                for (int i = 0; i < bundles.size(); i++) {
+                    (i % 2 == 0 ? forA : forB).add(bundles.get(i));
+                }
+                CompletableFuture<Void> ingestA = CompletableFuture.runAsync(() -> ingest(clientA, forA));
+                CompletableFuture<Void> ingestB = CompletableFuture.runAsync(() -> ingest(clientB, forB));
+                ingestA.join();
+                ingestB.join();
+
+                AnchoringClient.await("everything anchored", Duration.ofMinutes(3), () -> {
+                    JsonNode health = clientB.anchoringHealth();
+                    return health.path("logEntries").asLong() > 0 && health.path("unanchoredEntries").asLong() == 0;
+                });
+                assertThat(clientA.sweepProblems()).isEmpty();
+
+                try (Connection db = DriverManager.getConnection(PostgresTestDatabase.url(), PostgresTestDatabase.USER,
+                        PostgresTestDatabase.PASSWORD); Statement sql = db.createStatement();
+                        ResultSet rs = sql.executeQuery("SELECT COUNT(*), COUNT(DISTINCT leaf_index), MIN(leaf_index), "
+                                + "MAX(leaf_index) FROM anchor_log_entry")) {
+                    rs.next();
+                    long entries = rs.getLong(1);
+                    assertThat(rs.getLong(2)).as("distinct leaf indexes").isEqualTo(entries);
+                    assertThat(rs.getLong(3)).isZero();
+                    assertThat(rs.getLong(4)).isEqualTo(entries - 1);
+                }
+
+                List<JsonNode> checkpoints = clientA.checkpoints();
+                String contract = AnchoringClient.part(checkpoints.get(0), "contract").asText();
+                assertThat(checkpoints).allMatch(c -> AnchoringClient.part(c, "contract").asText().equals(contract));
+                try (LedgerReader chain = Web3jLedger.readOnly(LedgerSettings.forUrl(node.rpcUrl()), contract)) {
+                    assertThat(chain.checkpointCount()).isEqualTo(checkpoints.size());
+                    for (JsonNode checkpoint : checkpoints) {
+                        long size = AnchoringClient.part(checkpoint, "treeSize").asLong();
+                        assertThat(Hex.encode(chain.checkpointBySize(size).orElseThrow().root()))
+                                .isEqualTo(AnchoringClient.part(checkpoint, "rootHash").asText());
+                    }
+                }
+            }
+        }
+    }
+
+    private static void ingest(AnchoringClient client, List<Path> bundles) {
+        for (Path bundle : bundles) {
+            try {
+                assertThat(client.postBundle(bundle)).isEqualTo(200);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}
