@@ -167,11 +167,8 @@ public final class VerifierCli {
 
     private int walk(Map<String, String> options, ChainConnection chain, Duration timeout) {
         FhirSource fhir = fhirSource(options, timeout);
-        long max = options.containsKey("--max") ? positive(options, "--max", 0) : 0;
+        long max = positive(options, "--max", 0);
         String type = options.get("--type");
-        if (type != null && !type.matches("[A-Z][A-Za-z0-9]{0,63}")) {
-            throw new UsageException("--type must be a FHIR resource type, got \"" + type + "\"");
-        }
         int[] seen = {0};
         WalkReport report = new Verifier(chain.checkpoints()).walk(fhir, type, max, check -> {
             seen[0]++;
@@ -203,6 +200,11 @@ public final class VerifierCli {
     private static void checkCombination(String command, Map<String, String> options) {
         if (command.equals("walk")) {
             required(options, "--fhir-base");
+            positive(options, "--max", 0);
+            String type = options.get("--type");
+            if (type != null && !type.matches("[A-Z][A-Za-z0-9]{0,63}")) {
+                throw new UsageException("--type must be a FHIR resource type, got \"" + type + "\"");
+            }
             return;
         }
         boolean fromServer = options.containsKey("--ref") || options.containsKey("--fhir-base");

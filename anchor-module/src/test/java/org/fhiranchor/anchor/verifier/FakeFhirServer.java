@@ -46,6 +46,8 @@ final class FakeFhirServer implements AutoCloseable {
     /** Versions answered with 410 Gone (deleted). */
     final java.util.Set<String> gone = ConcurrentHashMap.newKeySet();
     volatile int pageSize = 5;
+    /** If set, every "next" link points here instead (a server sending the client elsewhere). */
+    volatile String nextLinkOverride;
 
     private final HttpServer server;
 
@@ -197,7 +199,7 @@ final class FakeFhirServer implements AutoCloseable {
         List<JsonObject> all = new ArrayList<>();
         for (int i = history.size() - 1; i >= 0; i--) {
             JsonObject entry = history.get(i);
-            String url = ((JsonString) entry.members().get("fullUrl")).value();
+            String url = entry.member("fullUrl").map(u -> ((JsonString) u).value()).orElse("");
             if (typeOrNull == null || url.startsWith(base() + "/" + typeOrNull + "/")) {
                 all.add(entry);
             }
@@ -209,7 +211,8 @@ final class FakeFhirServer implements AutoCloseable {
         String self = base() + (typeOrNull == null ? "" : "/" + typeOrNull) + "/_history?_format=json";
         links.add(object("relation", new JsonString("self"), "url", new JsonString(self + "&page=" + page)));
         if (from + pageSize < all.size()) {
-            links.add(object("relation", new JsonString("next"), "url", new JsonString(self + "&page=" + (page + 1))));
+            String next = nextLinkOverride != null ? nextLinkOverride : self + "&page=" + (page + 1);
+            links.add(object("relation", new JsonString("next"), "url", new JsonString(next)));
         }
         return CanonicalJson.serialize(object("resourceType", new JsonString("Bundle"), "type", new JsonString("history"),
                 "total", JsonNumber.of(all.size()), "link", new JsonArray(links), "entry", new JsonArray(entries)));
