@@ -71,6 +71,9 @@ public final class VerifierCli {
     }
 
     public static void main(String[] args) {
+        // web3j logs through SLF4J and the jar ships no binding: keep SLF4J's notice about that off the
+        // auditor's terminal, real errors still show.
+        System.setProperty("slf4j.internal.verbosity", "ERROR");
         System.exit(run(args, System.out, System.err, System.getenv()));
     }
 
