@@ -133,7 +133,9 @@ public final class FhirSource {
             ref = refOf(string(resource.get(), "resourceType"), string(resource.get(), "id"),
                     string(resource.get(), "meta", "versionId"));
         } else {
+            // A delete has no body to name its version: look for it wherever servers put it.
             ref = versioned(fullUrl).or(() -> versioned(requestUrl))
+                    .or(() -> versioned(string(entry, "response", "location").orElse(null)))
                     .or(() -> withEtag(requestUrl != null ? requestUrl : fullUrl, string(entry, "response", "etag")));
         }
         String label = ref.map(ResourceRef::toString)

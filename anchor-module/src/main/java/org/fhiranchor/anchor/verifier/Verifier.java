@@ -57,11 +57,11 @@ public final class Verifier {
         if (!m.matches()) {
             throw new IllegalArgumentException("not a Type/id or Type/id/_history/vid reference: " + requestedRef);
         }
-        Object proofOrCheck = proofFor(fhir, requestedRef);
-        if (proofOrCheck instanceof VersionCheck failed) {
-            return failed;
+        ProofOrVerdict answer = proofFor(fhir, requestedRef);
+        if (answer.verdict() != null) {
+            return answer.verdict();
         }
-        AnchorProof proof = (AnchorProof) proofOrCheck;
+        AnchorProof proof = answer.proof();
         ResourceRef proven = proof.resource();
         if (!proven.type().equals(m.group(1)) || !proven.id().equals(m.group(2))
                 || (m.group(3) != null && !proven.versionId().equals(m.group(3)))) {
@@ -107,11 +107,11 @@ public final class Verifier {
                     "the history entry does not say which version it is", Optional.empty());
         }
         ResourceRef ref = entry.ref().get();
-        Object proofOrCheck = proofFor(fhir, ref.toString());
-        if (proofOrCheck instanceof VersionCheck failed) {
-            return failed;
+        ProofOrVerdict answer = proofFor(fhir, ref.toString());
+        if (answer.verdict() != null) {
+            return answer.verdict();
         }
-        AnchorProof proof = (AnchorProof) proofOrCheck;
+        AnchorProof proof = answer.proof();
         if (!proof.resource().equals(ref)) {
             return new VersionCheck(ref.toString(), Outcome.FAILED, VersionCheck.WRONG_VERSION,
                     "the server's proof for " + ref + " is for " + proof.resource(), Optional.of(proof));
@@ -136,24 +136,35 @@ public final class Verifier {
         return toCheck(ref.toString(), verify(served, proof), proof, " (version re-read from its own URL)");
     }
 
-    /** The proof from {@code $verify}, or the verdict that explains why there is none. */
-    private static Object proofFor(FhirSource fhir, String ref) {
+    /** Exactly one of the two: the proof {@code $verify} gave, or the verdict that explains why there is none. */
+    private record ProofOrVerdict(AnchorProof proof, VersionCheck verdict) {
+        static ProofOrVerdict of(AnchorProof proof) {
+            return new ProofOrVerdict(proof, null);
+        }
+
+        static ProofOrVerdict of(VersionCheck verdict) {
+            return new ProofOrVerdict(null, verdict);
+        }
+    }
+
+    private static ProofOrVerdict proofFor(FhirSource fhir, String ref) {
         byte[] answer;
         try {
             answer = fhir.verifyAnswer(ref);
         } catch (FhirSourceException e) {
-            return fhirError(ref, e, null);
+            return ProofOrVerdict.of(fhirError(ref, e, null));
         }
         try {
-            return VerifyParameters.parse(answer).proof();
+            return ProofOrVerdict.of(VerifyParameters.parse(answer).proof());
         } catch (NoProofException e) {
             String status = e.serverStatus().orElse("");
             if (status.equals("pending")) {
-                return new VersionCheck(ref, Outcome.PENDING, VersionCheck.PENDING, e.getMessage(), Optional.empty());
+                return ProofOrVerdict.of(new VersionCheck(ref, Outcome.PENDING, VersionCheck.PENDING, e.getMessage(),
+                        Optional.empty()));
             }
-            return new VersionCheck(ref, Outcome.FAILED,
+            return ProofOrVerdict.of(new VersionCheck(ref, Outcome.FAILED,
                     status.equals("tampered") ? VersionCheck.SERVER_REPORTS_TAMPERED : VersionCheck.NO_PROOF,
-                    e.getMessage(), Optional.empty());
+                    e.getMessage(), Optional.empty()));
         }
     }
 

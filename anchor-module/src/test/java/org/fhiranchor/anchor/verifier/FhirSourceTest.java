@@ -66,19 +66,22 @@ class FhirSourceTest {
         server.pageSize = 2;
         server.history.add(entry("Patient/a/_history/1", "POST", resource("a", "1")));
         server.history.add(entry("Patient/a/_history/2", "PUT", resource("a", "2")));
-        // HAPI-style delete: versionless URLs, the version only in the ETag.
+        // A delete with versionless URLs and the version only in the ETag.
         server.history.add(object("fullUrl", new JsonString(server.base() + "/Patient/a"),
                 "request", object("method", new JsonString("DELETE"), "url", new JsonString("Patient/a")),
                 "response", object("etag", new JsonString("W/\"3\""))));
         server.history.add(object("fullUrl", new JsonString(server.base() + "/Patient/b/_history/4"),
                 "request", object("method", new JsonString("DELETE"), "url", new JsonString("Patient/b"))));
+        server.history.add(object("fullUrl", new JsonString("Patient/c"),
+                "request", object("method", new JsonString("DELETE"), "url", new JsonString("Patient/c")),
+                "response", object("location", new JsonString("Patient/c/_history/2"))));
         server.history.add(object("request", object("method", new JsonString("DELETE"))));
 
         List<HistoryEntry> entries = new ArrayList<>();
         source.history(null, entries::add);
-        assertEquals(List.of("(history entry without URL)", "Patient/b/_history/4", "Patient/a/_history/3",
+        assertEquals(List.of("(history entry without URL)", "Patient/c/_history/2", "Patient/b/_history/4", "Patient/a/_history/3",
                 "Patient/a/_history/2", "Patient/a/_history/1"), entries.stream().map(HistoryEntry::label).toList());
-        assertTrue(entries.get(1).isDelete() && entries.get(1).resource().isEmpty());
+        assertTrue(entries.get(2).isDelete() && entries.get(2).resource().isEmpty());
         assertTrue(entries.get(0).ref().isEmpty());
         assertEquals(3, server.seen.stream().filter(s -> s.pathAndQuery().contains("_history")).count(), "three pages");
 
