@@ -43,7 +43,7 @@ public final class ChainCheckpointSource implements CheckpointSource {
         Optional<OnChainCheckpoint> read;
         try {
             read = ledger.checkpointBySize(treeSize);
-        } catch (LedgerException | IllegalArgumentException e) {
+        } catch (LedgerException e) {
             throw new CheckpointUnavailableException("checkpoint unavailable: cannot read contract "
                     + ledger.contractAddress() + ": " + e.getMessage(), e);
         }

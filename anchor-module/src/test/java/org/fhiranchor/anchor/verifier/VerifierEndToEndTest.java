@@ -281,6 +281,26 @@ class VerifierEndToEndTest {
                 anchor), contract));
         VersionCheck check = verifier.check(new FhirSource(server.base(), null, Duration.ofSeconds(10)), HONEST);
         assertEquals(VersionCheck.WRONG_VERSION, check.code(), check.detail());
+
+        WalkReport report = verifier.walk(new FhirSource(server.base(), null, Duration.ofSeconds(10)), null, 0, c -> { });
+        assertEquals(List.of(HONEST + " " + VersionCheck.WRONG_VERSION),
+                report.failures().stream().map(c -> c.ref() + " " + c.code()).toList());
+    }
+
+    @Test
+    void walkFallsBackToTheVersionsOwnUrlWhenTheBundleCopyDiffers() {
+        FakeFhirServer server = new FakeFhirServer();
+        closeLater.add(server);
+        server.serve(log, ref -> log.proof(ref, size, anchor), contract);
+        // The history Bundle carries an altered copy, the version's own URL serves the logged bytes.
+        byte[] logged = log.version(TAMPERED).served();
+        server.serveAltered(TAMPERED, altered);
+        server.versions.put(TAMPERED, logged);
+
+        WalkReport report = verifier.walk(new FhirSource(server.base(), null, Duration.ofSeconds(10)), null, 0, c -> { });
+        assertTrue(report.allVerified(), report.failures().toString());
+        VersionCheck reread = report.checks().stream().filter(c -> c.ref().equals(TAMPERED)).findFirst().orElseThrow();
+        assertTrue(reread.detail().contains("re-read from its own URL"), reread.detail());
     }
 
     @Test
