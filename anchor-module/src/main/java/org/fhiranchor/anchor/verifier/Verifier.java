@@ -1,0 +1,184 @@
+package org.fhiranchor.anchor.verifier;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.fhiranchor.anchor.canonical.CanonicalJson;
+import org.fhiranchor.anchor.log.ResourceRef;
+import org.fhiranchor.anchor.proof.AnchorProof;
+import org.fhiranchor.anchor.proof.CheckpointSource;
+import org.fhiranchor.anchor.proof.ProofVerifier;
+import org.fhiranchor.anchor.proof.VerificationResult;
+import org.fhiranchor.anchor.proof.VerificationResult.Status;
+import org.fhiranchor.anchor.verifier.FhirSource.FhirSourceException;
+import org.fhiranchor.anchor.verifier.FhirSource.HistoryEntry;
+import org.fhiranchor.anchor.verifier.VerifyParameters.NoProofException;
+import org.fhiranchor.anchor.verifier.VersionCheck.Outcome;
+
+/**
+ * Verifies resource versions against the checkpoints of the auditor's contract: one version from
+ * bytes and a proof, one version fetched from a server, or every version of a server's history.
+ * Never throws for what a server answers; every answer becomes a {@link VersionCheck}.
+ */
+public final class Verifier {
+
+    /** {@code Type/id} or {@code Type/id/_history/vid}, with the grammar of docs/verification.md section 2. */
+    private static final Pattern REQUESTED_REF = Pattern.compile(
+            "([A-Z][A-Za-z0-9]{0,63})/([A-Za-z0-9\\-.]{1,64})(?:/_history/([1-9][0-9]{0,18}))?");
+
+    private final CheckpointSource checkpoints;
+
+    public Verifier(CheckpointSource checkpoints) {
+        this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
+    }
+
+    /** docs/verification.md section 5 for one version; {@code resourceJsonOrNull} is null for a delete. */
+    public VerificationResult verify(byte[] resourceJsonOrNull, AnchorProof proof) {
+        return ProofVerifier.verify(resourceJsonOrNull, proof, checkpoints);
+    }
+
+    /** Same, from the {@code fhir-anchor-proof/1} bytes; a malformed proof is a MALFORMED_PROOF result. */
+    public VerificationResult verify(byte[] resourceJsonOrNull, byte[] proofJson) {
+        return ProofVerifier.verify(resourceJsonOrNull, proofJson, checkpoints);
+    }
+
+    /**
+     * Fetches the proof of {@code requestedRef} ({@code Type/id} for the version the server calls current,
+     * or {@code Type/id/_history/vid}) from {@code $verify}, reads that version exactly as served, and
+     * verifies it. The proof must be about the resource (and version) asked for: a server must not answer
+     * a question about version 2 with the good proof of version 1.
+     */
+    public VersionCheck check(FhirSource fhir, String requestedRef) {
+        Matcher m = REQUESTED_REF.matcher(requestedRef);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a Type/id or Type/id/_history/vid reference: " + requestedRef);
+        }
+        ProofOrVerdict answer = proofFor(fhir, requestedRef);
+        if (answer.verdict() != null) {
+            return answer.verdict();
+        }
+        AnchorProof proof = answer.proof();
+        ResourceRef proven = proof.resource();
+        if (!proven.type().equals(m.group(1)) || !proven.id().equals(m.group(2))
+                || (m.group(3) != null && !proven.versionId().equals(m.group(3)))) {
+            return new VersionCheck(requestedRef, Outcome.FAILED, VersionCheck.WRONG_VERSION,
+                    "asked for " + requestedRef + ", the server's proof is for " + proven, Optional.of(proof));
+        }
+        byte[] served;
+        try {
+            served = fhir.readVersion(proven).orElse(null);
+        } catch (FhirSourceException e) {
+            return fhirError(proven.toString(), e, proof);
+        }
+        return toCheck(proven.toString(), verify(served, proof), proof, "");
+    }
+
+    /**
+     * Checks every version the server's history lists (system level, or one type), at most {@code max}
+     * of them (0: no limit). One failure never stops the walk; {@code progress} sees each verdict.
+     * Paging failures end the walk and are reported as one UNAVAILABLE/FAILED entry.
+     */
+    public WalkReport walk(FhirSource fhir, String typeOrNull, long max, Consumer<VersionCheck> progress) {
+        List<VersionCheck> checks = new ArrayList<>();
+        try {
+            fhir.history(typeOrNull, entry -> {
+                VersionCheck check = checkHistoryEntry(fhir, entry);
+                checks.add(check);
+                progress.accept(check);
+                return max <= 0 || checks.size() < max;
+            });
+        } catch (FhirSourceException e) {
+            VersionCheck check = new VersionCheck((typeOrNull == null ? "" : typeOrNull + "/") + "_history",
+                    e.transientFailure() ? Outcome.UNAVAILABLE : Outcome.FAILED, VersionCheck.FHIR_ERROR,
+                    "the history could not be read to the end: " + e.getMessage(), Optional.empty());
+            checks.add(check);
+            progress.accept(check);
+        }
+        return new WalkReport(checks);
+    }
+
+    private VersionCheck checkHistoryEntry(FhirSource fhir, HistoryEntry entry) {
+        if (entry.ref().isEmpty()) {
+            return new VersionCheck(entry.label(), Outcome.FAILED, VersionCheck.UNIDENTIFIED_ENTRY,
+                    "the history entry does not say which version it is", Optional.empty());
+        }
+        ResourceRef ref = entry.ref().get();
+        ProofOrVerdict answer = proofFor(fhir, ref.toString());
+        if (answer.verdict() != null) {
+            return answer.verdict();
+        }
+        AnchorProof proof = answer.proof();
+        if (!proof.resource().equals(ref)) {
+            return new VersionCheck(ref.toString(), Outcome.FAILED, VersionCheck.WRONG_VERSION,
+                    "the server's proof for " + ref + " is for " + proof.resource(), Optional.of(proof));
+        }
+        if (entry.isDelete()) {
+            return toCheck(ref.toString(), verify(null, proof), proof, "");
+        }
+        if (entry.resource().isPresent()) {
+            // Canonical JSON makes the Bundle's formatting irrelevant, so the embedded copy usually hashes
+            // right. If it does not, the version as served on its own URL is the authority (section 1.1).
+            VerificationResult fromBundle = verify(CanonicalJson.serialize(entry.resource().get()), proof);
+            if (fromBundle.status() != Status.CONTENT_HASH_MISMATCH && fromBundle.status() != Status.RESOURCE_UNREADABLE) {
+                return toCheck(ref.toString(), fromBundle, proof, "");
+            }
+        }
+        byte[] served;
+        try {
+            served = fhir.readVersion(ref).orElse(null);
+        } catch (FhirSourceException e) {
+            return fhirError(ref.toString(), e, proof);
+        }
+        return toCheck(ref.toString(), verify(served, proof), proof, " (version re-read from its own URL)");
+    }
+
+    /** Exactly one of the two: the proof {@code $verify} gave, or the verdict that explains why there is none. */
+    private record ProofOrVerdict(AnchorProof proof, VersionCheck verdict) {
+        static ProofOrVerdict of(AnchorProof proof) {
+            return new ProofOrVerdict(proof, null);
+        }
+
+        static ProofOrVerdict of(VersionCheck verdict) {
+            return new ProofOrVerdict(null, verdict);
+        }
+    }
+
+    private static ProofOrVerdict proofFor(FhirSource fhir, String ref) {
+        byte[] answer;
+        try {
+            answer = fhir.verifyAnswer(ref);
+        } catch (FhirSourceException e) {
+            return ProofOrVerdict.of(fhirError(ref, e, null));
+        }
+        try {
+            return ProofOrVerdict.of(VerifyParameters.parse(answer).proof());
+        } catch (NoProofException e) {
+            String status = e.serverStatus().orElse("");
+            if (status.equals("pending")) {
+                return ProofOrVerdict.of(new VersionCheck(ref, Outcome.PENDING, VersionCheck.PENDING, e.getMessage(),
+                        Optional.empty()));
+            }
+            return ProofOrVerdict.of(new VersionCheck(ref, Outcome.FAILED,
+                    status.equals("tampered") ? VersionCheck.SERVER_REPORTS_TAMPERED : VersionCheck.NO_PROOF,
+                    e.getMessage(), Optional.empty()));
+        }
+    }
+
+    private static VersionCheck fhirError(String ref, FhirSourceException e, AnchorProof proofOrNull) {
+        return new VersionCheck(ref, e.transientFailure() ? Outcome.UNAVAILABLE : Outcome.FAILED,
+                VersionCheck.FHIR_ERROR, e.getMessage(), Optional.ofNullable(proofOrNull));
+    }
+
+    private static VersionCheck toCheck(String ref, VerificationResult result, AnchorProof proof, String note) {
+        Outcome outcome = switch (result.status()) {
+            case VERIFIED -> Outcome.VERIFIED;
+            case CHECKPOINT_UNAVAILABLE -> Outcome.UNAVAILABLE;
+            default -> Outcome.FAILED;
+        };
+        return new VersionCheck(ref, outcome, result.status().name(), result.detail() + note, Optional.of(proof));
+    }
+}

@@ -1,0 +1,383 @@
+package org.fhiranchor.anchor.verifier;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.fhiranchor.anchor.canonical.JsonObject;
+import org.fhiranchor.anchor.canonical.JsonParser;
+import org.fhiranchor.anchor.canonical.JsonString;
+import org.fhiranchor.anchor.chain.ContractMismatchException;
+import org.fhiranchor.anchor.chain.LedgerException;
+import org.fhiranchor.anchor.chain.LedgerSettings;
+import org.fhiranchor.anchor.chain.OnChainCheckpoint;
+import org.fhiranchor.anchor.chain.Web3jLedger;
+import org.fhiranchor.anchor.log.Hex;
+import org.fhiranchor.anchor.proof.AnchorProof;
+import org.fhiranchor.anchor.proof.ProofJson;
+import org.fhiranchor.anchor.proof.VerificationResult;
+import org.fhiranchor.anchor.verifier.VerifyParameters.NoProofException;
+import org.fhiranchor.anchor.verifier.VersionCheck.Outcome;
+
+/**
+ * {@code java -jar fhir-anchor-verifier.jar verify|walk ...}: the auditor's command line. The contract and
+ * the RPC endpoint come only from these arguments, never from a server's answer, because a server that
+ * named the contract could name one it controls and anchor whatever it likes there.
+ */
+public final class VerifierCli {
+
+    /** Every version checked passed all five checks. */
+    public static final int EXIT_VERIFIED = 0;
+    /** A check failed: altered content, a wrong or unanchored proof, a server that refuses to prove. */
+    public static final int EXIT_NOT_VERIFIED = 1;
+    /** Wrong arguments, or a configuration the verifier refuses (chain id, not a FhirAnchor contract). */
+    public static final int EXIT_USAGE = 2;
+    /** The chain or the FHIR server could not be read: nothing was proven either way. */
+    public static final int EXIT_UNAVAILABLE = 3;
+    /** The server says the version is not anchored yet (and nothing failed): ask again later. */
+    public static final int EXIT_PENDING = 4;
+
+    private static final Set<String> VERIFY_OPTIONS = Set.of("--rpc", "--contract", "--chain-id", "--fhir-base",
+            "--ref", "--resource", "--proof", "--token", "--timeout");
+    private static final Set<String> WALK_OPTIONS = Set.of("--rpc", "--contract", "--chain-id", "--fhir-base",
+            "--type", "--max", "--token", "--timeout");
+
+    private static final String USAGE = """
+            usage:
+              verify --rpc URL --contract 0xADDRESS [--chain-id N]
+                     (--fhir-base URL --ref Type/id[/_history/vid] | --resource FILE --proof FILE | --proof FILE)
+              walk   --rpc URL --contract 0xADDRESS [--chain-id N] --fhir-base URL [--type T] [--max N]
+            common: --token TOKEN (default: $FHIR_ANCHOR_TOKEN), --timeout SECONDS (default 30)
+            --proof FILE alone verifies a delete (no body). A proof file may hold the fhir-anchor-proof/1 JSON
+            or the server's $verify Parameters.
+            exit codes: 0 verified, 1 not verified, 2 usage or refused configuration, 3 chain or FHIR server
+            unavailable, 4 pending (not anchored yet)
+            """;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> env;
+
+    private VerifierCli(PrintStream out, PrintStream err, Map<String, String> env) {
+        this.out = out;
+        this.err = err;
+        this.env = env;
+    }
+
+    public static void main(String[] args) {
+        // web3j logs through SLF4J and the jar ships no binding: keep SLF4J's notice about that off the
+        // auditor's terminal, real errors still show.
+        System.setProperty("slf4j.internal.verbosity", "ERROR");
+        System.exit(run(args, System.out, System.err, System.getenv()));
+    }
+
+    /** Runs one command and returns its exit code; never calls System.exit, so tests can call it. */
+    public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        return new VerifierCli(out, err, env).run(args);
+    }
+
+    private int run(String[] args) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            (args.length == 0 ? err : out).print(USAGE);
+            return args.length == 0 ? EXIT_USAGE : EXIT_VERIFIED;
+        }
+        String command = args[0];
+        Map<String, String> options;
+        try {
+            options = switch (command) {
+                case "verify" -> parse(args, VERIFY_OPTIONS);
+                case "walk" -> parse(args, WALK_OPTIONS);
+                default -> throw new UsageException("unknown command \"" + command + "\"");
+            };
+            Duration timeout = Duration.ofSeconds(positive(options, "--timeout", 30));
+            checkCombination(command, options);
+            try (ChainConnection chain = ChainConnection.open(required(options, "--rpc"),
+                    required(options, "--contract"), optionalLong(options, "--chain-id"), timeout)) {
+                return command.equals("verify") ? verify(options, chain, timeout) : walk(options, chain, timeout);
+            }
+        } catch (UsageException e) {
+            err.println("error: " + e.getMessage());
+            err.print(USAGE);
+            return EXIT_USAGE;
+        } catch (RefusedException e) {
+            out.println("NOT VERIFIED: " + e.getMessage());
+            return EXIT_USAGE;
+        } catch (ChainUnavailableException e) {
+            out.println("NOT VERIFIED: CHECKPOINT_UNAVAILABLE: " + e.getMessage());
+            return EXIT_UNAVAILABLE;
+        }
+    }
+
+    // ---- verify ------------------------------------------------------------------------------
+
+    private int verify(Map<String, String> options, ChainConnection chain, Duration timeout) {
+        Verifier verifier = new Verifier(chain.checkpoints());
+        if (options.containsKey("--ref")) {
+            FhirSource fhir = fhirSource(options, timeout);
+            return print(verifier.check(fhir, checkedRef(options.get("--ref"))), chain);
+        }
+        byte[] proofFile = readFile(required(options, "--proof"));
+        byte[] resource = options.containsKey("--resource") ? readFile(options.get("--resource")) : null;
+        byte[] proofJson;
+        try {
+            proofJson = isParameters(proofFile) ? VerifyParameters.parse(proofFile).proofJson() : proofFile;
+        } catch (NoProofException e) {
+            boolean pending = e.serverStatus().equals(Optional.of("pending"));
+            out.println("NOT VERIFIED: " + (pending ? VersionCheck.PENDING : VersionCheck.NO_PROOF) + ": " + e.getMessage());
+            return pending ? EXIT_PENDING : EXIT_NOT_VERIFIED;
+        }
+        VerificationResult result = verifier.verify(resource, proofJson);
+        Optional<AnchorProof> proof = Optional.empty();
+        try {
+            proof = Optional.of(ProofJson.read(proofJson));
+        } catch (RuntimeException e) {
+            // The result already says MALFORMED_PROOF and why.
+        }
+        String ref = proof.map(p -> p.resource().toString()).orElse(options.get("--proof"));
+        Outcome outcome = switch (result.status()) {
+            case VERIFIED -> Outcome.VERIFIED;
+            case CHECKPOINT_UNAVAILABLE -> Outcome.UNAVAILABLE;
+            default -> Outcome.FAILED;
+        };
+        return print(new VersionCheck(ref, outcome, result.status().name(), result.detail(), proof), chain);
+    }
+
+    private int print(VersionCheck check, ChainConnection chain) {
+        if (!check.verified()) {
+            out.println("NOT VERIFIED: " + check.code() + ": " + check.detail());
+            return exitCode(check.outcome());
+        }
+        AnchorProof proof = check.proof().orElseThrow();
+        out.println("VERIFIED " + proof.operation().jsonName() + " of " + proof.resource());
+        out.println("  content hash  " + Hex.encode(proof.contentHash()));
+        out.println("  leaf          " + proof.leafIndex() + " of tree size " + proof.treeSize());
+        out.println("  root          " + Hex.encode(proof.rootHash()));
+        // The block comes from the contract the auditor named, not from the proof's anchor member.
+        Optional<OnChainCheckpoint> checkpoint = chain.checkpoints().checkpoint(proof.treeSize());
+        checkpoint.ifPresent(c -> out.println("  anchored      block " + c.blockNumber() + " ("
+                + Instant.ofEpochSecond(c.timestamp()) + ") on chain " + chain.chainId() + ", contract "
+                + chain.checkpoints().contractAddress()));
+        return EXIT_VERIFIED;
+    }
+
+    // ---- walk --------------------------------------------------------------------------------
+
+    private int walk(Map<String, String> options, ChainConnection chain, Duration timeout) {
+        FhirSource fhir = fhirSource(options, timeout);
+        long max = positive(options, "--max", 0);
+        String type = options.get("--type");
+        int[] seen = {0};
+        WalkReport report = new Verifier(chain.checkpoints()).walk(fhir, type, max, check -> {
+            seen[0]++;
+            err.println("[" + seen[0] + "] " + check.code() + " " + check.ref()
+                    + (check.verified() ? "" : ": " + check.detail()));
+        });
+
+        Map<Outcome, Long> counts = report.countsByOutcome();
+        out.println("walked " + report.total() + " versions of " + fhir.baseUrl() + (type == null ? "" : " (" + type + ")")
+                + " against contract " + chain.checkpoints().contractAddress() + " on chain " + chain.chainId() + ":");
+        out.println("  verified " + counts.get(Outcome.VERIFIED) + ", failed " + counts.get(Outcome.FAILED)
+                + ", pending " + counts.get(Outcome.PENDING) + ", unavailable " + counts.get(Outcome.UNAVAILABLE));
+        report.countsByCode().forEach((code, n) -> out.println("  " + code + " " + n));
+        for (VersionCheck failure : report.failures()) {
+            out.println(failure.outcome() + " " + failure.ref() + ": " + failure.code() + ": " + failure.detail());
+        }
+        if (counts.get(Outcome.FAILED) > 0) {
+            return EXIT_NOT_VERIFIED;
+        }
+        if (counts.get(Outcome.UNAVAILABLE) > 0) {
+            return EXIT_UNAVAILABLE;
+        }
+        return counts.get(Outcome.PENDING) > 0 ? EXIT_PENDING : EXIT_VERIFIED;
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------
+
+    /** Argument mistakes are reported before the chain is contacted, so they never look like an outage. */
+    private static void checkCombination(String command, Map<String, String> options) {
+        if (command.equals("walk")) {
+            required(options, "--fhir-base");
+            positive(options, "--max", 0);
+            String type = options.get("--type");
+            if (type != null && !type.matches("[A-Z][A-Za-z0-9]{0,63}")) {
+                throw new UsageException("--type must be a FHIR resource type, got \"" + type + "\"");
+            }
+            return;
+        }
+        boolean fromServer = options.containsKey("--ref") || options.containsKey("--fhir-base");
+        boolean fromFiles = options.containsKey("--resource") || options.containsKey("--proof");
+        if (fromServer == fromFiles) {
+            throw new UsageException("give either --fhir-base and --ref, or --resource and --proof (or --proof alone for a delete)");
+        }
+        if (fromServer) {
+            required(options, "--fhir-base");
+            checkedRef(required(options, "--ref"));
+        } else {
+            required(options, "--proof");
+        }
+    }
+
+    private static int exitCode(Outcome outcome) {
+        return switch (outcome) {
+            case VERIFIED -> EXIT_VERIFIED;
+            case FAILED -> EXIT_NOT_VERIFIED;
+            case UNAVAILABLE -> EXIT_UNAVAILABLE;
+            case PENDING -> EXIT_PENDING;
+        };
+    }
+
+    private FhirSource fhirSource(Map<String, String> options, Duration timeout) {
+        String token = options.containsKey("--token") ? options.get("--token") : env.get(FhirSource.TOKEN_ENV);
+        try {
+            return new FhirSource(required(options, "--fhir-base"), token, timeout);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static String checkedRef(String ref) {
+        if (!ref.matches("[A-Z][A-Za-z0-9]{0,63}/[A-Za-z0-9\\-.]{1,64}(/_history/[1-9][0-9]{0,18})?")) {
+            throw new UsageException("--ref must be Type/id or Type/id/_history/vid, got \"" + ref + "\"");
+        }
+        return ref;
+    }
+
+    private static boolean isParameters(byte[] json) {
+        try {
+            JsonObject object = JsonParser.parseObject(json);
+            return object.path("resourceType").equals(Optional.of(new JsonString("Parameters")));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static byte[] readFile(String name) {
+        try {
+            return Files.readAllBytes(Path.of(name));
+        } catch (IOException e) {
+            throw new UsageException("cannot read " + name + ": " + e.getMessage());
+        }
+    }
+
+    private static Map<String, String> parse(String[] args, Set<String> allowed) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String name = args[i];
+            String value = null;
+            int eq = name.indexOf('=');
+            if (name.startsWith("--") && eq > 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            if (!allowed.contains(name)) {
+                throw new UsageException("unknown option \"" + name + "\" for " + args[0]);
+            }
+            if (value == null) {
+                if (i + 1 >= args.length) {
+                    throw new UsageException(name + " needs a value");
+                }
+                value = args[++i];
+            }
+            if (options.put(name, value) != null) {
+                throw new UsageException(name + " given twice");
+            }
+        }
+        return options;
+    }
+
+    private static String required(Map<String, String> options, String name) {
+        String value = options.get(name);
+        if (value == null || value.isBlank()) {
+            throw new UsageException(name + " is required");
+        }
+        return value;
+    }
+
+    private static Optional<Long> optionalLong(Map<String, String> options, String name) {
+        return options.containsKey(name) ? Optional.of(positive(options, name, 0)) : Optional.empty();
+    }
+
+    private static long positive(Map<String, String> options, String name, long defaultValue) {
+        String value = options.get(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            long parsed = Long.parseLong(value);
+            if (parsed <= 0) {
+                throw new NumberFormatException();
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new UsageException(name + " must be a positive integer, got \"" + value + "\"");
+        }
+    }
+
+    /** The read-only ledger on the auditor's contract, checked against the expected chain id. */
+    private record ChainConnection(Web3jLedger ledger, ChainCheckpointSource checkpoints) implements AutoCloseable {
+
+        static ChainConnection open(String rpc, String contract, Optional<Long> expectedChainId, Duration timeout) {
+            if (!contract.matches("0x[0-9a-fA-F]{40}")) {
+                throw new UsageException("--contract must be 0x followed by 40 hex digits, got \"" + contract + "\"");
+            }
+            if (!rpc.startsWith("http://") && !rpc.startsWith("https://")) {
+                throw new UsageException("--rpc must be an http or https URL, got \"" + rpc + "\"");
+            }
+            Web3jLedger ledger;
+            try {
+                // readOnly also checks that the code at the address is exactly FhirAnchor's runtime bytecode.
+                ledger = Web3jLedger.readOnly(LedgerSettings.forUrl(rpc).withReceiptTimeout(timeout), contract);
+            } catch (ContractMismatchException e) {
+                throw new RefusedException("refusing contract " + contract + ": " + e.getMessage());
+            } catch (LedgerException e) {
+                throw new ChainUnavailableException("cannot read the chain at " + rpc + ": " + e.getMessage());
+            }
+            if (expectedChainId.isPresent() && expectedChainId.get() != ledger.chainId()) {
+                ledger.close();
+                throw new RefusedException("refusing: the node at " + rpc + " is on chain " + ledger.chainId()
+                        + ", not " + expectedChainId.get());
+            }
+            return new ChainConnection(ledger, new ChainCheckpointSource(ledger));
+        }
+
+        long chainId() {
+            return ledger.chainId();
+        }
+
+        @Override
+        public void close() {
+            ledger.close();
+        }
+    }
+
+    private static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** A configuration the verifier will not work with (wrong chain, not our contract). */
+    private static final class RefusedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RefusedException(String message) {
+            super(message);
+        }
+    }
+
+    private static final class ChainUnavailableException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ChainUnavailableException(String message) {
+            super(message);
+        }
+    }
+}
