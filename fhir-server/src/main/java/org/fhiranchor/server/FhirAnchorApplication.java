@@ -1,7 +1,9 @@
 package org.fhiranchor.server;
 
 import java.util.List;
+import java.util.Map;
 import java.util.TimeZone;
+import org.fhiranchor.server.cli.BenchmarkCommand;
 import org.fhiranchor.server.cli.SweepCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -24,11 +26,15 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class FhirAnchorApplication {
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         useUtc();
         if (args.length > 0 && args[0].equals("sweep")) {
             // A client of a running server: no Spring, no HAPI.
             System.exit(new SweepCommand(System.out, System.err).run(List.of(args).subList(1, args.length)));
+        }
+        if (args.length > 0 && args[0].equals("benchmark")) {
+            // Starts servers from this jar as separate processes and measures them.
+            System.exit(new BenchmarkCommand(System.out, Map.of()).run(List.of(args).subList(1, args.length)));
         }
         SpringApplication.run(FhirAnchorApplication.class, args);
     }

@@ -1,14 +1,8 @@
 package org.fhiranchor.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,8 +13,6 @@ import java.util.List;
  * The bearer token, if the server needs one, comes from FHIR_ANCHOR_TOKEN (or --token).
  */
 public final class SweepCommand {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PrintStream out;
     private final PrintStream err;
@@ -34,13 +26,13 @@ public final class SweepCommand {
         String base = option(args, "--fhir-base", "http://127.0.0.1:8080/fhir");
         int page = Integer.parseInt(option(args, "--page", "1000"));
         String token = option(args, "--token", System.getenv("FHIR_ANCHOR_TOKEN"));
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+        FhirHttp http = new FhirHttp(token);
         List<String> problems = new ArrayList<>();
         long checked = 0;
         long cursor = 0;
         try {
             while (true) {
-                JsonNode result = call(http, base + "/$audit-sweep?_count=" + page + "&cursor=" + cursor, token);
+                JsonNode result = http.getJson(base + "/$audit-sweep?_count=" + page + "&cursor=" + cursor);
                 long total = intParam(result, "total");
                 checked += intParam(result, "checked");
                 for (JsonNode p : result.path("parameter")) {
@@ -73,19 +65,6 @@ public final class SweepCommand {
         return problems.isEmpty() ? 0 : 1;
     }
 
-    private JsonNode call(HttpClient http, String url, String token) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(5))
-                .header("Accept", "application/fhir+json");
-        if (token != null && !token.isBlank()) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        HttpResponse<String> response = http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IOException("HTTP " + response.statusCode() + " from " + url);
-        }
-        return JSON.readTree(response.body());
-    }
-
     private void progress(long checked, long total) {
         int width = 40;
         double share = total == 0 ? 1 : Math.min(1, (double) checked / total);
@@ -95,12 +74,7 @@ public final class SweepCommand {
     }
 
     private static long intParam(JsonNode parameters, String name) {
-        for (JsonNode p : parameters.path("parameter")) {
-            if (p.path("name").asText().equals(name)) {
-                return p.path("valueInteger").asLong();
-            }
-        }
-        return 0;
+        return FhirHttp.parameter(parameters, name).asLong(0);
     }
 
     private static String part(JsonNode parameter, String name) {

@@ -131,6 +131,28 @@ class LogAndAnchoringTest extends FhirRestTest {
     }
 
     @Test
+    void offlineVerifierCli_verifiesAgainstTheChain_andWalksTheHistory() throws Exception {
+        IIdType id = client.create().resource(ClinicalFixtures.patient(system, "cli", "Offline", "1955-05-05")).execute().getId();
+        String ref = "Patient/" + id.getIdPart() + "/_history/1";
+        await("anchored", () -> "anchored".equals(verify(ref).getParameter("status").getValue().primitiveValue()));
+        String contract = verify(ref).getParameter("contract").getValue().primitiveValue();
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = org.fhiranchor.anchor.verifier.VerifierCli.run(new String[] {"verify", "--rpc", chain.rpcUrl(),
+                "--contract", contract, "--fhir-base", baseUrl(), "--ref", ref},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()), java.util.Map.of());
+        assertThat(exit).as(out.toString(StandardCharsets.UTF_8)).isZero();
+
+        // A whole type's history (a type no other test tampers with): nothing fails.
+        client.create().resource(ClinicalFixtures.organization("Walked " + system)).execute();
+        ByteArrayOutputStream walked = new ByteArrayOutputStream();
+        int walkExit = org.fhiranchor.anchor.verifier.VerifierCli.run(new String[] {"walk", "--rpc", chain.rpcUrl(),
+                "--contract", contract, "--fhir-base", baseUrl(), "--type", "Organization"},
+                new PrintStream(walked, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()), java.util.Map.of());
+        assertThat(walkExit).as(walked.toString(StandardCharsets.UTF_8)).isZero();
+    }
+
+    @Test
     void consistencyBetweenAnchoredCheckpoints_verifies() throws Exception {
         client.create().resource(ClinicalFixtures.patient(system, "c-1", "Cons", "1990-01-01")).execute();
         await("a first checkpoint", () -> checkpointSizes().size() >= 1);

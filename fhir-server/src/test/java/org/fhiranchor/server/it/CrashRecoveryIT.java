@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -14,6 +15,7 @@ import org.fhiranchor.anchor.chain.LedgerReader;
 import org.fhiranchor.anchor.chain.LedgerSettings;
 import org.fhiranchor.anchor.chain.Web3jLedger;
 import org.fhiranchor.anchor.log.Hex;
+import org.fhiranchor.server.cli.ServerLauncher;
 import org.fhiranchor.server.support.SharedData;
 import org.fhiranchor.server.support.TestDataDirectory;
 import org.junit.jupiter.api.Test;
@@ -32,7 +34,7 @@ class CrashRecoveryIT {
             bundles = files.filter(p -> p.getFileName().toString().matches("[A-Z].*\\.json")).sorted().toList();
         }
         AtomicInteger committed = new AtomicInteger();
-        ServerProcess first = ServerProcess.start(dataDir, List.of());
+        ServerLauncher first = ServerLauncher.start(ProcessTests.jar(), dataDir, ProcessTests.FAST_CHECKPOINTS, Map.of());
         try {
             AnchoringClient client = new AnchoringClient(first.baseUrl());
             CompletableFuture<Void> ingest = CompletableFuture.runAsync(() -> {
@@ -55,7 +57,7 @@ class CrashRecoveryIT {
         }
         assertThat(committed.get()).isLessThan(bundles.size());
 
-        try (ServerProcess second = ServerProcess.start(dataDir, List.of())) {
+        try (ServerLauncher second = ServerLauncher.start(ProcessTests.jar(), dataDir, ProcessTests.FAST_CHECKPOINTS, Map.of())) {
             AnchoringClient client = new AnchoringClient(second.baseUrl());
             // Every version the database holds has its log entry, and hashes to it.
             assertThat(client.sweepProblems()).isEmpty();

@@ -22,6 +22,7 @@ import org.fhiranchor.anchor.chain.LedgerSettings;
 import org.fhiranchor.anchor.chain.Web3jLedger;
 import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.server.support.PostgresTestDatabase;
+import org.fhiranchor.server.cli.ServerLauncher;
 import org.fhiranchor.server.support.SharedData;
 import org.fhiranchor.server.support.TestDataDirectory;
 import org.junit.jupiter.api.Test;
@@ -47,15 +48,15 @@ class TwoReplicasIT {
         }
         try (AnvilNode node = AnvilNode.start(AnvilNode.Options.defaults().withLogFile(dir.resolve("anvil.log")))) {
             node.fund(Credentials.create(key).getAddress(), BigInteger.TEN.pow(21));
-            List<String> args = List.of("--spring.profiles.active=postgres",
+            List<String> args = List.of("--fhir-anchor.anchoring.checkpoint-interval=1s", "--spring.profiles.active=postgres",
                     "--spring.datasource.url=" + PostgresTestDatabase.url(),
                     "--spring.datasource.username=" + PostgresTestDatabase.USER,
                     "--fhir-anchor.chain.mode=external", "--fhir-anchor.chain.rpc-url=" + node.rpcUrl());
             Map<String, String> env = Map.of("FHIR_ANCHOR_CHAIN_PRIVATE_KEY", key,
                     "SPRING_DATASOURCE_PASSWORD", PostgresTestDatabase.PASSWORD);
             // One after the other: the first creates the schema.
-            try (ServerProcess a = ServerProcess.start(dir.resolve("a"), args, env);
-                    ServerProcess b = ServerProcess.start(dir.resolve("b"), args, env)) {
+            try (ServerLauncher a = ServerLauncher.start(ProcessTests.jar(), dir.resolve("a"), args, env);
+                    ServerLauncher b = ServerLauncher.start(ProcessTests.jar(), dir.resolve("b"), args, env)) {
                 AnchoringClient clientA = new AnchoringClient(a.baseUrl());
                 AnchoringClient clientB = new AnchoringClient(b.baseUrl());
                 List<Path> forA = new ArrayList<>();

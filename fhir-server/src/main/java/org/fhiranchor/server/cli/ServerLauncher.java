@@ -1,7 +1,8 @@
-package org.fhiranchor.server.it;
+package org.fhiranchor.server.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,45 +14,45 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged server ({@code target/fhir-anchor-server.jar}) as a separate process, on a free
- * loopback port, so a test can kill it with SIGKILL like a crash would.
+ * A FHIR Anchor server started from its jar as a separate process on a free loopback port: for
+ * the benchmark and for tests that must kill it like a crash would.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerLauncher implements AutoCloseable {
 
     private final Process process;
     private final int port;
     private final Path logFile;
+    private final long startMillis;
 
-    private ServerProcess(Process process, int port, Path logFile) {
+    private ServerLauncher(Process process, int port, Path logFile, long startMillis) {
         this.process = process;
         this.port = port;
         this.logFile = logFile;
+        this.startMillis = startMillis;
     }
 
-    static ServerProcess start(Path dataDir, List<String> extraArgs) {
-        return start(dataDir, extraArgs, java.util.Map.of());
-    }
-
-    /** {@code environment}: secrets go there, never on the command line where ps shows them. */
-    static ServerProcess start(Path dataDir, List<String> extraArgs, java.util.Map<String, String> environment) {
+    /**
+     * @param environment secrets go there, never on the command line where ps shows them
+     */
+    public static ServerLauncher start(Path jar, Path dataDir, List<String> extraArgs, Map<String, String> environment) {
         int port = freePort();
-        Path jar = Path.of(System.getProperty("fhir-anchor.server.jar", "target/fhir-anchor-server.jar")).toAbsolutePath();
         try {
             Files.createDirectories(dataDir);
             Path log = dataDir.resolve("server-" + port + ".log");
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-jar", jar.toString(),
                     "--server.port=" + port, "--server.address=127.0.0.1", "--fhir-anchor.data-dir=" + dataDir,
-                    "--fhir-anchor.chain.embedded.port=0", "--fhir-anchor.anchoring.checkpoint-interval=1s"));
+                    "--fhir-anchor.chain.embedded.port=0"));
             command.addAll(extraArgs);
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(environment);
-            Process process = builder.start();
-            ServerProcess server = new ServerProcess(process, port, log);
+            long started = System.currentTimeMillis();
+            ServerLauncher server = new ServerLauncher(builder.start(), port, log, started);
             server.awaitReady(Duration.ofMinutes(3));
             return server;
         } catch (IOException e) {
@@ -59,16 +60,27 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + port + "/fhir";
     }
 
-    Path logFile() {
+    public Path logFile() {
         return logFile;
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Milliseconds from process start to the first 200 on /fhir/metadata. */
+    public long startupMillis() {
+        return readyMillis - startMillis;
+    }
+
+    private long readyMillis;
+
     /** SIGKILL: no shutdown hook runs, nothing is flushed. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
@@ -95,6 +107,7 @@ final class ServerProcess implements AutoCloseable {
                 HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/metadata"))
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
+                    readyMillis = System.currentTimeMillis();
                     return;
                 }
             } catch (IOException notYet) {
@@ -103,22 +116,19 @@ final class ServerProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            sleep(500);
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
         process.destroyForcibly();
         throw new IllegalStateException("server not ready within " + timeout + "; see " + logFile);
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,0 +1,333 @@
+package org.fhiranchor.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+/**
+ * {@code benchmark [--synthea DIR] [--rounds N] [--verify-leaves N] [--phases ingest,gas,verify]}:
+ * starts servers from this jar on loopback and measures, in one run on this machine:
+ * <ul>
+ *   <li>Synthea ingest throughput with anchoring off and on, in alternating rounds;
+ *   <li>gas per anchored version, checkpoint mode (default settings) against per-version mode;
+ *   <li>{@code $verify} latency with at least N leaves in the log;
+ *   <li>anchoring lag (commit to anchored checkpoint), startup time and resident memory.
+ * </ul>
+ * Numbers are printed, not asserted: compare them in one run, never across days.
+ */
+public final class BenchmarkCommand {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PrintStream out;
+    private final Map<String, String> serverEnvironment;
+
+    public BenchmarkCommand(PrintStream out, Map<String, String> serverEnvironment) {
+        this.out = out;
+        this.serverEnvironment = serverEnvironment;
+    }
+
+    public int run(List<String> args) throws Exception {
+        Path jar = Path.of(SweepCommand.option(args, "--jar", System.getProperty("java.class.path"))).toAbsolutePath();
+        Path synthea = Path.of(SweepCommand.option(args, "--synthea", findSynthea().toString()));
+        int rounds = Integer.parseInt(SweepCommand.option(args, "--rounds", "2"));
+        int verifyLeaves = Integer.parseInt(SweepCommand.option(args, "--verify-leaves", "100000"));
+        List<String> phases = List.of(SweepCommand.option(args, "--phases", "ingest,gas,verify").split(","));
+        Path work = Files.createTempDirectory("fhir-anchor-benchmark-");
+        List<Path> bundles;
+        try (Stream<Path> files = Files.list(synthea)) {
+            bundles = files.filter(p -> p.toString().endsWith(".json")).sorted(BenchmarkCommand::organizationsFirst).toList();
+        }
+        long entries = countEntries(bundles);
+        out.printf("FHIR Anchor benchmark: %d Synthea bundles (%d entries), %d round(s), jar %s%n", bundles.size(), entries,
+                rounds, jar.getFileName());
+        try {
+            if (phases.contains("ingest")) {
+                ingestRounds(jar, work, bundles, entries, rounds);
+            }
+            if (phases.contains("gas")) {
+                perVersionGas(jar, work, bundles);
+            }
+            if (phases.contains("verify")) {
+                verifyLatency(jar, work, verifyLeaves);
+            }
+        } finally {
+            deleteRecursively(work);
+        }
+        return 0;
+    }
+
+    private record IngestRound(String mode, double seconds, double perSecond, long startupMillis, long rssAfterStartMb,
+            long rssAfterIngestMb, long versions, double gas, double lagP99Seconds, double lagMaxSeconds) {}
+
+    private void ingestRounds(Path jar, Path work, List<Path> bundles, long entries, int rounds) throws Exception {
+        List<IngestRound> results = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            List<Boolean> order = round % 2 == 1 ? List.of(false, true) : List.of(true, false);
+            for (boolean anchoring : order) {
+                IngestRound result = ingestRound(jar, work.resolve("ingest-" + round + "-" + anchoring), bundles, entries, anchoring);
+                results.add(result);
+                out.printf("  round %d anchoring %-3s: %6.1f s, %6.0f entries/s, startup %5.1f s, RSS %d MB after start, "
+                                + "%d MB after ingest%s%n", round, result.mode(), result.seconds(), result.perSecond(),
+                        result.startupMillis() / 1000.0, result.rssAfterStartMb(), result.rssAfterIngestMb(),
+                        anchoring ? String.format(", %d versions, %.0f gas/version, lag p99 %.1f s (max %.1f s)",
+                                result.versions(), result.gas() / result.versions(), result.lagP99Seconds(), result.lagMaxSeconds()) : "");
+            }
+        }
+        double off = median(results.stream().filter(r -> r.mode().equals("off")).map(IngestRound::perSecond).toList());
+        double on = median(results.stream().filter(r -> r.mode().equals("on")).map(IngestRound::perSecond).toList());
+        out.printf("RESULT ingest throughput: off %.0f/s, on %.0f/s, on/off = %.1f%% (target >= 90%%)%n", off, on, 100 * on / off);
+        double gasPerVersion = median(results.stream().filter(r -> r.mode().equals("on")).map(r -> r.gas() / r.versions()).toList());
+        out.printf("RESULT checkpoint mode gas per version: %.1f%n", gasPerVersion);
+        out.printf("RESULT anchoring lag p99: %.1f s (checkpoint interval 10 s)%n",
+                median(results.stream().filter(r -> r.mode().equals("on")).map(IngestRound::lagP99Seconds).toList()));
+        out.printf("RESULT startup to first 200 on /fhir/metadata: median %.1f s; RSS after start median %.0f MB (-Xmx1g)%n",
+                median(results.stream().map(r -> r.startupMillis() / 1000.0).toList()),
+                median(results.stream().map(r -> (double) r.rssAfterStartMb()).toList()));
+        lastCheckpointGasPerVersion = gasPerVersion;
+    }
+
+    private double lastCheckpointGasPerVersion = Double.NaN;
+
+    private IngestRound ingestRound(Path jar, Path dir, List<Path> bundles, long entries, boolean anchoring) throws Exception {
+        try (ServerLauncher server = ServerLauncher.start(jar, dir,
+                List.of("--fhir-anchor.anchoring.mode=" + (anchoring ? "checkpoint" : "off")), serverEnvironment)) {
+            long rssStart = residentMb(server.pid());
+            FhirHttp http = new FhirHttp(serverEnvironment.get("FHIR_ANCHOR_TOKEN"));
+            long started = System.nanoTime();
+            for (Path bundle : bundles) {
+                int status = http.post(server.baseUrl(), "application/fhir+json", Files.readAllBytes(bundle)).statusCode();
+                if (status != 200) {
+                    throw new IllegalStateException(bundle.getFileName() + ": HTTP " + status);
+                }
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            long rssIngest = residentMb(server.pid());
+            long versions = 0;
+            double gas = 0;
+            double lagP99 = 0;
+            double lagMax = 0;
+            if (anchoring) {
+                awaitAnchored(http, server, Duration.ofMinutes(10));
+                versions = health(http, server).path("logEntries").asLong();
+                gas = metric(http, server, "fhir_anchor.anchoring.gas.used", "");
+                lagP99 = metric(http, server, "fhir_anchor.anchoring.lag.percentile", "?tag=phi:0.99");
+                lagMax = metric(http, server, "fhir_anchor.anchoring.lag", "", "MAX");
+            }
+            return new IngestRound(anchoring ? "on" : "off", seconds, entries / seconds, server.startupMillis(), rssStart,
+                    rssIngest, versions, gas, lagP99, lagMax);
+        } finally {
+            deleteRecursively(dir);
+        }
+    }
+
+    private void perVersionGas(Path jar, Path work, List<Path> bundles) throws Exception {
+        Path dir = work.resolve("per-version");
+        List<Path> small = bundles.stream().filter(p -> p.getFileName().toString().matches("[A-Z].*"))
+                .sorted((a, b) -> Long.compare(size(a), size(b))).limit(2).toList();
+        try (ServerLauncher server = ServerLauncher.start(jar, dir, List.of("--fhir-anchor.anchoring.mode=per-version",
+                "--fhir-anchor.chain.embedded.block-time-seconds=0"), serverEnvironment)) {
+            FhirHttp http = new FhirHttp(serverEnvironment.get("FHIR_ANCHOR_TOKEN"));
+            for (Path bundle : small) {
+                http.post(server.baseUrl(), "application/fhir+json", Files.readAllBytes(bundle));
+            }
+            long versions = 0;
+            Instant deadline = Instant.now().plus(Duration.ofMinutes(10));
+            double leaves = 0;
+            while (Instant.now().isBefore(deadline)) {
+                versions = health(http, server).path("logEntries").asLong();
+                leaves = metric(http, server, "fhir_anchor.anchoring.leaves", "");
+                if (versions > 0 && leaves >= versions) {
+                    break;
+                }
+                Thread.sleep(500);
+            }
+            double gasPerLeaf = metric(http, server, "fhir_anchor.anchoring.gas.used", "") / leaves;
+            out.printf("RESULT per-version mode gas per version: %.0f (%.0f leaves)%n", gasPerLeaf, leaves);
+            if (!Double.isNaN(lastCheckpointGasPerVersion)) {
+                out.printf("RESULT gas ratio per-version / checkpoint: %.0fx (target >= 100x)%n", gasPerLeaf / lastCheckpointGasPerVersion);
+            }
+        } finally {
+            deleteRecursively(dir);
+        }
+    }
+
+    private void verifyLatency(Path jar, Path work, int leaves) throws Exception {
+        Path dir = work.resolve("verify");
+        try (ServerLauncher server = ServerLauncher.start(jar, dir, List.of(), serverEnvironment)) {
+            FhirHttp http = new FhirHttp(serverEnvironment.get("FHIR_ANCHOR_TOKEN"));
+            List<String> samples = Collections.synchronizedList(new ArrayList<>());
+            int perBundle = 500;
+            int bundles = (leaves + perBundle - 1) / perBundle;
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            List<Future<?>> loads = new ArrayList<>();
+            long started = System.nanoTime();
+            for (int b = 0; b < bundles; b++) {
+                int bundle = b;
+                loads.add(pool.submit(() -> {
+                    JsonNode response = JSON.readTree(http.post(server.baseUrl(), "application/fhir+json",
+                            patientsTransaction(bundle, perBundle)).body());
+                    JsonNode entry = response.path("entry");
+                    for (int i = 0; i < entry.size(); i += 25) {
+                        samples.add(entry.get(i).path("response").path("location").asText());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> load : loads) {
+                load.get();
+            }
+            pool.shutdown();
+            out.printf("  loaded %d versions in %.1f s%n", (long) bundles * perBundle, (System.nanoTime() - started) / 1e9);
+            awaitAnchored(http, server, Duration.ofMinutes(15));
+            long treeSize = health(http, server).path("treeSize").asLong();
+            Collections.shuffle(samples);
+            for (int i = 0; i < Math.min(300, samples.size()); i++) {
+                http.getStatus(server.baseUrl() + "/" + samples.get(i) + "/$verify");
+            }
+            List<Double> millis = new ArrayList<>();
+            for (int i = 0; i < Math.min(2000, samples.size()); i++) {
+                long t = System.nanoTime();
+                int status = http.getStatus(server.baseUrl() + "/" + samples.get(i) + "/$verify");
+                millis.add((System.nanoTime() - t) / 1e6);
+                if (status != 200) {
+                    throw new IllegalStateException("$verify answered " + status);
+                }
+            }
+            Collections.sort(millis);
+            out.printf("RESULT $verify with %d leaves: p50 %.2f ms, p99 %.2f ms, max %.2f ms over %d calls (target p99 < 20 ms)%n",
+                    treeSize, percentile(millis, 0.5), percentile(millis, 0.99), millis.get(millis.size() - 1), millis.size());
+        } finally {
+            deleteRecursively(dir);
+        }
+    }
+
+    private static byte[] patientsTransaction(int bundle, int count) {
+        StringBuilder json = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[");
+        for (int i = 0; i < count; i++) {
+            if (i > 0) {
+                json.append(',');
+            }
+            json.append("{\"resource\":{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:fhir-anchor:benchmark\",")
+                    .append("\"value\":\"").append(bundle).append('-').append(i).append("\"}],\"gender\":\"unknown\"},")
+                    .append("\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}");
+        }
+        return json.append("]}").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private void awaitAnchored(FhirHttp http, ServerLauncher server, Duration timeout) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            JsonNode health = health(http, server);
+            if (health.path("logEntries").asLong() > 0 && health.path("unanchoredEntries").asLong() == 0) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("not everything anchored within " + timeout);
+    }
+
+    private static JsonNode health(FhirHttp http, ServerLauncher server) throws IOException, InterruptedException {
+        return http.getJson(actuator(server) + "/health").path("components").path("anchoring").path("details");
+    }
+
+    private static double metric(FhirHttp http, ServerLauncher server, String name, String query) throws Exception {
+        return metric(http, server, name, query, null);
+    }
+
+    private static double metric(FhirHttp http, ServerLauncher server, String name, String query, String statistic)
+            throws Exception {
+        JsonNode measurements = http.getJson(actuator(server) + "/metrics/" + name + query).path("measurements");
+        for (JsonNode m : measurements) {
+            if (statistic == null || statistic.equals(m.path("statistic").asText())) {
+                return m.path("value").asDouble();
+            }
+        }
+        return Double.NaN;
+    }
+
+    private static String actuator(ServerLauncher server) {
+        return server.baseUrl().replace("/fhir", "/actuator");
+    }
+
+    /** Resident set size of a process, from /proc (Linux). */
+    private static long residentMb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D+", "")) / 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private static long countEntries(List<Path> bundles) throws IOException {
+        long n = 0;
+        for (Path bundle : bundles) {
+            n += JSON.readTree(bundle.toFile()).path("entry").size();
+        }
+        return n;
+    }
+
+    private static int organizationsFirst(Path a, Path b) {
+        boolean aPatient = a.getFileName().toString().matches("[A-Z].*");
+        boolean bPatient = b.getFileName().toString().matches("[A-Z].*");
+        return aPatient == bPatient ? a.compareTo(b) : (aPatient ? 1 : -1);
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.isEmpty() ? Double.NaN : percentile(sorted, 0.5);
+    }
+
+    private static double percentile(List<Double> sorted, double p) {
+        int index = (int) Math.ceil(p * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    private static Path findSynthea() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            Path candidate = p.resolve("shared").resolve("data").resolve("synthea-r4");
+            if (Files.isDirectory(candidate)) {
+                return candidate;
+            }
+        }
+        return Path.of("../shared/data/synthea-r4");
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary directory; the OS cleans it eventually
+        }
+    }
+}
