@@ -11,6 +11,8 @@ public final class JobLock {
     public static final String SEQUENCER = "sequencer";
     public static final String CHECKPOINT = "checkpoint";
     public static final String DEPLOY = "deploy";
+    /** The consent decision job (consent package). */
+    public static final String CONSENT = "consent";
 
     private JobLock() {}
 

@@ -24,9 +24,11 @@ class VerifyConfiguration {
 
     @Bean
     RestfulServerCustomizer verifyOperations(LogRepository log, VersionVerifier verifier, DaoRegistry daoRegistry,
-            CheckpointRepository checkpoints, JdbcSubtreeHashes subtrees, LogDatabase db) {
+            CheckpointRepository checkpoints, JdbcSubtreeHashes subtrees, LogDatabase db,
+            org.springframework.beans.factory.ObjectProvider<VerifyPartContributor> contributors) {
         return server -> {
-            server.registerProvider(new VerifyOperationProvider(log, verifier, daoRegistry));
+            server.registerProvider(new VerifyOperationProvider(log, verifier, daoRegistry,
+                    contributors.orderedStream().toList()));
             server.registerProvider(new LogOperationsProvider(checkpoints, subtrees));
             server.registerProvider(new AuditSweepProvider(log, verifier, db.jdbc()));
         };

@@ -30,11 +30,18 @@ public final class VerifyOperationProvider {
     private final LogRepository log;
     private final VersionVerifier verifier;
     private final DaoRegistry daoRegistry;
+    private final java.util.List<VerifyPartContributor> contributors;
 
     public VerifyOperationProvider(LogRepository log, VersionVerifier verifier, DaoRegistry daoRegistry) {
+        this(log, verifier, daoRegistry, java.util.List.of());
+    }
+
+    public VerifyOperationProvider(LogRepository log, VersionVerifier verifier, DaoRegistry daoRegistry,
+            java.util.List<VerifyPartContributor> contributors) {
         this.log = log;
         this.verifier = verifier;
         this.daoRegistry = daoRegistry;
+        this.contributors = java.util.List.copyOf(contributors);
     }
 
     @Operation(name = "$verify", idempotent = true, global = true)
@@ -43,7 +50,9 @@ public final class VerifyOperationProvider {
         long version = id.hasVersionIdPart() ? Long.parseLong(id.getVersionIdPart()) : currentVersion(type, id);
         LogEntry entry = log.findByVersion(type, id.getIdPart(), version).orElseThrow(() -> new ResourceNotFoundException(
                 "No log entry for " + type + "/" + id.getIdPart() + "/_history/" + version));
-        return toParameters(verifier.verify(entry));
+        Parameters parameters = toParameters(verifier.verify(entry));
+        contributors.forEach(contributor -> contributor.contribute(entry, parameters));
+        return parameters;
     }
 
     private long currentVersion(String type, IIdType id) {

@@ -1,0 +1,84 @@
+package org.fhiranchor.server.consent;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Set;
+import org.fhiranchor.server.anchoring.ChainConnection;
+import org.fhiranchor.server.fhir.RestfulServerCustomizer;
+import org.fhiranchor.server.log.LogDatabase;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Consent decisions on chain, $verify's consent part, and research release enforcement. */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnExpression("'${fhir-anchor.anchoring.mode:checkpoint}'.toLowerCase() != 'off'")
+class ConsentConfiguration {
+
+    @Bean
+    ConsentKeys consentKeys(ConsentProperties properties, @Value("${fhir-anchor.data-dir}") Path dataDir) {
+        if (properties.hmacKey() != null && !properties.hmacKey().isBlank()) {
+            return ConsentKeys.fromHex(properties.hmacKey());
+        }
+        if (properties.hmacKeyFile() != null) {
+            return ConsentKeys.read(properties.hmacKeyFile());
+        }
+        return ConsentKeys.loadOrCreate(dataDir.resolve("keys").resolve("consent-hmac.key"));
+    }
+
+    @Bean
+    ConsentFlattener consentFlattener(ConsentProperties properties) {
+        return new ConsentFlattener(Set.copyOf(properties.acceptedPolicies()));
+    }
+
+    @Bean
+    ConsentOutbox consentOutbox(LogDatabase db) {
+        return new ConsentOutbox(db.jdbc());
+    }
+
+    @Bean
+    ConsentStorageInterceptor consentStorageInterceptor(ConsentFlattener flattener, ConsentKeys keys,
+            ConsentOutbox outbox, IInterceptorService interceptorService) {
+        ConsentStorageInterceptor interceptor = new ConsentStorageInterceptor(flattener, keys, outbox, Clock.systemUTC());
+        // The storage layer, not the REST server: transaction entries and internal writes too.
+        interceptorService.registerInterceptor(interceptor);
+        return interceptor;
+    }
+
+    @Bean
+    ConsentJobs consentJobs(ChainConnection chain, ConsentOutbox outbox, LogDatabase db, ConsentProperties properties) {
+        return new ConsentJobs(new ConsentDecisionJob(chain, outbox, db.jdbc(), db.transactions(),
+                properties.jobBatchSize(), Clock.systemUTC()), properties.jobInterval());
+    }
+
+    @Bean
+    ConsentVerification consentVerification(DaoRegistry daoRegistry, ConsentFlattener flattener, ConsentKeys keys,
+            ConsentOutbox outbox, ChainConnection chain) {
+        return new ConsentVerification(daoRegistry, flattener, keys, outbox, new ConsentChainReader(chain));
+    }
+
+    @Bean
+    RequesterResolver requesterResolver() {
+        return RequesterResolver.fromUserData();
+    }
+
+    @Bean
+    RestfulServerCustomizer researchConsentEnforcement(ConsentProperties properties, RequesterResolver requesters,
+            DaoRegistry daoRegistry, ConsentFlattener flattener, FhirContext fhirContext) {
+        return server -> {
+            if (!properties.enforcement()) {
+                return;
+            }
+            ResearchConsentService service = new ResearchConsentService(requesters,
+                    new PatientConsents(daoRegistry, flattener), new ResearchAuditWriter(daoRegistry, Clock.systemUTC()),
+                    fhirContext, Clock.systemUTC());
+            server.registerInterceptor(new ResearchRequestGate(requesters));
+            server.registerInterceptor(new ConsentInterceptor(service));
+        };
+    }
+}

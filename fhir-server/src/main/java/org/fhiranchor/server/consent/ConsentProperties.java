@@ -1,0 +1,50 @@
+package org.fhiranchor.server.consent;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Consent decisions and their enforcement ({@code fhir-anchor.consent.*}).
+ *
+ * @param hmacKey the HMAC secret as hex (at least 32 bytes); for production, set it through the
+ *     environment variable {@code FHIR_ANCHOR_CONSENT_HMAC_KEY}. Never logged.
+ * @param hmacKeyFile a file holding the secret as hex; used when {@code hmacKey} is not set.
+ *     Default: {@code <data-dir>/keys/consent-hmac.key}, created on first start (owner-only).
+ * @param jobInterval how often pending decisions are sent to the contract
+ * @param jobBatchSize decisions sent per run
+ * @param acceptedPolicies policyRule codings ({@code system|code}) and Consent.policy URIs a Consent
+ *     may name; anything else is refused with 422
+ * @param enforcement whether research requests are filtered by consent
+ */
+@Validated
+@ConfigurationProperties("fhir-anchor.consent")
+public record ConsentProperties(
+        String hmacKey,
+        Path hmacKeyFile,
+        @DefaultValue("500ms") Duration jobInterval,
+        @DefaultValue("50") @Min(1) int jobBatchSize,
+        @DefaultValue({
+            "http://terminology.hl7.org/CodeSystem/v3-ActCode|OPTIN",
+            "http://terminology.hl7.org/CodeSystem/v3-ActCode|OPTINR",
+            "http://terminology.hl7.org/CodeSystem/v3-ActCode|OPTOUT",
+            "http://terminology.hl7.org/CodeSystem/v3-ActCode|OPTOUTE",
+            "http://terminology.hl7.org/CodeSystem/consentpolicycodes|hipaa-research",
+            "http://terminology.hl7.org/CodeSystem/consentpolicycodes|hipaa-auth",
+            "http://terminology.hl7.org/CodeSystem/consentpolicycodes|cric",
+            "http://terminology.hl7.org/CodeSystem/consentpolicycodes|nih-hipaa",
+            "http://terminology.hl7.org/CodeSystem/consentpolicycodes|ga4gh"
+        }) @NotEmpty List<String> acceptedPolicies,
+        @DefaultValue("true") boolean enforcement) {
+
+    @Override
+    public String toString() {
+        return "ConsentProperties[hmacKeyFile=" + hmacKeyFile + ", jobInterval=" + jobInterval + ", acceptedPolicies="
+                + acceptedPolicies + ", enforcement=" + enforcement + "]";
+    }
+}

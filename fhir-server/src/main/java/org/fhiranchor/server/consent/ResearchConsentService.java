@@ -1,0 +1,144 @@
+package org.fhiranchor.server.consent;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOutcome;
+import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
+import ca.uhn.fhir.rest.server.interceptor.consent.IConsentService;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
+
+/**
+ * The research release engine on HAPI's ConsentInterceptor: for a request carrying a
+ * {@link ResearchRequester}, a resource leaves only if every patient whose compartment it is in
+ * permits that requester and purpose now ({@link ConsentEvaluator}). Resources in no patient
+ * compartment are not patient data and pass. Requests without a requester are not filtered here
+ * (and {@link ResearchRequestGate} keeps the interceptor off them altogether). Decisions are
+ * taken once per patient and request, and written as one AuditEvent per request.
+ */
+public final class ResearchConsentService implements IConsentService {
+
+    private static final String DECISIONS_KEY = ResearchConsentService.class.getName() + ".decisions";
+
+    private final RequesterResolver requesters;
+    private final PatientConsents consents;
+    private final ResearchAuditWriter audit;
+    private final FhirContext fhirContext;
+    private final Clock clock;
+
+    public ResearchConsentService(RequesterResolver requesters, PatientConsents consents, ResearchAuditWriter audit,
+            FhirContext fhirContext, Clock clock) {
+        this.requesters = requesters;
+        this.consents = consents;
+        this.audit = audit;
+        this.fhirContext = fhirContext;
+        this.clock = clock;
+    }
+
+    /** What was decided for one patient in one request. */
+    static final class PatientTally {
+        final ConsentEvaluator.Verdict verdict;
+        int released;
+        int withheld;
+
+        PatientTally(ConsentEvaluator.Verdict verdict) {
+            this.verdict = verdict;
+        }
+    }
+
+    @Override
+    public ConsentOutcome startOperation(RequestDetails request, IConsentContextServices context) {
+        return requesters.resolve(request).isPresent() ? ConsentOutcome.PROCEED : ConsentOutcome.AUTHORIZED;
+    }
+
+    @Override
+    public boolean shouldProcessCanSeeResource(RequestDetails request, IConsentContextServices context) {
+        return requesters.resolve(request).isPresent();
+    }
+
+    @Override
+    public ConsentOutcome canSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices context) {
+        return decide(request, resource);
+    }
+
+    /** Also for what reaches the response without a storage access check (e.g. included resources). */
+    @Override
+    public ConsentOutcome willSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices context) {
+        return decide(request, resource);
+    }
+
+    @Override
+    public void completeOperationSuccess(RequestDetails request, IConsentContextServices context) {
+        writeAudit(request, true);
+    }
+
+    @Override
+    public void completeOperationFailure(RequestDetails request, BaseServerResponseException exception,
+            IConsentContextServices context) {
+        writeAudit(request, false);
+    }
+
+    private ConsentOutcome decide(RequestDetails request, IBaseResource resource) {
+        Optional<ResearchRequester> requester = requesters.resolve(request);
+        if (requester.isEmpty() || resource == null) {
+            return ConsentOutcome.PROCEED;
+        }
+        Set<String> patients = patientsOf(resource);
+        if (patients.isEmpty()) {
+            return ConsentOutcome.PROCEED;
+        }
+        Map<String, PatientTally> decisions = decisions(request);
+        boolean released = true;
+        for (String patient : patients) {
+            PatientTally tally = decisions.computeIfAbsent(patient, p -> new PatientTally(
+                    ConsentEvaluator.evaluate(consents.of(p), requester.get(), resource.fhirType(), clock.instant())));
+            released &= tally.verdict.released();
+        }
+        for (String patient : patients) {
+            if (released) {
+                decisions.get(patient).released++;
+            } else {
+                decisions.get(patient).withheld++;
+            }
+        }
+        return released ? ConsentOutcome.AUTHORIZED : ConsentOutcome.REJECT;
+    }
+
+    /** The patients whose data this is: a Patient itself, or the owners of its Patient compartment. */
+    Set<String> patientsOf(IBaseResource resource) {
+        Set<String> patients = new LinkedHashSet<>();
+        if ("Patient".equals(resource.fhirType())) {
+            patients.add("Patient/" + resource.getIdElement().getIdPart());
+            return patients;
+        }
+        for (IIdType owner : fhirContext.newTerser().getCompartmentOwnersForResource("Patient", resource, (Set<String>) null)) {
+            if (owner.hasIdPart()) {
+                patients.add("Patient/" + owner.getIdPart());
+            }
+        }
+        return patients;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, PatientTally> decisions(RequestDetails request) {
+        return (Map<String, PatientTally>) request.getUserData().computeIfAbsent(DECISIONS_KEY, k -> new LinkedHashMap<>());
+    }
+
+    private void writeAudit(RequestDetails request, boolean succeeded) {
+        Optional<ResearchRequester> requester = requesters.resolve(request);
+        Object decisions = request.getUserData().remove(DECISIONS_KEY);
+        if (requester.isEmpty() || !(decisions instanceof Map<?, ?> map) || map.isEmpty()) {
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, PatientTally> tallies = (Map<String, PatientTally>) map;
+        audit.write(requester.get(), request.getRestOperationType(), tallies, succeeded);
+    }
+}
