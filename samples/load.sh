@@ -18,4 +18,16 @@ for bundle in "$dir"/patients/*.json; do
   fi
   echo "$(basename "$bundle"): loaded"
 done
+# Research consents (samples/consents), in file order: later files revoke earlier versions.
+for bundle in "$dir"/consents/*.json; do
+  [ -e "$bundle" ] || continue
+  status=$(curl -sS -o /tmp/fhir-anchor-load.$$ -w '%{http_code}' -X POST "${auth[@]}" \
+    -H 'Content-Type: application/fhir+json' --data-binary @"$bundle" "$base")
+  if [ "$status" != "200" ]; then
+    echo "consents/$(basename "$bundle"): HTTP $status" >&2
+    cat /tmp/fhir-anchor-load.$$ >&2; rm -f /tmp/fhir-anchor-load.$$
+    exit 1
+  fi
+  echo "consents/$(basename "$bundle"): loaded"
+done
 rm -f /tmp/fhir-anchor-load.$$
