@@ -25,8 +25,10 @@ import org.hl7.fhir.r4.model.Reference;
 public final class ConsentFlattener {
 
     static final String ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
-    private static final Set<String> OPT_IN = Set.of(ACT_CODE + "|OPTIN", ACT_CODE + "|OPTINR");
-    private static final Set<String> OPT_OUT = Set.of(ACT_CODE + "|OPTOUT", ACT_CODE + "|OPTOUTE");
+    private static final Set<String> OPT_IN = Set.of(ACT_CODE + "|OPTIN", ACT_CODE + "|OPTINR",
+            "http://hl7.org/fhir/ConsentPolicy/opt-in");
+    private static final Set<String> OPT_OUT = Set.of(ACT_CODE + "|OPTOUT", ACT_CODE + "|OPTOUTE",
+            "http://hl7.org/fhir/ConsentPolicy/opt-out");
 
     private final Set<String> acceptedPolicies;
 
@@ -56,7 +58,7 @@ public final class ConsentFlattener {
             rootEffect = ConsentRule.Effect.DENY;
         } else {
             throw new InvalidConsentException(
-                    "Consent.provision.type is required unless policyRule is OPTIN, OPTINR, OPTOUT or OPTOUTE");
+                    "Consent.provision.type is required unless the policy is opt-in or opt-out");
         }
         List<ConsentRule> rules = new ArrayList<>();
         flattenProvision(root, 0, rootEffect, null, rules, "Consent.provision");
@@ -81,6 +83,11 @@ public final class ConsentFlattener {
         Reference patient = consent.getPatient();
         if (patient == null || !patient.hasReference()) {
             throw new InvalidConsentException("Consent.patient is required and must reference a Patient");
+        }
+        if (isTransactionPlaceholder(patient.getReference())) {
+            // Inside a transaction, PRESTORAGE still sees urn:uuid: references; they are
+            // rewritten to Patient/<id> before the decision is computed at PRECOMMIT.
+            return patient.getReference();
         }
         IdType id = new IdType(patient.getReference());
         if (!"Patient".equals(id.getResourceType()) || !id.hasIdPart()) {
@@ -162,6 +169,10 @@ public final class ConsentFlattener {
         }
     }
 
+    private static boolean isTransactionPlaceholder(String reference) {
+        return reference.startsWith("urn:uuid:") || reference.startsWith("urn:oid:");
+    }
+
     private static ConsentRule.Effect effectOf(ProvisionComponent provision) {
         return switch (provision.getType()) {
             case PERMIT -> ConsentRule.Effect.PERMIT;
@@ -171,6 +182,9 @@ public final class ConsentFlattener {
     }
 
     private static String actorOf(Reference reference, String path) {
+        if (reference.hasReference() && isTransactionPlaceholder(reference.getReference())) {
+            return reference.getReference();
+        }
         if (reference.hasReference()) {
             IdType id = new IdType(reference.getReference());
             if (!id.hasResourceType() || !id.hasIdPart()) {

@@ -17,7 +17,9 @@ import org.springframework.validation.annotation.Validated;
  * @param hmacKeyFile a file holding the secret as hex; used when {@code hmacKey} is not set.
  *     Default: {@code <data-dir>/keys/consent-hmac.key}, created on first start (owner-only).
  * @param jobInterval how often pending decisions are sent to the contract
- * @param jobBatchSize decisions sent per run
+ * @param jobBatchSize decisions sent per run. Each send waits for its confirmation holding the
+ *     server's one chain signer, so the default of one per run leaves the checkpoint job room
+ *     between sends (consents are rare; checkpoints must not lag behind a burst of them)
  * @param acceptedPolicies policyRule codings ({@code system|code}) and Consent.policy URIs a Consent
  *     may name; anything else is refused with 422
  * @param enforcement whether research requests are filtered by consent
@@ -28,7 +30,7 @@ public record ConsentProperties(
         String hmacKey,
         Path hmacKeyFile,
         @DefaultValue("500ms") Duration jobInterval,
-        @DefaultValue("50") @Min(1) int jobBatchSize,
+        @DefaultValue("1") @Min(1) int jobBatchSize,
         @DefaultValue({
             "http://terminology.hl7.org/CodeSystem/v3-ActCode|OPTIN",
             "http://terminology.hl7.org/CodeSystem/v3-ActCode|OPTINR",
@@ -38,7 +40,9 @@ public record ConsentProperties(
             "http://terminology.hl7.org/CodeSystem/consentpolicycodes|hipaa-auth",
             "http://terminology.hl7.org/CodeSystem/consentpolicycodes|cric",
             "http://terminology.hl7.org/CodeSystem/consentpolicycodes|nih-hipaa",
-            "http://terminology.hl7.org/CodeSystem/consentpolicycodes|ga4gh"
+            "http://terminology.hl7.org/CodeSystem/consentpolicycodes|ga4gh",
+            "http://hl7.org/fhir/ConsentPolicy/opt-in",
+            "http://hl7.org/fhir/ConsentPolicy/opt-out"
         }) @NotEmpty List<String> acceptedPolicies,
         @DefaultValue("true") boolean enforcement) {
 

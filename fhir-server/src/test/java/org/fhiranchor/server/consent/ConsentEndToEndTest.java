@@ -12,6 +12,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +26,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.fhiranchor.server.anchoring.ChainConnection;
 import org.fhiranchor.server.consent.ResearchConsents.Variant;
 import org.fhiranchor.server.support.ClinicalFixtures;
@@ -294,6 +297,77 @@ class ConsentEndToEndTest extends FhirRestTest {
     }
 
     @Test
+    @Order(7)
+    void samples_loadAndGiveTheDocumentedView() throws Exception {
+        Path samples = samplesDir();
+        List<Path> bundles = new ArrayList<>();
+        try (Stream<Path> files = Files.list(samples.resolve("patients"))) {
+            bundles.addAll(files.filter(f -> f.toString().endsWith(".json")).sorted().toList());
+        }
+        try (Stream<Path> files = Files.list(samples.resolve("consents"))) {
+            bundles.addAll(files.filter(f -> f.toString().endsWith(".json")).sorted().toList());
+        }
+        for (Path file : bundles) {
+            HttpResponse<String> response = http("POST", "", "application/fhir+json", Files.readAllBytes(file));
+            assertThat(response.statusCode()).as(file + ": " + response.body()).isEqualTo(200);
+            if (file.getParent().endsWith("patients")) {
+                Bundle bundle = CLIENT_CONTEXT.newJsonParser().parseResource(Bundle.class, Files.readString(file));
+                bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource).filter(Patient.class::isInstance)
+                        .map(Patient.class::cast).forEach(p -> {
+                            identifying.add(p.getIdElement().getIdPart());
+                            p.getName().forEach(n -> {
+                                identifying.add(n.getFamily());
+                                n.getGiven().forEach(g -> identifying.add(g.getValue()));
+                            });
+                            p.getIdentifier().forEach(i -> identifying.add(i.getValue()));
+                        });
+            }
+        }
+        String query = "/Patient?_id=sample-ada,sample-bruno,sample-chen";
+        assertThat(patientsIn(research("Organization/sample-research-institute", "HRESCH", query)))
+                .containsExactlyInAnyOrder("sample-ada", "sample-bruno");
+        assertThat(patientsIn(research("Organization/sample-other-lab", "HRESCH", query))).containsExactly("sample-bruno");
+        assertThat(patientsIn(research("Organization/sample-research-institute", "HRESCH",
+                "/Observation?subject=Patient/sample-chen"))).isEmpty();
+        for (String version : List.of("Consent/sample-ada-research-institute/_history/1",
+                "Consent/sample-ada-research-withdrawn/_history/2", "Consent/sample-chen-research-deny/_history/1")) {
+            await("decision of " + version + " on chain", () -> matches(version));
+        }
+    }
+
+    @Test
+    @Order(8)
+    void consentInATransaction_withThePatientCreatedAlongside_isRecordedWithTheRealPatient() throws Exception {
+        String family = "Fam" + randomLetters(10);
+        String mrn = "MRN" + randomLetters(12);
+        identifying.addAll(List.of(family, mrn));
+        Patient patient = tagged(ClinicalFixtures.patient(identifierSystem, mrn, family, "1980-08-08"));
+        String patientUuid = "urn:uuid:" + UUID.randomUUID();
+        Consent consent = ResearchConsents.of(Variant.PERMIT_ORGANIZATION, patientUuid, lab);
+        Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        tx.addEntry().setFullUrl(patientUuid).setResource(patient).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+        tx.addEntry().setResource(consent).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Consent");
+        Bundle response = client.transaction().withBundle(tx).execute();
+        String patientId = new IdType(response.getEntry().get(0).getResponse().getLocation()).getIdPart();
+        String consentId = new IdType(response.getEntry().get(1).getResponse().getLocation()).getIdPart();
+        identifying.add(patientId);
+        String version = "Consent/" + consentId + "/_history/1";
+        consentVersions.add(version);
+        assertThat(researchGet(lab, "HRESCH", "/Patient/" + patientId).statusCode()).isEqualTo(200);
+        await("decision of " + version + " on chain", () -> matches(version));
+        assertThat(value(consentPart(verify(version)), "decision")).contains("\"patient\":\"Patient/" + patientId + "\"");
+    }
+
+    private static Path samplesDir() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("samples").resolve("consents"))) {
+                return p.resolve("samples");
+            }
+        }
+        throw new IllegalStateException("samples/consents not found above " + Path.of("").toAbsolutePath());
+    }
+
+    @Test
     @Order(100)
     void nothingIdentifyingReachesTheChain() throws Exception {
         for (String version : consentVersions) {
@@ -318,9 +392,15 @@ class ConsentEndToEndTest extends FhirRestTest {
         assertThat(everything).contains(consentsRecordedTopic());
         assertThat(identifying).hasSizeGreaterThan(20);
         for (String needle : identifying) {
-            assertThat(everything).as("plain " + needle).doesNotContain(needle.toLowerCase());
-            assertThat(everything).as("hex of " + needle)
-                    .doesNotContain(HexFormat.of().formatHex(needle.getBytes(StandardCharsets.UTF_8)));
+            // Short needles made only of hex letters ("Ada") would match random hashes by chance:
+            // plain text only where a non-hex character makes a match meaningful, hex from 5 bytes.
+            if (!needle.toLowerCase().matches("[0-9a-fx]*")) {
+                assertThat(everything).as("plain " + needle).doesNotContain(needle.toLowerCase());
+            }
+            if (needle.length() >= 5) {
+                assertThat(everything).as("hex of " + needle)
+                        .doesNotContain(HexFormat.of().formatHex(needle.getBytes(StandardCharsets.UTF_8)));
+            }
         }
     }
 
@@ -471,7 +551,7 @@ class ConsentEndToEndTest extends FhirRestTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
         while (!condition.getAsBoolean()) {
             if (Instant.now().isAfter(deadline)) {
                 throw new AssertionError("timed out waiting for " + what);
