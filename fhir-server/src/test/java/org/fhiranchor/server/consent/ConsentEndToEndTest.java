@@ -273,6 +273,22 @@ class ConsentEndToEndTest extends FhirRestTest {
         assertThat(value(deleted, "decision")).contains("\"deleted\":true");
         Parameters.ParametersParameterComponent deny = consentPart(verify("Consent/" + consents.get("deny") + "/_history/1"));
         assertThat(value(sub(deny, "onChain"), "permit")).isEqualTo("false");
+
+        // The auditor's check without the HMAC secret: the record from $verify against the contract.
+        try (org.fhiranchor.anchor.chain.LedgerReader reader = org.fhiranchor.anchor.chain.Web3jLedger.readOnly(
+                org.fhiranchor.anchor.chain.LedgerSettings.forUrl(chain.rpcUrl()), chain.ledger().contractAddress())) {
+            assertThat(org.fhiranchor.anchor.verifier.ConsentDecisionCheck.check(
+                    value(deleted, "decision").getBytes(StandardCharsets.UTF_8), reader).outcome())
+                    .isEqualTo(org.fhiranchor.anchor.verifier.ConsentDecisionCheck.Outcome.MATCHES);
+            String firstOfRevoked = value(consentPart(verify("Consent/" + consents.get("revoked") + "/_history/1")), "decision");
+            assertThat(org.fhiranchor.anchor.verifier.ConsentDecisionCheck.check(
+                    firstOfRevoked.getBytes(StandardCharsets.UTF_8), reader).outcome())
+                    .isEqualTo(org.fhiranchor.anchor.verifier.ConsentDecisionCheck.Outcome.SUPERSEDED);
+            String forged = value(deny, "decision").replace("\"permit\":false", "\"permit\":true");
+            assertThat(org.fhiranchor.anchor.verifier.ConsentDecisionCheck.check(
+                    forged.getBytes(StandardCharsets.UTF_8), reader).outcome())
+                    .isEqualTo(org.fhiranchor.anchor.verifier.ConsentDecisionCheck.Outcome.HASH_MISMATCH);
+        }
     }
 
     @Test
