@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -94,20 +93,5 @@ final class AnchoringClient {
             }
         }
         return JSON.missingNode();
-    }
-
-    static void await(String what, Duration timeout, Check check) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        while (!check.ok()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(500);
-        }
-    }
-
-    @FunctionalInterface
-    interface Check {
-        boolean ok() throws Exception;
     }
 }

@@ -16,6 +16,7 @@ import org.fhiranchor.anchor.chain.LedgerSettings;
 import org.fhiranchor.anchor.chain.Web3jLedger;
 import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.server.cli.ServerLauncher;
+import org.fhiranchor.server.support.Await;
 import org.fhiranchor.server.support.SharedData;
 import org.fhiranchor.server.support.TestDataDirectory;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,7 @@ class CrashRecoveryIT {
                     }
                 }
             });
-            AnchoringClient.await("some bundles committed", Duration.ofMinutes(3), () -> committed.get() >= 6);
+            Await.until("some bundles committed", Duration.ofMinutes(3), () -> committed.get() >= 6);
             first.kill();
             ingest.join();
         } finally {
@@ -64,7 +65,7 @@ class CrashRecoveryIT {
             int patients = client.get("/Patient?_summary=count").path("total").asInt();
             assertThat(patients).isGreaterThanOrEqualTo(committed.get());
 
-            AnchoringClient.await("everything anchored", Duration.ofMinutes(3), () -> {
+            Await.until("everything anchored", Duration.ofMinutes(3), () -> {
                 JsonNode health = client.anchoringHealth();
                 return health.path("logEntries").asLong() > 0 && health.path("unanchoredEntries").asLong() == 0;
             });

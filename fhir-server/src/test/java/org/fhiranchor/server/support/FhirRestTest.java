@@ -44,7 +44,10 @@ public abstract class FhirRestTest {
 
     @DynamicPropertySource
     static void serverProperties(DynamicPropertyRegistry registry) {
-        registry.add("fhir-anchor.data-dir", () -> TestDataDirectory.root().resolve("h2").toString());
+        // One data directory per test context (its H2 files, keys, dev chain): a subclass that
+        // needs its own context sets fhir-anchor.test.context-name (a key of its own, because a
+        // subclass cannot override a key registered here).
+        registry.add("fhir-anchor.data-dir", () -> TestDataDirectory.root() + "/${fhir-anchor.test.context-name:h2}");
         registry.add("server.address", () -> "127.0.0.1");
         // The embedded dev chain on a free port; checkpoints every second so tests see them soon.
         registry.add("fhir-anchor.chain.embedded.port", () -> "0");
