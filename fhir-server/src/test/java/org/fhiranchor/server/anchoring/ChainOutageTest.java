@@ -12,7 +12,10 @@ import org.fhiranchor.anchor.chain.AnvilNode;
 import org.fhiranchor.anchor.chain.LedgerReader;
 import org.fhiranchor.anchor.chain.LedgerSettings;
 import org.fhiranchor.anchor.chain.Web3jLedger;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.fhiranchor.server.support.Await;
+import org.fhiranchor.server.support.ChainScan;
 import org.fhiranchor.server.support.FhirRestTest;
 import org.fhiranchor.server.support.SharedData;
 import org.fhiranchor.server.support.TestDataDirectory;
@@ -91,6 +94,35 @@ class ChainOutageTest extends FhirRestTest {
             for (Checkpoint checkpoint : all) {
                 assertThat(chain.checkpointBySize(checkpoint.treeSize()).orElseThrow().root()).isEqualTo(checkpoint.rootHash());
             }
+        }
+        noPatientDataOnChain(bundles);
+    }
+
+    /** Whatever an outsider reads on this chain contains none of the ingested patients' identifying strings. */
+    private void noPatientDataOnChain(List<Path> bundles) throws Exception {
+        List<String> secrets = new java.util.ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        for (Path bundle : bundles) {
+            for (JsonNode entry : json.readTree(bundle.toFile()).path("entry")) {
+                JsonNode resource = entry.path("resource");
+                if (resource.path("resourceType").asText().equals("Patient")) {
+                    secrets.add(resource.path("id").asText());
+                    resource.path("identifier").forEach(id -> secrets.add(id.path("value").asText()));
+                    resource.path("name").forEach(name -> {
+                        secrets.add(name.path("family").asText());
+                        name.path("given").forEach(given -> secrets.add(given.asText()));
+                    });
+                }
+            }
+        }
+        List<String> payloads = ChainScan.everyPayload(node.rpcUrl());
+        assertThat(payloads).isNotEmpty();
+        for (String secret : secrets) {
+            if (secret.length() < 4) {
+                continue; // too short to mean anything in hex noise
+            }
+            String hex = org.fhiranchor.anchor.log.Hex.encode(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(payloads).as("on chain: " + secret).noneMatch(p -> p.contains(hex));
         }
     }
 
