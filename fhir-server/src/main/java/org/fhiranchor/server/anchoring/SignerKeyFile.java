@@ -50,7 +50,7 @@ final class SignerKeyFile {
         try {
             return Numeric.toHexStringNoPrefixZeroPadded(
                     WalletUtils.loadCredentials(password, file.toFile()).getEcKeyPair().getPrivateKey(), 64);
-        } catch (IOException | org.web3j.crypto.CipherException e) {
+        } catch (IOException | org.web3j.crypto.exception.CipherException e) {
             // The message names the file, never the password or key.
             throw new IllegalStateException("cannot unlock the keystore " + file + ": " + e.getClass().getSimpleName(), e);
         }
