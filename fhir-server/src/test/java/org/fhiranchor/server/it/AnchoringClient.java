@@ -34,7 +34,7 @@ final class AnchoringClient {
 
     JsonNode get(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path))
-                .timeout(Duration.ofMinutes(5)).header("Accept", "application/fhir+json").build(), HttpResponse.BodyHandlers.ofString());
+                .timeout(Duration.ofMinutes(5)).header("Accept", "application/fhir+json, application/json").build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("HTTP " + response.statusCode() + " for " + path + ": " + response.body());
         }
