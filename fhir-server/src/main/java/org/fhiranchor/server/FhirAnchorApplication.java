@@ -1,6 +1,8 @@
 package org.fhiranchor.server;
 
+import java.util.Arrays;
 import java.util.TimeZone;
+import org.fhiranchor.server.security.TokenCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
@@ -24,6 +26,10 @@ public class FhirAnchorApplication {
 
     public static void main(String[] args) {
         useUtc();
+        if (args.length > 0 && TokenCommand.NAME.equals(args[0])) {
+            // A non-web mode of the same jar: reads the key material only, never boots HAPI.
+            System.exit(TokenCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+        }
         SpringApplication.run(FhirAnchorApplication.class, args);
     }
 
