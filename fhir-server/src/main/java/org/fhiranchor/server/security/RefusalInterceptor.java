@@ -3,6 +3,7 @@ package org.fhiranchor.server.security;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
@@ -11,28 +12,47 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Makes every refusal look the same, so that a 403 tells nothing about the resource: HAPI's own
- * messages name the rule that matched, and a compartment-limited token would otherwise get 404 or
- * 410 for ids that do not exist in any compartment but 403 for those in another patient's.
+ * Makes refusals and server errors say nothing they should not. A 403 tells nothing about the
+ * resource: HAPI's own messages name the rule that matched, and a compartment-limited token would
+ * otherwise get 404 or 410 for ids outside every compartment but 403 for those in another
+ * patient's. A 5xx carries an incident id instead of the exception's message (which may quote SQL,
+ * stored values, or internals); the log has the incident id with the exception classes and frames.
  */
 @Interceptor
 public final class RefusalInterceptor {
 
     public static final String FORBIDDEN_MESSAGE = "Access denied: the token's scopes do not permit this request";
 
+    private static final Logger LOG = LoggerFactory.getLogger(RefusalInterceptor.class);
+
     private static final Set<RestOperationTypeEnum> INSTANCE_READS = EnumSet.of(
             RestOperationTypeEnum.READ, RestOperationTypeEnum.VREAD, RestOperationTypeEnum.HISTORY_INSTANCE);
 
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
-    public BaseServerResponseException uniformRefusal(RequestDetails request, Throwable exception) {
+    public BaseServerResponseException uniformErrors(RequestDetails request, Throwable exception) {
         if (exception instanceof ForbiddenOperationException) {
             return new ForbiddenOperationException(FORBIDDEN_MESSAGE);
         }
         boolean notThere = exception instanceof ResourceNotFoundException || exception instanceof ResourceGoneException;
         if (notThere && INSTANCE_READS.contains(request.getRestOperationType()) && limitedToOtherThan(request)) {
             return new ForbiddenOperationException(FORBIDDEN_MESSAGE);
+        }
+        // HAPI turns a DataFormatException (unparseable input) into 400 itself; anything else that
+        // is not already an HTTP error is a 500.
+        boolean serverError = exception instanceof BaseServerResponseException e
+                ? e.getStatusCode() >= 500
+                : !(exception instanceof DataFormatException);
+        if (serverError) {
+            String incident = UUID.randomUUID().toString();
+            LOG.error("Incident {}: {}", incident, PhiSafeLogFilter.classChain(exception),
+                    PhiSafeLogFilter.MessageFreeThrowable.of(exception));
+            int status = exception instanceof BaseServerResponseException e ? e.getStatusCode() : 500;
+            return BaseServerResponseException.newInstance(status, "Internal error; incident " + incident);
         }
         return null;
     }

@@ -33,6 +33,15 @@ class SecurityConfiguration {
     }
 
     @Bean
+    static LogHygiene logHygiene() {
+        PhiSafeLogFilter.install();
+        return new LogHygiene();
+    }
+
+    /** Marks that the PHI-safe log filter is installed (it is, once this bean exists). */
+    static final class LogHygiene {}
+
+    @Bean
     JwtDecoder jwtDecoder(SecurityProperties properties, ObjectProvider<EmbeddedIssuer> embedded, Environment environment) {
         TransportGuard.check(environment, properties);
         EmbeddedIssuer issuer = embedded.getIfAvailable();
