@@ -4,7 +4,6 @@ import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
 import java.util.Set;
@@ -17,7 +16,7 @@ import org.slf4j.Marker;
  * every interceptor exception with its message, and Hibernate logs the database's message of a
  * failed statement (H2 and PostgreSQL quote the offending values). Such events are dropped and, for
  * server errors, logged again as the exception classes and stack frames only: enough to find the
- * bug, nothing about the patient.
+ * bug, nothing about the patient. Declared in {@code logback-spring.xml}.
  */
 public final class PhiSafeLogFilter extends TurboFilter {
 
@@ -28,17 +27,6 @@ public final class PhiSafeLogFilter extends TurboFilter {
     static final String SQL_EXCEPTION_LOGGER = "org.hibernate.engine.jdbc.spi.SqlExceptionHelper";
 
     private static final org.slf4j.Logger SANITIZED = LoggerFactory.getLogger("org.fhiranchor.server.errors");
-
-    /** Installs the filter once per logging context (tests start several application contexts). */
-    public static void install() {
-        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context
-                && context.getTurboFilterList().stream().noneMatch(PhiSafeLogFilter.class::isInstance)) {
-            PhiSafeLogFilter filter = new PhiSafeLogFilter();
-            filter.setName("phi-safe");
-            filter.start();
-            context.addTurboFilter(filter);
-        }
-    }
 
     @Override
     public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {

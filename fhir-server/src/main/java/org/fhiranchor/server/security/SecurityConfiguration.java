@@ -33,15 +33,6 @@ class SecurityConfiguration {
     }
 
     @Bean
-    static LogHygiene logHygiene() {
-        PhiSafeLogFilter.install();
-        return new LogHygiene();
-    }
-
-    /** Marks that the PHI-safe log filter is installed (it is, once this bean exists). */
-    static final class LogHygiene {}
-
-    @Bean
     JwtDecoder jwtDecoder(SecurityProperties properties, ObjectProvider<EmbeddedIssuer> embedded, Environment environment) {
         TransportGuard.check(environment, properties);
         EmbeddedIssuer issuer = embedded.getIfAvailable();
@@ -85,8 +76,9 @@ class SecurityConfiguration {
     /** Runs right after the input guards: nothing is authorized before it is known to be well-formed. */
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 100)
-    RestfulServerCustomizer scopeAuthorization() {
+    RestfulServerCustomizer scopeAuthorization(SecurityProperties properties) {
         return server -> {
+            server.registerInterceptor(new SmartCapabilityInterceptor(properties));
             server.registerInterceptor(new RefusalInterceptor());
             server.registerInterceptor(new ScopeAuthorizationInterceptor());
         };

@@ -73,7 +73,9 @@ class TokenValidationTest extends FhirRestTest {
 
     @Test
     void metadataAndSmartConfigurationAndHealth_arePublic() throws Exception {
-        assertThat(http("GET", "/metadata", null, null, null).statusCode()).isEqualTo(200);
+        HttpResponse<String> metadata = http("GET", "/metadata", null, null, null);
+        assertThat(metadata.statusCode()).isEqualTo(200);
+        assertThat(metadata.body()).contains("SMART-on-FHIR");
         HttpResponse<String> smart = http("GET", "/.well-known/smart-configuration", null, null, null);
         assertThat(smart.statusCode()).isEqualTo(200);
         assertThat(smart.body()).contains("\"issuer\" : \"" + properties.issuer() + "\"")
