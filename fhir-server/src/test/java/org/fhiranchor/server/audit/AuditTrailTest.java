@@ -96,6 +96,22 @@ class AuditTrailTest extends FhirRestTest {
     }
 
     @Test
+    void refusalsWithoutAValidToken_areAuditedAsAnonymous() {
+        String path = "/fhir/Patient/" + UUID.randomUUID();
+        assertThat(http("GET", path.substring("/fhir".length()), null, null, "not.a.token").statusCode()).isEqualTo(401);
+        assertThat(http("GET", path.substring("/fhir".length()), null, null, null).statusCode()).isEqualTo(401);
+
+        Bundle found = clientWith(token(Role.AUDITOR)).search()
+                .byUrl("AuditEvent?entity-name:exact=" + path).returnBundle(Bundle.class).execute();
+        assertThat(found.getEntry()).hasSize(2).allSatisfy(entry -> {
+            AuditEvent event = (AuditEvent) entry.getResource();
+            assertThat(event.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._4);
+            assertThat(event.getOutcomeDesc()).isEqualTo("HTTP 401");
+            assertThat(event.getAgentFirstRep().getName()).isEqualTo(AuditEventFactory.ANONYMOUS);
+        });
+    }
+
+    @Test
     void auditTrailIsAppendOnly_evenForAdmins() {
         IGenericClient admin = clientWith(token(Role.ADMIN));
         AuditEvent forged = new AuditEvent();

@@ -36,8 +36,9 @@ class PatientCompartmentTest extends FhirRestTest {
         HttpResponse<String> missingObservation = get(aliceToken, "/Observation/" + UUID.randomUUID());
         HttpResponse<String> missingPatient = get(aliceToken, "/Patient/" + UUID.randomUUID());
         HttpResponse<String> otherSearch = get(aliceToken, "/Observation?patient=" + bob.getValue());
+        HttpResponse<String> unrestrictedSearch = get(aliceToken, "/Observation");
         for (HttpResponse<String> refused : new HttpResponse[] {
-                otherPatient, otherObservation, missingObservation, missingPatient, otherSearch}) {
+                otherPatient, otherObservation, missingObservation, missingPatient, otherSearch, unrestrictedSearch}) {
             assertThat(refused.statusCode()).as(refused.uri().toString()).isEqualTo(403);
             // Same body whether the resource exists or not: a refusal tells nothing.
             assertThat(refused.body()).isEqualTo(otherObservation.body());

@@ -26,8 +26,9 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * A test that talks to the running server over FHIR REST on a random loopback port, like a real
  * client. All subclasses share one Spring context (one server start per JVM). Security is on: the
- * client and the raw HTTP helper send an EHR system's bearer token, minted from the test server's
- * own key by the same code as the {@code token} command line.
+ * client and the raw HTTP helper send a bearer token of {@link #clientRole()} (admin unless a test
+ * says otherwise), minted from the test server's own key by the same code as the {@code token}
+ * command line. Tests of what a role may do use {@link #token(Role)} and {@link #clientWith}.
  */
 @SpringBootTest(classes = FhirAnchorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class FhirRestTest {
@@ -49,7 +50,7 @@ public abstract class FhirRestTest {
 
     protected IGenericClient client;
 
-    /** The token {@link #client} and {@link #http} send: an EHR system's. */
+    /** The token {@link #client} and {@link #http} send. */
     protected String token;
 
     @Autowired
@@ -70,8 +71,13 @@ public abstract class FhirRestTest {
 
     @BeforeEach
     void createClient() {
-        token = token(Role.EHR);
+        token = token(clientRole());
         client = clientWith(token);
+    }
+
+    /** The role whose token {@link #client} and {@link #http} send. */
+    protected Role clientRole() {
+        return Role.ADMIN;
     }
 
     /** A fresh token of the role, valid for an hour. */
