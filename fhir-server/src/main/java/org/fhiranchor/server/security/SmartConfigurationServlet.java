@@ -27,17 +27,16 @@ final class SmartConfigurationServlet extends HttpServlet {
         }
         if (properties.tokenEndpoint() != null) {
             json.put("token_endpoint", properties.tokenEndpoint().toString());
-            json.put("grant_types_supported", List.of("client_credentials", "authorization_code"));
+            json.put("grant_types_supported", List.of("client_credentials"));
+            json.put("token_endpoint_auth_methods_supported", List.of("private_key_jwt", "client_secret_basic"));
         } else {
-            // Embedded issuer: tokens are minted out of band by `java -jar ... token`.
+            // Embedded issuer: no token endpoint; tokens are minted out of band by `java -jar ... token`.
             json.put("grant_types_supported", List.of());
         }
-        json.put("token_endpoint_auth_methods_supported", List.of("private_key_jwt"));
         json.put("scopes_supported", scopesSupported());
-        json.put("response_types_supported", List.of("token"));
-        json.put("capabilities", List.of("permission-v2", "permission-v1", "client-confidential-asymmetric",
-                "context-standalone-patient"));
-        json.put("code_challenge_methods_supported", List.of("S256"));
+        // Only what this server itself does: it enforces v1 and v2 scopes. Launch flows, if any,
+        // belong to the external issuer and are advertised by it.
+        json.put("capabilities", List.of("permission-v2", "permission-v1"));
         try {
             this.document = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(json);
         } catch (IOException e) {
