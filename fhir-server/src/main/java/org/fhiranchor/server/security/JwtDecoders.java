@@ -39,11 +39,18 @@ final class JwtDecoders {
         return decoder;
     }
 
-    /** Tokens from an external OIDC issuer (Keycloak, ...), keys fetched from its JWKS. */
+    /**
+     * Tokens from an external OIDC issuer (Keycloak, ...), keys fetched from its JWKS: the one
+     * configured, or the one its discovery document names.
+     */
     static JwtDecoder external(SecurityProperties properties) {
-        NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri().toString())
-                .jwsAlgorithm(SignatureAlgorithm.from(properties.algorithm()))
-                .build();
+        SignatureAlgorithm algorithm = SignatureAlgorithm.from(properties.algorithm());
+        if (algorithm == null) {
+            throw new IllegalStateException("Unsupported fhir-anchor.security.algorithm " + properties.algorithm());
+        }
+        NimbusJwtDecoder decoder = properties.jwkSetUri() != null
+                ? NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri().toString()).jwsAlgorithm(algorithm).build()
+                : NimbusJwtDecoder.withIssuerLocation(properties.issuerUri().toString()).jwsAlgorithm(algorithm).build();
         decoder.setJwtValidator(validator(properties));
         return decoder;
     }
@@ -52,7 +59,7 @@ final class JwtDecoders {
         return new DelegatingOAuth2TokenValidator<>(List.of(
                 new JwtTimestampValidator(properties.clockSkew()),
                 new JwtClaimValidator<>(JwtClaimNames.EXP, exp -> exp != null),
-                new JwtIssuerValidator(properties.issuer()),
+                new JwtIssuerValidator(properties.expectedIssuer()),
                 new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
                         aud -> aud != null && aud.contains(properties.audience()))));
     }

@@ -27,7 +27,7 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 class SecurityConfiguration {
 
     @Bean
-    @ConditionalOnExpression("'${fhir-anchor.security.jwk-set-uri:}' == ''")
+    @ConditionalOnExpression("'${fhir-anchor.security.jwk-set-uri:}' == '' and '${fhir-anchor.security.issuer-uri:}' == ''")
     EmbeddedIssuer embeddedIssuer(SecurityProperties properties, @Value("${fhir-anchor.data-dir}") Path dataDir) {
         return EmbeddedIssuer.open(dataDir, properties);
     }

@@ -14,6 +14,8 @@ import org.springframework.validation.annotation.Validated;
  * @param issuer the {@code iss} every accepted token must carry; the embedded issuer signs with it
  * @param audience the {@code aud} every accepted token must contain
  * @param jwkSetUri an external issuer's JWKS; when set, the embedded key is neither created nor trusted
+ * @param issuerUri an external OIDC issuer, found by discovery at start-up; it is then also the
+ *     required {@code iss}, and the embedded key is neither created nor trusted
  * @param tokenEndpoint advertised in the SMART configuration when an external issuer hands out tokens
  * @param algorithm the only JWS algorithm accepted (ES256 for the embedded key)
  * @param clockSkew tolerance on {@code exp}/{@code nbf}
@@ -27,6 +29,7 @@ public record SecurityProperties(
         @DefaultValue("urn:fhir-anchor:embedded-issuer") @NotBlank String issuer,
         @DefaultValue("fhir-anchor") @NotBlank String audience,
         URI jwkSetUri,
+        URI issuerUri,
         URI tokenEndpoint,
         @DefaultValue("ES256") @NotBlank String algorithm,
         @DefaultValue("30s") @NotNull Duration clockSkew,
@@ -36,6 +39,11 @@ public record SecurityProperties(
 
     /** Whether tokens come from the server's own key rather than an external issuer. */
     public boolean embeddedIssuer() {
-        return jwkSetUri == null;
+        return jwkSetUri == null && issuerUri == null;
+    }
+
+    /** The {@code iss} accepted: the discovered issuer's URI when there is one. */
+    public String expectedIssuer() {
+        return issuerUri != null ? issuerUri.toString() : issuer;
     }
 }

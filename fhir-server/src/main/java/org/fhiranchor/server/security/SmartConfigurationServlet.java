@@ -21,7 +21,7 @@ final class SmartConfigurationServlet extends HttpServlet {
 
     SmartConfigurationServlet(SecurityProperties properties) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("issuer", properties.issuer());
+        json.put("issuer", properties.expectedIssuer());
         if (properties.jwkSetUri() != null) {
             json.put("jwks_uri", properties.jwkSetUri().toString());
         }

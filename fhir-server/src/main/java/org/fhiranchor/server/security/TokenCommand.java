@@ -52,7 +52,7 @@ public final class TokenCommand {
             SecurityProperties properties = Binder.get(environment)
                     .bindOrCreate("fhir-anchor.security", SecurityProperties.class);
             if (!properties.embeddedIssuer()) {
-                err.println("fhir-anchor.security.jwk-set-uri is set: tokens come from that issuer, not from this server");
+                err.println("An external issuer is configured (jwk-set-uri or issuer-uri): tokens come from it, not from this server");
                 return 2;
             }
             Role role = Role.fromCode(required(options, "role"));
