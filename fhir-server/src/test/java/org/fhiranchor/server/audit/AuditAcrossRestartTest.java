@@ -45,6 +45,9 @@ class AuditAcrossRestartTest {
             ehr.read().resource(Patient.class).withId(patient).execute();
             ehr.search().byUrl("Patient?identifier=urn:restart|r1").returnBundle(Bundle.class).execute();
         }
+        // Both runs really use this directory: its key and database are what the second run reuses.
+        assertThat(dataDir.resolve("keys").resolve("jwt-signing-key.p8")).exists();
+        assertThat(dataDir.resolve("db")).isDirectory();
 
         try (ConfigurableApplicationContext second = start(dataDir)) {
             IGenericClient ehr = client(second, token);
@@ -65,8 +68,9 @@ class AuditAcrossRestartTest {
     private static ConfigurableApplicationContext start(Path dataDir) {
         FhirAnchorApplication.useUtc();
         return new SpringApplicationBuilder(FhirAnchorApplication.class)
-                .properties("fhir-anchor.data-dir=" + dataDir, "server.port=0", "server.address=127.0.0.1")
-                .run();
+                
+                // Command-line arguments: they outrank application.properties (default properties would not).
+                .run("--fhir-anchor.data-dir=" + dataDir, "--server.port=0", "--server.address=127.0.0.1");
     }
 
     private static IGenericClient client(ConfigurableApplicationContext context, String bearer) {

@@ -48,9 +48,10 @@ class ExternalIssuerTest {
         Path dataDir = TestDataDirectory.newSubdirectory("external-issuer-");
         FhirAnchorApplication.useUtc();
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(FhirAnchorApplication.class)
-                .properties("fhir-anchor.data-dir=" + dataDir, "server.port=0", "server.address=127.0.0.1",
-                        "fhir-anchor.security.issuer-uri=" + issuer, "fhir-anchor.security.algorithm=RS256")
-                .run()) {
+                
+                // Command-line arguments: they outrank application.properties (default properties would not).
+                .run("--fhir-anchor.data-dir=" + dataDir, "--server.port=0", "--server.address=127.0.0.1",
+                        "--fhir-anchor.security.issuer-uri=" + issuer, "--fhir-anchor.security.algorithm=RS256")) {
             int port = ((WebServerApplicationContext) context).getWebServer().getPort();
             String base = "http://127.0.0.1:" + port + "/fhir";
 

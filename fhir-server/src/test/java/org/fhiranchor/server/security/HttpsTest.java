@@ -41,10 +41,11 @@ class HttpsTest {
         Path dataDir = TestDataDirectory.newSubdirectory("https-");
         FhirAnchorApplication.useUtc();
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(FhirAnchorApplication.class)
-                .properties("fhir-anchor.data-dir=" + dataDir, "server.port=0", "server.address=127.0.0.1",
-                        "server.ssl.key-store=" + keystore, "server.ssl.key-store-type=PKCS12",
-                        "server.ssl.key-store-password=" + PASSWORD, "server.ssl.key-alias=fhir-anchor")
-                .run()) {
+                
+                // Command-line arguments: they outrank application.properties (default properties would not).
+                .run("--fhir-anchor.data-dir=" + dataDir, "--server.port=0", "--server.address=127.0.0.1",
+                        "--server.ssl.key-store=" + keystore, "--server.ssl.key-store-type=PKCS12",
+                        "--server.ssl.key-store-password=" + PASSWORD, "--server.ssl.key-alias=fhir-anchor")) {
             int port = ((WebServerApplicationContext) context).getWebServer().getPort();
             HttpClient client = HttpClient.newBuilder().sslContext(trusting(keystore)).build();
             String token = context.getBean(EmbeddedIssuer.class)
