@@ -141,14 +141,16 @@ class LogAndAnchoringTest extends FhirRestTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int exit = org.fhiranchor.anchor.verifier.VerifierCli.run(new String[] {"verify", "--rpc", chain.rpcUrl(),
                 "--contract", contract, "--fhir-base", baseUrl(), "--ref", ref},
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()), java.util.Map.of());
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()),
+                java.util.Map.of("FHIR_ANCHOR_TOKEN", token));
         assertThat(exit).as(out.toString(StandardCharsets.UTF_8)).isZero();
 
         // A whole type's history (a type no other test tampers with): nothing fails.
         ByteArrayOutputStream walked = new ByteArrayOutputStream();
         int walkExit = org.fhiranchor.anchor.verifier.VerifierCli.run(new String[] {"walk", "--rpc", chain.rpcUrl(),
                 "--contract", contract, "--fhir-base", baseUrl(), "--type", "Organization"},
-                new PrintStream(walked, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()), java.util.Map.of());
+                new PrintStream(walked, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()),
+                java.util.Map.of("FHIR_ANCHOR_TOKEN", token));
         assertThat(walkExit).as(walked.toString(StandardCharsets.UTF_8)).isZero();
     }
 
@@ -195,7 +197,7 @@ class LogAndAnchoringTest extends FhirRestTest {
         // and reports exactly the tampered one.
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int exit = new SweepCommand(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()))
-                .run(List.of("--fhir-base", baseUrl(), "--page", "200"));
+                .run(List.of("--fhir-base", baseUrl(), "--page", "200", "--token", token));
         String report = out.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(report).isEqualTo(1);
         assertThat(report.lines().filter(line -> line.startsWith("MISMATCH") || line.startsWith("UNLOGGED")))

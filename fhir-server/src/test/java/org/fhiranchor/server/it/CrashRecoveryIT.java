@@ -37,7 +37,7 @@ class CrashRecoveryIT {
         AtomicInteger committed = new AtomicInteger();
         ServerLauncher first = ServerLauncher.start(ProcessTests.jar(), dataDir, ProcessTests.FAST_CHECKPOINTS, Map.of());
         try {
-            AnchoringClient client = new AnchoringClient(first.baseUrl());
+            AnchoringClient client = new AnchoringClient(first);
             CompletableFuture<Void> ingest = CompletableFuture.runAsync(() -> {
                 for (Path bundle : bundles) {
                     try {
@@ -59,7 +59,7 @@ class CrashRecoveryIT {
         assertThat(committed.get()).isLessThan(bundles.size());
 
         try (ServerLauncher second = ServerLauncher.start(ProcessTests.jar(), dataDir, ProcessTests.FAST_CHECKPOINTS, Map.of())) {
-            AnchoringClient client = new AnchoringClient(second.baseUrl());
+            AnchoringClient client = new AnchoringClient(second);
             // Every version the database holds has its log entry, and hashes to it.
             assertThat(client.sweepProblems()).isEmpty();
             int patients = client.get("/Patient?_summary=count").path("total").asInt();

@@ -58,8 +58,8 @@ class TwoReplicasIT {
             // One after the other: the first creates the schema.
             try (ServerLauncher a = ServerLauncher.start(ProcessTests.jar(), dir.resolve("a"), args, env);
                     ServerLauncher b = ServerLauncher.start(ProcessTests.jar(), dir.resolve("b"), args, env)) {
-                AnchoringClient clientA = new AnchoringClient(a.baseUrl());
-                AnchoringClient clientB = new AnchoringClient(b.baseUrl());
+                AnchoringClient clientA = new AnchoringClient(a);
+                AnchoringClient clientB = new AnchoringClient(b);
                 List<Path> forA = new ArrayList<>();
                 List<Path> forB = new ArrayList<>();
                 for (int i = 0; i < bundles.size(); i++) {

@@ -10,9 +10,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import org.fhiranchor.server.FhirAnchorApplication;
+import org.fhiranchor.server.security.EmbeddedIssuer;
+import org.fhiranchor.server.security.Role;
+import org.fhiranchor.server.security.TokenIssuer;
 import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -20,7 +25,10 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A test that talks to the running server over FHIR REST on a random loopback port, like a real
- * client. All subclasses share one Spring context (one server start per JVM).
+ * client. All subclasses share one Spring context (one server start per JVM). Security is on: the
+ * client and the raw HTTP helper send a bearer token of {@link #clientRole()} (admin unless a test
+ * says otherwise), minted from the test server's own key by the same code as the {@code token}
+ * command line. Tests of what a role may do use {@link #token(Role)} and {@link #clientWith}.
  */
 @SpringBootTest(classes = FhirAnchorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class FhirRestTest {
@@ -41,6 +49,12 @@ public abstract class FhirRestTest {
     protected int port;
 
     protected IGenericClient client;
+
+    /** The token {@link #client} and {@link #http} send. */
+    protected String token;
+
+    @Autowired
+    protected EmbeddedIssuer issuer;
 
     @DynamicPropertySource
     static void serverProperties(DynamicPropertyRegistry registry) {
@@ -63,7 +77,27 @@ public abstract class FhirRestTest {
 
     @BeforeEach
     void createClient() {
-        client = CLIENT_CONTEXT.newRestfulGenericClient(baseUrl());
+        token = token(clientRole());
+        client = clientWith(token);
+    }
+
+    /** The role whose token {@link #client} and {@link #http} send. */
+    protected Role clientRole() {
+        return Role.ADMIN;
+    }
+
+    /** A fresh token of the role, valid for an hour. */
+    protected String token(Role role) {
+        return issuer.mint(TokenIssuer.TokenRequest.of(role, "test-" + role.code(), Duration.ofHours(1)));
+    }
+
+    /** A FHIR client that sends the given bearer token (none when {@code null}). */
+    protected IGenericClient clientWith(String bearerToken) {
+        IGenericClient other = CLIENT_CONTEXT.newRestfulGenericClient(baseUrl());
+        if (bearerToken != null) {
+            other.registerInterceptor(new BearerTokenAuthInterceptor(bearerToken));
+        }
+        return other;
     }
 
     protected String baseUrl() {
@@ -82,9 +116,17 @@ public abstract class FhirRestTest {
 
     /** A raw HTTP exchange, for bodies and headers a FHIR client would never send. */
     protected HttpResponse<String> http(String method, String path, String contentType, byte[] body) {
+        return http(method, path, contentType, body, token);
+    }
+
+    /** A raw HTTP exchange with the given bearer token, or none when {@code null}. */
+    protected HttpResponse<String> http(String method, String path, String contentType, byte[] body, String bearerToken) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
                 .timeout(Duration.ofMinutes(5))
                 .header("Accept", "application/fhir+json");
+        if (bearerToken != null) {
+            request.header("Authorization", "Bearer " + bearerToken);
+        }
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
