@@ -1,10 +1,11 @@
 package org.fhiranchor.server;
 
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.TimeZone;
 import org.fhiranchor.server.cli.BenchmarkCommand;
 import org.fhiranchor.server.cli.SweepCommand;
+import org.fhiranchor.server.security.TokenCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
@@ -28,13 +29,18 @@ public class FhirAnchorApplication {
 
     public static void main(String[] args) throws Exception {
         useUtc();
-        if (args.length > 0 && args[0].equals("sweep")) {
-            // A client of a running server: no Spring, no HAPI.
-            System.exit(new SweepCommand(System.out, System.err).run(List.of(args).subList(1, args.length)));
-        }
-        if (args.length > 0 && args[0].equals("benchmark")) {
-            // Starts servers from this jar as separate processes and measures them.
-            System.exit(new BenchmarkCommand(System.out, Map.of()).run(List.of(args).subList(1, args.length)));
+        if (args.length > 0) {
+            // Command-line tools of the same jar; none of them boots HAPI.
+            String[] rest = Arrays.copyOfRange(args, 1, args.length);
+            Integer exit = switch (args[0]) {
+                case TokenCommand.NAME -> TokenCommand.run(rest, System.out, System.err);
+                case "sweep" -> new SweepCommand(System.out, System.err).run(List.of(rest));
+                case "benchmark" -> new BenchmarkCommand(System.out).run(List.of(rest));
+                default -> null;
+            };
+            if (exit != null) {
+                System.exit(exit);
+            }
         }
         SpringApplication.run(FhirAnchorApplication.class, args);
     }

@@ -141,7 +141,11 @@ public final class ChainConnection implements AutoCloseable {
         if (properties.privateKeyFile() != null) {
             return SignerKeyFile.read(properties.privateKeyFile());
         }
-        throw new IllegalStateException("external chain: set FHIR_ANCHOR_CHAIN_PRIVATE_KEY or fhir-anchor.chain.private-key-file");
+        if (properties.keystoreFile() != null) {
+            return SignerKeyFile.unlockKeystore(properties.keystoreFile(), properties.keystorePassword());
+        }
+        throw new IllegalStateException("external chain: set FHIR_ANCHOR_CHAIN_PRIVATE_KEY, "
+                + "fhir-anchor.chain.private-key-file or fhir-anchor.chain.keystore-file");
     }
 
     @Override

@@ -19,6 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param privateKey external mode: the signing key (hex); prefer the environment variable
  *     FHIR_ANCHOR_CHAIN_PRIVATE_KEY or {@code privateKeyFile}. Never logged.
  * @param privateKeyFile external mode: a file holding the signing key in hex (owner-only permissions)
+ * @param keystoreFile external mode: an encrypted Ethereum JSON keystore (UTC--... file), unlocked
+ *     with {@code keystorePassword}, best given as FHIR_ANCHOR_CHAIN_KEYSTORE_PASSWORD
  */
 @Validated
 @ConfigurationProperties("fhir-anchor.chain")
@@ -29,6 +31,8 @@ public record ChainProperties(
         String contractAddress,
         String privateKey,
         Path privateKeyFile,
+        Path keystoreFile,
+        String keystorePassword,
         @DefaultValue("true") boolean deployIfMissing,
         @DefaultValue("1") @Min(1) int confirmations,
         @DefaultValue("30s") Duration receiptTimeout,
@@ -56,6 +60,7 @@ public record ChainProperties(
     @Override
     public String toString() {
         return "ChainProperties[mode=" + mode + ", rpcUrl=" + rpcUrl + ", chainId=" + chainId + ", contractAddress="
-                + contractAddress + ", privateKey=" + (privateKey == null ? "unset" : "(set)") + "]";
+                + contractAddress + ", privateKey=" + (privateKey == null ? "unset" : "(set)") + ", keystoreFile=" + keystoreFile
+                + ", keystorePassword=" + (keystorePassword == null ? "unset" : "(set)") + "]";
     }
 }

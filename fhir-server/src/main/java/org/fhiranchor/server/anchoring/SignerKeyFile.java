@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import org.web3j.crypto.Keys;
+import org.web3j.crypto.WalletUtils;
 import org.web3j.utils.Numeric;
 
 /**
@@ -38,6 +39,20 @@ final class SignerKeyFile {
             throw new UncheckedIOException(e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot create a signing key", e);
+        }
+    }
+
+    /** The key inside an encrypted Ethereum JSON keystore (as geth, Foundry and web3j write them). */
+    static String unlockKeystore(Path file, String password) {
+        if (password == null) {
+            throw new IllegalStateException("fhir-anchor.chain.keystore-password (FHIR_ANCHOR_CHAIN_KEYSTORE_PASSWORD) is required");
+        }
+        try {
+            return Numeric.toHexStringNoPrefixZeroPadded(
+                    WalletUtils.loadCredentials(password, file.toFile()).getEcKeyPair().getPrivateKey(), 64);
+        } catch (IOException | org.web3j.crypto.exception.CipherException e) {
+            // The message names the file, never the password or key.
+            throw new IllegalStateException("cannot unlock the keystore " + file + ": " + e.getClass().getSimpleName(), e);
         }
     }
 

@@ -33,11 +33,9 @@ public final class BenchmarkCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PrintStream out;
-    private final Map<String, String> serverEnvironment;
 
-    public BenchmarkCommand(PrintStream out, Map<String, String> serverEnvironment) {
+    public BenchmarkCommand(PrintStream out) {
         this.out = out;
-        this.serverEnvironment = serverEnvironment;
     }
 
     public int run(List<String> args) throws Exception {
@@ -104,9 +102,9 @@ public final class BenchmarkCommand {
 
     private IngestRound ingestRound(Path jar, Path dir, List<Path> bundles, long entries, boolean anchoring) throws Exception {
         try (ServerLauncher server = ServerLauncher.start(jar, dir,
-                List.of("--fhir-anchor.anchoring.mode=" + (anchoring ? "checkpoint" : "off")), serverEnvironment)) {
+                List.of("--fhir-anchor.anchoring.mode=" + (anchoring ? "checkpoint" : "off")), Map.of())) {
             long rssStart = residentMb(server.pid());
-            FhirHttp http = new FhirHttp(serverEnvironment.get("FHIR_ANCHOR_TOKEN"));
+            FhirHttp http = new FhirHttp(server.token("admin"));
             long started = System.nanoTime();
             for (Path bundle : bundles) {
                 int status = http.post(server.baseUrl(), "application/fhir+json", Files.readAllBytes(bundle)).statusCode();
@@ -139,8 +137,8 @@ public final class BenchmarkCommand {
         List<Path> small = bundles.stream().filter(p -> p.getFileName().toString().matches("[A-Z].*"))
                 .sorted((a, b) -> Long.compare(size(a), size(b))).limit(2).toList();
         try (ServerLauncher server = ServerLauncher.start(jar, dir, List.of("--fhir-anchor.anchoring.mode=per-version",
-                "--fhir-anchor.chain.embedded.block-time-seconds=0"), serverEnvironment)) {
-            FhirHttp http = new FhirHttp(serverEnvironment.get("FHIR_ANCHOR_TOKEN"));
+                "--fhir-anchor.chain.embedded.block-time-seconds=0"), Map.of())) {
+            FhirHttp http = new FhirHttp(server.token("admin"));
             for (Path bundle : small) {
                 http.post(server.baseUrl(), "application/fhir+json", Files.readAllBytes(bundle));
             }
@@ -167,8 +165,8 @@ public final class BenchmarkCommand {
 
     private void verifyLatency(Path jar, Path work, int leaves) throws Exception {
         Path dir = work.resolve("verify");
-        try (ServerLauncher server = ServerLauncher.start(jar, dir, List.of(), serverEnvironment)) {
-            FhirHttp http = new FhirHttp(serverEnvironment.get("FHIR_ANCHOR_TOKEN"));
+        try (ServerLauncher server = ServerLauncher.start(jar, dir, List.of(), Map.of())) {
+            FhirHttp http = new FhirHttp(server.token("admin"));
             List<String> samples = Collections.synchronizedList(new ArrayList<>());
             int perBundle = 500;
             int bundles = (leaves + perBundle - 1) / perBundle;

@@ -41,7 +41,7 @@ public final class FhirHttp {
 
     private HttpRequest.Builder request(String url) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(10))
-                .header("Accept", "application/fhir+json");
+                .header("Accept", "application/fhir+json, application/json");
         if (token != null && !token.isBlank()) {
             builder.header("Authorization", "Bearer " + token);
         }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.fhiranchor.server.security.TokenCommand;
 
 /**
  * A FHIR Anchor server started from its jar as a separate process on a free loopback port: for
@@ -24,12 +25,14 @@ import java.util.concurrent.TimeUnit;
 public final class ServerLauncher implements AutoCloseable {
 
     private final Process process;
+    private final Path dataDir;
     private final int port;
     private final Path logFile;
     private final long startMillis;
 
-    private ServerLauncher(Process process, int port, Path logFile, long startMillis) {
+    private ServerLauncher(Process process, Path dataDir, int port, Path logFile, long startMillis) {
         this.process = process;
+        this.dataDir = dataDir;
         this.port = port;
         this.logFile = logFile;
         this.startMillis = startMillis;
@@ -52,7 +55,7 @@ public final class ServerLauncher implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(environment);
             long started = System.currentTimeMillis();
-            ServerLauncher server = new ServerLauncher(builder.start(), port, log, started);
+            ServerLauncher server = new ServerLauncher(builder.start(), dataDir, port, log, started);
             server.awaitReady(Duration.ofMinutes(3));
             return server;
         } catch (IOException e) {
@@ -62,6 +65,22 @@ public final class ServerLauncher implements AutoCloseable {
 
     public String baseUrl() {
         return "http://127.0.0.1:" + port + "/fhir";
+    }
+
+    /**
+     * A bearer token of {@code role} for this server, minted from the signing key it created in
+     * its data directory (as the {@code token} command does).
+     */
+    public String token(String role) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int exit = TokenCommand.run(new String[] {"--role", role, "--subject", "launcher-" + role,
+                "--fhir-anchor.data-dir=" + dataDir}, new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        if (exit != 0) {
+            throw new IllegalStateException("token command failed: " + err.toString(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8).trim();
     }
 
     public Path logFile() {

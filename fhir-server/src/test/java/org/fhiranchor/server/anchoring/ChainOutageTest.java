@@ -6,14 +6,16 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.fhiranchor.anchor.chain.AnvilNode;
 import org.fhiranchor.anchor.chain.LedgerReader;
 import org.fhiranchor.anchor.chain.LedgerSettings;
 import org.fhiranchor.anchor.chain.Web3jLedger;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.fhiranchor.server.support.Await;
+import org.fhiranchor.server.support.ChainScan;
 import org.fhiranchor.server.support.FhirRestTest;
 import org.fhiranchor.server.support.SharedData;
 import org.fhiranchor.server.support.TestDataDirectory;
@@ -50,7 +52,7 @@ class ChainOutageTest extends FhirRestTest {
 
     @DynamicPropertySource
     static void externalChain(DynamicPropertyRegistry registry) {
-        registry.add("fhir-anchor.data-dir", () -> DATA.resolve("server").toString());
+        registry.add("fhir-anchor.test.context-name", () -> "chain-outage");
         registry.add("fhir-anchor.chain.mode", () -> "external");
         registry.add("fhir-anchor.chain.rpc-url", () -> node.rpcUrl());
         registry.add("fhir-anchor.chain.private-key", () -> KEY);
@@ -69,7 +71,7 @@ class ChainOutageTest extends FhirRestTest {
             bundles = files.filter(p -> p.getFileName().toString().matches("[A-Z].*\\.json")).sorted().limit(6).toList();
         }
         ingest(bundles.subList(0, 2));
-        await("first bundles anchored", () -> status.snapshot().unanchoredEntries() == 0);
+        Await.until("first bundles anchored", Duration.ofMinutes(2), () -> status.snapshot().unanchoredEntries() == 0);
         long anchoredBefore = status.snapshot().anchoredTreeSize();
 
         int port = node.port();
@@ -82,7 +84,7 @@ class ChainOutageTest extends FhirRestTest {
         assertThat(health.health().getStatus()).isEqualTo(org.springframework.boot.actuate.health.Status.DOWN);
 
         node = startNode(port);
-        await("anchoring caught up", () -> status.snapshot().unanchoredEntries() == 0);
+        Await.until("anchoring caught up", Duration.ofMinutes(2), () -> status.snapshot().unanchoredEntries() == 0);
 
         List<Checkpoint> all = checkpoints.page(0, 10_000);
         assertThat(all).allMatch(Checkpoint::anchored);
@@ -92,6 +94,35 @@ class ChainOutageTest extends FhirRestTest {
             for (Checkpoint checkpoint : all) {
                 assertThat(chain.checkpointBySize(checkpoint.treeSize()).orElseThrow().root()).isEqualTo(checkpoint.rootHash());
             }
+        }
+        noPatientDataOnChain(bundles);
+    }
+
+    /** Whatever an outsider reads on this chain contains none of the ingested patients' identifying strings. */
+    private void noPatientDataOnChain(List<Path> bundles) throws Exception {
+        List<String> secrets = new java.util.ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        for (Path bundle : bundles) {
+            for (JsonNode entry : json.readTree(bundle.toFile()).path("entry")) {
+                JsonNode resource = entry.path("resource");
+                if (resource.path("resourceType").asText().equals("Patient")) {
+                    secrets.add(resource.path("id").asText());
+                    resource.path("identifier").forEach(id -> secrets.add(id.path("value").asText()));
+                    resource.path("name").forEach(name -> {
+                        secrets.add(name.path("family").asText());
+                        name.path("given").forEach(given -> secrets.add(given.asText()));
+                    });
+                }
+            }
+        }
+        List<String> payloads = ChainScan.everyPayload(node.rpcUrl());
+        assertThat(payloads).isNotEmpty();
+        for (String secret : secrets) {
+            if (secret.length() < 4) {
+                continue; // too short to mean anything in hex noise
+            }
+            String hex = org.fhiranchor.anchor.log.Hex.encode(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(payloads).as("on chain: " + secret).noneMatch(p -> p.contains(hex));
         }
     }
 
@@ -113,16 +144,6 @@ class ChainOutageTest extends FhirRestTest {
             return Numeric.toHexStringNoPrefixZeroPadded(Keys.createEcKeyPair().getPrivateKey(), 64);
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(250);
         }
     }
 }

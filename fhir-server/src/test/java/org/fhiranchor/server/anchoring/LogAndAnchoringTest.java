@@ -7,11 +7,9 @@ import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.fhiranchor.anchor.canonical.ContentHash;
 import org.fhiranchor.anchor.chain.LedgerReader;
 import org.fhiranchor.anchor.chain.LedgerSettings;
@@ -27,6 +25,7 @@ import org.fhiranchor.anchor.proof.VerificationResult;
 import org.fhiranchor.server.cli.SweepCommand;
 import org.fhiranchor.server.log.LogEntry;
 import org.fhiranchor.server.log.LogRepository;
+import org.fhiranchor.server.support.Await;
 import org.fhiranchor.server.support.ClinicalFixtures;
 import org.fhiranchor.server.support.FhirRestTest;
 import org.hl7.fhir.instance.model.api.IIdType;
@@ -107,7 +106,7 @@ class LogAndAnchoringTest extends FhirRestTest {
         Bundle response = client.transaction().withBundle(tx).execute();
         String ref = response.getEntry().get(7).getResponse().getLocation(); // Patient/<id>/_history/1
 
-        await("anchored", () -> "anchored".equals(verify(ref).getParameter("status").getValue().primitiveValue()));
+        Await.until("anchored", Duration.ofSeconds(60), () -> "anchored".equals(verify(ref).getParameter("status").getValue().primitiveValue()));
 
         // Leaf indexes are consecutive: 0..n-1 without gaps or duplicates.
         Long leaves = jdbc.queryForObject("SELECT COUNT(*) FROM anchor_log_entry WHERE leaf_index IS NOT NULL", Long.class);
@@ -132,33 +131,36 @@ class LogAndAnchoringTest extends FhirRestTest {
 
     @Test
     void offlineVerifierCli_verifiesAgainstTheChain_andWalksTheHistory() throws Exception {
+        // Committed before the patient, so any checkpoint covering the patient covers it too.
+        client.create().resource(ClinicalFixtures.organization("Walked " + system)).execute();
         IIdType id = client.create().resource(ClinicalFixtures.patient(system, "cli", "Offline", "1955-05-05")).execute().getId();
         String ref = "Patient/" + id.getIdPart() + "/_history/1";
-        await("anchored", () -> "anchored".equals(verify(ref).getParameter("status").getValue().primitiveValue()));
+        Await.until("anchored", Duration.ofSeconds(60), () -> "anchored".equals(verify(ref).getParameter("status").getValue().primitiveValue()));
         String contract = verify(ref).getParameter("contract").getValue().primitiveValue();
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int exit = org.fhiranchor.anchor.verifier.VerifierCli.run(new String[] {"verify", "--rpc", chain.rpcUrl(),
                 "--contract", contract, "--fhir-base", baseUrl(), "--ref", ref},
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()), java.util.Map.of());
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()),
+                java.util.Map.of("FHIR_ANCHOR_TOKEN", token));
         assertThat(exit).as(out.toString(StandardCharsets.UTF_8)).isZero();
 
         // A whole type's history (a type no other test tampers with): nothing fails.
-        client.create().resource(ClinicalFixtures.organization("Walked " + system)).execute();
         ByteArrayOutputStream walked = new ByteArrayOutputStream();
         int walkExit = org.fhiranchor.anchor.verifier.VerifierCli.run(new String[] {"walk", "--rpc", chain.rpcUrl(),
                 "--contract", contract, "--fhir-base", baseUrl(), "--type", "Organization"},
-                new PrintStream(walked, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()), java.util.Map.of());
+                new PrintStream(walked, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()),
+                java.util.Map.of("FHIR_ANCHOR_TOKEN", token));
         assertThat(walkExit).as(walked.toString(StandardCharsets.UTF_8)).isZero();
     }
 
     @Test
     void consistencyBetweenAnchoredCheckpoints_verifies() throws Exception {
         client.create().resource(ClinicalFixtures.patient(system, "c-1", "Cons", "1990-01-01")).execute();
-        await("a first checkpoint", () -> checkpointSizes().size() >= 1);
+        Await.until("a first checkpoint", Duration.ofSeconds(60), () -> checkpointSizes().size() >= 1);
         long first = checkpointSizes().get(checkpointSizes().size() - 1);
         client.create().resource(ClinicalFixtures.patient(system, "c-2", "Cons", "1990-01-02")).execute();
-        await("a later checkpoint", () -> checkpointSizes().get(checkpointSizes().size() - 1) > first);
+        Await.until("a later checkpoint", Duration.ofSeconds(60), () -> checkpointSizes().get(checkpointSizes().size() - 1) > first);
         long second = checkpointSizes().get(checkpointSizes().size() - 1);
 
         Parameters proof = client.operation().onServer().named("$consistency")
@@ -195,7 +197,7 @@ class LogAndAnchoringTest extends FhirRestTest {
         // and reports exactly the tampered one.
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int exit = new SweepCommand(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()))
-                .run(List.of("--fhir-base", baseUrl(), "--page", "200"));
+                .run(List.of("--fhir-base", baseUrl(), "--page", "200", "--token", token));
         String report = out.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(report).isEqualTo(1);
         assertThat(report.lines().filter(line -> line.startsWith("MISMATCH") || line.startsWith("UNLOGGED")))
@@ -216,15 +218,5 @@ class LogAndAnchoringTest extends FhirRestTest {
         HttpResponse<String> response = get(path);
         assertThat(response.statusCode()).isEqualTo(200);
         return ContentHash.of(response.body().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(200);
-        }
     }
 }

@@ -489,6 +489,9 @@ class ConsentEndToEndTest extends FhirRestTest {
     private HttpResponse<String> researchGet(String requester, String purpose, String path) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + path.replace("|", "%7C"))).timeout(Duration.ofMinutes(2))
                 .header("Accept", "application/fhir+json")
+                // Authenticated like any client (the base class's token); the research identity
+                // comes from the test-only headers until the token carries it.
+                .header("Authorization", "Bearer " + token)
                 .header(TestHeaderRequesterInterceptor.REQUESTER_HEADER, requester)
                 .header(TestHeaderRequesterInterceptor.PURPOSE_HEADER, purpose)
                 .GET().build();

@@ -1,7 +1,6 @@
 package org.fhiranchor.server.fhir;
 
 import org.fhiranchor.server.support.PostgresTestDatabase;
-import org.fhiranchor.server.support.TestDataDirectory;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
@@ -18,7 +17,7 @@ class PostgresMainFlowsTest extends MainFlowsTests {
     static void postgres(DynamicPropertyRegistry registry) {
         registry.add("spring.datasource.url", PostgresTestDatabase::url);
         // Its own data directory: its own dev chain, beside the H2 context's.
-        registry.add("fhir-anchor.data-dir", () -> TestDataDirectory.root().resolve("postgres").toString());
+        registry.add("fhir-anchor.test.context-name", () -> "postgres");
         registry.add("spring.datasource.username", () -> PostgresTestDatabase.USER);
         registry.add("spring.datasource.password", () -> PostgresTestDatabase.PASSWORD);
     }

@@ -10,9 +10,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.fhiranchor.server.cli.ServerLauncher;
 
 /** What the process tests ask a running server, over HTTP like any client. */
 final class AnchoringClient {
@@ -21,21 +21,25 @@ final class AnchoringClient {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final String token;
 
-    AnchoringClient(String base) {
-        this.base = base;
+    /** A client of a server started by the test, with an admin token minted from that server's key. */
+    AnchoringClient(ServerLauncher server) {
+        this.base = server.baseUrl();
+        this.token = server.token("admin");
     }
 
     int postBundle(Path bundle) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base)).timeout(Duration.ofMinutes(5))
-                .header("Content-Type", "application/fhir+json")
+                .header("Content-Type", "application/fhir+json").header("Authorization", "Bearer " + token)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Files.readAllBytes(bundle))).build();
         return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     JsonNode get(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path))
-                .timeout(Duration.ofMinutes(5)).header("Accept", "application/fhir+json").build(), HttpResponse.BodyHandlers.ofString());
+                .timeout(Duration.ofMinutes(5)).header("Accept", "application/fhir+json, application/json")
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("HTTP " + response.statusCode() + " for " + path + ": " + response.body());
         }
@@ -94,20 +98,5 @@ final class AnchoringClient {
             }
         }
         return JSON.missingNode();
-    }
-
-    static void await(String what, Duration timeout, Check check) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        while (!check.ok()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(500);
-        }
-    }
-
-    @FunctionalInterface
-    interface Check {
-        boolean ok() throws Exception;
     }
 }

@@ -16,6 +16,7 @@ import org.fhiranchor.anchor.chain.LedgerSettings;
 import org.fhiranchor.anchor.chain.Web3jLedger;
 import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.server.cli.ServerLauncher;
+import org.fhiranchor.server.support.Await;
 import org.fhiranchor.server.support.SharedData;
 import org.fhiranchor.server.support.TestDataDirectory;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ class CrashRecoveryIT {
         AtomicInteger committed = new AtomicInteger();
         ServerLauncher first = ServerLauncher.start(ProcessTests.jar(), dataDir, ProcessTests.FAST_CHECKPOINTS, Map.of());
         try {
-            AnchoringClient client = new AnchoringClient(first.baseUrl());
+            AnchoringClient client = new AnchoringClient(first);
             CompletableFuture<Void> ingest = CompletableFuture.runAsync(() -> {
                 for (Path bundle : bundles) {
                     try {
@@ -49,7 +50,7 @@ class CrashRecoveryIT {
                     }
                 }
             });
-            AnchoringClient.await("some bundles committed", Duration.ofMinutes(3), () -> committed.get() >= 6);
+            Await.until("some bundles committed", Duration.ofMinutes(3), () -> committed.get() >= 6);
             first.kill();
             ingest.join();
         } finally {
@@ -58,13 +59,13 @@ class CrashRecoveryIT {
         assertThat(committed.get()).isLessThan(bundles.size());
 
         try (ServerLauncher second = ServerLauncher.start(ProcessTests.jar(), dataDir, ProcessTests.FAST_CHECKPOINTS, Map.of())) {
-            AnchoringClient client = new AnchoringClient(second.baseUrl());
+            AnchoringClient client = new AnchoringClient(second);
             // Every version the database holds has its log entry, and hashes to it.
             assertThat(client.sweepProblems()).isEmpty();
             int patients = client.get("/Patient?_summary=count").path("total").asInt();
             assertThat(patients).isGreaterThanOrEqualTo(committed.get());
 
-            AnchoringClient.await("everything anchored", Duration.ofMinutes(3), () -> {
+            Await.until("everything anchored", Duration.ofMinutes(3), () -> {
                 JsonNode health = client.anchoringHealth();
                 return health.path("logEntries").asLong() > 0 && health.path("unanchoredEntries").asLong() == 0;
             });

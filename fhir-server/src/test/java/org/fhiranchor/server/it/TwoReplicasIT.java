@@ -23,6 +23,7 @@ import org.fhiranchor.anchor.chain.Web3jLedger;
 import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.server.support.PostgresTestDatabase;
 import org.fhiranchor.server.cli.ServerLauncher;
+import org.fhiranchor.server.support.Await;
 import org.fhiranchor.server.support.SharedData;
 import org.fhiranchor.server.support.TestDataDirectory;
 import org.junit.jupiter.api.Test;
@@ -57,8 +58,8 @@ class TwoReplicasIT {
             // One after the other: the first creates the schema.
             try (ServerLauncher a = ServerLauncher.start(ProcessTests.jar(), dir.resolve("a"), args, env);
                     ServerLauncher b = ServerLauncher.start(ProcessTests.jar(), dir.resolve("b"), args, env)) {
-                AnchoringClient clientA = new AnchoringClient(a.baseUrl());
-                AnchoringClient clientB = new AnchoringClient(b.baseUrl());
+                AnchoringClient clientA = new AnchoringClient(a);
+                AnchoringClient clientB = new AnchoringClient(b);
                 List<Path> forA = new ArrayList<>();
                 List<Path> forB = new ArrayList<>();
                 for (int i = 0; i < bundles.size(); i++) {
@@ -69,7 +70,7 @@ class TwoReplicasIT {
                 ingestA.join();
                 ingestB.join();
 
-                AnchoringClient.await("everything anchored", Duration.ofMinutes(3), () -> {
+                Await.until("everything anchored", Duration.ofMinutes(3), () -> {
                     JsonNode health = clientB.anchoringHealth();
                     return health.path("logEntries").asLong() > 0 && health.path("unanchoredEntries").asLong() == 0;
                 });

@@ -10,9 +10,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import org.fhiranchor.server.FhirAnchorApplication;
+import org.fhiranchor.server.security.EmbeddedIssuer;
+import org.fhiranchor.server.security.Role;
+import org.fhiranchor.server.security.TokenIssuer;
 import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -20,7 +25,10 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A test that talks to the running server over FHIR REST on a random loopback port, like a real
- * client. All subclasses share one Spring context (one server start per JVM).
+ * client. All subclasses share one Spring context (one server start per JVM). Security is on: the
+ * client and the raw HTTP helper send a bearer token of {@link #clientRole()} (admin unless a test
+ * says otherwise), minted from the test server's own key by the same code as the {@code token}
+ * command line. Tests of what a role may do use {@link #token(Role)} and {@link #clientWith}.
  */
 @SpringBootTest(classes = FhirAnchorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class FhirRestTest {
@@ -42,9 +50,18 @@ public abstract class FhirRestTest {
 
     protected IGenericClient client;
 
+    /** The token {@link #client} and {@link #http} send. */
+    protected String token;
+
+    @Autowired
+    protected EmbeddedIssuer issuer;
+
     @DynamicPropertySource
     static void serverProperties(DynamicPropertyRegistry registry) {
-        registry.add("fhir-anchor.data-dir", () -> TestDataDirectory.root().resolve("h2").toString());
+        // One data directory per test context (its H2 files, keys, dev chain): a subclass that
+        // needs its own context sets fhir-anchor.test.context-name (a key of its own, because a
+        // subclass cannot override a key registered here).
+        registry.add("fhir-anchor.data-dir", () -> TestDataDirectory.root() + "/${fhir-anchor.test.context-name:h2}");
         registry.add("server.address", () -> "127.0.0.1");
         // The embedded dev chain on a free port; checkpoints every second so tests see them soon.
         registry.add("fhir-anchor.chain.embedded.port", () -> "0");
@@ -60,7 +77,27 @@ public abstract class FhirRestTest {
 
     @BeforeEach
     void createClient() {
-        client = CLIENT_CONTEXT.newRestfulGenericClient(baseUrl());
+        token = token(clientRole());
+        client = clientWith(token);
+    }
+
+    /** The role whose token {@link #client} and {@link #http} send. */
+    protected Role clientRole() {
+        return Role.ADMIN;
+    }
+
+    /** A fresh token of the role, valid for an hour. */
+    protected String token(Role role) {
+        return issuer.mint(TokenIssuer.TokenRequest.of(role, "test-" + role.code(), Duration.ofHours(1)));
+    }
+
+    /** A FHIR client that sends the given bearer token (none when {@code null}). */
+    protected IGenericClient clientWith(String bearerToken) {
+        IGenericClient other = CLIENT_CONTEXT.newRestfulGenericClient(baseUrl());
+        if (bearerToken != null) {
+            other.registerInterceptor(new BearerTokenAuthInterceptor(bearerToken));
+        }
+        return other;
     }
 
     protected String baseUrl() {
@@ -79,9 +116,17 @@ public abstract class FhirRestTest {
 
     /** A raw HTTP exchange, for bodies and headers a FHIR client would never send. */
     protected HttpResponse<String> http(String method, String path, String contentType, byte[] body) {
+        return http(method, path, contentType, body, token);
+    }
+
+    /** A raw HTTP exchange with the given bearer token, or none when {@code null}. */
+    protected HttpResponse<String> http(String method, String path, String contentType, byte[] body, String bearerToken) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
                 .timeout(Duration.ofMinutes(5))
                 .header("Accept", "application/fhir+json");
+        if (bearerToken != null) {
+            request.header("Authorization", "Bearer " + bearerToken);
+        }
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }

@@ -1,0 +1,67 @@
+package org.fhiranchor.server.security;
+
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.security.oauth2.jwt.Jwt;
+
+/**
+ * What one request's token permits, and whose it is: taken from the JWT once, then used for the
+ * authorization rules and the audit trail.
+ *
+ * @param subject the token's {@code sub}; {@code null} for an anonymous request
+ * @param role the built-in role named in the token's {@code role} claim, if any (informational)
+ * @param clientId {@code client_id} (RFC 9068) or {@code azp}
+ * @param patientId the {@code patient} claim: the compartment that {@code patient/} scopes are limited to
+ * @param resourceScopes the SMART resource scopes understood
+ * @param operations operation names granted ({@code $verify}, or {@code *})
+ * @param admin whether the token carries the admin scope
+ */
+public record AccessGrant(String subject, String role, String clientId, String patientId,
+        List<SmartScope> resourceScopes, Set<String> operations, boolean admin) {
+
+    public static final String ROLE_CLAIM = "role";
+    public static final String PATIENT_CLAIM = "patient";
+    public static final String CLIENT_ID_CLAIM = "client_id";
+
+    /** Key under which the grant is kept in HAPI's request user data, for the audit trail. */
+    public static final String REQUEST_KEY = AccessGrant.class.getName();
+
+    public static final AccessGrant ANONYMOUS = new AccessGrant(null, null, null, null, List.of(), Set.of(), false);
+
+    public static AccessGrant of(Jwt jwt) {
+        List<String> scopes = scopes(jwt);
+        Set<String> operations = new LinkedHashSet<>();
+        scopes.forEach(scope -> Scopes.operationName(scope).ifPresent(operations::add));
+        String clientId = Optional.ofNullable(jwt.getClaimAsString(CLIENT_ID_CLAIM)).orElse(jwt.getClaimAsString("azp"));
+        return new AccessGrant(jwt.getSubject(), jwt.getClaimAsString(ROLE_CLAIM), clientId,
+                jwt.getClaimAsString(PATIENT_CLAIM),
+                scopes.stream().map(SmartScope::parse).flatMap(Optional::stream).toList(),
+                Set.copyOf(operations), scopes.contains(Scopes.ADMIN));
+    }
+
+    public boolean anonymous() {
+        return subject == null;
+    }
+
+    /** Whether AuditEvent was named explicitly: the {@code *} wildcard never covers the audit trail. */
+    public boolean readsAuditEvents() {
+        return admin || resourceScopes.stream().anyMatch(s -> s.resourceType().equals("AuditEvent") && s.readsOrSearches());
+    }
+
+    private static List<String> scopes(Jwt jwt) {
+        Object claim = jwt.getClaims().get("scope");
+        if (claim == null) {
+            claim = jwt.getClaims().get("scp");
+        }
+        if (claim instanceof String text) {
+            return List.of(text.trim().split("\\s+"));
+        }
+        if (claim instanceof Collection<?> list) {
+            return list.stream().map(String::valueOf).toList();
+        }
+        return List.of();
+    }
+}

@@ -1,0 +1,53 @@
+package org.fhiranchor.server.security;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The built-in roles and the scopes a token minted for each carries. Authorization decisions are
+ * made on the scopes alone, so that tokens from an external issuer (which knows nothing of these
+ * roles) work the same once they carry the same scopes; the role name is kept for the audit trail.
+ */
+public enum Role {
+    /** An EHR system: reads and writes everything clinical, plus the standard record operations. */
+    EHR("system/*.cruds", "operation/$meta", "operation/$meta-add", "operation/$meta-delete",
+            "operation/$validate", "operation/$everything"),
+    /** A clinical app acting for a user: reads and searches clinical data. */
+    CLINICIAN("user/*.rs", "operation/$meta", "operation/$everything"),
+    /** A patient's app: reads and searches the patient's own compartment (token claim {@code patient}). */
+    PATIENT("patient/*.rs"),
+    /** Proofs, checkpoints and the audit trail; no clinical resources. */
+    AUDITOR("system/AuditEvent.rs", "operation/$verify", "operation/$consistency", "operation/$checkpoints",
+            "operation/$audit-sweep"),
+    /** The consented research export and nothing else. */
+    RESEARCHER("operation/$research-export"),
+    /** Everything, including the actuator endpoints. */
+    ADMIN("system/*.cruds", "system/AuditEvent.rs", "operation/*", Scopes.ADMIN);
+
+    private final List<String> scopes;
+
+    Role(String... scopes) {
+        this.scopes = List.of(scopes);
+    }
+
+    public List<String> scopes() {
+        return scopes;
+    }
+
+    public String scopeClaim() {
+        return String.join(" ", scopes);
+    }
+
+    public String code() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Role fromCode(String code) {
+        return Arrays.stream(values())
+                .filter(role -> role.code().equalsIgnoreCase(code))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "Unknown role '" + code + "'; one of " + Arrays.stream(values()).map(Role::code).toList()));
+    }
+}

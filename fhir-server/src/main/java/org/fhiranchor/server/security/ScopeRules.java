@@ -1,0 +1,152 @@
+package org.fhiranchor.server.security;
+
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilder;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderAppliesTo;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOpClassifier;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOpClassifierFinished;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleTester;
+import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.hl7.fhir.r4.model.IdType;
+
+/**
+ * Turns an {@link AccessGrant} into HAPI authorization rules. The first matching rule decides;
+ * whatever no rule allows is denied.
+ */
+public final class ScopeRules {
+
+    static final String AUDIT_EVENT = "AuditEvent";
+
+    /** Operations whose responses are data the caller is entitled to by the operation itself. */
+    static final Set<String> OPERATIONS_WITH_OWN_RESPONSE_POLICY = Set.of("$research-export");
+
+    private static final Set<RestOperationTypeEnum> SEARCHES = EnumSet.of(
+            RestOperationTypeEnum.SEARCH_TYPE, RestOperationTypeEnum.SEARCH_SYSTEM, RestOperationTypeEnum.GET_PAGE);
+    private static final Set<RestOperationTypeEnum> READS = EnumSet.of(
+            RestOperationTypeEnum.READ, RestOperationTypeEnum.VREAD, RestOperationTypeEnum.HISTORY_INSTANCE,
+            RestOperationTypeEnum.HISTORY_TYPE, RestOperationTypeEnum.HISTORY_SYSTEM);
+
+    private ScopeRules() {}
+
+    public static List<IAuthRule> forGrant(AccessGrant grant) {
+        IAuthRuleBuilder rules = new RuleBuilder();
+        rules.allow("capability statement").metadata();
+        // The audit trail is append-only over REST: only the server itself writes AuditEvents,
+        // through the DAO, which these rules never see.
+        rules.deny("audit trail is append-only").create().resourcesOfType(AUDIT_EVENT).withAnyId();
+        rules.deny("audit trail is append-only").write().resourcesOfType(AUDIT_EVENT).withAnyId();
+        rules.deny("audit trail is append-only").delete().resourcesOfType(AUDIT_EVENT).withAnyId();
+        if (!grant.readsAuditEvents()) {
+            // HAPI lets any read rule decide a page request before it sees the page: this one must
+            // only judge the AuditEvents on the page, or it would refuse every next-page link.
+            rules.deny("audit trail needs an explicit scope").read().resourcesOfType(AUDIT_EVENT).withAnyId()
+                    .withTester(new IAuthRuleTester() {
+                        @Override
+                        public boolean matches(RuleTestRequest request) {
+                            return request.operation != RestOperationTypeEnum.GET_PAGE;
+                        }
+                    });
+        }
+        if (grant.admin()) {
+            rules.allowAll("admin");
+            return rules.build();
+        }
+        for (SmartScope scope : grant.resourceScopes()) {
+            addResourceRules(rules, scope, grant.patientId());
+        }
+        if (!grant.resourceScopes().isEmpty()) {
+            // Each entry of a transaction or batch is then checked against the rules above.
+            rules.allow("transaction, entries by their own rules").transaction().withAnyOperation().andApplyNormalRules();
+        }
+        for (String operation : grant.operations()) {
+            addOperationRule(rules, operation);
+        }
+        rules.denyAll("no scope permits this request");
+        return rules.build();
+    }
+
+    private static void addResourceRules(IAuthRuleBuilder rules, SmartScope scope, String patientId) {
+        boolean compartment = scope.context() == SmartScope.Context.PATIENT;
+        if (compartment && (patientId == null || patientId.isBlank())) {
+            return; // a patient scope without its patient limits nothing: grant nothing
+        }
+        IdType patient = compartment ? new IdType("Patient", patientId) : null;
+        String name = scope.context().name().toLowerCase(java.util.Locale.ROOT) + "/" + scope.resourceType();
+        if (scope.readsOrSearches()) {
+            classify(target(rules.allow(name + " read/search").read(), scope), patient)
+                    .withTester(readOrSearchTester(scope.read(), scope.search()));
+        }
+        if (scope.create()) {
+            classify(target(rules.allow(name + " create").create(), scope), patient);
+            if (!compartment) {
+                target(rules.allow(name + " conditional create").createConditional(), scope);
+            }
+        }
+        if (scope.update()) {
+            classify(target(rules.allow(name + " update").write(), scope), patient)
+                    .withTester(notCreate());
+            if (!compartment) {
+                target(rules.allow(name + " conditional update").updateConditional(), scope);
+            }
+            // A patch is allowed here and then checked as the update it turns into.
+            rules.allow(name + " patch").patch().allRequests();
+        }
+        if (scope.delete()) {
+            classify(target(rules.allow(name + " delete").delete(), scope), patient);
+            if (!compartment) {
+                target(rules.allow(name + " conditional delete").deleteConditional(), scope);
+            }
+        }
+    }
+
+    private static <T> T target(IAuthRuleBuilderAppliesTo<T> builder, SmartScope scope) {
+        return scope.allTypes() ? builder.allResources() : builder.resourcesOfType(scope.resourceType());
+    }
+
+    private static IAuthRuleBuilderRuleOpClassifierFinished classify(IAuthRuleBuilderRuleOpClassifier op, IdType patient) {
+        return patient == null ? op.withAnyId() : op.inCompartment("Patient", patient);
+    }
+
+    private static void addOperationRule(IAuthRuleBuilder rules, String operation) {
+        if (Scopes.ANY_OPERATION.equals(operation)) {
+            rules.allow("any operation").operation().withAnyName().atAnyLevel().andAllowAllResponses();
+        } else if (OPERATIONS_WITH_OWN_RESPONSE_POLICY.contains(operation)) {
+            rules.allow("operation " + operation).operation().named(operation).atAnyLevel().andAllowAllResponses();
+        } else {
+            // Whatever resources the operation returns must be readable under the other rules:
+            // an auditor's $verify may return proofs, never the clinical resource itself.
+            rules.allow("operation " + operation).operation().named(operation).atAnyLevel()
+                    .andRequireExplicitResponseAuthorization();
+        }
+    }
+
+    /** SMART v2 tells r (read, vread, history) from s (search); HAPI's read rule covers both. */
+    private static IAuthRuleTester readOrSearchTester(boolean read, boolean search) {
+        return new IAuthRuleTester() {
+            @Override
+            public boolean matches(RuleTestRequest request) {
+                if (SEARCHES.contains(request.operation)) {
+                    return search;
+                }
+                if (READS.contains(request.operation)) {
+                    return read;
+                }
+                return true;
+            }
+        };
+    }
+
+    /** SMART's u does not include c, while HAPI's write rule covers both. */
+    private static IAuthRuleTester notCreate() {
+        return new IAuthRuleTester() {
+            @Override
+            public boolean matches(RuleTestRequest request) {
+                return request.operation != RestOperationTypeEnum.CREATE;
+            }
+        };
+    }
+}

@@ -1,0 +1,86 @@
+package org.fhiranchor.server.security;
+
+import java.nio.file.Path;
+import org.fhiranchor.server.fhir.RestfulServerCustomizer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+
+/**
+ * Bearer tokens on everything except the capability statement, the SMART configuration and the
+ * health endpoint; scopes enforced inside HAPI; the actuator for admins only.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    @Bean
+    @ConditionalOnExpression("'${fhir-anchor.security.jwk-set-uri:}' == '' and '${fhir-anchor.security.issuer-uri:}' == ''")
+    EmbeddedIssuer embeddedIssuer(SecurityProperties properties, @Value("${fhir-anchor.data-dir}") Path dataDir) {
+        return EmbeddedIssuer.open(dataDir, properties);
+    }
+
+    @Bean
+    JwtDecoder jwtDecoder(SecurityProperties properties, ObjectProvider<EmbeddedIssuer> embedded, Environment environment) {
+        TransportGuard.check(environment, properties);
+        EmbeddedIssuer issuer = embedded.getIfAvailable();
+        return issuer != null ? JwtDecoders.embedded(issuer.key(), properties) : JwtDecoders.external(properties);
+    }
+
+    @Bean
+    SecurityFilterChain apiSecurity(HttpSecurity http, JwtDecoder decoder, ApplicationEventPublisher events)
+            throws Exception {
+        HttpRefusals refusals = new HttpRefusals(events);
+        PathPatternRequestMatcher.Builder path = PathPatternRequestMatcher.withDefaults();
+        http.csrf(AbstractHttpConfigurer::disable)
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .anonymous(a -> {})
+                .authorizeHttpRequests(authorize -> authorize
+                        .requestMatchers(path.matcher("/fhir/metadata"), path.matcher(SmartConfigurationServlet.PATH))
+                        .permitAll()
+                        .requestMatchers(path.matcher("/actuator/health"), path.matcher("/actuator/health/**"))
+                        .permitAll()
+                        .requestMatchers(path.matcher("/actuator/**"))
+                        .hasAuthority("SCOPE_" + Scopes.ADMIN)
+                        .anyRequest()
+                        .authenticated())
+                .oauth2ResourceServer(resourceServer -> resourceServer
+                        .jwt(jwt -> jwt.decoder(decoder))
+                        .authenticationEntryPoint(refusals)
+                        .accessDeniedHandler(refusals))
+                .exceptionHandling(e -> e.authenticationEntryPoint(refusals).accessDeniedHandler(refusals));
+        return http.build();
+    }
+
+    @Bean
+    ServletRegistrationBean<SmartConfigurationServlet> smartConfiguration(SecurityProperties properties) {
+        return new ServletRegistrationBean<>(new SmartConfigurationServlet(properties), SmartConfigurationServlet.PATH);
+    }
+
+    /** Runs right after the input guards: nothing is authorized before it is known to be well-formed. */
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE + 100)
+    RestfulServerCustomizer scopeAuthorization(SecurityProperties properties) {
+        return server -> {
+            server.registerInterceptor(new SmartCapabilityInterceptor(properties));
+            server.registerInterceptor(new RefusalInterceptor());
+            server.registerInterceptor(new ScopeAuthorizationInterceptor());
+        };
+    }
+}
