@@ -28,7 +28,9 @@ class ConsentConfiguration {
         if (properties.hmacKeyFile() != null) {
             return ConsentKeys.read(properties.hmacKeyFile());
         }
-        return ConsentKeys.loadOrCreate(dataDir.resolve("keys").resolve("consent-hmac.key"));
+        // Created on first use: a server that never stores a Consent writes no key file.
+        Path file = dataDir.resolve("keys").resolve("consent-hmac.key");
+        return ConsentKeys.lazy(() -> ConsentKeys.loadOrCreate(file));
     }
 
     @Bean
@@ -79,6 +81,8 @@ class ConsentConfiguration {
                     fhirContext, Clock.systemUTC());
             server.registerInterceptor(new ResearchRequestGate(requesters));
             server.registerInterceptor(new ConsentInterceptor(service));
+            server.registerProvider(new ResearchExportProvider(daoRegistry, fhirContext, requesters,
+                    properties.exportMaxPerType()));
         };
     }
 }

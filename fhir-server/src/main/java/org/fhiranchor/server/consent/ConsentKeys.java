@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.fhiranchor.anchor.chain.ConsentDecision;
@@ -26,13 +27,41 @@ import org.fhiranchor.anchor.chain.ConsentDecision;
 public final class ConsentKeys {
 
     private static final int KEY_LENGTH = 32;
-    private final byte[] key;
+    private final Supplier<byte[]> source;
+    private volatile byte[] key;
 
     private ConsentKeys(byte[] key) {
-        if (key.length < KEY_LENGTH) {
-            throw new IllegalArgumentException("the consent HMAC key must be at least 32 bytes");
+        this(() -> key);
+        key();
+    }
+
+    private ConsentKeys(Supplier<byte[]> source) {
+        this.source = source;
+    }
+
+    /**
+     * Keys whose secret is read (or, for the embedded default, created) on first use, not at start:
+     * a server that never sees a Consent writes no key file.
+     */
+    public static ConsentKeys lazy(Supplier<ConsentKeys> loader) {
+        return new ConsentKeys(() -> loader.get().key());
+    }
+
+    private byte[] key() {
+        byte[] current = key;
+        if (current == null) {
+            synchronized (this) {
+                if (key == null) {
+                    byte[] loaded = source.get();
+                    if (loaded.length < KEY_LENGTH) {
+                        throw new IllegalArgumentException("the consent HMAC key must be at least 32 bytes");
+                    }
+                    key = loaded.clone();
+                }
+                current = key;
+            }
         }
-        this.key = key.clone();
+        return current;
     }
 
     /** A key given as hex (environment variable or file content). */
@@ -121,7 +150,7 @@ public final class ConsentKeys {
     private byte[] hmac(String input) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            mac.init(new SecretKeySpec(key(), "HmacSHA256"));
             return mac.doFinal(input.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);

@@ -169,6 +169,19 @@ class ConsentEndToEndTest extends FhirRestTest {
     }
 
     @Test
+    @Order(1)
+    void researchExport_holdsExactlyTheConsentingPatientsData_andNeedsARequester() {
+        String cohort = patients.values().stream().map(id -> "Patient/" + id).collect(Collectors.joining(","));
+        String path = "/$research-export?_type=Patient,Observation,MedicationRequest,Claim&patient=" + cohort;
+        Bundle export = research(lab, "HRESCH", path);
+        assertThat(patientsIn(export)).containsExactlyInAnyOrder(patients.get("permitOrg"), patients.get("permitAny"));
+        assertThat(export.getEntry()).hasSize(8); // 2 patients x (Patient, Observation, MedicationRequest, Claim)
+        assertThat(patientsIn(research(otherLab, "HRESCH", path))).containsExactly(patients.get("permitAny"));
+        // Without a research requester (here: an admin token alone) the export does not run.
+        assertThat(get(path).statusCode()).isEqualTo(403);
+    }
+
+    @Test
     @Order(2)
     void everyResearchRequest_isAuditedOnce_withTheDecisionPerPatient() throws Exception {
         // Let the AuditEvents of earlier requests land first, so that only this request's counts.

@@ -25,6 +25,16 @@ class ConsentKeysTest {
     }
 
     @Test
+    void theEmbeddedDefault_isCreatedOnFirstUse_notAtStart(@TempDir Path dir) {
+        Path file = dir.resolve("keys").resolve("consent-hmac.key");
+        ConsentKeys keys = ConsentKeys.lazy(() -> ConsentKeys.loadOrCreate(file));
+        assertThat(dir.resolve("keys")).doesNotExist();
+        byte[] patientKey = keys.patientKey("Patient/p");
+        assertThat(file).exists();
+        assertThat(ConsentKeys.read(file).patientKey("Patient/p")).isEqualTo(patientKey);
+    }
+
+    @Test
     void aBadKey_isRefused_withoutEchoingIt() {
         assertThatThrownBy(() -> ConsentKeys.fromHex("not-hex-secret-value")).hasMessageNotContaining("secret-value");
         assertThatThrownBy(() -> ConsentKeys.fromHex("abcd")).isInstanceOf(IllegalArgumentException.class);
