@@ -12,6 +12,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.fhiranchor.anchor.chain.LedgerSettings;
+import org.fhiranchor.anchor.chain.OnChainCheckpoint;
+import org.fhiranchor.anchor.chain.Web3jLedger;
+import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.server.cli.ServerLauncher;
 
 /** What the process tests ask a running server, over HTTP like any client. */
@@ -88,6 +92,39 @@ final class AnchoringClient {
             if (n < 1000) {
                 return all;
             }
+        }
+    }
+
+    /**
+     * Exactly once, both ways: every checkpoint on chain (read first) is one the server lists
+     * (fetched after, so it includes checkpoints anchored meanwhile) with the same root, and every
+     * checkpoint the server calls anchored is on chain with that root. Returns how many are on chain.
+     */
+    long assertChainMatchesServer(String rpcUrl) throws Exception {
+        String contract = part(checkpoints().get(0), "contract").asText();
+        try (Web3jLedger chain = Web3jLedger.readOnly(LedgerSettings.forUrl(rpcUrl), contract)) {
+            long onChain = chain.checkpointCount();
+            java.util.Map<Long, JsonNode> listed = new java.util.HashMap<>();
+            for (JsonNode checkpoint : checkpoints()) {
+                listed.put(part(checkpoint, "treeSize").asLong(), checkpoint);
+            }
+            for (long i = 0; i < onChain; i++) {
+                OnChainCheckpoint atIndex = chain.checkpointAt(i).orElseThrow();
+                JsonNode known = listed.get(atIndex.treeSize());
+                if (known == null || !part(known, "rootHash").asText().equals(Hex.encode(atIndex.root()))) {
+                    throw new AssertionError("checkpoint " + i + " on chain (size " + atIndex.treeSize()
+                            + ") is not one the server took");
+                }
+            }
+            for (JsonNode checkpoint : listed.values()) {
+                if (part(checkpoint, "status").asText().equals("anchored")) {
+                    OnChainCheckpoint onChainCopy = chain.checkpointBySize(part(checkpoint, "treeSize").asLong()).orElseThrow();
+                    if (!Hex.encode(onChainCopy.root()).equals(part(checkpoint, "rootHash").asText())) {
+                        throw new AssertionError("root differs on chain at size " + part(checkpoint, "treeSize"));
+                    }
+                }
+            }
+            return onChain;
         }
     }
 

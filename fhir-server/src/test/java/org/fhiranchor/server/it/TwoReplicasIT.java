@@ -17,10 +17,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.fhiranchor.anchor.chain.AnvilNode;
-import org.fhiranchor.anchor.chain.LedgerReader;
-import org.fhiranchor.anchor.chain.LedgerSettings;
-import org.fhiranchor.anchor.chain.Web3jLedger;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.server.support.PostgresTestDatabase;
 import org.fhiranchor.server.cli.ServerLauncher;
 import org.fhiranchor.server.support.Await;
@@ -78,26 +74,22 @@ class TwoReplicasIT {
 
                 try (Connection db = DriverManager.getConnection(PostgresTestDatabase.url(), PostgresTestDatabase.USER,
                         PostgresTestDatabase.PASSWORD); Statement sql = db.createStatement();
-                        ResultSet rs = sql.executeQuery("SELECT COUNT(*), COUNT(DISTINCT leaf_index), MIN(leaf_index), "
+                        // Sequenced entries only: the test's own requests keep adding AuditEvents.
+                        ResultSet rs = sql.executeQuery("SELECT COUNT(leaf_index), COUNT(DISTINCT leaf_index), MIN(leaf_index), "
                                 + "MAX(leaf_index) FROM anchor_log_entry")) {
                     rs.next();
-                    long entries = rs.getLong(1);
-                    assertThat(rs.getLong(2)).as("distinct leaf indexes").isEqualTo(entries);
+                    long leaves = rs.getLong(1);
+                    assertThat(leaves).isGreaterThan(1000);
+                    assertThat(rs.getLong(2)).as("distinct leaf indexes").isEqualTo(leaves);
                     assertThat(rs.getLong(3)).isZero();
-                    assertThat(rs.getLong(4)).isEqualTo(entries - 1);
+                    assertThat(rs.getLong(4)).as("no gap").isEqualTo(leaves - 1);
                 }
 
                 List<JsonNode> checkpoints = clientA.checkpoints();
                 String contract = AnchoringClient.part(checkpoints.get(0), "contract").asText();
-                assertThat(checkpoints).allMatch(c -> AnchoringClient.part(c, "contract").asText().equals(contract));
-                try (LedgerReader chain = Web3jLedger.readOnly(LedgerSettings.forUrl(node.rpcUrl()), contract)) {
-                    assertThat(chain.checkpointCount()).isEqualTo(checkpoints.size());
-                    for (JsonNode checkpoint : checkpoints) {
-                        long size = AnchoringClient.part(checkpoint, "treeSize").asLong();
-                        assertThat(Hex.encode(chain.checkpointBySize(size).orElseThrow().root()))
-                                .isEqualTo(AnchoringClient.part(checkpoint, "rootHash").asText());
-                    }
-                }
+                assertThat(checkpoints).allMatch(c -> AnchoringClient.part(c, "contract").asText().equals(contract)
+                        || AnchoringClient.part(c, "status").asText().equals("pending"));
+                assertThat(clientB.assertChainMatchesServer(node.rpcUrl())).isPositive();
             }
         }
     }
