@@ -81,6 +81,8 @@ class SecurityConfiguration {
             server.registerInterceptor(new SmartCapabilityInterceptor(properties));
             server.registerInterceptor(new RefusalInterceptor());
             server.registerInterceptor(new ScopeAuthorizationInterceptor());
+            // Research requests: who asks and why comes from the verified token, for the consent engine.
+            server.registerInterceptor(new ResearchRequesterInterceptor());
         };
     }
 }

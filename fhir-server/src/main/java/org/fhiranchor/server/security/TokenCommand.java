@@ -28,7 +28,8 @@ public final class TokenCommand {
 
     private static final String USAGE = "usage: token --role <" + String.join("|",
             java.util.Arrays.stream(Role.values()).map(Role::code).toList())
-            + "> --subject <name> [--ttl 1h] [--patient <Patient id>] [--client-id <id>] [--fhir-anchor.data-dir=<dir>]";
+            + "> --subject <name> [--ttl 1h] [--patient <Patient id>] [--client-id <id>]"
+            + " [--fhir-user Organization/<id>] [--purpose HRESCH] [--fhir-anchor.data-dir=<dir>]";
 
     private TokenCommand() {}
 
@@ -65,7 +66,8 @@ public final class TokenCommand {
             EmbeddedIssuer issuer = EmbeddedIssuer.open(
                     Path.of(environment.getRequiredProperty("fhir-anchor.data-dir")), properties);
             out.println(issuer.mint(new TokenIssuer.TokenRequest(
-                    role, required(options, "subject"), ttl, options.get("patient"), options.get("client-id"))));
+                    role, required(options, "subject"), ttl, options.get("patient"), options.get("client-id"),
+                    options.get("fhir-user"), options.get("purpose"))));
             return 0;
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());

@@ -28,8 +28,18 @@ public final class TokenIssuer {
      * @param ttl lifetime from now
      * @param patientId for the patient role: the Patient id its compartment is limited to
      * @param clientId {@code client_id}; defaults to the subject
+     * @param fhirUser {@code fhirUser}: the caller as a FHIR resource (a researcher's
+     *     {@code Organization/x} or {@code Practitioner/y}); the consent engine releases research
+     *     data to this identity
+     * @param purposeOfUse {@code purpose_of_use}: a v3-ActReason code such as HRESCH
      */
-    public record TokenRequest(Role role, String subject, Duration ttl, String patientId, String clientId) {
+    public record TokenRequest(Role role, String subject, Duration ttl, String patientId, String clientId,
+            String fhirUser, String purposeOfUse) {
+
+        public TokenRequest(Role role, String subject, Duration ttl, String patientId, String clientId) {
+            this(role, subject, ttl, patientId, clientId, null, null);
+        }
+
         public TokenRequest {
             if (subject == null || subject.isBlank()) {
                 throw new IllegalArgumentException("A token needs a subject");
@@ -74,6 +84,12 @@ public final class TokenIssuer {
                 .claim(AccessGrant.CLIENT_ID_CLAIM, request.clientId() == null ? request.subject() : request.clientId());
         if (request.patientId() != null) {
             claims.claim(AccessGrant.PATIENT_CLAIM, request.patientId());
+        }
+        if (request.fhirUser() != null) {
+            claims.claim(ResearchRequesterInterceptor.FHIR_USER_CLAIM, request.fhirUser());
+        }
+        if (request.purposeOfUse() != null) {
+            claims.claim(ResearchRequesterInterceptor.PURPOSE_CLAIM, request.purposeOfUse());
         }
         JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256)
                 .type(JOSEObjectType.JWT)

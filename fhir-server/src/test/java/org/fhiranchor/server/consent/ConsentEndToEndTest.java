@@ -31,6 +31,8 @@ import org.fhiranchor.server.anchoring.ChainConnection;
 import org.fhiranchor.server.consent.ResearchConsents.Variant;
 import org.fhiranchor.server.support.ClinicalFixtures;
 import org.fhiranchor.server.support.FhirRestTest;
+import org.fhiranchor.server.security.TokenIssuer;
+import org.fhiranchor.server.security.Role;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Claim;
@@ -385,6 +387,27 @@ class ConsentEndToEndTest extends FhirRestTest {
         assertThat(researchGet(lab, "HRESCH", "/Patient/" + patientId).statusCode()).isEqualTo(200);
         await("decision of " + version + " on chain", () -> matches(version));
         assertThat(value(consentPart(verify(version)), "decision")).contains("\"patient\":\"Patient/" + patientId + "\"");
+    }
+
+    @Test
+    @Order(9)
+    void researcherTokens_carryTheRequester_fromTheirClaimsAlone() {
+        String query = "/$research-export?_type=Patient&patient=Patient/sample-ada,Patient/sample-bruno,Patient/sample-chen";
+        String institute = issuer.mint(new TokenIssuer.TokenRequest(Role.RESEARCHER, "institute", Duration.ofMinutes(10),
+                null, null, "Organization/sample-research-institute", "HRESCH"));
+        String otherLab = issuer.mint(new TokenIssuer.TokenRequest(Role.RESEARCHER, "other-lab", Duration.ofMinutes(10),
+                null, null, "Organization/sample-other-lab", null));
+        String nobody = issuer.mint(TokenIssuer.TokenRequest.of(Role.RESEARCHER, "nobody", Duration.ofMinutes(10)));
+        assertThat(patientsIn(exportWith(institute, query))).containsExactlyInAnyOrder("sample-ada", "sample-bruno");
+        assertThat(patientsIn(exportWith(otherLab, query))).containsExactly("sample-bruno");
+        // A researcher token that names nobody gets nothing.
+        assertThat(http("GET", query, null, null, nobody).statusCode()).isEqualTo(403);
+    }
+
+    private Bundle exportWith(String bearer, String query) {
+        HttpResponse<String> response = http("GET", query, null, null, bearer);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return CLIENT_CONTEXT.newJsonParser().parseResource(Bundle.class, response.body());
     }
 
     private static Path samplesDir() {
