@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TimeZone;
 import org.fhiranchor.server.cli.BenchmarkCommand;
+import org.fhiranchor.server.cli.RestoreCommand;
 import org.fhiranchor.server.cli.SweepCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -31,6 +32,10 @@ public class FhirAnchorApplication {
         if (args.length > 0 && args[0].equals("sweep")) {
             // A client of a running server: no Spring, no HAPI.
             System.exit(new SweepCommand(System.out, System.err).run(List.of(args).subList(1, args.length)));
+        }
+        if (args.length > 0 && args[0].equals("restore")) {
+            // Rebuilds a fresh server from chain + IPFS + archive key: a client, no Spring, no HAPI server.
+            System.exit(new RestoreCommand(System.out, System.err).run(List.of(args).subList(1, args.length)));
         }
         if (args.length > 0 && args[0].equals("benchmark")) {
             // Starts servers from this jar as separate processes and measures them.

@@ -1,0 +1,231 @@
+package org.fhiranchor.server.archive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.fhiranchor.server.FhirAnchorApplication;
+import org.fhiranchor.server.anchoring.AnchoringStatus;
+import org.fhiranchor.server.anchoring.ChainConnection;
+import org.fhiranchor.server.cli.RestoreCommand;
+import org.fhiranchor.server.support.ClinicalFixtures;
+import org.fhiranchor.server.support.FhirRestTest;
+import org.fhiranchor.server.support.SharedData;
+import org.fhiranchor.server.support.TestDataDirectory;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The whole story on the real server: Synthea patients are ingested, every anchored checkpoint is archived as
+ * ciphertext in the embedded store and recorded on the chain; then a FRESH server (its own empty database, nothing
+ * shared with this one) is rebuilt with the restore command from the chain, the store and the key file alone, every
+ * version is proven, and the fresh server holds the same resources as the original (meta aside).
+ */
+class ArchiveRestoreTest extends FhirRestTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @Autowired
+    ArchiveStatus archiveStatus;
+
+    @Autowired
+    ArchiveRepository archives;
+
+    @Autowired
+    AnchoringStatus anchoringStatus;
+
+    @Autowired
+    ChainConnection chain;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    ArchiveHealthIndicator health;
+
+    @Value("${fhir-anchor.data-dir}")
+    Path dataDir;
+
+    @Autowired
+    ca.uhn.fhir.jpa.api.dao.DaoRegistry daoRegistry;
+
+    @Autowired
+    ca.uhn.fhir.context.FhirContext fhirContext;
+
+    @Autowired
+    org.fhiranchor.server.log.LogRepository log;
+
+    @Test
+    void ingestWipeRestore_everyVersionProvenAndTheFreshServerHoldsTheSameResources() throws Exception {
+        List<Path> bundles;
+        try (Stream<Path> files = Files.list(SharedData.synthea())) {
+            bundles = files.filter(p -> p.getFileName().toString().matches("[A-Z].*\\.json"))
+                    .sorted((a, b) -> Long.compare(a.toFile().length(), b.toFile().length())).limit(3).toList();
+        }
+        for (Path bundle : bundles) {
+            assertThat(http("POST", "", "application/fhir+json", Files.readAllBytes(bundle)).statusCode()).isEqualTo(200);
+        }
+        // A resource with several versions and a delete, so the replay has all three operations.
+        String system = "urn:fhir-anchor:test:" + UUID.randomUUID();
+        IIdType id = client.create().resource(ClinicalFixtures.patient(system, "arch-1", "Archivedfamily", "1971-02-03"))
+                .execute().getId();
+        Patient p = client.read().resource(Patient.class).withId(id.getIdPart()).execute();
+        p.setActive(true);
+        client.update().resource(p).execute();
+        client.delete().resourceById(id.toUnqualifiedVersionless()).execute();
+
+        await("everything anchored and archived", () -> {
+            AnchoringStatus.Snapshot anchoring = anchoringStatus.snapshot();
+            ArchiveStatus.Snapshot archive = archiveStatus.snapshot();
+            return anchoring.unanchoredEntries() == 0 && archive.archivedSize() == anchoring.logEntries()
+                    && archive.unrecordedArchives() == 0;
+        });
+        long versions = anchoringStatus.snapshot().logEntries();
+        assertThat(health.health().getDetails()).containsEntry("backlog", 0L);
+
+        // The store holds only ciphertext: no patient's name anywhere in its files.
+        String syntheaFamily = JSON.readTree(get("/Patient?_count=1&name:missing=false&_sort=-_lastUpdated").body())
+                .path("entry").path(0).path("resource").path("name").path(0).path("family").asText();
+        assertThat(syntheaFamily).isNotBlank();
+        try (Stream<Path> files = Files.walk(dataDir.resolve("ipfs"))) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String content = Files.readString(file, StandardCharsets.ISO_8859_1);
+                assertThat(content).doesNotContain(syntheaFamily).doesNotContain("Archivedfamily").doesNotContain("resourceType");
+            }
+        }
+
+        // Wipe: a fresh server with its own empty data directory; only chain, store and key file are carried over.
+        Path keyFile;
+        try (Stream<Path> files = Files.list(dataDir.resolve("keys"))) {
+            keyFile = files.filter(ArchiveKeys::isKeyFile).findFirst().orElseThrow();
+        }
+        Path freshData = TestDataDirectory.newSubdirectory("restored-");
+        try (ConfigurableApplicationContext fresh = new SpringApplicationBuilder(FhirAnchorApplication.class)
+                .properties(Map.of("fhir-anchor.data-dir", freshData.toString(), "server.port", "0",
+                        "server.address", "127.0.0.1", "fhir-anchor.anchoring.mode", "off", "spring.jmx.enabled", "false"))
+                .run()) {
+            String freshBase = "http://127.0.0.1:" + ((ServletWebServerApplicationContext) fresh).getWebServer().getPort() + "/fhir";
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            Instant started = Instant.now();
+            int exit = new RestoreCommand(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
+                    .run(List.of("--rpc", chain.rpcUrl(), "--contract", chain.ledger().contractAddress(),
+                            "--ipfs", dataDir.resolve("ipfs").toString(), "--archive-key-file", keyFile.toString(),
+                            "--fhir-base", freshBase));
+            Duration restoreTime = Duration.between(started, Instant.now());
+            String output = out.toString(StandardCharsets.UTF_8);
+            assertThat(exit).as(output + err.toString(StandardCharsets.UTF_8)).isZero();
+            assertThat(output).contains("restored " + versions + " version(s)").doesNotContain("NOT ");
+            long checkpoints = jdbc.queryForObject("SELECT COUNT(*) FROM anchor_checkpoint", Long.class);
+            assertThat(output).contains("proved " + checkpoints + " checkpoint(s)");
+
+            compareAllResources(freshBase);
+
+            long envelopeBytes = jdbc.queryForObject("SELECT SUM(size_bytes) FROM anchor_archive", Long.class);
+            measureArchiveThroughput(versions);
+            System.out.printf("ARCHIVE-NUMBERS versions=%d archives=%d envelopeBytes=%d bytesPer1000Versions=%d "
+                            + "restoreSeconds=%.1f restoreSecondsPer10000Versions=%.1f%n", versions, archives.all().size(),
+                    envelopeBytes, envelopeBytes * 1000 / versions, restoreTime.toMillis() / 1000.0,
+                    restoreTime.toMillis() / 1000.0 * 10_000 / versions);
+        }
+    }
+
+    /**
+     * The archiver's work for every leaf again, timed without the job's scheduling waits: vread, Bundle, seal, store
+     * (into a scratch embedded store). Prints MB/s of plaintext Bundle and of envelope.
+     */
+    private void measureArchiveThroughput(long versions) throws Exception {
+        EmbeddedArchiveStore scratch = new EmbeddedArchiveStore(TestDataDirectory.newSubdirectory("throughput-"));
+        ArchiveBundleCodec codec = new ArchiveBundleCodec(fhirContext);
+        DaoVersionSource source = new DaoVersionSource(daoRegistry);
+        org.fhiranchor.ipfs.crypto.EnvelopeCipher cipher = new org.fhiranchor.ipfs.crypto.EnvelopeCipher(
+                org.fhiranchor.ipfs.crypto.KeyRing.of("throughput", org.fhiranchor.ipfs.crypto.KeyRing.generateKey()));
+        long plainBytes = 0;
+        long sealedBytes = 0;
+        long startedNanos = System.nanoTime();
+        for (long from = 0; from < versions; from += 1000) {
+            long to = Math.min(versions, from + 1000);
+            List<ArchivedVersion> range = new ArrayList<>();
+            for (var entry : log.sequencedFrom(from, (int) (to - from))) {
+                range.add(new ArchivedVersion(entry.leafIndex(), entry.leaf(),
+                        entry.leaf().operation() == org.fhiranchor.anchor.log.Operation.DELETE ? null : source.read(entry.leaf().ref())));
+            }
+            byte[] plain = codec.encode(from, to, range, new java.util.Date());
+            byte[] sealed = cipher.seal(plain);
+            scratch.put(sealed);
+            plainBytes += plain.length;
+            sealedBytes += sealed.length;
+        }
+        double seconds = (System.nanoTime() - startedNanos) / 1e9;
+        System.out.printf("ARCHIVE-THROUGHPUT versions=%d plainBytes=%d envelopeBytes=%d seconds=%.2f MBps=%.2f "
+                + "versionsPerSecond=%.0f%n", versions, plainBytes, sealedBytes, seconds, sealedBytes / 1e6 / seconds,
+                versions / seconds);
+    }
+
+    /** Every resource ever logged: same status on both servers and, when present, the same JSON apart from meta. */
+    private void compareAllResources(String freshBase) throws Exception {
+        List<Map<String, Object>> resources = jdbc.queryForList(
+                "SELECT DISTINCT resource_type, resource_id FROM anchor_log_entry");
+        List<String> differences = new ArrayList<>();
+        for (Map<String, Object> row : resources) {
+            String path = "/" + row.get("resource_type") + "/" + row.get("resource_id");
+            HttpResponse<String> original = get(path);
+            HttpResponse<String> restored = raw(freshBase + path);
+            if (original.statusCode() != restored.statusCode()) {
+                differences.add(path + ": " + original.statusCode() + " vs " + restored.statusCode());
+            } else if (original.statusCode() == 200 && !withoutMeta(original.body()).equals(withoutMeta(restored.body()))) {
+                differences.add(path + ": content differs");
+            }
+        }
+        assertThat(differences).isEmpty();
+        assertThat(resources.size()).isGreaterThan(100);
+    }
+
+    private static JsonNode withoutMeta(String body) throws Exception {
+        ObjectNode node = (ObjectNode) JSON.readTree(body);
+        node.remove("meta");
+        return node;
+    }
+
+    private static HttpResponse<String> raw(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/fhir+json").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(250);
+        }
+    }
+}
