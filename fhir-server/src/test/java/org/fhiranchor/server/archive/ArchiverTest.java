@@ -120,7 +120,14 @@ class ArchiverTest {
             }
         }
         byte[] plaintext = new EnvelopeCipher(keys).open(stored);
-        assertThat(new String(plaintext, StandardCharsets.UTF_8)).contains(FAMILY);
+        String json = new String(plaintext, StandardCharsets.UTF_8);
+        assertThat(json).contains(FAMILY);
+        // The layout docs/archive.md section 6.2 documents.
+        assertThat(json).startsWith("{\"resourceType\":\"Bundle\",\"identifier\":{\"system\":"
+                + "\"https://fhir-anchor.org/fhir/archive-range\",\"value\":\"0-3\"},\"type\":\"collection\",\"timestamp\":\"");
+        assertThat(json).contains("\"entry\":[{\"extension\":[{\"url\":\"https://fhir-anchor.org/fhir/StructureDefinition/log-leaf\","
+                + "\"extension\":[{\"url\":\"leafIndex\",\"valueString\":\"0\"},{\"url\":\"operation\",\"valueCode\":\"create\"},"
+                + "{\"url\":\"reference\",\"valueString\":\"Patient/p1/_history/1\"},{\"url\":\"contentHash\",\"valueString\":\"");
         ArchiveBundleCodec.Decoded decoded = codec.decode(plaintext);
         assertThat(decoded.versions()).hasSize(3);
         KeyRing otherKeySameId = KeyRing.of("2026-11-test", KeyRing.generateKey());

@@ -11,14 +11,20 @@ import java.time.Instant;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.fhiranchor.server.FhirAnchorApplication;
 import org.fhiranchor.server.anchoring.AnchoringStatus;
-import org.fhiranchor.server.support.FhirRestTest;
 import org.fhiranchor.server.support.SharedData;
 import org.fhiranchor.server.support.TestDataDirectory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.actuate.health.Status;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -27,9 +33,18 @@ import org.springframework.test.context.DynamicPropertySource;
  * The server in kubo mode, with its IPFS node (a fake Kubo RPC on loopback) gone during an ingest: writes and
  * anchoring go on, the archive backlog grows and health says so; once the node is back every anchored leaf is
  * archived, in order, with nothing skipped.
+ *
+ * <p>Not a FhirRestTest subclass on purpose: a subclass's {@code @DynamicPropertySource} cannot override the base
+ * class's {@code fhir-anchor.data-dir} (the base registration wins), and this server must not share the shared
+ * context's database, chain state or key directory.
  */
+@SpringBootTest(classes = FhirAnchorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-class KuboOutageTest extends FhirRestTest {
+class KuboOutageTest {
+
+    static {
+        FhirAnchorApplication.useUtc();
+    }
 
     private static final Path DATA = TestDataDirectory.newSubdirectory("kubo-outage-");
     private static final FakeKuboNode NODE = startNode();
@@ -46,9 +61,15 @@ class KuboOutageTest extends FhirRestTest {
     @Autowired
     ArchiveHealthIndicator health;
 
+    @LocalServerPort
+    int port;
+
     @DynamicPropertySource
     static void kuboMode(DynamicPropertyRegistry registry) {
         registry.add("fhir-anchor.data-dir", () -> DATA.toString());
+        registry.add("server.address", () -> "127.0.0.1");
+        registry.add("fhir-anchor.chain.embedded.port", () -> "0");
+        registry.add("fhir-anchor.anchoring.checkpoint-interval", () -> "1s");
         registry.add("fhir-anchor.ipfs.mode", () -> "kubo");
         registry.add("fhir-anchor.ipfs.kubo-api-url", () -> NODE.apiUrl().toString());
         registry.add("fhir-anchor.ipfs.timeout", () -> "3s");
@@ -99,8 +120,13 @@ class KuboOutageTest extends FhirRestTest {
         assertThat(health.health().getStatus()).isEqualTo(Status.UP);
     }
 
-    private void post(Path bundle) throws IOException {
-        assertThat(http("POST", "", "application/fhir+json", Files.readAllBytes(bundle)).statusCode()).isEqualTo(200);
+    private void post(Path bundle) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/fhir"))
+                        .header("Content-Type", "application/fhir+json")
+                        .POST(HttpRequest.BodyPublishers.ofFile(bundle)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
     }
 
     private static FakeKuboNode startNode() {
