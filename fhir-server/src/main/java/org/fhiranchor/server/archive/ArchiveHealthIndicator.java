@@ -22,7 +22,7 @@ public final class ArchiveHealthIndicator implements HealthIndicator {
         ArchiveStatus.Snapshot s = status.snapshot();
         Health.Builder builder = s.lastError() == null ? Health.up() : Health.down()
                 .withDetail("lastError", s.lastError())
-                .withDetail("lastErrorAt", s.lastErrorAt().toString());
+                .withDetail("lastErrorAt", String.valueOf(s.lastErrorAt()));
         return builder
                 .withDetail("store", store.describe())
                 .withDetail("anchoredTreeSize", s.anchoredSize())

@@ -14,8 +14,10 @@ public final class ArchiveStatus {
 
     private final CheckpointRepository checkpoints;
     private final ArchiveRepository archives;
-    private volatile String lastError;
-    private volatile Instant lastErrorAt;
+    /** One field, so that a reader never sees an error without its time (or the reverse). */
+    private record Failure(String error, Instant at) {}
+
+    private volatile Failure lastFailure;
 
     public ArchiveStatus(CheckpointRepository checkpoints, ArchiveRepository archives) {
         this.checkpoints = checkpoints;
@@ -25,21 +27,20 @@ public final class ArchiveStatus {
     public Snapshot snapshot() {
         long anchored = checkpoints.latestAnchored().map(Checkpoint::treeSize).orElse(0L);
         long archived = archives.archivedSize();
+        Failure failure = lastFailure;
         return new Snapshot(anchored, archived, Math.max(0, anchored - archived), archives.stored().size(),
-                lastError, lastErrorAt);
+                failure == null ? null : failure.error(), failure == null ? null : failure.at());
     }
 
     void failed(String error, Instant at) {
-        lastError = error;
-        lastErrorAt = at;
+        lastFailure = new Failure(error, at);
     }
 
     void succeeded() {
-        lastError = null;
-        lastErrorAt = null;
+        lastFailure = null;
     }
 
     public Optional<String> lastError() {
-        return Optional.ofNullable(lastError);
+        return Optional.ofNullable(lastFailure).map(Failure::error);
     }
 }

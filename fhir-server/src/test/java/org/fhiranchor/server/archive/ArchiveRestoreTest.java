@@ -27,16 +27,17 @@ import org.fhiranchor.server.FhirAnchorApplication;
 import org.fhiranchor.server.anchoring.AnchoringStatus;
 import org.fhiranchor.server.anchoring.ChainConnection;
 import org.fhiranchor.server.cli.RestoreCommand;
-import org.fhiranchor.server.support.ClinicalFixtures;
-import org.fhiranchor.server.support.FhirRestTest;
 import org.fhiranchor.server.support.SharedData;
 import org.fhiranchor.server.support.TestDataDirectory;
-import org.hl7.fhir.instance.model.api.IIdType;
-import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -46,8 +47,31 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * ciphertext in the embedded store and recorded on the chain; then a FRESH server (its own empty database, nothing
  * shared with this one) is rebuilt with the restore command from the chain, the store and the key file alone, every
  * version is proven, and the fresh server holds the same resources as the original (meta aside).
+ *
+ * <p>Its own context and data directory rather than the shared FhirRestTest one: another test class that starts a
+ * server on the shared data directory stops the shared context's dev chain (a subclass cannot override the base
+ * class's {@code fhir-anchor.data-dir}), and this test needs the chain for the whole run.
  */
-class ArchiveRestoreTest extends FhirRestTest {
+@SpringBootTest(classes = FhirAnchorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+class ArchiveRestoreTest {
+
+    private static final Path DATA = TestDataDirectory.newSubdirectory("archive-restore-");
+
+    static {
+        FhirAnchorApplication.useUtc();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void ownServer(DynamicPropertyRegistry registry) {
+        registry.add("fhir-anchor.data-dir", DATA::toString);
+        registry.add("server.address", () -> "127.0.0.1");
+        registry.add("fhir-anchor.chain.embedded.port", () -> "0");
+        registry.add("fhir-anchor.anchoring.checkpoint-interval", () -> "1s");
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -94,13 +118,13 @@ class ArchiveRestoreTest extends FhirRestTest {
             assertThat(http("POST", "", "application/fhir+json", Files.readAllBytes(bundle)).statusCode()).isEqualTo(200);
         }
         // A resource with several versions and a delete, so the replay has all three operations.
-        String system = "urn:fhir-anchor:test:" + UUID.randomUUID();
-        IIdType id = client.create().resource(ClinicalFixtures.patient(system, "arch-1", "Archivedfamily", "1971-02-03"))
-                .execute().getId();
-        Patient p = client.read().resource(Patient.class).withId(id.getIdPart()).execute();
-        p.setActive(true);
-        client.update().resource(p).execute();
-        client.delete().resourceById(id.toUnqualifiedVersionless()).execute();
+        String id = "arch-" + UUID.randomUUID();
+        String patient = "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"name\":[{\"family\":\"Archivedfamily\"}]";
+        assertThat(http("PUT", "/Patient/" + id, "application/fhir+json", (patient + "}").getBytes(StandardCharsets.UTF_8))
+                .statusCode()).isEqualTo(201);
+        assertThat(http("PUT", "/Patient/" + id, "application/fhir+json", (patient + ",\"active\":true}").getBytes(StandardCharsets.UTF_8))
+                .statusCode()).isEqualTo(200);
+        assertThat(http("DELETE", "/Patient/" + id, null, null).statusCode()).isEqualTo(200);
 
         await("everything anchored and archived", () -> {
             AnchoringStatus.Snapshot anchoring = anchoringStatus.snapshot();
@@ -124,7 +148,7 @@ class ArchiveRestoreTest extends FhirRestTest {
 
         // Wipe: a fresh server with its own empty data directory; only chain, store and key file are carried over.
         Path keyFile;
-        try (Stream<Path> files = Files.list(dataDir.resolve("keys"))) {
+        try (Stream<Path> files = Files.list(DATA.resolve("keys"))) {
             keyFile = files.filter(ArchiveKeys::isKeyFile).findFirst().orElseThrow();
         }
         Path freshData = TestDataDirectory.newSubdirectory("restored-");
@@ -213,6 +237,20 @@ class ArchiveRestoreTest extends FhirRestTest {
         }
         assertThat(differences).isEmpty();
         assertThat(resources.size()).isGreaterThan(100);
+    }
+
+    private HttpResponse<String> http(String method, String path, String contentType, byte[] body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/fhir" + path))
+                .timeout(Duration.ofMinutes(5)).header("Accept", "application/fhir+json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http("GET", path, null, null);
     }
 
     private static JsonNode withoutMeta(String body) throws Exception {
