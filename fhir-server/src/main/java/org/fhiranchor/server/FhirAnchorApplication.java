@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.TimeZone;
 import org.fhiranchor.server.cli.BenchmarkCommand;
+import org.fhiranchor.server.cli.RestoreCommand;
 import org.fhiranchor.server.cli.SweepCommand;
 import org.fhiranchor.server.security.TokenCommand;
 import org.springframework.boot.SpringApplication;
@@ -35,6 +36,7 @@ public class FhirAnchorApplication {
             Integer exit = switch (args[0]) {
                 case TokenCommand.NAME -> TokenCommand.run(rest, System.out, System.err);
                 case "sweep" -> new SweepCommand(System.out, System.err).run(List.of(rest));
+                case "restore" -> new RestoreCommand(System.out, System.err).run(List.of(rest));
                 case "benchmark" -> new BenchmarkCommand(System.out).run(List.of(rest));
                 default -> null;
             };

@@ -18,9 +18,10 @@ import org.springframework.security.oauth2.jwt.Jwt;
  * @param resourceScopes the SMART resource scopes understood
  * @param operations operation names granted ({@code $verify}, or {@code *})
  * @param admin whether the token carries the admin scope
+ * @param restore whether the token carries the restore scope (may replay archived AuditEvents)
  */
 public record AccessGrant(String subject, String role, String clientId, String patientId,
-        List<SmartScope> resourceScopes, Set<String> operations, boolean admin) {
+        List<SmartScope> resourceScopes, Set<String> operations, boolean admin, boolean restore) {
 
     public static final String ROLE_CLAIM = "role";
     public static final String PATIENT_CLAIM = "patient";
@@ -29,7 +30,7 @@ public record AccessGrant(String subject, String role, String clientId, String p
     /** Key under which the grant is kept in HAPI's request user data, for the audit trail. */
     public static final String REQUEST_KEY = AccessGrant.class.getName();
 
-    public static final AccessGrant ANONYMOUS = new AccessGrant(null, null, null, null, List.of(), Set.of(), false);
+    public static final AccessGrant ANONYMOUS = new AccessGrant(null, null, null, null, List.of(), Set.of(), false, false);
 
     public static AccessGrant of(Jwt jwt) {
         List<String> scopes = scopes(jwt);
@@ -39,7 +40,7 @@ public record AccessGrant(String subject, String role, String clientId, String p
         return new AccessGrant(jwt.getSubject(), jwt.getClaimAsString(ROLE_CLAIM), clientId,
                 jwt.getClaimAsString(PATIENT_CLAIM),
                 scopes.stream().map(SmartScope::parse).flatMap(Optional::stream).toList(),
-                Set.copyOf(operations), scopes.contains(Scopes.ADMIN));
+                Set.copyOf(operations), scopes.contains(Scopes.ADMIN), scopes.contains(Scopes.RESTORE));
     }
 
     public boolean anonymous() {

@@ -23,7 +23,9 @@ public enum Role {
     /** The consented research export and nothing else. */
     RESEARCHER("operation/$research-export"),
     /** Everything, including the actuator endpoints. */
-    ADMIN("system/*.cruds", "system/AuditEvent.rs", "operation/*", Scopes.ADMIN);
+    ADMIN("system/*.cruds", "system/AuditEvent.rs", "operation/*", Scopes.ADMIN),
+    /** The restore command's writer: every resource type, archived AuditEvents included. */
+    RESTORE("system/*.cruds", "system/AuditEvent.cu", Scopes.RESTORE);
 
     private final List<String> scopes;
 

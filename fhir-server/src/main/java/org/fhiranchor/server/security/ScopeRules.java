@@ -37,8 +37,11 @@ public final class ScopeRules {
         rules.allow("capability statement").metadata();
         // The audit trail is append-only over REST: only the server itself writes AuditEvents,
         // through the DAO, which these rules never see.
-        rules.deny("audit trail is append-only").create().resourcesOfType(AUDIT_EVENT).withAnyId();
-        rules.deny("audit trail is append-only").write().resourcesOfType(AUDIT_EVENT).withAnyId();
+        // (A restore token replays archived AuditEvents under their original ids; it never deletes.)
+        if (!grant.restore()) {
+            rules.deny("audit trail is append-only").create().resourcesOfType(AUDIT_EVENT).withAnyId();
+            rules.deny("audit trail is append-only").write().resourcesOfType(AUDIT_EVENT).withAnyId();
+        }
         rules.deny("audit trail is append-only").delete().resourcesOfType(AUDIT_EVENT).withAnyId();
         if (!grant.readsAuditEvents()) {
             // HAPI lets any read rule decide a page request before it sees the page: this one must

@@ -8,6 +8,13 @@ public final class Scopes {
     /** Actuator endpoints and every FHIR interaction. */
     public static final String ADMIN = "admin";
 
+    /**
+     * Restoring a fresh server from its archives ({@code restore} command): lifts the append-only
+     * rule of the audit trail for creates and updates, so archived AuditEvents can be replayed under
+     * their original ids. Never deletes.
+     */
+    public static final String RESTORE = "restore";
+
     /** {@code operation/$verify} permits the operation $verify at any level; {@code operation/*} permits all. */
     public static final String OPERATION_PREFIX = "operation/";
 

@@ -35,7 +35,8 @@ class OperationPolicyTest {
             Role.PATIENT, List.of(),
             Role.AUDITOR, List.of("$verify", "$consistency", "$checkpoints", "$audit-sweep"),
             Role.RESEARCHER, List.of("$research-export"),
-            Role.ADMIN, OPERATIONS);
+            Role.ADMIN, OPERATIONS,
+            Role.RESTORE, List.of());
 
     static Stream<Arguments> rolesAndOperations() {
         return Stream.of(Role.values()).flatMap(role -> OPERATIONS.stream()

@@ -1,0 +1,78 @@
+package org.fhiranchor.server.archive;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.fhiranchor.ipfs.crypto.KeyRing;
+import org.fhiranchor.server.anchoring.ChainConnection;
+import org.fhiranchor.server.anchoring.CheckpointRepository;
+import org.fhiranchor.server.log.LogDatabase;
+import org.fhiranchor.server.log.LogRepository;
+import org.fhiranchor.server.log.VersionHasher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The archiver's beans: only in checkpoint anchoring mode (archives are cut at anchored checkpoints). */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnExpression("'${fhir-anchor.anchoring.mode:checkpoint}'.toLowerCase() == 'checkpoint' "
+        + "and '${fhir-anchor.archive.enabled:true}' == 'true'")
+class ArchiveConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(ArchiveConfiguration.class);
+
+    @Bean
+    ArchiveStore archiveStore(IpfsProperties properties, @Value("${fhir-anchor.data-dir}") Path dataDir) throws IOException {
+        ArchiveStore store = switch (properties.mode()) {
+            case EMBEDDED -> new EmbeddedArchiveStore(
+                    properties.embeddedDir() != null ? properties.embeddedDir() : dataDir.resolve("ipfs"));
+            case KUBO -> {
+                if (properties.kuboApiUrl() == null) {
+                    throw new IllegalStateException("fhir-anchor.ipfs.kubo-api-url is required in kubo mode");
+                }
+                yield new KuboArchiveStore(properties.kuboApiUrl(), properties.timeout());
+            }
+        };
+        log.info("Archives go to {}", store.describe());
+        return store;
+    }
+
+    @Bean
+    ArchiveRepository archiveRepository(LogDatabase db) {
+        ArchiveSchema.create(db.jdbc());
+        return new ArchiveRepository(db.jdbc());
+    }
+
+    @Bean
+    ArchiveStatus archiveStatus(CheckpointRepository checkpoints, ArchiveRepository archives) {
+        return new ArchiveStatus(checkpoints, archives);
+    }
+
+    @Bean
+    Archiver archiver(LogRepository logRepository, CheckpointRepository checkpoints, ArchiveRepository archives,
+            LogDatabase db, ChainConnection chain, DaoRegistry daoRegistry, VersionHasher hasher, FhirContext fhirContext,
+            ArchiveStore store, ArchiveStatus status, ArchiveProperties properties, MeterRegistry registry,
+            @Value("${fhir-anchor.data-dir}") Path dataDir) {
+        KeyRing keys = ArchiveKeys.load(properties, dataDir);
+        log.info("Archive key id {} ({} key(s) in the ring)", keys.currentKeyId(), keys.keyIds().size());
+        return new Archiver(logRepository, checkpoints, archives, db.jdbc(), db.transactions(), chain::ledger,
+                new DaoVersionSource(daoRegistry), hasher, new ArchiveBundleCodec(fhirContext), keys, store,
+                properties.maxLeavesPerBundle(), status, Clock.systemUTC()).withMetrics(registry);
+    }
+
+    @Bean
+    ArchiveJobs archiveJobs(Archiver archiver, ArchiveProperties properties) {
+        return new ArchiveJobs(archiver, properties.jobInterval());
+    }
+
+    @Bean
+    ArchiveHealthIndicator archiveHealthIndicator(ArchiveStatus status, ArchiveStore store) {
+        return new ArchiveHealthIndicator(status, store);
+    }
+}

@@ -1,0 +1,184 @@
+package org.fhiranchor.server.archive;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.fhiranchor.anchor.chain.AnchorReceipt;
+import org.fhiranchor.anchor.chain.ArchiveRef;
+import org.fhiranchor.anchor.chain.Ledger;
+import org.fhiranchor.anchor.log.Operation;
+import org.fhiranchor.ipfs.cid.Cid;
+import org.fhiranchor.ipfs.crypto.EnvelopeCipher;
+import org.fhiranchor.ipfs.crypto.KeyRing;
+import org.fhiranchor.server.anchoring.Checkpoint;
+import org.fhiranchor.server.anchoring.CheckpointRepository;
+import org.fhiranchor.server.log.JobLock;
+import org.fhiranchor.server.log.LogEntry;
+import org.fhiranchor.server.log.LogRepository;
+import org.fhiranchor.server.log.VersionHasher;
+import org.hl7.fhir.r4.model.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Archives the anchored log, range by range, in leaf order: for the first anchored leaves not archived yet (up to
+ * the next anchored checkpoint, at most {@code maxLeavesPerBundle}) it builds the Bundle, seals it under the current
+ * archive key, stores and pins it, and records the CID in {@code anchor_archive}, all while holding the archive job
+ * lock; then it commits each recorded CID on chain with {@code recordArchive}.
+ *
+ * <p>Crash safety: a range is in the table only once its envelope is stored, so a crash before the insert leaves an
+ * unreferenced (encrypted) object and the range is archived again with a new CID; a crash after the insert leaves a
+ * STORED row that the next run sends. A crash between the chain accepting the event and the row being marked
+ * RECORDED sends the event twice; restore de-duplicates by range and CID.
+ */
+public final class Archiver {
+
+    private static final Logger log = LoggerFactory.getLogger(Archiver.class);
+
+    private final LogRepository logRepository;
+    private final CheckpointRepository checkpoints;
+    private final ArchiveRepository archives;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final Supplier<Ledger> ledger;
+    private final VersionSource versions;
+    private final VersionHasher hasher;
+    private final ArchiveBundleCodec codec;
+    private final KeyRing keys;
+    private final ArchiveStore store;
+    private final int maxLeavesPerBundle;
+    private final ArchiveStatus status;
+    private final Clock clock;
+    private Counter bytesArchived;
+    private Counter bundlesArchived;
+
+    public Archiver(LogRepository logRepository, CheckpointRepository checkpoints, ArchiveRepository archives,
+            JdbcTemplate jdbc, TransactionTemplate transactions, Supplier<Ledger> ledger, VersionSource versions,
+            VersionHasher hasher, ArchiveBundleCodec codec, KeyRing keys, ArchiveStore store, int maxLeavesPerBundle,
+            ArchiveStatus status, Clock clock) {
+        this.logRepository = logRepository;
+        this.checkpoints = checkpoints;
+        this.archives = archives;
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.ledger = ledger;
+        this.versions = versions;
+        this.hasher = hasher;
+        this.codec = codec;
+        this.keys = keys;
+        this.store = store;
+        this.maxLeavesPerBundle = maxLeavesPerBundle;
+        this.status = status;
+        this.clock = clock;
+    }
+
+    /** Registers the archive meters (backlog gauge, bytes and bundles counters). */
+    public Archiver withMetrics(MeterRegistry registry) {
+        Gauge.builder("fhir_anchor.archive.backlog", status, s -> s.snapshot().backlog())
+                .description("Anchored log leaves not archived yet").register(registry);
+        bytesArchived = Counter.builder("fhir_anchor.archive.bytes").description("Envelope bytes stored").register(registry);
+        bundlesArchived = Counter.builder("fhir_anchor.archive.bundles").description("Archive bundles stored").register(registry);
+        return this;
+    }
+
+    /** One pass: archive everything anchored, then put every stored CID on chain. Never throws. */
+    public void run() {
+        try {
+            while (archiveNextRange()) {
+                // one range at a time: the lock is held only for one bundle
+            }
+            transactions.executeWithoutResult(s -> recordOnChain());
+            status.succeeded();
+        } catch (RuntimeException e) {
+            // The message names the failing step and store, never resource content or key material.
+            String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            status.failed(error.length() > 500 ? error.substring(0, 500) : error, clock.instant());
+            log.warn("Archiving paused, retrying at the next run: {}", error);
+        }
+    }
+
+    /** Archives the next range; false when nothing anchored is left unarchived. */
+    private boolean archiveNextRange() {
+        // The versions are read before the lock transaction: HAPI's DAO runs its own JPA transaction, which cannot
+        // join a plain JDBC one. Under the lock the range is re-checked, so two replicas never archive it twice.
+        long from = archives.archivedSize();
+        Optional<Checkpoint> covering = checkpoints.firstAnchoredCovering(from);
+        if (covering.isEmpty()) {
+            return false;
+        }
+        long to = Math.min(covering.get().treeSize(), from + maxLeavesPerBundle);
+        List<LogEntry> entries = logRepository.sequencedFrom(from, (int) (to - from));
+        if (entries.size() != to - from) {
+            throw new IllegalStateException("log leaves " + from + ".." + to + " are incomplete: " + entries.size());
+        }
+        List<ArchivedVersion> range = new ArrayList<>(entries.size());
+        for (LogEntry entry : entries) {
+            range.add(archivedVersion(entry));
+        }
+        return Boolean.TRUE.equals(transactions.execute(tx -> {
+            JobLock.acquire(jdbc, ArchiveSchema.LOCK);
+            if (archives.archivedSize() != from) {
+                return true; // another replica archived it meanwhile: look again
+            }
+            storeAndRecord(from, to, range);
+            return true;
+        }));
+    }
+
+    private void storeAndRecord(long from, long to, List<ArchivedVersion> range) {
+        Instant archivedAt = clock.instant();
+        byte[] plaintext = codec.encode(from, to, range, Date.from(archivedAt));
+        byte[] envelope = new EnvelopeCipher(keys).seal(plaintext);
+        Cid cid;
+        try {
+            cid = store.put(envelope);
+        } catch (IOException e) {
+            throw new UncheckedIOException("storing archive " + from + ".." + to + " in " + store.describe() + " failed: " + e, e);
+        }
+        archives.insertStored(from, to, cid.toString(), envelope.length, keys.currentKeyId(), archivedAt);
+        if (bytesArchived != null) {
+            bytesArchived.increment(envelope.length);
+            bundlesArchived.increment();
+        }
+        log.info("Archived leaves {}..{} ({} bytes) as {}", from, to, envelope.length, cid);
+    }
+
+    /**
+     * The version as served. Its hash must equal the logged one: archiving a version that was changed behind HAPI's
+     * back would make the archive disagree with the anchored log, so that is an error, not an archive.
+     */
+    private ArchivedVersion archivedVersion(LogEntry entry) {
+        if (entry.leaf().operation() == Operation.DELETE) {
+            return new ArchivedVersion(entry.leafIndex(), entry.leaf(), null);
+        }
+        Resource resource = versions.read(entry.leaf().ref());
+        if (!Arrays.equals(hasher.contentHash(resource), entry.leaf().contentHash())) {
+            throw new IllegalStateException("stored version at leaf " + entry.leafIndex()
+                    + " does not hash to its logged content hash; not archived (run the audit sweep)");
+        }
+        return new ArchivedVersion(entry.leafIndex(), entry.leaf(), resource);
+    }
+
+    private void recordOnChain() {
+        JobLock.acquire(jdbc, ArchiveSchema.LOCK);
+        for (ArchiveRecord record : archives.stored()) {
+            Ledger connected = ledger.get();
+            AnchorReceipt receipt = connected.recordArchive(
+                    new ArchiveRef(record.fromSize(), record.toSize(), Cid.parse(record.cid()).bytes()));
+            archives.markRecorded(record.fromSize(), receipt.txHash(), receipt.blockNumber(), clock.instant());
+            log.info("Recorded archive {}..{} on chain in block {}", record.fromSize(), record.toSize(), receipt.blockNumber());
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package org.fhiranchor.server.archive;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.fhiranchor.ipfs.cid.Cid;
+import org.fhiranchor.ipfs.store.ContentStore;
+
+/** The embedded block store: no daemon needed; blocks are re-hashed on every read. */
+public final class EmbeddedArchiveStore implements ArchiveStore {
+
+    private final Path directory;
+    private final ContentStore store;
+
+    public EmbeddedArchiveStore(Path directory) throws IOException {
+        this.directory = directory;
+        this.store = ContentStore.open(directory);
+    }
+
+    @Override
+    public Cid put(byte[] envelope) throws IOException {
+        return store.add(new ByteArrayInputStream(envelope)); // add pins
+    }
+
+    @Override
+    public byte[] get(Cid cid) throws IOException {
+        return store.catBytes(cid);
+    }
+
+    @Override
+    public String describe() {
+        return "embedded:" + directory;
+    }
+}
