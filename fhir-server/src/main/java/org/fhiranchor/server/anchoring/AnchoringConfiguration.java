@@ -3,6 +3,9 @@ package org.fhiranchor.server.anchoring;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.fhiranchor.server.jobs.PeriodicJobs;
 import org.fhiranchor.server.log.LogDatabase;
 import org.fhiranchor.server.log.LogRepository;
 import org.fhiranchor.server.log.Sequencer;
@@ -45,13 +48,15 @@ class AnchoringConfiguration {
     }
 
     @Bean
-    AnchoringJobs anchoringJobs(Sequencer sequencer, ChainConnection chain, CheckpointRepository checkpoints,
+    PeriodicJobs anchoringJobs(Sequencer sequencer, ChainConnection chain, CheckpointRepository checkpoints,
             LogRepository log, LogDatabase db, AnchoringProperties properties, AnchoringMetrics metrics) {
         Runnable job = properties.mode() == AnchoringProperties.Mode.PER_VERSION
                 ? new PerVersionAnchorJob(chain, log, db.jdbc(), db.transactions(), metrics, Clock.systemUTC())::run
                 : new CheckpointJob(chain, checkpoints, log, db.jdbc(), db.transactions(), properties, metrics,
                         Clock.systemUTC())::run;
-        return new AnchoringJobs(sequencer, job, properties.sequencerInterval(), properties.jobInterval());
+        return new PeriodicJobs(List.of(
+                new PeriodicJobs.Job("sequencer", sequencer::sequenceAll, Duration.ZERO, properties.sequencerInterval()),
+                new PeriodicJobs.Job("anchoring", job, properties.jobInterval(), properties.jobInterval())));
     }
 
     @Bean

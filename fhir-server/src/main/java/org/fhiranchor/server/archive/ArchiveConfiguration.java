@@ -1,5 +1,6 @@
 package org.fhiranchor.server.archive;
 
+import java.util.List;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.fhiranchor.server.jobs.PeriodicJobs;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -67,8 +69,10 @@ class ArchiveConfiguration {
     }
 
     @Bean
-    ArchiveJobs archiveJobs(Archiver archiver, ArchiveProperties properties) {
-        return new ArchiveJobs(archiver, properties.jobInterval());
+    PeriodicJobs archiveJobs(Archiver archiver, ArchiveProperties properties) {
+        // Its own thread: a slow or absent IPFS store never delays sequencing or anchoring.
+        return new PeriodicJobs(List.of(new PeriodicJobs.Job("archive", archiver::run, properties.jobInterval(),
+                properties.jobInterval())));
     }
 
     @Bean

@@ -6,12 +6,14 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Set;
 import org.fhiranchor.server.anchoring.ChainConnection;
 import org.fhiranchor.server.fhir.RestfulServerCustomizer;
 import org.fhiranchor.server.log.LogDatabase;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.fhiranchor.server.jobs.PeriodicJobs;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -53,9 +55,11 @@ class ConsentConfiguration {
     }
 
     @Bean
-    ConsentJobs consentJobs(ChainConnection chain, ConsentOutbox outbox, LogDatabase db, ConsentProperties properties) {
-        return new ConsentJobs(new ConsentDecisionJob(chain, outbox, db.jdbc(), db.transactions(),
-                properties.jobBatchSize(), Clock.systemUTC()), properties.jobInterval());
+    PeriodicJobs consentJobs(ChainConnection chain, ConsentOutbox outbox, LogDatabase db, ConsentProperties properties) {
+        ConsentDecisionJob job = new ConsentDecisionJob(chain, outbox, db.jdbc(), db.transactions(),
+                properties.jobBatchSize(), Clock.systemUTC());
+        return new PeriodicJobs(List.of(new PeriodicJobs.Job("consent-decisions", job::run, properties.jobInterval(),
+                properties.jobInterval())));
     }
 
     @Bean

@@ -1,0 +1,32 @@
+package org.fhiranchor.server.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.fhiranchor.server.support.Await;
+import org.junit.jupiter.api.Test;
+
+class PeriodicJobsTest {
+
+    @Test
+    void aFailedRun_isRetriedAtTheNextTick_andStopEndsTheRuns() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        PeriodicJobs jobs = new PeriodicJobs(List.of(new PeriodicJobs.Job("flaky", () -> {
+            if (runs.incrementAndGet() == 1) {
+                throw new IllegalStateException("first run fails");
+            }
+        }, Duration.ZERO, Duration.ofMillis(10))));
+        jobs.start();
+        try {
+            Await.until("runs after a failure", Duration.ofSeconds(10), () -> runs.get() >= 3);
+        } finally {
+            jobs.stop();
+        }
+        assertThat(jobs.isRunning()).isFalse();
+        int afterStop = runs.get();
+        Thread.sleep(100);
+        assertThat(runs.get()).isEqualTo(afterStop);
+    }
+}
