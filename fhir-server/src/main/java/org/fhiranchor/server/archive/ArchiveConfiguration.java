@@ -30,22 +30,6 @@ class ArchiveConfiguration {
     private static final Logger log = LoggerFactory.getLogger(ArchiveConfiguration.class);
 
     @Bean
-    ArchiveStore archiveStore(IpfsProperties properties, @Value("${fhir-anchor.data-dir}") Path dataDir) throws IOException {
-        ArchiveStore store = switch (properties.mode()) {
-            case EMBEDDED -> new EmbeddedArchiveStore(
-                    properties.embeddedDir() != null ? properties.embeddedDir() : dataDir.resolve("ipfs"));
-            case KUBO -> {
-                if (properties.kuboApiUrl() == null) {
-                    throw new IllegalStateException("fhir-anchor.ipfs.kubo-api-url is required in kubo mode");
-                }
-                yield new KuboArchiveStore(properties.kuboApiUrl(), properties.timeout());
-            }
-        };
-        log.info("Archives go to {}", store.describe());
-        return store;
-    }
-
-    @Bean
     ArchiveRepository archiveRepository(LogDatabase db) {
         ArchiveSchema.create(db.jdbc());
         return new ArchiveRepository(db.jdbc());

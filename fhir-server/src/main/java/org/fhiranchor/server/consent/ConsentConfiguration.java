@@ -85,8 +85,6 @@ class ConsentConfiguration {
                     fhirContext, Clock.systemUTC());
             server.registerInterceptor(new ResearchRequestGate(requesters));
             server.registerInterceptor(new ConsentInterceptor(service));
-            server.registerProvider(new ResearchExportProvider(daoRegistry, fhirContext, requesters,
-                    properties.exportMaxPerType()));
         };
     }
 }

@@ -19,7 +19,7 @@ import java.util.Set;
 public final class ConsentEvaluator {
 
     static final String RESOURCE_TYPES = "http://hl7.org/fhir/resource-types";
-    static final String ACT_REASON = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
+    public static final String ACT_REASON = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
     static final String CONSENT_ACTION = "http://terminology.hl7.org/CodeSystem/consentaction";
     static final String CONSENT_SCOPE = "http://terminology.hl7.org/CodeSystem/consentscope";
     /** Actions that releasing data for research amounts to. */

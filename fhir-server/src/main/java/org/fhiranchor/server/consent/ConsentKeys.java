@@ -104,6 +104,14 @@ public final class ConsentKeys {
         }
     }
 
+    /**
+     * The secret key of one research export (pseudonyms, date offsets): derived from this secret, so every replica
+     * and a restarted export get the same key, and unlinkable between exports. Never leaves the server.
+     */
+    public byte[] researchExportKey(String exportId) {
+        return hmac("research-export:" + exportId);
+    }
+
     public byte[] consentKey(String consentId) {
         return hmac("consent:Consent/" + consentId);
     }

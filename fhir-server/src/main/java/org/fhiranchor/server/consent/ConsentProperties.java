@@ -23,7 +23,6 @@ import org.springframework.validation.annotation.Validated;
  * @param acceptedPolicies policyRule codings ({@code system|code}) and Consent.policy URIs a Consent
  *     may name; anything else is refused with 422
  * @param enforcement whether research requests are filtered by consent
- * @param exportMaxPerType resources per type that one {@code $research-export} reads (before filtering)
  */
 @Validated
 @ConfigurationProperties("fhir-anchor.consent")
@@ -45,8 +44,7 @@ public record ConsentProperties(
             "http://hl7.org/fhir/ConsentPolicy/opt-in",
             "http://hl7.org/fhir/ConsentPolicy/opt-out"
         }) @NotEmpty List<String> acceptedPolicies,
-        @DefaultValue("true") boolean enforcement,
-        @DefaultValue("1000") @Min(1) int exportMaxPerType) {
+        @DefaultValue("true") boolean enforcement) {
 
     @Override
     public String toString() {

@@ -34,8 +34,9 @@ public final class ResearchAuditWriter {
         this.clock = clock;
     }
 
-    void write(ResearchRequester requester, RestOperationTypeEnum operation,
-            Map<String, ResearchConsentService.PatientTally> tallies, boolean succeeded) {
+    /** @param operation the REST interaction, or null for work that is not one request (an export job) */
+    public void write(ResearchRequester requester, RestOperationTypeEnum operation, Map<String, PatientTally> tallies,
+            boolean succeeded) {
         AuditEvent event = new AuditEvent();
         event.setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation"));
         event.addSubtype(new Coding(SUBTYPE_SYSTEM, SUBTYPE_CODE, "Research release decision"));
@@ -55,12 +56,12 @@ public final class ResearchAuditWriter {
                     .setWhat(new Reference(patient))
                     .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"))
                     .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient"));
-            entity.addDetail().setType("decision").setValue(new org.hl7.fhir.r4.model.StringType(tally.verdict.outcome().code()));
-            entity.addDetail().setType("released").setValue(new org.hl7.fhir.r4.model.StringType(Integer.toString(tally.released)));
-            entity.addDetail().setType("withheld").setValue(new org.hl7.fhir.r4.model.StringType(Integer.toString(tally.withheld)));
-            if (!tally.verdict.consents().isEmpty()) {
+            entity.addDetail().setType("decision").setValue(new org.hl7.fhir.r4.model.StringType(tally.verdict().outcome().code()));
+            entity.addDetail().setType("released").setValue(new org.hl7.fhir.r4.model.StringType(Integer.toString(tally.released())));
+            entity.addDetail().setType("withheld").setValue(new org.hl7.fhir.r4.model.StringType(Integer.toString(tally.withheld())));
+            if (!tally.verdict().consents().isEmpty()) {
                 entity.addDetail().setType("consents")
-                        .setValue(new org.hl7.fhir.r4.model.StringType(String.join(",", tally.verdict.consents())));
+                        .setValue(new org.hl7.fhir.r4.model.StringType(String.join(",", tally.verdict().consents())));
             }
         });
         try {

@@ -8,12 +8,10 @@ import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
 import ca.uhn.fhir.rest.server.interceptor.consent.IConsentService;
 import java.time.Clock;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.instance.model.api.IIdType;
 
 /**
  * The research release engine on HAPI's ConsentInterceptor: for a request carrying a
@@ -40,17 +38,6 @@ public final class ResearchConsentService implements IConsentService {
         this.audit = audit;
         this.fhirContext = fhirContext;
         this.clock = clock;
-    }
-
-    /** What was decided for one patient in one request. */
-    static final class PatientTally {
-        final ConsentEvaluator.Verdict verdict;
-        int released;
-        int withheld;
-
-        PatientTally(ConsentEvaluator.Verdict verdict) {
-            this.verdict = verdict;
-        }
     }
 
     @Override
@@ -99,13 +86,13 @@ public final class ResearchConsentService implements IConsentService {
         for (String patient : patients) {
             PatientTally tally = decisions.computeIfAbsent(patient, p -> new PatientTally(
                     ConsentEvaluator.evaluate(consents.of(p), requester.get(), resource.fhirType(), clock.instant())));
-            released &= tally.verdict.released();
+            released &= tally.verdict().released();
         }
         for (String patient : patients) {
             if (released) {
-                decisions.get(patient).released++;
+                decisions.get(patient).countReleased();
             } else {
-                decisions.get(patient).withheld++;
+                decisions.get(patient).countWithheld();
             }
         }
         return released ? ConsentOutcome.AUTHORIZED : ConsentOutcome.REJECT;
@@ -113,17 +100,7 @@ public final class ResearchConsentService implements IConsentService {
 
     /** The patients whose data this is: a Patient itself, or the owners of its Patient compartment. */
     Set<String> patientsOf(IBaseResource resource) {
-        Set<String> patients = new LinkedHashSet<>();
-        if ("Patient".equals(resource.fhirType())) {
-            patients.add("Patient/" + resource.getIdElement().getIdPart());
-            return patients;
-        }
-        for (IIdType owner : fhirContext.newTerser().getCompartmentOwnersForResource("Patient", resource, (Set<String>) null)) {
-            if (owner.hasIdPart()) {
-                patients.add("Patient/" + owner.getIdPart());
-            }
-        }
-        return patients;
+        return PatientCompartment.owners(fhirContext, resource);
     }
 
     @SuppressWarnings("unchecked")

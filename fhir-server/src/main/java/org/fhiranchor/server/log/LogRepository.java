@@ -30,6 +30,22 @@ public final class LogRepository {
                 .stream().findFirst();
     }
 
+    /** The entries of every version of these resources of one type: many versions looked up in one query. */
+    public List<LogEntry> entriesOf(String type, java.util.Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        String marks = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
+        Object[] args = new Object[ids.size() + 1];
+        args[0] = type;
+        int i = 1;
+        for (String id : ids) {
+            args[i++] = id;
+        }
+        return jdbc.query("SELECT " + ENTRY_COLUMNS + " FROM anchor_log_entry WHERE resource_type = ? AND resource_id IN ("
+                + marks + ")", LogRepository::entry, args);
+    }
+
     public Optional<LogEntry> findByLeafIndex(long leafIndex) {
         return jdbc.query("SELECT " + ENTRY_COLUMNS + " FROM anchor_log_entry WHERE leaf_index = ?", LogRepository::entry, leafIndex)
                 .stream().findFirst();

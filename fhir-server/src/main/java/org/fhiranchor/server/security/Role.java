@@ -20,8 +20,8 @@ public enum Role {
     /** Proofs, checkpoints and the audit trail; no clinical resources. */
     AUDITOR("system/AuditEvent.rs", "operation/$verify", "operation/$consistency", "operation/$checkpoints",
             "operation/$audit-sweep"),
-    /** The consented research export and nothing else. */
-    RESEARCHER("operation/$research-export"),
+    /** The consented research export (kick-off, status, files) and nothing else. */
+    RESEARCHER("operation/$research-export", "operation/$research-export-status", "operation/$research-export-file"),
     /** Everything, including the actuator endpoints. */
     ADMIN("system/*.cruds", "system/AuditEvent.rs", "operation/*", Scopes.ADMIN),
     /** The restore command's writer: every resource type, archived AuditEvents included. */

@@ -22,7 +22,8 @@ public final class ScopeRules {
     static final String AUDIT_EVENT = "AuditEvent";
 
     /** Operations whose responses are data the caller is entitled to by the operation itself. */
-    static final Set<String> OPERATIONS_WITH_OWN_RESPONSE_POLICY = Set.of("$research-export");
+    static final Set<String> OPERATIONS_WITH_OWN_RESPONSE_POLICY = Set.of("$research-export", "$research-export-status",
+            "$research-export-file");
 
     private static final Set<RestOperationTypeEnum> SEARCHES = EnumSet.of(
             RestOperationTypeEnum.SEARCH_TYPE, RestOperationTypeEnum.SEARCH_SYSTEM, RestOperationTypeEnum.GET_PAGE);

@@ -171,19 +171,6 @@ class ConsentEndToEndTest extends FhirRestTest {
     }
 
     @Test
-    @Order(1)
-    void researchExport_holdsExactlyTheConsentingPatientsData_andNeedsARequester() {
-        String cohort = patients.values().stream().map(id -> "Patient/" + id).collect(Collectors.joining(","));
-        String path = "/$research-export?_type=Patient,Observation,MedicationRequest,Claim&patient=" + cohort;
-        Bundle export = research(lab, "HRESCH", path);
-        assertThat(patientsIn(export)).containsExactlyInAnyOrder(patients.get("permitOrg"), patients.get("permitAny"));
-        assertThat(export.getEntry()).hasSize(8); // 2 patients x (Patient, Observation, MedicationRequest, Claim)
-        assertThat(patientsIn(research(otherLab, "HRESCH", path))).containsExactly(patients.get("permitAny"));
-        // Without a research requester (here: an admin token alone) the export does not run.
-        assertThat(get(path).statusCode()).isEqualTo(403);
-    }
-
-    @Test
     @Order(2)
     void everyResearchRequest_isAuditedOnce_withTheDecisionPerPatient() throws Exception {
         // Let the AuditEvents of earlier requests land first, so that only this request's counts.
@@ -387,27 +374,6 @@ class ConsentEndToEndTest extends FhirRestTest {
         assertThat(researchGet(lab, "HRESCH", "/Patient/" + patientId).statusCode()).isEqualTo(200);
         await("decision of " + version + " on chain", () -> matches(version));
         assertThat(value(consentPart(verify(version)), "decision")).contains("\"patient\":\"Patient/" + patientId + "\"");
-    }
-
-    @Test
-    @Order(9)
-    void researcherTokens_carryTheRequester_fromTheirClaimsAlone() {
-        String query = "/$research-export?_type=Patient&patient=Patient/sample-ada,Patient/sample-bruno,Patient/sample-chen";
-        String institute = issuer.mint(new TokenIssuer.TokenRequest(Role.RESEARCHER, "institute", Duration.ofMinutes(10),
-                null, null, "Organization/sample-research-institute", "HRESCH"));
-        String otherLab = issuer.mint(new TokenIssuer.TokenRequest(Role.RESEARCHER, "other-lab", Duration.ofMinutes(10),
-                null, null, "Organization/sample-other-lab", null));
-        String nobody = issuer.mint(TokenIssuer.TokenRequest.of(Role.RESEARCHER, "nobody", Duration.ofMinutes(10)));
-        assertThat(patientsIn(exportWith(institute, query))).containsExactlyInAnyOrder("sample-ada", "sample-bruno");
-        assertThat(patientsIn(exportWith(otherLab, query))).containsExactly("sample-bruno");
-        // A researcher token that names nobody gets nothing.
-        assertThat(http("GET", query, null, null, nobody).statusCode()).isEqualTo(403);
-    }
-
-    private Bundle exportWith(String bearer, String query) {
-        HttpResponse<String> response = http("GET", query, null, null, bearer);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return CLIENT_CONTEXT.newJsonParser().parseResource(Bundle.class, response.body());
     }
 
     private static Path samplesDir() {

@@ -8,11 +8,11 @@ import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Reference;
 
 /** The research consent variants the tests (and samples/consents) use. */
-final class ResearchConsents {
+public final class ResearchConsents {
 
     static final String ACT_REASON = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
 
-    enum Variant {
+    public enum Variant {
         PERMIT_ORGANIZATION,
         PERMIT_ANY_RESEARCHER,
         DENY,
@@ -22,7 +22,7 @@ final class ResearchConsents {
 
     private ResearchConsents() {}
 
-    static Consent of(Variant variant, String patientRef, String researcherRef) {
+    public static Consent of(Variant variant, String patientRef, String researcherRef) {
         Consent consent = base(patientRef);
         Consent.ProvisionComponent provision = consent.getProvision();
         provision.setType(Consent.ConsentProvisionType.PERMIT);

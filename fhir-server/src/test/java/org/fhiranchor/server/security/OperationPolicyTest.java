@@ -27,14 +27,15 @@ class OperationPolicyTest {
 
     private static final FhirContext R4 = FhirContext.forR4Cached();
     private static final List<String> OPERATIONS =
-            List.of("$verify", "$consistency", "$checkpoints", "$audit-sweep", "$research-export", "$meta", "$expunge");
+            List.of("$verify", "$consistency", "$checkpoints", "$audit-sweep", "$research-export",
+                    "$research-export-status", "$research-export-file", "$meta", "$expunge");
 
     private static final Map<Role, List<String>> ALLOWED = Map.of(
             Role.EHR, List.of("$meta"),
             Role.CLINICIAN, List.of("$meta"),
             Role.PATIENT, List.of(),
             Role.AUDITOR, List.of("$verify", "$consistency", "$checkpoints", "$audit-sweep"),
-            Role.RESEARCHER, List.of("$research-export"),
+            Role.RESEARCHER, List.of("$research-export", "$research-export-status", "$research-export-file"),
             Role.ADMIN, OPERATIONS,
             Role.RESTORE, List.of());
 
