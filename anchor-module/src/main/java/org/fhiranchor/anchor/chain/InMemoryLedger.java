@@ -23,6 +23,8 @@ public final class InMemoryLedger implements Ledger {
     private final Map<Long, AnchorReceipt> leafReceipts = new HashMap<>();
     private final Map<String, OnChainConsentDecision> consents = new HashMap<>();
     private final Map<String, AnchorReceipt> consentReceipts = new HashMap<>();
+    /** Every decision recorded, by key and version: what the contract's events hold. */
+    private final Map<String, TreeMap<Long, OnChainConsentDecision>> consentHistory = new HashMap<>();
     private final List<ArchiveRef> archives = new ArrayList<>();
     private long blockNumber;
 
@@ -117,9 +119,11 @@ public final class InMemoryLedger implements Ledger {
                     + latest.consentVersion() + ")");
         }
         AnchorReceipt receipt = mine();
-        consents.put(key, new OnChainConsentDecision(decision.consentVersion(), decision.decisionHash(),
+        OnChainConsentDecision recorded = new OnChainConsentDecision(decision.consentVersion(), decision.decisionHash(),
                 decision.permit(), decision.status(), decision.periodStart(), decision.periodEnd(),
-                receipt.blockNumber()));
+                receipt.blockNumber());
+        consents.put(key, recorded);
+        consentHistory.computeIfAbsent(key, k -> new TreeMap<>()).put(decision.consentVersion(), recorded);
         consentReceipts.put(key, new AnchorReceipt(receipt.txHash(), receipt.blockNumber(), 0, true));
         return receipt;
     }
@@ -147,6 +151,13 @@ public final class InMemoryLedger implements Ledger {
     @Override
     public synchronized Optional<OnChainConsentDecision> latestConsentDecision(byte[] consentKey) {
         return Optional.ofNullable(consents.get(HexFormat.of().formatHex(Bytes32.copyOf(consentKey, "consentKey"))));
+    }
+
+    @Override
+    public synchronized Optional<OnChainConsentDecision> consentDecision(byte[] consentKey, long consentVersion) {
+        TreeMap<Long, OnChainConsentDecision> history =
+                consentHistory.get(HexFormat.of().formatHex(Bytes32.copyOf(consentKey, "consentKey")));
+        return history == null ? Optional.empty() : Optional.ofNullable(history.get(consentVersion));
     }
 
     /** Archives recorded so far, in order (the contract keeps them as events only). */

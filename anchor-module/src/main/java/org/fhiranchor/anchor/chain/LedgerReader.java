@@ -29,6 +29,24 @@ public interface LedgerReader extends AutoCloseable {
     /** The latest decision recorded for the consent with this keyed hash, if any. */
     Optional<OnChainConsentDecision> latestConsentDecision(byte[] consentKey);
 
+    /**
+     * The decision recorded for this consent key at exactly {@code consentVersion}, if any: the latest one
+     * when it has that version, else the {@code ConsentDecisionRecorded} event of that version (the
+     * contract keeps only the latest decision in storage). {@code blockNumber} is the block that recorded it.
+     * The default answers from {@link #latestConsentDecision} only and throws UnsupportedOperationException
+     * for a superseded version; implementations that can read events override it.
+     */
+    default Optional<OnChainConsentDecision> consentDecision(byte[] consentKey, long consentVersion) {
+        Optional<OnChainConsentDecision> latest = latestConsentDecision(consentKey);
+        if (latest.isEmpty() || latest.get().consentVersion() < consentVersion) {
+            return Optional.empty();
+        }
+        if (latest.get().consentVersion() == consentVersion) {
+            return latest;
+        }
+        throw new UnsupportedOperationException("this reader cannot read superseded consent decisions");
+    }
+
     /** The current block number. */
     long blockNumber();
 

@@ -182,6 +182,43 @@ public final class Web3jLedger implements Ledger {
                 r.component6().longValueExact(), r.component7().longValueExact(), r.component8().longValueExact()));
     }
 
+    /**
+     * The latest decision if it has this version; otherwise the {@code ConsentDecisionRecorded} event of
+     * that version ({@code eth_getLogs} over the whole chain, topic 1 = the key).
+     */
+    @Override
+    public Optional<OnChainConsentDecision> consentDecision(byte[] consentKey, long consentVersion) {
+        byte[] key = Bytes32.copyOf(consentKey, "consentKey");
+        Optional<OnChainConsentDecision> latest = latestConsentDecision(key);
+        if (latest.isEmpty() || latest.get().consentVersion() < consentVersion) {
+            return Optional.empty();
+        }
+        if (latest.get().consentVersion() == consentVersion) {
+            return latest;
+        }
+        EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST,
+                DefaultBlockParameter.valueOf(BigInteger.valueOf(latest.get().blockNumber())), contractAddress);
+        filter.addSingleTopic(EventEncoder.encode(FhirAnchor.CONSENTDECISIONRECORDED_EVENT));
+        filter.addSingleTopic(Numeric.toHexString(key));
+        EthLog logs = TransactionSender.call(() -> web3j.ethGetLogs(filter).send(), "eth_getLogs");
+        for (EthLog.LogResult<?> result : logs.getLogs()) {
+            Log log = (Log) result.get();
+            @SuppressWarnings("rawtypes")
+            List<org.web3j.abi.datatypes.Type> values = org.web3j.abi.FunctionReturnDecoder.decode(log.getData(),
+                    FhirAnchor.CONSENTDECISIONRECORDED_EVENT.getNonIndexedParameters());
+            long version = ((BigInteger) values.get(0).getValue()).longValueExact();
+            if (version == consentVersion) {
+                return Optional.of(new OnChainConsentDecision(version, (byte[]) values.get(1).getValue(),
+                        (Boolean) values.get(5).getValue(),
+                        ConsentStatus.fromOnChainCode(((BigInteger) values.get(6).getValue()).intValueExact()),
+                        ((BigInteger) values.get(7).getValue()).longValueExact(),
+                        ((BigInteger) values.get(8).getValue()).longValueExact(),
+                        log.getBlockNumber().longValueExact()));
+            }
+        }
+        return Optional.empty();
+    }
+
     @Override
     public long blockNumber() {
         return TransactionSender.call(() -> web3j.ethBlockNumber().send(), "eth_blockNumber")

@@ -2,6 +2,12 @@ package org.fhiranchor.anchor.verifier;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +24,9 @@ import org.fhiranchor.anchor.chain.LedgerException;
 import org.fhiranchor.anchor.chain.LedgerSettings;
 import org.fhiranchor.anchor.chain.OnChainCheckpoint;
 import org.fhiranchor.anchor.chain.Web3jLedger;
+import org.fhiranchor.anchor.export.RecipientBox;
+import org.fhiranchor.anchor.export.ResearchExportFetcher;
+import org.fhiranchor.anchor.export.ResearchExportVerifier;
 import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.proof.AnchorProof;
 import org.fhiranchor.anchor.proof.ProofJson;
@@ -26,7 +35,7 @@ import org.fhiranchor.anchor.verifier.VerifyParameters.NoProofException;
 import org.fhiranchor.anchor.verifier.VersionCheck.Outcome;
 
 /**
- * {@code java -jar fhir-anchor-verifier.jar verify|walk ...}: the auditor's command line. The contract and
+ * {@code java -jar fhir-anchor-verifier.jar verify|walk|research-keygen|research-fetch|research-verify ...}: the auditor's command line. The contract and
  * the RPC endpoint come only from these arguments, never from a server's answer, because a server that
  * named the contract could name one it controls and anchor whatever it likes there.
  */
@@ -48,16 +57,24 @@ public final class VerifierCli {
     private static final Set<String> WALK_OPTIONS = Set.of("--rpc", "--contract", "--chain-id", "--fhir-base",
             "--type", "--max", "--token", "--timeout");
 
+    private static final Set<String> RESEARCH_KEYGEN_OPTIONS = Set.of("--out");
+    private static final Set<String> RESEARCH_FETCH_OPTIONS = Set.of("--status-url", "--token", "--dir", "--timeout");
+    private static final Set<String> RESEARCH_VERIFY_OPTIONS = Set.of("--dir", "--rpc", "--contract", "--chain-id",
+            "--key", "--out", "--timeout");
+
     private static final String USAGE = """
             usage:
               verify --rpc URL --contract 0xADDRESS [--chain-id N]
                      (--fhir-base URL --ref Type/id[/_history/vid] | --resource FILE --proof FILE | --proof FILE)
               walk   --rpc URL --contract 0xADDRESS [--chain-id N] --fhir-base URL [--type T] [--max N]
+              research-keygen --out FILE
+              research-fetch  --status-url URL --dir DIR
+              research-verify --dir DIR --rpc URL --contract 0xADDRESS [--chain-id N] [--key FILE [--out DIR]]
             common: --token TOKEN (default: $FHIR_ANCHOR_TOKEN), --timeout SECONDS (default 30)
             --proof FILE alone verifies a delete (no body). A proof file may hold the fhir-anchor-proof/1 JSON
             or the server's $verify Parameters.
             exit codes: 0 verified, 1 not verified, 2 usage or refused configuration, 3 chain or FHIR server
-            unavailable, 4 pending (not anchored yet)
+            unavailable, 4 pending (not anchored yet, or the research export still running)
             """;
 
     private final PrintStream out;
@@ -93,13 +110,27 @@ public final class VerifierCli {
             options = switch (command) {
                 case "verify" -> parse(args, VERIFY_OPTIONS);
                 case "walk" -> parse(args, WALK_OPTIONS);
+                case "research-keygen" -> parse(args, RESEARCH_KEYGEN_OPTIONS);
+                case "research-fetch" -> parse(args, RESEARCH_FETCH_OPTIONS);
+                case "research-verify" -> parse(args, RESEARCH_VERIFY_OPTIONS);
                 default -> throw new UsageException("unknown command \"" + command + "\"");
             };
             Duration timeout = Duration.ofSeconds(positive(options, "--timeout", 30));
             checkCombination(command, options);
+            if (command.equals("research-keygen")) {
+                return researchKeygen(options);
+            }
+            if (command.equals("research-fetch")) {
+                return researchFetch(options, timeout);
+            }
+            byte[] researchKey = command.equals("research-verify") ? researchKey(options) : null;
             try (ChainConnection chain = ChainConnection.open(required(options, "--rpc"),
                     required(options, "--contract"), optionalLong(options, "--chain-id"), timeout)) {
-                return command.equals("verify") ? verify(options, chain, timeout) : walk(options, chain, timeout);
+                return switch (command) {
+                    case "verify" -> verify(options, chain, timeout);
+                    case "walk" -> walk(options, chain, timeout);
+                    default -> researchVerify(options, chain, researchKey);
+                };
             }
         } catch (UsageException e) {
             err.println("error: " + e.getMessage());
@@ -197,10 +228,111 @@ public final class VerifierCli {
         return counts.get(Outcome.PENDING) > 0 ? EXIT_PENDING : EXIT_VERIFIED;
     }
 
+    // ---- research exports ----------------------------------------------------------------------
+
+    private int researchKeygen(Map<String, String> options) {
+        Path file = Path.of(required(options, "--out"));
+        RecipientBox.KeyPair keys = RecipientBox.generateKeyPair();
+        try {
+            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                throw new UsageException(file + " exists: refusing to overwrite a key");
+            }
+            try {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(file);
+            }
+            Files.writeString(file, keys.privateKeyText() + "\n", StandardCharsets.US_ASCII);
+        } catch (FileAlreadyExistsException e) {
+            throw new UsageException(file + " exists: refusing to overwrite a key");
+        } catch (IOException e) {
+            throw new UsageException("cannot write " + file + ": " + e.getMessage());
+        }
+        err.println("private key written to " + file + " (owner-only); keep it secret. Public key:");
+        out.println(keys.publicKeyText());
+        return EXIT_VERIFIED;
+    }
+
+    private int researchFetch(Map<String, String> options, Duration timeout) {
+        URI statusUrl;
+        try {
+            statusUrl = new URI(required(options, "--status-url"));
+        } catch (URISyntaxException e) {
+            throw new UsageException("--status-url is not a URL: " + e.getMessage());
+        }
+        if (!"http".equals(statusUrl.getScheme()) && !"https".equals(statusUrl.getScheme())) {
+            throw new UsageException("--status-url must be an http or https URL");
+        }
+        String token = options.containsKey("--token") ? options.get("--token") : env.get(FhirSource.TOKEN_ENV);
+        Path dir = Path.of(required(options, "--dir"));
+        ResearchExportFetcher.Result result = new ResearchExportFetcher(token, timeout).fetch(statusUrl, dir);
+        if (result instanceof ResearchExportFetcher.Pending pending) {
+            out.println("PENDING: " + pending.progress());
+            return EXIT_PENDING;
+        }
+        if (result instanceof ResearchExportFetcher.Failed failed) {
+            out.println("NOT FETCHED: " + failed.message());
+            return failed.transientFailure() ? EXIT_UNAVAILABLE : EXIT_NOT_VERIFIED;
+        }
+        ResearchExportFetcher.Fetched fetched = (ResearchExportFetcher.Fetched) result;
+        fetched.saved().forEach(p -> err.println("saved " + p));
+        out.println("FETCHED export " + fetched.manifest().exportId() + ": " + fetched.saved().size() + " files in " + dir
+                + "; now run research-verify on it");
+        return EXIT_VERIFIED;
+    }
+
+    private static byte[] researchKey(Map<String, String> options) {
+        if (!options.containsKey("--key")) {
+            if (options.containsKey("--out")) {
+                throw new UsageException("--out needs --key: only the recipient's key decrypts the files");
+            }
+            return null;
+        }
+        try {
+            return RecipientBox.decodePrivateKey(new String(readFile(options.get("--key")), StandardCharsets.US_ASCII));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--key " + options.get("--key") + ": " + e.getMessage());
+        }
+    }
+
+    private int researchVerify(Map<String, String> options, ChainConnection chain, byte[] key) {
+        Path dir = Path.of(required(options, "--dir"));
+        Path outDir = options.containsKey("--out") ? Path.of(options.get("--out")) : null;
+        ResearchExportVerifier.Report report = new ResearchExportVerifier(chain.ledger()).verify(dir, key, outDir,
+                check -> out.println(check.number() + " " + check.name() + ": " + check.status() + " " + check.detail()));
+        Optional<ResearchExportVerifier.Check> problem = report.firstProblem();
+        if (problem.isPresent()) {
+            ResearchExportVerifier.Check c = problem.get();
+            out.println("NOT VERIFIED: check " + c.number() + " (" + c.name() + "): " + c.detail());
+            return c.status() == ResearchExportVerifier.Status.UNAVAILABLE ? EXIT_UNAVAILABLE : EXIT_NOT_VERIFIED;
+        }
+        out.println(report.complete() ? "VERIFIED" + (outDir == null ? "" : " (decrypted files in " + outDir + ")")
+                : "VERIFIED (checks 1-3 only: the decrypted content, sources and consents need --key)");
+        return EXIT_VERIFIED;
+    }
+
     // ---- helpers -----------------------------------------------------------------------------
 
     /** Argument mistakes are reported before the chain is contacted, so they never look like an outage. */
     private static void checkCombination(String command, Map<String, String> options) {
+        switch (command) {
+            case "research-keygen" -> {
+                required(options, "--out");
+                return;
+            }
+            case "research-fetch" -> {
+                required(options, "--status-url");
+                required(options, "--dir");
+                return;
+            }
+            case "research-verify" -> {
+                required(options, "--dir");
+                required(options, "--rpc");
+                required(options, "--contract");
+                return;
+            }
+            default -> { }
+        }
         if (command.equals("walk")) {
             required(options, "--fhir-base");
             positive(options, "--max", 0);

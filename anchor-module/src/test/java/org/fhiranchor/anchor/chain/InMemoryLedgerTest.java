@@ -47,5 +47,12 @@ class InMemoryLedgerTest {
         assertEquals("ConsentVersionNotIncreasing", assertThrows(LedgerRevertedException.class,
                 () -> ledger.recordConsentDecision(otherV1)).errorName());
         assertTrue(ledger.latestConsentDecision(key).orElseThrow().matches(v1));
+
+        ConsentDecision v2 = new ConsentDecision(key, 2, TestKeys.hash("d2"), TestKeys.hash("p"), List.of(),
+                List.of(), false, ConsentStatus.INACTIVE, 0, 0);
+        ledger.recordConsentDecision(v2);
+        assertTrue(ledger.consentDecision(key, 1).orElseThrow().matches(v1));
+        assertTrue(ledger.consentDecision(key, 2).orElseThrow().matches(v2));
+        assertTrue(ledger.consentDecision(key, 3).isEmpty());
     }
 }

@@ -326,6 +326,15 @@ class Web3jLedgerTest {
         assertEquals("ConsentVersionNotIncreasing", assertThrows(LedgerRevertedException.class,
                 () -> ledger.recordConsentDecision(stale)).errorName());
         assertEquals(Optional.empty(), ledger.latestConsentDecision(TestKeys.hash("unknown consent")));
+
+        // A superseded version is read back from its event, the latest from storage.
+        OnChainConsentDecision old = ledger.consentDecision(consentKey, 1).orElseThrow();
+        assertTrue(old.matches(v1));
+        assertTrue(old.permit());
+        assertEquals(first.blockNumber(), old.blockNumber());
+        assertTrue(ledger.consentDecision(consentKey, 2).orElseThrow().matches(v2));
+        assertEquals(Optional.empty(), ledger.consentDecision(consentKey, 3));
+        assertEquals(Optional.empty(), ledger.consentDecision(TestKeys.hash("unknown consent"), 1));
     }
 
     @Test
