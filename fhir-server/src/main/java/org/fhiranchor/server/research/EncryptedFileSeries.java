@@ -21,7 +21,7 @@ final class EncryptedFileSeries {
 
     private final String prefix;
     private final boolean numbered;
-    private final String role;
+    private final ExportFile.Role role;
     private final String type;
     private final int maxLines;
     private final UnaryOperator<byte[]> seal;
@@ -31,7 +31,7 @@ final class EncryptedFileSeries {
     private int lines;
     private int fileNumber;
 
-    EncryptedFileSeries(String prefix, boolean numbered, String role, String type, int maxLines,
+    EncryptedFileSeries(String prefix, boolean numbered, ExportFile.Role role, String type, int maxLines,
             UnaryOperator<byte[]> seal, ArchiveStore store, List<ExportFile> files) {
         this.prefix = prefix;
         this.numbered = numbered;
@@ -70,7 +70,7 @@ final class EncryptedFileSeries {
         }
         fileNumber++;
         String name = numbered ? prefix + "-" + fileNumber + ".ndjson.enc" : prefix + ".ndjson.enc";
-        files.add(new ExportFile(name, role, type, lines, cid, sha256(sealed), sha256(plaintext)));
+        files.add(new ExportFile(name, role, type, lines, cid, hex(sha256(sealed)), hex(sha256(plaintext))));
         buffer.reset();
         lines = 0;
     }

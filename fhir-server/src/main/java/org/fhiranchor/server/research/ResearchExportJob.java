@@ -83,7 +83,8 @@ final class ResearchExportJob {
             Deidentifier deidentifier = new Deidentifier(services.fhirContext(), profile,
                     services.consentKeys().researchExportKey(export.exportId()), transactionTime);
             byte[] recipientKey = RecipientBox.decodePublicKey(request.recipientPublicKey());
-            UnaryOperator<byte[]> seal = plaintext -> RecipientBox.seal(plaintext, recipientKey);
+            RecipientBox box = new RecipientBox();
+            UnaryOperator<byte[]> seal = plaintext -> box.seal(plaintext, recipientKey);
 
             forEach("Patient", null, patient -> {
                 String reference = "Patient/" + patient.getIdElement().getIdPart();
@@ -94,7 +95,7 @@ final class ResearchExportJob {
             List<Source> sources = new ArrayList<>();
             IParser json = services.fhirContext().newJsonParser();
             for (String type : request.types()) {
-                EncryptedFileSeries series = series(type, "data", type, seal, files);
+                EncryptedFileSeries series = series(type, ExportFile.Role.DATA, type, seal, files);
                 forEach(type, request.since(), resource -> {
                     Set<String> owners = PatientCompartment.owners(services.fhirContext(), resource);
                     if (!owners.isEmpty() && !cohort.release(owners, type)) {
@@ -111,13 +112,13 @@ final class ResearchExportJob {
             }
 
             List<SourceLine> sourceLines = leavesOf(sources);
-            EncryptedFileSeries sourceSeries = series("sources", "sources", null, seal, files);
-            sourceLines.forEach(line -> sourceSeries.add(line.toJson()));
+            EncryptedFileSeries sourceSeries = series("sources", ExportFile.Role.SOURCES, null, seal, files);
+            sourceLines.forEach(line -> sourceSeries.add(line.format()));
             sourceSeries.close();
 
             EncryptedFileSeries decisionSeries = new EncryptedFileSeries("consent-decisions", false,
-                    "consent-decisions", null, Integer.MAX_VALUE, seal, services.store(), files);
-            consentDecisions(cohort, deidentifier).forEach(line -> decisionSeries.add(line.toJson()));
+                    ExportFile.Role.CONSENT_DECISIONS, null, Integer.MAX_VALUE, seal, services.store(), files);
+            consentDecisions(cohort, deidentifier).forEach(line -> decisionSeries.add(line.format()));
             decisionSeries.close();
 
             files.sort(Comparator.comparing(ExportFile::name));
@@ -183,7 +184,7 @@ final class ResearchExportJob {
         services.exports().fail(export.exportId(), owner, reason, services.clock().instant());
     }
 
-    private EncryptedFileSeries series(String prefix, String role, String type, UnaryOperator<byte[]> seal,
+    private EncryptedFileSeries series(String prefix, ExportFile.Role role, String type, UnaryOperator<byte[]> seal,
             List<ExportFile> files) {
         return new EncryptedFileSeries(prefix, true, role, type, services.properties().maxResourcesPerFile(), seal,
                 services.store(), files);
@@ -236,7 +237,7 @@ final class ResearchExportJob {
                 });
                 for (Source source : batch) {
                     LogEntry entry = entries.get(source.id() + "/" + source.version());
-                    lines.add(new SourceLine(source.pseudonym(), entry.leafIndex(), entry.leafHash()));
+                    lines.add(new SourceLine(entry.leafIndex(), EncryptedFileSeries.hex(entry.leafHash()), source.pseudonym()));
                 }
             }
             beat("looking up the log leaves of " + type.getKey());
@@ -258,8 +259,8 @@ final class ResearchExportJob {
                     }
                     return found.filter(r -> ConsentOutbox.RECORDED.equals(r.status()));
                 });
-                lines.add(new ConsentDecisionLine(pseudonym, row.decision().consentKey(),
-                        row.decision().consentVersion(), row.decision().decisionHash()));
+                lines.add(new ConsentDecisionLine(EncryptedFileSeries.hex(row.decision().consentKey()),
+                        row.decision().consentVersion(), EncryptedFileSeries.hex(row.decision().decisionHash()), pseudonym));
             }
         }
         return lines;

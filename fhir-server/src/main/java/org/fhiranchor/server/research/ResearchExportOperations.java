@@ -17,7 +17,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -183,7 +182,7 @@ final class ResearchExportOperations {
         document.put("requiresAccessToken", true);
         ArrayNode output = document.putArray("output");
         for (ExportFile file : manifest.files()) {
-            if ("data".equals(file.role())) {
+            if (file.role() == ExportFile.Role.DATA) {
                 output.addObject().put("type", file.type()).put("url", fileUrl(details, export, file.name()))
                         .put("count", file.count());
             }
@@ -195,7 +194,7 @@ final class ResearchExportOperations {
         extension.put("provenance", export.provenance());
         ArrayNode files = extension.putArray("files");
         for (ExportFile file : manifest.files()) {
-            ObjectNode entry = files.addObject().put("name", file.name()).put("role", file.role())
+            ObjectNode entry = files.addObject().put("name", file.name()).put("role", file.role().jsonName())
                     .put("count", file.count()).put("cid", file.cid()).put("url", fileUrl(details, export, file.name()));
             if (file.type() != null) {
                 entry.put("type", file.type());
@@ -280,9 +279,5 @@ final class ResearchExportOperations {
         response.setCharacterEncoding("UTF-8");
         response.getOutputStream().write(fhirContext.newJsonParser().encodeResourceToString(outcome)
                 .getBytes(StandardCharsets.UTF_8));
-    }
-
-    static List<String> split(String list) {
-        return Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 }

@@ -96,6 +96,7 @@ class ResearchExportEndToEndTest extends FhirRestTest {
         token = token(Role.ADMIN);
         client = clientWith(token);
         client.update().resource(ClinicalFixtures.organization("Research Lab").setId(new IdType(lab))).execute();
+        client.update().resource(ClinicalFixtures.organization("Other Lab").setId(new IdType(otherLab))).execute();
         int base = ThreadLocalRandom.current().nextInt(10_000, 99_999);
         List<String> cases = List.of("permitOrg", "permitAny", "otherLabOnly", "deny", "expired", "wrongPurpose",
                 "revoked", "deleted", "none");
@@ -150,7 +151,7 @@ class ResearchExportEndToEndTest extends FhirRestTest {
             }
         }
         // Pseudonyms, not the server's ids; clinical codes and values kept.
-        String plaintext = plaintext(dir.resolve("lab-plain"));
+        String plaintext = plaintext(workDir.resolve("lab-plain"));
         for (String secret : identifying) {
             assertThat(plaintext).as("identifying value in the export").doesNotContain(secret);
         }
@@ -208,9 +209,12 @@ class ResearchExportEndToEndTest extends FhirRestTest {
     @Order(4)
     void onlyAResearcherWithAnIdentity_canStartAnExport_andBadRequestsAreRefused() {
         String body = parameters(labPublicKey, "Patient");
-        for (Role role : List.of(Role.EHR, Role.CLINICIAN, Role.PATIENT, Role.AUDITOR, Role.ADMIN)) {
+        for (Role role : List.of(Role.EHR, Role.CLINICIAN, Role.AUDITOR, Role.ADMIN)) {
             assertThat(kickOffStatus(token(role), body)).as(role.code()).isEqualTo(403);
         }
+        String patient = issuer.mint(new TokenIssuer.TokenRequest(Role.PATIENT, "patient-" + run, Duration.ofMinutes(10),
+                "rx-permitorg-" + run, null));
+        assertThat(kickOffStatus(patient, body)).as("patient").isEqualTo(403);
         String anonymousResearcher = issuer.mint(TokenIssuer.TokenRequest.of(Role.RESEARCHER, "nobody", Duration.ofMinutes(10)));
         assertThat(kickOffStatus(anonymousResearcher, body)).isEqualTo(403);
         assertThat(kickOffStatus(null, body)).isEqualTo(401);
