@@ -48,12 +48,18 @@ class AnchoringConfiguration {
     }
 
     @Bean
+    CheckpointRequests checkpointRequests() {
+        return new CheckpointRequests();
+    }
+
+    @Bean
     PeriodicJobs anchoringJobs(Sequencer sequencer, ChainConnection chain, CheckpointRepository checkpoints,
-            LogRepository log, LogDatabase db, AnchoringProperties properties, AnchoringMetrics metrics) {
+            LogRepository log, LogDatabase db, AnchoringProperties properties, AnchoringMetrics metrics,
+            CheckpointRequests requests) {
         Runnable job = properties.mode() == AnchoringProperties.Mode.PER_VERSION
                 ? new PerVersionAnchorJob(chain, log, db.jdbc(), db.transactions(), metrics, Clock.systemUTC())::run
                 : new CheckpointJob(chain, checkpoints, log, db.jdbc(), db.transactions(), properties, metrics,
-                        Clock.systemUTC())::run;
+                        Clock.systemUTC(), requests)::run;
         return new PeriodicJobs(List.of(
                 new PeriodicJobs.Job("sequencer", sequencer::sequenceAll, Duration.ZERO, properties.sequencerInterval()),
                 new PeriodicJobs.Job("anchoring", job, properties.jobInterval(), properties.jobInterval())));

@@ -32,10 +32,11 @@ public final class CheckpointJob {
     private final AnchoringProperties properties;
     private final AnchoringMetrics metrics;
     private final Clock clock;
+    private final CheckpointRequests requests;
 
     public CheckpointJob(ChainConnection chain, CheckpointRepository checkpoints, LogRepository logRepository,
             JdbcTemplate jdbc, TransactionTemplate transactions, AnchoringProperties properties, AnchoringMetrics metrics,
-            Clock clock) {
+            Clock clock, CheckpointRequests requests) {
         this.chain = chain;
         this.checkpoints = checkpoints;
         this.logRepository = logRepository;
@@ -44,6 +45,7 @@ public final class CheckpointJob {
         this.properties = properties;
         this.metrics = metrics;
         this.clock = clock;
+        this.requests = requests;
     }
 
     public void run() {
@@ -73,7 +75,7 @@ public final class CheckpointJob {
             return;
         }
         Instant oldestWaiting = logRepository.sequencedAtOfLeaf(lastSize).orElse(head.updatedAt());
-        boolean due = waiting >= properties.checkpointEveryEntries()
+        boolean due = waiting >= properties.checkpointEveryEntries() || requests.requested(lastSize, head.treeSize())
                 || !Duration.between(oldestWaiting, clock.instant()).minus(properties.checkpointInterval()).isNegative();
         if (due) {
             checkpoints.insertPending(head.treeSize(), head.rootHash(), clock.instant());

@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import java.time.Clock;
 import org.fhiranchor.anchor.log.SubtreeHashes;
+import org.fhiranchor.server.anchoring.CheckpointRequests;
 import org.fhiranchor.server.archive.ArchiveStore;
 import org.fhiranchor.server.consent.ConsentKeys;
 import org.fhiranchor.server.consent.ConsentOutbox;
@@ -26,6 +27,7 @@ record ExportServices(
         VersionHasher hasher,
         SubtreeHashes subtrees,
         ArchiveStore store,
+        CheckpointRequests checkpointRequests,
         ExportRepository exports,
         ResearchProperties properties,
         Clock clock) {}

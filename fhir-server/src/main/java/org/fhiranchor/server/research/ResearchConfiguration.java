@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import java.time.Clock;
 import java.util.List;
+import org.fhiranchor.server.anchoring.CheckpointRequests;
 import org.fhiranchor.server.archive.ArchiveStore;
 import org.fhiranchor.server.consent.ConsentFlattener;
 import org.fhiranchor.server.consent.ConsentKeys;
@@ -36,9 +37,10 @@ class ResearchConfiguration {
     @Bean
     ExportServices exportServices(DaoRegistry daoRegistry, FhirContext fhirContext, ConsentFlattener flattener,
             ConsentOutbox outbox, ConsentKeys keys, LogRepository log, VersionVerifier verifier, VersionHasher hasher,
-            JdbcSubtreeHashes subtrees, ArchiveStore store, ExportRepository exports, ResearchProperties properties) {
+            JdbcSubtreeHashes subtrees, ArchiveStore store, CheckpointRequests checkpointRequests,
+            ExportRepository exports, ResearchProperties properties) {
         return new ExportServices(daoRegistry, fhirContext, new PatientConsents(daoRegistry, flattener), outbox, keys,
-                new ResearchAuditWriter(daoRegistry, Clock.systemUTC()), log, verifier, hasher, subtrees, store, exports,
+                new ResearchAuditWriter(daoRegistry, Clock.systemUTC()), log, verifier, hasher, subtrees, store, checkpointRequests, exports,
                 properties, Clock.systemUTC());
     }
 

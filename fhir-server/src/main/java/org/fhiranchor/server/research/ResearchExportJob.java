@@ -142,6 +142,8 @@ final class ResearchExportJob {
             long highestSource = sourceLines.stream().mapToLong(SourceLine::leafIndex).max().orElse(-1);
             LogEntry provenanceEntry = await("the Provenance's log leaf", () -> services.log()
                     .findByVersion("Provenance", provenanceId, provenanceVersion).filter(LogEntry::isSequenced));
+            // A researcher is waiting: ask for the checkpoint now rather than at the end of the interval.
+            services.checkpointRequests().requestCovering(Math.max(provenanceEntry.leafIndex(), highestSource) + 1);
             VersionVerification anchored = await("a checkpoint on chain", () -> {
                 VersionVerification verification = services.verifier().verify(provenanceEntry);
                 return verification.status() == VersionStatus.ANCHORED
