@@ -22,7 +22,8 @@ public final class PostgresTestDatabase implements ExecutionCondition {
     public static final String USER = env("FHIR_ANCHOR_TEST_POSTGRES_USER", "fhir");
     public static final String PASSWORD = env("FHIR_ANCHOR_TEST_POSTGRES_PASSWORD", "fhir");
 
-    private static String databaseUrl;
+    /** This JVM's databases, one per test context that asks (a context's log belongs with its own dev chain). */
+    private static final java.util.Map<String, String> DATABASES = new java.util.HashMap<>();
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
@@ -39,14 +40,18 @@ public final class PostgresTestDatabase implements ExecutionCondition {
     }
 
     /** JDBC URL of this JVM's own database, created on first use. */
-    public static synchronized String url() {
-        if (databaseUrl == null) {
+    public static String url() {
+        return url("default");
+    }
+
+    /** JDBC URL of this JVM's database for one test context, created on first use and dropped at exit. */
+    public static synchronized String url(String context) {
+        return DATABASES.computeIfAbsent(context, c -> {
             String name = "fhir_anchor_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
             execute("CREATE DATABASE " + name);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")));
-            databaseUrl = ADMIN_URL.substring(0, ADMIN_URL.lastIndexOf('/') + 1) + name;
-        }
-        return databaseUrl;
+            return ADMIN_URL.substring(0, ADMIN_URL.lastIndexOf('/') + 1) + name;
+        });
     }
 
     private static Optional<String> unreachableReason() {
