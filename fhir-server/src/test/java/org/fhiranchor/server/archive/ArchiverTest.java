@@ -271,7 +271,7 @@ class ArchiverTest {
 
     @Test
     void generatedKeyIsOwnerOnly_andRotationKeepsOldKeysReadable() throws Exception {
-        ArchiveProperties defaults = new ArchiveProperties(true, java.time.Duration.ofSeconds(1), 1000, null, null, null, null);
+        ArchiveProperties defaults = new ArchiveProperties(true, java.time.Duration.ofSeconds(1), 1000, null, null, null, null, 1.0, 0);
         KeyRing first = ArchiveKeys.load(defaults, temp);
         Path keyFile;
         try (var files = Files.list(temp.resolve("keys"))) {
