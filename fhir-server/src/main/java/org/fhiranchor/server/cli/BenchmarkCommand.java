@@ -330,7 +330,12 @@ public final class BenchmarkCommand {
     private static double median(List<Double> values) {
         List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
-        return sorted.isEmpty() ? Double.NaN : percentile(sorted, 0.5);
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        int n = sorted.size();
+        // A true median: with an even count, the mean of the two middle values (it used to take the lower one).
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private static double percentile(List<Double> sorted, double p) {
