@@ -67,8 +67,9 @@ class ArchiveConfiguration {
         return new Archiver(logRepository, checkpoints, archives, db.jdbc(), db.transactions(), chain::ledger,
                 new DaoVersionSource(daoRegistry), hasher, new ArchiveBundleCodec(fhirContext), keys, store,
                 properties.maxLeavesPerBundle(), status, Clock.systemUTC()).withMetrics(registry)
-                // "Writing" = versions committed within the last second.
-                .withPacing(new Archiver.Pacing(() -> activity.busyWithin(1_000_000_000L), properties.busyDutyCycle(),
+                // "Clients are writing": at least 50 versions committed within the last one to two seconds (a bulk
+                // load; the AuditEvent each request writes does not count unless requests come that fast).
+                .withPacing(new Archiver.Pacing(() -> activity.busy(50), properties.busyDutyCycle(),
                         properties.busyMaxBacklog()));
     }
 

@@ -22,7 +22,7 @@ import org.springframework.validation.annotation.Validated;
  *     Never logged.
  * @param keyId the key id used for new bundles; empty means the greatest key id found (ids start with a date)
  * @param busyDutyCycle while clients are writing, the share of time the archiver may work (it pauses after each
- *     bundle); 1 = never pause
+ *     bundle); 0 (default) = it waits until writes stop; 1 = never pause
  * @param busyMaxBacklog the archiver works at full speed, writes or not, once this many anchored leaves wait
  */
 @Validated
@@ -35,7 +35,7 @@ public record ArchiveProperties(
         Path keyFile,
         String key,
         String keyId,
-        @DefaultValue("0.25") @jakarta.validation.constraints.DecimalMin(value = "0", inclusive = false)
+        @DefaultValue("0") @jakarta.validation.constraints.DecimalMin("0")
         @jakarta.validation.constraints.DecimalMax("1") double busyDutyCycle,
         @DefaultValue("50000") @Min(0) long busyMaxBacklog) {
 

@@ -50,7 +50,7 @@ public final class LogEntryRecorder {
     }
 
     private void insert(List<PendingEntry> entries) {
-        activity.wrote();
+        activity.wrote(entries.size());
         jdbc.batchUpdate(INSERT, entries, 500, (ps, e) -> {
             ps.setString(1, e.resourceType());
             ps.setString(2, e.resourceId());
