@@ -24,17 +24,23 @@ public final class CompactRange {
         return new CompactRange();
     }
 
-    /** Rebuilds the state of a tree of {@code treeSize} leaves from stored nodes: popcount(n) reads. */
+    /** Rebuilds the state of a tree of {@code treeSize} leaves from stored nodes: popcount(n) nodes, one read. */
     public static CompactRange restore(long treeSize, SubtreeHashes store) {
         if (treeSize < 0) {
             throw new IllegalArgumentException("negative tree size");
         }
         CompactRange range = new CompactRange();
+        List<NodeCoordinate> nodes = new ArrayList<>();
         long start = 0;
         for (int level = 62; level >= 0; level--) {
             if ((treeSize & (1L << level)) != 0) {
-                range.peaks.add(store.get(level, start >>> level).clone());
+                nodes.add(new NodeCoordinate(level, start >>> level));
                 start += 1L << level;
+            }
+        }
+        if (!nodes.isEmpty()) {
+            for (byte[] peak : store.getAll(nodes)) {
+                range.peaks.add(peak.clone());
             }
         }
         range.size = treeSize;

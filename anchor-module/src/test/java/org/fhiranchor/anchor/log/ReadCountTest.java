@@ -1,6 +1,7 @@
 package org.fhiranchor.anchor.log;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -30,6 +31,33 @@ class ReadCountTest {
         public byte[] get(int level, long index) {
             reads++;
             return inner.get(level, index);
+        }
+    }
+
+    /** A store that answers only batched reads, as one database query each. */
+    private static final class BatchOnlyStore implements SubtreeHashes {
+        private final SubtreeHashes inner;
+        private int batches;
+        private int nodes;
+
+        BatchOnlyStore(SubtreeHashes inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public byte[] get(int level, long index) {
+            throw new AssertionError("single-node read of (" + level + ", " + index + ")");
+        }
+
+        @Override
+        public List<byte[]> getAll(List<NodeCoordinate> coordinates) {
+            batches++;
+            nodes += coordinates.size();
+            List<byte[]> hashes = new java.util.ArrayList<>();
+            for (NodeCoordinate c : coordinates) {
+                hashes.add(inner.get(c.level(), c.index()));
+            }
+            return hashes;
         }
     }
 
@@ -72,5 +100,31 @@ class ReadCountTest {
         byte[] root = MerkleTree.root(SIZE, store);
         assertTrue(store.reads == Long.bitCount(SIZE), "root reads one node per set bit of the size");
         assertArrayEquals(tree.root(), root);
+    }
+
+    @Test
+    void everyProofAndRootIsOneBatchedReadWithTheSameResult() {
+        Random random = new Random(13);
+        for (int round = 0; round < 200; round++) {
+            long size = 1 + (long) (random.nextDouble() * SIZE);
+            long index = (long) (random.nextDouble() * size);
+            BatchOnlyStore batched = new BatchOnlyStore(tree);
+            List<byte[]> path = MerkleTree.inclusionPath(index, size, batched);
+            assertTrue(batched.batches <= 1 && batched.nodes <= 2 * LOG2_SIZE, "inclusion " + index + "/" + size);
+            assertEquals(MerkleTree.inclusionPath(index, size, tree).stream().map(Hex::encode).toList(),
+                    path.stream().map(Hex::encode).toList());
+            long oldSize = 1 + (long) (random.nextDouble() * size);
+            batched = new BatchOnlyStore(tree);
+            List<byte[]> consistency = MerkleTree.consistencyPath(oldSize, size, batched);
+            assertTrue(batched.batches <= 1, "consistency " + oldSize + "/" + size);
+            assertEquals(MerkleTree.consistencyPath(oldSize, size, (level, i) -> tree.get(level, i)).stream()
+                    .map(Hex::encode).toList(), consistency.stream().map(Hex::encode).toList());
+            batched = new BatchOnlyStore(tree);
+            assertArrayEquals(MerkleTree.root(size, (level, i) -> tree.get(level, i)), MerkleTree.root(size, batched));
+            assertEquals(1, batched.batches);
+            batched = new BatchOnlyStore(tree);
+            assertArrayEquals(MerkleTree.root(size, tree), CompactRange.restore(size, batched).root());
+            assertEquals(1, batched.batches);
+        }
     }
 }

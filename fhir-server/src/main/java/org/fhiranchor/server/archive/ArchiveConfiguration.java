@@ -13,6 +13,7 @@ import org.fhiranchor.server.anchoring.CheckpointRepository;
 import org.fhiranchor.server.log.LogDatabase;
 import org.fhiranchor.server.log.LogRepository;
 import org.fhiranchor.server.log.VersionHasher;
+import org.fhiranchor.server.log.WriteActivity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -44,12 +45,16 @@ class ArchiveConfiguration {
     Archiver archiver(LogRepository logRepository, CheckpointRepository checkpoints, ArchiveRepository archives,
             LogDatabase db, ChainConnection chain, DaoRegistry daoRegistry, VersionHasher hasher, FhirContext fhirContext,
             ArchiveStore store, ArchiveStatus status, ArchiveProperties properties, MeterRegistry registry,
-            @Value("${fhir-anchor.data-dir}") Path dataDir) {
+            WriteActivity activity, @Value("${fhir-anchor.data-dir}") Path dataDir) {
         KeyRing keys = ArchiveKeys.load(properties, dataDir);
         log.info("Archive key id {} ({} key(s) in the ring)", keys.currentKeyId(), keys.keyIds().size());
         return new Archiver(logRepository, checkpoints, archives, db.jdbc(), db.transactions(), chain::ledger,
                 new DaoVersionSource(daoRegistry), hasher, new ArchiveBundleCodec(fhirContext), keys, store,
-                properties.maxLeavesPerBundle(), status, Clock.systemUTC()).withMetrics(registry);
+                properties.maxLeavesPerBundle(), status, Clock.systemUTC()).withMetrics(registry)
+                // "Clients are writing": at least 50 versions committed within the last one to two seconds (a bulk
+                // load; the AuditEvent each request writes does not count unless requests come that fast).
+                .withPacing(new Archiver.Pacing(() -> activity.busy(50), properties.busyDutyCycle(),
+                        properties.busyMaxBacklog()));
     }
 
     @Bean

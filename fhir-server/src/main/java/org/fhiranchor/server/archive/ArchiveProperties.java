@@ -21,6 +21,9 @@ import org.springframework.validation.annotation.Validated;
  * @param key production: the key itself in hex (environment variable FHIR_ANCHOR_ARCHIVE_KEY); needs {@code keyId}.
  *     Never logged.
  * @param keyId the key id used for new bundles; empty means the greatest key id found (ids start with a date)
+ * @param busyDutyCycle while clients are writing, the share of time the archiver may work (it pauses after each
+ *     bundle); 0 (default) = it waits until writes stop; 1 = never pause
+ * @param busyMaxBacklog the archiver works at full speed, writes or not, once this many anchored leaves wait
  */
 @Validated
 @ConfigurationProperties("fhir-anchor.archive")
@@ -31,12 +34,15 @@ public record ArchiveProperties(
         Path keysDir,
         Path keyFile,
         String key,
-        String keyId) {
+        String keyId,
+        @DefaultValue("0") @jakarta.validation.constraints.DecimalMin("0")
+        @jakarta.validation.constraints.DecimalMax("1") double busyDutyCycle,
+        @DefaultValue("50000") @Min(0) long busyMaxBacklog) {
 
     @Override
     public String toString() {
         return "ArchiveProperties[enabled=" + enabled + ", jobInterval=" + jobInterval + ", maxLeavesPerBundle="
                 + maxLeavesPerBundle + ", keysDir=" + keysDir + ", keyFile=" + keyFile + ", key="
-                + (key == null ? "unset" : "(set)") + ", keyId=" + keyId + "]";
+                + (key == null ? "unset" : "(set)") + ", keyId=" + keyId + ", busyDutyCycle=" + busyDutyCycle + ", busyMaxBacklog=" + busyMaxBacklog + "]";
     }
 }

@@ -63,6 +63,25 @@ public final class Archiver {
     private final Clock clock;
     private Counter bytesArchived;
     private Counter bundlesArchived;
+    private Pacing pacing = Pacing.FULL_SPEED;
+
+    /**
+     * How much of its time the archiver may work while clients write. It re-reads, re-hashes, encodes and
+     * encrypts every version: on a small machine that competes with the writes themselves. While writes are
+     * going on ({@code busy}), after each bundle it pauses so that it works at most {@code dutyCycle} of the
+     * time (0: it does not start a bundle at all); when the backlog reaches {@code maxBacklog} leaves, or writes
+     * stop, it works at full speed again.
+     * Pausing only delays archives: the archived prefix lives in the database, nothing is lost.
+     */
+    public record Pacing(java.util.function.BooleanSupplier busy, double dutyCycle, long maxBacklog) {
+        public static final Pacing FULL_SPEED = new Pacing(() -> false, 1.0, 0);
+
+        public Pacing {
+            if (!(dutyCycle >= 0 && dutyCycle <= 1)) {
+                throw new IllegalArgumentException("duty cycle must be in [0, 1]");
+            }
+        }
+    }
 
     public Archiver(LogRepository logRepository, CheckpointRepository checkpoints, ArchiveRepository archives,
             JdbcTemplate jdbc, TransactionTemplate transactions, Supplier<Ledger> ledger, VersionSource versions,
@@ -93,11 +112,24 @@ public final class Archiver {
         return this;
     }
 
+    /** Paces the archiver while clients write (see {@link Pacing}). */
+    public Archiver withPacing(Pacing pacing) {
+        this.pacing = java.util.Objects.requireNonNull(pacing);
+        return this;
+    }
+
     /** One pass: archive everything anchored, then put every stored CID on chain. Never throws. */
     public void run() {
         try {
-            while (archiveNextRange()) {
-                // one range at a time: the lock is held only for one bundle
+            // one range at a time: the lock is held only for one bundle
+            while (!deferredForWriters()) {
+                long started = System.nanoTime();
+                if (!archiveNextRange()) {
+                    break;
+                }
+                if (!pause(System.nanoTime() - started)) {
+                    return; // shutting down
+                }
             }
             transactions.executeWithoutResult(s -> recordOnChain());
             status.succeeded();
@@ -106,6 +138,34 @@ public final class Archiver {
             String error = e.getClass().getSimpleName() + ": " + e.getMessage();
             status.failed(error.length() > 500 ? error.substring(0, 500) : error, clock.instant());
             log.warn("Archiving paused, retrying at the next run: {}", error);
+        }
+    }
+
+    /** Duty cycle 0: no archiving while clients write, unless the backlog reached its maximum. */
+    private boolean deferredForWriters() {
+        return pacing.dutyCycle() == 0 && mustYield();
+    }
+
+    private boolean mustYield() {
+        if (pacing.dutyCycle() >= 1 || !pacing.busy().getAsBoolean()) {
+            return false;
+        }
+        long anchored = checkpoints.latestAnchored().map(Checkpoint::treeSize).orElse(0L);
+        return anchored - archives.archivedSize() < pacing.maxBacklog();
+    }
+
+    /** After a bundle that took {@code workedNanos}; false if interrupted (the server stops). */
+    private boolean pause(long workedNanos) {
+        if (pacing.dutyCycle() == 0 || !mustYield()) {
+            return true;
+        }
+        long pauseMillis = Math.min(30_000, (long) (workedNanos / 1e6 * (1 - pacing.dutyCycle()) / pacing.dutyCycle()));
+        try {
+            Thread.sleep(pauseMillis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -69,7 +69,8 @@ public final class BenchmarkCommand {
     }
 
     private record IngestRound(String mode, double seconds, double perSecond, long startupMillis, long rssAfterStartMb,
-            long rssAfterIngestMb, long versions, double gas, double lagP99Seconds, double lagMaxSeconds) {}
+            long rssAfterIngestMb, long versions, double gas, double lagP99Seconds, double lagMaxSeconds,
+            long archiveBacklogAtEnd, double archivedAfterSeconds) {}
 
     private void ingestRounds(Path jar, Path work, List<Path> bundles, long entries, int rounds) throws Exception {
         List<IngestRound> results = new ArrayList<>();
@@ -81,8 +82,10 @@ public final class BenchmarkCommand {
                 out.printf("  round %d anchoring %-3s: %6.1f s, %6.0f entries/s, startup %5.1f s, RSS %d MB after start, "
                                 + "%d MB after ingest%s%n", round, result.mode(), result.seconds(), result.perSecond(),
                         result.startupMillis() / 1000.0, result.rssAfterStartMb(), result.rssAfterIngestMb(),
-                        anchoring ? String.format(", %d versions, %.0f gas/version, lag p99 %.1f s (max %.1f s)",
-                                result.versions(), result.gas() / result.versions(), result.lagP99Seconds(), result.lagMaxSeconds()) : "");
+                        anchoring ? String.format(", %d versions, %.0f gas/version, lag p99 %.1f s (max %.1f s), "
+                                        + "archive backlog %d at ingest end, all archived %.1f s after it",
+                                result.versions(), result.gas() / result.versions(), result.lagP99Seconds(), result.lagMaxSeconds(),
+                                result.archiveBacklogAtEnd(), result.archivedAfterSeconds()) : "");
             }
         }
         double off = median(results.stream().filter(r -> r.mode().equals("off")).map(IngestRound::perSecond).toList());
@@ -92,6 +95,9 @@ public final class BenchmarkCommand {
         out.printf("RESULT checkpoint mode gas per version: %.1f%n", gasPerVersion);
         out.printf("RESULT anchoring lag p99: %.1f s (checkpoint interval 10 s)%n",
                 median(results.stream().filter(r -> r.mode().equals("on")).map(IngestRound::lagP99Seconds).toList()));
+        out.printf("RESULT archive: backlog at ingest end median %.0f leaves, everything archived median %.1f s after the ingest%n",
+                median(results.stream().filter(r -> r.mode().equals("on")).map(r -> (double) r.archiveBacklogAtEnd()).toList()),
+                median(results.stream().filter(r -> r.mode().equals("on")).map(IngestRound::archivedAfterSeconds).toList()));
         out.printf("RESULT startup to first 200 on /fhir/metadata: median %.1f s; RSS after start median %.0f MB (-Xmx1g)%n",
                 median(results.stream().map(r -> r.startupMillis() / 1000.0).toList()),
                 median(results.stream().map(r -> (double) r.rssAfterStartMb()).toList()));
@@ -112,21 +118,28 @@ public final class BenchmarkCommand {
                     throw new IllegalStateException(bundle.getFileName() + ": HTTP " + status);
                 }
             }
-            double seconds = (System.nanoTime() - started) / 1e9;
+            long ended = System.nanoTime();
+            double seconds = (ended - started) / 1e9;
             long rssIngest = residentMb(server.pid());
             long versions = 0;
             double gas = 0;
             double lagP99 = 0;
             double lagMax = 0;
+            long archiveBacklog = 0;
+            double archivedAfter = 0;
             if (anchoring) {
+                // The archiver steps back while clients write: report how far behind it was, and when it caught up.
+                JsonNode archive = archiveHealth(http, server);
+                archiveBacklog = health(http, server).path("logEntries").asLong() - archive.path("archivedTreeSize").asLong();
                 awaitAnchored(http, server, Duration.ofMinutes(10));
                 versions = health(http, server).path("logEntries").asLong();
+                archivedAfter = awaitArchived(http, server, versions, ended, Duration.ofMinutes(10));
                 gas = metric(http, server, "fhir_anchor.anchoring.gas.used", "");
                 lagP99 = metric(http, server, "fhir_anchor.anchoring.lag.percentile", "?tag=phi:0.99");
                 lagMax = metric(http, server, "fhir_anchor.anchoring.lag", "", "MAX");
             }
             return new IngestRound(anchoring ? "on" : "off", seconds, entries / seconds, server.startupMillis(), rssStart,
-                    rssIngest, versions, gas, lagP99, lagMax);
+                    rssIngest, versions, gas, lagP99, lagMax, archiveBacklog, archivedAfter);
         } finally {
             deleteRecursively(dir);
         }
@@ -238,6 +251,23 @@ public final class BenchmarkCommand {
         throw new IllegalStateException("not everything anchored within " + timeout);
     }
 
+    /** Seconds from {@code sinceNanos} until the first {@code versions} leaves are archived. */
+    private static double awaitArchived(FhirHttp http, ServerLauncher server, long versions, long sinceNanos, Duration timeout)
+            throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (archiveHealth(http, server).path("archivedTreeSize").asLong() >= versions) {
+                return (System.nanoTime() - sinceNanos) / 1e9;
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("not everything archived within " + timeout);
+    }
+
+    private static JsonNode archiveHealth(FhirHttp http, ServerLauncher server) throws IOException, InterruptedException {
+        return http.getJson(actuator(server) + "/health").path("components").path("archive").path("details");
+    }
+
     private static JsonNode health(FhirHttp http, ServerLauncher server) throws IOException, InterruptedException {
         return http.getJson(actuator(server) + "/health").path("components").path("anchoring").path("details");
     }
@@ -300,7 +330,12 @@ public final class BenchmarkCommand {
     private static double median(List<Double> values) {
         List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
-        return sorted.isEmpty() ? Double.NaN : percentile(sorted, 0.5);
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        int n = sorted.size();
+        // A true median: with an even count, the mean of the two middle values (it used to take the lower one).
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private static double percentile(List<Double> sorted, double p) {

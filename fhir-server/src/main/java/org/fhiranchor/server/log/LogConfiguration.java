@@ -42,10 +42,15 @@ class LogConfiguration {
     }
 
     @Bean
+    WriteActivity writeActivity() {
+        return new WriteActivity();
+    }
+
+    @Bean
     LogAppendInterceptor logAppendInterceptor(
-            LogDatabase db, VersionHasher hasher, IInterceptorService interceptorService) {
+            LogDatabase db, VersionHasher hasher, IInterceptorService interceptorService, WriteActivity activity) {
         LogAppendInterceptor interceptor =
-                new LogAppendInterceptor(hasher, new LogEntryRecorder(db.jdbc()), Clock.systemUTC());
+                new LogAppendInterceptor(hasher, new LogEntryRecorder(db.jdbc(), activity), Clock.systemUTC());
         // Registered with the storage layer, not the REST server: internal writes are logged too.
         interceptorService.registerInterceptor(interceptor);
         return interceptor;

@@ -36,7 +36,9 @@ class SecurityConfiguration {
     JwtDecoder jwtDecoder(SecurityProperties properties, ObjectProvider<EmbeddedIssuer> embedded, Environment environment) {
         TransportGuard.check(environment, properties);
         EmbeddedIssuer issuer = embedded.getIfAvailable();
-        return issuer != null ? JwtDecoders.embedded(issuer.key(), properties) : JwtDecoders.external(properties);
+        JwtDecoder decoder = issuer != null ? JwtDecoders.embedded(issuer.key(), properties) : JwtDecoders.external(properties);
+        return new VerifiedTokenCache(decoder, JwtDecoders.validator(properties), 4096, java.time.Duration.ofMinutes(5),
+                java.time.Clock.systemUTC());
     }
 
     @Bean

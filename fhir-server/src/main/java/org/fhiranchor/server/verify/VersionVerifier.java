@@ -60,11 +60,32 @@ public final class VersionVerifier {
 
     private Optional<Long> confirmations(Checkpoint anchored) {
         try {
-            Ledger ledger = chain.ledger();
-            return Optional.of(Math.max(0, ledger.blockNumber() - anchored.blockNumber() + 1));
+            return Optional.of(Math.max(0, blockNumber() - anchored.blockNumber() + 1));
         } catch (RuntimeException chainDown) {
             return Optional.empty();
         }
+    }
+
+    /** The chain's block number seen at most this long ago: one RPC call per interval, not per request. */
+    static final long BLOCK_NUMBER_MAX_AGE_NANOS = 500_000_000L;
+
+    private record SeenBlock(long number, long atNanos) {}
+
+    private volatile SeenBlock seenBlock;
+
+    /**
+     * The latest block number, re-asked at most every 0.5 s (a confirmation count may thus lag the node by a
+     * block; it only grows). A failed call is not cached: the next request asks again.
+     */
+    private long blockNumber() {
+        SeenBlock seen = seenBlock;
+        long now = System.nanoTime();
+        if (seen == null || now - seen.atNanos() > BLOCK_NUMBER_MAX_AGE_NANOS) {
+            Ledger ledger = chain.ledger();
+            seen = new SeenBlock(ledger.blockNumber(), now);
+            seenBlock = seen;
+        }
+        return seen.number();
     }
 
     private byte[] currentContentHash(LogEntry entry) {

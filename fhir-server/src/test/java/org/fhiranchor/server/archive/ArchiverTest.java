@@ -94,6 +94,25 @@ class ArchiverTest {
     }
 
     @Test
+    void whileClientsWriteItWaits_untilWritesStopOrTheBacklogIsFull() throws Exception {
+        logSixVersionsInTwoCheckpoints();
+        EmbeddedArchiveStore store = new EmbeddedArchiveStore(temp.resolve("ipfs"));
+        boolean[] busy = {true};
+
+        archiver(store, 1000).withPacing(new Archiver.Pacing(() -> busy[0], 0, 7)).run();
+        assertThat(archives.archivedSize()).isZero();
+        assertThat(status.snapshot().backlog()).isEqualTo(6);
+
+        archiver(store, 1000).withPacing(new Archiver.Pacing(() -> busy[0], 0, 6)).run(); // backlog full
+        assertThat(archives.archivedSize()).isEqualTo(3); // one bundle, then the backlog is below 6 again
+
+        busy[0] = false;
+        archiver(store, 1000).withPacing(new Archiver.Pacing(() -> busy[0], 0, 7)).run();
+        assertThat(archives.archivedSize()).isEqualTo(6);
+        assertThat(archives.all()).allMatch(r -> r.status() == ArchiveRecord.Status.RECORDED);
+    }
+
+    @Test
     void eachAnchoredRangeIsArchivedEncryptedAndRecordedOnChain() throws Exception {
         logSixVersionsInTwoCheckpoints();
         EmbeddedArchiveStore store = new EmbeddedArchiveStore(temp.resolve("ipfs"));
@@ -271,7 +290,7 @@ class ArchiverTest {
 
     @Test
     void generatedKeyIsOwnerOnly_andRotationKeepsOldKeysReadable() throws Exception {
-        ArchiveProperties defaults = new ArchiveProperties(true, java.time.Duration.ofSeconds(1), 1000, null, null, null, null);
+        ArchiveProperties defaults = new ArchiveProperties(true, java.time.Duration.ofSeconds(1), 1000, null, null, null, null, 1.0, 0);
         KeyRing first = ArchiveKeys.load(defaults, temp);
         Path keyFile;
         try (var files = Files.list(temp.resolve("keys"))) {
