@@ -35,9 +35,10 @@ public final class MultiInclusionProof {
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
-        List<byte[]> proof = new ArrayList<>();
-        collect(sortedLeafIndexes, 0, sortedLeafIndexes.length, 0, treeSize, store, proof);
-        return proof;
+        List<long[]> ranges = new ArrayList<>();
+        collect(sortedLeafIndexes, 0, sortedLeafIndexes.length, 0, treeSize, ranges);
+        // Every range's stored nodes in one batched read (one query per chunk for a database store).
+        return MerkleTree.rangeHashes(ranges, store);
     }
 
     /** Same for a list of indexes (sorted, distinct). */
@@ -45,11 +46,10 @@ public final class MultiInclusionProof {
         return generate(sortedLeafIndexes.stream().mapToLong(Long::longValue).toArray(), treeSize, store);
     }
 
-    /** {@code indexes[from, to)} are the indexes of S inside {@code [lo, hi)}. */
-    private static void collect(long[] indexes, int from, int to, long lo, long hi, SubtreeHashes store,
-                                List<byte[]> proof) {
+    /** The ranges without a leaf of S, in proof order; {@code indexes[from, to)} are those inside {@code [lo, hi)}. */
+    private static void collect(long[] indexes, int from, int to, long lo, long hi, List<long[]> ranges) {
         if (from == to) {
-            proof.add(MerkleTree.rangeHash(lo, hi, store));
+            ranges.add(new long[] {lo, hi});
             return;
         }
         if (hi - lo == 1) {
@@ -57,8 +57,8 @@ public final class MultiInclusionProof {
         }
         long split = lo + MerkleTree.largestPowerOfTwoBelow(hi - lo);
         int middle = firstAtOrAbove(indexes, from, to, split);
-        collect(indexes, from, middle, lo, split, store, proof);
-        collect(indexes, middle, to, split, hi, store, proof);
+        collect(indexes, from, middle, lo, split, ranges);
+        collect(indexes, middle, to, split, hi, ranges);
     }
 
     /**

@@ -154,22 +154,6 @@ class MultiInclusionProofTest {
         assertThrows(IllegalArgumentException.class, () -> MultiInclusionProof.generate(new long[] {5, 5}, n, tree));
     }
 
-    /** Counts reads so the test sees what a database would see. */
-    private static final class CountingStore implements SubtreeHashes {
-        private final SubtreeHashes inner;
-        private int reads;
-
-        CountingStore(SubtreeHashes inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public byte[] get(int level, long index) {
-            reads++;
-            return inner.get(level, index);
-        }
-    }
-
     @Test
     void aDenseSubsetOfALargeTreeCostsLogarithmicReads() {
         long n = 300_001; // not a power of two: the right edge needs folds
@@ -179,10 +163,11 @@ class MultiInclusionProofTest {
 
         // 5,000 consecutive leaves in the middle: two boundary paths, about 2 log2 n hashes.
         long[] block = java.util.stream.LongStream.range(123_457, 128_457).toArray();
-        CountingStore store = new CountingStore(tree);
+        CountingSubtreeHashes store = new CountingSubtreeHashes(tree);
         List<byte[]> proof = MultiInclusionProof.generate(block, n, store);
         assertTrue(proof.size() <= 2 * log2, proof.size() + " hashes");
         assertTrue(store.reads <= 4 * log2, store.reads + " reads");
+        assertEquals(1, store.batches, "all the proof's nodes in one batched read");
         assertTrue(MultiInclusionProof.verify(n, block, hashes(block), proof, root).passed());
 
         // 2,000 scattered leaves: bounded by |S| * log2(n / |S|) plus the right edge, far below n.
@@ -192,7 +177,7 @@ class MultiInclusionProofTest {
             scattered.add((long) (random.nextDouble() * n));
         }
         long[] s = scattered.stream().mapToLong(Long::longValue).toArray();
-        store = new CountingStore(tree);
+        store = new CountingSubtreeHashes(tree);
         proof = MultiInclusionProof.generate(s, n, store);
         double bound = s.length * (Math.log((double) n / s.length) / Math.log(2) + 2) + 2 * log2 * log2;
         assertTrue(store.reads <= bound, store.reads + " reads, bound " + bound);

@@ -18,22 +18,6 @@ class ReadCountTest {
 
     private static InMemorySubtreeHashes tree;
 
-    /** Counts reads so the test sees what a database would see. */
-    private static final class CountingStore implements SubtreeHashes {
-        private final SubtreeHashes inner;
-        private int reads;
-
-        CountingStore(SubtreeHashes inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public byte[] get(int level, long index) {
-            reads++;
-            return inner.get(level, index);
-        }
-    }
-
     /** A store that answers only batched reads, as one database query each. */
     private static final class BatchOnlyStore implements SubtreeHashes {
         private final SubtreeHashes inner;
@@ -77,7 +61,7 @@ class ReadCountTest {
         long[] indexes = {0, 1, SIZE / 2, SIZE - 2, SIZE - 1, 524_287, 524_288, 999_424};
         for (int round = 0; round < indexes.length + 200; round++) {
             long index = round < indexes.length ? indexes[round] : (long) (random.nextDouble() * SIZE);
-            CountingStore store = new CountingStore(tree);
+            CountingSubtreeHashes store = new CountingSubtreeHashes(tree);
             List<byte[]> path = MerkleTree.inclusionPath(index, SIZE, store);
             assertTrue(store.reads <= 2 * LOG2_SIZE, "index " + index + " took " + store.reads + " reads");
             byte[] leafHash = MerkleHash.leaf(ByteBuffer.allocate(8).putLong(index).array());
@@ -90,13 +74,13 @@ class ReadCountTest {
         Random random = new Random(11);
         for (int round = 0; round < 200; round++) {
             long oldSize = 1 + (long) (random.nextDouble() * (SIZE - 1));
-            CountingStore store = new CountingStore(tree);
+            CountingSubtreeHashes store = new CountingSubtreeHashes(tree);
             List<byte[]> proof = MerkleTree.consistencyPath(oldSize, SIZE, store);
             assertTrue(store.reads <= 2 * LOG2_SIZE, "m=" + oldSize + " took " + store.reads + " reads");
             assertTrue(MerkleVerifier.verifyConsistency(oldSize, SIZE, MerkleTree.root(oldSize, tree),
                     MerkleTree.root(SIZE, tree), proof).passed());
         }
-        CountingStore store = new CountingStore(tree);
+        CountingSubtreeHashes store = new CountingSubtreeHashes(tree);
         byte[] root = MerkleTree.root(SIZE, store);
         assertTrue(store.reads == Long.bitCount(SIZE), "root reads one node per set bit of the size");
         assertArrayEquals(tree.root(), root);

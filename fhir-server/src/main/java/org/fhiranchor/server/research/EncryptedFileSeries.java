@@ -4,12 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.fhiranchor.anchor.export.ExportFile;
+import org.fhiranchor.anchor.export.RecipientBox;
 import org.fhiranchor.server.archive.ArchiveStore;
 
 /**
@@ -70,20 +68,8 @@ final class EncryptedFileSeries {
         }
         fileNumber++;
         String name = numbered ? prefix + "-" + fileNumber + ".ndjson.enc" : prefix + ".ndjson.enc";
-        files.add(new ExportFile(name, role, type, lines, cid, hex(sha256(sealed)), hex(sha256(plaintext))));
+        files.add(new ExportFile(name, role, type, lines, cid, RecipientBox.sha256Hex(sealed), RecipientBox.sha256Hex(plaintext)));
         buffer.reset();
         lines = 0;
-    }
-
-    static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static String hex(byte[] bytes) {
-        return HexFormat.of().formatHex(bytes);
     }
 }

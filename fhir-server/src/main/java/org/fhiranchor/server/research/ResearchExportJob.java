@@ -30,6 +30,7 @@ import org.fhiranchor.anchor.export.ExportProof;
 import org.fhiranchor.anchor.export.RecipientBox;
 import org.fhiranchor.anchor.export.ResearchExportManifest;
 import org.fhiranchor.anchor.export.SourceLine;
+import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.log.MultiInclusionProof;
 import org.fhiranchor.anchor.proof.AnchorProof;
 import org.fhiranchor.server.consent.ConsentEvaluator;
@@ -124,16 +125,14 @@ final class ResearchExportJob {
             files.sort(Comparator.comparing(ExportFile::name));
             ResearchExportManifest manifest = new ResearchExportManifest(export.exportId(), transactionTime,
                     request.requester(), ConsentEvaluator.ACT_REASON + "|" + request.purposeOfUse(), request.types(),
-                    request.since(), profile.name(), EncryptedFileSeries.hex(profile.sha256()),
+                    request.since(), profile.name(), Hex.encode(profile.sha256()),
                     request.recipientPublicKey(), cohort.considered(), cohort.included(),
                     cohort.considered() - cohort.included(), files);
-            byte[] manifestBytes = manifest.canonicalBytes();
-            String manifestCid = put(manifestBytes);
+            String manifestCid = put(manifest.canonicalBytes());
 
             beat("writing the Provenance");
-            Provenance provenance = ExportProvenance.of(export.exportId(),
-                    EncryptedFileSeries.hex(EncryptedFileSeries.sha256(manifestBytes)), transactionTime,
-                    request.requester(), request.purposeOfUse(), profile.name(), EncryptedFileSeries.hex(profile.sha256()));
+            Provenance provenance = ExportProvenance.of(export.exportId(), manifest.sha256(), transactionTime,
+                    request.requester(), request.purposeOfUse(), profile.name(), Hex.encode(profile.sha256()));
             DaoMethodOutcome created = services.daoRegistry().getResourceDao(Provenance.class)
                     .create(provenance, new SystemRequestDetails());
             String provenanceId = created.getId().getIdPart();
@@ -239,7 +238,7 @@ final class ResearchExportJob {
                 });
                 for (Source source : batch) {
                     LogEntry entry = entries.get(source.id() + "/" + source.version());
-                    lines.add(new SourceLine(entry.leafIndex(), EncryptedFileSeries.hex(entry.leafHash()), source.pseudonym()));
+                    lines.add(new SourceLine(entry.leafIndex(), Hex.encode(entry.leafHash()), source.pseudonym()));
                 }
             }
             beat("looking up the log leaves of " + type.getKey());
@@ -261,8 +260,8 @@ final class ResearchExportJob {
                     }
                     return found.filter(r -> ConsentOutbox.RECORDED.equals(r.status()));
                 });
-                lines.add(new ConsentDecisionLine(EncryptedFileSeries.hex(row.decision().consentKey()),
-                        row.decision().consentVersion(), EncryptedFileSeries.hex(row.decision().decisionHash()), pseudonym));
+                lines.add(new ConsentDecisionLine(Hex.encode(row.decision().consentKey()),
+                        row.decision().consentVersion(), Hex.encode(row.decision().decisionHash()), pseudonym));
             }
         }
         return lines;

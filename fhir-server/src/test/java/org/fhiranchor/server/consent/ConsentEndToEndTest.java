@@ -31,8 +31,6 @@ import org.fhiranchor.server.anchoring.ChainConnection;
 import org.fhiranchor.server.consent.ResearchConsents.Variant;
 import org.fhiranchor.server.support.ClinicalFixtures;
 import org.fhiranchor.server.support.FhirRestTest;
-import org.fhiranchor.server.security.TokenIssuer;
-import org.fhiranchor.server.security.Role;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Claim;

@@ -2,8 +2,6 @@ package org.fhiranchor.server.research;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +60,6 @@ import org.springframework.util.FileSystemUtils;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ResearchExportEndToEndTest extends FhirRestTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> TYPES = List.of("Claim", "MedicationRequest", "Observation", "Patient");
 
     @Autowired
@@ -88,9 +85,9 @@ class ResearchExportEndToEndTest extends FhirRestTest {
         labToken = researcher(lab, "HRESCH");
         otherLabToken = researcher(otherLab, "HRESCH");
         labKey = workDir.resolve("lab.key");
-        labPublicKey = keygen(labKey);
+        labPublicKey = ResearcherCli.keygen(labKey);
         otherKey = workDir.resolve("other.key");
-        otherPublicKey = keygen(otherKey);
+        otherPublicKey = ResearcherCli.keygen(otherKey);
 
         seededFrom = Instant.now().minusSeconds(1);
         token = token(Role.ADMIN);
@@ -233,7 +230,8 @@ class ResearchExportEndToEndTest extends FhirRestTest {
 
     @Test
     @Order(5)
-    void aRunningExport_canBeCancelled() throws Exception {
+    void deletingAnExport_cancelsOrForgetsIt() throws Exception {
+        // Cancelled while it runs, or forgotten if it finished first: either way it is gone for its requester.
         String status = kickOff(labToken, labPublicKey, "_type=Patient");
         assertThat(http("DELETE", pathOf(status), null, null, labToken).statusCode()).isEqualTo(202);
         assertThat(http("GET", pathOf(status), null, null, labToken).statusCode()).isEqualTo(404);
@@ -244,13 +242,6 @@ class ResearchExportEndToEndTest extends FhirRestTest {
     private String researcher(String fhirUser, String purpose) {
         return issuer.mint(new TokenIssuer.TokenRequest(Role.RESEARCHER, "researcher-" + run, Duration.ofHours(1),
                 null, null, fhirUser, purpose));
-    }
-
-    private String keygen(Path file) {
-        ResearcherCli result = ResearcherCli.run("research-keygen", "--out", file.toString());
-        assertThat(result.exitCode()).as(result.toString()).isZero();
-        return result.out().lines().map(String::trim).filter(l -> l.matches("[A-Za-z0-9_-]{43}")).findFirst()
-                .orElseThrow(() -> new AssertionError("no public key printed: " + result));
     }
 
     private String newPatient(String kase) {
@@ -315,22 +306,7 @@ class ResearchExportEndToEndTest extends FhirRestTest {
     }
 
     private HttpResponse<String> kickOffResponse(String bearer, String body) {
-        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(baseUrl() + "/$research-export"))
-                .header("Content-Type", "application/fhir+json").header("Accept", "application/fhir+json")
-                .header("Prefer", "respond-async")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
-        if (bearer != null) {
-            request.header("Authorization", "Bearer " + bearer);
-        }
-        try {
-            return java.net.http.HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return ExportKickOff.post(baseUrl(), bearer, body);
     }
 
     /** Starts an export of this test's data (types as a query string such as {@code _type=Patient}); its status URL. */
@@ -423,10 +399,5 @@ class ResearchExportEndToEndTest extends FhirRestTest {
 
     private String pathOf(String url) {
         return url.substring(baseUrl().length());
-    }
-
-    @SuppressWarnings("unused")
-    private static JsonNode json(String text) throws IOException {
-        return JSON.readTree(text);
     }
 }

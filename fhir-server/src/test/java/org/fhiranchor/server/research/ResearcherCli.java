@@ -17,6 +17,16 @@ record ResearcherCli(int exitCode, String out, String err) {
         return new ResearcherCli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** {@code research-keygen --out file}: writes the private key, returns the public key it printed. */
+    static String keygen(java.nio.file.Path file) {
+        ResearcherCli result = run("research-keygen", "--out", file.toString());
+        if (result.exitCode() != 0) {
+            throw new AssertionError("research-keygen failed: " + result);
+        }
+        return result.out().lines().map(String::trim).filter(l -> l.matches("[A-Za-z0-9_-]{43}")).findFirst()
+                .orElseThrow(() -> new AssertionError("no public key printed: " + result));
+    }
+
     @Override
     public String toString() {
         return "exit " + exitCode + "\n" + out + err;

@@ -82,15 +82,12 @@ class SyntheaResearchExportTest extends FhirRestTest {
         String researcher = issuer.mint(new TokenIssuer.TokenRequest(Role.RESEARCHER, "synthea-researcher",
                 Duration.ofHours(1), null, null, LAB, "HRESCH"));
         Path key = workDir.resolve("researcher.key");
-        ResearcherCli keygen = ResearcherCli.run("research-keygen", "--out", key.toString());
-        assertThat(keygen.exitCode()).as(keygen.toString()).isZero();
-        String publicKey = keygen.out().lines().map(String::trim).filter(l -> l.matches("[A-Za-z0-9_-]{43}"))
-                .findFirst().orElseThrow();
+        String publicKey = ResearcherCli.keygen(key);
 
         long started = System.nanoTime();
         String body = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"recipientPublicKey\",\"valueString\":\""
                 + publicKey + "\"}]}";
-        HttpResponse<String> kickOff = httpWithPrefer(researcher, body);
+        HttpResponse<String> kickOff = ExportKickOff.post(baseUrl(), researcher, body);
         assertThat(kickOff.statusCode()).as(kickOff.body()).isEqualTo(202);
         String status = kickOff.headers().firstValue("Content-Location").orElseThrow();
         String statusPath = status.substring(baseUrl().length());
@@ -145,14 +142,5 @@ class SyntheaResearchExportTest extends FhirRestTest {
             }
             page = client.loadPage().next(page).execute();
         }
-    }
-
-    private HttpResponse<String> httpWithPrefer(String bearer, String body) throws Exception {
-        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(baseUrl() + "/$research-export"))
-                .header("Content-Type", "application/fhir+json").header("Prefer", "respond-async")
-                .header("Authorization", "Bearer " + bearer)
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
-        return java.net.http.HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     }
 }
