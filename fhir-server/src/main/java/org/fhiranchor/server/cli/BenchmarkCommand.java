@@ -70,7 +70,7 @@ public final class BenchmarkCommand {
 
     private record IngestRound(String mode, double seconds, double perSecond, long startupMillis, long rssAfterStartMb,
             long rssAfterIngestMb, long versions, double gas, double lagP99Seconds, double lagMaxSeconds,
-            long archiveBacklogAtEnd, double archivedAfterSeconds) {}
+            long archiveBacklogAtEnd, double archivedAfterSeconds, double cpuSeconds) {}
 
     private void ingestRounds(Path jar, Path work, List<Path> bundles, long entries, int rounds) throws Exception {
         List<IngestRound> results = new ArrayList<>();
@@ -79,9 +79,9 @@ public final class BenchmarkCommand {
             for (boolean anchoring : order) {
                 IngestRound result = ingestRound(jar, work.resolve("ingest-" + round + "-" + anchoring), bundles, entries, anchoring);
                 results.add(result);
-                out.printf("  round %d anchoring %-3s: %6.1f s, %6.0f entries/s, startup %5.1f s, RSS %d MB after start, "
+                out.printf("  round %d anchoring %-3s: %6.1f s, %6.0f entries/s, server CPU %.1f s, startup %5.1f s, RSS %d MB after start, "
                                 + "%d MB after ingest%s%n", round, result.mode(), result.seconds(), result.perSecond(),
-                        result.startupMillis() / 1000.0, result.rssAfterStartMb(), result.rssAfterIngestMb(),
+                        result.cpuSeconds(), result.startupMillis() / 1000.0, result.rssAfterStartMb(), result.rssAfterIngestMb(),
                         anchoring ? String.format(", %d versions, %.0f gas/version, lag p99 %.1f s (max %.1f s), "
                                         + "archive backlog %d at ingest end, all archived %.1f s after it",
                                 result.versions(), result.gas() / result.versions(), result.lagP99Seconds(), result.lagMaxSeconds(),
@@ -91,6 +91,10 @@ public final class BenchmarkCommand {
         double off = median(results.stream().filter(r -> r.mode().equals("off")).map(IngestRound::perSecond).toList());
         double on = median(results.stream().filter(r -> r.mode().equals("on")).map(IngestRound::perSecond).toList());
         out.printf("RESULT ingest throughput: off %.0f/s, on %.0f/s, on/off = %.1f%% (target >= 90%%)%n", off, on, 100 * on / off);
+        double cpuOff = median(results.stream().filter(r -> r.mode().equals("off")).map(IngestRound::cpuSeconds).toList());
+        double cpuOn = median(results.stream().filter(r -> r.mode().equals("on")).map(IngestRound::cpuSeconds).toList());
+        out.printf("RESULT server CPU during the ingest (server and its dev chain): off %.1f s, on %.1f s, on/off = %.1f%%%n",
+                cpuOff, cpuOn, 100 * cpuOn / cpuOff);
         double gasPerVersion = median(results.stream().filter(r -> r.mode().equals("on")).map(r -> r.gas() / r.versions()).toList());
         out.printf("RESULT checkpoint mode gas per version: %.1f%n", gasPerVersion);
         out.printf("RESULT anchoring lag p99: %.1f s (checkpoint interval 10 s)%n",
@@ -111,6 +115,7 @@ public final class BenchmarkCommand {
                 List.of("--fhir-anchor.anchoring.mode=" + (anchoring ? "checkpoint" : "off")), Map.of())) {
             long rssStart = residentMb(server.pid());
             FhirHttp http = new FhirHttp(server.token("admin"));
+            double cpuBefore = cpuSeconds(server.pid());
             long started = System.nanoTime();
             for (Path bundle : bundles) {
                 int status = http.post(server.baseUrl(), "application/fhir+json", Files.readAllBytes(bundle)).statusCode();
@@ -119,6 +124,7 @@ public final class BenchmarkCommand {
                 }
             }
             long ended = System.nanoTime();
+            double cpu = cpuSeconds(server.pid()) - cpuBefore;
             double seconds = (ended - started) / 1e9;
             long rssIngest = residentMb(server.pid());
             long versions = 0;
@@ -139,7 +145,7 @@ public final class BenchmarkCommand {
                 lagMax = metric(http, server, "fhir_anchor.anchoring.lag", "", "MAX");
             }
             return new IngestRound(anchoring ? "on" : "off", seconds, entries / seconds, server.startupMillis(), rssStart,
-                    rssIngest, versions, gas, lagP99, lagMax, archiveBacklog, archivedAfter);
+                    rssIngest, versions, gas, lagP99, lagMax, archiveBacklog, archivedAfter, cpu);
         } finally {
             deleteRecursively(dir);
         }
@@ -292,6 +298,29 @@ public final class BenchmarkCommand {
     }
 
     /** Resident set size of a process, from /proc (Linux). */
+    /** User plus system CPU seconds of a process and its descendants (the dev chain), from /proc. */
+    private static double cpuSeconds(long pid) {
+        double total = processCpuSeconds(pid);
+        for (ProcessHandle child : ProcessHandle.of(pid).map(p -> p.descendants().toList()).orElse(List.of())) {
+            total += processCpuSeconds(child.pid());
+        }
+        return total;
+    }
+
+    private static double processCpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            // Fields after the command name (which may hold spaces), from field 3 on: utime is 14, stime 15.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** USER_HZ: 100 on Linux for every architecture the JDK runs on. */
+    private static final int CLOCK_TICKS_PER_SECOND = 100;
+
     private static long residentMb(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
