@@ -71,6 +71,14 @@ public final class CanonicalJson {
         }
     }
 
+    /**
+     * Appends {@code s} as a canonical JSON string (quotes included): for writers that produce canonical JSON
+     * without building a {@link JsonValue} first.
+     */
+    public static void appendString(String s, StringBuilder sb) {
+        writeString(s, sb);
+    }
+
     /** RFC 8785 section 3.2.2.2: only these escapes, lowercase hex, everything else literal. */
     private static void writeString(String s, StringBuilder sb) {
         sb.append('"');

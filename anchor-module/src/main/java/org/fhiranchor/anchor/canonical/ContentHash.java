@@ -20,6 +20,14 @@ public final class ContentHash {
         return sha256(CanonicalJson.canonicalize(jsonUtf8));
     }
 
+    /**
+     * SHA-256 of bytes that already are canonical JSON v1 (from a writer that produces the canonical form
+     * directly); not checked here.
+     */
+    public static byte[] ofCanonical(byte[] canonicalUtf8) {
+        return sha256(canonicalUtf8);
+    }
+
     /** SHA-256 of the canonical form of an already parsed value. */
     public static byte[] of(JsonValue value) {
         return sha256(CanonicalJson.serialize(value));

@@ -23,20 +23,36 @@ public final class VersionHasher {
         return fhirContext.getResourceType(resource);
     }
 
+    /**
+     * The content hash, computed from HAPI's encoding events without writing and re-parsing the JSON text
+     * ({@link CanonicalJsonWriter}); equal to {@code ContentHash.of(servedJson(resource))}.
+     */
     public byte[] contentHash(IBaseResource resource) {
-        return ContentHash.of(servedJson(resource).getBytes(StandardCharsets.UTF_8));
+        servedForm(resource);
+        CanonicalJsonWriter canonical = new CanonicalJsonWriter();
+        try {
+            ((ca.uhn.fhir.parser.IJsonLikeParser) fhirContext.newJsonParser()).encodeResourceToJsonLikeWriter(resource, canonical);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // nothing is written to a stream
+        }
+        return ContentHash.ofCanonical(canonical.canonical().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The JSON a reader receives. */
+    public String servedJson(IBaseResource resource) {
+        servedForm(resource);
+        return fhirContext.newJsonParser().encodeResourceToString(resource);
     }
 
     /**
-     * The JSON a reader receives. A client may send its own meta.lastUpdated, whose precision or
-     * zone then differs from what the server later serves for the same instant; re-setting it
-     * gives the served form (milliseconds, the JVM's zone, which is UTC).
+     * A client may send its own meta.lastUpdated, whose precision or zone then differs from what the
+     * server later serves for the same instant; re-setting it gives the served form (milliseconds, the
+     * JVM's zone, which is UTC).
      */
-    public String servedJson(IBaseResource resource) {
+    private static void servedForm(IBaseResource resource) {
         if (resource instanceof Resource r4 && r4.getMeta().getLastUpdated() != null) {
             // A new element: setLastUpdated(Date) would keep the client's precision and zone.
             r4.getMeta().setLastUpdatedElement(new InstantType(r4.getMeta().getLastUpdated()));
         }
-        return fhirContext.newJsonParser().encodeResourceToString(resource);
     }
 }
