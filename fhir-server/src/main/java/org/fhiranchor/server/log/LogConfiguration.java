@@ -42,15 +42,22 @@ class LogConfiguration {
     }
 
     @Bean
-    WriteActivity writeActivity() {
-        return new WriteActivity();
+    WriteActivity writeActivity(IInterceptorService interceptorService) {
+        WriteActivity activity = new WriteActivity();
+        interceptorService.registerInterceptor(activity);
+        return activity;
+    }
+
+    @Bean
+    org.fhiranchor.server.fhir.RestfulServerCustomizer writeActivityRequests(WriteActivity activity) {
+        return server -> server.registerInterceptor(activity.requestHooks());
     }
 
     @Bean
     LogAppendInterceptor logAppendInterceptor(
-            LogDatabase db, VersionHasher hasher, IInterceptorService interceptorService, WriteActivity activity) {
+            LogDatabase db, VersionHasher hasher, IInterceptorService interceptorService) {
         LogAppendInterceptor interceptor =
-                new LogAppendInterceptor(hasher, new LogEntryRecorder(db.jdbc(), activity), Clock.systemUTC());
+                new LogAppendInterceptor(hasher, new LogEntryRecorder(db.jdbc()), Clock.systemUTC());
         // Registered with the storage layer, not the REST server: internal writes are logged too.
         interceptorService.registerInterceptor(interceptor);
         return interceptor;

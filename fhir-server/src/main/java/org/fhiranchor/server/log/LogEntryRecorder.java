@@ -20,16 +20,10 @@ public final class LogEntryRecorder {
             + "VALUES (?, ?, ?, ?, ?, ?, ?)";
 
     private final JdbcTemplate jdbc;
-    private final WriteActivity activity;
     private final Object resourceKey = new Object();
 
     public LogEntryRecorder(JdbcTemplate jdbc) {
-        this(jdbc, new WriteActivity());
-    }
-
-    public LogEntryRecorder(JdbcTemplate jdbc, WriteActivity activity) {
         this.jdbc = jdbc;
-        this.activity = activity;
     }
 
     void record(PendingEntry entry) {
@@ -50,7 +44,6 @@ public final class LogEntryRecorder {
     }
 
     private void insert(List<PendingEntry> entries) {
-        activity.wrote(entries.size());
         jdbc.batchUpdate(INSERT, entries, 500, (ps, e) -> {
             ps.setString(1, e.resourceType());
             ps.setString(2, e.resourceId());
