@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.fhiranchor.server.jobs.JobsProperties;
 import org.fhiranchor.server.jobs.PeriodicJobs;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -51,17 +52,18 @@ class ArchiveConfiguration {
         return new Archiver(logRepository, checkpoints, archives, db.jdbc(), db.transactions(), chain::ledger,
                 new DaoVersionSource(daoRegistry), hasher, new ArchiveBundleCodec(fhirContext), keys, store,
                 properties.maxLeavesPerBundle(), status, Clock.systemUTC()).withMetrics(registry)
-                // "Clients are writing": at least 50 versions committed within the last one to two seconds (a bulk
-                // load; the AuditEvent each request writes does not count unless requests come that fast).
+                // "Clients are writing": a transaction or batch Bundle in progress or just ended, or at least 50 versions
+                // stored within the last one to two seconds (the AuditEvent each request writes does not count unless
+                // requests come that fast).
                 .withPacing(new Archiver.Pacing(() -> activity.busy(50), properties.busyDutyCycle(),
                         properties.busyMaxBacklog()));
     }
 
     @Bean
-    PeriodicJobs archiveJobs(Archiver archiver, ArchiveProperties properties) {
+    PeriodicJobs archiveJobs(Archiver archiver, ArchiveProperties properties, JobsProperties jobs) {
         // Its own thread: a slow or absent IPFS store never delays sequencing or anchoring.
         return new PeriodicJobs(List.of(new PeriodicJobs.Job("archive", archiver::run, properties.jobInterval(),
-                properties.jobInterval())));
+                properties.jobInterval())), jobs.niceness());
     }
 
     @Bean

@@ -13,6 +13,7 @@ import org.fhiranchor.server.fhir.RestfulServerCustomizer;
 import org.fhiranchor.server.log.LogDatabase;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.fhiranchor.server.jobs.JobsProperties;
 import org.fhiranchor.server.jobs.PeriodicJobs;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -55,11 +56,12 @@ class ConsentConfiguration {
     }
 
     @Bean
-    PeriodicJobs consentJobs(ChainConnection chain, ConsentOutbox outbox, LogDatabase db, ConsentProperties properties) {
+    PeriodicJobs consentJobs(ChainConnection chain, ConsentOutbox outbox, LogDatabase db, ConsentProperties properties,
+            JobsProperties jobs) {
         ConsentDecisionJob job = new ConsentDecisionJob(chain, outbox, db.jdbc(), db.transactions(),
                 properties.jobBatchSize(), Clock.systemUTC());
         return new PeriodicJobs(List.of(new PeriodicJobs.Job("consent-decisions", job::run, properties.jobInterval(),
-                properties.jobInterval())));
+                properties.jobInterval())), jobs.niceness());
     }
 
     @Bean

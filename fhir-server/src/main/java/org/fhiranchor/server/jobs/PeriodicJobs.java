@@ -23,16 +23,27 @@ public final class PeriodicJobs implements SmartLifecycle {
     public record Job(String name, Runnable task, Duration initialDelay, Duration interval) {}
 
     private final List<Job> jobs;
+    private final int niceness;
     private ScheduledExecutorService executor;
 
+    /** Jobs on threads at the server's own CPU priority. */
     public PeriodicJobs(List<Job> jobs) {
+        this(jobs, 0);
+    }
+
+    /** @param niceness see {@link JobsProperties#niceness()} */
+    public PeriodicJobs(List<Job> jobs, int niceness) {
         this.jobs = List.copyOf(jobs);
+        this.niceness = niceness;
     }
 
     @Override
     public synchronized void start() {
         executor = Executors.newScheduledThreadPool(jobs.size(), runnable -> {
-            Thread thread = new Thread(runnable, "fhir-anchor-job");
+            Thread thread = new Thread(() -> {
+                ThreadNiceness.lowerCurrentThread(niceness);
+                runnable.run();
+            }, "fhir-anchor-job");
             thread.setDaemon(true);
             return thread;
         });

@@ -13,6 +13,7 @@ import org.fhiranchor.server.consent.PatientConsents;
 import org.fhiranchor.server.consent.RequesterResolver;
 import org.fhiranchor.server.consent.ResearchAuditWriter;
 import org.fhiranchor.server.fhir.RestfulServerCustomizer;
+import org.fhiranchor.server.jobs.JobsProperties;
 import org.fhiranchor.server.jobs.PeriodicJobs;
 import org.fhiranchor.server.log.JdbcSubtreeHashes;
 import org.fhiranchor.server.log.LogDatabase;
@@ -45,10 +46,10 @@ class ResearchConfiguration {
     }
 
     @Bean
-    PeriodicJobs researchExportJobs(ExportServices services, ResearchProperties properties) {
+    PeriodicJobs researchExportJobs(ExportServices services, ResearchProperties properties, JobsProperties jobs) {
         // Its own thread: an export runs for minutes and must never hold up sequencing or anchoring.
         return new PeriodicJobs(List.of(new PeriodicJobs.Job("research-export", new ExportRunner(services),
-                properties.pollInterval(), properties.pollInterval())));
+                properties.pollInterval(), properties.pollInterval())), jobs.niceness());
     }
 
     @Bean

@@ -29,4 +29,22 @@ class PeriodicJobsTest {
         Thread.sleep(100);
         assertThat(runs.get()).isEqualTo(afterStop);
     }
+
+    @Test
+    void jobThreadsRunAtTheConfiguredNiceness_whileTheCallerKeepsItsOwn() throws Exception {
+        java.util.OptionalInt callers = ThreadNiceness.ofCurrentThread();
+        org.junit.jupiter.api.Assumptions.assumeTrue(callers.isPresent(), "Linux /proc only");
+        org.junit.jupiter.api.Assumptions.assumeTrue(callers.getAsInt() < 19, "already at the lowest priority");
+        int wanted = Math.min(19, callers.getAsInt() + 7);
+        java.util.concurrent.CompletableFuture<java.util.OptionalInt> seen = new java.util.concurrent.CompletableFuture<>();
+        PeriodicJobs jobs = new PeriodicJobs(List.of(new PeriodicJobs.Job("nice", () -> seen.complete(ThreadNiceness.ofCurrentThread()),
+                Duration.ZERO, Duration.ofSeconds(10))), wanted);
+        jobs.start();
+        try {
+            assertThat(seen.get(30, java.util.concurrent.TimeUnit.SECONDS)).hasValue(wanted);
+        } finally {
+            jobs.stop();
+        }
+        assertThat(ThreadNiceness.ofCurrentThread()).isEqualTo(callers);
+    }
 }
