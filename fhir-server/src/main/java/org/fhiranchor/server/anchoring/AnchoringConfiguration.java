@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import org.fhiranchor.server.jobs.JobsProperties;
 import org.fhiranchor.server.jobs.PeriodicJobs;
 import org.fhiranchor.server.log.LogDatabase;
 import org.fhiranchor.server.log.LogRepository;
@@ -56,14 +55,15 @@ class AnchoringConfiguration {
     @Bean
     PeriodicJobs anchoringJobs(Sequencer sequencer, ChainConnection chain, CheckpointRepository checkpoints,
             LogRepository log, LogDatabase db, AnchoringProperties properties, AnchoringMetrics metrics,
-            CheckpointRequests requests, JobsProperties jobs) {
+            CheckpointRequests requests) {
         Runnable job = properties.mode() == AnchoringProperties.Mode.PER_VERSION
                 ? new PerVersionAnchorJob(chain, log, db.jdbc(), db.transactions(), metrics, Clock.systemUTC())::run
                 : new CheckpointJob(chain, checkpoints, log, db.jdbc(), db.transactions(), properties, metrics,
                         Clock.systemUTC(), requests)::run;
+        // At the server's own priority: they are light, and the anchoring lag depends on them keeping up.
         return new PeriodicJobs(List.of(
                 new PeriodicJobs.Job("sequencer", sequencer::sequenceAll, Duration.ZERO, properties.sequencerInterval()),
-                new PeriodicJobs.Job("anchoring", job, properties.jobInterval(), properties.jobInterval())), jobs.niceness());
+                new PeriodicJobs.Job("anchoring", job, properties.jobInterval(), properties.jobInterval())));
     }
 
     @Bean

@@ -9,9 +9,10 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The background jobs' threads.
  *
- * @param niceness the Linux nice value of the job threads (sequencer, anchoring, archive, consent decisions, research
- *     exports): 0 leaves them at the server's priority; a positive value lets request threads win the CPU when both
- *     want it, while the jobs still get all the CPU nobody else uses. Jobs only delay their own work, never a write.
+ * @param niceness the Linux nice value of the job threads that do heavy work which may wait (archive, consent decisions,
+ *     research exports): 0 leaves them at the server's priority; a positive value lets request threads win the CPU
+ *     when both want it, while the jobs still get all the CPU nobody else uses. The sequencer and the checkpoint job
+ *     stay at the server's priority: they are light, and the anchoring lag depends on them.
  */
 @Validated
 @ConfigurationProperties("fhir-anchor.jobs")
