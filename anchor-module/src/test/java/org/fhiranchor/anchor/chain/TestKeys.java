@@ -8,10 +8,10 @@ import org.web3j.crypto.Keys;
 import org.web3j.utils.Numeric;
 
 /** A fresh key per test account, funded through anvil_setBalance: no well-known dev keys in use. */
-record TestKeys(String privateKeyHex, String address) {
+public record TestKeys(String privateKeyHex, String address) {
     static final BigInteger TEN_ETHER = BigInteger.TEN.pow(19);
 
-    static TestKeys fundedOn(AnvilNode node) {
+    public static TestKeys fundedOn(AnvilNode node) {
         try {
             ECKeyPair pair = Keys.createEcKeyPair(new SecureRandom());
             String key = Numeric.toHexStringWithPrefixZeroPadded(pair.getPrivateKey(), 64);

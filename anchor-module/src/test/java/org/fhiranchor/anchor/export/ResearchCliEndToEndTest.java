@@ -5,16 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,16 +19,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.fhiranchor.anchor.chain.AnvilNode;
 import org.fhiranchor.anchor.chain.LedgerSettings;
 import org.fhiranchor.anchor.chain.Web3jLedger;
+import org.fhiranchor.anchor.chain.TestKeys;
+import org.fhiranchor.anchor.verifier.CliRun;
 import org.fhiranchor.anchor.verifier.VerifierCli;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.web3j.crypto.Credentials;
-import org.web3j.crypto.ECKeyPair;
-import org.web3j.crypto.Keys;
-import org.web3j.utils.Numeric;
 
 /**
  * The researcher's commands against a real Anvil (the FhirAnchor contract, a checkpoint and consent
@@ -57,9 +51,7 @@ class ResearchCliEndToEndTest {
     void setUp() throws Exception {
         node = AnvilNode.start(AnvilNode.Options.defaults().withChainId(31337));
         LedgerSettings settings = LedgerSettings.forUrl(node.rpcUrl());
-        ECKeyPair pair = Keys.createEcKeyPair(new SecureRandom());
-        String key = Numeric.toHexStringWithPrefixZeroPadded(pair.getPrivateKey(), 64);
-        node.fund(Credentials.create(key).getAddress(), BigInteger.TEN.pow(19));
+        String key = TestKeys.fundedOn(node).privateKeyHex();
         contract = Web3jLedger.deploy(settings, key).contractAddress();
         try (Web3jLedger writer = Web3jLedger.connect(settings, contract, key)) {
             fixture = new ExportFixture().build(tmp.resolve("server"), writer, null,
@@ -112,29 +104,19 @@ class ResearchCliEndToEndTest {
         }
     }
 
-    record Cli(int code, String out, String err) {
-        static Cli run(Map<String, String> env, String... args) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int code = VerifierCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8), env);
-            return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        }
-    }
-
     @Test
     void keygenWritesAnOwnerOnlyKeyAndRefusesToOverwrite() throws IOException {
         Path key = tmp.resolve("researcher.key");
-        Cli cli = Cli.run(Map.of(), "research-keygen", "--out", key.toString());
-        assertEquals(VerifierCli.EXIT_VERIFIED, cli.code, cli.toString());
+        CliRun cli = CliRun.run(Map.of(), "research-keygen", "--out", key.toString());
+        assertEquals(VerifierCli.EXIT_VERIFIED, cli.code(), cli.toString());
         byte[] privateKey = RecipientBox.decodePrivateKey(Files.readString(key));
-        assertEquals(RecipientBox.encodeKey(RecipientBox.publicKeyOf(privateKey)), cli.out.strip());
+        assertEquals(RecipientBox.encodeKey(RecipientBox.publicKeyOf(privateKey)), cli.out().strip());
         if (key.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
                     Files.getPosixFilePermissions(key));
         }
         String before = Files.readString(key);
-        assertEquals(VerifierCli.EXIT_USAGE, Cli.run(Map.of(), "research-keygen", "--out", key.toString()).code);
+        assertEquals(VerifierCli.EXIT_USAGE, CliRun.run(Map.of(), "research-keygen", "--out", key.toString()).code());
         assertEquals(before, Files.readString(key));
     }
 
@@ -143,13 +125,13 @@ class ResearchCliEndToEndTest {
         String status = "http://127.0.0.1:" + server.getAddress().getPort() + "/fhir/$research-export-status?_jobId=j1";
         Path dir = tmp.resolve("download");
         running.set(true);
-        Cli pending = Cli.run(Map.of("FHIR_ANCHOR_TOKEN", TOKEN), "research-fetch", "--status-url", status, "--dir", dir.toString());
-        assertEquals(VerifierCli.EXIT_PENDING, pending.code, pending.toString());
-        assertTrue(pending.out.contains("reading Observation: 3 resources"), pending.out);
+        CliRun pending = CliRun.run(Map.of("FHIR_ANCHOR_TOKEN", TOKEN), "research-fetch", "--status-url", status, "--dir", dir.toString());
+        assertEquals(VerifierCli.EXIT_PENDING, pending.code(), pending.toString());
+        assertTrue(pending.out().contains("reading Observation: 3 resources"), pending.out());
 
         running.set(false);
-        Cli fetch = Cli.run(Map.of("FHIR_ANCHOR_TOKEN", TOKEN), "research-fetch", "--status-url", status, "--dir", dir.toString());
-        assertEquals(VerifierCli.EXIT_VERIFIED, fetch.code, fetch.toString());
+        CliRun fetch = CliRun.run(Map.of("FHIR_ANCHOR_TOKEN", TOKEN), "research-fetch", "--status-url", status, "--dir", dir.toString());
+        assertEquals(VerifierCli.EXIT_VERIFIED, fetch.code(), fetch.toString());
         assertTrue(authorizations.stream().allMatch(("Bearer " + TOKEN)::equals), authorizations.toString());
         for (ExportFile file : fixture.manifest.files()) {
             assertTrue(Files.exists(dir.resolve(file.name())), file.name());
@@ -157,34 +139,34 @@ class ResearchCliEndToEndTest {
 
         Path key = Files.writeString(tmp.resolve("the.key"), fixture.researcher.privateKeyText() + "\n");
         Path plain = tmp.resolve("plain");
-        Cli verify = Cli.run(Map.of(), "research-verify", "--dir", dir.toString(), "--rpc", node.rpcUrl(),
+        CliRun verify = CliRun.run(Map.of(), "research-verify", "--dir", dir.toString(), "--rpc", node.rpcUrl(),
                 "--contract", contract, "--chain-id", "31337", "--key", key.toString(), "--out", plain.toString());
-        assertEquals(VerifierCli.EXIT_VERIFIED, verify.code, verify.toString());
-        String[] lines = verify.out.split("\n");
-        assertEquals(7, lines.length, verify.out);
+        assertEquals(VerifierCli.EXIT_VERIFIED, verify.code(), verify.toString());
+        String[] lines = verify.out().split("\n");
+        assertEquals(7, lines.length, verify.out());
         for (int i = 0; i < 6; i++) {
             assertTrue(lines[i].startsWith((i + 1) + " " + ResearchExportVerifier.NAMES[i] + ": PASSED"), lines[i]);
         }
         assertTrue(lines[6].startsWith("VERIFIED"), lines[6]);
         assertTrue(Files.exists(plain.resolve("sources-1.ndjson")));
 
-        Cli noKey = Cli.run(Map.of(), "research-verify", "--dir", dir.toString(), "--rpc", node.rpcUrl(),
+        CliRun noKey = CliRun.run(Map.of(), "research-verify", "--dir", dir.toString(), "--rpc", node.rpcUrl(),
                 "--contract", contract);
-        assertEquals(VerifierCli.EXIT_VERIFIED, noKey.code, noKey.toString());
-        assertTrue(noKey.out.contains("VERIFIED (checks 1-3 only"), noKey.out);
+        assertEquals(VerifierCli.EXIT_VERIFIED, noKey.code(), noKey.toString());
+        assertTrue(noKey.out().contains("VERIFIED (checks 1-3 only"), noKey.out());
 
         // A data file changed after download: check 3, exit 1.
         Path file = dir.resolve("Patient-1.ndjson.enc");
         byte[] bytes = Files.readAllBytes(file);
         bytes[60] ^= 1;
         Files.write(file, bytes);
-        Cli tampered = Cli.run(Map.of(), "research-verify", "--dir", dir.toString(), "--rpc", node.rpcUrl(),
+        CliRun tampered = CliRun.run(Map.of(), "research-verify", "--dir", dir.toString(), "--rpc", node.rpcUrl(),
                 "--contract", contract, "--key", key.toString());
-        assertEquals(VerifierCli.EXIT_NOT_VERIFIED, tampered.code, tampered.toString());
-        assertTrue(tampered.out.contains("NOT VERIFIED: check 3 (files): Patient-1.ndjson.enc hashes to"), tampered.out);
-        assertFalse(tampered.out.contains("\nVERIFIED"), tampered.out);
+        assertEquals(VerifierCli.EXIT_NOT_VERIFIED, tampered.code(), tampered.toString());
+        assertTrue(tampered.out().contains("NOT VERIFIED: check 3 (files): Patient-1.ndjson.enc hashes to"), tampered.out());
+        assertFalse(tampered.out().contains("\nVERIFIED"), tampered.out());
 
-        assertEquals(VerifierCli.EXIT_USAGE, Cli.run(Map.of(), "research-verify", "--dir", dir.toString(), "--rpc",
-                node.rpcUrl(), "--contract", contract, "--out", plain.toString()).code, "--out without --key");
+        assertEquals(VerifierCli.EXIT_USAGE, CliRun.run(Map.of(), "research-verify", "--dir", dir.toString(), "--rpc",
+                node.rpcUrl(), "--contract", contract, "--out", plain.toString()).code(), "--out without --key");
     }
 }

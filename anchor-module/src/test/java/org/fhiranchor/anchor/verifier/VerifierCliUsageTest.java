@@ -3,7 +3,6 @@ package org.fhiranchor.anchor.verifier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.fhiranchor.anchor.verifier.VerifierEndToEndTest.Cli;
 import org.junit.jupiter.api.Test;
 
 /** Argument mistakes: exit 2 with a message, before any chain or server is contacted. */
@@ -15,10 +14,10 @@ class VerifierCliUsageTest {
 
     @Test
     void noArgumentsPrintsUsage() {
-        Cli cli = Cli.run();
+        CliRun cli = CliRun.run();
         assertEquals(VerifierCli.EXIT_USAGE, cli.code());
         assertTrue(cli.err().contains("usage:"), cli.err());
-        assertEquals(VerifierCli.EXIT_VERIFIED, Cli.run("--help").code());
+        assertEquals(VerifierCli.EXIT_VERIFIED, CliRun.run("--help").code());
     }
 
     @Test
@@ -41,13 +40,13 @@ class VerifierCliUsageTest {
 
     @Test
     void unreachableChainIsUnavailableNotAUsageError() {
-        Cli cli = Cli.run("verify", "--rpc", RPC, "--contract", CONTRACT, "--proof", "p.json");
+        CliRun cli = CliRun.run("verify", "--rpc", RPC, "--contract", CONTRACT, "--proof", "p.json");
         assertEquals(VerifierCli.EXIT_UNAVAILABLE, cli.code(), cli.toString());
         assertTrue(cli.out().startsWith("NOT VERIFIED: CHECKPOINT_UNAVAILABLE"), cli.out());
     }
 
     private static void assertUsage(String expected, String... args) {
-        Cli cli = Cli.run(args);
+        CliRun cli = CliRun.run(args);
         assertEquals(VerifierCli.EXIT_USAGE, cli.code(), cli.toString());
         assertTrue(cli.err().contains(expected), cli.err());
     }

@@ -3,14 +3,10 @@ package org.fhiranchor.anchor.verifier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +15,7 @@ import org.fhiranchor.anchor.canonical.ContentHash;
 import org.fhiranchor.anchor.canonical.SharedData;
 import org.fhiranchor.anchor.chain.AnchorReceipt;
 import org.fhiranchor.anchor.chain.AnvilNode;
+import org.fhiranchor.anchor.chain.TestKeys;
 import org.fhiranchor.anchor.chain.LedgerSettings;
 import org.fhiranchor.anchor.chain.Web3jLedger;
 import org.fhiranchor.anchor.log.InMemorySubtreeHashes;
@@ -36,10 +33,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.web3j.crypto.Credentials;
-import org.web3j.crypto.ECKeyPair;
-import org.web3j.crypto.Keys;
-import org.web3j.utils.Numeric;
 
 /**
  * The verifier against a real Anvil and a fake FHIR server on loopback: a log of 24 versions of official
@@ -73,7 +66,7 @@ class VerifierEndToEndTest {
         size = log.size();
         node = AnvilNode.start(AnvilNode.Options.defaults().withChainId(31337));
         settings = LedgerSettings.forUrl(node.rpcUrl());
-        key = fundedKey(node);
+        key = TestKeys.fundedOn(node).privateKeyHex();
         contract = Web3jLedger.deploy(settings, key).contractAddress();
         try (Web3jLedger writer = Web3jLedger.connect(settings, contract, key)) {
             writer.submitCheckpoint(EARLY_CHECKPOINT, MerkleTree.root(EARLY_CHECKPOINT, log.tree), null);
@@ -113,13 +106,13 @@ class VerifierEndToEndTest {
 
     @Test
     void servedVersionVerifiesWithLeafTreeAndAnchoringBlock() {
-        Cli cli = Cli.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", fhir.base(),
+        CliRun cli = CliRun.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", fhir.base(),
                 "--ref", HONEST);
-        assertEquals(VerifierCli.EXIT_VERIFIED, cli.code, cli.toString());
-        assertTrue(cli.out.startsWith("VERIFIED update of " + HONEST), cli.out);
-        assertTrue(cli.out.contains("leaf          " + log.indexOf(HONEST) + " of tree size " + size), cli.out);
-        assertTrue(cli.out.contains("block " + fullCheckpoint.blockNumber()), cli.out);
-        assertTrue(cli.out.contains(reader.contractAddress()), cli.out);
+        assertEquals(VerifierCli.EXIT_VERIFIED, cli.code(), cli.toString());
+        assertTrue(cli.out().startsWith("VERIFIED update of " + HONEST), cli.out());
+        assertTrue(cli.out().contains("leaf          " + log.indexOf(HONEST) + " of tree size " + size), cli.out());
+        assertTrue(cli.out().contains("block " + fullCheckpoint.blockNumber()), cli.out());
+        assertTrue(cli.out().contains(reader.contractAddress()), cli.out());
 
         // What went over the wire: JSON as served, no pretty printing.
         FakeFhirServer.Seen read = fhir.seen.stream().filter(s -> s.pathAndQuery().startsWith("/fhir/" + HONEST + "?"))
@@ -139,29 +132,29 @@ class VerifierEndToEndTest {
     void deletedVersionVerifiesWithoutABody() {
         String deleted = log.versions.get(log.size() - 1).ref().toString();
         assertEquals(Operation.DELETE, log.version(deleted).entry().operation());
-        Cli cli = Cli.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", fhir.base(),
+        CliRun cli = CliRun.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", fhir.base(),
                 "--ref", deleted);
-        assertEquals(VerifierCli.EXIT_VERIFIED, cli.code, cli.toString());
-        assertTrue(cli.out.startsWith("VERIFIED delete of " + deleted), cli.out);
+        assertEquals(VerifierCli.EXIT_VERIFIED, cli.code(), cli.toString());
+        assertTrue(cli.out().startsWith("VERIFIED delete of " + deleted), cli.out());
     }
 
     @Test
     void oneCharacterChangedIsAContentHashMismatch(@TempDir Path dir) throws IOException {
-        Cli cli = Cli.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", fhir.base(),
+        CliRun cli = CliRun.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", fhir.base(),
                 "--ref", TAMPERED);
-        assertEquals(VerifierCli.EXIT_NOT_VERIFIED, cli.code, cli.toString());
-        assertTrue(cli.out.startsWith("NOT VERIFIED: CONTENT_HASH_MISMATCH"), cli.out);
+        assertEquals(VerifierCli.EXIT_NOT_VERIFIED, cli.code(), cli.toString());
+        assertTrue(cli.out().startsWith("NOT VERIFIED: CONTENT_HASH_MISMATCH"), cli.out());
 
         // The same through files: the honest bytes verify, the altered ones do not.
         Path proof = Files.write(dir.resolve("proof.json"), ProofJson.write(log.proof(TAMPERED, size, anchor)));
         Path good = Files.write(dir.resolve("good.json"), log.version(TAMPERED).served());
         Path bad = Files.write(dir.resolve("bad.json"), altered);
-        assertEquals(VerifierCli.EXIT_VERIFIED, Cli.run("verify", "--rpc", node.rpcUrl(), "--contract", contract,
-                "--resource", good.toString(), "--proof", proof.toString()).code);
-        Cli files = Cli.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--resource", bad.toString(),
+        assertEquals(VerifierCli.EXIT_VERIFIED, CliRun.run("verify", "--rpc", node.rpcUrl(), "--contract", contract,
+                "--resource", good.toString(), "--proof", proof.toString()).code());
+        CliRun files = CliRun.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--resource", bad.toString(),
                 "--proof", proof.toString());
-        assertEquals(VerifierCli.EXIT_NOT_VERIFIED, files.code, files.toString());
-        assertTrue(files.out.contains("CONTENT_HASH_MISMATCH"), files.out);
+        assertEquals(VerifierCli.EXIT_NOT_VERIFIED, files.code(), files.toString());
+        assertTrue(files.out().contains("CONTENT_HASH_MISMATCH"), files.out());
     }
 
     @Test
@@ -173,10 +166,10 @@ class VerifierEndToEndTest {
 
         Path proofFile = Files.write(dir.resolve("proof.json"), ProofJson.write(proof));
         Path resource = Files.write(dir.resolve("resource.json"), served);
-        Cli cli = Cli.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--resource", resource.toString(),
+        CliRun cli = CliRun.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--resource", resource.toString(),
                 "--proof", proofFile.toString());
-        assertEquals(VerifierCli.EXIT_NOT_VERIFIED, cli.code, cli.toString());
-        assertTrue(cli.out.startsWith("NOT VERIFIED: NOT_ANCHORED"), cli.out);
+        assertEquals(VerifierCli.EXIT_NOT_VERIFIED, cli.code(), cli.toString());
+        assertTrue(cli.out().startsWith("NOT VERIFIED: NOT_ANCHORED"), cli.out());
 
         // The earlier checkpoint is anchored too: a proof against it verifies.
         String early = log.versions.get(3).ref().toString();
@@ -200,10 +193,10 @@ class VerifierEndToEndTest {
         // Given as the server's $verify Parameters file.
         Path answer = Files.write(dir.resolve("verify.json"), FakeFhirServer.anchoredAnswer(proof, contract));
         Path resource = Files.write(dir.resolve("resource.json"), log.version(HONEST).served());
-        Cli cli = Cli.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--resource", resource.toString(),
+        CliRun cli = CliRun.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--resource", resource.toString(),
                 "--proof", answer.toString());
-        assertEquals(VerifierCli.EXIT_NOT_VERIFIED, cli.code, cli.toString());
-        assertTrue(cli.out.startsWith("NOT VERIFIED: ANCHORED_ROOT_MISMATCH"), cli.out);
+        assertEquals(VerifierCli.EXIT_NOT_VERIFIED, cli.code(), cli.toString());
+        assertTrue(cli.out().startsWith("NOT VERIFIED: ANCHORED_ROOT_MISMATCH"), cli.out());
     }
 
     @Test
@@ -231,21 +224,21 @@ class VerifierEndToEndTest {
         lying.verifyAnswers.put(TAMPERED,
                 FakeFhirServer.anchoredAnswer(AnchorProof.forLeaf(rewritten, index, size, forged, ownAnchor), own));
 
-        Cli mine = Cli.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", lying.base(),
+        CliRun mine = CliRun.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", lying.base(),
                 "--ref", TAMPERED);
-        assertEquals(VerifierCli.EXIT_NOT_VERIFIED, mine.code, mine.toString());
-        assertTrue(mine.out.startsWith("NOT VERIFIED: ANCHORED_ROOT_MISMATCH"), mine.out);
+        assertEquals(VerifierCli.EXIT_NOT_VERIFIED, mine.code(), mine.toString());
+        assertTrue(mine.out().startsWith("NOT VERIFIED: ANCHORED_ROOT_MISMATCH"), mine.out());
 
         // An honest proof that merely names the other contract still verifies against the auditor's.
-        Cli honest = Cli.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", lying.base(),
+        CliRun honest = CliRun.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", lying.base(),
                 "--ref", HONEST);
-        assertEquals(VerifierCli.EXIT_VERIFIED, honest.code, honest.toString());
-        assertTrue(honest.out.contains("contract " + reader.contractAddress()), honest.out);
+        assertEquals(VerifierCli.EXIT_VERIFIED, honest.code(), honest.toString());
+        assertTrue(honest.out().contains("contract " + reader.contractAddress()), honest.out());
 
         // The control: trusting the server's contract would have "verified" the rewritten version.
-        Cli theirs = Cli.run("verify", "--rpc", node.rpcUrl(), "--contract", own, "--fhir-base", lying.base(),
+        CliRun theirs = CliRun.run("verify", "--rpc", node.rpcUrl(), "--contract", own, "--fhir-base", lying.base(),
                 "--ref", TAMPERED);
-        assertEquals(VerifierCli.EXIT_VERIFIED, theirs.code, theirs.toString());
+        assertEquals(VerifierCli.EXIT_VERIFIED, theirs.code(), theirs.toString());
     }
 
     @Test
@@ -256,15 +249,15 @@ class VerifierEndToEndTest {
         server.verifyAnswers.put(HONEST, FakeFhirServer.statusOnlyAnswer("pending", HONEST));
         server.verifyAnswers.put(TAMPERED, FakeFhirServer.statusOnlyAnswer("tampered", TAMPERED));
 
-        Cli pending = Cli.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", server.base(),
+        CliRun pending = CliRun.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", server.base(),
                 "--ref", HONEST);
-        assertEquals(VerifierCli.EXIT_PENDING, pending.code, pending.toString());
-        assertTrue(pending.out.startsWith("NOT VERIFIED: PENDING: the server reports status pending"), pending.out);
+        assertEquals(VerifierCli.EXIT_PENDING, pending.code(), pending.toString());
+        assertTrue(pending.out().startsWith("NOT VERIFIED: PENDING: the server reports status pending"), pending.out());
 
-        Cli tampered = Cli.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", server.base(),
+        CliRun tampered = CliRun.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", server.base(),
                 "--ref", TAMPERED);
-        assertEquals(VerifierCli.EXIT_NOT_VERIFIED, tampered.code, tampered.toString());
-        assertTrue(tampered.out.startsWith("NOT VERIFIED: SERVER_REPORTS_TAMPERED"), tampered.out);
+        assertEquals(VerifierCli.EXIT_NOT_VERIFIED, tampered.code(), tampered.toString());
+        assertTrue(tampered.out().startsWith("NOT VERIFIED: SERVER_REPORTS_TAMPERED"), tampered.out());
 
         WalkReport report = verifier.walk(new FhirSource(server.base(), null, Duration.ofSeconds(10)), null, 0, c -> { });
         assertEquals(List.of(HONEST), report.pending().stream().map(VersionCheck::ref).toList());
@@ -305,15 +298,15 @@ class VerifierEndToEndTest {
 
     @Test
     void bearerTokenComesFromTheEnvironmentOrTheFlag() {
-        Cli fromEnv = Cli.run(Map.of(FhirSource.TOKEN_ENV, "env-token"), "verify", "--rpc", node.rpcUrl(),
+        CliRun fromEnv = CliRun.run(Map.of(FhirSource.TOKEN_ENV, "env-token"), "verify", "--rpc", node.rpcUrl(),
                 "--contract", contract, "--fhir-base", fhir.base(), "--ref", "Claim/100150/_history/1");
-        assertEquals(VerifierCli.EXIT_VERIFIED, fromEnv.code, fromEnv.toString());
+        assertEquals(VerifierCli.EXIT_VERIFIED, fromEnv.code(), fromEnv.toString());
         assertTrue(fhir.seen.stream().anyMatch(s -> s.pathAndQuery().startsWith("/fhir/Claim/100150/_history/1")
                 && "Bearer env-token".equals(s.authorization())));
 
-        Cli fromFlag = Cli.run(Map.of(FhirSource.TOKEN_ENV, "env-token"), "verify", "--rpc", node.rpcUrl(),
+        CliRun fromFlag = CliRun.run(Map.of(FhirSource.TOKEN_ENV, "env-token"), "verify", "--rpc", node.rpcUrl(),
                 "--contract", contract, "--fhir-base", fhir.base(), "--ref", "Claim/100150/_history/2", "--token", "flag-token");
-        assertEquals(VerifierCli.EXIT_VERIFIED, fromFlag.code, fromFlag.toString());
+        assertEquals(VerifierCli.EXIT_VERIFIED, fromFlag.code(), fromFlag.toString());
         assertTrue(fhir.seen.stream().anyMatch(s -> s.pathAndQuery().startsWith("/fhir/Claim/100150/_history/2")
                 && "Bearer flag-token".equals(s.authorization())));
     }
@@ -322,19 +315,19 @@ class VerifierEndToEndTest {
 
     @Test
     void wrongChainIdOrAContractThatIsNotFhirAnchorIsRefused() {
-        Cli wrongChain = Cli.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--chain-id", "1",
+        CliRun wrongChain = CliRun.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--chain-id", "1",
                 "--fhir-base", fhir.base(), "--ref", HONEST);
-        assertEquals(VerifierCli.EXIT_USAGE, wrongChain.code, wrongChain.toString());
-        assertTrue(wrongChain.out.contains("is on chain 31337, not 1"), wrongChain.out);
+        assertEquals(VerifierCli.EXIT_USAGE, wrongChain.code(), wrongChain.toString());
+        assertTrue(wrongChain.out().contains("is on chain 31337, not 1"), wrongChain.out());
 
-        Cli rightChain = Cli.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--chain-id", "31337",
+        CliRun rightChain = CliRun.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--chain-id", "31337",
                 "--fhir-base", fhir.base(), "--ref", HONEST);
-        assertEquals(VerifierCli.EXIT_VERIFIED, rightChain.code, rightChain.toString());
+        assertEquals(VerifierCli.EXIT_VERIFIED, rightChain.code(), rightChain.toString());
 
-        Cli noCode = Cli.run("verify", "--rpc", node.rpcUrl(), "--contract", "0x" + "12".repeat(20),
+        CliRun noCode = CliRun.run("verify", "--rpc", node.rpcUrl(), "--contract", "0x" + "12".repeat(20),
                 "--fhir-base", fhir.base(), "--ref", HONEST);
-        assertEquals(VerifierCli.EXIT_USAGE, noCode.code, noCode.toString());
-        assertTrue(noCode.out.contains("refusing contract"), noCode.out);
+        assertEquals(VerifierCli.EXIT_USAGE, noCode.code(), noCode.toString());
+        assertTrue(noCode.out().contains("refusing contract"), noCode.out());
     }
 
     // ---- walk ----------------------------------------------------------------------------------
@@ -342,14 +335,14 @@ class VerifierEndToEndTest {
     @Test
     void walkReportsExactlyTheTamperedVersion() {
         assertTrue(size >= 20);
-        Cli cli = Cli.run("walk", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", fhir.base());
-        assertEquals(VerifierCli.EXIT_NOT_VERIFIED, cli.code, cli.toString());
-        assertTrue(cli.out.startsWith("walked " + size + " versions"), cli.out);
-        assertTrue(cli.out.contains("verified " + (size - 1) + ", failed 1, pending 0, unavailable 0"), cli.out);
-        List<String> failureLines = cli.out.lines().filter(l -> l.startsWith("FAILED ")).toList();
-        assertEquals(1, failureLines.size(), cli.out);
-        assertTrue(failureLines.get(0).startsWith("FAILED " + TAMPERED + ": CONTENT_HASH_MISMATCH"), cli.out);
-        assertEquals(size, cli.err.lines().filter(l -> l.startsWith("[")).count(), "one progress line per version");
+        CliRun cli = CliRun.run("walk", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", fhir.base());
+        assertEquals(VerifierCli.EXIT_NOT_VERIFIED, cli.code(), cli.toString());
+        assertTrue(cli.out().startsWith("walked " + size + " versions"), cli.out());
+        assertTrue(cli.out().contains("verified " + (size - 1) + ", failed 1, pending 0, unavailable 0"), cli.out());
+        List<String> failureLines = cli.out().lines().filter(l -> l.startsWith("FAILED ")).toList();
+        assertEquals(1, failureLines.size(), cli.out());
+        assertTrue(failureLines.get(0).startsWith("FAILED " + TAMPERED + ": CONTENT_HASH_MISMATCH"), cli.out());
+        assertEquals(size, cli.err().lines().filter(l -> l.startsWith("[")).count(), "one progress line per version");
 
         WalkReport report = verifier.walk(source(), null, 0, c -> { });
         assertEquals(size, report.total());
@@ -364,15 +357,15 @@ class VerifierEndToEndTest {
     @Test
     void walkByTypeAndWithALimit() {
         long observations = log.versions.stream().filter(v -> v.ref().type().equals("Observation")).count();
-        Cli byType = Cli.run("walk", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", fhir.base(),
+        CliRun byType = CliRun.run("walk", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", fhir.base(),
                 "--type", "Observation");
-        assertEquals(VerifierCli.EXIT_NOT_VERIFIED, byType.code, byType.toString());
-        assertTrue(byType.out.startsWith("walked " + observations + " versions"), byType.out);
+        assertEquals(VerifierCli.EXIT_NOT_VERIFIED, byType.code(), byType.toString());
+        assertTrue(byType.out().startsWith("walked " + observations + " versions"), byType.out());
 
-        Cli patients = Cli.run("walk", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", fhir.base(),
+        CliRun patients = CliRun.run("walk", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", fhir.base(),
                 "--type", "Patient", "--max", "4");
-        assertEquals(VerifierCli.EXIT_VERIFIED, patients.code, patients.toString());
-        assertTrue(patients.out.startsWith("walked 4 versions"), patients.out);
+        assertEquals(VerifierCli.EXIT_VERIFIED, patients.code(), patients.toString());
+        assertTrue(patients.out().startsWith("walked 4 versions"), patients.out());
     }
 
     // ---- the chain goes away -------------------------------------------------------------------
@@ -385,7 +378,7 @@ class VerifierEndToEndTest {
         WalkReport report;
         try {
             LedgerSettings secondSettings = LedgerSettings.forUrl(secondRpc);
-            String secondKey = fundedKey(second);
+            String secondKey = TestKeys.fundedOn(second).privateKeyHex();
             String secondContract = Web3jLedger.deploy(secondSettings, secondKey).contractAddress();
             try (Web3jLedger writer = Web3jLedger.connect(secondSettings, secondContract, secondKey)) {
                 writer.submitCheckpoint(size, log.tree.root(), null);
@@ -408,40 +401,17 @@ class VerifierEndToEndTest {
         assertEquals(0L, report.countsByOutcome().get(Outcome.VERIFIED));
         assertEquals(size - 1, report.countsByOutcome().get(Outcome.UNAVAILABLE));
 
-        Cli cli = Cli.run("verify", "--rpc", secondRpc, "--contract", contract, "--fhir-base", fhir.base(),
+        CliRun cli = CliRun.run("verify", "--rpc", secondRpc, "--contract", contract, "--fhir-base", fhir.base(),
                 "--ref", HONEST);
-        assertEquals(VerifierCli.EXIT_UNAVAILABLE, cli.code, cli.toString());
-        assertTrue(cli.out.startsWith("NOT VERIFIED: CHECKPOINT_UNAVAILABLE"), cli.out);
-        Cli walk = Cli.run("walk", "--rpc", secondRpc, "--contract", contract, "--fhir-base", fhir.base());
-        assertEquals(VerifierCli.EXIT_UNAVAILABLE, walk.code, walk.toString());
+        assertEquals(VerifierCli.EXIT_UNAVAILABLE, cli.code(), cli.toString());
+        assertTrue(cli.out().startsWith("NOT VERIFIED: CHECKPOINT_UNAVAILABLE"), cli.out());
+        CliRun walk = CliRun.run("walk", "--rpc", secondRpc, "--contract", contract, "--fhir-base", fhir.base());
+        assertEquals(VerifierCli.EXIT_UNAVAILABLE, walk.code(), walk.toString());
     }
 
     // ---- helpers -------------------------------------------------------------------------------
 
     private FhirSource source() {
         return new FhirSource(fhir.base(), null, Duration.ofSeconds(10));
-    }
-
-    /** A fresh key funded through anvil_setBalance: no well-known dev keys. */
-    static String fundedKey(AnvilNode node) throws java.security.GeneralSecurityException {
-        ECKeyPair pair = Keys.createEcKeyPair(new SecureRandom());
-        String key = Numeric.toHexStringWithPrefixZeroPadded(pair.getPrivateKey(), 64);
-        node.fund(Credentials.create(key).getAddress(), BigInteger.TEN.pow(19));
-        return key;
-    }
-
-    /** One in-process run of the command line. */
-    record Cli(int code, String out, String err) {
-        static Cli run(String... args) {
-            return run(Map.of(), args);
-        }
-
-        static Cli run(Map<String, String> env, String... args) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int code = VerifierCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8), env);
-            return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        }
     }
 }

@@ -32,6 +32,8 @@ import java.util.stream.Stream;
 public final class BenchmarkCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** USER_HZ: 100 on Linux for every architecture the JDK runs on. */
+    private static final int CLOCK_TICKS_PER_SECOND = 100;
 
     private final PrintStream out;
 
@@ -353,9 +355,6 @@ public final class BenchmarkCommand {
             return 0;
         }
     }
-
-    /** USER_HZ: 100 on Linux for every architecture the JDK runs on. */
-    private static final int CLOCK_TICKS_PER_SECOND = 100;
 
     private static long residentMb(long pid) {
         try {

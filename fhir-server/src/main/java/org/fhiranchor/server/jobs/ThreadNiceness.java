@@ -3,6 +3,7 @@ package org.fhiranchor.server.jobs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,13 +45,13 @@ final class ThreadNiceness {
     }
 
     /** The nice value of the calling thread, or empty where there is no /proc (field 19 of its stat line). */
-    static java.util.OptionalInt ofCurrentThread() {
+    static OptionalInt ofCurrentThread() {
         try {
             String stat = Files.readString(THREAD_SELF.resolve("stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return java.util.OptionalInt.of(Integer.parseInt(fields[16]));
+            return OptionalInt.of(Integer.parseInt(fields[16]));
         } catch (IOException | RuntimeException e) {
-            return java.util.OptionalInt.empty();
+            return OptionalInt.empty();
         }
     }
 }

@@ -5,6 +5,7 @@ import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.fhiranchor.server.anchoring.AnchoringProperties;
+import org.fhiranchor.server.fhir.RestfulServerCustomizer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -49,7 +50,7 @@ class LogConfiguration {
     }
 
     @Bean
-    org.fhiranchor.server.fhir.RestfulServerCustomizer writeActivityRequests(WriteActivity activity) {
+    RestfulServerCustomizer writeActivityRequests(WriteActivity activity) {
         return server -> server.registerInterceptor(activity.requestHooks());
     }
 

@@ -1,6 +1,9 @@
 package org.fhiranchor.server.log;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IJsonLikeParser;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import org.fhiranchor.anchor.canonical.ContentHash;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -31,9 +34,9 @@ public final class VersionHasher {
         servedForm(resource);
         CanonicalJsonWriter canonical = new CanonicalJsonWriter();
         try {
-            ((ca.uhn.fhir.parser.IJsonLikeParser) fhirContext.newJsonParser()).encodeResourceToJsonLikeWriter(resource, canonical);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e); // nothing is written to a stream
+            ((IJsonLikeParser) fhirContext.newJsonParser()).encodeResourceToJsonLikeWriter(resource, canonical);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // nothing is written to a stream
         }
         return ContentHash.ofCanonical(canonical.canonical().getBytes(StandardCharsets.UTF_8));
     }

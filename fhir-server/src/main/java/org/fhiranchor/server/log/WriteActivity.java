@@ -34,27 +34,27 @@ public final class WriteActivity {
 
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
     public void creating() {
-        wrote(1);
+        wrote();
     }
 
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
     public void updating() {
-        wrote(1);
+        wrote();
     }
 
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)
     public void deleting() {
-        wrote(1);
+        wrote();
     }
 
-    void wrote(int count) {
+    private void wrote() {
         long now = System.nanoTime() / 1_000_000_000L;
         int slot = (int) (now & 1);
         long seen = second.get(slot);
         if (seen != now && second.compareAndSet(slot, seen, now)) {
             versions.set(slot, 0);
         }
-        versions.addAndGet(slot, count);
+        versions.incrementAndGet(slot);
     }
 
     /** Versions written in the current and the previous second. */

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.fhiranchor.server.support.Await;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class PeriodicJobsTest {
@@ -32,16 +36,16 @@ class PeriodicJobsTest {
 
     @Test
     void jobThreadsRunAtTheConfiguredNiceness_whileTheCallerKeepsItsOwn() throws Exception {
-        java.util.OptionalInt callers = ThreadNiceness.ofCurrentThread();
-        org.junit.jupiter.api.Assumptions.assumeTrue(callers.isPresent(), "Linux /proc only");
-        org.junit.jupiter.api.Assumptions.assumeTrue(callers.getAsInt() < 19, "already at the lowest priority");
+        OptionalInt callers = ThreadNiceness.ofCurrentThread();
+        Assumptions.assumeTrue(callers.isPresent(), "Linux /proc only");
+        Assumptions.assumeTrue(callers.getAsInt() < 19, "already at the lowest priority");
         int wanted = Math.min(19, callers.getAsInt() + 7);
-        java.util.concurrent.CompletableFuture<java.util.OptionalInt> seen = new java.util.concurrent.CompletableFuture<>();
+        CompletableFuture<OptionalInt> seen = new CompletableFuture<>();
         PeriodicJobs jobs = new PeriodicJobs(List.of(new PeriodicJobs.Job("nice", () -> seen.complete(ThreadNiceness.ofCurrentThread()),
                 Duration.ZERO, Duration.ofSeconds(10))), wanted);
         jobs.start();
         try {
-            assertThat(seen.get(30, java.util.concurrent.TimeUnit.SECONDS)).hasValue(wanted);
+            assertThat(seen.get(30, TimeUnit.SECONDS)).hasValue(wanted);
         } finally {
             jobs.stop();
         }

@@ -298,21 +298,17 @@ class ResearchExportEndToEndTest extends FhirRestTest {
     }
 
     private int kickOffStatus(String bearer, String body) {
-        HttpResponse<String> response = kickOffResponse(bearer, body);
+        HttpResponse<String> response = researchExportKickOff(bearer, body);
         if (response.statusCode() >= 400 && response.statusCode() != 401) {
             assertThat(response.body()).contains("OperationOutcome");
         }
         return response.statusCode();
     }
 
-    private HttpResponse<String> kickOffResponse(String bearer, String body) {
-        return ExportKickOff.post(baseUrl(), bearer, body);
-    }
-
     /** Starts an export of this test's data (types as a query string such as {@code _type=Patient}); its status URL. */
     private String kickOff(String bearer, String publicKey, String typesQuery) {
         String types = typesQuery.isEmpty() ? String.join(",", TYPES) : typesQuery.substring("_type=".length());
-        HttpResponse<String> response = kickOffResponse(bearer, parameters(publicKey, types));
+        HttpResponse<String> response = researchExportKickOff(bearer, parameters(publicKey, types));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         return response.headers().firstValue("Content-Location").orElseThrow();
     }

@@ -87,7 +87,7 @@ class SyntheaResearchExportTest extends FhirRestTest {
         long started = System.nanoTime();
         String body = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"recipientPublicKey\",\"valueString\":\""
                 + publicKey + "\"}]}";
-        HttpResponse<String> kickOff = ExportKickOff.post(baseUrl(), researcher, body);
+        HttpResponse<String> kickOff = researchExportKickOff(researcher, body);
         assertThat(kickOff.statusCode()).as(kickOff.body()).isEqualTo(202);
         String status = kickOff.headers().firstValue("Content-Location").orElseThrow();
         String statusPath = status.substring(baseUrl().length());

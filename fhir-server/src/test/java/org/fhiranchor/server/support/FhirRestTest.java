@@ -9,7 +9,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import org.fhiranchor.server.FhirAnchorApplication;
 import org.fhiranchor.server.security.EmbeddedIssuer;
@@ -121,6 +123,12 @@ public abstract class FhirRestTest {
 
     /** A raw HTTP exchange with the given bearer token, or none when {@code null}. */
     protected HttpResponse<String> http(String method, String path, String contentType, byte[] body, String bearerToken) {
+        return http(method, path, contentType, body, bearerToken, Map.of());
+    }
+
+    /** A raw HTTP exchange with the given bearer token (or none when {@code null}) and extra request headers. */
+    protected HttpResponse<String> http(String method, String path, String contentType, byte[] body, String bearerToken,
+            Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
                 .timeout(Duration.ofMinutes(5))
                 .header("Accept", "application/fhir+json");
@@ -130,6 +138,7 @@ public abstract class FhirRestTest {
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
+        headers.forEach(request::header);
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         try {
             return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -139,6 +148,13 @@ public abstract class FhirRestTest {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** {@code POST [base]/$research-export} as a researcher's client sends it ({@code Prefer: respond-async}). */
+    protected HttpResponse<String> researchExportKickOff(String bearerToken, String parametersJson) {
+        return http("POST", "/$research-export", "application/fhir+json",
+                parametersJson.getBytes(StandardCharsets.UTF_8), bearerToken,
+                Map.of("Prefer", "respond-async"));
     }
 
     protected HttpResponse<String> get(String path) {
