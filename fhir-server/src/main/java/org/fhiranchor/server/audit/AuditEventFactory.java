@@ -26,7 +26,6 @@ final class AuditEventFactory {
     static final String SUBJECT_SYSTEM = "urn:fhir-anchor:token-subject";
     static final String CLIENT_SYSTEM = "urn:fhir-anchor:client-id";
     static final String ROLE_SYSTEM = "urn:fhir-anchor:role";
-    static final String RESOURCE_SYSTEM = "urn:fhir-anchor:resource";
     static final String ANONYMOUS = "anonymous";
 
     private final String observer;
@@ -75,8 +74,7 @@ final class AuditEventFactory {
         if (access.target() != null) {
             AuditEventEntityComponent entity = event.addEntity();
             entity.setName(access.target());
-            entity.setWhat(new Reference().setIdentifier(
-                    new Identifier().setSystem(RESOURCE_SYSTEM).setValue(access.target())));
+            entity.setWhat(AuditedResource.named(access.target()));
             if (access.resourceType() != null) {
                 entity.setType(new Coding("http://hl7.org/fhir/resource-types", access.resourceType(), null));
             }

@@ -3,16 +3,17 @@ package org.fhiranchor.server.consent;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import org.fhiranchor.server.anchoring.ChainConnection;
-import org.fhiranchor.server.fhir.RestfulServerCustomizer;
+import org.fhiranchor.server.fhir.ResponseFilter;
 import org.fhiranchor.server.log.LogDatabase;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.core.annotation.Order;
 import org.fhiranchor.server.jobs.JobsProperties;
 import org.fhiranchor.server.jobs.PeriodicJobs;
 import org.springframework.context.annotation.Bean;
@@ -75,18 +76,13 @@ class ConsentConfiguration {
         return RequesterResolver.fromUserData();
     }
 
+    /** Research release enforcement: a response filter on the requests that carry a research requester. */
     @Bean
-    RestfulServerCustomizer researchConsentEnforcement(ConsentProperties properties, RequesterResolver requesters,
-            DaoRegistry daoRegistry, ConsentFlattener flattener, FhirContext fhirContext) {
-        return server -> {
-            if (!properties.enforcement()) {
-                return;
-            }
-            ResearchConsentService service = new ResearchConsentService(requesters,
-                    new PatientConsents(daoRegistry, flattener), new ResearchAuditWriter(daoRegistry, Clock.systemUTC()),
-                    fhirContext, Clock.systemUTC());
-            server.registerInterceptor(new ResearchRequestGate(requesters));
-            server.registerInterceptor(new ConsentInterceptor(service));
-        };
+    @Order(200)
+    @ConditionalOnProperty(name = "fhir-anchor.consent.enforcement", havingValue = "true", matchIfMissing = true)
+    ResponseFilter researchConsentEnforcement(RequesterResolver requesters, DaoRegistry daoRegistry,
+            ConsentFlattener flattener, FhirContext fhirContext) {
+        return new ResearchConsentService(requesters, new PatientConsents(daoRegistry, flattener),
+                new ResearchAuditWriter(daoRegistry, Clock.systemUTC()), fhirContext, Clock.systemUTC());
     }
 }

@@ -10,13 +10,14 @@ import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
+import org.fhiranchor.server.audit.AuditedResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes one AuditEvent per research request through HAPI's DAO (so it is itself logged and
- * anchored like any version), with one entity per patient decided on: the patient reference, the
- * decision, how many resources were released and withheld, and the Consents that decided. No
+ * anchored like any version), with one entity per patient decided on: the patient, named by
+ * identifier like every server-written audit record ({@link AuditedResource}), the decision, how many resources were released and withheld, and the Consents that decided. No
  * query string, names or content: references and counts only.
  */
 public final class ResearchAuditWriter {
@@ -53,7 +54,8 @@ public final class ResearchAuditWriter {
         event.getSource().setObserver(new Reference().setDisplay("FHIR Anchor consent engine"));
         tallies.forEach((patient, tally) -> {
             AuditEvent.AuditEventEntityComponent entity = event.addEntity()
-                    .setWhat(new Reference(patient))
+                    .setName(patient)
+                    .setWhat(AuditedResource.named(patient))
                     .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"))
                     .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient"));
             entity.addDetail().setType("decision").setValue(new org.hl7.fhir.r4.model.StringType(tally.verdict().outcome().code()));

@@ -5,12 +5,12 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOutcome;
 import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
-import ca.uhn.fhir.rest.server.interceptor.consent.IConsentService;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.fhiranchor.server.fhir.ResponseFilter;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
@@ -18,10 +18,10 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * {@link ResearchRequester}, a resource leaves only if every patient whose compartment it is in
  * permits that requester and purpose now ({@link ConsentEvaluator}). Resources in no patient
  * compartment are not patient data and pass. Requests without a requester are not filtered here
- * (and {@link ResearchRequestGate} keeps the interceptor off them altogether). Decisions are
- * taken once per patient and request, and written as one AuditEvent per request.
+ * (the filter does not {@linkplain #appliesTo apply} to them). Decisions are taken once per
+ * patient and request, and written as one AuditEvent per request.
  */
-public final class ResearchConsentService implements IConsentService {
+public final class ResearchConsentService implements ResponseFilter {
 
     private static final String DECISIONS_KEY = ResearchConsentService.class.getName() + ".decisions";
 
@@ -41,8 +41,13 @@ public final class ResearchConsentService implements IConsentService {
     }
 
     @Override
+    public boolean appliesTo(RequestDetails request) {
+        return requesters.resolve(request).isPresent();
+    }
+
+    @Override
     public ConsentOutcome startOperation(RequestDetails request, IConsentContextServices context) {
-        return requesters.resolve(request).isPresent() ? ConsentOutcome.PROCEED : ConsentOutcome.AUTHORIZED;
+        return ConsentOutcome.PROCEED;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.fhiranchor.server.security;
 
 import java.nio.file.Path;
+import org.fhiranchor.server.fhir.ResponseFilter;
 import org.fhiranchor.server.fhir.RestfulServerCustomizer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -73,6 +74,13 @@ class SecurityConfiguration {
     @Bean
     ServletRegistrationBean<SmartConfigurationServlet> smartConfiguration(SecurityProperties properties) {
         return new ServletRegistrationBean<>(new SmartConfigurationServlet(properties), SmartConfigurationServlet.PATH);
+    }
+
+    /** Mixed answers leave out what the scopes do not cover, before the authorization check sees them. */
+    @Bean
+    @Order(100)
+    ResponseFilter scopeVisibility() {
+        return new ScopeVisibilityFilter();
     }
 
     /** Runs right after the input guards: nothing is authorized before it is known to be well-formed. */

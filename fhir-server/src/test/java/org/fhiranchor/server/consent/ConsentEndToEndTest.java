@@ -183,7 +183,7 @@ class ConsentEndToEndTest extends FhirRestTest {
         assertThat(event.getAgentFirstRep().getWho().getIdentifier().getValue()).isEqualTo(lab);
         assertThat(event.getPurposeOfEventFirstRep().getCodingFirstRep().getCode()).isEqualTo("HRESCH");
         Map<String, String> decisions = event.getEntity().stream().collect(Collectors.toMap(
-                e -> e.getWhat().getReference(), e -> e.getDetail().stream().filter(d -> d.getType().equals("decision"))
+                e -> e.getWhat().getIdentifier().getValue(), e -> e.getDetail().stream().filter(d -> d.getType().equals("decision"))
                         .findFirst().orElseThrow().getValueStringType().getValue()));
         assertThat(decisions).containsEntry("Patient/" + patients.get("permitOrg"), "permit")
                 .containsEntry("Patient/" + patients.get("permitAny"), "permit")

@@ -237,6 +237,26 @@ class ResearchExportEndToEndTest extends FhirRestTest {
         assertThat(http("GET", pathOf(status), null, null, labToken).statusCode()).isEqualTo(404);
     }
 
+    /**
+     * Regression: an export's release decisions are audited about every patient it considered; those
+     * records must not make a clinician's or an EHR's {@code $everything} of the same patients fail.
+     */
+    @Test
+    @Order(6)
+    void patientsChartsStillOpen_afterAnExportConsideredThem() throws Exception {
+        exportAndFetch(labToken, labPublicKey, "chart-check");
+        for (Role role : List.of(Role.EHR, Role.CLINICIAN)) {
+            for (String kase : List.of("permitOrg", "deny", "none")) {
+                HttpResponse<String> chart = http("GET", "/" + patientRef(kase) + "/$everything", null, null, token(role));
+                assertThat(chart.statusCode()).as(role + " " + kase + ": " + chart.body()).isEqualTo(200);
+                Bundle bundle = CLIENT_CONTEXT.newJsonParser().parseResource(Bundle.class, chart.body());
+                assertThat(bundle.getEntry()).extracting(e -> e.getResource().fhirType())
+                        .contains("Patient", "Observation", "MedicationRequest", "Claim")
+                        .doesNotContain("AuditEvent");
+            }
+        }
+    }
+
     // --- helpers -----------------------------------------------------------------------------------------------
 
     private String researcher(String fhirUser, String purpose) {
@@ -387,7 +407,7 @@ class ResearchExportEndToEndTest extends FhirRestTest {
             }
             for (AuditEvent.AuditEventEntityComponent entity : event.getEntity()) {
                 entity.getDetail().stream().filter(d -> d.getType().equals("decision")).findFirst().ifPresent(
-                        d -> decisions.putIfAbsent(entity.getWhat().getReference(), d.getValueStringType().getValue()));
+                        d -> decisions.putIfAbsent(entity.getWhat().getIdentifier().getValue(), d.getValueStringType().getValue()));
             }
         }
         return decisions;

@@ -1,0 +1,22 @@
+package org.fhiranchor.server.audit;
+
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Reference;
+
+/**
+ * How every AuditEvent the server writes names a resource it is about: by a logical identifier
+ * ({@value #SYSTEM} | {@code Patient/123}), never by a literal reference. A literal reference
+ * would put the audit trail under referential integrity, and would put the event into the named
+ * patient's compartment, where every clinical {@code $everything} of that patient would meet it.
+ */
+public final class AuditedResource {
+
+    public static final String SYSTEM = "urn:fhir-anchor:resource";
+
+    private AuditedResource() {}
+
+    /** @param reference a relative reference such as {@code Patient/123} */
+    public static Reference named(String reference) {
+        return new Reference().setIdentifier(new Identifier().setSystem(SYSTEM).setValue(reference));
+    }
+}
