@@ -150,6 +150,14 @@ def main():
     assert verify_inclusion(int(proof["leafIndex"]), int(proof["treeSize"]), leaf_hash,
                             [bytes.fromhex(h) for h in proof["auditPath"]], bytes.fromhex(proof["rootHash"]))
     assert proof["rootHash"] == vector["anchoredRoot"]
+
+    # The deployment statement's signed bytes (the signature itself needs secp256k1 and keccak-256,
+    # which the standard library lacks: the Java build checks it).
+    deployment = json.load(open("deployment-statement.json", encoding="utf-8"))
+    statement = load(deployment["statement"])
+    assert statement["signature"] == deployment["signature"]
+    del statement["signature"]
+    assert canonical(statement) == deployment["signedBytes"]
     print("all test vectors check out")
 
 

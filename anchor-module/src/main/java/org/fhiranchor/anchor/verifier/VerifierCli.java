@@ -16,10 +16,13 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.fhiranchor.anchor.canonical.JsonFormatException;
 import org.fhiranchor.anchor.canonical.JsonObject;
 import org.fhiranchor.anchor.canonical.JsonParser;
 import org.fhiranchor.anchor.canonical.JsonString;
 import org.fhiranchor.anchor.chain.ContractMismatchException;
+import org.fhiranchor.anchor.chain.DeploymentCheck;
+import org.fhiranchor.anchor.chain.DeploymentStatement;
 import org.fhiranchor.anchor.chain.LedgerException;
 import org.fhiranchor.anchor.chain.LedgerSettings;
 import org.fhiranchor.anchor.chain.OnChainCheckpoint;
@@ -33,6 +36,8 @@ import org.fhiranchor.anchor.proof.ProofJson;
 import org.fhiranchor.anchor.proof.VerificationResult;
 import org.fhiranchor.anchor.verifier.VerifyParameters.NoProofException;
 import org.fhiranchor.anchor.verifier.VersionCheck.Outcome;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
 
 /**
  * {@code java -jar fhir-anchor-verifier.jar verify|walk|research-keygen|research-fetch|research-verify ...}: the auditor's command line. The contract and
@@ -52,25 +57,29 @@ public final class VerifierCli {
     /** The server says the version is not anchored yet (and nothing failed): ask again later. */
     public static final int EXIT_PENDING = 4;
 
-    private static final Set<String> VERIFY_OPTIONS = Set.of("--rpc", "--contract", "--chain-id", "--fhir-base",
-            "--ref", "--resource", "--proof", "--token", "--timeout");
-    private static final Set<String> WALK_OPTIONS = Set.of("--rpc", "--contract", "--chain-id", "--fhir-base",
-            "--type", "--max", "--token", "--timeout");
+    private static final Set<String> VERIFY_OPTIONS = Set.of("--rpc", "--contract", "--deployment", "--chain-id",
+            "--fhir-base", "--ref", "--resource", "--proof", "--token", "--timeout");
+    private static final Set<String> WALK_OPTIONS = Set.of("--rpc", "--contract", "--deployment", "--chain-id",
+            "--fhir-base", "--type", "--max", "--token", "--timeout");
 
     private static final Set<String> RESEARCH_KEYGEN_OPTIONS = Set.of("--out");
     private static final Set<String> RESEARCH_FETCH_OPTIONS = Set.of("--status-url", "--token", "--dir", "--timeout");
-    private static final Set<String> RESEARCH_VERIFY_OPTIONS = Set.of("--dir", "--rpc", "--contract", "--chain-id",
-            "--key", "--out", "--timeout");
+    private static final Set<String> RESEARCH_VERIFY_OPTIONS = Set.of("--dir", "--rpc", "--contract", "--deployment",
+            "--chain-id", "--key", "--out", "--timeout");
 
     private static final String USAGE = """
             usage:
-              verify --rpc URL --contract 0xADDRESS [--chain-id N]
+              verify --rpc URL (--deployment FILE | --contract 0xADDRESS) [--chain-id N]
                      (--fhir-base URL --ref Type/id[/_history/vid] | --resource FILE --proof FILE | --proof FILE)
-              walk   --rpc URL --contract 0xADDRESS [--chain-id N] --fhir-base URL [--type T] [--max N]
+              walk   --rpc URL (--deployment FILE | --contract 0xADDRESS) [--chain-id N] --fhir-base URL
+                     [--type T] [--max N]
               research-keygen --out FILE
               research-fetch  --status-url URL --dir DIR
-              research-verify --dir DIR --rpc URL --contract 0xADDRESS [--chain-id N] [--key FILE [--out DIR]]
+              research-verify --dir DIR --rpc URL (--deployment FILE | --contract 0xADDRESS) [--chain-id N]
+                     [--key FILE [--out DIR]]
             common: --token TOKEN (default: $FHIR_ANCHOR_TOKEN), --timeout SECONDS (default 30)
+            --deployment FILE pins the operator's fhir-anchor-deployment/1 statement: the contract and chain
+            are taken from it after it is checked against the chain (signer, deployer, code hash).
             --proof FILE alone verifies a delete (no body). A proof file may hold the fhir-anchor-proof/1 JSON
             or the server's $verify Parameters.
             exit codes: 0 verified, 1 not verified, 2 usage or refused configuration, 3 chain or FHIR server
@@ -124,8 +133,8 @@ public final class VerifierCli {
                 return researchFetch(options, timeout);
             }
             byte[] researchKey = command.equals("research-verify") ? researchKey(options) : null;
-            try (ChainConnection chain = ChainConnection.open(required(options, "--rpc"),
-                    required(options, "--contract"), optionalLong(options, "--chain-id"), timeout)) {
+            try (ChainConnection chain = ChainConnection.open(required(options, "--rpc"), pinnedDeployment(options),
+                    options.get("--contract"), optionalLong(options, "--chain-id"), timeout)) {
                 return switch (command) {
                     case "verify" -> verify(options, chain, timeout);
                     case "walk" -> walk(options, chain, timeout);
@@ -328,7 +337,6 @@ public final class VerifierCli {
             case "research-verify" -> {
                 required(options, "--dir");
                 required(options, "--rpc");
-                required(options, "--contract");
                 return;
             }
             default -> { }
@@ -451,15 +459,48 @@ public final class VerifierCli {
         }
     }
 
+    /** The operator's deployment statement named by {@code --deployment}, read but not yet checked. */
+    private static Optional<DeploymentStatement> pinnedDeployment(Map<String, String> options) {
+        String file = options.get("--deployment");
+        if (file == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(DeploymentStatement.parse(Files.readAllBytes(Path.of(file))));
+        } catch (IOException e) {
+            throw new UsageException("cannot read --deployment " + file + ": " + e.getMessage());
+        } catch (JsonFormatException e) {
+            throw new UsageException("--deployment " + file + " is not a " + DeploymentStatement.FORMAT + " file: "
+                    + e.getMessage());
+        }
+    }
+
     /** The read-only ledger on the auditor's contract, checked against the expected chain id. */
     private record ChainConnection(Web3jLedger ledger, ChainCheckpointSource checkpoints) implements AutoCloseable {
 
-        static ChainConnection open(String rpc, String contract, Optional<Long> expectedChainId, Duration timeout) {
+        static ChainConnection open(String rpc, Optional<DeploymentStatement> deployment, String contractOption,
+                Optional<Long> chainIdOption, Duration timeout) {
+            if (deployment.isEmpty() && contractOption == null) {
+                throw new UsageException("--deployment FILE or --contract 0xADDRESS is required");
+            }
+            String contract = deployment.map(DeploymentStatement::contract).orElse(contractOption);
+            Optional<Long> expectedChainId = deployment.isPresent() ? Optional.of(deployment.get().chainId()) : chainIdOption;
+            if (deployment.isPresent() && contractOption != null && !contractOption.equalsIgnoreCase(contract)) {
+                throw new RefusedException("refusing: --contract " + contractOption + " is not the pinned deployment's "
+                        + contract);
+            }
+            if (deployment.isPresent() && chainIdOption.isPresent() && !chainIdOption.equals(expectedChainId)) {
+                throw new RefusedException("refusing: --chain-id " + chainIdOption.get() + " is not the pinned deployment's "
+                        + expectedChainId.get());
+            }
             if (!contract.matches("0x[0-9a-fA-F]{40}")) {
                 throw new UsageException("--contract must be 0x followed by 40 hex digits, got \"" + contract + "\"");
             }
             if (!rpc.startsWith("http://") && !rpc.startsWith("https://")) {
                 throw new UsageException("--rpc must be an http or https URL, got \"" + rpc + "\"");
+            }
+            if (deployment.isPresent()) {
+                checkDeployment(rpc, deployment.get(), timeout);
             }
             Web3jLedger ledger;
             try {
@@ -476,6 +517,19 @@ public final class VerifierCli {
                         + ", not " + expectedChainId.get());
             }
             return new ChainConnection(ledger, new ChainCheckpointSource(ledger));
+        }
+
+        private static void checkDeployment(String rpc, DeploymentStatement statement, Duration timeout) {
+            Web3j web3j = Web3j.build(new HttpService(rpc));
+            try {
+                DeploymentCheck.check(web3j, statement);
+            } catch (ContractMismatchException e) {
+                throw new RefusedException(e.getMessage());
+            } catch (LedgerException e) {
+                throw new ChainUnavailableException("cannot read the chain at " + rpc + ": " + e.getMessage());
+            } finally {
+                web3j.shutdown();
+            }
         }
 
         long chainId() {

@@ -131,10 +131,10 @@ final class FakeFhirServer implements AutoCloseable {
         proof.auditPath().forEach(h -> path.add(object("name", new JsonString("hash"),
                 "valueString", new JsonString(Hex.encode(h)))));
         parameters.add(object("name", new JsonString("auditPath"), "part", new JsonArray(path)));
-        parameters.add(param("chainId", "valueString", new JsonString(Long.toString(proof.anchor().chainId()))));
+        parameters.add(param("chainId", "valueInteger", JsonNumber.of(proof.anchor().chainId())));
         parameters.add(param("contract", "valueString", new JsonString(shownContract)));
         parameters.add(param("transactionHash", "valueString", new JsonString(proof.anchor().txHash())));
-        parameters.add(param("blockNumber", "valueString", new JsonString(Long.toString(proof.anchor().blockNumber()))));
+        parameters.add(param("blockNumber", "valueInteger", JsonNumber.of(proof.anchor().blockNumber())));
         parameters.add(param("confirmations", "valueInteger", JsonNumber.of(1)));
         parameters.add(param("proof", "valueAttachment", object("contentType", new JsonString("application/json"),
                 "data", new JsonString(Base64.getEncoder().encodeToString(ProofJson.write(proof))))));

@@ -9,12 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.fhiranchor.anchor.canonical.ContentHash;
 import org.fhiranchor.anchor.canonical.SharedData;
 import org.fhiranchor.anchor.chain.AnchorReceipt;
 import org.fhiranchor.anchor.chain.AnvilNode;
+import org.fhiranchor.anchor.chain.Deployment;
+import org.fhiranchor.anchor.chain.DeploymentStatement;
 import org.fhiranchor.anchor.chain.TestKeys;
 import org.fhiranchor.anchor.chain.LedgerSettings;
 import org.fhiranchor.anchor.chain.Web3jLedger;
@@ -33,6 +36,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.Credentials;
 
 /**
  * The verifier against a real Anvil and a fake FHIR server on loopback: a log of 24 versions of official
@@ -52,6 +56,7 @@ class VerifierEndToEndTest {
     private LedgerSettings settings;
     private String key;
     private String contract;
+    private Deployment deployment;
     private AnchorReceipt fullCheckpoint;
     private ChainAnchor anchor;
     private byte[] altered;
@@ -67,7 +72,8 @@ class VerifierEndToEndTest {
         node = AnvilNode.start(AnvilNode.Options.defaults().withChainId(31337));
         settings = LedgerSettings.forUrl(node.rpcUrl());
         key = TestKeys.fundedOn(node).privateKeyHex();
-        contract = Web3jLedger.deploy(settings, key).contractAddress();
+        deployment = Web3jLedger.deploy(settings, key);
+        contract = deployment.contractAddress();
         try (Web3jLedger writer = Web3jLedger.connect(settings, contract, key)) {
             writer.submitCheckpoint(EARLY_CHECKPOINT, MerkleTree.root(EARLY_CHECKPOINT, log.tree), null);
             fullCheckpoint = writer.submitCheckpoint(size, log.tree.root(), null);
@@ -100,6 +106,69 @@ class VerifierEndToEndTest {
         if (node != null) {
             node.stop();
         }
+    }
+
+    // ---- the trust root: a pinned deployment statement -------------------------------------------
+
+    @Test
+    void pinnedDeployment_givesTheContract_withoutAskingTheServer() throws Exception {
+        Path file = writeStatement("pinned", DeploymentStatement.signed("https://fhir.example.org/fhir", 31337, deployment,
+                Credentials.create(key)));
+        // The server names another contract in its answers: with the pinned statement, it does not matter.
+        CliRun cli = CliRun.run("verify", "--rpc", node.rpcUrl(), "--deployment", file.toString(), "--fhir-base",
+                fhir.base(), "--ref", HONEST);
+        assertEquals(VerifierCli.EXIT_VERIFIED, cli.code(), cli.toString());
+        assertTrue(cli.out().contains("contract " + contract), cli.out());
+        CliRun tampered = CliRun.run("verify", "--rpc", node.rpcUrl(), "--deployment", file.toString(), "--fhir-base",
+                fhir.base(), "--ref", TAMPERED);
+        assertEquals(VerifierCli.EXIT_NOT_VERIFIED, tampered.code(), tampered.toString());
+    }
+
+    @Test
+    void pinnedDeployment_thatDoesNotMatchTheChain_isRefused() throws Exception {
+        DeploymentStatement honest = DeploymentStatement.signed("origin", 31337, deployment, Credentials.create(key));
+        // Another account deploys a look-alike contract (same bytecode) and claims to be the deployer.
+        String otherKey = TestKeys.fundedOn(node).privateKeyHex();
+        Deployment lookAlike = Web3jLedger.deploy(settings, otherKey);
+        Map<String, DeploymentStatement> refused = new LinkedHashMap<>();
+        refused.put("unsigned", withSignature(honest, null));
+        refused.put("signed by someone else", honest.signWith(Credentials.create(otherKey)));
+        refused.put("another contract, claimed by our deployer", new DeploymentStatement("origin", 31337,
+                lookAlike.contractAddress(), honest.deployer(), lookAlike.receipt().txHash(),
+                lookAlike.receipt().blockNumber(), honest.runtimeCodeHash(), null).signWith(Credentials.create(key)));
+        refused.put("wrong chain", new DeploymentStatement("origin", 1, contract, honest.deployer(),
+                honest.deploymentTransaction(), honest.deploymentBlock(), honest.runtimeCodeHash(), null)
+                .signWith(Credentials.create(key)));
+        refused.put("other code", new DeploymentStatement("origin", 31337, contract, honest.deployer(),
+                honest.deploymentTransaction(), honest.deploymentBlock(), "0x" + "00".repeat(32), null)
+                .signWith(Credentials.create(key)));
+        refused.put("wrong block", new DeploymentStatement("origin", 31337, contract, honest.deployer(),
+                honest.deploymentTransaction(), honest.deploymentBlock() + 1, honest.runtimeCodeHash(), null)
+                .signWith(Credentials.create(key)));
+        for (Map.Entry<String, DeploymentStatement> e : refused.entrySet()) {
+            Path file = writeStatement("refused", e.getValue());
+            CliRun cli = CliRun.run("verify", "--rpc", node.rpcUrl(), "--deployment", file.toString(), "--fhir-base",
+                    fhir.base(), "--ref", HONEST);
+            assertEquals(VerifierCli.EXIT_USAGE, cli.code(), e.getKey() + ": " + cli);
+            assertTrue(cli.out().startsWith("NOT VERIFIED: deployment statement refused"), e.getKey() + ": " + cli.out());
+        }
+        // A --contract that contradicts the pinned statement is refused too.
+        Path file = writeStatement("contradicted", honest);
+        CliRun contradicted = CliRun.run("verify", "--rpc", node.rpcUrl(), "--deployment", file.toString(),
+                "--contract", lookAlike.contractAddress(), "--fhir-base", fhir.base(), "--ref", HONEST);
+        assertEquals(VerifierCli.EXIT_USAGE, contradicted.code(), contradicted.toString());
+    }
+
+    private static DeploymentStatement withSignature(DeploymentStatement s, String signature) {
+        return new DeploymentStatement(s.origin(), s.chainId(), s.contract(), s.deployer(), s.deploymentTransaction(),
+                s.deploymentBlock(), s.runtimeCodeHash(), signature);
+    }
+
+    private Path writeStatement(String name, DeploymentStatement statement) throws Exception {
+        Path file = Files.createTempFile(name, ".json");
+        Files.writeString(file, statement.toJson());
+        closeLater.add(() -> Files.deleteIfExists(file));
+        return file;
     }
 
     // ---- one version ---------------------------------------------------------------------------

@@ -33,6 +33,11 @@ class AnchoringConfiguration {
     }
 
     @Bean
+    DeploymentStatementController deploymentStatementController(@Value("${fhir-anchor.data-dir}") Path dataDir) {
+        return new DeploymentStatementController(dataDir);
+    }
+
+    @Bean
     CheckpointRepository checkpointRepository(LogDatabase db) {
         return new CheckpointRepository(db.jdbc());
     }

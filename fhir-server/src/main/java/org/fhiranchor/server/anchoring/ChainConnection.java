@@ -6,6 +6,8 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import org.fhiranchor.anchor.chain.Deployment;
+import org.fhiranchor.anchor.chain.DeploymentStatement;
 import org.fhiranchor.anchor.chain.Ledger;
 import org.fhiranchor.anchor.chain.LedgerSettings;
 import org.fhiranchor.anchor.chain.Web3jLedger;
@@ -123,7 +125,10 @@ public final class ChainConnection implements AutoCloseable {
             if (!properties.deployIfMissing()) {
                 throw new IllegalStateException("no contract configured for chain " + chainId + " and deploy-if-missing is off");
             }
-            String address = Web3jLedger.deploy(settings, key).contractAddress();
+            Deployment deployment = Web3jLedger.deploy(settings, key);
+            String address = deployment.contractAddress();
+            DeploymentStatementFile.write(dataDir,
+                    DeploymentStatement.signed(properties.origin(), chainId, deployment, Credentials.create(key)));
             jdbc.update("INSERT INTO anchor_chain_config (chain_id, contract_address, deployed_at) VALUES (?, ?, ?)",
                     chainId, address, Timestamp.from(clock.instant()));
             log.info("Deployed the anchoring contract at {} on chain {}", address, chainId);

@@ -21,6 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param privateKeyFile external mode: a file holding the signing key in hex (owner-only permissions)
  * @param keystoreFile external mode: an encrypted Ethereum JSON keystore (UTC--... file), unlocked
  *     with {@code keystorePassword}, best given as FHIR_ANCHOR_CHAIN_KEYSTORE_PASSWORD
+ * @param origin the name the deployment statement gives this log (its public FHIR base URL, say);
+ *     informational, never resolved
  */
 @Validated
 @ConfigurationProperties("fhir-anchor.chain")
@@ -37,7 +39,8 @@ public record ChainProperties(
         @DefaultValue("1") @Min(1) int confirmations,
         @DefaultValue("30s") Duration receiptTimeout,
         @DefaultValue("100ms") Duration pollInterval,
-        @DefaultValue Embedded embedded) {
+        @DefaultValue Embedded embedded,
+        @DefaultValue("fhir-anchor") String origin) {
 
     public enum Mode {
         EMBEDDED,

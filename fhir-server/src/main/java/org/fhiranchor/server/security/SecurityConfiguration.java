@@ -1,6 +1,7 @@
 package org.fhiranchor.server.security;
 
 import java.nio.file.Path;
+import org.fhiranchor.server.anchoring.DeploymentStatementController;
 import org.fhiranchor.server.fhir.ResponseFilter;
 import org.fhiranchor.server.fhir.RestfulServerCustomizer;
 import org.springframework.beans.factory.ObjectProvider;
@@ -55,7 +56,8 @@ class SecurityConfiguration {
                 .logout(AbstractHttpConfigurer::disable)
                 .anonymous(a -> {})
                 .authorizeHttpRequests(authorize -> authorize
-                        .requestMatchers(path.matcher("/fhir/metadata"), path.matcher(SmartConfigurationServlet.PATH))
+                        .requestMatchers(path.matcher("/fhir/metadata"), path.matcher(SmartConfigurationServlet.PATH),
+                                path.matcher(DeploymentStatementController.PATH))
                         .permitAll()
                         .requestMatchers(path.matcher("/actuator/health"), path.matcher("/actuator/health/**"))
                         .permitAll()

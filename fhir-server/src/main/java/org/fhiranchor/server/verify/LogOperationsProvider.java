@@ -41,8 +41,8 @@ public final class LogOperationsProvider {
         Checkpoint old = anchored(m);
         Checkpoint current = anchored(n);
         Parameters parameters = new Parameters();
-        parameters.addParameter().setName("from").setValue(new IntegerType(Math.toIntExact(m)));
-        parameters.addParameter().setName("to").setValue(new IntegerType(Math.toIntExact(n)));
+        parameters.addParameter().setName("from").setValue(FhirNumbers.of(m));
+        parameters.addParameter().setName("to").setValue(FhirNumbers.of(n));
         parameters.addParameter().setName("fromRootHash").setValue(new StringType(Hex.encode(old.rootHash())));
         parameters.addParameter().setName("toRootHash").setValue(new StringType(Hex.encode(current.rootHash())));
         Parameters.ParametersParameterComponent path = parameters.addParameter().setName("consistencyPath");
@@ -62,7 +62,7 @@ public final class LogOperationsProvider {
         Parameters parameters = new Parameters();
         for (Checkpoint checkpoint : checkpoints.page(afterSize, limit)) {
             Parameters.ParametersParameterComponent part = parameters.addParameter().setName("checkpoint");
-            part.addPart().setName("treeSize").setValue(new IntegerType(Math.toIntExact(checkpoint.treeSize())));
+            part.addPart().setName("treeSize").setValue(FhirNumbers.of(checkpoint.treeSize()));
             part.addPart().setName("rootHash").setValue(new StringType(Hex.encode(checkpoint.rootHash())));
             part.addPart().setName("status").setValue(new StringType(checkpoint.status().name().toLowerCase()));
             if (checkpoint.anchored()) {
@@ -78,14 +78,14 @@ public final class LogOperationsProvider {
     }
 
     private static void addAnchor(Parameters.ParametersParameterComponent part, Checkpoint checkpoint) {
-        part.addPart().setName("treeSize").setValue(new IntegerType(Math.toIntExact(checkpoint.treeSize())));
+        part.addPart().setName("treeSize").setValue(FhirNumbers.of(checkpoint.treeSize()));
         addAnchorParts(part, checkpoint);
     }
 
     private static void addAnchorParts(Parameters.ParametersParameterComponent part, Checkpoint checkpoint) {
-        part.addPart().setName("chainId").setValue(new StringType(Long.toString(checkpoint.chainId())));
+        part.addPart().setName("chainId").setValue(FhirNumbers.of(checkpoint.chainId()));
         part.addPart().setName("contract").setValue(new StringType(checkpoint.contractAddress()));
         part.addPart().setName("transactionHash").setValue(new StringType(checkpoint.txHash()));
-        part.addPart().setName("blockNumber").setValue(new StringType(Long.toString(checkpoint.blockNumber())));
+        part.addPart().setName("blockNumber").setValue(FhirNumbers.of(checkpoint.blockNumber()));
     }
 }

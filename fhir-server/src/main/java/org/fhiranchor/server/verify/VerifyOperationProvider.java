@@ -72,19 +72,19 @@ public final class VerifyOperationProvider {
         parameters.addParameter().setName("salt").setValue(new StringType(Hex.encode(entry.leaf().salt())));
         if (entry.isSequenced()) {
             parameters.addParameter().setName("leafHash").setValue(new StringType(Hex.encode(entry.leafHash())));
-            parameters.addParameter().setName("leafIndex").setValue(new IntegerType(Math.toIntExact(entry.leafIndex())));
+            parameters.addParameter().setName("leafIndex").setValue(FhirNumbers.of(entry.leafIndex()));
         }
         if (result.proof().isPresent() && result.checkpoint().isPresent()) {
             AnchorProof proof = result.proof().get();
             Checkpoint checkpoint = result.checkpoint().get();
-            parameters.addParameter().setName("treeSize").setValue(new IntegerType(Math.toIntExact(proof.treeSize())));
+            parameters.addParameter().setName("treeSize").setValue(FhirNumbers.of(proof.treeSize()));
             parameters.addParameter().setName("rootHash").setValue(new StringType(Hex.encode(proof.rootHash())));
             Parameters.ParametersParameterComponent path = parameters.addParameter().setName("auditPath");
             proof.auditPath().forEach(hash -> path.addPart().setName("hash").setValue(new StringType(Hex.encode(hash))));
-            parameters.addParameter().setName("chainId").setValue(new StringType(Long.toString(checkpoint.chainId())));
+            parameters.addParameter().setName("chainId").setValue(FhirNumbers.of(checkpoint.chainId()));
             parameters.addParameter().setName("contract").setValue(new StringType(checkpoint.contractAddress()));
             parameters.addParameter().setName("transactionHash").setValue(new StringType(checkpoint.txHash()));
-            parameters.addParameter().setName("blockNumber").setValue(new StringType(Long.toString(checkpoint.blockNumber())));
+            parameters.addParameter().setName("blockNumber").setValue(FhirNumbers.of(checkpoint.blockNumber()));
             result.confirmations().ifPresent(c ->
                     parameters.addParameter().setName("confirmations").setValue(new IntegerType(Math.toIntExact(c))));
             parameters.addParameter().setName("proof").setValue(new Attachment()
