@@ -27,6 +27,6 @@ create consent_hmac_key "$(hex 32)"
 create archive_key "$(hex 32)"
 # The server's chain key: a fresh random key, funded on the dev chain by the chain-fund job. For a real network
 # point CHAIN_KEY_FILE (docker/.env) at your own key or keystore instead.
-create chain_private_key "$(hex 32)"
+create chain_private_key "0x$(hex 32)"
 # Used only with an encrypted keystore (CHAIN_KEY_TARGET=chain-keystore.json): write its password here.
 create chain_keystore_password ""

@@ -24,7 +24,7 @@ import org.fhiranchor.server.security.TokenCommand;
  */
 public final class ServerLauncher implements AutoCloseable {
 
-    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(6);
+    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(10);
 
     private final Process process;
     private final Path dataDir;
@@ -74,7 +74,7 @@ public final class ServerLauncher implements AutoCloseable {
             builder.environment().putAll(environment);
             long started = System.currentTimeMillis();
             ServerLauncher server = new ServerLauncher(builder.start(), dataDir, port, log, started);
-            // Generous: on a loaded 2-core machine a start has taken over 3 minutes.
+            // Generous: on a 2-core machine shared with other builds a start has taken over 6 minutes.
             server.awaitReady(STARTUP_TIMEOUT);
             return server;
         } catch (IOException e) {
@@ -161,7 +161,10 @@ public final class ServerLauncher implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
+        // Its dev chain too, which a killed server could not stop.
+        List<ProcessHandle> children = process.descendants().toList();
         process.destroyForcibly();
+        children.forEach(ProcessHandle::destroy);
         throw new IllegalStateException("server not ready within " + timeout + "; see " + logFile);
     }
 

@@ -40,6 +40,8 @@ public final class JsIpfsNode implements AutoCloseable {
    * its {@code jsipfs} command.
    */
   public static Path install(Path packageDir) {
+    // Absolute: the daemon runs with the package directory as its working directory.
+    packageDir = packageDir.toAbsolutePath().normalize();
     Path jsipfs = packageDir.resolve("node_modules/.bin/jsipfs");
     if (!Files.isExecutable(jsipfs)) {
       // No lock file is kept (it would name the registry's host); package.json pins ipfs itself exactly.
@@ -53,6 +55,8 @@ public final class JsIpfsNode implements AutoCloseable {
 
   /** Creates an empty repository in {@code repo} (which must not hold one), offline, on free loopback ports. */
   public static JsIpfsNode create(Path jsipfs, Path repo) {
+    jsipfs = jsipfs.toAbsolutePath();
+    repo = repo.toAbsolutePath();
     try {
       Files.createDirectories(repo);
       run(jsipfs.getParent(), Duration.ofMinutes(2), repo, List.of(jsipfs.toString(), "init", "--profile", "test",
