@@ -24,7 +24,7 @@ import org.fhiranchor.server.security.TokenCommand;
  */
 public final class ServerLauncher implements AutoCloseable {
 
-    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(15);
 
     private final Process process;
     private final Path dataDir;
@@ -74,7 +74,7 @@ public final class ServerLauncher implements AutoCloseable {
             builder.environment().putAll(environment);
             long started = System.currentTimeMillis();
             ServerLauncher server = new ServerLauncher(builder.start(), dataDir, port, log, started);
-            // Generous: on a 2-core machine shared with other builds a start has taken over 6 minutes.
+            // Generous: on a 2-core machine shared with other builds a start has taken 9 minutes.
             server.awaitReady(STARTUP_TIMEOUT);
             return server;
         } catch (IOException e) {

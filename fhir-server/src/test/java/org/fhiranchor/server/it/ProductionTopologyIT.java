@@ -47,7 +47,7 @@ import org.web3j.utils.Numeric;
 class ProductionTopologyIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration CATCH_UP = Duration.ofMinutes(4);
+    private static final Duration CATCH_UP = Duration.ofMinutes(10);
 
     @Test
     void composeTopology_restartEachService_nothingLost() throws Exception {
