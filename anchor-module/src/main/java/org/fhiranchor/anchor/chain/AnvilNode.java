@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.Request;
@@ -161,13 +162,29 @@ public final class AnvilNode implements AutoCloseable {
         if (fromEnv != null && !fromEnv.isBlank()) {
             return Path.of(fromEnv);
         }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve(NPM_BINARY);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
+        return findBinary(List.of(Path.of("").toAbsolutePath())).orElseThrow(() -> new IllegalStateException(
+                "anvil not found: run `npm ci` at the repository root or set " + BINARY_ENV));
+    }
+
+    /**
+     * Looks for anvil from each of {@code startDirs} in turn: an executable {@code anvil} in the
+     * directory itself (a distribution's {@code lib/}), then {@code node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil}
+     * in the directory or its nearest parent that has one (a repository checkout).
+     */
+    public static Optional<Path> findBinary(List<Path> startDirs) {
+        for (Path start : startDirs) {
+            Path beside = start.resolve("anvil");
+            if (Files.isRegularFile(beside) && Files.isExecutable(beside)) {
+                return Optional.of(beside);
+            }
+            for (Path dir = start.toAbsolutePath(); dir != null; dir = dir.getParent()) {
+                Path candidate = dir.resolve(NPM_BINARY);
+                if (Files.isExecutable(candidate)) {
+                    return Optional.of(candidate);
+                }
             }
         }
-        throw new IllegalStateException("anvil not found: run `npm ci` at the repository root or set " + BINARY_ENV);
+        return Optional.empty();
     }
 
     /** The Anvil process id, so that a server killed without cleanup can find its node again. */

@@ -53,12 +53,16 @@ public record ChainProperties(
      * @param port loopback port; 0 picks a free one
      * @param blockTimeSeconds seconds per block (Anvil's automine stalls under load; 1 s never did)
      * @param stateIntervalSeconds how often the chain state is saved, so that a kill -9 loses at most this much
+     * @param anvilBinary the anvil executable (environment variable FHIR_ANCHOR_ANVIL); empty: looked for
+     *     beside the server jar (a distribution's {@code lib/}), then in {@code node_modules} above the jar
+     *     or the working directory (a repository checkout after {@code npm ci}); see {@link AnvilBinary}
      */
     public record Embedded(
             @DefaultValue("8545") int port,
             @DefaultValue("31337") long chainId,
             @DefaultValue("1") int blockTimeSeconds,
-            @DefaultValue("1") int stateIntervalSeconds) {}
+            @DefaultValue("1") int stateIntervalSeconds,
+            String anvilBinary) {}
 
     @Override
     public String toString() {

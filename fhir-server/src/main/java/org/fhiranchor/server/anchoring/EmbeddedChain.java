@@ -37,6 +37,7 @@ public final class EmbeddedChain implements AutoCloseable {
         Path pidFile = dir.resolve("anvil.pid");
         stopLeftover(pidFile);
         AnvilNode node = AnvilNode.start(AnvilNode.Options.defaults()
+                .withBinary(AnvilBinary.resolve(settings.anvilBinary()))
                 .withPort(settings.port())
                 .withChainId(settings.chainId())
                 .withState(dir.resolve("anvil-state.json"), settings.stateIntervalSeconds())

@@ -24,6 +24,8 @@ import org.fhiranchor.server.security.TokenCommand;
  */
 public final class ServerLauncher implements AutoCloseable {
 
+    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(15);
+
     private final Process process;
     private final Path dataDir;
     private final int port;
@@ -43,20 +45,37 @@ public final class ServerLauncher implements AutoCloseable {
      */
     public static ServerLauncher start(Path jar, Path dataDir, List<String> extraArgs, Map<String, String> environment) {
         int port = freePort();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-jar", jar.toString(),
+                "--server.port=" + port, "--server.address=127.0.0.1", "--fhir-anchor.data-dir=" + dataDir,
+                "--fhir-anchor.chain.embedded.port=0"));
+        command.addAll(extraArgs);
+        return launch(command, null, dataDir, port, environment);
+    }
+
+    /**
+     * Runs {@code command} (a server start however it is spelled: {@code java -jar}, a distribution's
+     * {@code bin/fhir-anchor-server}) and waits for its first 200 on /fhir/metadata.
+     *
+     * @param workingDirectory the process's working directory, or null for this process's
+     * @param dataDir the data directory the server uses (its log goes there too)
+     * @param port the port the server was told to listen on (by argument or environment)
+     */
+    public static ServerLauncher launch(List<String> command, Path workingDirectory, Path dataDir, int port,
+            Map<String, String> environment) {
         try {
             Files.createDirectories(dataDir);
             Path log = dataDir.resolve("server-" + port + ".log");
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-jar", jar.toString(),
-                    "--server.port=" + port, "--server.address=127.0.0.1", "--fhir-anchor.data-dir=" + dataDir,
-                    "--fhir-anchor.chain.embedded.port=0"));
-            command.addAll(extraArgs);
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            if (workingDirectory != null) {
+                builder.directory(workingDirectory.toFile());
+            }
             builder.environment().putAll(environment);
             long started = System.currentTimeMillis();
             ServerLauncher server = new ServerLauncher(builder.start(), dataDir, port, log, started);
-            server.awaitReady(Duration.ofMinutes(3));
+            // Generous: on a 2-core machine shared with other builds a start has taken 9 minutes.
+            server.awaitReady(STARTUP_TIMEOUT);
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -142,7 +161,10 @@ public final class ServerLauncher implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
+        // Its dev chain too, which a killed server could not stop.
+        List<ProcessHandle> children = process.descendants().toList();
         process.destroyForcibly();
+        children.forEach(ProcessHandle::destroy);
         throw new IllegalStateException("server not ready within " + timeout + "; see " + logFile);
     }
 

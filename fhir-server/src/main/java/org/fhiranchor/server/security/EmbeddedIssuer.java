@@ -25,6 +25,11 @@ public final class EmbeddedIssuer {
         return new EmbeddedIssuer(key, new TokenIssuer(key, properties.issuer(), properties.audience(), Clock.systemUTC()));
     }
 
+    /** Whether {@code dataDir} holds a signing key already (the token command never creates one unasked). */
+    public static boolean hasKey(Path dataDir) {
+        return SigningKeyFile.exists(dataDir.resolve(KEYS_DIRECTORY));
+    }
+
     public String mint(TokenIssuer.TokenRequest request) {
         return tokens.mint(request);
     }

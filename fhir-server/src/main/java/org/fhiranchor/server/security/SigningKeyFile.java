@@ -52,6 +52,11 @@ public final class SigningKeyFile {
         }
     }
 
+    /** Whether {@code keysDir} holds a signing key (its private half marks it as created). */
+    public static boolean exists(Path keysDir) {
+        return Files.exists(keysDir.resolve(PRIVATE_KEY_FILE));
+    }
+
     private static void create(Path keysDir, Path privateFile, Path publicFile)
             throws IOException, GeneralSecurityException {
         createOwnerOnlyDirectory(keysDir);

@@ -52,7 +52,18 @@ final class AnchoringClient {
 
     /** The anchoring health details (public actuator endpoint). */
     JsonNode anchoringHealth() throws IOException, InterruptedException {
-        return get(base.replace("/fhir", "/actuator/health")).path("components").path("anchoring").path("details");
+        return anchoringHealthRoot().path("components").path("anchoring").path("details");
+    }
+
+    /** The whole health answer with its details (the admin token shows them), also while it is DOWN (503). */
+    JsonNode anchoringHealthRoot() throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base.replace("/fhir", "/actuator/health")))
+                .timeout(Duration.ofMinutes(1)).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200 && response.statusCode() != 503) {
+            throw new IOException("HTTP " + response.statusCode() + " for health: " + response.body());
+        }
+        return JSON.readTree(response.body());
     }
 
     /** Every problem the audit sweep reports (mismatches and unlogged versions), all pages. */

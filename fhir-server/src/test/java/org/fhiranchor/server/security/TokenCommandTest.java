@@ -23,11 +23,12 @@ class TokenCommandTest {
 
     @Test
     void printsOnlyAVerifiableToken_andStartsNothing() {
+        SigningKeyFile.loadOrCreate(dataDir.resolve("keys")); // as the server does on its first start
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         long started = System.nanoTime();
         int status = TokenCommand.run(new String[] {"--role", "patient", "--subject", "alice-app", "--patient", "p-1",
-                "--ttl", "5m", "--fhir-anchor.data-dir=" + dataDir}, print(out), print(err));
+                "--ttl", "5m", "--data-dir", dataDir.toString()}, print(out), print(err));
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
@@ -46,6 +47,36 @@ class TokenCommandTest {
         // Only the key was touched: no database, no HAPI.
         assertThat(dataDir.resolve("db")).doesNotExist();
         assertThat(took).isLessThan(Duration.ofSeconds(15));
+    }
+
+    @Test
+    void dataDirectoryWithoutKey_failsNamingHowToPointAtTheServer_andCreatesNothing() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = TokenCommand.run(new String[] {"--role", "ehr", "--subject", "x", "--data-dir", dataDir.toString()},
+                print(out), print(err));
+
+        assertThat(status).isEqualTo(1);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("No signing key in " + dataDir.resolve("keys"))
+                .contains("--data-dir").contains("FHIR_ANCHOR_DATA_DIR").contains("--create-key");
+        assertThat(dataDir.resolve("keys")).doesNotExist();
+    }
+
+    @Test
+    void createKeyOnRequest_thenTheSameKeySignsEveryLaterToken() throws Exception {
+        ByteArrayOutputStream first = new ByteArrayOutputStream();
+        assertThat(TokenCommand.run(new String[] {"--role", "ehr", "--subject", "x", "--create-key",
+                "--data-dir=" + dataDir}, print(first), print(new ByteArrayOutputStream()))).isZero();
+        ByteArrayOutputStream second = new ByteArrayOutputStream();
+        assertThat(TokenCommand.run(new String[] {"--role", "ehr", "--subject", "x", "--fhir-anchor.data-dir=" + dataDir},
+                print(second), print(new ByteArrayOutputStream()))).isZero();
+
+        SecurityProperties properties = Binder.get(new StandardEnvironment())
+                .bindOrCreate("fhir-anchor.security", SecurityProperties.class);
+        var decoder = JwtDecoders.embedded(SigningKeyFile.loadOrCreate(dataDir.resolve("keys")), properties);
+        assertThat(decoder.decode(first.toString(StandardCharsets.UTF_8).trim()).getSubject()).isEqualTo("x");
+        assertThat(decoder.decode(second.toString(StandardCharsets.UTF_8).trim()).getSubject()).isEqualTo("x");
     }
 
     @Test
