@@ -128,7 +128,7 @@ class SyntheaBulkExportTest extends FhirRestTest {
                 everything.put(versioned(resource), resource);
             }
             Set<String> compartment = new TreeSet<>();
-            compartment.add(versioned(clientWith(ehr).read().resource("Patient").withId(patient.substring(8)).execute()));
+            compartment.add(versioned(clientWith(ehr).read().resource(org.hl7.fhir.r4.model.Patient.class).withId(patient.substring(8)).execute()));
             for (String type : compartmentTypes) {
                 allPages(ehr, "/" + patient + "/" + type + "?_count=1000").forEach(r -> compartment.add(versioned(r)));
             }
