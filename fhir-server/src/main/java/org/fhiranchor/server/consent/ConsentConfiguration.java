@@ -76,6 +76,15 @@ class ConsentConfiguration {
         return RequesterResolver.fromUserData();
     }
 
+    /** Patient-privacy consents on Bulk Data exports: a patient who denies disclosure is absent (docs/bulk-export.md). */
+    @Bean
+    @Order(300)
+    @ConditionalOnProperty(name = "fhir-anchor.consent.enforcement", havingValue = "true", matchIfMissing = true)
+    DisclosureConsentFilter disclosureConsentEnforcement(DaoRegistry daoRegistry, ConsentFlattener flattener,
+            FhirContext fhirContext) {
+        return new DisclosureConsentFilter(new PatientConsents(daoRegistry, flattener), fhirContext, Clock.systemUTC());
+    }
+
     /** Research release enforcement: a response filter on the requests that carry a research requester. */
     @Bean
     @Order(200)

@@ -124,7 +124,7 @@ public final class ConsentEvaluator {
         return !(permit && uncertain);
     }
 
-    private static boolean isReleaseAction(String action) {
+    static boolean isReleaseAction(String action) {
         int bar = action.indexOf('|');
         String system = action.substring(0, bar);
         return (system.isEmpty() || system.equals(CONSENT_ACTION)) && RELEASE_ACTIONS.contains(action.substring(bar + 1));

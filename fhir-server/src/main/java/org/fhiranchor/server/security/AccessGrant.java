@@ -33,14 +33,31 @@ public record AccessGrant(String subject, String role, String clientId, String p
     public static final AccessGrant ANONYMOUS = new AccessGrant(null, null, null, null, List.of(), Set.of(), false, false);
 
     public static AccessGrant of(Jwt jwt) {
-        List<String> scopes = scopes(jwt);
+        String clientId = Optional.ofNullable(jwt.getClaimAsString(CLIENT_ID_CLAIM)).orElse(jwt.getClaimAsString("azp"));
+        return of(jwt.getSubject(), jwt.getClaimAsString(ROLE_CLAIM), clientId, jwt.getClaimAsString(PATIENT_CLAIM),
+                scopes(jwt));
+    }
+
+    /** A grant from a token's claims, e.g. as remembered by a background job that acts for the token's holder. */
+    public static AccessGrant of(String subject, String role, String clientId, String patientId, List<String> scopes) {
         Set<String> operations = new LinkedHashSet<>();
         scopes.forEach(scope -> Scopes.operationName(scope).ifPresent(operations::add));
-        String clientId = Optional.ofNullable(jwt.getClaimAsString(CLIENT_ID_CLAIM)).orElse(jwt.getClaimAsString("azp"));
-        return new AccessGrant(jwt.getSubject(), jwt.getClaimAsString(ROLE_CLAIM), clientId,
-                jwt.getClaimAsString(PATIENT_CLAIM),
+        return new AccessGrant(subject, role, clientId, patientId,
                 scopes.stream().map(SmartScope::parse).flatMap(Optional::stream).toList(),
                 Set.copyOf(operations), scopes.contains(Scopes.ADMIN), scopes.contains(Scopes.RESTORE));
+    }
+
+    /** The scopes as a token would carry them, space-separated (for a job that must act for this grant later). */
+    public String scopeClaim() {
+        List<String> all = new java.util.ArrayList<>(resourceScopes.stream().map(SmartScope::text).toList());
+        operations.forEach(operation -> all.add(Scopes.OPERATION_PREFIX + operation));
+        if (admin) {
+            all.add(Scopes.ADMIN);
+        }
+        if (restore) {
+            all.add(Scopes.RESTORE);
+        }
+        return String.join(" ", all);
     }
 
     public boolean anonymous() {

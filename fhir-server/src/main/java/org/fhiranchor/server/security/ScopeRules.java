@@ -1,5 +1,6 @@
 package org.fhiranchor.server.security;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilder;
@@ -11,7 +12,10 @@ import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
+import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Patient;
 
 /**
  * Turns an {@link AccessGrant} into HAPI authorization rules. The first matching rule decides;
@@ -24,6 +28,9 @@ public final class ScopeRules {
     /** Operations whose responses are data the caller is entitled to by the operation itself. */
     static final Set<String> OPERATIONS_WITH_OWN_RESPONSE_POLICY = Set.of("$research-export", "$research-export-status",
             "$research-export-file");
+
+    static final String BULK_EXPORT = "$export";
+    static final String BULK_EXPORT_STATUS = "$export-poll-status";
 
     private static final Set<RestOperationTypeEnum> SEARCHES = EnumSet.of(
             RestOperationTypeEnum.SEARCH_TYPE, RestOperationTypeEnum.SEARCH_SYSTEM, RestOperationTypeEnum.GET_PAGE);
@@ -62,6 +69,7 @@ public final class ScopeRules {
         for (SmartScope scope : grant.resourceScopes()) {
             addResourceRules(rules, scope, grant.patientId());
         }
+        addBulkExportRules(rules, grant);
         if (!grant.resourceScopes().isEmpty()) {
             // Each entry of a transaction or batch is then checked against the rules above.
             rules.allow("transaction, entries by their own rules").transaction().withAnyOperation().andApplyNormalRules();
@@ -105,6 +113,47 @@ public final class ScopeRules {
                 target(rules.allow(name + " conditional delete").deleteConditional(), scope);
             }
         }
+    }
+
+    /**
+     * Bulk Data export (docs/bulk-export.md): system-level read scopes permit {@code $export} (system,
+     * {@code Patient}, {@code Group/[id]}) for the types they cover, and polling its status. Before the
+     * operation rules, so that an operation scope can never widen the types.
+     */
+    private static void addBulkExportRules(IAuthRuleBuilder rules, AccessGrant grant) {
+        Set<String> types = bulkExportTypes(grant);
+        if (types.isEmpty()) {
+            return;
+        }
+        rules.allow("bulk export of the types the scopes cover").bulkExport().any().withResourceTypes(types);
+        rules.allow("bulk export kick-off").operation().named(BULK_EXPORT).onServer().andAllowAllResponses();
+        rules.allow("bulk export kick-off").operation().named(BULK_EXPORT).onType(Patient.class).andAllowAllResponses();
+        rules.allow("bulk export kick-off").operation().named(BULK_EXPORT).onInstancesOfType(Group.class)
+                .andAllowAllResponses();
+        rules.allow("bulk export status").operation().named(BULK_EXPORT_STATUS).onServer().andAllowAllResponses();
+    }
+
+    /**
+     * The resource types a grant may bulk-export: those a {@code system/} scope lets it read or search
+     * ({@code *} never covers AuditEvent); admins every type. Empty: no bulk export at all.
+     */
+    public static Set<String> bulkExportTypes(AccessGrant grant) {
+        Set<String> all = FhirContext.forR4Cached().getResourceTypes();
+        if (grant.admin()) {
+            return new TreeSet<>(all);
+        }
+        Set<String> types = new TreeSet<>();
+        for (SmartScope scope : grant.resourceScopes()) {
+            if (scope.context() != SmartScope.Context.SYSTEM || !scope.readsOrSearches()) {
+                continue;
+            }
+            if (scope.allTypes()) {
+                all.stream().filter(type -> !AUDIT_EVENT.equals(type)).forEach(types::add);
+            } else if (all.contains(scope.resourceType())) {
+                types.add(scope.resourceType());
+            }
+        }
+        return types;
     }
 
     private static <T> T target(IAuthRuleBuilderAppliesTo<T> builder, SmartScope scope) {

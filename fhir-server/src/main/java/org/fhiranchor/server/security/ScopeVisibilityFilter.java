@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOutcome;
 import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
 import java.util.Set;
 import org.fhiranchor.server.consent.PatientCompartment;
+import org.fhiranchor.server.fhir.BulkExportContext;
 import org.fhiranchor.server.fhir.ResponseFilter;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
@@ -31,6 +32,9 @@ final class ScopeVisibilityFilter implements ResponseFilter {
     public boolean appliesTo(RequestDetails request) {
         if (ScopeAuthorizationInterceptor.grantOf(request).admin()) {
             return false;
+        }
+        if (BulkExportContext.of(request).isPresent()) {
+            return true; // every resource of a bulk export, judged against the grant of who started it
         }
         RestOperationTypeEnum operation = request.getRestOperationType();
         if (operation == RestOperationTypeEnum.GET_PAGE) {

@@ -45,6 +45,12 @@ public record SmartScope(Context context, String resourceType, boolean create, b
         return ALL_TYPES.equals(resourceType);
     }
 
+    /** The scope as a token carries it, in the v2 form ({@code system/*.rs}). */
+    public String text() {
+        return context.name().toLowerCase(java.util.Locale.ROOT) + "/" + resourceType + "."
+                + (create ? "c" : "") + (read ? "r" : "") + (update ? "u" : "") + (delete ? "d" : "") + (search ? "s" : "");
+    }
+
     public boolean readsOrSearches() {
         return read || search;
     }

@@ -1,0 +1,197 @@
+package org.fhiranchor.server.bulk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.Stream;
+import org.fhiranchor.server.consent.PatientCompartment;
+import org.fhiranchor.server.security.Role;
+import org.fhiranchor.server.support.Await;
+import org.fhiranchor.server.support.BulkDataClient;
+import org.fhiranchor.server.support.FhirRestTest;
+import org.fhiranchor.server.support.SharedData;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Resource;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The whole shared Synthea set, loaded once: a standard bulk export returns every resource exactly once
+ * (per type, the database's count) except the data of the one patient who opted out of disclosure; and
+ * every patient's chart is complete: {@code $everything} for an EHR equals the compartment searches (ids
+ * and versions), and every version in it verifies with {@code $verify}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SyntheaBulkExportTest extends FhirRestTest {
+
+    private static final Set<String> loadedTypes = new TreeSet<>();
+    private static final List<String> patients = new ArrayList<>();
+
+    @DynamicPropertySource
+    static void ownContext(DynamicPropertyRegistry registry) {
+        registry.add("fhir-anchor.test.context-name", () -> "bulk-synthea");
+    }
+
+    private void loadOnce() throws Exception {
+        if (!patients.isEmpty()) {
+            return;
+        }
+        List<Path> bundles;
+        try (Stream<Path> files = Files.list(SharedData.synthea())) {
+            bundles = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+        // Organizations and practitioners first, then the patients (the order an EHR export is loaded in).
+        for (Path bundle : Stream.concat(bundles.stream().filter(p -> !p.getFileName().toString().matches("[A-Z].*")),
+                bundles.stream().filter(p -> p.getFileName().toString().matches("[A-Z].*"))).toList()) {
+            byte[] body = Files.readAllBytes(bundle);
+            HttpResponse<String> response = http("POST", "", "application/fhir+json", body);
+            assertThat(response.statusCode()).as(bundle.getFileName().toString()).isEqualTo(200);
+            CLIENT_CONTEXT.newJsonParser().parseResource(Bundle.class, new String(body, java.nio.charset.StandardCharsets.UTF_8))
+                    .getEntry().forEach(e -> loadedTypes.add(e.getResource().fhirType()));
+        }
+        Bundle page = client.search().byUrl("Patient?_elements=id&_count=500").returnBundle(Bundle.class).execute();
+        page.getEntry().forEach(e -> patients.add(e.getResource().getIdElement().toUnqualifiedVersionless().getValue()));
+        assertThat(page.getLink(Bundle.LINK_NEXT)).isNull();
+        assertThat(patients).hasSizeGreaterThan(30);
+    }
+
+    @Test
+    @Order(1)
+    void bulkExportOfAllData_everyResourceOnce_butNotThePatientWhoOptedOut() throws Exception {
+        loadOnce();
+        String optedOut = patients.get(0);
+        client.create().resource(BulkExportTest.privacyOptOut(optedOut)).execute();
+
+        long started = System.nanoTime();
+        BulkDataClient ehr = new BulkDataClient(baseUrl(), token(Role.EHR));
+        JsonNode manifest = ehr.export("/$export");
+        List<JsonNode> exported = ehr.resources(manifest);
+        double seconds = (System.nanoTime() - started) / 1e9;
+
+        Map<String, Set<String>> idsByType = new TreeMap<>();
+        for (JsonNode resource : exported) {
+            boolean fresh = idsByType.computeIfAbsent(resource.path("resourceType").asText(), t -> new HashSet<>())
+                    .add(resource.path("id").asText());
+            assertThat(fresh).as("exported twice: " + resource.path("resourceType").asText() + "/" + resource.path("id").asText())
+                    .isTrue();
+            assertThat(resource.toString()).doesNotContain("\"" + optedOut + "\"");
+        }
+        assertThat(idsByType.getOrDefault("Patient", Set.of())).doesNotContain(optedOut.substring("Patient/".length()));
+        Set<String> types = new TreeSet<>(loadedTypes);
+        types.add("Consent");
+        types.addAll(idsByType.keySet());
+        for (String type : types) {
+            int inDatabase = count(type);
+            int ofTheOptedOutPatient = compartmentCount(optedOut, type);
+            assertThat(idsByType.getOrDefault(type, Set.of())).as(type + ": database " + inDatabase
+                    + ", opted-out patient's " + ofTheOptedOutPatient).hasSize(inDatabase - ofTheOptedOutPatient);
+        }
+        assertThat(idsByType).doesNotContainKeys("AuditEvent", "Binary");
+        System.out.printf("Synthea bulk export: %d resources in %d types, %.1f s from kick-off to the last file%n",
+                exported.size(), idsByType.size(), seconds);
+    }
+
+    @Test
+    @Order(2)
+    void everyPatientsChart_isTheirCompartment_andEveryVersionVerifies() throws Exception {
+        loadOnce();
+        String ehr = token(Role.EHR);
+        Set<String> compartmentTypes = new TreeSet<>();
+        for (String type : loadedTypes) {
+            if (!type.equals("Patient") && hasPatientCompartment(type)) {
+                compartmentTypes.add(type);
+            }
+        }
+        Set<String> versions = ConcurrentHashMap.newKeySet();
+        for (String patient : patients) {
+            Map<String, Resource> everything = new HashMap<>();
+            for (Resource resource : allPages(ehr, "/" + patient + "/$everything?_count=1000")) {
+                everything.put(versioned(resource), resource);
+            }
+            Set<String> compartment = new TreeSet<>();
+            compartment.add(versioned(clientWith(ehr).read().resource(org.hl7.fhir.r4.model.Patient.class).withId(patient.substring(8)).execute()));
+            for (String type : compartmentTypes) {
+                allPages(ehr, "/" + patient + "/" + type + "?_count=1000").forEach(r -> compartment.add(versioned(r)));
+            }
+            assertThat(everything.keySet()).as(patient).containsAll(compartment);
+            // Beyond the compartment, $everything adds only what the chart refers to that is nobody's data.
+            everything.entrySet().stream().filter(e -> !compartment.contains(e.getKey())).forEach(e ->
+                    assertThat(PatientCompartment.owners(CLIENT_CONTEXT, e.getValue())).as(e.getKey()).isEmpty());
+            versions.addAll(everything.keySet());
+        }
+
+        String auditor = token(Role.AUDITOR);
+        String last = versions.stream().filter(v -> v.startsWith("Patient/")).findFirst().orElseThrow();
+        Await.until("the loaded versions anchored", Duration.ofMinutes(5), () -> "anchored".equals(verifyStatus(auditor, last)));
+        Map<String, String> notAnchored = new ConcurrentHashMap<>();
+        new ForkJoinPool(4).submit(() -> versions.parallelStream().forEach(version -> {
+            String status = verifyStatus(auditor, version);
+            if (!"anchored".equals(status)) {
+                notAnchored.put(version, status);
+            }
+        })).get();
+        assertThat(notAnchored).isEmpty();
+        System.out.printf("Synthea charts: %d patients, %d versions verified%n", patients.size(), versions.size());
+    }
+
+    private String verifyStatus(String auditor, String version) {
+        HttpResponse<String> response = http("GET", "/" + version + "/$verify", null, null, auditor);
+        if (response.statusCode() != 200) {
+            return "HTTP " + response.statusCode();
+        }
+        Parameters parameters = CLIENT_CONTEXT.newJsonParser().parseResource(Parameters.class, response.body());
+        return parameters.getParameter("status").getValue().primitiveValue();
+    }
+
+    private List<Resource> allPages(String bearer, String path) {
+        List<Resource> resources = new ArrayList<>();
+        Bundle page = clientWith(bearer).search().byUrl(baseUrl() + path).returnBundle(Bundle.class).execute();
+        while (true) {
+            page.getEntry().forEach(e -> resources.add(e.getResource()));
+            if (page.getLink(Bundle.LINK_NEXT) == null) {
+                return resources;
+            }
+            page = clientWith(bearer).loadPage().next(page).execute();
+        }
+    }
+
+    private int compartmentCount(String patient, String type) {
+        if (type.equals("Patient")) {
+            return patient.startsWith("Patient/") ? 1 : 0;
+        }
+        if (!hasPatientCompartment(type)) {
+            return 0;
+        }
+        return client.search().byUrl(patient + "/" + type + "?_summary=count").returnBundle(Bundle.class).execute().getTotal();
+    }
+
+    private static boolean hasPatientCompartment(String type) {
+        return CLIENT_CONTEXT.getResourceDefinition(type).getSearchParams().stream()
+                .anyMatch(p -> p.getProvidesMembershipInCompartments() != null
+                        && p.getProvidesMembershipInCompartments().contains("Patient"));
+    }
+
+    private static String versioned(Resource resource) {
+        return resource.fhirType() + "/" + resource.getIdElement().getIdPart() + "/_history/"
+                + resource.getIdElement().getVersionIdPart();
+    }
+}
