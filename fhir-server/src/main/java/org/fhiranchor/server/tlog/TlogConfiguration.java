@@ -45,6 +45,11 @@ class TlogConfiguration {
     }
 
     @Bean
+    TlogProofPart tlogProofPart(CheckpointNotes checkpointNotes) {
+        return new TlogProofPart(checkpointNotes);
+    }
+
+    @Bean
     TileSource tileSource(LogRepository log, JdbcSubtreeHashes subtrees) {
         return new TileSource(log, subtrees);
     }
