@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """An independent check of the test vectors, written from docs/verification.md alone (standard library
 only). Run from this directory: python3 check_vectors.py. The Java build does not run it."""
+import base64
 import hashlib
 import json
 
@@ -106,6 +107,143 @@ def entry(operation, ref, content_hash, salt):
         + content_hash + salt
 
 
+# Ed25519 (RFC 8032 section 5.1), verification and public key derivation only, for tlog.json.
+ED_P = 2 ** 255 - 19
+ED_L = 2 ** 252 + 27742317777372353535851937790883648493
+ED_D = -121665 * pow(121666, ED_P - 2, ED_P) % ED_P
+ED_I = pow(2, (ED_P - 1) // 4, ED_P)
+
+
+def ed_x(y, sign):
+    xx = (y * y - 1) * pow(ED_D * y * y + 1, ED_P - 2, ED_P) % ED_P
+    x = pow(xx, (ED_P + 3) // 8, ED_P)
+    if (x * x - xx) % ED_P:
+        x = x * ED_I % ED_P
+    if (x * x - xx) % ED_P:
+        raise ValueError("not a point")
+    if x & 1 != sign:
+        x = ED_P - x
+    return x
+
+
+def ed_add(p, q):
+    a = (p[1] - p[0]) * (q[1] - q[0]) % ED_P
+    b = (p[1] + p[0]) * (q[1] + q[0]) % ED_P
+    c = p[3] * 2 * ED_D * q[3] % ED_P
+    d = p[2] * 2 * q[2] % ED_P
+    e, f, g, h = b - a, d - c, d + c, b + a
+    return (e * f % ED_P, g * h % ED_P, f * g % ED_P, e * h % ED_P)
+
+
+def ed_mul(s, p):
+    q = (0, 1, 1, 0)
+    while s:
+        if s & 1:
+            q = ed_add(q, p)
+        p = ed_add(p, p)
+        s >>= 1
+    return q
+
+
+def ed_encode(p):
+    zi = pow(p[2], ED_P - 2, ED_P)
+    x, y = p[0] * zi % ED_P, p[1] * zi % ED_P
+    return (y | (x & 1) << 255).to_bytes(32, "little")
+
+
+def ed_decode(b):
+    y = int.from_bytes(b, "little")
+    sign, y = y >> 255, y & ((1 << 255) - 1)
+    if y >= ED_P:
+        raise ValueError("not a point")
+    x = ed_x(y, sign)
+    return (x, y, 1, x * y % ED_P)
+
+
+ED_B = (ed_x(4 * pow(5, ED_P - 2, ED_P) % ED_P, 0), 4 * pow(5, ED_P - 2, ED_P) % ED_P, 1, 0)
+ED_B = (ED_B[0], ED_B[1], 1, ED_B[0] * ED_B[1] % ED_P)
+
+
+def ed_public_key(seed):
+    h = hashlib.sha512(seed).digest()
+    a = int.from_bytes(h[:32], "little") & ((1 << 254) - 8) | (1 << 254)
+    return ed_encode(ed_mul(a, ED_B))
+
+
+def ed_verify(public_key, message, signature):
+    if len(signature) != 64 or int.from_bytes(signature[32:], "little") >= ED_L:
+        return False
+    r, a = ed_decode(signature[:32]), ed_decode(public_key)
+    h = int.from_bytes(hashlib.sha512(signature[:32] + public_key + message).digest(), "little") % ED_L
+    return ed_encode(ed_mul(int.from_bytes(signature[32:], "little"), ED_B)) == ed_encode(ed_add(r, ed_mul(h, a)))
+
+
+def note_key_id(name, alg, public_key):
+    return sha256(name.encode() + b"\n" + bytes([alg]) + public_key)[:4]
+
+
+def split_note(note):
+    """(text, [(name, key id, signature bytes)]) of a signed note (c2sp.org/signed-note)."""
+    split = note.rindex("\n\n")
+    text, lines = note[:split + 1], note[split + 2:].splitlines()
+    sigs = []
+    for line in lines:
+        assert line.startswith("\u2014 ")
+        name, b64 = line[2:].split(" ")
+        raw = base64.b64decode(b64, validate=True)
+        sigs.append((name, raw[:4], raw[4:]))
+    return text, sigs
+
+
+def check_tlog(tree_leaves):
+    v = json.load(open("tlog.json", encoding="utf-8"))
+    log_key, witness_key = v["logKey"], v["witnessKey"]
+    public = bytes.fromhex(log_key["publicKey"])
+    assert ed_public_key(bytes.fromhex(log_key["seed"])) == public
+    key_id = note_key_id(log_key["name"], 1, public)
+    assert key_id.hex() == log_key["keyId"]
+    assert log_key["verifierKey"] == "%s+%s+%s" % (log_key["name"], key_id.hex(),
+                                                   base64.b64encode(b"\x01" + public).decode())
+    # Checkpoint: origin, size, base64 root of the tree.json leaves, signed by the log key.
+    size = len(tree_leaves)
+    root = mth(tree_leaves)
+    text = "%s\n%d\n%s\n" % (log_key["name"], size, base64.b64encode(root).decode())
+    assert v["checkpoint"]["text"] == text
+    note_text, sigs = split_note(v["checkpoint"]["signedNote"])
+    assert note_text == text and len(sigs) == 1 and sigs[0][:2] == (log_key["name"], key_id)
+    assert ed_verify(public, text.encode(), sigs[0][2])
+    assert not ed_verify(public, text.replace("\n7\n", "\n8\n").encode(), sigs[0][2])
+    # Tiles: level 0 holds the leaf hashes; the entry bundle the uint16-length-prefixed leaf entries.
+    tiles = v["tiles"]
+    assert bytes.fromhex(tiles["tile/0/000.p/%d" % size]) == b"".join(tree_leaves)
+    bundle, entries = bytes.fromhex(tiles["tile/entries/000.p/%d" % size]), []
+    while bundle:
+        n = int.from_bytes(bundle[:2], "big")
+        entries.append(bundle[2:2 + n])
+        bundle = bundle[2 + n:]
+    assert [sha256(b"\x00" + e) for e in entries] == tree_leaves
+    # Cosignature (c2sp.org/tlog-cosignature): key ID with 0x04, signed "cosignature/v1\ntime T\n" + text.
+    witness_public = bytes.fromhex(witness_key["publicKey"])
+    assert ed_public_key(bytes.fromhex(witness_key["seed"])) == witness_public
+    witness_id = note_key_id(witness_key["name"], 4, witness_public)
+    assert witness_key["verifierKey"] == "%s+%s+%s" % (witness_key["name"], witness_id.hex(),
+                                                       base64.b64encode(b"\x04" + witness_public).decode())
+    cosigned_text, cosigs = split_note(v["cosigned"]["signedNote"])
+    assert cosigned_text == text and len(cosigs) == 2 and cosigs[1][:2] == (witness_key["name"], witness_id)
+    timestamp = int.from_bytes(cosigs[1][2][:8], "big")
+    assert timestamp == v["cosigned"]["timestamp"]
+    assert ed_verify(witness_public, ("cosignature/v1\ntime %d\n" % timestamp).encode() + text.encode(), cosigs[1][2][8:])
+    # tlog-proof: header, extra (the leaf entry), index, path, blank line, the signed checkpoint.
+    proof = v["tlogProof"]["text"]
+    head, checkpoint_note = proof.split("\n\n", 1)
+    assert checkpoint_note == v["checkpoint"]["signedNote"]
+    lines = head.split("\n")
+    assert lines[0] == "c2sp.org/tlog-proof@v1" and lines[1].startswith("extra ") and lines[2].startswith("index ")
+    leaf_entry, index = base64.b64decode(lines[1][6:]), int(lines[2][6:])
+    assert index == v["tlogProof"]["leafIndex"] and sha256(b"\x00" + leaf_entry) == tree_leaves[index]
+    assert verify_inclusion(index, size, tree_leaves[index], [base64.b64decode(h) for h in lines[3:]], root)
+
+
 def main():
     vectors = json.load(open("canonical-json.json", encoding="utf-8"))
     for case in vectors["accept"]:
@@ -136,6 +274,7 @@ def main():
     for p in tree["consistencyProofs"]:
         path = [bytes.fromhex(h) for h in p["path"]]
         assert verify_consistency(p["oldSize"], p["newSize"], mth(leaves[:p["oldSize"]]), mth(leaves[:p["newSize"]]), path)
+    check_tlog(leaves)
 
     vector = json.load(open("proof.json", encoding="utf-8"))
     proof = load(vector["proofJson"])

@@ -1,6 +1,7 @@
 package org.fhiranchor.anchor.proof;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.fhiranchor.anchor.canonical.ContentHash;
 import org.fhiranchor.anchor.canonical.JsonFormatException;
@@ -45,11 +46,18 @@ public final class ProofVerifier {
         if (proof == null || chain == null) {
             return VerificationResult.fail(Status.MALFORMED_PROOF, "no proof or no checkpoint source");
         }
+        return verify(resourceJsonOrNull, proof.resource(), proof.operation(), proof.contentHash(), proof.salt(),
+                proof.leafHash(), proof.leafIndex(), proof.treeSize(), proof.rootHash(), proof.auditPath(), chain);
+    }
 
+    /** Steps 1 to 5 of docs/verification.md section 5 on the claims of a proof, whatever its format. */
+    static VerificationResult verify(byte[] resourceJsonOrNull, ResourceRef claimedResource, Operation claimedOperation,
+            byte[] claimedContentHash, byte[] claimedSalt, byte[] claimedLeafHash, long leafIndex, long treeSize,
+            byte[] rootHash, List<byte[]> auditPath, CheckpointSource chain) {
         // 1. Content hash, recomputed from the bytes (or the tombstone hash for a delete).
         byte[] contentHash;
         JsonObject resource = null;
-        if (proof.operation() == Operation.DELETE) {
+        if (claimedOperation == Operation.DELETE) {
             if (resourceJsonOrNull != null) {
                 return VerificationResult.fail(Status.RESOURCE_MISMATCH,
                         "the proof is for a delete, which has no body, but a resource was given");
@@ -58,7 +66,7 @@ public final class ProofVerifier {
         } else {
             if (resourceJsonOrNull == null) {
                 return VerificationResult.fail(Status.RESOURCE_UNREADABLE,
-                        "no resource given for a " + proof.operation().jsonName());
+                        "no resource given for a " + claimedOperation.jsonName());
             }
             try {
                 resource = JsonParser.parseObject(resourceJsonOrNull);
@@ -67,14 +75,14 @@ public final class ProofVerifier {
             }
             contentHash = ContentHash.of(resource);
         }
-        if (!Arrays.equals(contentHash, proof.contentHash())) {
+        if (!Arrays.equals(contentHash, claimedContentHash)) {
             return VerificationResult.fail(Status.CONTENT_HASH_MISMATCH, "the resource hashes to "
-                    + Hex.encode(contentHash) + ", the proof says " + Hex.encode(proof.contentHash()));
+                    + Hex.encode(contentHash) + ", the proof says " + Hex.encode(claimedContentHash));
         }
 
         // 2. The proof is about this resource version.
         if (resource != null) {
-            Optional<String> mismatch = refMismatch(resource, proof.resource());
+            Optional<String> mismatch = refMismatch(resource, claimedResource);
             if (mismatch.isPresent()) {
                 return VerificationResult.fail(Status.RESOURCE_MISMATCH, mismatch.get());
             }
@@ -83,18 +91,18 @@ public final class ProofVerifier {
         // 3. Leaf hash, recomputed from the entry.
         byte[] leafHash;
         try {
-            leafHash = new LeafEntry(proof.operation(), proof.resource(), contentHash, proof.salt()).leafHash();
+            leafHash = new LeafEntry(claimedOperation, claimedResource, contentHash, claimedSalt).leafHash();
         } catch (IllegalArgumentException e) {
             return VerificationResult.fail(Status.LEAF_HASH_MISMATCH, e.getMessage());
         }
-        if (!Arrays.equals(leafHash, proof.leafHash())) {
+        if (!Arrays.equals(leafHash, claimedLeafHash)) {
             return VerificationResult.fail(Status.LEAF_HASH_MISMATCH, "the entry hashes to "
-                    + Hex.encode(leafHash) + ", the proof says " + Hex.encode(proof.leafHash()));
+                    + Hex.encode(leafHash) + ", the proof says " + Hex.encode(claimedLeafHash));
         }
 
         // 4. Inclusion of the recomputed leaf hash in the tree head.
-        CheckResult inclusion = MerkleVerifier.verifyInclusion(proof.leafIndex(), proof.treeSize(), leafHash,
-                proof.auditPath(), proof.rootHash());
+        CheckResult inclusion = MerkleVerifier.verifyInclusion(leafIndex, treeSize, leafHash,
+                auditPath, rootHash);
         if (!inclusion.passed()) {
             return VerificationResult.fail(Status.INCLUSION_FAILED, inclusion.reason());
         }
@@ -102,22 +110,22 @@ public final class ProofVerifier {
         // 5. The tree head is the one anchored on chain for this size.
         Optional<byte[]> anchored;
         try {
-            anchored = chain.anchoredRoot(proof.treeSize());
+            anchored = chain.anchoredRoot(treeSize);
         } catch (RuntimeException e) {
             return VerificationResult.fail(Status.CHECKPOINT_UNAVAILABLE,
-                    "could not read the checkpoint for tree size " + proof.treeSize() + ": " + e);
+                    "could not read the checkpoint for tree size " + treeSize + ": " + e);
         }
         if (anchored == null || anchored.isEmpty()) {
             return VerificationResult.fail(Status.NOT_ANCHORED,
-                    "no checkpoint on chain for tree size " + proof.treeSize());
+                    "no checkpoint on chain for tree size " + treeSize);
         }
-        if (!Arrays.equals(anchored.get(), proof.rootHash())) {
+        if (!Arrays.equals(anchored.get(), rootHash)) {
             return VerificationResult.fail(Status.ANCHORED_ROOT_MISMATCH, "the chain holds root "
-                    + Hex.encode(anchored.get()) + " for tree size " + proof.treeSize() + ", the proof says "
-                    + Hex.encode(proof.rootHash()));
+                    + Hex.encode(anchored.get()) + " for tree size " + treeSize + ", the proof says "
+                    + Hex.encode(rootHash));
         }
-        return new VerificationResult(Status.VERIFIED, proof.operation().jsonName() + " of " + proof.resource()
-                + " is leaf " + proof.leafIndex() + " of the anchored tree of size " + proof.treeSize());
+        return new VerificationResult(Status.VERIFIED, claimedOperation.jsonName() + " of " + claimedResource
+                + " is leaf " + leafIndex + " of the anchored tree of size " + treeSize);
     }
 
     private static Optional<String> refMismatch(JsonObject resource, ResourceRef expected) {

@@ -9,6 +9,8 @@ public record VerificationResult(Status status, String detail) {
     public enum Status {
         VERIFIED,
         MALFORMED_PROOF,
+        /** A tlog-proof whose checkpoint is not signed by the log key the verifier was given. */
+        CHECKPOINT_SIGNATURE_INVALID,
         RESOURCE_UNREADABLE,
         CONTENT_HASH_MISMATCH,
         RESOURCE_MISMATCH,

@@ -33,6 +33,9 @@ import org.fhiranchor.anchor.export.ResearchExportVerifier;
 import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.proof.AnchorProof;
 import org.fhiranchor.anchor.proof.ProofJson;
+import org.fhiranchor.anchor.proof.TlogProofVerifier;
+import org.fhiranchor.anchor.tlog.NoteFormatException;
+import org.fhiranchor.anchor.tlog.NoteVerifier;
 import org.fhiranchor.anchor.proof.VerificationResult;
 import org.fhiranchor.anchor.verifier.VerifyParameters.NoProofException;
 import org.fhiranchor.anchor.verifier.VersionCheck.Outcome;
@@ -58,7 +61,7 @@ public final class VerifierCli {
     public static final int EXIT_PENDING = 4;
 
     private static final Set<String> VERIFY_OPTIONS = Set.of("--rpc", "--contract", "--deployment", "--chain-id",
-            "--fhir-base", "--ref", "--resource", "--proof", "--token", "--timeout");
+            "--fhir-base", "--ref", "--resource", "--proof", "--token", "--timeout", "--log-key");
     private static final Set<String> WALK_OPTIONS = Set.of("--rpc", "--contract", "--deployment", "--chain-id",
             "--fhir-base", "--type", "--max", "--token", "--timeout");
 
@@ -80,8 +83,9 @@ public final class VerifierCli {
             common: --token TOKEN (default: $FHIR_ANCHOR_TOKEN), --timeout SECONDS (default 30)
             --deployment FILE pins the operator's fhir-anchor-deployment/1 statement: the contract and chain
             are taken from it after it is checked against the chain (signer, deployer, code hash).
-            --proof FILE alone verifies a delete (no body). A proof file may hold the fhir-anchor-proof/1 JSON
-            or the server's $verify Parameters.
+            --proof FILE alone verifies a delete (no body). A proof file may hold the fhir-anchor-proof/1 JSON,
+            the server's $verify Parameters, or a c2sp.org/tlog-proof@v1 (its tlogProof part), which also needs
+            --log-key VKEY: the log's note verifier key (origin+keyid+base64), from the server operator.
             exit codes: 0 verified, 1 not verified, 2 usage or refused configuration, 3 chain or FHIR server
             unavailable, 4 pending (not anchored yet, or the research export still running)
             """;
@@ -164,6 +168,9 @@ public final class VerifierCli {
         }
         byte[] proofFile = readFile(required(options, "--proof"));
         byte[] resource = options.containsKey("--resource") ? readFile(options.get("--resource")) : null;
+        if (TlogProofVerifier.isTlogProof(proofFile)) {
+            return verifyTlogProof(proofFile, resource, logKey(options), chain);
+        }
         byte[] proofJson;
         try {
             proofJson = isParameters(proofFile) ? VerifyParameters.parse(proofFile).proofJson() : proofFile;
@@ -186,6 +193,25 @@ public final class VerifierCli {
             default -> Outcome.FAILED;
         };
         return print(new VersionCheck(ref, outcome, result.status().name(), result.detail(), proof), chain);
+    }
+
+    private int verifyTlogProof(byte[] proofFile, byte[] resource, NoteVerifier logKey, ChainConnection chain) {
+        VerificationResult result = TlogProofVerifier.verify(resource, proofFile, logKey, chain.checkpoints());
+        if (!result.verified()) {
+            out.println("NOT VERIFIED: " + result.status().name() + ": " + result.detail());
+            return result.status() == VerificationResult.Status.CHECKPOINT_UNAVAILABLE ? EXIT_UNAVAILABLE : EXIT_NOT_VERIFIED;
+        }
+        out.println("VERIFIED (tlog-proof signed by " + logKey.name() + ") " + result.detail());
+        out.println("  anchored on chain " + chain.chainId() + ", contract " + chain.checkpoints().contractAddress());
+        return EXIT_VERIFIED;
+    }
+
+    private static NoteVerifier logKey(Map<String, String> options) {
+        try {
+            return NoteVerifier.parse(required(options, "--log-key"));
+        } catch (NoteFormatException e) {
+            throw new UsageException("--log-key: " + e.getMessage());
+        }
     }
 
     private int print(VersionCheck check, ChainConnection chain) {

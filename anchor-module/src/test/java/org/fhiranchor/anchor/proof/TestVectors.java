@@ -54,6 +54,7 @@ final class TestVectors {
         files.put("resource-and-leaf.json", PrettyJson.write(resourceAndLeaf()));
         files.put("tree.json", PrettyJson.write(tree()));
         files.put("proof.json", PrettyJson.write(proof()));
+        files.put("tlog.json", PrettyJson.write(TlogVectors.generate()));
         return files;
     }
 

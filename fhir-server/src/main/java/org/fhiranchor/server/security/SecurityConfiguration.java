@@ -18,12 +18,18 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.fhiranchor.server.tlog.TlogProperties;
+import org.springframework.security.authorization.AuthenticatedAuthorizationManager;
+import org.springframework.security.authorization.AuthorityAuthorizationManager;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 /**
- * Bearer tokens on everything except the capability statement, the SMART configuration and the
- * health endpoint; scopes enforced inside HAPI; the actuator for admins only.
+ * Bearer tokens on everything except the capability statement, the SMART configuration, the
+ * health endpoint and the log's checkpoint and hash tiles (unless {@code fhir-anchor.tlog.require-token}); scopes enforced inside HAPI; the actuator for admins only.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -44,10 +50,13 @@ class SecurityConfiguration {
     }
 
     @Bean
-    SecurityFilterChain apiSecurity(HttpSecurity http, JwtDecoder decoder, ApplicationEventPublisher events)
-            throws Exception {
+    SecurityFilterChain apiSecurity(HttpSecurity http, JwtDecoder decoder, ApplicationEventPublisher events,
+            TlogProperties tlog) throws Exception {
         HttpRefusals refusals = new HttpRefusals(events);
         PathPatternRequestMatcher.Builder path = PathPatternRequestMatcher.withDefaults();
+        AuthorizationManager<RequestAuthorizationContext> anyone = (authentication, request) -> new AuthorizationDecision(true);
+        AuthorizationManager<RequestAuthorizationContext> verifiers = AuthorityAuthorizationManager.hasAnyAuthority(
+                "SCOPE_" + Scopes.OPERATION_PREFIX + "$verify", "SCOPE_" + Scopes.OPERATION_PREFIX + Scopes.ANY_OPERATION);
         http.csrf(AbstractHttpConfigurer::disable)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(AbstractHttpConfigurer::disable)
@@ -61,6 +70,12 @@ class SecurityConfiguration {
                         .permitAll()
                         .requestMatchers(path.matcher("/actuator/health"), path.matcher("/actuator/health/**"))
                         .permitAll()
+                        // The log's entries hold salts and references (docs/verification.md section 7.3): verifiers only.
+                        .requestMatchers(path.matcher("/log/tile/entries/**"))
+                        .access(tlog.publicEntries() ? anyone : verifiers)
+                        // Checkpoint and hash tiles: hashes only, public like /metadata unless configured otherwise.
+                        .requestMatchers(path.matcher("/log/checkpoint"), path.matcher("/log/tile/**"))
+                        .access(tlog.requireToken() ? AuthenticatedAuthorizationManager.authenticated() : anyone)
                         .requestMatchers(path.matcher("/actuator/**"))
                         .hasAuthority("SCOPE_" + Scopes.ADMIN)
                         .anyRequest()

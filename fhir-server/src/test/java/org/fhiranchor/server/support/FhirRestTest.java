@@ -157,6 +157,23 @@ public abstract class FhirRestTest {
                 Map.of("Prefer", "respond-async"));
     }
 
+    /** A GET of a path outside {@code /fhir} ({@code /log/checkpoint}), with the given bearer token or none. */
+    protected HttpResponse<byte[]> getOutsideFhir(String path, String bearerToken) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofMinutes(1));
+        if (bearerToken != null) {
+            request.header("Authorization", "Bearer " + bearerToken);
+        }
+        try {
+            return HTTP.send(request.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     protected HttpResponse<String> get(String path) {
         return http("GET", path, null, null);
     }
