@@ -55,14 +55,18 @@ public final class Web3jLedger implements Ledger {
 
     /** A ledger that signs with {@code privateKeyHex}, on the contract at {@code contractAddress}. */
     public static Web3jLedger connect(LedgerSettings settings, String contractAddress, String privateKeyHex) {
-        Credentials credentials = Credentials.create(privateKeyHex);
+        return connect(settings, contractAddress, LocalSigner.ofPrivateKey(privateKeyHex));
+    }
+
+    /** A ledger that signs with {@code signer} (a local key or a remote signer). */
+    public static Web3jLedger connect(LedgerSettings settings, String contractAddress, TransactionSigner signer) {
         Web3j web3j = Web3j.build(new HttpService(settings.rpcUrl()));
         try {
             long chainId = chainId(web3j);
             String address = normalise(contractAddress);
             verifyDeployedCode(web3j, address);
-            return new Web3jLedger(web3j, chainId, address, credentials.getAddress(),
-                    new TransactionSender(web3j, credentials, chainId, settings));
+            return new Web3jLedger(web3j, chainId, address, signer.address(),
+                    new TransactionSender(web3j, signer, chainId, settings));
         } catch (RuntimeException e) {
             web3j.shutdown();
             throw e;
@@ -85,10 +89,14 @@ public final class Web3jLedger implements Ledger {
 
     /** Deploys a new FhirAnchor contract; the key's account becomes its owner and first writer. */
     public static Deployment deploy(LedgerSettings settings, String privateKeyHex) {
-        Credentials credentials = Credentials.create(privateKeyHex);
+        return deploy(settings, LocalSigner.ofPrivateKey(privateKeyHex));
+    }
+
+    /** Deploys a new FhirAnchor contract; the signer's account becomes its owner and first writer. */
+    public static Deployment deploy(LedgerSettings settings, TransactionSigner signer) {
         Web3j web3j = Web3j.build(new HttpService(settings.rpcUrl()));
         try {
-            TransactionSender sender = new TransactionSender(web3j, credentials, chainId(web3j), settings);
+            TransactionSender sender = new TransactionSender(web3j, signer, chainId(web3j), settings);
             TransactionSender.Outcome outcome = sender.send(
                     null, "0x" + ContractArtifacts.creationBytecode(), Optional::empty, "deploy FhirAnchor");
             TransactionReceipt receipt = outcome.receiptOrNull();
@@ -110,7 +118,7 @@ public final class Web3jLedger implements Ledger {
                 .getCode();
         String actual = Numeric.cleanHexPrefix(code == null ? "" : code).toLowerCase(Locale.ROOT);
         if (actual.isEmpty()) {
-            throw new ContractMismatchException("no contract code at " + contractAddress);
+            throw ContractMismatchException.noCode(contractAddress);
         }
         if (!actual.equals(ContractArtifacts.runtimeBytecode())) {
             throw new ContractMismatchException("code at " + contractAddress + " (" + actual.length() / 2
@@ -385,22 +393,37 @@ public final class Web3jLedger implements Ledger {
                 gasUsed, true));
     }
 
-    private static <T> T read(org.web3j.protocol.core.RemoteFunctionCall<T> call, String what) {
+    private <T> T read(org.web3j.protocol.core.RemoteFunctionCall<T> call, String what) {
         return read(call::send, what);
     }
 
-    private static <T> T read(Callable<T> call, String what) {
+    /**
+     * Runs a contract read. An empty answer ("0x") is what a node gives for an address without
+     * code: after a reorganisation removed the deployment, say. That is reported as such, not as
+     * the decoding error web3j would throw.
+     */
+    private <T> T read(Callable<T> call, String what) {
+        T result;
         try {
-            return call.call();
+            result = call.call();
         } catch (IOException e) {
             throw new LedgerUnavailableException(what + ": node unreachable (" + e + ")", e);
         } catch (ContractCallException e) {
+            verifyDeployedCode(web3j, contractAddress); // "empty value" from an address without code
             throw new LedgerRevertedException("unknown", what + " reverted: " + e.getMessage());
+        } catch (IndexOutOfBoundsException e) {
+            verifyDeployedCode(web3j, contractAddress);
+            throw new LedgerUnavailableException(what + ": empty answer from the node", e);
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new LedgerUnavailableException(what + " failed: " + e, e);
         }
+        if (result == null) {
+            verifyDeployedCode(web3j, contractAddress);
+            throw new LedgerUnavailableException(what + ": empty answer from the node", null);
+        }
+        return result;
     }
 
     private static long chainId(Web3j web3j) {
