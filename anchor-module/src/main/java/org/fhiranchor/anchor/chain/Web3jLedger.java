@@ -9,6 +9,12 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.fhiranchor.anchor.chain.generated.FhirAnchor;
 import org.web3j.abi.EventEncoder;
+import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.datatypes.Bool;
+import org.web3j.abi.datatypes.DynamicArray;
+import org.web3j.abi.datatypes.DynamicStruct;
+import org.web3j.abi.datatypes.generated.Uint64;
+import org.web3j.abi.datatypes.generated.Uint8;
 import org.web3j.abi.datatypes.Event;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
@@ -318,6 +324,52 @@ public final class Web3jLedger implements Ledger {
                 BigInteger.valueOf(d.status().onChainCode()), uint(d.periodStart(), "periodStart"),
                 uint(d.periodEnd(), "periodEnd")).encodeFunctionCall();
         return send(data, () -> consentAlreadyRecorded(d), "recordConsentDecision v" + d.consentVersion());
+    }
+
+    /**
+     * One {@code recordConsentDecisions} transaction for the whole batch. Already landed (an
+     * earlier attempt) when every decision of the batch is the latest or an older version on chain.
+     */
+    @Override
+    public AnchorReceipt recordConsentDecisions(List<ConsentDecision> decisions) {
+        if (decisions.isEmpty()) {
+            throw new IllegalArgumentException("no decisions");
+        }
+        List<DynamicStruct> inputs = new java.util.ArrayList<>();
+        for (ConsentDecision d : decisions) {
+            inputs.add(new DynamicStruct(
+                    new org.web3j.abi.datatypes.generated.Bytes32(d.consentKey()),
+                    new Uint64(uint(d.consentVersion(), "consentVersion")),
+                    new org.web3j.abi.datatypes.generated.Bytes32(d.decisionHash()),
+                    new org.web3j.abi.datatypes.generated.Bytes32(d.patientKey()),
+                    bytes32Array(d.granteeKeys()),
+                    bytes32Array(d.purposeCodes()),
+                    new Bool(d.permit()),
+                    new Uint8(d.status().onChainCode()),
+                    new Uint64(uint(d.periodStart(), "periodStart")),
+                    new Uint64(uint(d.periodEnd(), "periodEnd"))));
+        }
+        String data = FunctionEncoder.encode(new org.web3j.abi.datatypes.Function("recordConsentDecisions",
+                List.of(new DynamicArray<>(DynamicStruct.class, inputs)), List.of()));
+        ConsentDecision last = decisions.get(decisions.size() - 1);
+        return send(data, () -> batchAlreadyRecorded(decisions),
+                "recordConsentDecisions x" + decisions.size() + " (last v" + last.consentVersion() + ")");
+    }
+
+    private Optional<AnchorReceipt> batchAlreadyRecorded(List<ConsentDecision> decisions) {
+        for (ConsentDecision d : decisions) {
+            Optional<OnChainConsentDecision> latest = latestConsentDecision(d.consentKey());
+            if (latest.isEmpty() || latest.get().consentVersion() < d.consentVersion()) {
+                return Optional.empty();
+            }
+        }
+        return consentAlreadyRecorded(decisions.get(decisions.size() - 1))
+                .or(() -> Optional.of(new AnchorReceipt(null, -1, 0, true)));
+    }
+
+    private static DynamicArray<org.web3j.abi.datatypes.generated.Bytes32> bytes32Array(List<byte[]> values) {
+        return new DynamicArray<>(org.web3j.abi.datatypes.generated.Bytes32.class,
+                values.stream().map(org.web3j.abi.datatypes.generated.Bytes32::new).toList());
     }
 
     private Optional<AnchorReceipt> consentAlreadyRecorded(ConsentDecision d) {

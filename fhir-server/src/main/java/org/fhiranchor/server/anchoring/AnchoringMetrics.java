@@ -16,11 +16,15 @@ public final class AnchoringMetrics {
     private final Counter checkpoints;
     private final Counter leaves;
     private final Timer lag;
+    private final Counter reorganised;
 
     public AnchoringMetrics(MeterRegistry registry, AnchoringStatus status) {
         gas = Counter.builder("fhir_anchor.anchoring.gas.used").description("Gas spent on anchoring transactions").register(registry);
         checkpoints = Counter.builder("fhir_anchor.anchoring.checkpoints").description("Checkpoints anchored").register(registry);
         leaves = Counter.builder("fhir_anchor.anchoring.leaves").description("Leaves anchored one by one (per-version mode)")
+                .register(registry);
+        reorganised = Counter.builder("fhir_anchor.anchoring.checkpoints.reorganised")
+                .description("Checkpoints found no longer on chain (reorganisation) and queued to be anchored again")
                 .register(registry);
         lag = Timer.builder("fhir_anchor.anchoring.lag")
                 .description("Per version: from its commit to the anchoring of the first checkpoint that includes it")
@@ -38,6 +42,10 @@ public final class AnchoringMetrics {
         if (!receipt.alreadyAnchored()) {
             gas.increment(receipt.gasUsed());
         }
+    }
+
+    void checkpointReorganised() {
+        reorganised.increment();
     }
 
     void leafAnchored(AnchorReceipt receipt) {
