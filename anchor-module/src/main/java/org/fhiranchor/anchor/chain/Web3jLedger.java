@@ -249,6 +249,11 @@ public final class Web3jLedger implements Ledger {
         return read(contract.owner(), "owner");
     }
 
+    /** Transactions this ledger replaced with a higher fee or re-broadcast because they were not mined in time. */
+    public long replacements() {
+        return senderOrNull == null ? 0 : senderOrNull.replacements();
+    }
+
     /** The address this ledger signs with, or empty for a read-only ledger. */
     public Optional<String> writerAddress() {
         return Optional.ofNullable(senderOrNull).map(TransactionSender::fromAddress);

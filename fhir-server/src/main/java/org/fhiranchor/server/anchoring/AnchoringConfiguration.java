@@ -43,8 +43,8 @@ class AnchoringConfiguration {
     }
 
     @Bean
-    AnchoringMetrics anchoringMetrics(MeterRegistry registry, AnchoringStatus status) {
-        return new AnchoringMetrics(registry, status);
+    AnchoringMetrics anchoringMetrics(MeterRegistry registry, AnchoringStatus status, ChainConnection chain) {
+        return new AnchoringMetrics(registry, status, chain);
     }
 
     @Bean

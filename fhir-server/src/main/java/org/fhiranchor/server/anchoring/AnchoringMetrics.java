@@ -1,6 +1,7 @@
 package org.fhiranchor.server.anchoring;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -18,7 +19,12 @@ public final class AnchoringMetrics {
     private final Timer lag;
     private final Counter reorganised;
 
-    public AnchoringMetrics(MeterRegistry registry, AnchoringStatus status) {
+    public AnchoringMetrics(MeterRegistry registry, AnchoringStatus status, ChainConnection chain) {
+        FunctionCounter.builder("fhir_anchor.anchoring.transactions.replaced", chain, ChainConnection::replacements)
+                .description("Transactions replaced with a higher fee (same nonce) or re-broadcast because they were not mined in time")
+                .register(registry);
+        FunctionCounter.builder("fhir_anchor.anchoring.contract.redeployed", chain, ChainConnection::redeployments)
+                .description("Deployments of the contract found reorganised away and made again").register(registry);
         gas = Counter.builder("fhir_anchor.anchoring.gas.used").description("Gas spent on anchoring transactions").register(registry);
         checkpoints = Counter.builder("fhir_anchor.anchoring.checkpoints").description("Checkpoints anchored").register(registry);
         leaves = Counter.builder("fhir_anchor.anchoring.leaves").description("Leaves anchored one by one (per-version mode)")

@@ -39,6 +39,7 @@ public final class ChainConnection implements AutoCloseable {
     private final Clock clock;
     private volatile Web3jLedger ledger;
     private volatile String lastError;
+    private final java.util.concurrent.atomic.AtomicLong closedReplacements = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong reorganisations = new java.util.concurrent.atomic.AtomicLong();
 
     public ChainConnection(ChainProperties properties, EmbeddedChain embeddedOrNull, Path dataDir, JdbcTemplate jdbc,
@@ -84,6 +85,7 @@ public final class ChainConnection implements AutoCloseable {
     /** Forgets the connection; the next {@link #ledger()} connects again (and checks the contract again). */
     public synchronized void reset() {
         if (ledger != null) {
+            closedReplacements.addAndGet(ledger.replacements());
             ledger.close();
             ledger = null;
         }
@@ -159,6 +161,12 @@ public final class ChainConnection implements AutoCloseable {
                     address, checkpoints, decisions);
             return address;
         });
+    }
+
+    /** Transactions replaced (fee bump) or re-broadcast since start. */
+    public long replacements() {
+        Web3jLedger current = ledger;
+        return closedReplacements.get() + (current == null ? 0 : current.replacements());
     }
 
     /** How often a lost deployment was replaced since start. */
