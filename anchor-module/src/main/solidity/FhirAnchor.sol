@@ -32,6 +32,21 @@ contract FhirAnchor {
         uint8 status;
     }
 
+    /// @notice One decision of a batch for recordConsentDecisions; every field means what the
+    ///         argument of the same name of recordConsentDecision means.
+    struct ConsentDecisionInput {
+        bytes32 consentKey;
+        uint64 consentVersion;
+        bytes32 decisionHash;
+        bytes32 patientKey;
+        bytes32[] granteeKeys;
+        bytes32[] purposeCodes;
+        bool permit;
+        uint8 status;
+        uint64 periodStart;
+        uint64 periodEnd;
+    }
+
     /// @notice The account allowed to manage writers and hand over ownership.
     address public owner;
 
@@ -370,6 +385,44 @@ contract FhirAnchor {
             status,
             periodStart,
             periodEnd
+        );
+    }
+
+    /// @notice Records several decisions in one transaction, in order, each exactly as
+    ///         recordConsentDecision would (same checks, same storage, one ConsentDecisionRecorded
+    ///         event each). One refused decision reverts the whole batch.
+    /// @dev Saves the 21,000 gas base cost and the call overhead per decision.
+    /// @param decisions the decisions, in the order they are to be recorded
+    function recordConsentDecisions(ConsentDecisionInput[] calldata decisions) external onlyWriter {
+        for (uint256 i = 0; i < decisions.length; i++) {
+            _recordConsentDecision(decisions[i]);
+        }
+    }
+
+    /// @dev The body of recordConsentDecisions for one decision.
+    function _recordConsentDecision(ConsentDecisionInput calldata input) private {
+        ConsentDecision storage d = _consentDecisions[input.consentKey];
+        if (input.consentVersion <= d.version) {
+            revert ConsentVersionNotIncreasing(input.consentKey, input.consentVersion, d.version);
+        }
+        if (input.periodEnd != 0 && input.periodEnd < input.periodStart) {
+            revert InvalidConsentPeriod(input.periodStart, input.periodEnd);
+        }
+        _consentDecisions[input.consentKey] = ConsentDecision(
+            input.decisionHash, input.consentVersion, input.periodStart, input.periodEnd, uint48(block.number),
+            input.permit, input.status
+        );
+        emit ConsentDecisionRecorded(
+            input.consentKey,
+            input.consentVersion,
+            input.decisionHash,
+            input.patientKey,
+            input.granteeKeys,
+            input.purposeCodes,
+            input.permit,
+            input.status,
+            input.periodStart,
+            input.periodEnd
         );
     }
 

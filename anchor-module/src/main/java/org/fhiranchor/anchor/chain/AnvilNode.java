@@ -230,6 +230,34 @@ public final class AnvilNode implements AutoCloseable {
         rpc("evm_mine", List.of());
     }
 
+    /** Takes a snapshot of the chain ({@code evm_snapshot}); {@link #revert} goes back to it. */
+    public String snapshot() {
+        return String.valueOf(rpc("evm_snapshot", List.of()));
+    }
+
+    /**
+     * Goes back to {@code snapshotId} ({@code evm_revert}): every later block disappears, as in a
+     * reorganisation whose new branch holds none of their transactions. Returns whether it worked.
+     */
+    public boolean revert(String snapshotId) {
+        return Boolean.TRUE.equals(rpc("evm_revert", List.of(snapshotId)));
+    }
+
+    /** Removes every pending transaction from the pool ({@code anvil_dropAllTransactions}). */
+    public void dropAllTransactions() {
+        rpc("anvil_dropAllTransactions", List.of());
+    }
+
+    /** The base fee of the next block ({@code anvil_setNextBlockBaseFeePerGas}), in wei. */
+    public void setNextBlockBaseFee(BigInteger wei) {
+        rpc("anvil_setNextBlockBaseFeePerGas", List.of(Numeric.toHexStringWithPrefix(wei)));
+    }
+
+    /** Any JSON-RPC method of the node; the untyped result. */
+    public Object call(String method, List<?> params) {
+        return rpc(method, params);
+    }
+
     /** SIGTERM, wait up to 10 s (Anvil saves --state on SIGTERM), then SIGKILL. Idempotent. */
     public void stop() {
         web3j.shutdown();
@@ -304,12 +332,13 @@ public final class AnvilNode implements AutoCloseable {
         }
     }
 
-    private void rpc(String method, List<?> params) {
+    private Object rpc(String method, List<?> params) {
         try {
             Response<?> response = new Request<>(method, params, service, RawResponse.class).send();
             if (response.hasError()) {
                 throw new IllegalStateException(method + " failed: " + response.getError().getMessage());
             }
+            return response.getResult();
         } catch (IOException e) {
             throw new UncheckedIOException(method + " failed", e);
         }

@@ -25,4 +25,20 @@ public interface Ledger extends LedgerReader {
 
     /** Records a consent decision; versions must increase per consent key. */
     AnchorReceipt recordConsentDecision(ConsentDecision decision);
+
+    /**
+     * Records several consent decisions, in order, in as few transactions as the ledger can (one
+     * for {@link Web3jLedger}). All or none: one refused decision refuses the batch. Decisions
+     * already on chain must be left out by the caller. Returns the receipt of the (last) transaction.
+     */
+    default AnchorReceipt recordConsentDecisions(java.util.List<ConsentDecision> decisions) {
+        if (decisions.isEmpty()) {
+            throw new IllegalArgumentException("no decisions");
+        }
+        AnchorReceipt last = null;
+        for (ConsentDecision decision : decisions) {
+            last = recordConsentDecision(decision);
+        }
+        return last;
+    }
 }

@@ -11,10 +11,18 @@ import java.time.Duration;
  *     there or run it with a block time.
  * @param receiptTimeout how long to wait for a receipt (and for confirmations) per send attempt
  * @param pollInterval how often to ask for the receipt; web3j's default of 15 s is far too slow
- * @param sendAttempts how often the same signed transaction is sent before giving up
+ * @param sendAttempts a write gives up after {@code sendAttempts x receiptTimeout} without a receipt
+ *     (throwing {@link LedgerTimeoutException}; the transaction may still be mined later)
+ * @param fees fee caps and the replacement of transactions that are not mined
  */
 public record LedgerSettings(
-        String rpcUrl, int confirmations, Duration receiptTimeout, Duration pollInterval, int sendAttempts) {
+        String rpcUrl, int confirmations, Duration receiptTimeout, Duration pollInterval, int sendAttempts,
+        FeePolicy fees) {
+
+    public LedgerSettings(String rpcUrl, int confirmations, Duration receiptTimeout, Duration pollInterval,
+            int sendAttempts) {
+        this(rpcUrl, confirmations, receiptTimeout, pollInterval, sendAttempts, FeePolicy.defaults());
+    }
 
     public LedgerSettings {
         if (rpcUrl == null || rpcUrl.isBlank()) {
@@ -26,6 +34,9 @@ public record LedgerSettings(
         if (receiptTimeout.isNegative() || receiptTimeout.isZero() || pollInterval.isNegative() || pollInterval.isZero()) {
             throw new IllegalArgumentException("timeouts must be positive");
         }
+        if (fees == null) {
+            throw new IllegalArgumentException("fees are required");
+        }
     }
 
     /** One confirmation, 30 s receipt timeout, 100 ms polling, 3 send attempts. */
@@ -34,14 +45,18 @@ public record LedgerSettings(
     }
 
     public LedgerSettings withConfirmations(int value) {
-        return new LedgerSettings(rpcUrl, value, receiptTimeout, pollInterval, sendAttempts);
+        return new LedgerSettings(rpcUrl, value, receiptTimeout, pollInterval, sendAttempts, fees);
     }
 
     public LedgerSettings withReceiptTimeout(Duration value) {
-        return new LedgerSettings(rpcUrl, confirmations, value, pollInterval, sendAttempts);
+        return new LedgerSettings(rpcUrl, confirmations, value, pollInterval, sendAttempts, fees);
     }
 
     public LedgerSettings withSendAttempts(int value) {
-        return new LedgerSettings(rpcUrl, confirmations, receiptTimeout, pollInterval, value);
+        return new LedgerSettings(rpcUrl, confirmations, receiptTimeout, pollInterval, value, fees);
+    }
+
+    public LedgerSettings withFees(FeePolicy value) {
+        return new LedgerSettings(rpcUrl, confirmations, receiptTimeout, pollInterval, sendAttempts, value);
     }
 }

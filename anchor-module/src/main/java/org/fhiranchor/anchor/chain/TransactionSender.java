@@ -3,6 +3,8 @@ package org.fhiranchor.anchor.chain;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -18,48 +20,56 @@ import org.web3j.protocol.core.methods.response.EthCall;
 import org.web3j.protocol.core.methods.response.EthEstimateGas;
 import org.web3j.protocol.core.methods.response.EthSendTransaction;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
-import org.web3j.protocol.exceptions.TransactionException;
-import org.web3j.tx.RawTransactionManager;
-import org.web3j.tx.response.PollingTransactionReceiptProcessor;
-import org.web3j.tx.response.TransactionReceiptProcessor;
 
 /**
- * Signs locally, sends and waits, with one rule that makes retries safe: once a transaction is
- * signed, every retry re-sends the very same signed bytes (same nonce, same hash), so at most one
- * of them can ever be mined. Before sending and after every failed wait it asks the caller's
- * {@code alreadyLanded} check whether the record is on chain anyway (an earlier attempt, or a
- * receipt we missed), and then sends nothing.
- *
- * <p>Sends are serialised: the nonce is tracked here, read from the chain at first use and again
- * after any failure that leaves it in doubt.
+ * Signs, sends and waits, with rules that make retries safe on a real network:
+ * <ul>
+ * <li>Every transaction of one call uses one nonce. While it has no receipt, it is re-sent every
+ *     {@link FeePolicy#replaceAfter()} with fees raised by {@link FeePolicy#bumpPercent()} (within
+ *     the caps), or, at the caps, re-broadcast unchanged (a transaction the node dropped comes
+ *     back). Whichever of these same-nonce transactions is mined, only one can be.</li>
+ * <li>Before sending, and whenever a wait brings no receipt, the caller's {@code alreadyLanded}
+ *     check asks whether the record is on chain anyway (an earlier attempt, another process, a
+ *     receipt we missed); then nothing more is sent.</li>
+ * <li>The nonce is read from the node ({@code pending}) for every new call, so a dropped
+ *     transaction never leaves a gap; "nonce too low" for a nonce none of our transactions took
+ *     means another sender used it: the call signs once more with a fresh nonce.</li>
+ * </ul>
+ * Sends are serialised per instance.
  */
 final class TransactionSender {
     /** Gas estimates are exact for the state they ran against; a new checkpoint can cost a bit more. */
     private static final int GAS_MARGIN_PERCENT = 25;
+    private static final BigInteger DEFAULT_TIP = BigInteger.valueOf(1_000_000_000L);
 
     private final Web3j web3j;
-    private final Credentials credentials;
+    private final TransactionSigner signer;
+    private final long chainId;
     private final LedgerSettings settings;
-    private final RawTransactionManager signer;
-    private final TransactionReceiptProcessor receipts;
     private final Object lock = new Object();
-    private BigInteger nextNonce;
+    private final java.util.concurrent.atomic.AtomicLong replacements = new java.util.concurrent.atomic.AtomicLong();
 
     /** A transaction's outcome: a fresh receipt, or the record found already on chain. */
     record Outcome(TransactionReceipt receiptOrNull, AnchorReceipt anchorReceipt) {}
 
     TransactionSender(Web3j web3j, Credentials credentials, long chainId, LedgerSettings settings) {
+        this(web3j, new LocalSigner(credentials), chainId, settings);
+    }
+
+    TransactionSender(Web3j web3j, TransactionSigner signer, long chainId, LedgerSettings settings) {
         this.web3j = web3j;
-        this.credentials = credentials;
+        this.signer = signer;
+        this.chainId = chainId;
         this.settings = settings;
-        long pollMillis = settings.pollInterval().toMillis();
-        int attempts = (int) Math.max(1, settings.receiptTimeout().toMillis() / Math.max(1, pollMillis));
-        this.receipts = new PollingTransactionReceiptProcessor(web3j, pollMillis, attempts);
-        this.signer = new RawTransactionManager(web3j, credentials, chainId, receipts);
     }
 
     String fromAddress() {
-        return credentials.getAddress();
+        return signer.address();
+    }
+
+    /** Transactions replaced (fee bump) or re-broadcast since this sender was made. */
+    long replacements() {
+        return replacements.get();
     }
 
     /**
@@ -84,43 +94,124 @@ final class TransactionSender {
                 }
                 throw e;
             }
-            BigInteger gasPrice = gasPrice();
-            // At most two signings: the second only if the first one's nonce was taken by another
-            // transaction from the same key (another process, or a wallet), never for a timeout.
-            String txHash = null;
+            // At most two nonces: the second only if the first was taken by another transaction from
+            // the same key (another process, or a wallet), never for a timeout.
+            List<String> hashes = new ArrayList<>();
             for (int signing = 1; signing <= 2; signing++) {
-                BigInteger nonce = nonce();
-                RawTransaction tx = to == null
-                        ? RawTransaction.createContractTransaction(nonce, gasPrice, gasLimit, BigInteger.ZERO, data)
-                        : RawTransaction.createTransaction(nonce, gasPrice, gasLimit, to, data);
-                String signed = signer.sign(tx);
-                txHash = Hash.sha3(signed);
-                boolean nonceTaken = false;
-                for (int attempt = 1; attempt <= settings.sendAttempts() && !nonceTaken; attempt++) {
-                    SendResult result = sendRaw(signed, what);
-                    TransactionReceipt receipt = result == SendResult.NONCE_TAKEN
-                            ? receiptNow(txHash)
-                            : waitForReceipt(txHash);
-                    if (receipt != null) {
-                        nextNonce = nonce.add(BigInteger.ONE);
-                        return mined(receipt, to, data, alreadyLanded, what);
-                    }
-                    existing = checkQuietly(alreadyLanded);
-                    if (existing.isPresent()) {
-                        nextNonce = null; // someone else's or our transaction landed: re-read the nonce
-                        return new Outcome(null, existing.get());
-                    }
-                    nonceTaken = result == SendResult.NONCE_TAKEN;
+                Attempt attempt = new Attempt(to, data, gasLimit, nonce(), what);
+                Optional<Outcome> outcome = attempt.run(hashes, alreadyLanded);
+                if (outcome.isPresent()) {
+                    return outcome.get();
                 }
-                nextNonce = null;
-                if (!nonceTaken) {
+                if (!attempt.nonceTaken) {
                     break;
                 }
             }
-            throw new LedgerTimeoutException(
-                    what + ": no receipt for " + txHash + " after " + settings.sendAttempts() + " sends of "
-                            + settings.receiptTimeout().toMillis() + " ms each", txHash);
+            String last = hashes.isEmpty() ? null : hashes.get(hashes.size() - 1);
+            long waited = settings.receiptTimeout().toMillis() * settings.sendAttempts();
+            throw new LedgerTimeoutException(what + ": no receipt for " + hashes.size() + " transaction(s), last "
+                    + last + ", after " + waited + " ms", last);
         }
+    }
+
+    /** One nonce: send, then replace or re-broadcast until a receipt, the record on chain, or the deadline. */
+    private final class Attempt {
+        private final String to;
+        private final String data;
+        private final BigInteger gasLimit;
+        private final BigInteger nonce;
+        private final String what;
+        private boolean nonceTaken;
+
+        Attempt(String to, String data, BigInteger gasLimit, BigInteger nonce, String what) {
+            this.to = to;
+            this.data = data;
+            this.gasLimit = gasLimit;
+            this.nonce = nonce;
+            this.what = what;
+        }
+
+        Optional<Outcome> run(List<String> allHashes, Supplier<Optional<AnchorReceipt>> alreadyLanded) {
+            List<String> hashes = new ArrayList<>();
+            FeePolicy policy = settings.fees();
+            BigInteger baseFee = baseFee();
+            FeePolicy.Offer offer = policy.initial(baseFee, baseFee == null ? gasPrice() : suggestedTip());
+            String signed = sign(offer);
+            hashes.add(Hash.sha3(signed));
+            allHashes.add(hashes.get(0));
+            SendResult result = broadcast(signed);
+            long deadline = System.nanoTime() + settings.receiptTimeout().toNanos() * settings.sendAttempts();
+            long nextReplacement = System.nanoTime() + policy.replaceAfter().toNanos();
+            while (true) {
+                TransactionReceipt receipt = anyReceipt(hashes);
+                if (receipt != null) {
+                    return Optional.of(mined(receipt, to, data, alreadyLanded, what));
+                }
+                if (result == SendResult.NONCE_TAKEN) {
+                    // Mined meanwhile (ours: the receipt shows up), or another transaction took the nonce.
+                    receipt = anyReceipt(hashes);
+                    if (receipt != null) {
+                        return Optional.of(mined(receipt, to, data, alreadyLanded, what));
+                    }
+                    nonceTaken = true;
+                    return checkQuietly(alreadyLanded).map(found -> new Outcome(null, found));
+                }
+                long now = System.nanoTime();
+                if (now - deadline > 0) {
+                    return checkQuietly(alreadyLanded).map(found -> new Outcome(null, found));
+                }
+                if (now - nextReplacement > 0) {
+                    Optional<AnchorReceipt> landed = checkQuietly(alreadyLanded);
+                    if (landed.isPresent()) {
+                        return Optional.of(new Outcome(null, landed.get()));
+                    }
+                    FeePolicy.Offer bumped = policy.bump(offer, baseFeeQuietly());
+                    if (bumped != null) {
+                        String replacement = sign(bumped);
+                        SendResult replaced = broadcast(replacement);
+                        if (replaced != SendResult.FEE_TOO_LOW) {
+                            offer = bumped;
+                            signed = replacement;
+                            hashes.add(Hash.sha3(signed));
+                            allHashes.add(hashes.get(hashes.size() - 1));
+                            result = replaced;
+                        }
+                    } else {
+                        result = broadcast(signed); // at the caps: only bring it back if the node dropped it
+                    }
+                    replacements.incrementAndGet();
+                    nextReplacement = now + policy.replaceAfter().toNanos();
+                }
+                sleep(settings.pollInterval());
+            }
+        }
+
+        private String sign(FeePolicy.Offer offer) {
+            RawTransaction tx;
+            if (offer.legacy()) {
+                tx = to == null
+                        ? RawTransaction.createContractTransaction(nonce, offer.maxFee(), gasLimit, BigInteger.ZERO, data)
+                        : RawTransaction.createTransaction(nonce, offer.maxFee(), gasLimit, to, data);
+            } else {
+                tx = RawTransaction.createTransaction(chainId, nonce, gasLimit, to == null ? "" : to, BigInteger.ZERO,
+                        data, offer.maxPriorityFee(), offer.maxFee());
+            }
+            return signer.sign(tx, chainId);
+        }
+
+        private SendResult broadcast(String signed) {
+            return sendRaw(signed, what);
+        }
+    }
+
+    private TransactionReceipt anyReceipt(List<String> hashes) {
+        for (String hash : hashes) {
+            TransactionReceipt receipt = receiptNow(hash);
+            if (receipt != null) {
+                return receipt;
+            }
+        }
+        return null;
     }
 
     private Outcome mined(
@@ -156,16 +247,41 @@ final class TransactionSender {
         return call(() -> web3j.ethGasPrice().send(), "eth_gasPrice").getGasPrice();
     }
 
-    private BigInteger nonce() {
-        if (nextNonce == null) {
-            // PENDING: a transaction of ours still in the pool keeps its nonce.
-            nextNonce = call(() -> web3j.ethGetTransactionCount(fromAddress(), DefaultBlockParameterName.PENDING)
-                    .send(), "eth_getTransactionCount").getTransactionCount();
-        }
-        return nextNonce;
+    /** The latest block's base fee, or null on a chain without EIP-1559. */
+    private BigInteger baseFee() {
+        var block = call(() -> web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send(),
+                "eth_getBlockByNumber").getBlock();
+        return block == null || block.getBaseFeePerGasRaw() == null ? null : block.getBaseFeePerGas();
     }
 
-    private enum SendResult { ACCEPTED_OR_UNKNOWN, NONCE_TAKEN }
+    private BigInteger baseFeeQuietly() {
+        try {
+            return baseFee();
+        } catch (LedgerUnavailableException e) {
+            return null;
+        }
+    }
+
+    /** The node's suggested tip ({@code eth_maxPriorityFeePerGas}), 1 gwei if it has none. */
+    private BigInteger suggestedTip() {
+        try {
+            var response = web3j.ethMaxPriorityFeePerGas().send();
+            if (!response.hasError() && response.getMaxPriorityFeePerGas() != null) {
+                return response.getMaxPriorityFeePerGas();
+            }
+        } catch (IOException e) {
+            // fall through to the default
+        }
+        return DEFAULT_TIP;
+    }
+
+    private BigInteger nonce() {
+        // PENDING: a transaction of ours still in the pool keeps its nonce; one the node dropped frees it.
+        return call(() -> web3j.ethGetTransactionCount(fromAddress(), DefaultBlockParameterName.PENDING).send(),
+                "eth_getTransactionCount").getTransactionCount();
+    }
+
+    private enum SendResult { ACCEPTED_OR_UNKNOWN, NONCE_TAKEN, FEE_TOO_LOW }
 
     private SendResult sendRaw(String signed, String what) {
         EthSendTransaction sent;
@@ -179,13 +295,16 @@ final class TransactionSender {
         }
         String message = sent.getError().getMessage().toLowerCase(Locale.ROOT);
         if (message.contains("already known") || message.contains("known transaction")
-                || message.contains("already imported")) {
+                || message.contains("already imported") || message.contains("already in")) {
             return SendResult.ACCEPTED_OR_UNKNOWN; // a re-send of a transaction the node has: keep waiting
         }
-        if (message.contains("nonce too low")) {
+        if (message.contains("nonce too low") || message.contains("nonce is too low")) {
             return SendResult.NONCE_TAKEN; // mined already, or another transaction used the nonce
         }
-        nextNonce = null;
+        if (message.contains("underpriced") || message.contains("fee too low") || message.contains("less than block base fee")
+                || message.contains("max fee per gas less than")) {
+            return SendResult.FEE_TOO_LOW; // the previous transaction with this nonce stays: bump again later
+        }
         throw new LedgerUnavailableException(
                 what + ": node refused the transaction: " + sent.getError().getMessage(), null);
     }
@@ -194,15 +313,6 @@ final class TransactionSender {
         try {
             return web3j.ethGetTransactionReceipt(txHash).send().getTransactionReceipt().orElse(null);
         } catch (IOException e) {
-            return null;
-        }
-    }
-
-    /** The receipt, or null if none arrived within the receipt timeout or the node was unreachable. */
-    private TransactionReceipt waitForReceipt(String txHash) {
-        try {
-            return receipts.waitForTransactionReceipt(txHash);
-        } catch (TransactionException | IOException e) {
             return null;
         }
     }

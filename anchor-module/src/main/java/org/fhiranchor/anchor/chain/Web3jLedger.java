@@ -9,6 +9,12 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.fhiranchor.anchor.chain.generated.FhirAnchor;
 import org.web3j.abi.EventEncoder;
+import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.datatypes.Bool;
+import org.web3j.abi.datatypes.DynamicArray;
+import org.web3j.abi.datatypes.DynamicStruct;
+import org.web3j.abi.datatypes.generated.Uint64;
+import org.web3j.abi.datatypes.generated.Uint8;
 import org.web3j.abi.datatypes.Event;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
@@ -55,14 +61,18 @@ public final class Web3jLedger implements Ledger {
 
     /** A ledger that signs with {@code privateKeyHex}, on the contract at {@code contractAddress}. */
     public static Web3jLedger connect(LedgerSettings settings, String contractAddress, String privateKeyHex) {
-        Credentials credentials = Credentials.create(privateKeyHex);
+        return connect(settings, contractAddress, LocalSigner.ofPrivateKey(privateKeyHex));
+    }
+
+    /** A ledger that signs with {@code signer} (a local key or a remote signer). */
+    public static Web3jLedger connect(LedgerSettings settings, String contractAddress, TransactionSigner signer) {
         Web3j web3j = Web3j.build(new HttpService(settings.rpcUrl()));
         try {
             long chainId = chainId(web3j);
             String address = normalise(contractAddress);
             verifyDeployedCode(web3j, address);
-            return new Web3jLedger(web3j, chainId, address, credentials.getAddress(),
-                    new TransactionSender(web3j, credentials, chainId, settings));
+            return new Web3jLedger(web3j, chainId, address, signer.address(),
+                    new TransactionSender(web3j, signer, chainId, settings));
         } catch (RuntimeException e) {
             web3j.shutdown();
             throw e;
@@ -85,10 +95,14 @@ public final class Web3jLedger implements Ledger {
 
     /** Deploys a new FhirAnchor contract; the key's account becomes its owner and first writer. */
     public static Deployment deploy(LedgerSettings settings, String privateKeyHex) {
-        Credentials credentials = Credentials.create(privateKeyHex);
+        return deploy(settings, LocalSigner.ofPrivateKey(privateKeyHex));
+    }
+
+    /** Deploys a new FhirAnchor contract; the signer's account becomes its owner and first writer. */
+    public static Deployment deploy(LedgerSettings settings, TransactionSigner signer) {
         Web3j web3j = Web3j.build(new HttpService(settings.rpcUrl()));
         try {
-            TransactionSender sender = new TransactionSender(web3j, credentials, chainId(web3j), settings);
+            TransactionSender sender = new TransactionSender(web3j, signer, chainId(web3j), settings);
             TransactionSender.Outcome outcome = sender.send(
                     null, "0x" + ContractArtifacts.creationBytecode(), Optional::empty, "deploy FhirAnchor");
             TransactionReceipt receipt = outcome.receiptOrNull();
@@ -110,7 +124,7 @@ public final class Web3jLedger implements Ledger {
                 .getCode();
         String actual = Numeric.cleanHexPrefix(code == null ? "" : code).toLowerCase(Locale.ROOT);
         if (actual.isEmpty()) {
-            throw new ContractMismatchException("no contract code at " + contractAddress);
+            throw ContractMismatchException.noCode(contractAddress);
         }
         if (!actual.equals(ContractArtifacts.runtimeBytecode())) {
             throw new ContractMismatchException("code at " + contractAddress + " (" + actual.length() / 2
@@ -235,6 +249,11 @@ public final class Web3jLedger implements Ledger {
         return read(contract.owner(), "owner");
     }
 
+    /** Transactions this ledger replaced with a higher fee or re-broadcast because they were not mined in time. */
+    public long replacements() {
+        return senderOrNull == null ? 0 : senderOrNull.replacements();
+    }
+
     /** The address this ledger signs with, or empty for a read-only ledger. */
     public Optional<String> writerAddress() {
         return Optional.ofNullable(senderOrNull).map(TransactionSender::fromAddress);
@@ -312,6 +331,52 @@ public final class Web3jLedger implements Ledger {
         return send(data, () -> consentAlreadyRecorded(d), "recordConsentDecision v" + d.consentVersion());
     }
 
+    /**
+     * One {@code recordConsentDecisions} transaction for the whole batch. Already landed (an
+     * earlier attempt) when every decision of the batch is the latest or an older version on chain.
+     */
+    @Override
+    public AnchorReceipt recordConsentDecisions(List<ConsentDecision> decisions) {
+        if (decisions.isEmpty()) {
+            throw new IllegalArgumentException("no decisions");
+        }
+        List<DynamicStruct> inputs = new java.util.ArrayList<>();
+        for (ConsentDecision d : decisions) {
+            inputs.add(new DynamicStruct(
+                    new org.web3j.abi.datatypes.generated.Bytes32(d.consentKey()),
+                    new Uint64(uint(d.consentVersion(), "consentVersion")),
+                    new org.web3j.abi.datatypes.generated.Bytes32(d.decisionHash()),
+                    new org.web3j.abi.datatypes.generated.Bytes32(d.patientKey()),
+                    bytes32Array(d.granteeKeys()),
+                    bytes32Array(d.purposeCodes()),
+                    new Bool(d.permit()),
+                    new Uint8(d.status().onChainCode()),
+                    new Uint64(uint(d.periodStart(), "periodStart")),
+                    new Uint64(uint(d.periodEnd(), "periodEnd"))));
+        }
+        String data = FunctionEncoder.encode(new org.web3j.abi.datatypes.Function("recordConsentDecisions",
+                List.of(new DynamicArray<>(DynamicStruct.class, inputs)), List.of()));
+        ConsentDecision last = decisions.get(decisions.size() - 1);
+        return send(data, () -> batchAlreadyRecorded(decisions),
+                "recordConsentDecisions x" + decisions.size() + " (last v" + last.consentVersion() + ")");
+    }
+
+    private Optional<AnchorReceipt> batchAlreadyRecorded(List<ConsentDecision> decisions) {
+        for (ConsentDecision d : decisions) {
+            Optional<OnChainConsentDecision> latest = latestConsentDecision(d.consentKey());
+            if (latest.isEmpty() || latest.get().consentVersion() < d.consentVersion()) {
+                return Optional.empty();
+            }
+        }
+        return consentAlreadyRecorded(decisions.get(decisions.size() - 1))
+                .or(() -> Optional.of(new AnchorReceipt(null, -1, 0, true)));
+    }
+
+    private static DynamicArray<org.web3j.abi.datatypes.generated.Bytes32> bytes32Array(List<byte[]> values) {
+        return new DynamicArray<>(org.web3j.abi.datatypes.generated.Bytes32.class,
+                values.stream().map(org.web3j.abi.datatypes.generated.Bytes32::new).toList());
+    }
+
     private Optional<AnchorReceipt> consentAlreadyRecorded(ConsentDecision d) {
         Optional<OnChainConsentDecision> latest = latestConsentDecision(d.consentKey());
         if (latest.isEmpty() || !latest.get().matches(d)) {
@@ -385,22 +450,37 @@ public final class Web3jLedger implements Ledger {
                 gasUsed, true));
     }
 
-    private static <T> T read(org.web3j.protocol.core.RemoteFunctionCall<T> call, String what) {
+    private <T> T read(org.web3j.protocol.core.RemoteFunctionCall<T> call, String what) {
         return read(call::send, what);
     }
 
-    private static <T> T read(Callable<T> call, String what) {
+    /**
+     * Runs a contract read. An empty answer ("0x") is what a node gives for an address without
+     * code: after a reorganisation removed the deployment, say. That is reported as such, not as
+     * the decoding error web3j would throw.
+     */
+    private <T> T read(Callable<T> call, String what) {
+        T result;
         try {
-            return call.call();
+            result = call.call();
         } catch (IOException e) {
             throw new LedgerUnavailableException(what + ": node unreachable (" + e + ")", e);
         } catch (ContractCallException e) {
+            verifyDeployedCode(web3j, contractAddress); // "empty value" from an address without code
             throw new LedgerRevertedException("unknown", what + " reverted: " + e.getMessage());
+        } catch (IndexOutOfBoundsException e) {
+            verifyDeployedCode(web3j, contractAddress);
+            throw new LedgerUnavailableException(what + ": empty answer from the node", e);
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new LedgerUnavailableException(what + " failed: " + e, e);
         }
+        if (result == null) {
+            verifyDeployedCode(web3j, contractAddress);
+            throw new LedgerUnavailableException(what + ": empty answer from the node", null);
+        }
+        return result;
     }
 
     private static long chainId(Web3j web3j) {

@@ -337,6 +337,55 @@ class Web3jLedgerTest {
         assertEquals(Optional.empty(), ledger.consentDecision(TestKeys.hash("unknown consent"), 1));
     }
 
+    /**
+     * Gas per consent decision, one transaction each (before issue 19) against one transaction per
+     * interval (recordConsentDecisions): same storage, same events, read back the same way.
+     */
+    @Test
+    void consentDecisionsBatchedInOneTransactionCostLessPerDecision() {
+        int n = 10;
+        long single = 0;
+        for (int i = 0; i < n; i++) {
+            single += ledger.recordConsentDecision(
+                    decision(TestKeys.hash("hmac(consent/single-" + i + ")"), 1, "single " + i, true, ConsentStatus.ACTIVE, 1))
+                    .gasUsed();
+        }
+        List<ConsentDecision> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            batch.add(decision(TestKeys.hash("hmac(consent/batch-" + i + ")"), 1, "batch " + i, i % 2 == 0,
+                    ConsentStatus.ACTIVE, 1));
+        }
+        AnchorReceipt batched = ledger.recordConsentDecisions(batch);
+        GasReport.record("recordConsentDecision, first, one tx each: per decision", single / n);
+        GasReport.record("recordConsentDecisions, first, 10 in one tx: per decision", batched.gasUsed() / n);
+        System.out.printf("Gas per consent decision (first for its consent, 1 grantee, 1 purpose): one transaction each %,d;"
+                + " %d in one transaction %,d%n", single / n, n, batched.gasUsed() / n);
+        assertTrue(batched.gasUsed() / n < single / n);
+        for (ConsentDecision d : batch) {
+            OnChainConsentDecision onChain = ledger.latestConsentDecision(d.consentKey()).orElseThrow();
+            assertTrue(onChain.matches(d));
+            assertEquals(batched.blockNumber(), onChain.blockNumber());
+        }
+
+        // Versions of one consent in one batch, in order; the superseded one is read back from its event.
+        byte[] key = TestKeys.hash("hmac(consent/batched-versions)");
+        ConsentDecision v1 = decision(key, 1, "v1", true, ConsentStatus.ACTIVE, 2);
+        ConsentDecision v2 = decision(key, 2, "v2", false, ConsentStatus.INACTIVE, 3);
+        AnchorReceipt both = ledger.recordConsentDecisions(List.of(v1, v2));
+        GasReport.record("recordConsentDecisions, v1 + v2 of one consent in one tx", both.gasUsed());
+        assertTrue(ledger.consentDecision(key, 1).orElseThrow().matches(v1));
+        assertTrue(ledger.latestConsentDecision(key).orElseThrow().matches(v2));
+        assertTrue(ledger.recordConsentDecisions(List.of(v1, v2)).alreadyAnchored(), "a retry sends nothing");
+
+        // One refused decision refuses the whole batch: nothing of it is recorded.
+        byte[] fresh = TestKeys.hash("hmac(consent/never)");
+        ConsentDecision ok = decision(fresh, 1, "ok", true, ConsentStatus.ACTIVE, 1);
+        ConsentDecision stale = decision(key, 2, "a different v2", true, ConsentStatus.ACTIVE, 1);
+        assertEquals("ConsentVersionNotIncreasing", assertThrows(LedgerRevertedException.class,
+                () -> ledger.recordConsentDecisions(List.of(ok, stale))).errorName());
+        assertEquals(Optional.empty(), ledger.latestConsentDecision(fresh));
+    }
+
     @Test
     void codeCheckAcceptsOurContractAndRefusesOthers() {
         try (Web3jLedger reader = Web3jLedger.readOnly(settings, deployment.contractAddress())) {

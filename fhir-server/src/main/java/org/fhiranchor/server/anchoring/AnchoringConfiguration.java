@@ -48,8 +48,8 @@ class AnchoringConfiguration {
     }
 
     @Bean
-    AnchoringMetrics anchoringMetrics(MeterRegistry registry, AnchoringStatus status) {
-        return new AnchoringMetrics(registry, status);
+    AnchoringMetrics anchoringMetrics(MeterRegistry registry, AnchoringStatus status, ChainConnection chain) {
+        return new AnchoringMetrics(registry, status, chain);
     }
 
     @Bean
@@ -59,11 +59,11 @@ class AnchoringConfiguration {
 
     @Bean
     PeriodicJobs anchoringJobs(Sequencer sequencer, ChainConnection chain, CheckpointRepository checkpoints,
-            LogRepository log, LogDatabase db, AnchoringProperties properties, AnchoringMetrics metrics,
-            CheckpointRequests requests) {
+            LogRepository log, LogDatabase db, AnchoringProperties properties, ChainProperties chainProperties,
+            AnchoringMetrics metrics, CheckpointRequests requests) {
         Runnable job = properties.mode() == AnchoringProperties.Mode.PER_VERSION
                 ? new PerVersionAnchorJob(chain, log, db.jdbc(), db.transactions(), metrics, Clock.systemUTC())::run
-                : new CheckpointJob(chain, checkpoints, log, db.jdbc(), db.transactions(), properties, metrics,
+                : new CheckpointJob(chain, checkpoints, log, db.jdbc(), db.transactions(), properties, chainProperties, metrics,
                         Clock.systemUTC(), requests)::run;
         // At the server's own priority: they are light, and the anchoring lag depends on them keeping up.
         return new PeriodicJobs(List.of(

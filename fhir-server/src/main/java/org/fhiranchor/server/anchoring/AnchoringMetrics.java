@@ -1,6 +1,7 @@
 package org.fhiranchor.server.anchoring;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -16,11 +17,20 @@ public final class AnchoringMetrics {
     private final Counter checkpoints;
     private final Counter leaves;
     private final Timer lag;
+    private final Counter reorganised;
 
-    public AnchoringMetrics(MeterRegistry registry, AnchoringStatus status) {
+    public AnchoringMetrics(MeterRegistry registry, AnchoringStatus status, ChainConnection chain) {
+        FunctionCounter.builder("fhir_anchor.anchoring.transactions.replaced", chain, ChainConnection::replacements)
+                .description("Transactions replaced with a higher fee (same nonce) or re-broadcast because they were not mined in time")
+                .register(registry);
+        FunctionCounter.builder("fhir_anchor.anchoring.contract.redeployed", chain, ChainConnection::redeployments)
+                .description("Deployments of the contract found reorganised away and made again").register(registry);
         gas = Counter.builder("fhir_anchor.anchoring.gas.used").description("Gas spent on anchoring transactions").register(registry);
         checkpoints = Counter.builder("fhir_anchor.anchoring.checkpoints").description("Checkpoints anchored").register(registry);
         leaves = Counter.builder("fhir_anchor.anchoring.leaves").description("Leaves anchored one by one (per-version mode)")
+                .register(registry);
+        reorganised = Counter.builder("fhir_anchor.anchoring.checkpoints.reorganised")
+                .description("Checkpoints found no longer on chain (reorganisation) and queued to be anchored again")
                 .register(registry);
         lag = Timer.builder("fhir_anchor.anchoring.lag")
                 .description("Per version: from its commit to the anchoring of the first checkpoint that includes it")
@@ -38,6 +48,10 @@ public final class AnchoringMetrics {
         if (!receipt.alreadyAnchored()) {
             gas.increment(receipt.gasUsed());
         }
+    }
+
+    void checkpointReorganised() {
+        reorganised.increment();
     }
 
     void leafAnchored(AnchorReceipt receipt) {

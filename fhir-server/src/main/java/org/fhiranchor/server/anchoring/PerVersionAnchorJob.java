@@ -39,25 +39,31 @@ public final class PerVersionAnchorJob {
         this.clock = clock;
     }
 
+    /**
+     * Sends outside any database transaction; each leaf is noted in its own statement once on chain.
+     * A crash in between, or a second replica sending the same leaf, is harmless: the ledger finds
+     * the leaf on chain and sends nothing, and the note is written once.
+     */
     public void run() {
-        transactions.executeWithoutResult(status -> {
-            JobLock.acquire(jdbc, JobLock.CHECKPOINT);
-            Long last = jdbc.queryForObject("SELECT MAX(leaf_index) FROM anchor_leaf_anchor", Long.class);
-            List<LogEntry> next = logRepository.sequencedFrom(last == null ? 0 : last + 1, BATCH);
-            for (LogEntry entry : next) {
+        Long last = jdbc.queryForObject("SELECT MAX(leaf_index) FROM anchor_leaf_anchor", Long.class);
+        List<LogEntry> next = logRepository.sequencedFrom(last == null ? 0 : last + 1, BATCH);
+        for (LogEntry entry : next) {
+            try {
+                Ledger ledger = chain.ledger();
+                AnchorReceipt receipt = ledger.anchorLeaf(entry.leafIndex(), entry.leafHash());
                 try {
-                    Ledger ledger = chain.ledger();
-                    AnchorReceipt receipt = ledger.anchorLeaf(entry.leafIndex(), entry.leafHash());
                     jdbc.update("INSERT INTO anchor_leaf_anchor (leaf_index, tx_hash, block_number, gas_used, anchored_at) "
                                     + "VALUES (?, ?, ?, ?, ?)", entry.leafIndex(), receipt.txHash(), receipt.blockNumber(),
                             receipt.gasUsed(), Timestamp.from(clock.instant()));
-                    metrics.leafAnchored(receipt);
-                } catch (RuntimeException e) {
-                    chain.recordFailure(e);
-                    log.warn("Leaf {} not anchored yet: {}", entry.leafIndex(), e.toString());
-                    return;
+                } catch (org.springframework.dao.DuplicateKeyException noted) {
+                    continue; // another replica noted it
                 }
+                metrics.leafAnchored(receipt);
+            } catch (RuntimeException e) {
+                chain.recordFailure(e);
+                log.warn("Leaf {} not anchored yet: {}", entry.leafIndex(), e.toString());
+                return;
             }
-        });
+        }
     }
 }

@@ -131,7 +131,7 @@ public final class Archiver {
                     return; // shutting down
                 }
             }
-            transactions.executeWithoutResult(s -> recordOnChain());
+            recordOnChain();
             status.succeeded();
         } catch (RuntimeException e) {
             // The message names the failing step and store, never resource content or key material.
@@ -231,8 +231,12 @@ public final class Archiver {
         return new ArchivedVersion(entry.leafIndex(), entry.leaf(), resource);
     }
 
+    /**
+     * Outside any database transaction (a send can wait for a receipt): each archive is marked in its
+     * own statement once recorded. Archived is an event only; two replicas recording the same archive
+     * at once repeat the event, which readers dedupe.
+     */
     private void recordOnChain() {
-        JobLock.acquire(jdbc, ArchiveSchema.LOCK);
         for (ArchiveRecord record : archives.stored()) {
             Ledger connected = ledger.get();
             AnchorReceipt receipt = connected.recordArchive(

@@ -59,8 +59,7 @@ class ConsentConfiguration {
     @Bean
     PeriodicJobs consentJobs(ChainConnection chain, ConsentOutbox outbox, LogDatabase db, ConsentProperties properties,
             JobsProperties jobs) {
-        ConsentDecisionJob job = new ConsentDecisionJob(chain, outbox, db.jdbc(), db.transactions(),
-                properties.jobBatchSize(), Clock.systemUTC());
+        ConsentDecisionJob job = new ConsentDecisionJob(chain, outbox, properties.jobBatchSize(), Clock.systemUTC());
         return new PeriodicJobs(List.of(new PeriodicJobs.Job("consent-decisions", job::run, properties.jobInterval(),
                 properties.jobInterval())), jobs.niceness());
     }

@@ -98,7 +98,9 @@ public final class LogSchema {
           last_error VARCHAR(500),
           CONSTRAINT uq_anchor_consent_version UNIQUE (consent_id, consent_version)
         )""",
-        "CREATE INDEX IF NOT EXISTS ix_anchor_consent_status ON anchor_consent_decision (status, row_id)"
+        "CREATE INDEX IF NOT EXISTS ix_anchor_consent_status ON anchor_consent_decision (status, row_id)",
+        // A replica's claim on a pending checkpoint while it sends it outside any database transaction.
+        "ALTER TABLE anchor_checkpoint ADD COLUMN IF NOT EXISTS claimed_until TIMESTAMP"
     };
 
     private LogSchema() {}
