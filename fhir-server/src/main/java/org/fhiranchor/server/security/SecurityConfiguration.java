@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
+import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -53,12 +54,14 @@ class SecurityConfiguration {
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .logout(AbstractHttpConfigurer::disable)
                 .anonymous(a -> {})
+                // Browser apps (SMART launch) from the origins in fhir-anchor.smart.allowed-origins.
+                .cors(Customizer.withDefaults())
                 .authorizeHttpRequests(authorize -> authorize
                         .requestMatchers(path.matcher("/fhir/metadata"), path.matcher(SmartConfigurationServlet.PATH))
                         .permitAll()
                         .requestMatchers(path.matcher("/actuator/health"), path.matcher("/actuator/health/**"))
                         .permitAll()
-                        .requestMatchers(path.matcher("/actuator/**"))
+                        .requestMatchers(path.matcher("/actuator/**"), path.matcher("/admin/**"))
                         .hasAuthority("SCOPE_" + Scopes.ADMIN)
                         .anyRequest()
                         .authenticated())
@@ -71,16 +74,19 @@ class SecurityConfiguration {
     }
 
     @Bean
-    ServletRegistrationBean<SmartConfigurationServlet> smartConfiguration(SecurityProperties properties) {
-        return new ServletRegistrationBean<>(new SmartConfigurationServlet(properties), SmartConfigurationServlet.PATH);
+    ServletRegistrationBean<SmartConfigurationServlet> smartConfiguration(SecurityProperties properties,
+            ObjectProvider<SmartDiscovery> authorizationServer) {
+        return new ServletRegistrationBean<>(new SmartConfigurationServlet(properties, authorizationServer.getIfAvailable()),
+                SmartConfigurationServlet.PATH);
     }
 
     /** Runs right after the input guards: nothing is authorized before it is known to be well-formed. */
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 100)
-    RestfulServerCustomizer scopeAuthorization(SecurityProperties properties) {
+    RestfulServerCustomizer scopeAuthorization(SecurityProperties properties,
+            ObjectProvider<SmartDiscovery> authorizationServer) {
         return server -> {
-            server.registerInterceptor(new SmartCapabilityInterceptor(properties));
+            server.registerInterceptor(new SmartCapabilityInterceptor(properties, authorizationServer.getIfAvailable()));
             server.registerInterceptor(new RefusalInterceptor());
             server.registerInterceptor(new ScopeAuthorizationInterceptor());
             // Research requests: who asks and why comes from the verified token, for the consent engine.
