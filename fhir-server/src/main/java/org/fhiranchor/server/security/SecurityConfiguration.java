@@ -1,5 +1,6 @@
 package org.fhiranchor.server.security;
 
+import jakarta.servlet.DispatcherType;
 import java.nio.file.Path;
 import org.fhiranchor.server.fhir.RestfulServerCustomizer;
 import org.springframework.beans.factory.ObjectProvider;
@@ -57,6 +58,8 @@ class SecurityConfiguration {
                 // Browser apps (SMART launch) from the origins in fhir-anchor.smart.allowed-origins.
                 .cors(Customizer.withDefaults())
                 .authorizeHttpRequests(authorize -> authorize
+                        // Error pages (an OAuth2 endpoint's 400) are rendered without their details.
+                        .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
                         .requestMatchers(path.matcher("/fhir/metadata"), path.matcher(SmartConfigurationServlet.PATH))
                         .permitAll()
                         .requestMatchers(path.matcher("/actuator/health"), path.matcher("/actuator/health/**"))

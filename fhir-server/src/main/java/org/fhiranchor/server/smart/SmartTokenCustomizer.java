@@ -1,5 +1,6 @@
 package org.fhiranchor.server.smart;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.fhiranchor.server.security.AccessGrant;
 import org.fhiranchor.server.security.SecurityProperties;
@@ -37,7 +38,9 @@ final class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingCon
         RegisteredClient client = context.getRegisteredClient();
         LaunchContext launch = launchContext(context);
         if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
-            context.getClaims().issuer(security.issuer()).audience(List.of(security.audience()))
+            // A mutable list: the claims are stored with the authorization, and Spring Security's JSON
+            // allowlist refuses List.of(...) when they are read back.
+            context.getClaims().issuer(security.issuer()).audience(new ArrayList<>(List.of(security.audience())))
                     .claim(AccessGrant.CLIENT_ID_CLAIM, client.getClientId());
             if (launch.role() != null) {
                 context.getClaims().claim(AccessGrant.ROLE_CLAIM, launch.role());
