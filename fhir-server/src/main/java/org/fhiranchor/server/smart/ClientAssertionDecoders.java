@@ -81,7 +81,8 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
             Instant now = clock.instant();
             Instant exp = jwt.getExpiresAt();
             String problem = null;
-            if (!clientId.equals(jwt.getIssuer() == null ? null : jwt.getIssuer().toString())
+            // iss as a string: a client id is not a URL (getIssuer() insists on one).
+            if (!clientId.equals(jwt.getClaimAsString("iss"))
                     || !clientId.equals(jwt.getSubject())) {
                 problem = "iss and sub must be the client id";
             } else if (jwt.getAudience() == null || !jwt.getAudience().contains(tokenEndpoint)) {

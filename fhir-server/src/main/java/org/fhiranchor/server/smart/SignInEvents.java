@@ -39,7 +39,7 @@ final class SignInEvents {
     @EventListener
     public void onFailure(AbstractAuthenticationFailureEvent failure) {
         HttpServletRequest request = currentRequest();
-        if (request == null) {
+        if (request == null || auditedElsewhere(request.getRequestURI())) {
             return;
         }
         String who = failure.getAuthentication() == null ? null : failure.getAuthentication().getName();
@@ -68,6 +68,11 @@ final class SignInEvents {
         if (success.getAuthentication() instanceof UsernamePasswordAuthenticationToken login) {
             users.recordSuccess(login.getName());
         }
+    }
+
+    /** The API's own refusals (a bad bearer token on /fhir, /admin, /actuator) are audited by its entry point. */
+    static boolean auditedElsewhere(String path) {
+        return path.startsWith("/fhir") || path.startsWith("/admin") || path.startsWith("/actuator");
     }
 
     private static HttpServletRequest currentRequest() {

@@ -151,6 +151,43 @@ class SmartLaunchTest extends FhirRestTest {
         assertThat(JSON.readTree(audit.body()).path("total").asInt()).isGreaterThanOrEqualTo(6);
     }
 
+    @Test
+    void discoveryListsTheRealEndpoints() throws Exception {
+        HttpResponse<String> smart = http("GET", "/.well-known/smart-configuration", null, null, null);
+        JsonNode config = JSON.readTree(smart.body());
+        assertThat(config.path("authorization_endpoint").asText()).isEqualTo(origin() + "/oauth2/authorize");
+        assertThat(config.path("token_endpoint").asText()).isEqualTo(origin() + "/oauth2/token");
+        assertThat(config.path("jwks_uri").asText()).isEqualTo(origin() + "/oauth2/jwks");
+        assertThat(config.path("code_challenge_methods_supported").toString()).isEqualTo("[\"S256\"]");
+        assertThat(config.path("grant_types_supported").toString())
+                .contains("authorization_code", "refresh_token", "client_credentials");
+        assertThat(config.path("token_endpoint_auth_methods_supported").toString()).contains("private_key_jwt");
+        assertThat(config.path("capabilities").toString())
+                .contains("launch-standalone", "client-public", "client-confidential-asymmetric",
+                        "context-standalone-patient", "permission-v2");
+        assertThat(config.path("scopes_supported").toString()).contains("patient/*.rs", "launch/patient", "fhirUser");
+        // The endpoints are really there: the JWKS holds the key the resource server trusts.
+        HttpResponse<String> jwks = rawHttp("GET", origin() + "/oauth2/jwks", null, null, null);
+        assertThat(jwks.body()).contains(issuer.keyId()).doesNotContain("\"d\"");
+        HttpResponse<String> metadata = http("GET", "/metadata?_format=json", null, null, null);
+        assertThat(metadata.body()).contains("oauth-uris").contains(origin() + "/oauth2/authorize")
+                .contains(origin() + "/oauth2/token");
+    }
+
+    @Test
+    void theUserMayRefuse() throws Exception {
+        IIdType fay = createPatient("Fay");
+        String username = "fay-" + run;
+        createUser(username, "patient", "Patient/" + fay.getIdPart());
+        String clientId = registerApp("patient/*.rs openid fhirUser");
+        Launch launch = new Launch(clientId, "patient/*.rs openid fhirUser");
+        HttpResponse<String> consent = launch.signIn(username, PASSWORD);
+        HttpResponse<String> denied = launch.browser.post("/oauth2/authorize", Browser.form(Map.of(
+                "client_id", Browser.hidden(consent.body(), "client_id"),
+                "state", Browser.hidden(consent.body(), "state"))));
+        assertThat(Browser.location(denied)).startsWith(REDIRECT).contains("error=access_denied").doesNotContain("code=");
+    }
+
     // --- helpers
 
     private HttpResponse<String> login(Browser browser, String username, String password) throws Exception {
