@@ -7,6 +7,7 @@ import org.fhiranchor.server.cli.BenchmarkCommand;
 import org.fhiranchor.server.cli.RestoreCommand;
 import org.fhiranchor.server.cli.SweepCommand;
 import org.fhiranchor.server.security.TokenCommand;
+import org.fhiranchor.server.smart.SmartAdminCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
@@ -38,6 +39,8 @@ public class FhirAnchorApplication {
                 case "sweep" -> new SweepCommand(System.out, System.err).run(List.of(rest));
                 case "restore" -> new RestoreCommand(System.out, System.err).run(List.of(rest));
                 case "benchmark" -> new BenchmarkCommand(System.out).run(List.of(rest));
+                case SmartAdminCommand.USER, SmartAdminCommand.CLIENT ->
+                        SmartAdminCommand.run(args[0], rest, System.in, System.out, System.err);
                 default -> null;
             };
             if (exit != null) {

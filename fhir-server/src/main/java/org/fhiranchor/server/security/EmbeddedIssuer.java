@@ -39,7 +39,8 @@ public final class EmbeddedIssuer {
         return key.getKeyID();
     }
 
-    ECKey key() {
+    /** The signing key, private half included: for the in-process authorization server only. */
+    public ECKey key() {
         return key;
     }
 }

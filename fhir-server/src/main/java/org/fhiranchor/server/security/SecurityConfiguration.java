@@ -1,5 +1,6 @@
 package org.fhiranchor.server.security;
 
+import jakarta.servlet.DispatcherType;
 import java.nio.file.Path;
 import org.fhiranchor.server.anchoring.DeploymentStatementController;
 import org.fhiranchor.server.fhir.ResponseFilter;
@@ -14,6 +15,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
+import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -64,7 +66,11 @@ class SecurityConfiguration {
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .logout(AbstractHttpConfigurer::disable)
                 .anonymous(a -> {})
+                // Browser apps (SMART launch) from the origins in fhir-anchor.smart.allowed-origins.
+                .cors(Customizer.withDefaults())
                 .authorizeHttpRequests(authorize -> authorize
+                        // Error pages (an OAuth2 endpoint's 400) are rendered without their details.
+                        .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
                         .requestMatchers(path.matcher("/fhir/metadata"), path.matcher(SmartConfigurationServlet.PATH),
                                 path.matcher(DeploymentStatementController.PATH))
                         .permitAll()
@@ -76,7 +82,7 @@ class SecurityConfiguration {
                         // Checkpoint and hash tiles: hashes only, public like /metadata unless configured otherwise.
                         .requestMatchers(path.matcher("/log/checkpoint"), path.matcher("/log/tile/**"))
                         .access(tlog.requireToken() ? AuthenticatedAuthorizationManager.authenticated() : anyone)
-                        .requestMatchers(path.matcher("/actuator/**"))
+                        .requestMatchers(path.matcher("/actuator/**"), path.matcher("/admin/**"))
                         .hasAuthority("SCOPE_" + Scopes.ADMIN)
                         .anyRequest()
                         .authenticated())
@@ -89,8 +95,10 @@ class SecurityConfiguration {
     }
 
     @Bean
-    ServletRegistrationBean<SmartConfigurationServlet> smartConfiguration(SecurityProperties properties) {
-        return new ServletRegistrationBean<>(new SmartConfigurationServlet(properties), SmartConfigurationServlet.PATH);
+    ServletRegistrationBean<SmartConfigurationServlet> smartConfiguration(SecurityProperties properties,
+            ObjectProvider<SmartDiscovery> authorizationServer) {
+        return new ServletRegistrationBean<>(new SmartConfigurationServlet(properties, authorizationServer.getIfAvailable()),
+                SmartConfigurationServlet.PATH);
     }
 
     /** Mixed answers leave out what the scopes do not cover, before the authorization check sees them. */
@@ -103,9 +111,10 @@ class SecurityConfiguration {
     /** Runs right after the input guards: nothing is authorized before it is known to be well-formed. */
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 100)
-    RestfulServerCustomizer scopeAuthorization(SecurityProperties properties) {
+    RestfulServerCustomizer scopeAuthorization(SecurityProperties properties,
+            ObjectProvider<SmartDiscovery> authorizationServer) {
         return server -> {
-            server.registerInterceptor(new SmartCapabilityInterceptor(properties));
+            server.registerInterceptor(new SmartCapabilityInterceptor(properties, authorizationServer.getIfAvailable()));
             server.registerInterceptor(new RefusalInterceptor());
             server.registerInterceptor(new ScopeAuthorizationInterceptor());
             // Research requests: who asks and why comes from the verified token, for the consent engine.

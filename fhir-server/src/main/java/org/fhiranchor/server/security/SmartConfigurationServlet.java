@@ -18,8 +18,15 @@ final class SmartConfigurationServlet extends HttpServlet {
     static final String PATH = "/fhir/.well-known/smart-configuration";
 
     private final byte[] document;
+    private final SmartDiscovery authorizationServer;
 
     SmartConfigurationServlet(SecurityProperties properties) {
+        this(properties, null);
+    }
+
+    /** With an authorization server in the process, its document replaces the static one. */
+    SmartConfigurationServlet(SecurityProperties properties, SmartDiscovery authorizationServer) {
+        this.authorizationServer = authorizationServer;
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("issuer", properties.expectedIssuer());
         if (properties.jwkSetUri() != null) {
@@ -55,6 +62,12 @@ final class SmartConfigurationServlet extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         response.setStatus(200);
         response.setContentType("application/json");
+        if (authorizationServer != null) {
+            String base = authorizationServer.baseUrl(request.getScheme(), request.getServerName(), request.getServerPort());
+            response.getOutputStream().write(new ObjectMapper().writerWithDefaultPrettyPrinter()
+                    .writeValueAsBytes(authorizationServer.configuration(base)));
+            return;
+        }
         response.getOutputStream().write(document);
     }
 }

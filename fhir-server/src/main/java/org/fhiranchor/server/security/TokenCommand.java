@@ -105,7 +105,7 @@ public final class TokenCommand {
     }
 
     /** A context with the server's configuration sources and no beans: nothing is started. */
-    private static ConfigurableApplicationContext configurationOnly(String[] args) {
+    public static ConfigurableApplicationContext configurationOnly(String[] args) {
         SpringApplication application = new SpringApplication(NoBeans.class);
         application.setWebApplicationType(WebApplicationType.NONE);
         application.setBannerMode(Banner.Mode.OFF);

@@ -78,7 +78,8 @@ class TokenValidationTest extends FhirRestTest {
         assertThat(metadata.body()).contains("SMART-on-FHIR");
         HttpResponse<String> smart = http("GET", "/.well-known/smart-configuration", null, null, null);
         assertThat(smart.statusCode()).isEqualTo(200);
-        assertThat(smart.body()).contains("\"issuer\" : \"" + properties.issuer() + "\"")
+        // The built-in authorization server is the OpenID issuer: its URL, not the tokens' iss.
+        assertThat(smart.body()).contains("\"issuer\" : \"http://127.0.0.1:" + port + "\"")
                 .contains("system/*.cruds").contains("permission-v2");
         HttpResponse<String> health = java.net.http.HttpClient.newHttpClient().send(
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/actuator/health"))
