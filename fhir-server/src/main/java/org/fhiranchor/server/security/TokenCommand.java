@@ -29,7 +29,8 @@ public final class TokenCommand {
     private static final String USAGE = "usage: token --role <" + String.join("|",
             java.util.Arrays.stream(Role.values()).map(Role::code).toList())
             + "> --subject <name> [--ttl 1h] [--patient <Patient id>] [--client-id <id>]"
-            + " [--fhir-user Organization/<id>] [--purpose HRESCH] [--fhir-anchor.data-dir=<dir>]";
+            + " [--fhir-user Practitioner/<id>|PractitionerRole/<id>|Organization/<id>] [--purpose HRESCH|BTG]"
+            + " [--fhir-anchor.data-dir=<dir>]";
 
     private TokenCommand() {}
 
