@@ -30,9 +30,13 @@ public final class ConsentFlattener {
     private static final Set<String> OPT_OUT = Set.of(ACT_CODE + "|OPTOUT", ACT_CODE + "|OPTOUTE",
             "http://hl7.org/fhir/ConsentPolicy/opt-out");
 
-    /** Who a privacy consent can name: what a caller's {@code fhirUser} is, or belongs to. */
-    static final List<String> PRIVACY_ACTOR_TYPES_TEXT_ORDER =
-            List.of("Practitioner", "PractitionerRole", "Organization", "CareTeam", "RelatedPerson");
+    /**
+     * Who a privacy consent can name (R4's targets of {@code provision.actor.reference}). Callers are
+     * matched as Practitioner, PractitionerRole, Organization, CareTeam or RelatedPerson; a Patient,
+     * Device or Group actor is accepted but never reads as a clinician.
+     */
+    static final List<String> PRIVACY_ACTOR_TYPES_TEXT_ORDER = List.of("Practitioner", "PractitionerRole",
+            "Organization", "CareTeam", "RelatedPerson", "Patient", "Device", "Group");
     private static final Set<String> PRIVACY_ACTOR_TYPES = Set.copyOf(PRIVACY_ACTOR_TYPES_TEXT_ORDER);
     private static final String PRIVACY_ACTOR_TYPES_TEXT = String.join(", ", PRIVACY_ACTOR_TYPES_TEXT_ORDER);
 
@@ -179,10 +183,7 @@ public final class ConsentFlattener {
         }
     }
 
-    /**
-     * A privacy consent decides who reads the record, so each actor must be someone a caller can
-     * be: a Practitioner, PractitionerRole, Organization, CareTeam or RelatedPerson, by reference.
-     */
+    /** A privacy consent decides who reads the record, so each actor must be a party, by reference. */
     private static void checkPrivacyActors(List<ConsentRule> rules) {
         for (ConsentRule rule : rules) {
             for (String actor : rule.actors()) {

@@ -87,7 +87,7 @@ class PatientPrivacyTest extends FhirRestTest {
         assertThat(foreign.body()).contains("OperationOutcome").contains("Consent.patient must be your own Patient");
 
         HttpResponse<String> unknownActor = post("/Consent", json(PrivacyConsents.privacy(patient,
-                Consent.ConsentProvisionType.DENY, otherPatient)), me);
+                Consent.ConsentProvisionType.DENY, observation)), me);
         assertThat(unknownActor.statusCode()).isEqualTo(422);
         assertThat(unknownActor.body()).contains("OperationOutcome").contains("actor");
 

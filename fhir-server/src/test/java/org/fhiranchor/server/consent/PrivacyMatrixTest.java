@@ -147,7 +147,7 @@ class PrivacyMatrixTest extends FhirRestTest {
         soft.assertThat(ids(bearer, "/Practitioner?_id=" + idPart(performer) + "&_revinclude=Observation:performer"))
                 .as("_revinclude").contains(performer)
                 .matches(found -> found.contains(observation) == visible, "holds the observation only if visible");
-        soft.assertThat(ids(bearer, "/Observation?subject.identifier=" + system + "|" + variant.name()))
+        soft.assertThat(ids(bearer, "/Observation?subject.identifier=" + system + "%7C" + variant.name()))
                 .as("chained").isEqualTo(visible ? List.of(observation) : List.of());
         soft.assertThat(ids(bearer, "/Patient?_id=" + idPart(patient) + "&_has:Observation:subject:code=2345-7"))
                 .as("_has").isEqualTo(visible ? List.of(patient) : List.of());
