@@ -40,12 +40,30 @@ class TokenCommandTest {
         Jwt jwt = JwtDecoders.embedded(SigningKeyFile.loadOrCreate(dataDir.resolve("keys")), properties)
                 .decode(lines.get(0));
         assertThat(jwt.getSubject()).isEqualTo("alice-app");
-        assertThat(jwt.getClaimAsString("scope")).isEqualTo("patient/*.rs");
+        assertThat(jwt.getClaimAsString("scope")).isEqualTo("patient/*.rs patient/Consent.cu");
         assertThat(jwt.getClaimAsString("patient")).isEqualTo("p-1");
         assertThat(Duration.between(jwt.getIssuedAt(), jwt.getExpiresAt())).isEqualTo(Duration.ofMinutes(5));
         // Only the key was touched: no database, no HAPI.
         assertThat(dataDir.resolve("db")).doesNotExist();
         assertThat(took).isLessThan(Duration.ofSeconds(15));
+    }
+
+    @Test
+    void clinicianToken_carriesFhirUser_andBreakGlassPurpose() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = TokenCommand.run(new String[] {"--role", "clinician", "--subject", "dr-lee", "--fhir-user",
+                "Practitioner/lee", "--purpose", "BTG", "--fhir-anchor.data-dir=" + dataDir}, print(out), print(err));
+        assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        SecurityProperties properties = Binder.get(new StandardEnvironment())
+                .bindOrCreate("fhir-anchor.security", SecurityProperties.class);
+        Jwt jwt = JwtDecoders.embedded(SigningKeyFile.loadOrCreate(dataDir.resolve("keys")), properties)
+                .decode(out.toString(StandardCharsets.UTF_8).trim());
+        assertThat(jwt.getClaimAsString("fhirUser")).isEqualTo("Practitioner/lee");
+        assertThat(jwt.getClaimAsString("purpose_of_use")).isEqualTo("BTG");
+        assertThat(jwt.getClaimAsString("scope")).startsWith("user/*.rs");
+        // A break-glass clinician is never a research requester.
+        assertThat(ResearchRequesterInterceptor.requesterOf(jwt)).isEmpty();
     }
 
     @Test
