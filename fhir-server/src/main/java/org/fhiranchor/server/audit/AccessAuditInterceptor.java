@@ -10,7 +10,10 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import java.time.Clock;
+import java.util.Set;
 import java.util.TreeSet;
+import org.fhiranchor.server.consent.PatientCompartment;
+import org.hl7.fhir.r4.model.Bundle;
 import org.fhiranchor.server.security.ScopeAuthorizationInterceptor;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
@@ -77,10 +80,36 @@ final class AccessAuditInterceptor {
                 ? request.getOperation() : null;
         String address = request instanceof ServletRequestDetails servlet && servlet.getServletRequest() != null
                 ? servlet.getServletRequest().getRemoteAddr() : null;
+        AccessDetails details = AccessDetails.of(request);
+        Set<String> patients = new TreeSet<>(details.patients());
+        patients.addAll(patientsIn(request, responseResource));
         trail.record(new AccessRecord(clock.instant(), interaction(operation), operationName, target, resourceType,
                 String.join("&", new TreeSet<>(request.getParameters().keySet())), status,
-                ScopeAuthorizationInterceptor.grantOf(request), address));
+                ScopeAuthorizationInterceptor.grantOf(request), address, details.fhirUser(), details.purposeOfUse(),
+                patients));
         request.getUserData().put(RECORDED, Boolean.TRUE);
+    }
+
+    /**
+     * The patients whose data leaves in the response: a resource's Patient compartment owners, for
+     * the resource or every entry of a Bundle. Server-written AuditEvents name patients by
+     * identifier, so reading the audit trail touches nobody's compartment.
+     */
+    private static Set<String> patientsIn(RequestDetails request, IBaseResource response) {
+        Set<String> patients = new TreeSet<>();
+        if (response == null) {
+            return patients;
+        }
+        if (response instanceof Bundle bundle) {
+            for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+                if (entry.hasResource()) {
+                    patients.addAll(PatientCompartment.owners(request.getFhirContext(), entry.getResource()));
+                }
+            }
+        } else {
+            patients.addAll(PatientCompartment.owners(request.getFhirContext(), response));
+        }
+        return patients;
     }
 
     private static String target(RequestDetails request, RestOperationTypeEnum operation, String resourceType,

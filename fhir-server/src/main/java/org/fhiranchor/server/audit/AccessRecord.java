@@ -1,6 +1,8 @@
 package org.fhiranchor.server.audit;
 
 import java.time.Instant;
+import java.util.Set;
+import java.util.TreeSet;
 import org.fhiranchor.server.security.AccessGrant;
 
 /**
@@ -17,9 +19,23 @@ import org.fhiranchor.server.security.AccessGrant;
  * @param status the HTTP status sent to the client
  * @param grant who asked
  * @param clientAddress the peer's network address
+ * @param fhirUser the caller's SMART {@code fhirUser} claim, if any
+ * @param purposeOfUse a declared purpose of use (v3-ActReason, e.g. {@code BTG}), if any
+ * @param patients the patients whose data the request touched ({@code Patient/<id>}), released or withheld
  */
 public record AccessRecord(Instant recorded, String interaction, String operationName, String target,
-        String resourceType, String queryParameterNames, int status, AccessGrant grant, String clientAddress) {
+        String resourceType, String queryParameterNames, int status, AccessGrant grant, String clientAddress,
+        String fhirUser, String purposeOfUse, Set<String> patients) {
+
+    public AccessRecord {
+        patients = patients == null ? Set.of() : Set.copyOf(new TreeSet<>(patients));
+    }
+
+    public AccessRecord(Instant recorded, String interaction, String operationName, String target,
+            String resourceType, String queryParameterNames, int status, AccessGrant grant, String clientAddress) {
+        this(recorded, interaction, operationName, target, resourceType, queryParameterNames, status, grant,
+                clientAddress, null, null, Set.of());
+    }
 
     public boolean succeeded() {
         return status < 400;

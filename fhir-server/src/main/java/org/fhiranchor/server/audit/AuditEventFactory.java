@@ -27,6 +27,9 @@ final class AuditEventFactory {
     static final String CLIENT_SYSTEM = "urn:fhir-anchor:client-id";
     static final String ROLE_SYSTEM = "urn:fhir-anchor:role";
     static final String ANONYMOUS = "anonymous";
+    static final String FHIR_USER_SYSTEM = "urn:fhir-anchor:fhir-user";
+    static final String ACT_REASON = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
+    static final String BREAK_GLASS = "BTG";
 
     private final String observer;
 
@@ -58,6 +61,21 @@ final class AuditEventFactory {
         if (access.clientAddress() != null) {
             requestor.getNetwork().setAddress(access.clientAddress()).setType(AuditEventAgentNetworkType._2);
         }
+        if (access.fhirUser() != null) {
+            // The person behind the token, as the SMART fhirUser claim names them (by identifier,
+            // like everything server-written: the Practitioner need not exist here).
+            event.addAgent()
+                    .setRequestor(false)
+                    .setName(access.fhirUser())
+                    .setType(new CodeableConcept(new Coding(
+                            "http://terminology.hl7.org/CodeSystem/extra-security-role-type", "humanuser", "human user")))
+                    .setWho(new Reference().setIdentifier(
+                            new Identifier().setSystem(FHIR_USER_SYSTEM).setValue(access.fhirUser())));
+        }
+        if (access.purposeOfUse() != null) {
+            event.addPurposeOfEvent().addCoding(new Coding(ACT_REASON, access.purposeOfUse(),
+                    BREAK_GLASS.equals(access.purposeOfUse()) ? "break the glass" : null));
+        }
         if (access.grant().clientId() != null) {
             event.addAgent()
                     .setRequestor(false)
@@ -82,6 +100,17 @@ final class AuditEventFactory {
                 entity.setQuery(access.queryParameterNames().getBytes(StandardCharsets.UTF_8));
                 entity.setDescription("query parameters (values not recorded): " + access.queryParameterNames());
             }
+        }
+        // Each patient whose data the request touched, so that the patient's access log finds it.
+        for (String patient : new java.util.TreeSet<>(access.patients())) {
+            if (patient.equals(access.target())) {
+                continue;
+            }
+            event.addEntity()
+                    .setName(patient)
+                    .setWhat(AuditedResource.named(patient))
+                    .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"))
+                    .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient"));
         }
         return event;
     }

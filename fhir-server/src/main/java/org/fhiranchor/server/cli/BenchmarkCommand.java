@@ -25,7 +25,9 @@ import java.util.stream.Stream;
  *       start) and warm (a second pass of the same bundles);
  *   <li>gas per anchored version, checkpoint mode (default settings) against per-version mode;
  *   <li>{@code $verify} latency with at least N leaves in the log;
- *   <li>anchoring lag (commit to anchored checkpoint), startup time and resident memory.
+ *   <li>anchoring lag (commit to anchored checkpoint), startup time and resident memory;
+ *   <li>(phase {@code privacy}, not run by default) warm Synthea search throughput of a clinician token with
+ *       1,000 privacy consents loaded against none, on one server.
  * </ul>
  * Numbers are printed, not asserted: compare them in one run, never across days.
  */
@@ -64,6 +66,9 @@ public final class BenchmarkCommand {
             }
             if (phases.contains("verify")) {
                 verifyLatency(jar, work, verifyLeaves);
+            }
+            if (phases.contains("privacy")) {
+                privacySearches(jar, work, bundles, rounds);
             }
         } finally {
             deleteRecursively(work);
@@ -268,6 +273,81 @@ public final class BenchmarkCommand {
         } finally {
             deleteRecursively(dir);
         }
+    }
+
+    /**
+     * Warm searches by a clinician ({@code Observation?patient=...} for every Synthea patient), first with no privacy
+     * consent, then with 1,000 (denies naming other practitioners, spread over the patients, so the answers stay the
+     * same and only the consent evaluation is added). Rounds alternate the measurement so JIT warm-up favours
+     * neither side more than once.
+     */
+    private void privacySearches(Path jar, Path work, List<Path> bundles, int rounds) throws Exception {
+        Path dir = work.resolve("privacy");
+        try (ServerLauncher server = ServerLauncher.start(jar, dir, List.of(), Map.of())) {
+            FhirHttp admin = new FhirHttp(server.token("admin"));
+            postAll(admin, server, bundles);
+            List<String> patients = new ArrayList<>();
+            for (JsonNode entry : admin.getJson(server.baseUrl() + "/Patient?_count=1000&_elements=id").path("entry")) {
+                patients.add("Patient/" + entry.path("resource").path("id").asText());
+            }
+            List<String> practitioners = new ArrayList<>();
+            for (int i = 0; i < 11; i++) {
+                JsonNode created = JSON.readTree(admin.post(server.baseUrl() + "/Practitioner", "application/fhir+json",
+                        "{\"resourceType\":\"Practitioner\",\"active\":true}".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .body());
+                practitioners.add("Practitioner/" + created.path("id").asText());
+            }
+            FhirHttp clinician = new FhirHttp(server.token("clinician", "--fhir-user", practitioners.get(0)));
+            searchPass(clinician, server, patients); // warm-up
+            List<Double> none = new ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                none.add(searchPass(clinician, server, patients));
+            }
+            for (int b = 0; b < 10; b++) {
+                StringBuilder json = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[");
+                for (int i = 0; i < 100; i++) {
+                    String patient = patients.get((b * 100 + i) % patients.size());
+                    String actor = practitioners.get(1 + (b * 100 + i) % 10);
+                    json.append(i > 0 ? "," : "").append("{\"resource\":{\"resourceType\":\"Consent\",\"status\":\"active\",")
+                            .append("\"scope\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/consentscope\",")
+                            .append("\"code\":\"patient-privacy\"}]},\"category\":[{\"coding\":[{\"system\":\"http://loinc.org\",")
+                            .append("\"code\":\"59284-0\"}]}],\"patient\":{\"reference\":\"").append(patient).append("\"},")
+                            .append("\"policy\":[{\"uri\":\"http://hl7.org/fhir/ConsentPolicy/opt-out\"}],")
+                            .append("\"provision\":{\"type\":\"deny\",\"actor\":[{\"role\":{\"coding\":[{\"system\":")
+                            .append("\"http://terminology.hl7.org/CodeSystem/v3-ParticipationType\",\"code\":\"PRCP\"}]},")
+                            .append("\"reference\":{\"reference\":\"").append(actor).append("\"}}]}},")
+                            .append("\"request\":{\"method\":\"POST\",\"url\":\"Consent\"}}");
+                }
+                int status = admin.post(server.baseUrl(), "application/fhir+json",
+                        json.append("]}").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)).statusCode();
+                if (status != 200) {
+                    throw new IllegalStateException("privacy consents: HTTP " + status);
+                }
+            }
+            searchPass(clinician, server, patients); // warm-up with consents
+            List<Double> withConsents = new ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                withConsents.add(searchPass(clinician, server, patients));
+            }
+            double off = median(none);
+            double on = median(withConsents);
+            out.printf("RESULT clinician search throughput, warm, %d patients: no privacy consents %.0f/s, 1,000 privacy "
+                    + "consents %.0f/s, with/without = %.1f%% (target >= 90%%)%n", patients.size(), off, on, 100 * on / off);
+        } finally {
+            deleteRecursively(dir);
+        }
+    }
+
+    /** One search per patient; searches per second. */
+    private static double searchPass(FhirHttp http, ServerLauncher server, List<String> patients) throws Exception {
+        long started = System.nanoTime();
+        for (String patient : patients) {
+            int status = http.getStatus(server.baseUrl() + "/Observation?patient=" + patient + "&_count=50");
+            if (status != 200) {
+                throw new IllegalStateException("clinician search: HTTP " + status);
+            }
+        }
+        return patients.size() / ((System.nanoTime() - started) / 1e9);
     }
 
     private static byte[] patientsTransaction(int bundle, int count) {

@@ -91,10 +91,18 @@ public final class ServerLauncher implements AutoCloseable {
      * its data directory (as the {@code token} command does).
      */
     public String token(String role) {
+        return token(role, new String[0]);
+    }
+
+    /** A token of {@code role} with further {@code token} command options (e.g. {@code --fhir-user Practitioner/x}). */
+    public String token(String role, String... options) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        int exit = TokenCommand.run(new String[] {"--role", role, "--subject", "launcher-" + role,
-                "--fhir-anchor.data-dir=" + dataDir}, new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--role", role, "--subject",
+                "launcher-" + role, "--fhir-anchor.data-dir=" + dataDir));
+        args.addAll(java.util.List.of(options));
+        int exit = TokenCommand.run(args.toArray(String[]::new),
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
                 new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
         if (exit != 0) {
             throw new IllegalStateException("token command failed: " + err.toString(java.nio.charset.StandardCharsets.UTF_8));

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import org.fhiranchor.server.anchoring.ChainConnection;
 import org.fhiranchor.server.fhir.ResponseFilter;
+import org.fhiranchor.server.fhir.RestfulServerCustomizer;
 import org.fhiranchor.server.log.LogDatabase;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -82,6 +83,25 @@ class ConsentConfiguration {
     DisclosureConsentFilter disclosureConsentEnforcement(DaoRegistry daoRegistry, ConsentFlattener flattener,
             FhirContext fhirContext) {
         return new DisclosureConsentFilter(new PatientConsents(daoRegistry, flattener), fhirContext, Clock.systemUTC());
+    }
+
+    /** Clinical reads: a response filter on the requests of a clinical reader (docs/consent.md section 5). */
+    @Bean
+    @Order(150)
+    @ConditionalOnProperty(name = "fhir-anchor.consent.enforcement", havingValue = "true", matchIfMissing = true)
+    PrivacyConsentService privacyConsentEnforcement(DaoRegistry daoRegistry, ConsentFlattener flattener,
+            ConsentProperties properties, ConsentStorageInterceptor storage, FhirContext fhirContext) {
+        PatientConsents consents = new PatientConsents(daoRegistry, flattener, properties.cacheTtl(), Clock.systemUTC());
+        storage.invalidates(consents);
+        return new PrivacyConsentService(consents, new CallerIdentities(daoRegistry), properties.clinicalPolicy(),
+                fhirContext, Clock.systemUTC());
+    }
+
+    /** A bulk export kicked off by a clinical reader carries the reader into its job, for the filter above. */
+    @Bean
+    @ConditionalOnProperty(name = "fhir-anchor.consent.enforcement", havingValue = "true", matchIfMissing = true)
+    RestfulServerCustomizer bulkExportReader() {
+        return server -> server.registerInterceptor(new BulkExportReaderInterceptor());
     }
 
     /** Research release enforcement: a response filter on the requests that carry a research requester. */

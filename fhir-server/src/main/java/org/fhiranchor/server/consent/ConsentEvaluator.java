@@ -6,11 +6,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Decides whether one patient's data of one resource type may leave for a research requester,
- * from that patient's Consent decisions. Pure: no storage, no cache, so a revocation counts from
- * the very next request. Rules (docs/consent.md):
+ * Decides whether one patient's data of one resource type may leave, from that patient's Consent
+ * decisions: for a research requester (release) or for a clinical reader (privacy). Pure: no
+ * storage, no cache. Rules (docs/consent.md):
  * <ul>
- *   <li>only consents in force (status active, not deleted) whose scope is not treatment/adr count;</li>
+ *   <li>only consents in force (status active, not deleted) count; for research those whose scope
+ *       is not treatment/adr, for clinical reads those whose scope is patient-privacy;</li>
  *   <li>within one consent, the deepest matching rules decide (a nested provision is an exception
  *       to its parent), and among those deny wins;</li>
  *   <li>across consents deny wins; without a permitting consent nothing is released.</li>
@@ -26,6 +27,38 @@ public final class ConsentEvaluator {
     private static final Set<String> RELEASE_ACTIONS = Set.of("access", "use", "disclose");
     /** Scopes of consents that do not govern research release. */
     private static final Set<String> OTHER_SCOPES = Set.of(CONSENT_SCOPE + "|treatment", CONSENT_SCOPE + "|adr");
+    /** The scope of the consents that govern clinical reads. */
+    public static final String PRIVACY_SCOPE = CONSENT_SCOPE + "|patient-privacy";
+    /** The purpose of use of an ordinary clinical read. */
+    public static final String TREATMENT_PURPOSE = "TREAT";
+
+    /**
+     * Who asks, and what for: the evaluator's one input, for research and clinical reads alike.
+     *
+     * @param actors the caller and everything it acts as (its roles, organizations, care teams)
+     * @param callerKnown false when the caller could not be identified: then a permit naming actors
+     *     never matches and a deny naming actors always does (doubt never releases data)
+     * @param purposeOfUse a v3-ActReason code
+     * @param privacy whether patient-privacy consents (clinical reads) or research-relevant ones decide
+     */
+    public record Question(Set<String> actors, boolean callerKnown, String purposeOfUse, boolean privacy) {
+        public Question {
+            actors = Set.copyOf(actors);
+        }
+
+        public static Question research(ResearchRequester requester) {
+            return new Question(Set.of(requester.requesterReference()), true, requester.purposeOfUse(), false);
+        }
+
+        public static Question clinical(Set<String> actors) {
+            return new Question(actors, !actors.isEmpty(), TREATMENT_PURPOSE, true);
+        }
+
+        boolean governedBy(ConsentDecisionRecord consent) {
+            return privacy ? consent.scopes().contains(PRIVACY_SCOPE)
+                    : consent.scopes().stream().noneMatch(OTHER_SCOPES::contains);
+        }
+    }
 
     public enum Outcome {
         PERMIT,
@@ -48,13 +81,18 @@ public final class ConsentEvaluator {
 
     public static Verdict evaluate(List<ConsentDecisionRecord> patientConsents, ResearchRequester requester,
             String resourceType, Instant now) {
+        return evaluate(patientConsents, Question.research(requester), resourceType, now);
+    }
+
+    public static Verdict evaluate(List<ConsentDecisionRecord> patientConsents, Question question,
+            String resourceType, Instant now) {
         List<String> permitting = new ArrayList<>();
         List<String> denying = new ArrayList<>();
         for (ConsentDecisionRecord consent : patientConsents) {
-            if (!consent.inForce() || consent.scopes().stream().anyMatch(OTHER_SCOPES::contains)) {
+            if (!consent.inForce() || !question.governedBy(consent)) {
                 continue;
             }
-            ConsentRule.Effect effect = decide(consent, requester, resourceType, now);
+            ConsentRule.Effect effect = decide(consent, question, resourceType, now);
             if (effect == ConsentRule.Effect.DENY) {
                 denying.add(consent.consentReference());
             } else if (effect == ConsentRule.Effect.PERMIT) {
@@ -73,10 +111,15 @@ public final class ConsentEvaluator {
     /** The effect of one consent for this request, or null if none of its rules applies. */
     static ConsentRule.Effect decide(ConsentDecisionRecord consent, ResearchRequester requester, String resourceType,
             Instant now) {
+        return decide(consent, Question.research(requester), resourceType, now);
+    }
+
+    static ConsentRule.Effect decide(ConsentDecisionRecord consent, Question question, String resourceType,
+            Instant now) {
         int deepest = -1;
         boolean deny = false;
         for (ConsentRule rule : consent.rules()) {
-            if (!matches(rule, requester, resourceType, now)) {
+            if (!matches(rule, question, resourceType, now)) {
                 continue;
             }
             if (rule.depth() > deepest) {
@@ -99,15 +142,24 @@ public final class ConsentEvaluator {
      * does: uncertainty never releases data.
      */
     static boolean matches(ConsentRule rule, ResearchRequester requester, String resourceType, Instant now) {
+        return matches(rule, Question.research(requester), resourceType, now);
+    }
+
+    static boolean matches(ConsentRule rule, Question question, String resourceType, Instant now) {
         boolean permit = rule.effect() == ConsentRule.Effect.PERMIT;
         if (!rule.period().contains(now)) {
             return false;
         }
-        if (!rule.actors().isEmpty() && !rule.actors().contains(requester.requesterReference())) {
+        if (!rule.actors().isEmpty() && question.callerKnown()
+                && rule.actors().stream().noneMatch(question.actors()::contains)) {
             return false;
         }
+        if (!rule.actors().isEmpty() && !question.callerKnown() && permit) {
+            return false;
+        }
+        String purpose = question.purposeOfUse();
         if (!rule.purposes().isEmpty() && rule.purposes().stream().noneMatch(p ->
-                p.equals(ACT_REASON + "|" + requester.purposeOfUse()) || p.equals("|" + requester.purposeOfUse()))) {
+                p.equals(ACT_REASON + "|" + purpose) || p.equals("|" + purpose))) {
             return false;
         }
         if (!rule.actions().isEmpty() && rule.actions().stream().noneMatch(a -> isReleaseAction(a))) {

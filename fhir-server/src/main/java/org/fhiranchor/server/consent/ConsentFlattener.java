@@ -30,6 +30,16 @@ public final class ConsentFlattener {
     private static final Set<String> OPT_OUT = Set.of(ACT_CODE + "|OPTOUT", ACT_CODE + "|OPTOUTE",
             "http://hl7.org/fhir/ConsentPolicy/opt-out");
 
+    /**
+     * Who a privacy consent can name (R4's targets of {@code provision.actor.reference}). Callers are
+     * matched as Practitioner, PractitionerRole, Organization, CareTeam or RelatedPerson; a Patient,
+     * Device or Group actor is accepted but never reads as a clinician.
+     */
+    static final List<String> PRIVACY_ACTOR_TYPES_TEXT_ORDER = List.of("Practitioner", "PractitionerRole",
+            "Organization", "CareTeam", "RelatedPerson", "Patient", "Device", "Group");
+    private static final Set<String> PRIVACY_ACTOR_TYPES = Set.copyOf(PRIVACY_ACTOR_TYPES_TEXT_ORDER);
+    private static final String PRIVACY_ACTOR_TYPES_TEXT = String.join(", ", PRIVACY_ACTOR_TYPES_TEXT_ORDER);
+
     private final Set<String> acceptedPolicies;
 
     /** @param acceptedPolicies policyRule codings as {@code system|code} and policy URIs */
@@ -63,6 +73,10 @@ public final class ConsentFlattener {
         List<ConsentRule> rules = new ArrayList<>();
         flattenProvision(root, 0, rootEffect, null, rules, "Consent.provision");
         ConsentRule rootRule = rules.get(0);
+        List<String> scopes = codings(consent.getScope());
+        if (scopes.contains(ConsentEvaluator.PRIVACY_SCOPE)) {
+            checkPrivacyActors(rules);
+        }
 
         return new ConsentDecisionRecord(
                 consent.getIdElement().getIdPart(),
@@ -70,7 +84,7 @@ public final class ConsentFlattener {
                 patient,
                 deleted ? "inactive" : consent.getStatus().toCode(),
                 deleted,
-                codings(consent.getScope()),
+                scopes,
                 policies,
                 rootEffect == ConsentRule.Effect.PERMIT,
                 rootRule.period(),
@@ -166,6 +180,24 @@ public final class ConsentFlattener {
             ProvisionComponent child = node.getProvision().get(i);
             ConsentRule.Effect childEffect = child.hasType() ? effectOf(child) : effect.opposite();
             flattenProvision(child, depth + 1, childEffect, rule, out, path + ".provision[" + i + "]");
+        }
+    }
+
+    /** A privacy consent decides who reads the record, so each actor must be a party, by reference. */
+    private static void checkPrivacyActors(List<ConsentRule> rules) {
+        for (ConsentRule rule : rules) {
+            for (String actor : rule.actors()) {
+                if (isTransactionPlaceholder(actor)) {
+                    continue;
+                }
+                int slash = actor.indexOf('/');
+                String type = actor.startsWith("identifier:") || slash < 0 ? null : actor.substring(0, slash);
+                if (type == null || !PRIVACY_ACTOR_TYPES.contains(type)) {
+                    throw new InvalidConsentException("Consent.provision.actor.reference of a patient-privacy consent must"
+                            + " reference one of " + PRIVACY_ACTOR_TYPES_TEXT + " (got "
+                            + (type == null ? "an identifier or no type" : type) + ")");
+                }
+            }
         }
     }
 

@@ -22,7 +22,12 @@ import org.springframework.validation.annotation.Validated;
  *     between sends (consents are rare; checkpoints must not lag behind a burst of them)
  * @param acceptedPolicies policyRule codings ({@code system|code}) and Consent.policy URIs a Consent
  *     may name; anything else is refused with 422
- * @param enforcement whether research requests are filtered by consent
+ * @param enforcement whether research requests and clinical reads are filtered by consent
+ * @param clinicalPolicy what a clinical reader sees of a patient none of whose privacy consents
+ *     decides: {@code opt-out} (everything: permitted unless a consent denies; the default) or
+ *     {@code opt-in} (nothing: denied unless a consent permits)
+ * @param cacheTtl how long a patient's flattened consents are kept for clinical reads; a Consent
+ *     written on this server drops them at once, so this bounds staleness across replicas only
  */
 @Validated
 @ConfigurationProperties("fhir-anchor.consent")
@@ -44,11 +49,13 @@ public record ConsentProperties(
             "http://hl7.org/fhir/ConsentPolicy/opt-in",
             "http://hl7.org/fhir/ConsentPolicy/opt-out"
         }) @NotEmpty List<String> acceptedPolicies,
-        @DefaultValue("true") boolean enforcement) {
+        @DefaultValue("true") boolean enforcement,
+        @DefaultValue("opt-out") PrivacyConsentService.Policy clinicalPolicy,
+        @DefaultValue("5s") Duration cacheTtl) {
 
     @Override
     public String toString() {
         return "ConsentProperties[hmacKeyFile=" + hmacKeyFile + ", jobInterval=" + jobInterval + ", acceptedPolicies="
-                + acceptedPolicies + ", enforcement=" + enforcement + "]";
+                + acceptedPolicies + ", enforcement=" + enforcement + ", clinicalPolicy=" + clinicalPolicy + "]";
     }
 }

@@ -5,6 +5,11 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.hl7.fhir.r4.model.IdType;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -21,12 +26,18 @@ public final class ConsentStorageInterceptor {
     private final ConsentKeys keys;
     private final ConsentOutbox outbox;
     private final Clock clock;
+    private final List<PatientConsents> caches = new CopyOnWriteArrayList<>();
 
     public ConsentStorageInterceptor(ConsentFlattener flattener, ConsentKeys keys, ConsentOutbox outbox, Clock clock) {
         this.flattener = flattener;
         this.keys = keys;
         this.outbox = outbox;
         this.clock = clock;
+    }
+
+    /** Consent caches to invalidate whenever a patient's Consent is written (before and after the commit). */
+    public void invalidates(PatientConsents cache) {
+        caches.add(cache);
     }
 
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
@@ -41,18 +52,39 @@ public final class ConsentStorageInterceptor {
 
     @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
     public void created(IBaseResource resource) {
+        invalidate(resource);
         queue(resource, false);
     }
 
     @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
     public void updated(IBaseResource previous, IBaseResource current) {
+        invalidate(previous);
+        invalidate(current);
         queue(current, false);
     }
 
     /** The resource passed is the last live version; the deletion is the next version. */
     @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED)
     public void deleted(IBaseResource resource) {
+        invalidate(resource);
         queue(resource, true);
+    }
+
+    private void invalidate(IBaseResource resource) {
+        if (!(resource instanceof Consent consent) || caches.isEmpty() || !consent.getPatient().hasReference()) {
+            return;
+        }
+        String patient = "Patient/" + new IdType(consent.getPatient().getReference()).getIdPart();
+        caches.forEach(cache -> cache.invalidate(patient));
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            // A request that read the old consents between now and the commit must not keep them.
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    caches.forEach(cache -> cache.invalidate(patient));
+                }
+            });
+        }
     }
 
     private void validate(IBaseResource resource) {

@@ -6,7 +6,9 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationConstants;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
+import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
 import java.util.List;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -22,11 +24,27 @@ class ResponseFilterConfiguration {
             if (filters.isEmpty()) {
                 return;
             }
-            ConsentInterceptor interceptor = new ConsentInterceptor();
+            ConsentInterceptor interceptor = new BulkAwareConsentInterceptor();
             filters.forEach(interceptor::registerConsentService);
             server.registerInterceptor(new Gate(filters));
             server.registerInterceptor(interceptor);
         };
+    }
+
+    /**
+     * HAPI decides each bulk-exported resource on an empty system request; this one carries the
+     * job's user data (what features stored at kick-off, e.g. who asked) so filters can decide.
+     */
+    static final class BulkAwareConsentInterceptor extends ConsentInterceptor {
+        @Override
+        protected RequestDetails getRequestDetailsForCurrentExportOperation(BulkExportJobParameters parameters,
+                IBaseResource resource) {
+            RequestDetails request = super.getRequestDetailsForCurrentExportOperation(parameters, resource);
+            if (parameters != null && parameters.getUserData() != null) {
+                request.getUserData().putAll(parameters.getUserData());
+            }
+            return request;
+        }
     }
 
     /** Keeps the ConsentInterceptor off requests that no filter applies to, just before it runs. */

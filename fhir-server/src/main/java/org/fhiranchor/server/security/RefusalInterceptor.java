@@ -11,6 +11,7 @@ import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.EnumSet;
+import org.fhiranchor.server.fhir.StatedRefusal;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -35,6 +36,9 @@ public final class RefusalInterceptor {
 
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException uniformErrors(RequestDetails request, Throwable exception) {
+        if (exception instanceof StatedRefusal) {
+            return null; // written for the caller, naming a policy, never stored data
+        }
         if (exception instanceof ForbiddenOperationException) {
             return new ForbiddenOperationException(FORBIDDEN_MESSAGE);
         }

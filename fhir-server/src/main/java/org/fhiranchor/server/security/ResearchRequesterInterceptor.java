@@ -5,6 +5,7 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.Optional;
+import org.fhiranchor.server.consent.ClinicalReader;
 import org.fhiranchor.server.consent.ResearchRequester;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -34,6 +35,9 @@ public final class ResearchRequesterInterceptor {
 
     static Optional<ResearchRequester> requesterOf(Jwt jwt) {
         String purpose = jwt.getClaimAsString(PURPOSE_CLAIM);
+        if (ClinicalReader.BREAK_GLASS.equals(purpose)) {
+            purpose = null; // break-glass is a clinical read (ClinicalReaderInterceptor), never research
+        }
         boolean researcher = Role.RESEARCHER.code().equals(jwt.getClaimAsString(AccessGrant.ROLE_CLAIM));
         if (purpose == null && !researcher) {
             return Optional.empty();

@@ -15,8 +15,11 @@ public enum Role {
             "operation/$validate", "operation/$everything"),
     /** A clinical app acting for a user: reads and searches clinical data. */
     CLINICIAN("user/*.rs", "operation/$meta", "operation/$everything"),
-    /** A patient's app: reads and searches the patient's own compartment (token claim {@code patient}). */
-    PATIENT("patient/*.rs"),
+    /**
+     * A patient's app: reads and searches the patient's own compartment (token claim {@code patient}),
+     * and creates and updates the patient's own Consents (grant, revoke).
+     */
+    PATIENT("patient/*.rs", "patient/Consent.cu"),
     /** Proofs, checkpoints and the audit trail; no clinical resources. */
     AUDITOR("system/AuditEvent.rs", "operation/$verify", "operation/$consistency", "operation/$checkpoints",
             "operation/$audit-sweep"),

@@ -51,6 +51,14 @@ public final class ScopeRules {
             rules.deny("audit trail is append-only").write().resourcesOfType(AUDIT_EVENT).withAnyId();
         }
         rules.deny("audit trail is append-only").delete().resourcesOfType(AUDIT_EVENT).withAnyId();
+        // A patient's own access log: only the search rewritten by PatientAccessLogInterceptor.
+        rules.allow("patient access log").read().resourcesOfType(AUDIT_EVENT).withAnyId()
+                .withTester(new IAuthRuleTester() {
+                    @Override
+                    public boolean matches(RuleTestRequest request) {
+                        return PatientAccessLogInterceptor.isAccessLogRequest(request.requestDetails);
+                    }
+                });
         if (!grant.readsAuditEvents()) {
             // HAPI lets any read rule decide a page request before it sees the page: this one must
             // only judge the AuditEvents on the page, or it would refuse every next-page link.

@@ -119,6 +119,10 @@ class SecurityConfiguration {
             server.registerInterceptor(new ScopeAuthorizationInterceptor());
             // Research requests: who asks and why comes from the verified token, for the consent engine.
             server.registerInterceptor(new ResearchRequesterInterceptor());
+            // Clinical reads: who reads for care (fhirUser) and break-glass, for the privacy consents.
+            server.registerInterceptor(new ClinicalReaderInterceptor());
+            server.registerInterceptor(new PatientConsentGuard());
+            server.registerInterceptor(new PatientAccessLogInterceptor());
         };
     }
 }

@@ -31,7 +31,8 @@ public final class TokenCommand {
     private static final String USAGE = "usage: token --role <" + String.join("|",
             java.util.Arrays.stream(Role.values()).map(Role::code).toList())
             + "> --subject <name> [--ttl 1h] [--patient <Patient id>] [--client-id <id>]"
-            + " [--fhir-user Organization/<id>] [--purpose HRESCH] [--data-dir <dir>] [--create-key]";
+            + " [--fhir-user Practitioner/<id>|PractitionerRole/<id>|Organization/<id>] [--purpose HRESCH|BTG]"
+            + " [--data-dir <dir>] [--create-key]";
 
     /** The flag that allows the command to create the signing key when the data directory has none. */
     static final String CREATE_KEY = "--create-key";

@@ -28,10 +28,11 @@ public final class TokenIssuer {
      * @param ttl lifetime from now
      * @param patientId for the patient role: the Patient id its compartment is limited to
      * @param clientId {@code client_id}; defaults to the subject
-     * @param fhirUser {@code fhirUser}: the caller as a FHIR resource (a researcher's
-     *     {@code Organization/x} or {@code Practitioner/y}); the consent engine releases research
-     *     data to this identity
-     * @param purposeOfUse {@code purpose_of_use}: a v3-ActReason code such as HRESCH
+     * @param fhirUser {@code fhirUser}: the caller as a FHIR resource (a clinician's
+     *     {@code Practitioner/y}, {@code PractitionerRole/r} or {@code Organization/x}, a researcher's
+     *     {@code Organization/x}); the consent engine decides reads and releases for this identity
+     * @param purposeOfUse {@code purpose_of_use}: a v3-ActReason code such as HRESCH (research) or
+     *     BTG (a clinician's break-glass)
      */
     public record TokenRequest(Role role, String subject, Duration ttl, String patientId, String clientId,
             String fhirUser, String purposeOfUse) {

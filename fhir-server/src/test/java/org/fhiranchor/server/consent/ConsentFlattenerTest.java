@@ -28,7 +28,7 @@ class ConsentFlattenerTest {
             "http://terminology.hl7.org/CodeSystem/v3-ActCode|OPTINR",
             "http://terminology.hl7.org/CodeSystem/v3-ActCode|OPTOUT",
             "http://terminology.hl7.org/CodeSystem/v3-ActCode|OPTOUTE",
-            "http://terminology.hl7.org/CodeSystem/consentpolicycodes|hipaa-research"), true).acceptedPolicies());
+            "http://terminology.hl7.org/CodeSystem/consentpolicycodes|hipaa-research"), true, null, null).acceptedPolicies());
     static final ConsentFlattener FLATTENER = new ConsentFlattener(POLICIES);
     static final ConsentKeys KEYS = ConsentKeys.fromHex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
     private static final FhirContext FHIR = FhirContext.forR4Cached();

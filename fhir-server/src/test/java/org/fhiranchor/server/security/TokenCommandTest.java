@@ -41,7 +41,7 @@ class TokenCommandTest {
         Jwt jwt = JwtDecoders.embedded(SigningKeyFile.loadOrCreate(dataDir.resolve("keys")), properties)
                 .decode(lines.get(0));
         assertThat(jwt.getSubject()).isEqualTo("alice-app");
-        assertThat(jwt.getClaimAsString("scope")).isEqualTo("patient/*.rs");
+        assertThat(jwt.getClaimAsString("scope")).isEqualTo("patient/*.rs patient/Consent.cu");
         assertThat(jwt.getClaimAsString("patient")).isEqualTo("p-1");
         assertThat(Duration.between(jwt.getIssuedAt(), jwt.getExpiresAt())).isEqualTo(Duration.ofMinutes(5));
         // Only the key was touched: no database, no HAPI.
@@ -77,6 +77,24 @@ class TokenCommandTest {
         var decoder = JwtDecoders.embedded(SigningKeyFile.loadOrCreate(dataDir.resolve("keys")), properties);
         assertThat(decoder.decode(first.toString(StandardCharsets.UTF_8).trim()).getSubject()).isEqualTo("x");
         assertThat(decoder.decode(second.toString(StandardCharsets.UTF_8).trim()).getSubject()).isEqualTo("x");
+    }
+
+    @Test
+    void clinicianToken_carriesFhirUser_andBreakGlassPurpose() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = TokenCommand.run(new String[] {"--role", "clinician", "--subject", "dr-lee", "--fhir-user",
+                "Practitioner/lee", "--purpose", "BTG", "--create-key", "--data-dir=" + dataDir}, print(out), print(err));
+        assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        SecurityProperties properties = Binder.get(new StandardEnvironment())
+                .bindOrCreate("fhir-anchor.security", SecurityProperties.class);
+        Jwt jwt = JwtDecoders.embedded(SigningKeyFile.loadOrCreate(dataDir.resolve("keys")), properties)
+                .decode(out.toString(StandardCharsets.UTF_8).trim());
+        assertThat(jwt.getClaimAsString("fhirUser")).isEqualTo("Practitioner/lee");
+        assertThat(jwt.getClaimAsString("purpose_of_use")).isEqualTo("BTG");
+        assertThat(jwt.getClaimAsString("scope")).startsWith("user/*.rs");
+        // A break-glass clinician is never a research requester.
+        assertThat(ResearchRequesterInterceptor.requesterOf(jwt)).isEmpty();
     }
 
     @Test

@@ -1,0 +1,141 @@
+package org.fhiranchor.server.consent;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOutcome;
+import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.fhiranchor.server.audit.AccessDetails;
+import org.fhiranchor.server.fhir.ResponseFilter;
+import org.fhiranchor.server.fhir.StatedRefusal;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+
+/**
+ * Privacy consents decide clinical reads: for a request of a {@link ClinicalReader}, a resource in
+ * a patient's compartment leaves only if that patient's patient-privacy consents let this reader
+ * see it ({@link ConsentEvaluator}, one evaluator with research release), under the default policy
+ * when no consent decides: {@code opt-out} (released unless a consent denies) or {@code opt-in}
+ * (withheld unless a consent permits). Break-glass releases what would be withheld; the access
+ * audit records it. An instance read of a withheld resource is refused with 403 saying why;
+ * searches, includes, history and {@code $everything} leave it out.
+ */
+public final class PrivacyConsentService implements ResponseFilter {
+
+    /** What happens to a patient's data when none of their consents decides for this reader. */
+    public enum Policy {
+        OPT_OUT,
+        OPT_IN
+    }
+
+    public static final String REFUSAL = "The patient's privacy consent does not permit this access. In an"
+            + " emergency, declare break-glass (purpose of use BTG: token claim purpose_of_use or request header "
+            + "X-Purpose-Of-Use); the access is then recorded and shown to the patient.";
+
+    private static final String DECISIONS_KEY = PrivacyConsentService.class.getName() + ".decisions";
+    private static final String IDENTITIES_KEY = PrivacyConsentService.class.getName() + ".identities";
+    private static final Set<RestOperationTypeEnum> READ_PATHS = EnumSet.of(RestOperationTypeEnum.READ,
+            RestOperationTypeEnum.VREAD, RestOperationTypeEnum.SEARCH_TYPE, RestOperationTypeEnum.SEARCH_SYSTEM,
+            RestOperationTypeEnum.GET_PAGE, RestOperationTypeEnum.HISTORY_INSTANCE, RestOperationTypeEnum.HISTORY_TYPE,
+            RestOperationTypeEnum.HISTORY_SYSTEM, RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE,
+            RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, RestOperationTypeEnum.EXTENDED_OPERATION_SERVER,
+            RestOperationTypeEnum.GRAPHQL_REQUEST);
+    private static final Set<RestOperationTypeEnum> INSTANCE_READS =
+            EnumSet.of(RestOperationTypeEnum.READ, RestOperationTypeEnum.VREAD);
+
+    private final PatientConsents consents;
+    private final CallerIdentities identities;
+    private final Policy policy;
+    private final FhirContext fhirContext;
+    private final Clock clock;
+
+    public PrivacyConsentService(PatientConsents consents, CallerIdentities identities, Policy policy,
+            FhirContext fhirContext, Clock clock) {
+        this.consents = consents;
+        this.identities = identities;
+        this.policy = policy;
+        this.fhirContext = fhirContext;
+        this.clock = clock;
+    }
+
+    @Override
+    public boolean appliesTo(RequestDetails request) {
+        return ClinicalReader.of(request).isPresent() && READ_PATHS.contains(request.getRestOperationType());
+    }
+
+    @Override
+    public ConsentOutcome startOperation(RequestDetails request, IConsentContextServices context) {
+        return ConsentOutcome.PROCEED;
+    }
+
+    @Override
+    public boolean shouldProcessCanSeeResource(RequestDetails request, IConsentContextServices context) {
+        return appliesTo(request);
+    }
+
+    @Override
+    public ConsentOutcome canSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices context) {
+        return decide(request, resource);
+    }
+
+    @Override
+    public ConsentOutcome willSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices context) {
+        return decide(request, resource);
+    }
+
+    /** Whether this reader may see the resource now; also what the bulk export asks, resource by resource. */
+    ConsentOutcome decide(RequestDetails request, IBaseResource resource) {
+        Optional<ClinicalReader> reader = ClinicalReader.of(request);
+        if (reader.isEmpty() || resource == null) {
+            return ConsentOutcome.PROCEED;
+        }
+        Set<String> patients = PatientCompartment.owners(fhirContext, resource);
+        if (patients.isEmpty()) {
+            return ConsentOutcome.PROCEED;
+        }
+        boolean released = true;
+        for (String patient : patients) {
+            released &= released(request, reader.get(), patient, resource.fhirType());
+            AccessDetails.of(request).patient(patient);
+        }
+        if (released) {
+            return ConsentOutcome.PROCEED;
+        }
+        if (reader.get().breakGlass()) {
+            // The emergency override: released, and the access audit carries purposeOfEvent BTG.
+            return ConsentOutcome.PROCEED;
+        }
+        if (INSTANCE_READS.contains(request.getRestOperationType())) {
+            throw new StatedRefusal(REFUSAL);
+        }
+        return ConsentOutcome.REJECT;
+    }
+
+    private boolean released(RequestDetails request, ClinicalReader reader, String patient, String resourceType) {
+        Map<String, Boolean> decisions = userData(request, DECISIONS_KEY);
+        return decisions.computeIfAbsent(patient + " " + resourceType, key -> {
+            ConsentEvaluator.Verdict verdict = ConsentEvaluator.evaluate(consents.of(patient),
+                    ConsentEvaluator.Question.clinical(identitiesOf(request, reader)), resourceType, clock.instant());
+            return switch (verdict.outcome()) {
+                case PERMIT -> true;
+                case DENY -> false;
+                case NO_CONSENT -> policy == Policy.OPT_OUT;
+            };
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private Set<String> identitiesOf(RequestDetails request, ClinicalReader reader) {
+        return (Set<String>) request.getUserData().computeIfAbsent(IDENTITIES_KEY, k -> identities.of(reader));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <V> Map<String, V> userData(RequestDetails request, String key) {
+        return (Map<String, V>) request.getUserData().computeIfAbsent(key, k -> new HashMap<String, V>());
+    }
+}
