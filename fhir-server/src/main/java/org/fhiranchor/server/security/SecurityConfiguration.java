@@ -59,6 +59,9 @@ class SecurityConfiguration {
                         .permitAll()
                         .requestMatchers(path.matcher("/actuator/health"), path.matcher("/actuator/health/**"))
                         .permitAll()
+                        // The web app's static files and its public config; the app calls /fhir with a token.
+                        .requestMatchers(path.matcher("/"), path.matcher("/app"), path.matcher("/app/**"))
+                        .permitAll()
                         .requestMatchers(path.matcher("/actuator/**"))
                         .hasAuthority("SCOPE_" + Scopes.ADMIN)
                         .anyRequest()
