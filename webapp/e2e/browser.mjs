@@ -53,9 +53,9 @@ async function shot(page, name) {
 async function signInWithToken(page, token) {
   await page.goto(`${BASE}/`);
   await page.waitForURL(/\/app\/#\/signin$|\/app\/$|\/app\/#\/$/);
-  await page.getByLabel('Access token').fill(token);
+  await page.getByLabel('Access token', { exact: true }).fill(token);
   // Keyboard only: the submit button is reached with Tab and pressed with Enter.
-  await page.getByLabel('Access token').focus();
+  await page.getByLabel('Access token', { exact: true }).focus();
   await page.keyboard.press('Tab');
   await page.keyboard.press('Enter');
 }
@@ -124,7 +124,7 @@ async function run() {
   const revoke = page.getByRole('button', { name: /^Revoke / }).first();
   await revoke.waitFor();
   await revoke.click();
-  const after = page.locator('.notice').filter({ hasText: /Access revoked|The server did not accept this/ }).first();
+  const after = page.locator('.notice').filter({ hasText: /Access revoked|The server did not accept this, nothing was changed/ }).first();
   await after.waitFor();
   console.log(`revoke: ${await after.innerText()}`);
   await shot(page, 'patient-consents');
@@ -152,12 +152,12 @@ async function run() {
   // 6. A clinician finds the patient and opens a prescription.
   await signInWithToken(page, env('CLINICIAN_TOKEN'));
   await page.waitForURL(/#\/clinical$/);
-  await page.getByLabel('Patient name').fill(env('PATIENT_NAME'));
-  await page.getByLabel('Patient name').press('Enter');
+  await page.getByLabel('Patient name', { exact: true }).fill(env('PATIENT_NAME'));
+  await page.getByLabel('Patient name', { exact: true }).press('Enter');
   await page.getByRole('button', { name: new RegExp(env('PATIENT_FULL_NAME')) }).click();
   await page.getByRole('heading', { name: 'Medications', exact: true }).waitFor();
-  await page.getByLabel('Resource').fill(env('PRESCRIPTION_REF'));
-  await page.getByLabel('Resource').press('Enter');
+  await page.getByLabel('Resource', { exact: true }).fill(env('PRESCRIPTION_REF'));
+  await page.getByLabel('Resource', { exact: true }).press('Enter');
   await page.getByRole('heading', { name: new RegExp(`^${env('PRESCRIPTION_REF')}, version`) }).waitFor();
   await page.locator('.card .badge').first().waitFor();
   await shot(page, 'clinician');

@@ -23,8 +23,11 @@ export function lineChart(title, points, options = {}) {
   v1 += margin;
   const x = (/** @type {number} */ t) => pad.l + ((t - t0) / (t1 - t0)) * (width - pad.l - pad.r);
   const y = (/** @type {number} */ v) => height - pad.b - ((v - v0) / (v1 - v0)) * (height - pad.t - pad.b);
-  const fmt = (/** @type {number} */ v) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1));
-  const day = (/** @type {number} */ t) => new Date(t).toISOString().slice(0, 10);
+  const integers = vs.every((v) => Number.isInteger(v));
+  const fmt = (/** @type {number} */ v) => (integers || Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1));
+  // Within two days, times of day; otherwise dates.
+  const short = Math.max(...ts) - Math.min(...ts) < 2 * 86_400_000;
+  const day = (/** @type {number} */ t) => (short ? new Date(t).toISOString().slice(11, 16) + ' UTC' : new Date(t).toISOString().slice(0, 10));
   const path = sorted.map((p, i) => `${i ? 'L' : 'M'}${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`).join(' ');
   const unit = options.unit ? ` ${options.unit}` : '';
   const desc = `${title}: ${sorted.length} values from ${day(t0)} to ${day(t1)}, lowest ${fmt(Math.min(...vs))}${unit}, highest ${fmt(Math.max(...vs))}${unit}, latest ${fmt(vs[vs.length - 1])}${unit}.`;

@@ -13,19 +13,33 @@ export function isBreakGlass(e) {
 /** @param {any} e */
 function who(e) {
   const agent = (e.agent ?? []).find((/** @type {any} */ a) => a.requestor) ?? e.agent?.[0];
-  return agent?.who?.display ?? agent?.who?.reference ?? agent?.who?.identifier?.value ?? agent?.altId ?? 'unknown';
+  const name = agent?.who?.display ?? agent?.name ?? agent?.who?.reference ?? agent?.who?.identifier?.value ?? agent?.altId ?? 'unknown';
+  const role = agent?.role?.flatMap((/** @type {any} */ r) => r.coding ?? []).map((/** @type {any} */ c) => c.display ?? c.code)[0];
+  return role ? `${name} (${role})` : name;
 }
 
 /** @param {any} e */
 function what(e) {
-  const entities = (e.entity ?? []).map((/** @type {any} */ x) => x.what?.reference ?? x.what?.display ?? x.description).filter(Boolean);
-  return entities.length ? entities.join(', ') : '—';
+  const entities = (e.entity ?? []).map((/** @type {any} */ x) => x.what?.reference ?? x.what?.display ?? x.what?.identifier?.value ?? x.name).filter(Boolean);
+  const descriptions = (e.entity ?? []).map((/** @type {any} */ x) => x.description).filter(Boolean);
+  return [entities.length ? entities.join(', ') : '—', descriptions.length ? h('span', { class: 'detail' }, descriptions.join('; ')) : null];
 }
+
+const INTERACTIONS = /** @type {Record<string, string>} */ ({
+  read: 'read', vread: 'read a version', 'history-instance': 'read the history', 'search-type': 'searched',
+  'search-system': 'searched', create: 'created', update: 'updated', patch: 'changed', delete: 'deleted',
+  transaction: 'sent a transaction', batch: 'sent a batch', capabilities: 'read the capabilities',
+});
 
 /** @param {any} e */
 function action(e) {
-  const names = { C: 'created', R: 'read', U: 'updated', D: 'deleted', E: 'ran an operation' };
-  return `${names[/** @type {keyof typeof names} */ (e.action)] ?? e.action ?? ''}${e.subtype?.length ? ` (${e.subtype.map((/** @type {any} */ s) => s.display ?? s.code).join(', ')})` : ''}`;
+  const codes = (e.subtype ?? []).map((/** @type {any} */ s) => s.code);
+  const operation = codes.find((/** @type {string} */ c) => c?.startsWith('$'));
+  if (operation) return `ran ${operation}`;
+  const interaction = codes.map((/** @type {string} */ c) => INTERACTIONS[c]).find(Boolean);
+  if (interaction) return interaction;
+  const names = /** @type {Record<string, string>} */ ({ C: 'created', R: 'read', U: 'updated', D: 'deleted', E: 'ran an operation' });
+  return names[e.action] ?? e.action ?? '—';
 }
 
 /** @param {any[]} events */
@@ -41,7 +55,9 @@ export function auditTable(events) {
         h('th', { scope: 'row' }, who(e)),
         h('td', {}, what(e)),
         h('td', {}, action(e)),
-        h('td', {}, e.outcome && e.outcome !== '0' ? h('span', {}, h('span', { 'aria-hidden': 'true' }, '✖ '), 'refused or failed') : h('span', {}, h('span', { 'aria-hidden': 'true' }, '✔ '), 'allowed')),
+        h('td', {}, e.outcome && e.outcome !== '0'
+          ? h('span', {}, h('span', { 'aria-hidden': 'true' }, '✖ '), 'refused or failed', e.outcomeDesc ? h('span', { class: 'detail' }, e.outcomeDesc) : null)
+          : h('span', {}, h('span', { 'aria-hidden': 'true' }, '✔ '), 'allowed')),
         h('td', {}, isBreakGlass(e) ? h('strong', { class: 'btg-label' }, h('span', { 'aria-hidden': 'true' }, '⚠ '), 'Break-glass') : (e.purposeOfEvent ?? []).map(fhir.codeText).join(', ') || '—'))))));
 }
 

@@ -13,6 +13,14 @@ function scopeCode(c) {
   return c.scope?.coding?.[0]?.code ?? '';
 }
 
+const PURPOSES = /** @type {Record<string, string>} */ ({ TREAT: 'treatment', ETREAT: 'emergency treatment', HPAYMT: 'payment', HOPERAT: 'operations', HRESCH: 'research', PUBHLTH: 'public health' });
+
+/** @param {any} c */
+function purposes(c) {
+  const codes = (c.provision?.purpose ?? []).map((/** @type {any} */ p) => PURPOSES[p.code] ?? p.display ?? p.code);
+  return codes.length ? `, for ${codes.join(', ')}` : '';
+}
+
 /** @param {any} c */
 function grantees(c) {
   return (c.provision?.actor ?? []).map((/** @type {any} */ a) => a.reference?.display ?? a.reference?.reference).filter(Boolean);
@@ -115,15 +123,15 @@ export async function renderConsents(root, patientId) {
       root.querySelector('h2')?.after(notice('ok', done));
     } catch (e) {
       const err = /** @type {fhir.FhirError} */ (e);
-      replace(message, notice(err.refused ? 'warn' : 'bad', `The server did not accept this: ${err.message}`));
+      replace(message, notice(err.refused ? 'warn' : 'bad', `The server did not accept this, nothing was changed: ${err.message}`));
     }
   };
 
   const privacy = consents.filter((c) => scopeCode(c) === 'patient-privacy');
   const research = consents.filter((c) => scopeCode(c) === 'research');
   const rows = privacy.map((c) => h('tr', {},
-    h('th', { scope: 'row' }, grantees(c).join(', ') || '(everyone)'),
-    h('td', {}, c.provision?.type === 'deny' ? 'Denied' : 'Allowed'),
+    h('th', { scope: 'row' }, grantees(c).join(', ') || 'Anyone (no one named)'),
+    h('td', {}, c.provision?.type === 'deny' ? 'Denied' : 'Allowed', purposes(c)),
     h('td', {}, c.status),
     h('td', {}, date(c.dateTime ?? c.meta?.lastUpdated)),
     h('td', { class: 'chain-cell' }, h('span', { class: 'loading' }, 'Checking…')),

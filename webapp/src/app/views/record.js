@@ -31,7 +31,7 @@ export const CATEGORIES = [
     type: 'Claim', title: 'Claims',
     query: (p) => `Claim?patient=${p}&_count=100`,
     columns: [['Claim', (r) => fhir.codeText(r.type)], ['Created', (r) => date(r.created)],
-      ['Total', (r) => (r.total ? `${r.total.value} ${r.total.currency ?? ''}` : '—')]],
+      ['Total', (r) => (typeof r.total?.value === 'number' ? `${r.total.value.toFixed(2)} ${r.total.currency ?? ''}` : '—')]],
   },
 ];
 

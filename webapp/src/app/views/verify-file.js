@@ -66,7 +66,9 @@ export function renderVerifyFile(root) {
         h('p', { class: 'big' }, badge(o)),
         o.kind === 'verified'
           ? h('p', {}, `${r.proof?.resource} is exactly the content that was anchored: leaf ${r.proof?.leafIndex} of the tree of ${r.proof?.treeSize} entries, whose root the contract holds since block ${o.blockNumber}.`)
-          : null,
+          : o.kind === 'failed'
+            ? h('p', {}, 'This copy is not what was anchored: it was changed after it was written, or the proof belongs to another version. Do not rely on it; ask the source for the record again.')
+            : null,
         o.detail ? h('p', { class: 'detail' }, o.detail) : null));
       /** @type {HTMLElement} */ (result).focus();
     },
