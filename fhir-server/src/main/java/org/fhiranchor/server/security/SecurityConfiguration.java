@@ -76,6 +76,9 @@ class SecurityConfiguration {
                         .permitAll()
                         .requestMatchers(path.matcher("/actuator/health"), path.matcher("/actuator/health/**"))
                         .permitAll()
+                        // The web app's static files and its public config; the app calls /fhir with a token.
+                        .requestMatchers(path.matcher("/"), path.matcher("/app"), path.matcher("/app/**"))
+                        .permitAll()
                         // The log's entries hold salts and references (docs/verification.md section 7.3): verifiers only.
                         .requestMatchers(path.matcher("/log/tile/entries/**"))
                         .access(tlog.publicEntries() ? anyone : verifiers)

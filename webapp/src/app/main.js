@@ -1,0 +1,71 @@
+// The app shell: navigation by role, hash routes that carry no personal data (#/record, never an id),
+// the session in sessionStorage only.
+import { h, replace, notice } from './dom.js';
+import * as session from './session.js';
+import * as smart from './smart.js';
+import { renderSignIn } from './views/signin.js';
+import { renderRecord } from './views/record.js';
+import { renderAccessLog } from './views/access-log.js';
+import { renderConsents } from './views/consents.js';
+import { renderClinical } from './views/clinical.js';
+import { renderAuditor } from './views/auditor.js';
+import { renderVerifyFile } from './views/verify-file.js';
+import { renderTrustRoot } from './views/trust-root.js';
+
+const main = /** @type {HTMLElement} */ (document.getElementById('main'));
+const nav = /** @type {HTMLElement} */ (document.getElementById('nav'));
+const who = /** @type {HTMLElement} */ (document.getElementById('who'));
+
+/** @typedef {{path: string, label: string, show: (a: ReturnType<typeof session.abilities> | null) => boolean, render: (root: HTMLElement, s: session.Session) => any}} Route */
+
+/** @type {Route[]} */
+const ROUTES = [
+  { path: '/record', label: 'My record', show: (a) => Boolean(a?.patientPortal), render: (root, s) => renderRecord(root, String(s.patient)) },
+  { path: '/access-log', label: 'My access log', show: (a) => Boolean(a?.patientPortal), render: (root, s) => renderAccessLog(root, String(s.patient)) },
+  { path: '/consents', label: 'My consents', show: (a) => Boolean(a?.patientPortal), render: (root, s) => renderConsents(root, String(s.patient)) },
+  { path: '/clinical', label: 'Patients and resources', show: (a) => Boolean(a?.clinical), render: (root) => renderClinical(root) },
+  { path: '/audit', label: 'Auditor console', show: (a) => Boolean(a?.audit), render: (root) => renderAuditor(root) },
+  { path: '/verify-file', label: 'Verify a file', show: () => true, render: (root) => renderVerifyFile(root) },
+  { path: '/trust', label: 'Trust root', show: () => true, render: (root) => renderTrustRoot(root) },
+];
+
+function signOut() {
+  session.clear();
+  location.hash = '#/signin';
+  route();
+}
+
+function currentPath() {
+  return location.hash.replace(/^#/, '') || '/';
+}
+
+async function route() {
+  const s = session.current();
+  const abilities = s ? session.abilities(s) : null;
+  const path = currentPath();
+  const visible = ROUTES.filter((r) => r.show(abilities));
+  replace(nav, h('ul', {}, visible.map((r) => h('li', {}, h('a', { href: `#${r.path}`, 'aria-current': r.path === path ? 'page' : null }, r.label))),
+    s ? null : h('li', {}, h('a', { href: '#/signin', 'aria-current': path === '/signin' || path === '/' ? 'page' : null }, 'Sign in'))));
+  replace(who, s
+    ? [h('span', {}, s.patient ? 'Signed in as a patient' : `Signed in (${s.subject ?? 'token'})`), ' ', h('button', { type: 'button', class: 'small', onclick: signOut }, 'Sign out')]
+    : null);
+
+  const target = ROUTES.find((r) => r.path === path && r.show(abilities));
+  if (target && (s || !['/record', '/access-log', '/consents', '/clinical', '/audit'].includes(path))) {
+    document.title = `${target.label} · FHIR Anchor`;
+    await target.render(main, /** @type {session.Session} */ (s));
+  } else if (s && visible.length && path !== '/signin') {
+    location.replace(`#${visible[0].path}`);
+    return;
+  } else {
+    document.title = 'Sign in · FHIR Anchor';
+    await renderSignIn(main, () => { location.hash = '#/'; route(); });
+  }
+  main.focus();
+}
+
+window.addEventListener('hashchange', route);
+smart.completeIfReturning()
+  .then((signedIn) => { if (signedIn) location.hash = '#/'; })
+  .catch((e) => replace(main, notice('bad', e.message)))
+  .finally(route);

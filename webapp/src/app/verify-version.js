@@ -1,0 +1,98 @@
+// Verifies one resource version in the browser: the version's bytes as served, its proof from
+// $verify, the anchored root read from the chain through the trust root; the server is trusted for
+// nothing that can be recomputed.
+import * as fhir from './fhir.js';
+import * as trust from './trust.js';
+import { h } from './dom.js';
+import { proofBytesOf, verifyProof, param } from '../verifier/index.js';
+
+/**
+ * @typedef {object} Outcome
+ * @property {'verified'|'pending'|'failed'|'unavailable'} kind
+ * @property {string} text one line a person reads
+ * @property {string} [detail]
+ * @property {number} [blockNumber]
+ */
+
+/**
+ * @param {string} type @param {string} id @param {string} versionId
+ * @returns {Promise<Outcome>}
+ */
+export async function verifyVersion(type, id, versionId) {
+  const ref = `${type}/${id}/_history/${versionId}`;
+  let answer;
+  try {
+    answer = await fhir.get(`${ref}/$verify`);
+  } catch (e) {
+    if (e instanceof fhir.FhirError && e.refused) {
+      return { kind: 'unavailable', text: 'Cannot check: the server gives no proof to this sign-in', detail: e.message };
+    }
+    return { kind: 'unavailable', text: 'Cannot check right now', detail: String(/** @type {Error} */ (e).message) };
+  }
+  const proofBytes = proofBytesOf(answer);
+  if (!proofBytes) {
+    return { kind: 'pending', text: 'Not anchored yet: wait for the next checkpoint', detail: `server status: ${param(answer, 'status')}` };
+  }
+  const operation = param(answer, 'operation');
+  let resourceBytes = null;
+  if (operation !== 'delete') {
+    try {
+      resourceBytes = await fhir.getBytes(`${ref}?_format=json`);
+    } catch (e) {
+      return { kind: 'unavailable', text: 'Cannot check: the version could not be read', detail: String(/** @type {Error} */ (e).message) };
+    }
+  }
+  return outcomeOf(await verifyProof(resourceBytes, proofBytes, await chainSource()));
+}
+
+/** The checkpoint source; failures to reach the chain surface as CHECKPOINT_UNAVAILABLE. */
+async function chainSource() {
+  try {
+    return (await trust.chain()).reader;
+  } catch (e) {
+    const message = /** @type {Error} */ (e).message;
+    return { anchoredCheckpoint: async () => { throw new Error(message); } };
+  }
+}
+
+/** @param {import('../verifier/proof.js').VerificationResult} result @returns {Outcome} */
+export function outcomeOf(result) {
+  switch (result.status) {
+    case 'VERIFIED':
+      return { kind: 'verified', text: `Anchored on chain at block ${result.anchored?.blockNumber}`, detail: result.detail, blockNumber: result.anchored?.blockNumber };
+    case 'NOT_ANCHORED':
+      return { kind: 'pending', text: 'Not anchored yet: wait for the next checkpoint', detail: result.detail };
+    case 'CHECKPOINT_UNAVAILABLE':
+      return { kind: 'unavailable', text: 'Cannot reach the chain to check', detail: result.detail };
+    default:
+      return { kind: 'failed', text: `Does not match what was anchored (${result.status.toLowerCase().replace(/_/g, ' ')})`, detail: result.detail };
+  }
+}
+
+/** A badge: icon and words, so it reads without colour. @param {Outcome} o */
+export function badge(o) {
+  const icon = { verified: '✔', pending: '⏳', failed: '✖', unavailable: '⚠' }[o.kind];
+  return h('span', { class: `badge ${o.kind}`, title: o.detail ?? '' },
+    h('span', { 'aria-hidden': 'true' }, icon + ' '), o.text);
+}
+
+/**
+ * A "Verify" button that turns into the badge of its result.
+ * @param {string} type @param {string} id @param {string} versionId
+ */
+export function verifyButton(type, id, versionId) {
+  const holder = h('span', { class: 'verify-slot' });
+  const button = h('button', {
+    type: 'button',
+    class: 'small',
+    'aria-label': `Verify version ${versionId} of this ${type} on chain`,
+    onclick: async () => {
+      button.setAttribute('disabled', '');
+      button.textContent = 'Checking…';
+      const o = await verifyVersion(type, id, versionId);
+      holder.replaceChildren(badge(o), o.detail ? h('span', { class: 'detail' }, o.detail) : null);
+    },
+  }, 'Verify on chain');
+  holder.append(button);
+  return holder;
+}

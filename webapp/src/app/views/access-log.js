@@ -1,0 +1,79 @@
+// Who read or changed a record: the AuditEvents of a patient (the patient's own access log, or an
+// auditor's search). Break-glass access (purposeOfEvent BTG) is marked with an icon and words.
+import { h, replace, notice, date } from '../dom.js';
+import * as fhir from '../fhir.js';
+
+/** @param {any} e an AuditEvent */
+export function isBreakGlass(e) {
+  const codes = [...(e.purposeOfEvent ?? []), ...(e.agent ?? []).flatMap((/** @type {any} */ a) => a.purposeOfUse ?? [])]
+    .flatMap((/** @type {any} */ cc) => cc.coding ?? []);
+  return codes.some((/** @type {any} */ c) => c.code === 'BTG');
+}
+
+/** @param {any} e */
+function who(e) {
+  const agent = (e.agent ?? []).find((/** @type {any} */ a) => a.requestor) ?? e.agent?.[0];
+  const name = agent?.who?.display ?? agent?.name ?? agent?.who?.reference ?? agent?.who?.identifier?.value ?? agent?.altId ?? 'unknown';
+  const role = agent?.role?.flatMap((/** @type {any} */ r) => r.coding ?? []).map((/** @type {any} */ c) => c.display ?? c.code)[0];
+  return role ? `${name} (${role})` : name;
+}
+
+/** @param {any} e */
+function what(e) {
+  const entities = (e.entity ?? []).map((/** @type {any} */ x) => x.what?.reference ?? x.what?.display ?? x.what?.identifier?.value ?? x.name).filter(Boolean);
+  const descriptions = (e.entity ?? []).map((/** @type {any} */ x) => x.description).filter(Boolean);
+  return [entities.length ? entities.join(', ') : '—', descriptions.length ? h('span', { class: 'detail' }, descriptions.join('; ')) : null];
+}
+
+const INTERACTIONS = /** @type {Record<string, string>} */ ({
+  read: 'read', vread: 'read a version', 'history-instance': 'read the history', 'search-type': 'searched',
+  'search-system': 'searched', create: 'created', update: 'updated', patch: 'changed', delete: 'deleted',
+  transaction: 'sent a transaction', batch: 'sent a batch', capabilities: 'read the capabilities',
+});
+
+/** @param {any} e */
+function action(e) {
+  const codes = (e.subtype ?? []).map((/** @type {any} */ s) => s.code);
+  const operation = codes.find((/** @type {string} */ c) => c?.startsWith('$'));
+  if (operation) return `ran ${operation}`;
+  const interaction = codes.map((/** @type {string} */ c) => INTERACTIONS[c]).find(Boolean);
+  if (interaction) return interaction;
+  const names = /** @type {Record<string, string>} */ ({ C: 'created', R: 'read', U: 'updated', D: 'deleted', E: 'ran an operation' });
+  return names[e.action] ?? e.action ?? '—';
+}
+
+/** @param {any[]} events */
+export function auditTable(events) {
+  if (events.length === 0) return h('p', {}, 'No access recorded.');
+  const btg = events.filter(isBreakGlass).length;
+  return h('div', {},
+    btg ? notice('warn', h('strong', {}, `${btg} break-glass access${btg === 1 ? '' : 'es'}`), ': someone used emergency access. These rows are marked “Break-glass”.') : null,
+    h('table', { class: 'audit' },
+      h('thead', {}, h('tr', {}, ['When', 'Who', 'What', 'Action', 'Outcome', 'Why'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, events.map((e) => h('tr', { class: isBreakGlass(e) ? 'btg' : null },
+        h('td', {}, date(e.recorded)),
+        h('th', { scope: 'row' }, who(e)),
+        h('td', {}, what(e)),
+        h('td', {}, action(e)),
+        h('td', {}, e.outcome && e.outcome !== '0'
+          ? h('span', {}, h('span', { 'aria-hidden': 'true' }, '✖ '), 'refused or failed', e.outcomeDesc ? h('span', { class: 'detail' }, e.outcomeDesc) : null)
+          : h('span', {}, h('span', { 'aria-hidden': 'true' }, '✔ '), 'allowed')),
+        h('td', {}, isBreakGlass(e) ? h('strong', { class: 'btg-label' }, h('span', { 'aria-hidden': 'true' }, '⚠ '), 'Break-glass') : (e.purposeOfEvent ?? []).map(fhir.codeText).join(', ') || '—'))))));
+}
+
+/**
+ * @param {HTMLElement} root @param {string} patientId
+ */
+export async function renderAccessLog(root, patientId) {
+  replace(root, h('h2', {}, 'Who looked at my record'), h('p', { class: 'loading' }, 'Loading…'));
+  try {
+    const events = await fhir.search(`AuditEvent?patient=Patient/${encodeURIComponent(patientId)}&_sort=-date&_count=100`, 300);
+    replace(root, h('h2', {}, 'Who looked at my record'),
+      h('p', { class: 'intro' }, 'Every read, change and refusal that concerns your record, newest first. Each entry is itself written into the anchored log.'),
+      auditTable(events));
+  } catch (e) {
+    const err = /** @type {fhir.FhirError} */ (e);
+    replace(root, h('h2', {}, 'Who looked at my record'),
+      notice('warn', `Your access log is not available from this server yet (${err.message}). It arrives with patient-managed consent; ask your provider for a copy meanwhile.`));
+  }
+}

@@ -1,0 +1,243 @@
+// The fhir-anchor-proof/1 document (docs/verification.md section 4) and the five verification steps
+// (section 5). Mirrors anchor-module's ProofVerifier: same statuses, same order, never throws for bad input.
+import { JsonNumber, JsonFormatError, canonicalText, parseJson, utf8 } from './canonical.js';
+import { concat, equalBytes, fromHex, sha256, toHex } from './hash.js';
+import { leafHash, verifyInclusion } from './merkle.js';
+
+export const Status = Object.freeze({
+  VERIFIED: 'VERIFIED',
+  MALFORMED_PROOF: 'MALFORMED_PROOF',
+  RESOURCE_UNREADABLE: 'RESOURCE_UNREADABLE',
+  CONTENT_HASH_MISMATCH: 'CONTENT_HASH_MISMATCH',
+  RESOURCE_MISMATCH: 'RESOURCE_MISMATCH',
+  LEAF_HASH_MISMATCH: 'LEAF_HASH_MISMATCH',
+  INCLUSION_FAILED: 'INCLUSION_FAILED',
+  NOT_ANCHORED: 'NOT_ANCHORED',
+  CHECKPOINT_UNAVAILABLE: 'CHECKPOINT_UNAVAILABLE',
+  ANCHORED_ROOT_MISMATCH: 'ANCHORED_ROOT_MISMATCH',
+});
+
+const OPERATIONS = /** @type {const} */ ({ create: 1, update: 2, delete: 3 });
+const MEMBERS = ['format', 'resource', 'operation', 'contentHash', 'salt', 'leafHash', 'leafIndex', 'treeSize',
+  'rootHash', 'auditPath', 'anchor'];
+const ANCHOR_MEMBERS = ['chainId', 'contract', 'txHash', 'blockNumber'];
+const REF = /^([A-Z][A-Za-z0-9]{0,63})\/([A-Za-z0-9\-.]{1,64})\/_history\/([1-9][0-9]{0,18})$/;
+const HASH = /^[0-9a-f]{64}$/;
+export const DELETED_CONTENT_HASH = new Uint8Array(32);
+
+/**
+ * @typedef {object} AnchorProof
+ * @property {string} resource `Type/id/_history/vid`
+ * @property {string} type @property {string} id @property {string} versionId
+ * @property {'create'|'update'|'delete'} operation
+ * @property {Uint8Array} contentHash @property {Uint8Array} salt @property {Uint8Array} leafHash
+ * @property {number} leafIndex @property {number} treeSize @property {Uint8Array} rootHash
+ * @property {Uint8Array[]} auditPath
+ * @property {{chainId: number, contract: string, txHash: string, blockNumber: number}} anchor
+ */
+
+export class ProofFormatError extends Error {}
+
+/**
+ * Reads a proof document strictly (exactly the members of section 4, lowercase hex, plain integers).
+ * @param {Uint8Array} bytes
+ * @returns {AnchorProof}
+ */
+export function readProof(bytes) {
+  let root;
+  try {
+    root = parseJson(bytes);
+  } catch (e) {
+    throw new ProofFormatError(`proof is not valid JSON: ${/** @type {Error} */ (e).message}`);
+  }
+  const proof = object(root, 'proof');
+  members(proof, MEMBERS, 'proof');
+  if (proof.format !== 'fhir-anchor-proof/1') {
+    throw new ProofFormatError(`unsupported proof format ${JSON.stringify(proof.format)}, expected "fhir-anchor-proof/1"`);
+  }
+  const anchor = object(proof.anchor, 'anchor');
+  members(anchor, ANCHOR_MEMBERS, 'anchor');
+  const resource = string(proof.resource, 'resource');
+  const ref = REF.exec(resource);
+  if (!ref) throw new ProofFormatError(`resource: not Type/id/_history/vid: ${resource}`);
+  const operation = string(proof.operation, 'operation');
+  if (!(operation in OPERATIONS)) throw new ProofFormatError(`operation: unknown "${operation}"`);
+  if (!Array.isArray(proof.auditPath)) throw new ProofFormatError('auditPath must be an array');
+  const chainId = integer(anchor.chainId, 'anchor.chainId');
+  if (chainId <= 0) throw new ProofFormatError('anchor.chainId must be > 0');
+  const contract = string(anchor.contract, 'anchor.contract');
+  if (!/^0x[0-9a-fA-F]{40}$/.test(contract)) throw new ProofFormatError('anchor.contract must be 0x + 40 hex digits');
+  const txHash = string(anchor.txHash, 'anchor.txHash');
+  if (!/^0x[0-9a-fA-F]{64}$/.test(txHash)) throw new ProofFormatError('anchor.txHash must be 0x + 64 hex digits');
+  return {
+    resource,
+    type: ref[1],
+    id: ref[2],
+    versionId: ref[3],
+    operation: /** @type {'create'|'update'|'delete'} */ (operation),
+    contentHash: hash(proof.contentHash, 'contentHash'),
+    salt: hash(proof.salt, 'salt'),
+    leafHash: hash(proof.leafHash, 'leafHash'),
+    leafIndex: integer(proof.leafIndex, 'leafIndex'),
+    treeSize: integer(proof.treeSize, 'treeSize'),
+    rootHash: hash(proof.rootHash, 'rootHash'),
+    auditPath: proof.auditPath.map((h, i) => hash(h, `auditPath[${i}]`)),
+    anchor: { chainId, contract, txHash, blockNumber: integer(anchor.blockNumber, 'anchor.blockNumber') },
+  };
+}
+
+/** @param {unknown} v @param {string} where @returns {Record<string, any>} */
+function object(v, where) {
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof JsonNumber) {
+    throw new ProofFormatError(`${where} must be an object`);
+  }
+  return /** @type {Record<string, any>} */ (v);
+}
+
+/** @param {Record<string, any>} o @param {string[]} expected @param {string} where */
+function members(o, expected, where) {
+  for (const name of expected) if (!(name in o)) throw new ProofFormatError(`${where}: missing member "${name}"`);
+  for (const name of Object.keys(o)) if (!expected.includes(name)) throw new ProofFormatError(`${where}: unknown member "${name}"`);
+}
+
+/** @param {unknown} v @param {string} name */
+function string(v, name) {
+  if (typeof v !== 'string') throw new ProofFormatError(`${name} must be a string`);
+  return v;
+}
+
+/** @param {unknown} v @param {string} name */
+function hash(v, name) {
+  const s = string(v, name);
+  if (!HASH.test(s)) throw new ProofFormatError(`${name}: must be 64 lowercase hex digits`);
+  return fromHex(s);
+}
+
+/** @param {unknown} v @param {string} name */
+function integer(v, name) {
+  if (!(v instanceof JsonNumber) || !/^(0|[1-9][0-9]*)$/.test(v.lexeme)) {
+    throw new ProofFormatError(`${name} must be a non-negative integer`);
+  }
+  const n = Number(v.lexeme);
+  if (!Number.isSafeInteger(n)) throw new ProofFormatError(`${name} is too large`);
+  return n;
+}
+
+/**
+ * The leaf entry of section 2.
+ * @param {'create'|'update'|'delete'} operation @param {string} resource @param {Uint8Array} contentHash
+ * @param {Uint8Array} salt
+ */
+export function leafEntry(operation, resource, contentHash, salt) {
+  const ref = utf8(resource);
+  if (!REF.test(resource) || ref.length > 0xffff) throw new Error(`invalid resource reference ${resource}`);
+  if (contentHash.length !== 32 || salt.length !== 32) throw new Error('content hash and salt must be 32 bytes');
+  const deleted = equalBytes(contentHash, DELETED_CONTENT_HASH);
+  if ((operation === 'delete') !== deleted) {
+    throw new Error(operation === 'delete' ? 'a delete must have the zero content hash' : 'only a delete may have the zero content hash');
+  }
+  return concat(Uint8Array.of(1, OPERATIONS[operation], ref.length >> 8, ref.length & 0xff), ref, contentHash, salt);
+}
+
+/** SHA-256 of the canonical form. @param {import('./canonical.js').JsonValue} value */
+export function contentHashOf(value) {
+  return sha256(utf8(canonicalText(value)));
+}
+
+/**
+ * Where the verifier reads anchored roots: the chain, through a contract it chose (see chain.js).
+ * @typedef {object} CheckpointSource
+ * @property {(treeSize: number) => Promise<{rootHash: Uint8Array, blockNumber: number, timestamp: number} | null>} anchoredCheckpoint
+ */
+
+/**
+ * @typedef {object} VerificationResult
+ * @property {keyof typeof Status} status
+ * @property {string} detail
+ * @property {AnchorProof} [proof]
+ * @property {{blockNumber: number, timestamp: number}} [anchored] the checkpoint as read from the chain
+ */
+
+/**
+ * Verifies one resource version (section 5).
+ * @param {Uint8Array | null} resourceBytes the version exactly as served, or null for a delete
+ * @param {Uint8Array | AnchorProof} proofInput the proof document's bytes, or an already read proof
+ * @param {CheckpointSource} chain
+ * @returns {Promise<VerificationResult>}
+ */
+export async function verifyProof(resourceBytes, proofInput, chain) {
+  /** @type {AnchorProof} */
+  let proof;
+  try {
+    proof = proofInput instanceof Uint8Array ? readProof(proofInput) : proofInput;
+  } catch (e) {
+    return { status: 'MALFORMED_PROOF', detail: /** @type {Error} */ (e).message };
+  }
+  const fail = (/** @type {keyof typeof Status} */ status, /** @type {string} */ detail) => ({ status, detail, proof });
+
+  // 1. Content hash.
+  let contentHash;
+  /** @type {Record<string, any> | null} */
+  let resource = null;
+  if (proof.operation === 'delete') {
+    if (resourceBytes != null) return fail('RESOURCE_MISMATCH', 'the proof is for a delete, which has no body, but a resource was given');
+    contentHash = DELETED_CONTENT_HASH;
+  } else {
+    if (resourceBytes == null) return fail('RESOURCE_UNREADABLE', `no resource given for a ${proof.operation}`);
+    let parsed;
+    try {
+      parsed = parseJson(resourceBytes);
+    } catch (e) {
+      return fail('RESOURCE_UNREADABLE', e instanceof JsonFormatError ? e.message : String(e));
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || parsed instanceof JsonNumber) {
+      return fail('RESOURCE_UNREADABLE', 'the resource is not a JSON object');
+    }
+    resource = parsed;
+    contentHash = await contentHashOf(parsed);
+  }
+  if (!equalBytes(contentHash, proof.contentHash)) {
+    return fail('CONTENT_HASH_MISMATCH', `the resource hashes to ${toHex(contentHash)}, the proof says ${toHex(proof.contentHash)}`);
+  }
+
+  // 2. Identity.
+  if (resource) {
+    const meta = resource.meta && typeof resource.meta === 'object' ? resource.meta : {};
+    const str = (/** @type {unknown} */ v) => (typeof v === 'string' ? v : '(missing)');
+    const actual = `${str(resource.resourceType)}/${str(resource.id)}/_history/${str(meta.versionId)}`;
+    if (actual !== proof.resource) return fail('RESOURCE_MISMATCH', `the resource is ${actual}, the proof is for ${proof.resource}`);
+  }
+
+  // 3. Leaf hash.
+  let leaf;
+  try {
+    leaf = await leafHash(leafEntry(proof.operation, proof.resource, contentHash, proof.salt));
+  } catch (e) {
+    return fail('LEAF_HASH_MISMATCH', /** @type {Error} */ (e).message);
+  }
+  if (!equalBytes(leaf, proof.leafHash)) {
+    return fail('LEAF_HASH_MISMATCH', `the entry hashes to ${toHex(leaf)}, the proof says ${toHex(proof.leafHash)}`);
+  }
+
+  // 4. Inclusion.
+  const inclusion = await verifyInclusion(proof.leafIndex, proof.treeSize, leaf, proof.auditPath, proof.rootHash);
+  if (!inclusion.ok) return fail('INCLUSION_FAILED', inclusion.reason);
+
+  // 5. Anchor, read from the chain the verifier chose.
+  let anchored;
+  try {
+    anchored = await chain.anchoredCheckpoint(proof.treeSize);
+  } catch (e) {
+    return fail('CHECKPOINT_UNAVAILABLE', `could not read the checkpoint for tree size ${proof.treeSize}: ${/** @type {Error} */ (e).message}`);
+  }
+  if (!anchored) return fail('NOT_ANCHORED', `no checkpoint on chain for tree size ${proof.treeSize}`);
+  if (!equalBytes(anchored.rootHash, proof.rootHash)) {
+    return fail('ANCHORED_ROOT_MISMATCH', `the chain holds root ${toHex(anchored.rootHash)} for tree size ${proof.treeSize}, the proof says ${toHex(proof.rootHash)}`);
+  }
+  return {
+    status: 'VERIFIED',
+    detail: `${proof.operation} of ${proof.resource} is leaf ${proof.leafIndex} of the anchored tree of size ${proof.treeSize}`,
+    proof,
+    anchored: { blockNumber: anchored.blockNumber, timestamp: anchored.timestamp },
+  };
+}
