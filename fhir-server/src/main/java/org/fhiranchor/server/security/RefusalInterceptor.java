@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.EnumSet;
@@ -46,6 +47,10 @@ public final class RefusalInterceptor {
         if (notThere && INSTANCE_READS.contains(request.getRestOperationType()) && limitedToOtherThan(request)) {
             return new ForbiddenOperationException(FORBIDDEN_MESSAGE);
         }
+        if (isBadOperationParameter(exception)) {
+            return new InvalidRequestException("An operation parameter is not a valid value of its type "
+                    + "(for example a number that is not an integer)");
+        }
         // HAPI turns a DataFormatException (unparseable input) into 400 itself; anything else that
         // is not already an HTTP error is a 500.
         boolean serverError = exception instanceof BaseServerResponseException e
@@ -59,6 +64,23 @@ public final class RefusalInterceptor {
             return BaseServerResponseException.newInstance(status, "Internal error; incident " + incident);
         }
         return null;
+    }
+
+    /**
+     * HAPI binds an operation's query parameters to their declared FHIR types ({@code ?from=x} to an
+     * {@code integer}) and lets the type's parser throw IllegalArgumentException: the client's mistake,
+     * not the server's.
+     */
+    static boolean isBadOperationParameter(Throwable exception) {
+        if (!(exception instanceof IllegalArgumentException)) {
+            return false;
+        }
+        for (StackTraceElement frame : exception.getStackTrace()) {
+            if (frame.getClassName().equals("ca.uhn.fhir.rest.server.method.OperationParameter")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A compartment-limited token asking for something other than its own Patient. */
