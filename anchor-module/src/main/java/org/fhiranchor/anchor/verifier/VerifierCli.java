@@ -38,7 +38,7 @@ import org.fhiranchor.anchor.verifier.VerifyParameters.NoProofException;
 import org.fhiranchor.anchor.verifier.VersionCheck.Outcome;
 
 /**
- * {@code java -jar fhir-anchor-verifier.jar verify|walk|research-keygen|research-fetch|research-verify ...}: the auditor's command line. The contract and
+ * {@code java -jar fhir-anchor-verifier.jar verify|walk|research-keygen|research-fetch|research-verify|witness ...}: the auditor's command line. The contract and
  * the RPC endpoint come only from these arguments, never from a server's answer, because a server that
  * named the contract could name one it controls and anchor whatever it likes there.
  */
@@ -73,6 +73,7 @@ public final class VerifierCli {
               research-keygen --out FILE
               research-fetch  --status-url URL --dir DIR
               research-verify --dir DIR --rpc URL --contract 0xADDRESS [--chain-id N] [--key FILE [--out DIR]]
+              witness --name NAME --key-file FILE --state FILE --log VKEY[,VKEY...] [--listen HOST:PORT]
             common: --token TOKEN (default: $FHIR_ANCHOR_TOKEN), --timeout SECONDS (default 30)
             --proof FILE alone verifies a delete (no body). A proof file may hold the fhir-anchor-proof/1 JSON,
             the server's $verify Parameters, or a c2sp.org/tlog-proof@v1 (its tlogProof part), which also needs
@@ -109,6 +110,9 @@ public final class VerifierCli {
             return args.length == 0 ? EXIT_USAGE : EXIT_VERIFIED;
         }
         String command = args[0];
+        if (command.equals("witness")) {
+            return witness(args);
+        }
         Map<String, String> options;
         try {
             options = switch (command) {
@@ -147,6 +151,27 @@ public final class VerifierCli {
             out.println("NOT VERIFIED: CHECKPOINT_UNAVAILABLE: " + e.getMessage());
             return EXIT_UNAVAILABLE;
         }
+    }
+
+    // ---- witness -----------------------------------------------------------------------------
+
+    private int witness(String[] args) {
+        try {
+            WitnessCommand.start(args, out);
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            err.println("usage: " + WitnessCommand.USAGE);
+            return EXIT_USAGE;
+        } catch (IOException e) {
+            err.println("error: cannot start the witness: " + e.getMessage());
+            return EXIT_UNAVAILABLE;
+        }
+        try {
+            Thread.currentThread().join(); // until the process is stopped
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return EXIT_VERIFIED;
     }
 
     // ---- verify ------------------------------------------------------------------------------
