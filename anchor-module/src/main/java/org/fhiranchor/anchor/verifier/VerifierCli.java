@@ -43,7 +43,7 @@ import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
 
 /**
- * {@code java -jar fhir-anchor-verifier.jar verify|walk|research-keygen|research-fetch|research-verify ...}: the auditor's command line. The contract and
+ * {@code java -jar fhir-anchor-verifier.jar verify|walk|research-keygen|research-fetch|research-verify|witness ...}: the auditor's command line. The contract and
  * the RPC endpoint come only from these arguments, never from a server's answer, because a server that
  * named the contract could name one it controls and anchor whatever it likes there.
  */
@@ -80,6 +80,7 @@ public final class VerifierCli {
               research-fetch  --status-url URL --dir DIR
               research-verify --dir DIR --rpc URL (--deployment FILE | --contract 0xADDRESS) [--chain-id N]
                      [--key FILE [--out DIR]]
+              witness --name NAME --key-file FILE --state FILE --log VKEY[,VKEY...] [--listen HOST:PORT]
             common: --token TOKEN (default: $FHIR_ANCHOR_TOKEN), --timeout SECONDS (default 30)
             --deployment FILE pins the operator's fhir-anchor-deployment/1 statement: the contract and chain
             are taken from it after it is checked against the chain (signer, deployer, code hash).
@@ -118,6 +119,9 @@ public final class VerifierCli {
             return args.length == 0 ? EXIT_USAGE : EXIT_VERIFIED;
         }
         String command = args[0];
+        if (command.equals("witness")) {
+            return witness(args);
+        }
         Map<String, String> options;
         try {
             options = switch (command) {
@@ -156,6 +160,27 @@ public final class VerifierCli {
             out.println("NOT VERIFIED: CHECKPOINT_UNAVAILABLE: " + e.getMessage());
             return EXIT_UNAVAILABLE;
         }
+    }
+
+    // ---- witness -----------------------------------------------------------------------------
+
+    private int witness(String[] args) {
+        try {
+            WitnessCommand.start(args, out);
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            err.println("usage: " + WitnessCommand.USAGE);
+            return EXIT_USAGE;
+        } catch (IOException e) {
+            err.println("error: cannot start the witness: " + e.getMessage());
+            return EXIT_UNAVAILABLE;
+        }
+        try {
+            Thread.currentThread().join(); // until the process is stopped
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return EXIT_VERIFIED;
     }
 
     // ---- verify ------------------------------------------------------------------------------

@@ -1,0 +1,92 @@
+package org.fhiranchor.anchor.verifier;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.fhiranchor.anchor.tlog.NoteFormatException;
+import org.fhiranchor.anchor.tlog.NoteSigner;
+import org.fhiranchor.anchor.tlog.NoteVerifier;
+import org.fhiranchor.anchor.tlog.Witness;
+import org.fhiranchor.anchor.tlog.WitnessServer;
+
+/**
+ * {@code witness --name NAME --key-file FILE --state FILE --log VKEY[,VKEY...] [--listen HOST:PORT]}: a small
+ * tlog-witness, so that a partner hospital can witness another's log. The key file holds the witness's Ed25519
+ * key (64 hex digits), created owner-only on first start; the state file its latest cosigned size and root per
+ * log. It listens on loopback unless told otherwise, prints its URL and cosignature key, and runs until stopped.
+ */
+final class WitnessCommand {
+
+    static final String USAGE = "witness --name NAME --key-file FILE --state FILE --log VKEY[,VKEY...] [--listen HOST:PORT]";
+
+    private WitnessCommand() {}
+
+    /** Starts the witness; the caller stops it. Throws IllegalArgumentException for bad arguments. */
+    static WitnessServer start(String[] args, PrintStream out) throws IOException {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            if (!List.of("--name", "--key-file", "--state", "--log", "--listen").contains(args[i]) || i + 1 >= args.length) {
+                throw new IllegalArgumentException("unknown option or missing value: " + args[i]);
+            }
+            if (options.put(args[i], args[++i]) != null) {
+                throw new IllegalArgumentException(args[i - 1] + " given twice");
+            }
+        }
+        for (String required : List.of("--name", "--key-file", "--state", "--log")) {
+            if (!options.containsKey(required)) {
+                throw new IllegalArgumentException(required + " is required");
+            }
+        }
+        List<NoteVerifier> logs = new ArrayList<>();
+        for (String key : options.get("--log").split(",")) {
+            try {
+                NoteVerifier log = NoteVerifier.parse(key);
+                if (log.isCosignatureKey()) {
+                    throw new IllegalArgumentException("--log takes a log's note key (type 0x01), not a witness key");
+                }
+                logs.add(log);
+            } catch (NoteFormatException e) {
+                throw new IllegalArgumentException("--log: " + e.getMessage());
+            }
+        }
+        NoteSigner key = NoteSigner.fromSeed(options.get("--name"), loadOrCreateSeed(Path.of(options.get("--key-file"))));
+        String listen = options.getOrDefault("--listen", "127.0.0.1:0");
+        int colon = listen.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("--listen is HOST:PORT");
+        }
+        Witness witness = new Witness(key, logs, Path.of(options.get("--state")), Clock.systemUTC());
+        WitnessServer server = WitnessServer.start(
+                new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1))), witness);
+        out.println("witness " + key.name() + " listening on " + server.url() + " for " + logs.size() + " log(s)");
+        out.println("cosignature key: " + witness.verifierKey());
+        return server;
+    }
+
+    private static byte[] loadOrCreateSeed(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            try {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(file, HexFormat.of().formatHex(NoteSigner.generateSeed()) + "\n", StandardCharsets.US_ASCII);
+            } catch (FileAlreadyExistsException raced) {
+                // another start created it
+            }
+        }
+        String hex = Files.readString(file, StandardCharsets.US_ASCII).trim();
+        if (!hex.matches("[0-9a-fA-F]{64}")) {
+            throw new IllegalArgumentException("the key file " + file + " must hold 64 hex digits");
+        }
+        return HexFormat.of().parseHex(hex);
+    }
+}
