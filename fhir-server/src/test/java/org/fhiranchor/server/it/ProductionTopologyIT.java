@@ -108,6 +108,17 @@ class ProductionTopologyIT {
                 server.close();
             }
             chain.close();
+            keepLogs(root);
+        }
+    }
+
+    /** The scratch directory goes when the JVM exits: the logs are kept in target/ for whoever looks. */
+    private static void keepLogs(Path root) throws java.io.IOException {
+        Path kept = Files.createDirectories(Path.of("target", "production-topology-it"));
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path log : files.filter(p -> p.getFileName().toString().endsWith(".log")).toList()) {
+                Files.copy(log, kept.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
         }
     }
 
@@ -120,12 +131,12 @@ class ProductionTopologyIT {
         env.put("POSTGRES_URL", database);
         env.put("POSTGRES_USER", PostgresTestDatabase.USER);
         env.put("FHIR_ANCHOR_CHAIN_MODE", "external");
-        env.put("FHIR_ANCHOR_CHAIN_RPCURL", rpcUrl);
-        env.put("FHIR_ANCHOR_CHAIN_CHAINID", "31337");
+        env.put("FHIR_ANCHOR_CHAIN_RPC_URL", rpcUrl);
+        env.put("FHIR_ANCHOR_CHAIN_CHAIN_ID", "31337");
         env.put("FHIR_ANCHOR_IPFS_MODE", "kubo");
-        env.put("FHIR_ANCHOR_IPFS_KUBOAPIURL", kuboUrl);
-        env.put("FHIR_ANCHOR_ARCHIVE_KEYFILE", secrets.resolve("archive-topology.key").toString());
-        env.put("FHIR_ANCHOR_ANCHORING_CHECKPOINTINTERVAL", "1s");
+        env.put("FHIR_ANCHOR_IPFS_KUBO_API_URL", kuboUrl);
+        env.put("FHIR_ANCHOR_ARCHIVE_KEY_FILE", secrets.resolve("archive-topology.key").toString());
+        env.put("FHIR_ANCHOR_ANCHORING_CHECKPOINT_INTERVAL", "1s");
         return env;
     }
 
