@@ -340,6 +340,9 @@ public final class Web3jLedger implements Ledger {
         if (decisions.isEmpty()) {
             throw new IllegalArgumentException("no decisions");
         }
+        if (decisions.size() == 1) {
+            return recordConsentDecision(decisions.get(0)); // ~1,200 gas cheaper than a batch of one
+        }
         List<DynamicStruct> inputs = new java.util.ArrayList<>();
         for (ConsentDecision d : decisions) {
             inputs.add(new DynamicStruct(

@@ -13,11 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends queued consent decisions to the contract in queue order. Resumable and idempotent: the ledger reports a decision already on
- * chain as done, and the contract refuses a version that does not grow, so a crash between
- * sending and noting leaves a PENDING row that the next run finds recorded. A transient failure
- * stops the run (versions of one consent must arrive in order); a permanent refusal marks the
- * row FAILED so that it does not block the queue.
+ * Sends queued consent decisions to the contract in queue order, everything waiting in one
+ * transaction per run. Resumable and idempotent: rows already on chain are marked without
+ * sending, and the contract refuses a version that does not grow, so a crash between sending and
+ * noting leaves PENDING rows that the next run finds recorded. A transient failure stops the run
+ * (versions of one consent must arrive in order); a batch the contract refuses is sent one by one,
+ * and a permanent refusal marks only that row FAILED so that it does not block the queue.
  */
 public final class ConsentDecisionJob {
 

@@ -17,9 +17,10 @@ import org.springframework.validation.annotation.Validated;
  * @param hmacKeyFile a file holding the secret as hex; used when {@code hmacKey} is not set.
  *     Default: {@code <data-dir>/keys/consent-hmac.key}, created on first start (owner-only).
  * @param jobInterval how often pending decisions are sent to the contract
- * @param jobBatchSize decisions sent per run. Each send waits for its confirmation holding the
- *     server's one chain signer, so the default of one per run leaves the checkpoint job room
- *     between sends (consents are rare; checkpoints must not lag behind a burst of them)
+ * @param jobBatchSize most decisions sent per run, all in one transaction
+ *     ({@code recordConsentDecisions}): a run costs one send and one wait for the server's one
+ *     chain signer whatever the number of decisions, so checkpoints do not lag behind a burst of
+ *     consents. 50 decisions take about 3 million gas, well inside a block.
  * @param acceptedPolicies policyRule codings ({@code system|code}) and Consent.policy URIs a Consent
  *     may name; anything else is refused with 422
  * @param enforcement whether research requests and clinical reads are filtered by consent
@@ -35,7 +36,7 @@ public record ConsentProperties(
         String hmacKey,
         Path hmacKeyFile,
         @DefaultValue("500ms") Duration jobInterval,
-        @DefaultValue("1") @Min(1) int jobBatchSize,
+        @DefaultValue("50") @Min(1) int jobBatchSize,
         @DefaultValue({
             "http://terminology.hl7.org/CodeSystem/v3-ActCode|OPTIN",
             "http://terminology.hl7.org/CodeSystem/v3-ActCode|OPTINR",
