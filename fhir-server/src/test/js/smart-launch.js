@@ -15,6 +15,10 @@ async function main() {
   try {
     const page = await browser.newPage({ viewport: { width: 800, height: 900 } });
     page.setDefaultTimeout(60000);
+    // Diagnostics on standard error: what the browser refused or the server answered with an error.
+    page.on("requestfailed", r => console.error("request failed:", r.method(), r.url(), r.failure() && r.failure().errorText));
+    page.on("response", r => { if (r.status() >= 400) console.error("HTTP", r.status(), r.request().method(), r.url()); });
+    page.on("console", m => { if (m.type() === "error") console.error("console:", m.text()); });
     const origin = new URL(launchUrl).origin;
     await page.goto(origin + "/blank.html");
     if (otherPatientId) {

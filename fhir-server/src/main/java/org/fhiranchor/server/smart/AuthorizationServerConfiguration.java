@@ -50,7 +50,6 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
-import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
 /**
  * The SMART authorization server (Spring Authorization Server) beside the resource server: two filter
@@ -153,23 +152,24 @@ class AuthorizationServerConfiguration {
         return new SignInEvents(users, properties, events);
     }
 
+    /**
+     * The same CORS rules on every path (token endpoint, FHIR API): a path-based source would look paths
+     * up inside each servlet's mapping, where HAPI's requests are not under {@code /fhir}. Bearer tokens
+     * only, no cookies: a listed origin gains nothing but the right to read the answers.
+     */
     @Bean
     CorsConfigurationSource corsConfigurationSource(SmartProperties properties) {
-        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
-        if (!properties.allowedOrigins().isEmpty()) {
-            CorsConfiguration cors = new CorsConfiguration();
-            cors.setAllowedOrigins(properties.allowedOrigins());
-            cors.addAllowedMethod("*");
-            cors.addAllowedHeader("*");
-            cors.addExposedHeader("Location");
-            cors.addExposedHeader("ETag");
-            cors.setAllowCredentials(false);
-            source.registerCorsConfiguration("/oauth2/token", cors);
-            source.registerCorsConfiguration("/oauth2/revoke", cors);
-            source.registerCorsConfiguration("/fhir/**", cors);
-            source.registerCorsConfiguration("/userinfo", cors);
+        if (properties.allowedOrigins().isEmpty()) {
+            return request -> null;
         }
-        return source;
+        CorsConfiguration cors = new CorsConfiguration();
+        cors.setAllowedOrigins(properties.allowedOrigins());
+        cors.addAllowedMethod("*");
+        cors.addAllowedHeader("*");
+        cors.addExposedHeader("Location");
+        cors.addExposedHeader("ETag");
+        cors.setAllowCredentials(false);
+        return request -> cors;
     }
 
     @Bean
