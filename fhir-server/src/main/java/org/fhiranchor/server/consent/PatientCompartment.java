@@ -19,7 +19,9 @@ public final class PatientCompartment {
             return patients;
         }
         for (IIdType owner : fhirContext.newTerser().getCompartmentOwnersForResource("Patient", resource, (Set<String>) null)) {
-            if (owner.hasIdPart()) {
+            // The compartment's paths also reach other types (Observation.performer may be a
+            // Practitioner): only Patients own the data.
+            if (owner.hasIdPart() && (!owner.hasResourceType() || "Patient".equals(owner.getResourceType()))) {
                 patients.add("Patient/" + owner.getIdPart());
             }
         }

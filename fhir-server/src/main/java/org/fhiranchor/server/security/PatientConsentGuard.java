@@ -5,7 +5,6 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationConstants;
 import org.fhiranchor.server.fhir.StatedRefusal;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.IdType;
@@ -17,7 +16,8 @@ import org.hl7.fhir.r4.model.IdType;
 @Interceptor
 public final class PatientConsentGuard {
 
-    @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = AuthorizationConstants.ORDER_AUTH_INTERCEPTOR - 1)
+    /** Before the AuthorizationInterceptor's own PRE_HANDLED hook (order 0). */
+    @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = -1)
     public void check(RequestDetails request) {
         RestOperationTypeEnum operation = request.getRestOperationType();
         if ((operation != RestOperationTypeEnum.CREATE && operation != RestOperationTypeEnum.UPDATE)

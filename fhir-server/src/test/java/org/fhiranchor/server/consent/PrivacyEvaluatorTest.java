@@ -2,7 +2,6 @@ package org.fhiranchor.server.consent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.fhiranchor.server.consent.ConsentFlattenerTest.FLATTENER;
 
 import java.time.Instant;
 import java.util.Map;
@@ -17,6 +16,9 @@ import org.junit.jupiter.api.Test;
 /** The clinical questions to the one evaluator (docs/consent.md section 5), and the bulk export's reader. */
 class PrivacyEvaluatorTest {
 
+    private static final ConsentFlattener FLATTENER = new ConsentFlattener(Set.of(
+            "http://hl7.org/fhir/ConsentPolicy/opt-in", "http://hl7.org/fhir/ConsentPolicy/opt-out",
+            "http://terminology.hl7.org/CodeSystem/v3-ActCode|OPTIN", "http://terminology.hl7.org/CodeSystem/v3-ActCode|OPTOUT"));
     private static final String PATIENT = "Patient/p1";
     private static final Instant NOW = Instant.parse("2026-11-21T00:00:00Z");
     private static final Question LEE = Question.clinical(Set.of("Practitioner/lee", "PractitionerRole/lee-at-general",
