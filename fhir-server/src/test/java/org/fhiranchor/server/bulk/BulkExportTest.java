@@ -94,7 +94,7 @@ class BulkExportTest extends FhirRestTest {
         Instant before = Instant.now();
         Thread.sleep(1100);
         String late = create(ClinicalFixtures.observation(consenting, "2345-7", "laboratory", "2024-02-02T10:00:00Z", "95"));
-        JsonNode since = ehr.export("/Patient/$export?_type=Observation&_since=" + before);
+        JsonNode since = ehr.export("/$export?_type=Observation&_since=" + before);
         List<String> ids = ehr.resources(since).stream().map(r -> "Observation/" + r.path("id").asText()).toList();
         assertThat(ids).contains(late).doesNotContain(observation);
     }
