@@ -46,7 +46,7 @@ export function renderClinical(root) {
         replace(opened, h('section', { class: 'card' },
           h('h3', {}, `${type}/${id}, version ${vid}`),
           slot,
-          h('details', {}, h('summary', {}, 'Show the resource as served'), h('pre', { class: 'json' }, JSON.stringify(r, null, 2)))));
+          h('details', {}, h('summary', {}, 'Show the resource'), h('pre', { class: 'json' }, JSON.stringify(r, null, 2)))));
         const o = await verifyVersion(type, id, vid);
         replace(slot, h('p', {}, badge(o), ' ', saveButtons(o)), o.kind === 'verified'
           ? h('p', {}, `This ${type} is exactly the content that was anchored: its hash, leaf and Merkle path lead to the root the contract holds.`)
