@@ -172,8 +172,10 @@ async function run() {
   await page.locator('.notice.ok').filter({ hasText: /extends the log of/ }).waitFor();
   await page.getByRole('button', { name: 'Run the audit sweep' }).click();
   await page.locator('.notice.ok').filter({ hasText: /logged versions re-hash to what was logged/ }).waitFor({ timeout: 60_000 });
+  await page.getByLabel('Patient', { exact: true }).fill(env('PATIENT_ID'));
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   await page.locator('table.audit').waitFor();
+  assert.ok(await page.locator('table.audit tbody tr').count() >= 1, 'the access log of the patient has entries');
   await shot(page, 'auditor-console');
 
   assert.deepEqual(cspViolations, [], 'no Content-Security-Policy violations');

@@ -2,6 +2,36 @@
 // server's OperationOutcome text. Requests that carry identifiers go in the path or body of fetch
 // calls, never in the page's own URL.
 import * as session from './session.js';
+import { JsonNumber, parseJson } from '../verifier/index.js';
+
+/** Decimal numbers as the server wrote them (`5.40` stays `5.40` on screen), by object and member. */
+const LEXEMES = new WeakMap();
+
+/** @param {any} v */
+function plain(v) {
+  if (v instanceof JsonNumber) return Number(v.lexeme);
+  if (Array.isArray(v)) return v.map(plain);
+  if (v && typeof v === 'object') {
+    /** @type {Record<string, any>} */
+    const out = {};
+    for (const [k, x] of Object.entries(v)) {
+      out[k] = plain(x);
+      if (x instanceof JsonNumber) LEXEMES.set(out, { ...(LEXEMES.get(out) ?? {}), [k]: x.lexeme });
+    }
+    return out;
+  }
+  return v;
+}
+
+/** A number member as written by the server, e.g. numberText(quantity, 'value') = "5.40". @param {any} o @param {string} key */
+export function numberText(o, key) {
+  return LEXEMES.get(o)?.[key] ?? String(o?.[key]);
+}
+
+/** @param {Response} response */
+async function json(response) {
+  return plain(parseJson(new Uint8Array(await response.arrayBuffer())));
+}
 
 export const BASE = new URL('/fhir', location.origin).href;
 
@@ -46,7 +76,7 @@ function headers(extra = {}) {
 export async function get(path) {
   const response = await fetch(url(path), { headers: headers(), cache: 'no-store' });
   if (!response.ok) throw await errorOf(response);
-  return response.json();
+  return json(response);
 }
 
 /** The exact bytes the server serves (for hashing). @param {string} path @returns {Promise<Uint8Array>} */
@@ -64,7 +94,7 @@ export async function send(method, path, body) {
     body: JSON.stringify(body),
   });
   if (!response.ok) throw await errorOf(response);
-  return response.status === 204 ? null : response.json();
+  return response.status === 204 ? null : json(response);
 }
 
 /**
@@ -83,7 +113,7 @@ export async function search(query, limit = 500) {
     if (!next || resources.length >= limit) return resources;
     const response = await fetch(next.url, { headers: headers(), cache: 'no-store' });
     if (!response.ok) throw await errorOf(response);
-    bundle = await response.json();
+    bundle = await json(response);
   }
 }
 

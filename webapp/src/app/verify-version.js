@@ -12,6 +12,7 @@ import { proofBytesOf, verifyProof, param } from '../verifier/index.js';
  * @property {string} text one line a person reads
  * @property {string} [detail]
  * @property {number} [blockNumber]
+ * @property {{name: string, resource: Uint8Array | null, proof: Uint8Array}} [files] what to save for an offline check
  */
 
 /**
@@ -42,7 +43,30 @@ export async function verifyVersion(type, id, versionId) {
       return { kind: 'unavailable', text: 'Cannot check: the version could not be read', detail: String(/** @type {Error} */ (e).message) };
     }
   }
-  return outcomeOf(await verifyProof(resourceBytes, proofBytes, await chainSource()));
+  const outcome = outcomeOf(await verifyProof(resourceBytes, proofBytes, await chainSource()));
+  return { ...outcome, files: { name: `${type}-${id}-v${versionId}`, resource: resourceBytes, proof: proofBytes } };
+}
+
+/**
+ * Offers a file to save (the user's own action; nothing is stored by the page).
+ * @param {string} name @param {Uint8Array} bytes
+ */
+function download(name, bytes) {
+  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/json' }));
+  const a = h('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Buttons that save the version and its proof, to check later on "Verify a file". @param {Outcome} o */
+export function saveButtons(o) {
+  const files = o.files;
+  if (!files) return null;
+  return h('span', { class: 'save' },
+    files.resource ? h('button', { type: 'button', class: 'small secondary', onclick: () => download(`${files.name}.json`, /** @type {Uint8Array} */ (files.resource)) }, 'Save version') : null,
+    h('button', { type: 'button', class: 'small secondary', onclick: () => download(`${files.name}.proof.json`, files.proof) }, 'Save proof'));
 }
 
 /** The checkpoint source; failures to reach the chain surface as CHECKPOINT_UNAVAILABLE. */
@@ -90,7 +114,7 @@ export function verifyButton(type, id, versionId) {
       button.setAttribute('disabled', '');
       button.textContent = 'Checking…';
       const o = await verifyVersion(type, id, versionId);
-      holder.replaceChildren(badge(o), o.detail ? h('span', { class: 'detail' }, o.detail) : null);
+      holder.replaceChildren(badge(o), ' ', saveButtons(o), o.detail ? h('span', { class: 'detail' }, o.detail) : null);
     },
   }, 'Verify on chain');
   holder.append(button);

@@ -4,7 +4,7 @@ import { h, replace, notice, date, announce } from '../dom.js';
 import * as fhir from '../fhir.js';
 import * as trust from '../trust.js';
 import { lineChart } from '../chart.js';
-import { auditTable } from './access-log.js';
+import { auditTable, isBreakGlass } from './access-log.js';
 import { checkpointsOf, consistencyOf, verifyConsistency, param, params, valueOf, equalBytes, toHex } from '../../verifier/index.js';
 
 /** @param {HTMLElement} root */
@@ -175,13 +175,15 @@ function renderLogSearch(part) {
       ev.preventDefault();
       const q = ['_sort=-date', '_count=100'];
       const p = /** @type {HTMLInputElement} */ (patient).value.trim();
-      if (p) q.push(`patient=${encodeURIComponent(p.startsWith('Patient/') ? p : `Patient/${p}`)}`);
+      // The server names patients in its audit records by identifier: search by entity-name.
+      if (p) q.push(`entity-name=${encodeURIComponent(p.startsWith('Patient/') ? p : `Patient/${p}`)}`);
       const d = /** @type {HTMLInputElement} */ (since).value;
       if (d) q.push(`date=ge${d}`);
-      if (/** @type {HTMLInputElement} */ (btg).checked) q.push('purpose=http://terminology.hl7.org/CodeSystem/v3-ActReason|BTG');
+      const btgOnly = /** @type {HTMLInputElement} */ (btg).checked; // R4 has no purpose search: filtered here
       replace(result, h('p', { class: 'loading' }, 'Searching…'));
       try {
-        replace(result, auditTable(await fhir.search(`AuditEvent?${q.join('&')}`, 200)));
+        const events = await fhir.search(`AuditEvent?${q.join('&')}`, 200);
+        replace(result, auditTable(btgOnly ? events.filter(isBreakGlass) : events));
       } catch (e) {
         replace(result, notice('warn', `The access log is not available to this sign-in: ${/** @type {Error} */ (e).message}`));
       }

@@ -3,7 +3,7 @@
 import { h, replace, notice, date } from '../dom.js';
 import * as fhir from '../fhir.js';
 import { renderRecord } from './record.js';
-import { verifyVersion, badge } from '../verify-version.js';
+import { verifyVersion, badge, saveButtons } from '../verify-version.js';
 
 /** @param {HTMLElement} root */
 export function renderClinical(root) {
@@ -46,9 +46,9 @@ export function renderClinical(root) {
         replace(opened, h('section', { class: 'card' },
           h('h3', {}, `${type}/${id}, version ${vid}`),
           slot,
-          h('details', {}, h('summary', {}, 'Show the resource as served'), h('pre', { class: 'json' }, JSON.stringify(r, null, 2)))));
+          h('details', {}, h('summary', {}, 'Show the resource'), h('pre', { class: 'json' }, JSON.stringify(r, null, 2)))));
         const o = await verifyVersion(type, id, vid);
-        replace(slot, h('p', {}, badge(o)), o.kind === 'verified'
+        replace(slot, h('p', {}, badge(o), ' ', saveButtons(o)), o.kind === 'verified'
           ? h('p', {}, `This ${type} is exactly the content that was anchored: its hash, leaf and Merkle path lead to the root the contract holds.`)
           : o.detail ? h('p', { class: 'detail' }, o.detail) : null);
       } catch (e) {

@@ -31,19 +31,19 @@ export const CATEGORIES = [
     type: 'Claim', title: 'Claims',
     query: (p) => `Claim?patient=${p}&_count=100`,
     columns: [['Claim', (r) => fhir.codeText(r.type)], ['Created', (r) => date(r.created)],
-      ['Total', (r) => (typeof r.total?.value === 'number' ? `${r.total.value.toFixed(2)} ${r.total.currency ?? ''}` : '—')]],
+      ['Total', (r) => (typeof r.total?.value === 'number' ? `${fhir.numberText(r.total, 'value')} ${r.total.currency ?? ''}` : '—')]],
   },
 ];
 
 /** @param {any} r an Observation */
 export function valueText(r) {
   const q = r.valueQuantity;
-  if (q) return `${q.value} ${q.unit ?? q.code ?? ''}`.trim();
+  if (q) return `${fhir.numberText(q, 'value')} ${q.unit ?? q.code ?? ''}`.trim();
   if (r.valueCodeableConcept) return fhir.codeText(r.valueCodeableConcept);
   if (r.valueString) return r.valueString;
   if (r.component?.length) {
     return r.component.filter((/** @type {any} */ c) => c.valueQuantity)
-      .map((/** @type {any} */ c) => `${fhir.codeText(c.code)} ${c.valueQuantity.value} ${c.valueQuantity.unit ?? ''}`.trim()).join(', ') || '—';
+      .map((/** @type {any} */ c) => `${fhir.codeText(c.code)} ${fhir.numberText(c.valueQuantity, 'value')} ${c.valueQuantity.unit ?? ''}`.trim()).join(', ') || '—';
   }
   return '—';
 }

@@ -17,6 +17,8 @@ import org.fhiranchor.server.security.TokenIssuer;
 import org.fhiranchor.server.support.Await;
 import org.fhiranchor.server.support.FhirRestTest;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The web app in headless Chromium against this server: sign-in with a pasted token, the patient's
@@ -31,6 +33,12 @@ class WebAppBrowserTest extends FhirRestTest {
     private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
     private static final String OBSERVATION = "Observation/sample-ada-obs-3";
     private static final String PRESCRIPTION = "MedicationRequest/sample-ada-med-1";
+
+    /** Its own server: the consent and heart rates it adds must not change what other tests count. */
+    @DynamicPropertySource
+    static void ownContext(DynamicPropertyRegistry registry) {
+        registry.add("fhir-anchor.test.context-name", () -> "webapp-browser");
+    }
 
     @Test
     void patientClinicianAndAuditorUseTheAppInABrowser() throws Exception {
