@@ -98,7 +98,7 @@ public final class WitnessClient {
             return http.send(HttpRequest.newBuilder(addCheckpoint).timeout(timeout)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new WitnessException(witnessKey.name() + " unreachable: " + e.getMessage());
+            throw new WitnessException(witnessKey.name() + " unreachable: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new WitnessException(witnessKey.name() + ": interrupted");

@@ -3,7 +3,14 @@ package org.fhiranchor.server.tlog;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import org.fhiranchor.anchor.log.MerkleHash;
+import java.util.ArrayList;
+import java.util.List;
+import org.fhiranchor.anchor.tlog.NoteFormatException;
 import org.fhiranchor.anchor.tlog.NoteSigner;
+import org.fhiranchor.anchor.tlog.NoteVerifier;
+import org.fhiranchor.anchor.tlog.WitnessClient;
+import org.fhiranchor.server.jobs.PeriodicJobs;
+import org.fhiranchor.server.log.LogDatabase;
 import org.fhiranchor.server.anchoring.CheckpointRepository;
 import org.fhiranchor.server.log.JdbcSubtreeHashes;
 import org.fhiranchor.server.log.LogRepository;
@@ -40,8 +47,32 @@ class TlogConfiguration {
     }
 
     @Bean
-    CheckpointNotes checkpointNotes(CheckpointRepository checkpoints, NoteSigner tlogNoteSigner) {
-        return new CheckpointNotes(checkpoints, tlogNoteSigner);
+    CosignatureRepository cosignatureRepository(LogDatabase db) {
+        return new CosignatureRepository(db.jdbc());
+    }
+
+    @Bean
+    CheckpointNotes checkpointNotes(CheckpointRepository checkpoints, NoteSigner tlogNoteSigner,
+            CosignatureRepository cosignatures, TlogProperties properties) {
+        return new CheckpointNotes(checkpoints, tlogNoteSigner, cosignatures, properties.witnessQuorum());
+    }
+
+    /** Only when witnesses are configured: asks them to cosign each anchored checkpoint. */
+    @Bean
+    @ConditionalOnExpression("'${fhir-anchor.tlog.witnesses[0].url:}' != ''")
+    PeriodicJobs witnessingJobs(TlogProperties properties, CheckpointRepository checkpoints, CheckpointNotes notes,
+            CosignatureRepository cosignatures, JdbcSubtreeHashes subtrees) {
+        List<WitnessClient> clients = new ArrayList<>();
+        for (TlogProperties.WitnessEndpoint witness : properties.witnesses()) {
+            try {
+                clients.add(new WitnessClient(witness.url(), NoteVerifier.parse(witness.key()), properties.witnessTimeout()));
+            } catch (NoteFormatException | IllegalArgumentException e) {
+                throw new IllegalStateException("fhir-anchor.tlog.witnesses: bad key for " + witness.url() + ": " + e.getMessage());
+            }
+        }
+        WitnessingJob job = new WitnessingJob(checkpoints, notes, cosignatures, clients, subtrees);
+        return new PeriodicJobs(List.of(new PeriodicJobs.Job("witnessing", job::run, properties.witnessInterval(),
+                properties.witnessInterval())));
     }
 
     @Bean

@@ -48,7 +48,8 @@ final class TlogServlet extends HttpServlet {
         Optional<SignedNote> note = checkpoints.latest();
         if (note.isEmpty()) {
             response.setHeader("Retry-After", "5");
-            text(response, 503, "no checkpoint of the log has been anchored yet");
+            text(response, 503, checkpoints.quorum() == 0 ? "no checkpoint of the log has been anchored yet"
+                    : "no anchored checkpoint has been cosigned by " + checkpoints.quorum() + " witnesses yet");
             return;
         }
         response.setHeader("Cache-Control", shortCache);
