@@ -3,7 +3,6 @@ package org.fhiranchor.server.anchoring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import java.math.BigInteger;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -24,12 +23,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.web3j.crypto.Credentials;
-import org.web3j.crypto.Keys;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.http.HttpService;
-import org.web3j.utils.Numeric;
 
 /**
  * The server against an external Anvil that reorganises and drops transactions, driven through
@@ -42,7 +38,8 @@ import org.web3j.utils.Numeric;
 class ReorganisationTest extends FhirRestTest {
 
     private static final Path DATA = TestDataDirectory.newSubdirectory("reorg-");
-    private static final String KEY = newKey();
+    /** Anvil's first dev account (funded and unlocked on the node); its key stays in Anvil. */
+    private static final String SIGNER = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
     private static final AnvilNode NODE = startNode();
     /** Taken before the server deployed anything, as the reporter did. */
     private static final String BEFORE_DEPLOYMENT = NODE.snapshot();
@@ -67,7 +64,8 @@ class ReorganisationTest extends FhirRestTest {
         registry.add("fhir-anchor.test.context-name", () -> "reorganisation");
         registry.add("fhir-anchor.chain.mode", () -> "external");
         registry.add("fhir-anchor.chain.rpc-url", NODE::rpcUrl);
-        registry.add("fhir-anchor.chain.private-key", () -> KEY);
+        registry.add("fhir-anchor.chain.remote-signer.url", NODE::rpcUrl);
+        registry.add("fhir-anchor.chain.remote-signer.address", () -> SIGNER);
         registry.add("fhir-anchor.chain.confirmations", () -> "2");
         registry.add("fhir-anchor.chain.receipt-timeout", () -> "20s");
         registry.add("fhir-anchor.chain.fees.replace-after", () -> "1s");
@@ -95,18 +93,22 @@ class ReorganisationTest extends FhirRestTest {
         assertThat(chain.redeployments()).isEqualTo(1);
         assertEverythingOnChainOnce();
         assertThat(lostContract).isNotNull();
+        try (Web3jLedger reader = Web3jLedger.readOnly(LedgerSettings.forUrl(NODE.rpcUrl()), chain.ledger().contractAddress())) {
+            assertThat(reader.owner()).as("deployed and signed by the remote signer's account").isEqualTo(SIGNER);
+        }
 
         // 3. A reorganisation that removes only the blocks holding a checkpoint: the server notices,
         //    $verify answers pending until the checkpoint is mined again and confirmed.
+        String beforeThird = NODE.snapshot(); // before the write: every checkpoint covering it comes later
         String third = createPatient();
-        String beforeThird = NODE.snapshot();
         awaitAnchored(third);
         long thirdSize = checkpoints.latestAnchored().orElseThrow().treeSize();
         double reorganisedBefore = reorganisedCount();
         NODE.setAutomine(false);
         assertThat(NODE.revert(beforeThird)).isTrue();
-        Await.until("the lost checkpoint noticed", Duration.ofMinutes(1), () -> reorganisedCount() > reorganisedBefore);
-        assertThat(checkpoints.bySize(thirdSize).orElseThrow().status()).isEqualTo(Checkpoint.Status.PENDING);
+        Await.until("the lost checkpoint noticed", Duration.ofMinutes(1),
+                () -> checkpoints.bySize(thirdSize).orElseThrow().status() == Checkpoint.Status.PENDING);
+        assertThat(reorganisedCount()).isGreaterThan(reorganisedBefore);
         assertThat(verifyStatus(third)).isEqualTo("pending");
         // Mining is off: mine one block whenever something waits in the pool, until the checkpoint is in one.
         Await.until("mined again, one confirmation", Duration.ofMinutes(1), () -> {
@@ -200,7 +202,7 @@ class ReorganisationTest extends FhirRestTest {
     private long nonce(DefaultBlockParameterName block) throws Exception {
         Web3j web3j = Web3j.build(new HttpService(NODE.rpcUrl()));
         try {
-            return web3j.ethGetTransactionCount(Credentials.create(KEY).getAddress(), block).send()
+            return web3j.ethGetTransactionCount(SIGNER, block).send()
                     .getTransactionCount().longValueExact();
         } finally {
             web3j.shutdown();
@@ -208,16 +210,6 @@ class ReorganisationTest extends FhirRestTest {
     }
 
     private static AnvilNode startNode() {
-        AnvilNode started = AnvilNode.start(AnvilNode.Options.defaults().withLogFile(DATA.resolve("anvil.log")));
-        started.fund(Credentials.create(KEY).getAddress(), BigInteger.TEN.pow(21));
-        return started;
-    }
-
-    private static String newKey() {
-        try {
-            return Numeric.toHexStringNoPrefixZeroPadded(Keys.createEcKeyPair().getPrivateKey(), 64);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return AnvilNode.start(AnvilNode.Options.defaults().withLogFile(DATA.resolve("anvil.log")));
     }
 }
