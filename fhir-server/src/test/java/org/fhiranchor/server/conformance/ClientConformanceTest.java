@@ -199,7 +199,9 @@ class ClientConformanceTest extends FhirRestTest {
         results.put(Interaction.EVERYTHING_INSTANCE, outcome(() -> {
             Bundle chart = (Bundle) c.operation().onInstance(patientRef).named("$everything")
                     .withSearchParameter(Parameters.class, "_since", new ca.uhn.fhir.rest.param.DateParam("2000-01-01T00:00:00Z"))
-                    .andSearchParameter("_type", new ca.uhn.fhir.rest.param.StringParam("Patient,Observation"))
+                    .andSearchParameter("_type", new ca.uhn.fhir.rest.param.StringOrListParam()
+                            .addOr(new ca.uhn.fhir.rest.param.StringParam("Patient"))
+                            .addOr(new ca.uhn.fhir.rest.param.StringParam("Observation")))
                     .useHttpGet().returnResourceType(Bundle.class).execute();
             assertThat(chart.getEntry()).extracting(e -> e.getResource().fhirType()).contains("Patient", "Observation")
                     .doesNotContain("AuditEvent");
