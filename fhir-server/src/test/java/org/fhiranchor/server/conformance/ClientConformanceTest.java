@@ -202,11 +202,10 @@ class ClientConformanceTest extends FhirRestTest {
             return OK;
         }));
         results.put(Interaction.EVERYTHING_INSTANCE, outcome(() -> {
-            Bundle chart = (Bundle) c.operation().onInstance(patientRef).named("$everything")
-                    .withSearchParameter(Parameters.class, "_since", new ca.uhn.fhir.rest.param.DateParam("2000-01-01T00:00:00Z"))
-                    .andSearchParameter("_type", new ca.uhn.fhir.rest.param.StringOrListParam()
-                            .addOr(new ca.uhn.fhir.rest.param.StringParam("Patient"))
-                            .addOr(new ca.uhn.fhir.rest.param.StringParam("Observation")))
+            Parameters input = new Parameters();
+            input.addParameter("_since", new org.hl7.fhir.r4.model.InstantType("2000-01-01T00:00:00Z"));
+            input.addParameter("_type", new StringType("Patient,Observation"));
+            Bundle chart = (Bundle) c.operation().onInstance(patientRef).named("$everything").withParameters(input)
                     .useHttpGet().returnResourceType(Bundle.class).execute();
             assertThat(chart.getEntry()).extracting(e -> e.getResource().fhirType()).contains("Patient", "Observation")
                     .doesNotContain("AuditEvent");
