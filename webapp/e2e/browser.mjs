@@ -106,7 +106,8 @@ async function run() {
   await page.keyboard.press('Enter');
   const badge = page.locator('.patient-header .badge');
   await badge.waitFor();
-  const badgeText = await badge.innerText();
+  const badgeText = await page.locator('.patient-header .verify-slot').innerText();
+  assert.doesNotMatch(badgeText, /null|undefined/, 'no stray null in the badge');
   assert.match(badgeText, /Anchored on chain at block \d+|Cannot check: the server gives no proof to this sign-in/, badgeText);
   console.log(`patient's own verify: ${badgeText}`);
   await assertNoPhiStored(page, [env('PATIENT_ID'), env('PATIENT_FULL_NAME')]);
