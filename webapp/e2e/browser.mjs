@@ -122,7 +122,9 @@ async function run() {
   // 4. Consents: revoke a doctor; the server either records it or says clearly why not.
   await page.getByRole('link', { name: 'My consents' }).click();
   await page.getByRole('heading', { name: 'My consents', level: 2 }).waitFor();
-  const revoke = page.getByRole('button', { name: /^Revoke / }).first();
+  const doctor = process.env.DOCTOR_NAME ?? 'Dr. Sam Lee'; // seeded by WebAppBrowserTest
+  await page.getByRole('row', { name: new RegExp(doctor) }).waitFor();
+  const revoke = page.getByRole('button', { name: `Revoke ${doctor}`, exact: true });
   await revoke.waitFor();
   await revoke.click();
   const after = page.locator('.notice').filter({ hasText: /Access revoked|The server did not accept this, nothing was changed/ }).first();
