@@ -106,7 +106,8 @@ async function run() {
   await page.keyboard.press('Enter');
   const badge = page.locator('.patient-header .badge');
   await badge.waitFor();
-  const badgeText = await badge.innerText();
+  const badgeText = await page.locator('.patient-header .verify-slot').innerText();
+  assert.doesNotMatch(badgeText, /null|undefined/, 'no stray null in the badge');
   assert.match(badgeText, /Anchored on chain at block \d+|Cannot check: the server gives no proof to this sign-in/, badgeText);
   console.log(`patient's own verify: ${badgeText}`);
   await assertNoPhiStored(page, [env('PATIENT_ID'), env('PATIENT_FULL_NAME')]);
@@ -121,7 +122,9 @@ async function run() {
   // 4. Consents: revoke a doctor; the server either records it or says clearly why not.
   await page.getByRole('link', { name: 'My consents' }).click();
   await page.getByRole('heading', { name: 'My consents', level: 2 }).waitFor();
-  const revoke = page.getByRole('button', { name: /^Revoke / }).first();
+  const doctor = process.env.DOCTOR_NAME ?? 'Dr. Sam Lee'; // seeded by WebAppBrowserTest
+  await page.getByRole('row', { name: new RegExp(doctor) }).waitFor();
+  const revoke = page.getByRole('button', { name: `Revoke ${doctor}`, exact: true });
   await revoke.waitFor();
   await revoke.click();
   const after = page.locator('.notice').filter({ hasText: /Access revoked|The server did not accept this, nothing was changed/ }).first();

@@ -3,7 +3,7 @@
 // nothing that can be recomputed.
 import * as fhir from './fhir.js';
 import * as trust from './trust.js';
-import { h } from './dom.js';
+import { h, replace } from './dom.js';
 import { proofBytesOf, verifyProof, param } from '../verifier/index.js';
 
 /**
@@ -114,7 +114,7 @@ export function verifyButton(type, id, versionId) {
       button.setAttribute('disabled', '');
       button.textContent = 'Checking…';
       const o = await verifyVersion(type, id, versionId);
-      holder.replaceChildren(badge(o), ' ', saveButtons(o), o.detail ? h('span', { class: 'detail' }, o.detail) : null);
+      replace(holder, badge(o), ' ', saveButtons(o), o.detail ? h('span', { class: 'detail' }, o.detail) : null);
     },
   }, 'Verify on chain');
   holder.append(button);
