@@ -12,7 +12,8 @@ import {
 const dir = fileURLToPath(new URL('../../docs/test-vectors/', import.meta.url));
 const load = (/** @type {string} */ name) => JSON.parse(readFileSync(dir + name, 'utf8'));
 const utf8 = (/** @type {string} */ s) => new TextEncoder().encode(s);
-const COVERED = ['canonical-json.json', 'proof.json', 'research-box.json', 'resource-and-leaf.json', 'tree.json'];
+const COVERED = ['canonical-json.json', 'deployment-statement.json', 'proof.json', 'research-box.json',
+  'resource-and-leaf.json', 'tlog.json', 'tree.json'];
 
 test('every vector file is covered by this suite', () => {
   const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
@@ -134,4 +135,37 @@ test('research box: opens the known-answer file to its plaintext', async () => {
   const changed = fromHex(v.boxHex);
   changed[60] ^= 1;
   await assert.rejects(openBox(changed, fromHex(v.recipientPrivateKeyHex), fromHex(v.recipientPublicKeyHex)));
+});
+
+// The deployment statement (docs/contract.md): the signed bytes are the canonical JSON of every member but
+// the signature. (Recovering the secp256k1 signer needs keccak-256, which WebCrypto lacks: the Java build
+// checks the signature; the page checks the contract address and code it names.)
+test('deployment statement: the signed bytes are the canonical statement without its signature', () => {
+  const v = load('deployment-statement.json');
+  const statement = JSON.parse(v.statement);
+  assert.equal(statement.signature, v.signature);
+  delete statement.signature;
+  assert.equal(new TextDecoder().decode(canonicalize(utf8(JSON.stringify(statement)))), v.signedBytes);
+});
+
+// The C2SP formats (docs/verification.md section 7) over the tree of tree.json: the checkpoint's size and
+// root, the level-0 hash tile, and the entry bundle whose entries hash to the leaves. (The note signatures
+// are Ed25519, checked by the Java build and check_vectors.py; this page does not read C2SP notes.)
+test('tlog: checkpoint body, hash tile and entry bundle agree with the tree', async () => {
+  const v = load('tlog.json');
+  const tree = load('tree.json');
+  const leaves = await Promise.all(tree.leaves.map((/** @type {any} */ l) => leafHash(fromHex(l.leafEntry))));
+  const root = await rootOf(leaves);
+  const size = leaves.length;
+  assert.equal(v.checkpoint.text, `${v.logKey.name}\n${size}\n${Buffer.from(root).toString('base64')}\n`);
+  assert.ok(v.checkpoint.signedNote.startsWith(v.checkpoint.text + '\n'));
+  assert.equal(v.tiles[`tile/0/000.p/${size}`], leaves.map(toHex).join(''));
+  let bundle = fromHex(v.tiles[`tile/entries/000.p/${size}`]);
+  const entries = [];
+  while (bundle.length > 0) {
+    const n = (bundle[0] << 8) | bundle[1];
+    entries.push(bundle.slice(2, 2 + n));
+    bundle = bundle.slice(2 + n);
+  }
+  assert.deepEqual((await Promise.all(entries.map(leafHash))).map(toHex), leaves.map(toHex));
 });
