@@ -14,6 +14,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.ServerResponse;
 
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnExpression("'${fhir-anchor.anchoring.mode:checkpoint}'.toLowerCase() != 'off'")
@@ -33,8 +35,8 @@ class AnchoringConfiguration {
     }
 
     @Bean
-    DeploymentStatementController deploymentStatementController(@Value("${fhir-anchor.data-dir}") Path dataDir) {
-        return new DeploymentStatementController(dataDir);
+    RouterFunction<ServerResponse> deploymentStatementRoute(@Value("${fhir-anchor.data-dir}") Path dataDir) {
+        return DeploymentStatementEndpoint.route(dataDir);
     }
 
     @Bean

@@ -2,7 +2,7 @@ package org.fhiranchor.server.security;
 
 import jakarta.servlet.DispatcherType;
 import java.nio.file.Path;
-import org.fhiranchor.server.anchoring.DeploymentStatementController;
+import org.fhiranchor.server.anchoring.DeploymentStatementEndpoint;
 import org.fhiranchor.server.fhir.ResponseFilter;
 import org.fhiranchor.server.fhir.RestfulServerCustomizer;
 import org.springframework.beans.factory.ObjectProvider;
@@ -72,7 +72,7 @@ class SecurityConfiguration {
                         // Error pages (an OAuth2 endpoint's 400) are rendered without their details.
                         .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
                         .requestMatchers(path.matcher("/fhir/metadata"), path.matcher(SmartConfigurationServlet.PATH),
-                                path.matcher(DeploymentStatementController.PATH))
+                                path.matcher(DeploymentStatementEndpoint.PATH))
                         .permitAll()
                         .requestMatchers(path.matcher("/actuator/health"), path.matcher("/actuator/health/**"))
                         .permitAll()

@@ -25,7 +25,7 @@ class DeploymentStatementEndpointTest extends FhirRestTest {
     void statementIsPublic_signedByTheDeployer_andNamesTheContractInUse() throws Exception {
         String contract = chain.ledger().contractAddress();
         HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + DeploymentStatementController.PATH)).build(),
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + DeploymentStatementEndpoint.PATH)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         DeploymentStatement statement = DeploymentStatement.parse(response.body().getBytes(StandardCharsets.UTF_8));
