@@ -48,25 +48,9 @@ public final class DisclosureConsentFilter implements ResponseFilter {
         return BulkExportContext.of(request).isPresent();
     }
 
-    @Override
-    public ConsentOutcome startOperation(RequestDetails request, IConsentContextServices context) {
-        return ConsentOutcome.PROCEED;
-    }
 
-    @Override
-    public boolean shouldProcessCanSeeResource(RequestDetails request, IConsentContextServices context) {
-        return appliesTo(request);
-    }
 
-    @Override
-    public ConsentOutcome canSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices context) {
-        return decide(request, resource);
-    }
 
-    @Override
-    public ConsentOutcome willSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices context) {
-        return decide(request, resource);
-    }
 
     /** A finished export's decisions are forgotten. */
     @Override
@@ -74,7 +58,8 @@ public final class DisclosureConsentFilter implements ResponseFilter {
         BulkExportContext.of(request).ifPresent(export -> withheldByExport.remove(export.exportKey()));
     }
 
-    private ConsentOutcome decide(RequestDetails request, IBaseResource resource) {
+    @Override
+    public ConsentOutcome decide(RequestDetails request, IBaseResource resource) {
         BulkExportContext export = BulkExportContext.of(request).orElse(null);
         if (export == null || resource == null) {
             return ConsentOutcome.PROCEED;

@@ -68,28 +68,13 @@ public final class PrivacyConsentService implements ResponseFilter {
         return ClinicalReader.of(request).isPresent() && READ_PATHS.contains(request.getRestOperationType());
     }
 
-    @Override
-    public ConsentOutcome startOperation(RequestDetails request, IConsentContextServices context) {
-        return ConsentOutcome.PROCEED;
-    }
 
-    @Override
-    public boolean shouldProcessCanSeeResource(RequestDetails request, IConsentContextServices context) {
-        return appliesTo(request);
-    }
 
-    @Override
-    public ConsentOutcome canSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices context) {
-        return decide(request, resource);
-    }
 
-    @Override
-    public ConsentOutcome willSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices context) {
-        return decide(request, resource);
-    }
 
     /** Whether this reader may see the resource now; also what the bulk export asks, resource by resource. */
-    ConsentOutcome decide(RequestDetails request, IBaseResource resource) {
+    @Override
+    public ConsentOutcome decide(RequestDetails request, IBaseResource resource) {
         Optional<ClinicalReader> reader = ClinicalReader.of(request);
         if (reader.isEmpty() || resource == null) {
             return ConsentOutcome.PROCEED;

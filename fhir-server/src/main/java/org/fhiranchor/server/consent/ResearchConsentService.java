@@ -45,26 +45,9 @@ public final class ResearchConsentService implements ResponseFilter {
         return requesters.resolve(request).isPresent();
     }
 
-    @Override
-    public ConsentOutcome startOperation(RequestDetails request, IConsentContextServices context) {
-        return ConsentOutcome.PROCEED;
-    }
 
-    @Override
-    public boolean shouldProcessCanSeeResource(RequestDetails request, IConsentContextServices context) {
-        return requesters.resolve(request).isPresent();
-    }
 
-    @Override
-    public ConsentOutcome canSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices context) {
-        return decide(request, resource);
-    }
 
-    /** Also for what reaches the response without a storage access check (e.g. included resources). */
-    @Override
-    public ConsentOutcome willSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices context) {
-        return decide(request, resource);
-    }
 
     @Override
     public void completeOperationSuccess(RequestDetails request, IConsentContextServices context) {
@@ -77,7 +60,8 @@ public final class ResearchConsentService implements ResponseFilter {
         writeAudit(request, false);
     }
 
-    private ConsentOutcome decide(RequestDetails request, IBaseResource resource) {
+    @Override
+    public ConsentOutcome decide(RequestDetails request, IBaseResource resource) {
         Optional<ResearchRequester> requester = requesters.resolve(request);
         if (requester.isEmpty() || resource == null) {
             return ConsentOutcome.PROCEED;

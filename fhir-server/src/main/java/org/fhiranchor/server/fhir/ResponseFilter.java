@@ -1,7 +1,10 @@
 package org.fhiranchor.server.fhir;
 
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOutcome;
+import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
 import ca.uhn.fhir.rest.server.interceptor.consent.IConsentService;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
  * One rule about which resources may leave in a response, run on HAPI's ConsentInterceptor: a
@@ -21,4 +24,31 @@ public interface ResponseFilter extends IConsentService {
 
     /** Whether this filter must see the resources of this request; read before the request is handled. */
     boolean appliesTo(RequestDetails request);
+
+    /**
+     * This filter's decision on one resource: {@code PROCEED} (no objection), {@code REJECT} (left
+     * out), or {@code AUTHORIZED} (released, later filters not asked). Asked both where HAPI loads
+     * resources and where it shows them (included resources are only seen there).
+     */
+    ConsentOutcome decide(RequestDetails request, IBaseResource resource);
+
+    @Override
+    default ConsentOutcome startOperation(RequestDetails request, IConsentContextServices context) {
+        return ConsentOutcome.PROCEED;
+    }
+
+    @Override
+    default boolean shouldProcessCanSeeResource(RequestDetails request, IConsentContextServices context) {
+        return appliesTo(request);
+    }
+
+    @Override
+    default ConsentOutcome canSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices context) {
+        return decide(request, resource);
+    }
+
+    @Override
+    default ConsentOutcome willSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices context) {
+        return decide(request, resource);
+    }
 }

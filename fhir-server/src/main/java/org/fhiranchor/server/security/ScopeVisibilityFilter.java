@@ -47,27 +47,16 @@ final class ScopeVisibilityFilter implements ResponseFilter {
                 .anyMatch(name -> name.startsWith("_include") || name.startsWith("_revinclude"));
     }
 
-    @Override
-    public ConsentOutcome startOperation(RequestDetails request, IConsentContextServices context) {
-        return ConsentOutcome.PROCEED;
-    }
 
     @Override
     public boolean shouldProcessCanSeeResource(RequestDetails request, IConsentContextServices context) {
         return true;
     }
 
-    @Override
-    public ConsentOutcome canSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices context) {
-        return decide(request, resource);
-    }
+
 
     @Override
-    public ConsentOutcome willSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices context) {
-        return decide(request, resource);
-    }
-
-    private static ConsentOutcome decide(RequestDetails request, IBaseResource resource) {
+    public ConsentOutcome decide(RequestDetails request, IBaseResource resource) {
         if (resource == null || ENVELOPES.contains(resource.fhirType())) {
             return ConsentOutcome.PROCEED;
         }
