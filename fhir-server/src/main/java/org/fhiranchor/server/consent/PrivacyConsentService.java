@@ -64,12 +64,14 @@ public final class PrivacyConsentService implements ResponseFilter {
     }
 
     @Override
+    public String refusal() {
+        return REFUSAL;
+    }
+
+    @Override
     public boolean appliesTo(RequestDetails request) {
         return ClinicalReader.of(request).isPresent() && READ_PATHS.contains(request.getRestOperationType());
     }
-
-
-
 
 
     /** Whether this reader may see the resource now; also what the bulk export asks, resource by resource. */

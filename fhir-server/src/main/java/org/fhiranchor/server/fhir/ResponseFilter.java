@@ -32,6 +32,11 @@ public interface ResponseFilter extends IConsentService {
      */
     ConsentOutcome decide(RequestDetails request, IBaseResource resource);
 
+    /** What a caller is told when this filter withholds a resource it asked for by name (a 403). */
+    default String refusal() {
+        return "A policy of this server withholds this resource from this caller";
+    }
+
     @Override
     default ConsentOutcome startOperation(RequestDetails request, IConsentContextServices context) {
         return ConsentOutcome.PROCEED;

@@ -30,6 +30,7 @@ public final class ScopeRules {
             "$research-export-file");
 
     static final String BULK_EXPORT = "$export";
+    static final String VERIFY = "$verify";
     static final String BULK_EXPORT_STATUS = "$export-poll-status";
 
     private static final Set<RestOperationTypeEnum> SEARCHES = EnumSet.of(
@@ -58,6 +59,13 @@ public final class ScopeRules {
                     public boolean matches(RuleTestRequest request) {
                         return PatientAccessLogInterceptor.isAccessLogRequest(request.requestDetails);
                     }
+
+                    // HAPI asks matchesOutput (default: true) when it judges a resource being shown:
+                    // without this, any AuditEvent shown to anyone would pass as an access-log entry.
+                    @Override
+                    public boolean matchesOutput(RuleTestRequest request) {
+                        return matches(request);
+                    }
                 });
         if (!grant.readsAuditEvents()) {
             // HAPI lets any read rule decide a page request before it sees the page: this one must
@@ -81,6 +89,12 @@ public final class ScopeRules {
         if (!grant.resourceScopes().isEmpty()) {
             // Each entry of a transaction or batch is then checked against the rules above.
             rules.allow("transaction, entries by their own rules").transaction().withAnyOperation().andApplyNormalRules();
+        }
+        if (grant.resourceScopes().stream().anyMatch(SmartScope::readsOrSearches)) {
+            // $verify for every reader: the operation itself answers 403 unless a vread of the version
+            // would show it to this caller (ReaderProofAccess), and it returns proofs, not resources.
+            rules.allow("proofs of what the caller may read").operation().named(VERIFY).atAnyLevel()
+                    .andAllowAllResponses();
         }
         for (String operation : grant.operations()) {
             addOperationRule(rules, operation);

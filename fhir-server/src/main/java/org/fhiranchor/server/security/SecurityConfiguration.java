@@ -4,6 +4,7 @@ import jakarta.servlet.DispatcherType;
 import java.nio.file.Path;
 import org.fhiranchor.server.anchoring.DeploymentStatementEndpoint;
 import org.fhiranchor.server.fhir.ResponseFilter;
+import org.fhiranchor.server.verify.ProofAccess;
 import org.fhiranchor.server.fhir.RestfulServerCustomizer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -109,6 +110,12 @@ class SecurityConfiguration {
     @Order(100)
     ResponseFilter scopeVisibility() {
         return new ScopeVisibilityFilter();
+    }
+
+    /** $verify for every reader: the proof goes to whoever may read the version (docs/security.md, "Proofs"). */
+    @Bean
+    ProofAccess readerProofAccess(ObjectProvider<ResponseFilter> filters) {
+        return new ReaderProofAccess(filters.orderedStream().toList());
     }
 
     /** Runs right after the input guards: nothing is authorized before it is known to be well-formed. */

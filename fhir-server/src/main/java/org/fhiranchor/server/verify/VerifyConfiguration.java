@@ -25,10 +25,12 @@ class VerifyConfiguration {
     @Bean
     RestfulServerCustomizer verifyOperations(LogRepository log, VersionVerifier verifier, DaoRegistry daoRegistry,
             CheckpointRepository checkpoints, JdbcSubtreeHashes subtrees, LogDatabase db,
-            org.springframework.beans.factory.ObjectProvider<VerifyPartContributor> contributors) {
+            org.springframework.beans.factory.ObjectProvider<VerifyPartContributor> contributors,
+            org.springframework.beans.factory.ObjectProvider<ProofAccess> access) {
         return server -> {
             server.registerProvider(new VerifyOperationProvider(log, verifier, daoRegistry,
-                    contributors.orderedStream().toList()));
+                    contributors.orderedStream().toList(),
+                    access.getIfAvailable(() -> (request, version, readable) -> { })));
             server.registerProvider(new LogOperationsProvider(checkpoints, subtrees));
             server.registerProvider(new AuditSweepProvider(log, verifier, db.jdbc()));
         };

@@ -4,6 +4,7 @@ import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import org.fhiranchor.anchor.log.Hex;
@@ -16,6 +17,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.StringType;
@@ -31,17 +33,19 @@ public final class VerifyOperationProvider {
     private final VersionVerifier verifier;
     private final DaoRegistry daoRegistry;
     private final java.util.List<VerifyPartContributor> contributors;
+    private final ProofAccess access;
 
     public VerifyOperationProvider(LogRepository log, VersionVerifier verifier, DaoRegistry daoRegistry) {
-        this(log, verifier, daoRegistry, java.util.List.of());
+        this(log, verifier, daoRegistry, java.util.List.of(), (request, version, readable) -> { });
     }
 
     public VerifyOperationProvider(LogRepository log, VersionVerifier verifier, DaoRegistry daoRegistry,
-            java.util.List<VerifyPartContributor> contributors) {
+            java.util.List<VerifyPartContributor> contributors, ProofAccess access) {
         this.log = log;
         this.verifier = verifier;
         this.daoRegistry = daoRegistry;
         this.contributors = java.util.List.copyOf(contributors);
+        this.access = access;
     }
 
     @Operation(name = "$verify", idempotent = true, global = true)
@@ -50,9 +54,29 @@ public final class VerifyOperationProvider {
         long version = id.hasVersionIdPart() ? Long.parseLong(id.getVersionIdPart()) : currentVersion(type, id);
         LogEntry entry = log.findByVersion(type, id.getIdPart(), version).orElseThrow(() -> new ResourceNotFoundException(
                 "No log entry for " + type + "/" + id.getIdPart() + "/_history/" + version));
+        access.check(request, new IdType(type, id.getIdPart(), Long.toString(version)), readable(entry));
         Parameters parameters = toParameters(verifier.verify(entry));
         contributors.forEach(contributor -> contributor.contribute(entry, parameters));
         return parameters;
+    }
+
+    /** What a reader of this version is shown: the version, or for a delete the version before it. */
+    private IBaseResource readable(LogEntry entry) {
+        String type = entry.leaf().ref().type();
+        long version = Long.parseLong(entry.leaf().ref().versionId());
+        if (entry.leaf().operation() == org.fhiranchor.anchor.log.Operation.DELETE) {
+            version--;
+        }
+        if (version < 1) {
+            return null;
+        }
+        try {
+            IBaseResource resource = daoRegistry.getResourceDao(type).read(
+                    new IdType(type, entry.leaf().ref().id(), Long.toString(version)), new SystemRequestDetails(), true);
+            return resource.isDeleted() ? null : resource;
+        } catch (ResourceNotFoundException | ResourceGoneException gone) {
+            return null;
+        }
     }
 
     private long currentVersion(String type, IIdType id) {

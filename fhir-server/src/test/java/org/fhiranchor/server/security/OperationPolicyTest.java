@@ -30,14 +30,15 @@ class OperationPolicyTest {
             List.of("$verify", "$consistency", "$checkpoints", "$audit-sweep", "$research-export",
                     "$research-export-status", "$research-export-file", "$meta", "$expunge");
 
+    /** {@code $verify} is let through for every reader; the operation then checks the version (ReaderVerifyTest). */
     private static final Map<Role, List<String>> ALLOWED = Map.of(
-            Role.EHR, List.of("$meta"),
-            Role.CLINICIAN, List.of("$meta"),
-            Role.PATIENT, List.of(),
+            Role.EHR, List.of("$meta", "$verify"),
+            Role.CLINICIAN, List.of("$meta", "$verify"),
+            Role.PATIENT, List.of("$verify"),
             Role.AUDITOR, List.of("$verify", "$consistency", "$checkpoints", "$audit-sweep"),
             Role.RESEARCHER, List.of("$research-export", "$research-export-status", "$research-export-file"),
             Role.ADMIN, OPERATIONS,
-            Role.RESTORE, List.of());
+            Role.RESTORE, List.of("$verify"));
 
     static Stream<Arguments> rolesAndOperations() {
         return Stream.of(Role.values()).flatMap(role -> OPERATIONS.stream()
