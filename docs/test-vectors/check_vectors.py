@@ -101,6 +101,29 @@ def verify_consistency(m, n, old_root, new_root, path):
     return fr == old_root and sr == new_root and sn == 0
 
 
+def verify_multi_inclusion(size, leaves, proof, root):
+    """docs/verification.md 4.1 (the recursion of research-export.md, "Multi-leaf inclusion proof").
+    leaves: {leaf index: leaf hash}."""
+    indexes = sorted(leaves)
+    taken = iter(proof)
+    used = [0]
+
+    def mth_of(lo, hi):
+        inside = [i for i in indexes if lo <= i < hi]
+        if not inside:
+            used[0] += 1
+            return next(taken)
+        if hi - lo == 1:
+            return leaves[lo]
+        k = 1
+        while k * 2 < hi - lo:
+            k *= 2
+        left = mth_of(lo, lo + k)
+        return node(left, mth_of(lo + k, hi))
+
+    return mth_of(0, size) == root and used[0] == len(proof)
+
+
 def entry(operation, ref, content_hash, salt):
     ref = ref.encode()
     return bytes([1, {"create": 1, "update": 2, "delete": 3}[operation]]) + len(ref).to_bytes(2, "big") + ref \
@@ -288,6 +311,31 @@ def main():
     assert leaf_hash.hex() == proof["leafHash"]
     assert verify_inclusion(int(proof["leafIndex"]), int(proof["treeSize"]), leaf_hash,
                             [bytes.fromhex(h) for h in proof["auditPath"]], bytes.fromhex(proof["rootHash"]))
+    assert proof["rootHash"] == vector["anchoredRoot"]
+
+    vector = json.load(open("multiproof.json", encoding="utf-8"))
+    proof = load(vector["proofJson"])
+    assert canonical(proof) == vector["proofJson"]
+    assert proof["format"] == "fhir-anchor-multiproof/1"
+    assert [v["leafIndex"] for v in proof["versions"]] == sorted({v["leafIndex"] for v in proof["versions"]})
+    leaves = {}
+    for version in proof["versions"]:
+        served = vector["served"][version["resource"]]
+        if version["operation"] == "delete":
+            assert served is None
+            content_hash = bytes(32)
+        else:
+            resource = load(served)
+            content_hash = sha256(canonical(resource).encode())
+            assert "%s/%s/_history/%s" % (resource["resourceType"], resource["id"], resource["meta"]["versionId"]) \
+                == version["resource"]
+        assert content_hash.hex() == version["contentHash"]
+        leaf_hash = sha256(b"\x00" + entry(version["operation"], version["resource"], content_hash,
+                                          bytes.fromhex(version["salt"])))
+        assert leaf_hash.hex() == version["leafHash"]
+        leaves[int(version["leafIndex"])] = leaf_hash
+    assert verify_multi_inclusion(int(proof["treeSize"]), leaves, [bytes.fromhex(h) for h in proof["hashes"]],
+                                  bytes.fromhex(proof["rootHash"]))
     assert proof["rootHash"] == vector["anchoredRoot"]
 
     # The deployment statement's signed bytes (the signature itself needs secp256k1 and keccak-256,

@@ -61,7 +61,7 @@ public record AnchorProof(
                 MerkleTree.inclusionPath(leafIndex, treeSize, store), anchor);
     }
 
-    private static byte[] hash32(byte[] bytes, String name) {
+    static byte[] hash32(byte[] bytes, String name) {
         Objects.requireNonNull(bytes, name);
         if (bytes.length != 32) {
             throw new IllegalArgumentException(name + " must be 32 bytes, got " + bytes.length);

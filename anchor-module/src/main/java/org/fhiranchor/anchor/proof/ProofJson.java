@@ -30,15 +30,45 @@ public final class ProofJson {
     private ProofJson() {
     }
 
-    public static JsonObject toTree(AnchorProof proof) {
+    static JsonObject anchorTree(ChainAnchor chainAnchor) {
         Map<String, JsonValue> anchor = new LinkedHashMap<>();
-        anchor.put("chainId", JsonNumber.of(proof.anchor().chainId()));
-        anchor.put("contract", new JsonString(proof.anchor().contract()));
-        anchor.put("txHash", new JsonString(proof.anchor().txHash()));
-        anchor.put("blockNumber", JsonNumber.of(proof.anchor().blockNumber()));
+        anchor.put("chainId", JsonNumber.of(chainAnchor.chainId()));
+        anchor.put("contract", new JsonString(chainAnchor.contract()));
+        anchor.put("txHash", new JsonString(chainAnchor.txHash()));
+        anchor.put("blockNumber", JsonNumber.of(chainAnchor.blockNumber()));
+        return new JsonObject(anchor);
+    }
 
-        List<JsonValue> path = new ArrayList<>();
-        proof.auditPath().forEach(h -> path.add(new JsonString(Hex.encode(h))));
+    static ChainAnchor anchorFromTree(JsonObject object) {
+        JsonObject anchorObject = field("anchor", () -> object.getObject("anchor"));
+        checkMembers(anchorObject, ANCHOR_MEMBERS, "anchor");
+        return field("anchor", () -> new ChainAnchor(
+                anchorObject.getNumber("chainId").asNonNegativeLong(),
+                anchorObject.getString("contract"),
+                anchorObject.getString("txHash"),
+                anchorObject.getNumber("blockNumber").asNonNegativeLong()));
+    }
+
+    static JsonArray hashArray(List<byte[]> hashes) {
+        List<JsonValue> array = new ArrayList<>();
+        hashes.forEach(h -> array.add(new JsonString(Hex.encode(h))));
+        return new JsonArray(array);
+    }
+
+    static List<byte[]> hashesFromTree(JsonObject object, String name) {
+        JsonArray array = field(name, () -> object.getArray(name));
+        List<byte[]> hashes = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            JsonValue element = array.get(i);
+            if (!(element instanceof JsonString hex)) {
+                throw new ProofFormatException(name + "[" + i + "] must be a string");
+            }
+            hashes.add(field(name + "[" + i + "]", () -> Hex.decode(hex.value(), 32)));
+        }
+        return hashes;
+    }
+
+    public static JsonObject toTree(AnchorProof proof) {
 
         Map<String, JsonValue> members = new LinkedHashMap<>();
         members.put("format", new JsonString(AnchorProof.FORMAT));
@@ -50,8 +80,8 @@ public final class ProofJson {
         members.put("leafIndex", JsonNumber.of(proof.leafIndex()));
         members.put("treeSize", JsonNumber.of(proof.treeSize()));
         members.put("rootHash", new JsonString(Hex.encode(proof.rootHash())));
-        members.put("auditPath", new JsonArray(path));
-        members.put("anchor", new JsonObject(anchor));
+        members.put("auditPath", hashArray(proof.auditPath()));
+        members.put("anchor", anchorTree(proof.anchor()));
         return new JsonObject(members);
     }
 
@@ -77,24 +107,8 @@ public final class ProofJson {
             throw new ProofFormatException("unsupported proof format \"" + format + "\", expected \""
                     + AnchorProof.FORMAT + "\"");
         }
-        JsonObject anchorObject = field("anchor", () -> object.getObject("anchor"));
-        checkMembers(anchorObject, ANCHOR_MEMBERS, "anchor");
-        ChainAnchor anchor = field("anchor", () -> new ChainAnchor(
-                anchorObject.getNumber("chainId").asNonNegativeLong(),
-                anchorObject.getString("contract"),
-                anchorObject.getString("txHash"),
-                anchorObject.getNumber("blockNumber").asNonNegativeLong()));
-
-        JsonArray pathArray = field("auditPath", () -> object.getArray("auditPath"));
-        List<byte[]> path = new ArrayList<>();
-        for (int i = 0; i < pathArray.size(); i++) {
-            JsonValue element = pathArray.get(i);
-            if (!(element instanceof JsonString hex)) {
-                throw new ProofFormatException("auditPath[" + i + "] must be a string");
-            }
-            int index = i;
-            path.add(field("auditPath[" + index + "]", () -> Hex.decode(hex.value(), 32)));
-        }
+        ChainAnchor anchor = anchorFromTree(object);
+        List<byte[]> path = hashesFromTree(object, "auditPath");
         return field("proof", () -> new AnchorProof(
                 field("resource", () -> ResourceRef.parse(object.getString("resource"))),
                 field("operation", () -> Operation.fromJsonName(object.getString("operation"))),
@@ -108,11 +122,11 @@ public final class ProofJson {
                 anchor));
     }
 
-    private static byte[] hash(JsonObject object, String name) {
+    static byte[] hash(JsonObject object, String name) {
         return field(name, () -> Hex.decode(object.getString(name), 32));
     }
 
-    private static void checkMembers(JsonObject object, Set<String> expected, String where) {
+    static void checkMembers(JsonObject object, Set<String> expected, String where) {
         for (String name : expected) {
             if (!object.has(name)) {
                 throw new ProofFormatException(where + ": missing member \"" + name + "\"");
@@ -125,12 +139,12 @@ public final class ProofJson {
         }
     }
 
-    private interface Reader<T> {
+    interface Reader<T> {
         T read();
     }
 
     /** Runs a read and turns any shape error into a ProofFormatException naming the field. */
-    private static <T> T field(String name, Reader<T> reader) {
+    static <T> T field(String name, Reader<T> reader) {
         try {
             return reader.read();
         } catch (ProofFormatException e) {

@@ -54,37 +54,65 @@ public final class ProofVerifier {
     static VerificationResult verify(byte[] resourceJsonOrNull, ResourceRef claimedResource, Operation claimedOperation,
             byte[] claimedContentHash, byte[] claimedSalt, byte[] claimedLeafHash, long leafIndex, long treeSize,
             byte[] rootHash, List<byte[]> auditPath, CheckpointSource chain) {
+        Optional<VerificationResult> leafFailure = checkLeaf(resourceJsonOrNull, claimedResource, claimedOperation,
+                claimedContentHash, claimedSalt, claimedLeafHash);
+        if (leafFailure.isPresent()) {
+            return leafFailure.get();
+        }
+
+        // 4. Inclusion of the (now recomputed and equal) leaf hash in the tree head.
+        CheckResult inclusion = MerkleVerifier.verifyInclusion(leafIndex, treeSize, claimedLeafHash,
+                auditPath, rootHash);
+        if (!inclusion.passed()) {
+            return VerificationResult.fail(Status.INCLUSION_FAILED, inclusion.reason());
+        }
+
+        // 5. The tree head is the one anchored on chain for this size.
+        Optional<VerificationResult> rootFailure = checkAnchoredRoot(treeSize, rootHash, chain);
+        if (rootFailure.isPresent()) {
+            return rootFailure.get();
+        }
+        return new VerificationResult(Status.VERIFIED, claimedOperation.jsonName() + " of " + claimedResource
+                + " is leaf " + leafIndex + " of the anchored tree of size " + treeSize);
+    }
+
+    /**
+     * Steps 1 to 3: the content hash recomputed from the bytes (or the tombstone hash for a delete), the
+     * identity of the resource, the leaf hash recomputed from the entry. Empty if all hold.
+     */
+    static Optional<VerificationResult> checkLeaf(byte[] resourceJsonOrNull, ResourceRef claimedResource,
+            Operation claimedOperation, byte[] claimedContentHash, byte[] claimedSalt, byte[] claimedLeafHash) {
         // 1. Content hash, recomputed from the bytes (or the tombstone hash for a delete).
         byte[] contentHash;
         JsonObject resource = null;
         if (claimedOperation == Operation.DELETE) {
             if (resourceJsonOrNull != null) {
-                return VerificationResult.fail(Status.RESOURCE_MISMATCH,
-                        "the proof is for a delete, which has no body, but a resource was given");
+                return Optional.of(VerificationResult.fail(Status.RESOURCE_MISMATCH,
+                        "the proof is for a delete, which has no body, but a resource was given"));
             }
             contentHash = ContentHash.deleted();
         } else {
             if (resourceJsonOrNull == null) {
-                return VerificationResult.fail(Status.RESOURCE_UNREADABLE,
-                        "no resource given for a " + claimedOperation.jsonName());
+                return Optional.of(VerificationResult.fail(Status.RESOURCE_UNREADABLE,
+                        "no resource given for a " + claimedOperation.jsonName()));
             }
             try {
                 resource = JsonParser.parseObject(resourceJsonOrNull);
             } catch (JsonFormatException e) {
-                return VerificationResult.fail(Status.RESOURCE_UNREADABLE, e.getMessage());
+                return Optional.of(VerificationResult.fail(Status.RESOURCE_UNREADABLE, e.getMessage()));
             }
             contentHash = ContentHash.of(resource);
         }
         if (!Arrays.equals(contentHash, claimedContentHash)) {
-            return VerificationResult.fail(Status.CONTENT_HASH_MISMATCH, "the resource hashes to "
-                    + Hex.encode(contentHash) + ", the proof says " + Hex.encode(claimedContentHash));
+            return Optional.of(VerificationResult.fail(Status.CONTENT_HASH_MISMATCH, "the resource hashes to "
+                    + Hex.encode(contentHash) + ", the proof says " + Hex.encode(claimedContentHash)));
         }
 
         // 2. The proof is about this resource version.
         if (resource != null) {
             Optional<String> mismatch = refMismatch(resource, claimedResource);
             if (mismatch.isPresent()) {
-                return VerificationResult.fail(Status.RESOURCE_MISMATCH, mismatch.get());
+                return Optional.of(VerificationResult.fail(Status.RESOURCE_MISMATCH, mismatch.get()));
             }
         }
 
@@ -93,39 +121,34 @@ public final class ProofVerifier {
         try {
             leafHash = new LeafEntry(claimedOperation, claimedResource, contentHash, claimedSalt).leafHash();
         } catch (IllegalArgumentException e) {
-            return VerificationResult.fail(Status.LEAF_HASH_MISMATCH, e.getMessage());
+            return Optional.of(VerificationResult.fail(Status.LEAF_HASH_MISMATCH, e.getMessage()));
         }
         if (!Arrays.equals(leafHash, claimedLeafHash)) {
-            return VerificationResult.fail(Status.LEAF_HASH_MISMATCH, "the entry hashes to "
-                    + Hex.encode(leafHash) + ", the proof says " + Hex.encode(claimedLeafHash));
+            return Optional.of(VerificationResult.fail(Status.LEAF_HASH_MISMATCH, "the entry hashes to "
+                    + Hex.encode(leafHash) + ", the proof says " + Hex.encode(claimedLeafHash)));
         }
+        return Optional.empty();
+    }
 
-        // 4. Inclusion of the recomputed leaf hash in the tree head.
-        CheckResult inclusion = MerkleVerifier.verifyInclusion(leafIndex, treeSize, leafHash,
-                auditPath, rootHash);
-        if (!inclusion.passed()) {
-            return VerificationResult.fail(Status.INCLUSION_FAILED, inclusion.reason());
-        }
-
-        // 5. The tree head is the one anchored on chain for this size.
+    /** Step 5: the chain holds this root for this tree size. Empty if it does. */
+    static Optional<VerificationResult> checkAnchoredRoot(long treeSize, byte[] rootHash, CheckpointSource chain) {
         Optional<byte[]> anchored;
         try {
             anchored = chain.anchoredRoot(treeSize);
         } catch (RuntimeException e) {
-            return VerificationResult.fail(Status.CHECKPOINT_UNAVAILABLE,
-                    "could not read the checkpoint for tree size " + treeSize + ": " + e);
+            return Optional.of(VerificationResult.fail(Status.CHECKPOINT_UNAVAILABLE,
+                    "could not read the checkpoint for tree size " + treeSize + ": " + e));
         }
         if (anchored == null || anchored.isEmpty()) {
-            return VerificationResult.fail(Status.NOT_ANCHORED,
-                    "no checkpoint on chain for tree size " + treeSize);
+            return Optional.of(VerificationResult.fail(Status.NOT_ANCHORED,
+                    "no checkpoint on chain for tree size " + treeSize));
         }
         if (!Arrays.equals(anchored.get(), rootHash)) {
-            return VerificationResult.fail(Status.ANCHORED_ROOT_MISMATCH, "the chain holds root "
+            return Optional.of(VerificationResult.fail(Status.ANCHORED_ROOT_MISMATCH, "the chain holds root "
                     + Hex.encode(anchored.get()) + " for tree size " + treeSize + ", the proof says "
-                    + Hex.encode(rootHash));
+                    + Hex.encode(rootHash)));
         }
-        return new VerificationResult(Status.VERIFIED, claimedOperation.jsonName() + " of " + claimedResource
-                + " is leaf " + leafIndex + " of the anchored tree of size " + treeSize);
+        return Optional.empty();
     }
 
     private static Optional<String> refMismatch(JsonObject resource, ResourceRef expected) {

@@ -54,6 +54,7 @@ final class TestVectors {
         files.put("resource-and-leaf.json", PrettyJson.write(resourceAndLeaf()));
         files.put("tree.json", PrettyJson.write(tree()));
         files.put("proof.json", PrettyJson.write(proof()));
+        files.put("multiproof.json", PrettyJson.write(multiProof()));
         files.put("tlog.json", PrettyJson.write(TlogVectors.generate()));
         return files;
     }
@@ -215,6 +216,44 @@ final class TestVectors {
                 "anchoredRoot", Hex.encode(tree.root()),
                 "proofJson", new String(ProofJson.write(proof), StandardCharsets.UTF_8),
                 "proof", ProofJson.toTree(proof));
+    }
+
+    /** The tree of {@link #proof()} (8 leaves), proven for leaves 1, 4 and 6 at once. */
+    private static JsonObject multiProof() {
+        List<LeafEntry> entries = new ArrayList<>(treeEntries());
+        byte[] patientServed = utf8(PATIENT_V2);
+        entries.add(4, new LeafEntry(Operation.UPDATE, ResourceRef.parse("Patient/example/_history/2"),
+                ContentHash.of(patientServed), salt(0)));
+        InMemorySubtreeHashes tree = new InMemorySubtreeHashes();
+        entries.forEach(e -> tree.append(e.leafHash()));
+        ChainAnchor anchor = new ChainAnchor(31337, "0x5fbdb2315678afecb367f032d93f642f64180aa3",
+                "0x" + Hex.encode(sha256(utf8("example checkpoint transaction"))), 1234);
+        Map<String, String> served = new LinkedHashMap<>();
+        List<MultiProof.Version> versions = new ArrayList<>();
+        for (int index : new int[] {6, 1, 4}) {
+            LeafEntry entry = entries.get(index);
+            versions.add(MultiProof.Version.of(entry, index));
+            served.put(entry.ref().toString(), entry.operation() == Operation.DELETE ? null
+                    : index == 4 ? PATIENT_V2
+                    : "{\"resourceType\":\"" + entry.ref().type() + "\",\"id\":\"" + entry.ref().id()
+                            + "\",\"meta\":{\"versionId\":\"" + entry.ref().versionId() + "\"}}");
+        }
+        MultiProof proof = MultiProof.forLeaves(versions, entries.size(), tree, anchor);
+        if (!MultiProofVerifier.verify(proof, ref -> served.get(ref.toString()) == null ? null : utf8(served.get(ref.toString())),
+                size -> size == entries.size() ? Optional.of(tree.root()) : Optional.empty()).verified()) {
+            throw new IllegalStateException("the example multi-proof must verify");
+        }
+        Map<String, JsonValue> servedJson = new LinkedHashMap<>();
+        served.forEach((ref, text) -> servedJson.put(ref, text == null ? org.fhiranchor.anchor.canonical.JsonNull.INSTANCE
+                : new JsonString(text)));
+        return obj("description", "A complete fhir-anchor-multiproof/1 for leaves 1, 4 and 6 (a create, an update"
+                        + " and a delete) of the 8-leaf tree of proof.json. 'served' gives each version's bytes as served"
+                        + " (null for the delete). It verifies when the chain holds 'anchoredRoot' for tree size 8."
+                        + " 'proofJson' is the exact canonical text a server returns; 'proof' is the same object, indented.",
+                "served", new JsonObject(servedJson),
+                "anchoredRoot", Hex.encode(tree.root()),
+                "proofJson", new String(MultiProofJson.write(proof), StandardCharsets.UTF_8),
+                "proof", MultiProofJson.toTree(proof));
     }
 
     private static JsonArray hexArray(List<byte[]> hashes) {

@@ -49,4 +49,19 @@ class TestVectorsTest {
         CheckpointSource chain = size -> size == treeSize ? Optional.of(anchoredRoot) : Optional.empty();
         assertTrue(ProofVerifier.verify(served, proofJson, chain).verified());
     }
+
+    @Test
+    void committedMultiProofVerifiesFromTheFileAlone() throws IOException {
+        JsonObject vector = JsonParser.parseObject(Files.readAllBytes(DIR.resolve("multiproof.json")));
+        JsonObject served = vector.getObject("served");
+        byte[] proofJson = vector.getString("proofJson").getBytes(StandardCharsets.UTF_8);
+        byte[] anchoredRoot = Hex.decode(vector.getString("anchoredRoot"));
+        long treeSize = vector.getObject("proof").getNumber("treeSize").asNonNegativeLong();
+        CheckpointSource chain = size -> size == treeSize ? Optional.of(anchoredRoot) : Optional.empty();
+        MultiProofVerifier.Result result = MultiProofVerifier.verify(proofJson, ref ->
+                served.members().get(ref.toString()) instanceof org.fhiranchor.anchor.canonical.JsonString text
+                        ? text.value().getBytes(StandardCharsets.UTF_8) : null, chain);
+        assertTrue(result.verified(), result.overall().detail());
+        assertEquals(3, result.versions().size());
+    }
 }

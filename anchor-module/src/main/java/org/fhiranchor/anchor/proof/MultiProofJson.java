@@ -1,0 +1,104 @@
+package org.fhiranchor.anchor.proof;
+
+import static org.fhiranchor.anchor.proof.ProofJson.checkMembers;
+import static org.fhiranchor.anchor.proof.ProofJson.field;
+import static org.fhiranchor.anchor.proof.ProofJson.hash;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.fhiranchor.anchor.canonical.CanonicalJson;
+import org.fhiranchor.anchor.canonical.JsonArray;
+import org.fhiranchor.anchor.canonical.JsonFormatException;
+import org.fhiranchor.anchor.canonical.JsonNumber;
+import org.fhiranchor.anchor.canonical.JsonObject;
+import org.fhiranchor.anchor.canonical.JsonParser;
+import org.fhiranchor.anchor.canonical.JsonString;
+import org.fhiranchor.anchor.canonical.JsonValue;
+import org.fhiranchor.anchor.log.Hex;
+import org.fhiranchor.anchor.log.Operation;
+import org.fhiranchor.anchor.log.ResourceRef;
+
+/**
+ * The JSON form {@code fhir-anchor-multiproof/1} (docs/verification.md section 4.1). Written as canonical
+ * JSON; read strictly like {@link ProofJson}: every member required, no unknown members, hashes as 64
+ * lowercase hex digits, versions sorted by leaf index.
+ */
+public final class MultiProofJson {
+
+    private static final Set<String> MEMBERS = Set.of("format", "versions", "treeSize", "rootHash", "hashes", "anchor");
+    private static final Set<String> VERSION_MEMBERS = Set.of("resource", "operation", "contentHash", "salt", "leafHash",
+            "leafIndex");
+
+    private MultiProofJson() {
+    }
+
+    public static JsonObject toTree(MultiProof proof) {
+        List<JsonValue> versions = new ArrayList<>();
+        for (MultiProof.Version version : proof.versions()) {
+            Map<String, JsonValue> members = new LinkedHashMap<>();
+            members.put("resource", new JsonString(version.resource().toString()));
+            members.put("operation", new JsonString(version.operation().jsonName()));
+            members.put("contentHash", new JsonString(Hex.encode(version.contentHash())));
+            members.put("salt", new JsonString(Hex.encode(version.salt())));
+            members.put("leafHash", new JsonString(Hex.encode(version.leafHash())));
+            members.put("leafIndex", JsonNumber.of(version.leafIndex()));
+            versions.add(new JsonObject(members));
+        }
+        Map<String, JsonValue> members = new LinkedHashMap<>();
+        members.put("format", new JsonString(MultiProof.FORMAT));
+        members.put("versions", new JsonArray(versions));
+        members.put("treeSize", JsonNumber.of(proof.treeSize()));
+        members.put("rootHash", new JsonString(Hex.encode(proof.rootHash())));
+        members.put("hashes", ProofJson.hashArray(proof.hashes()));
+        members.put("anchor", ProofJson.anchorTree(proof.anchor()));
+        return new JsonObject(members);
+    }
+
+    /** Canonical JSON bytes (UTF-8). */
+    public static byte[] write(MultiProof proof) {
+        return CanonicalJson.serialize(toTree(proof));
+    }
+
+    public static MultiProof read(byte[] json) {
+        JsonObject object;
+        try {
+            object = JsonParser.parseObject(json);
+        } catch (JsonFormatException e) {
+            throw new ProofFormatException("proof is not valid JSON: " + e.getMessage(), e);
+        }
+        return fromTree(object);
+    }
+
+    public static MultiProof fromTree(JsonObject object) {
+        checkMembers(object, MEMBERS, "proof");
+        String format = field("format", () -> object.getString("format"));
+        if (!MultiProof.FORMAT.equals(format)) {
+            throw new ProofFormatException("unsupported proof format \"" + format + "\", expected \""
+                    + MultiProof.FORMAT + "\"");
+        }
+        JsonArray array = field("versions", () -> object.getArray("versions"));
+        List<MultiProof.Version> versions = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            String where = "versions[" + i + "]";
+            if (!(array.get(i) instanceof JsonObject version)) {
+                throw new ProofFormatException(where + " must be an object");
+            }
+            checkMembers(version, VERSION_MEMBERS, where);
+            versions.add(field(where, () -> new MultiProof.Version(
+                    field(where + ".resource", () -> ResourceRef.parse(version.getString("resource"))),
+                    field(where + ".operation", () -> Operation.fromJsonName(version.getString("operation"))),
+                    hash(version, "contentHash"),
+                    hash(version, "salt"),
+                    hash(version, "leafHash"),
+                    field(where + ".leafIndex", () -> version.getNumber("leafIndex").asNonNegativeLong()))));
+        }
+        ChainAnchor anchor = ProofJson.anchorFromTree(object);
+        List<byte[]> hashes = ProofJson.hashesFromTree(object, "hashes");
+        return field("proof", () -> new MultiProof(versions,
+                field("treeSize", () -> object.getNumber("treeSize").asNonNegativeLong()),
+                hash(object, "rootHash"), hashes, anchor));
+    }
+}
