@@ -6,13 +6,14 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   canonicalize, parseJson, JsonFormatError, sha256, toHex, fromHex, leafHash, rootOf, verifyInclusion,
-  verifyConsistency, leafEntry, readProof, verifyProof, fixedCheckpoints, openBox, Status,
+  verifyConsistency, leafEntry, readProof, verifyProof, fixedCheckpoints, openBox, Status, readMultiProof,
+  verifyMultiProof,
 } from '../src/verifier/index.js';
 
 const dir = fileURLToPath(new URL('../../docs/test-vectors/', import.meta.url));
 const load = (/** @type {string} */ name) => JSON.parse(readFileSync(dir + name, 'utf8'));
 const utf8 = (/** @type {string} */ s) => new TextEncoder().encode(s);
-const COVERED = ['canonical-json.json', 'deployment-statement.json', 'proof.json', 'research-box.json',
+const COVERED = ['canonical-json.json', 'deployment-statement.json', 'multiproof.json', 'proof.json', 'research-box.json',
   'resource-and-leaf.json', 'tlog.json', 'tree.json'];
 
 test('every vector file is covered by this suite', () => {
@@ -168,4 +169,38 @@ test('tlog: checkpoint body, hash tile and entry bundle agree with the tree', as
     bundle = bundle.slice(2 + n);
   }
   assert.deepEqual((await Promise.all(entries.map(leafHash))).map(toHex), leaves.map(toHex));
+});
+
+test('multi-version proof: the vector verifies, and each kind of tampering is refused as in Java', async () => {
+  const vector = load('multiproof.json');
+  const proofBytes = utf8(vector.proofJson);
+  const proof = readMultiProof(proofBytes);
+  assert.deepEqual(proof.versions.map((v) => v.leafIndex), [1, 4, 6]);
+  const chain = fixedCheckpoints(new Map([[proof.treeSize, fromHex(vector.anchoredRoot)]]));
+  const servedOf = (/** @type {string} */ ref) => (vector.served[ref] == null ? null : utf8(vector.served[ref]));
+  const ok = await verifyMultiProof(servedOf, proofBytes, chain);
+  assert.equal(ok.status, Status.VERIFIED, ok.detail);
+  assert.deepEqual(ok.versions.map((v) => v.status), ['VERIFIED', 'VERIFIED', 'VERIFIED']);
+  const indented = await verifyMultiProof(servedOf, utf8(JSON.stringify(vector.proof, null, 2)), chain);
+  assert.equal(indented.status, Status.VERIFIED);
+
+  // A changed resource: only that version fails, at the content hash.
+  const changed = await verifyMultiProof((ref) => (ref === 'Patient/example/_history/2'
+    ? utf8(vector.served[ref].replace('Anne', 'Anna')) : servedOf(ref)), proofBytes, chain);
+  assert.equal(changed.status, Status.CONTENT_HASH_MISMATCH);
+  assert.deepEqual(changed.versions.map((v) => v.status), ['VERIFIED', 'CONTENT_HASH_MISMATCH', 'VERIFIED']);
+  // A forged hash, a missing one, one too many, another root on chain, no checkpoint, a malformed document.
+  const withHashes = (/** @type {string[]} */ hashes) => utf8(JSON.stringify({ ...vector.proof, hashes }));
+  const flipped = vector.proof.hashes.map((/** @type {string} */ h, /** @type {number} */ i) => (i === 0 ? (h[0] === '0' ? '1' : '0') + h.slice(1) : h));
+  assert.equal((await verifyMultiProof(servedOf, withHashes(flipped), chain)).status, Status.INCLUSION_FAILED);
+  assert.equal((await verifyMultiProof(servedOf, withHashes(vector.proof.hashes.slice(1)), chain)).status, Status.INCLUSION_FAILED);
+  assert.equal((await verifyMultiProof(servedOf, withHashes([...vector.proof.hashes, vector.proof.rootHash]), chain)).status,
+    Status.INCLUSION_FAILED);
+  const otherRoot = fixedCheckpoints(new Map([[proof.treeSize, new Uint8Array(32)]]));
+  assert.equal((await verifyMultiProof(servedOf, proofBytes, otherRoot)).status, Status.ANCHORED_ROOT_MISMATCH);
+  assert.equal((await verifyMultiProof(servedOf, proofBytes, fixedCheckpoints(new Map()))).status, Status.NOT_ANCHORED);
+  const unsorted = { ...vector.proof, versions: [...vector.proof.versions].reverse() };
+  assert.equal((await verifyMultiProof(servedOf, utf8(JSON.stringify(unsorted)), chain)).status, Status.MALFORMED_PROOF);
+  assert.equal((await verifyMultiProof(servedOf, utf8(JSON.stringify({ ...vector.proof, extra: 1 })), chain)).status,
+    Status.MALFORMED_PROOF);
 });

@@ -7,3 +7,4 @@ export { Status, readProof, leafEntry, contentHashOf, verifyProof, ProofFormatEr
 export { contractReader, fixedCheckpoints, latestConsentDecision, ChainError } from './chain.js';
 export { proofBytesOf, consistencyOf, checkpointsOf, param, params, valueOf } from './fhir.js';
 export { openBox } from './box.js';
+export { readMultiProof, verifyMultiProof, verifyMultiInclusion } from './multiproof.js';

@@ -87,7 +87,7 @@ export function readProof(bytes) {
 }
 
 /** @param {unknown} v @param {string} where @returns {Record<string, any>} */
-function object(v, where) {
+export function object(v, where) {
   if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof JsonNumber) {
     throw new ProofFormatError(`${where} must be an object`);
   }
@@ -95,26 +95,26 @@ function object(v, where) {
 }
 
 /** @param {Record<string, any>} o @param {string[]} expected @param {string} where */
-function members(o, expected, where) {
+export function members(o, expected, where) {
   for (const name of expected) if (!(name in o)) throw new ProofFormatError(`${where}: missing member "${name}"`);
   for (const name of Object.keys(o)) if (!expected.includes(name)) throw new ProofFormatError(`${where}: unknown member "${name}"`);
 }
 
 /** @param {unknown} v @param {string} name */
-function string(v, name) {
+export function string(v, name) {
   if (typeof v !== 'string') throw new ProofFormatError(`${name} must be a string`);
   return v;
 }
 
 /** @param {unknown} v @param {string} name */
-function hash(v, name) {
+export function hash(v, name) {
   const s = string(v, name);
   if (!HASH.test(s)) throw new ProofFormatError(`${name}: must be 64 lowercase hex digits`);
   return fromHex(s);
 }
 
 /** @param {unknown} v @param {string} name */
-function integer(v, name) {
+export function integer(v, name) {
   if (!(v instanceof JsonNumber) || !/^(0|[1-9][0-9]*)$/.test(v.lexeme)) {
     throw new ProofFormatError(`${name} must be a non-negative integer`);
   }
@@ -175,49 +175,10 @@ export async function verifyProof(resourceBytes, proofInput, chain) {
   }
   const fail = (/** @type {keyof typeof Status} */ status, /** @type {string} */ detail) => ({ status, detail, proof });
 
-  // 1. Content hash.
-  let contentHash;
-  /** @type {Record<string, any> | null} */
-  let resource = null;
-  if (proof.operation === 'delete') {
-    if (resourceBytes != null) return fail('RESOURCE_MISMATCH', 'the proof is for a delete, which has no body, but a resource was given');
-    contentHash = DELETED_CONTENT_HASH;
-  } else {
-    if (resourceBytes == null) return fail('RESOURCE_UNREADABLE', `no resource given for a ${proof.operation}`);
-    let parsed;
-    try {
-      parsed = parseJson(resourceBytes);
-    } catch (e) {
-      return fail('RESOURCE_UNREADABLE', e instanceof JsonFormatError ? e.message : String(e));
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || parsed instanceof JsonNumber) {
-      return fail('RESOURCE_UNREADABLE', 'the resource is not a JSON object');
-    }
-    resource = parsed;
-    contentHash = await contentHashOf(parsed);
-  }
-  if (!equalBytes(contentHash, proof.contentHash)) {
-    return fail('CONTENT_HASH_MISMATCH', `the resource hashes to ${toHex(contentHash)}, the proof says ${toHex(proof.contentHash)}`);
-  }
-
-  // 2. Identity.
-  if (resource) {
-    const meta = resource.meta && typeof resource.meta === 'object' ? resource.meta : {};
-    const str = (/** @type {unknown} */ v) => (typeof v === 'string' ? v : '(missing)');
-    const actual = `${str(resource.resourceType)}/${str(resource.id)}/_history/${str(meta.versionId)}`;
-    if (actual !== proof.resource) return fail('RESOURCE_MISMATCH', `the resource is ${actual}, the proof is for ${proof.resource}`);
-  }
-
-  // 3. Leaf hash.
-  let leaf;
-  try {
-    leaf = await leafHash(leafEntry(proof.operation, proof.resource, contentHash, proof.salt));
-  } catch (e) {
-    return fail('LEAF_HASH_MISMATCH', /** @type {Error} */ (e).message);
-  }
-  if (!equalBytes(leaf, proof.leafHash)) {
-    return fail('LEAF_HASH_MISMATCH', `the entry hashes to ${toHex(leaf)}, the proof says ${toHex(proof.leafHash)}`);
-  }
+  // 1 to 3. Content hash, identity, leaf hash.
+  const checked = await checkLeaf(resourceBytes, proof);
+  if ('status' in checked) return fail(checked.status, checked.detail);
+  const leaf = checked.leaf;
 
   // 4. Inclusion.
   const inclusion = await verifyInclusion(proof.leafIndex, proof.treeSize, leaf, proof.auditPath, proof.rootHash);
@@ -240,4 +201,58 @@ export async function verifyProof(resourceBytes, proofInput, chain) {
     proof,
     anchored: { blockNumber: anchored.blockNumber, timestamp: anchored.timestamp },
   };
+}
+
+/**
+ * Steps 1 to 3 of section 5 on a version's claims: the content hash recomputed from the bytes (the zero
+ * hash for a delete), the identity of the resource, the leaf hash recomputed from the entry.
+ * @param {Uint8Array | null} resourceBytes the version exactly as served, or null for a delete
+ * @param {{resource: string, operation: 'create'|'update'|'delete', contentHash: Uint8Array, salt: Uint8Array, leafHash: Uint8Array}} claims
+ * @returns {Promise<{leaf: Uint8Array} | {status: keyof typeof Status, detail: string}>}
+ */
+export async function checkLeaf(resourceBytes, claims) {
+  // 1. Content hash.
+  let contentHash;
+  /** @type {Record<string, any> | null} */
+  let resource = null;
+  if (claims.operation === 'delete') {
+    if (resourceBytes != null) return { status: 'RESOURCE_MISMATCH', detail: 'the proof is for a delete, which has no body, but a resource was given' };
+    contentHash = DELETED_CONTENT_HASH;
+  } else {
+    if (resourceBytes == null) return { status: 'RESOURCE_UNREADABLE', detail: `no resource given for a ${claims.operation}` };
+    let parsed;
+    try {
+      parsed = parseJson(resourceBytes);
+    } catch (e) {
+      return { status: 'RESOURCE_UNREADABLE', detail: e instanceof JsonFormatError ? e.message : String(e) };
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || parsed instanceof JsonNumber) {
+      return { status: 'RESOURCE_UNREADABLE', detail: 'the resource is not a JSON object' };
+    }
+    resource = parsed;
+    contentHash = await contentHashOf(parsed);
+  }
+  if (!equalBytes(contentHash, claims.contentHash)) {
+    return { status: 'CONTENT_HASH_MISMATCH', detail: `the resource hashes to ${toHex(contentHash)}, the proof says ${toHex(claims.contentHash)}` };
+  }
+
+  // 2. Identity.
+  if (resource) {
+    const meta = resource.meta && typeof resource.meta === 'object' ? resource.meta : {};
+    const str = (/** @type {unknown} */ v) => (typeof v === 'string' ? v : '(missing)');
+    const actual = `${str(resource.resourceType)}/${str(resource.id)}/_history/${str(meta.versionId)}`;
+    if (actual !== claims.resource) return { status: 'RESOURCE_MISMATCH', detail: `the resource is ${actual}, the proof is for ${claims.resource}` };
+  }
+
+  // 3. Leaf hash.
+  let leaf;
+  try {
+    leaf = await leafHash(leafEntry(claims.operation, claims.resource, contentHash, claims.salt));
+  } catch (e) {
+    return { status: 'LEAF_HASH_MISMATCH', detail: /** @type {Error} */ (e).message };
+  }
+  if (!equalBytes(leaf, claims.leafHash)) {
+    return { status: 'LEAF_HASH_MISMATCH', detail: `the entry hashes to ${toHex(leaf)}, the proof says ${toHex(claims.leafHash)}` };
+  }
+  return { leaf };
 }

@@ -7,7 +7,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -78,6 +80,22 @@ public final class FhirSource {
     /** The {@code $verify} answer for {@code Type/id} (current version) or {@code Type/id/_history/vid}. */
     public byte[] verifyAnswer(String ref) {
         return get(base + "/" + ref + "/$verify?_format=json", status -> false).body();
+    }
+
+    /**
+     * The {@code POST [base]/$verify} answer for many versions at once (docs/verification.md section 4.1): one
+     * {@code resource} parameter per {@code Type/id} or {@code Type/id/_history/vid}.
+     */
+    public byte[] verifyManyAnswer(List<String> refs) {
+        List<JsonValue> parameters = new ArrayList<>();
+        for (String ref : refs) {
+            parameters.add(new JsonObject(java.util.Map.of("name", new JsonString("resource"), "valueString", new JsonString(ref))));
+        }
+        byte[] body = org.fhiranchor.anchor.canonical.CanonicalJson.serialize(new JsonObject(java.util.Map.of(
+                "resourceType", new JsonString("Parameters"), "parameter", new JsonArray(parameters))));
+        String url = base + "/$verify?_format=json";
+        return send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("Content-Type", FHIR_JSON), "POST " + url, status -> false).body();
     }
 
     /** What one history entry says about a version; the resource is absent for a delete. */
@@ -204,8 +222,11 @@ public final class FhirSource {
     }
 
     private HttpResponse<byte[]> get(String url, Predicate<Integer> alsoAccepted) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).GET().timeout(requestTimeout)
-                .header("Accept", FHIR_JSON);
+        return send(HttpRequest.newBuilder(URI.create(url)).GET(), "GET " + url, alsoAccepted);
+    }
+
+    private HttpResponse<byte[]> send(HttpRequest.Builder request, String what, Predicate<Integer> alsoAccepted) {
+        request.timeout(requestTimeout).header("Accept", FHIR_JSON);
         if (bearerTokenOrNull != null) {
             request.header("Authorization", "Bearer " + bearerTokenOrNull);
         }
@@ -213,15 +234,15 @@ public final class FhirSource {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new FhirSourceException(true, "GET " + url + " failed: " + e, e);
+            throw new FhirSourceException(true, what + " failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new FhirSourceException(true, "GET " + url + " interrupted", e);
+            throw new FhirSourceException(true, what + " interrupted", e);
         }
         int status = response.statusCode();
         if (status / 100 != 2 && !alsoAccepted.test(status)) {
             // 5xx may pass; 4xx (unknown version, no permission) will not without someone changing something.
-            throw new FhirSourceException(status >= 500, "GET " + url + " answered HTTP " + status
+            throw new FhirSourceException(status >= 500, what + " answered HTTP " + status
                     + diagnostics(response.body()));
         }
         return response;

@@ -11,6 +11,8 @@ import org.fhiranchor.anchor.canonical.CanonicalJson;
 import org.fhiranchor.anchor.log.ResourceRef;
 import org.fhiranchor.anchor.proof.AnchorProof;
 import org.fhiranchor.anchor.proof.CheckpointSource;
+import org.fhiranchor.anchor.proof.MultiProof;
+import org.fhiranchor.anchor.proof.MultiProofVerifier;
 import org.fhiranchor.anchor.proof.ProofVerifier;
 import org.fhiranchor.anchor.proof.VerificationResult;
 import org.fhiranchor.anchor.proof.VerificationResult.Status;
@@ -75,6 +77,82 @@ public final class Verifier {
             return fhirError(proven.toString(), e, proof);
         }
         return toCheck(proven.toString(), verify(served, proof), proof, "");
+    }
+
+    /**
+     * Fetches one proof for many versions ({@code POST [base]/$verify}, docs/verification.md section 4.1),
+     * reads each proven version exactly as served, and verifies them all against one anchored root. Every
+     * version asked for gets a verdict, in the order asked: verified; pending or tampered as the server
+     * reports it; failed if the answer leaves it out or proves another version. A version named without
+     * {@code _history} is matched with the version of that resource the server proves.
+     */
+    public WalkReport checkMany(FhirSource fhir, List<String> requestedRefs) {
+        for (String ref : requestedRefs) {
+            if (!REQUESTED_REF.matcher(ref).matches()) {
+                throw new IllegalArgumentException("not a Type/id or Type/id/_history/vid reference: " + ref);
+            }
+        }
+        VerifyManyAnswer answer;
+        try {
+            answer = VerifyManyAnswer.parse(fhir.verifyManyAnswer(requestedRefs));
+        } catch (FhirSourceException e) {
+            return new WalkReport(requestedRefs.stream().map(ref -> fhirError(ref, e, null)).toList());
+        } catch (RuntimeException e) {
+            return new WalkReport(requestedRefs.stream().map(ref -> new VersionCheck(ref, Outcome.FAILED,
+                    VersionCheck.NO_PROOF, "the $verify answer is unusable: " + e.getMessage(), Optional.empty())).toList());
+        }
+        java.util.Map<String, MultiProof.Version> proven = new java.util.LinkedHashMap<>();
+        answer.proof().ifPresent(p -> p.versions().forEach(v -> proven.put(v.resource().toString(), v)));
+        java.util.Map<String, VerificationResult> verdicts = new java.util.HashMap<>();
+        if (answer.proof().isPresent()) {
+            java.util.Map<ResourceRef, byte[]> served = new java.util.HashMap<>();
+            for (MultiProof.Version version : answer.proof().get().versions()) {
+                if (version.operation() == org.fhiranchor.anchor.log.Operation.DELETE) {
+                    continue;
+                }
+                try {
+                    fhir.readVersion(version.resource()).ifPresent(bytes -> served.put(version.resource(), bytes));
+                } catch (FhirSourceException e) {
+                    verdicts.put(version.resource().toString(), new VerificationResult(
+                            e.transientFailure() ? Status.CHECKPOINT_UNAVAILABLE : Status.RESOURCE_UNREADABLE, e.getMessage()));
+                }
+            }
+            MultiProofVerifier.Result result = MultiProofVerifier.verify(answer.proof().get(), served::get, checkpoints);
+            result.versions().forEach(v -> verdicts.putIfAbsent(v.resource().toString(), v.result()));
+        }
+        List<VersionCheck> checks = new ArrayList<>();
+        for (String requested : requestedRefs) {
+            Optional<String> version = requested.contains("/_history/") ? Optional.of(requested)
+                    : java.util.stream.Stream.concat(answer.statusByVersion().keySet().stream(), proven.keySet().stream())
+                            .filter(ref -> ref.startsWith(requested + "/_history/")).findFirst();
+            if (version.isEmpty()) {
+                checks.add(new VersionCheck(requested, Outcome.FAILED, VersionCheck.WRONG_VERSION,
+                        "the server's answer does not name " + requested, Optional.empty()));
+                continue;
+            }
+            String ref = version.get();
+            VerificationResult verdict = verdicts.get(ref);
+            if (verdict != null) {
+                Outcome outcome = switch (verdict.status()) {
+                    case VERIFIED -> Outcome.VERIFIED;
+                    case CHECKPOINT_UNAVAILABLE -> Outcome.UNAVAILABLE;
+                    default -> Outcome.FAILED;
+                };
+                checks.add(new VersionCheck(ref, outcome, verdict.status().name(), verdict.detail(), Optional.empty()));
+                continue;
+            }
+            String status = answer.statusByVersion().getOrDefault(ref, "");
+            checks.add(switch (status) {
+                case "pending" -> new VersionCheck(ref, Outcome.PENDING, VersionCheck.PENDING,
+                        "the server reports it logged but not anchored yet; ask again later", Optional.empty());
+                case "tampered" -> new VersionCheck(ref, Outcome.FAILED, VersionCheck.SERVER_REPORTS_TAMPERED,
+                        "the server reports that its stored content no longer matches the hash logged at write time",
+                        Optional.empty());
+                default -> new VersionCheck(ref, Outcome.FAILED, VersionCheck.NO_PROOF,
+                        "the server reports status '" + status + "' but its proof does not cover this version", Optional.empty());
+            });
+        }
+        return new WalkReport(checks);
     }
 
     /**

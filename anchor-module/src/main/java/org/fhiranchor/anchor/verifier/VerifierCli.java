@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -61,7 +62,7 @@ public final class VerifierCli {
     public static final int EXIT_PENDING = 4;
 
     private static final Set<String> VERIFY_OPTIONS = Set.of("--rpc", "--contract", "--deployment", "--chain-id",
-            "--fhir-base", "--ref", "--resource", "--proof", "--token", "--timeout", "--log-key");
+            "--fhir-base", "--ref", "--refs", "--resource", "--proof", "--token", "--timeout", "--log-key");
     private static final Set<String> WALK_OPTIONS = Set.of("--rpc", "--contract", "--deployment", "--chain-id",
             "--fhir-base", "--type", "--max", "--token", "--timeout");
 
@@ -73,7 +74,8 @@ public final class VerifierCli {
     private static final String USAGE = """
             usage:
               verify --rpc URL (--deployment FILE | --contract 0xADDRESS) [--chain-id N]
-                     (--fhir-base URL --ref Type/id[/_history/vid] | --resource FILE --proof FILE | --proof FILE)
+                     (--fhir-base URL (--ref Type/id[/_history/vid] | --refs REF,REF,...)
+                      | --resource FILE --proof FILE | --proof FILE)
               walk   --rpc URL (--deployment FILE | --contract 0xADDRESS) [--chain-id N] --fhir-base URL
                      [--type T] [--max N]
               research-keygen --out FILE
@@ -84,6 +86,7 @@ public final class VerifierCli {
             common: --token TOKEN (default: $FHIR_ANCHOR_TOKEN), --timeout SECONDS (default 30)
             --deployment FILE pins the operator's fhir-anchor-deployment/1 statement: the contract and chain
             are taken from it after it is checked against the chain (signer, deployer, code hash).
+            --refs proves up to 1000 versions with one multi-version proof (one $verify call, one chain read).
             --proof FILE alone verifies a delete (no body). A proof file may hold the fhir-anchor-proof/1 JSON,
             the server's $verify Parameters, or a c2sp.org/tlog-proof@v1 (its tlogProof part), which also needs
             --log-key VKEY: the log's note verifier key (origin+keyid+base64), from the server operator.
@@ -191,6 +194,14 @@ public final class VerifierCli {
             FhirSource fhir = fhirSource(options, timeout);
             return print(verifier.check(fhir, checkedRef(options.get("--ref"))), chain);
         }
+        if (options.containsKey("--refs")) {
+            FhirSource fhir = fhirSource(options, timeout);
+            WalkReport report = verifier.checkMany(fhir, refsList(options.get("--refs")));
+            report.checks().forEach(check -> out.println((check.verified() ? "VERIFIED " : "NOT VERIFIED: " + check.code() + " ")
+                    + check.ref() + (check.verified() ? "" : ": " + check.detail())));
+            return summary(report, "proved " + report.total() + " versions of " + fhir.baseUrl() + " with one proof against contract "
+                    + chain.checkpoints().contractAddress() + " on chain " + chain.chainId() + ":");
+        }
         byte[] proofFile = readFile(required(options, "--proof"));
         byte[] resource = options.containsKey("--resource") ? readFile(options.get("--resource")) : null;
         if (TlogProofVerifier.isTlogProof(proofFile)) {
@@ -270,9 +281,14 @@ public final class VerifierCli {
                     + (check.verified() ? "" : ": " + check.detail()));
         });
 
-        Map<Outcome, Long> counts = report.countsByOutcome();
-        out.println("walked " + report.total() + " versions of " + fhir.baseUrl() + (type == null ? "" : " (" + type + ")")
+        return summary(report, "walked " + report.total() + " versions of " + fhir.baseUrl() + (type == null ? "" : " (" + type + ")")
                 + " against contract " + chain.checkpoints().contractAddress() + " on chain " + chain.chainId() + ":");
+    }
+
+    /** Counts by outcome and code, every failure, and the exit code: failed, else unavailable, else pending, else verified. */
+    private int summary(WalkReport report, String heading) {
+        Map<Outcome, Long> counts = report.countsByOutcome();
+        out.println(heading);
         out.println("  verified " + counts.get(Outcome.VERIFIED) + ", failed " + counts.get(Outcome.FAILED)
                 + ", pending " + counts.get(Outcome.PENDING) + ", unavailable " + counts.get(Outcome.UNAVAILABLE));
         report.countsByCode().forEach((code, n) -> out.println("  " + code + " " + n));
@@ -401,17 +417,38 @@ public final class VerifierCli {
             }
             return;
         }
-        boolean fromServer = options.containsKey("--ref") || options.containsKey("--fhir-base");
+        boolean fromServer = options.containsKey("--ref") || options.containsKey("--refs") || options.containsKey("--fhir-base");
         boolean fromFiles = options.containsKey("--resource") || options.containsKey("--proof");
         if (fromServer == fromFiles) {
             throw new UsageException("give either --fhir-base and --ref, or --resource and --proof (or --proof alone for a delete)");
         }
         if (fromServer) {
             required(options, "--fhir-base");
-            checkedRef(required(options, "--ref"));
+            if (options.containsKey("--ref") == options.containsKey("--refs")) {
+                throw new UsageException("give --ref for one version or --refs for many, not both");
+            }
+            if (options.containsKey("--ref")) {
+                checkedRef(options.get("--ref"));
+            } else {
+                refsList(options.get("--refs"));
+            }
         } else {
             required(options, "--proof");
         }
+    }
+
+    /** Comma-separated Type/id or Type/id/_history/vid, 1 to 1000 of them. */
+    private static List<String> refsList(String value) {
+        List<String> refs = new java.util.ArrayList<>();
+        for (String ref : value.split(",")) {
+            if (!ref.isBlank()) {
+                refs.add(checkedRef(ref.trim()));
+            }
+        }
+        if (refs.isEmpty() || refs.size() > 1000) {
+            throw new UsageException("--refs takes 1 to 1000 references, got " + refs.size());
+        }
+        return refs;
     }
 
     private static int exitCode(Outcome outcome) {

@@ -24,13 +24,14 @@ class VerifyConfiguration {
 
     @Bean
     RestfulServerCustomizer verifyOperations(LogRepository log, VersionVerifier verifier, DaoRegistry daoRegistry,
-            CheckpointRepository checkpoints, JdbcSubtreeHashes subtrees, LogDatabase db,
+            CheckpointRepository checkpoints, JdbcSubtreeHashes subtrees, LogDatabase db, VersionHasher hasher,
             org.springframework.beans.factory.ObjectProvider<VerifyPartContributor> contributors,
             org.springframework.beans.factory.ObjectProvider<ProofAccess> access) {
         return server -> {
+            ProofAccess proofAccess = access.getIfAvailable(() -> (request, version, readable) -> { });
             server.registerProvider(new VerifyOperationProvider(log, verifier, daoRegistry,
-                    contributors.orderedStream().toList(),
-                    access.getIfAvailable(() -> (request, version, readable) -> { })));
+                    contributors.orderedStream().toList(), proofAccess));
+            server.registerProvider(new VerifyManyOperationProvider(log, verifier, daoRegistry, hasher, proofAccess));
             server.registerProvider(new LogOperationsProvider(checkpoints, subtrees));
             server.registerProvider(new AuditSweepProvider(log, verifier, db.jdbc()));
         };

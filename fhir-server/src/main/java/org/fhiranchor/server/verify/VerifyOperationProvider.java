@@ -31,9 +31,9 @@ public final class VerifyOperationProvider {
 
     private final LogRepository log;
     private final VersionVerifier verifier;
-    private final DaoRegistry daoRegistry;
     private final java.util.List<VerifyPartContributor> contributors;
     private final ProofAccess access;
+    private final StoredVersions stored;
 
     public VerifyOperationProvider(LogRepository log, VersionVerifier verifier, DaoRegistry daoRegistry) {
         this(log, verifier, daoRegistry, java.util.List.of(), (request, version, readable) -> { });
@@ -43,46 +43,21 @@ public final class VerifyOperationProvider {
             java.util.List<VerifyPartContributor> contributors, ProofAccess access) {
         this.log = log;
         this.verifier = verifier;
-        this.daoRegistry = daoRegistry;
         this.contributors = java.util.List.copyOf(contributors);
         this.access = access;
+        this.stored = new StoredVersions(daoRegistry);
     }
 
     @Operation(name = "$verify", idempotent = true, global = true)
     public Parameters verify(@IdParam IIdType id, RequestDetails request) {
         String type = id.getResourceType() != null ? id.getResourceType() : request.getResourceName();
-        long version = id.hasVersionIdPart() ? Long.parseLong(id.getVersionIdPart()) : currentVersion(type, id);
+        long version = id.hasVersionIdPart() ? Long.parseLong(id.getVersionIdPart()) : stored.currentVersion(type, id.getIdPart());
         LogEntry entry = log.findByVersion(type, id.getIdPart(), version).orElseThrow(() -> new ResourceNotFoundException(
                 "No log entry for " + type + "/" + id.getIdPart() + "/_history/" + version));
-        access.check(request, new IdType(type, id.getIdPart(), Long.toString(version)), readable(entry));
+        access.check(request, new IdType(type, id.getIdPart(), Long.toString(version)), stored.readable(entry));
         Parameters parameters = toParameters(verifier.verify(entry));
         contributors.forEach(contributor -> contributor.contribute(entry, parameters));
         return parameters;
-    }
-
-    /** What a reader of this version is shown: the version, or for a delete the version before it. */
-    private IBaseResource readable(LogEntry entry) {
-        String type = entry.leaf().ref().type();
-        long version = Long.parseLong(entry.leaf().ref().versionId());
-        if (entry.leaf().operation() == org.fhiranchor.anchor.log.Operation.DELETE) {
-            version--;
-        }
-        if (version < 1) {
-            return null;
-        }
-        try {
-            IBaseResource resource = daoRegistry.getResourceDao(type).read(
-                    new IdType(type, entry.leaf().ref().id(), Long.toString(version)), new SystemRequestDetails(), true);
-            return resource.isDeleted() ? null : resource;
-        } catch (ResourceNotFoundException | ResourceGoneException gone) {
-            return null;
-        }
-    }
-
-    private long currentVersion(String type, IIdType id) {
-        IBaseResource current = daoRegistry.getResourceDao(type)
-                .read(id.toUnqualifiedVersionless().withResourceType(type), new SystemRequestDetails(), true);
-        return Long.parseLong(current.getIdElement().getVersionIdPart());
     }
 
     static Parameters toParameters(VersionVerification result) {

@@ -3,12 +3,15 @@ package org.fhiranchor.server.verify;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.fhiranchor.anchor.canonical.ContentHash;
 import org.fhiranchor.anchor.chain.Ledger;
 import org.fhiranchor.anchor.proof.AnchorProof;
 import org.fhiranchor.anchor.proof.ChainAnchor;
+import org.fhiranchor.anchor.proof.MultiProof;
 import org.fhiranchor.server.anchoring.ChainConnection;
 import org.fhiranchor.server.anchoring.Checkpoint;
 import org.fhiranchor.server.anchoring.CheckpointRepository;
@@ -58,6 +61,41 @@ public final class VersionVerifier {
                 confirmations(anchored));
     }
 
+    /**
+     * Checks many versions against one checkpoint, the latest anchored one: each is tampered, pending (not
+     * sequenced, or after that checkpoint) or anchored; the anchored ones share one multi-leaf proof.
+     *
+     * @param currentContentHashes what each entry's version hashes to as stored now, in the same order
+     *     ({@link #currentContentHash(LogEntry)}, or computed by the caller from a version it has read)
+     */
+    public VersionsVerification verifyAll(List<LogEntry> entries, List<byte[]> currentContentHashes) {
+        Optional<Checkpoint> latest = checkpoints.latestAnchored();
+        List<VersionVerification> results = new ArrayList<>();
+        List<MultiProof.Version> anchoredLeaves = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            LogEntry entry = entries.get(i);
+            byte[] current = currentContentHashes.get(i);
+            VersionStatus status;
+            if (!Arrays.equals(current, entry.leaf().contentHash())) {
+                status = VersionStatus.TAMPERED;
+            } else if (!entry.isSequenced() || latest.isEmpty() || latest.get().treeSize() <= entry.leafIndex()) {
+                status = VersionStatus.PENDING;
+            } else {
+                status = VersionStatus.ANCHORED;
+                anchoredLeaves.add(MultiProof.Version.of(entry.leaf(), entry.leafIndex()));
+            }
+            results.add(new VersionVerification(status, entry, current, Optional.empty(),
+                    status == VersionStatus.ANCHORED ? latest : Optional.empty(), Optional.empty()));
+        }
+        if (anchoredLeaves.isEmpty()) {
+            return new VersionsVerification(results, Optional.empty(), Optional.empty(), Optional.empty());
+        }
+        Checkpoint anchored = latest.get();
+        MultiProof proof = MultiProof.forLeaves(anchoredLeaves, anchored.treeSize(), subtrees,
+                new ChainAnchor(anchored.chainId(), anchored.contractAddress(), anchored.txHash(), anchored.blockNumber()));
+        return new VersionsVerification(results, Optional.of(proof), latest, confirmations(anchored));
+    }
+
     private Optional<Long> confirmations(Checkpoint anchored) {
         try {
             return Optional.of(Math.max(0, blockNumber() - anchored.blockNumber() + 1));
@@ -88,7 +126,8 @@ public final class VersionVerifier {
         return seen.number();
     }
 
-    private byte[] currentContentHash(LogEntry entry) {
+    /** What the entry's version hashes to as stored now: its content hash, or the tombstone's if deleted. */
+    public byte[] currentContentHash(LogEntry entry) {
         String type = entry.leaf().ref().type();
         IdType id = new IdType(type, entry.leaf().ref().id(), entry.leaf().ref().versionId());
         try {

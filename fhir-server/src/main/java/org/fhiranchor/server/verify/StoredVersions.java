@@ -1,0 +1,46 @@
+package org.fhiranchor.server.verify;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import org.fhiranchor.anchor.log.Operation;
+import org.fhiranchor.server.log.LogEntry;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.IdType;
+
+/** The stored versions {@code $verify} looks at, read past authorization (the caller's access is decided by {@link ProofAccess}). */
+final class StoredVersions {
+
+    private final DaoRegistry daoRegistry;
+
+    StoredVersions(DaoRegistry daoRegistry) {
+        this.daoRegistry = daoRegistry;
+    }
+
+    /** What a reader of this version is shown: the version, or for a delete the version before it; null if none. */
+    IBaseResource readable(LogEntry entry) {
+        long version = Long.parseLong(entry.leaf().ref().versionId());
+        if (entry.leaf().operation() == Operation.DELETE) {
+            version--;
+        }
+        if (version < 1) {
+            return null;
+        }
+        try {
+            String type = entry.leaf().ref().type();
+            IBaseResource resource = daoRegistry.getResourceDao(type).read(
+                    new IdType(type, entry.leaf().ref().id(), Long.toString(version)), new SystemRequestDetails(), true);
+            return resource.isDeleted() ? null : resource;
+        } catch (ResourceNotFoundException | ResourceGoneException gone) {
+            return null;
+        }
+    }
+
+    /** The current version number of a resource, deleted or not (404 if it never existed). */
+    long currentVersion(String type, String id) {
+        IBaseResource current = daoRegistry.getResourceDao(type)
+                .read(new IdType(type, id), new SystemRequestDetails(), true);
+        return Long.parseLong(current.getIdElement().getVersionIdPart());
+    }
+}

@@ -1,0 +1,177 @@
+package org.fhiranchor.server.verify;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.annotation.OperationParam;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.fhiranchor.anchor.log.Hex;
+import org.fhiranchor.anchor.proof.MultiProofJson;
+import org.fhiranchor.server.anchoring.Checkpoint;
+import org.fhiranchor.server.log.LogEntry;
+import org.fhiranchor.server.log.LogRepository;
+import org.fhiranchor.server.log.VersionHasher;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Attachment;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.StringType;
+
+/**
+ * {@code POST [base]/$verify} (or GET) for many versions at once (docs/verification.md section 4.1): the
+ * versions named by {@code resource} parameters ({@code Type/id/_history/vid}, or {@code Type/id} for the
+ * current one) and/or the resources of a {@code bundle} (e.g. a search or {@code $everything} answer sent
+ * back as received). Each version is decided as a single {@code $verify} would be ({@link ProofAccess}: the
+ * whole call is refused if one is), reported with its status, and the anchored ones share one
+ * {@code fhir-anchor-multiproof/1} against the latest anchored checkpoint.
+ */
+public final class VerifyManyOperationProvider {
+
+    /** At most this many versions per call (a 1,000-version proof is a few hundred kB: docs/verification.md 4.1). */
+    public static final int MAX_VERSIONS = 1000;
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+    private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,18}");
+
+    private final LogRepository log;
+    private final VersionVerifier verifier;
+    private final DaoRegistry daoRegistry;
+    private final VersionHasher hasher;
+    private final ProofAccess access;
+    private final StoredVersions stored;
+
+    public VerifyManyOperationProvider(LogRepository log, VersionVerifier verifier, DaoRegistry daoRegistry,
+            VersionHasher hasher, ProofAccess access) {
+        this.log = log;
+        this.verifier = verifier;
+        this.daoRegistry = daoRegistry;
+        this.hasher = hasher;
+        this.access = access;
+        this.stored = new StoredVersions(daoRegistry);
+    }
+
+    @Operation(name = "$verify", idempotent = true)
+    public Parameters verifyMany(
+            @OperationParam(name = "resource", max = OperationParam.MAX_UNLIMITED) List<StringType> resources,
+            @OperationParam(name = "bundle", max = 1) Bundle bundle,
+            RequestDetails request) {
+        Set<VersionRef> asked = new LinkedHashSet<>();
+        if (resources != null) {
+            for (StringType resource : resources) {
+                asked.add(parse(resource == null ? null : resource.getValue()));
+            }
+        }
+        if (bundle != null) {
+            for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+                if (entry.hasSearch() && entry.getSearch().getMode() == Bundle.SearchEntryMode.OUTCOME) {
+                    continue;
+                }
+                asked.add(fromBundleEntry(entry));
+            }
+        }
+        if (asked.isEmpty()) {
+            throw new InvalidRequestException("Name the versions to prove: one or more 'resource' parameters"
+                    + " (Type/id/_history/vid, or Type/id for the current version) or a 'bundle'");
+        }
+        if (asked.size() > MAX_VERSIONS) {
+            throw new InvalidRequestException("At most " + MAX_VERSIONS + " versions per $verify call; "
+                    + asked.size() + " were asked");
+        }
+        List<LogEntry> entries = new ArrayList<>();
+        List<byte[]> currentHashes = new ArrayList<>();
+        Set<Long> seenEntries = new java.util.HashSet<>();
+        for (VersionRef ref : asked) {
+            long version = ref.version() != null ? ref.version() : stored.currentVersion(ref.type(), ref.id());
+            LogEntry entry = log.findByVersion(ref.type(), ref.id(), version).orElseThrow(() -> new ResourceNotFoundException(
+                    "No log entry for " + ref.type() + "/" + ref.id() + "/_history/" + version));
+            if (!seenEntries.add(entry.entryId())) {
+                continue;
+            }
+            IBaseResource readable = stored.readable(entry);
+            access.check(request, new IdType(ref.type(), ref.id(), Long.toString(version)), readable);
+            entries.add(entry);
+            boolean delete = entry.leaf().operation() == org.fhiranchor.anchor.log.Operation.DELETE;
+            // The version a reader is shown is the one to hash, unless it is a delete (then the stored row must be a tombstone).
+            currentHashes.add(delete || readable == null ? verifier.currentContentHash(entry) : hasher.contentHash(readable));
+        }
+        return toParameters(verifier.verifyAll(entries, currentHashes));
+    }
+
+    private record VersionRef(String type, String id, Long version) {}
+
+    private VersionRef parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw new InvalidRequestException("A 'resource' parameter is empty; give Type/id/_history/vid or Type/id");
+        }
+        IdType id = new IdType(text.trim());
+        return checked(id.getResourceType(), id.getIdPart(), id.getVersionIdPart(), text);
+    }
+
+    private VersionRef fromBundleEntry(Bundle.BundleEntryComponent entry) {
+        Resource resource = entry.getResource();
+        if (resource == null) {
+            throw new InvalidRequestException("A bundle entry has no resource (a deleted version in a history?);"
+                    + " name such versions with resource=Type/id/_history/vid");
+        }
+        String version = resource.getMeta().hasVersionId() ? resource.getMeta().getVersionId()
+                : resource.getIdElement().getVersionIdPart();
+        return checked(resource.fhirType(), resource.getIdElement().getIdPart(), version,
+                resource.fhirType() + "/" + resource.getIdElement().getIdPart());
+    }
+
+    private VersionRef checked(String type, String id, String version, String asGiven) {
+        if (type == null || id == null || !daoRegistry.isResourceTypeSupported(type) || !ID.matcher(id).matches()
+                || (version != null && !VERSION.matcher(version).matches())) {
+            throw new InvalidRequestException("Not a version this server stores: '" + shorten(asGiven)
+                    + "'; give Type/id/_history/vid or Type/id");
+        }
+        return new VersionRef(type, id, version == null ? null : Long.valueOf(version));
+    }
+
+    private static String shorten(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 80) + "...";
+    }
+
+    static Parameters toParameters(VersionsVerification result) {
+        Parameters parameters = new Parameters();
+        for (VersionVerification version : result.versions()) {
+            LogEntry entry = version.entry();
+            Parameters.ParametersParameterComponent part = parameters.addParameter().setName("version");
+            part.addPart().setName("resource").setValue(new StringType(entry.leaf().ref().toString()));
+            part.addPart().setName("status").setValue(new CodeType(version.status().code()));
+            part.addPart().setName("operation").setValue(new CodeType(entry.leaf().operation().name().toLowerCase()));
+            part.addPart().setName("contentHash").setValue(new StringType(Hex.encode(entry.leaf().contentHash())));
+            part.addPart().setName("currentContentHash").setValue(new StringType(Hex.encode(version.currentContentHash())));
+            part.addPart().setName("salt").setValue(new StringType(Hex.encode(entry.leaf().salt())));
+            if (entry.isSequenced()) {
+                part.addPart().setName("leafHash").setValue(new StringType(Hex.encode(entry.leafHash())));
+                part.addPart().setName("leafIndex").setValue(FhirNumbers.of(entry.leafIndex()));
+            }
+        }
+        if (result.proof().isPresent() && result.checkpoint().isPresent()) {
+            Checkpoint checkpoint = result.checkpoint().get();
+            parameters.addParameter().setName("treeSize").setValue(FhirNumbers.of(checkpoint.treeSize()));
+            parameters.addParameter().setName("rootHash").setValue(new StringType(Hex.encode(result.proof().get().rootHash())));
+            parameters.addParameter().setName("chainId").setValue(FhirNumbers.of(checkpoint.chainId()));
+            parameters.addParameter().setName("contract").setValue(new StringType(checkpoint.contractAddress()));
+            parameters.addParameter().setName("transactionHash").setValue(new StringType(checkpoint.txHash()));
+            parameters.addParameter().setName("blockNumber").setValue(FhirNumbers.of(checkpoint.blockNumber()));
+            result.confirmations().ifPresent(c ->
+                    parameters.addParameter().setName("confirmations").setValue(new IntegerType(Math.toIntExact(c))));
+            parameters.addParameter().setName("proof").setValue(new Attachment()
+                    .setContentType("application/json")
+                    .setData(MultiProofJson.write(result.proof().get())));
+        }
+        return parameters;
+    }
+}

@@ -1,0 +1,185 @@
+// The fhir-anchor-multiproof/1 document (docs/verification.md section 4.1): many versions proven with one
+// multi-leaf inclusion proof against one anchored tree head. Mirrors anchor-module's MultiProofVerifier:
+// steps 1 to 3 per version, then one inclusion check and one chain read; never throws for bad input.
+import { parseJson } from './canonical.js';
+import { equalBytes, toHex } from './hash.js';
+import { nodeHash } from './merkle.js';
+import { ProofFormatError, checkLeaf, hash, integer, members, object, string } from './proof.js';
+
+const MEMBERS = ['format', 'versions', 'treeSize', 'rootHash', 'hashes', 'anchor'];
+const VERSION_MEMBERS = ['resource', 'operation', 'contentHash', 'salt', 'leafHash', 'leafIndex'];
+const ANCHOR_MEMBERS = ['chainId', 'contract', 'txHash', 'blockNumber'];
+const REF = /^([A-Z][A-Za-z0-9]{0,63})\/([A-Za-z0-9\-.]{1,64})\/_history\/([1-9][0-9]{0,18})$/;
+const OPERATIONS = ['create', 'update', 'delete'];
+
+/**
+ * @typedef {object} ProvenVersion
+ * @property {string} resource @property {'create'|'update'|'delete'} operation
+ * @property {Uint8Array} contentHash @property {Uint8Array} salt @property {Uint8Array} leafHash
+ * @property {number} leafIndex
+ */
+
+/**
+ * @typedef {object} MultiProof
+ * @property {ProvenVersion[]} versions sorted by leaf index, each leaf once
+ * @property {number} treeSize @property {Uint8Array} rootHash @property {Uint8Array[]} hashes
+ * @property {{chainId: number, contract: string, txHash: string, blockNumber: number}} anchor
+ */
+
+/**
+ * Reads a multi-version proof strictly (exactly the members of section 4.1, versions sorted by leaf index).
+ * @param {Uint8Array} bytes
+ * @returns {MultiProof}
+ */
+export function readMultiProof(bytes) {
+  let root;
+  try {
+    root = parseJson(bytes);
+  } catch (e) {
+    throw new ProofFormatError(`proof is not valid JSON: ${/** @type {Error} */ (e).message}`);
+  }
+  const proof = object(root, 'proof');
+  members(proof, MEMBERS, 'proof');
+  if (proof.format !== 'fhir-anchor-multiproof/1') {
+    throw new ProofFormatError(`unsupported proof format ${JSON.stringify(proof.format)}, expected "fhir-anchor-multiproof/1"`);
+  }
+  if (!Array.isArray(proof.versions) || proof.versions.length === 0) throw new ProofFormatError('versions must be a non-empty array');
+  if (!Array.isArray(proof.hashes)) throw new ProofFormatError('hashes must be an array');
+  const treeSize = integer(proof.treeSize, 'treeSize');
+  /** @type {ProvenVersion[]} */
+  const versions = proof.versions.map((/** @type {unknown} */ v, /** @type {number} */ i) => {
+    const where = `versions[${i}]`;
+    const version = object(v, where);
+    members(version, VERSION_MEMBERS, where);
+    const resource = string(version.resource, `${where}.resource`);
+    if (!REF.test(resource)) throw new ProofFormatError(`${where}.resource: not Type/id/_history/vid: ${resource}`);
+    const operation = string(version.operation, `${where}.operation`);
+    if (!OPERATIONS.includes(operation)) throw new ProofFormatError(`${where}.operation: unknown "${operation}"`);
+    return {
+      resource,
+      operation: /** @type {'create'|'update'|'delete'} */ (operation),
+      contentHash: hash(version.contentHash, `${where}.contentHash`),
+      salt: hash(version.salt, `${where}.salt`),
+      leafHash: hash(version.leafHash, `${where}.leafHash`),
+      leafIndex: integer(version.leafIndex, `${where}.leafIndex`),
+    };
+  });
+  versions.forEach((v, i) => {
+    if (i > 0 && v.leafIndex <= versions[i - 1].leafIndex) {
+      throw new ProofFormatError(`versions must be sorted by leafIndex, each leaf once (versions[${i}])`);
+    }
+  });
+  if (versions[versions.length - 1].leafIndex >= treeSize) throw new ProofFormatError('a leafIndex is not below treeSize');
+  const anchor = object(proof.anchor, 'anchor');
+  members(anchor, ANCHOR_MEMBERS, 'anchor');
+  const chainId = integer(anchor.chainId, 'anchor.chainId');
+  if (chainId <= 0) throw new ProofFormatError('anchor.chainId must be > 0');
+  const contract = string(anchor.contract, 'anchor.contract');
+  if (!/^0x[0-9a-fA-F]{40}$/.test(contract)) throw new ProofFormatError('anchor.contract must be 0x + 40 hex digits');
+  const txHash = string(anchor.txHash, 'anchor.txHash');
+  if (!/^0x[0-9a-fA-F]{64}$/.test(txHash)) throw new ProofFormatError('anchor.txHash must be 0x + 64 hex digits');
+  return {
+    versions,
+    treeSize,
+    rootHash: hash(proof.rootHash, 'rootHash'),
+    hashes: proof.hashes.map((/** @type {unknown} */ h, /** @type {number} */ i) => hash(h, `hashes[${i}]`)),
+    anchor: { chainId, contract, txHash, blockNumber: integer(anchor.blockNumber, 'anchor.blockNumber') },
+  };
+}
+
+/**
+ * The multi-leaf inclusion recursion (docs/research-export.md, "Multi-leaf inclusion proof").
+ * @param {number} treeSize @param {Map<number, Uint8Array>} leaves leaf index to leaf hash
+ * @param {Uint8Array[]} proof @param {Uint8Array} root
+ * @returns {Promise<{ok: true} | {ok: false, reason: string}>}
+ */
+export async function verifyMultiInclusion(treeSize, leaves, proof, root) {
+  const indexes = [...leaves.keys()].sort((a, b) => a - b);
+  if (indexes.length === 0 || treeSize <= 0) return { ok: false, reason: 'no leaves, or an empty tree' };
+  if (indexes[indexes.length - 1] >= treeSize) return { ok: false, reason: 'a leaf index is out of range' };
+  let next = 0;
+  /** @param {number} lo @param {number} hi @returns {Promise<Uint8Array>} */
+  const mth = async (lo, hi) => {
+    if (!indexes.some((i) => i >= lo && i < hi)) {
+      if (next >= proof.length) throw new Error('proof too short');
+      return proof[next++];
+    }
+    if (hi - lo === 1) return /** @type {Uint8Array} */ (leaves.get(lo));
+    let k = 1;
+    while (k * 2 < hi - lo) k *= 2;
+    const left = await mth(lo, lo + k);
+    return nodeHash(left, await mth(lo + k, hi));
+  };
+  let computed;
+  try {
+    computed = await mth(0, treeSize);
+  } catch (e) {
+    return { ok: false, reason: /** @type {Error} */ (e).message };
+  }
+  if (next !== proof.length) return { ok: false, reason: 'proof too long' };
+  if (!equalBytes(computed, root)) return { ok: false, reason: 'root mismatch' };
+  return { ok: true };
+}
+
+/**
+ * @typedef {object} MultiVerificationResult
+ * @property {string} status VERIFIED, or the first failing version's status
+ * @property {string} detail
+ * @property {{resource: string, status: string, detail: string}[]} versions in the proof's order
+ * @property {{blockNumber: number, timestamp: number}} [anchored]
+ */
+
+/**
+ * Verifies many versions at once (section 4.1).
+ * @param {(resource: string) => Uint8Array | null | undefined} servedOf each version exactly as served, null for a delete
+ * @param {Uint8Array | MultiProof} proofInput
+ * @param {import('./proof.js').CheckpointSource} chain
+ * @returns {Promise<MultiVerificationResult>}
+ */
+export async function verifyMultiProof(servedOf, proofInput, chain) {
+  /** @type {MultiProof} */
+  let proof;
+  try {
+    proof = proofInput instanceof Uint8Array ? readMultiProof(proofInput) : proofInput;
+  } catch (e) {
+    return { status: 'MALFORMED_PROOF', detail: /** @type {Error} */ (e).message, versions: [] };
+  }
+  const leafFailures = [];
+  const leaves = new Map();
+  for (const version of proof.versions) {
+    const checked = await checkLeaf(servedOf(version.resource) ?? null, version);
+    leafFailures.push('status' in checked ? checked : null);
+    leaves.set(version.leafIndex, version.leafHash);
+  }
+  /** @type {{status: string, detail: string} | null} */
+  let shared = null;
+  let anchored = null;
+  const inclusion = await verifyMultiInclusion(proof.treeSize, leaves, proof.hashes, proof.rootHash);
+  if (!inclusion.ok) {
+    shared = { status: 'INCLUSION_FAILED', detail: inclusion.reason };
+  } else {
+    try {
+      anchored = await chain.anchoredCheckpoint(proof.treeSize);
+      if (!anchored) shared = { status: 'NOT_ANCHORED', detail: `no checkpoint on chain for tree size ${proof.treeSize}` };
+      else if (!equalBytes(anchored.rootHash, proof.rootHash)) {
+        shared = { status: 'ANCHORED_ROOT_MISMATCH', detail: `the chain holds root ${toHex(anchored.rootHash)} for tree size ${proof.treeSize}, the proof says ${toHex(proof.rootHash)}` };
+      }
+    } catch (e) {
+      shared = { status: 'CHECKPOINT_UNAVAILABLE', detail: `could not read the checkpoint for tree size ${proof.treeSize}: ${/** @type {Error} */ (e).message}` };
+    }
+  }
+  const versions = proof.versions.map((version, i) => {
+    const result = leafFailures[i] ?? shared ?? {
+      status: 'VERIFIED',
+      detail: `${version.operation} of ${version.resource} is leaf ${version.leafIndex} of the anchored tree of size ${proof.treeSize}`,
+    };
+    return { resource: version.resource, status: result.status, detail: result.detail };
+  });
+  const failed = versions.find((v) => v.status !== 'VERIFIED');
+  return {
+    status: failed ? failed.status : 'VERIFIED',
+    detail: failed ? `${failed.resource}: ${failed.detail}` : `${versions.length} versions are leaves of the anchored tree of size ${proof.treeSize}`,
+    versions,
+    ...(anchored && !shared ? { anchored: { blockNumber: anchored.blockNumber, timestamp: anchored.timestamp } } : {}),
+  };
+}
