@@ -225,6 +225,7 @@ public final class BenchmarkCommand {
         try (ServerLauncher server = ServerLauncher.start(jar, dir, List.of(), Map.of())) {
             FhirHttp http = new FhirHttp(server.token("admin"));
             List<String> samples = Collections.synchronizedList(new ArrayList<>());
+            List<String> firstBundle = Collections.synchronizedList(new ArrayList<>());
             int perBundle = 500;
             int bundles = (leaves + perBundle - 1) / perBundle;
             ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -236,6 +237,9 @@ public final class BenchmarkCommand {
                     JsonNode response = JSON.readTree(http.post(server.baseUrl(), "application/fhir+json",
                             patientsTransaction(bundle, perBundle)).body());
                     JsonNode entry = response.path("entry");
+                    if (bundle == 0) {
+                        entry.forEach(e -> firstBundle.add(e.path("response").path("location").asText()));
+                    }
                     for (int i = 0; i < entry.size(); i += 25) {
                         samples.add(entry.get(i).path("response").path("location").asText());
                     }
@@ -270,8 +274,50 @@ public final class BenchmarkCommand {
             Collections.sort(millis);
             out.printf("RESULT $verify with %d leaves: p50 %.2f ms, p99 %.2f ms, max %.2f ms over %d calls (target p99 < 20 ms)%n",
                     treeSize, percentile(millis, 0.5), percentile(millis, 0.99), millis.get(millis.size() - 1), millis.size());
+            multiVersionProofs(http, server, samples, firstBundle, treeSize);
         } finally {
             deleteRecursively(dir);
+        }
+    }
+
+    /**
+     * What a multi-version proof costs (docs/verification.md section 4.1): for 10, 100 and 1,000 versions spread over the
+     * whole log (every 25th version of the load, shuffled) and for as many consecutive ones (one transaction's
+     * Patients, like one patient's chart written together), the proof's bytes per version against a single-version
+     * proof's, and the time of one {@code POST $verify}.
+     */
+    private void multiVersionProofs(FhirHttp http, ServerLauncher server, List<String> spread, List<String> consecutive,
+            long treeSize) throws Exception {
+        String one = spread.get(0);
+        JsonNode single = http.getJson(server.baseUrl() + "/" + one + "/$verify");
+        int singleBytes = java.util.Base64.getDecoder().decode(FhirHttp.parameter(single, "proof").path("data").asText()).length;
+        out.printf("RESULT single-version proof at %d leaves: %d bytes%n", treeSize, singleBytes);
+        for (String layout : List.of("spread", "consecutive")) {
+            List<String> pool = layout.equals("spread") ? spread : consecutive;
+            for (int n : new int[] {10, 100, 1000}) {
+                if (pool.size() < n) {
+                    out.printf("  (%s: only %d versions to choose from, %d skipped)%n", layout, pool.size(), n);
+                    continue;
+                }
+                com.fasterxml.jackson.databind.node.ObjectNode parameters = JSON.createObjectNode().put("resourceType", "Parameters");
+                com.fasterxml.jackson.databind.node.ArrayNode list = parameters.putArray("parameter");
+                pool.subList(0, n).forEach(ref -> list.addObject().put("name", "resource").put("valueString", ref));
+                byte[] body = JSON.writeValueAsBytes(parameters);
+                http.post(server.baseUrl() + "/$verify", "application/fhir+json", body); // warm-up
+                long t = System.nanoTime();
+                var response = http.post(server.baseUrl() + "/$verify", "application/fhir+json", body);
+                double millis = (System.nanoTime() - t) / 1e6;
+                if (response.statusCode() != 200) {
+                    throw new IllegalStateException("$verify of " + n + " versions answered " + response.statusCode());
+                }
+                JsonNode answer = JSON.readTree(response.body());
+                int proofBytes = java.util.Base64.getDecoder().decode(FhirHttp.parameter(answer, "proof").path("data").asText()).length;
+                int hashes = JSON.readTree(java.util.Base64.getDecoder().decode(FhirHttp.parameter(answer, "proof").path("data").asText()))
+                        .path("hashes").size();
+                out.printf("RESULT multi-version proof, %d %s versions of %d: %d bytes (%.0f per version, %.0f%% of %d single proofs),"
+                        + " %d path hashes, answer %d bytes, %.1f ms%n", n, layout, treeSize, proofBytes, (double) proofBytes / n,
+                        100.0 * proofBytes / ((double) singleBytes * n), n, hashes, response.body().length(), millis);
+            }
         }
     }
 
