@@ -32,9 +32,9 @@ import org.fhiranchor.anchor.log.CheckResult;
 import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.log.MultiInclusionProof;
 import org.fhiranchor.anchor.proof.AnchorProof;
+import org.fhiranchor.anchor.proof.ProofVerifier;
 import org.fhiranchor.anchor.proof.VerificationResult;
-import org.fhiranchor.anchor.verifier.ChainCheckpointSource;
-import org.fhiranchor.anchor.verifier.Verifier;
+import org.fhiranchor.anchor.chain.ChainCheckpointSource;
 
 /**
  * The researcher's offline check of an export directory (docs/research-export.md section 5), against a
@@ -77,13 +77,11 @@ public final class ResearchExportVerifier {
     static final String[] NAMES = {"provenance", "manifest", "files", "decryption", "sources", "consent"};
 
     private final LedgerReader chain;
-    private final Verifier verifier;
     private final ChainCheckpointSource checkpoints;
 
     public ResearchExportVerifier(LedgerReader chain) {
         this.chain = Objects.requireNonNull(chain, "chain");
         this.checkpoints = new ChainCheckpointSource(chain);
-        this.verifier = new Verifier(checkpoints);
     }
 
     /** A check that did not pass: ends the run. */
@@ -171,7 +169,7 @@ public final class ResearchExportVerifier {
             throw Stop.failed("the proof is for " + proof.resource() + ", not a Provenance");
         }
         byte[] served = state.proof.provenanceJson().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        VerificationResult result = verifier.verify(served, proof);
+        VerificationResult result = ProofVerifier.verify(served, proof, checkpoints);
         if (result.status() == VerificationResult.Status.CHECKPOINT_UNAVAILABLE) {
             throw new Stop(Status.UNAVAILABLE, result.status() + ": " + result.detail());
         }

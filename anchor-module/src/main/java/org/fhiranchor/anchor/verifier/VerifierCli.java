@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.fhiranchor.anchor.chain.ChainCheckpointSource;
 import org.fhiranchor.anchor.canonical.JsonFormatException;
 import org.fhiranchor.anchor.canonical.JsonObject;
 import org.fhiranchor.anchor.canonical.JsonParser;

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.fhiranchor.anchor.chain.ChainCheckpointSource;
 import org.fhiranchor.anchor.canonical.ContentHash;
 import org.fhiranchor.anchor.canonical.SharedData;
 import org.fhiranchor.anchor.chain.AnchorReceipt;

@@ -8,6 +8,7 @@ import java.util.List;
 import org.fhiranchor.server.jobs.PeriodicJobs;
 import org.fhiranchor.server.log.LogDatabase;
 import org.fhiranchor.server.log.LogRepository;
+import org.fhiranchor.server.log.JdbcSubtreeHashes;
 import org.fhiranchor.server.log.Sequencer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -52,6 +53,12 @@ class AnchoringConfiguration {
     @Bean
     AnchoringMetrics anchoringMetrics(MeterRegistry registry, AnchoringStatus status, ChainConnection chain) {
         return new AnchoringMetrics(registry, status, chain);
+    }
+
+    /** The log's sequencer, configured and scheduled with the anchoring it feeds (the log knows nothing of anchoring). */
+    @Bean
+    Sequencer sequencer(LogDatabase db, LogRepository log, JdbcSubtreeHashes subtrees, AnchoringProperties properties) {
+        return new Sequencer(db.jdbc(), db.transactions(), log, subtrees, Clock.systemUTC(), properties.sequencerBatchSize());
     }
 
     @Bean

@@ -4,7 +4,6 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import java.time.Clock;
 import javax.sql.DataSource;
-import org.fhiranchor.server.anchoring.AnchoringProperties;
 import org.fhiranchor.server.fhir.RestfulServerCustomizer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
@@ -62,10 +61,5 @@ class LogConfiguration {
         // Registered with the storage layer, not the REST server: internal writes are logged too.
         interceptorService.registerInterceptor(interceptor);
         return interceptor;
-    }
-
-    @Bean
-    Sequencer sequencer(LogDatabase db, LogRepository log, JdbcSubtreeHashes subtrees, AnchoringProperties properties) {
-        return new Sequencer(db.jdbc(), db.transactions(), log, subtrees, Clock.systemUTC(), properties.sequencerBatchSize());
     }
 }

@@ -19,7 +19,7 @@ import java.util.UUID;
 import org.fhiranchor.anchor.log.ResourceRef;
 import org.fhiranchor.anchor.proof.MultiProof;
 import org.fhiranchor.anchor.proof.MultiProofVerifier;
-import org.fhiranchor.anchor.verifier.ChainCheckpointSource;
+import org.fhiranchor.anchor.chain.ChainCheckpointSource;
 import org.fhiranchor.anchor.verifier.VerifierCli;
 import org.fhiranchor.anchor.verifier.VerifyManyAnswer;
 import org.fhiranchor.server.anchoring.ChainConnection;

@@ -1,12 +1,9 @@
-package org.fhiranchor.anchor.verifier;
+package org.fhiranchor.anchor.chain;
 
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.fhiranchor.anchor.chain.LedgerException;
-import org.fhiranchor.anchor.chain.LedgerReader;
-import org.fhiranchor.anchor.chain.OnChainCheckpoint;
 import org.fhiranchor.anchor.proof.CheckpointSource;
 
 /**
