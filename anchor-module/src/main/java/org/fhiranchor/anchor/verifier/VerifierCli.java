@@ -7,7 +7,6 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.LinkOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.fhiranchor.anchor.files.OwnerOnlyFiles;
 import org.fhiranchor.anchor.chain.ChainCheckpointSource;
 import org.fhiranchor.anchor.canonical.JsonFormatException;
 import org.fhiranchor.anchor.canonical.JsonObject;
@@ -314,12 +314,7 @@ public final class VerifierCli {
             if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
                 throw new UsageException(file + " exists: refusing to overwrite a key");
             }
-            try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException e) {
-                Files.createFile(file);
-            }
-            Files.writeString(file, keys.privateKeyText() + "\n", StandardCharsets.US_ASCII);
+            OwnerOnlyFiles.createNew(file, (keys.privateKeyText() + "\n").getBytes(StandardCharsets.US_ASCII));
         } catch (FileAlreadyExistsException e) {
             throw new UsageException(file + " exists: refusing to overwrite a key");
         } catch (IOException e) {

@@ -4,16 +4,15 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.fhiranchor.anchor.files.OwnerOnlyFiles;
 import org.fhiranchor.anchor.tlog.NoteFormatException;
 import org.fhiranchor.anchor.tlog.NoteSigner;
 import org.fhiranchor.anchor.tlog.NoteVerifier;
@@ -76,12 +75,9 @@ final class WitnessCommand {
 
     private static byte[] loadOrCreateSeed(Path file) throws IOException {
         if (!Files.exists(file)) {
-            try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                Files.writeString(file, HexFormat.of().formatHex(NoteSigner.generateSeed()) + "\n", StandardCharsets.US_ASCII);
-            } catch (FileAlreadyExistsException raced) {
-                // another start created it
-            }
+            // If another start created it meanwhile, its key is the one read below.
+            OwnerOnlyFiles.createIfAbsent(file, (HexFormat.of().formatHex(NoteSigner.generateSeed()) + "\n")
+                    .getBytes(StandardCharsets.US_ASCII));
         }
         String hex = Files.readString(file, StandardCharsets.US_ASCII).trim();
         if (!hex.matches("[0-9a-fA-F]{64}")) {

@@ -3,14 +3,13 @@ package org.fhiranchor.server.anchoring;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import org.web3j.crypto.Keys;
 import org.web3j.crypto.WalletUtils;
 import org.web3j.utils.Numeric;
+import org.fhiranchor.anchor.files.OwnerOnlyFiles;
 
 /**
  * A secp256k1 signing key kept in a file readable by its owner only. The embedded default creates
@@ -23,16 +22,8 @@ final class SignerKeyFile {
     static String loadOrCreate(Path file) {
         try {
             if (!Files.exists(file)) {
-                Files.createDirectories(file.getParent());
                 String key = Numeric.toHexStringNoPrefixZeroPadded(Keys.createEcKeyPair().getPrivateKey(), 64);
-                Path temp = Files.createTempFile(file.getParent(), ".signer", ".tmp",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                Files.writeString(temp, key, StandardCharsets.US_ASCII);
-                try {
-                    Files.move(temp, file);
-                } catch (FileAlreadyExistsException raced) {
-                    Files.delete(temp);
-                }
+                OwnerOnlyFiles.createIfAbsent(file, key.getBytes(StandardCharsets.US_ASCII));
             }
             return read(file);
         } catch (IOException e) {

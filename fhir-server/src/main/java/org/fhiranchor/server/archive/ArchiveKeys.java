@@ -6,15 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.fhiranchor.anchor.files.OwnerOnlyFiles;
 import org.fhiranchor.ipfs.crypto.KeyRing;
 
 /**
@@ -26,7 +23,6 @@ public final class ArchiveKeys {
 
     static final String PREFIX = "archive-";
     static final String SUFFIX = ".key";
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private ArchiveKeys() {}
 
@@ -118,15 +114,7 @@ public final class ArchiveKeys {
     /** Writes a new key file, owner-only from the moment it exists; refuses to overwrite. */
     public static void writeKeyFile(Path file, byte[] key) {
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            boolean posix = file.getFileSystem().supportedFileAttributeViews().contains("posix");
-            if (posix) {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-            } else {
-                Files.createFile(file);
-            }
-            Files.writeString(file, HexFormat.of().formatHex(key) + "\n", StandardCharsets.US_ASCII,
-                    StandardOpenOption.TRUNCATE_EXISTING);
+            OwnerOnlyFiles.createNew(file, (HexFormat.of().formatHex(key) + "\n").getBytes(StandardCharsets.US_ASCII));
         } catch (FileAlreadyExistsException e) {
             throw new IllegalStateException("archive key file exists already, not overwritten: " + file);
         } catch (IOException e) {

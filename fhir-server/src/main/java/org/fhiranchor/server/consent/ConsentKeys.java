@@ -3,10 +3,8 @@ package org.fhiranchor.server.consent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -15,6 +13,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.fhiranchor.anchor.files.OwnerOnlyFiles;
 import org.fhiranchor.anchor.chain.ConsentDecision;
 
 /**
@@ -78,17 +77,9 @@ public final class ConsentKeys {
     public static ConsentKeys loadOrCreate(Path file) {
         try {
             if (!Files.exists(file)) {
-                Files.createDirectories(file.getParent());
                 byte[] fresh = new byte[KEY_LENGTH];
                 new SecureRandom().nextBytes(fresh);
-                Path temp = Files.createTempFile(file.getParent(), ".consent-hmac", ".tmp",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                Files.writeString(temp, HexFormat.of().formatHex(fresh), StandardCharsets.US_ASCII);
-                try {
-                    Files.move(temp, file);
-                } catch (FileAlreadyExistsException raced) {
-                    Files.delete(temp);
-                }
+                OwnerOnlyFiles.createIfAbsent(file, HexFormat.of().formatHex(fresh).getBytes(StandardCharsets.US_ASCII));
             }
             return read(file);
         } catch (IOException e) {

@@ -5,12 +5,8 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -20,7 +16,7 @@ import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
-import java.util.Set;
+import org.fhiranchor.anchor.files.OwnerOnlyFiles;
 
 /**
  * The embedded issuer's EC P-256 signing key, kept under {@code <data-dir>/keys/}: created on first
@@ -31,8 +27,6 @@ public final class SigningKeyFile {
 
     static final String PRIVATE_KEY_FILE = "jwt-signing-key.p8";
     static final String PUBLIC_KEY_FILE = "jwt-signing-key.pub";
-    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
-    private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
 
     private SigningKeyFile() {}
 
@@ -59,14 +53,14 @@ public final class SigningKeyFile {
 
     private static void create(Path keysDir, Path privateFile, Path publicFile)
             throws IOException, GeneralSecurityException {
-        createOwnerOnlyDirectory(keysDir);
+        OwnerOnlyFiles.createDirectory(keysDir);
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair pair = generator.generateKeyPair();
-        // Public key first: a private key file without its public half would never be written
-        // again, since its existence is what marks the key as created.
-        writeOwnerOnly(keysDir, publicFile, pair.getPublic().getEncoded());
-        writeOwnerOnly(keysDir, privateFile, pair.getPrivate().getEncoded());
+        // Public key first (replacing the half a crashed first start may have left): a private key file
+        // without its public half would never be written again, since its existence marks the key as created.
+        OwnerOnlyFiles.replace(publicFile, pair.getPublic().getEncoded());
+        OwnerOnlyFiles.createIfAbsent(privateFile, pair.getPrivate().getEncoded());
     }
 
     private static ECKey load(Path privateFile, Path publicFile)
@@ -80,31 +74,5 @@ public final class SigningKeyFile {
                 .privateKey(privateKey)
                 .keyIDFromThumbprint()
                 .build();
-    }
-
-    private static void createOwnerOnlyDirectory(Path dir) throws IOException {
-        if (Files.isDirectory(dir)) {
-            return;
-        }
-        Files.createDirectories(dir.toAbsolutePath().getParent());
-        try {
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR));
-        } catch (FileAlreadyExistsException raced) {
-            // another process created it meanwhile; its permissions are its own
-        } catch (UnsupportedOperationException notPosix) {
-            Files.createDirectories(dir);
-        }
-    }
-
-    /** Written to a temporary file that never had wider permissions, then moved into place. */
-    private static void writeOwnerOnly(Path dir, Path target, byte[] content) throws IOException {
-        Path temp;
-        try {
-            temp = Files.createTempFile(dir, ".key-", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
-        } catch (UnsupportedOperationException notPosix) {
-            temp = Files.createTempFile(dir, ".key-", ".tmp");
-        }
-        Files.write(temp, content);
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
     }
 }

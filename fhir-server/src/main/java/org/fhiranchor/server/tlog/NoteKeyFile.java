@@ -3,11 +3,10 @@ package org.fhiranchor.server.tlog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HexFormat;
+import org.fhiranchor.anchor.files.OwnerOnlyFiles;
 import org.fhiranchor.anchor.tlog.NoteSigner;
 
 /**
@@ -21,15 +20,8 @@ final class NoteKeyFile {
     static byte[] loadOrCreate(Path file) {
         try {
             if (!Files.exists(file)) {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-                Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".tlog-key", ".tmp",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                Files.writeString(temp, HexFormat.of().formatHex(NoteSigner.generateSeed()), StandardCharsets.US_ASCII);
-                try {
-                    Files.move(temp, file);
-                } catch (FileAlreadyExistsException raced) {
-                    Files.delete(temp);
-                }
+                OwnerOnlyFiles.createIfAbsent(file, HexFormat.of().formatHex(NoteSigner.generateSeed())
+                        .getBytes(StandardCharsets.US_ASCII));
             }
             String hex = Files.readString(file, StandardCharsets.US_ASCII).trim();
             if (!hex.matches("[0-9a-fA-F]{64}")) {
