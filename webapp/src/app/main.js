@@ -29,10 +29,18 @@ const ROUTES = [
   { path: '/trust', label: 'Trust root', show: () => true, render: (root) => renderTrustRoot(root) },
 ];
 
-function signOut() {
+/** A notice for the next sign-in page only (a refused sign-in, a finished sign-out). @type {HTMLElement | null} */
+let nextNotice = null;
+
+async function signOut() {
+  const s = session.current();
   session.clear();
-  location.hash = '#/signin';
-  route();
+  // A SMART sign-in also ends the authorization server's session, so that the next person at this
+  // browser meets its sign-in page again; the server sends the browser back here.
+  if (s && await smart.endSession(s)) return;
+  nextNotice = notice('ok', 'You are signed out.');
+  if (location.hash === '#/signin') route();
+  else location.hash = '#/signin'; // hashchange renders the sign-in page
 }
 
 function currentPath() {
@@ -59,13 +67,22 @@ async function route() {
     return;
   } else {
     document.title = 'Sign in · FHIR Anchor';
-    await renderSignIn(main, () => { location.hash = '#/'; route(); });
+    const shown = nextNotice;
+    nextNotice = null;
+    await renderSignIn(main, () => { location.hash = '#/'; route(); }, shown);
   }
   main.focus();
 }
 
 window.addEventListener('hashchange', route);
+if (sessionStorage.getItem(smart.SIGNED_OUT)) {
+  sessionStorage.removeItem(smart.SIGNED_OUT);
+  nextNotice = notice('ok', 'You are signed out, here and on the server\'s sign-in page.');
+}
 smart.completeIfReturning()
   .then((signedIn) => { if (signedIn) location.hash = '#/'; })
-  .catch((e) => replace(main, notice('bad', e.message)))
+  .catch((e) => {
+    nextNotice = notice('bad', h('strong', {}, 'Sign-in refused. '), e instanceof smart.SignInRefused ? e.message : `The sign-in failed: ${e.message}`);
+    if (location.hash !== '#/signin') history.replaceState(null, '', '#/signin');
+  })
   .finally(route);

@@ -10,12 +10,20 @@ export function isBreakGlass(e) {
   return codes.some((/** @type {any} */ c) => c.code === 'BTG');
 }
 
-/** @param {any} e */
-function who(e) {
+/** The person behind an access, as the token's SMART fhirUser names them (an agent of type humanuser). @param {any} e */
+export function fhirUserOf(e) {
+  const person = (e.agent ?? []).find((/** @type {any} */ a) => (a.type?.coding ?? []).some((/** @type {any} */ c) => c.code === 'humanuser'));
+  return person?.who?.identifier?.value ?? person?.name ?? null;
+}
+
+/** Who: the person (fhirUser) when known, else the token's subject; the role; the sign-in name as detail. @param {any} e */
+export function who(e) {
   const agent = (e.agent ?? []).find((/** @type {any} */ a) => a.requestor) ?? e.agent?.[0];
-  const name = agent?.who?.display ?? agent?.name ?? agent?.who?.reference ?? agent?.who?.identifier?.value ?? agent?.altId ?? 'unknown';
+  const subject = agent?.who?.display ?? agent?.name ?? agent?.who?.reference ?? agent?.who?.identifier?.value ?? agent?.altId ?? null;
+  const person = fhirUserOf(e);
   const role = agent?.role?.flatMap((/** @type {any} */ r) => r.coding ?? []).map((/** @type {any} */ c) => c.display ?? c.code)[0];
-  return role ? `${name} (${role})` : name;
+  const name = person ?? subject ?? 'unknown';
+  return [role ? `${name} (${role})` : name, person && subject && subject !== person ? h('span', { class: 'detail' }, `signed in as ${subject}`) : null];
 }
 
 /** @param {any} e */
@@ -67,10 +75,19 @@ export function auditTable(events) {
 export async function renderAccessLog(root, patientId) {
   replace(root, h('h2', {}, 'Who looked at my record'), h('p', { class: 'loading' }, 'Loading…'));
   try {
-    const events = await fhir.search(`AuditEvent?patient=Patient/${encodeURIComponent(patientId)}&_sort=-date&_count=100`, 300);
+    const events = await fhir.search(`AuditEvent?patient=Patient/${encodeURIComponent(patientId)}&_sort=-date&_count=100`, 1000);
+    // The patient's own visits (this app's reads included) would bury the others: hidden unless asked for.
+    const mine = (/** @type {any} */ e) => fhirUserOf(e) === `Patient/${patientId}`;
+    const others = events.filter((e) => !mine(e));
+    const table = h('div', {}, auditTable(others));
+    const toggle = h('input', {
+      type: 'checkbox', id: 'show-mine',
+      onchange: (/** @type {Event} */ ev) => replace(table, auditTable(/** @type {HTMLInputElement} */ (ev.target).checked ? events : others)),
+    });
     replace(root, h('h2', {}, 'Who looked at my record'),
       h('p', { class: 'intro' }, 'Every read, change and refusal that concerns your record, newest first. Each entry is itself written into the anchored log.'),
-      auditTable(events));
+      h('p', {}, h('span', { class: 'check' }, toggle, h('label', { for: 'show-mine' }, `Show my own visits too (${events.length - others.length})`))),
+      table);
   } catch (e) {
     const err = /** @type {fhir.FhirError} */ (e);
     replace(root, h('h2', {}, 'Who looked at my record'),
