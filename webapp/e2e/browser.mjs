@@ -206,14 +206,17 @@ async function run() {
     'her own visits are hidden until asked for');
   await shot(page, 'patient-access-log');
 
-  // 6. Consents: she revokes the doctor; the server refuses him from then on.
+  // 6. Consents: she revokes the doctor; the server refuses him from then on (asked at REST level
+  //    with his own token, outside the browser).
   assert.equal(await restStatus(env('OBSERVATION_REF'), env('DOCTOR_TOKEN')), 200, 'the doctor reads before the revocation');
   await page.getByRole('link', { name: 'My consents' }).click();
   await page.getByRole('heading', { name: 'My consents', level: 2 }).waitFor();
   await page.getByRole('row', { name: new RegExp(doctor) }).waitFor();
   await page.getByRole('button', { name: `Revoke ${doctor}`, exact: true }).click();
   await page.locator('.notice.ok').filter({ hasText: `Access revoked for ${doctor}` }).waitFor();
-  await page.getByRole('row', { name: new RegExp(`${doctor}.*inactive`) }).waitFor();
+  // One new version of the same Consent: it now denies him (deny wins over her consent to treatment by anyone).
+  await page.getByRole('row', { name: new RegExp(`${doctor} Denied active`) }).waitFor();
+  await page.getByRole('button', { name: `Allow ${doctor} again`, exact: true }).waitFor();
   assert.equal(await page.getByRole('button', { name: `Revoke ${doctor}`, exact: true }).count(), 0, 'nothing left to revoke for him');
   assert.equal(await restStatus(env('OBSERVATION_REF'), env('DOCTOR_TOKEN')), 403, 'the revoked doctor is refused');
   console.log(`revoked ${doctor}: his token now gets 403`);

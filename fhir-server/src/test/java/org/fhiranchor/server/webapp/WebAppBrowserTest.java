@@ -44,22 +44,17 @@ class WebAppBrowserTest extends FhirRestTest {
     private static final String DOCTOR = "Practitioner/sample-dr-lee";
     /** The clinician of the pasted-token step: Ada keeps her permit. */
     private static final String CLINICIAN = "Practitioner/sample-dr-kim";
-    /** An emergency doctor Ada never permitted: reads only by breaking the glass. */
+    /** A doctor Ada denied: reads only by breaking the glass. */
     private static final String EMERGENCY_DOCTOR = "Practitioner/sample-dr-ray";
     private static final String PATIENT_USER = "ada-webapp";
     private static final String AUDITOR_USER = "auditor-webapp";
     private static final String PASSWORD = "a long passphrase for tests";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /**
-     * Its own server: the consents and heart rates it adds must not change what other tests count.
-     * Opt-in privacy policy: a clinician reads only where the patient permitted it, so revoking the
-     * doctor's permit shuts him out.
-     */
+    /** Its own server: the consents and heart rates it adds must not change what other tests count. */
     @DynamicPropertySource
     static void ownContext(DynamicPropertyRegistry registry) {
         registry.add("fhir-anchor.test.context-name", () -> "webapp-browser");
-        registry.add("fhir-anchor.consent.clinical-policy", () -> "opt-in");
     }
 
     @Test
@@ -73,10 +68,10 @@ class WebAppBrowserTest extends FhirRestTest {
         String doctorToken = clinicianToken("dr-lee", DOCTOR);
         String observationPath = "/" + OBSERVATION + "?_format=json";
         // What the access log must show: the doctor's read, and a break-glass read by a doctor Ada
-        // never permitted (refused without it).
+        // denied (refused without it).
         assertThat(http("GET", observationPath, null, null, doctorToken).statusCode()).as("permitted doctor reads").isEqualTo(200);
         String emergencyToken = clinicianToken("dr-ray", EMERGENCY_DOCTOR);
-        assertThat(http("GET", observationPath, null, null, emergencyToken).statusCode()).as("no permit, no read").isEqualTo(403);
+        assertThat(http("GET", observationPath, null, null, emergencyToken).statusCode()).as("denied, no read").isEqualTo(403);
         assertThat(http("GET", observationPath, null, null, emergencyToken, Map.of("X-Purpose-Of-Use", "BTG")).statusCode())
                 .as("break-glass read").isEqualTo(200);
         // Every version the record shows is covered by a checkpoint before the browser verifies them all.
@@ -181,7 +176,7 @@ class WebAppBrowserTest extends FhirRestTest {
     }
 
     /** Waits until a checkpoint on chain covers the version. */
-    private void awaitAnchored(String version) {
+    private void awaitAnchored(String version) throws Exception {
         String auditor = token(Role.AUDITOR);
         Await.until("a checkpoint covering " + version, Duration.ofMinutes(2), () -> {
             HttpResponse<String> verify = http("GET", "/" + version + "/$verify", null, null, auditor);
@@ -189,7 +184,11 @@ class WebAppBrowserTest extends FhirRestTest {
         });
     }
 
-    /** The sample patient, a few more heart rates over time (for the chart), three doctors, her permits for two. */
+    /**
+     * The sample patient (whose own consent permits treatment by anyone: the server's default opt-out
+     * policy releases her record to clinicians), a few more heart rates over time (for the chart),
+     * three doctors: two she permits by name, one she denies.
+     */
     private void seed() throws IOException {
         Path samples = repositoryRoot().resolve("samples/patients/sample-ada.json");
         assertThat(http("POST", "", "application/fhir+json", Files.readAllBytes(samples)).statusCode()).isEqualTo(200);
@@ -206,8 +205,9 @@ class WebAppBrowserTest extends FhirRestTest {
         practitioner("sample-dr-lee", "Lee", "Sam");
         practitioner("sample-dr-kim", "Kim", "Jo");
         practitioner("sample-dr-ray", "Ray", "Alex");
-        permit("sample-ada-consent-dr-lee", "sample-dr-lee", "Dr. Sam Lee", "2025-05-01T10:00:00Z");
-        permit("sample-ada-consent-dr-kim", "sample-dr-kim", "Dr. Jo Kim", "2025-06-01T10:00:00Z");
+        privacy("sample-ada-consent-dr-lee", "permit", "sample-dr-lee", "Dr. Sam Lee", "2025-05-01T10:00:00Z");
+        privacy("sample-ada-consent-dr-kim", "permit", "sample-dr-kim", "Dr. Jo Kim", "2025-06-01T10:00:00Z");
+        privacy("sample-ada-consent-dr-ray", "deny", "sample-dr-ray", "Dr. Alex Ray", "2025-07-01T10:00:00Z");
     }
 
     private void practitioner(String id, String family, String given) {
@@ -216,17 +216,17 @@ class WebAppBrowserTest extends FhirRestTest {
                 """.formatted(id, family, given));
     }
 
-    /** Ada's patient-privacy Consent permitting one practitioner. */
-    private void permit(String id, String practitioner, String display, String dateTime) {
+    /** Ada's patient-privacy Consent permitting or denying one practitioner. */
+    private void privacy(String id, String type, String practitioner, String display, String dateTime) {
         put("Consent/" + id, """
                 {"resourceType":"Consent","id":"%s","status":"active",
                  "scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"patient-privacy"}]},
                  "category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],
                  "patient":{"reference":"Patient/sample-ada"},"dateTime":"%s",
-                 "policyRule":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"OPTIN"}]},
-                 "provision":{"type":"permit","actor":[{"role":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ParticipationType","code":"PRCP"}]},
+                 "policyRule":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"%s"}]},
+                 "provision":{"type":"%s","actor":[{"role":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ParticipationType","code":"PRCP"}]},
                    "reference":{"reference":"Practitioner/%s","display":"%s"}}]}}
-                """.formatted(id, dateTime, practitioner, display));
+                """.formatted(id, dateTime, "permit".equals(type) ? "OPTIN" : "OPTOUT", type, practitioner, display));
     }
 
     private void put(String ref, String json) {
