@@ -36,9 +36,11 @@ async function signOut() {
   const s = session.current();
   session.clear();
   // A SMART sign-in also ends the authorization server's session, so that the next person at this
-  // browser meets its sign-in page again; the server sends the browser back here.
-  if (s && await smart.endSession(s)) return;
-  nextNotice = notice('ok', 'You are signed out.');
+  // browser meets its sign-in page again.
+  const ended = s ? await smart.endSession(s) : 'nothing';
+  nextNotice = ended === 'ended' ? notice('ok', 'You are signed out, here and on the server\'s sign-in page.')
+    : ended === 'nothing' ? notice('ok', 'You are signed out.')
+      : notice('warn', `You are signed out of this app, but the server's sign-in session could not be ended (${ended}). Close the browser to be sure.`);
   if (location.hash === '#/signin') route();
   else location.hash = '#/signin'; // hashchange renders the sign-in page
 }
@@ -75,10 +77,6 @@ async function route() {
 }
 
 window.addEventListener('hashchange', route);
-if (sessionStorage.getItem(smart.SIGNED_OUT)) {
-  sessionStorage.removeItem(smart.SIGNED_OUT);
-  nextNotice = notice('ok', 'You are signed out, here and on the server\'s sign-in page.');
-}
 smart.completeIfReturning()
   .then((signedIn) => { if (signedIn) location.hash = '#/'; })
   .catch((e) => {

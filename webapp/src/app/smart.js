@@ -8,8 +8,6 @@ import * as session from './session.js';
 import * as trust from './trust.js';
 
 const PENDING = 'fhir-anchor.smart-pending';
-/** Set for the trip to the end-session endpoint and back, so that the sign-in page can say so. */
-export const SIGNED_OUT = 'fhir-anchor.signed-out';
 
 /**
  * The sign-ins offered: one per kind of account, each asking only for what that role may be given
@@ -159,29 +157,31 @@ export async function endSessionEndpoint() {
 }
 
 /**
- * Ends the session at the authorization server: a POST (so that the ID token stays out of the
- * address bar and history) of id_token_hint and client_id to its end_session_endpoint, which then
- * sends the browser back to the site's root, i.e. this app. Returns false when there is nothing to end.
+ * Ends the session at the authorization server: a POST of id_token_hint and client_id to its
+ * end_session_endpoint, made with fetch so that the ID token stays out of the address bar and the
+ * history. The request names its origin (referrer policy same-origin for this one request: the page's
+ * own policy, no-referrer, would send "Origin: null", which the server refuses as a CORS request).
+ * The endpoint answers with a redirect to the site's root, which fetch follows.
  * @param {session.Session} s the session being closed (already cleared from storage)
+ * @returns {Promise<'ended' | 'nothing' | string>} 'ended', 'nothing' (no SMART session or no
+ *     endpoint), or why the server did not end it
  */
 export async function endSession(s) {
-  if (s.via !== 'smart' || !s.idToken) return false;
+  if (s.via !== 'smart' || !s.idToken) return 'nothing';
   const endpoint = await endSessionEndpoint();
-  if (!endpoint) return false;
+  if (!endpoint) return 'nothing';
   const cfg = await trust.config();
-  const form = document.createElement('form');
-  form.method = 'POST';
-  form.action = endpoint;
-  form.hidden = true;
-  for (const [name, value] of Object.entries({ id_token_hint: s.idToken, client_id: cfg.smartClientId ?? 'fhir-anchor-webapp' })) {
-    const input = document.createElement('input');
-    input.type = 'hidden';
-    input.name = name;
-    input.value = value;
-    form.append(input);
+  try {
+    const response = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ id_token_hint: s.idToken, client_id: cfg.smartClientId ?? 'fhir-anchor-webapp' }),
+      credentials: 'same-origin',
+      referrerPolicy: 'same-origin',
+      cache: 'no-store',
+    });
+    return response.ok ? 'ended' : `HTTP ${response.status}`;
+  } catch (e) {
+    return String(/** @type {Error} */ (e).message);
   }
-  document.body.append(form);
-  sessionStorage.setItem(SIGNED_OUT, 'server');
-  form.submit();
-  return true;
 }
