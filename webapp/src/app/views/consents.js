@@ -77,12 +77,12 @@ async function chainStatus(c) {
     return h('span', { class: 'badge unavailable' }, h('span', { 'aria-hidden': 'true' }, '⚠ '), 'Cannot check from this sign-in');
   }
   const decision = params(answer, 'consentDecision')[0];
-  if (!decision) return h('span', { class: 'badge pending' }, h('span', { 'aria-hidden': 'true' }, '⏳ '), 'No decision recorded yet');
+  if (!decision) return h('span', { class: 'badge pending' }, h('span', { 'aria-hidden': 'true' }, '◔ '), 'No decision recorded yet');
   const queue = param(decision, 'queue');
   const record = param(decision, 'decision');
   const key = param(decision, 'consentKey');
   if (queue !== 'recorded' || !record || !key) {
-    return h('span', { class: 'badge pending' }, h('span', { 'aria-hidden': 'true' }, '⏳ '), `On its way to the chain (${queue ?? 'pending'})`);
+    return h('span', { class: 'badge pending' }, h('span', { 'aria-hidden': 'true' }, '◔ '), `On its way to the chain (${queue ?? 'pending'})`);
   }
   try {
     const { reader } = await trust.chain();
