@@ -47,6 +47,7 @@ async function newPage() {
 
 /** @param {import('playwright-core').Page} page @param {string} name */
 async function shot(page, name) {
+  await page.mouse.move(0, 0); // no hover effect where the last click was
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
   console.log(`screenshot ${name}.png`);
 }
@@ -237,7 +238,7 @@ async function run() {
   await page.waitForURL(/\/app\/#\/signin$/);
   const refusal = page.locator('.notice.bad[role=alert]');
   await refusal.waitFor();
-  assert.match(await refusal.innerText(), /Sign-in refused\. The server refused this sign-in: your account may not use “Sign in as a patient”.*invalid_scope/s);
+  assert.match(await refusal.innerText(), /Sign-in refused\. Your account may not use “Sign in as a patient”.*invalid_scope/s);
   assert.equal(await signedInSession(page), null, 'not signed in');
   assert.equal(await page.getByRole('button', { name: 'Sign out' }).count(), 0);
   await shot(page, 'sign-in-refused');
@@ -302,6 +303,11 @@ async function run() {
   assert.ok(await page.locator('table.audit tbody tr').count() >= 1, 'the access log of the patient has entries');
   assert.ok(await page.locator('table.audit tbody tr.btg').filter({ hasText: env('EMERGENCY_DOCTOR_REF') }).count() >= 1,
     'the auditor sees the break-glass read');
+  await page.getByLabel('Break-glass only').check();
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await page.locator('table.audit tbody tr.btg').filter({ hasText: env('EMERGENCY_DOCTOR_REF') }).first().waitFor();
+  const shown = await page.locator('table.audit tbody tr').count();
+  assert.equal(await page.locator('table.audit tbody tr.btg').count(), shown, 'break-glass only: every row is one');
   await shot(page, 'auditor-console');
 
   assert.deepEqual(cspViolations, [], 'no Content-Security-Policy violations');

@@ -22,7 +22,7 @@ test('each sign-in opens the screens of its role, and only the patient one asks 
 
 test('a refused sign-in reads as words, naming the sign-in chosen and the OAuth2 code', () => {
   assert.equal(refusalText('invalid_scope', null, 'patient'),
-    'The server refused this sign-in: your account may not use “Sign in as a patient”. Choose the sign-in that matches your account (patient, clinical staff or auditor). (invalid_scope)');
+    'Your account may not use “Sign in as a patient”. Choose the sign-in that matches your account (patient, clinical staff or auditor). (invalid_scope)');
   assert.match(refusalText('access_denied', 'The resource owner or authorization server denied the request.', 'auditor'),
     /^You chose not to allow the app access, so you are not signed in\. Nothing was shared\. \(access_denied: The resource owner/);
   assert.match(refusalText('something_new', null, undefined), /^The server refused this sign-in\. \(something_new\)$/);

@@ -92,7 +92,7 @@ export function refusalText(code, description, kind) {
   const label = SIGN_INS.find((s) => s.kind === kind)?.label;
   const base = {
     access_denied: 'You chose not to allow the app access, so you are not signed in. Nothing was shared.',
-    invalid_scope: `The server refused this sign-in: your account may not use ${label ? `“${label}”` : 'this kind of sign-in'}. Choose the sign-in that matches your account (patient, clinical staff or auditor).`,
+    invalid_scope: `Your account may not use ${label ? `“${label}”` : 'this kind of sign-in'}. Choose the sign-in that matches your account (patient, clinical staff or auditor).`,
     unauthorized_client: 'The server does not know this app as a sign-in client. Ask the operator to register it (docs/webapp.md).',
     invalid_request: 'The server refused the sign-in request as malformed.',
     server_error: 'The sign-in server had a problem. Try again later.',

@@ -156,7 +156,7 @@ export async function renderConsents(root, patientId) {
       provision: { ...c.provision, type: permit ? 'permit' : 'deny' },
     });
     if (simple && c.provision?.type !== 'deny') {
-      return h('button', { type: 'button', onclick: () => submit('PUT', `Consent/${c.id}`, turned(false), `Access revoked for ${names}`) }, `Revoke ${names}`);
+      return h('button', { type: 'button', onclick: () => submit('PUT', `Consent/${c.id}`, turned(false), `Access revoked for ${names}: the server refuses them from now on`) }, `Revoke ${names}`);
     }
     if (simple) {
       return h('button', { type: 'button', class: 'secondary', onclick: () => submit('PUT', `Consent/${c.id}`, turned(true), `Access allowed again for ${names}`) }, `Allow ${names} again`);
@@ -185,7 +185,7 @@ export async function renderConsents(root, patientId) {
       optedIn ? 'Opt out of research' : 'Opt in to research'));
 
   replace(root, title,
-    h('p', { class: 'intro' }, 'Who may see your record. Every decision is recorded on the chain as a keyed hash (no names); the status column checks it there from your browser.'),
+    h('p', { class: 'intro' }, 'Who may see your record. When two of your decisions disagree, the denial wins. Every decision is recorded on the chain as a keyed hash (no names); the “On chain” column checks it there from your browser.'),
     message,
     h('section', { class: 'card', 'aria-labelledby': 'access-h' },
       h('h3', { id: 'access-h' }, 'Access by practitioners and organizations'),
