@@ -29,10 +29,20 @@ const ROUTES = [
   { path: '/trust', label: 'Trust root', show: () => true, render: (root) => renderTrustRoot(root) },
 ];
 
-function signOut() {
+/** A notice for the next sign-in page only (a refused sign-in, a finished sign-out). @type {HTMLElement | null} */
+let nextNotice = null;
+
+async function signOut() {
+  const s = session.current();
   session.clear();
-  location.hash = '#/signin';
-  route();
+  // A SMART sign-in also ends the authorization server's session, so that the next person at this
+  // browser meets its sign-in page again.
+  const ended = s ? await smart.endSession(s) : 'nothing';
+  nextNotice = ended === 'ended' ? notice('ok', 'You are signed out, here and on the server\'s sign-in page.')
+    : ended === 'nothing' ? notice('ok', 'You are signed out.')
+      : notice('warn', `You are signed out of this app, but the server's sign-in session could not be ended (${ended}). Close the browser to be sure.`);
+  if (location.hash === '#/signin') route();
+  else location.hash = '#/signin'; // hashchange renders the sign-in page
 }
 
 function currentPath() {
@@ -59,7 +69,9 @@ async function route() {
     return;
   } else {
     document.title = 'Sign in · FHIR Anchor';
-    await renderSignIn(main, () => { location.hash = '#/'; route(); });
+    const shown = nextNotice;
+    nextNotice = null;
+    await renderSignIn(main, () => { location.hash = '#/'; route(); }, shown);
   }
   main.focus();
 }
@@ -67,5 +79,8 @@ async function route() {
 window.addEventListener('hashchange', route);
 smart.completeIfReturning()
   .then((signedIn) => { if (signedIn) location.hash = '#/'; })
-  .catch((e) => replace(main, notice('bad', e.message)))
+  .catch((e) => {
+    nextNotice = notice('bad', h('strong', {}, 'Sign-in refused. '), e instanceof smart.SignInRefused ? e.message : `The sign-in failed: ${e.message}`);
+    if (location.hash !== '#/signin') history.replaceState(null, '', '#/signin');
+  })
   .finally(route);

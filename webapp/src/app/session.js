@@ -11,6 +11,8 @@ const KEY = 'fhir-anchor.session';
  * @property {string[]} scopes
  * @property {string | null} subject
  * @property {string} via 'smart' or 'pasted'
+ * @property {string | null} [idToken] the OpenID Connect ID token of a SMART sign-in, kept only to end
+ *     the authorization server's session on sign-out (id_token_hint)
  */
 
 /** @returns {Session | null} */
@@ -68,6 +70,7 @@ export function fromToken(accessToken, tokenResponse = {}, via = 'pasted') {
     scopes: Array.isArray(scope) ? scope : String(scope).split(/\s+/).filter(Boolean),
     subject: claims.sub ?? null,
     via,
+    idToken: typeof tokenResponse.id_token === 'string' ? tokenResponse.id_token : null,
   };
 }
 

@@ -95,7 +95,7 @@ export function outcomeOf(result) {
 
 /** A badge: icon and words, so it reads without colour. @param {Outcome} o */
 export function badge(o) {
-  const icon = { verified: '✔', pending: '⏳', failed: '✖', unavailable: '⚠' }[o.kind];
+  const icon = { verified: '✔', pending: '◔', failed: '✖', unavailable: '⚠' }[o.kind];
   return h('span', { class: `badge ${o.kind}`, title: o.detail ?? '' },
     h('span', { 'aria-hidden': 'true' }, icon + ' '), o.text);
 }

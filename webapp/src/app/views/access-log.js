@@ -10,17 +10,26 @@ export function isBreakGlass(e) {
   return codes.some((/** @type {any} */ c) => c.code === 'BTG');
 }
 
-/** @param {any} e */
-function who(e) {
-  const agent = (e.agent ?? []).find((/** @type {any} */ a) => a.requestor) ?? e.agent?.[0];
-  const name = agent?.who?.display ?? agent?.name ?? agent?.who?.reference ?? agent?.who?.identifier?.value ?? agent?.altId ?? 'unknown';
-  const role = agent?.role?.flatMap((/** @type {any} */ r) => r.coding ?? []).map((/** @type {any} */ c) => c.display ?? c.code)[0];
-  return role ? `${name} (${role})` : name;
+/** The person behind an access, as the token's SMART fhirUser names them (an agent of type humanuser). @param {any} e */
+export function fhirUserOf(e) {
+  const person = (e.agent ?? []).find((/** @type {any} */ a) => (a.type?.coding ?? []).some((/** @type {any} */ c) => c.code === 'humanuser'));
+  return person?.who?.identifier?.value ?? person?.name ?? null;
 }
 
-/** @param {any} e */
-function what(e) {
-  const entities = (e.entity ?? []).map((/** @type {any} */ x) => x.what?.reference ?? x.what?.display ?? x.what?.identifier?.value ?? x.name).filter(Boolean);
+/** Who: the person (fhirUser) when known, else the token's subject; the role; the sign-in name as detail. @param {any} e */
+export function who(e) {
+  const agent = (e.agent ?? []).find((/** @type {any} */ a) => a.requestor) ?? e.agent?.[0];
+  const subject = agent?.who?.display ?? agent?.name ?? agent?.who?.reference ?? agent?.who?.identifier?.value ?? agent?.altId ?? null;
+  const person = fhirUserOf(e);
+  const role = agent?.role?.flatMap((/** @type {any} */ r) => r.coding ?? []).map((/** @type {any} */ c) => c.display ?? c.code)[0];
+  const name = person ?? subject ?? 'unknown';
+  return [role ? `${name} (${role})` : name, person && subject && subject !== person ? h('span', { class: 'detail' }, `signed in as ${subject}`) : null];
+}
+
+/** @param {any} e @param {string | undefined} self the reader's own Patient, left out when something else is named */
+function what(e, self) {
+  const named = (e.entity ?? []).map((/** @type {any} */ x) => x.what?.reference ?? x.what?.display ?? x.what?.identifier?.value ?? x.name).filter(Boolean);
+  const entities = self && named.some((/** @type {string} */ n) => n !== self) ? named.filter((/** @type {string} */ n) => n !== self) : named;
   const descriptions = (e.entity ?? []).map((/** @type {any} */ x) => x.description).filter(Boolean);
   return [entities.length ? entities.join(', ') : '—', descriptions.length ? h('span', { class: 'detail' }, descriptions.join('; ')) : null];
 }
@@ -42,8 +51,8 @@ function action(e) {
   return names[e.action] ?? e.action ?? '—';
 }
 
-/** @param {any[]} events */
-export function auditTable(events) {
+/** @param {any[]} events @param {{self?: string}} [options] self: the patient reading their own log */
+export function auditTable(events, options = {}) {
   if (events.length === 0) return h('p', {}, 'No access recorded.');
   const btg = events.filter(isBreakGlass).length;
   return h('div', {},
@@ -53,7 +62,7 @@ export function auditTable(events) {
       h('tbody', {}, events.map((e) => h('tr', { class: isBreakGlass(e) ? 'btg' : null },
         h('td', {}, date(e.recorded)),
         h('th', { scope: 'row' }, who(e)),
-        h('td', {}, what(e)),
+        h('td', {}, what(e, options.self)),
         h('td', {}, action(e)),
         h('td', {}, e.outcome && e.outcome !== '0'
           ? h('span', {}, h('span', { 'aria-hidden': 'true' }, '✖ '), 'refused or failed', e.outcomeDesc ? h('span', { class: 'detail' }, e.outcomeDesc) : null)
@@ -67,10 +76,20 @@ export function auditTable(events) {
 export async function renderAccessLog(root, patientId) {
   replace(root, h('h2', {}, 'Who looked at my record'), h('p', { class: 'loading' }, 'Loading…'));
   try {
-    const events = await fhir.search(`AuditEvent?patient=Patient/${encodeURIComponent(patientId)}&_sort=-date&_count=100`, 300);
+    const events = await fhir.search(`AuditEvent?patient=Patient/${encodeURIComponent(patientId)}&_sort=-date&_count=100`, 1000);
+    // The patient's own visits (this app's reads included) would bury the others: hidden unless asked for.
+    const mine = (/** @type {any} */ e) => fhirUserOf(e) === `Patient/${patientId}`;
+    const others = events.filter((e) => !mine(e));
+    const self = `Patient/${patientId}`;
+    const table = h('div', {}, auditTable(others, { self }));
+    const toggle = h('input', {
+      type: 'checkbox', id: 'show-mine',
+      onchange: (/** @type {Event} */ ev) => replace(table, auditTable(/** @type {HTMLInputElement} */ (ev.target).checked ? events : others, { self })),
+    });
     replace(root, h('h2', {}, 'Who looked at my record'),
       h('p', { class: 'intro' }, 'Every read, change and refusal that concerns your record, newest first. Each entry is itself written into the anchored log.'),
-      auditTable(events));
+      h('p', {}, h('span', { class: 'check' }, toggle, h('label', { for: 'show-mine' }, `Show my own visits too (${events.length - others.length})`))),
+      table);
   } catch (e) {
     const err = /** @type {fhir.FhirError} */ (e);
     replace(root, h('h2', {}, 'Who looked at my record'),

@@ -77,12 +77,12 @@ async function chainStatus(c) {
     return h('span', { class: 'badge unavailable' }, h('span', { 'aria-hidden': 'true' }, '⚠ '), 'Cannot check from this sign-in');
   }
   const decision = params(answer, 'consentDecision')[0];
-  if (!decision) return h('span', { class: 'badge pending' }, h('span', { 'aria-hidden': 'true' }, '⏳ '), 'No decision recorded yet');
+  if (!decision) return h('span', { class: 'badge pending' }, h('span', { 'aria-hidden': 'true' }, '◔ '), 'No decision recorded yet');
   const queue = param(decision, 'queue');
   const record = param(decision, 'decision');
   const key = param(decision, 'consentKey');
   if (queue !== 'recorded' || !record || !key) {
-    return h('span', { class: 'badge pending' }, h('span', { 'aria-hidden': 'true' }, '⏳ '), `On its way to the chain (${queue ?? 'pending'})`);
+    return h('span', { class: 'badge pending' }, h('span', { 'aria-hidden': 'true' }, '◔ '), `On its way to the chain (${queue ?? 'pending'})`);
   }
   try {
     const { reader } = await trust.chain();
@@ -135,10 +135,35 @@ export async function renderConsents(root, patientId) {
     h('td', {}, c.status),
     h('td', {}, date(c.dateTime ?? c.meta?.lastUpdated)),
     h('td', { class: 'chain-cell' }, h('span', { class: 'loading' }, 'Checking…')),
-    h('td', {}, c.status === 'active'
-      ? h('button', { type: 'button', onclick: () => submit('PUT', `Consent/${c.id}`, { ...c, status: 'inactive', meta: undefined }, `Access revoked for ${grantees(c).join(', ')}`) },
-        `Revoke ${grantees(c).join(', ') || 'this consent'}`)
-      : '—')));
+    h('td', {}, action(c))));
+
+  /**
+   * What the patient can do with a consent in force. A consent about named people turns from permit
+   * to deny and back (one new version): a deny shuts them out whatever else permits them (deny wins
+   * across consents, and under an opt-out default merely withdrawing a permit would change nothing).
+   * A consent naming no one, or with exceptions inside, is withdrawn as a whole (status inactive).
+   * @param {any} c
+   */
+  function action(c) {
+    if (c.status !== 'active') return '—';
+    const names = grantees(c).join(', ');
+    const simple = (c.provision?.actor?.length ?? 0) > 0 && !(c.provision?.provision?.length);
+    const now = new Date().toISOString().slice(0, 19) + 'Z';
+    /** @param {boolean} permit */
+    const turned = (permit) => ({
+      ...c, meta: undefined, dateTime: now,
+      policyRule: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: permit ? 'OPTIN' : 'OPTOUT' }] },
+      provision: { ...c.provision, type: permit ? 'permit' : 'deny' },
+    });
+    if (simple && c.provision?.type !== 'deny') {
+      return h('button', { type: 'button', onclick: () => submit('PUT', `Consent/${c.id}`, turned(false), `Access revoked for ${names}: the server refuses them from now on`) }, `Revoke ${names}`);
+    }
+    if (simple) {
+      return h('button', { type: 'button', class: 'secondary', onclick: () => submit('PUT', `Consent/${c.id}`, turned(true), `Access allowed again for ${names}`) }, `Allow ${names} again`);
+    }
+    return h('button', { type: 'button', class: 'secondary', onclick: () => submit('PUT', `Consent/${c.id}`, { ...c, status: 'inactive', meta: undefined }, `Consent withdrawn${names ? ` for ${names}` : ''}`) },
+      names ? `Withdraw the consent for ${names}` : 'Withdraw this consent');
+  }
 
   const granteeInput = h('input', { id: 'grantee', name: 'grantee', required: true, placeholder: 'Practitioner/123 or Organization/abc', pattern: '(Practitioner|Organization|PractitionerRole|RelatedPerson)/[A-Za-z0-9\\-.]{1,64}', autocomplete: 'off' });
   const grantForm = h('form', {
@@ -160,7 +185,7 @@ export async function renderConsents(root, patientId) {
       optedIn ? 'Opt out of research' : 'Opt in to research'));
 
   replace(root, title,
-    h('p', { class: 'intro' }, 'Who may see your record. Every decision is recorded on the chain as a keyed hash (no names); the status column checks it there from your browser.'),
+    h('p', { class: 'intro' }, 'Who may see your record. When two of your decisions disagree, the denial wins. Every decision is recorded on the chain as a keyed hash (no names); the “On chain” column checks it there from your browser.'),
     message,
     h('section', { class: 'card', 'aria-labelledby': 'access-h' },
       h('h3', { id: 'access-h' }, 'Access by practitioners and organizations'),

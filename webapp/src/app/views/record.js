@@ -74,6 +74,7 @@ export async function renderRecord(root, patientId, options = {}) {
     h('h3', { id: `cat-${c.type}` }, c.title), h('p', { class: 'loading' }, 'Loading…')));
   replace(root, options.intro ? h('p', { class: 'intro' }, options.intro) : null, patientHeader(patient),
     h('div', { class: 'toolbar' }, h('button', { type: 'button', onclick: () => verifyAllShown(root) }, 'Verify everything shown')),
+    h('div', { class: 'verify-all-result', 'aria-live': 'polite' }),
     sections);
   await Promise.all(CATEGORIES.map(async (c, i) => {
     const section = sections[i];
@@ -124,14 +125,21 @@ function versionCell(r) {
 /** Verifies every version shown in the record, one after the other. @param {HTMLElement} root */
 async function verifyAllShown(root) {
   const cells = [...root.querySelectorAll('.verify-cell')];
+  const summary = root.querySelector('.verify-all-result');
+  if (summary) replace(summary, h('p', { class: 'loading' }, `Checking ${cells.length} versions…`));
   let verified = 0;
+  let failed = 0;
   for (const cell of cells) {
     const [type, id, , vid] = String(cell.getAttribute('data-ref')).split('/');
     const o = await verifyVersion(type, id, vid);
     if (o.kind === 'verified') verified++;
+    if (o.kind === 'failed') failed++;
     cell.replaceChildren(badge(o));
   }
-  announce(`${verified} of ${cells.length} versions verified on chain`);
+  const text = `${verified} of ${cells.length} versions verified on chain in this browser`
+    + (failed ? `; ${failed} do${failed === 1 ? 'es' : ''} not match what was anchored` : '');
+  if (summary) replace(summary, notice(failed ? 'bad' : verified === cells.length ? 'ok' : 'warn', text));
+  announce(text);
 }
 
 /** Charts of the numeric observations that have at least two values. @param {any[]} observations */

@@ -4,12 +4,15 @@ import { h, replace, notice } from '../dom.js';
 import * as session from '../session.js';
 import * as smart from '../smart.js';
 
-/** @param {HTMLElement} root @param {() => void} onSignedIn */
-export async function renderSignIn(root, onSignedIn) {
-  const message = h('div', { 'aria-live': 'polite' });
+/**
+ * @param {HTMLElement} root @param {() => void} onSignedIn
+ * @param {HTMLElement | null} [shown] a notice to show first (a refused sign-in, a sign-out)
+ */
+export async function renderSignIn(root, onSignedIn, shown = null) {
+  const message = h('div', { 'aria-live': 'polite' }, shown);
   const doc = await smart.discover();
   const token = h('textarea', { id: 'token', rows: 4, spellcheck: 'false', autocomplete: 'off', 'aria-describedby': 'token-help' });
-  const launch = (/** @type {string} */ scope) => smart.launch(doc, scope).catch((e) => replace(message, notice('bad', e.message)));
+  const launch = (/** @type {typeof smart.SIGN_INS[number]} */ signIn) => smart.launch(doc, signIn).catch((e) => replace(message, notice('bad', e.message)));
   replace(root,
     h('h2', {}, 'Sign in'),
     h('p', { class: 'intro' }, 'See your record, who looked at it and what you consented to; check that every version is exactly what was anchored on the blockchain — checked in this browser, not taken on the server\'s word.'),
@@ -17,9 +20,8 @@ export async function renderSignIn(root, onSignedIn) {
     h('section', { class: 'card', 'aria-labelledby': 'smart-h' },
       h('h3', { id: 'smart-h' }, 'With your account'),
       doc
-        ? h('div', { class: 'toolbar' },
-          h('button', { type: 'button', onclick: () => launch('openid fhirUser launch/patient patient/*.rs') }, 'Sign in as a patient'),
-          h('button', { type: 'button', onclick: () => launch('openid fhirUser user/*.rs') }, 'Sign in as staff'))
+        ? [h('p', { class: 'help' }, 'You sign in on the server\'s own sign-in page, then choose what this app may see.'),
+          h('div', { class: 'toolbar' }, smart.SIGN_INS.map((s) => h('button', { type: 'button', onclick: () => launch(s) }, s.label)))]
         : notice('info', 'This server does not offer a sign-in page yet (no SMART authorization endpoint in its discovery document). Use an access token below.')),
     h('section', { class: 'card', 'aria-labelledby': 'token-h' },
       h('h3', { id: 'token-h' }, 'With an access token (development)'),

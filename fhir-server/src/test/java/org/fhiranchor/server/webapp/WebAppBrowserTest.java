@@ -3,6 +3,7 @@ package org.fhiranchor.server.webapp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.fhiranchor.server.security.Role;
@@ -21,20 +24,34 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The web app in headless Chromium against this server: sign-in with a pasted token, the patient's
- * record, verifying a version in the browser (and a tampered copy flagged), the consents and access
- * log pages, a clinician and the auditor console. The browser side is {@code webapp/e2e/browser.mjs}
- * (playwright-core driving Debian's chromium; {@code .ci/run} installs it). Screenshots go to
- * {@code target/screenshots}; with {@code FHIR_ANCHOR_WRITE_SCREENSHOTS=1} they also replace the ones
- * in {@code docs/screenshots}.
+ * The web app in headless Chromium against this server. A patient signs in through the real SMART
+ * standalone launch (the built-in authorization server's login and consent pages, PKCE), sees the
+ * record and verifies every version in the browser (and a version a dishonest server altered is
+ * flagged), finds a doctor's read and a break-glass read in the access log, revokes the doctor (whose
+ * token then gets 403 on her data), signs out (ending the authorization server's session) and meets
+ * a refused sign-in; "verify a file" verifies a saved version and flags a tampered copy; a clinician
+ * (pasted token) opens a prescription; an auditor signs in through the login page and uses the
+ * auditor console. The browser side is {@code webapp/e2e/browser.mjs} (playwright-core driving
+ * Debian's chromium; {@code .ci/run} installs it). Screenshots go to {@code target/screenshots}; with
+ * {@code FHIR_ANCHOR_WRITE_SCREENSHOTS=1} they also replace the ones in {@code docs/screenshots}.
  */
 class WebAppBrowserTest extends FhirRestTest {
 
     private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
     private static final String OBSERVATION = "Observation/sample-ada-obs-3";
     private static final String PRESCRIPTION = "MedicationRequest/sample-ada-med-1";
+    /** The doctor Ada revokes in the browser: his token reads her record before, and gets 403 after. */
+    private static final String DOCTOR = "Practitioner/sample-dr-lee";
+    /** The clinician of the pasted-token step: Ada keeps her permit. */
+    private static final String CLINICIAN = "Practitioner/sample-dr-kim";
+    /** A doctor Ada denied: reads only by breaking the glass. */
+    private static final String EMERGENCY_DOCTOR = "Practitioner/sample-dr-ray";
+    private static final String PATIENT_USER = "ada-webapp";
+    private static final String AUDITOR_USER = "auditor-webapp";
+    private static final String PASSWORD = "a long passphrase for tests";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Its own server: the consent and heart rates it adds must not change what other tests count. */
+    /** Its own server: the consents and heart rates it adds must not change what other tests count. */
     @DynamicPropertySource
     static void ownContext(DynamicPropertyRegistry registry) {
         registry.add("fhir-anchor.test.context-name", () -> "webapp-browser");
@@ -47,6 +64,18 @@ class WebAppBrowserTest extends FhirRestTest {
         assumeTrue(Files.isDirectory(webapp.resolve("node_modules/playwright-core")), "webapp/node_modules missing: the webapp module's build runs npm ci");
 
         seed();
+        registerAppAndUsers();
+        String doctorToken = clinicianToken("dr-lee", DOCTOR);
+        String observationPath = "/" + OBSERVATION + "?_format=json";
+        // What the access log must show: the doctor's read, and a break-glass read by a doctor Ada
+        // denied (refused without it).
+        assertThat(http("GET", observationPath, null, null, doctorToken).statusCode()).as("permitted doctor reads").isEqualTo(200);
+        String emergencyToken = clinicianToken("dr-ray", EMERGENCY_DOCTOR);
+        assertThat(http("GET", observationPath, null, null, emergencyToken).statusCode()).as("denied, no read").isEqualTo(403);
+        assertThat(http("GET", observationPath, null, null, emergencyToken, Map.of("X-Purpose-Of-Use", "BTG")).statusCode())
+                .as("break-glass read").isEqualTo(200);
+        // Every version the record shows is covered by a checkpoint before the browser verifies them all.
+        awaitAnchored("Observation/sample-ada-hr-3/_history/1");
         Path work = Files.createDirectories(Path.of("target", "webapp-browser-test"));
         Path resourceFile = work.resolve("observation.json");
         Path verifyFile = work.resolve("verify.json");
@@ -60,10 +89,16 @@ class WebAppBrowserTest extends FhirRestTest {
         Map<String, String> env = node.environment();
         env.put("BASE_URL", "http://127.0.0.1:" + port);
         env.put("CHROMIUM", CHROMIUM.toString());
-        env.put("PATIENT_TOKEN", issuer.mint(new TokenIssuer.TokenRequest(Role.PATIENT, "test-patient-ada",
-                Duration.ofHours(1), "sample-ada", null)));
-        env.put("CLINICIAN_TOKEN", token(Role.CLINICIAN));
-        env.put("AUDITOR_TOKEN", token(Role.AUDITOR));
+        env.put("PATIENT_USER", PATIENT_USER);
+        env.put("AUDITOR_USER", AUDITOR_USER);
+        env.put("PASSWORD", PASSWORD);
+        env.put("DOCTOR_NAME", "Dr. Sam Lee");
+        env.put("DOCTOR_REF", DOCTOR);
+        env.put("DOCTOR_TOKEN", doctorToken);
+        env.put("EMERGENCY_DOCTOR_REF", EMERGENCY_DOCTOR);
+        env.put("CLINICIAN_TOKEN", clinicianToken("dr-kim", CLINICIAN));
+        env.put("OBSERVATION_REF", OBSERVATION);
+        env.put("TAMPER_REF", "Observation/sample-ada-hr-2");
         env.put("PATIENT_ID", "sample-ada");
         env.put("PATIENT_NAME", "Quill");
         env.put("PATIENT_FULL_NAME", "Ada Quill");
@@ -83,6 +118,13 @@ class WebAppBrowserTest extends FhirRestTest {
         assertThat(process.exitValue()).as("browser test (see target/webapp-browser-test/browser.log)\n" + log).isZero();
         assertThat(log).contains("browser test passed");
 
+        // After the patient revoked him in the browser: the doctor is refused, whatever his token.
+        assertThat(http("GET", observationPath, null, null, doctorToken).statusCode()).as("revoked doctor").isEqualTo(403);
+        assertThat(http("GET", observationPath, null, null, clinicianToken("dr-lee-2", DOCTOR)).statusCode())
+                .as("revoked doctor, new token").isEqualTo(403);
+        assertThat(http("GET", observationPath, null, null, clinicianToken("dr-kim", CLINICIAN)).statusCode())
+                .as("the clinician she did not revoke").isEqualTo(200);
+
         if ("1".equals(System.getenv("FHIR_ANCHOR_WRITE_SCREENSHOTS"))) {
             Path docs = Files.createDirectories(repositoryRoot().resolve("docs/screenshots"));
             try (var files = Files.list(screenshots)) {
@@ -93,7 +135,60 @@ class WebAppBrowserTest extends FhirRestTest {
         }
     }
 
-    /** The sample patient, a few more heart rates over time (for the chart), a doctor she consented to. */
+    /** A clinician's token naming the person behind it (SMART fhirUser), as the consents decide on it. */
+    private String clinicianToken(String subject, String fhirUser) {
+        return issuer.mint(new TokenIssuer.TokenRequest(Role.CLINICIAN, subject, Duration.ofHours(1), null, null, fhirUser, null));
+    }
+
+    /**
+     * The web app as a public SMART client of the built-in authorization server (redirect URI
+     * {@code <origin>/app/}, PKCE), a patient user linked to Ada and an auditor user.
+     */
+    private void registerAppAndUsers() throws IOException {
+        Map<String, Object> app = new LinkedHashMap<>();
+        app.put("clientId", "fhir-anchor-webapp");
+        app.put("name", "FHIR Anchor web app");
+        app.put("redirectUris", List.of("http://127.0.0.1:" + port + "/app/"));
+        app.put("scope", "openid fhirUser launch/patient patient/*.rs patient/Consent.cu user/*.rs system/AuditEvent.rs"
+                + " operation/$verify operation/$consistency operation/$checkpoints operation/$audit-sweep");
+        HttpResponse<String> client = admin("/admin/clients", app);
+        assertThat(client.statusCode()).as(client.body()).isEqualTo(201);
+        HttpResponse<String> patient = admin("/admin/users", Map.of("username", PATIENT_USER, "password", PASSWORD,
+                "role", "patient", "fhirUser", "Patient/sample-ada"));
+        assertThat(patient.statusCode()).as(patient.body()).isEqualTo(201);
+        HttpResponse<String> auditor = admin("/admin/users", Map.of("username", AUDITOR_USER, "password", PASSWORD,
+                "role", "auditor"));
+        assertThat(auditor.statusCode()).as(auditor.body()).isEqualTo(201);
+    }
+
+    private HttpResponse<String> admin(String path, Map<String, Object> body) throws IOException {
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + port + path))
+                    .header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + token)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    /** Waits until a checkpoint on chain covers the version. */
+    private void awaitAnchored(String version) throws Exception {
+        String auditor = token(Role.AUDITOR);
+        Await.until("a checkpoint covering " + version, Duration.ofMinutes(2), () -> {
+            HttpResponse<String> verify = http("GET", "/" + version + "/$verify", null, null, auditor);
+            return verify.statusCode() == 200 && verify.body().contains("\"name\":\"proof\"") && verify.body().contains("anchored");
+        });
+    }
+
+    /**
+     * The sample patient (whose own consent permits treatment by anyone: the server's default opt-out
+     * policy releases her record to clinicians), a few more heart rates over time (for the chart),
+     * three doctors: two she permits by name, one she denies.
+     */
     private void seed() throws IOException {
         Path samples = repositoryRoot().resolve("samples/patients/sample-ada.json");
         assertThat(http("POST", "", "application/fhir+json", Files.readAllBytes(samples)).statusCode()).isEqualTo(200);
@@ -107,18 +202,31 @@ class WebAppBrowserTest extends FhirRestTest {
                      "valueQuantity":{"value":%s,"unit":"/min","system":"http://unitsofmeasure.org","code":"/min"}}
                     """.formatted(i, i + 4, rates[i]));
         }
-        put("Practitioner/sample-dr-lee", """
-                {"resourceType":"Practitioner","id":"sample-dr-lee","name":[{"family":"Lee","given":["Sam"],"prefix":["Dr."]}]}
-                """);
-        put("Consent/sample-ada-consent-dr-lee", """
-                {"resourceType":"Consent","id":"sample-ada-consent-dr-lee","status":"active",
+        practitioner("sample-dr-lee", "Lee", "Sam");
+        practitioner("sample-dr-kim", "Kim", "Jo");
+        practitioner("sample-dr-ray", "Ray", "Alex");
+        privacy("sample-ada-consent-dr-lee", "permit", "sample-dr-lee", "Dr. Sam Lee", "2025-05-01T10:00:00Z");
+        privacy("sample-ada-consent-dr-kim", "permit", "sample-dr-kim", "Dr. Jo Kim", "2025-06-01T10:00:00Z");
+        privacy("sample-ada-consent-dr-ray", "deny", "sample-dr-ray", "Dr. Alex Ray", "2025-07-01T10:00:00Z");
+    }
+
+    private void practitioner(String id, String family, String given) {
+        put("Practitioner/" + id, """
+                {"resourceType":"Practitioner","id":"%s","name":[{"family":"%s","given":["%s"],"prefix":["Dr."]}]}
+                """.formatted(id, family, given));
+    }
+
+    /** Ada's patient-privacy Consent permitting or denying one practitioner. */
+    private void privacy(String id, String type, String practitioner, String display, String dateTime) {
+        put("Consent/" + id, """
+                {"resourceType":"Consent","id":"%s","status":"active",
                  "scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"patient-privacy"}]},
                  "category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],
-                 "patient":{"reference":"Patient/sample-ada"},"dateTime":"2025-05-01T10:00:00Z",
-                 "policyRule":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"OPTIN"}]},
-                 "provision":{"type":"permit","actor":[{"role":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ParticipationType","code":"PRCP"}]},
-                   "reference":{"reference":"Practitioner/sample-dr-lee","display":"Dr. Sam Lee"}}]}}
-                """);
+                 "patient":{"reference":"Patient/sample-ada"},"dateTime":"%s",
+                 "policyRule":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"%s"}]},
+                 "provision":{"type":"%s","actor":[{"role":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ParticipationType","code":"PRCP"}]},
+                   "reference":{"reference":"Practitioner/%s","display":"%s"}}]}}
+                """.formatted(id, dateTime, "permit".equals(type) ? "OPTIN" : "OPTOUT", type, practitioner, display));
     }
 
     private void put(String ref, String json) {
