@@ -127,8 +127,11 @@ async function walkChart(c) {
   results.BATCH = await outcome(async () => {
     const bundle = await client.batch({ body: { resourceType: 'Bundle', type: 'batch',
       entry: [{ request: { method: 'GET', url: 'Observation/' + c.observation } }] } });
-    const entry = bundle.entry && bundle.entry[0] && bundle.entry[0].response ? bundle.entry[0].response.status : '';
-    return { [RESPONSE_KEY]: { status: bundle[RESPONSE_KEY].status + '/' + entry.split(' ')[0] } };
+    const first = bundle.entry && bundle.entry[0] ? bundle.entry[0] : {};
+    const entry = first.response ? first.response.status.split(' ')[0] : '';
+    const holds = first.resource && c.owned.includes(first.resource.resourceType + '/' + first.resource.id);
+    const leftOut = entry === '200' && !holds ? ' left out' : '';
+    return { [RESPONSE_KEY]: { status: bundle[RESPONSE_KEY].status + '/' + entry + leftOut } };
   });
   results.BTG_READ = await outcome(() => client.read({ resourceType: 'Observation', id: c.observation,
     options: breakGlass }));

@@ -340,8 +340,11 @@ public final class ConformanceWalks {
         results.put(ChartInteraction.BATCH, outcome(() -> {
             Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
             batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("Observation/" + f.observation());
-            Bundle response = c.transaction().withBundle(batch).execute();
-            return OK + "/" + response.getEntryFirstRep().getResponse().getStatus().split(" ")[0];
+            Bundle.BundleEntryComponent entry = c.transaction().withBundle(batch).execute().getEntryFirstRep();
+            String status = entry.getResponse().getStatus().split(" ")[0];
+            boolean holds = entry.hasResource() && f.owned().contains(entry.getResource().fhirType() + "/"
+                    + entry.getResource().getIdElement().getIdPart());
+            return OK + "/" + status + (status.equals(OK) && !holds ? " left out" : "");
         }));
         results.put(ChartInteraction.BTG_READ, outcome(() -> {
             c.read().resource(Observation.class).withId(f.observation()).withAdditionalHeader("X-Purpose-Of-Use", BTG)
