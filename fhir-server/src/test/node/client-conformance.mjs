@@ -1,8 +1,11 @@
-// The client-conformance walk of ClientConformanceTest, driven by fhir-kit-client (npm), a FHIR client nobody
-// on the team wrote. Input (environment): FHIR_BASE, and CONFORMANCE_INPUT, a JSON list of
-// {caller, token, patient, identifierSystem, mrn, writeTarget, deleteTarget, unique}. Output (stdout): one JSON
-// object {caller: {interaction: outcome}}, an outcome being the HTTP status ("200", "403") or, for a batch, the
-// Bundle's status and its entry's ("200/403").
+// The client-conformance walks of ConformanceWalks (ClientConformanceTest, ConsentConformanceTest), driven by
+// fhir-kit-client (npm), a FHIR client nobody on the team wrote. Input (environment): FHIR_BASE, CONFORMANCE_WALK
+// ("roles", the default, or "chart") and CONFORMANCE_INPUT, a JSON list of fixtures: for "roles"
+// {caller, token, patient, identifierSystem, chainSystem, mrn, writeTarget, deleteTarget, unique}, for "chart"
+// {caller, token, patient, observation, identifierSystem, mrn, owned}. Output (stdout): one JSON object
+// {caller: {interaction: outcome}}, an outcome being the HTTP status ("200", "403"), for a batch the Bundle's status
+// and its entry's ("200/403"), and in the chart walk "200 left out" for a 200 Bundle holding none of the `owned`
+// resources (Type/id) of the patient.
 import { Client, RESPONSE_KEY } from 'fhir-kit-client';
 
 const base = process.env.FHIR_BASE;
@@ -61,7 +64,7 @@ async function walk(c) {
   results.SEARCH_REVINCLUDE = await outcome(() => client.search({ resourceType: 'Patient',
     searchParams: { _id: c.patient, _revinclude: 'Observation:patient' } }));
   results.SEARCH_CHAINED = await outcome(() => client.search({ resourceType: 'Observation',
-    searchParams: { 'subject:Patient.identifier': `${c.identifierSystem}|${c.mrn}` } }));
+    searchParams: { 'subject:Patient.identifier': `${c.chainSystem}|${c.mrn}` } }));
   results.SEARCH_PAGING = await outcome(async () => {
     const first = await client.search({ resourceType: 'Observation', searchParams: { patient: patientRef, _count: 1 } });
     const next = await client.nextPage({ bundle: first });
@@ -90,8 +93,56 @@ async function walk(c) {
   return results;
 }
 
+// A 200 Bundle answer: "200" if it holds one of the patient's resources, else "200 left out".
+async function held(c, call) {
+  try {
+    const bundle = await call();
+    const ids = (bundle.entry || []).filter((e) => e.resource).map((e) => e.resource.resourceType + '/' + e.resource.id);
+    return ids.some((id) => c.owned.includes(id)) ? '200' : '200 left out';
+  } catch (error) {
+    if (error.response && error.response.status) {
+      return String(error.response.status);
+    }
+    return 'error: ' + error.message;
+  }
+}
+
+async function walkChart(c) {
+  const client = new Client({ baseUrl: base, bearerToken: c.token || undefined });
+  const patientRef = 'Patient/' + c.patient;
+  const breakGlass = { headers: { 'X-Purpose-Of-Use': 'BTG' } };
+  const results = {};
+  results.READ = await outcome(() => client.read({ resourceType: 'Observation', id: c.observation }));
+  results.VREAD = await outcome(() => client.vread({ resourceType: 'Observation', id: c.observation, version: '1' }));
+  results.HISTORY = await held(c, () => client.history({ resourceType: 'Observation', id: c.observation }));
+  results.SEARCH = await held(c, () => client.search({ resourceType: 'Observation', searchParams: { patient: patientRef } }));
+  results.SEARCH_INCLUDE = await held(c, () => client.search({ resourceType: 'Observation',
+    searchParams: { patient: patientRef, _include: 'Observation:subject' } }));
+  results.SEARCH_REVINCLUDE = await held(c, () => client.search({ resourceType: 'Patient',
+    searchParams: { _id: c.patient, _revinclude: 'Observation:patient' } }));
+  results.SEARCH_CHAINED = await held(c, () => client.search({ resourceType: 'Observation',
+    searchParams: { 'subject:Patient.identifier': `${c.identifierSystem}|${c.mrn}` } }));
+  results.EVERYTHING_INSTANCE = await held(c, () => client.operation({ name: '$everything', resourceType: 'Patient',
+    id: c.patient, method: 'GET' }));
+  results.BATCH = await outcome(async () => {
+    const bundle = await client.batch({ body: { resourceType: 'Bundle', type: 'batch',
+      entry: [{ request: { method: 'GET', url: 'Observation/' + c.observation } }] } });
+    const first = bundle.entry && bundle.entry[0] ? bundle.entry[0] : {};
+    const entry = first.response ? first.response.status.split(' ')[0] : '';
+    const holds = first.resource && c.owned.includes(first.resource.resourceType + '/' + first.resource.id);
+    const leftOut = entry === '200' && !holds ? ' left out' : '';
+    return { [RESPONSE_KEY]: { status: bundle[RESPONSE_KEY].status + '/' + entry + leftOut } };
+  });
+  results.BTG_READ = await outcome(() => client.read({ resourceType: 'Observation', id: c.observation,
+    options: breakGlass }));
+  results.BTG_EVERYTHING = await held(c, () => client.operation({ name: '$everything', resourceType: 'Patient',
+    id: c.patient, method: 'GET', options: breakGlass }));
+  return results;
+}
+
+const chart = process.env.CONFORMANCE_WALK === 'chart';
 const all = {};
 for (const c of callers) {
-  all[c.caller] = await walk(c);
+  all[c.caller] = chart ? await walkChart(c) : await walk(c);
 }
 process.stdout.write(JSON.stringify(all));

@@ -27,6 +27,7 @@ import org.fhiranchor.server.FhirAnchorApplication;
 import org.fhiranchor.server.anchoring.AnchoringStatus;
 import org.fhiranchor.server.anchoring.ChainConnection;
 import org.fhiranchor.server.cli.RestoreCommand;
+import org.fhiranchor.server.conformance.ConformanceWalks;
 import org.fhiranchor.server.security.EmbeddedIssuer;
 import org.fhiranchor.server.security.Role;
 import org.fhiranchor.server.security.TokenIssuer;
@@ -162,9 +163,12 @@ class ArchiveRestoreTest {
         }
         Path freshData = TestDataDirectory.newSubdirectory("restored-");
         // Command-line arguments: they outrank application.properties (default properties would not).
+        // Anchoring on, with a dev chain of its own: the restored server starts a new log, and every restored
+        // version must come out of $verify anchored in it.
         try (ConfigurableApplicationContext fresh = new SpringApplicationBuilder(FhirAnchorApplication.class).run(
                 "--fhir-anchor.data-dir=" + freshData, "--server.port=0", "--server.address=127.0.0.1",
-                "--fhir-anchor.anchoring.mode=off", "--spring.jmx.enabled=false")) {
+                "--fhir-anchor.chain.embedded.port=0", "--fhir-anchor.anchoring.checkpoint-interval=1s",
+                "--spring.jmx.enabled=false")) {
             assertThat(Files.exists(freshData.resolve("db"))).as("the fresh server uses its own empty database").isTrue();
             String freshBase = "http://127.0.0.1:" + ((ServletWebServerApplicationContext) fresh).getWebServer().getPort() + "/fhir";
             // The fresh server's own key: a restore token may replay archived AuditEvents; reads use an admin token.
@@ -190,7 +194,27 @@ class ArchiveRestoreTest {
             assertThat(restored).isGreaterThanOrEqualTo(versions);
             assertThat(Long.parseLong(figures.group(2))).isPositive();
 
-            compareAllResources(freshBase, restored);
+            List<String> restoredVersions = compareAllResources(freshBase, restored);
+
+            // Every restored version is anchored in the fresh server's own log ($verify, as an auditor would ask).
+            String auditor = freshIssuer.mint(TokenIssuer.TokenRequest.of(Role.AUDITOR, "verify", Duration.ofMinutes(30)));
+            String last = restoredVersions.get(restoredVersions.size() - 1);
+            await("the restored versions anchored", () -> "anchored".equals(verifyStatus(freshBase, auditor, last)));
+            Map<String, String> notAnchored = new java.util.concurrent.ConcurrentHashMap<>();
+            new java.util.concurrent.ForkJoinPool(4).submit(() -> restoredVersions.parallelStream().forEach(version -> {
+                String status = verifyStatus(freshBase, auditor, version);
+                if (!"anchored".equals(status)) {
+                    notAnchored.put(version, status);
+                }
+            })).get();
+            assertThat(notAnchored).isEmpty();
+
+            // Real clients work unchanged on the restored server: the conformance table for every role, on a
+            // restored Synthea patient (docs/security.md, "Client conformance").
+            String restoredPatient = JSON.readTree(raw(freshBase + "/Patient?_count=1&identifier:missing=false&name:missing=false"))
+                    .path("entry").path(0).path("resource").path("id").asText();
+            assertThat(restoredPatient).isNotBlank();
+            new ConformanceWalks(freshBase, freshIssuer).assertRoleTable("on the restored server", false, restoredPatient);
 
             long envelopeBytes = jdbc.queryForObject("SELECT SUM(size_bytes) FROM anchor_archive", Long.class);
             measureArchiveThroughput(versions);
@@ -238,25 +262,53 @@ class ArchiveRestoreTest {
                 sealedBytes / 1e6 / encodeSealStoreSeconds);
     }
 
-    /** Every restored resource: same status on both servers and, when present, the same JSON apart from meta. */
-    private void compareAllResources(String freshBase, long restoredLeaves) throws Exception {
+    /**
+     * Every restored resource: same status on both servers and, when present, the same JSON apart from meta.
+     * Returns the restored resources' current versions on the fresh server ({@code Type/id/_history/vid}).
+     */
+    private List<String> compareAllResources(String freshBase, long restoredLeaves) throws Exception {
         // Resources whose every version lies in the restored leaves (later ones are the test's own AuditEvents).
         List<Map<String, Object>> resources = jdbc.queryForList(
                 "SELECT resource_type, resource_id FROM anchor_log_entry GROUP BY resource_type, resource_id "
                         + "HAVING MAX(COALESCE(leaf_index, " + Long.MAX_VALUE + ")) < ?", restoredLeaves);
         List<String> differences = new ArrayList<>();
+        List<String> versions = new ArrayList<>();
         for (Map<String, Object> row : resources) {
             String path = "/" + row.get("resource_type") + "/" + row.get("resource_id");
             HttpResponse<String> original = get(path);
-            HttpResponse<String> restored = raw(freshBase + path);
+            HttpResponse<String> restored = rawResponse(freshBase + path);
             if (original.statusCode() != restored.statusCode()) {
                 differences.add(path + ": " + original.statusCode() + " vs " + restored.statusCode());
             } else if (original.statusCode() == 200 && !withoutMeta(original.body()).equals(withoutMeta(restored.body()))) {
                 differences.add(path + ": content differs");
             }
+            if (restored.statusCode() == 200) {
+                versions.add(path.substring(1) + "/_history/" + JSON.readTree(restored.body()).path("meta").path("versionId").asText());
+            }
         }
         assertThat(differences).isEmpty();
         assertThat(resources.size()).isGreaterThan(100);
+        return versions;
+    }
+
+    /** The {@code status} of {@code $verify} for one version on the fresh server, or the HTTP status. */
+    private String verifyStatus(String freshBase, String bearer, String version) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(freshBase + "/" + version + "/$verify"))
+                    .header("Accept", "application/fhir+json").header("Authorization", "Bearer " + bearer).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                return "HTTP " + response.statusCode();
+            }
+            for (JsonNode parameter : JSON.readTree(response.body()).path("parameter")) {
+                if (parameter.path("name").asText().equals("status")) {
+                    return parameter.path("valueCode").asText(parameter.path("valueString").asText());
+                }
+            }
+            return "no status";
+        } catch (Exception e) {
+            return e.toString();
+        }
     }
 
     private HttpResponse<String> http(String method, String path, String contentType, byte[] body) throws Exception {
@@ -280,7 +332,13 @@ class ArchiveRestoreTest {
         return node;
     }
 
-    private HttpResponse<String> raw(String url) throws Exception {
+    private String raw(String url) throws Exception {
+        HttpResponse<String> response = rawResponse(url);
+        assertThat(response.statusCode()).as(url + ": " + response.body()).isEqualTo(200);
+        return response.body();
+    }
+
+    private HttpResponse<String> rawResponse(String url) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/fhir+json")
                         .header("Authorization", "Bearer " + freshToken).GET().build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -7,9 +7,9 @@ import java.util.Map;
 import org.fhiranchor.anchor.verifier.VerifierCli;
 
 /** The researcher's command line (fhir-anchor-verifier.jar), run in-process: exit code and what it printed. */
-record ResearcherCli(int exitCode, String out, String err) {
+public record ResearcherCli(int exitCode, String out, String err) {
 
-    static ResearcherCli run(String... args) {
+    public static ResearcherCli run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = VerifierCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -18,7 +18,7 @@ record ResearcherCli(int exitCode, String out, String err) {
     }
 
     /** {@code research-keygen --out file}: writes the private key, returns the public key it printed. */
-    static String keygen(java.nio.file.Path file) {
+    public static String keygen(java.nio.file.Path file) {
         ResearcherCli result = run("research-keygen", "--out", file.toString());
         if (result.exitCode() != 0) {
             throw new AssertionError("research-keygen failed: " + result);
