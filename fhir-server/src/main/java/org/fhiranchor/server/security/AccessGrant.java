@@ -19,8 +19,9 @@ import org.springframework.security.oauth2.jwt.Jwt;
  * @param operations operation names granted ({@code $verify}, or {@code *})
  * @param admin whether the token carries the admin scope
  * @param restore whether the token carries the restore scope (may replay archived AuditEvents)
- * @param consumers the consumer scopes ({@code consumer/pharmacist}, {@code consumer/insurer}) that narrow
- *     the resource scopes to what the caller's relation to the data allows ({@link Consumer})
+ * @param consumers the consumer scopes ({@code consumer/pharmacist}, {@code consumer/insurer}), or the
+ *     {@code role} claim naming one of them, that narrow the resource scopes to what the caller's relation to
+ *     the data allows ({@link Consumer})
  */
 public record AccessGrant(String subject, String role, String clientId, String patientId,
         List<SmartScope> resourceScopes, Set<String> operations, boolean admin, boolean restore,
@@ -48,6 +49,9 @@ public record AccessGrant(String subject, String role, String clientId, String p
         scopes.forEach(scope -> Scopes.operationName(scope).ifPresent(operations::add));
         Set<Consumer> consumers = java.util.EnumSet.noneOf(Consumer.class);
         scopes.forEach(scope -> Consumer.ofScope(scope).ifPresent(consumers::add));
+        // A token that names a consumer role is narrowed even if its scopes left the consumer scope out
+        // (an app asking the authorization server for less than the role's scopes): narrowing never widens.
+        Consumer.ofRole(role).ifPresent(consumers::add);
         return new AccessGrant(subject, role, clientId, patientId,
                 scopes.stream().map(SmartScope::parse).flatMap(Optional::stream).toList(),
                 Set.copyOf(operations), scopes.contains(Scopes.ADMIN), scopes.contains(Scopes.RESTORE),

@@ -7,7 +7,7 @@ import java.util.Optional;
  * A consumer whose relation to the data narrows what its resource scopes would let it read: a scope
  * of our own ({@code consumer/pharmacist}, {@code consumer/insurer}) beside SMART's, so that the
  * decision stays on the token's scopes (an external issuer grants the same by issuing the same
- * scopes). The narrowing is applied as a response filter (reads, searches, includes, {@code $verify}
+ * scopes). A token whose {@code role} claim names a consumer is narrowed as well, whatever its scopes. The narrowing is applied as a response filter (reads, searches, includes, {@code $verify}
  * alike) and, for the insurer's writes, before storage: docs/security.md, "Pharmacist" and "Insurer".
  */
 public enum Consumer {
@@ -24,6 +24,11 @@ public enum Consumer {
 
     public String scope() {
         return scope;
+    }
+
+    /** The consumer a {@code role} claim names ({@code pharmacist}, {@code insurer}), if any. */
+    public static Optional<Consumer> ofRole(String role) {
+        return Arrays.stream(values()).filter(consumer -> consumer.name().equalsIgnoreCase(role)).findFirst();
     }
 
     public static Optional<Consumer> ofScope(String scope) {

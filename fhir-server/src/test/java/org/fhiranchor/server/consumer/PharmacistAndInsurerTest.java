@@ -177,10 +177,8 @@ class PharmacistAndInsurerTest extends FhirRestTest {
             assertThat(read.body()).contains("OperationOutcome").contains(InsurerRelationFilter.REFUSAL);
             HttpResponse<String> verify = http("GET", "/" + unrelated + "/_history/1/$verify", null, null, insurer);
             assertThat(verify.statusCode()).as(unrelated + " $verify").isEqualTo(403);
-            assertThat(verify.body()).doesNotContain("contentHash").doesNotContain("salt");
-            if (!unrelated.startsWith("Observation") && !unrelated.startsWith("Practitioner")) {
-                assertThat(verify.body()).contains(InsurerRelationFilter.REFUSAL);
-            }
+            assertThat(verify.body()).doesNotContain("contentHash").doesNotContain("salt")
+                    .contains(InsurerRelationFilter.REFUSAL);
         }
         assertThat(ids(search("/Claim?_id=" + idPart(claimA) + "," + idPart(claimB), insurer))).containsExactly(claimA);
         assertThat(ids(search("/Patient?_id=" + idPart(prescribed) + "," + idPart(unprescribed), insurer)))
@@ -214,7 +212,10 @@ class PharmacistAndInsurerTest extends FhirRestTest {
         assertThat(status("GET", "/" + responseId, insurer(insurerB))).isEqualTo(403);
         ClaimResponse takeover = response(claimB, insurerB, "own");
         takeover.setId(responseId);
-        assertThat(status("PUT", "/" + responseId, body(takeover), insurer(insurerB))).isEqualTo(403);
+        HttpResponse<String> takenOver = http("PUT", "/" + responseId, JSON, body(takeover), insurer(insurerB));
+        assertThat(takenOver.statusCode()).isEqualTo(403);
+        assertThat(takenOver.body()).contains(ClaimResponseGuard.REFUSAL);
+        assertThat(http("GET", "/" + responseId, null, null, token).body()).contains("Paid in full");
 
         // Another insurer's Claim, or not as itself: 403 with an OperationOutcome, nothing stored or logged.
         String marker = UUID.randomUUID().toString();
@@ -237,7 +238,9 @@ class PharmacistAndInsurerTest extends FhirRestTest {
         String transaction = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"fullUrl\":\"urn:uuid:"
                 + UUID.randomUUID() + "\",\"resource\":" + new String(body(response(claimB, insurerA, marker)),
                 StandardCharsets.UTF_8) + ",\"request\":{\"method\":\"POST\",\"url\":\"ClaimResponse\"}}]}";
-        assertThat(status("POST", "", transaction.getBytes(StandardCharsets.UTF_8), insurer)).isEqualTo(403);
+        HttpResponse<String> refusedTransaction = http("POST", "", JSON, transaction.getBytes(StandardCharsets.UTF_8), insurer);
+        assertThat(refusedTransaction.statusCode()).as(refusedTransaction.body()).isEqualTo(403);
+        assertThat(refusedTransaction.body()).contains(ClaimResponseGuard.REFUSAL);
         assertThat(client.search().byUrl("ClaimResponse?identifier=" + system + "|" + marker)
                 .returnBundle(Bundle.class).execute().getEntry()).isEmpty();
 
