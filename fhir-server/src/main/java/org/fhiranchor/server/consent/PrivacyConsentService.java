@@ -44,7 +44,10 @@ public final class PrivacyConsentService implements ResponseFilter {
             RestOperationTypeEnum.GET_PAGE, RestOperationTypeEnum.HISTORY_INSTANCE, RestOperationTypeEnum.HISTORY_TYPE,
             RestOperationTypeEnum.HISTORY_SYSTEM, RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE,
             RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, RestOperationTypeEnum.EXTENDED_OPERATION_SERVER,
-            RestOperationTypeEnum.GRAPHQL_REQUEST);
+            RestOperationTypeEnum.GRAPHQL_REQUEST,
+            // The GET entries of a batch or transaction share the Bundle's user data: skipping the consent
+            // framework for the Bundle would let them bypass the patients' consents.
+            RestOperationTypeEnum.BATCH, RestOperationTypeEnum.TRANSACTION);
     private static final Set<RestOperationTypeEnum> INSTANCE_READS =
             EnumSet.of(RestOperationTypeEnum.READ, RestOperationTypeEnum.VREAD);
 

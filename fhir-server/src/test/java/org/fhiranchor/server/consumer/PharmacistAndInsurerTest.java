@@ -158,6 +158,13 @@ class PharmacistAndInsurerTest extends FhirRestTest {
         assertThat(status("GET", "/" + patient, pharmacist)).isEqualTo(403);
         assertThat(http("GET", "/" + request, null, null, pharmacist, Map.of("X-Purpose-Of-Use", "BTG")).statusCode())
                 .isEqualTo(200);
+        // A batch GET entry is decided like the read (the consent framework stays on for the Bundle).
+        String batch = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":["
+                + "{\"request\":{\"method\":\"GET\",\"url\":\"" + request + "\"}}]}";
+        HttpResponse<String> batched = http("POST", "", JSON, batch.getBytes(StandardCharsets.UTF_8), pharmacist);
+        assertThat(batched.statusCode()).as(batched.body()).isEqualTo(200);
+        assertThat(CLIENT_CONTEXT.newJsonParser().parseResource(Bundle.class, batched.body()).getEntryFirstRep()
+                .getResponse().getStatus()).as(batched.body()).startsWith("403");
         // Another pharmacist, whom the consent does not name, still reads it.
         assertThat(status("GET", "/" + request, pharmacist(create(new Practitioner().setActive(true))))).isEqualTo(200);
     }
@@ -248,6 +255,20 @@ class PharmacistAndInsurerTest extends FhirRestTest {
         assertThat(status("POST", "/Claim", body(ClinicalFixtures.claim(prescribed, provider)), insurer)).isEqualTo(403);
         assertThat(status("POST", "/Patient", body(ClinicalFixtures.patient(system, "w", "W", "1990-01-01")), insurer))
                 .isEqualTo(403);
+    }
+
+    @Test
+    void aBatchRead_isDecidedLikeTheReadItContains() {
+        String batch = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":["
+                + "{\"request\":{\"method\":\"GET\",\"url\":\"" + unprescribed + "\"}},"
+                + "{\"request\":{\"method\":\"GET\",\"url\":\"Patient?_id=" + idPart(unprescribed) + "\"}}]}";
+        for (String bearer : List.of(pharmacist(create(new Practitioner().setActive(true))), insurer(insurerA))) {
+            HttpResponse<String> answer = http("POST", "", JSON, batch.getBytes(StandardCharsets.UTF_8), bearer);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            Bundle bundle = CLIENT_CONTEXT.newJsonParser().parseResource(Bundle.class, answer.body());
+            assertThat(bundle.getEntry().get(0).getResponse().getStatus()).as(answer.body()).startsWith("403");
+            assertThat(answer.body()).as("the unrelated Patient never leaves").doesNotContain("Unprescribed");
+        }
     }
 
     private ClaimResponse response(String claim, String insurerRef, String identifier) {
