@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOutcome;
+import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
 import org.fhiranchor.server.fhir.ResponseFilter;
 import org.fhiranchor.server.security.Consumer;
 import org.fhiranchor.server.security.ScopeAuthorizationInterceptor;
@@ -39,6 +40,15 @@ public final class InsurerRelationFilter implements ResponseFilter {
     @Override
     public String refusal() {
         return REFUSAL;
+    }
+
+    /** Before a batch's entries run in parallel (they share this request's user data): the insurer's Claims. */
+    @Override
+    public ConsentOutcome startOperation(RequestDetails request, IConsentContextServices context) {
+        if (appliesTo(request)) {
+            InsurerClaims.of(request, daoRegistry, fhirContext);
+        }
+        return ConsentOutcome.PROCEED;
     }
 
     @Override

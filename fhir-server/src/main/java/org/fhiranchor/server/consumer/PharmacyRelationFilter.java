@@ -9,10 +9,12 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOutcome;
+import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.fhiranchor.server.fhir.ResponseFilter;
 import org.fhiranchor.server.security.Consumer;
 import org.fhiranchor.server.security.ScopeAuthorizationInterceptor;
@@ -60,6 +62,15 @@ public final class PharmacyRelationFilter implements ResponseFilter {
         return REFUSAL;
     }
 
+    /** Before a batch's entries run in parallel (they share this request's user data): the decisions map. */
+    @Override
+    public ConsentOutcome startOperation(RequestDetails request, IConsentContextServices context) {
+        if (appliesTo(request)) {
+            decisions(request);
+        }
+        return ConsentOutcome.PROCEED;
+    }
+
     @Override
     public ConsentOutcome decide(RequestDetails request, IBaseResource resource) {
         if (resource == null || !RELATED_TYPES.contains(resource.fhirType())
@@ -90,6 +101,11 @@ public final class PharmacyRelationFilter implements ResponseFilter {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Boolean> decisions(RequestDetails request) {
-        return (Map<String, Boolean>) request.getUserData().computeIfAbsent(DECISIONS_KEY, k -> new HashMap<String, Boolean>());
+        Object known = request.getUserData().get(DECISIONS_KEY);
+        if (known != null) {
+            return (Map<String, Boolean>) known;
+        }
+        return (Map<String, Boolean>) request.getUserData().computeIfAbsent(DECISIONS_KEY,
+                k -> new ConcurrentHashMap<String, Boolean>());
     }
 }

@@ -162,9 +162,8 @@ class PharmacistAndInsurerTest extends FhirRestTest {
         String batch = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":["
                 + "{\"request\":{\"method\":\"GET\",\"url\":\"" + request + "\"}}]}";
         HttpResponse<String> batched = http("POST", "", JSON, batch.getBytes(StandardCharsets.UTF_8), pharmacist);
-        assertThat(batched.statusCode()).as(batched.body()).isEqualTo(200);
-        assertThat(CLIENT_CONTEXT.newJsonParser().parseResource(Bundle.class, batched.body()).getEntryFirstRep()
-                .getResponse().getStatus()).as(batched.body()).startsWith("403");
+        assertRefusedInBatch(batched);
+        assertThat(batched.body()).doesNotContain("Penicillin");
         // Another pharmacist, whom the consent does not name, still reads it.
         assertThat(status("GET", "/" + request, pharmacist(create(new Practitioner().setActive(true))))).isEqualTo(200);
     }
@@ -264,11 +263,23 @@ class PharmacistAndInsurerTest extends FhirRestTest {
                 + "{\"request\":{\"method\":\"GET\",\"url\":\"Patient?_id=" + idPart(unprescribed) + "\"}}]}";
         for (String bearer : List.of(pharmacist(create(new Practitioner().setActive(true))), insurer(insurerA))) {
             HttpResponse<String> answer = http("POST", "", JSON, batch.getBytes(StandardCharsets.UTF_8), bearer);
-            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-            Bundle bundle = CLIENT_CONTEXT.newJsonParser().parseResource(Bundle.class, answer.body());
-            assertThat(bundle.getEntry().get(0).getResponse().getStatus()).as(answer.body()).startsWith("403");
+            assertRefusedInBatch(answer);
             assertThat(answer.body()).as("the unrelated Patient never leaves").doesNotContain("Unprescribed");
         }
+    }
+
+    /**
+     * A batch whose first GET entry is withheld: that entry answers 403, or (when HAPI's own check of the
+     * batch answer meets the entry's OperationOutcome, a type the pharmacist may not read) the whole batch.
+     */
+    private static void assertRefusedInBatch(HttpResponse<String> answer) {
+        if (answer.statusCode() == 403) {
+            assertThat(answer.body()).contains("OperationOutcome");
+            return;
+        }
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(CLIENT_CONTEXT.newJsonParser().parseResource(Bundle.class, answer.body()).getEntryFirstRep()
+                .getResponse().getStatus()).as(answer.body()).startsWith("403");
     }
 
     private ClaimResponse response(String claim, String insurerRef, String identifier) {
