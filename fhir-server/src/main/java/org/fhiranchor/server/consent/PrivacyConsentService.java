@@ -7,10 +7,10 @@ import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOutcome;
 import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
 import java.time.Clock;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.fhiranchor.server.audit.AccessDetails;
 import org.fhiranchor.server.fhir.ResponseFilter;
 import org.fhiranchor.server.fhir.StatedRefusal;
@@ -44,7 +44,10 @@ public final class PrivacyConsentService implements ResponseFilter {
             RestOperationTypeEnum.GET_PAGE, RestOperationTypeEnum.HISTORY_INSTANCE, RestOperationTypeEnum.HISTORY_TYPE,
             RestOperationTypeEnum.HISTORY_SYSTEM, RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE,
             RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, RestOperationTypeEnum.EXTENDED_OPERATION_SERVER,
-            RestOperationTypeEnum.GRAPHQL_REQUEST);
+            RestOperationTypeEnum.GRAPHQL_REQUEST,
+            // The GET entries of a batch or transaction share the Bundle's user data: skipping the consent
+            // framework for the Bundle would let them bypass the patients' consents.
+            RestOperationTypeEnum.BATCH, RestOperationTypeEnum.TRANSACTION);
     private static final Set<RestOperationTypeEnum> INSTANCE_READS =
             EnumSet.of(RestOperationTypeEnum.READ, RestOperationTypeEnum.VREAD);
 
@@ -73,6 +76,20 @@ public final class PrivacyConsentService implements ResponseFilter {
         return ClinicalReader.of(request).isPresent() && READ_PATHS.contains(request.getRestOperationType());
     }
 
+
+    /**
+     * Before the entries of a batch run in parallel (they share this request's user data): the per-request
+     * caches, so that no entry's thread has to add them.
+     */
+    @Override
+    public ConsentOutcome startOperation(RequestDetails request, IConsentContextServices context) {
+        Optional<ClinicalReader> reader = ClinicalReader.of(request);
+        if (reader.isPresent() && appliesTo(request)) {
+            userData(request, DECISIONS_KEY);
+            identitiesOf(request, reader.get());
+        }
+        return ConsentOutcome.PROCEED;
+    }
 
     /** Whether this reader may see the resource now; also what the bulk export asks, resource by resource. */
     @Override
@@ -118,11 +135,19 @@ public final class PrivacyConsentService implements ResponseFilter {
 
     @SuppressWarnings("unchecked")
     private Set<String> identitiesOf(RequestDetails request, ClinicalReader reader) {
+        Object known = request.getUserData().get(IDENTITIES_KEY);
+        if (known != null) {
+            return (Set<String>) known;
+        }
         return (Set<String>) request.getUserData().computeIfAbsent(IDENTITIES_KEY, k -> identities.of(reader));
     }
 
     @SuppressWarnings("unchecked")
     private static <V> Map<String, V> userData(RequestDetails request, String key) {
-        return (Map<String, V>) request.getUserData().computeIfAbsent(key, k -> new HashMap<String, V>());
+        Object known = request.getUserData().get(key);
+        if (known != null) {
+            return (Map<String, V>) known;
+        }
+        return (Map<String, V>) request.getUserData().computeIfAbsent(key, k -> new ConcurrentHashMap<String, V>());
     }
 }

@@ -19,9 +19,13 @@ import org.springframework.security.oauth2.jwt.Jwt;
  * @param operations operation names granted ({@code $verify}, or {@code *})
  * @param admin whether the token carries the admin scope
  * @param restore whether the token carries the restore scope (may replay archived AuditEvents)
+ * @param consumers the consumer scopes ({@code consumer/pharmacist}, {@code consumer/insurer}), or the
+ *     {@code role} claim naming one of them, that narrow the resource scopes to what the caller's relation to
+ *     the data allows ({@link Consumer})
  */
 public record AccessGrant(String subject, String role, String clientId, String patientId,
-        List<SmartScope> resourceScopes, Set<String> operations, boolean admin, boolean restore) {
+        List<SmartScope> resourceScopes, Set<String> operations, boolean admin, boolean restore,
+        Set<Consumer> consumers) {
 
     public static final String ROLE_CLAIM = "role";
     public static final String PATIENT_CLAIM = "patient";
@@ -30,7 +34,8 @@ public record AccessGrant(String subject, String role, String clientId, String p
     /** Key under which the grant is kept in HAPI's request user data, for the audit trail. */
     public static final String REQUEST_KEY = AccessGrant.class.getName();
 
-    public static final AccessGrant ANONYMOUS = new AccessGrant(null, null, null, null, List.of(), Set.of(), false, false);
+    public static final AccessGrant ANONYMOUS =
+            new AccessGrant(null, null, null, null, List.of(), Set.of(), false, false, Set.of());
 
     public static AccessGrant of(Jwt jwt) {
         String clientId = Optional.ofNullable(jwt.getClaimAsString(CLIENT_ID_CLAIM)).orElse(jwt.getClaimAsString("azp"));
@@ -42,9 +47,15 @@ public record AccessGrant(String subject, String role, String clientId, String p
     public static AccessGrant of(String subject, String role, String clientId, String patientId, List<String> scopes) {
         Set<String> operations = new LinkedHashSet<>();
         scopes.forEach(scope -> Scopes.operationName(scope).ifPresent(operations::add));
+        Set<Consumer> consumers = java.util.EnumSet.noneOf(Consumer.class);
+        scopes.forEach(scope -> Consumer.ofScope(scope).ifPresent(consumers::add));
+        // A token that names a consumer role is narrowed even if its scopes left the consumer scope out
+        // (an app asking the authorization server for less than the role's scopes): narrowing never widens.
+        Consumer.ofRole(role).ifPresent(consumers::add);
         return new AccessGrant(subject, role, clientId, patientId,
                 scopes.stream().map(SmartScope::parse).flatMap(Optional::stream).toList(),
-                Set.copyOf(operations), scopes.contains(Scopes.ADMIN), scopes.contains(Scopes.RESTORE));
+                Set.copyOf(operations), scopes.contains(Scopes.ADMIN), scopes.contains(Scopes.RESTORE),
+                Set.copyOf(consumers));
     }
 
     /** The scopes as a token would carry them, space-separated (for a job that must act for this grant later). */
@@ -57,7 +68,13 @@ public record AccessGrant(String subject, String role, String clientId, String p
         if (restore) {
             all.add(Scopes.RESTORE);
         }
+        consumers.forEach(consumer -> all.add(consumer.scope()));
         return String.join(" ", all);
+    }
+
+    /** Whether a consumer scope narrows this grant (never an admin's: {@code admin} reads everything). */
+    public boolean narrowedTo(Consumer consumer) {
+        return !admin && consumers.contains(consumer);
     }
 
     public boolean anonymous() {

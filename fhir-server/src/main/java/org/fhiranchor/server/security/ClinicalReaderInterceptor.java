@@ -18,7 +18,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  * Tells the consent engine who reads for care, from the verified token: a token with {@code user/}
  * resource scopes that read (a clinician's) is a {@link ClinicalReader} named by its SMART
  * {@code fhirUser} claim, whose reads the patients' privacy consents decide. Break-glass is
- * declared with purpose of use {@code BTG}, in the token (claim {@code purpose_of_use}, as IHE IUA
+ * declared with purpose of use {@code BTG} (never by an insurer, which reads for payment), in the token (claim {@code purpose_of_use}, as IHE IUA
  * carries it) or per request (header {@value #PURPOSE_HEADER}); any other role declaring it is
  * refused (403). The {@code fhirUser} and a declared purpose go to the audit trail for every token.
  */
@@ -45,7 +45,8 @@ public final class ClinicalReaderInterceptor {
         AccessGrant grant = ScopeAuthorizationInterceptor.grantOf(request);
         boolean clinical = !grant.admin() && grant.resourceScopes().stream()
                 .anyMatch(scope -> scope.context() == SmartScope.Context.USER && scope.readsOrSearches());
-        if (breakGlass && !clinical) {
+        // An insurer reads for payment, never for care: its reads follow the privacy consents, without override.
+        if (breakGlass && (!clinical || grant.narrowedTo(Consumer.INSURER))) {
             throw new StatedRefusal(REFUSAL);
         }
         AccessDetails details = AccessDetails.of(request);

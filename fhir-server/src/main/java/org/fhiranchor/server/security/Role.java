@@ -20,6 +20,18 @@ public enum Role {
      * and creates and updates the patient's own Consents (grant, revoke).
      */
     PATIENT("patient/*.rs", "patient/Consent.cu"),
+    /**
+     * A pharmacy system: reads prescriptions (MedicationRequest), Medications and its own dispense
+     * records, and the Patients and Practitioners as far as a MedicationRequest references them
+     * ({@link Consumer#PHARMACIST}); records MedicationDispense and writes nothing else.
+     */
+    PHARMACIST("user/MedicationRequest.rs", "user/Medication.rs", "user/MedicationDispense.crus", "user/Patient.rs",
+            "user/Practitioner.rs", "consumer/pharmacist"),
+    /**
+     * A payer, whose token's {@code fhirUser} is its Organization: reads the Claims naming it as insurer, what
+     * they reference and the ClaimResponses to them ({@link Consumer#INSURER}); writes ClaimResponses to them.
+     */
+    INSURER("user/*.rs", "user/ClaimResponse.cu", "consumer/insurer"),
     /** Proofs, checkpoints and the audit trail; no clinical resources. */
     AUDITOR("system/AuditEvent.rs", "operation/$verify", "operation/$consistency", "operation/$checkpoints",
             "operation/$audit-sweep"),

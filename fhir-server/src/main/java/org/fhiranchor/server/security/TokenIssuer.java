@@ -51,6 +51,9 @@ public final class TokenIssuer {
             if (role == Role.PATIENT && (patientId == null || patientId.isBlank())) {
                 throw new IllegalArgumentException("A patient token needs the patient's id (--patient)");
             }
+            if (role == Role.INSURER && (fhirUser == null || !fhirUser.startsWith("Organization/"))) {
+                throw new IllegalArgumentException("An insurer token needs its Organization (--fhir-user Organization/<id>)");
+            }
         }
 
         public static TokenRequest of(Role role, String subject, Duration ttl) {

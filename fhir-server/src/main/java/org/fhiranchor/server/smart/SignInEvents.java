@@ -58,7 +58,7 @@ final class SignInEvents {
             }
         }
         AccessGrant grant = new AccessGrant(who == null || who.isBlank() ? "anonymous" : who, null, clientId, null,
-                List.of(), Set.of(), false, false);
+                List.of(), Set.of(), false, false, Set.of());
         events.publishEvent(new AccessRefused(status, request.getMethod(), request.getRequestURI(), grant,
                 request.getRemoteAddr()));
     }

@@ -35,6 +35,8 @@ class OperationPolicyTest {
             Role.EHR, List.of("$meta", "$verify"),
             Role.CLINICIAN, List.of("$meta", "$verify"),
             Role.PATIENT, List.of("$verify"),
+            Role.PHARMACIST, List.of("$verify"),
+            Role.INSURER, List.of("$verify"),
             Role.AUDITOR, List.of("$verify", "$consistency", "$checkpoints", "$audit-sweep"),
             Role.RESEARCHER, List.of("$research-export", "$research-export-status", "$research-export-file"),
             Role.ADMIN, OPERATIONS,

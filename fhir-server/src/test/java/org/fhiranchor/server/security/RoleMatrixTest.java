@@ -37,6 +37,10 @@ class RoleMatrixTest extends FhirRestTest {
             "ehr",        new int[] {200, 200,  201,  200, 200,  403,  403},
             "clinician",  new int[] {200, 200,  403,  403, 200,  403,  403},
             "patient",    new int[] {200, 200,  403,  403, 403,  403,  403},
+            // a Patient no MedicationRequest references; Observation is outside its scopes
+            "pharmacist", new int[] {403, 403,  403,  403, 403,  403,  403},
+            // a Patient none of its Claims references; the search answers 200 with nothing in it
+            "insurer",    new int[] {403, 200,  403,  403, 403,  403,  403},
             "auditor",    new int[] {403, 403,  403,  403, 403,  200,  403},
             "researcher", new int[] {403, 403,  403,  403, 403,  403,  403},
             "admin",      new int[] {200, 200,  201,  200, 200,  200,  200});
@@ -74,6 +78,9 @@ class RoleMatrixTest extends FhirRestTest {
             case ACTUATOR -> actuator("/actuator/metrics", bearer);
         };
         assertThat(response.statusCode()).as(role + " x " + endpoint + ": " + response.body()).isEqualTo(expectedStatus);
+        if (role.equals("insurer") && endpoint == Endpoint.SEARCH) {
+            assertThat(response.body()).doesNotContain("\"resourceType\":\"Observation\"");
+        }
         if (expectedStatus == 401) {
             assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
         }
@@ -90,6 +97,10 @@ class RoleMatrixTest extends FhirRestTest {
         if (builtIn == Role.PATIENT) {
             return issuer.mint(new TokenIssuer.TokenRequest(builtIn, "matrix-patient", Duration.ofMinutes(10),
                     patient.getIdPart(), null));
+        }
+        if (builtIn == Role.INSURER) {
+            return issuer.mint(new TokenIssuer.TokenRequest(builtIn, "matrix-insurer", Duration.ofMinutes(10), null, null,
+                    "Organization/matrix-insurer", null));
         }
         return token(builtIn);
     }
