@@ -122,9 +122,12 @@ public final class Verifier {
         }
         List<VersionCheck> checks = new ArrayList<>();
         for (String requested : requestedRefs) {
+            // Type/id asks for the current version: the latest one the answer names for that resource (a version
+            // asked for explicitly in the same call is never later than the current one).
             Optional<String> version = requested.contains("/_history/") ? Optional.of(requested)
                     : java.util.stream.Stream.concat(answer.statusByVersion().keySet().stream(), proven.keySet().stream())
-                            .filter(ref -> ref.startsWith(requested + "/_history/")).findFirst();
+                            .filter(ref -> ref.startsWith(requested + "/_history/"))
+                            .max(java.util.Comparator.comparingLong(ref -> Long.parseLong(ref.substring(ref.lastIndexOf('/') + 1))));
             if (version.isEmpty()) {
                 checks.add(new VersionCheck(requested, Outcome.FAILED, VersionCheck.WRONG_VERSION,
                         "the server's answer does not name " + requested, Optional.empty()));

@@ -24,7 +24,7 @@ import org.fhiranchor.anchor.proof.ProofFormatException;
 public record VerifyManyAnswer(Map<String, String> statusByVersion, Optional<MultiProof> proof) {
 
     public VerifyManyAnswer {
-        statusByVersion = Map.copyOf(statusByVersion);
+        statusByVersion = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(statusByVersion));
     }
 
     /** @throws ProofFormatException if the answer is not such a Parameters or its proof is malformed */

@@ -15,7 +15,6 @@ import org.fhiranchor.server.security.Role;
 import org.fhiranchor.server.support.FhirRestTest;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Practitioner;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,7 +56,7 @@ class ConsentConformanceTest extends FhirRestTest {
         chart = chart.owning("Consent/" + consentId);
         Map<String, Map<ChartInteraction, String>> denied = rows(ConformanceTable.CHART_RELEASED);
         denied.put(NAMED, ConformanceTable.CHART_WITHHELD);
-        walks.assertChart("while the patient denies one clinician", callers(chart, tokens), denied, BATCH_GAP);
+        walks.assertChart("while the patient denies one clinician", callers(chart, tokens), denied);
 
         // The patient revokes it: the clinician reads again from the next request.
         Consent deny = patient.read().resource(Consent.class).withId(consentId).execute();
@@ -81,17 +80,8 @@ class ConsentConformanceTest extends FhirRestTest {
         }
     }
 
-    /**
-     * KNOWN GAP (found by this suite, 2026-12-05): a batch {@code GET Observation/<id>} entry of a withheld resource
-     * answers 200 with the resource, for both clients, where the table (docs/consent.md section 5) says 403: the
-     * response filters' gate skips HAPI's ConsentInterceptor for the batch request (no filter applies to a
-     * TRANSACTION), and the batch's sub-requests share that request's user data, so the privacy filter never sees
-     * the entry. Not compared until fixed; {@link #batchRead_ofAWithheldResource_isRefused} asserts the table.
-     */
-    private static final Set<ChartInteraction> BATCH_GAP = Set.of(ChartInteraction.BATCH);
 
     @Test
-    @Disabled("known gap: a batch GET entry bypasses patient-privacy consents (see BATCH_GAP); enable with the fix")
     void batchRead_ofAWithheldResource_isRefused() throws Exception {
         ConformanceWalks walks = new ConformanceWalks(baseUrl(), issuer);
         ChartFixture chart = walks.newChart();
