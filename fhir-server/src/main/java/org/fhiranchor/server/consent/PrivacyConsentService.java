@@ -1,19 +1,17 @@
 package org.fhiranchor.server.consent;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOutcome;
 import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
 import java.time.Clock;
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.fhiranchor.server.audit.AccessDetails;
+import org.fhiranchor.server.fhir.ReadPaths;
 import org.fhiranchor.server.fhir.ResponseFilter;
-import org.fhiranchor.server.fhir.StatedRefusal;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
@@ -39,17 +37,6 @@ public final class PrivacyConsentService implements ResponseFilter {
 
     private static final String DECISIONS_KEY = PrivacyConsentService.class.getName() + ".decisions";
     private static final String IDENTITIES_KEY = PrivacyConsentService.class.getName() + ".identities";
-    private static final Set<RestOperationTypeEnum> READ_PATHS = EnumSet.of(RestOperationTypeEnum.READ,
-            RestOperationTypeEnum.VREAD, RestOperationTypeEnum.SEARCH_TYPE, RestOperationTypeEnum.SEARCH_SYSTEM,
-            RestOperationTypeEnum.GET_PAGE, RestOperationTypeEnum.HISTORY_INSTANCE, RestOperationTypeEnum.HISTORY_TYPE,
-            RestOperationTypeEnum.HISTORY_SYSTEM, RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE,
-            RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, RestOperationTypeEnum.EXTENDED_OPERATION_SERVER,
-            RestOperationTypeEnum.GRAPHQL_REQUEST,
-            // The GET entries of a batch or transaction share the Bundle's user data: skipping the consent
-            // framework for the Bundle would let them bypass the patients' consents.
-            RestOperationTypeEnum.BATCH, RestOperationTypeEnum.TRANSACTION);
-    private static final Set<RestOperationTypeEnum> INSTANCE_READS =
-            EnumSet.of(RestOperationTypeEnum.READ, RestOperationTypeEnum.VREAD);
 
     private final PatientConsents consents;
     private final CallerIdentities identities;
@@ -73,7 +60,7 @@ public final class PrivacyConsentService implements ResponseFilter {
 
     @Override
     public boolean appliesTo(RequestDetails request) {
-        return ClinicalReader.of(request).isPresent() && READ_PATHS.contains(request.getRestOperationType());
+        return ClinicalReader.of(request).isPresent() && ReadPaths.reads(request);
     }
 
 
@@ -114,9 +101,7 @@ public final class PrivacyConsentService implements ResponseFilter {
             // The emergency override: released, and the access audit carries purposeOfEvent BTG.
             return ConsentOutcome.PROCEED;
         }
-        if (INSTANCE_READS.contains(request.getRestOperationType())) {
-            throw new StatedRefusal(REFUSAL);
-        }
+        ReadPaths.refuseInstanceRead(request, REFUSAL);
         return ConsentOutcome.REJECT;
     }
 

@@ -5,6 +5,7 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOutcome;
 import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
+import org.fhiranchor.server.fhir.ReadPaths;
 import org.fhiranchor.server.fhir.ResponseFilter;
 import org.fhiranchor.server.security.Consumer;
 import org.fhiranchor.server.security.ScopeAuthorizationInterceptor;

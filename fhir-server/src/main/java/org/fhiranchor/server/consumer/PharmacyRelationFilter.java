@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.fhiranchor.server.fhir.ReadPaths;
 import org.fhiranchor.server.fhir.ResponseFilter;
 import org.fhiranchor.server.security.Consumer;
 import org.fhiranchor.server.security.ScopeAuthorizationInterceptor;

@@ -1,13 +1,15 @@
-package org.fhiranchor.server.consumer;
+package org.fhiranchor.server.fhir;
 
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.EnumSet;
 import java.util.Set;
-import org.fhiranchor.server.fhir.StatedRefusal;
 
-/** The interactions that show stored resources, and the 403 of an instance read. */
-final class ReadPaths {
+/**
+ * The interactions that show stored resources, and the 403 of an instance read: one list for every response filter
+ * (privacy consents, the pharmacist's and insurer's relation filters), so a read path added here reaches them all.
+ */
+public final class ReadPaths {
 
     private static final Set<RestOperationTypeEnum> READ_PATHS = EnumSet.of(RestOperationTypeEnum.READ,
             RestOperationTypeEnum.VREAD, RestOperationTypeEnum.SEARCH_TYPE, RestOperationTypeEnum.SEARCH_SYSTEM,
@@ -26,16 +28,16 @@ final class ReadPaths {
 
     private ReadPaths() {}
 
-    static boolean reads(RequestDetails request) {
+    public static boolean reads(RequestDetails request) {
         return READ_PATHS.contains(request.getRestOperationType());
     }
 
-    static boolean envelope(String type) {
+    public static boolean envelope(String type) {
         return ENVELOPES.contains(type);
     }
 
     /** An instance read of a withheld resource is refused (403, saying why); elsewhere it is left out. */
-    static void refuseInstanceRead(RequestDetails request, String refusal) {
+    public static void refuseInstanceRead(RequestDetails request, String refusal) {
         if (INSTANCE_READS.contains(request.getRestOperationType())) {
             throw new StatedRefusal(refusal);
         }
