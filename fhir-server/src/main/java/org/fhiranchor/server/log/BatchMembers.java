@@ -74,6 +74,17 @@ public final class BatchMembers {
         }
     }
 
+    /** Members in the order they were written, after {@code afterMemberId}, at most {@code limit}. */
+    public List<BatchMember> membersAfter(long afterMemberId, int limit) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM anchor_batch_member WHERE member_id > ? ORDER BY member_id LIMIT ?",
+                BatchMembers::member, afterMemberId, limit);
+    }
+
+    public long memberCount() {
+        Long count = jdbc.queryForObject("SELECT COUNT(*) FROM anchor_batch_member", Long.class);
+        return count == null ? 0 : count;
+    }
+
     public Optional<BatchMember> findByVersion(String type, String id, long version) {
         return jdbc.query("SELECT " + COLUMNS + " FROM anchor_batch_member WHERE resource_type = ? AND resource_id = ? "
                 + "AND version_id = ?", BatchMembers::member, type, id, version).stream().findFirst();

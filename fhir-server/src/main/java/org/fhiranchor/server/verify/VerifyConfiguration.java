@@ -36,7 +36,7 @@ class VerifyConfiguration {
                     contributors.orderedStream().toList(), proofAccess, batched));
             server.registerProvider(new VerifyManyOperationProvider(log, verifier, daoRegistry, hasher, proofAccess, batched));
             server.registerProvider(new LogOperationsProvider(checkpoints, subtrees));
-            server.registerProvider(new AuditSweepProvider(log, verifier, db.jdbc()));
+            server.registerProvider(new AuditSweepProvider(log, verifier, db.jdbc(), batchMembers));
         };
     }
 }

@@ -24,6 +24,7 @@ import org.fhiranchor.server.support.FhirRestTest;
 import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The audit trail in batches (docs/verification.md 4.2): every access is an AuditEvent that readers of the
@@ -39,6 +40,9 @@ class AuditBatchesTest extends FhirRestTest {
 
     @Autowired
     LogRepository log;
+
+    @Autowired
+    javax.sql.DataSource dataSource;
 
     private final String system = "urn:fhir-anchor:test:audit-batches:" + UUID.randomUUID();
 
@@ -107,6 +111,40 @@ class AuditBatchesTest extends FhirRestTest {
         assertThat(changed).isNotEqualTo(served.body());
         VerificationResult refused = BatchedProofVerifier.verify(changed.getBytes(StandardCharsets.UTF_8), proofBytes, onChain);
         assertThat(refused.status()).isEqualTo(VerificationResult.Status.CONTENT_HASH_MISMATCH);
+    }
+
+    @Test
+    void aChangedAuditEventRow_isReportedTampered_byVerifyAndByTheMemberSweep() throws Exception {
+        String patient = client.create().resource(ClinicalFixtures.patient(system, "b3", "Batchtamper", "1982-03-03"))
+                .execute().getId().toUnqualifiedVersionless().getValue();
+        assertThat(http("GET", "/" + patient + "?_elements=id", null, null).statusCode()).isEqualTo(200);
+        String auditor = token(Role.AUDITOR);
+        Bundle found = CLIENT_CONTEXT.newJsonParser().parseResource(Bundle.class, http("GET",
+                "/AuditEvent?entity-name=" + patient + "&subtype=read&_count=1", null, null, auditor).body());
+        String id = found.getEntry().get(0).getResource().getIdElement().getIdPart();
+        String event = "AuditEvent/" + id + "/_history/1";
+        assertThat(http("GET", "/" + event + "/$verify", null, null, auditor).body()).doesNotContain("\"tampered\"");
+
+        int changed = new JdbcTemplate(dataSource).update("UPDATE HFJ_RES_VER SET RES_TEXT_VC = REPLACE(RES_TEXT_VC, "
+                + "'HTTP 200', 'HTTP 404') WHERE RES_ID = (SELECT RES_ID FROM HFJ_RESOURCE WHERE FHIR_ID = ?) AND RES_VER = 1", id);
+        assertThat(changed).isEqualTo(1);
+        assertThat(http("GET", "/" + event + "/$verify", null, null, auditor).body()).contains("\"tampered\"");
+
+        // The sweep over batch members names it (and only changed members), page after page.
+        String cursor = "0";
+        java.util.List<String> mismatched = new java.util.ArrayList<>();
+        while (cursor != null) {
+            JsonNode page = JSON.readTree(http("GET", "/$audit-sweep?members=true&_count=50&cursor=" + cursor, null, null,
+                    auditor).body());
+            for (JsonNode p : page.path("parameter")) {
+                if (p.path("name").asText().equals("mismatch")) {
+                    mismatched.add(p.path("part").get(0).path("valueString").asText());
+                }
+            }
+            JsonNode next = param(page, "next");
+            cursor = next.isMissingNode() ? null : next.path("valueInteger").asText();
+        }
+        assertThat(mismatched).contains(event);
     }
 
     private static JsonNode param(JsonNode parameters, String name) {
