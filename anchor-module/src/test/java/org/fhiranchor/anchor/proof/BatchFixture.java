@@ -41,7 +41,7 @@ public final class BatchFixture {
      * @param salts one per member
      * @param before,after leaves of the log before and after the record's leaf
      */
-    public BatchFixture(List<String> memberJson, List<byte[]> salts, String recordId, String sealed,
+    public BatchFixture(List<String> memberJson, List<byte[]> salts, String recordId, String sealed, byte[] recordSalt,
             List<LeafEntry> before, List<LeafEntry> after, ChainAnchor anchor) {
         for (int i = 0; i < memberJson.size(); i++) {
             byte[] bytes = memberJson.get(i).getBytes(StandardCharsets.UTF_8);
@@ -56,7 +56,7 @@ public final class BatchFixture {
         recordJson = batchRecordJson(recordId, sealed, BatchedProof.batchRoot(memberLeafHashes), members.size());
         record = JsonParser.parseObject(recordJson.getBytes(StandardCharsets.UTF_8));
         recordEntry = new LeafEntry(Operation.CREATE, new ResourceRef("Basic", recordId, "1"),
-                ContentHash.of(record), sha256("batch record salt " + recordId));
+                ContentHash.of(record), recordSalt);
         before.forEach(e -> log.append(e.leafHash()));
         recordLeafIndex = log.size();
         log.append(recordEntry.leafHash());
@@ -77,7 +77,8 @@ public final class BatchFixture {
             salts.add(sha256("member salt " + tag + " " + i));
         }
         LogFixture filler = new LogFixture(before + 3);
-        return new BatchFixture(json, salts, "batch-" + tag, "2026-12-05T09:15:00Z", filler.entries.subList(0, before),
+        return new BatchFixture(json, salts, "batch-" + tag, "2026-12-05T09:15:00Z",
+                sha256("batch record salt " + tag), filler.entries.subList(0, before),
                 filler.entries.subList(before, before + 3), LogFixture.ANCHOR);
     }
 
@@ -96,7 +97,7 @@ public final class BatchFixture {
                 + "\"type\":{\"system\":\"http://terminology.hl7.org/CodeSystem/audit-event-type\",\"code\":\"rest\","
                 + "\"display\":\"RESTful Operation\"},"
                 + "\"subtype\":[{\"system\":\"http://hl7.org/fhir/restful-interaction\",\"code\":\"" + interaction + "\"}],"
-                + "\"action\":\"" + ("create".equals(interaction) ? "C" : "update".equals(interaction) ? "U" : "R") + "\","
+                + "\"action\":\"" + action(interaction) + "\","
                 + "\"recorded\":\"" + time + ".498+00:00\",\"outcome\":\"0\",\"outcomeDesc\":\"HTTP 200\","
                 + "\"agent\":[{\"role\":[{\"coding\":[{\"system\":\"urn:fhir-anchor:role\",\"code\":\"clinician\"}]}],"
                 + "\"who\":{\"identifier\":{\"system\":\"urn:fhir-anchor:token-subject\",\"value\":\"dr-jane-roe\"}},"
@@ -107,6 +108,17 @@ public final class BatchFixture {
                 + "\"display\":\"Application Server\"}]},"
                 + "\"entity\":[{\"what\":{\"identifier\":{\"system\":\"urn:fhir-anchor:resource\",\"value\":\"" + target
                 + "\"}},\"name\":\"" + target + "\"}]}";
+    }
+
+    /** As the server's AuditEventFactory maps a REST interaction. */
+    private static String action(String interaction) {
+        return switch (interaction) {
+            case "create" -> "C";
+            case "read", "vread" -> "R";
+            case "update", "patch" -> "U";
+            case "delete" -> "D";
+            default -> "E";
+        };
     }
 
     /** The batch record as served (docs/verification.md section 4.2). */
