@@ -64,8 +64,17 @@ export function readBatchedProof(bytes) {
     batchSize,
     batchPath: proof.batchPath.map((/** @type {unknown} */ h, /** @type {number} */ i) => hash(h, `batchPath[${i}]`)),
     batchRecord: object(proof.batchRecord, 'batchRecord'),
-    batchProof: proofFromTree(proof.batchProof),
+    batchProof: nested(() => proofFromTree(proof.batchProof)),
   };
+}
+
+/** Names the batch record's proof in its errors. @template T @param {() => T} read @returns {T} */
+function nested(read) {
+  try {
+    return read();
+  } catch (e) {
+    throw new ProofFormatError(`batchProof: ${/** @type {Error} */ (e).message}`);
+  }
 }
 
 /**

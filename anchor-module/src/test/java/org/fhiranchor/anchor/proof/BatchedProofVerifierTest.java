@@ -278,6 +278,9 @@ class BatchedProofVerifierTest {
             VerificationResult result = BatchedProofVerifier.verify(batch.served.get(3), utf8(bad), batch.chain);
             assertEquals(Status.MALFORMED_PROOF, result.status(), bad + ": " + result.detail());
         }
+        // Errors inside the batch record's proof say so.
+        assertEquals("batchProof: proof: unknown member \"extra\"", BatchedProofVerifier.verify(batch.served.get(3),
+                utf8(json.replace("\"treeSize\":", "\"extra\":1,\"treeSize\":")), batch.chain).detail());
         // An ordinary proof is not a batched one, and the other way round.
         assertEquals(Status.MALFORMED_PROOF, BatchedProofVerifier.verify(batch.served.get(3),
                 ProofJson.write(batch.recordProof), batch.chain).status());
