@@ -1,6 +1,7 @@
 package org.fhiranchor.anchor.proof;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -242,6 +243,33 @@ class BatchedProofVerifierTest {
         assertEquals(Status.RESOURCE_MISMATCH, verify(3, new BatchedProof(proof.resource(), proof.operation(),
                 proof.contentHash(), proof.salt(), proof.leafHash(), 3, 8, proof.batchPath(), proof.batchRecord(),
                 otherRecord)).status());
+    }
+
+    @Test
+    void noFlippedBitOfTheProofJsonVerifies_andNoneThrows() {
+        Random random = new Random(4242L);
+        List<BatchFixture> batches = new ArrayList<>();
+        for (int size = 1; size <= 9; size++) {
+            batches.add(BatchFixture.of(size, "f" + size, size % 4));
+        }
+        for (int iteration = 0; iteration < 3000; iteration++) {
+            BatchFixture b = batches.get(random.nextInt(batches.size()));
+            int index = random.nextInt(b.members.size());
+            byte[] json = BatchedProofJson.write(b.proof(index));
+            String text = new String(json, StandardCharsets.UTF_8);
+            // The record proof's anchor object only says where to look (the verifier's CheckpointSource decides):
+            // every other byte is tampered with.
+            int anchorStart = text.indexOf("\"batchProof\":{\"anchor\":") + "\"batchProof\":{".length();
+            int anchorEnd = text.indexOf(",\"auditPath\"", anchorStart);
+            assertTrue(anchorStart > 0 && anchorEnd > anchorStart, text);
+            int position;
+            do {
+                position = random.nextInt(json.length);
+            } while (position >= anchorStart && position < anchorEnd);
+            json[position] ^= (byte) (1 << random.nextInt(8));
+            VerificationResult result = BatchedProofVerifier.verify(b.served.get(index), json, b.chain);
+            assertFalse(result.verified(), "flipped byte " + position + ": " + new String(json, StandardCharsets.UTF_8));
+        }
     }
 
     @Test
