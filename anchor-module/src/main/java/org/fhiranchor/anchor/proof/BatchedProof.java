@@ -1,6 +1,7 @@
 package org.fhiranchor.anchor.proof;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -39,6 +40,7 @@ public record BatchedProof(
         contentHash = AnchorProof.hash32(contentHash, "contentHash");
         salt = AnchorProof.hash32(salt, "salt");
         leafHash = AnchorProof.hash32(leafHash, "leafHash");
+        Objects.requireNonNull(batchPath, "batchPath");
         List<byte[]> copy = new ArrayList<>(batchPath.size());
         for (int i = 0; i < batchPath.size(); i++) {
             copy.add(AnchorProof.hash32(batchPath.get(i), "batchPath[" + i + "]"));
@@ -68,5 +70,44 @@ public record BatchedProof(
         InMemorySubtreeHashes tree = new InMemorySubtreeHashes();
         memberLeafHashes.forEach(tree::append);
         return tree.root();
+    }
+
+    @Override
+    public byte[] contentHash() {
+        return contentHash.clone();
+    }
+
+    @Override
+    public byte[] salt() {
+        return salt.clone();
+    }
+
+    @Override
+    public byte[] leafHash() {
+        return leafHash.clone();
+    }
+
+    @Override
+    public List<byte[]> batchPath() {
+        List<byte[]> copy = new ArrayList<>(batchPath.size());
+        batchPath.forEach(h -> copy.add(h.clone()));
+        return copy;
+    }
+
+    /** Equal when the canonical JSON is: the byte arrays compare by content, not by identity. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof BatchedProof other && Arrays.equals(BatchedProofJson.write(this), BatchedProofJson.write(other));
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(BatchedProofJson.write(this));
+    }
+
+    @Override
+    public String toString() {
+        return "BatchedProof[" + operation.jsonName() + " " + resource + " member " + batchIndex + " of " + batchSize
+                + " of " + batchProof.resource() + "]";
     }
 }

@@ -73,7 +73,13 @@ public final class BatchedProofJson {
         }
         List<byte[]> path = hashesFromTree(object, "batchPath");
         JsonObject record = field("batchRecord", () -> object.getObject("batchRecord"));
-        AnchorProof batchProof = field("batchProof", () -> ProofJson.fromTree(object.getObject("batchProof")));
+        AnchorProof batchProof = field("batchProof", () -> {
+            try {
+                return ProofJson.fromTree(object.getObject("batchProof"));
+            } catch (ProofFormatException e) {
+                throw new ProofFormatException("batchProof: " + e.getMessage(), e);
+            }
+        });
         return field("proof", () -> new BatchedProof(
                 field("resource", () -> ResourceRef.parse(object.getString("resource"))),
                 field("operation", () -> Operation.fromJsonName(object.getString("operation"))),
