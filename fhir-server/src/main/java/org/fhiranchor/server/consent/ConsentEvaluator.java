@@ -86,13 +86,22 @@ public final class ConsentEvaluator {
 
     public static Verdict evaluate(List<ConsentDecisionRecord> patientConsents, Question question,
             String resourceType, Instant now) {
+        return evaluate(patientConsents, question, resourceType, null, now);
+    }
+
+    /**
+     * @param resourceLabels the resource's security labels ({@code meta.security}) as {@code system|code}, or null
+     *     when unknown (then a rule with security labels is uncertain: a permit does not apply, a deny does)
+     */
+    public static Verdict evaluate(List<ConsentDecisionRecord> patientConsents, Question question,
+            String resourceType, Set<String> resourceLabels, Instant now) {
         List<String> permitting = new ArrayList<>();
         List<String> denying = new ArrayList<>();
         for (ConsentDecisionRecord consent : patientConsents) {
             if (!consent.inForce() || !question.governedBy(consent)) {
                 continue;
             }
-            ConsentRule.Effect effect = decide(consent, question, resourceType, now);
+            ConsentRule.Effect effect = decide(consent, question, resourceType, resourceLabels, now);
             if (effect == ConsentRule.Effect.DENY) {
                 denying.add(consent.consentReference());
             } else if (effect == ConsentRule.Effect.PERMIT) {
@@ -116,10 +125,15 @@ public final class ConsentEvaluator {
 
     static ConsentRule.Effect decide(ConsentDecisionRecord consent, Question question, String resourceType,
             Instant now) {
+        return decide(consent, question, resourceType, null, now);
+    }
+
+    static ConsentRule.Effect decide(ConsentDecisionRecord consent, Question question, String resourceType,
+            Set<String> resourceLabels, Instant now) {
         int deepest = -1;
         boolean deny = false;
         for (ConsentRule rule : consent.rules()) {
-            if (!matches(rule, question, resourceType, now)) {
+            if (!matches(rule, question, resourceType, resourceLabels, now)) {
                 continue;
             }
             if (rule.depth() > deepest) {
@@ -146,6 +160,11 @@ public final class ConsentEvaluator {
     }
 
     static boolean matches(ConsentRule rule, Question question, String resourceType, Instant now) {
+        return matches(rule, question, resourceType, null, now);
+    }
+
+    static boolean matches(ConsentRule rule, Question question, String resourceType, Set<String> resourceLabels,
+            Instant now) {
         boolean permit = rule.effect() == ConsentRule.Effect.PERMIT;
         if (!rule.period().contains(now)) {
             return false;
@@ -172,8 +191,38 @@ public final class ConsentEvaluator {
                 return false;
             }
         }
-        boolean uncertain = !rule.dataPeriod().isOpen() || !rule.unevaluated().isEmpty();
+        List<String> unevaluated = rule.unevaluated();
+        if (!rule.securityLabels().isEmpty() && resourceLabels != null) {
+            // The provision controls the resources carrying one of its labels (FHIR R4 Consent.provision.securityLabel).
+            if (rule.securityLabels().stream().noneMatch(label -> labelled(resourceLabels, label))) {
+                return false;
+            }
+            unevaluated = unevaluated.stream().filter(u -> !u.equals("securityLabel")).toList();
+        }
+        boolean uncertain = !rule.dataPeriod().isOpen() || !unevaluated.isEmpty();
         return !(permit && uncertain);
+    }
+
+    /** A label {@code system|code} is on the resource; a label without a system matches its code in any system. */
+    private static boolean labelled(Set<String> resourceLabels, String label) {
+        if (resourceLabels.contains(label)) {
+            return true;
+        }
+        if (label.startsWith("|")) {
+            String code = label.substring(1);
+            return resourceLabels.stream().anyMatch(l -> l.substring(l.indexOf('|') + 1).equals(code));
+        }
+        return false;
+    }
+
+    /** The security labels of a resource ({@code meta.security}) as {@code system|code}. */
+    public static Set<String> labelsOf(org.hl7.fhir.instance.model.api.IBaseResource resource) {
+        Set<String> labels = new java.util.TreeSet<>();
+        for (org.hl7.fhir.instance.model.api.IBaseCoding coding : resource.getMeta().getSecurity()) {
+            labels.add((coding.getSystem() == null ? "" : coding.getSystem()) + "|"
+                    + (coding.getCode() == null ? "" : coding.getCode()));
+        }
+        return labels;
     }
 
     static boolean isReleaseAction(String action) {

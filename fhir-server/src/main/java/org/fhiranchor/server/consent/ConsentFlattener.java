@@ -150,6 +150,7 @@ public final class ConsentFlattener {
         List<String> purposes = node.getPurpose().stream().map(ConsentFlattener::coded).toList();
         List<String> actions = node.getAction().stream().flatMap(a -> codings(a).stream()).toList();
         List<String> classes = node.getClass_().stream().map(ConsentFlattener::coded).toList();
+        List<String> labels = node.getSecurityLabel().stream().map(ConsentFlattener::coded).toList();
         List<String> unevaluated = new ArrayList<>();
         if (node.hasCode()) {
             unevaluated.add("code");
@@ -162,7 +163,7 @@ public final class ConsentFlattener {
         }
         ConsentRule rule = parent == null
                 ? new ConsentRule(depth, effect, sorted(actors), sorted(purposes), sorted(actions), sorted(classes),
-                        period, dataPeriod, sorted(unevaluated))
+                        period, dataPeriod, sorted(unevaluated), sorted(labels))
                 : new ConsentRule(depth, effect,
                         actors.isEmpty() ? parent.actors() : sorted(actors),
                         purposes.isEmpty() ? parent.purposes() : sorted(purposes),
@@ -170,7 +171,8 @@ public final class ConsentFlattener {
                         classes.isEmpty() ? parent.classes() : sorted(classes),
                         period.intersect(parent.period()),
                         dataPeriod.intersect(parent.dataPeriod()),
-                        union(parent.unevaluated(), unevaluated));
+                        union(parent.unevaluated(), unevaluated),
+                        labels.isEmpty() ? parent.securityLabels() : sorted(labels));
         if (rule.period().start() != null && rule.period().end() != null
                 && !rule.period().start().isBefore(rule.period().end())) {
             throw new InvalidConsentException(path + ".period lies outside its parent provision's period");

@@ -23,7 +23,11 @@ import org.fhiranchor.anchor.canonical.JsonValue;
  * @param period when the rule applies
  * @param dataPeriod the period the data must fall in (recorded; see docs for how it is enforced)
  * @param unevaluated constraint elements present that the engine cannot evaluate
- *     ({@code code}, {@code securityLabel}, {@code data}): a permit with them never matches, a deny always does
+ *     ({@code code}, {@code securityLabel}, {@code data}): a permit with them never matches, a deny always does;
+ *     except {@code securityLabel} when the resource's labels are known (docs/consent.md)
+ * @param securityLabels the provision's security labels as {@code system|code} (its own, or its ancestors' where
+ *     it states none): the rule applies only to resources labelled with one of them. Not part of the decision record
+ *     (whose v1 form lists {@code securityLabel} under {@code unevaluated}), so recorded decisions keep their hash.
  */
 public record ConsentRule(
         int depth,
@@ -34,7 +38,8 @@ public record ConsentRule(
         List<String> classes,
         TimeRange period,
         TimeRange dataPeriod,
-        List<String> unevaluated) {
+        List<String> unevaluated,
+        List<String> securityLabels) {
 
     public enum Effect {
         PERMIT,
@@ -55,6 +60,12 @@ public record ConsentRule(
         actions = List.copyOf(actions);
         classes = List.copyOf(classes);
         unevaluated = List.copyOf(unevaluated);
+        securityLabels = List.copyOf(securityLabels);
+    }
+
+    public ConsentRule(int depth, Effect effect, List<String> actors, List<String> purposes, List<String> actions,
+            List<String> classes, TimeRange period, TimeRange dataPeriod, List<String> unevaluated) {
+        this(depth, effect, actors, purposes, actions, classes, period, dataPeriod, unevaluated, List.of());
     }
 
     JsonValue toJson() {

@@ -91,7 +91,7 @@ public final class PrivacyConsentService implements ResponseFilter {
         }
         boolean released = true;
         for (String patient : patients) {
-            released &= released(request, reader.get(), patient, resource.fhirType());
+            released &= released(request, reader.get(), patient, resource.fhirType(), ConsentEvaluator.labelsOf(resource));
             AccessDetails.of(request).patient(patient);
         }
         if (released) {
@@ -105,11 +105,13 @@ public final class PrivacyConsentService implements ResponseFilter {
         return ConsentOutcome.REJECT;
     }
 
-    private boolean released(RequestDetails request, ClinicalReader reader, String patient, String resourceType) {
+    private boolean released(RequestDetails request, ClinicalReader reader, String patient, String resourceType,
+            Set<String> labels) {
         Map<String, Boolean> decisions = userData(request, DECISIONS_KEY);
-        return decisions.computeIfAbsent(patient + " " + resourceType, key -> {
+        return decisions.computeIfAbsent(patient + " " + resourceType + " " + labels, key -> {
             ConsentEvaluator.Verdict verdict = ConsentEvaluator.evaluate(consents.of(patient),
-                    ConsentEvaluator.Question.clinical(identitiesOf(request, reader)), resourceType, clock.instant());
+                    ConsentEvaluator.Question.clinical(identitiesOf(request, reader)), resourceType, labels,
+                    clock.instant());
             return switch (verdict.outcome()) {
                 case PERMIT -> true;
                 case DENY -> false;

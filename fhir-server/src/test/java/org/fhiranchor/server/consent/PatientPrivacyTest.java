@@ -77,6 +77,31 @@ class PatientPrivacyTest extends FhirRestTest {
     }
 
     @Test
+    void patient_hidesOnlyTheirPsychiatricNotes_fromADoctor_bySecurityLabel() {
+        org.hl7.fhir.r4.model.Observation psychiatric = ClinicalFixtures.observation(patient, "2345-7", "laboratory",
+                "2024-01-03T10:00:00Z", "91");
+        psychiatric.getMeta().addSecurity("http://terminology.hl7.org/CodeSystem/v3-ActCode", "PSY", "psychiatry information");
+        String labelled = client.create().resource(psychiatric).execute().getId().toUnqualifiedVersionless().getValue();
+        String drToken = clinician(doctor);
+        assertThat(http("GET", "/" + labelled, null, null, drToken).statusCode()).isEqualTo(200);
+
+        Consent hidePsychiatry = PrivacyConsents.privacy(patient, Consent.ConsentProvisionType.DENY, doctor);
+        hidePsychiatry.getProvision().addSecurityLabel().setSystem("http://terminology.hl7.org/CodeSystem/v3-ActCode")
+                .setCode("PSY");
+        HttpResponse<String> created = post("/Consent", json(hidePsychiatry), patientToken(patient));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+
+        // The labelled note is withheld from that doctor, everything else of the record still reads.
+        assertThat(http("GET", "/" + labelled, null, null, drToken).statusCode()).isEqualTo(403);
+        assertThat(http("GET", "/" + observation, null, null, drToken).statusCode()).isEqualTo(200);
+        HttpResponse<String> search = http("GET", "/Observation?subject=" + patient, null, null, drToken);
+        assertThat(search.statusCode()).isEqualTo(200);
+        assertThat(search.body()).contains(observation.substring(observation.indexOf('/') + 1))
+                .doesNotContain(labelled.substring(labelled.indexOf('/') + 1));
+        assertThat(http("GET", "/" + labelled, null, null, clinician(otherDoctor)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void patient_cannotWriteOrReadAnotherPatientsConsent_norBadConsents_andNothingIsStored() {
         String me = patientToken(patient);
         long queued = queuedDecisions();

@@ -41,6 +41,44 @@ class PrivacyEvaluatorTest {
         assertThat(outcome(LEE, denyHospital)).isEqualTo(Outcome.PERMIT);
     }
 
+    private static Outcome outcome(Question question, Set<String> labels, Consent... consents) {
+        return ConsentEvaluator.evaluate(java.util.Arrays.stream(consents).map(c -> FLATTENER.flatten(c, 1, false))
+                .toList(), question, "Observation", labels, NOW).outcome();
+    }
+
+    @Test
+    void aProvisionWithSecurityLabels_controlsOnlyTheResourcesCarryingThem() {
+        String psy = "http://terminology.hl7.org/CodeSystem/v3-ActCode|PSY";
+        Consent hidePsychiatry = PrivacyConsents.privacy(PATIENT, ConsentProvisionType.DENY, "Practitioner/lee");
+        hidePsychiatry.getProvision().addSecurityLabel().setSystem("http://terminology.hl7.org/CodeSystem/v3-ActCode")
+                .setCode("PSY");
+        // A labelled resource is withheld from the named doctor; an unlabelled one is not covered by the deny.
+        assertThat(outcome(LEE, Set.of(psy), hidePsychiatry)).isEqualTo(Outcome.DENY);
+        assertThat(outcome(LEE, Set.of(), hidePsychiatry)).isEqualTo(Outcome.NO_CONSENT);
+        assertThat(outcome(LEE, Set.of("http://terminology.hl7.org/CodeSystem/v3-Confidentiality|R"), hidePsychiatry))
+                .isEqualTo(Outcome.NO_CONSENT);
+        // Labels unknown (a caller that does not pass the resource): doubt never releases data.
+        assertThat(outcome(LEE, hidePsychiatry)).isEqualTo(Outcome.DENY);
+
+        // A permit with a label releases only what carries it; a label without a system matches its code.
+        Consent allowPsychiatry = PrivacyConsents.privacy(PATIENT, ConsentProvisionType.PERMIT, "Practitioner/kim");
+        allowPsychiatry.getProvision().addSecurityLabel().setCode("PSY");
+        assertThat(outcome(KIM, Set.of(psy), allowPsychiatry)).isEqualTo(Outcome.PERMIT);
+        assertThat(outcome(KIM, Set.of(), allowPsychiatry)).isEqualTo(Outcome.NO_CONSENT);
+        assertThat(outcome(KIM, allowPsychiatry)).isEqualTo(Outcome.NO_CONSENT);
+
+        // A nested provision without labels inherits its parent's; the record's v1 form is unchanged.
+        Consent nested = PrivacyConsents.privacy(PATIENT, ConsentProvisionType.DENY);
+        nested.getProvision().addSecurityLabel().setSystem("http://terminology.hl7.org/CodeSystem/v3-ActCode").setCode("PSY");
+        nested.getProvision().addProvision().setType(ConsentProvisionType.PERMIT)
+                .addActor().setReference(new Reference("Practitioner/lee"));
+        assertThat(outcome(LEE, Set.of(psy), nested)).isEqualTo(Outcome.PERMIT);
+        assertThat(outcome(KIM, Set.of(psy), nested)).isEqualTo(Outcome.DENY);
+        assertThat(outcome(KIM, Set.of(), nested)).isEqualTo(Outcome.NO_CONSENT);
+        assertThat(FLATTENER.flatten(nested, 1, false).rules()).allSatisfy(rule ->
+                assertThat(rule.unevaluated()).contains("securityLabel"));
+    }
+
     @Test
     void anUnknownCaller_neverMatchesAPermitWithActors_andAlwaysADenyWithActors() {
         assertThat(outcome(UNKNOWN, PrivacyConsents.privacy(PATIENT, ConsentProvisionType.PERMIT, "Practitioner/lee")))
