@@ -205,6 +205,8 @@ async function run() {
   await page.locator('.notice.warn').filter({ hasText: /\d+ break-glass access/ }).waitFor();
   assert.equal(await page.locator('table.audit tbody tr').filter({ hasText: `Patient/${env('PATIENT_ID')} (patient)` }).count(), 0,
     'her own visits are hidden until asked for');
+  // Her copy leaves out other patients and network addresses, so it offers no proof (the auditor proves the events).
+  assert.equal(await page.getByRole('button', { name: /Verify version/ }).count(), 0, 'no proof button on a redacted copy');
   await shot(page, 'patient-access-log');
 
   // 6. Consents: she revokes the doctor; the server refuses him from then on (asked at REST level
@@ -303,6 +305,23 @@ async function run() {
   assert.ok(await page.locator('table.audit tbody tr').count() >= 1, 'the access log of the patient has entries');
   assert.ok(await page.locator('table.audit tbody tr.btg').filter({ hasText: env('EMERGENCY_DOCTOR_REF') }).count() >= 1,
     'the auditor sees the break-glass read');
+  // The break-glass read's AuditEvent verifies on chain in the browser, through the audit batch it was sealed in
+  // (docs/verification.md 4.2), once that batch is sealed and anchored (a few seconds).
+  let auditBadge = '';
+  for (let attempt = 0; attempt < 20 && !/anchored/i.test(auditBadge); attempt++) {
+    if (attempt > 0) {
+      await page.waitForTimeout(1500);
+      await page.getByRole('button', { name: 'Search', exact: true }).click();
+      await page.locator('table.audit').waitFor();
+    }
+    const row = page.locator('table.audit tbody tr.btg').filter({ hasText: env('EMERGENCY_DOCTOR_REF') }).first();
+    await row.getByRole('button', { name: /Verify version/ }).click();
+    await row.locator('.badge').waitFor();
+    auditBadge = await row.locator('.badge').innerText();
+    assert.doesNotMatch(auditBadge, /✖/, `the break-glass AuditEvent does not fail verification: ${auditBadge}`);
+  }
+  assert.match(auditBadge, /anchored/i, 'the break-glass AuditEvent verifies on chain through its batch');
+  console.log('auditor verified an AuditEvent in the browser: ' + auditBadge);
   await page.getByLabel('Break-glass only').check();
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   await page.locator('table.audit tbody tr.btg').filter({ hasText: env('EMERGENCY_DOCTOR_REF') }).first().waitFor();

@@ -52,14 +52,20 @@ function action(e) {
   return names[e.action] ?? e.action ?? '—';
 }
 
-/** @param {any[]} events @param {{self?: string}} [options] self: the patient reading their own log */
+/**
+ * @param {any[]} events
+ * @param {{self?: string, verify?: boolean}} [options] self: the patient reading their own log; verify: a
+ *   "Verify on chain" column (auditors, who read the events as stored; a patient's copy has other patients and
+ *   network addresses removed, so it does not hash to the anchored event)
+ */
 export function auditTable(events, options = {}) {
   if (events.length === 0) return h('p', {}, 'No access recorded.');
   const btg = events.filter(isBreakGlass).length;
   return h('div', {},
     btg ? notice('warn', h('strong', {}, `${btg} break-glass access${btg === 1 ? '' : 'es'}`), ': someone used emergency access. These rows are marked “Break-glass”.') : null,
     h('table', { class: 'audit' },
-      h('thead', {}, h('tr', {}, ['When', 'Who', 'What', 'Action', 'Outcome', 'Why', 'Anchored'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('thead', {}, h('tr', {}, ['When', 'Who', 'What', 'Action', 'Outcome', 'Why', ...(options.verify ? ['Anchored'] : [])]
+        .map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, events.map((e) => h('tr', { class: isBreakGlass(e) ? 'btg' : null },
         h('td', {}, date(e.recorded)),
         h('th', { scope: 'row' }, who(e)),
@@ -70,7 +76,7 @@ export function auditTable(events, options = {}) {
           : h('span', {}, h('span', { 'aria-hidden': 'true' }, '✔ '), 'allowed')),
         h('td', {}, isBreakGlass(e) ? h('strong', { class: 'btg-label' }, h('span', { 'aria-hidden': 'true' }, '⚠ '), 'Break-glass') : (e.purposeOfEvent ?? []).map(fhir.codeText).join(', ') || '—'),
         // The entry itself, proven on chain through the batch it was sealed in (docs/verification.md 4.2).
-        h('td', {}, e.id ? verifyButton('AuditEvent', e.id, e.meta?.versionId ?? '1') : '—'))))));
+        options.verify ? h('td', {}, e.id ? verifyButton('AuditEvent', e.id, e.meta?.versionId ?? '1') : '—') : null)))));
 }
 
 /**
@@ -90,7 +96,7 @@ export async function renderAccessLog(root, patientId) {
       onchange: (/** @type {Event} */ ev) => replace(table, auditTable(/** @type {HTMLInputElement} */ (ev.target).checked ? events : others, { self })),
     });
     replace(root, h('h2', {}, 'Who looked at my record'),
-      h('p', { class: 'intro' }, 'Every read, change and refusal that concerns your record, newest first. Each entry is itself written into the anchored log.'),
+      h('p', { class: 'intro' }, 'Every read, change and refusal that concerns your record, newest first. Each entry is sealed into the anchored log, where auditors prove it; your copy leaves out other patients and network addresses.'),
       h('p', {}, h('span', { class: 'check' }, toggle, h('label', { for: 'show-mine' }, `Show my own visits too (${events.length - others.length})`))),
       table);
   } catch (e) {

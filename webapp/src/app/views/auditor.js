@@ -183,7 +183,7 @@ function renderLogSearch(part) {
       replace(result, h('p', { class: 'loading' }, 'Searching…'));
       try {
         const events = await fhir.search(`AuditEvent?${q.join('&')}`, 200);
-        replace(result, auditTable(btgOnly ? events.filter(isBreakGlass) : events));
+        replace(result, auditTable(btgOnly ? events.filter(isBreakGlass) : events, { verify: true }));
       } catch (e) {
         replace(result, notice('warn', `The access log is not available to this sign-in: ${/** @type {Error} */ (e).message}`));
       }
