@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +33,6 @@ import org.fhiranchor.anchor.chain.Web3jLedger;
 import org.fhiranchor.anchor.export.RecipientBox;
 import org.fhiranchor.anchor.export.ResearchExportFetcher;
 import org.fhiranchor.anchor.export.ResearchExportVerifier;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.proof.AnchorProof;
 import org.fhiranchor.anchor.proof.ProofJson;
 import org.fhiranchor.anchor.proof.TlogProofVerifier;
@@ -258,9 +258,9 @@ public final class VerifierCli {
         }
         AnchorProof proof = check.proof().orElseThrow();
         out.println("VERIFIED " + proof.operation().jsonName() + " of " + proof.resource());
-        out.println("  content hash  " + Hex.encode(proof.contentHash()));
+        out.println("  content hash  " + HexFormat.of().formatHex(proof.contentHash()));
         out.println("  leaf          " + proof.leafIndex() + " of tree size " + proof.treeSize());
-        out.println("  root          " + Hex.encode(proof.rootHash()));
+        out.println("  root          " + HexFormat.of().formatHex(proof.rootHash()));
         // The block comes from the contract the auditor named, not from the proof's anchor member.
         Optional<OnChainCheckpoint> checkpoint = chain.checkpoints().checkpoint(proof.treeSize());
         checkpoint.ifPresent(c -> out.println("  anchored      block " + c.blockNumber() + " ("

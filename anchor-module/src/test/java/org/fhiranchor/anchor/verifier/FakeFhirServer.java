@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,6 @@ import org.fhiranchor.anchor.canonical.JsonObject;
 import org.fhiranchor.anchor.canonical.JsonParser;
 import org.fhiranchor.anchor.canonical.JsonString;
 import org.fhiranchor.anchor.canonical.JsonValue;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.proof.AnchorProof;
 import org.fhiranchor.anchor.proof.ProofJson;
 
@@ -120,16 +120,16 @@ final class FakeFhirServer implements AutoCloseable {
         List<JsonValue> parameters = new ArrayList<>();
         parameters.add(param("status", "valueCode", new JsonString("anchored")));
         parameters.add(param("resource", "valueString", new JsonString(proof.resource().toString())));
-        parameters.add(param("contentHash", "valueString", new JsonString(Hex.encode(proof.contentHash()))));
-        parameters.add(param("currentContentHash", "valueString", new JsonString(Hex.encode(proof.contentHash()))));
-        parameters.add(param("salt", "valueString", new JsonString(Hex.encode(proof.salt()))));
-        parameters.add(param("leafHash", "valueString", new JsonString(Hex.encode(proof.leafHash()))));
+        parameters.add(param("contentHash", "valueString", new JsonString(HexFormat.of().formatHex(proof.contentHash()))));
+        parameters.add(param("currentContentHash", "valueString", new JsonString(HexFormat.of().formatHex(proof.contentHash()))));
+        parameters.add(param("salt", "valueString", new JsonString(HexFormat.of().formatHex(proof.salt()))));
+        parameters.add(param("leafHash", "valueString", new JsonString(HexFormat.of().formatHex(proof.leafHash()))));
         parameters.add(param("leafIndex", "valueInteger", JsonNumber.of(proof.leafIndex())));
         parameters.add(param("treeSize", "valueInteger", JsonNumber.of(proof.treeSize())));
-        parameters.add(param("rootHash", "valueString", new JsonString(Hex.encode(proof.rootHash()))));
+        parameters.add(param("rootHash", "valueString", new JsonString(HexFormat.of().formatHex(proof.rootHash()))));
         List<JsonValue> path = new ArrayList<>();
         proof.auditPath().forEach(h -> path.add(object("name", new JsonString("hash"),
-                "valueString", new JsonString(Hex.encode(h)))));
+                "valueString", new JsonString(HexFormat.of().formatHex(h)))));
         parameters.add(object("name", new JsonString("auditPath"), "part", new JsonArray(path)));
         parameters.add(param("chainId", "valueInteger", JsonNumber.of(proof.anchor().chainId())));
         parameters.add(param("contract", "valueString", new JsonString(shownContract)));

@@ -121,7 +121,7 @@ class ChainOutageTest extends FhirRestTest {
             if (secret.length() < 4) {
                 continue; // too short to mean anything in hex noise
             }
-            String hex = org.fhiranchor.anchor.log.Hex.encode(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String hex = java.util.HexFormat.of().formatHex(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             assertThat(payloads).as("on chain: " + secret).noneMatch(p -> p.contains(hex));
         }
     }

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import org.fhiranchor.anchor.canonical.ContentHash;
@@ -15,7 +16,6 @@ import org.fhiranchor.anchor.chain.LedgerReader;
 import org.fhiranchor.anchor.chain.LedgerSettings;
 import org.fhiranchor.anchor.chain.OnChainCheckpoint;
 import org.fhiranchor.anchor.chain.Web3jLedger;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.log.MerkleVerifier;
 import org.fhiranchor.anchor.log.Operation;
 import org.fhiranchor.anchor.proof.AnchorProof;
@@ -174,9 +174,9 @@ class LogAndAnchoringTest extends FhirRestTest {
                 .andParameter("to", new IntegerType((int) second))
                 .useHttpGet().execute();
         List<byte[]> path = proof.getParameter("consistencyPath").getPart().stream()
-                .map(p -> Hex.decode(p.getValue().primitiveValue())).toList();
-        byte[] oldRoot = Hex.decode(proof.getParameter("fromRootHash").getValue().primitiveValue());
-        byte[] newRoot = Hex.decode(proof.getParameter("toRootHash").getValue().primitiveValue());
+                .map(p -> HexFormat.of().parseHex(p.getValue().primitiveValue())).toList();
+        byte[] oldRoot = HexFormat.of().parseHex(proof.getParameter("fromRootHash").getValue().primitiveValue());
+        byte[] newRoot = HexFormat.of().parseHex(proof.getParameter("toRootHash").getValue().primitiveValue());
         assertThat(MerkleVerifier.verifyConsistency(first, second, oldRoot, newRoot, path).passed()).isTrue();
         try (LedgerReader reader = Web3jLedger.readOnly(LedgerSettings.forUrl(chain.rpcUrl()),
                 proof.getParameter("toCheckpoint").getPart().stream().filter(p -> p.getName().equals("contract"))

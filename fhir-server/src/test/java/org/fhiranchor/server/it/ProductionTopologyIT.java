@@ -152,7 +152,7 @@ class ProductionTopologyIT {
     private static String randomHex(int bytes) {
         byte[] value = new byte[bytes];
         new java.security.SecureRandom().nextBytes(value);
-        return org.fhiranchor.anchor.log.Hex.encode(value);
+        return java.util.HexFormat.of().formatHex(value);
     }
 
     private static void ingest(AnchoringClient client, List<Path> bundles) throws Exception {
