@@ -79,10 +79,8 @@ public final class ServerCommands {
         commandLine.addSubcommand("sweep", CommandParsing.commandLine(new SweepCommand(out, err)));
         commandLine.addSubcommand("restore", CommandParsing.commandLine(new RestoreCommand(out, err)));
         commandLine.addSubcommand("benchmark", CommandParsing.commandLine(new BenchmarkCommand(out)));
-        commandLine.addSubcommand(SmartAdminCommand.USER, described(SmartAdminCommand.USER,
-                "Manage the authorization server's users: add, reset-password, disable, enable, list (password on stdin)."));
-        commandLine.addSubcommand(SmartAdminCommand.CLIENT, described(SmartAdminCommand.CLIENT,
-                "Manage the authorization server's clients: add, revoke, list."));
+        commandLine.addSubcommand(SmartAdminCommand.USER, SmartAdminCommand.commandLine(SmartAdminCommand.USER));
+        commandLine.addSubcommand(SmartAdminCommand.CLIENT, SmartAdminCommand.commandLine(SmartAdminCommand.CLIENT));
         commandLine.addSubcommand(COMPLETION, described(COMPLETION, "Print a bash/zsh completion script for these commands."));
         return commandLine;
     }

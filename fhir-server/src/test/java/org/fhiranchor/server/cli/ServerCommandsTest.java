@@ -33,13 +33,16 @@ class ServerCommandsTest {
         assertThat(run("help", "restore")).isZero();
         assertThat(out()).contains("--archive-key-file=FILE");
         assertThat(run("help", "nope")).isEqualTo(2);
+        out.reset();
+        assertThat(run("client", "add", "--help")).isZero();
+        assertThat(out()).contains("usage: client add").contains("--scope");
     }
 
     @Test
     void completionScriptKnowsTheCommandsAndTheirOptions() throws Exception {
         assertThat(run("generate-completion")).isZero();
         assertThat(out()).contains("complete -F").contains("--archive-key-file").contains("--verify-leaves")
-                .contains("--create-key");
+                .contains("--create-key").contains("reset-password").contains("--jwks-file");
     }
 
     @Test
