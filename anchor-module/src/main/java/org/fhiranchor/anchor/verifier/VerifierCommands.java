@@ -22,8 +22,10 @@ final class VerifierCommands {
 
             The contract and the RPC endpoint come only from these arguments, never from a server's answer: a
             server that named the contract could name one it controls.
-            `<command> --help` shows a command's options; `generate-completion` prints a bash/zsh completion
-            script: source <(java -jar fhir-anchor-verifier.jar generate-completion)
+            `<command> --help` shows a command's options. `generate-completion` prints a bash/zsh completion
+            script for the command name fhir-anchor-verifier (an alias or wrapper of `java -jar ...`):
+              alias fhir-anchor-verifier='java -jar fhir-anchor-verifier.jar'
+              source <(fhir-anchor-verifier generate-completion)
             """;
 
     private static final String EXIT_CODES = """
