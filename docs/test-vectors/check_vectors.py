@@ -267,6 +267,131 @@ def check_tlog(tree_leaves):
     assert verify_inclusion(index, size, tree_leaves[index], [base64.b64decode(h) for h in lines[3:]], root)
 
 
+HEX64 = set("0123456789abcdef")
+BATCH_ROOT = "https://fhir-anchor.org/fhir/StructureDefinition/batch-root"
+BATCH_SIZE = "https://fhir-anchor.org/fhir/StructureDefinition/batch-size"
+LOG_RECORD = "https://fhir-anchor.org/fhir/CodeSystem/log-record"
+
+
+def hash32(value):
+    if not isinstance(value, str) or len(value) != 64 or not set(value) <= HEX64:
+        raise ValueError("not 64 lowercase hex: %r" % (value,))
+    return bytes.fromhex(value)
+
+
+def check_leaf(served, claims):
+    """Steps 1 to 3 of section 5 (create or update). Returns (status, leaf hash)."""
+    resource = load(served)
+    content_hash = sha256(canonical(resource).encode())
+    if content_hash != hash32(claims["contentHash"]):
+        return "CONTENT_HASH_MISMATCH", None
+    if "%s/%s/_history/%s" % (resource["resourceType"], resource["id"], resource["meta"]["versionId"]) \
+            != claims["resource"]:
+        return "RESOURCE_MISMATCH", None
+    leaf_hash = sha256(b"\x00" + entry(claims["operation"], claims["resource"], content_hash, hash32(claims["salt"])))
+    if leaf_hash != hash32(claims["leafHash"]):
+        return "LEAF_HASH_MISMATCH", None
+    return None, leaf_hash
+
+
+def batch_statement(record):
+    """Section 4.2 step 2: (root, size) of a batch record, or None if it is not one."""
+    if record.get("resourceType") != "Basic":
+        return None
+    codings = record.get("code", {}).get("coding", [])
+    if not any(c.get("system") == LOG_RECORD and c.get("code") == "audit-batch" for c in codings):
+        return None
+    extensions = record.get("extension", [])
+    roots = [e for e in extensions if e.get("url") == BATCH_ROOT]
+    sizes = [e for e in extensions if e.get("url") == BATCH_SIZE]
+    if len(roots) != 1 or len(sizes) != 1:
+        return None
+    root, size = roots[0].get("valueString"), sizes[0].get("valueInteger")
+    if not isinstance(root, str) or len(root) != 64 or not set(root) <= HEX64:
+        return None
+    if not isinstance(size, Lexeme) or not size.isdigit() or size.startswith("0"):
+        return None
+    return bytes.fromhex(root), int(size)
+
+
+def verify_batched(served, proof_text, anchored_root):
+    """docs/verification.md section 4.2, steps 1 to 4; anchored_root(tree size) -> root or None."""
+    proof = load(proof_text)
+    if proof["format"] != "fhir-anchor-batched-proof/1" or proof["batchProof"]["format"] != "fhir-anchor-proof/1":
+        return "MALFORMED_PROOF"
+    status, leaf_hash = check_leaf(served, proof)
+    if status:
+        return status
+    statement = batch_statement(proof["batchRecord"])
+    if statement is None:
+        return "MALFORMED_PROOF"
+    root, size = statement
+    if size != int(proof["batchSize"]):
+        return "INCLUSION_FAILED"
+    if not verify_inclusion(int(proof["batchIndex"]), size, leaf_hash, [hash32(h) for h in proof["batchPath"]], root):
+        return "INCLUSION_FAILED"
+    record_proof = proof["batchProof"]
+    status, record_leaf = check_leaf(canonical(proof["batchRecord"]), record_proof)
+    if status:
+        return "record " + status
+    if not verify_inclusion(int(record_proof["leafIndex"]), int(record_proof["treeSize"]), record_leaf,
+                            [hash32(h) for h in record_proof["auditPath"]], hash32(record_proof["rootHash"])):
+        return "record INCLUSION_FAILED"
+    anchored = anchored_root(int(record_proof["treeSize"]))
+    if anchored is None:
+        return "record NOT_ANCHORED"
+    if anchored != hash32(record_proof["rootHash"]):
+        return "record ANCHORED_ROOT_MISMATCH"
+    return "VERIFIED"
+
+
+def check_batched(log_leaves):
+    """batched-proof.json: log_leaves are the 8 leaves of proof.json, which the batch record's leaf follows."""
+    vector = json.load(open("batched-proof.json", encoding="utf-8"))
+    members = vector["members"]
+    member_leaves = []
+    for i, member in enumerate(members):
+        assert member["batchIndex"] == i and member["operation"] == "create"
+        status, leaf_hash = check_leaf(member["served"], member)
+        assert status is None, status
+        assert entry("create", member["resource"], hash32(member["contentHash"]), hash32(member["salt"])).hex() \
+            == member["leafEntry"]
+        member_leaves.append(leaf_hash)
+    batch_root = mth(member_leaves)
+    assert batch_root.hex() == vector["batchRoot"]
+    for i, member in enumerate(members):
+        assert verify_inclusion(i, len(members), member_leaves[i], [hash32(h) for h in member["batchPath"]], batch_root)
+    record = load(vector["batchRecord"])
+    assert batch_statement(record) == (batch_root, len(members))
+    leaf = vector["recordLeaf"]
+    status, record_leaf = check_leaf(vector["batchRecord"], leaf)
+    assert status is None, status
+    assert leaf["leafIndex"] == len(log_leaves) and vector["treeSize"] == len(log_leaves) + 1
+    assert mth(log_leaves + [record_leaf]).hex() == vector["anchoredRoot"]
+
+    text = vector["proofJson"]
+    proof = load(text)
+    assert canonical(proof) == text and proof == load(json.dumps(vector["proof"]))
+    assert proof["batchRecord"] == record
+    chain = {vector["treeSize"]: bytes.fromhex(vector["anchoredRoot"])}
+    assert verify_batched(members[vector["member"]]["served"], text, chain.get) == "VERIFIED"
+    for i, member in enumerate(members):
+        if i != vector["member"]:
+            assert verify_batched(member["served"], text, chain.get) == "CONTENT_HASH_MISMATCH"
+    assert verify_batched(members[vector["member"]]["served"], text, {}.get) == "record NOT_ANCHORED"
+    # The record's root or size changed: the member's inclusion fails first (step 3); both sizes changed where
+    # the path still fits (member 2 of 5 has the same path in a tree of 6): the record's hash fails (step 4).
+    root_hex = vector["batchRoot"]
+    other_root = text.replace(root_hex, sha256(bytes.fromhex(root_hex)).hex())
+    assert verify_batched(members[vector["member"]]["served"], other_root, chain.get) == "INCLUSION_FAILED"
+    one_more = text.replace('"valueInteger":5', '"valueInteger":6')
+    assert verify_batched(members[vector["member"]]["served"], one_more, chain.get) == "INCLUSION_FAILED"
+    assert verify_batched(members[vector["member"]]["served"], one_more.replace('"batchSize":5', '"batchSize":6'),
+                          chain.get) == "record CONTENT_HASH_MISMATCH"
+    not_basic = text.replace('"resourceType":"Basic"', '"resourceType":"Provenance"')
+    assert verify_batched(members[vector["member"]]["served"], not_basic, chain.get) == "MALFORMED_PROOF"
+
+
 def main():
     vectors = json.load(open("canonical-json.json", encoding="utf-8"))
     for case in vectors["accept"]:
@@ -337,6 +462,14 @@ def main():
     assert verify_multi_inclusion(int(proof["treeSize"]), leaves, [bytes.fromhex(h) for h in proof["hashes"]],
                                   bytes.fromhex(proof["rootHash"]))
     assert proof["rootHash"] == vector["anchoredRoot"]
+
+    # batched-proof.json follows the 8 leaves of proof.json: tree.json's 7 with resource-and-leaf.json's
+    # Patient/example/_history/2 at index 4.
+    eight = [sha256(b"\x00" + bytes.fromhex(leaf["leafEntry"])) for leaf in tree["leaves"]]
+    patient = json.load(open("resource-and-leaf.json", encoding="utf-8"))["versions"][0]
+    eight.insert(4, bytes.fromhex(patient["leafHash"]))
+    assert mth(eight).hex() == json.load(open("proof.json", encoding="utf-8"))["anchoredRoot"]
+    check_batched(eight)
 
     # The deployment statement's signed bytes (the signature itself needs secp256k1 and keccak-256,
     # which the standard library lacks: the Java build checks it).

@@ -7,13 +7,13 @@ import { fileURLToPath } from 'node:url';
 import {
   canonicalize, parseJson, JsonFormatError, sha256, toHex, fromHex, leafHash, rootOf, verifyInclusion,
   verifyConsistency, leafEntry, readProof, verifyProof, fixedCheckpoints, openBox, Status, readMultiProof,
-  verifyMultiProof,
+  verifyMultiProof, readBatchedProof, verifyBatchedProof, verifyVersionProof, proofFormatOf, BATCHED_FORMAT,
 } from '../src/verifier/index.js';
 
 const dir = fileURLToPath(new URL('../../docs/test-vectors/', import.meta.url));
 const load = (/** @type {string} */ name) => JSON.parse(readFileSync(dir + name, 'utf8'));
 const utf8 = (/** @type {string} */ s) => new TextEncoder().encode(s);
-const COVERED = ['canonical-json.json', 'deployment-statement.json', 'multiproof.json', 'proof.json', 'research-box.json',
+const COVERED = ['batched-proof.json', 'canonical-json.json', 'deployment-statement.json', 'multiproof.json', 'proof.json', 'research-box.json',
   'resource-and-leaf.json', 'tlog.json', 'tree.json'];
 
 test('every vector file is covered by this suite', () => {
@@ -203,4 +203,84 @@ test('multi-version proof: the vector verifies, and each kind of tampering is re
   assert.equal((await verifyMultiProof(servedOf, utf8(JSON.stringify(unsorted)), chain)).status, Status.MALFORMED_PROOF);
   assert.equal((await verifyMultiProof(servedOf, utf8(JSON.stringify({ ...vector.proof, extra: 1 })), chain)).status,
     Status.MALFORMED_PROOF);
+});
+
+test('batched proof: the vector verifies for its member only, also through the format dispatch', async () => {
+  const vector = load('batched-proof.json');
+  const proofBytes = utf8(vector.proofJson);
+  assert.equal(proofFormatOf(proofBytes), BATCHED_FORMAT);
+  assert.equal(proofFormatOf(utf8(load('proof.json').proofJson)), 'fhir-anchor-proof/1');
+  const proof = readBatchedProof(proofBytes);
+  assert.equal(proof.batchIndex, vector.member);
+  assert.equal(proof.batchSize, vector.members.length);
+  assert.equal(proof.batchProof.leafIndex, vector.recordLeaf.leafIndex);
+  const chain = fixedCheckpoints(new Map([[vector.treeSize, fromHex(vector.anchoredRoot)]]));
+  const served = vector.members[vector.member].served;
+  const ok = await verifyBatchedProof(utf8(served), proofBytes, chain);
+  assert.equal(ok.status, Status.VERIFIED, ok.detail);
+  assert.match(ok.detail, /member 2 of 5 of the batch Basic\/audit-batch-/);
+  assert.equal((await verifyVersionProof(utf8(served), proofBytes, chain)).status, Status.VERIFIED);
+  assert.equal((await verifyBatchedProof(utf8(served), utf8(JSON.stringify(vector.proof, null, 2)), chain)).status, Status.VERIFIED);
+  for (const [i, member] of vector.members.entries()) {
+    if (i !== vector.member) {
+      assert.equal((await verifyVersionProof(utf8(member.served), proofBytes, chain)).status, Status.CONTENT_HASH_MISMATCH);
+    }
+  }
+  // The ordinary proof still goes the ordinary way, and neither reader takes the other's format.
+  const single = load('proof.json');
+  const singleChain = fixedCheckpoints(new Map([[8, fromHex(single.anchoredRoot)]]));
+  assert.equal((await verifyVersionProof(utf8(single.served), utf8(single.proofJson), singleChain)).status, Status.VERIFIED);
+  assert.equal((await verifyProof(utf8(served), proofBytes, chain)).status, Status.MALFORMED_PROOF);
+  assert.equal((await verifyBatchedProof(utf8(single.served), utf8(single.proofJson), singleChain)).status, Status.MALFORMED_PROOF);
+});
+
+test('batched proof: each kind of tampering is refused at the step the Java verifier refuses it', async () => {
+  const vector = load('batched-proof.json');
+  const served = vector.members[vector.member].served;
+  const chain = fixedCheckpoints(new Map([[vector.treeSize, fromHex(vector.anchoredRoot)]]));
+  const run = async (/** @type {string|null} */ resource, /** @type {any} */ p, c = chain) =>
+    verifyBatchedProof(resource == null ? null : utf8(resource), utf8(typeof p === 'string' ? p : JSON.stringify(p)), c);
+  const status = async (/** @type {string|null} */ resource, /** @type {any} */ p, c = chain) => (await run(resource, p, c)).status;
+  const proof = vector.proof;
+  const withProof = (/** @type {any} */ change) => ({ ...proof, ...change });
+  const withRecord = (/** @type {any} */ change) => withProof({ batchRecord: { ...proof.batchRecord, ...change } });
+  const flip = (/** @type {string} */ h) => (h[0] === '0' ? '1' : '0') + h.slice(1);
+  const rootExt = proof.batchRecord.extension[0];
+  const sizeExt = proof.batchRecord.extension[1];
+
+  // 1. The member.
+  assert.equal(await status(served.replace('dr-jane-roe', 'dr-john-doe'), proof), 'CONTENT_HASH_MISMATCH');
+  assert.equal(await status(null, proof), 'RESOURCE_UNREADABLE');
+  assert.equal(await status(served, withProof({ resource: proof.resource.replace('/_history/1', '/_history/2') })), 'RESOURCE_MISMATCH');
+  assert.equal(await status(served, withProof({ salt: vector.members[0].salt })), 'LEAF_HASH_MISMATCH');
+  // 2. The record's statement.
+  assert.equal(await status(served, withRecord({ resourceType: 'Provenance' })), 'MALFORMED_PROOF');
+  assert.equal(await status(served, withRecord({ extension: [rootExt] })), 'MALFORMED_PROOF');
+  assert.equal(await status(served, withRecord({ extension: [rootExt, rootExt, sizeExt] })), 'MALFORMED_PROOF');
+  assert.equal(await status(served, withRecord({ extension: [{ ...rootExt, valueString: rootExt.valueString.toUpperCase() }, sizeExt] })), 'MALFORMED_PROOF');
+  assert.equal(await status(served, withRecord({ extension: [rootExt, { ...sizeExt, valueInteger: 0 }] })), 'MALFORMED_PROOF');
+  assert.equal(await status(served, withRecord({ code: { coding: [{ system: 'http://example.org', code: 'audit-batch' }] } })), 'MALFORMED_PROOF');
+  // 2 and 3. Another size in the record only; another root: the member's inclusion fails before the record is hashed.
+  const size = await run(served, withRecord({ extension: [rootExt, { ...sizeExt, valueInteger: 6 }] }));
+  assert.equal(size.status, 'INCLUSION_FAILED');
+  assert.match(size.detail, /^batch: the batch record states 6 members, the proof says 5/);
+  const root = await run(served, withRecord({ extension: [{ ...rootExt, valueString: flip(rootExt.valueString) }, sizeExt] }));
+  assert.deepEqual([root.status, root.detail], ['INCLUSION_FAILED', 'batch: root mismatch']);
+  assert.equal(await status(served, withProof({ batchPath: [flip(proof.batchPath[0]), ...proof.batchPath.slice(1)] })), 'INCLUSION_FAILED');
+  assert.equal(await status(served, withProof({ batchIndex: 3 })), 'INCLUSION_FAILED');
+  // 4. Both sizes changed (member 2 has the same path in a tree of 6): the record no longer hashes to its leaf.
+  const both = await run(served, withProof({ batchSize: 6, batchRecord: { ...proof.batchRecord, extension: [rootExt, { ...sizeExt, valueInteger: 6 }] } }));
+  assert.equal(both.status, 'CONTENT_HASH_MISMATCH');
+  assert.ok(both.detail.startsWith(`batch record ${proof.batchProof.resource}: `), both.detail);
+  assert.equal(await status(served, withProof({ batchProof: { ...proof.batchProof, auditPath: [flip(proof.batchProof.auditPath[0])] } })),
+    'INCLUSION_FAILED');
+  assert.equal(await status(served, proof, fixedCheckpoints(new Map())), 'NOT_ANCHORED');
+  assert.equal(await status(served, proof, fixedCheckpoints(new Map([[vector.treeSize, new Uint8Array(32)]]))), 'ANCHORED_ROOT_MISMATCH');
+  // Strict JSON.
+  assert.equal(await status(served, withProof({ extra: 1 })), 'MALFORMED_PROOF');
+  assert.equal(await status(served, withProof({ salt: proof.salt.toUpperCase() })), 'MALFORMED_PROOF');
+  assert.equal(await status(served, withProof({ batchIndex: 5 })), 'MALFORMED_PROOF');
+  const nested = await run(served, withProof({ batchProof: { ...proof.batchProof, extra: 1 } }));
+  assert.deepEqual([nested.status, nested.detail], ['MALFORMED_PROOF', 'batchProof: proof: unknown member "extra"']);
+  assert.equal(await status(served, vector.proofJson.replace('"batchIndex":2', '"batchIndex":2.0')), 'MALFORMED_PROOF');
 });

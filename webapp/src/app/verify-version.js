@@ -1,10 +1,11 @@
 // Verifies one resource version in the browser: the version's bytes as served, its proof from
 // $verify, the anchored root read from the chain through the trust root; the server is trusted for
-// nothing that can be recomputed.
+// nothing that can be recomputed. The proof is either a log leaf's (fhir-anchor-proof/1) or, for the
+// AuditEvents the server writes in batches, a batch member's (fhir-anchor-batched-proof/1).
 import * as fhir from './fhir.js';
 import * as trust from './trust.js';
 import { h, replace } from './dom.js';
-import { proofBytesOf, verifyProof, param } from '../verifier/index.js';
+import { proofBytesOf, verifyVersionProof, param } from '../verifier/index.js';
 
 /**
  * @typedef {object} Outcome
@@ -43,7 +44,7 @@ export async function verifyVersion(type, id, versionId) {
       return { kind: 'unavailable', text: 'Cannot check: the version could not be read', detail: String(/** @type {Error} */ (e).message) };
     }
   }
-  const outcome = outcomeOf(await verifyProof(resourceBytes, proofBytes, await chainSource()));
+  const outcome = outcomeOf(await verifyVersionProof(resourceBytes, proofBytes, await chainSource()));
   return { ...outcome, files: { name: `${type}-${id}-v${versionId}`, resource: resourceBytes, proof: proofBytes } };
 }
 
@@ -79,7 +80,7 @@ async function chainSource() {
   }
 }
 
-/** @param {import('../verifier/proof.js').VerificationResult} result @returns {Outcome} */
+/** @param {{status: string, detail: string, anchored?: {blockNumber: number}}} result @returns {Outcome} */
 export function outcomeOf(result) {
   switch (result.status) {
     case 'VERIFIED':

@@ -3,8 +3,11 @@
 export { JsonNumber, JsonFormatError, parseJson, canonicalText, canonicalize } from './canonical.js';
 export { sha256, toHex, fromHex, fromBase64, equalBytes } from './hash.js';
 export { leafHash, nodeHash, rootOf, verifyInclusion, verifyConsistency } from './merkle.js';
-export { Status, readProof, leafEntry, contentHashOf, verifyProof, ProofFormatError } from './proof.js';
+export { Status, readProof, proofFromTree, leafEntry, contentHashOf, verifyProof, ProofFormatError } from './proof.js';
 export { contractReader, fixedCheckpoints, latestConsentDecision, ChainError } from './chain.js';
 export { proofBytesOf, consistencyOf, checkpointsOf, param, params, valueOf } from './fhir.js';
 export { openBox } from './box.js';
 export { readMultiProof, verifyMultiProof, verifyMultiInclusion } from './multiproof.js';
+export {
+  BATCHED_FORMAT, readBatchedProof, batchStatementOf, verifyBatchedProof, proofFormatOf, verifyVersionProof,
+} from './batched.js';

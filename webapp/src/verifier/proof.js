@@ -50,6 +50,15 @@ export function readProof(bytes) {
   } catch (e) {
     throw new ProofFormatError(`proof is not valid JSON: ${/** @type {Error} */ (e).message}`);
   }
+  return proofFromTree(root);
+}
+
+/**
+ * The same, from an already parsed document (as a batched proof carries its batch record's proof).
+ * @param {unknown} root
+ * @returns {AnchorProof}
+ */
+export function proofFromTree(root) {
   const proof = object(root, 'proof');
   members(proof, MEMBERS, 'proof');
   if (proof.format !== 'fhir-anchor-proof/1') {

@@ -2,6 +2,7 @@
 // auditor's search). Break-glass access (purposeOfEvent BTG) is marked with an icon and words.
 import { h, replace, notice, date } from '../dom.js';
 import * as fhir from '../fhir.js';
+import { verifyButton } from '../verify-version.js';
 
 /** @param {any} e an AuditEvent */
 export function isBreakGlass(e) {
@@ -58,7 +59,7 @@ export function auditTable(events, options = {}) {
   return h('div', {},
     btg ? notice('warn', h('strong', {}, `${btg} break-glass access${btg === 1 ? '' : 'es'}`), ': someone used emergency access. These rows are marked “Break-glass”.') : null,
     h('table', { class: 'audit' },
-      h('thead', {}, h('tr', {}, ['When', 'Who', 'What', 'Action', 'Outcome', 'Why'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('thead', {}, h('tr', {}, ['When', 'Who', 'What', 'Action', 'Outcome', 'Why', 'Anchored'].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, events.map((e) => h('tr', { class: isBreakGlass(e) ? 'btg' : null },
         h('td', {}, date(e.recorded)),
         h('th', { scope: 'row' }, who(e)),
@@ -67,7 +68,9 @@ export function auditTable(events, options = {}) {
         h('td', {}, e.outcome && e.outcome !== '0'
           ? h('span', {}, h('span', { 'aria-hidden': 'true' }, '✖ '), 'refused or failed', e.outcomeDesc ? h('span', { class: 'detail' }, e.outcomeDesc) : null)
           : h('span', {}, h('span', { 'aria-hidden': 'true' }, '✔ '), 'allowed')),
-        h('td', {}, isBreakGlass(e) ? h('strong', { class: 'btg-label' }, h('span', { 'aria-hidden': 'true' }, '⚠ '), 'Break-glass') : (e.purposeOfEvent ?? []).map(fhir.codeText).join(', ') || '—'))))));
+        h('td', {}, isBreakGlass(e) ? h('strong', { class: 'btg-label' }, h('span', { 'aria-hidden': 'true' }, '⚠ '), 'Break-glass') : (e.purposeOfEvent ?? []).map(fhir.codeText).join(', ') || '—'),
+        // The entry itself, proven on chain through the batch it was sealed in (docs/verification.md 4.2).
+        h('td', {}, e.id ? verifyButton('AuditEvent', e.id, e.meta?.versionId ?? '1') : '—'))))));
 }
 
 /**

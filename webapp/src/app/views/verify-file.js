@@ -4,7 +4,7 @@
 import { h, replace, notice } from '../dom.js';
 import * as trust from '../trust.js';
 import { outcomeOf, badge } from '../verify-version.js';
-import { verifyProof, proofBytesOf } from '../../verifier/index.js';
+import { verifyVersionProof, proofBytesOf } from '../../verifier/index.js';
 
 const enc = new TextEncoder();
 
@@ -25,6 +25,19 @@ export function proofFromText(text) {
     // not JSON at all: the verifier reports it as a malformed proof
   }
   return enc.encode(text);
+}
+
+/**
+ * What a verified proof establishes, in words: a log leaf, or a batch member through its batch record's leaf.
+ * @param {any} proof @param {number | undefined} blockNumber
+ */
+export function verifiedText(proof, blockNumber) {
+  if (proof?.batchProof) {
+    return `${proof.resource} is exactly the content that was anchored: member ${proof.batchIndex} of the batch of `
+      + `${proof.batchSize} sealed by ${proof.batchProof.resource}, which is leaf ${proof.batchProof.leafIndex} of the tree of `
+      + `${proof.batchProof.treeSize} entries, whose root the contract holds since block ${blockNumber}.`;
+  }
+  return `${proof?.resource} is exactly the content that was anchored: leaf ${proof?.leafIndex} of the tree of ${proof?.treeSize} entries, whose root the contract holds since block ${blockNumber}.`;
 }
 
 /** @param {HTMLElement} root */
@@ -60,12 +73,12 @@ export function renderVerifyFile(root) {
       }
       // A delete has no body: an empty resource field means "no resource".
       const bytes = resourceText.trim() === '' ? null : enc.encode(resourceText);
-      const r = await verifyProof(bytes, proofBytes, chain);
+      const r = /** @type {any} */ (await verifyVersionProof(bytes, proofBytes, chain));
       const o = outcomeOf(r);
       replace(result, h('div', { class: `result ${o.kind}` },
         h('p', { class: 'big' }, badge(o)),
         o.kind === 'verified'
-          ? h('p', {}, `${r.proof?.resource} is exactly the content that was anchored: leaf ${r.proof?.leafIndex} of the tree of ${r.proof?.treeSize} entries, whose root the contract holds since block ${o.blockNumber}.`)
+          ? h('p', {}, verifiedText(r.proof, o.blockNumber))
           : o.kind === 'failed'
             ? h('p', {}, 'This copy is not what was anchored: it was changed after it was written, or the proof belongs to another version. Do not rely on it; ask the source for the record again.')
             : null,
@@ -78,7 +91,7 @@ export function renderVerifyFile(root) {
     h('p', { id: 'vf-resource-help', class: 'help' }, 'Paste it or load a file. Leave empty for a deleted version.'),
     fileInto(/** @type {HTMLTextAreaElement} */ (resource), 'vf-resource-file'), resource),
   h('div', { class: 'field' },
-    h('label', { for: 'vf-proof' }, 'Proof (fhir-anchor-proof/1, or the whole $verify answer)'),
+    h('label', { for: 'vf-proof' }, 'Proof (fhir-anchor-proof/1, fhir-anchor-batched-proof/1, or the whole $verify answer)'),
     h('p', { id: 'vf-proof-help', class: 'help' }, 'Paste it or load a file.'),
     fileInto(/** @type {HTMLTextAreaElement} */ (proof), 'vf-proof-file'), proof),
   h('button', { type: 'submit', id: 'vf-submit' }, 'Verify'));

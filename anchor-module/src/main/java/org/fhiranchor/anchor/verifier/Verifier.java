@@ -10,6 +10,9 @@ import java.util.regex.Pattern;
 import org.fhiranchor.anchor.canonical.CanonicalJson;
 import org.fhiranchor.anchor.log.ResourceRef;
 import org.fhiranchor.anchor.proof.AnchorProof;
+import org.fhiranchor.anchor.proof.BatchedProof;
+import org.fhiranchor.anchor.proof.BatchedProofJson;
+import org.fhiranchor.anchor.proof.BatchedProofVerifier;
 import org.fhiranchor.anchor.proof.CheckpointSource;
 import org.fhiranchor.anchor.proof.MultiProof;
 import org.fhiranchor.anchor.proof.MultiProofVerifier;
@@ -24,6 +27,9 @@ import org.fhiranchor.anchor.verifier.VersionCheck.Outcome;
 /**
  * Verifies resource versions against the checkpoints of the auditor's contract: one version from
  * bytes and a proof, one version fetched from a server, or every version of a server's history.
+ * A version's proof is a log leaf's ({@code fhir-anchor-proof/1}) or, for a version written as a member of a
+ * batch (the server's AuditEvents), a batched proof ({@code fhir-anchor-batched-proof/1}, docs/verification.md
+ * section 4.2); the proof document's {@code format} decides which verifier runs.
  * Never throws for what a server answers; every answer becomes a {@link VersionCheck}.
  */
 public final class Verifier {
@@ -43,8 +49,19 @@ public final class Verifier {
         return ProofVerifier.verify(resourceJsonOrNull, proof, checkpoints);
     }
 
-    /** Same, from the {@code fhir-anchor-proof/1} bytes; a malformed proof is a MALFORMED_PROOF result. */
+    /** docs/verification.md section 4.2 for one batch member; {@code resourceJsonOrNull} is null for a delete. */
+    public VerificationResult verify(byte[] resourceJsonOrNull, BatchedProof proof) {
+        return BatchedProofVerifier.verify(resourceJsonOrNull, proof, checkpoints);
+    }
+
+    /**
+     * Same, from the proof's bytes: a {@code fhir-anchor-batched-proof/1} (by its {@code format}) is verified as a
+     * batch member, anything else as a {@code fhir-anchor-proof/1}; a malformed proof is a MALFORMED_PROOF result.
+     */
     public VerificationResult verify(byte[] resourceJsonOrNull, byte[] proofJson) {
+        if (BatchedProof.FORMAT.equals(BatchedProofJson.formatOf(proofJson))) {
+            return BatchedProofVerifier.verify(resourceJsonOrNull, proofJson, checkpoints);
+        }
         return ProofVerifier.verify(resourceJsonOrNull, proofJson, checkpoints);
     }
 
@@ -63,12 +80,12 @@ public final class Verifier {
         if (answer.verdict() != null) {
             return answer.verdict();
         }
-        AnchorProof proof = answer.proof();
+        Proven proof = answer.proof();
         ResourceRef proven = proof.resource();
         if (!proven.type().equals(m.group(1)) || !proven.id().equals(m.group(2))
                 || (m.group(3) != null && !proven.versionId().equals(m.group(3)))) {
-            return new VersionCheck(requestedRef, Outcome.FAILED, VersionCheck.WRONG_VERSION,
-                    "asked for " + requestedRef + ", the server's proof is for " + proven, Optional.of(proof));
+            return proof.check(requestedRef, Outcome.FAILED, VersionCheck.WRONG_VERSION,
+                    "asked for " + requestedRef + ", the server's proof is for " + proven);
         }
         byte[] served;
         try {
@@ -83,7 +100,9 @@ public final class Verifier {
      * Fetches one proof for many versions ({@code POST [base]/$verify}, docs/verification.md section 4.1),
      * reads each proven version exactly as served, and verifies them all against one anchored root. Every
      * version asked for gets a verdict, in the order asked: verified; pending or tampered as the server
-     * reports it; failed if the answer leaves it out or proves another version. A version named without
+     * reports it; failed if the answer leaves it out or proves another version. A version the server reports
+     * {@code batched} (a batch member, which a multi-version proof does not cover) is checked with its own
+     * {@code $verify}, as {@link #check} does. A version named without
      * {@code _history} is matched with the version of that resource the server proves.
      */
     public WalkReport checkMany(FhirSource fhir, List<String> requestedRefs) {
@@ -146,6 +165,9 @@ public final class Verifier {
             }
             String status = answer.statusByVersion().getOrDefault(ref, "");
             checks.add(switch (status) {
+                // A batch member is not a leaf: the multi-version proof leaves it out, its own $verify proves it
+                // (docs/verification.md section 4.2).
+                case "batched" -> check(fhir, ref);
                 case "pending" -> new VersionCheck(ref, Outcome.PENDING, VersionCheck.PENDING,
                         "the server reports it logged but not anchored yet; ask again later", Optional.empty());
                 case "tampered" -> new VersionCheck(ref, Outcome.FAILED, VersionCheck.SERVER_REPORTS_TAMPERED,
@@ -192,10 +214,10 @@ public final class Verifier {
         if (answer.verdict() != null) {
             return answer.verdict();
         }
-        AnchorProof proof = answer.proof();
+        Proven proof = answer.proof();
         if (!proof.resource().equals(ref)) {
-            return new VersionCheck(ref.toString(), Outcome.FAILED, VersionCheck.WRONG_VERSION,
-                    "the server's proof for " + ref + " is for " + proof.resource(), Optional.of(proof));
+            return proof.check(ref.toString(), Outcome.FAILED, VersionCheck.WRONG_VERSION,
+                    "the server's proof for " + ref + " is for " + proof.resource());
         }
         if (entry.isDelete()) {
             return toCheck(ref.toString(), verify(null, proof), proof, "");
@@ -217,9 +239,32 @@ public final class Verifier {
         return toCheck(ref.toString(), verify(served, proof), proof, " (version re-read from its own URL)");
     }
 
+    /**
+     * The proof {@code $verify} gave for one version: a log leaf's, or a batch member's (then {@code anchor} is its
+     * batch record's proof and {@code batchedOrNull} the member's).
+     */
+    private record Proven(AnchorProof anchor, BatchedProof batchedOrNull) {
+        static Proven of(VerifyParameters answer) {
+            return new Proven(answer.proof(), answer.batched().orElse(null));
+        }
+
+        ResourceRef resource() {
+            return batchedOrNull != null ? batchedOrNull.resource() : anchor.resource();
+        }
+
+        VersionCheck check(String ref, Outcome outcome, String code, String detail) {
+            return new VersionCheck(ref, outcome, code, detail, Optional.ofNullable(anchor), Optional.ofNullable(batchedOrNull));
+        }
+    }
+
+    private VerificationResult verify(byte[] resourceJsonOrNull, Proven proof) {
+        return proof.batchedOrNull() != null ? verify(resourceJsonOrNull, proof.batchedOrNull())
+                : verify(resourceJsonOrNull, proof.anchor());
+    }
+
     /** Exactly one of the two: the proof {@code $verify} gave, or the verdict that explains why there is none. */
-    private record ProofOrVerdict(AnchorProof proof, VersionCheck verdict) {
-        static ProofOrVerdict of(AnchorProof proof) {
+    private record ProofOrVerdict(Proven proof, VersionCheck verdict) {
+        static ProofOrVerdict of(Proven proof) {
             return new ProofOrVerdict(proof, null);
         }
 
@@ -236,7 +281,7 @@ public final class Verifier {
             return ProofOrVerdict.of(fhirError(ref, e, null));
         }
         try {
-            return ProofOrVerdict.of(VerifyParameters.parse(answer).proof());
+            return ProofOrVerdict.of(Proven.of(VerifyParameters.parse(answer)));
         } catch (NoProofException e) {
             String status = e.serverStatus().orElse("");
             if (status.equals("pending")) {
@@ -249,17 +294,18 @@ public final class Verifier {
         }
     }
 
-    private static VersionCheck fhirError(String ref, FhirSourceException e, AnchorProof proofOrNull) {
-        return new VersionCheck(ref, e.transientFailure() ? Outcome.UNAVAILABLE : Outcome.FAILED,
-                VersionCheck.FHIR_ERROR, e.getMessage(), Optional.ofNullable(proofOrNull));
+    private static VersionCheck fhirError(String ref, FhirSourceException e, Proven proofOrNull) {
+        Outcome outcome = e.transientFailure() ? Outcome.UNAVAILABLE : Outcome.FAILED;
+        return proofOrNull == null ? new VersionCheck(ref, outcome, VersionCheck.FHIR_ERROR, e.getMessage(), Optional.empty())
+                : proofOrNull.check(ref, outcome, VersionCheck.FHIR_ERROR, e.getMessage());
     }
 
-    private static VersionCheck toCheck(String ref, VerificationResult result, AnchorProof proof, String note) {
+    private static VersionCheck toCheck(String ref, VerificationResult result, Proven proof, String note) {
         Outcome outcome = switch (result.status()) {
             case VERIFIED -> Outcome.VERIFIED;
             case CHECKPOINT_UNAVAILABLE -> Outcome.UNAVAILABLE;
             default -> Outcome.FAILED;
         };
-        return new VersionCheck(ref, outcome, result.status().name(), result.detail() + note, Optional.of(proof));
+        return proof.check(ref, outcome, result.status().name(), result.detail() + note);
     }
 }

@@ -9,13 +9,17 @@ import org.fhiranchor.anchor.canonical.JsonParser;
 import org.fhiranchor.anchor.canonical.JsonString;
 import org.fhiranchor.anchor.canonical.JsonValue;
 import org.fhiranchor.anchor.proof.AnchorProof;
+import org.fhiranchor.anchor.proof.BatchedProof;
+import org.fhiranchor.anchor.proof.BatchedProofJson;
 import org.fhiranchor.anchor.proof.ProofFormatException;
 import org.fhiranchor.anchor.proof.ProofJson;
 
 /**
  * Reads the {@code $verify} answer (a FHIR R4 {@code Parameters} resource in JSON). Only two things are
  * taken from it: the {@code status} code, to explain why there is no proof (pending, tampered), and the
- * {@code proof} attachment, the exact {@code fhir-anchor-proof/1} bytes. Every other parameter (hashes,
+ * {@code proof} attachment, the exact proof bytes: {@code fhir-anchor-proof/1} for a log leaf, or
+ * {@code fhir-anchor-batched-proof/1} for a batch member (docs/verification.md section 4.2), told apart by the
+ * document's {@code format}. Every other parameter (hashes,
  * contract, block, confirmations) is for human readers and is ignored here: whatever the verifier can
  * check it recomputes, and where the anchor is comes from the auditor, not from the server.
  *
@@ -27,11 +31,13 @@ public final class VerifyParameters {
     private final Optional<String> status;
     private final byte[] proofJson;
     private final AnchorProof proof;
+    private final BatchedProof batched;
 
-    private VerifyParameters(Optional<String> status, byte[] proofJson, AnchorProof proof) {
+    private VerifyParameters(Optional<String> status, byte[] proofJson, AnchorProof proof, BatchedProof batchedOrNull) {
         this.status = status;
         this.proofJson = proofJson.clone();
         this.proof = proof;
+        this.batched = batchedOrNull;
     }
 
     /** The server's status code ({@code anchored}), or empty if it sent none. Informational. */
@@ -44,9 +50,17 @@ public final class VerifyParameters {
         return proofJson.clone();
     }
 
-    /** The proof attachment, parsed strictly. */
+    /**
+     * The proof of the log leaf that anchors the version, parsed strictly: the version's own leaf, or for a batch
+     * member ({@link #batched()}) the leaf of its batch record's version.
+     */
     public AnchorProof proof() {
         return proof;
+    }
+
+    /** The batched proof, if the answer is about a batch member ({@code fhir-anchor-batched-proof/1}). */
+    public Optional<BatchedProof> batched() {
+        return Optional.ofNullable(batched);
     }
 
     /**
@@ -111,11 +125,16 @@ public final class VerifyParameters {
         } catch (IllegalArgumentException e) {
             throw new NoProofException(status.orElse(null), "the proof attachment is not base64: " + e.getMessage());
         }
+        boolean isBatched = BatchedProof.FORMAT.equals(BatchedProofJson.formatOf(proofJson));
         try {
-            return new VerifyParameters(status, proofJson, ProofJson.read(proofJson));
+            if (isBatched) {
+                BatchedProof batchedProof = BatchedProofJson.read(proofJson);
+                return new VerifyParameters(status, proofJson, batchedProof.batchProof(), batchedProof);
+            }
+            return new VerifyParameters(status, proofJson, ProofJson.read(proofJson), null);
         } catch (ProofFormatException e) {
-            throw new NoProofException(status.orElse(null),
-                    "the proof attachment is not a valid " + AnchorProof.FORMAT + " document: " + e.getMessage());
+            throw new NoProofException(status.orElse(null), "the proof attachment is not a valid "
+                    + (isBatched ? BatchedProof.FORMAT : AnchorProof.FORMAT) + " document: " + e.getMessage());
         }
     }
 

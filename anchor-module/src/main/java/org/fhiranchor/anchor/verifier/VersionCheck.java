@@ -3,6 +3,7 @@ package org.fhiranchor.anchor.verifier;
 import java.util.Objects;
 import java.util.Optional;
 import org.fhiranchor.anchor.proof.AnchorProof;
+import org.fhiranchor.anchor.proof.BatchedProof;
 
 /**
  * The verdict on one resource version.
@@ -12,9 +13,12 @@ import org.fhiranchor.anchor.proof.AnchorProof;
  * @param code {@link org.fhiranchor.anchor.proof.VerificationResult.Status} name, or one of the
  *     {@code VersionCheck} codes when the check did not get as far as the proof
  * @param detail why, for a person
- * @param proof the proof checked, if the server gave one
+ * @param proof the proof of the log leaf checked, if the server gave one: the version's own, or for a batch
+ *     member (docs/verification.md section 4.2) its batch record's
+ * @param batched the batched proof checked, if the version is a batch member
  */
-public record VersionCheck(String ref, Outcome outcome, String code, String detail, Optional<AnchorProof> proof) {
+public record VersionCheck(String ref, Outcome outcome, String code, String detail, Optional<AnchorProof> proof,
+        Optional<BatchedProof> batched) {
 
     /** The server's {@code $verify} says the version is not anchored yet. */
     public static final String PENDING = "PENDING";
@@ -47,6 +51,12 @@ public record VersionCheck(String ref, Outcome outcome, String code, String deta
         Objects.requireNonNull(code, "code");
         Objects.requireNonNull(detail, "detail");
         Objects.requireNonNull(proof, "proof");
+        Objects.requireNonNull(batched, "batched");
+    }
+
+    /** A verdict on a log leaf's version, or one that got no proof. */
+    public VersionCheck(String ref, Outcome outcome, String code, String detail, Optional<AnchorProof> proof) {
+        this(ref, outcome, code, detail, proof, Optional.empty());
     }
 
     public boolean verified() {

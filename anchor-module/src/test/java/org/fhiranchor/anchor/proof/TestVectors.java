@@ -55,6 +55,7 @@ final class TestVectors {
         files.put("tree.json", PrettyJson.write(tree()));
         files.put("proof.json", PrettyJson.write(proof()));
         files.put("multiproof.json", PrettyJson.write(multiProof()));
+        files.put("batched-proof.json", PrettyJson.write(batchedProof()));
         files.put("tlog.json", PrettyJson.write(TlogVectors.generate()));
         return files;
     }
@@ -254,6 +255,75 @@ final class TestVectors {
                 "anchoredRoot", HexFormat.of().formatHex(tree.root()),
                 "proofJson", new String(MultiProofJson.write(proof), StandardCharsets.UTF_8),
                 "proof", MultiProofJson.toTree(proof));
+    }
+
+    /** The AuditEvents of the batch of {@link #batchedProof()}: id, what was accessed, the interaction. */
+    private static final String[][] BATCH_MEMBERS = {
+        {"6f1c2a3e-0b4d-4e5f-9a7b-000000000001", "Patient/example", "read"},
+        {"6f1c2a3e-0b4d-4e5f-9a7b-000000000002", "Patient/example/_history/2", "vread"},
+        {"6f1c2a3e-0b4d-4e5f-9a7b-000000000003", "Observation", "search-type"},
+        {"6f1c2a3e-0b4d-4e5f-9a7b-000000000004", "Patient/example/_history/2", "operation"},
+        {"6f1c2a3e-0b4d-4e5f-9a7b-000000000005", "Observation/bp-1", "update"},
+    };
+
+    /**
+     * A sealed audit batch of 5 AuditEvents, its batch record (a Basic) as leaf 8 of the 8-leaf tree of
+     * proof.json, and the batched proof of member 2.
+     */
+    private static JsonObject batchedProof() {
+        List<LeafEntry> before = new ArrayList<>(treeEntries());
+        before.add(4, new LeafEntry(Operation.UPDATE, ResourceRef.parse("Patient/example/_history/2"),
+                ContentHash.of(utf8(PATIENT_V2)), salt(0)));
+        List<String> served = new ArrayList<>();
+        List<byte[]> salts = new ArrayList<>();
+        for (int i = 0; i < BATCH_MEMBERS.length; i++) {
+            served.add(BatchFixture.auditEventJson(BATCH_MEMBERS[i][0], BATCH_MEMBERS[i][1], BATCH_MEMBERS[i][2], 21 + 2 * i));
+            salts.add(salt(200 + i));
+        }
+        ChainAnchor anchor = new ChainAnchor(31337, "0x5fbdb2315678afecb367f032d93f642f64180aa3",
+                "0x" + HexFormat.of().formatHex(sha256(utf8("example checkpoint transaction 2"))), 1240);
+        BatchFixture batch = new BatchFixture(served, salts, "audit-batch-20261205T091500Z", "2026-12-05T09:15:00Z",
+                salt(300), before, List.of(), anchor);
+        int member = 2;
+        BatchedProof proof = batch.proof(member);
+        if (!BatchedProofVerifier.verify(batch.served.get(member), BatchedProofJson.write(proof), batch.chain).verified()) {
+            throw new IllegalStateException("the example batched proof must verify");
+        }
+        org.fhiranchor.anchor.log.InMemorySubtreeHashes memberTree = new org.fhiranchor.anchor.log.InMemorySubtreeHashes();
+        batch.memberLeafHashes.forEach(memberTree::append);
+        List<JsonValue> members = new ArrayList<>();
+        for (int i = 0; i < batch.members.size(); i++) {
+            LeafEntry entry = batch.members.get(i);
+            members.add(obj("batchIndex", i, "resource", entry.ref().toString(), "operation", "create",
+                    "served", served.get(i),
+                    "contentHash", HexFormat.of().formatHex(entry.contentHash()),
+                    "salt", HexFormat.of().formatHex(entry.salt()),
+                    "leafEntry", HexFormat.of().formatHex(entry.encode()),
+                    "leafHash", HexFormat.of().formatHex(entry.leafHash()),
+                    "batchPath", hexArray(MerkleTree.inclusionPath(i, batch.members.size(), memberTree))));
+        }
+        LeafEntry record = batch.recordEntry;
+        return obj("description", "A batch of 5 AuditEvents sealed together (docs/verification.md section 4.2):"
+                        + " each member's served bytes, leaf entry, leaf hash (none of them is a leaf of the log) and"
+                        + " path in the tree over the members; 'batchRoot', the root of that tree; 'batchRecord', the"
+                        + " batch record (a Basic) as served, whose version is leaf 8 of a log of 9 (the 8 leaves of"
+                        + " proof.json, then the record: 'recordLeaf'). 'proofJson' is the exact canonical"
+                        + " fhir-anchor-batched-proof/1 a server returns for member 2 ('proof' is the same object,"
+                        + " indented); it verifies when the chain holds 'anchoredRoot' for tree size 9.",
+                "members", new JsonArray(members),
+                "batchRoot", HexFormat.of().formatHex(BatchedProof.batchRoot(batch.memberLeafHashes)),
+                "batchRecord", batch.recordJson,
+                "recordLeaf", obj("resource", record.ref().toString(), "operation", "create",
+                        "contentHash", HexFormat.of().formatHex(record.contentHash()),
+                        "salt", HexFormat.of().formatHex(record.salt()),
+                        "leafEntry", HexFormat.of().formatHex(record.encode()),
+                        "leafHash", HexFormat.of().formatHex(record.leafHash()),
+                        "leafIndex", batch.recordLeafIndex),
+                "treeSize", batch.treeSize,
+                "anchoredRoot", HexFormat.of().formatHex(batch.log.root()),
+                "member", member,
+                "proofJson", new String(BatchedProofJson.write(proof), StandardCharsets.UTF_8),
+                "proof", BatchedProofJson.toTree(proof));
     }
 
     private static JsonArray hexArray(List<byte[]> hashes) {

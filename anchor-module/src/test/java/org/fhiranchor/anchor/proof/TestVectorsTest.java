@@ -64,4 +64,26 @@ class TestVectorsTest {
         assertTrue(result.verified(), result.overall().detail());
         assertEquals(3, result.versions().size());
     }
+
+    @Test
+    void committedBatchedProofVerifiesFromTheFileAlone_andOnlyForItsMember() throws IOException {
+        JsonObject vector = JsonParser.parseObject(Files.readAllBytes(DIR.resolve("batched-proof.json")));
+        int member = (int) vector.getNumber("member").asNonNegativeLong();
+        org.fhiranchor.anchor.canonical.JsonArray members = vector.getArray("members");
+        byte[] proofJson = vector.getString("proofJson").getBytes(StandardCharsets.UTF_8);
+        byte[] anchoredRoot = HexFormat.of().parseHex(vector.getString("anchoredRoot"));
+        long treeSize = vector.getNumber("treeSize").asNonNegativeLong();
+        CheckpointSource chain = size -> size == treeSize ? Optional.of(anchoredRoot) : Optional.empty();
+        assertEquals(BatchedProof.FORMAT, BatchedProofJson.formatOf(proofJson));
+        for (int i = 0; i < members.size(); i++) {
+            byte[] served = ((JsonObject) members.get(i)).getString("served").getBytes(StandardCharsets.UTF_8);
+            VerificationResult result = BatchedProofVerifier.verify(served, proofJson, chain);
+            assertEquals(i == member ? VerificationResult.Status.VERIFIED : VerificationResult.Status.CONTENT_HASH_MISMATCH,
+                    result.status(), i + ": " + result.detail());
+        }
+        // The record as served is the record in the proof.
+        assertEquals(new String(org.fhiranchor.anchor.canonical.CanonicalJson.canonicalize(
+                        vector.getString("batchRecord").getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8),
+                org.fhiranchor.anchor.canonical.CanonicalJson.serializeToString(vector.getObject("proof").getObject("batchRecord")));
+    }
 }

@@ -43,6 +43,8 @@ final class FakeFhirServer implements AutoCloseable {
     /** History entries, oldest first (served newest first). */
     final List<JsonObject> history = new CopyOnWriteArrayList<>();
     final List<Seen> seen = new CopyOnWriteArrayList<>();
+    /** The answer of {@code POST [base]/$verify} (many versions), or null for 404. */
+    volatile byte[] verifyManyAnswer;
     /** Versions answered with 410 Gone (deleted). */
     final java.util.Set<String> gone = ConcurrentHashMap.newKeySet();
     volatile int pageSize = 5;
@@ -141,6 +143,35 @@ final class FakeFhirServer implements AutoCloseable {
         return parametersJson(parameters);
     }
 
+    /**
+     * The $verify Parameters for an anchored batch member (docs/verification.md section 4.2): the member's claims,
+     * the batch record, the checkpoint parameters of the record's leaf, and the batched proof attachment.
+     */
+    static byte[] batchedAnswer(org.fhiranchor.anchor.proof.BatchedProof proof) {
+        AnchorProof record = proof.batchProof();
+        List<JsonValue> parameters = new ArrayList<>();
+        parameters.add(param("status", "valueCode", new JsonString("anchored")));
+        parameters.add(param("resource", "valueString", new JsonString(proof.resource().toString())));
+        parameters.add(param("operation", "valueCode", new JsonString(proof.operation().jsonName())));
+        parameters.add(param("contentHash", "valueString", new JsonString(HexFormat.of().formatHex(proof.contentHash()))));
+        parameters.add(param("currentContentHash", "valueString", new JsonString(HexFormat.of().formatHex(proof.contentHash()))));
+        parameters.add(param("salt", "valueString", new JsonString(HexFormat.of().formatHex(proof.salt()))));
+        parameters.add(param("leafHash", "valueString", new JsonString(HexFormat.of().formatHex(proof.leafHash()))));
+        parameters.add(param("batch", "valueString", new JsonString(record.resource().toString())));
+        parameters.add(param("batchIndex", "valueInteger", JsonNumber.of(proof.batchIndex())));
+        parameters.add(param("batchSize", "valueInteger", JsonNumber.of(proof.batchSize())));
+        parameters.add(param("treeSize", "valueInteger", JsonNumber.of(record.treeSize())));
+        parameters.add(param("rootHash", "valueString", new JsonString(HexFormat.of().formatHex(record.rootHash()))));
+        parameters.add(param("chainId", "valueInteger", JsonNumber.of(record.anchor().chainId())));
+        parameters.add(param("contract", "valueString", new JsonString(record.anchor().contract())));
+        parameters.add(param("transactionHash", "valueString", new JsonString(record.anchor().txHash())));
+        parameters.add(param("blockNumber", "valueInteger", JsonNumber.of(record.anchor().blockNumber())));
+        parameters.add(param("proof", "valueAttachment", object("contentType", new JsonString("application/json"),
+                "data", new JsonString(Base64.getEncoder().encodeToString(
+                        org.fhiranchor.anchor.proof.BatchedProofJson.write(proof))))));
+        return parametersJson(parameters);
+    }
+
     static byte[] statusOnlyAnswer(String status, String ref) {
         return parametersJson(List.of(param("status", "valueCode", new JsonString(status)),
                 param("resource", "valueString", new JsonString(ref))));
@@ -169,7 +200,9 @@ final class FakeFhirServer implements AutoCloseable {
             String query = exchange.getRequestURI().getRawQuery();
             seen.add(new Seen(exchange.getRequestURI().toString(), exchange.getRequestHeaders().getFirst("Accept"),
                     exchange.getRequestHeaders().getFirst("Authorization")));
-            if (path.endsWith("/$verify")) {
+            if (path.equals("$verify")) {
+                respond(exchange, verifyManyAnswer);
+            } else if (path.endsWith("/$verify")) {
                 String ref = path.substring(0, path.length() - "/$verify".length());
                 ref = current.getOrDefault(ref, ref);
                 respond(exchange, verifyAnswers.get(ref));

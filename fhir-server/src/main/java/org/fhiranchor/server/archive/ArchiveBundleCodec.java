@@ -23,6 +23,7 @@ public final class ArchiveBundleCodec {
 
     public static final String LEAF_EXTENSION = "https://fhir-anchor.org/fhir/StructureDefinition/log-leaf";
     public static final String IDENTIFIER_SYSTEM = "https://fhir-anchor.org/fhir/archive-range";
+    public static final String MEMBER_EXTENSION = "https://fhir-anchor.org/fhir/StructureDefinition/batch-member";
 
     private final FhirContext fhirContext;
 
@@ -31,6 +32,12 @@ public final class ArchiveBundleCodec {
     }
 
     public byte[] encode(long fromSize, long toSize, List<ArchivedVersion> versions, Date archivedAt) {
+        return encode(fromSize, toSize, versions, List.of(), archivedAt);
+    }
+
+    /** The archive Bundle: one entry per leaf of the range, in leaf order, then the batch members of its batch records. */
+    public byte[] encode(long fromSize, long toSize, List<ArchivedVersion> versions, List<ArchivedMember> members,
+            Date archivedAt) {
         Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION).setTimestamp(archivedAt);
         bundle.getIdentifier().setSystem(IDENTIFIER_SYSTEM).setValue(fromSize + "-" + toSize);
         for (ArchivedVersion version : versions) {
@@ -47,6 +54,18 @@ public final class ArchiveBundleCodec {
             } else {
                 entry.setResource(version.resourceOrNull());
             }
+        }
+        for (ArchivedMember member : members) {
+            Bundle.BundleEntryComponent entry = bundle.addEntry();
+            LeafEntry leaf = member.leaf();
+            Extension ext = entry.addExtension().setUrl(MEMBER_EXTENSION);
+            ext.addExtension("batch", new StringType(member.batch().toString()));
+            ext.addExtension("batchIndex", new StringType(Integer.toString(member.batchIndex())));
+            ext.addExtension("operation", new CodeType(leaf.operation().jsonName()));
+            ext.addExtension("reference", new StringType(leaf.ref().toString()));
+            ext.addExtension("contentHash", new StringType(HexFormat.of().formatHex(leaf.contentHash())));
+            ext.addExtension("salt", new StringType(HexFormat.of().formatHex(leaf.salt())));
+            entry.setResource(member.resource());
         }
         return fhirContext.newJsonParser().encodeResourceToString(bundle).getBytes(StandardCharsets.UTF_8);
     }
@@ -66,7 +85,26 @@ public final class ArchiveBundleCodec {
         long from = Long.parseLong(range[0]);
         long to = Long.parseLong(range[1]);
         List<ArchivedVersion> versions = new ArrayList<>();
+        List<ArchivedMember> members = new ArrayList<>();
         for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+            Extension member = entry.getExtensionByUrl(MEMBER_EXTENSION);
+            if (member != null) {
+                if (entry.getResource() == null) {
+                    throw new ArchiveFormatException("a batch member without its resource");
+                }
+                try {
+                    members.add(new ArchivedMember(ResourceRef.parse(part(member, "batch")),
+                            Integer.parseInt(part(member, "batchIndex")),
+                            new LeafEntry(Operation.fromJsonName(part(member, "operation")),
+                                    ResourceRef.parse(part(member, "reference")),
+                                    HexFormat.of().parseHex(part(member, "contentHash")),
+                                    HexFormat.of().parseHex(part(member, "salt"))),
+                            (org.hl7.fhir.r4.model.Resource) entry.getResource()));
+                } catch (IllegalArgumentException e) {
+                    throw new ArchiveFormatException("a batch member entry is malformed: " + e.getMessage());
+                }
+                continue;
+            }
             Extension ext = entry.getExtensionByUrl(LEAF_EXTENSION);
             if (ext == null) {
                 throw new ArchiveFormatException("entry without " + LEAF_EXTENSION);
@@ -82,7 +120,7 @@ public final class ArchiveBundleCodec {
             versions.add(new ArchivedVersion(leafIndex, new LeafEntry(operation, ref, contentHash, salt),
                     (org.hl7.fhir.r4.model.Resource) entry.getResource()));
         }
-        return new Decoded(from, to, versions);
+        return new Decoded(from, to, versions, members);
     }
 
     private static String part(Extension ext, String name) {
@@ -94,5 +132,5 @@ public final class ArchiveBundleCodec {
     }
 
     /** A decoded archive Bundle. */
-    public record Decoded(long fromSize, long toSize, List<ArchivedVersion> versions) {}
+    public record Decoded(long fromSize, long toSize, List<ArchivedVersion> versions, List<ArchivedMember> members) {}
 }

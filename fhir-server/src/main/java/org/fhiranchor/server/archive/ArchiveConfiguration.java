@@ -10,6 +10,7 @@ import java.time.Clock;
 import org.fhiranchor.ipfs.crypto.KeyRing;
 import org.fhiranchor.server.anchoring.ChainConnection;
 import org.fhiranchor.server.anchoring.CheckpointRepository;
+import org.fhiranchor.server.log.BatchMembers;
 import org.fhiranchor.server.log.LogDatabase;
 import org.fhiranchor.server.log.LogRepository;
 import org.fhiranchor.server.log.VersionHasher;
@@ -46,12 +47,13 @@ class ArchiveConfiguration {
     Archiver archiver(LogRepository logRepository, CheckpointRepository checkpoints, ArchiveRepository archives,
             LogDatabase db, ChainConnection chain, DaoRegistry daoRegistry, VersionHasher hasher, FhirContext fhirContext,
             ArchiveStore store, ArchiveStatus status, ArchiveProperties properties, MeterRegistry registry,
-            WriteActivity activity, @Value("${fhir-anchor.data-dir}") Path dataDir) {
+            WriteActivity activity, BatchMembers batchMembers, @Value("${fhir-anchor.data-dir}") Path dataDir) {
         KeyRing keys = ArchiveKeys.load(properties, dataDir);
         log.info("Archive key id {} ({} key(s) in the ring)", keys.currentKeyId(), keys.keyIds().size());
         return new Archiver(logRepository, checkpoints, archives, db.jdbc(), db.transactions(), chain::ledger,
                 new DaoVersionSource(daoRegistry), hasher, new ArchiveBundleCodec(fhirContext), keys, store,
                 properties.maxLeavesPerBundle(), status, Clock.systemUTC()).withMetrics(registry)
+                .withBatchMembers(batchMembers)
                 // "Clients are writing": a transaction or batch Bundle in progress or just ended, or at least 50 versions
                 // stored within the last one to two seconds (the AuditEvent each request writes does not count unless
                 // requests come that fast).

@@ -1,5 +1,11 @@
 package org.fhiranchor.server.archive;
 
+import java.util.HashMap;
+import java.util.Map;
+import org.fhiranchor.anchor.canonical.JsonParser;
+import org.fhiranchor.anchor.log.ResourceRef;
+import org.fhiranchor.anchor.proof.BatchRecord;
+import org.fhiranchor.anchor.proof.BatchedProof;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -28,7 +34,7 @@ import org.fhiranchor.server.log.VersionHasher;
 public final class ArchiveRestorer {
 
     /** What a restore did. {@code unprovenLeaves}: archived but beyond the last checkpoint they reach; not written. */
-    public record Summary(long versionsRestored, long checkpointsProven, int archivesRead, long envelopeBytes,
+    public record Summary(long versionsRestored, long membersRestored, long checkpointsProven, int archivesRead, long envelopeBytes,
             long unprovenLeaves, long leavesAnchoredNotArchived, Duration elapsed) {}
 
     private final ArchiveStore store;
@@ -55,6 +61,8 @@ public final class ArchiveRestorer {
         CompactRange tree = CompactRange.empty();
         List<ArchivedVersion> unproven = new ArrayList<>();
         long restored = 0;
+        long membersRestored = 0;
+        long unprovenMembers = 0;
         long proven = 0;
         long bytes = 0;
         int read = 0;
@@ -88,6 +96,7 @@ public final class ArchiveRestorer {
                 throw new RestoreException(name + ": its Bundle covers " + decoded.fromSize() + ".." + decoded.toSize()
                         + " with " + decoded.versions().size() + " entries");
             }
+            Map<ResourceRef, List<ArchivedMember>> membersByBatch = membersByBatch(name, decoded);
             for (ArchivedVersion version : decoded.versions()) {
                 if (version.leafIndex() != tree.size()) {
                     throw new RestoreException(name + ": entry for leaf " + version.leafIndex() + " where leaf "
@@ -103,6 +112,13 @@ public final class ArchiveRestorer {
                         version.leaf().salt());
                 tree.append(leaf.leafHash());
                 unproven.add(version);
+                List<ArchivedMember> members = membersByBatch.remove(version.leaf().ref());
+                if (members != null) {
+                    for (ArchivedMember member : provenMembers(name, version, members)) {
+                        unproven.add(new ArchivedVersion(version.leafIndex(), member.leaf(), member.resource()));
+                        unprovenMembers++;
+                    }
+                }
                 byte[] anchoredRoot = chain.checkpointRoots().get(tree.size());
                 if (anchoredRoot != null) {
                     if (!Arrays.equals(tree.root(), anchoredRoot)) {
@@ -111,16 +127,66 @@ public final class ArchiveRestorer {
                     }
                     proven++;
                     replay(unproven);
-                    restored += unproven.size();
+                    restored += unproven.size() - unprovenMembers;
+                    membersRestored += unprovenMembers;
                     unproven.clear();
+                    unprovenMembers = 0;
                     progress.printf("\rproven %d checkpoint(s), restored %d version(s)", proven, restored);
                     progress.flush();
                 }
             }
         }
         progress.println();
-        return new Summary(restored, proven, read, bytes, unproven.size(),
+        return new Summary(restored, membersRestored, proven, read, bytes, unproven.size() - unprovenMembers,
                 Math.max(0, chain.latestCheckpointSize() - tree.size()), Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private static Map<ResourceRef, List<ArchivedMember>> membersByBatch(String name, ArchiveBundleCodec.Decoded decoded) {
+        Map<ResourceRef, List<ArchivedMember>> byBatch = new HashMap<>();
+        for (ArchivedMember member : decoded.members()) {
+            byBatch.computeIfAbsent(member.batch(), b -> new ArrayList<>()).add(member);
+        }
+        for (ResourceRef batch : byBatch.keySet()) {
+            if (decoded.versions().stream().noneMatch(v -> v.leaf().ref().equals(batch))) {
+                throw new RestoreException(name + ": batch members of " + batch + ", which is not a leaf of this archive");
+            }
+        }
+        return byBatch;
+    }
+
+    /**
+     * The members of a batch record, proven before anything is written (docs/verification.md 4.2): each one's bytes
+     * hash to its member entry, their indexes are 0..k-1, and the tree over their leaf entries has the root and size
+     * that the record (itself a leaf being proven against the chain) states.
+     */
+    private List<ArchivedMember> provenMembers(String name, ArchivedVersion record, List<ArchivedMember> members) {
+        List<ArchivedMember> ordered = new ArrayList<>(members);
+        ordered.sort(Comparator.comparingInt(ArchivedMember::batchIndex));
+        BatchRecord statement;
+        try {
+            statement = BatchRecord.read(JsonParser.parseObject(
+                    hasher.servedJson(record.resourceOrNull()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (RuntimeException e) {
+            throw new RestoreException(name + ": " + record.leaf().ref() + " carries batch members but is no batch record: "
+                    + e.getMessage(), e);
+        }
+        List<byte[]> leafHashes = new ArrayList<>();
+        for (int i = 0; i < ordered.size(); i++) {
+            ArchivedMember member = ordered.get(i);
+            if (member.batchIndex() != i) {
+                throw new RestoreException(name + ": batch " + record.leaf().ref() + " has no member " + i);
+            }
+            if (!Arrays.equals(hasher.contentHash(member.resource()), member.leaf().contentHash())) {
+                throw new RestoreException(name + ": batch member " + member.leaf().ref()
+                        + ": the archived version does not hash to its member content hash");
+            }
+            leafHashes.add(member.leaf().leafHash());
+        }
+        if (ordered.size() != statement.size() || !Arrays.equals(BatchedProof.batchRoot(leafHashes), statement.root())) {
+            throw new RestoreException(name + ": the members of " + record.leaf().ref()
+                    + " do not hash to the root and size it states");
+        }
+        return ordered;
     }
 
     private void replay(List<ArchivedVersion> versions) {

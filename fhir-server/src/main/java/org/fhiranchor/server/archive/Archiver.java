@@ -22,6 +22,8 @@ import org.fhiranchor.ipfs.crypto.EnvelopeCipher;
 import org.fhiranchor.ipfs.crypto.KeyRing;
 import org.fhiranchor.server.anchoring.Checkpoint;
 import org.fhiranchor.server.anchoring.CheckpointRepository;
+import org.fhiranchor.server.log.BatchMember;
+import org.fhiranchor.server.log.BatchMembers;
 import org.fhiranchor.server.log.JobLock;
 import org.fhiranchor.server.log.LogEntry;
 import org.fhiranchor.server.log.LogRepository;
@@ -58,6 +60,7 @@ public final class Archiver {
     private final ArchiveBundleCodec codec;
     private final KeyRing keys;
     private final ArchiveStore store;
+    private BatchMembers batchMembers;
     private final int maxLeavesPerBundle;
     private final ArchiveStatus status;
     private final Clock clock;
@@ -101,6 +104,12 @@ public final class Archiver {
         this.maxLeavesPerBundle = maxLeavesPerBundle;
         this.status = status;
         this.clock = clock;
+    }
+
+    /** Archives, with each batch record, the members it commits to (docs/archive.md). */
+    public Archiver withBatchMembers(BatchMembers members) {
+        this.batchMembers = members;
+        return this;
     }
 
     /** Registers the archive meters (backlog gauge, bytes and bundles counters). */
@@ -184,22 +193,24 @@ public final class Archiver {
             throw new IllegalStateException("log leaves " + from + ".." + to + " are incomplete: " + entries.size());
         }
         List<ArchivedVersion> range = new ArrayList<>(entries.size());
+        List<ArchivedMember> members = new ArrayList<>();
         for (LogEntry entry : entries) {
             range.add(archivedVersion(entry));
+            members.addAll(membersOf(entry));
         }
         return Boolean.TRUE.equals(transactions.execute(tx -> {
             JobLock.acquire(jdbc, ArchiveSchema.LOCK);
             if (archives.archivedSize() != from) {
                 return true; // another replica archived it meanwhile: look again
             }
-            storeAndRecord(from, to, range);
+            storeAndRecord(from, to, range, members);
             return true;
         }));
     }
 
-    private void storeAndRecord(long from, long to, List<ArchivedVersion> range) {
+    private void storeAndRecord(long from, long to, List<ArchivedVersion> range, List<ArchivedMember> members) {
         Instant archivedAt = clock.instant();
-        byte[] plaintext = codec.encode(from, to, range, Date.from(archivedAt));
+        byte[] plaintext = codec.encode(from, to, range, members, Date.from(archivedAt));
         byte[] envelope = new EnvelopeCipher(keys).seal(plaintext);
         Cid cid;
         try {
@@ -213,6 +224,23 @@ public final class Archiver {
             bundlesArchived.increment();
         }
         log.info("Archived leaves {}..{} ({} bytes) as {}", from, to, envelope.length, cid);
+    }
+
+    /** The batch members a batch record's version commits to (none for any other version), as served and re-hashed. */
+    private List<ArchivedMember> membersOf(LogEntry entry) {
+        if (batchMembers == null || !"Basic".equals(entry.leaf().ref().type()) || entry.leaf().operation() == Operation.DELETE) {
+            return List.of();
+        }
+        List<ArchivedMember> archived = new ArrayList<>();
+        for (BatchMember member : batchMembers.membersOf(entry.leaf().ref())) {
+            Resource resource = versions.read(member.leaf().ref());
+            if (!Arrays.equals(hasher.contentHash(resource), member.leaf().contentHash())) {
+                throw new IllegalStateException("batch member " + member.leaf().ref()
+                        + " does not hash to its member content hash; not archived (run the audit sweep with members=true)");
+            }
+            archived.add(new ArchivedMember(entry.leaf().ref(), member.batchIndex(), member.leaf(), resource));
+        }
+        return archived;
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.fhiranchor.server.audit;
 
+import org.fhiranchor.server.access.AccessDetails;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;

@@ -1,8 +1,15 @@
 package org.fhiranchor.server.audit;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
 import org.fhiranchor.server.fhir.RestfulServerCustomizer;
+import org.fhiranchor.server.jobs.PeriodicJobs;
+import org.fhiranchor.server.log.BatchMembers;
 import org.fhiranchor.server.security.AccessRefused;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -10,20 +17,49 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "fhir-anchor.audit.enabled", havingValue = "true", matchIfMissing = true)
 class AuditConfiguration {
 
     @Bean
-    AuditTrail auditTrail(DaoRegistry daos, AuditProperties properties) {
-        return new AuditTrail(daos, new AuditEventFactory(properties.observer()));
+    AuditOutbox auditOutbox(DataSource dataSource, AuditProperties properties) {
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        AuditOutbox.schema().forEach(jdbc::execute);
+        AuditBatches.schema().forEach(jdbc::execute);
+        return new AuditOutbox(dataSource, properties.maxWait());
+    }
+
+    @Bean
+    AuditBatches auditBatches(AuditOutbox outbox, DataSource dataSource, PlatformTransactionManager transactionManager,
+            DaoRegistry daos, FhirContext fhirContext, Optional<BatchMembers> members, AuditProperties properties) {
+        AuditBatches batches = new AuditBatches(new JdbcTemplate(dataSource), new TransactionTemplate(transactionManager),
+                daos, fhirContext, members, properties, Clock.systemUTC());
+        batches.createLock();
+        return batches;
+    }
+
+    @Bean
+    PeriodicJobs auditJobs(AuditBatches batches, AuditProperties properties) {
+        return new PeriodicJobs(List.of(new PeriodicJobs.Job("audit-batches", batches::run, Duration.ZERO,
+                properties.materializeInterval())));
+    }
+
+    @Bean
+    AuditTrail auditTrail(AuditOutbox outbox, AuditProperties properties, FhirContext fhirContext) {
+        return new AuditTrail(outbox, new AuditEventFactory(properties.observer()), fhirContext);
     }
 
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 50)
-    RestfulServerCustomizer accessAudit(AuditTrail trail) {
-        return server -> server.registerInterceptor(new AccessAuditInterceptor(trail, Clock.systemUTC()));
+    RestfulServerCustomizer accessAudit(AuditTrail trail, AuditBatches batches) {
+        return server -> {
+            server.registerInterceptor(new AccessAuditInterceptor(trail, Clock.systemUTC()));
+            server.registerInterceptor(new AuditReadBarrier(batches));
+        };
     }
 
     @Bean

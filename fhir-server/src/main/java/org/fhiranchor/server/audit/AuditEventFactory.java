@@ -1,5 +1,6 @@
 package org.fhiranchor.server.audit;
 
+import org.fhiranchor.server.access.AuditedResource;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import org.hl7.fhir.r4.model.AuditEvent;

@@ -1,34 +1,34 @@
 package org.fhiranchor.server.audit;
 
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import org.hl7.fhir.r4.model.AuditEvent;
+import ca.uhn.fhir.context.FhirContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes AuditEvents through HAPI's DAO, in a transaction of their own that commits before the
- * caller goes on. The DAO call carries a fresh system request, which the REST interceptors
- * (authorization, this audit) never see: writing an event cannot audit itself.
+ * Records accesses: the AuditEvent is built on the request thread and committed to the audit outbox
+ * (group commit) before the caller goes on; it becomes a resource, written through HAPI's DAO with a system
+ * request that the REST interceptors never see, and a member of an anchored batch, shortly after
+ * ({@link AuditBatches}). Reading AuditEvents materializes every committed record first.
  */
 public final class AuditTrail {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
 
-    private final DaoRegistry daos;
+    private final AuditOutbox outbox;
     private final AuditEventFactory factory;
+    private final FhirContext fhirContext;
 
-    AuditTrail(DaoRegistry daos, AuditEventFactory factory) {
-        this.daos = daos;
+    AuditTrail(AuditOutbox outbox, AuditEventFactory factory, FhirContext fhirContext) {
+        this.outbox = outbox;
         this.factory = factory;
+        this.fhirContext = fhirContext;
     }
 
     /** Stores the event; throws if it cannot, so that the caller can refuse to answer unaudited. */
     public void record(AccessRecord access) {
         try {
-            IFhirResourceDao<AuditEvent> dao = daos.getResourceDao(AuditEvent.class);
-            dao.create(factory.toAuditEvent(access), new SystemRequestDetails());
+            outbox.append(access.recorded(),
+                    fhirContext.newJsonParser().encodeResourceToString(factory.toAuditEvent(access)));
         } catch (RuntimeException e) {
             // Class name only: the message of a storage failure may quote stored values.
             LOG.error("Audit event could not be stored (interaction {}, status {}): {}",

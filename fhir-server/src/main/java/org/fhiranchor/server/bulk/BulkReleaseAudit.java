@@ -5,7 +5,7 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import java.time.Clock;
 import java.util.Date;
 import java.util.Map;
-import org.fhiranchor.server.audit.AuditedResource;
+import org.fhiranchor.server.access.AuditedResource;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;

@@ -89,8 +89,9 @@ public final class RestoreCommand {
             out.printf("chain: %d checkpoint(s) up to tree size %d, %d archive(s)%n", index.checkpointRoots().size(),
                     index.latestCheckpointSize(), index.archives().size());
             ArchiveRestorer.Summary summary = restorer.restore(index);
-            out.printf("restored %d version(s) from %d archive(s) (%d envelope bytes); proved %d checkpoint(s) against "
-                            + "the chain; %.1f s%n", summary.versionsRestored(), summary.archivesRead(),
+            out.printf("restored %d version(s) and %d audit batch member(s) from %d archive(s) (%d envelope bytes); proved "
+                            + "%d checkpoint(s) against the chain; %.1f s%n", summary.versionsRestored(),
+                    summary.membersRestored(), summary.archivesRead(),
                     summary.envelopeBytes(), summary.checkpointsProven(), summary.elapsed().toMillis() / 1000.0);
             if (summary.unprovenLeaves() > 0) {
                 out.printf("NOT RESTORED: %d archived leaves beyond the last checkpoint they reach (not provable yet)%n",

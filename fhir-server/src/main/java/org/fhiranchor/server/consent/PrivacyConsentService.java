@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.fhiranchor.server.audit.AccessDetails;
+import org.fhiranchor.server.access.AccessDetails;
 import org.fhiranchor.server.fhir.ReadPaths;
 import org.fhiranchor.server.fhir.ResponseFilter;
 import org.hl7.fhir.instance.model.api.IBaseResource;

@@ -10,7 +10,7 @@ import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
-import org.fhiranchor.server.audit.AuditedResource;
+import org.fhiranchor.server.access.AuditedResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

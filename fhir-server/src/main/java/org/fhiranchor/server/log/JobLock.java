@@ -13,6 +13,8 @@ public final class JobLock {
     public static final String DEPLOY = "deploy";
     /** The consent decision job (consent package). */
     public static final String CONSENT = "consent";
+    /** The audit trail's materializing and sealing of batches (audit package). */
+    public static final String AUDIT = "audit";
 
     private JobLock() {}
 

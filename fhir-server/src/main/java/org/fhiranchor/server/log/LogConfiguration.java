@@ -54,10 +54,19 @@ class LogConfiguration {
     }
 
     @Bean
+    LogEntryRecorder logEntryRecorder(LogDatabase db) {
+        return new LogEntryRecorder(db.jdbc());
+    }
+
+    @Bean
+    BatchMembers batchMembers(LogDatabase db, LogEntryRecorder recorder) {
+        return new BatchMembers(db.jdbc(), recorder);
+    }
+
+    @Bean
     LogAppendInterceptor logAppendInterceptor(
-            LogDatabase db, VersionHasher hasher, IInterceptorService interceptorService) {
-        LogAppendInterceptor interceptor =
-                new LogAppendInterceptor(hasher, new LogEntryRecorder(db.jdbc()), Clock.systemUTC());
+            VersionHasher hasher, LogEntryRecorder recorder, IInterceptorService interceptorService) {
+        LogAppendInterceptor interceptor = new LogAppendInterceptor(hasher, recorder, Clock.systemUTC());
         // Registered with the storage layer, not the REST server: internal writes are logged too.
         interceptorService.registerInterceptor(interceptor);
         return interceptor;

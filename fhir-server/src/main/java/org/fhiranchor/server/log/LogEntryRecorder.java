@@ -21,12 +21,19 @@ public final class LogEntryRecorder {
 
     private final JdbcTemplate jdbc;
     private final Object resourceKey = new Object();
+    private final Object collectorKey = new Object();
 
     public LogEntryRecorder(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
     }
 
     void record(PendingEntry entry) {
+        @SuppressWarnings("unchecked")
+        List<PendingEntry> collector = (List<PendingEntry>) TransactionSynchronizationManager.getResource(collectorKey);
+        if (collector != null) {
+            collector.add(entry);
+            return;
+        }
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
             // Storage hooks always run inside HAPI's transaction; this is only a safety net.
             insert(List.of(entry));
@@ -41,6 +48,24 @@ public final class LogEntryRecorder {
             batch = created;
         }
         batch.add(entry);
+    }
+
+    /**
+     * Runs {@code writes} in the current transaction and returns the entries of the versions they wrote, which
+     * are NOT recorded as log entries: the caller makes them batch members ({@link BatchMembers}).
+     */
+    List<PendingEntry> collecting(Runnable writes) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            throw new IllegalStateException("batch members are written inside a transaction");
+        }
+        List<PendingEntry> collected = new ArrayList<>();
+        TransactionSynchronizationManager.bindResource(collectorKey, collected);
+        try {
+            writes.run();
+        } finally {
+            TransactionSynchronizationManager.unbindResource(collectorKey);
+        }
+        return collected;
     }
 
     private void insert(List<PendingEntry> entries) {

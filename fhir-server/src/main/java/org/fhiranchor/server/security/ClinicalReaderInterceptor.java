@@ -6,7 +6,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.util.Optional;
-import org.fhiranchor.server.audit.AccessDetails;
+import org.fhiranchor.server.access.AccessDetails;
 import org.fhiranchor.server.consent.ClinicalReader;
 import org.fhiranchor.server.fhir.StatedRefusal;
 import org.springframework.security.core.Authentication;

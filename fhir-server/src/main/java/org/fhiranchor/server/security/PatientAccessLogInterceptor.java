@@ -10,7 +10,7 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import org.fhiranchor.server.audit.AuditedResource;
+import org.fhiranchor.server.access.AuditedResource;
 import org.fhiranchor.server.fhir.StatedRefusal;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;

@@ -8,7 +8,7 @@ import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOperationStatusEnum;
 import java.util.List;
-import org.fhiranchor.server.audit.AccessDetails;
+import org.fhiranchor.server.access.AccessDetails;
 import org.fhiranchor.server.consent.PatientCompartment;
 import org.fhiranchor.server.fhir.ResponseFilter;
 import org.fhiranchor.server.fhir.StatedRefusal;

@@ -6,6 +6,7 @@ import org.fhiranchor.server.anchoring.CheckpointRepository;
 import org.fhiranchor.server.fhir.RestfulServerCustomizer;
 import org.fhiranchor.server.log.JdbcSubtreeHashes;
 import org.fhiranchor.server.log.LogDatabase;
+import org.fhiranchor.server.log.BatchMembers;
 import org.fhiranchor.server.log.LogRepository;
 import org.fhiranchor.server.log.VersionHasher;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -26,14 +27,16 @@ class VerifyConfiguration {
     RestfulServerCustomizer verifyOperations(LogRepository log, VersionVerifier verifier, DaoRegistry daoRegistry,
             CheckpointRepository checkpoints, JdbcSubtreeHashes subtrees, LogDatabase db, VersionHasher hasher,
             org.springframework.beans.factory.ObjectProvider<VerifyPartContributor> contributors,
-            org.springframework.beans.factory.ObjectProvider<ProofAccess> access) {
+            org.springframework.beans.factory.ObjectProvider<ProofAccess> access, BatchMembers batchMembers) {
+        java.util.Optional<BatchedVersionVerifier> batched = java.util.Optional.of(
+                new BatchedVersionVerifier(batchMembers, log, verifier, daoRegistry, hasher));
         return server -> {
             ProofAccess proofAccess = access.getIfAvailable(() -> (request, version, readable) -> { });
             server.registerProvider(new VerifyOperationProvider(log, verifier, daoRegistry,
-                    contributors.orderedStream().toList(), proofAccess));
-            server.registerProvider(new VerifyManyOperationProvider(log, verifier, daoRegistry, hasher, proofAccess));
+                    contributors.orderedStream().toList(), proofAccess, batched));
+            server.registerProvider(new VerifyManyOperationProvider(log, verifier, daoRegistry, hasher, proofAccess, batched));
             server.registerProvider(new LogOperationsProvider(checkpoints, subtrees));
-            server.registerProvider(new AuditSweepProvider(log, verifier, db.jdbc()));
+            server.registerProvider(new AuditSweepProvider(log, verifier, db.jdbc(), batchMembers));
         };
     }
 }

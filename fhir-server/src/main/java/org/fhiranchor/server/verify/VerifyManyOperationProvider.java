@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.fhiranchor.anchor.proof.MultiProofJson;
 import org.fhiranchor.server.anchoring.Checkpoint;
+import org.fhiranchor.server.log.BatchMember;
 import org.fhiranchor.server.log.LogEntry;
 import org.fhiranchor.server.log.LogRepository;
 import org.fhiranchor.server.log.VersionHasher;
@@ -49,15 +50,17 @@ public final class VerifyManyOperationProvider {
     private final VersionHasher hasher;
     private final ProofAccess access;
     private final StoredVersions stored;
+    private final java.util.Optional<BatchedVersionVerifier> batched;
 
     public VerifyManyOperationProvider(LogRepository log, VersionVerifier verifier, DaoRegistry daoRegistry,
-            VersionHasher hasher, ProofAccess access) {
+            VersionHasher hasher, ProofAccess access, java.util.Optional<BatchedVersionVerifier> batched) {
         this.log = log;
         this.verifier = verifier;
         this.daoRegistry = daoRegistry;
         this.hasher = hasher;
         this.access = access;
         this.stored = new StoredVersions(daoRegistry);
+        this.batched = batched;
     }
 
     @Operation(name = "$verify", idempotent = true)
@@ -89,14 +92,27 @@ public final class VerifyManyOperationProvider {
         }
         List<LogEntry> entries = new ArrayList<>();
         List<byte[]> currentHashes = new ArrayList<>();
-        Set<Long> seenEntries = new java.util.HashSet<>();
+        List<VersionVerification> batchedMembers = new ArrayList<>();
+        Set<String> seenVersions = new java.util.HashSet<>();
         for (VersionRef ref : asked) {
             long version = ref.version() != null ? ref.version() : stored.currentVersion(ref.type(), ref.id());
-            LogEntry entry = log.findByVersion(ref.type(), ref.id(), version).orElseThrow(() -> new ResourceNotFoundException(
-                    "No log entry for " + ref.type() + "/" + ref.id() + "/_history/" + version));
-            if (!seenEntries.add(entry.entryId())) {
+            if (!seenVersions.add(ref.type() + "/" + ref.id() + "/_history/" + version)) {
                 continue;
             }
+            java.util.Optional<LogEntry> logged = log.findByVersion(ref.type(), ref.id(), version);
+            java.util.Optional<BatchMember> member = logged.isPresent() || batched.isEmpty()
+                    ? java.util.Optional.empty() : batched.get().find(ref.type(), ref.id(), version);
+            if (member.isPresent()) {
+                // A batch member is not a leaf: reported, and proven by its own $verify (docs/verification.md 4.2).
+                LogEntry asEntry = BatchedVersionVerifier.asEntry(member.get());
+                access.check(request, new IdType(ref.type(), ref.id(), Long.toString(version)), stored.readable(asEntry));
+                batchedMembers.add(new VersionVerification(VersionStatus.BATCHED, asEntry,
+                        verifier.currentContentHash(asEntry), java.util.Optional.empty(), java.util.Optional.empty(),
+                        java.util.Optional.empty()));
+                continue;
+            }
+            LogEntry entry = logged.orElseThrow(() -> new ResourceNotFoundException(
+                    "No log entry for " + ref.type() + "/" + ref.id() + "/_history/" + version));
             IBaseResource readable = stored.readable(entry);
             access.check(request, new IdType(ref.type(), ref.id(), Long.toString(version)), readable);
             entries.add(entry);
@@ -104,7 +120,13 @@ public final class VerifyManyOperationProvider {
             // The version a reader is shown is the one to hash, unless it is a delete (then the stored row must be a tombstone).
             currentHashes.add(delete || readable == null ? verifier.currentContentHash(entry) : hasher.contentHash(readable));
         }
-        return toParameters(verifier.verifyAll(entries, currentHashes));
+        VersionsVerification result = verifier.verifyAll(entries, currentHashes);
+        if (!batchedMembers.isEmpty()) {
+            List<VersionVerification> all = new ArrayList<>(result.versions());
+            all.addAll(batchedMembers);
+            result = new VersionsVerification(all, result.proof(), result.checkpoint(), result.confirmations());
+        }
+        return toParameters(result);
     }
 
     private record VersionRef(String type, String id, Long version) {}

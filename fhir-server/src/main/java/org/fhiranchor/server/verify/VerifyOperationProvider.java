@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import org.fhiranchor.anchor.proof.AnchorProof;
 import org.fhiranchor.anchor.proof.ProofJson;
 import org.fhiranchor.server.anchoring.Checkpoint;
+import org.fhiranchor.server.log.BatchMember;
 import org.fhiranchor.server.log.LogEntry;
 import org.fhiranchor.server.log.LogRepository;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -34,25 +35,37 @@ public final class VerifyOperationProvider {
     private final java.util.List<VerifyPartContributor> contributors;
     private final ProofAccess access;
     private final StoredVersions stored;
+    private final java.util.Optional<BatchedVersionVerifier> batched;
 
     public VerifyOperationProvider(LogRepository log, VersionVerifier verifier, DaoRegistry daoRegistry) {
-        this(log, verifier, daoRegistry, java.util.List.of(), (request, version, readable) -> { });
+        this(log, verifier, daoRegistry, java.util.List.of(), (request, version, readable) -> { }, java.util.Optional.empty());
     }
 
     public VerifyOperationProvider(LogRepository log, VersionVerifier verifier, DaoRegistry daoRegistry,
-            java.util.List<VerifyPartContributor> contributors, ProofAccess access) {
+            java.util.List<VerifyPartContributor> contributors, ProofAccess access,
+            java.util.Optional<BatchedVersionVerifier> batched) {
         this.log = log;
         this.verifier = verifier;
         this.contributors = java.util.List.copyOf(contributors);
         this.access = access;
         this.stored = new StoredVersions(daoRegistry);
+        this.batched = batched;
     }
 
     @Operation(name = "$verify", idempotent = true, global = true)
     public Parameters verify(@IdParam IIdType id, RequestDetails request) {
         String type = id.getResourceType() != null ? id.getResourceType() : request.getResourceName();
         long version = id.hasVersionIdPart() ? Long.parseLong(id.getVersionIdPart()) : stored.currentVersion(type, id.getIdPart());
-        LogEntry entry = log.findByVersion(type, id.getIdPart(), version).orElseThrow(() -> new ResourceNotFoundException(
+        java.util.Optional<LogEntry> logged = log.findByVersion(type, id.getIdPart(), version);
+        if (logged.isEmpty() && batched.isPresent()) {
+            java.util.Optional<BatchMember> member = batched.get().find(type, id.getIdPart(), version);
+            if (member.isPresent()) {
+                access.check(request, new IdType(type, id.getIdPart(), Long.toString(version)),
+                        stored.readable(BatchedVersionVerifier.asEntry(member.get())));
+                return batched.get().verify(member.get());
+            }
+        }
+        LogEntry entry = logged.orElseThrow(() -> new ResourceNotFoundException(
                 "No log entry for " + type + "/" + id.getIdPart() + "/_history/" + version));
         access.check(request, new IdType(type, id.getIdPart(), Long.toString(version)), stored.readable(entry));
         Parameters parameters = toParameters(verifier.verify(entry));

@@ -7,7 +7,9 @@ public enum VersionStatus {
     /** Logged, not yet covered by an anchored checkpoint. */
     PENDING("pending"),
     /** What the server stores now does not hash to what was logged when the version was written. */
-    TAMPERED("tampered");
+    TAMPERED("tampered"),
+    /** A batch member (docs/verification.md 4.2), reported by a many-version {@code $verify} and proven singly. */
+    BATCHED("batched");
 
     private final String code;
 

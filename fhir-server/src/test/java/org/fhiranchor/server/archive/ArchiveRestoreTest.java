@@ -286,6 +286,19 @@ class ArchiveRestoreTest {
                 versions.add(path.substring(1) + "/_history/" + JSON.readTree(restored.body()).path("meta").path("versionId").asText());
             }
         }
+        // The audit trail too: every AuditEvent sealed in a batch whose record lies in the restored leaves travelled
+        // with that record's archive (docs/archive.md) and is restored as it was.
+        List<String> members = jdbc.queryForList("SELECT m.resource_type || '/' || m.resource_id FROM anchor_batch_member m "
+                + "JOIN anchor_log_entry e ON e.resource_type = m.batch_type AND e.resource_id = m.batch_id "
+                + "AND e.version_id = m.batch_version WHERE e.leaf_index < ?", String.class, restoredLeaves);
+        assertThat(members).as("sealed AuditEvents in the restored range").isNotEmpty();
+        for (String member : members) {
+            HttpResponse<String> original = get("/" + member);
+            HttpResponse<String> restored = rawResponse(freshBase + "/" + member);
+            if (restored.statusCode() != 200 || !withoutMeta(original.body()).equals(withoutMeta(restored.body()))) {
+                differences.add(member + ": " + restored.statusCode() + ", not restored as it was");
+            }
+        }
         assertThat(differences).isEmpty();
         assertThat(resources.size()).isGreaterThan(100);
         return versions;

@@ -68,6 +68,8 @@ public abstract class FhirRestTest {
         // The embedded dev chain on a free port; checkpoints every second so tests see them soon.
         registry.add("fhir-anchor.chain.embedded.port", () -> "0");
         registry.add("fhir-anchor.anchoring.checkpoint-interval", () -> "1s");
+        // Audit batches sealed within a second, so that tests see AuditEvents anchored soon.
+        registry.add("fhir-anchor.audit.seal-interval", () -> "1s");
     }
 
     private static FhirContext newClientContext() {

@@ -1,4 +1,4 @@
-package org.fhiranchor.server.audit;
+package org.fhiranchor.server.access;
 
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;

@@ -1,4 +1,4 @@
-package org.fhiranchor.server.audit;
+package org.fhiranchor.server.access;
 
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.LinkedHashSet;

@@ -1,0 +1,158 @@
+package org.fhiranchor.server.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.UUID;
+import org.fhiranchor.anchor.chain.ChainCheckpointSource;
+import org.fhiranchor.anchor.proof.BatchRecord;
+import org.fhiranchor.anchor.proof.BatchedProof;
+import org.fhiranchor.anchor.proof.BatchedProofJson;
+import org.fhiranchor.anchor.proof.BatchedProofVerifier;
+import org.fhiranchor.anchor.proof.VerificationResult;
+import org.fhiranchor.server.anchoring.ChainConnection;
+import org.fhiranchor.server.log.LogRepository;
+import org.fhiranchor.server.security.Role;
+import org.fhiranchor.server.support.ClinicalFixtures;
+import org.fhiranchor.server.support.FhirRestTest;
+import org.hl7.fhir.r4.model.Bundle;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The audit trail in batches (docs/verification.md 4.2): every access is an AuditEvent that readers of the
+ * trail see at once, but the log gains one leaf per batch, not one per access; each AuditEvent is proven
+ * through its batch record, and a changed AuditEvent fails.
+ */
+class AuditBatchesTest extends FhirRestTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Autowired
+    ChainConnection chain;
+
+    @Autowired
+    LogRepository log;
+
+    @Autowired
+    javax.sql.DataSource dataSource;
+
+    private final String system = "urn:fhir-anchor:test:audit-batches:" + UUID.randomUUID();
+
+    @Test
+    void manyReads_areAllAudited_butAddOnlyBatchRecordsToTheLog() throws Exception {
+        String patient = client.create().resource(ClinicalFixtures.patient(system, "b1", "Batchread", "1980-01-01"))
+                .execute().getId().toUnqualifiedVersionless().getValue();
+        String auditor = token(Role.AUDITOR);
+        int eventsBefore = count("AuditEvent?_summary=count");
+        long leavesBefore = log.entryCount();
+
+        int reads = 40;
+        for (int i = 0; i < reads; i++) {
+            assertThat(http("GET", "/" + patient, null, null).statusCode()).isEqualTo(200);
+        }
+
+        // Every read is an AuditEvent the trail shows at once (the search materializes what is waiting).
+        HttpResponse<String> search = http("GET", "/AuditEvent?entity-name=" + patient + "&_count=100", null, null, auditor);
+        assertThat(search.statusCode()).as(search.body()).isEqualTo(200);
+        Bundle events = CLIENT_CONTEXT.newJsonParser().parseResource(Bundle.class, search.body());
+        assertThat(events.getEntry()).hasSizeGreaterThanOrEqualTo(reads);
+        assertThat(count("AuditEvent?_summary=count") - eventsBefore).isGreaterThanOrEqualTo(reads);
+
+        // ...while the log grew by batch records only (a handful, sealed every second), not by a leaf per read.
+        long leavesAdded = log.entryCount() - leavesBefore;
+        assertThat(leavesAdded).isLessThanOrEqualTo(reads / 8);
+    }
+
+    @Test
+    void anAuditEvent_isProvenThroughItsBatchRecord_andVerifiesAgainstTheChain() throws Exception {
+        String patient = client.create().resource(ClinicalFixtures.patient(system, "b2", "Batchproof", "1981-02-02"))
+                .execute().getId().toUnqualifiedVersionless().getValue();
+        assertThat(http("GET", "/" + patient, null, null).statusCode()).isEqualTo(200);
+        String auditor = token(Role.AUDITOR);
+        HttpResponse<String> search = http("GET", "/AuditEvent?entity-name=" + patient + "&subtype=read&_count=1",
+                null, null, auditor);
+        Bundle found = CLIENT_CONTEXT.newJsonParser().parseResource(Bundle.class, search.body());
+        assertThat(found.getEntry()).isNotEmpty();
+        String event = "AuditEvent/" + found.getEntry().get(0).getResource().getIdElement().getIdPart() + "/_history/1";
+
+        await(event + " anchored through its batch").atMost(Duration.ofSeconds(60)).until(() ->
+                http("GET", "/" + event + "/$verify", null, null, auditor).body().contains("\"anchored\""));
+        JsonNode answer = JSON.readTree(http("GET", "/" + event + "/$verify", null, null, auditor).body());
+        assertThat(param(answer, "resource").path("valueString").asText()).isEqualTo(event);
+        assertThat(param(answer, "batch").path("valueString").asText()).startsWith("Basic/");
+        assertThat(param(answer, "leafIndex").isMissingNode()).as("a batch member is not a leaf").isTrue();
+        byte[] proofBytes = Base64.getDecoder().decode(param(answer, "proof").path("valueAttachment").path("data").asText());
+        BatchedProof proof = BatchedProofJson.read(proofBytes);
+        assertThat(proof.batchSize()).isEqualTo(param(answer, "batchSize").path("valueInteger").asLong());
+        assertThat(BatchRecord.read(proof.batchRecord()).size()).isEqualTo(proof.batchSize());
+
+        // The auditor's own check: the AuditEvent as served, the root read from the contract.
+        HttpResponse<String> served = http("GET", "/" + event + "?_format=json", null, null, auditor);
+        assertThat(served.statusCode()).isEqualTo(200);
+        ChainCheckpointSource onChain = new ChainCheckpointSource(chain.ledger());
+        VerificationResult verified = BatchedProofVerifier.verify(served.body().getBytes(StandardCharsets.UTF_8),
+                proofBytes, onChain);
+        assertThat(verified.verified()).as(verified.detail()).isTrue();
+
+        // The batch record is an ordinary version of the log, with its own proof.
+        String record = param(answer, "batch").path("valueString").asText();
+        assertThat(http("GET", "/" + record + "/$verify", null, null, auditor).body()).contains("\"anchored\"");
+
+        // An AuditEvent changed by one value does not verify.
+        String changed = served.body().replace("\"HTTP 200\"", "\"HTTP 404\"");
+        assertThat(changed).isNotEqualTo(served.body());
+        VerificationResult refused = BatchedProofVerifier.verify(changed.getBytes(StandardCharsets.UTF_8), proofBytes, onChain);
+        assertThat(refused.status()).isEqualTo(VerificationResult.Status.CONTENT_HASH_MISMATCH);
+    }
+
+    @Test
+    void aChangedAuditEventRow_isReportedTampered_byVerifyAndByTheMemberSweep() throws Exception {
+        String patient = client.create().resource(ClinicalFixtures.patient(system, "b3", "Batchtamper", "1982-03-03"))
+                .execute().getId().toUnqualifiedVersionless().getValue();
+        assertThat(http("GET", "/" + patient + "?_elements=id", null, null).statusCode()).isEqualTo(200);
+        String auditor = token(Role.AUDITOR);
+        Bundle found = CLIENT_CONTEXT.newJsonParser().parseResource(Bundle.class, http("GET",
+                "/AuditEvent?entity-name=" + patient + "&subtype=read&_count=1", null, null, auditor).body());
+        String id = found.getEntry().get(0).getResource().getIdElement().getIdPart();
+        String event = "AuditEvent/" + id + "/_history/1";
+        assertThat(http("GET", "/" + event + "/$verify", null, null, auditor).body()).doesNotContain("\"tampered\"");
+
+        int changed = new JdbcTemplate(dataSource).update("UPDATE HFJ_RES_VER SET RES_TEXT_VC = REPLACE(RES_TEXT_VC, "
+                + "'HTTP 200', 'HTTP 404') WHERE RES_ID = (SELECT RES_ID FROM HFJ_RESOURCE WHERE FHIR_ID = ?) AND RES_VER = 1", id);
+        assertThat(changed).isEqualTo(1);
+        assertThat(http("GET", "/" + event + "/$verify", null, null, auditor).body()).contains("\"tampered\"");
+
+        // The sweep over batch members names it (and only changed members), page after page.
+        String cursor = "0";
+        java.util.List<String> mismatched = new java.util.ArrayList<>();
+        while (cursor != null) {
+            JsonNode page = JSON.readTree(http("GET", "/$audit-sweep?members=true&_count=50&cursor=" + cursor, null, null,
+                    auditor).body());
+            for (JsonNode p : page.path("parameter")) {
+                if (p.path("name").asText().equals("mismatch")) {
+                    mismatched.add(p.path("part").get(0).path("valueString").asText());
+                }
+            }
+            JsonNode next = param(page, "next");
+            cursor = next.isMissingNode() ? null : next.path("valueInteger").asText();
+        }
+        assertThat(mismatched).contains(event);
+    }
+
+    private static JsonNode param(JsonNode parameters, String name) {
+        for (JsonNode p : parameters.path("parameter")) {
+            if (name.equals(p.path("name").asText())) {
+                return p;
+            }
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+}
