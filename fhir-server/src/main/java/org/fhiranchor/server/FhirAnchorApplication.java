@@ -1,13 +1,7 @@
 package org.fhiranchor.server;
 
-import java.util.Arrays;
-import java.util.List;
 import java.util.TimeZone;
-import org.fhiranchor.server.cli.BenchmarkCommand;
-import org.fhiranchor.server.cli.RestoreCommand;
-import org.fhiranchor.server.cli.SweepCommand;
-import org.fhiranchor.server.security.TokenCommand;
-import org.fhiranchor.server.smart.SmartAdminCommand;
+import org.fhiranchor.server.cli.ServerCommands;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
@@ -31,21 +25,10 @@ public class FhirAnchorApplication {
 
     public static void main(String[] args) throws Exception {
         useUtc();
-        if (args.length > 0) {
-            // Command-line tools of the same jar; none of them boots HAPI.
-            String[] rest = Arrays.copyOfRange(args, 1, args.length);
-            Integer exit = switch (args[0]) {
-                case TokenCommand.NAME -> TokenCommand.run(rest, System.out, System.err);
-                case "sweep" -> new SweepCommand(System.out, System.err).run(List.of(rest));
-                case "restore" -> new RestoreCommand(System.out, System.err).run(List.of(rest));
-                case "benchmark" -> new BenchmarkCommand(System.out).run(List.of(rest));
-                case SmartAdminCommand.USER, SmartAdminCommand.CLIENT ->
-                        SmartAdminCommand.run(args[0], rest, System.in, System.out, System.err);
-                default -> null;
-            };
-            if (exit != null) {
-                System.exit(exit);
-            }
+        // Command-line tools of the same jar (token, sweep, restore, ...); none of them boots HAPI.
+        Integer exit = ServerCommands.run(args, System.in, System.out, System.err);
+        if (exit != null) {
+            System.exit(exit);
         }
         SpringApplication.run(FhirAnchorApplication.class, args);
     }

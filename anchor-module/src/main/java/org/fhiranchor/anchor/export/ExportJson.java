@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.fhiranchor.anchor.canonical.JsonFormatException;
 import org.fhiranchor.anchor.canonical.JsonObject;
-import org.fhiranchor.anchor.log.Hex;
+import org.fhiranchor.anchor.proof.HashHex;
 
 /** Shared strict-reading helpers of the export formats: exact member sets, lowercase hex, one spelling per value. */
 final class ExportJson {
@@ -34,7 +34,7 @@ final class ExportJson {
         if (hex == null) {
             throw new IllegalArgumentException(what + " is required");
         }
-        Hex.decode(hex, 32); // throws unless 64 lowercase hex digits
+        HashHex.parse(hex); // throws unless 64 lowercase hex digits
         return hex;
     }
 

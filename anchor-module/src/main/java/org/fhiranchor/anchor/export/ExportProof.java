@@ -3,6 +3,7 @@ package org.fhiranchor.anchor.export;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +17,8 @@ import org.fhiranchor.anchor.canonical.JsonObject;
 import org.fhiranchor.anchor.canonical.JsonParser;
 import org.fhiranchor.anchor.canonical.JsonString;
 import org.fhiranchor.anchor.canonical.JsonValue;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.proof.AnchorProof;
+import org.fhiranchor.anchor.proof.HashHex;
 import org.fhiranchor.anchor.proof.ProofJson;
 
 /**
@@ -61,7 +62,7 @@ public record ExportProof(String provenanceJson, AnchorProof provenanceProof, lo
     public byte[] toJson() {
         JsonObject provenance = JsonParser.parseObject(provenanceJson.getBytes(StandardCharsets.UTF_8));
         Map<String, JsonValue> sources = new LinkedHashMap<>();
-        sources.put("hashes", new JsonArray(sourceHashes.stream().map(h -> (JsonValue) new JsonString(Hex.encode(h))).toList()));
+        sources.put("hashes", new JsonArray(sourceHashes.stream().map(h -> (JsonValue) new JsonString(HexFormat.of().formatHex(h))).toList()));
         sources.put("treeSize", JsonNumber.of(treeSize));
         Map<String, JsonValue> m = new LinkedHashMap<>();
         m.put("format", new JsonString(FORMAT));
@@ -89,7 +90,7 @@ public record ExportProof(String provenanceJson, AnchorProof provenanceProof, lo
                 throw new JsonFormatException("sources.hashes[" + i + "] must be a string");
             }
             try {
-                hashes.add(Hex.decode(s.value(), 32));
+                hashes.add(HashHex.parse(s.value()));
             } catch (IllegalArgumentException e) {
                 throw new JsonFormatException("sources.hashes[" + i + "]: " + e.getMessage());
             }

@@ -310,7 +310,7 @@ public final class RecipientBox {
     /** SHA-256 of bytes, lowercase hex: how the manifest names files' contents. */
     public static String sha256Hex(byte[] bytes) {
         try {
-            return org.fhiranchor.anchor.log.Hex.encode(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,6 @@ import org.fhiranchor.anchor.canonical.JsonObject;
 import org.fhiranchor.anchor.canonical.JsonParser;
 import org.fhiranchor.anchor.canonical.JsonString;
 import org.fhiranchor.anchor.canonical.JsonValue;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.log.MerkleHash;
 
 /**
@@ -138,7 +138,7 @@ public record ResearchExportManifest(
 
     /** SHA-256 of {@link #canonicalBytes()}, lowercase hex: the value the Provenance carries. */
     public String sha256() {
-        return Hex.encode(MerkleHash.sha256(canonicalBytes()));
+        return HexFormat.of().formatHex(MerkleHash.sha256(canonicalBytes()));
     }
 
     /** The file of this name, if listed. */

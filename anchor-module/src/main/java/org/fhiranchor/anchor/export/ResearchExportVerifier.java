@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,7 +30,6 @@ import org.fhiranchor.anchor.chain.OnChainCheckpoint;
 import org.fhiranchor.anchor.chain.OnChainConsentDecision;
 import org.fhiranchor.anchor.export.RecipientBox.BoxException;
 import org.fhiranchor.anchor.log.CheckResult;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.log.MultiInclusionProof;
 import org.fhiranchor.anchor.proof.AnchorProof;
 import org.fhiranchor.anchor.proof.ProofVerifier;
@@ -180,7 +180,7 @@ public final class ResearchExportVerifier {
         String block = checkpoints.checkpoint(proof.treeSize()).map(OnChainCheckpoint::blockNumber)
                 .map(b -> ", anchored in block " + b).orElse("");
         return proof.resource() + " is leaf " + proof.leafIndex() + " of the tree of size " + proof.treeSize()
-                + ", root " + Hex.encode(proof.rootHash()) + block;
+                + ", root " + HexFormat.of().formatHex(proof.rootHash()) + block;
     }
 
     // ---- 2. the manifest is the one the Provenance names --------------------------------------
@@ -327,7 +327,7 @@ public final class ResearchExportVerifier {
         List<byte[]> hashes = new ArrayList<>(sorted.size());
         for (int i = 0; i < indexes.length; i++) {
             indexes[i] = sorted.get(i).leafIndex();
-            hashes.add(Hex.decode(sorted.get(i).leafHash()));
+            hashes.add(HexFormat.of().parseHex(sorted.get(i).leafHash()));
         }
         AnchorProof anchored = state.proof.provenanceProof();
         CheckResult result = MultiInclusionProof.verify(state.proof.treeSize(), indexes, hashes,
@@ -369,7 +369,7 @@ public final class ResearchExportVerifier {
             }
             Optional<OnChainConsentDecision> onChain;
             try {
-                onChain = chain.consentDecision(Hex.decode(line.consentKey()), line.consentVersion());
+                onChain = chain.consentDecision(HexFormat.of().parseHex(line.consentKey()), line.consentVersion());
             } catch (LedgerException e) {
                 throw new Stop(Status.UNAVAILABLE, "cannot read consent " + line.consentKey() + ": " + e.getMessage());
             } catch (UnsupportedOperationException e) {
@@ -380,9 +380,9 @@ public final class ResearchExportVerifier {
                 throw Stop.failed("consent " + line.consentKey() + " version " + line.consentVersion()
                         + " (for " + line.patient() + ") is not on chain");
             }
-            if (!Arrays.equals(onChain.get().decisionHash(), Hex.decode(line.decisionHash()))) {
+            if (!Arrays.equals(onChain.get().decisionHash(), HexFormat.of().parseHex(line.decisionHash()))) {
                 throw Stop.failed("consent " + line.consentKey() + " version " + line.consentVersion() + ": the chain holds decision hash "
-                        + Hex.encode(onChain.get().decisionHash()) + ", the export says " + line.decisionHash());
+                        + HexFormat.of().formatHex(onChain.get().decisionHash()) + ", the export says " + line.decisionHash());
             }
             if (!onChain.get().permit()) {
                 throw Stop.failed("consent " + line.consentKey() + " version " + line.consentVersion()

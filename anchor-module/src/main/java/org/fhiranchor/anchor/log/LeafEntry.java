@@ -3,6 +3,7 @@ package org.fhiranchor.anchor.log;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Objects;
 
 /**
@@ -108,6 +109,6 @@ public record LeafEntry(Operation operation, ResourceRef ref, byte[] contentHash
 
     @Override
     public String toString() {
-        return "LeafEntry[" + operation + " " + ref + " content=" + Hex.encode(contentHash) + "]";
+        return "LeafEntry[" + operation + " " + ref + " content=" + HexFormat.of().formatHex(contentHash) + "]";
     }
 }

@@ -2,6 +2,7 @@ package org.fhiranchor.anchor.log;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -108,8 +109,8 @@ public final class MultiInclusionProof {
             return CheckResult.fail("proof too long: " + used + " of its " + proof.size() + " hashes unused");
         }
         if (!Arrays.equals(computed, root)) {
-            return CheckResult.fail("root mismatch: the leaves and proof give " + Hex.encode(computed)
-                    + ", expected " + Hex.encode(root));
+            return CheckResult.fail("root mismatch: the leaves and proof give " + HexFormat.of().formatHex(computed)
+                    + ", expected " + HexFormat.of().formatHex(root));
         }
         return CheckResult.pass();
     }

@@ -1,6 +1,7 @@
 package org.fhiranchor.anchor.log;
 
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Objects;
 
 /** A complete subtree hash at (level, index), as reported by {@link CompactRange#append}. */
@@ -32,6 +33,6 @@ public record SubtreeNode(int level, long index, byte[] hash) {
 
     @Override
     public String toString() {
-        return "SubtreeNode[" + level + ", " + index + ", " + Hex.encode(hash) + "]";
+        return "SubtreeNode[" + level + ", " + index + ", " + HexFormat.of().formatHex(hash) + "]";
     }
 }

@@ -3,9 +3,9 @@ package org.fhiranchor.anchor.proof;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.log.LeafEntry;
 import org.fhiranchor.anchor.log.MerkleTree;
 import org.fhiranchor.anchor.log.Operation;
@@ -125,6 +125,6 @@ public record AnchorProof(
     @Override
     public String toString() {
         return "AnchorProof[" + operation.jsonName() + " " + resource + " leaf " + leafIndex + " of " + treeSize
-                + ", root " + Hex.encode(rootHash) + "]";
+                + ", root " + HexFormat.of().formatHex(rootHash) + "]";
     }
 }

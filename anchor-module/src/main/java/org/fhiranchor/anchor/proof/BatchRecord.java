@@ -6,7 +6,6 @@ import org.fhiranchor.anchor.canonical.JsonNumber;
 import org.fhiranchor.anchor.canonical.JsonObject;
 import org.fhiranchor.anchor.canonical.JsonString;
 import org.fhiranchor.anchor.canonical.JsonValue;
-import org.fhiranchor.anchor.log.Hex;
 
 /**
  * What a batch record states (docs/verification.md section 4.2): a FHIR {@code Basic} resource coded
@@ -41,7 +40,7 @@ public record BatchRecord(byte[] root, long size) {
         }
         byte[] rootHash;
         try {
-            rootHash = Hex.decode(rootHex.value(), 32);
+            rootHash = HashHex.parse(rootHex.value());
         } catch (IllegalArgumentException e) {
             throw new ProofFormatException("the batch root must be 64 lowercase hex digits", e);
         }

@@ -6,6 +6,7 @@ import static org.fhiranchor.anchor.proof.ProofJson.hash;
 import static org.fhiranchor.anchor.proof.ProofJson.hashArray;
 import static org.fhiranchor.anchor.proof.ProofJson.hashesFromTree;
 
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,6 @@ import org.fhiranchor.anchor.canonical.JsonObject;
 import org.fhiranchor.anchor.canonical.JsonParser;
 import org.fhiranchor.anchor.canonical.JsonString;
 import org.fhiranchor.anchor.canonical.JsonValue;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.log.Operation;
 import org.fhiranchor.anchor.log.ResourceRef;
 
@@ -38,9 +38,9 @@ public final class BatchedProofJson {
         members.put("format", new JsonString(BatchedProof.FORMAT));
         members.put("resource", new JsonString(proof.resource().toString()));
         members.put("operation", new JsonString(proof.operation().jsonName()));
-        members.put("contentHash", new JsonString(Hex.encode(proof.contentHash())));
-        members.put("salt", new JsonString(Hex.encode(proof.salt())));
-        members.put("leafHash", new JsonString(Hex.encode(proof.leafHash())));
+        members.put("contentHash", new JsonString(HexFormat.of().formatHex(proof.contentHash())));
+        members.put("salt", new JsonString(HexFormat.of().formatHex(proof.salt())));
+        members.put("leafHash", new JsonString(HexFormat.of().formatHex(proof.leafHash())));
         members.put("batchIndex", JsonNumber.of(proof.batchIndex()));
         members.put("batchSize", JsonNumber.of(proof.batchSize()));
         members.put("batchPath", hashArray(proof.batchPath()));

@@ -1,9 +1,9 @@
 package org.fhiranchor.anchor.proof;
 
+import java.util.HexFormat;
 import java.util.Optional;
 import org.fhiranchor.anchor.canonical.CanonicalJson;
 import org.fhiranchor.anchor.log.CheckResult;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.log.MerkleVerifier;
 import org.fhiranchor.anchor.proof.VerificationResult.Status;
 
@@ -65,7 +65,7 @@ public final class BatchedProofVerifier {
         }
         return new VerificationResult(Status.VERIFIED, proof.operation().jsonName() + " of " + proof.resource()
                 + " is member " + proof.batchIndex() + " of " + proof.batchSize() + " of the batch "
-                + proof.batchProof().resource() + " (root " + Hex.encode(record.root()) + "), itself "
+                + proof.batchProof().resource() + " (root " + HexFormat.of().formatHex(record.root()) + "), itself "
                 + batch.detail());
     }
 }

@@ -5,6 +5,7 @@ import static org.fhiranchor.anchor.proof.ProofJson.field;
 import static org.fhiranchor.anchor.proof.ProofJson.hash;
 
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,6 @@ import org.fhiranchor.anchor.canonical.JsonObject;
 import org.fhiranchor.anchor.canonical.JsonParser;
 import org.fhiranchor.anchor.canonical.JsonString;
 import org.fhiranchor.anchor.canonical.JsonValue;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.log.Operation;
 import org.fhiranchor.anchor.log.ResourceRef;
 
@@ -41,9 +41,9 @@ public final class MultiProofJson {
             Map<String, JsonValue> members = new LinkedHashMap<>();
             members.put("resource", new JsonString(version.resource().toString()));
             members.put("operation", new JsonString(version.operation().jsonName()));
-            members.put("contentHash", new JsonString(Hex.encode(version.contentHash())));
-            members.put("salt", new JsonString(Hex.encode(version.salt())));
-            members.put("leafHash", new JsonString(Hex.encode(version.leafHash())));
+            members.put("contentHash", new JsonString(HexFormat.of().formatHex(version.contentHash())));
+            members.put("salt", new JsonString(HexFormat.of().formatHex(version.salt())));
+            members.put("leafHash", new JsonString(HexFormat.of().formatHex(version.leafHash())));
             members.put("leafIndex", JsonNumber.of(version.leafIndex()));
             versions.add(new JsonObject(members));
         }
@@ -51,7 +51,7 @@ public final class MultiProofJson {
         members.put("format", new JsonString(MultiProof.FORMAT));
         members.put("versions", new JsonArray(versions));
         members.put("treeSize", JsonNumber.of(proof.treeSize()));
-        members.put("rootHash", new JsonString(Hex.encode(proof.rootHash())));
+        members.put("rootHash", new JsonString(HexFormat.of().formatHex(proof.rootHash())));
         members.put("hashes", ProofJson.hashArray(proof.hashes()));
         members.put("anchor", ProofJson.anchorTree(proof.anchor()));
         return new JsonObject(members);

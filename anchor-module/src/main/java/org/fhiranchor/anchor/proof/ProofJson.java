@@ -1,6 +1,7 @@
 package org.fhiranchor.anchor.proof;
 
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,6 @@ import org.fhiranchor.anchor.canonical.JsonObject;
 import org.fhiranchor.anchor.canonical.JsonParser;
 import org.fhiranchor.anchor.canonical.JsonString;
 import org.fhiranchor.anchor.canonical.JsonValue;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.log.Operation;
 import org.fhiranchor.anchor.log.ResourceRef;
 
@@ -51,7 +51,7 @@ public final class ProofJson {
 
     static JsonArray hashArray(List<byte[]> hashes) {
         List<JsonValue> array = new ArrayList<>();
-        hashes.forEach(h -> array.add(new JsonString(Hex.encode(h))));
+        hashes.forEach(h -> array.add(new JsonString(HexFormat.of().formatHex(h))));
         return new JsonArray(array);
     }
 
@@ -63,7 +63,7 @@ public final class ProofJson {
             if (!(element instanceof JsonString hex)) {
                 throw new ProofFormatException(name + "[" + i + "] must be a string");
             }
-            hashes.add(field(name + "[" + i + "]", () -> Hex.decode(hex.value(), 32)));
+            hashes.add(field(name + "[" + i + "]", () -> HashHex.parse(hex.value())));
         }
         return hashes;
     }
@@ -74,12 +74,12 @@ public final class ProofJson {
         members.put("format", new JsonString(AnchorProof.FORMAT));
         members.put("resource", new JsonString(proof.resource().toString()));
         members.put("operation", new JsonString(proof.operation().jsonName()));
-        members.put("contentHash", new JsonString(Hex.encode(proof.contentHash())));
-        members.put("salt", new JsonString(Hex.encode(proof.salt())));
-        members.put("leafHash", new JsonString(Hex.encode(proof.leafHash())));
+        members.put("contentHash", new JsonString(HexFormat.of().formatHex(proof.contentHash())));
+        members.put("salt", new JsonString(HexFormat.of().formatHex(proof.salt())));
+        members.put("leafHash", new JsonString(HexFormat.of().formatHex(proof.leafHash())));
         members.put("leafIndex", JsonNumber.of(proof.leafIndex()));
         members.put("treeSize", JsonNumber.of(proof.treeSize()));
-        members.put("rootHash", new JsonString(Hex.encode(proof.rootHash())));
+        members.put("rootHash", new JsonString(HexFormat.of().formatHex(proof.rootHash())));
         members.put("auditPath", hashArray(proof.auditPath()));
         members.put("anchor", anchorTree(proof.anchor()));
         return new JsonObject(members);
@@ -123,7 +123,7 @@ public final class ProofJson {
     }
 
     static byte[] hash(JsonObject object, String name) {
-        return field(name, () -> Hex.decode(object.getString(name), 32));
+        return field(name, () -> HashHex.parse(object.getString(name)));
     }
 
     static void checkMembers(JsonObject object, Set<String> expected, String where) {

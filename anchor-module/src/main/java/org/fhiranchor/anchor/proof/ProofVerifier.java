@@ -1,6 +1,7 @@
 package org.fhiranchor.anchor.proof;
 
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.fhiranchor.anchor.canonical.ContentHash;
@@ -10,7 +11,6 @@ import org.fhiranchor.anchor.canonical.JsonParser;
 import org.fhiranchor.anchor.canonical.JsonString;
 import org.fhiranchor.anchor.canonical.JsonValue;
 import org.fhiranchor.anchor.log.CheckResult;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.log.LeafEntry;
 import org.fhiranchor.anchor.log.MerkleVerifier;
 import org.fhiranchor.anchor.log.Operation;
@@ -105,7 +105,7 @@ public final class ProofVerifier {
         }
         if (!Arrays.equals(contentHash, claimedContentHash)) {
             return Optional.of(VerificationResult.fail(Status.CONTENT_HASH_MISMATCH, "the resource hashes to "
-                    + Hex.encode(contentHash) + ", the proof says " + Hex.encode(claimedContentHash)));
+                    + HexFormat.of().formatHex(contentHash) + ", the proof says " + HexFormat.of().formatHex(claimedContentHash)));
         }
 
         // 2. The proof is about this resource version.
@@ -125,7 +125,7 @@ public final class ProofVerifier {
         }
         if (!Arrays.equals(leafHash, claimedLeafHash)) {
             return Optional.of(VerificationResult.fail(Status.LEAF_HASH_MISMATCH, "the entry hashes to "
-                    + Hex.encode(leafHash) + ", the proof says " + Hex.encode(claimedLeafHash)));
+                    + HexFormat.of().formatHex(leafHash) + ", the proof says " + HexFormat.of().formatHex(claimedLeafHash)));
         }
         return Optional.empty();
     }
@@ -145,8 +145,8 @@ public final class ProofVerifier {
         }
         if (!Arrays.equals(anchored.get(), rootHash)) {
             return Optional.of(VerificationResult.fail(Status.ANCHORED_ROOT_MISMATCH, "the chain holds root "
-                    + Hex.encode(anchored.get()) + " for tree size " + treeSize + ", the proof says "
-                    + Hex.encode(rootHash)));
+                    + HexFormat.of().formatHex(anchored.get()) + " for tree size " + treeSize + ", the proof says "
+                    + HexFormat.of().formatHex(rootHash)));
         }
         return Optional.empty();
     }

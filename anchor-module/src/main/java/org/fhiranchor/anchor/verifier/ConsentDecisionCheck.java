@@ -1,13 +1,14 @@
 package org.fhiranchor.anchor.verifier;
 
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Optional;
 import org.fhiranchor.anchor.canonical.ContentHash;
 import org.fhiranchor.anchor.canonical.JsonObject;
 import org.fhiranchor.anchor.canonical.JsonParser;
 import org.fhiranchor.anchor.chain.LedgerReader;
 import org.fhiranchor.anchor.chain.OnChainConsentDecision;
-import org.fhiranchor.anchor.log.Hex;
+import org.fhiranchor.anchor.proof.HashHex;
 
 /**
  * Checks a consent decision record ({@code fhir-anchor-consent-decision/1}, docs/consent.md, e.g. the
@@ -45,7 +46,7 @@ public final class ConsentDecisionCheck {
         if (!FORMAT.equals(record.getString("format"))) {
             throw new IllegalArgumentException("not a " + FORMAT + " record");
         }
-        byte[] consentKey = Hex.decode(record.getString("consentKey"), 32);
+        byte[] consentKey = HashHex.parse(record.getString("consentKey"));
         long version = record.getNumber("version").asNonNegativeLong();
         byte[] hash = ContentHash.of(record);
         Optional<OnChainConsentDecision> latest = chain.latestConsentDecision(consentKey);
@@ -58,6 +59,6 @@ public final class ConsentDecisionCheck {
         } else {
             outcome = Arrays.equals(hash, latest.get().decisionHash()) ? Outcome.MATCHES : Outcome.HASH_MISMATCH;
         }
-        return new Result(outcome, version, Hex.encode(hash), latestVersion);
+        return new Result(outcome, version, HexFormat.of().formatHex(hash), latestVersion);
     }
 }

@@ -11,11 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.fhiranchor.anchor.files.OwnerOnlyFiles;
 import org.fhiranchor.anchor.chain.ChainCheckpointSource;
 import org.fhiranchor.anchor.canonical.JsonFormatException;
@@ -32,7 +31,6 @@ import org.fhiranchor.anchor.chain.Web3jLedger;
 import org.fhiranchor.anchor.export.RecipientBox;
 import org.fhiranchor.anchor.export.ResearchExportFetcher;
 import org.fhiranchor.anchor.export.ResearchExportVerifier;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.proof.AnchorProof;
 import org.fhiranchor.anchor.proof.ProofJson;
 import org.fhiranchor.anchor.proof.TlogProofVerifier;
@@ -43,6 +41,7 @@ import org.fhiranchor.anchor.verifier.VerifyParameters.NoProofException;
 import org.fhiranchor.anchor.verifier.VersionCheck.Outcome;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
+import picocli.CommandLine;
 
 /**
  * {@code java -jar fhir-anchor-verifier.jar verify|walk|research-keygen|research-fetch|research-verify|witness ...}: the auditor's command line. The contract and
@@ -61,39 +60,6 @@ public final class VerifierCli {
     public static final int EXIT_UNAVAILABLE = 3;
     /** The server says the version is not anchored yet (and nothing failed): ask again later. */
     public static final int EXIT_PENDING = 4;
-
-    private static final Set<String> VERIFY_OPTIONS = Set.of("--rpc", "--contract", "--deployment", "--chain-id",
-            "--fhir-base", "--ref", "--refs", "--resource", "--proof", "--token", "--timeout", "--log-key");
-    private static final Set<String> WALK_OPTIONS = Set.of("--rpc", "--contract", "--deployment", "--chain-id",
-            "--fhir-base", "--type", "--max", "--token", "--timeout");
-
-    private static final Set<String> RESEARCH_KEYGEN_OPTIONS = Set.of("--out");
-    private static final Set<String> RESEARCH_FETCH_OPTIONS = Set.of("--status-url", "--token", "--dir", "--timeout");
-    private static final Set<String> RESEARCH_VERIFY_OPTIONS = Set.of("--dir", "--rpc", "--contract", "--deployment",
-            "--chain-id", "--key", "--out", "--timeout");
-
-    private static final String USAGE = """
-            usage:
-              verify --rpc URL (--deployment FILE | --contract 0xADDRESS) [--chain-id N]
-                     (--fhir-base URL (--ref Type/id[/_history/vid] | --refs REF,REF,...)
-                      | --resource FILE --proof FILE | --proof FILE)
-              walk   --rpc URL (--deployment FILE | --contract 0xADDRESS) [--chain-id N] --fhir-base URL
-                     [--type T] [--max N]
-              research-keygen --out FILE
-              research-fetch  --status-url URL --dir DIR
-              research-verify --dir DIR --rpc URL (--deployment FILE | --contract 0xADDRESS) [--chain-id N]
-                     [--key FILE [--out DIR]]
-              witness --name NAME --key-file FILE --state FILE --log VKEY[,VKEY...] [--listen HOST:PORT]
-            common: --token TOKEN (default: $FHIR_ANCHOR_TOKEN), --timeout SECONDS (default 30)
-            --deployment FILE pins the operator's fhir-anchor-deployment/1 statement: the contract and chain
-            are taken from it after it is checked against the chain (signer, deployer, code hash).
-            --refs proves up to 1000 versions with one multi-version proof (one $verify call, one chain read).
-            --proof FILE alone verifies a delete (no body). A proof file may hold the fhir-anchor-proof/1 JSON,
-            the server's $verify Parameters, or a c2sp.org/tlog-proof@v1 (its tlogProof part), which also needs
-            --log-key VKEY: the log's note verifier key (origin+keyid+base64), from the server operator.
-            exit codes: 0 verified, 1 not verified, 2 usage or refused configuration, 3 chain or FHIR server
-            unavailable, 4 pending (not anchored yet, or the research export still running)
-            """;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -118,24 +84,43 @@ public final class VerifierCli {
     }
 
     private int run(String[] args) {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
-            (args.length == 0 ? err : out).print(USAGE);
-            return args.length == 0 ? EXIT_USAGE : EXIT_VERIFIED;
+        CommandLine commandLine = VerifierCommands.commandLine();
+        if (args.length == 0) {
+            err.print(commandLine.getUsageMessage());
+            return EXIT_USAGE;
         }
-        String command = args[0];
-        if (command.equals("witness")) {
-            return witness(args);
+        if (args[0].equals("help")) {
+            CommandLine topic = args.length > 1 ? commandLine.getSubcommands().get(args[1]) : null;
+            out.print((topic == null ? commandLine : topic).getUsageMessage());
+            return EXIT_VERIFIED;
         }
-        Map<String, String> options;
+        CommandLine.ParseResult parsed;
         try {
-            options = switch (command) {
-                case "verify" -> parse(args, VERIFY_OPTIONS);
-                case "walk" -> parse(args, WALK_OPTIONS);
-                case "research-keygen" -> parse(args, RESEARCH_KEYGEN_OPTIONS);
-                case "research-fetch" -> parse(args, RESEARCH_FETCH_OPTIONS);
-                case "research-verify" -> parse(args, RESEARCH_VERIFY_OPTIONS);
-                default -> throw new UsageException("unknown command \"" + command + "\"");
-            };
+            parsed = commandLine.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            err.println("error: " + VerifierCommands.message(e));
+            err.print(e.getCommandLine().getUsageMessage());
+            return EXIT_USAGE;
+        }
+        CommandLine.ParseResult sub = parsed.subcommand();
+        if (sub == null) {
+            (parsed.isUsageHelpRequested() ? out : err).print(commandLine.getUsageMessage());
+            return parsed.isUsageHelpRequested() ? EXIT_VERIFIED : EXIT_USAGE;
+        }
+        if (sub.isUsageHelpRequested()) {
+            out.print(sub.commandSpec().commandLine().getUsageMessage());
+            return EXIT_VERIFIED;
+        }
+        String command = sub.commandSpec().name();
+        if (command.equals(VerifierCommands.COMPLETION)) {
+            out.print(picocli.AutoComplete.bash(VerifierCommands.NAME, commandLine));
+            return EXIT_VERIFIED;
+        }
+        Map<String, String> options = VerifierCommands.options(sub);
+        if (command.equals("witness")) {
+            return witness(options, sub.commandSpec().commandLine());
+        }
+        try {
             Duration timeout = Duration.ofSeconds(positive(options, "--timeout", 30));
             checkCombination(command, options);
             if (command.equals("research-keygen")) {
@@ -155,7 +140,7 @@ public final class VerifierCli {
             }
         } catch (UsageException e) {
             err.println("error: " + e.getMessage());
-            err.print(USAGE);
+            err.print(sub.commandSpec().commandLine().getUsageMessage());
             return EXIT_USAGE;
         } catch (RefusedException e) {
             out.println("NOT VERIFIED: " + e.getMessage());
@@ -168,12 +153,12 @@ public final class VerifierCli {
 
     // ---- witness -----------------------------------------------------------------------------
 
-    private int witness(String[] args) {
+    private int witness(Map<String, String> options, CommandLine usage) {
         try {
-            WitnessCommand.start(args, out);
+            WitnessCommand.start(options, out);
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
-            err.println("usage: " + WitnessCommand.USAGE);
+            err.print(usage.getUsageMessage());
             return EXIT_USAGE;
         } catch (IOException e) {
             err.println("error: cannot start the witness: " + e.getMessage());
@@ -258,9 +243,9 @@ public final class VerifierCli {
         }
         AnchorProof proof = check.proof().orElseThrow();
         out.println("VERIFIED " + proof.operation().jsonName() + " of " + proof.resource());
-        out.println("  content hash  " + Hex.encode(proof.contentHash()));
+        out.println("  content hash  " + HexFormat.of().formatHex(proof.contentHash()));
         out.println("  leaf          " + proof.leafIndex() + " of tree size " + proof.treeSize());
-        out.println("  root          " + Hex.encode(proof.rootHash()));
+        out.println("  root          " + HexFormat.of().formatHex(proof.rootHash()));
         // The block comes from the contract the auditor named, not from the proof's anchor member.
         Optional<OnChainCheckpoint> checkpoint = chain.checkpoints().checkpoint(proof.treeSize());
         checkpoint.ifPresent(c -> out.println("  anchored      block " + c.blockNumber() + " ("
@@ -487,32 +472,6 @@ public final class VerifierCli {
         } catch (IOException e) {
             throw new UsageException("cannot read " + name + ": " + e.getMessage());
         }
-    }
-
-    private static Map<String, String> parse(String[] args, Set<String> allowed) {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 1; i < args.length; i++) {
-            String name = args[i];
-            String value = null;
-            int eq = name.indexOf('=');
-            if (name.startsWith("--") && eq > 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            }
-            if (!allowed.contains(name)) {
-                throw new UsageException("unknown option \"" + name + "\" for " + args[0]);
-            }
-            if (value == null) {
-                if (i + 1 >= args.length) {
-                    throw new UsageException(name + " needs a value");
-                }
-                value = args[++i];
-            }
-            if (options.put(name, value) != null) {
-                throw new UsageException(name + " given twice");
-            }
-        }
-        return options;
     }
 
     private static String required(Map<String, String> options, String name) {

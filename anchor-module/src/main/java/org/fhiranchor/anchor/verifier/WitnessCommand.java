@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
+
 import java.util.List;
 import java.util.Map;
 import org.fhiranchor.anchor.files.OwnerOnlyFiles;
@@ -18,6 +18,7 @@ import org.fhiranchor.anchor.tlog.NoteSigner;
 import org.fhiranchor.anchor.tlog.NoteVerifier;
 import org.fhiranchor.anchor.tlog.Witness;
 import org.fhiranchor.anchor.tlog.WitnessServer;
+import picocli.CommandLine;
 
 /**
  * {@code witness --name NAME --key-file FILE --state FILE --log VKEY[,VKEY...] [--listen HOST:PORT]}: a small
@@ -27,21 +28,24 @@ import org.fhiranchor.anchor.tlog.WitnessServer;
  */
 final class WitnessCommand {
 
-    static final String USAGE = "witness --name NAME --key-file FILE --state FILE --log VKEY[,VKEY...] [--listen HOST:PORT]";
-
     private WitnessCommand() {}
 
     /** Starts the witness; the caller stops it. Throws IllegalArgumentException for bad arguments. */
     static WitnessServer start(String[] args, PrintStream out) throws IOException {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 1; i < args.length; i++) {
-            if (!List.of("--name", "--key-file", "--state", "--log", "--listen").contains(args[i]) || i + 1 >= args.length) {
-                throw new IllegalArgumentException("unknown option or missing value: " + args[i]);
-            }
-            if (options.put(args[i], args[++i]) != null) {
-                throw new IllegalArgumentException(args[i - 1] + " given twice");
-            }
+        CommandLine.ParseResult parsed;
+        try {
+            parsed = VerifierCommands.commandLine().parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(VerifierCommands.message(e), e);
         }
+        if (parsed.subcommand() == null || !parsed.subcommand().commandSpec().name().equals("witness")) {
+            throw new IllegalArgumentException("not a witness command line");
+        }
+        return start(VerifierCommands.options(parsed.subcommand()), out);
+    }
+
+    /** Starts the witness from options already parsed by {@link VerifierCommands}, by long option name. */
+    static WitnessServer start(Map<String, String> options, PrintStream out) throws IOException {
         for (String required : List.of("--name", "--key-file", "--state", "--log")) {
             if (!options.containsKey(required)) {
                 throw new IllegalArgumentException(required + " is required");

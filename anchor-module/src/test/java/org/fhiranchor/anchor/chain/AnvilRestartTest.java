@@ -1,5 +1,6 @@
 package org.fhiranchor.anchor.chain;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -66,7 +67,13 @@ class AnvilRestartTest {
         try (Web3jLedger ledger = Web3jLedger.connect(settings, deployment.contractAddress(), owner.privateKeyHex())) {
             ledger.submitCheckpoint(5, TestKeys.hash("root-5"), null);
         }
-        Thread.sleep(2500); // let at least one interval save pass
+        // Let a whole interval save pass after the checkpoint: one that starts after it, seen to be over when the
+        // next one starts.
+        java.nio.file.attribute.FileTime submitted = java.nio.file.attribute.FileTime.from(java.time.Instant.now());
+        await("a state save after the checkpoint").atMost(Duration.ofSeconds(30))
+                .until(() -> savedAfter(state, submitted));
+        java.nio.file.attribute.FileTime firstSave = java.nio.file.Files.getLastModifiedTime(state);
+        await("the next state save").atMost(Duration.ofSeconds(30)).until(() -> savedAfter(state, firstSave));
         node.kill(); // SIGKILL: no save on exit
         node = AnvilNode.start(options.withPort(node.port()));
         try (Web3jLedger reader = Web3jLedger.readOnly(settings, deployment.contractAddress())) {
@@ -121,5 +128,9 @@ class AnvilRestartTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> AnvilNode.start(AnvilNode.Options.defaults().withPort(node.port())).close());
         assertTrue(e.getMessage().contains("in use"), e.getMessage());
+    }
+
+    private static boolean savedAfter(Path state, java.nio.file.attribute.FileTime time) throws java.io.IOException {
+        return java.nio.file.Files.exists(state) && java.nio.file.Files.getLastModifiedTime(state).compareTo(time) > 0;
     }
 }

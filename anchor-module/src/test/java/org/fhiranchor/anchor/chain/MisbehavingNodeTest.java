@@ -1,5 +1,6 @@
 package org.fhiranchor.anchor.chain;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -211,14 +212,9 @@ class MisbehavingNodeTest {
         return web3j.ethGetTransactionCount(owner.address(), block).send().getTransactionCount().longValueExact();
     }
 
-    private void awaitPendingNonce(long expected) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (nonce(DefaultBlockParameterName.PENDING) < expected) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the transaction never reached the pool");
-            }
-            Thread.sleep(20);
-        }
+    private void awaitPendingNonce(long expected) {
+        await("the transaction in the pool").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> nonce(DefaultBlockParameterName.PENDING) >= expected);
     }
 
     private BigInteger latestBaseFee() throws Exception {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import org.fhiranchor.anchor.canonical.ContentHash;
 import org.fhiranchor.anchor.chain.AnchorReceipt;
@@ -13,7 +14,6 @@ import org.fhiranchor.anchor.chain.ConsentDecision;
 import org.fhiranchor.anchor.chain.ConsentStatus;
 import org.fhiranchor.anchor.chain.Ledger;
 import org.fhiranchor.anchor.export.ExportFile.Role;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.log.InMemorySubtreeHashes;
 import org.fhiranchor.anchor.log.LeafEntry;
 import org.fhiranchor.anchor.log.MerkleHash;
@@ -65,7 +65,7 @@ final class ExportFixture {
             long index = tree.append(entry.leafHash());
             tree.append(hash("other leaf " + i));
             byte[] claimed = options.wrongSourceLeaf() && i == 3 ? hash("not the leaf") : entry.leafHash();
-            sourceLines.add(new SourceLine(index, Hex.encode(claimed), exported.get(i)).format());
+            sourceLines.add(new SourceLine(index, HexFormat.of().formatHex(claimed), exported.get(i)).format());
         }
 
         // Consent decisions on chain.
@@ -83,7 +83,7 @@ final class ExportFixture {
                 chain.recordConsentDecision(new ConsentDecision(key, 2, hash("decision revoked"), hash("patient key " + i),
                         List.of(), List.of(), false, ConsentStatus.INACTIVE, 0, 0));
             }
-            consentLines.add(new ConsentDecisionLine(Hex.encode(key), 1, Hex.encode(decisionHash), PATIENTS[i]).format());
+            consentLines.add(new ConsentDecisionLine(HexFormat.of().formatHex(key), 1, HexFormat.of().formatHex(decisionHash), PATIENTS[i]).format());
         }
 
         // De-identified data, sealed to the researcher.
@@ -105,7 +105,7 @@ final class ExportFixture {
 
         manifest = new ResearchExportManifest("exp-1", Instant.parse("2026-11-21T10:00:00Z"), "Organization/lab",
                 "http://terminology.hl7.org/CodeSystem/v3-ActReason|HRESCH", List.of("Patient", "Observation"), null,
-                "safe-harbor", Hex.encode(hash("profile")), researcher.publicKeyText(), 3, 2, 1, files);
+                "safe-harbor", HexFormat.of().formatHex(hash("profile")), researcher.publicKeyText(), 3, 2, 1, files);
         Files.write(dir.resolve(ResearchExportManifest.FILE_NAME), manifest.canonicalBytes());
 
         String provenance = "{\"resourceType\":\"Provenance\",\"id\":\"prov1\",\"meta\":{\"versionId\":\"1\","

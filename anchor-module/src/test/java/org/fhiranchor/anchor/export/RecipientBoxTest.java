@@ -10,13 +10,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.fhiranchor.anchor.canonical.JsonObject;
 import org.fhiranchor.anchor.canonical.JsonParser;
 import org.fhiranchor.anchor.export.RecipientBox.BoxException;
 import org.fhiranchor.anchor.export.RecipientBox.KeyPair;
-import org.fhiranchor.anchor.log.Hex;
 import org.junit.jupiter.api.Test;
 
 class RecipientBoxTest {
@@ -40,7 +40,7 @@ class RecipientBoxTest {
         assertArrayEquals(recipient.publicKey(), RecipientBox.publicKeyOf(recipient.privateKey()));
         assertTrue(!recipient.toString().contains(recipient.privateKeyText()));
         // Two seals of the same plaintext differ (fresh ephemeral key and nonce).
-        assertNotEquals(Hex.encode(box), Hex.encode(new RecipientBox().seal(plaintext, recipient.publicKey())));
+        assertNotEquals(HexFormat.of().formatHex(box), HexFormat.of().formatHex(new RecipientBox().seal(plaintext, recipient.publicKey())));
     }
 
     @Test
@@ -68,18 +68,18 @@ class RecipientBoxTest {
 
     @Test
     void rfc7748Section61_aliceAndBob_throughTheKeyEncoding() throws BoxException {
-        byte[] alicePrivate = Hex.decode("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a");
-        byte[] alicePublic = Hex.decode("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a");
-        byte[] bobPrivate = Hex.decode("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb");
-        byte[] bobPublic = Hex.decode("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f");
+        byte[] alicePrivate = HexFormat.of().parseHex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a");
+        byte[] alicePublic = HexFormat.of().parseHex("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a");
+        byte[] bobPrivate = HexFormat.of().parseHex("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb");
+        byte[] bobPublic = HexFormat.of().parseHex("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f");
         String shared = "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742";
 
-        assertEquals(Hex.encode(alicePublic), Hex.encode(RecipientBox.publicKeyOf(alicePrivate)));
-        assertEquals(Hex.encode(bobPublic), Hex.encode(RecipientBox.publicKeyOf(bobPrivate)));
+        assertEquals(HexFormat.of().formatHex(alicePublic), HexFormat.of().formatHex(RecipientBox.publicKeyOf(alicePrivate)));
+        assertEquals(HexFormat.of().formatHex(bobPublic), HexFormat.of().formatHex(RecipientBox.publicKeyOf(bobPrivate)));
         byte[] aliceText = RecipientBox.decodePrivateKey(RecipientBox.encodeKey(alicePrivate));
         byte[] bobPublicText = RecipientBox.decodePublicKey(RecipientBox.encodeKey(bobPublic));
-        assertEquals(shared, Hex.encode(RecipientBox.x25519(aliceText, bobPublicText)));
-        assertEquals(shared, Hex.encode(RecipientBox.x25519(bobPrivate, RecipientBox.decodePublicKey(
+        assertEquals(shared, HexFormat.of().formatHex(RecipientBox.x25519(aliceText, bobPublicText)));
+        assertEquals(shared, HexFormat.of().formatHex(RecipientBox.x25519(bobPrivate, RecipientBox.decodePublicKey(
                 RecipientBox.encodeKey(alicePublic)))));
     }
 
@@ -89,7 +89,7 @@ class RecipientBoxTest {
         topBit[0] = 9;
         topBit[31] = (byte) 0x80;
         assertThrows(IllegalArgumentException.class, () -> RecipientBox.decodePublicKey(RecipientBox.encodeKey(topBit)));
-        byte[] p = Hex.decode("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"); // 2^255 - 19
+        byte[] p = HexFormat.of().parseHex("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"); // 2^255 - 19
         assertThrows(IllegalArgumentException.class, () -> RecipientBox.decodePublicKey(RecipientBox.encodeKey(p)));
         assertThrows(IllegalArgumentException.class, () -> RecipientBox.decodePublicKey("too short"));
         assertThrows(IllegalArgumentException.class, () -> RecipientBox.decodePublicKey(
@@ -105,18 +105,18 @@ class RecipientBoxTest {
 
     @Test
     void rfc5869TestCase1() {
-        byte[] ikm = Hex.decode("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b");
-        byte[] salt = Hex.decode("000102030405060708090a0b0c");
-        byte[] info = Hex.decode("f0f1f2f3f4f5f6f7f8f9");
+        byte[] ikm = HexFormat.of().parseHex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b");
+        byte[] salt = HexFormat.of().parseHex("000102030405060708090a0b0c");
+        byte[] info = HexFormat.of().parseHex("f0f1f2f3f4f5f6f7f8f9");
         assertEquals("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865",
-                Hex.encode(RecipientBox.hkdfSha256(ikm, salt, info, 42)));
+                HexFormat.of().formatHex(RecipientBox.hkdfSha256(ikm, salt, info, 42)));
     }
 
     /** The known-answer vector committed to docs/test-vectors; regenerate with FHIR_ANCHOR_WRITE_VECTORS=1. */
     static String knownAnswerVector() throws BoxException {
-        byte[] recipientPrivate = Hex.decode("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb"); // RFC 7748 Bob
-        byte[] ephemeralPrivate = Hex.decode("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a"); // RFC 7748 Alice
-        byte[] nonce = Hex.decode("000102030405060708090a0b");
+        byte[] recipientPrivate = HexFormat.of().parseHex("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb"); // RFC 7748 Bob
+        byte[] ephemeralPrivate = HexFormat.of().parseHex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a"); // RFC 7748 Alice
+        byte[] nonce = HexFormat.of().parseHex("000102030405060708090a0b");
         byte[] recipientPublic = RecipientBox.publicKeyOf(recipientPrivate);
         byte[] epk = RecipientBox.publicKeyOf(ephemeralPrivate);
         String plaintext = "{\"id\":\"a1\",\"resourceType\":\"Patient\"}\n{\"id\":\"b2\",\"resourceType\":\"Patient\"}\n";
@@ -132,20 +132,20 @@ class RecipientBoxTest {
                 + "nonce; keys are the RFC 7748 section 6.1 pair (recipient = Bob, ephemeral = Alice). "
                 + "Generated by anchor-module RecipientBoxTest.");
         v.put("recipientPrivateKey", RecipientBox.encodeKey(recipientPrivate));
-        v.put("recipientPrivateKeyHex", Hex.encode(recipientPrivate));
+        v.put("recipientPrivateKeyHex", HexFormat.of().formatHex(recipientPrivate));
         v.put("recipientPublicKey", RecipientBox.encodeKey(recipientPublic));
-        v.put("recipientPublicKeyHex", Hex.encode(recipientPublic));
-        v.put("ephemeralPrivateKeyHex", Hex.encode(ephemeralPrivate));
-        v.put("epkHex", Hex.encode(epk));
-        v.put("nonceHex", Hex.encode(nonce));
-        v.put("sharedSecretHex", Hex.encode(shared));
-        v.put("hkdfSaltHex", Hex.encode(salt));
+        v.put("recipientPublicKeyHex", HexFormat.of().formatHex(recipientPublic));
+        v.put("ephemeralPrivateKeyHex", HexFormat.of().formatHex(ephemeralPrivate));
+        v.put("epkHex", HexFormat.of().formatHex(epk));
+        v.put("nonceHex", HexFormat.of().formatHex(nonce));
+        v.put("sharedSecretHex", HexFormat.of().formatHex(shared));
+        v.put("hkdfSaltHex", HexFormat.of().formatHex(salt));
         v.put("hkdfInfo", RecipientBox.FORMAT);
-        v.put("aesKeyHex", Hex.encode(key));
-        v.put("aadHex", Hex.encode("FAB1".getBytes(StandardCharsets.US_ASCII)) + Hex.encode(epk));
+        v.put("aesKeyHex", HexFormat.of().formatHex(key));
+        v.put("aadHex", HexFormat.of().formatHex("FAB1".getBytes(StandardCharsets.US_ASCII)) + HexFormat.of().formatHex(epk));
         v.put("plaintext", plaintext);
         v.put("plaintextSha256", RecipientBox.sha256Hex(plaintext.getBytes(StandardCharsets.UTF_8)));
-        v.put("boxHex", Hex.encode(box));
+        v.put("boxHex", HexFormat.of().formatHex(box));
         v.put("boxSha256", RecipientBox.sha256Hex(box));
         StringBuilder sb = new StringBuilder("{\n");
         int i = 0;
@@ -171,7 +171,7 @@ class RecipientBoxTest {
         assertEquals(generated, Files.readString(VECTOR, StandardCharsets.UTF_8), VECTOR + " is stale");
 
         JsonObject v = JsonParser.parseObject(Files.readAllBytes(VECTOR));
-        byte[] opened = RecipientBox.open(Hex.decode(v.getString("boxHex")),
+        byte[] opened = RecipientBox.open(HexFormat.of().parseHex(v.getString("boxHex")),
                 RecipientBox.decodePrivateKey(v.getString("recipientPrivateKey")));
         assertEquals(v.getString("plaintext"), new String(opened, StandardCharsets.UTF_8));
         assertEquals("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742", v.getString("sharedSecretHex"));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -33,28 +34,28 @@ class CtKnownAnswerTest {
             "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328");
 
     private static InMemorySubtreeHashes tree() {
-        return InMemorySubtreeHashes.ofEntries(LEAF_INPUTS.stream().map(Hex::decode).collect(Collectors.toList()));
+        return InMemorySubtreeHashes.ofEntries(LEAF_INPUTS.stream().map(HexFormat.of()::parseHex).collect(Collectors.toList()));
     }
 
     private static List<byte[]> hashes(String... hex) {
-        return Stream.of(hex).map(Hex::decode).collect(Collectors.toList());
+        return Stream.of(hex).map(HexFormat.of()::parseHex).collect(Collectors.toList());
     }
 
     @Test
     void emptyTreeHashIsSha256OfTheEmptyString() {
         assertEquals("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-                Hex.encode(MerkleHash.emptyRoot()));
+                HexFormat.of().formatHex(MerkleHash.emptyRoot()));
     }
 
     @Test
     void leafHashesAndRootsOfEveryPrefix() {
         assertEquals("6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
-                Hex.encode(MerkleHash.leaf(new byte[0])));
+                HexFormat.of().formatHex(MerkleHash.leaf(new byte[0])));
         assertEquals("96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
-                Hex.encode(MerkleHash.leaf(new byte[] {0})));
+                HexFormat.of().formatHex(MerkleHash.leaf(new byte[] {0})));
         InMemorySubtreeHashes tree = tree();
         for (int n = 0; n <= 8; n++) {
-            assertEquals(ROOTS.get(n), Hex.encode(MerkleTree.root(n, tree)), "root of size " + n);
+            assertEquals(ROOTS.get(n), HexFormat.of().formatHex(MerkleTree.root(n, tree)), "root of size " + n);
         }
     }
 
@@ -96,26 +97,26 @@ class CtKnownAnswerTest {
 
     private static void checkInclusion(int index, int size, String... expectedPath) {
         List<byte[]> path = MerkleTree.inclusionPath(index, size, tree());
-        assertEquals(List.of(expectedPath), path.stream().map(Hex::encode).collect(Collectors.toList()),
+        assertEquals(List.of(expectedPath), path.stream().map(HexFormat.of()::formatHex).collect(Collectors.toList()),
                 "PATH(" + index + ", " + size + ")");
-        byte[] leafHash = MerkleHash.leaf(Hex.decode(LEAF_INPUTS.get(index)));
+        byte[] leafHash = MerkleHash.leaf(HexFormat.of().parseHex(LEAF_INPUTS.get(index)));
         assertTrue(MerkleVerifier.verifyInclusion(index, size, leafHash, hashes(expectedPath),
-                Hex.decode(ROOTS.get(size))).passed());
+                HexFormat.of().parseHex(ROOTS.get(size))).passed());
     }
 
     private static void checkConsistency(int oldSize, int newSize, String... expectedPath) {
         List<byte[]> path = MerkleTree.consistencyPath(oldSize, newSize, tree());
-        assertEquals(List.of(expectedPath), path.stream().map(Hex::encode).collect(Collectors.toList()),
+        assertEquals(List.of(expectedPath), path.stream().map(HexFormat.of()::formatHex).collect(Collectors.toList()),
                 "PROOF(" + oldSize + ", " + newSize + ")");
-        assertTrue(MerkleVerifier.verifyConsistency(oldSize, newSize, Hex.decode(ROOTS.get(oldSize)),
-                Hex.decode(ROOTS.get(newSize)), hashes(expectedPath)).passed());
+        assertTrue(MerkleVerifier.verifyConsistency(oldSize, newSize, HexFormat.of().parseHex(ROOTS.get(oldSize)),
+                HexFormat.of().parseHex(ROOTS.get(newSize)), hashes(expectedPath)).passed());
     }
 
     @Test
     void storedSubtreeHashesMatchPublishedNodes() {
         InMemorySubtreeHashes tree = tree();
-        assertArrayEquals(Hex.decode("5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"), tree.get(1, 1));
-        assertArrayEquals(Hex.decode("6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"), tree.get(2, 1));
-        assertArrayEquals(Hex.decode("5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"), tree.get(3, 0));
+        assertArrayEquals(HexFormat.of().parseHex("5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"), tree.get(1, 1));
+        assertArrayEquals(HexFormat.of().parseHex("6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"), tree.get(2, 1));
+        assertArrayEquals(HexFormat.of().parseHex("5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"), tree.get(3, 0));
     }
 }

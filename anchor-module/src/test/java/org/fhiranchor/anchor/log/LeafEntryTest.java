@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
+import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,9 +24,9 @@ class LeafEntryTest {
         LeafEntry entry = new LeafEntry(Operation.UPDATE, ResourceRef.parse("Patient/123/_history/2"),
                 filled(0xaa), filled(0x55));
         String ref = "Patient/123/_history/2";
-        String expected = "01" + "02" + "0016" + Hex.encode(ref.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+        String expected = "01" + "02" + "0016" + HexFormat.of().formatHex(ref.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
                 + "aa".repeat(32) + "55".repeat(32);
-        assertEquals(expected, Hex.encode(entry.encode()));
+        assertEquals(expected, HexFormat.of().formatHex(entry.encode()));
         assertEquals(4 + 22 + 64, entry.encode().length);
         byte[] prefixed = new byte[entry.encode().length + 1];
         System.arraycopy(entry.encode(), 0, prefixed, 1, entry.encode().length);
@@ -61,13 +62,13 @@ class LeafEntryTest {
     void everyFieldChangesTheLeafHash() {
         byte[] base = new LeafEntry(Operation.CREATE, ResourceRef.parse("Patient/1/_history/1"), filled(1), filled(2))
                 .leafHash();
-        assertNotEquals(Hex.encode(base), Hex.encode(new LeafEntry(Operation.UPDATE,
+        assertNotEquals(HexFormat.of().formatHex(base), HexFormat.of().formatHex(new LeafEntry(Operation.UPDATE,
                 ResourceRef.parse("Patient/1/_history/1"), filled(1), filled(2)).leafHash()));
-        assertNotEquals(Hex.encode(base), Hex.encode(new LeafEntry(Operation.CREATE,
+        assertNotEquals(HexFormat.of().formatHex(base), HexFormat.of().formatHex(new LeafEntry(Operation.CREATE,
                 ResourceRef.parse("Patient/1/_history/2"), filled(1), filled(2)).leafHash()));
-        assertNotEquals(Hex.encode(base), Hex.encode(new LeafEntry(Operation.CREATE,
+        assertNotEquals(HexFormat.of().formatHex(base), HexFormat.of().formatHex(new LeafEntry(Operation.CREATE,
                 ResourceRef.parse("Patient/1/_history/1"), filled(3), filled(2)).leafHash()));
-        assertNotEquals(Hex.encode(base), Hex.encode(new LeafEntry(Operation.CREATE,
+        assertNotEquals(HexFormat.of().formatHex(base), HexFormat.of().formatHex(new LeafEntry(Operation.CREATE,
                 ResourceRef.parse("Patient/1/_history/1"), filled(1), filled(3)).leafHash()));
     }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -96,8 +97,8 @@ class MultiInclusionProofTest {
             for (long m = 0; m < n; m++) {
                 List<byte[]> multi = MultiInclusionProof.generate(new long[] {m}, n, tree);
                 // The same hashes; the multi-proof lists them in the recursion's left-to-right order.
-                List<String> path = new ArrayList<>(MerkleTree.inclusionPath(m, n, tree).stream().map(Hex::encode).toList());
-                List<String> fromMulti = new ArrayList<>(multi.stream().map(Hex::encode).toList());
+                List<String> path = new ArrayList<>(MerkleTree.inclusionPath(m, n, tree).stream().map(HexFormat.of()::formatHex).toList());
+                List<String> fromMulti = new ArrayList<>(multi.stream().map(HexFormat.of()::formatHex).toList());
                 Collections.sort(path);
                 Collections.sort(fromMulti);
                 assertEquals(path, fromMulti);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,14 +96,14 @@ class ReadCountTest {
             BatchOnlyStore batched = new BatchOnlyStore(tree);
             List<byte[]> path = MerkleTree.inclusionPath(index, size, batched);
             assertTrue(batched.batches <= 1 && batched.nodes <= 2 * LOG2_SIZE, "inclusion " + index + "/" + size);
-            assertEquals(MerkleTree.inclusionPath(index, size, tree).stream().map(Hex::encode).toList(),
-                    path.stream().map(Hex::encode).toList());
+            assertEquals(MerkleTree.inclusionPath(index, size, tree).stream().map(HexFormat.of()::formatHex).toList(),
+                    path.stream().map(HexFormat.of()::formatHex).toList());
             long oldSize = 1 + (long) (random.nextDouble() * size);
             batched = new BatchOnlyStore(tree);
             List<byte[]> consistency = MerkleTree.consistencyPath(oldSize, size, batched);
             assertTrue(batched.batches <= 1, "consistency " + oldSize + "/" + size);
             assertEquals(MerkleTree.consistencyPath(oldSize, size, (level, i) -> tree.get(level, i)).stream()
-                    .map(Hex::encode).toList(), consistency.stream().map(Hex::encode).toList());
+                    .map(HexFormat.of()::formatHex).toList(), consistency.stream().map(HexFormat.of()::formatHex).toList());
             batched = new BatchOnlyStore(tree);
             assertArrayEquals(MerkleTree.root(size, (level, i) -> tree.get(level, i)), MerkleTree.root(size, batched));
             assertEquals(1, batched.batches);

@@ -2,12 +2,12 @@ package org.fhiranchor.anchor.proof;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.fhiranchor.anchor.canonical.ContentHash;
 import org.fhiranchor.anchor.canonical.JsonObject;
 import org.fhiranchor.anchor.canonical.JsonParser;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.log.InMemorySubtreeHashes;
 import org.fhiranchor.anchor.log.LeafEntry;
 import org.fhiranchor.anchor.log.Operation;
@@ -125,7 +125,7 @@ public final class BatchFixture {
     public static String batchRecordJson(String id, String sealed, byte[] root, long size) {
         return "{\"resourceType\":\"Basic\",\"id\":\"" + id + "\",\"meta\":{\"versionId\":\"1\","
                 + "\"lastUpdated\":\"" + sealed.replace("Z", ".000+00:00") + "\"},"
-                + "\"extension\":[{\"url\":\"" + BatchRecord.ROOT_EXTENSION + "\",\"valueString\":\"" + Hex.encode(root) + "\"},"
+                + "\"extension\":[{\"url\":\"" + BatchRecord.ROOT_EXTENSION + "\",\"valueString\":\"" + HexFormat.of().formatHex(root) + "\"},"
                 + "{\"url\":\"" + BatchRecord.SIZE_EXTENSION + "\",\"valueInteger\":" + size + "}],"
                 + "\"code\":{\"coding\":[{\"system\":\"" + BatchRecord.CODE_SYSTEM + "\",\"code\":\"" + BatchRecord.AUDIT_BATCH
                 + "\"}]},\"created\":\"" + sealed.substring(0, 10) + "\"}";

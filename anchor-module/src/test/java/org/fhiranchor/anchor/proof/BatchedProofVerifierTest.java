@@ -8,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import org.fhiranchor.anchor.canonical.JsonObject;
 import org.fhiranchor.anchor.canonical.JsonParser;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.log.MerkleTree;
 import org.fhiranchor.anchor.log.ResourceRef;
 import org.fhiranchor.anchor.proof.VerificationResult.Status;
@@ -177,7 +177,7 @@ class BatchedProofVerifierTest {
     void step2_aRecordThatIsNotABatchRecordIsAMalformedProof() {
         BatchedProof proof = batch.proof(3);
         String json = batch.recordJson;
-        String rootHex = Hex.encode(BatchedProof.batchRoot(batch.memberLeafHashes));
+        String rootHex = HexFormat.of().formatHex(BatchedProof.batchRoot(batch.memberLeafHashes));
         assertNotEquals(rootHex, rootHex.toUpperCase(java.util.Locale.ROOT));
         String rootExtension = "{\"url\":\"" + BatchRecord.ROOT_EXTENSION + "\",\"valueString\":\"" + rootHex + "\"}";
         String sizeExtension = "{\"url\":\"" + BatchRecord.SIZE_EXTENSION + "\",\"valueInteger\":8}";
@@ -279,9 +279,9 @@ class BatchedProofVerifierTest {
         assertEquals(AnchorProof.FORMAT, BatchedProofJson.formatOf(ProofJson.write(batch.recordProof)));
         assertNull(BatchedProofJson.formatOf(utf8("{\"a\":1,\"a\":2}")));
         assertNull(BatchedProofJson.formatOf(utf8("[]")));
-        String salt = Hex.encode(batch.members.get(3).salt());
-        String firstPathHash = Hex.encode(batch.proof(3).batchPath().get(0));
-        String recordSalt = Hex.encode(batch.recordEntry.salt());
+        String salt = HexFormat.of().formatHex(batch.members.get(3).salt());
+        String firstPathHash = HexFormat.of().formatHex(batch.proof(3).batchPath().get(0));
+        String recordSalt = HexFormat.of().formatHex(batch.recordEntry.salt());
         assertTrue(json.contains("\"batchIndex\":3,") && json.contains(salt) && json.contains(recordSalt), json);
         String[] malformed = {
             json.replace("\"batchIndex\":3,", "\"batchIndex\":3,\"extra\":1,"),

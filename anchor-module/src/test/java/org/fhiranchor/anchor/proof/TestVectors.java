@@ -5,6 +5,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,6 @@ import org.fhiranchor.anchor.canonical.JsonObject;
 import org.fhiranchor.anchor.canonical.JsonParser;
 import org.fhiranchor.anchor.canonical.JsonString;
 import org.fhiranchor.anchor.canonical.JsonValue;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.log.InMemorySubtreeHashes;
 import org.fhiranchor.anchor.log.LeafEntry;
 import org.fhiranchor.anchor.log.MerkleTree;
@@ -107,7 +107,7 @@ final class TestVectors {
         byte[] canonical = CanonicalJson.canonicalize(utf8(input));
         return obj("description", description, "input", input,
                 "canonical", new String(canonical, StandardCharsets.UTF_8),
-                "sha256", Hex.encode(sha256(canonical)));
+                "sha256", HexFormat.of().formatHex(sha256(canonical)));
     }
 
     private static JsonObject reject(String description, byte[] input) {
@@ -120,7 +120,7 @@ final class TestVectors {
         Optional<String> text = strictUtf8(input);
         return text.isPresent()
                 ? obj("description", description, "input", text.get())
-                : obj("description", description, "inputHex", Hex.encode(input));
+                : obj("description", description, "inputHex", HexFormat.of().formatHex(input));
     }
 
     private static JsonObject resourceAndLeaf() {
@@ -138,15 +138,15 @@ final class TestVectors {
                         obj("resource", update.ref().toString(), "operation", "update",
                                 "served", PATIENT_V2,
                                 "canonical", new String(canonical, StandardCharsets.UTF_8),
-                                "contentHash", Hex.encode(contentHash),
-                                "salt", Hex.encode(update.salt()),
-                                "leafEntry", Hex.encode(update.encode()),
-                                "leafHash", Hex.encode(update.leafHash())),
+                                "contentHash", HexFormat.of().formatHex(contentHash),
+                                "salt", HexFormat.of().formatHex(update.salt()),
+                                "leafEntry", HexFormat.of().formatHex(update.encode()),
+                                "leafHash", HexFormat.of().formatHex(update.leafHash())),
                         obj("resource", delete.ref().toString(), "operation", "delete",
-                                "contentHash", Hex.encode(delete.contentHash()),
-                                "salt", Hex.encode(delete.salt()),
-                                "leafEntry", Hex.encode(delete.encode()),
-                                "leafHash", Hex.encode(delete.leafHash())))));
+                                "contentHash", HexFormat.of().formatHex(delete.contentHash()),
+                                "salt", HexFormat.of().formatHex(delete.salt()),
+                                "leafEntry", HexFormat.of().formatHex(delete.encode()),
+                                "leafHash", HexFormat.of().formatHex(delete.leafHash())))));
     }
 
     static List<LeafEntry> treeEntries() {
@@ -170,13 +170,13 @@ final class TestVectors {
         for (int i = 0; i < entries.size(); i++) {
             tree.append(entries.get(i).leafHash());
             leaves.add(obj("index", i, "resource", entries.get(i).ref().toString(),
-                    "leafEntry", Hex.encode(entries.get(i).encode()), "leafHash", Hex.encode(entries.get(i).leafHash())));
+                    "leafEntry", HexFormat.of().formatHex(entries.get(i).encode()), "leafHash", HexFormat.of().formatHex(entries.get(i).leafHash())));
         }
         List<JsonValue> roots = new ArrayList<>();
         List<JsonValue> inclusion = new ArrayList<>();
         List<JsonValue> consistency = new ArrayList<>();
         for (long n = 0; n <= entries.size(); n++) {
-            roots.add(obj("treeSize", n, "rootHash", Hex.encode(MerkleTree.root(n, tree))));
+            roots.add(obj("treeSize", n, "rootHash", HexFormat.of().formatHex(MerkleTree.root(n, tree))));
         }
         for (long n = 1; n <= entries.size(); n++) {
             for (long i = 0; i < n; i++) {
@@ -203,7 +203,7 @@ final class TestVectors {
         InMemorySubtreeHashes tree = new InMemorySubtreeHashes();
         entries.forEach(e -> tree.append(e.leafHash()));
         ChainAnchor anchor = new ChainAnchor(31337, "0x5fbdb2315678afecb367f032d93f642f64180aa3",
-                "0x" + Hex.encode(sha256(utf8("example checkpoint transaction"))), 1234);
+                "0x" + HexFormat.of().formatHex(sha256(utf8("example checkpoint transaction"))), 1234);
         AnchorProof proof = AnchorProof.forLeaf(patient, 4, entries.size(), tree, anchor);
         if (!ProofVerifier.verify(served, proof, size -> size == entries.size()
                 ? Optional.of(tree.root()) : Optional.empty()).verified()) {
@@ -214,7 +214,7 @@ final class TestVectors {
                         + " 'anchoredRoot' for tree size 8. 'proofJson' is the exact canonical text a server"
                         + " returns; 'proof' is the same object, indented.",
                 "served", PATIENT_V2,
-                "anchoredRoot", Hex.encode(tree.root()),
+                "anchoredRoot", HexFormat.of().formatHex(tree.root()),
                 "proofJson", new String(ProofJson.write(proof), StandardCharsets.UTF_8),
                 "proof", ProofJson.toTree(proof));
     }
@@ -228,7 +228,7 @@ final class TestVectors {
         InMemorySubtreeHashes tree = new InMemorySubtreeHashes();
         entries.forEach(e -> tree.append(e.leafHash()));
         ChainAnchor anchor = new ChainAnchor(31337, "0x5fbdb2315678afecb367f032d93f642f64180aa3",
-                "0x" + Hex.encode(sha256(utf8("example checkpoint transaction"))), 1234);
+                "0x" + HexFormat.of().formatHex(sha256(utf8("example checkpoint transaction"))), 1234);
         Map<String, String> served = new LinkedHashMap<>();
         List<MultiProof.Version> versions = new ArrayList<>();
         for (int index : new int[] {6, 1, 4}) {
@@ -252,7 +252,7 @@ final class TestVectors {
                         + " (null for the delete). It verifies when the chain holds 'anchoredRoot' for tree size 8."
                         + " 'proofJson' is the exact canonical text a server returns; 'proof' is the same object, indented.",
                 "served", new JsonObject(servedJson),
-                "anchoredRoot", Hex.encode(tree.root()),
+                "anchoredRoot", HexFormat.of().formatHex(tree.root()),
                 "proofJson", new String(MultiProofJson.write(proof), StandardCharsets.UTF_8),
                 "proof", MultiProofJson.toTree(proof));
     }
@@ -281,7 +281,7 @@ final class TestVectors {
             salts.add(salt(200 + i));
         }
         ChainAnchor anchor = new ChainAnchor(31337, "0x5fbdb2315678afecb367f032d93f642f64180aa3",
-                "0x" + Hex.encode(sha256(utf8("example checkpoint transaction 2"))), 1240);
+                "0x" + HexFormat.of().formatHex(sha256(utf8("example checkpoint transaction 2"))), 1240);
         BatchFixture batch = new BatchFixture(served, salts, "audit-batch-20261205T091500Z", "2026-12-05T09:15:00Z",
                 salt(300), before, List.of(), anchor);
         int member = 2;
@@ -296,10 +296,10 @@ final class TestVectors {
             LeafEntry entry = batch.members.get(i);
             members.add(obj("batchIndex", i, "resource", entry.ref().toString(), "operation", "create",
                     "served", served.get(i),
-                    "contentHash", Hex.encode(entry.contentHash()),
-                    "salt", Hex.encode(entry.salt()),
-                    "leafEntry", Hex.encode(entry.encode()),
-                    "leafHash", Hex.encode(entry.leafHash()),
+                    "contentHash", HexFormat.of().formatHex(entry.contentHash()),
+                    "salt", HexFormat.of().formatHex(entry.salt()),
+                    "leafEntry", HexFormat.of().formatHex(entry.encode()),
+                    "leafHash", HexFormat.of().formatHex(entry.leafHash()),
                     "batchPath", hexArray(MerkleTree.inclusionPath(i, batch.members.size(), memberTree))));
         }
         LeafEntry record = batch.recordEntry;
@@ -311,16 +311,16 @@ final class TestVectors {
                         + " fhir-anchor-batched-proof/1 a server returns for member 2 ('proof' is the same object,"
                         + " indented); it verifies when the chain holds 'anchoredRoot' for tree size 9.",
                 "members", new JsonArray(members),
-                "batchRoot", Hex.encode(BatchedProof.batchRoot(batch.memberLeafHashes)),
+                "batchRoot", HexFormat.of().formatHex(BatchedProof.batchRoot(batch.memberLeafHashes)),
                 "batchRecord", batch.recordJson,
                 "recordLeaf", obj("resource", record.ref().toString(), "operation", "create",
-                        "contentHash", Hex.encode(record.contentHash()),
-                        "salt", Hex.encode(record.salt()),
-                        "leafEntry", Hex.encode(record.encode()),
-                        "leafHash", Hex.encode(record.leafHash()),
+                        "contentHash", HexFormat.of().formatHex(record.contentHash()),
+                        "salt", HexFormat.of().formatHex(record.salt()),
+                        "leafEntry", HexFormat.of().formatHex(record.encode()),
+                        "leafHash", HexFormat.of().formatHex(record.leafHash()),
                         "leafIndex", batch.recordLeafIndex),
                 "treeSize", batch.treeSize,
-                "anchoredRoot", Hex.encode(batch.log.root()),
+                "anchoredRoot", HexFormat.of().formatHex(batch.log.root()),
                 "member", member,
                 "proofJson", new String(BatchedProofJson.write(proof), StandardCharsets.UTF_8),
                 "proof", BatchedProofJson.toTree(proof));
@@ -328,7 +328,7 @@ final class TestVectors {
 
     private static JsonArray hexArray(List<byte[]> hashes) {
         List<JsonValue> values = new ArrayList<>();
-        hashes.forEach(h -> values.add(new JsonString(Hex.encode(h))));
+        hashes.forEach(h -> values.add(new JsonString(HexFormat.of().formatHex(h))));
         return new JsonArray(values);
     }
 

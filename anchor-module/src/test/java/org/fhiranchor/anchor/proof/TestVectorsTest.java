@@ -7,11 +7,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import org.fhiranchor.anchor.canonical.JsonObject;
 import org.fhiranchor.anchor.canonical.JsonParser;
-import org.fhiranchor.anchor.log.Hex;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,7 +44,7 @@ class TestVectorsTest {
         JsonObject vector = JsonParser.parseObject(Files.readAllBytes(DIR.resolve("proof.json")));
         byte[] served = vector.getString("served").getBytes(StandardCharsets.UTF_8);
         byte[] proofJson = vector.getString("proofJson").getBytes(StandardCharsets.UTF_8);
-        byte[] anchoredRoot = Hex.decode(vector.getString("anchoredRoot"));
+        byte[] anchoredRoot = HexFormat.of().parseHex(vector.getString("anchoredRoot"));
         long treeSize = vector.getObject("proof").getNumber("treeSize").asNonNegativeLong();
         CheckpointSource chain = size -> size == treeSize ? Optional.of(anchoredRoot) : Optional.empty();
         assertTrue(ProofVerifier.verify(served, proofJson, chain).verified());
@@ -55,7 +55,7 @@ class TestVectorsTest {
         JsonObject vector = JsonParser.parseObject(Files.readAllBytes(DIR.resolve("multiproof.json")));
         JsonObject served = vector.getObject("served");
         byte[] proofJson = vector.getString("proofJson").getBytes(StandardCharsets.UTF_8);
-        byte[] anchoredRoot = Hex.decode(vector.getString("anchoredRoot"));
+        byte[] anchoredRoot = HexFormat.of().parseHex(vector.getString("anchoredRoot"));
         long treeSize = vector.getObject("proof").getNumber("treeSize").asNonNegativeLong();
         CheckpointSource chain = size -> size == treeSize ? Optional.of(anchoredRoot) : Optional.empty();
         MultiProofVerifier.Result result = MultiProofVerifier.verify(proofJson, ref ->
@@ -71,7 +71,7 @@ class TestVectorsTest {
         int member = (int) vector.getNumber("member").asNonNegativeLong();
         org.fhiranchor.anchor.canonical.JsonArray members = vector.getArray("members");
         byte[] proofJson = vector.getString("proofJson").getBytes(StandardCharsets.UTF_8);
-        byte[] anchoredRoot = Hex.decode(vector.getString("anchoredRoot"));
+        byte[] anchoredRoot = HexFormat.of().parseHex(vector.getString("anchoredRoot"));
         long treeSize = vector.getNumber("treeSize").asNonNegativeLong();
         CheckpointSource chain = size -> size == treeSize ? Optional.of(anchoredRoot) : Optional.empty();
         assertEquals(BatchedProof.FORMAT, BatchedProofJson.formatOf(proofJson));

@@ -8,7 +8,6 @@ import java.util.Map;
 import org.fhiranchor.anchor.canonical.JsonObject;
 import org.fhiranchor.anchor.canonical.JsonString;
 import org.fhiranchor.anchor.canonical.JsonValue;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.log.InMemorySubtreeHashes;
 import org.fhiranchor.anchor.log.LeafEntry;
 import org.fhiranchor.anchor.log.MerkleTree;
@@ -54,17 +53,17 @@ final class TlogVectors {
         TlogProof proof = new TlogProof(entries.get((int) index).encode(), index, MerkleTree.inclusionPath(index, size, tree), note);
 
         Map<String, JsonValue> tiles = new LinkedHashMap<>();
-        tiles.put(hashTile.path(), new JsonString(Hex.encode(Tiles.hashTile(hashTile, tree))));
-        tiles.put(entryTile.path(), new JsonString(Hex.encode(Tiles.entryBundle(entryBytes))));
+        tiles.put(hashTile.path(), new JsonString(HexFormat.of().formatHex(Tiles.hashTile(hashTile, tree))));
+        tiles.put(entryTile.path(), new JsonString(HexFormat.of().formatHex(Tiles.entryBundle(entryBytes))));
         return obj("description", "The C2SP formats (docs/verification.md section 7) for the 7-leaf tree of tree.json."
                         + " The keys are the RFC 8032 section 7.1 test 1 (log) and test 2 (witness) keys: public test"
                         + " keys, never to be used for a real log. Ed25519 is deterministic, so every signature is exact.",
-                "logKey", obj("name", ORIGIN, "seed", Hex.encode(LOG_SEED), "publicKey", Hex.encode(log.publicKey()),
+                "logKey", obj("name", ORIGIN, "seed", HexFormat.of().formatHex(LOG_SEED), "publicKey", HexFormat.of().formatHex(log.publicKey()),
                         "keyId", String.format("%08x", log.keyId()), "verifierKey", log.verifierKey()),
                 "checkpoint", obj("text", checkpoint.text(), "signedNote", signed),
                 "tiles", new JsonObject(tiles),
-                "witnessKey", obj("name", WITNESS, "seed", Hex.encode(WITNESS_SEED),
-                        "publicKey", Hex.encode(witness.publicKey()), "verifierKey", Cosignature.verifierKey(witness)),
+                "witnessKey", obj("name", WITNESS, "seed", HexFormat.of().formatHex(WITNESS_SEED),
+                        "publicKey", HexFormat.of().formatHex(witness.publicKey()), "verifierKey", Cosignature.verifierKey(witness)),
                 "cosigned", obj("timestamp", COSIGNED_AT, "signedNote", cosigned.encoded()),
                 "tlogProof", obj("leafIndex", index, "resource", entries.get((int) index).ref().toString(),
                         "text", proof.encoded()));

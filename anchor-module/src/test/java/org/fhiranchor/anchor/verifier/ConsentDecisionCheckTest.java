@@ -23,7 +23,7 @@ class ConsentDecisionCheckTest {
 
     private static void recordOnChain(InMemoryLedger ledger, String json, long version) {
         byte[] hash = ContentHash.of(JsonParser.parse(json.getBytes(StandardCharsets.UTF_8)));
-        ledger.recordConsentDecision(new ConsentDecision(org.fhiranchor.anchor.log.Hex.decode(KEY), version, hash,
+        ledger.recordConsentDecision(new ConsentDecision(java.util.HexFormat.of().parseHex(KEY), version, hash,
                 new byte[32], List.of(), List.of(), true, ConsentStatus.ACTIVE, 0, 0));
     }
 

@@ -21,6 +21,18 @@ class VerifierCliUsageTest {
     }
 
     @Test
+    void everyCommandHasGeneratedHelpAndACompletionScript() {
+        CliRun help = CliRun.run("verify", "--help");
+        assertEquals(VerifierCli.EXIT_VERIFIED, help.code(), help.toString());
+        assertTrue(help.out().contains("--refs=REF,REF,...") && help.out().contains("--log-key=VKEY"), help.out());
+        assertEquals(CliRun.run("help", "walk").out(), CliRun.run("walk", "-h").out());
+        CliRun completion = CliRun.run("generate-completion");
+        assertEquals(VerifierCli.EXIT_VERIFIED, completion.code(), completion.toString());
+        assertTrue(completion.out().contains("complete -F") && completion.out().contains("research-verify")
+                && completion.out().contains("--status-url"), completion.out());
+    }
+
+    @Test
     void mistakesAreUsageErrors() {
         assertUsage("unknown command", "check");
         assertUsage("--rpc is required", "verify", "--contract", CONTRACT, "--proof", "p.json");

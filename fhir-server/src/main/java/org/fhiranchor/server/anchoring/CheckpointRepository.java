@@ -4,10 +4,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.fhiranchor.anchor.chain.AnchorReceipt;
-import org.fhiranchor.anchor.log.Hex;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** The checkpoints taken of the log, pending or anchored. */
@@ -72,7 +72,7 @@ public final class CheckpointRepository {
 
     void insertPending(long treeSize, byte[] root, Instant now) {
         jdbc.update("INSERT INTO anchor_checkpoint (tree_size, root_hash, created_at, status, attempts) VALUES (?, ?, ?, 'PENDING', 0)",
-                treeSize, Hex.encode(root), Timestamp.from(now));
+                treeSize, HexFormat.of().formatHex(root), Timestamp.from(now));
     }
 
     /**
@@ -129,7 +129,7 @@ public final class CheckpointRepository {
     private static Checkpoint map(ResultSet rs, int row) throws SQLException {
         return new Checkpoint(
                 rs.getLong(1),
-                Hex.decode(rs.getString(2)),
+                HexFormat.of().parseHex(rs.getString(2)),
                 rs.getTimestamp(3).toInstant(),
                 Checkpoint.Status.valueOf(rs.getString(4)),
                 (Long) rs.getObject(5, Long.class),

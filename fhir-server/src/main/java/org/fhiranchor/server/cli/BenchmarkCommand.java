@@ -16,6 +16,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import org.fhiranchor.server.command.CommandParsing;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code benchmark [--synthea DIR] [--rounds N] [--verify-leaves N] [--phases ingest,gas,verify]}:
@@ -31,7 +34,24 @@ import java.util.stream.Stream;
  * </ul>
  * Numbers are printed, not asserted: compare them in one run, never across days.
  */
+@Command(name = "benchmark", description = "Start servers from this jar on loopback and measure ingest throughput, gas, "
+        + "$verify latency, anchoring lag, startup time and memory in one run. Numbers are printed, not asserted.")
 public final class BenchmarkCommand {
+
+    @Option(names = "--jar", paramLabel = "JAR", description = "the server jar to start (default: this one)")
+    private Path jarOption;
+    @Option(names = "--synthea", paramLabel = "DIR", description = "Synthea bundles (default: shared/data/synthea-r4 above here)")
+    private Path syntheaOption;
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "2", description = "ingest rounds (default: ${DEFAULT-VALUE})")
+    private int roundsOption;
+    @Option(names = "--verify-leaves", paramLabel = "N", defaultValue = "100000",
+            description = "leaves in the log for the verify phase (default: ${DEFAULT-VALUE})")
+    private int verifyLeavesOption;
+    @Option(names = "--phases", paramLabel = "PHASE", split = ",", defaultValue = "ingest,gas,verify",
+            description = "phases to run: ingest, gas, verify, privacy (default: ${DEFAULT-VALUE})")
+    private List<String> phasesOption;
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    private boolean help;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** USER_HZ: 100 on Linux for every architecture the JDK runs on. */
@@ -44,11 +64,16 @@ public final class BenchmarkCommand {
     }
 
     public int run(List<String> args) throws Exception {
-        Path jar = Path.of(SweepCommand.option(args, "--jar", System.getProperty("java.class.path"))).toAbsolutePath();
-        Path synthea = Path.of(SweepCommand.option(args, "--synthea", findSynthea().toString()));
-        int rounds = Integer.parseInt(SweepCommand.option(args, "--rounds", "2"));
-        int verifyLeaves = Integer.parseInt(SweepCommand.option(args, "--verify-leaves", "100000"));
-        List<String> phases = List.of(SweepCommand.option(args, "--phases", "ingest,gas,verify").split(","));
+        java.util.OptionalInt stop = CommandParsing.parse(CommandParsing.commandLine(this), args.toArray(String[]::new),
+                out, System.err);
+        if (stop.isPresent()) {
+            return stop.getAsInt();
+        }
+        Path jar = (jarOption != null ? jarOption : Path.of(System.getProperty("java.class.path"))).toAbsolutePath();
+        Path synthea = syntheaOption != null ? syntheaOption : findSynthea();
+        int rounds = roundsOption;
+        int verifyLeaves = verifyLeavesOption;
+        List<String> phases = phasesOption;
         Path work = Files.createTempDirectory("fhir-anchor-benchmark-");
         List<Path> bundles;
         try (Stream<Path> files = Files.list(synthea)) {

@@ -6,8 +6,8 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import org.fhiranchor.anchor.chain.LedgerSettings;
 import org.fhiranchor.anchor.chain.Web3jLedger;
 import org.fhiranchor.ipfs.crypto.EnvelopeCipher;
@@ -20,7 +20,10 @@ import org.fhiranchor.server.archive.EmbeddedArchiveStore;
 import org.fhiranchor.server.archive.FhirRestReplayer;
 import org.fhiranchor.server.archive.KuboArchiveStore;
 import org.fhiranchor.server.archive.RestoreException;
+import org.fhiranchor.server.command.CommandParsing;
 import org.fhiranchor.server.log.VersionHasher;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code restore --rpc URL --contract 0x.. --ipfs <embedded store dir | Kubo API URL> --archive-key-file F
@@ -29,10 +32,37 @@ import org.fhiranchor.server.log.VersionHasher;
  * (docs/archive.md section 6). Exits 0 when everything archived was proven and restored, 1 on any mismatch,
  * missing or undecryptable archive, 2 on usage errors.
  */
+@Command(name = "restore", description = "Rebuild a fresh server's data from the chain, the archive store and the archive "
+        + "key(s) alone, proving every version against the anchored roots before writing it. Exit 0 when everything "
+        + "archived was proven and restored, 1 on any mismatch, missing or undecryptable archive, 2 on usage errors.")
 public final class RestoreCommand {
 
     private final PrintStream out;
     private final PrintStream err;
+
+    @Option(names = "--rpc", required = true, paramLabel = "URL", description = "JSON-RPC endpoint of the chain")
+    private String rpc;
+
+    @Option(names = "--contract", required = true, paramLabel = "0xADDRESS", description = "the FhirAnchor contract")
+    private String contract;
+
+    @Option(names = "--ipfs", required = true, paramLabel = "DIR|URL",
+            description = "the embedded archive store's directory, or a Kubo API URL (http://kubo:5001)")
+    private String ipfs;
+
+    @Option(names = "--archive-key-file", required = true, paramLabel = "FILE",
+            description = "an archive key (archive-<keyid>.key); repeat it for older keys")
+    private List<Path> keyFiles;
+
+    @Option(names = "--fhir-base", required = true, paramLabel = "URL", description = "the fresh server's FHIR base URL")
+    private String fhirBase;
+
+    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:FHIR_ANCHOR_TOKEN}",
+            description = "bearer token for the fresh server (default: $FHIR_ANCHOR_TOKEN)")
+    private String token;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    private boolean help;
 
     public RestoreCommand(PrintStream out, PrintStream err) {
         this.out = out;
@@ -40,21 +70,9 @@ public final class RestoreCommand {
     }
 
     public int run(List<String> args) {
-        String rpc = SweepCommand.option(args, "--rpc", null);
-        String contract = SweepCommand.option(args, "--contract", null);
-        String ipfs = SweepCommand.option(args, "--ipfs", null);
-        String fhirBase = SweepCommand.option(args, "--fhir-base", null);
-        String token = SweepCommand.option(args, "--token", System.getenv("FHIR_ANCHOR_TOKEN"));
-        List<Path> keyFiles = new ArrayList<>();
-        for (int i = 0; i + 1 < args.size(); i++) {
-            if (args.get(i).equals("--archive-key-file")) {
-                keyFiles.add(Path.of(args.get(i + 1)));
-            }
-        }
-        if (rpc == null || contract == null || ipfs == null || fhirBase == null || keyFiles.isEmpty()) {
-            err.println("usage: restore --rpc URL --contract 0x.. --ipfs <store dir | http://kubo:5001> "
-                    + "--archive-key-file archive-<keyid>.key [...] --fhir-base URL [--token T]");
-            return 2;
+        OptionalInt stop = CommandParsing.parse(CommandParsing.commandLine(this), args.toArray(String[]::new), out, err);
+        if (stop.isPresent()) {
+            return stop.getAsInt();
         }
         try {
             FhirContext fhirContext = FhirContext.forR4();

@@ -5,6 +5,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
+import org.fhiranchor.server.command.CommandParsing;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code sweep --fhir-base URL [--page N]}: re-hashes every stored version against the log through
@@ -12,10 +16,27 @@ import java.util.List;
  * mismatch and every version missing from the log; exits 1 if there is any, 2 on errors.
  * The bearer token, if the server needs one, comes from FHIR_ANCHOR_TOKEN (or --token).
  */
+@Command(name = "sweep", description = "Re-hash every stored version against the log ($audit-sweep), a page at a time. "
+        + "Exit 0 when all match, 1 on any mismatch or unlogged version, 2 on errors.")
 public final class SweepCommand {
 
     private final PrintStream out;
     private final PrintStream err;
+
+    @Option(names = "--fhir-base", paramLabel = "URL", defaultValue = "http://127.0.0.1:8080/fhir",
+            description = "the server's FHIR base URL (default: ${DEFAULT-VALUE})")
+    private String base;
+
+    @Option(names = "--page", paramLabel = "N", defaultValue = "1000",
+            description = "versions per $audit-sweep call (default: ${DEFAULT-VALUE})")
+    private int page;
+
+    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:FHIR_ANCHOR_TOKEN}",
+            description = "bearer token (default: $FHIR_ANCHOR_TOKEN)")
+    private String token;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    private boolean help;
 
     public SweepCommand(PrintStream out, PrintStream err) {
         this.out = out;
@@ -23,9 +44,10 @@ public final class SweepCommand {
     }
 
     public int run(List<String> args) {
-        String base = option(args, "--fhir-base", "http://127.0.0.1:8080/fhir");
-        int page = Integer.parseInt(option(args, "--page", "1000"));
-        String token = option(args, "--token", System.getenv("FHIR_ANCHOR_TOKEN"));
+        OptionalInt stop = CommandParsing.parse(CommandParsing.commandLine(this), args.toArray(String[]::new), out, err);
+        if (stop.isPresent()) {
+            return stop.getAsInt();
+        }
         FhirHttp http = new FhirHttp(token);
         List<String> problems = new ArrayList<>();
         long checked = 0;
@@ -84,10 +106,5 @@ public final class SweepCommand {
             }
         }
         return "";
-    }
-
-    static String option(List<String> args, String name, String fallback) {
-        int i = args.indexOf(name);
-        return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : fallback;
     }
 }

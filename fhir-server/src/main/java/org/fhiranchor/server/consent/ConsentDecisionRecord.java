@@ -3,6 +3,7 @@ package org.fhiranchor.server.consent;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,6 @@ import org.fhiranchor.anchor.canonical.JsonObject;
 import org.fhiranchor.anchor.canonical.JsonString;
 import org.fhiranchor.anchor.canonical.JsonValue;
 import org.fhiranchor.anchor.chain.ConsentStatus;
-import org.fhiranchor.anchor.log.Hex;
 
 /**
  * The flat decision one Consent version makes (format {@value #FORMAT}, docs/consent.md). It stays
@@ -74,7 +74,7 @@ public record ConsentDecisionRecord(
     public JsonObject toJson(byte[] consentKey) {
         Map<String, JsonValue> members = new LinkedHashMap<>();
         members.put("format", new JsonString(FORMAT));
-        members.put("consentKey", new JsonString(Hex.encode(consentKey)));
+        members.put("consentKey", new JsonString(HexFormat.of().formatHex(consentKey)));
         members.put("consent", new JsonString(consentReference()));
         members.put("version", JsonNumber.of(version));
         members.put("patient", new JsonString(patient));

@@ -3,12 +3,12 @@ package org.fhiranchor.server.consent;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.fhiranchor.anchor.chain.AnchorReceipt;
 import org.fhiranchor.anchor.chain.ConsentDecision;
 import org.fhiranchor.anchor.chain.ConsentStatus;
-import org.fhiranchor.anchor.log.Hex;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 
@@ -48,8 +48,8 @@ public final class ConsentOutbox {
         jdbc.update("INSERT INTO anchor_consent_decision (consent_id, consent_key, consent_version, decision_hash, "
                         + "patient_key, grantee_keys, purpose_codes, permit, consent_status, period_start, period_end, "
                         + "status, created_at, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
-                consentId, Hex.encode(d.consentKey()), d.consentVersion(), Hex.encode(d.decisionHash()),
-                Hex.encode(d.patientKey()), join(d.granteeKeys()), join(d.purposeCodes()), d.permit(),
+                consentId, HexFormat.of().formatHex(d.consentKey()), d.consentVersion(), HexFormat.of().formatHex(d.decisionHash()),
+                HexFormat.of().formatHex(d.patientKey()), join(d.granteeKeys()), join(d.purposeCodes()), d.permit(),
                 d.status().onChainCode(), d.periodStart(), d.periodEnd(), PENDING, Timestamp.from(now));
     }
 
@@ -83,18 +83,18 @@ public final class ConsentOutbox {
     }
 
     private static String join(List<byte[]> hashes) {
-        return String.join(",", hashes.stream().map(Hex::encode).toList());
+        return String.join(",", hashes.stream().map(HexFormat.of()::formatHex).toList());
     }
 
     private static List<byte[]> split(String joined) {
-        return joined == null || joined.isEmpty() ? List.of() : Arrays.stream(joined.split(",")).map(Hex::decode).toList();
+        return joined == null || joined.isEmpty() ? List.of() : Arrays.stream(joined.split(",")).map(HexFormat.of()::parseHex).toList();
     }
 
     private static final RowMapper<Row> MAPPER = (rs, i) -> new Row(
             rs.getLong("row_id"),
             rs.getString("consent_id"),
-            new ConsentDecision(Hex.decode(rs.getString("consent_key")), rs.getLong("consent_version"),
-                    Hex.decode(rs.getString("decision_hash")), Hex.decode(rs.getString("patient_key")),
+            new ConsentDecision(HexFormat.of().parseHex(rs.getString("consent_key")), rs.getLong("consent_version"),
+                    HexFormat.of().parseHex(rs.getString("decision_hash")), HexFormat.of().parseHex(rs.getString("patient_key")),
                     split(rs.getString("grantee_keys")), split(rs.getString("purpose_codes")), rs.getBoolean("permit"),
                     ConsentStatus.fromOnChainCode(rs.getInt("consent_status")), rs.getLong("period_start"),
                     rs.getLong("period_end")),

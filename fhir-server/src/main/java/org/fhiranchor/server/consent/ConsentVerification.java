@@ -3,10 +3,10 @@ package org.fhiranchor.server.consent;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.fhiranchor.anchor.chain.ConsentDecision;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.log.Operation;
 import org.fhiranchor.server.log.LogEntry;
 import org.fhiranchor.server.verify.VerifyPartContributor;
@@ -61,9 +61,9 @@ public final class ConsentVerification implements VerifyPartContributor {
             ConsentDecisionRecord record = flattener.flatten(consent, version, deleted);
             byte[] consentKey = keys.consentKey(consentId);
             expected = keys.onChain(record);
-            part.addPart().setName("consentKey").setValue(new StringType(Hex.encode(consentKey)));
+            part.addPart().setName("consentKey").setValue(new StringType(HexFormat.of().formatHex(consentKey)));
             part.addPart().setName("decision").setValue(new StringType(record.canonicalJson(consentKey)));
-            part.addPart().setName("decisionHash").setValue(new StringType(Hex.encode(expected.decisionHash())));
+            part.addPart().setName("decisionHash").setValue(new StringType(HexFormat.of().formatHex(expected.decisionHash())));
         } catch (InvalidConsentException e) {
             part.addPart().setName("error").setValue(new StringType(e.getMessage()));
             part.addPart().setName("matches").setValue(new BooleanType(false));
@@ -83,7 +83,7 @@ public final class ConsentVerification implements VerifyPartContributor {
         onChain.ifPresent(recorded -> {
             ConsentDecision d = recorded.decision();
             Parameters.ParametersParameterComponent chainPart = part.addPart().setName("onChain");
-            chainPart.addPart().setName("decisionHash").setValue(new StringType(Hex.encode(d.decisionHash())));
+            chainPart.addPart().setName("decisionHash").setValue(new StringType(HexFormat.of().formatHex(d.decisionHash())));
             chainPart.addPart().setName("permit").setValue(new BooleanType(d.permit()));
             chainPart.addPart().setName("status").setValue(new CodeType(d.status().fhirCode()));
             chainPart.addPart().setName("periodStart").setValue(new StringType(Long.toString(d.periodStart())));

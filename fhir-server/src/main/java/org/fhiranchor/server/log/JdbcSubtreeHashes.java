@@ -2,10 +2,10 @@ package org.fhiranchor.server.log;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.log.NodeCoordinate;
 import org.fhiranchor.anchor.log.SubtreeHashes;
 import org.fhiranchor.anchor.log.SubtreeNode;
@@ -115,7 +115,7 @@ public final class JdbcSubtreeHashes implements SubtreeHashes {
                 args[2 * i + 1] = node.index();
             }
             jdbc.query(sql.toString(), rs -> {
-                read.put(key(rs.getInt(1), rs.getLong(2)), Hex.decode(rs.getString(3)));
+                read.put(key(rs.getInt(1), rs.getLong(2)), HexFormat.of().parseHex(rs.getString(3)));
             }, args);
             from += chunk;
         }
@@ -139,7 +139,7 @@ public final class JdbcSubtreeHashes implements SubtreeHashes {
                 (ps, node) -> {
                     ps.setInt(1, node.level());
                     ps.setLong(2, node.index());
-                    ps.setString(3, Hex.encode(node.hash()));
+                    ps.setString(3, HexFormat.of().formatHex(node.hash()));
                 });
     }
 }

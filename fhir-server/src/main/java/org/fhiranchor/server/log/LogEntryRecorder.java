@@ -2,8 +2,8 @@ package org.fhiranchor.server.log;
 
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
-import org.fhiranchor.anchor.log.Hex;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -74,8 +74,8 @@ public final class LogEntryRecorder {
             ps.setString(2, e.resourceId());
             ps.setLong(3, e.versionId());
             ps.setShort(4, (short) e.operation().code());
-            ps.setString(5, Hex.encode(e.contentHash()));
-            ps.setString(6, Hex.encode(e.salt()));
+            ps.setString(5, HexFormat.of().formatHex(e.contentHash()));
+            ps.setString(6, HexFormat.of().formatHex(e.salt()));
             ps.setTimestamp(7, Timestamp.from(e.recordedAt()));
         });
     }

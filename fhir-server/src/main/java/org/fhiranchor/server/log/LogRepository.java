@@ -3,9 +3,9 @@ package org.fhiranchor.server.log;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.log.LeafEntry;
 import org.fhiranchor.anchor.log.MerkleHash;
 import org.fhiranchor.anchor.log.Operation;
@@ -86,7 +86,7 @@ public final class LogRepository {
 
     public TreeHead head() {
         return jdbc.query("SELECT tree_size, root_hash, updated_at FROM anchor_tree_head WHERE head_id = 1",
-                        (rs, i) -> new TreeHead(rs.getLong(1), Hex.decode(rs.getString(2)), rs.getTimestamp(3).toInstant()))
+                        (rs, i) -> new TreeHead(rs.getLong(1), HexFormat.of().parseHex(rs.getString(2)), rs.getTimestamp(3).toInstant()))
                 .stream().findFirst()
                 .orElseGet(() -> new TreeHead(0, MerkleHash.emptyRoot(), Instant.EPOCH));
     }
@@ -106,9 +106,9 @@ public final class LogRepository {
                 rs.getLong(1),
                 new LeafEntry(Operation.fromCode(rs.getInt(5)),
                         new ResourceRef(rs.getString(2), rs.getString(3), Long.toString(rs.getLong(4))),
-                        Hex.decode(rs.getString(6)), Hex.decode(rs.getString(7))),
+                        HexFormat.of().parseHex(rs.getString(6)), HexFormat.of().parseHex(rs.getString(7))),
                 rs.getTimestamp(8).toInstant(),
                 sequenced ? leafIndex : null,
-                leafHash == null ? null : Hex.decode(leafHash));
+                leafHash == null ? null : HexFormat.of().parseHex(leafHash));
     }
 }

@@ -3,9 +3,9 @@ package org.fhiranchor.server.log;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import org.fhiranchor.anchor.log.CompactRange;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.log.SubtreeNode;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -61,7 +61,7 @@ public final class Sequencer {
                 long leafIndex = range.size();
                 byte[] leafHash = entry.leaf().leafHash();
                 nodes.addAll(range.append(leafHash));
-                leaves.add(new Object[] {leafIndex, Hex.encode(leafHash), now, entry.entryId()});
+                leaves.add(new Object[] {leafIndex, HexFormat.of().formatHex(leafHash), now, entry.entryId()});
             }
             jdbc.batchUpdate("UPDATE anchor_log_entry SET leaf_index = ?, leaf_hash = ?, sequenced_at = ? WHERE entry_id = ?",
                     leaves);
@@ -74,10 +74,10 @@ public final class Sequencer {
 
     private void writeHead(long size, byte[] root, Timestamp now) {
         int updated = jdbc.update("UPDATE anchor_tree_head SET tree_size = ?, root_hash = ?, updated_at = ? WHERE head_id = 1",
-                size, Hex.encode(root), now);
+                size, HexFormat.of().formatHex(root), now);
         if (updated == 0) {
             jdbc.update("INSERT INTO anchor_tree_head (head_id, tree_size, root_hash, updated_at) VALUES (1, ?, ?, ?)",
-                    size, Hex.encode(root), now);
+                    size, HexFormat.of().formatHex(root), now);
         }
     }
 }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,6 @@ import org.fhiranchor.anchor.export.ExportProof;
 import org.fhiranchor.anchor.export.RecipientBox;
 import org.fhiranchor.anchor.export.ResearchExportManifest;
 import org.fhiranchor.anchor.export.SourceLine;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.log.MultiInclusionProof;
 import org.fhiranchor.anchor.proof.AnchorProof;
 import org.fhiranchor.server.consent.ConsentEvaluator;
@@ -125,14 +125,14 @@ final class ResearchExportJob {
             files.sort(Comparator.comparing(ExportFile::name));
             ResearchExportManifest manifest = new ResearchExportManifest(export.exportId(), transactionTime,
                     request.requester(), ConsentEvaluator.ACT_REASON + "|" + request.purposeOfUse(), request.types(),
-                    request.since(), profile.name(), Hex.encode(profile.sha256()),
+                    request.since(), profile.name(), HexFormat.of().formatHex(profile.sha256()),
                     request.recipientPublicKey(), cohort.considered(), cohort.included(),
                     cohort.considered() - cohort.included(), files);
             String manifestCid = put(manifest.canonicalBytes());
 
             beat("writing the Provenance");
             Provenance provenance = ExportProvenance.of(export.exportId(), manifest.sha256(), transactionTime,
-                    request.requester(), request.purposeOfUse(), profile.name(), Hex.encode(profile.sha256()));
+                    request.requester(), request.purposeOfUse(), profile.name(), HexFormat.of().formatHex(profile.sha256()));
             DaoMethodOutcome created = services.daoRegistry().getResourceDao(Provenance.class)
                     .create(provenance, new SystemRequestDetails());
             String provenanceId = created.getId().getIdPart();
@@ -238,7 +238,7 @@ final class ResearchExportJob {
                 });
                 for (Source source : batch) {
                     LogEntry entry = entries.get(source.id() + "/" + source.version());
-                    lines.add(new SourceLine(entry.leafIndex(), Hex.encode(entry.leafHash()), source.pseudonym()));
+                    lines.add(new SourceLine(entry.leafIndex(), HexFormat.of().formatHex(entry.leafHash()), source.pseudonym()));
                 }
             }
             beat("looking up the log leaves of " + type.getKey());
@@ -260,8 +260,8 @@ final class ResearchExportJob {
                     }
                     return found.filter(r -> ConsentOutbox.RECORDED.equals(r.status()));
                 });
-                lines.add(new ConsentDecisionLine(Hex.encode(row.decision().consentKey()),
-                        row.decision().consentVersion(), Hex.encode(row.decision().decisionHash()), pseudonym));
+                lines.add(new ConsentDecisionLine(HexFormat.of().formatHex(row.decision().consentKey()),
+                        row.decision().consentVersion(), HexFormat.of().formatHex(row.decision().decisionHash()), pseudonym));
             }
         }
         return lines;

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import org.fhiranchor.server.command.CommandParsing;
 import org.fhiranchor.server.security.Role;
 import org.fhiranchor.server.security.TokenCommand;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -23,6 +24,9 @@ import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.oauth2.server.authorization.client.JdbcRegisteredClientRepository;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * {@code user ...} and {@code client ...}: the admin's command line for the authorization server's
@@ -35,35 +39,89 @@ public final class SmartAdminCommand {
     public static final String USER = "user";
     public static final String CLIENT = "client";
 
-    static final String USAGE = """
-            usage: user add --username <name> --role <role> [--fhir-user Patient/<id>]   (password on stdin)
-                   user reset-password --username <name>                                (password on stdin)
-                   user disable|enable --username <name>
-                   user list
-                   client add [--client-id <id>] [--name <text>] --scope "<scopes>" [--redirect-uris <uri,uri>]
-                              [--jwks-file <jwks.json> | --jwks-url <url>] [--role <role>]
-                   client revoke --client-id <id>
-                   client list""";
-
     private SmartAdminCommand() {}
 
-    public static int run(String command, String[] args, InputStream in, PrintStream out, PrintStream err) {
-        if (args.length == 0) {
-            err.println(USAGE);
-            return 2;
+    /** The actions of {@code user} or {@code client} and their options, for parsing, help and completion. */
+    public static CommandLine commandLine(String command) {
+        CommandSpec root = CommandSpec.create().name(command);
+        root.addOption(help());
+        CommandParsing.style(root.usageMessage());
+        CommandLine commandLine = new CommandLine(root);
+        if (USER.equals(command)) {
+            root.usageMessage().description("The authorization server's users, on the server's database. Passwords are "
+                    + "read from standard input (one line), never from the command line.");
+            commandLine.addSubcommand(action("add", "Create a user (password on stdin).",
+                    "--username", "NAME", "--role", "ROLE", "--fhir-user", "Patient/<id>"));
+            commandLine.addSubcommand(action("reset-password", "Set a user's password (on stdin).", "--username", "NAME"));
+            commandLine.addSubcommand(action("disable", "Disable a user.", "--username", "NAME"));
+            commandLine.addSubcommand(action("enable", "Enable a user.", "--username", "NAME"));
+            commandLine.addSubcommand(action("list", "List the users."));
+        } else {
+            root.usageMessage().description("The authorization server's clients, on the server's database.");
+            commandLine.addSubcommand(action("add", "Register a client; prints its client id.", "--client-id", "ID",
+                    "--name", "TEXT", "--scope", "\"SCOPES\"", "--redirect-uris", "URI,URI", "--jwks-file", "JWKS.json",
+                    "--jwks-url", "URL", "--role", "ROLE"));
+            commandLine.addSubcommand(action("revoke", "Revoke a client.", "--client-id", "ID"));
+            commandLine.addSubcommand(action("list", "List the clients."));
         }
-        String action = args[0];
-        Map<String, String> options = new HashMap<>();
-        List<String> springArgs = new ArrayList<>();
-        for (int i = 1; i < args.length; i++) {
-            if (args[i].startsWith("--") && args[i].contains("=")) {
-                springArgs.add(args[i]);
-            } else if (args[i].startsWith("--") && i + 1 < args.length) {
-                options.put(args[i].substring(2), args[++i]);
-            } else {
-                err.println(USAGE);
-                return 2;
+        commandLine.setUnmatchedArgumentsAllowed(true); // --name=value configuration, checked below
+        commandLine.setExpandAtFiles(false);
+        return commandLine;
+    }
+
+    private static CommandLine action(String name, String description, String... optionsAndLabels) {
+        CommandSpec spec = CommandSpec.create().name(name);
+        CommandParsing.style(spec.usageMessage());
+        spec.usageMessage().description(description).footer("%nAny --name=value is configuration, as for the server.");
+        for (int i = 0; i < optionsAndLabels.length; i += 2) {
+            spec.addOption(OptionSpec.builder(optionsAndLabels[i]).paramLabel(optionsAndLabels[i + 1]).type(String.class)
+                    .arity("1").build());
+        }
+        spec.addOption(help());
+        return new CommandLine(spec);
+    }
+
+    private static OptionSpec help() {
+        return OptionSpec.builder("-h", "--help").usageHelp(true).description("show this help and exit").build();
+    }
+
+    public static int run(String command, String[] args, InputStream in, PrintStream out, PrintStream err) {
+        CommandLine commandLine = commandLine(command);
+        CommandLine.ParseResult parsed;
+        try {
+            parsed = commandLine.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            err.println("error: " + e.getMessage());
+            err.print(e.getCommandLine().getUsageMessage());
+            return CommandParsing.EXIT_USAGE;
+        }
+        CommandLine.ParseResult sub = parsed.subcommand();
+        if (parsed.isUsageHelpRequested() || sub != null && sub.isUsageHelpRequested()) {
+            out.print((sub == null ? commandLine : sub.commandSpec().commandLine()).getUsageMessage());
+            return 0;
+        }
+        if (sub == null) {
+            if (!parsed.unmatched().isEmpty()) {
+                err.println("error: unknown action \"" + parsed.unmatched().get(0) + "\"");
             }
+            err.print(commandLine.getUsageMessage());
+            return CommandParsing.EXIT_USAGE;
+        }
+        String action = sub.commandSpec().name();
+        Map<String, String> options = new HashMap<>();
+        for (OptionSpec option : sub.matchedOptions()) {
+            options.put(option.longestName().substring(2), sub.matchedOptionValue(option.longestName(), null));
+        }
+        List<String> springArgs = new ArrayList<>();
+        List<String> unmatched = new ArrayList<>(parsed.unmatched());
+        unmatched.addAll(sub.unmatched());
+        for (String arg : unmatched) {
+            if (!arg.startsWith("--") || !arg.contains("=")) {
+                err.println("error: unknown argument \"" + arg + "\" for " + command + " " + action);
+                err.print(sub.commandSpec().commandLine().getUsageMessage());
+                return CommandParsing.EXIT_USAGE;
+            }
+            springArgs.add(arg);
         }
         try (ConfigurableApplicationContext context = TokenCommand.configurationOnly(springArgs.toArray(String[]::new));
                 HikariDataSource dataSource = dataSource(context.getEnvironment())) {
@@ -78,7 +136,7 @@ public final class SmartAdminCommand {
                     new JdbcRegisteredClientRepository(new JdbcTemplate(dataSource)), dataSource, properties), out);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
-            err.println(USAGE);
+            err.print(commandLine.getUsageMessage());
             return 2;
         } catch (IOException e) {
             err.println(e.getMessage());

@@ -2,9 +2,9 @@ package org.fhiranchor.server.tlog;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.tlog.SignedNote;
 import org.fhiranchor.anchor.tlog.TlogProof;
 import org.fhiranchor.server.log.LogEntry;
@@ -39,7 +39,7 @@ final class TlogProofPart implements VerifyPartContributor {
         }
         List<byte[]> path = new ArrayList<>();
         for (Parameters.ParametersParameterComponent hash : parameters.getParameter("auditPath").getPart()) {
-            path.add(Hex.decode(hash.getValue().primitiveValue()));
+            path.add(HexFormat.of().parseHex(hash.getValue().primitiveValue()));
         }
         TlogProof proof = new TlogProof(entry.leaf().encode(), entry.leafIndex(), path, checkpoint.get());
         parameters.addParameter().setName("tlogProof").setValue(new Attachment()

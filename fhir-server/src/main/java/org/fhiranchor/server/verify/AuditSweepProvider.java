@@ -2,8 +2,8 @@ package org.fhiranchor.server.verify;
 
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
+import java.util.HexFormat;
 import java.util.List;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.server.log.BatchMember;
 import org.fhiranchor.server.log.BatchMembers;
 import org.fhiranchor.server.log.LogEntry;
@@ -58,9 +58,9 @@ public final class AuditSweepProvider {
                 mismatches++;
                 Parameters.ParametersParameterComponent mismatch = result.addParameter().setName("mismatch");
                 mismatch.addPart().setName("resource").setValue(new StringType(entry.leaf().ref().toString()));
-                mismatch.addPart().setName("loggedContentHash").setValue(new StringType(Hex.encode(entry.leaf().contentHash())));
+                mismatch.addPart().setName("loggedContentHash").setValue(new StringType(HexFormat.of().formatHex(entry.leaf().contentHash())));
                 mismatch.addPart().setName("currentContentHash")
-                        .setValue(new StringType(Hex.encode(verification.currentContentHash())));
+                        .setValue(new StringType(HexFormat.of().formatHex(verification.currentContentHash())));
             }
         }
         result.addParameter().setName("mismatches").setValue(new IntegerType(mismatches));
@@ -88,8 +88,8 @@ public final class AuditSweepProvider {
                 mismatches++;
                 Parameters.ParametersParameterComponent mismatch = result.addParameter().setName("mismatch");
                 mismatch.addPart().setName("resource").setValue(new StringType(member.leaf().ref().toString()));
-                mismatch.addPart().setName("loggedContentHash").setValue(new StringType(Hex.encode(member.leaf().contentHash())));
-                mismatch.addPart().setName("currentContentHash").setValue(new StringType(Hex.encode(current)));
+                mismatch.addPart().setName("loggedContentHash").setValue(new StringType(HexFormat.of().formatHex(member.leaf().contentHash())));
+                mismatch.addPart().setName("currentContentHash").setValue(new StringType(HexFormat.of().formatHex(current)));
             }
         }
         result.addParameter().setName("mismatches").setValue(new IntegerType(mismatches));

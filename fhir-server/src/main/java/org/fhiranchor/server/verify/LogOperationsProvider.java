@@ -3,8 +3,8 @@ package org.fhiranchor.server.verify;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import java.util.HexFormat;
 import java.util.List;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.log.MerkleTree;
 import org.fhiranchor.server.anchoring.Checkpoint;
 import org.fhiranchor.server.anchoring.CheckpointRepository;
@@ -43,11 +43,11 @@ public final class LogOperationsProvider {
         Parameters parameters = new Parameters();
         parameters.addParameter().setName("from").setValue(FhirNumbers.of(m));
         parameters.addParameter().setName("to").setValue(FhirNumbers.of(n));
-        parameters.addParameter().setName("fromRootHash").setValue(new StringType(Hex.encode(old.rootHash())));
-        parameters.addParameter().setName("toRootHash").setValue(new StringType(Hex.encode(current.rootHash())));
+        parameters.addParameter().setName("fromRootHash").setValue(new StringType(HexFormat.of().formatHex(old.rootHash())));
+        parameters.addParameter().setName("toRootHash").setValue(new StringType(HexFormat.of().formatHex(current.rootHash())));
         Parameters.ParametersParameterComponent path = parameters.addParameter().setName("consistencyPath");
         List<byte[]> proof = MerkleTree.consistencyPath(m, n, subtrees);
-        proof.forEach(hash -> path.addPart().setName("hash").setValue(new StringType(Hex.encode(hash))));
+        proof.forEach(hash -> path.addPart().setName("hash").setValue(new StringType(HexFormat.of().formatHex(hash))));
         addAnchor(parameters.addParameter().setName("fromCheckpoint"), old);
         addAnchor(parameters.addParameter().setName("toCheckpoint"), current);
         return parameters;
@@ -63,7 +63,7 @@ public final class LogOperationsProvider {
         for (Checkpoint checkpoint : checkpoints.page(afterSize, limit)) {
             Parameters.ParametersParameterComponent part = parameters.addParameter().setName("checkpoint");
             part.addPart().setName("treeSize").setValue(FhirNumbers.of(checkpoint.treeSize()));
-            part.addPart().setName("rootHash").setValue(new StringType(Hex.encode(checkpoint.rootHash())));
+            part.addPart().setName("rootHash").setValue(new StringType(HexFormat.of().formatHex(checkpoint.rootHash())));
             part.addPart().setName("status").setValue(new StringType(checkpoint.status().name().toLowerCase()));
             if (checkpoint.anchored()) {
                 addAnchorParts(part, checkpoint);

@@ -7,11 +7,11 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.proof.MultiProofJson;
 import org.fhiranchor.server.anchoring.Checkpoint;
 import org.fhiranchor.server.log.BatchMember;
@@ -172,18 +172,18 @@ public final class VerifyManyOperationProvider {
             part.addPart().setName("resource").setValue(new StringType(entry.leaf().ref().toString()));
             part.addPart().setName("status").setValue(new CodeType(version.status().code()));
             part.addPart().setName("operation").setValue(new CodeType(entry.leaf().operation().name().toLowerCase()));
-            part.addPart().setName("contentHash").setValue(new StringType(Hex.encode(entry.leaf().contentHash())));
-            part.addPart().setName("currentContentHash").setValue(new StringType(Hex.encode(version.currentContentHash())));
-            part.addPart().setName("salt").setValue(new StringType(Hex.encode(entry.leaf().salt())));
+            part.addPart().setName("contentHash").setValue(new StringType(HexFormat.of().formatHex(entry.leaf().contentHash())));
+            part.addPart().setName("currentContentHash").setValue(new StringType(HexFormat.of().formatHex(version.currentContentHash())));
+            part.addPart().setName("salt").setValue(new StringType(HexFormat.of().formatHex(entry.leaf().salt())));
             if (entry.isSequenced()) {
-                part.addPart().setName("leafHash").setValue(new StringType(Hex.encode(entry.leafHash())));
+                part.addPart().setName("leafHash").setValue(new StringType(HexFormat.of().formatHex(entry.leafHash())));
                 part.addPart().setName("leafIndex").setValue(FhirNumbers.of(entry.leafIndex()));
             }
         }
         if (result.proof().isPresent() && result.checkpoint().isPresent()) {
             Checkpoint checkpoint = result.checkpoint().get();
             parameters.addParameter().setName("treeSize").setValue(FhirNumbers.of(checkpoint.treeSize()));
-            parameters.addParameter().setName("rootHash").setValue(new StringType(Hex.encode(result.proof().get().rootHash())));
+            parameters.addParameter().setName("rootHash").setValue(new StringType(HexFormat.of().formatHex(result.proof().get().rootHash())));
             parameters.addParameter().setName("chainId").setValue(FhirNumbers.of(checkpoint.chainId()));
             parameters.addParameter().setName("contract").setValue(new StringType(checkpoint.contractAddress()));
             parameters.addParameter().setName("transactionHash").setValue(new StringType(checkpoint.txHash()));

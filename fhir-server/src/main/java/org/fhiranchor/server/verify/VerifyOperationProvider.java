@@ -7,7 +7,7 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import org.fhiranchor.anchor.log.Hex;
+import java.util.HexFormat;
 import org.fhiranchor.anchor.proof.AnchorProof;
 import org.fhiranchor.anchor.proof.ProofJson;
 import org.fhiranchor.server.anchoring.Checkpoint;
@@ -79,20 +79,20 @@ public final class VerifyOperationProvider {
         parameters.addParameter().setName("status").setValue(new CodeType(result.status().code()));
         parameters.addParameter().setName("resource").setValue(new StringType(entry.leaf().ref().toString()));
         parameters.addParameter().setName("operation").setValue(new CodeType(entry.leaf().operation().name().toLowerCase()));
-        parameters.addParameter().setName("contentHash").setValue(new StringType(Hex.encode(entry.leaf().contentHash())));
-        parameters.addParameter().setName("currentContentHash").setValue(new StringType(Hex.encode(result.currentContentHash())));
-        parameters.addParameter().setName("salt").setValue(new StringType(Hex.encode(entry.leaf().salt())));
+        parameters.addParameter().setName("contentHash").setValue(new StringType(HexFormat.of().formatHex(entry.leaf().contentHash())));
+        parameters.addParameter().setName("currentContentHash").setValue(new StringType(HexFormat.of().formatHex(result.currentContentHash())));
+        parameters.addParameter().setName("salt").setValue(new StringType(HexFormat.of().formatHex(entry.leaf().salt())));
         if (entry.isSequenced()) {
-            parameters.addParameter().setName("leafHash").setValue(new StringType(Hex.encode(entry.leafHash())));
+            parameters.addParameter().setName("leafHash").setValue(new StringType(HexFormat.of().formatHex(entry.leafHash())));
             parameters.addParameter().setName("leafIndex").setValue(FhirNumbers.of(entry.leafIndex()));
         }
         if (result.proof().isPresent() && result.checkpoint().isPresent()) {
             AnchorProof proof = result.proof().get();
             Checkpoint checkpoint = result.checkpoint().get();
             parameters.addParameter().setName("treeSize").setValue(FhirNumbers.of(proof.treeSize()));
-            parameters.addParameter().setName("rootHash").setValue(new StringType(Hex.encode(proof.rootHash())));
+            parameters.addParameter().setName("rootHash").setValue(new StringType(HexFormat.of().formatHex(proof.rootHash())));
             Parameters.ParametersParameterComponent path = parameters.addParameter().setName("auditPath");
-            proof.auditPath().forEach(hash -> path.addPart().setName("hash").setValue(new StringType(Hex.encode(hash))));
+            proof.auditPath().forEach(hash -> path.addPart().setName("hash").setValue(new StringType(HexFormat.of().formatHex(hash))));
             parameters.addParameter().setName("chainId").setValue(FhirNumbers.of(checkpoint.chainId()));
             parameters.addParameter().setName("contract").setValue(new StringType(checkpoint.contractAddress()));
             parameters.addParameter().setName("transactionHash").setValue(new StringType(checkpoint.txHash()));

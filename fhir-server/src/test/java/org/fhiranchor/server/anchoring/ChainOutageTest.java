@@ -1,6 +1,7 @@
 package org.fhiranchor.server.anchoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -14,7 +15,6 @@ import org.fhiranchor.anchor.chain.LedgerSettings;
 import org.fhiranchor.anchor.chain.Web3jLedger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.fhiranchor.server.support.Await;
 import org.fhiranchor.server.support.ChainScan;
 import org.fhiranchor.server.support.FhirRestTest;
 import org.fhiranchor.server.support.SharedData;
@@ -71,20 +71,21 @@ class ChainOutageTest extends FhirRestTest {
             bundles = files.filter(p -> p.getFileName().toString().matches("[A-Z].*\\.json")).sorted().limit(6).toList();
         }
         ingest(bundles.subList(0, 2));
-        Await.until("first bundles anchored", Duration.ofMinutes(2), () -> status.snapshot().unanchoredEntries() == 0);
+        await("first bundles anchored").atMost(Duration.ofMinutes(2)).until(() -> status.snapshot().unanchoredEntries() == 0);
         long anchoredBefore = status.snapshot().anchoredTreeSize();
 
         int port = node.port();
         node.stop();
         ingest(bundles.subList(2, 6));
-        Thread.sleep(3000);
+        await("the outage noticed").atMost(Duration.ofMinutes(2))
+                .until(() -> health.health().getStatus() == org.springframework.boot.actuate.health.Status.DOWN);
         AnchoringStatus.Snapshot during = status.snapshot();
         assertThat(during.anchoredTreeSize()).isEqualTo(anchoredBefore);
         assertThat(during.unanchoredEntries()).isPositive();
         assertThat(health.health().getStatus()).isEqualTo(org.springframework.boot.actuate.health.Status.DOWN);
 
         node = startNode(port);
-        Await.until("anchoring caught up", Duration.ofMinutes(2), () -> status.snapshot().unanchoredEntries() == 0);
+        await("anchoring caught up").atMost(Duration.ofMinutes(2)).until(() -> status.snapshot().unanchoredEntries() == 0);
 
         List<Checkpoint> all = checkpoints.page(0, 10_000);
         assertThat(all).allMatch(Checkpoint::anchored);
@@ -121,7 +122,7 @@ class ChainOutageTest extends FhirRestTest {
             if (secret.length() < 4) {
                 continue; // too short to mean anything in hex noise
             }
-            String hex = org.fhiranchor.anchor.log.Hex.encode(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String hex = java.util.HexFormat.of().formatHex(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             assertThat(payloads).as("on chain: " + secret).noneMatch(p -> p.contains(hex));
         }
     }

@@ -1,6 +1,7 @@
 package org.fhiranchor.server.anchoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -8,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import org.fhiranchor.anchor.canonical.ContentHash;
@@ -15,7 +17,6 @@ import org.fhiranchor.anchor.chain.LedgerReader;
 import org.fhiranchor.anchor.chain.LedgerSettings;
 import org.fhiranchor.anchor.chain.OnChainCheckpoint;
 import org.fhiranchor.anchor.chain.Web3jLedger;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.log.MerkleVerifier;
 import org.fhiranchor.anchor.log.Operation;
 import org.fhiranchor.anchor.proof.AnchorProof;
@@ -25,7 +26,6 @@ import org.fhiranchor.anchor.proof.VerificationResult;
 import org.fhiranchor.server.cli.SweepCommand;
 import org.fhiranchor.server.log.LogEntry;
 import org.fhiranchor.server.log.LogRepository;
-import org.fhiranchor.server.support.Await;
 import org.fhiranchor.server.support.ClinicalFixtures;
 import org.fhiranchor.server.support.FhirRestTest;
 import org.hl7.fhir.instance.model.api.IIdType;
@@ -111,7 +111,7 @@ class LogAndAnchoringTest extends FhirRestTest {
         Bundle response = client.transaction().withBundle(tx).execute();
         String ref = response.getEntry().get(7).getResponse().getLocation(); // Patient/<id>/_history/1
 
-        Await.until("anchored", Duration.ofSeconds(60), () -> "anchored".equals(verify(ref).getParameter("status").getValue().primitiveValue()));
+        await("anchored").atMost(Duration.ofSeconds(60)).until(() -> "anchored".equals(verify(ref).getParameter("status").getValue().primitiveValue()));
 
         // Leaf indexes are consecutive: 0..n-1 without gaps or duplicates.
         // One statement, one snapshot: the sequencer keeps running (every request writes an AuditEvent).
@@ -141,7 +141,7 @@ class LogAndAnchoringTest extends FhirRestTest {
         client.create().resource(ClinicalFixtures.organization("Walked " + system)).execute();
         IIdType id = client.create().resource(ClinicalFixtures.patient(system, "cli", "Offline", "1955-05-05")).execute().getId();
         String ref = "Patient/" + id.getIdPart() + "/_history/1";
-        Await.until("anchored", Duration.ofSeconds(60), () -> "anchored".equals(verify(ref).getParameter("status").getValue().primitiveValue()));
+        await("anchored").atMost(Duration.ofSeconds(60)).until(() -> "anchored".equals(verify(ref).getParameter("status").getValue().primitiveValue()));
         String contract = verify(ref).getParameter("contract").getValue().primitiveValue();
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -163,10 +163,10 @@ class LogAndAnchoringTest extends FhirRestTest {
     @Test
     void consistencyBetweenAnchoredCheckpoints_verifies() throws Exception {
         client.create().resource(ClinicalFixtures.patient(system, "c-1", "Cons", "1990-01-01")).execute();
-        Await.until("a first checkpoint", Duration.ofSeconds(60), () -> checkpointSizes().size() >= 1);
+        await("a first checkpoint").atMost(Duration.ofSeconds(60)).until(() -> checkpointSizes().size() >= 1);
         long first = checkpointSizes().get(checkpointSizes().size() - 1);
         client.create().resource(ClinicalFixtures.patient(system, "c-2", "Cons", "1990-01-02")).execute();
-        Await.until("a later checkpoint", Duration.ofSeconds(60), () -> checkpointSizes().get(checkpointSizes().size() - 1) > first);
+        await("a later checkpoint").atMost(Duration.ofSeconds(60)).until(() -> checkpointSizes().get(checkpointSizes().size() - 1) > first);
         long second = checkpointSizes().get(checkpointSizes().size() - 1);
 
         Parameters proof = client.operation().onServer().named("$consistency")
@@ -174,9 +174,9 @@ class LogAndAnchoringTest extends FhirRestTest {
                 .andParameter("to", new IntegerType((int) second))
                 .useHttpGet().execute();
         List<byte[]> path = proof.getParameter("consistencyPath").getPart().stream()
-                .map(p -> Hex.decode(p.getValue().primitiveValue())).toList();
-        byte[] oldRoot = Hex.decode(proof.getParameter("fromRootHash").getValue().primitiveValue());
-        byte[] newRoot = Hex.decode(proof.getParameter("toRootHash").getValue().primitiveValue());
+                .map(p -> HexFormat.of().parseHex(p.getValue().primitiveValue())).toList();
+        byte[] oldRoot = HexFormat.of().parseHex(proof.getParameter("fromRootHash").getValue().primitiveValue());
+        byte[] newRoot = HexFormat.of().parseHex(proof.getParameter("toRootHash").getValue().primitiveValue());
         assertThat(MerkleVerifier.verifyConsistency(first, second, oldRoot, newRoot, path).passed()).isTrue();
         try (LedgerReader reader = Web3jLedger.readOnly(LedgerSettings.forUrl(chain.rpcUrl()),
                 proof.getParameter("toCheckpoint").getPart().stream().filter(p -> p.getName().equals("contract"))

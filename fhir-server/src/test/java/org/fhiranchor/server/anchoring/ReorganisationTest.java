@@ -1,6 +1,7 @@
 package org.fhiranchor.server.anchoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpResponse;
@@ -12,7 +13,6 @@ import java.util.UUID;
 import org.fhiranchor.anchor.chain.AnvilNode;
 import org.fhiranchor.anchor.chain.LedgerSettings;
 import org.fhiranchor.anchor.chain.Web3jLedger;
-import org.fhiranchor.server.support.Await;
 import org.fhiranchor.server.support.FhirRestTest;
 import org.fhiranchor.server.support.TestDataDirectory;
 import org.hl7.fhir.r4.model.Parameters;
@@ -106,12 +106,11 @@ class ReorganisationTest extends FhirRestTest {
         double reorganisedBefore = reorganisedCount();
         NODE.setAutomine(false);
         assertThat(NODE.revert(beforeThird)).isTrue();
-        Await.until("the lost checkpoint noticed", Duration.ofMinutes(1),
-                () -> checkpoints.bySize(thirdSize).orElseThrow().status() == Checkpoint.Status.PENDING);
+        await("the lost checkpoint noticed").atMost(Duration.ofMinutes(1)).until(() -> checkpoints.bySize(thirdSize).orElseThrow().status() == Checkpoint.Status.PENDING);
         assertThat(reorganisedCount()).isGreaterThan(reorganisedBefore);
         assertThat(verifyStatus(third)).isEqualTo("pending");
         // Mining is off: mine one block whenever something waits in the pool, until the checkpoint is in one.
-        Await.until("mined again, one confirmation", Duration.ofMinutes(1), () -> {
+        await("mined again, one confirmation").atMost(Duration.ofMinutes(1)).until(() -> {
             if (checkpoints.bySize(thirdSize).orElseThrow().status() == Checkpoint.Status.MINED) {
                 return true;
             }
@@ -130,7 +129,7 @@ class ReorganisationTest extends FhirRestTest {
         // 4. The node drops the pending checkpoint transaction: it is sent again.
         NODE.setAutomine(false);
         String fourth = createPatient();
-        Await.until("checkpoint transaction in the pool", Duration.ofMinutes(1), () -> pendingNonce() > latestNonce());
+        await("checkpoint transaction in the pool").atMost(Duration.ofMinutes(1)).until(() -> pendingNonce() > latestNonce());
         NODE.dropAllTransactions();
         NODE.setAutomine(true);
         awaitAnchored(fourth);
@@ -162,7 +161,7 @@ class ReorganisationTest extends FhirRestTest {
     }
 
     private void awaitAnchored(String versionRef) throws Exception {
-        Await.until(versionRef + " anchored", Duration.ofMinutes(2), () -> {
+        await(versionRef + " anchored").atMost(Duration.ofMinutes(2)).until(() -> {
             if (!"anchored".equals(verifyStatus(versionRef))) {
                 NODE.mine(); // confirmations need later blocks; an automining dev chain makes none by itself
                 return false;

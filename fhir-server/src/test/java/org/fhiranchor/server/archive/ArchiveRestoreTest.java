@@ -1,6 +1,7 @@
 package org.fhiranchor.server.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.fhiranchor.server.FhirAnchorApplication;
 import org.fhiranchor.server.anchoring.AnchoringStatus;
@@ -136,7 +136,7 @@ class ArchiveRestoreTest {
                 .statusCode()).isEqualTo(200);
         assertThat(http("DELETE", "/Patient/" + id, null, null).statusCode()).isEqualTo(200);
 
-        await("everything anchored and archived", () -> {
+        await("everything anchored and archived").atMost(Duration.ofMinutes(3)).until(() -> {
             AnchoringStatus.Snapshot anchoring = anchoringStatus.snapshot();
             ArchiveStatus.Snapshot archive = archiveStatus.snapshot();
             return anchoring.unanchoredEntries() == 0 && archive.archivedSize() == anchoring.logEntries()
@@ -199,7 +199,7 @@ class ArchiveRestoreTest {
             // Every restored version is anchored in the fresh server's own log ($verify, as an auditor would ask).
             String auditor = freshIssuer.mint(TokenIssuer.TokenRequest.of(Role.AUDITOR, "verify", Duration.ofMinutes(30)));
             String last = restoredVersions.get(restoredVersions.size() - 1);
-            await("the restored versions anchored", () -> "anchored".equals(verifyStatus(freshBase, auditor, last)));
+            await("the restored versions anchored").atMost(Duration.ofMinutes(3)).until(() -> "anchored".equals(verifyStatus(freshBase, auditor, last)));
             Map<String, String> notAnchored = new java.util.concurrent.ConcurrentHashMap<>();
             new java.util.concurrent.ForkJoinPool(4).submit(() -> restoredVersions.parallelStream().forEach(version -> {
                 String status = verifyStatus(freshBase, auditor, version);
@@ -355,15 +355,5 @@ class ArchiveRestoreTest {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/fhir+json")
                         .header("Authorization", "Bearer " + freshToken).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(250);
-        }
     }
 }

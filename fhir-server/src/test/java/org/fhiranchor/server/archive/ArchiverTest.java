@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,7 +22,6 @@ import org.fhiranchor.anchor.canonical.ContentHash;
 import org.fhiranchor.anchor.chain.ArchiveRef;
 import org.fhiranchor.anchor.chain.InMemoryLedger;
 import org.fhiranchor.anchor.log.CompactRange;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.log.LeafEntry;
 import org.fhiranchor.anchor.log.Operation;
 import org.fhiranchor.anchor.log.ResourceRef;
@@ -346,8 +346,8 @@ class ArchiverTest {
         jdbc.update("INSERT INTO anchor_log_entry (resource_type, resource_id, version_id, operation, content_hash, salt, "
                         + "recorded_at, leaf_index, leaf_hash, sequenced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 leaf.ref().type(), leaf.ref().id(), Long.parseLong(leaf.ref().versionId()), leaf.operation().code(),
-                Hex.encode(leaf.contentHash()), Hex.encode(leaf.salt()), Timestamp.from(Instant.now()), leafIndex,
-                Hex.encode(leaf.leafHash()), Timestamp.from(Instant.now()));
+                HexFormat.of().formatHex(leaf.contentHash()), HexFormat.of().formatHex(leaf.salt()), Timestamp.from(Instant.now()), leafIndex,
+                HexFormat.of().formatHex(leaf.leafHash()), Timestamp.from(Instant.now()));
         tree.append(leaf.leafHash());
     }
 
@@ -357,7 +357,7 @@ class ArchiverTest {
         var receipt = ledger.submitCheckpoint(size, root, null);
         jdbc.update("INSERT INTO anchor_checkpoint (tree_size, root_hash, created_at, status, chain_id, contract_address, "
                         + "tx_hash, block_number, gas_used, anchored_at, attempts) VALUES (?, ?, ?, 'ANCHORED', ?, ?, ?, ?, ?, ?, 1)",
-                size, Hex.encode(root), Timestamp.from(Instant.now()), ledger.chainId(), ledger.contractAddress(),
+                size, HexFormat.of().formatHex(root), Timestamp.from(Instant.now()), ledger.chainId(), ledger.contractAddress(),
                 receipt.txHash(), receipt.blockNumber(), receipt.gasUsed(), Timestamp.from(Instant.now()));
     }
 

@@ -1,15 +1,14 @@
 package org.fhiranchor.server.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -95,15 +94,15 @@ class KuboOutageTest {
                     .sorted((a, b) -> Long.compare(a.toFile().length(), b.toFile().length())).limit(3).toList();
         }
         post(bundles.get(0));
-        await("first bundle archived", () -> anchoringStatus.snapshot().unanchoredEntries() == 0
+        await("first bundle archived").atMost(Duration.ofMinutes(3)).until(() -> anchoringStatus.snapshot().unanchoredEntries() == 0
                 && archiveStatus.snapshot().backlog() == 0 && archiveStatus.snapshot().archivedSize() > 0);
         long archivedBefore = archiveStatus.snapshot().archivedSize();
 
         NODE.stop();
         post(bundles.get(1));
         post(bundles.get(2));
-        await("the rest anchored while IPFS is away", () -> anchoringStatus.snapshot().unanchoredEntries() == 0);
-        await("archiver noticed", () -> archiveStatus.snapshot().lastError() != null);
+        await("the rest anchored while IPFS is away").atMost(Duration.ofMinutes(3)).until(() -> anchoringStatus.snapshot().unanchoredEntries() == 0);
+        await("archiver noticed").atMost(Duration.ofMinutes(3)).until(() -> archiveStatus.snapshot().lastError() != null);
         ArchiveStatus.Snapshot during = archiveStatus.snapshot();
         assertThat(during.archivedSize()).isEqualTo(archivedBefore);
         assertThat(during.backlog()).isPositive();
@@ -111,7 +110,7 @@ class KuboOutageTest {
         assertThat(health.health().getDetails()).containsEntry("backlog", during.backlog());
 
         NODE.restart();
-        await("archiving caught up", () -> archiveStatus.snapshot().backlog() == 0
+        await("archiving caught up").atMost(Duration.ofMinutes(3)).until(() -> archiveStatus.snapshot().backlog() == 0
                 && archiveStatus.snapshot().unrecordedArchives() == 0);
 
         List<ArchiveRecord> all = archives.all();
@@ -141,16 +140,6 @@ class KuboOutageTest {
             return FakeKuboNode.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(250);
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.fhiranchor.server.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,7 +19,6 @@ import org.fhiranchor.anchor.proof.VerificationResult;
 import org.fhiranchor.server.anchoring.ChainConnection;
 import org.fhiranchor.server.log.LogRepository;
 import org.fhiranchor.server.security.Role;
-import org.fhiranchor.server.support.Await;
 import org.fhiranchor.server.support.ClinicalFixtures;
 import org.fhiranchor.server.support.FhirRestTest;
 import org.hl7.fhir.r4.model.Bundle;
@@ -83,7 +83,7 @@ class AuditBatchesTest extends FhirRestTest {
         assertThat(found.getEntry()).isNotEmpty();
         String event = "AuditEvent/" + found.getEntry().get(0).getResource().getIdElement().getIdPart() + "/_history/1";
 
-        Await.until(event + " anchored through its batch", Duration.ofSeconds(60), () ->
+        await(event + " anchored through its batch").atMost(Duration.ofSeconds(60)).until(() ->
                 http("GET", "/" + event + "/$verify", null, null, auditor).body().contains("\"anchored\""));
         JsonNode answer = JSON.readTree(http("GET", "/" + event + "/$verify", null, null, auditor).body());
         assertThat(param(answer, "resource").path("valueString").asText()).isEqualTo(event);

@@ -1,6 +1,7 @@
 package org.fhiranchor.server.bulk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
@@ -25,7 +26,6 @@ import org.fhiranchor.server.consent.ResearchConsents.Variant;
 import org.fhiranchor.server.research.ResearcherCli;
 import org.fhiranchor.server.security.Role;
 import org.fhiranchor.server.security.TokenIssuer;
-import org.fhiranchor.server.support.Await;
 import org.fhiranchor.server.support.BulkDataClient;
 import org.fhiranchor.server.support.FhirRestTest;
 import org.fhiranchor.server.support.PostgresTestDatabase;
@@ -189,7 +189,7 @@ class SyntheaExportsTest extends FhirRestTest {
 
         String auditor = token(Role.AUDITOR);
         String last = versions.stream().filter(v -> v.startsWith("Patient/")).findFirst().orElseThrow();
-        Await.until("the loaded versions anchored", Duration.ofMinutes(5), () -> "anchored".equals(verifyStatus(auditor, last)));
+        await("the loaded versions anchored").atMost(Duration.ofMinutes(5)).until(() -> "anchored".equals(verifyStatus(auditor, last)));
         Map<String, String> notAnchored = new ConcurrentHashMap<>();
         new ForkJoinPool(4).submit(() -> versions.parallelStream().forEach(version -> {
             String status = verifyStatus(auditor, version);
@@ -218,7 +218,7 @@ class SyntheaExportsTest extends FhirRestTest {
         // The consent decisions reach the chain one transaction each; the export waits for them too, but the time
         // reported here is the export's own.
         long consentsStarted = System.nanoTime();
-        Await.until("the consent decisions on chain", Duration.ofMinutes(10), () -> jdbc.queryForObject(
+        await("the consent decisions on chain").atMost(Duration.ofMinutes(10)).until(() -> jdbc.queryForObject(
                 "SELECT COUNT(*) FROM anchor_consent_decision WHERE status <> 'RECORDED'", Integer.class) == 0);
         double consentSeconds = (System.nanoTime() - consentsStarted) / 1e9;
 
@@ -234,7 +234,7 @@ class SyntheaExportsTest extends FhirRestTest {
         assertThat(kickOff.statusCode()).as(kickOff.body()).isEqualTo(202);
         String status = kickOff.headers().firstValue("Content-Location").orElseThrow();
         String statusPath = status.substring(baseUrl().length());
-        Await.until("the Synthea export", Duration.ofMinutes(10), () -> {
+        await("the Synthea export").atMost(Duration.ofMinutes(10)).until(() -> {
             HttpResponse<String> poll = http("GET", statusPath, null, null, researcher);
             assertThat(poll.statusCode()).as(poll.body()).isIn(200, 202);
             return poll.statusCode() == 200;

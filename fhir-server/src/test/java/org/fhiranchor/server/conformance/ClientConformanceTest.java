@@ -1,6 +1,7 @@
 package org.fhiranchor.server.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +11,6 @@ import java.util.Map;
 import org.fhiranchor.anchor.verifier.VerifierCli;
 import org.fhiranchor.server.security.Role;
 import org.fhiranchor.server.security.TokenIssuer;
-import org.fhiranchor.server.support.Await;
 import org.fhiranchor.server.support.FhirRestTest;
 import org.fhiranchor.server.support.TestDataDirectory;
 import org.junit.jupiter.api.Test;
@@ -46,7 +46,7 @@ class ClientConformanceTest extends FhirRestTest {
                 + "\"recipientPublicKey\",\"valueString\":\"" + publicKey + "\"}]}");
         assertThat(kickOff.statusCode()).as(kickOff.body()).isEqualTo(202);
         String status = kickOff.headers().firstValue("Content-Location").orElseThrow().substring(baseUrl().length());
-        Await.until("the research export", Duration.ofMinutes(10), () -> {
+        await("the research export").atMost(Duration.ofMinutes(10)).until(() -> {
             var poll = http("GET", status, null, null, researcher);
             assertThat(poll.statusCode()).as(poll.body()).isIn(200, 202);
             return poll.statusCode() == 200;

@@ -1,6 +1,7 @@
 package org.fhiranchor.server.consent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ca.uhn.fhir.rest.server.RestfulServer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,7 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.fhiranchor.server.anchoring.ChainConnection;
@@ -171,12 +171,16 @@ class ConsentEndToEndTest extends FhirRestTest {
     @Test
     @Order(2)
     void everyResearchRequest_isAuditedOnce_withTheDecisionPerPatient() throws Exception {
-        // Let the AuditEvents of earlier requests land first, so that only this request's counts.
-        Thread.sleep(1500);
+        // Let the AuditEvents of earlier requests land first (none for a second and a half), so that only this
+        // request's counts.
+        await("the earlier AuditEvents landed").atMost(Duration.ofSeconds(120))
+                .until(() -> auditEventsSince(Instant.now().minusMillis(1500)).isEmpty());
         Instant before = Instant.now();
         research(lab, "HRESCH", "/Observation?_tag=" + tag + "&_count=100");
-        await("the AuditEvent", () -> !auditEventsSince(before).isEmpty());
-        Thread.sleep(500);
+        await("the AuditEvent").atMost(Duration.ofSeconds(120)).until(() -> !auditEventsSince(before).isEmpty());
+        // ... and give a second one, if the request wrote two, the time to land.
+        await("no second AuditEvent").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(120))
+                .until(() -> auditEventsSince(before).size() == 1);
         List<AuditEvent> events = auditEventsSince(before);
         assertThat(events).hasSize(1);
         AuditEvent event = events.get(0);
@@ -264,7 +268,7 @@ class ConsentEndToEndTest extends FhirRestTest {
         List<String> all = new ArrayList<>(consentVersions);
         consents.values().forEach(id -> all.add("Consent/" + id + "/_history/1"));
         for (String version : all) {
-            await("decision of " + version + " on chain", () -> matches(version));
+            await("decision of " + version + " on chain").atMost(Duration.ofSeconds(120)).until(() -> matches(version));
         }
         Parameters.ParametersParameterComponent revoked = consentPart(verify("Consent/" + consents.get("revoked") + "/_history/2"));
         assertThat(value(sub(revoked, "onChain"), "status")).isEqualTo("inactive");
@@ -297,7 +301,7 @@ class ConsentEndToEndTest extends FhirRestTest {
         newPatient("tampered");
         String id = createConsent(Variant.PERMIT_ORGANIZATION, "tampered");
         String version = "Consent/" + id + "/_history/1";
-        await("decision on chain", () -> matches(version));
+        await("decision on chain").atMost(Duration.ofSeconds(120)).until(() -> matches(version));
         String update = "UPDATE HFJ_RES_VER SET RES_TEXT_VC = REPLACE(RES_TEXT_VC, ?, ?) WHERE RES_VER = 1 AND RES_ID = "
                 + "(SELECT RES_ID FROM HFJ_RESOURCE WHERE FHIR_ID = ? AND RES_TYPE = 'Consent')";
         assertThat(jdbc.update(update, "\"HRESCH\"", "\"HMARKT\"", id)).isEqualTo(1);
@@ -347,7 +351,7 @@ class ConsentEndToEndTest extends FhirRestTest {
                 "/Observation?subject=Patient/sample-chen"))).isEmpty();
         for (String version : List.of("Consent/sample-ada-research-institute/_history/1",
                 "Consent/sample-ada-research-withdrawn/_history/2", "Consent/sample-chen-research-deny/_history/1")) {
-            await("decision of " + version + " on chain", () -> matches(version));
+            await("decision of " + version + " on chain").atMost(Duration.ofSeconds(120)).until(() -> matches(version));
         }
     }
 
@@ -370,7 +374,7 @@ class ConsentEndToEndTest extends FhirRestTest {
         String version = "Consent/" + consentId + "/_history/1";
         consentVersions.add(version);
         assertThat(researchGet(lab, "HRESCH", "/Patient/" + patientId).statusCode()).isEqualTo(200);
-        await("decision of " + version + " on chain", () -> matches(version));
+        await("decision of " + version + " on chain").atMost(Duration.ofSeconds(120)).until(() -> matches(version));
         assertThat(value(consentPart(verify(version)), "decision")).contains("\"patient\":\"Patient/" + patientId + "\"");
     }
 
@@ -387,7 +391,7 @@ class ConsentEndToEndTest extends FhirRestTest {
     @Order(100)
     void nothingIdentifyingReachesTheChain() throws Exception {
         for (String version : consentVersions) {
-            await("decision of " + version + " on chain", () -> matches(version));
+            await("decision of " + version + " on chain").atMost(Duration.ofSeconds(120)).until(() -> matches(version));
         }
         StringBuilder haystack = new StringBuilder();
         long latest = Long.decode(rpc("eth_blockNumber").asText());
@@ -567,15 +571,5 @@ class ConsentEndToEndTest extends FhirRestTest {
         JsonNode node = JSON.readTree(response.body());
         assertThat(node.has("error")).as(method + ": " + response.body()).isFalse();
         return node.get("result");
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(250);
-        }
     }
 }

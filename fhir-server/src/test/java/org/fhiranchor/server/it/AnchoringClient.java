@@ -11,11 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import org.fhiranchor.anchor.chain.LedgerSettings;
 import org.fhiranchor.anchor.chain.OnChainCheckpoint;
 import org.fhiranchor.anchor.chain.Web3jLedger;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.server.cli.ServerLauncher;
 
 /** What the process tests ask a running server, over HTTP like any client. */
@@ -122,7 +122,7 @@ final class AnchoringClient {
             for (long i = 0; i < onChain; i++) {
                 OnChainCheckpoint atIndex = chain.checkpointAt(i).orElseThrow();
                 JsonNode known = listed.get(atIndex.treeSize());
-                if (known == null || !part(known, "rootHash").asText().equals(Hex.encode(atIndex.root()))) {
+                if (known == null || !part(known, "rootHash").asText().equals(HexFormat.of().formatHex(atIndex.root()))) {
                     throw new AssertionError("checkpoint " + i + " on chain (size " + atIndex.treeSize()
                             + ") is not one the server took");
                 }
@@ -130,7 +130,7 @@ final class AnchoringClient {
             for (JsonNode checkpoint : listed.values()) {
                 if (part(checkpoint, "status").asText().equals("anchored")) {
                     OnChainCheckpoint onChainCopy = chain.checkpointBySize(part(checkpoint, "treeSize").asLong()).orElseThrow();
-                    if (!Hex.encode(onChainCopy.root()).equals(part(checkpoint, "rootHash").asText())) {
+                    if (!HexFormat.of().formatHex(onChainCopy.root()).equals(part(checkpoint, "rootHash").asText())) {
                         throw new AssertionError("root differs on chain at size " + part(checkpoint, "treeSize"));
                     }
                 }

@@ -1,6 +1,7 @@
 package org.fhiranchor.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.fhiranchor.server.cli.ServerLauncher;
-import org.fhiranchor.server.support.Await;
 import org.fhiranchor.server.support.SharedData;
 import org.fhiranchor.server.support.TestDataDirectory;
 import org.junit.jupiter.api.Test;
@@ -46,7 +46,7 @@ class CrashRecoveryIT {
                     }
                 }
             });
-            Await.until("some bundles committed", Duration.ofMinutes(3), () -> committed.get() >= 6);
+            await("some bundles committed").atMost(Duration.ofMinutes(3)).until(() -> committed.get() >= 6);
             first.kill();
             ingest.join();
         } finally {
@@ -61,7 +61,7 @@ class CrashRecoveryIT {
             int patients = client.get("/Patient?_summary=count").path("total").asInt();
             assertThat(patients).isGreaterThanOrEqualTo(committed.get());
 
-            Await.until("everything anchored", Duration.ofMinutes(3), () -> {
+            await("everything anchored").atMost(Duration.ofMinutes(3)).until(() -> {
                 JsonNode health = client.anchoringHealth();
                 return health.path("logEntries").asLong() > 0 && health.path("unanchoredEntries").asLong() == 0;
             });

@@ -1,6 +1,7 @@
 package org.fhiranchor.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,7 +25,6 @@ import org.fhiranchor.ipfs.kubo.JsIpfsNode;
 import org.fhiranchor.ipfs.kubo.KuboClient;
 import org.fhiranchor.server.archive.ArchiveKeys;
 import org.fhiranchor.server.cli.ServerLauncher;
-import org.fhiranchor.server.support.Await;
 import org.fhiranchor.server.support.PostgresTestDatabase;
 import org.fhiranchor.server.support.SharedData;
 import org.fhiranchor.server.support.TestDataDirectory;
@@ -152,7 +152,7 @@ class ProductionTopologyIT {
     private static String randomHex(int bytes) {
         byte[] value = new byte[bytes];
         new java.security.SecureRandom().nextBytes(value);
-        return org.fhiranchor.anchor.log.Hex.encode(value);
+        return java.util.HexFormat.of().formatHex(value);
     }
 
     private static void ingest(AnchoringClient client, List<Path> bundles) throws Exception {
@@ -165,9 +165,8 @@ class ProductionTopologyIT {
     private static void awaitAnchoredAndArchived(AnchoringClient client) throws Exception {
         long written = client.anchoringHealth().path("logEntries").asLong();
         assertThat(written).isPositive();
-        Await.until("anchored up to " + written, CATCH_UP,
-                () -> client.anchoringHealth().path("anchoredTreeSize").asLong() >= written);
-        Await.until("archived up to " + written + " and recorded on chain", CATCH_UP, () -> {
+        await("anchored up to " + written).atMost(CATCH_UP).until(() -> client.anchoringHealth().path("anchoredTreeSize").asLong() >= written);
+        await("archived up to " + written + " and recorded on chain").atMost(CATCH_UP).until(() -> {
             JsonNode archive = archiveHealth(client);
             return archive.path("archivedTreeSize").asLong() >= written && archive.path("archivesNotOnChain").asLong() == 0;
         });

@@ -1,6 +1,7 @@
 package org.fhiranchor.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigInteger;
@@ -19,7 +20,6 @@ import java.util.stream.Stream;
 import org.fhiranchor.anchor.chain.AnvilNode;
 import org.fhiranchor.server.support.PostgresTestDatabase;
 import org.fhiranchor.server.cli.ServerLauncher;
-import org.fhiranchor.server.support.Await;
 import org.fhiranchor.server.support.SharedData;
 import org.fhiranchor.server.support.TestDataDirectory;
 import org.junit.jupiter.api.Test;
@@ -66,7 +66,7 @@ class TwoReplicasIT {
                 ingestA.join();
                 ingestB.join();
 
-                Await.until("everything anchored", Duration.ofMinutes(3), () -> {
+                await("everything anchored").atMost(Duration.ofMinutes(3)).until(() -> {
                     JsonNode health = clientB.anchoringHealth();
                     return health.path("logEntries").asLong() > 0 && health.path("unanchoredEntries").asLong() == 0;
                 });

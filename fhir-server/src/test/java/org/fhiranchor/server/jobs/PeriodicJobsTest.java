@@ -1,6 +1,7 @@
 package org.fhiranchor.server.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
@@ -8,7 +9,6 @@ import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.fhiranchor.server.support.Await;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -24,13 +24,14 @@ class PeriodicJobsTest {
         }, Duration.ZERO, Duration.ofMillis(10))));
         jobs.start();
         try {
-            Await.until("runs after a failure", Duration.ofSeconds(10), () -> runs.get() >= 3);
+            await("runs after a failure").atMost(Duration.ofSeconds(10)).until(() -> runs.get() >= 3);
         } finally {
             jobs.stop();
         }
         assertThat(jobs.isRunning()).isFalse();
         int afterStop = runs.get();
-        Thread.sleep(100);
+        await("no run after stop").during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(10))
+                .until(() -> runs.get() == afterStop);
         assertThat(runs.get()).isEqualTo(afterStop);
     }
 

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import org.fhiranchor.anchor.log.CompactRange;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.anchor.log.InMemorySubtreeHashes;
 import org.fhiranchor.anchor.log.MerkleHash;
 import org.fhiranchor.anchor.log.MerkleTree;
@@ -54,7 +54,7 @@ class JdbcSubtreeHashesTest {
                 long index = random.nextInt((int) size);
                 assertEquals(hex(MerkleTree.inclusionPath(index, size, reference)),
                         hex(MerkleTree.inclusionPath(index, size, store)));
-                assertEquals(Hex.encode(MerkleTree.root(size, reference)), Hex.encode(MerkleTree.root(size, store)));
+                assertEquals(HexFormat.of().formatHex(MerkleTree.root(size, reference)), HexFormat.of().formatHex(MerkleTree.root(size, store)));
                 long oldSize = 1 + random.nextInt((int) size);
                 assertEquals(hex(MerkleTree.consistencyPath(oldSize, size, reference)),
                         hex(MerkleTree.consistencyPath(oldSize, size, store)));
@@ -70,7 +70,7 @@ class JdbcSubtreeHashesTest {
             asked.add(new NodeCoordinate(i % 3, (i * 7L) % 700));
         }
         asked.add(asked.get(0));
-        List<String> expected = asked.stream().map(c -> Hex.encode(reference.get(c.level(), c.index()))).toList();
+        List<String> expected = asked.stream().map(c -> HexFormat.of().formatHex(reference.get(c.level(), c.index()))).toList();
         assertEquals(expected, hex(store.getAll(asked)));
         assertEquals(expected, hex(store.getAll(asked))); // from the cache now
     }
@@ -84,6 +84,6 @@ class JdbcSubtreeHashesTest {
     }
 
     private static List<String> hex(List<byte[]> hashes) {
-        return hashes.stream().map(Hex::encode).toList();
+        return hashes.stream().map(HexFormat.of()::formatHex).toList();
     }
 }

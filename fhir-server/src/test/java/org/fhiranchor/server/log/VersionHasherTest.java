@@ -12,10 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import org.fhiranchor.anchor.canonical.ContentHash;
-import org.fhiranchor.anchor.log.Hex;
 import org.fhiranchor.server.support.SharedData;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DecimalType;
@@ -108,9 +108,9 @@ class VersionHasherTest {
 
     private void assertSameHashAsServedText(Resource resource) {
         byte[] fromText = ContentHash.of(hasher.servedJson(resource).getBytes(StandardCharsets.UTF_8));
-        assertThat(Hex.encode(hasher.contentHash(resource)))
+        assertThat(HexFormat.of().formatHex(hasher.contentHash(resource)))
                 .as("%s/%s", resource.fhirType(), resource.getIdPart())
-                .isEqualTo(Hex.encode(fromText));
+                .isEqualTo(HexFormat.of().formatHex(fromText));
     }
 
     private static Resource parse(Path file) throws IOException {

@@ -1,6 +1,7 @@
 package org.fhiranchor.server.research;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -25,7 +26,6 @@ import org.fhiranchor.server.consent.ResearchConsents;
 import org.fhiranchor.server.consent.ResearchConsents.Variant;
 import org.fhiranchor.server.security.Role;
 import org.fhiranchor.server.security.TokenIssuer;
-import org.fhiranchor.server.support.Await;
 import org.fhiranchor.server.support.ClinicalFixtures;
 import org.fhiranchor.server.support.FhirRestTest;
 import org.fhiranchor.server.support.TestDataDirectory;
@@ -338,7 +338,7 @@ class ResearchExportEndToEndTest extends FhirRestTest {
     }
 
     private Path fetch(String statusUrl, String bearer, String name) throws Exception {
-        Await.until("the export to complete", Duration.ofMinutes(3), () -> {
+        await("the export to complete").atMost(Duration.ofMinutes(3)).until(() -> {
             HttpResponse<String> status = http("GET", pathOf(statusUrl), null, null, bearer);
             assertThat(status.statusCode()).as(status.body()).isIn(200, 202);
             return status.statusCode() == 200;

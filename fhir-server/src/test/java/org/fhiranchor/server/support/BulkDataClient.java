@@ -1,6 +1,7 @@
 package org.fhiranchor.server.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +14,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A Bulk Data Access IG v2 client, as the IG tells one to behave: kick-off with {@code Prefer: respond-async},
@@ -60,20 +63,24 @@ public final class BulkDataClient {
         return send(request(statusUrl).DELETE());
     }
 
-    /** Polls until the manifest (200), waiting as long as each 202's {@code Retry-After} says. */
-    public JsonNode awaitManifest(String statusUrl) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> poll = poll(statusUrl);
-            if (poll.statusCode() == 200) {
-                return JSON.readTree(poll.body());
-            }
-            assertThat(poll.statusCode()).as(poll.body()).isEqualTo(202);
-            assertThat(poll.headers().firstValue("X-Progress")).isPresent();
-            long seconds = Long.parseLong(poll.headers().firstValue("Retry-After").orElseThrow());
-            Thread.sleep(Math.min(seconds, 5) * 1000);
-        }
-        throw new AssertionError("the export did not complete in time");
+    /** Polls until the manifest (200), waiting as long as each 202's {@code Retry-After} says (at most 5 s). */
+    public JsonNode awaitManifest(String statusUrl) {
+        AtomicReference<JsonNode> manifest = new AtomicReference<>();
+        AtomicLong retryAfterSeconds = new AtomicLong(0);
+        await("the export at " + statusUrl).atMost(Duration.ofMinutes(15)).pollDelay(Duration.ZERO)
+                .pollInterval((polls, previous) -> Duration.ofSeconds(Math.min(retryAfterSeconds.get(), 5)))
+                .until(() -> {
+                    HttpResponse<String> poll = poll(statusUrl);
+                    if (poll.statusCode() == 200) {
+                        manifest.set(JSON.readTree(poll.body()));
+                        return true;
+                    }
+                    assertThat(poll.statusCode()).as(poll.body()).isEqualTo(202);
+                    assertThat(poll.headers().firstValue("X-Progress")).isPresent();
+                    retryAfterSeconds.set(Long.parseLong(poll.headers().firstValue("Retry-After").orElseThrow()));
+                    return false;
+                });
+        return manifest.get();
     }
 
     /** One output file: its NDJSON lines. */

@@ -1,11 +1,12 @@
 package org.fhiranchor.server.tlog;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.UUID;
 import org.fhiranchor.server.anchoring.CheckpointRepository;
 import org.fhiranchor.server.log.JdbcSubtreeHashes;
 import org.fhiranchor.server.log.LogRepository;
-import org.fhiranchor.server.support.Await;
 import org.fhiranchor.server.support.ClinicalFixtures;
 import org.fhiranchor.server.support.FhirRestTest;
 import org.hl7.fhir.r4.model.Bundle;
@@ -38,10 +39,9 @@ abstract class TlogHttpTest extends FhirRestTest {
             }
             client.transaction().withBundle(transaction).execute();
         }
-        Await.until("the writes sequenced", Duration.ofSeconds(60), () -> log.unsequencedCount() == 0);
+        await("the writes sequenced").atMost(Duration.ofSeconds(60)).until(() -> log.unsequencedCount() == 0);
         long written = log.head().treeSize();
-        Await.until("a checkpoint anchored at or above " + written, Duration.ofSeconds(90),
-                () -> checkpoints.latestAnchored().map(c -> c.treeSize() >= written).orElse(false));
+        await("a checkpoint anchored at or above " + written).atMost(Duration.ofSeconds(90)).until(() -> checkpoints.latestAnchored().map(c -> c.treeSize() >= written).orElse(false));
         return checkpoints.latestAnchored().orElseThrow().treeSize();
     }
 }

@@ -1,6 +1,7 @@
 package org.fhiranchor.server.tlog;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -15,7 +16,6 @@ import org.fhiranchor.anchor.tlog.NoteSigner;
 import org.fhiranchor.anchor.tlog.TlogProof;
 import org.fhiranchor.anchor.verifier.VerifierCli;
 import org.fhiranchor.server.anchoring.ChainConnection;
-import org.fhiranchor.server.support.Await;
 import org.fhiranchor.server.support.ClinicalFixtures;
 import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.Parameters;
@@ -37,7 +37,7 @@ class TlogProofEndToEndTest extends TlogHttpTest {
         String id = client.create().resource(ClinicalFixtures.patient("urn:fhir-anchor:test:" + UUID.randomUUID(), "tp",
                 "Proven", "1966-06-06")).execute().getId().getIdPart();
         String ref = "Patient/" + id + "/_history/1";
-        Await.until("anchored", Duration.ofSeconds(90), () -> "anchored".equals(verify(ref).getParameter("status").getValue().primitiveValue()));
+        await("anchored").atMost(Duration.ofSeconds(90)).until(() -> "anchored".equals(verify(ref).getParameter("status").getValue().primitiveValue()));
         Parameters result = verify(ref);
         Attachment attachment = (Attachment) result.getParameter("tlogProof").getValue();
         assertThat(attachment.getContentType()).isEqualTo("text/plain; charset=utf-8");

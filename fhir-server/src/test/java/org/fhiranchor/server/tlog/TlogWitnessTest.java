@@ -1,6 +1,7 @@
 package org.fhiranchor.server.tlog;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
@@ -18,7 +19,6 @@ import org.fhiranchor.anchor.tlog.SignedNote;
 import org.fhiranchor.anchor.tlog.TlogCheckpoint;
 import org.fhiranchor.anchor.tlog.Witness;
 import org.fhiranchor.anchor.tlog.WitnessServer;
-import org.fhiranchor.server.support.Await;
 import org.fhiranchor.server.support.TestDataDirectory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -79,7 +79,7 @@ class TlogWitnessTest extends TlogHttpTest {
     @Test
     void servedCheckpointCarriesTheQuorumOfValidCosignatures() throws Exception {
         long size = writeAndAwaitCheckpoint(3);
-        Await.until("a checkpoint cosigned at or above " + size, Duration.ofSeconds(90), () -> {
+        await("a checkpoint cosigned at or above " + size).atMost(Duration.ofSeconds(90)).until(() -> {
             HttpResponse<byte[]> response = getOutsideFhir("/log/checkpoint", null);
             return response.statusCode() == 200
                     && TlogCheckpoint.parse(SignedNote.parse(response.body()).text()).treeSize() >= size;

@@ -1,6 +1,7 @@
 package org.fhiranchor.server.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,7 +26,6 @@ import org.fhiranchor.anchor.verifier.VerifyManyAnswer;
 import org.fhiranchor.server.anchoring.ChainConnection;
 import org.fhiranchor.server.security.Role;
 import org.fhiranchor.server.security.TokenIssuer;
-import org.fhiranchor.server.support.Await;
 import org.fhiranchor.server.support.ClinicalFixtures;
 import org.fhiranchor.server.support.FhirRestTest;
 import org.hl7.fhir.r4.model.AuditEvent;
@@ -199,7 +199,7 @@ class MultiVersionVerifyTest extends FhirRestTest {
     }
 
     private void awaitAnchored(String version) throws Exception {
-        Await.until(version + " anchored", Duration.ofSeconds(60), () -> get("/" + version + "/$verify").body()
+        await(version + " anchored").atMost(Duration.ofSeconds(60)).until(() -> get("/" + version + "/$verify").body()
                 .contains("\"anchored\""));
     }
 

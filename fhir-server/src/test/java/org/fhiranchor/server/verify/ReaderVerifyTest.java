@@ -1,6 +1,7 @@
 package org.fhiranchor.server.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,7 +18,6 @@ import org.fhiranchor.server.anchoring.ChainConnection;
 import org.fhiranchor.server.consent.PrivacyConsents;
 import org.fhiranchor.server.security.Role;
 import org.fhiranchor.server.security.TokenIssuer;
-import org.fhiranchor.server.support.Await;
 import org.fhiranchor.server.support.ClinicalFixtures;
 import org.fhiranchor.server.support.FhirRestTest;
 import org.hl7.fhir.r4.model.AuditEvent;
@@ -160,7 +160,7 @@ class ReaderVerifyTest extends FhirRestTest {
     }
 
     private JsonNode awaitAnchored(String version) throws Exception {
-        Await.until(version + " anchored", Duration.ofSeconds(60), () -> "anchored".equals(
+        await(version + " anchored").atMost(Duration.ofSeconds(60)).until(() -> "anchored".equals(
                 param(JSON.readTree(get("/" + version + "/$verify").body()), "status").path("valueCode").asText()));
         return JSON.readTree(get("/" + version + "/$verify").body());
     }

@@ -1,6 +1,7 @@
 package org.fhiranchor.server.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +12,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.UUID;
 import org.fhiranchor.anchor.canonical.ContentHash;
-import org.fhiranchor.server.support.Await;
 import org.fhiranchor.server.support.ClinicalFixtures;
 import org.fhiranchor.server.support.FhirRestTest;
 import org.hl7.fhir.r4.model.Patient;
@@ -94,7 +94,7 @@ class VerifyAnswersShapeTest extends FhirRestTest {
     }
 
     private JsonNode awaitAnchored(String version) throws Exception {
-        Await.until(version + " anchored", Duration.ofSeconds(60), () -> "anchored".equals(
+        await(version + " anchored").atMost(Duration.ofSeconds(60)).until(() -> "anchored".equals(
                 param(JSON.readTree(get("/" + version + "/$verify").body()), "status").path("valueCode").asText()));
         return JSON.readTree(get("/" + version + "/$verify").body());
     }

@@ -1,6 +1,7 @@
 package org.fhiranchor.server.webapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.fhiranchor.server.security.Role;
 import org.fhiranchor.server.security.TokenIssuer;
-import org.fhiranchor.server.support.Await;
 import org.fhiranchor.server.support.FhirRestTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -178,7 +178,7 @@ class WebAppBrowserTest extends FhirRestTest {
     /** Waits until a checkpoint on chain covers the version. */
     private void awaitAnchored(String version) throws Exception {
         String auditor = token(Role.AUDITOR);
-        Await.until("a checkpoint covering " + version, Duration.ofMinutes(2), () -> {
+        await("a checkpoint covering " + version).atMost(Duration.ofMinutes(2)).until(() -> {
             HttpResponse<String> verify = http("GET", "/" + version + "/$verify", null, null, auditor);
             return verify.statusCode() == 200 && verify.body().contains("\"name\":\"proof\"") && verify.body().contains("anchored");
         });
@@ -242,7 +242,7 @@ class WebAppBrowserTest extends FhirRestTest {
         String version = OBSERVATION + "/_history/" + versionId;
         String auditor = token(Role.AUDITOR);
         String[] answer = new String[1];
-        Await.until("a checkpoint covering " + version, Duration.ofMinutes(2), () -> {
+        await("a checkpoint covering " + version).atMost(Duration.ofMinutes(2)).until(() -> {
             HttpResponse<String> verify = http("GET", "/" + version + "/$verify", null, null, auditor);
             answer[0] = verify.body();
             return verify.statusCode() == 200 && verify.body().contains("\"name\":\"proof\"") && verify.body().contains("anchored");
