@@ -27,7 +27,10 @@ import java.util.stream.Stream;
  *   <li>{@code $verify} latency with at least N leaves in the log;
  *   <li>anchoring lag (commit to anchored checkpoint), startup time and resident memory;
  *   <li>(phase {@code privacy}, not run by default) warm Synthea search throughput of a clinician token with
- *       1,000 privacy consents loaded against none, on one server.
+ *       1,000 privacy consents loaded against none, on one server;
+ *   <li>(phase {@code request}, not run by default) single requests (create, update, read, vread, search,
+ *       {@code $everything}, {@code /metadata}) at 1 and 8 connections, full product against plain HAPI
+ *       ({@link RequestBenchmark}).
  * </ul>
  * Numbers are printed, not asserted: compare them in one run, never across days.
  */
@@ -69,6 +72,9 @@ public final class BenchmarkCommand {
             }
             if (phases.contains("privacy")) {
                 privacySearches(jar, work, bundles, rounds);
+            }
+            if (phases.contains("request")) {
+                new RequestBenchmark(out, jar, work, bundles, args).run();
             }
         } finally {
             deleteRecursively(work);
@@ -543,7 +549,7 @@ public final class BenchmarkCommand {
         return Path.of("../shared/data/synthea-r4");
     }
 
-    private static void deleteRecursively(Path dir) {
+    static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
