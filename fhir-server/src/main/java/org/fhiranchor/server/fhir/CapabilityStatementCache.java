@@ -25,7 +25,8 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
  * <p>An answer is kept for {@code ttl} per variant of the request that can change it: scheme, host and port (the
  * statement names the server's base URL and the SMART endpoints), query string ({@code _format}, {@code _pretty},
  * {@code _summary}, ...), {@code Accept} and {@code Accept-Encoding}. Only 200 answers are kept, with the headers HAPI
- * set (never those of the filters before this one, such as CORS, which depend on the caller). A request with
+ * set (never those of the filters before this one, such as CORS, which depend on the caller, nor HAPI's
+ * per-request {@code X-Request-ID}). A request with
  * {@code Cache-Control: no-cache} is passed on, as HAPI does. The statement holds no data of any patient, is public
  * (no token needed) and is not audited, so serving it from here skips nothing.
  */
@@ -33,9 +34,12 @@ final class CapabilityStatementCache extends OncePerRequestFilter {
 
     static final String PATH = "/fhir/metadata";
     private static final int MAX_VARIANTS = 32;
-    /** Set by the server for each answer, never replayed. */
+    /**
+     * Set for each answer, never replayed: by the container, and HAPI's {@code X-Request-ID} (the caller's or a new
+     * random one, to match a request with the server's log; a replayed one would name another request).
+     */
     private static final Set<String> NOT_REPLAYED = Set.of("date", "content-length", "transfer-encoding", "connection",
-            "keep-alive");
+            "keep-alive", "x-request-id");
 
     private record Answer(int status, String contentType, List<Map.Entry<String, String>> headers, byte[] body,
             Instant until) {}

@@ -37,6 +37,7 @@ class CapabilityStatementCacheTest {
         boolean xml = "xml".equals(request.getParameter("_format"));
         http.setContentType(xml ? "application/fhir+xml;charset=utf-8" : "application/fhir+json;charset=utf-8");
         http.setHeader("X-Powered-By", "HAPI FHIR");
+        http.setHeader("X-Request-ID", "request-" + n);
         http.setDateHeader("Last-Modified", NOW.toEpochMilli());
         http.getWriter().write(xml ? "<CapabilityStatement n=\"" + n + "\"/>" : "{\"resourceType\":\"CapabilityStatement\",\"n\":" + n + "}");
     };
@@ -70,6 +71,8 @@ class CapabilityStatementCacheTest {
         assertThat(second.getHeaders("X-Powered-By")).containsExactly("HAPI FHIR");
         assertThat(second.getHeader("Last-Modified")).isEqualTo(first.getHeader("Last-Modified")).isNotNull();
         assertThat(second.getContentLength()).isEqualTo(second.getContentAsByteArray().length);
+        assertThat(first.getHeader("X-Request-ID")).isEqualTo("request-1");
+        assertThat(second.getHeader("X-Request-ID")).as("another request's id is never replayed").isNull();
         // Only what was set downstream is replayed: the caller's CORS header is not doubled.
         assertThat(second.getHeaders("Access-Control-Allow-Origin")).hasSize(1);
     }
