@@ -25,13 +25,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * Phase {@code request} of the benchmark: single FHIR requests, one at a time per connection, against the full
  * product and against plain HAPI in the same run.
  *
- * <p>Two servers, one after the other, each loaded with the organization bundles and the first
+ * <p>Two servers, running at the same time, each loaded with the organization bundles and the first
  * {@code --request-patients} Synthea patients: <em>full</em> (default settings: security, audit, anchoring in
  * checkpoint mode, consent enforcement) and <em>plain</em> ({@code anchoring.mode=off}, audit off, consent enforcement
  * off). Security cannot be switched off in this product, so the plain server checks the same bearer token (an admin
  * token on both). Each operation runs with 1 and with 8 keep-alive HTTP/1.1 connections (one
- * {@link HttpClient} per connection, one request in flight on each), a warm-up then a timed window; the figures are
- * requests per second over the window and the latency percentiles of every request in it.
+ * {@link HttpClient} per connection, one request in flight on each), a warm-up then a timed window, the two servers
+ * taking turns; the figures are requests per second over the window and the latency percentiles of every request in
+ * it.
  */
 final class RequestBenchmark {
 
@@ -107,50 +108,72 @@ final class RequestBenchmark {
         modes.put("plain", List.of("--fhir-anchor.anchoring.mode=off", "--fhir-anchor.audit.enabled=false",
                 "--fhir-anchor.consent.enforcement=false"));
         modes.put("full", List.of());
-        Map<String, Map<String, Figures>> results = new LinkedHashMap<>();
-        for (Map.Entry<String, List<String>> mode : modes.entrySet()) {
-            results.put(mode.getKey(), measure(mode.getKey(), mode.getValue(), load));
-        }
-        Map<String, Figures> plain = results.get("plain");
-        Map<String, Figures> full = results.get("full");
-        for (String key : full.keySet()) {
-            Figures f = full.get(key);
-            Figures p = plain.get(key);
-            out.printf("RESULT request %-22s full %7.1f/s p50 %7.2f p99 %8.2f ms | plain %7.1f/s p50 %7.2f p99 %8.2f ms | "
-                            + "full/plain throughput %5.1f%%, p99 %4.2fx%n", key, f.perSecond(), f.p50Millis(), f.p99Millis(),
-                    p.perSecond(), p.p50Millis(), p.p99Millis(), 100 * f.perSecond() / p.perSecond(), f.p99Millis() / p.p99Millis());
+        // Both servers run at once and take turns, operation by operation (alternating which goes first), so that
+        // both see the same load from whatever else runs on the machine; the one not measured is idle meanwhile.
+        ExecutorService starting = Executors.newFixedThreadPool(modes.size());
+        Map<String, Future<ServerLauncher>> launches = new LinkedHashMap<>();
+        modes.forEach((mode, serverArgs) -> launches.put(mode,
+                starting.submit(() -> ServerLauncher.start(jar, work.resolve("request-" + mode), serverArgs, Map.of()))));
+        starting.shutdown();
+        Map<String, ServerLauncher> servers = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, Future<ServerLauncher>> launch : launches.entrySet()) {
+                servers.put(launch.getKey(), launch.getValue().get());
+            }
+            Map<String, Target> targets = new LinkedHashMap<>();
+            for (Map.Entry<String, ServerLauncher> server : servers.entrySet()) {
+                targets.put(server.getKey(), load(server.getKey(), server.getValue(), load));
+            }
+            Map<String, Map<String, Figures>> results = new LinkedHashMap<>();
+            modes.keySet().forEach(mode -> results.put(mode, new LinkedHashMap<>()));
+            List<String> order = new ArrayList<>(modes.keySet());
+            for (Map.Entry<String, Operation> op : operations().entrySet()) {
+                for (int c : connections) {
+                    String key = op.getKey() + " x" + c;
+                    for (String mode : order) {
+                        Figures f = timed(targets.get(mode), op.getValue(), c);
+                        results.get(mode).put(key, f);
+                        out.printf("  %-5s %-16s %7.1f/s  p50 %7.2f ms  p99 %8.2f ms  (%d requests, %d errors)%n", mode, key,
+                                f.perSecond(), f.p50Millis(), f.p99Millis(), f.requests(), f.errors());
+                    }
+                    java.util.Collections.reverse(order);
+                }
+            }
+            Map<String, Figures> plain = results.get("plain");
+            Map<String, Figures> full = results.get("full");
+            for (String key : full.keySet()) {
+                Figures f = full.get(key);
+                Figures p = plain.get(key);
+                out.printf("RESULT request %-16s full %7.1f/s p50 %7.2f p99 %8.2f ms | plain %7.1f/s p50 %7.2f p99 %8.2f ms | "
+                                + "full/plain throughput %5.1f%%, p99 %4.2fx%n", key, f.perSecond(), f.p50Millis(), f.p99Millis(),
+                        p.perSecond(), p.p50Millis(), p.p99Millis(), 100 * f.perSecond() / p.perSecond(),
+                        f.p99Millis() / p.p99Millis());
+            }
+        } finally {
+            for (Future<ServerLauncher> launch : launches.values()) {
+                try {
+                    launch.get().close();
+                } catch (java.util.concurrent.ExecutionException notStarted) {
+                    // its start failed and ServerLauncher stopped it
+                }
+            }
+            modes.keySet().forEach(mode -> BenchmarkCommand.deleteRecursively(work.resolve("request-" + mode)));
         }
     }
 
-    private Map<String, Figures> measure(String mode, List<String> serverArgs, List<Path> load) throws Exception {
-        Path dir = work.resolve("request-" + mode);
-        try (ServerLauncher server = ServerLauncher.start(jar, dir, serverArgs, Map.of())) {
-            String token = server.token("admin");
-            FhirHttp http = new FhirHttp(token);
-            long started = System.nanoTime();
-            for (Path bundle : load) {
-                int status = http.post(server.baseUrl(), FHIR_JSON, Files.readAllBytes(bundle)).statusCode();
-                if (status != 200) {
-                    throw new IllegalStateException(bundle.getFileName() + ": HTTP " + status);
-                }
+    private Target load(String mode, ServerLauncher server, List<Path> load) throws Exception {
+        String token = server.token("admin");
+        FhirHttp http = new FhirHttp(token);
+        long started = System.nanoTime();
+        for (Path bundle : load) {
+            int status = http.post(server.baseUrl(), FHIR_JSON, Files.readAllBytes(bundle)).statusCode();
+            if (status != 200) {
+                throw new IllegalStateException(bundle.getFileName() + ": HTTP " + status);
             }
-            out.printf("  %s: started in %.1f s, loaded in %.1f s%n", mode, server.startupMillis() / 1000.0,
-                    (System.nanoTime() - started) / 1e9);
-            Target target = target(http, server.baseUrl(), token);
-            Map<String, Figures> figures = new LinkedHashMap<>();
-            for (Map.Entry<String, Operation> op : operations().entrySet()) {
-                for (int c : connections) {
-                    Figures f = timed(target, op.getValue(), c);
-                    String key = op.getKey() + " x" + c;
-                    figures.put(key, f);
-                    out.printf("  %-5s %-16s %7.1f/s  p50 %7.2f ms  p99 %8.2f ms  (%d requests, %d errors)%n", mode, key,
-                            f.perSecond(), f.p50Millis(), f.p99Millis(), f.requests(), f.errors());
-                }
-            }
-            return figures;
-        } finally {
-            BenchmarkCommand.deleteRecursively(dir);
         }
+        out.printf("  %s: started in %.1f s, loaded in %.1f s%n", mode, server.startupMillis() / 1000.0,
+                (System.nanoTime() - started) / 1e9);
+        return target(http, server.baseUrl(), token);
     }
 
     /** The patient with the most Observations among those loaded, one of its codes, and resources to read and update. */
