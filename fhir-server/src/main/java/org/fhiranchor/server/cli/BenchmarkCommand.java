@@ -18,7 +18,9 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
- * {@code benchmark [--synthea DIR] [--rounds N] [--verify-leaves N] [--phases ingest,gas,verify]}:
+ * {@code benchmark [--synthea DIR] [--rounds N] [--verify-leaves N] [--phases ingest,gas,verify[,privacy][,request]]}
+ * (phase {@code request}: {@code [--request-patients N] [--request-seconds S] [--request-warmup-seconds S]
+ * [--request-connections 1,8]}):
  * starts servers from this jar on loopback and measures, in one run on this machine:
  * <ul>
  *   <li>Synthea ingest throughput with anchoring off and on, in alternating rounds, each server cold (first pass after
