@@ -21,7 +21,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code benchmark [--synthea DIR] [--rounds N] [--verify-leaves N] [--phases ingest,gas,verify]}:
+ * {@code benchmark [--synthea DIR] [--rounds N] [--verify-leaves N] [--phases ingest,gas,verify[,privacy][,request]]}
+ * (phase {@code request}: {@code [--request-patients N] [--request-seconds S] [--request-warmup-seconds S]
+ * [--request-connections 1,8]}):
  * starts servers from this jar on loopback and measures, in one run on this machine:
  * <ul>
  *   <li>Synthea ingest throughput with anchoring off and on, in alternating rounds, each server cold (first pass after
@@ -30,7 +32,10 @@ import picocli.CommandLine.Option;
  *   <li>{@code $verify} latency with at least N leaves in the log;
  *   <li>anchoring lag (commit to anchored checkpoint), startup time and resident memory;
  *   <li>(phase {@code privacy}, not run by default) warm Synthea search throughput of a clinician token with
- *       1,000 privacy consents loaded against none, on one server.
+ *       1,000 privacy consents loaded against none, on one server;
+ *   <li>(phase {@code request}, not run by default) single requests (create, update, read, vread, search,
+ *       {@code $everything}, {@code /metadata}) at 1 and 8 connections, full product against plain HAPI
+ *       ({@link RequestBenchmark}).
  * </ul>
  * Numbers are printed, not asserted: compare them in one run, never across days.
  */
@@ -94,6 +99,9 @@ public final class BenchmarkCommand {
             }
             if (phases.contains("privacy")) {
                 privacySearches(jar, work, bundles, rounds);
+            }
+            if (phases.contains("request")) {
+                new RequestBenchmark(out, jar, work, bundles, args).run();
             }
         } finally {
             deleteRecursively(work);
@@ -568,7 +576,7 @@ public final class BenchmarkCommand {
         return Path.of("../shared/data/synthea-r4");
     }
 
-    private static void deleteRecursively(Path dir) {
+    static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -15,6 +15,7 @@ import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -51,6 +52,15 @@ class FhirRestfulServerConfiguration {
         server.registerInterceptor(new ResponseHighlighterInterceptor());
         customizers.orderedStream().forEach(customizer -> customizer.customize(server));
         return server;
+    }
+
+    /** {@code /fhir/metadata} from the bytes of an earlier answer (after Spring Security, like every filter here). */
+    @Bean
+    FilterRegistrationBean<CapabilityStatementCache> capabilityStatementCache(FhirServerProperties properties) {
+        FilterRegistrationBean<CapabilityStatementCache> registration = new FilterRegistrationBean<>(
+                new CapabilityStatementCache(properties.metadataCacheTtl(), java.time.Clock.systemUTC()));
+        registration.addUrlPatterns(CapabilityStatementCache.PATH);
+        return registration;
     }
 
     @Bean

@@ -29,13 +29,18 @@ final class JwtDecoders {
 
     /** Tokens signed by the embedded key. */
     static JwtDecoder embedded(ECKey key, SecurityProperties properties) {
+        return embedded(key, properties, java.time.Clock.systemUTC());
+    }
+
+    /** Tokens signed by the embedded key, {@code exp} and {@code nbf} checked against {@code clock}. */
+    static JwtDecoder embedded(ECKey key, SecurityProperties properties, java.time.Clock clock) {
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(
                 JWSAlgorithm.parse(properties.algorithm()), new ImmutableJWKSet<>(new JWKSet(key.toPublicJWK()))));
         // Claims are checked by Spring's validators below, with the configured clock skew.
         processor.setJWTClaimsSetVerifier((claims, context) -> {});
         NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor);
-        decoder.setJwtValidator(validator(properties));
+        decoder.setJwtValidator(validator(properties, clock));
         return decoder;
     }
 
@@ -56,8 +61,15 @@ final class JwtDecoders {
     }
 
     static OAuth2TokenValidator<Jwt> validator(SecurityProperties properties) {
+        return validator(properties, java.time.Clock.systemUTC());
+    }
+
+    /** The claim checks, {@code exp} and {@code nbf} against {@code clock}. */
+    static OAuth2TokenValidator<Jwt> validator(SecurityProperties properties, java.time.Clock clock) {
+        JwtTimestampValidator timestamps = new JwtTimestampValidator(properties.clockSkew());
+        timestamps.setClock(clock);
         return new DelegatingOAuth2TokenValidator<>(List.of(
-                new JwtTimestampValidator(properties.clockSkew()),
+                timestamps,
                 new JwtClaimValidator<>(JwtClaimNames.EXP, exp -> exp != null),
                 new JwtIssuerValidator(properties.expectedIssuer()),
                 new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,

@@ -87,6 +87,21 @@ class TokenValidationTest extends FhirRestTest {
         assertThat(health.statusCode()).isEqualTo(200);
     }
 
+    /** Served again from the first answer's bytes (CapabilityStatementCache): the same answer, per format. */
+    @Test
+    void metadataServedAgain_isTheSameAnswer_perFormat() {
+        HttpResponse<String> first = http("GET", "/metadata", null, null, null);
+        HttpResponse<String> second = http("GET", "/metadata", null, null, null);
+        HttpResponse<String> xml = http("GET", "/metadata?_format=xml", null, null, null);
+        HttpResponse<String> xmlAgain = http("GET", "/metadata?_format=xml", null, null, null);
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(second.body()).isEqualTo(first.body()).startsWith("{").contains("SMART-on-FHIR");
+        assertThat(second.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("json"));
+        assertThat(xmlAgain.statusCode()).isEqualTo(200);
+        assertThat(xmlAgain.body()).isEqualTo(xml.body()).contains("<CapabilityStatement");
+        assertThat(xmlAgain.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("xml"));
+    }
+
     private String badToken(String kind) throws Exception {
         ECKey ourKey = issuer.key();
         Clock now = Clock.systemUTC();

@@ -1,0 +1,296 @@
+package org.fhiranchor.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Phase {@code request} of the benchmark: single FHIR requests, one at a time per connection, against the full
+ * product and against plain HAPI in the same run.
+ *
+ * <p>Two servers, running at the same time, each loaded with the organization bundles and the first
+ * {@code --request-patients} Synthea patients: <em>full</em> (default settings: security, audit, anchoring in
+ * checkpoint mode, consent enforcement) and <em>plain</em> ({@code anchoring.mode=off}, audit off, consent enforcement
+ * off). Security cannot be switched off in this product, so the plain server checks the same bearer token (an admin
+ * token on both). Each operation runs with 1 and with 8 keep-alive HTTP/1.1 connections (one
+ * {@link HttpClient} per connection, one request in flight on each), a warm-up then a timed window, the two servers
+ * taking turns; the figures are requests per second over the window and the latency percentiles of every request in
+ * it.
+ */
+final class RequestBenchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String FHIR_JSON = "application/fhir+json";
+
+    /** One operation of the phase: a request to send, given the connection's index and a running counter. */
+    private interface Operation {
+        HttpRequest.Builder request(Target target, int connection, long n);
+    }
+
+    /** What the operations need from a loaded server. */
+    private record Target(String base, String token, String patient, String codeToken, List<String> observations,
+            List<String> updatable, String observationTemplate) {}
+
+    /** Figures of one operation at one connection count. */
+    record Figures(double perSecond, double p50Millis, double p99Millis, long requests, long errors) {}
+
+    private final PrintStream out;
+    private final Path jar;
+    private final Path work;
+    private final List<Path> bundles;
+    private final int patients;
+    private final Duration window;
+    private final Duration warmUp;
+    private final List<Integer> connections;
+
+    RequestBenchmark(PrintStream out, Path jar, Path work, List<Path> bundles, List<String> args) {
+        this.out = out;
+        this.jar = jar;
+        this.work = work;
+        this.bundles = bundles;
+        this.patients = Integer.parseInt(SweepCommand.option(args, "--request-patients", "5"));
+        this.window = Duration.ofMillis((long) (1000 * Double.parseDouble(SweepCommand.option(args, "--request-seconds", "5"))));
+        this.warmUp = Duration.ofMillis((long) (1000 * Double.parseDouble(
+                SweepCommand.option(args, "--request-warmup-seconds", "3"))));
+        this.connections = java.util.Arrays.stream(SweepCommand.option(args, "--request-connections", "1,8").split(","))
+                .map(String::trim).map(Integer::parseInt).toList();
+    }
+
+    private static Map<String, Operation> operations() {
+        Map<String, Operation> ops = new LinkedHashMap<>();
+        ops.put("create", (t, c, n) -> HttpRequest.newBuilder(URI.create(t.base() + "/Observation"))
+                .header("Content-Type", FHIR_JSON)
+                .POST(HttpRequest.BodyPublishers.ofString(t.observationTemplate().replace("\"VALUE\"", Long.toString(n)))));
+        ops.put("update", (t, c, n) -> {
+            String id = t.updatable().get(c % t.updatable().size());
+            String body = t.observationTemplate().replace("\"VALUE\"", Long.toString(n))
+                    .replace("{\"resourceType\":\"Observation\",", "{\"resourceType\":\"Observation\",\"id\":\"" + id + "\",");
+            return HttpRequest.newBuilder(URI.create(t.base() + "/Observation/" + id)).header("Content-Type", FHIR_JSON)
+                    .PUT(HttpRequest.BodyPublishers.ofString(body));
+        });
+        ops.put("read", (t, c, n) -> get(t.base() + "/" + t.observations().get((int) (n % t.observations().size()))));
+        ops.put("vread", (t, c, n) -> get(t.base() + "/" + t.observations().get((int) (n % t.observations().size()))
+                + "/_history/1"));
+        ops.put("search", (t, c, n) -> get(t.base() + "/Observation?patient=" + t.patient() + "&code="
+                + URLEncoder.encode(t.codeToken(), StandardCharsets.UTF_8)));
+        ops.put("$everything", (t, c, n) -> get(t.base() + "/" + t.patient() + "/$everything"));
+        ops.put("metadata", (t, c, n) -> get(t.base() + "/metadata"));
+        return ops;
+    }
+
+    private static HttpRequest.Builder get(String url) {
+        return HttpRequest.newBuilder(URI.create(url)).GET();
+    }
+
+    void run() throws Exception {
+        List<Path> load = new ArrayList<>(bundles.stream().filter(p -> !p.getFileName().toString().matches("[A-Z].*")).toList());
+        load.addAll(bundles.stream().filter(p -> p.getFileName().toString().matches("[A-Z].*")).limit(patients).toList());
+        out.printf("request phase: %d bundles (%d patients), %s warm-up and %s timed per operation and connection count, "
+                + "connections %s%n", load.size(), patients, warmUp, window, connections);
+        Map<String, List<String>> modes = new LinkedHashMap<>();
+        modes.put("plain", List.of("--fhir-anchor.anchoring.mode=off", "--fhir-anchor.audit.enabled=false",
+                "--fhir-anchor.consent.enforcement=false"));
+        modes.put("full", List.of());
+        // Both servers run at once and take turns, operation by operation (alternating which goes first), so that
+        // both see the same load from whatever else runs on the machine; the one not measured is idle meanwhile.
+        ExecutorService starting = Executors.newFixedThreadPool(modes.size());
+        Map<String, Future<ServerLauncher>> launches = new LinkedHashMap<>();
+        modes.forEach((mode, serverArgs) -> launches.put(mode,
+                starting.submit(() -> ServerLauncher.start(jar, work.resolve("request-" + mode), serverArgs, Map.of()))));
+        starting.shutdown();
+        Map<String, ServerLauncher> servers = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, Future<ServerLauncher>> launch : launches.entrySet()) {
+                servers.put(launch.getKey(), launch.getValue().get());
+            }
+            Map<String, Target> targets = new LinkedHashMap<>();
+            for (Map.Entry<String, ServerLauncher> server : servers.entrySet()) {
+                targets.put(server.getKey(), load(server.getKey(), server.getValue(), load));
+            }
+            Map<String, Map<String, Figures>> results = new LinkedHashMap<>();
+            modes.keySet().forEach(mode -> results.put(mode, new LinkedHashMap<>()));
+            List<String> order = new ArrayList<>(modes.keySet());
+            for (Map.Entry<String, Operation> op : operations().entrySet()) {
+                for (int c : connections) {
+                    String key = op.getKey() + " x" + c;
+                    for (String mode : order) {
+                        Figures f = timed(targets.get(mode), op.getValue(), c);
+                        results.get(mode).put(key, f);
+                        out.printf("  %-5s %-16s %7.1f/s  p50 %7.2f ms  p99 %8.2f ms  (%d requests, %d errors)%n", mode, key,
+                                f.perSecond(), f.p50Millis(), f.p99Millis(), f.requests(), f.errors());
+                    }
+                    java.util.Collections.reverse(order);
+                }
+            }
+            Map<String, Figures> plain = results.get("plain");
+            Map<String, Figures> full = results.get("full");
+            for (String key : full.keySet()) {
+                Figures f = full.get(key);
+                Figures p = plain.get(key);
+                out.printf("RESULT request %-16s full %7.1f/s p50 %7.2f p99 %8.2f ms | plain %7.1f/s p50 %7.2f p99 %8.2f ms | "
+                                + "full/plain throughput %5.1f%%, p99 %4.2fx%n", key, f.perSecond(), f.p50Millis(), f.p99Millis(),
+                        p.perSecond(), p.p50Millis(), p.p99Millis(), 100 * f.perSecond() / p.perSecond(),
+                        f.p99Millis() / p.p99Millis());
+            }
+        } finally {
+            for (Future<ServerLauncher> launch : launches.values()) {
+                try {
+                    launch.get().close();
+                } catch (java.util.concurrent.ExecutionException notStarted) {
+                    // its start failed and ServerLauncher stopped it
+                }
+            }
+            modes.keySet().forEach(mode -> BenchmarkCommand.deleteRecursively(work.resolve("request-" + mode)));
+        }
+    }
+
+    private Target load(String mode, ServerLauncher server, List<Path> load) throws Exception {
+        String token = server.token("admin");
+        FhirHttp http = new FhirHttp(token);
+        long started = System.nanoTime();
+        for (Path bundle : load) {
+            int status = http.post(server.baseUrl(), FHIR_JSON, Files.readAllBytes(bundle)).statusCode();
+            if (status != 200) {
+                throw new IllegalStateException(bundle.getFileName() + ": HTTP " + status);
+            }
+        }
+        out.printf("  %s: started in %.1f s, loaded in %.1f s%n", mode, server.startupMillis() / 1000.0,
+                (System.nanoTime() - started) / 1e9);
+        return target(http, server.baseUrl(), token);
+    }
+
+    /** The patient with the most Observations among those loaded, one of its codes, and resources to read and update. */
+    private Target target(FhirHttp http, String base, String token) throws Exception {
+        String patient = null;
+        int most = -1;
+        for (JsonNode entry : http.getJson(base + "/Patient?_count=100&_elements=id").path("entry")) {
+            String id = "Patient/" + entry.path("resource").path("id").asText();
+            int count = http.getJson(base + "/Observation?patient=" + id + "&_summary=count").path("total").asInt();
+            if (count > most) {
+                most = count;
+                patient = id;
+            }
+        }
+        if (patient == null || most <= 0) {
+            throw new IllegalStateException("no patient with Observations loaded");
+        }
+        List<String> observations = new ArrayList<>();
+        String codeToken = null;
+        for (JsonNode entry : http.getJson(base + "/Observation?patient=" + patient + "&_count=200").path("entry")) {
+            JsonNode resource = entry.path("resource");
+            observations.add("Observation/" + resource.path("id").asText());
+            JsonNode coding = resource.path("code").path("coding").path(0);
+            if (codeToken == null && coding.has("code")) {
+                codeToken = coding.path("system").asText() + "|" + coding.path("code").asText();
+            }
+        }
+        String template = "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":[{\"system\":"
+                + "\"http://loinc.org\",\"code\":\"8867-4\",\"display\":\"Heart rate\"}]},\"subject\":{\"reference\":\""
+                + patient + "\"},\"effectiveDateTime\":\"2026-01-01T10:00:00Z\",\"valueQuantity\":{\"value\":\"VALUE\","
+                + "\"unit\":\"/min\",\"system\":\"http://unitsofmeasure.org\",\"code\":\"/min\"}}";
+        List<String> updatable = new ArrayList<>();
+        int maxConnections = connections.stream().mapToInt(Integer::intValue).max().orElse(1);
+        for (int i = 0; i < maxConnections; i++) {
+            HttpResponse<String> created = http.post(base + "/Observation", FHIR_JSON,
+                    template.replace("\"VALUE\"", "60").getBytes(StandardCharsets.UTF_8));
+            if (created.statusCode() != 201) {
+                throw new IllegalStateException("create Observation: HTTP " + created.statusCode());
+            }
+            updatable.add(JSON.readTree(created.body()).path("id").asText());
+        }
+        return new Target(base, token, patient, codeToken, observations, updatable, template);
+    }
+
+    /** {@code c} connections, each sending {@code op} one request at a time: a warm-up, then the timed window. */
+    private Figures timed(Target target, Operation op, int c) throws Exception {
+        AtomicLong counter = new AtomicLong();
+        List<HttpClient> clients = new ArrayList<>();
+        for (int i = 0; i < c; i++) {
+            clients.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
+                    .build());
+        }
+        run(clients, target, op, warmUp, counter, null);
+        List<List<Long>> latencies = new ArrayList<>();
+        long[] errors = new long[c];
+        for (int i = 0; i < c; i++) {
+            latencies.add(new ArrayList<>());
+        }
+        double seconds = run(clients, target, op, window, counter, new Recorder(latencies, errors));
+        List<Long> all = new ArrayList<>();
+        latencies.forEach(all::addAll);
+        java.util.Collections.sort(all);
+        long errorCount = java.util.Arrays.stream(errors).sum();
+        if (all.isEmpty()) {
+            return new Figures(0, Double.NaN, Double.NaN, 0, errorCount);
+        }
+        return new Figures(all.size() / seconds, percentile(all, 0.50) / 1e6, percentile(all, 0.99) / 1e6, all.size(),
+                errorCount);
+    }
+
+    private record Recorder(List<List<Long>> latencies, long[] errors) {}
+
+    /**
+     * Wall seconds the connections ran (one client each, so one keep-alive connection each, kept from the warm-up to
+     * the timed window); each stops at its first request started after {@code length}.
+     */
+    private static double run(List<HttpClient> clients, Target target, Operation op, Duration length, AtomicLong counter,
+            Recorder recorder) throws Exception {
+        int c = clients.size();
+        ExecutorService pool = Executors.newFixedThreadPool(c);
+        try {
+            long started = System.nanoTime();
+            long end = started + length.toNanos();
+            List<Future<?>> workers = new ArrayList<>();
+            for (int i = 0; i < c; i++) {
+                int connection = i;
+                workers.add(pool.submit(() -> {
+                    HttpClient client = clients.get(connection);
+                    while (System.nanoTime() < end) {
+                        HttpRequest request = op.request(target, connection, counter.incrementAndGet())
+                                .timeout(Duration.ofMinutes(2)).header("Accept", FHIR_JSON)
+                                .header("Authorization", "Bearer " + target.token()).build();
+                        long t = System.nanoTime();
+                        int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                        long took = System.nanoTime() - t;
+                        if (recorder != null) {
+                            if (status / 100 == 2) {
+                                recorder.latencies().get(connection).add(took);
+                            } else {
+                                recorder.errors()[connection]++;
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> worker : workers) {
+                worker.get();
+            }
+            return (System.nanoTime() - started) / 1e9;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static long percentile(List<Long> sorted, double p) {
+        int index = (int) Math.ceil(p * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+}
