@@ -53,8 +53,20 @@ public final class BenchmarkCommand {
             description = "leaves in the log for the verify phase (default: ${DEFAULT-VALUE})")
     private int verifyLeavesOption;
     @Option(names = "--phases", paramLabel = "PHASE", split = ",", defaultValue = "ingest,gas,verify",
-            description = "phases to run: ingest, gas, verify, privacy (default: ${DEFAULT-VALUE})")
+            description = "phases to run: ingest, gas, verify, privacy, request (default: ${DEFAULT-VALUE})")
     private List<String> phasesOption;
+    @Option(names = "--request-patients", paramLabel = "N", defaultValue = "5",
+            description = "request phase: Synthea patients loaded (default: ${DEFAULT-VALUE})")
+    private int requestPatients;
+    @Option(names = "--request-seconds", paramLabel = "S", defaultValue = "5",
+            description = "request phase: measured seconds per operation (default: ${DEFAULT-VALUE})")
+    private double requestSeconds;
+    @Option(names = "--request-warmup-seconds", paramLabel = "S", defaultValue = "3",
+            description = "request phase: warm-up seconds per operation (default: ${DEFAULT-VALUE})")
+    private double requestWarmupSeconds;
+    @Option(names = "--request-connections", paramLabel = "N", split = ",", defaultValue = "1,8",
+            description = "request phase: keep-alive connections, one run each (default: ${DEFAULT-VALUE})")
+    private List<Integer> requestConnections;
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
     private boolean help;
 
@@ -101,7 +113,9 @@ public final class BenchmarkCommand {
                 privacySearches(jar, work, bundles, rounds);
             }
             if (phases.contains("request")) {
-                new RequestBenchmark(out, jar, work, bundles, args).run();
+                new RequestBenchmark(out, jar, work, bundles, requestPatients,
+                        Duration.ofMillis((long) (1000 * requestSeconds)), Duration.ofMillis((long) (1000 * requestWarmupSeconds)),
+                        requestConnections).run();
             }
         } finally {
             deleteRecursively(work);

@@ -60,17 +60,16 @@ final class RequestBenchmark {
     private final Duration warmUp;
     private final List<Integer> connections;
 
-    RequestBenchmark(PrintStream out, Path jar, Path work, List<Path> bundles, List<String> args) {
+    RequestBenchmark(PrintStream out, Path jar, Path work, List<Path> bundles, int patients, Duration window,
+            Duration warmUp, List<Integer> connections) {
         this.out = out;
         this.jar = jar;
         this.work = work;
         this.bundles = bundles;
-        this.patients = Integer.parseInt(SweepCommand.option(args, "--request-patients", "5"));
-        this.window = Duration.ofMillis((long) (1000 * Double.parseDouble(SweepCommand.option(args, "--request-seconds", "5"))));
-        this.warmUp = Duration.ofMillis((long) (1000 * Double.parseDouble(
-                SweepCommand.option(args, "--request-warmup-seconds", "3"))));
-        this.connections = java.util.Arrays.stream(SweepCommand.option(args, "--request-connections", "1,8").split(","))
-                .map(String::trim).map(Integer::parseInt).toList();
+        this.patients = patients;
+        this.window = window;
+        this.warmUp = warmUp;
+        this.connections = List.copyOf(connections);
     }
 
     private static Map<String, Operation> operations() {
