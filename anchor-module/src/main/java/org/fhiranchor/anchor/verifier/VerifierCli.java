@@ -32,6 +32,8 @@ import org.fhiranchor.anchor.export.RecipientBox;
 import org.fhiranchor.anchor.export.ResearchExportFetcher;
 import org.fhiranchor.anchor.export.ResearchExportVerifier;
 import org.fhiranchor.anchor.proof.AnchorProof;
+import org.fhiranchor.anchor.proof.BatchedProof;
+import org.fhiranchor.anchor.proof.BatchedProofJson;
 import org.fhiranchor.anchor.proof.ProofJson;
 import org.fhiranchor.anchor.proof.TlogProofVerifier;
 import org.fhiranchor.anchor.tlog.NoteFormatException;
@@ -203,18 +205,25 @@ public final class VerifierCli {
         }
         VerificationResult result = verifier.verify(resource, proofJson);
         Optional<AnchorProof> proof = Optional.empty();
+        Optional<BatchedProof> batched = Optional.empty();
         try {
-            proof = Optional.of(ProofJson.read(proofJson));
+            if (BatchedProof.FORMAT.equals(BatchedProofJson.formatOf(proofJson))) {
+                batched = Optional.of(BatchedProofJson.read(proofJson));
+                proof = Optional.of(batched.get().batchProof());
+            } else {
+                proof = Optional.of(ProofJson.read(proofJson));
+            }
         } catch (RuntimeException e) {
             // The result already says MALFORMED_PROOF and why.
         }
-        String ref = proof.map(p -> p.resource().toString()).orElse(options.get("--proof"));
+        String ref = batched.map(b -> b.resource().toString())
+                .orElse(proof.map(p -> p.resource().toString()).orElse(options.get("--proof")));
         Outcome outcome = switch (result.status()) {
             case VERIFIED -> Outcome.VERIFIED;
             case CHECKPOINT_UNAVAILABLE -> Outcome.UNAVAILABLE;
             default -> Outcome.FAILED;
         };
-        return print(new VersionCheck(ref, outcome, result.status().name(), result.detail(), proof), chain);
+        return print(new VersionCheck(ref, outcome, result.status().name(), result.detail(), proof, batched), chain);
     }
 
     private int verifyTlogProof(byte[] proofFile, byte[] resource, NoteVerifier logKey, ChainConnection chain) {
@@ -242,8 +251,17 @@ public final class VerifierCli {
             return exitCode(check.outcome());
         }
         AnchorProof proof = check.proof().orElseThrow();
-        out.println("VERIFIED " + proof.operation().jsonName() + " of " + proof.resource());
-        out.println("  content hash  " + HexFormat.of().formatHex(proof.contentHash()));
+        if (check.batched().isPresent()) {
+            // A batch member (docs/verification.md 4.2): its own claims, then the batch record's leaf.
+            BatchedProof member = check.batched().get();
+            out.println("VERIFIED " + member.operation().jsonName() + " of " + member.resource());
+            out.println("  content hash  " + HexFormat.of().formatHex(member.contentHash()));
+            out.println("  batch member  " + member.batchIndex() + " of " + member.batchSize() + " sealed by "
+                    + proof.resource());
+        } else {
+            out.println("VERIFIED " + proof.operation().jsonName() + " of " + proof.resource());
+            out.println("  content hash  " + HexFormat.of().formatHex(proof.contentHash()));
+        }
         out.println("  leaf          " + proof.leafIndex() + " of tree size " + proof.treeSize());
         out.println("  root          " + HexFormat.of().formatHex(proof.rootHash()));
         // The block comes from the contract the auditor named, not from the proof's anchor member.

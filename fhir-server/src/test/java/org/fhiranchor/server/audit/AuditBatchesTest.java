@@ -102,6 +102,16 @@ class AuditBatchesTest extends FhirRestTest {
                 proofBytes, onChain);
         assertThat(verified.verified()).as(verified.detail()).isTrue();
 
+        // The offline verifier, with one auditor token, checks it end to end against the contract it was given.
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int exit = org.fhiranchor.anchor.verifier.VerifierCli.run(new String[] {"verify", "--rpc", chain.rpcUrl(),
+                "--contract", chain.ledger().contractAddress(), "--fhir-base", baseUrl(), "--ref", event},
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
+                java.util.Map.of("FHIR_ANCHOR_TOKEN", auditor));
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(printed).isZero();
+        assertThat(printed).contains("VERIFIED create of " + event).contains("batch member");
+
         // The batch record is an ordinary version of the log, with its own proof.
         String record = param(answer, "batch").path("valueString").asText();
         assertThat(http("GET", "/" + record + "/$verify", null, null, auditor).body()).contains("\"anchored\"");
