@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code sweep --fhir-base URL [--page N]}: re-hashes every stored version against the log through
- * the server's {@code $audit-sweep}, a page at a time, with a progress bar on stderr. Prints every
+ * the server's {@code $audit-sweep}, a page at a time, with a progress bar on stderr, then every audit batch
+ * member (the AuditEvents) against its member entry. Prints every
  * mismatch and every version missing from the log; exits 1 if there is any, 2 on errors.
  * The bearer token, if the server needs one, comes from FHIR_ANCHOR_TOKEN (or --token).
  */
@@ -50,29 +51,12 @@ public final class SweepCommand {
         }
         FhirHttp http = new FhirHttp(token);
         List<String> problems = new ArrayList<>();
-        long checked = 0;
-        long cursor = 0;
+        long versions;
+        long members;
         try {
-            while (true) {
-                JsonNode result = http.getJson(base + "/$audit-sweep?_count=" + page + "&cursor=" + cursor);
-                long total = intParam(result, "total");
-                checked += intParam(result, "checked");
-                for (JsonNode p : result.path("parameter")) {
-                    String name = p.path("name").asText();
-                    if (name.equals("mismatch")) {
-                        problems.add("MISMATCH " + part(p, "resource") + " logged " + part(p, "loggedContentHash")
-                                + " stored " + part(p, "currentContentHash"));
-                    } else if (name.equals("unlogged")) {
-                        problems.add("UNLOGGED " + p.path("valueString").asText());
-                    }
-                }
-                progress(checked, total);
-                long next = intParam(result, "next");
-                if (next <= 0) {
-                    break;
-                }
-                cursor = next;
-            }
+            versions = sweepPages(http, "", problems);
+            // The AuditEvents are batch members, not leaves (docs/verification.md 4.2): swept against their own entries.
+            members = sweepPages(http, "&members=true", problems);
         } catch (IOException | RuntimeException e) {
             err.println();
             err.println("sweep failed: " + e.getMessage());
@@ -81,10 +65,36 @@ public final class SweepCommand {
             Thread.currentThread().interrupt();
             return 2;
         }
-        err.println();
         problems.forEach(out::println);
-        out.printf("checked %d versions: %d problem(s)%n", checked, problems.size());
+        out.printf("checked %d versions and %d audit batch members: %d problem(s)%n", versions, members, problems.size());
         return problems.isEmpty() ? 0 : 1;
+    }
+
+    /** Every page of one sweep; returns how many were checked, adds each problem found. */
+    private long sweepPages(FhirHttp http, String scope, List<String> problems) throws IOException, InterruptedException {
+        long checked = 0;
+        long cursor = 0;
+        while (true) {
+            JsonNode result = http.getJson(base + "/$audit-sweep?_count=" + page + "&cursor=" + cursor + scope);
+            long total = intParam(result, "total");
+            checked += intParam(result, "checked");
+            for (JsonNode p : result.path("parameter")) {
+                String name = p.path("name").asText();
+                if (name.equals("mismatch")) {
+                    problems.add("MISMATCH " + part(p, "resource") + " logged " + part(p, "loggedContentHash")
+                            + " stored " + part(p, "currentContentHash"));
+                } else if (name.equals("unlogged")) {
+                    problems.add("UNLOGGED " + p.path("valueString").asText());
+                }
+            }
+            progress(checked, total);
+            long next = intParam(result, "next");
+            if (next <= 0) {
+                err.println();
+                return checked;
+            }
+            cursor = next;
+        }
     }
 
     private void progress(long checked, long total) {
