@@ -6,7 +6,6 @@ import static org.fhiranchor.anchor.proof.ProofJson.hash;
 import static org.fhiranchor.anchor.proof.ProofJson.hashArray;
 import static org.fhiranchor.anchor.proof.ProofJson.hashesFromTree;
 
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +35,8 @@ public final class BatchedProofJson {
     public static JsonObject toTree(BatchedProof proof) {
         Map<String, JsonValue> members = new LinkedHashMap<>();
         members.put("format", new JsonString(BatchedProof.FORMAT));
-        members.put("resource", new JsonString(proof.resource().toString()));
-        members.put("operation", new JsonString(proof.operation().jsonName()));
-        members.put("contentHash", new JsonString(HexFormat.of().formatHex(proof.contentHash())));
-        members.put("salt", new JsonString(HexFormat.of().formatHex(proof.salt())));
-        members.put("leafHash", new JsonString(HexFormat.of().formatHex(proof.leafHash())));
+        ProofJson.putLeafClaims(members, proof.resource(), proof.operation(), proof.contentHash(), proof.salt(),
+                proof.leafHash());
         members.put("batchIndex", JsonNumber.of(proof.batchIndex()));
         members.put("batchSize", JsonNumber.of(proof.batchSize()));
         members.put("batchPath", hashArray(proof.batchPath()));
@@ -55,22 +51,11 @@ public final class BatchedProofJson {
     }
 
     public static BatchedProof read(byte[] json) {
-        JsonObject object;
-        try {
-            object = JsonParser.parseObject(json);
-        } catch (JsonFormatException e) {
-            throw new ProofFormatException("proof is not valid JSON: " + e.getMessage(), e);
-        }
-        return fromTree(object);
+        return fromTree(ProofJson.parse(json));
     }
 
     public static BatchedProof fromTree(JsonObject object) {
-        checkMembers(object, MEMBERS, "proof");
-        String format = field("format", () -> object.getString("format"));
-        if (!BatchedProof.FORMAT.equals(format)) {
-            throw new ProofFormatException("unsupported proof format \"" + format + "\", expected \""
-                    + BatchedProof.FORMAT + "\"");
-        }
+        ProofJson.checkFormat(object, MEMBERS, BatchedProof.FORMAT);
         List<byte[]> path = hashesFromTree(object, "batchPath");
         JsonObject record = field("batchRecord", () -> object.getObject("batchRecord"));
         AnchorProof batchProof = field("batchProof", () -> {

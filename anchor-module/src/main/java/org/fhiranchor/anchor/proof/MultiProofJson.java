@@ -12,10 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import org.fhiranchor.anchor.canonical.CanonicalJson;
 import org.fhiranchor.anchor.canonical.JsonArray;
-import org.fhiranchor.anchor.canonical.JsonFormatException;
 import org.fhiranchor.anchor.canonical.JsonNumber;
 import org.fhiranchor.anchor.canonical.JsonObject;
-import org.fhiranchor.anchor.canonical.JsonParser;
 import org.fhiranchor.anchor.canonical.JsonString;
 import org.fhiranchor.anchor.canonical.JsonValue;
 import org.fhiranchor.anchor.log.Operation;
@@ -39,11 +37,8 @@ public final class MultiProofJson {
         List<JsonValue> versions = new ArrayList<>();
         for (MultiProof.Version version : proof.versions()) {
             Map<String, JsonValue> members = new LinkedHashMap<>();
-            members.put("resource", new JsonString(version.resource().toString()));
-            members.put("operation", new JsonString(version.operation().jsonName()));
-            members.put("contentHash", new JsonString(HexFormat.of().formatHex(version.contentHash())));
-            members.put("salt", new JsonString(HexFormat.of().formatHex(version.salt())));
-            members.put("leafHash", new JsonString(HexFormat.of().formatHex(version.leafHash())));
+            ProofJson.putLeafClaims(members, version.resource(), version.operation(), version.contentHash(), version.salt(),
+                    version.leafHash());
             members.put("leafIndex", JsonNumber.of(version.leafIndex()));
             versions.add(new JsonObject(members));
         }
@@ -63,22 +58,11 @@ public final class MultiProofJson {
     }
 
     public static MultiProof read(byte[] json) {
-        JsonObject object;
-        try {
-            object = JsonParser.parseObject(json);
-        } catch (JsonFormatException e) {
-            throw new ProofFormatException("proof is not valid JSON: " + e.getMessage(), e);
-        }
-        return fromTree(object);
+        return fromTree(ProofJson.parse(json));
     }
 
     public static MultiProof fromTree(JsonObject object) {
-        checkMembers(object, MEMBERS, "proof");
-        String format = field("format", () -> object.getString("format"));
-        if (!MultiProof.FORMAT.equals(format)) {
-            throw new ProofFormatException("unsupported proof format \"" + format + "\", expected \""
-                    + MultiProof.FORMAT + "\"");
-        }
+        ProofJson.checkFormat(object, MEMBERS, MultiProof.FORMAT);
         JsonArray array = field("versions", () -> object.getArray("versions"));
         List<MultiProof.Version> versions = new ArrayList<>();
         for (int i = 0; i < array.size(); i++) {

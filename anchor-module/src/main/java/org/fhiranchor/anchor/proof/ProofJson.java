@@ -68,15 +68,41 @@ public final class ProofJson {
         return hashes;
     }
 
+    /** Parses a proof document strictly; not JSON is a {@link ProofFormatException}. */
+    static JsonObject parse(byte[] json) {
+        try {
+            return JsonParser.parseObject(json);
+        } catch (JsonFormatException e) {
+            throw new ProofFormatException("proof is not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Exactly the expected members, and {@code format} is the expected one. */
+    static void checkFormat(JsonObject object, Set<String> members, String expectedFormat) {
+        checkMembers(object, members, "proof");
+        String format = field("format", () -> object.getString("format"));
+        if (!expectedFormat.equals(format)) {
+            throw new ProofFormatException("unsupported proof format \"" + format + "\", expected \""
+                    + expectedFormat + "\"");
+        }
+    }
+
+    /** The claims of one leaf entry, as every proof format writes them (docs/verification.md section 4). */
+    static void putLeafClaims(Map<String, JsonValue> members, ResourceRef resource, Operation operation, byte[] contentHash,
+            byte[] salt, byte[] leafHash) {
+        members.put("resource", new JsonString(resource.toString()));
+        members.put("operation", new JsonString(operation.jsonName()));
+        members.put("contentHash", new JsonString(HexFormat.of().formatHex(contentHash)));
+        members.put("salt", new JsonString(HexFormat.of().formatHex(salt)));
+        members.put("leafHash", new JsonString(HexFormat.of().formatHex(leafHash)));
+    }
+
     public static JsonObject toTree(AnchorProof proof) {
 
         Map<String, JsonValue> members = new LinkedHashMap<>();
         members.put("format", new JsonString(AnchorProof.FORMAT));
-        members.put("resource", new JsonString(proof.resource().toString()));
-        members.put("operation", new JsonString(proof.operation().jsonName()));
-        members.put("contentHash", new JsonString(HexFormat.of().formatHex(proof.contentHash())));
-        members.put("salt", new JsonString(HexFormat.of().formatHex(proof.salt())));
-        members.put("leafHash", new JsonString(HexFormat.of().formatHex(proof.leafHash())));
+        ProofJson.putLeafClaims(members, proof.resource(), proof.operation(), proof.contentHash(), proof.salt(),
+                proof.leafHash());
         members.put("leafIndex", JsonNumber.of(proof.leafIndex()));
         members.put("treeSize", JsonNumber.of(proof.treeSize()));
         members.put("rootHash", new JsonString(HexFormat.of().formatHex(proof.rootHash())));
@@ -91,22 +117,11 @@ public final class ProofJson {
     }
 
     public static AnchorProof read(byte[] json) {
-        JsonObject object;
-        try {
-            object = JsonParser.parseObject(json);
-        } catch (JsonFormatException e) {
-            throw new ProofFormatException("proof is not valid JSON: " + e.getMessage(), e);
-        }
-        return fromTree(object);
+        return fromTree(ProofJson.parse(json));
     }
 
     public static AnchorProof fromTree(JsonObject object) {
-        checkMembers(object, MEMBERS, "proof");
-        String format = field("format", () -> object.getString("format"));
-        if (!AnchorProof.FORMAT.equals(format)) {
-            throw new ProofFormatException("unsupported proof format \"" + format + "\", expected \""
-                    + AnchorProof.FORMAT + "\"");
-        }
+        ProofJson.checkFormat(object, MEMBERS, AnchorProof.FORMAT);
         ChainAnchor anchor = anchorFromTree(object);
         List<byte[]> path = hashesFromTree(object, "auditPath");
         return field("proof", () -> new AnchorProof(
