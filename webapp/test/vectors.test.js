@@ -13,7 +13,7 @@ import {
 const dir = fileURLToPath(new URL('../../docs/test-vectors/', import.meta.url));
 const load = (/** @type {string} */ name) => JSON.parse(readFileSync(dir + name, 'utf8'));
 const utf8 = (/** @type {string} */ s) => new TextEncoder().encode(s);
-const COVERED = ['batched-proof.json', 'canonical-json.json', 'deployment-statement.json', 'multiproof.json', 'proof.json', 'research-box.json',
+const COVERED = ['batched-proof.json', 'canonical-json.json', 'deployment-statement.json', 'multiproof.json', 'proof.json', 'research-box-v2.json', 'research-box.json',
   'resource-and-leaf.json', 'tlog.json', 'tree.json'];
 
 test('every vector file is covered by this suite', () => {
@@ -128,7 +128,17 @@ test('proof: each kind of tampering is refused at the step the Java verifier ref
   assert.equal(await run(served, proof, down), 'CHECKPOINT_UNAVAILABLE');
 });
 
-test('research box: opens the known-answer file to its plaintext', async () => {
+test('research box/2: opens the known-answer file to its plaintext (more in box.test.js)', async () => {
+  const v = load('research-box-v2.json');
+  const plain = await openBox(fromHex(v.boxHex), fromHex(v.recipientPrivateKeyHex), fromHex(v.recipientPublicKeyHex));
+  assert.equal(new TextDecoder().decode(plain), v.plaintext);
+  assert.equal(toHex(await sha256(plain)), v.plaintextSha256);
+  const changed = fromHex(v.boxHex);
+  changed[60] ^= 1;
+  await assert.rejects(openBox(changed, fromHex(v.recipientPrivateKeyHex), fromHex(v.recipientPublicKeyHex)));
+});
+
+test('research box/1 (former format): opens the known-answer file to its plaintext', async () => {
   const v = load('research-box.json');
   const plain = await openBox(fromHex(v.boxHex), fromHex(v.recipientPrivateKeyHex), fromHex(v.recipientPublicKeyHex));
   assert.equal(new TextDecoder().decode(plain), v.plaintext);

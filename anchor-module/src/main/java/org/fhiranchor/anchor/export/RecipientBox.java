@@ -1,7 +1,6 @@
 package org.fhiranchor.anchor.export;
 
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.KeyFactory;
@@ -14,62 +13,47 @@ import java.security.spec.XECPrivateKeySpec;
 import java.security.spec.XECPublicKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Objects;
 import java.util.regex.Pattern;
-import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
 import javax.crypto.KeyAgreement;
-import javax.crypto.Mac;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * {@code fhir-anchor-box/1} (docs/research-export.md section 4): a file sealed to one X25519 public key
- * with a fresh ephemeral key pair.
- *
- * <pre>
- * file   = "FAB1" || epk (32) || nonce (12) || AES-256-GCM ciphertext || tag (16)
- * shared = X25519(ephemeral private, recipient public)     (refused if all zero)
- * key    = HKDF-SHA256(IKM = shared, salt = epk || recipient public, info = "fhir-anchor-box/1", L = 32)
- * AAD    = "FAB1" || epk
- * </pre>
+ * Research-export files sealed to one X25519 public key (docs/research-export.md section 4). New files are
+ * {@code fhir-anchor-box/2}: HPKE (RFC 9180) base mode, DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-256-GCM,
+ * by Bouncy Castle ({@link HpkeBox}). Files of the former {@code fhir-anchor-box/1} ({@link BoxV1}) still open:
+ * {@link #open} reads the version from the file's first four bytes.
  *
  * Keys are the RFC 7748 byte strings: a public key is the 32-byte little-endian u-coordinate, a private
  * key the 32-byte scalar (clamped when used, as RFC 7748 says). Their text form is base64url without
  * padding (43 characters). Only canonical public keys are accepted: the top bit clear and u below
- * 2^255 - 19, so that one key has one spelling (the recipient key is also an HKDF input).
+ * 2^255 - 19, so that one key has one spelling (the recipient key is also bound into the HPKE info).
  */
 public final class RecipientBox {
 
-    public static final String FORMAT = "fhir-anchor-box/1";
+    /** The format {@link #seal} writes. */
+    public static final String FORMAT = HpkeBox.FORMAT;
+    /** The former format, still read by {@link #open}. */
+    public static final String FORMAT_V1 = BoxV1.FORMAT;
     public static final int KEY_LENGTH = 32;
-    public static final int NONCE_LENGTH = 12;
-    public static final int TAG_LENGTH = 16;
-    /** magic + epk + nonce. */
-    public static final int HEADER_LENGTH = 4 + KEY_LENGTH + NONCE_LENGTH;
-    /** Bytes a sealed file has beyond its plaintext. */
-    public static final int OVERHEAD = HEADER_LENGTH + TAG_LENGTH;
+    /** Bytes a sealed ({@link #FORMAT}) file has beyond its plaintext. */
+    public static final int OVERHEAD = HpkeBox.OVERHEAD;
 
-    private static final byte[] MAGIC = "FAB1".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] INFO = FORMAT.getBytes(StandardCharsets.US_ASCII);
     private static final BigInteger P = BigInteger.TWO.pow(255).subtract(BigInteger.valueOf(19));
     private static final byte[] BASE_POINT = basePoint();
     private static final Pattern KEY_TEXT = Pattern.compile("[A-Za-z0-9_-]{43}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final byte[] fixedEphemeralPrivate;
-    private final byte[] fixedNonce;
 
-    /** Seals with a new random ephemeral key and nonce per file. */
+    /** Seals with a new random ephemeral key per file. */
     public RecipientBox() {
         this.fixedEphemeralPrivate = null;
-        this.fixedNonce = null;
     }
 
-    /** Known-answer tests only: the same ephemeral key and nonce every time (never do this for real). */
-    RecipientBox(byte[] ephemeralPrivate, byte[] nonce) {
+    /** Known-answer tests only: the same ephemeral key every time (never do this for real). */
+    RecipientBox(byte[] ephemeralPrivate) {
         this.fixedEphemeralPrivate = length(ephemeralPrivate, KEY_LENGTH, "ephemeral private key").clone();
-        this.fixedNonce = length(nonce, NONCE_LENGTH, "nonce").clone();
     }
 
     /** A recipient's key pair: 32-byte private scalar and its 32-byte public key. */
@@ -199,118 +183,33 @@ public final class RecipientBox {
 
     // ---- seal and open -------------------------------------------------------------------------
 
-    /** Seals {@code plaintext} to {@code recipientPublicKey}; the result is {@link #OVERHEAD} bytes longer. */
+    /** Seals {@code plaintext} to {@code recipientPublicKey} as {@link #FORMAT}; {@link #OVERHEAD} bytes longer. */
     public byte[] seal(byte[] plaintext, byte[] recipientPublicKey) {
         Objects.requireNonNull(plaintext, "plaintext");
         checkPublicKey(recipientPublicKey);
-        if (plaintext.length > Integer.MAX_VALUE - OVERHEAD - 8) {
-            throw new IllegalArgumentException("plaintext too large for one box");
-        }
-        byte[] ephemeralPrivate = fixedEphemeralPrivate != null ? fixedEphemeralPrivate.clone() : random(KEY_LENGTH);
-        byte[] nonce = fixedNonce != null ? fixedNonce.clone() : random(NONCE_LENGTH);
-        byte[] epk = publicKeyOf(ephemeralPrivate);
-        byte[] shared;
-        try {
-            shared = x25519(ephemeralPrivate, recipientPublicKey);
-        } catch (BoxException e) {
-            throw new IllegalArgumentException("cannot seal to this public key: " + e.getMessage());
-        }
-        byte[] out = new byte[OVERHEAD + plaintext.length];
-        System.arraycopy(MAGIC, 0, out, 0, 4);
-        System.arraycopy(epk, 0, out, 4, KEY_LENGTH);
-        System.arraycopy(nonce, 0, out, 4 + KEY_LENGTH, NONCE_LENGTH);
-        try {
-            Cipher cipher = cipher(Cipher.ENCRYPT_MODE, shared, epk, recipientPublicKey, nonce);
-            int written = cipher.doFinal(plaintext, 0, plaintext.length, out, HEADER_LENGTH);
-            if (written != plaintext.length + TAG_LENGTH) {
-                throw new IllegalStateException("AES-GCM wrote " + written + " bytes");
-            }
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-256-GCM unavailable in this JDK", e);
-        } finally {
-            Arrays.fill(shared, (byte) 0);
-            Arrays.fill(ephemeralPrivate, (byte) 0);
-        }
-        return out;
+        return HpkeBox.seal(plaintext, recipientPublicKey, fixedEphemeralPrivate);
     }
 
-    /** Opens a sealed file with the recipient's private key; returns the plaintext. */
+    /**
+     * Opens a sealed file with the recipient's private key and returns the plaintext; the version comes
+     * from the file's first four bytes: "FAB2" ({@code fhir-anchor-box/2}) or "FAB1" ({@code fhir-anchor-box/1}).
+     */
     public static byte[] open(byte[] box, byte[] recipientPrivateKey) throws BoxException {
         Objects.requireNonNull(box, "box");
         length(recipientPrivateKey, KEY_LENGTH, "private key");
-        if (box.length < OVERHEAD) {
-            throw new BoxException("not a " + FORMAT + " file: " + box.length + " bytes, at least " + OVERHEAD + " needed");
+        if (box.length >= 4 && Arrays.equals(box, 0, 4, HpkeBox.MAGIC, 0, 4)) {
+            return HpkeBox.open(box, recipientPrivateKey);
         }
-        if (!Arrays.equals(box, 0, 4, MAGIC, 0, 4)) {
-            throw new BoxException("not a " + FORMAT + " file: it does not start with \"FAB1\"");
+        if (box.length >= 4 && Arrays.equals(box, 0, 4, BoxV1.MAGIC, 0, 4)) {
+            return BoxV1.open(box, recipientPrivateKey);
         }
-        byte[] epk = Arrays.copyOfRange(box, 4, 4 + KEY_LENGTH);
-        byte[] nonce = Arrays.copyOfRange(box, 4 + KEY_LENGTH, HEADER_LENGTH);
-        byte[] recipientPublicKey = publicKeyOf(recipientPrivateKey);
-        byte[] shared = x25519(recipientPrivateKey, epk);
-        try {
-            Cipher cipher = cipher(Cipher.DECRYPT_MODE, shared, epk, recipientPublicKey, nonce);
-            return cipher.doFinal(box, HEADER_LENGTH, box.length - HEADER_LENGTH);
-        } catch (AEADBadTagException e) {
-            throw new BoxException("cannot open: authentication failed (the file was not sealed to the public key "
-                    + encodeKey(recipientPublicKey) + " of this private key, or it was altered)");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-256-GCM unavailable in this JDK", e);
-        } finally {
-            Arrays.fill(shared, (byte) 0);
-        }
-    }
-
-    private static Cipher cipher(int mode, byte[] shared, byte[] epk, byte[] recipientPublicKey, byte[] nonce)
-            throws GeneralSecurityException {
-        byte[] salt = new byte[2 * KEY_LENGTH];
-        System.arraycopy(epk, 0, salt, 0, KEY_LENGTH);
-        System.arraycopy(recipientPublicKey, 0, salt, KEY_LENGTH, KEY_LENGTH);
-        byte[] key = hkdfSha256(shared, salt, INFO, 32);
-        byte[] aad = new byte[4 + KEY_LENGTH];
-        System.arraycopy(MAGIC, 0, aad, 0, 4);
-        System.arraycopy(epk, 0, aad, 4, KEY_LENGTH);
-        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-        cipher.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(8 * TAG_LENGTH, nonce));
-        cipher.updateAAD(aad);
-        Arrays.fill(key, (byte) 0);
-        return cipher;
-    }
-
-    /** RFC 5869 HKDF with HMAC-SHA256: extract, then expand to {@code length} bytes (at most 255 * 32). */
-    static byte[] hkdfSha256(byte[] ikm, byte[] salt, byte[] info, int length) {
-        if (length < 0 || length > 255 * 32) {
-            throw new IllegalArgumentException("HKDF-SHA256 output length must be 0..8160");
-        }
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            // An absent salt is HashLen zero bytes (RFC 5869 section 2.2).
-            mac.init(new SecretKeySpec(salt == null || salt.length == 0 ? new byte[32] : salt, "HmacSHA256"));
-            byte[] prk = mac.doFinal(ikm);
-            mac.init(new SecretKeySpec(prk, "HmacSHA256"));
-            byte[] out = new byte[length];
-            byte[] t = new byte[0];
-            int done = 0;
-            for (int i = 1; done < length; i++) {
-                mac.update(t);
-                mac.update(info);
-                mac.update((byte) i);
-                t = mac.doFinal();
-                int n = Math.min(t.length, length - done);
-                System.arraycopy(t, 0, out, done, n);
-                done += n;
-            }
-            Arrays.fill(prk, (byte) 0);
-            return out;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable in this JDK", e);
-        }
+        throw new BoxException("not a " + FORMAT + " (or " + FORMAT_V1 + ") file: it starts with neither \"FAB2\" nor \"FAB1\"");
     }
 
     /** SHA-256 of bytes, lowercase hex: how the manifest names files' contents. */
     public static String sha256Hex(byte[] bytes) {
         try {
-            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
@@ -338,12 +237,6 @@ public final class RecipientBox {
             acc |= b;
         }
         return acc == 0;
-    }
-
-    private static byte[] random(int n) {
-        byte[] bytes = new byte[n];
-        RANDOM.nextBytes(bytes);
-        return bytes;
     }
 
     private static byte[] length(byte[] bytes, int length, String what) {

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,7 +30,9 @@ class RecipientBoxTest {
         byte[] plaintext = "{\"resourceType\":\"Patient\",\"id\":\"p1\"}\n".getBytes(StandardCharsets.UTF_8);
         byte[] box = new RecipientBox().seal(plaintext, recipient.publicKey());
         assertEquals(plaintext.length + RecipientBox.OVERHEAD, box.length);
-        assertEquals("FAB1", new String(box, 0, 4, StandardCharsets.US_ASCII));
+        assertEquals(60, RecipientBox.OVERHEAD);
+        assertEquals("FAB2", new String(box, 0, 4, StandardCharsets.US_ASCII));
+        assertEquals("fhir-anchor-box/2", RecipientBox.FORMAT);
         assertArrayEquals(plaintext, RecipientBox.open(box, recipient.privateKey()));
         assertArrayEquals(new byte[0], RecipientBox.open(new RecipientBox().seal(new byte[0], recipient.publicKey()),
                 recipient.privateKey()));
@@ -39,7 +42,7 @@ class RecipientBoxTest {
         assertArrayEquals(recipient.privateKey(), RecipientBox.decodePrivateKey(recipient.privateKeyText() + "\n"));
         assertArrayEquals(recipient.publicKey(), RecipientBox.publicKeyOf(recipient.privateKey()));
         assertTrue(!recipient.toString().contains(recipient.privateKeyText()));
-        // Two seals of the same plaintext differ (fresh ephemeral key and nonce).
+        // Two seals of the same plaintext differ (fresh ephemeral key).
         assertNotEquals(HexFormat.of().formatHex(box), HexFormat.of().formatHex(new RecipientBox().seal(plaintext, recipient.publicKey())));
     }
 
@@ -49,8 +52,15 @@ class RecipientBoxTest {
         KeyPair other = RecipientBox.generateKeyPair();
         byte[] box = new RecipientBox().seal("secret".getBytes(StandardCharsets.UTF_8), recipient.publicKey());
         BoxException e = assertThrows(BoxException.class, () -> RecipientBox.open(box, other.privateKey()));
-        assertTrue(e.getMessage().startsWith("cannot open: authentication failed"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("cannot open: the file is sealed to the key with id "
+                + HexFormat.of().formatHex(HpkeBox.keyId(recipient.publicKey()))), e.getMessage());
         assertTrue(e.getMessage().contains(other.publicKeyText()), e.getMessage());
+
+        // The same key id in the header (the 8-byte id is only a hint) still fails: the info binds the key.
+        byte[] relabelled = box.clone();
+        System.arraycopy(HpkeBox.keyId(other.publicKey()), 0, relabelled, 4, HpkeBox.KID_LENGTH);
+        BoxException tag = assertThrows(BoxException.class, () -> RecipientBox.open(relabelled, other.privateKey()));
+        assertTrue(tag.getMessage().startsWith("cannot open: authentication failed"), tag.getMessage());
     }
 
     @Test
@@ -58,11 +68,18 @@ class RecipientBoxTest {
         KeyPair recipient = RecipientBox.generateKeyPair();
         byte[] box = new RecipientBox().seal("0123456789 abcdefghij".getBytes(StandardCharsets.UTF_8), recipient.publicKey());
         for (int i = 0; i < box.length; i++) {
-            byte[] altered = box.clone();
-            altered[i] ^= (byte) (i == 35 ? 0x01 : 0x40); // byte 35 is epk's top byte: flip a bit that is not masked
-            assertThrows(BoxException.class, () -> RecipientBox.open(altered, recipient.privateKey()), "byte " + i);
+            for (int bit = 0; bit < 8; bit++) { // every bit, the top bit of enc's last byte included
+                byte[] altered = box.clone();
+                altered[i] ^= (byte) (1 << bit);
+                assertThrows(BoxException.class, () -> RecipientBox.open(altered, recipient.privateKey()),
+                        "byte " + i + " bit " + bit);
+            }
         }
+        assertThrows(BoxException.class, () -> RecipientBox.open(Arrays.copyOf(box, box.length - 1), recipient.privateKey()));
+        assertThrows(BoxException.class, () -> RecipientBox.open(Arrays.copyOf(box, box.length + 1), recipient.privateKey()));
         assertThrows(BoxException.class, () -> RecipientBox.open(new byte[10], recipient.privateKey()));
+        assertThrows(BoxException.class, () -> RecipientBox.open(Arrays.copyOf(box, RecipientBox.OVERHEAD - 1),
+                recipient.privateKey()));
         assertArrayEquals("0123456789 abcdefghij".getBytes(StandardCharsets.UTF_8), RecipientBox.open(box, recipient.privateKey()));
     }
 
@@ -109,10 +126,13 @@ class RecipientBoxTest {
         byte[] salt = HexFormat.of().parseHex("000102030405060708090a0b0c");
         byte[] info = HexFormat.of().parseHex("f0f1f2f3f4f5f6f7f8f9");
         assertEquals("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865",
-                HexFormat.of().formatHex(RecipientBox.hkdfSha256(ikm, salt, info, 42)));
+                HexFormat.of().formatHex(BoxV1.hkdfSha256(ikm, salt, info, 42)));
     }
 
-    /** The known-answer vector committed to docs/test-vectors; regenerate with FHIR_ANCHOR_WRITE_VECTORS=1. */
+    /**
+     * The box/1 known-answer vector committed to docs/test-vectors (box/1 is no longer written, but must keep
+     * opening); regenerate with FHIR_ANCHOR_WRITE_VECTORS=1.
+     */
     static String knownAnswerVector() throws BoxException {
         byte[] recipientPrivate = HexFormat.of().parseHex("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb"); // RFC 7748 Bob
         byte[] ephemeralPrivate = HexFormat.of().parseHex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a"); // RFC 7748 Alice
@@ -124,8 +144,8 @@ class RecipientBoxTest {
         byte[] salt = new byte[64];
         System.arraycopy(epk, 0, salt, 0, 32);
         System.arraycopy(recipientPublic, 0, salt, 32, 32);
-        byte[] key = RecipientBox.hkdfSha256(shared, salt, RecipientBox.FORMAT.getBytes(StandardCharsets.US_ASCII), 32);
-        byte[] box = new RecipientBox(ephemeralPrivate, nonce).seal(plaintext.getBytes(StandardCharsets.UTF_8), recipientPublic);
+        byte[] key = BoxV1.key(shared, epk, recipientPublic);
+        byte[] box = BoxV1.seal(plaintext.getBytes(StandardCharsets.UTF_8), recipientPublic, ephemeralPrivate, nonce);
 
         Map<String, String> v = new LinkedHashMap<>();
         v.put("description", "fhir-anchor-box/1 (docs/research-export.md section 4) with a fixed ephemeral key and "
@@ -140,13 +160,18 @@ class RecipientBoxTest {
         v.put("nonceHex", HexFormat.of().formatHex(nonce));
         v.put("sharedSecretHex", HexFormat.of().formatHex(shared));
         v.put("hkdfSaltHex", HexFormat.of().formatHex(salt));
-        v.put("hkdfInfo", RecipientBox.FORMAT);
+        v.put("hkdfInfo", RecipientBox.FORMAT_V1);
         v.put("aesKeyHex", HexFormat.of().formatHex(key));
         v.put("aadHex", HexFormat.of().formatHex("FAB1".getBytes(StandardCharsets.US_ASCII)) + HexFormat.of().formatHex(epk));
         v.put("plaintext", plaintext);
         v.put("plaintextSha256", RecipientBox.sha256Hex(plaintext.getBytes(StandardCharsets.UTF_8)));
         v.put("boxHex", HexFormat.of().formatHex(box));
         v.put("boxSha256", RecipientBox.sha256Hex(box));
+        return json(v);
+    }
+
+    /** A flat JSON object of strings, one member a line, as the vector files are written. */
+    static String json(Map<String, String> v) {
         StringBuilder sb = new StringBuilder("{\n");
         int i = 0;
         for (Map.Entry<String, String> e : v.entrySet()) {
@@ -162,7 +187,7 @@ class RecipientBoxTest {
     }
 
     @Test
-    void knownAnswerVectorIsCommittedAndOpens() throws IOException, BoxException {
+    void boxV1KnownAnswerVectorIsCommittedAndStillOpens() throws IOException, BoxException {
         String generated = knownAnswerVector();
         if ("1".equals(System.getenv("FHIR_ANCHOR_WRITE_VECTORS"))) {
             Files.writeString(VECTOR, generated, StandardCharsets.UTF_8);
@@ -175,5 +200,8 @@ class RecipientBoxTest {
                 RecipientBox.decodePrivateKey(v.getString("recipientPrivateKey")));
         assertEquals(v.getString("plaintext"), new String(opened, StandardCharsets.UTF_8));
         assertEquals("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742", v.getString("sharedSecretHex"));
+        byte[] changed = HexFormat.of().parseHex(v.getString("boxHex"));
+        changed[60] ^= 1;
+        assertThrows(BoxException.class, () -> RecipientBox.open(changed, RecipientBox.decodePrivateKey(v.getString("recipientPrivateKey"))));
     }
 }

@@ -128,6 +128,15 @@ class ResearchExportEndToEndTest extends FhirRestTest {
     void export_holdsExactlyTheConsentingPatients_deidentified_withReferencesIntact() throws Exception {
         Instant started = Instant.now();
         Path dir = exportAndFetch(labToken, labPublicKey, "lab");
+        // Every file is written as fhir-anchor-box/2 (HPKE, docs/research-export.md section 4.1).
+        try (Stream<Path> sealed = Files.list(dir)) {
+            List<Path> files = sealed.filter(f -> f.getFileName().toString().endsWith(".ndjson.enc")).toList();
+            assertThat(files).isNotEmpty();
+            for (Path file : files) {
+                assertThat(new String(Files.readAllBytes(file), 0, 4, StandardCharsets.US_ASCII)).as(file.toString())
+                        .isEqualTo("FAB2");
+            }
+        }
         Map<String, List<Resource>> export = verifyAndDecrypt(dir, labKey, "lab-plain");
         System.out.println("Small research export finished in " + Duration.between(started, Instant.now()).toMillis() + " ms");
 
