@@ -15,7 +15,7 @@ import org.fhiranchor.anchor.chain.RemoteSigner;
 import org.fhiranchor.anchor.chain.TransactionSigner;
 import org.fhiranchor.anchor.chain.LedgerSettings;
 import org.fhiranchor.anchor.chain.Web3jLedger;
-import org.fhiranchor.server.log.JobLock;
+import org.fhiranchor.server.jobs.JobLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -235,16 +235,16 @@ public final class ChainConnection implements AutoCloseable {
 
     private String signingKey() {
         if (embedded != null) {
-            return SignerKeyFile.loadOrCreate(dataDir.resolve("keys").resolve("chain-signer.key"));
+            return ChainAccountKeyFile.loadOrCreate(dataDir.resolve("keys").resolve("chain-signer.key"));
         }
         if (properties.privateKey() != null && !properties.privateKey().isBlank()) {
             return properties.privateKey().trim();
         }
         if (properties.privateKeyFile() != null) {
-            return SignerKeyFile.read(properties.privateKeyFile());
+            return ChainAccountKeyFile.read(properties.privateKeyFile());
         }
         if (properties.keystoreFile() != null) {
-            return SignerKeyFile.unlockKeystore(properties.keystoreFile(), properties.keystorePassword());
+            return ChainAccountKeyFile.unlockKeystore(properties.keystoreFile(), properties.keystorePassword());
         }
         throw new IllegalStateException("external chain: set FHIR_ANCHOR_CHAIN_PRIVATE_KEY, "
                 + "fhir-anchor.chain.private-key-file, fhir-anchor.chain.keystore-file or fhir-anchor.chain.remote-signer.url");

@@ -10,7 +10,7 @@ import org.fhiranchor.anchor.chain.ContractMismatchException;
 import org.fhiranchor.anchor.chain.Ledger;
 import org.fhiranchor.anchor.chain.LedgerRevertedException;
 import org.fhiranchor.anchor.chain.OnChainCheckpoint;
-import org.fhiranchor.server.log.JobLock;
+import org.fhiranchor.server.jobs.JobLock;
 import org.fhiranchor.server.log.LogRepository;
 import org.fhiranchor.server.log.TreeHead;
 import org.slf4j.Logger;

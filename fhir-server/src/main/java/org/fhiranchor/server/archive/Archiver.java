@@ -24,7 +24,7 @@ import org.fhiranchor.server.anchoring.Checkpoint;
 import org.fhiranchor.server.anchoring.CheckpointRepository;
 import org.fhiranchor.server.log.BatchMember;
 import org.fhiranchor.server.log.BatchMembers;
-import org.fhiranchor.server.log.JobLock;
+import org.fhiranchor.server.jobs.JobLock;
 import org.fhiranchor.server.log.LogEntry;
 import org.fhiranchor.server.log.LogRepository;
 import org.fhiranchor.server.log.VersionHasher;

@@ -16,7 +16,7 @@ import org.fhiranchor.anchor.proof.BatchRecord;
 import org.fhiranchor.anchor.proof.BatchedProof;
 import org.fhiranchor.server.log.BatchMember;
 import org.fhiranchor.server.log.BatchMembers;
-import org.fhiranchor.server.log.JobLock;
+import org.fhiranchor.server.jobs.JobLock;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Basic;

@@ -1,5 +1,6 @@
 package org.fhiranchor.server.log;
 
+import org.fhiranchor.server.jobs.JobLock;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**

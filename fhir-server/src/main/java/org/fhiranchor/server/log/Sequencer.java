@@ -1,5 +1,6 @@
 package org.fhiranchor.server.log;
 
+import org.fhiranchor.server.jobs.JobLock;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -21,13 +21,13 @@ public final class EmbeddedIssuer {
     }
 
     public static EmbeddedIssuer open(Path dataDir, SecurityProperties properties) {
-        ECKey key = SigningKeyFile.loadOrCreate(dataDir.resolve(KEYS_DIRECTORY));
+        ECKey key = TokenSigningKeyFile.loadOrCreate(dataDir.resolve(KEYS_DIRECTORY));
         return new EmbeddedIssuer(key, new TokenIssuer(key, properties.issuer(), properties.audience(), Clock.systemUTC()));
     }
 
     /** Whether {@code dataDir} holds a signing key already (the token command never creates one unasked). */
     public static boolean hasKey(Path dataDir) {
-        return SigningKeyFile.exists(dataDir.resolve(KEYS_DIRECTORY));
+        return TokenSigningKeyFile.exists(dataDir.resolve(KEYS_DIRECTORY));
     }
 
     public String mint(TokenIssuer.TokenRequest request) {

@@ -62,8 +62,8 @@ class ExternalIssuerTest {
                     sign(new RSAKeyGenerator(2048).keyID("idp-key-1").generate(), issuer, "fhir-anchor"))).isEqualTo(401);
             assertThat(context.getBeansOfType(EmbeddedIssuer.class)).isEmpty();
             // Other features keep their own keys there (archive, chain signer): only the JWT key must be absent.
-            assertThat(dataDir.resolve(EmbeddedIssuer.KEYS_DIRECTORY).resolve(SigningKeyFile.PRIVATE_KEY_FILE)).doesNotExist();
-            assertThat(dataDir.resolve(EmbeddedIssuer.KEYS_DIRECTORY).resolve(SigningKeyFile.PUBLIC_KEY_FILE)).doesNotExist();
+            assertThat(dataDir.resolve(EmbeddedIssuer.KEYS_DIRECTORY).resolve(TokenSigningKeyFile.PRIVATE_KEY_FILE)).doesNotExist();
+            assertThat(dataDir.resolve(EmbeddedIssuer.KEYS_DIRECTORY).resolve(TokenSigningKeyFile.PUBLIC_KEY_FILE)).doesNotExist();
         } finally {
             idp.stop(0);
             TestDataDirectory.deleteRecursively(dataDir);

@@ -23,7 +23,7 @@ class TokenCommandTest {
 
     @Test
     void printsOnlyAVerifiableToken_andStartsNothing() {
-        SigningKeyFile.loadOrCreate(dataDir.resolve("keys")); // as the server does on its first start
+        TokenSigningKeyFile.loadOrCreate(dataDir.resolve("keys")); // as the server does on its first start
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         long started = System.nanoTime();
@@ -38,7 +38,7 @@ class TokenCommandTest {
 
         SecurityProperties properties = Binder.get(new StandardEnvironment())
                 .bindOrCreate("fhir-anchor.security", SecurityProperties.class);
-        Jwt jwt = JwtDecoders.embedded(SigningKeyFile.loadOrCreate(dataDir.resolve("keys")), properties)
+        Jwt jwt = JwtDecoders.embedded(TokenSigningKeyFile.loadOrCreate(dataDir.resolve("keys")), properties)
                 .decode(lines.get(0));
         assertThat(jwt.getSubject()).isEqualTo("alice-app");
         assertThat(jwt.getClaimAsString("scope")).isEqualTo("patient/*.rs patient/Consent.cu");
@@ -74,7 +74,7 @@ class TokenCommandTest {
 
         SecurityProperties properties = Binder.get(new StandardEnvironment())
                 .bindOrCreate("fhir-anchor.security", SecurityProperties.class);
-        var decoder = JwtDecoders.embedded(SigningKeyFile.loadOrCreate(dataDir.resolve("keys")), properties);
+        var decoder = JwtDecoders.embedded(TokenSigningKeyFile.loadOrCreate(dataDir.resolve("keys")), properties);
         assertThat(decoder.decode(first.toString(StandardCharsets.UTF_8).trim()).getSubject()).isEqualTo("x");
         assertThat(decoder.decode(second.toString(StandardCharsets.UTF_8).trim()).getSubject()).isEqualTo("x");
     }
@@ -88,7 +88,7 @@ class TokenCommandTest {
         assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
         SecurityProperties properties = Binder.get(new StandardEnvironment())
                 .bindOrCreate("fhir-anchor.security", SecurityProperties.class);
-        Jwt jwt = JwtDecoders.embedded(SigningKeyFile.loadOrCreate(dataDir.resolve("keys")), properties)
+        Jwt jwt = JwtDecoders.embedded(TokenSigningKeyFile.loadOrCreate(dataDir.resolve("keys")), properties)
                 .decode(out.toString(StandardCharsets.UTF_8).trim());
         assertThat(jwt.getClaimAsString("fhirUser")).isEqualTo("Practitioner/lee");
         assertThat(jwt.getClaimAsString("purpose_of_use")).isEqualTo("BTG");

@@ -23,12 +23,12 @@ import org.fhiranchor.anchor.files.OwnerOnlyFiles;
  * use with owner-only permissions (rw-------), reused afterwards. The key material is never logged
  * or printed; only the key id (a JWK thumbprint of the public key) is safe to show.
  */
-public final class SigningKeyFile {
+public final class TokenSigningKeyFile {
 
     static final String PRIVATE_KEY_FILE = "jwt-signing-key.p8";
     static final String PUBLIC_KEY_FILE = "jwt-signing-key.pub";
 
-    private SigningKeyFile() {}
+    private TokenSigningKeyFile() {}
 
     /** The key pair in {@code keysDir}, created there first if it does not exist yet. */
     public static ECKey loadOrCreate(Path keysDir) {

@@ -15,9 +15,9 @@ import org.fhiranchor.anchor.files.OwnerOnlyFiles;
  * A secp256k1 signing key kept in a file readable by its owner only. The embedded default creates
  * its own on first start, so no well-known dev key is ever used and none is in the repository.
  */
-final class SignerKeyFile {
+final class ChainAccountKeyFile {
 
-    private SignerKeyFile() {}
+    private ChainAccountKeyFile() {}
 
     static String loadOrCreate(Path file) {
         try {

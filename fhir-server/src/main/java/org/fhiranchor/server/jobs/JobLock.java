@@ -1,4 +1,4 @@
-package org.fhiranchor.server.log;
+package org.fhiranchor.server.jobs;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 

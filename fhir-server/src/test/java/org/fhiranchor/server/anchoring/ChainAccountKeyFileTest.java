@@ -12,7 +12,7 @@ import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Keys;
 import org.web3j.crypto.WalletUtils;
 
-class SignerKeyFileTest {
+class ChainAccountKeyFileTest {
 
     @TempDir
     Path dir;
@@ -20,11 +20,11 @@ class SignerKeyFileTest {
     @Test
     void createdOnce_ownerOnly_reusedAfterwards() throws Exception {
         Path file = dir.resolve("keys").resolve("chain-signer.key");
-        String first = SignerKeyFile.loadOrCreate(file);
+        String first = ChainAccountKeyFile.loadOrCreate(file);
         assertThat(first).matches("[0-9a-f]{64}");
         assertThat(Files.getPosixFilePermissions(file))
                 .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
-        assertThat(SignerKeyFile.loadOrCreate(file)).isEqualTo(first);
+        assertThat(ChainAccountKeyFile.loadOrCreate(file)).isEqualTo(first);
     }
 
     @Test
@@ -32,9 +32,9 @@ class SignerKeyFileTest {
         var keys = Keys.createEcKeyPair();
         String name = WalletUtils.generateWalletFile("correct horse", keys, dir.toFile(), false);
         Path keystore = dir.resolve(name);
-        String key = SignerKeyFile.unlockKeystore(keystore, "correct horse");
+        String key = ChainAccountKeyFile.unlockKeystore(keystore, "correct horse");
         assertThat(Credentials.create(key).getAddress()).isEqualTo(Credentials.create(keys).getAddress());
-        assertThatThrownBy(() -> SignerKeyFile.unlockKeystore(keystore, "wrong"))
+        assertThatThrownBy(() -> ChainAccountKeyFile.unlockKeystore(keystore, "wrong"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageNotContaining("wrong");
     }

@@ -9,7 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SigningKeyFileTest {
+class TokenSigningKeyFileTest {
 
     @TempDir
     Path dataDir;
@@ -17,19 +17,19 @@ class SigningKeyFileTest {
     @Test
     void createdOwnerOnly_thenReused() throws Exception {
         Path keys = dataDir.resolve("keys");
-        ECKey first = SigningKeyFile.loadOrCreate(keys);
-        ECKey second = SigningKeyFile.loadOrCreate(keys);
+        ECKey first = TokenSigningKeyFile.loadOrCreate(keys);
+        ECKey second = TokenSigningKeyFile.loadOrCreate(keys);
 
         assertThat(second.getKeyID()).isEqualTo(first.getKeyID());
         assertThat(second.toECPrivateKey().getEncoded()).isEqualTo(first.toECPrivateKey().getEncoded());
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keys))).isEqualTo("rwx------");
-        for (String file : new String[] {SigningKeyFile.PRIVATE_KEY_FILE, SigningKeyFile.PUBLIC_KEY_FILE}) {
+        for (String file : new String[] {TokenSigningKeyFile.PRIVATE_KEY_FILE, TokenSigningKeyFile.PUBLIC_KEY_FILE}) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keys.resolve(file))))
                     .as(file).isEqualTo("rw-------");
         }
         try (var files = Files.list(keys)) {
             assertThat(files.map(p -> p.getFileName().toString()))
-                    .containsExactlyInAnyOrder(SigningKeyFile.PRIVATE_KEY_FILE, SigningKeyFile.PUBLIC_KEY_FILE);
+                    .containsExactlyInAnyOrder(TokenSigningKeyFile.PRIVATE_KEY_FILE, TokenSigningKeyFile.PUBLIC_KEY_FILE);
         }
     }
 }
