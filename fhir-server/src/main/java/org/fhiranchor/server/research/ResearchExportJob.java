@@ -76,6 +76,20 @@ final class ResearchExportJob {
         this.transactionTime = export.transactionTime();
     }
 
+    /** What the data stage wrote: the encrypted files so far, and the source versions behind them. */
+    private record Written(List<ExportFile> files, List<Source> sources) {}
+
+    /** The Provenance version that states the export, as stored. */
+    private record ProvenanceVersion(String id, long version) {
+        String reference() {
+            return "Provenance/" + id + "/_history/" + version;
+        }
+    }
+
+    /**
+     * The stages, in order: cohort (whose consent releases what), data (de-identified, encrypted NDJSON), sources and
+     * consent decisions, manifest, Provenance, proofs once anchored; then the audit and the completed row.
+     */
     void run() {
         ExportCohort cohort = new ExportCohort(requester, request.types(), transactionTime);
         boolean audited = false;
@@ -87,82 +101,18 @@ final class ResearchExportJob {
             RecipientBox box = new RecipientBox();
             UnaryOperator<byte[]> seal = plaintext -> box.seal(plaintext, recipientKey);
 
-            forEach("Patient", null, patient -> {
-                String reference = "Patient/" + patient.getIdElement().getIdPart();
-                cohort.consider(reference, services.consents().of(reference));
-            }, "consent of patients");
-
-            List<ExportFile> files = new ArrayList<>();
-            List<Source> sources = new ArrayList<>();
-            IParser json = services.fhirContext().newJsonParser();
-            for (String type : request.types()) {
-                EncryptedFileSeries series = series(type, ExportFile.Role.DATA, type, seal, files);
-                forEach(type, request.since(), resource -> {
-                    Set<String> owners = PatientCompartment.owners(services.fhirContext(), resource);
-                    if (!owners.isEmpty() && !cohort.release(owners, type)) {
-                        return;
-                    }
-                    String owning = owners.isEmpty() ? null : owners.iterator().next();
-                    Resource deidentified = deidentifier.deidentify((Resource) resource, owning);
-                    series.add(json.encodeResourceToString(deidentified));
-                    IdType id = (IdType) resource.getIdElement();
-                    sources.add(new Source(type, id.getIdPart(), versionOf(resource),
-                            deidentifier.pseudonymize(type + "/" + id.getIdPart())));
-                }, type);
-                series.close();
-            }
-
-            List<SourceLine> sourceLines = leavesOf(sources);
-            EncryptedFileSeries sourceSeries = series("sources", ExportFile.Role.SOURCES, null, seal, files);
-            sourceLines.forEach(line -> sourceSeries.add(line.format()));
-            sourceSeries.close();
-
-            EncryptedFileSeries decisionSeries = new EncryptedFileSeries("consent-decisions", false,
-                    ExportFile.Role.CONSENT_DECISIONS, null, Integer.MAX_VALUE, seal, services.store(), files);
-            consentDecisions(cohort, deidentifier).forEach(line -> decisionSeries.add(line.format()));
-            decisionSeries.close();
-
-            files.sort(Comparator.comparing(ExportFile::name));
-            ResearchExportManifest manifest = new ResearchExportManifest(export.exportId(), transactionTime,
-                    request.requester(), ConsentEvaluator.ACT_REASON + "|" + request.purposeOfUse(), request.types(),
-                    request.since(), profile.name(), HexFormat.of().formatHex(profile.sha256()),
-                    request.recipientPublicKey(), cohort.considered(), cohort.included(),
-                    cohort.considered() - cohort.included(), files);
+            considerPatients(cohort);
+            Written written = writeData(cohort, deidentifier, seal);
+            List<SourceLine> sourceLines = writeSourcesAndDecisions(written, cohort, deidentifier, seal);
+            ResearchExportManifest manifest = manifest(profile, cohort, written.files());
             String manifestCid = put(manifest.canonicalBytes());
-
-            beat("writing the Provenance");
-            Provenance provenance = ExportProvenance.of(export.exportId(), manifest.sha256(), transactionTime,
-                    request.requester(), request.purposeOfUse(), profile.name(), HexFormat.of().formatHex(profile.sha256()));
-            DaoMethodOutcome created = services.daoRegistry().getResourceDao(Provenance.class)
-                    .create(provenance, new SystemRequestDetails());
-            String provenanceId = created.getId().getIdPart();
-            long provenanceVersion = created.getId().getVersionIdPartAsLong();
-
-            long highestSource = sourceLines.stream().mapToLong(SourceLine::leafIndex).max().orElse(-1);
-            LogEntry provenanceEntry = await("the Provenance's log leaf", () -> services.log()
-                    .findByVersion("Provenance", provenanceId, provenanceVersion).filter(LogEntry::isSequenced));
-            // A researcher is waiting: ask for the checkpoint now rather than at the end of the interval.
-            services.checkpointRequests().requestCovering(Math.max(provenanceEntry.leafIndex(), highestSource) + 1);
-            VersionVerification anchored = await("a checkpoint on chain", () -> {
-                VersionVerification verification = services.verifier().verify(provenanceEntry);
-                return verification.status() == VersionStatus.ANCHORED
-                        && verification.proof().map(p -> p.treeSize() > highestSource).orElse(false)
-                        ? Optional.of(verification) : Optional.empty();
-            });
-            AnchorProof provenanceProof = anchored.proof().orElseThrow();
-            List<Long> leafIndexes = sourceLines.stream().map(SourceLine::leafIndex).sorted().toList();
-            List<byte[]> sourcesProof = leafIndexes.isEmpty() ? List.of()
-                    : MultiInclusionProof.generate(leafIndexes, provenanceProof.treeSize(), services.subtrees());
-            IBaseResource stored = services.daoRegistry().getResourceDao(Provenance.class)
-                    .read(new IdType("Provenance", provenanceId, Long.toString(provenanceVersion)), new SystemRequestDetails());
-            ExportProof proof = new ExportProof(services.hasher().servedJson(stored), provenanceProof,
-                    provenanceProof.treeSize(), sourcesProof);
-            String proofCid = put(proof.toJson());
+            ProvenanceVersion provenance = writeProvenance(profile, manifest);
+            String proofCid = put(proveAnchored(provenance, sourceLines).toJson());
 
             services.audit().write(requester, null, cohort.tallies(), true);
             audited = true;
-            services.exports().complete(export.exportId(), owner, manifestCid, proofCid,
-                    "Provenance/" + provenanceId + "/_history/" + provenanceVersion, services.clock().instant());
+            services.exports().complete(export.exportId(), owner, manifestCid, proofCid, provenance.reference(),
+                    services.clock().instant());
         } catch (ExportCancelled cancelled) {
             if (Thread.currentThread().isInterrupted()) {
                 // The server is stopping: queue it again for the next start (or another replica).
@@ -176,6 +126,98 @@ final class ResearchExportJob {
             fail("internal error (" + unexpected.getClass().getSimpleName() + ")", cohort, audited);
             throw unexpected;
         }
+    }
+
+    /** Cohort: every patient's consents, evaluated for this requester and purpose. */
+    private void considerPatients(ExportCohort cohort) {
+        forEach("Patient", null, patient -> {
+            String reference = "Patient/" + patient.getIdElement().getIdPart();
+            cohort.consider(reference, services.consents().of(reference));
+        }, "consent of patients");
+    }
+
+    /** Data: each released resource of each type, de-identified, into the type's encrypted NDJSON files. */
+    private Written writeData(ExportCohort cohort, Deidentifier deidentifier, UnaryOperator<byte[]> seal) {
+        List<ExportFile> files = new ArrayList<>();
+        List<Source> sources = new ArrayList<>();
+        IParser json = services.fhirContext().newJsonParser();
+        for (String type : request.types()) {
+            EncryptedFileSeries series = series(type, ExportFile.Role.DATA, type, seal, files);
+            forEach(type, request.since(), resource -> {
+                Set<String> owners = PatientCompartment.owners(services.fhirContext(), resource);
+                if (!owners.isEmpty() && !cohort.release(owners, type)) {
+                    return;
+                }
+                String owning = owners.isEmpty() ? null : owners.iterator().next();
+                Resource deidentified = deidentifier.deidentify((Resource) resource, owning);
+                series.add(json.encodeResourceToString(deidentified));
+                IdType id = (IdType) resource.getIdElement();
+                sources.add(new Source(type, id.getIdPart(), versionOf(resource),
+                        deidentifier.pseudonymize(type + "/" + id.getIdPart())));
+            }, type);
+            series.close();
+        }
+        return new Written(files, sources);
+    }
+
+    /** Sources (each exported version's leaf) and the consent decisions that released them, encrypted. */
+    private List<SourceLine> writeSourcesAndDecisions(Written written, ExportCohort cohort, Deidentifier deidentifier,
+            UnaryOperator<byte[]> seal) {
+        List<SourceLine> sourceLines = leavesOf(written.sources());
+        EncryptedFileSeries sourceSeries = series("sources", ExportFile.Role.SOURCES, null, seal, written.files());
+        sourceLines.forEach(line -> sourceSeries.add(line.format()));
+        sourceSeries.close();
+
+        EncryptedFileSeries decisionSeries = new EncryptedFileSeries("consent-decisions", false,
+                ExportFile.Role.CONSENT_DECISIONS, null, Integer.MAX_VALUE, seal, services.store(), written.files());
+        consentDecisions(cohort, deidentifier).forEach(line -> decisionSeries.add(line.format()));
+        decisionSeries.close();
+        return sourceLines;
+    }
+
+    private ResearchExportManifest manifest(DeidentificationProfile profile, ExportCohort cohort, List<ExportFile> files) {
+        files.sort(Comparator.comparing(ExportFile::name));
+        return new ResearchExportManifest(export.exportId(), transactionTime,
+                request.requester(), ConsentEvaluator.ACT_REASON + "|" + request.purposeOfUse(), request.types(),
+                request.since(), profile.name(), HexFormat.of().formatHex(profile.sha256()),
+                request.recipientPublicKey(), cohort.considered(), cohort.included(),
+                cohort.considered() - cohort.included(), files);
+    }
+
+    /** The Provenance that states the export (its manifest's hash), an ordinary logged version. */
+    private ProvenanceVersion writeProvenance(DeidentificationProfile profile, ResearchExportManifest manifest) {
+        beat("writing the Provenance");
+        Provenance provenance = ExportProvenance.of(export.exportId(), manifest.sha256(), transactionTime,
+                request.requester(), request.purposeOfUse(), profile.name(), HexFormat.of().formatHex(profile.sha256()));
+        DaoMethodOutcome created = services.daoRegistry().getResourceDao(Provenance.class)
+                .create(provenance, new SystemRequestDetails());
+        return new ProvenanceVersion(created.getId().getIdPart(), created.getId().getVersionIdPartAsLong());
+    }
+
+    /**
+     * Proofs: waits until a checkpoint on chain covers the Provenance and every source, then proves the Provenance
+     * (its ordinary proof) and all sources at once (one multi-leaf proof against the same tree head).
+     */
+    private ExportProof proveAnchored(ProvenanceVersion provenance, List<SourceLine> sourceLines) {
+        long highestSource = sourceLines.stream().mapToLong(SourceLine::leafIndex).max().orElse(-1);
+        LogEntry provenanceEntry = await("the Provenance's log leaf", () -> services.log()
+                .findByVersion("Provenance", provenance.id(), provenance.version()).filter(LogEntry::isSequenced));
+        // A researcher is waiting: ask for the checkpoint now rather than at the end of the interval.
+        services.checkpointRequests().requestCovering(Math.max(provenanceEntry.leafIndex(), highestSource) + 1);
+        VersionVerification anchored = await("a checkpoint on chain", () -> {
+            VersionVerification verification = services.verifier().verify(provenanceEntry);
+            return verification.status() == VersionStatus.ANCHORED
+                    && verification.proof().map(p -> p.treeSize() > highestSource).orElse(false)
+                    ? Optional.of(verification) : Optional.empty();
+        });
+        AnchorProof provenanceProof = anchored.proof().orElseThrow();
+        List<Long> leafIndexes = sourceLines.stream().map(SourceLine::leafIndex).sorted().toList();
+        List<byte[]> sourcesProof = leafIndexes.isEmpty() ? List.of()
+                : MultiInclusionProof.generate(leafIndexes, provenanceProof.treeSize(), services.subtrees());
+        IBaseResource stored = services.daoRegistry().getResourceDao(Provenance.class).read(
+                new IdType("Provenance", provenance.id(), Long.toString(provenance.version())), new SystemRequestDetails());
+        return new ExportProof(services.hasher().servedJson(stored), provenanceProof, provenanceProof.treeSize(),
+                sourcesProof);
     }
 
     private void fail(String reason, ExportCohort cohort, boolean audited) {
