@@ -15,6 +15,7 @@ import org.fhiranchor.server.consent.PatientCompartment;
 import org.fhiranchor.server.fhir.BulkExportContext;
 import org.fhiranchor.server.fhir.ResponseFilter;
 import org.fhiranchor.server.security.AccessGrant;
+import org.fhiranchor.server.log.BatchRecords;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
@@ -42,6 +43,9 @@ final class BulkExportInclusion {
 
     @Hook(Pointcut.STORAGE_BULK_EXPORT_RESOURCE_INCLUSION)
     public boolean include(BulkExportJobParameters parameters, IBaseResource resource) {
+        if (BatchRecords.isBatchRecord(resource)) {
+            return false; // the log's own machinery, like AuditEvents: not data
+        }
         String key = parameters.getBinarySecurityContextIdentifierValue();
         if (!BulkExportKickOff.EXPORT_KEY_SYSTEM.equals(parameters.getBinarySecurityContextIdentifierSystem()) || key == null) {
             return false;

@@ -37,6 +37,7 @@ import org.fhiranchor.server.consent.ConsentEvaluator;
 import org.fhiranchor.server.consent.ConsentOutbox;
 import org.fhiranchor.server.consent.PatientCompartment;
 import org.fhiranchor.server.consent.ResearchRequester;
+import org.fhiranchor.server.log.BatchRecords;
 import org.fhiranchor.server.log.LogEntry;
 import org.fhiranchor.server.research.ExportCohort.ConsentVersion;
 import org.fhiranchor.server.research.deid.DeidentificationProfile;
@@ -144,6 +145,9 @@ final class ResearchExportJob {
         for (String type : request.types()) {
             EncryptedFileSeries series = series(type, ExportFile.Role.DATA, type, seal, files);
             forEach(type, request.since(), resource -> {
+                if (BatchRecords.isBatchRecord(resource)) {
+                    return; // the log's own machinery (audit batch records), never exported
+                }
                 Set<String> owners = PatientCompartment.owners(services.fhirContext(), resource);
                 if (!owners.isEmpty() && !cohort.release(owners, type)) {
                     return;

@@ -140,6 +140,8 @@ class SyntheaExportsTest extends FhirRestTest {
             assertThat(fresh).as("exported twice: " + resource.path("resourceType").asText() + "/" + resource.path("id").asText())
                     .isTrue();
             assertThat(resource.toString()).doesNotContain("\"" + optedOut + "\"");
+            // The log's audit batch records are its machinery, not data (docs/verification.md 4.2).
+            assertThat(resource.toString()).doesNotContain("audit-batch");
         }
         assertThat(idsByType.getOrDefault("Patient", Set.of())).doesNotContain(optedOut.substring("Patient/".length()));
         Set<String> types = new TreeSet<>(loadedTypes);
