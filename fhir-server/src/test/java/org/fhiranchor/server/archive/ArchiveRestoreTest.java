@@ -31,6 +31,7 @@ import org.fhiranchor.server.conformance.ConformanceWalks;
 import org.fhiranchor.server.security.EmbeddedIssuer;
 import org.fhiranchor.server.security.Role;
 import org.fhiranchor.server.security.TokenIssuer;
+import org.fhiranchor.server.support.AuditSettled;
 import org.fhiranchor.server.support.SharedData;
 import org.fhiranchor.server.support.TestDataDirectory;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,7 @@ class ArchiveRestoreTest {
         registry.add("server.address", () -> "127.0.0.1");
         registry.add("fhir-anchor.chain.embedded.port", () -> "0");
         registry.add("fhir-anchor.anchoring.checkpoint-interval", () -> "1s");
+        registry.add("fhir-anchor.audit.seal-interval", () -> "1s");
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -136,11 +138,14 @@ class ArchiveRestoreTest {
                 .statusCode()).isEqualTo(200);
         assertThat(http("DELETE", "/Patient/" + id, null, null).statusCode()).isEqualTo(200);
 
+        // The audit trail of these requests is sealed in batches in the background: wait for a batch record, then for
+        // everything (batch records included) to be anchored and archived.
+        await("an audit batch sealed").atMost(Duration.ofMinutes(3)).until(() -> AuditSettled.sealedMembers(jdbc) > 0);
         await("everything anchored and archived").atMost(Duration.ofMinutes(3)).until(() -> {
             AnchoringStatus.Snapshot anchoring = anchoringStatus.snapshot();
             ArchiveStatus.Snapshot archive = archiveStatus.snapshot();
-            return anchoring.unanchoredEntries() == 0 && archive.archivedSize() == anchoring.logEntries()
-                    && archive.unrecordedArchives() == 0;
+            return AuditSettled.settled(jdbc) && anchoring.unanchoredEntries() == 0
+                    && archive.archivedSize() == anchoring.logEntries() && archive.unrecordedArchives() == 0;
         });
         long versions = anchoringStatus.snapshot().logEntries();
         assertThat(health.health().getDetails()).containsEntry("backlog", 0L);

@@ -27,6 +27,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.fhiranchor.server.support.AuditSettled;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -66,6 +67,9 @@ class KuboOutageTest {
     @Autowired
     ArchiveHealthIndicator health;
 
+    @Autowired
+    javax.sql.DataSource dataSource;
+
     @LocalServerPort
     int port;
 
@@ -75,6 +79,7 @@ class KuboOutageTest {
         registry.add("server.address", () -> "127.0.0.1");
         registry.add("fhir-anchor.chain.embedded.port", () -> "0");
         registry.add("fhir-anchor.anchoring.checkpoint-interval", () -> "1s");
+        registry.add("fhir-anchor.audit.seal-interval", () -> "1s");
         registry.add("fhir-anchor.ipfs.mode", () -> "kubo");
         registry.add("fhir-anchor.ipfs.kubo-api-url", () -> NODE.apiUrl().toString());
         registry.add("fhir-anchor.ipfs.timeout", () -> "3s");
@@ -110,8 +115,12 @@ class KuboOutageTest {
         assertThat(health.health().getDetails()).containsEntry("backlog", during.backlog());
 
         NODE.restart();
-        await("archiving caught up").atMost(Duration.ofMinutes(3)).until(() -> archiveStatus.snapshot().backlog() == 0
-                && archiveStatus.snapshot().unrecordedArchives() == 0);
+        // Caught up with everything, the audit batch records the server seals in the background included.
+        org.springframework.jdbc.core.JdbcTemplate jdbc = new org.springframework.jdbc.core.JdbcTemplate(dataSource);
+        await("archiving caught up").atMost(Duration.ofMinutes(3)).until(() -> AuditSettled.settled(jdbc)
+                && anchoringStatus.snapshot().unanchoredEntries() == 0 && archiveStatus.snapshot().backlog() == 0
+                && archiveStatus.snapshot().unrecordedArchives() == 0
+                && archiveStatus.snapshot().archivedSize() == anchoringStatus.snapshot().logEntries());
 
         List<ArchiveRecord> all = archives.all();
         long expectedFrom = 0;
