@@ -217,13 +217,13 @@ class ProductionTopologyIT {
                     assertThat(rs.getString(4)).isEqualTo("RECORDED");
                     byte[] plain = cipher.open(ipfs.cat(Cid.parse(rs.getString(3)), Duration.ofSeconds(60)));
                     // One entry per leaf; a batch record's audit batch members travel with it (docs/archive.md 6.2).
-                    int leaves = 0;
+                    int leafEntries = 0;
                     for (com.fasterxml.jackson.databind.JsonNode entry : JSON.readTree(plain).path("entry")) {
                         if (entry.toString().contains("StructureDefinition/log-leaf")) {
-                            leaves++;
+                            leafEntries++;
                         }
                     }
-                    assertThat(leaves).as("leaf entries of archive " + from + "-" + to).isEqualTo((int) (to - from));
+                    assertThat(leafEntries).as("leaf entries of archive " + from + "-" + to).isEqualTo((int) (to - from));
                     ranges.add(new long[] {from, to});
                     next = to;
                 }
