@@ -4,7 +4,7 @@
 import { JsonNumber, canonicalText, parseJson, utf8 } from './canonical.js';
 import { toHex } from './hash.js';
 import { verifyInclusion } from './merkle.js';
-import { ProofFormatError, checkLeaf, hash, integer, members, object, proofFromTree, string, verifyProof } from './proof.js';
+import { ProofFormatError, checkLeaf, checkedProof, hash, integer, leafClaims, members, object, parseProofDocument, proofFromTree, string, verifyProof } from './proof.js';
 
 export const BATCHED_FORMAT = 'fhir-anchor-batched-proof/1';
 export const BATCH_ROOT = 'https://fhir-anchor.org/fhir/StructureDefinition/batch-root';
@@ -13,8 +13,6 @@ export const LOG_RECORD = 'https://fhir-anchor.org/fhir/CodeSystem/log-record';
 
 const MEMBERS = ['format', 'resource', 'operation', 'contentHash', 'salt', 'leafHash', 'batchIndex', 'batchSize',
   'batchPath', 'batchRecord', 'batchProof'];
-const REF = /^([A-Z][A-Za-z0-9]{0,63})\/([A-Za-z0-9\-.]{1,64})\/_history\/([1-9][0-9]{0,18})$/;
-const OPERATIONS = ['create', 'update', 'delete'];
 
 /**
  * @typedef {object} BatchedProof
@@ -32,21 +30,8 @@ const OPERATIONS = ['create', 'update', 'delete'];
  * @returns {BatchedProof}
  */
 export function readBatchedProof(bytes) {
-  let root;
-  try {
-    root = parseJson(bytes);
-  } catch (e) {
-    throw new ProofFormatError(`proof is not valid JSON: ${/** @type {Error} */ (e).message}`);
-  }
-  const proof = object(root, 'proof');
-  members(proof, MEMBERS, 'proof');
-  if (proof.format !== BATCHED_FORMAT) {
-    throw new ProofFormatError(`unsupported proof format ${JSON.stringify(proof.format)}, expected "${BATCHED_FORMAT}"`);
-  }
-  const resource = string(proof.resource, 'resource');
-  if (!REF.test(resource)) throw new ProofFormatError(`resource: not Type/id/_history/vid: ${resource}`);
-  const operation = string(proof.operation, 'operation');
-  if (!OPERATIONS.includes(operation)) throw new ProofFormatError(`operation: unknown "${operation}"`);
+  const proof = checkedProof(parseProofDocument(bytes), MEMBERS, BATCHED_FORMAT);
+  const claims = leafClaims(proof);
   if (!Array.isArray(proof.batchPath)) throw new ProofFormatError('batchPath must be an array');
   const batchIndex = integer(proof.batchIndex, 'batchIndex');
   const batchSize = integer(proof.batchSize, 'batchSize');
@@ -55,11 +40,7 @@ export function readBatchedProof(bytes) {
   }
   return {
     format: BATCHED_FORMAT,
-    resource,
-    operation: /** @type {'create'|'update'|'delete'} */ (operation),
-    contentHash: hash(proof.contentHash, 'contentHash'),
-    salt: hash(proof.salt, 'salt'),
-    leafHash: hash(proof.leafHash, 'leafHash'),
+    ...claims,
     batchIndex,
     batchSize,
     batchPath: proof.batchPath.map((/** @type {unknown} */ h, /** @type {number} */ i) => hash(h, `batchPath[${i}]`)),

@@ -1,16 +1,13 @@
 // The fhir-anchor-multiproof/1 document (docs/verification.md section 4.1): many versions proven with one
 // multi-leaf inclusion proof against one anchored tree head. Mirrors anchor-module's MultiProofVerifier:
 // steps 1 to 3 per version, then one inclusion check and one chain read; never throws for bad input.
-import { parseJson } from './canonical.js';
 import { equalBytes, toHex } from './hash.js';
 import { nodeHash } from './merkle.js';
-import { ProofFormatError, checkLeaf, hash, integer, members, object, string } from './proof.js';
+import { ProofFormatError, checkLeaf, checkedProof, hash, integer, leafClaims, members, object, parseProofDocument, string } from './proof.js';
 
 const MEMBERS = ['format', 'versions', 'treeSize', 'rootHash', 'hashes', 'anchor'];
 const VERSION_MEMBERS = ['resource', 'operation', 'contentHash', 'salt', 'leafHash', 'leafIndex'];
 const ANCHOR_MEMBERS = ['chainId', 'contract', 'txHash', 'blockNumber'];
-const REF = /^([A-Z][A-Za-z0-9]{0,63})\/([A-Za-z0-9\-.]{1,64})\/_history\/([1-9][0-9]{0,18})$/;
-const OPERATIONS = ['create', 'update', 'delete'];
 
 /**
  * @typedef {object} ProvenVersion
@@ -32,17 +29,7 @@ const OPERATIONS = ['create', 'update', 'delete'];
  * @returns {MultiProof}
  */
 export function readMultiProof(bytes) {
-  let root;
-  try {
-    root = parseJson(bytes);
-  } catch (e) {
-    throw new ProofFormatError(`proof is not valid JSON: ${/** @type {Error} */ (e).message}`);
-  }
-  const proof = object(root, 'proof');
-  members(proof, MEMBERS, 'proof');
-  if (proof.format !== 'fhir-anchor-multiproof/1') {
-    throw new ProofFormatError(`unsupported proof format ${JSON.stringify(proof.format)}, expected "fhir-anchor-multiproof/1"`);
-  }
+  const proof = checkedProof(parseProofDocument(bytes), MEMBERS, 'fhir-anchor-multiproof/1');
   if (!Array.isArray(proof.versions) || proof.versions.length === 0) throw new ProofFormatError('versions must be a non-empty array');
   if (!Array.isArray(proof.hashes)) throw new ProofFormatError('hashes must be an array');
   const treeSize = integer(proof.treeSize, 'treeSize');
@@ -51,16 +38,8 @@ export function readMultiProof(bytes) {
     const where = `versions[${i}]`;
     const version = object(v, where);
     members(version, VERSION_MEMBERS, where);
-    const resource = string(version.resource, `${where}.resource`);
-    if (!REF.test(resource)) throw new ProofFormatError(`${where}.resource: not Type/id/_history/vid: ${resource}`);
-    const operation = string(version.operation, `${where}.operation`);
-    if (!OPERATIONS.includes(operation)) throw new ProofFormatError(`${where}.operation: unknown "${operation}"`);
     return {
-      resource,
-      operation: /** @type {'create'|'update'|'delete'} */ (operation),
-      contentHash: hash(version.contentHash, `${where}.contentHash`),
-      salt: hash(version.salt, `${where}.salt`),
-      leafHash: hash(version.leafHash, `${where}.leafHash`),
+      ...leafClaims(version, `${where}.`),
       leafIndex: integer(version.leafIndex, `${where}.leafIndex`),
     };
   });

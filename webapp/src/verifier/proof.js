@@ -44,13 +44,53 @@ export class ProofFormatError extends Error {}
  * @returns {AnchorProof}
  */
 export function readProof(bytes) {
-  let root;
+  return proofFromTree(parseProofDocument(bytes));
+}
+
+/**
+ * Parses a proof document strictly (any format); not JSON is a ProofFormatError.
+ * @param {Uint8Array} bytes
+ * @returns {unknown}
+ */
+export function parseProofDocument(bytes) {
   try {
-    root = parseJson(bytes);
+    return parseJson(bytes);
   } catch (e) {
     throw new ProofFormatError(`proof is not valid JSON: ${/** @type {Error} */ (e).message}`);
   }
-  return proofFromTree(root);
+}
+
+/**
+ * The proof object with exactly the expected members and this `format`.
+ * @param {unknown} root @param {string[]} expected @param {string} format
+ * @returns {Record<string, any>}
+ */
+export function checkedProof(root, expected, format) {
+  const proof = object(root, 'proof');
+  members(proof, expected, 'proof');
+  if (proof.format !== format) {
+    throw new ProofFormatError(`unsupported proof format ${JSON.stringify(proof.format)}, expected "${format}"`);
+  }
+  return proof;
+}
+
+/**
+ * The claims of one leaf entry, as every proof format writes them (section 4): resource, operation and three hashes.
+ * @param {Record<string, any>} o @param {string} [where] a prefix for error messages, e.g. `versions[2].`
+ * @returns {{resource: string, operation: 'create'|'update'|'delete', contentHash: Uint8Array, salt: Uint8Array, leafHash: Uint8Array}}
+ */
+export function leafClaims(o, where = '') {
+  const resource = string(o.resource, `${where}resource`);
+  if (!REF.test(resource)) throw new ProofFormatError(`${where}resource: not Type/id/_history/vid: ${resource}`);
+  const operation = string(o.operation, `${where}operation`);
+  if (!(operation in OPERATIONS)) throw new ProofFormatError(`${where}operation: unknown "${operation}"`);
+  return {
+    resource,
+    operation: /** @type {'create'|'update'|'delete'} */ (operation),
+    contentHash: hash(o.contentHash, `${where}contentHash`),
+    salt: hash(o.salt, `${where}salt`),
+    leafHash: hash(o.leafHash, `${where}leafHash`),
+  };
 }
 
 /**
@@ -59,18 +99,11 @@ export function readProof(bytes) {
  * @returns {AnchorProof}
  */
 export function proofFromTree(root) {
-  const proof = object(root, 'proof');
-  members(proof, MEMBERS, 'proof');
-  if (proof.format !== 'fhir-anchor-proof/1') {
-    throw new ProofFormatError(`unsupported proof format ${JSON.stringify(proof.format)}, expected "fhir-anchor-proof/1"`);
-  }
+  const proof = checkedProof(root, MEMBERS, 'fhir-anchor-proof/1');
   const anchor = object(proof.anchor, 'anchor');
   members(anchor, ANCHOR_MEMBERS, 'anchor');
-  const resource = string(proof.resource, 'resource');
-  const ref = REF.exec(resource);
-  if (!ref) throw new ProofFormatError(`resource: not Type/id/_history/vid: ${resource}`);
-  const operation = string(proof.operation, 'operation');
-  if (!(operation in OPERATIONS)) throw new ProofFormatError(`operation: unknown "${operation}"`);
+  const claims = leafClaims(proof);
+  const ref = /** @type {RegExpExecArray} */ (REF.exec(claims.resource));
   if (!Array.isArray(proof.auditPath)) throw new ProofFormatError('auditPath must be an array');
   const chainId = integer(anchor.chainId, 'anchor.chainId');
   if (chainId <= 0) throw new ProofFormatError('anchor.chainId must be > 0');
@@ -79,14 +112,10 @@ export function proofFromTree(root) {
   const txHash = string(anchor.txHash, 'anchor.txHash');
   if (!/^0x[0-9a-fA-F]{64}$/.test(txHash)) throw new ProofFormatError('anchor.txHash must be 0x + 64 hex digits');
   return {
-    resource,
+    ...claims,
     type: ref[1],
     id: ref[2],
     versionId: ref[3],
-    operation: /** @type {'create'|'update'|'delete'} */ (operation),
-    contentHash: hash(proof.contentHash, 'contentHash'),
-    salt: hash(proof.salt, 'salt'),
-    leafHash: hash(proof.leafHash, 'leafHash'),
     leafIndex: integer(proof.leafIndex, 'leafIndex'),
     treeSize: integer(proof.treeSize, 'treeSize'),
     rootHash: hash(proof.rootHash, 'rootHash'),
