@@ -1,6 +1,6 @@
 package org.fhiranchor.server.archive;
 
-import org.springframework.dao.DuplicateKeyException;
+import org.fhiranchor.server.jobs.JobLock;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -29,13 +29,6 @@ public final class ArchiveSchema {
                   recorded_at TIMESTAMP,
                   CONSTRAINT uq_anchor_archive_to UNIQUE (to_size)
                 )""");
-        Integer present = jdbc.queryForObject("SELECT COUNT(*) FROM anchor_job_lock WHERE lock_name = ?", Integer.class, LOCK);
-        if (present == null || present == 0) {
-            try {
-                jdbc.update("INSERT INTO anchor_job_lock (lock_name) VALUES (?)", LOCK);
-            } catch (DuplicateKeyException raced) {
-                // another replica created it at the same moment
-            }
-        }
+        JobLock.create(jdbc, LOCK);
     }
 }

@@ -60,21 +60,8 @@ final class AuditBatches {
         this.clock = clock;
     }
 
-    static List<String> schema() {
-        return List.of(
-                "CREATE TABLE IF NOT EXISTS anchor_job_lock (lock_name VARCHAR(32) PRIMARY KEY)");
-    }
-
     void createLock() {
-        Integer present = jdbc.queryForObject("SELECT COUNT(*) FROM anchor_job_lock WHERE lock_name = ?", Integer.class,
-                JobLock.AUDIT);
-        if (present == null || present == 0) {
-            try {
-                jdbc.update("INSERT INTO anchor_job_lock (lock_name) VALUES (?)", JobLock.AUDIT);
-            } catch (org.springframework.dao.DuplicateKeyException raced) {
-                // another replica created it at the same moment
-            }
-        }
+        JobLock.create(jdbc, JobLock.AUDIT);
     }
 
     /** One run of the periodic job: every waiting record materialized, then every due batch sealed. */

@@ -29,7 +29,6 @@ class AuditConfiguration {
     AuditOutbox auditOutbox(DataSource dataSource, AuditProperties properties) {
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         AuditOutbox.schema().forEach(jdbc::execute);
-        AuditBatches.schema().forEach(jdbc::execute);
         return new AuditOutbox(dataSource, properties.maxWait());
     }
 

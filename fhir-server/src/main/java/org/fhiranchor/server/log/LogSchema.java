@@ -44,7 +44,6 @@ public final class LogSchema {
           root_hash CHAR(64) NOT NULL,
           updated_at TIMESTAMP NOT NULL
         )""",
-        "CREATE TABLE IF NOT EXISTS anchor_job_lock (lock_name VARCHAR(32) PRIMARY KEY)",
         """
         CREATE TABLE IF NOT EXISTS anchor_checkpoint (
           tree_size BIGINT PRIMARY KEY,
@@ -130,14 +129,7 @@ public final class LogSchema {
             jdbc.execute(statement);
         }
         for (String lock : new String[] {JobLock.SEQUENCER, JobLock.CHECKPOINT, JobLock.DEPLOY, JobLock.CONSENT, JobLock.AUDIT}) {
-            Integer present = jdbc.queryForObject("SELECT COUNT(*) FROM anchor_job_lock WHERE lock_name = ?", Integer.class, lock);
-            if (present == null || present == 0) {
-                try {
-                    jdbc.update("INSERT INTO anchor_job_lock (lock_name) VALUES (?)", lock);
-                } catch (org.springframework.dao.DuplicateKeyException raced) {
-                    // another replica created it at the same moment
-                }
-            }
+            JobLock.create(jdbc, lock);
         }
     }
 }
