@@ -34,7 +34,6 @@ class ArchiveConfiguration {
 
     @Bean
     ArchiveRepository archiveRepository(LogDatabase db) {
-        ArchiveSchema.create(db.jdbc());
         return new ArchiveRepository(db.jdbc());
     }
 

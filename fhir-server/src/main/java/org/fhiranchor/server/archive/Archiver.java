@@ -199,7 +199,7 @@ public final class Archiver {
             members.addAll(membersOf(entry));
         }
         return Boolean.TRUE.equals(transactions.execute(tx -> {
-            JobLock.acquire(jdbc, ArchiveSchema.LOCK);
+            JobLock.acquire(jdbc, JobLock.ARCHIVE);
             if (archives.archivedSize() != from) {
                 return true; // another replica archived it meanwhile: look again
             }

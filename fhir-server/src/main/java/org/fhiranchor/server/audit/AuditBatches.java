@@ -60,10 +60,6 @@ final class AuditBatches {
         this.clock = clock;
     }
 
-    void createLock() {
-        JobLock.create(jdbc, JobLock.AUDIT);
-    }
-
     /** One run of the periodic job: every waiting record materialized, then every due batch sealed. */
     void run() {
         materialize();

@@ -12,6 +12,7 @@ import org.fhiranchor.server.jobs.PeriodicJobs;
 import org.fhiranchor.server.log.BatchMembers;
 import org.fhiranchor.server.security.AccessRefused;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
@@ -26,19 +27,17 @@ import org.springframework.transaction.support.TransactionTemplate;
 class AuditConfiguration {
 
     @Bean
+    @DependsOnDatabaseInitialization
     AuditOutbox auditOutbox(DataSource dataSource, AuditProperties properties) {
-        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-        AuditOutbox.schema().forEach(jdbc::execute);
         return new AuditOutbox(dataSource, properties.maxWait());
     }
 
     @Bean
+    @DependsOnDatabaseInitialization
     AuditBatches auditBatches(AuditOutbox outbox, DataSource dataSource, PlatformTransactionManager transactionManager,
             DaoRegistry daos, FhirContext fhirContext, Optional<BatchMembers> members, AuditProperties properties) {
-        AuditBatches batches = new AuditBatches(new JdbcTemplate(dataSource), new TransactionTemplate(transactionManager),
+        return new AuditBatches(new JdbcTemplate(dataSource), new TransactionTemplate(transactionManager),
                 daos, fhirContext, members, properties, Clock.systemUTC());
-        batches.createLock();
-        return batches;
     }
 
     @Bean

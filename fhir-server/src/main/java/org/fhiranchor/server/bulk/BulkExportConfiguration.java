@@ -17,6 +17,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -28,10 +29,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class BulkExportConfiguration {
 
     @Bean
+    @DependsOnDatabaseInitialization
     BulkExportRepository bulkExportRepository(DataSource dataSource) {
-        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-        BulkExportRepository.createSchema(jdbc);
-        return new BulkExportRepository(jdbc);
+        return new BulkExportRepository(new JdbcTemplate(dataSource));
     }
 
     /**

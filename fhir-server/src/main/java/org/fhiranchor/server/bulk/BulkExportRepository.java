@@ -21,20 +21,6 @@ final class BulkExportRepository {
         this.jdbc = jdbc;
     }
 
-    static void createSchema(JdbcTemplate jdbc) {
-        jdbc.execute("""
-                CREATE TABLE IF NOT EXISTS anchor_bulk_export (
-                  export_key VARCHAR(64) PRIMARY KEY,
-                  subject VARCHAR(200) NOT NULL,
-                  role VARCHAR(64),
-                  client_id VARCHAR(200),
-                  scopes VARCHAR(4000) NOT NULL,
-                  fhir_user VARCHAR(200),
-                  created_at TIMESTAMP NOT NULL,
-                  released_at TIMESTAMP
-                )""");
-    }
-
     void insert(Requester requester, Instant now) {
         jdbc.update("INSERT INTO anchor_bulk_export (export_key, subject, role, client_id, scopes, fhir_user, created_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?)", requester.exportKey(), requester.subject(), requester.role(),

@@ -6,6 +6,7 @@ import java.time.Clock;
 import javax.sql.DataSource;
 import org.fhiranchor.server.fhir.RestfulServerCustomizer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -17,10 +18,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 @ConditionalOnExpression("'${fhir-anchor.anchoring.mode:checkpoint}'.toLowerCase() != 'off'")
 class LogConfiguration {
 
+    /** The log's tables come from the migrations (schema package), which run before this bean is made. */
     @Bean
+    @DependsOnDatabaseInitialization
     LogDatabase logDatabase(DataSource dataSource) {
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-        LogSchema.create(jdbc);
         // The log's own jobs use plain JDBC transactions; HAPI's writes use the JPA transaction
         // manager, whose connection the storage hook shares.
         return new LogDatabase(jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)));

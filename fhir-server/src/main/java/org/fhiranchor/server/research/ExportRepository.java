@@ -26,31 +26,6 @@ public final class ExportRepository {
         this.jdbc = jdbc;
     }
 
-    public static void createSchema(JdbcTemplate jdbc) {
-        jdbc.execute("""
-                CREATE TABLE IF NOT EXISTS anchor_research_export (
-                  export_id VARCHAR(64) PRIMARY KEY,
-                  requester VARCHAR(200) NOT NULL,
-                  purpose VARCHAR(64) NOT NULL,
-                  types VARCHAR(4000) NOT NULL,
-                  since TIMESTAMP,
-                  profile VARCHAR(64) NOT NULL,
-                  recipient_key VARCHAR(64) NOT NULL,
-                  status VARCHAR(16) NOT NULL,
-                  progress VARCHAR(200),
-                  created_at TIMESTAMP NOT NULL,
-                  heartbeat TIMESTAMP,
-                  owner VARCHAR(64),
-                  transaction_time TIMESTAMP,
-                  completed_at TIMESTAMP,
-                  manifest_cid VARCHAR(128),
-                  proof_cid VARCHAR(128),
-                  provenance VARCHAR(200),
-                  error VARCHAR(1000)
-                )""");
-        jdbc.execute("CREATE INDEX IF NOT EXISTS ix_anchor_research_export_status ON anchor_research_export (status, created_at)");
-    }
-
     public void insert(String exportId, ExportRequest request, Instant now) {
         jdbc.update("INSERT INTO anchor_research_export (export_id, requester, purpose, types, since, profile, recipient_key,"
                 + " status, progress, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

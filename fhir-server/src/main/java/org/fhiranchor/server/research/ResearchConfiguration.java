@@ -31,7 +31,6 @@ class ResearchConfiguration {
 
     @Bean
     ExportRepository exportRepository(LogDatabase db) {
-        ExportRepository.createSchema(db.jdbc());
         return new ExportRepository(db.jdbc());
     }
 

@@ -10,6 +10,7 @@ import org.fhiranchor.server.security.EmbeddedIssuer;
 import org.fhiranchor.server.security.SecurityProperties;
 import org.fhiranchor.server.security.SmartDiscovery;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -66,26 +67,20 @@ class AuthorizationServerConfiguration {
             + " and '${fhir-anchor.security.issuer-uri:}' == ''";
 
     @Bean
-    SmartSchemaReady smartSchema(DataSource dataSource) {
-        SmartSchema.create(dataSource);
-        return new SmartSchemaReady();
-    }
-
-    /** Marks the tables as created, for the beans that use them. */
-    static final class SmartSchemaReady {}
-
-    @Bean
     PasswordEncoder passwordEncoder() {
         return PasswordEncoderFactories.createDelegatingPasswordEncoder();
     }
 
+    // The tables come from the migrations (schema package): the beans that use them wait for those.
     @Bean
-    UserAccounts userAccounts(DataSource dataSource, PasswordEncoder passwords, SmartSchemaReady schema) {
+    @DependsOnDatabaseInitialization
+    UserAccounts userAccounts(DataSource dataSource, PasswordEncoder passwords) {
         return new UserAccounts(dataSource, passwords, Clock.systemUTC());
     }
 
     @Bean
-    RegisteredClientRepository registeredClientRepository(DataSource dataSource, SmartSchemaReady schema) {
+    @DependsOnDatabaseInitialization
+    RegisteredClientRepository registeredClientRepository(DataSource dataSource) {
         return new JdbcRegisteredClientRepository(new JdbcTemplate(dataSource));
     }
 
@@ -101,6 +96,7 @@ class AuthorizationServerConfiguration {
     }
 
     @Bean
+    @DependsOnDatabaseInitialization
     SmartClients smartClients(RegisteredClientRepository clients, DataSource dataSource, SmartProperties properties) {
         return new SmartClients(clients, dataSource, properties);
     }
@@ -174,10 +170,11 @@ class AuthorizationServerConfiguration {
 
     @Bean
     @Order(1)
+    @DependsOnDatabaseInitialization
     SecurityFilterChain authorizationServerChain(HttpSecurity http, RegisteredClientRepository clients,
             OAuth2AuthorizationService authorizations, OAuth2AuthorizationConsentService consents,
             OAuth2TokenGenerator<OAuth2Token> tokens, UserAccounts users, SmartProperties properties,
-            JwtDecoder bearerTokens, DataSource dataSource, SmartSchemaReady schema) throws Exception {
+            JwtDecoder bearerTokens, DataSource dataSource) throws Exception {
         OAuth2AuthorizationServerConfigurer server = OAuth2AuthorizationServerConfigurer.authorizationServer();
         ClientAssertionDecoders assertions = new ClientAssertionDecoders(
                 new UsedAssertions(dataSource, Clock.systemUTC()),

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import org.fhiranchor.server.schema.AnchorSchema;
 import org.fhiranchor.server.command.CommandParsing;
 import org.fhiranchor.server.security.Role;
 import org.fhiranchor.server.security.TokenCommand;
@@ -125,7 +126,7 @@ public final class SmartAdminCommand {
         }
         try (ConfigurableApplicationContext context = TokenCommand.configurationOnly(springArgs.toArray(String[]::new));
                 HikariDataSource dataSource = dataSource(context.getEnvironment())) {
-            SmartSchema.create(dataSource);
+            AnchorSchema.migrate(dataSource);
             if (USER.equals(command)) {
                 return user(action, options, new UserAccounts(dataSource,
                         PasswordEncoderFactories.createDelegatingPasswordEncoder(), Clock.systemUTC()), in, out);

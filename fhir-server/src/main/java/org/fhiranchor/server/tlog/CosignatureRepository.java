@@ -11,13 +11,6 @@ public final class CosignatureRepository {
 
     public CosignatureRepository(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
-        jdbc.execute("""
-                CREATE TABLE IF NOT EXISTS anchor_tlog_cosignature (
-                  tree_size BIGINT NOT NULL,
-                  witness_name VARCHAR(255) NOT NULL,
-                  signature_line VARCHAR(1000) NOT NULL,
-                  PRIMARY KEY (tree_size, witness_name)
-                )""");
     }
 
     public List<String> lines(long treeSize) {

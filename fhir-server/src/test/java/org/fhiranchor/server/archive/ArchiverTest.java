@@ -32,8 +32,8 @@ import org.fhiranchor.ipfs.crypto.KeyRing;
 import org.fhiranchor.server.FhirAnchorApplication;
 import org.fhiranchor.server.anchoring.CheckpointRepository;
 import org.fhiranchor.server.log.LogRepository;
-import org.fhiranchor.server.log.LogSchema;
 import org.fhiranchor.server.log.VersionHasher;
+import org.fhiranchor.server.schema.AnchorSchema;
 import org.h2.jdbcx.JdbcDataSource;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
@@ -80,8 +80,7 @@ class ArchiverTest {
         dataSource.setURL("jdbc:h2:mem:archiver-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         jdbc = new JdbcTemplate(dataSource);
         transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        LogSchema.create(jdbc);
-        ArchiveSchema.create(jdbc);
+        AnchorSchema.migrate(dataSource);
         archives = new ArchiveRepository(jdbc);
         status = new ArchiveStatus(new CheckpointRepository(jdbc), archives);
     }

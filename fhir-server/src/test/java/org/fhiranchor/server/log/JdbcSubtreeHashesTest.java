@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.fhiranchor.anchor.log.CompactRange;
 import org.fhiranchor.anchor.log.InMemorySubtreeHashes;
 import org.fhiranchor.anchor.log.MerkleHash;
+import org.fhiranchor.server.schema.AnchorSchema;
 import org.fhiranchor.anchor.log.MerkleTree;
 import org.fhiranchor.anchor.log.NodeCoordinate;
 import org.fhiranchor.anchor.log.SubtreeNode;
@@ -32,8 +33,8 @@ class JdbcSubtreeHashesTest {
     void storeATree() {
         JdbcDataSource dataSource = new JdbcDataSource();
         dataSource.setURL("jdbc:h2:mem:subtrees-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        AnchorSchema.migrate(dataSource);
         jdbc = new JdbcTemplate(dataSource);
-        LogSchema.create(jdbc);
         CompactRange range = CompactRange.empty();
         List<SubtreeNode> nodes = new ArrayList<>();
         for (long i = 0; i < SIZE; i++) {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.fhiranchor.server.schema.AnchorSchema;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -19,10 +20,10 @@ class ExportRepositoryTest {
 
     @BeforeEach
     void database() {
-        JdbcTemplate jdbc = new JdbcTemplate(new DriverManagerDataSource(
-                "jdbc:h2:mem:exports-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", ""));
-        ExportRepository.createSchema(jdbc);
-        exports = new ExportRepository(jdbc);
+        DriverManagerDataSource dataSource = new DriverManagerDataSource(
+                "jdbc:h2:mem:exports-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+        AnchorSchema.migrate(dataSource);
+        exports = new ExportRepository(new JdbcTemplate(dataSource));
     }
 
     private static ExportRequest request() {
