@@ -16,8 +16,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
             ThymeleafAutoConfiguration.class,
             QuartzAutoConfiguration.class,
             ElasticsearchRestClientAutoConfiguration.class,
-            // HAPI brings Flyway along for its own migration tooling; the schema is managed by
-            // Hibernate here, and Boot's Flyway runner refuses newer PostgreSQL versions.
+            // HAPI's tables are managed by Hibernate; the project's own tables by the one Flyway the
+            // schema package configures (db/anchor, history table anchor_schema_history), not Boot's.
             FlywayAutoConfiguration.class
         })
 @ConfigurationPropertiesScan

@@ -16,8 +16,8 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import org.fhiranchor.server.schema.AnchorSchema;
 import org.fhiranchor.server.command.CommandParsing;
+import org.fhiranchor.server.schema.AnchorSchema;
 import org.fhiranchor.server.security.Role;
 import org.fhiranchor.server.security.TokenCommand;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -200,7 +200,8 @@ public final class SmartAdminCommand {
         dataSource.setJdbcUrl(environment.getRequiredProperty("spring.datasource.url"));
         dataSource.setUsername(environment.getProperty("spring.datasource.username"));
         dataSource.setPassword(environment.getProperty("spring.datasource.password"));
-        dataSource.setMaximumPoolSize(1);
+        // Two: Flyway migrates on a second connection beside the one that holds its lock.
+        dataSource.setMaximumPoolSize(2);
         return dataSource;
     }
 

@@ -2,6 +2,7 @@ package org.fhiranchor.server.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
@@ -49,7 +50,7 @@ class AnchorSchemaPostgresTest {
                 PostgresTestDatabase.PASSWORD);
     }
 
-    /** Two migrations released together, each with its own connections, as two server processes would. */
+    /** Two migrations released together, each with its own pool, as two server processes would. */
     private static void migrateTwiceAtOnce(DriverManagerDataSource database) throws Exception {
         CyclicBarrier start = new CyclicBarrier(2);
         ExecutorService threads = Executors.newFixedThreadPool(2);
@@ -59,8 +60,14 @@ class AnchorSchemaPostgresTest {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-            AnchorSchema.migrate(new DriverManagerDataSource(database.getUrl(), database.getUsername(),
-                    database.getPassword()));
+            // Two connections, as the user and client commands open the database (Flyway's lock and its migration).
+            try (HikariDataSource pool = new HikariDataSource()) {
+                pool.setJdbcUrl(database.getUrl());
+                pool.setUsername(database.getUsername());
+                pool.setPassword(database.getPassword());
+                pool.setMaximumPoolSize(2);
+                AnchorSchema.migrate(pool);
+            }
         }, threads)).toList();
         try {
             for (CompletableFuture<Void> replica : replicas) {
