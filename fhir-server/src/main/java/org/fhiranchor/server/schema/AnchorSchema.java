@@ -47,8 +47,9 @@ public final class AnchorSchema {
 
     /** The versions applied to this database, oldest first (0: the baseline of a database from before them). */
     public static List<String> versions(DataSource dataSource) {
-        return Arrays.stream(flyway(dataSource).info().applied()).filter(m -> m.getState().isApplied()
-                && !m.getState().isFailed()).map(m -> m.getVersion().getVersion()).toList();
+        // Without the marker row Flyway writes when it finds the schema empty (no version).
+        return Arrays.stream(flyway(dataSource).info().applied()).filter(m -> m.getVersion() != null
+                && m.getState().isApplied() && !m.getState().isFailed()).map(m -> m.getVersion().getVersion()).toList();
     }
 
     /** The migrations' vendor folder: {@code h2} or {@code postgresql}. */
