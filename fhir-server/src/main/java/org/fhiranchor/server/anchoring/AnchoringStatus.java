@@ -25,12 +25,23 @@ public final class AnchoringStatus {
         this.clock = clock;
     }
 
+    /**
+     * Read on every health check and every metrics scrape, so nothing here counts or scans the whole log: the entry
+     * count is the tree head's size plus the unsequenced entries (found through the index on {@code leaf_index}, which
+     * holds NULLs), read in one statement so that a sequencer commit between two reads cannot count an entry twice or
+     * not at all; the oldest unanchored entry is looked for among the unsequenced entries and the leaves from the
+     * anchored size on (two index ranges, both as long as the backlog, not the log).
+     */
     public Snapshot snapshot() {
-        long entries = log.entryCount();
-        long treeSize = log.head().treeSize();
+        long[] counts = jdbc.queryForObject("SELECT (SELECT COALESCE(MAX(tree_size), 0) FROM anchor_tree_head WHERE head_id = 1), "
+                + "(SELECT COUNT(*) FROM anchor_log_entry WHERE leaf_index IS NULL)",
+                (rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)});
+        long treeSize = counts[0];
+        long entries = treeSize + counts[1];
         long anchored = checkpoints.latestAnchored().map(Checkpoint::treeSize).orElse(0L);
-        List<java.sql.Timestamp> oldest = jdbc.queryForList(
-                "SELECT MIN(recorded_at) FROM anchor_log_entry WHERE leaf_index IS NULL OR leaf_index >= ?",
+        List<java.sql.Timestamp> oldest = jdbc.queryForList("SELECT MIN(recorded_at) FROM ("
+                + "SELECT recorded_at FROM anchor_log_entry WHERE leaf_index IS NULL "
+                + "UNION ALL SELECT recorded_at FROM anchor_log_entry WHERE leaf_index >= ?) unanchored",
                 java.sql.Timestamp.class, anchored);
         double lag = 0;
         if (!oldest.isEmpty() && oldest.get(0) != null) {
