@@ -96,6 +96,14 @@ class AnchoringStatusTest {
         assertThat(s.lagSeconds()).isZero();
     }
 
+    @Test
+    void neitherQueryScansTheLog() {
+        for (String query : java.util.List.of(AnchoringStatus.SIZES, AnchoringStatus.OLDEST_UNANCHORED.replace("?", "5"))) {
+            String plan = jdbc.queryForObject("EXPLAIN " + query, String.class);
+            assertThat(plan).as(query).doesNotContainIgnoringCase("tableScan").contains("UQ_ANCHOR_LOG_LEAF");
+        }
+    }
+
     private void entry(Long leafIndex, Instant recordedAt) {
         long version = ++nextVersion;
         jdbc.update("INSERT INTO anchor_log_entry (resource_type, resource_id, version_id, operation, content_hash, salt, "
