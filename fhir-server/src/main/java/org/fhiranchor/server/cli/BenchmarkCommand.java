@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
  * {@code benchmark [--synthea DIR] [--rounds N] [--verify-leaves N] [--phases ingest,gas,verify[,privacy][,request][,scale]]}
  * (phase {@code request}: {@code [--request-patients N] [--request-seconds S] [--request-warmup-seconds S]
  * [--request-connections 1,8]}; phase {@code scale}: {@code [--scale-milestones 10k,100k,1M] [--scale-threads N]
- * [--scale-transaction N] [--scale-verify-calls N] [--scale-server-arg ARG]...}):
+ * [--scale-transaction N] [--scale-verify-calls N] [--scale-warmup N] [--scale-server-arg ARG]...}):
  * starts servers from this jar on loopback and measures, in one run on this machine:
  * <ul>
  *   <li>Synthea ingest throughput with anchoring off and on, in alternating rounds, each server cold (first pass after
@@ -82,6 +82,10 @@ public final class BenchmarkCommand {
     @Option(names = "--scale-verify-calls", paramLabel = "N", defaultValue = "300",
             description = "scale phase: timed $verify calls per milestone, after a warm-up of a third as many (default: ${DEFAULT-VALUE})")
     private int scaleVerifyCalls;
+    @Option(names = "--scale-warmup", paramLabel = "N", defaultValue = "0",
+            description = "scale phase: versions loaded untimed before the first segment, so that it measures a warm "
+                    + "server (default: ${DEFAULT-VALUE}: the first segment includes the JIT warm-up)")
+    private long scaleWarmUp;
     @Option(names = "--scale-server-arg", paramLabel = "ARG",
             description = "scale phase: an extra server argument, repeatable (e.g. a PostgreSQL datasource)")
     private List<String> scaleServerArgs = new ArrayList<>();
@@ -137,7 +141,7 @@ public final class BenchmarkCommand {
             }
             if (phases.contains("scale")) {
                 new ScaleBenchmark(out, jar, work, ScaleBenchmark.parseMilestones(scaleMilestones), scaleThreads,
-                        scaleTransaction, scaleVerifyCalls, scaleServerArgs).run();
+                        scaleTransaction, scaleVerifyCalls, scaleWarmUp, scaleServerArgs).run();
             }
         } finally {
             deleteRecursively(work);

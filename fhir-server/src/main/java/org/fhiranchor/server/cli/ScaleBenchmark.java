@@ -51,10 +51,11 @@ final class ScaleBenchmark {
     private final int threads;
     private final int perTransaction;
     private final int verifyCalls;
+    private final long warmUpVersions;
     private final List<String> serverArgs;
 
     ScaleBenchmark(PrintStream out, Path jar, Path work, List<Long> milestones, int threads, int perTransaction,
-            int verifyCalls, List<String> serverArgs) {
+            int verifyCalls, long warmUpVersions, List<String> serverArgs) {
         this.out = out;
         this.jar = jar;
         this.work = work;
@@ -62,6 +63,7 @@ final class ScaleBenchmark {
         this.threads = threads;
         this.perTransaction = perTransaction;
         this.verifyCalls = verifyCalls;
+        this.warmUpVersions = warmUpVersions;
         this.serverArgs = List.copyOf(serverArgs);
     }
 
@@ -119,8 +121,18 @@ final class ScaleBenchmark {
             List<String> samples = Collections.synchronizedList(new ArrayList<>());
             AtomicInteger nextTransaction = new AtomicInteger();
             long loaded = 0;
+            if (warmUpVersions > 0) {
+                // Untimed, counted in the versions: the first segment then measures a compiled server, not the JIT.
+                int transactions = (int) ((warmUpVersions + perTransaction - 1) / perTransaction);
+                double seconds = load(http, server, transactions, nextTransaction, samples);
+                loaded += (long) transactions * perTransaction;
+                out.printf("  warm-up: %,d versions in %.1f s (not in any segment)%n", loaded, seconds);
+            }
             Counters previous = counters(http, server);
             for (long milestone : milestones) {
+                if (milestone <= loaded) {
+                    continue;
+                }
                 int transactions = (int) ((milestone - loaded + perTransaction - 1) / perTransaction);
                 double seconds = load(http, server, transactions, nextTransaction, samples);
                 long segment = (long) transactions * perTransaction;
