@@ -76,7 +76,7 @@ class AnchoringConfiguration {
                         Clock.systemUTC(), requests)::run;
         // At the server's own priority: they are light, and the anchoring lag depends on them keeping up.
         return new PeriodicJobs(List.of(
-                new PeriodicJobs.Job("sequencer", sequencer::sequenceAll, Duration.ZERO, properties.sequencerInterval()),
+                new PeriodicJobs.Job("sequencer", () -> metrics.timeSequencerPass(sequencer::sequenceAll), Duration.ZERO, properties.sequencerInterval()),
                 new PeriodicJobs.Job("anchoring", job, properties.jobInterval(), properties.jobInterval())));
     }
 

@@ -18,6 +18,9 @@ public final class AnchoringMetrics {
     private final Counter leaves;
     private final Timer lag;
     private final Counter reorganised;
+    private final Timer checkpointSend;
+    private final Timer sequencerPass;
+    private final Counter sequenced;
 
     public AnchoringMetrics(MeterRegistry registry, AnchoringStatus status, ChainConnection chain) {
         FunctionCounter.builder("fhir_anchor.anchoring.transactions.replaced", chain, ChainConnection::replacements)
@@ -36,6 +39,14 @@ public final class AnchoringMetrics {
                 .description("Per version: from its commit to the anchoring of the first checkpoint that includes it")
                 .publishPercentiles(0.5, 0.9, 0.99)
                 .register(registry);
+        checkpointSend = Timer.builder("fhir_anchor.anchoring.checkpoint.send")
+                .description("Per checkpoint: from its claim to its transaction mined and recorded (chain round trip included)")
+                .register(registry);
+        sequencerPass = Timer.builder("fhir_anchor.log.sequencer.pass")
+                .description("Sequencer passes that gave at least one entry a leaf: time of the pass (all its batches)")
+                .register(registry);
+        sequenced = Counter.builder("fhir_anchor.log.sequenced").description("Log entries given a leaf by the sequencer")
+                .register(registry);
         Gauge.builder("fhir_anchor.anchoring.backlog", status, s -> s.snapshot().unanchoredEntries())
                 .description("Log entries not yet covered by an anchored checkpoint").register(registry);
         Gauge.builder("fhir_anchor.anchoring.lag.seconds", status, s -> s.snapshot().lagSeconds())
@@ -48,6 +59,21 @@ public final class AnchoringMetrics {
         if (!receipt.alreadyAnchored()) {
             gas.increment(receipt.gasUsed());
         }
+    }
+
+    /** Runs one sequencer pass and, if it sequenced anything, records its time and entry count. */
+    public long timeSequencerPass(java.util.function.LongSupplier pass) {
+        long started = System.nanoTime();
+        long entries = pass.getAsLong();
+        if (entries > 0) {
+            sequencerPass.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+            sequenced.increment(entries);
+        }
+        return entries;
+    }
+
+    void checkpointSent(long nanos) {
+        checkpointSend.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     void checkpointReorganised() {

@@ -139,12 +139,14 @@ public final class CheckpointJob {
         if (!checkpoints.claim(checkpoint.treeSize(), now, now.plus(lease))) {
             return false; // another replica is sending it
         }
+        long sending = System.nanoTime();
         try {
             AnchorReceipt receipt = ledger.submitCheckpoint(checkpoint.treeSize(), checkpoint.rootHash(), null);
             long head = ledger.blockNumber();
             boolean confirmed = head - receipt.blockNumber() + 1 >= chainProperties.confirmations();
             checkpoints.markMined(checkpoint.treeSize(), ledger.chainId(), ledger.contractAddress(), receipt, confirmed,
                     clock.instant());
+            metrics.checkpointSent(System.nanoTime() - sending);
             log.info("Checkpoint at tree size {} {} in block {} ({} gas{})", checkpoint.treeSize(),
                     confirmed ? "anchored" : "mined, awaiting " + chainProperties.confirmations() + " confirmations,",
                     receipt.blockNumber(), receipt.gasUsed(), receipt.alreadyAnchored() ? ", found already on chain" : "");

@@ -21,9 +21,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code benchmark [--synthea DIR] [--rounds N] [--verify-leaves N] [--phases ingest,gas,verify[,privacy][,request]]}
+ * {@code benchmark [--synthea DIR] [--rounds N] [--verify-leaves N] [--phases ingest,gas,verify[,privacy][,request][,scale]]}
  * (phase {@code request}: {@code [--request-patients N] [--request-seconds S] [--request-warmup-seconds S]
- * [--request-connections 1,8]}):
+ * [--request-connections 1,8]}; phase {@code scale}: {@code [--scale-milestones 10k,100k,1M] [--scale-threads N]
+ * [--scale-transaction N] [--scale-verify-calls N] [--scale-warmup N] [--scale-server-arg ARG]...}):
  * starts servers from this jar on loopback and measures, in one run on this machine:
  * <ul>
  *   <li>Synthea ingest throughput with anchoring off and on, in alternating rounds, each server cold (first pass after
@@ -35,7 +36,9 @@ import picocli.CommandLine.Option;
  *       1,000 privacy consents loaded against none, on one server;
  *   <li>(phase {@code request}, not run by default) single requests (create, update, read, vread, search,
  *       {@code $everything}, {@code /metadata}) at 1 and 8 connections, full product against plain HAPI
- *       ({@link RequestBenchmark}).
+ *       ({@link RequestBenchmark});
+ *   <li>(phase {@code scale}, not run by default) the cost per version as the log grows to 10k, 100k, 1M versions
+ *       ({@link ScaleBenchmark}).
  * </ul>
  * Numbers are printed, not asserted: compare them in one run, never across days.
  */
@@ -53,7 +56,7 @@ public final class BenchmarkCommand {
             description = "leaves in the log for the verify phase (default: ${DEFAULT-VALUE})")
     private int verifyLeavesOption;
     @Option(names = "--phases", paramLabel = "PHASE", split = ",", defaultValue = "ingest,gas,verify",
-            description = "phases to run: ingest, gas, verify, privacy, request (default: ${DEFAULT-VALUE})")
+            description = "phases to run: ingest, gas, verify, privacy, request, scale (default: ${DEFAULT-VALUE})")
     private List<String> phasesOption;
     @Option(names = "--request-patients", paramLabel = "N", defaultValue = "5",
             description = "request phase: Synthea patients loaded (default: ${DEFAULT-VALUE})")
@@ -67,6 +70,25 @@ public final class BenchmarkCommand {
     @Option(names = "--request-connections", paramLabel = "N", split = ",", defaultValue = "1,8",
             description = "request phase: keep-alive connections, one run each (default: ${DEFAULT-VALUE})")
     private List<Integer> requestConnections;
+    @Option(names = "--scale-milestones", paramLabel = "N", split = ",", defaultValue = "10000,100000,1000000",
+            description = "scale phase: versions loaded at which to measure, e.g. 10k,100k,1M (default: ${DEFAULT-VALUE})")
+    private List<String> scaleMilestones;
+    @Option(names = "--scale-threads", paramLabel = "N", defaultValue = "2",
+            description = "scale phase: client threads posting transactions (default: ${DEFAULT-VALUE})")
+    private int scaleThreads;
+    @Option(names = "--scale-transaction", paramLabel = "N", defaultValue = "500",
+            description = "scale phase: entries per transaction (default: ${DEFAULT-VALUE})")
+    private int scaleTransaction;
+    @Option(names = "--scale-verify-calls", paramLabel = "N", defaultValue = "300",
+            description = "scale phase: timed $verify calls per milestone, after a warm-up of a third as many (default: ${DEFAULT-VALUE})")
+    private int scaleVerifyCalls;
+    @Option(names = "--scale-warmup", paramLabel = "N", defaultValue = "0",
+            description = "scale phase: versions loaded untimed before the first segment, so that it measures a warm "
+                    + "server (default: ${DEFAULT-VALUE}: the first segment includes the JIT warm-up)")
+    private long scaleWarmUp;
+    @Option(names = "--scale-server-arg", paramLabel = "ARG",
+            description = "scale phase: an extra server argument, repeatable (e.g. a PostgreSQL datasource)")
+    private List<String> scaleServerArgs = new ArrayList<>();
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
     private boolean help;
 
@@ -116,6 +138,10 @@ public final class BenchmarkCommand {
                 new RequestBenchmark(out, jar, work, bundles, requestPatients,
                         Duration.ofMillis((long) (1000 * requestSeconds)), Duration.ofMillis((long) (1000 * requestWarmupSeconds)),
                         requestConnections).run();
+            }
+            if (phases.contains("scale")) {
+                new ScaleBenchmark(out, jar, work, ScaleBenchmark.parseMilestones(scaleMilestones), scaleThreads,
+                        scaleTransaction, scaleVerifyCalls, scaleWarmUp, scaleServerArgs).run();
             }
         } finally {
             deleteRecursively(work);
@@ -504,7 +530,7 @@ public final class BenchmarkCommand {
         return Double.NaN;
     }
 
-    private static String actuator(ServerLauncher server) {
+    static String actuator(ServerLauncher server) {
         return server.baseUrl().replace("/fhir", "/actuator");
     }
 
@@ -529,7 +555,7 @@ public final class BenchmarkCommand {
         }
     }
 
-    private static long residentMb(long pid) {
+    static long residentMb(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
                 if (line.startsWith("VmRSS:")) {
