@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.UUID;
 import org.fhiranchor.server.log.LogRepository;
-import org.fhiranchor.server.log.LogSchema;
+import org.fhiranchor.server.schema.AnchorSchema;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,7 @@ class AnchoringStatusTest {
         JdbcDataSource dataSource = new JdbcDataSource();
         dataSource.setURL("jdbc:h2:mem:status-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         jdbc = new JdbcTemplate(dataSource);
-        LogSchema.create(jdbc);
+        AnchorSchema.migrate(dataSource);
         status = new AnchoringStatus(new LogRepository(jdbc), new CheckpointRepository(jdbc), jdbc,
                 Clock.fixed(NOW, ZoneOffset.UTC));
     }
