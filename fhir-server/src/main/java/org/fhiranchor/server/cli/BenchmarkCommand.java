@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code benchmark [--synthea DIR] [--rounds N] [--verify-leaves N] [--phases ingest,gas,verify[,privacy][,request][,scale]]}
+ * {@code benchmark [--synthea DIR] [--rounds N] [--verify-leaves N] [--phases ingest,gas,verify[,privacy][,request][,replicas][,scale]]}
  * (phase {@code request}: {@code [--request-patients N] [--request-seconds S] [--request-warmup-seconds S]
  * [--request-connections 1,8]}; phase {@code scale}: {@code [--scale-milestones 10k,100k,1M] [--scale-threads N]
  * [--scale-transaction N] [--scale-verify-calls N] [--scale-warmup N] [--scale-server-arg ARG]...}):
@@ -33,10 +33,12 @@ import picocli.CommandLine.Option;
  *   <li>{@code $verify} latency with at least N leaves in the log;
  *   <li>anchoring lag (commit to anchored checkpoint), startup time and resident memory;
  *   <li>(phase {@code privacy}, not run by default) warm Synthea search throughput of a clinician token with
- *       1,000 privacy consents loaded against none, on one server;
+ *       1,000 privacy consents loaded against none, two servers taking turns ({@link PrivacyBenchmark});
  *   <li>(phase {@code request}, not run by default) single requests (create, update, read, vread, search,
  *       {@code $everything}, {@code /metadata}) at 1 and 8 connections, full product against plain HAPI
  *       ({@link RequestBenchmark});
+ *   <li>(phase {@code replicas}, not run by default) Synthea write throughput of one server against two replicas on
+ *       one PostgreSQL ({@link ReplicaBenchmark});
  *   <li>(phase {@code scale}, not run by default) the cost per version as the log grows to 10k, 100k, 1M versions
  *       ({@link ScaleBenchmark}).
  * </ul>
@@ -56,8 +58,21 @@ public final class BenchmarkCommand {
             description = "leaves in the log for the verify phase (default: ${DEFAULT-VALUE})")
     private int verifyLeavesOption;
     @Option(names = "--phases", paramLabel = "PHASE", split = ",", defaultValue = "ingest,gas,verify",
-            description = "phases to run: ingest, gas, verify, privacy, request, scale (default: ${DEFAULT-VALUE})")
+            description = "phases to run: ingest, gas, verify, privacy, request, replicas, scale (default: ${DEFAULT-VALUE})")
     private List<String> phasesOption;
+    @Option(names = "--privacy-passes", paramLabel = "N", defaultValue = "3",
+            description = "privacy phase: timed passes per server per round (default: ${DEFAULT-VALUE})")
+    private int privacyPasses;
+    @Option(names = "--replicas-clients", paramLabel = "N", defaultValue = "4",
+            description = "replicas phase: client threads posting Synthea bundles (default: ${DEFAULT-VALUE})")
+    private int replicaClients;
+    @Option(names = "--replicas-postgres", paramLabel = "JDBC_URL", defaultValue = "jdbc:postgresql://127.0.0.1:5432/fhir",
+            description = "replicas phase: a PostgreSQL database whose user may create databases (password from "
+                    + "FHIR_ANCHOR_BENCHMARK_POSTGRES_PASSWORD, default fhir) (default: ${DEFAULT-VALUE})")
+    private String replicaPostgresUrl;
+    @Option(names = "--replicas-postgres-user", paramLabel = "USER", defaultValue = "fhir",
+            description = "replicas phase: the PostgreSQL user (default: ${DEFAULT-VALUE})")
+    private String replicaPostgresUser;
     @Option(names = "--request-patients", paramLabel = "N", defaultValue = "5",
             description = "request phase: Synthea patients loaded (default: ${DEFAULT-VALUE})")
     private int requestPatients;
@@ -132,12 +147,17 @@ public final class BenchmarkCommand {
                 verifyLatency(jar, work, verifyLeaves);
             }
             if (phases.contains("privacy")) {
-                privacySearches(jar, work, bundles, rounds);
+                new PrivacyBenchmark(out, jar, work, bundles, rounds, privacyPasses).run();
             }
             if (phases.contains("request")) {
                 new RequestBenchmark(out, jar, work, bundles, requestPatients,
                         Duration.ofMillis((long) (1000 * requestSeconds)), Duration.ofMillis((long) (1000 * requestWarmupSeconds)),
                         requestConnections).run();
+            }
+            if (phases.contains("replicas")) {
+                String password = System.getenv().getOrDefault("FHIR_ANCHOR_BENCHMARK_POSTGRES_PASSWORD", "fhir");
+                new ReplicaBenchmark(out, jar, work, bundles, rounds, replicaClients,
+                        new ReplicaBenchmark.Postgres(replicaPostgresUrl, replicaPostgresUser, password)).run();
             }
             if (phases.contains("scale")) {
                 new ScaleBenchmark(out, jar, work, ScaleBenchmark.parseMilestones(scaleMilestones), scaleThreads,
@@ -249,7 +269,7 @@ public final class BenchmarkCommand {
         }
     }
 
-    private static Pass postAll(FhirHttp http, ServerLauncher server, List<Path> bundles) throws Exception {
+    static Pass postAll(FhirHttp http, ServerLauncher server, List<Path> bundles) throws Exception {
         double cpuBefore = cpuSeconds(server.pid());
         long started = System.nanoTime();
         for (Path bundle : bundles) {
@@ -394,81 +414,6 @@ public final class BenchmarkCommand {
         }
     }
 
-    /**
-     * Warm searches by a clinician ({@code Observation?patient=...} for every Synthea patient), first with no privacy
-     * consent, then with 1,000 (denies naming other practitioners, spread over the patients, so the answers stay the
-     * same and only the consent evaluation is added). Rounds alternate the measurement so JIT warm-up favours
-     * neither side more than once.
-     */
-    private void privacySearches(Path jar, Path work, List<Path> bundles, int rounds) throws Exception {
-        Path dir = work.resolve("privacy");
-        try (ServerLauncher server = ServerLauncher.start(jar, dir, List.of(), Map.of())) {
-            FhirHttp admin = new FhirHttp(server.token("admin"));
-            postAll(admin, server, bundles);
-            List<String> patients = new ArrayList<>();
-            for (JsonNode entry : admin.getJson(server.baseUrl() + "/Patient?_count=1000&_elements=id").path("entry")) {
-                patients.add("Patient/" + entry.path("resource").path("id").asText());
-            }
-            List<String> practitioners = new ArrayList<>();
-            for (int i = 0; i < 11; i++) {
-                JsonNode created = JSON.readTree(admin.post(server.baseUrl() + "/Practitioner", "application/fhir+json",
-                        "{\"resourceType\":\"Practitioner\",\"active\":true}".getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                        .body());
-                practitioners.add("Practitioner/" + created.path("id").asText());
-            }
-            FhirHttp clinician = new FhirHttp(server.token("clinician", "--fhir-user", practitioners.get(0)));
-            searchPass(clinician, server, patients); // warm-up
-            List<Double> none = new ArrayList<>();
-            for (int round = 0; round < rounds; round++) {
-                none.add(searchPass(clinician, server, patients));
-            }
-            for (int b = 0; b < 10; b++) {
-                StringBuilder json = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[");
-                for (int i = 0; i < 100; i++) {
-                    String patient = patients.get((b * 100 + i) % patients.size());
-                    String actor = practitioners.get(1 + (b * 100 + i) % 10);
-                    json.append(i > 0 ? "," : "").append("{\"resource\":{\"resourceType\":\"Consent\",\"status\":\"active\",")
-                            .append("\"scope\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/consentscope\",")
-                            .append("\"code\":\"patient-privacy\"}]},\"category\":[{\"coding\":[{\"system\":\"http://loinc.org\",")
-                            .append("\"code\":\"59284-0\"}]}],\"patient\":{\"reference\":\"").append(patient).append("\"},")
-                            .append("\"policy\":[{\"uri\":\"http://hl7.org/fhir/ConsentPolicy/opt-out\"}],")
-                            .append("\"provision\":{\"type\":\"deny\",\"actor\":[{\"role\":{\"coding\":[{\"system\":")
-                            .append("\"http://terminology.hl7.org/CodeSystem/v3-ParticipationType\",\"code\":\"PRCP\"}]},")
-                            .append("\"reference\":{\"reference\":\"").append(actor).append("\"}}]}},")
-                            .append("\"request\":{\"method\":\"POST\",\"url\":\"Consent\"}}");
-                }
-                int status = admin.post(server.baseUrl(), "application/fhir+json",
-                        json.append("]}").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)).statusCode();
-                if (status != 200) {
-                    throw new IllegalStateException("privacy consents: HTTP " + status);
-                }
-            }
-            searchPass(clinician, server, patients); // warm-up with consents
-            List<Double> withConsents = new ArrayList<>();
-            for (int round = 0; round < rounds; round++) {
-                withConsents.add(searchPass(clinician, server, patients));
-            }
-            double off = median(none);
-            double on = median(withConsents);
-            out.printf("RESULT clinician search throughput, warm, %d patients: no privacy consents %.0f/s, 1,000 privacy "
-                    + "consents %.0f/s, with/without = %.1f%% (target >= 90%%)%n", patients.size(), off, on, 100 * on / off);
-        } finally {
-            deleteRecursively(dir);
-        }
-    }
-
-    /** One search per patient; searches per second. */
-    private static double searchPass(FhirHttp http, ServerLauncher server, List<String> patients) throws Exception {
-        long started = System.nanoTime();
-        for (String patient : patients) {
-            int status = http.getStatus(server.baseUrl() + "/Observation?patient=" + patient + "&_count=50");
-            if (status != 200) {
-                throw new IllegalStateException("clinician search: HTTP " + status);
-            }
-        }
-        return patients.size() / ((System.nanoTime() - started) / 1e9);
-    }
-
     private static byte[] patientsTransaction(int bundle, int count) {
         StringBuilder json = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[");
         for (int i = 0; i < count; i++) {
@@ -482,7 +427,7 @@ public final class BenchmarkCommand {
         return json.append("]}").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    private void awaitAnchored(FhirHttp http, ServerLauncher server, Duration timeout) throws Exception {
+    static void awaitAnchored(FhirHttp http, ServerLauncher server, Duration timeout) throws Exception {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             JsonNode health = health(http, server);
@@ -495,7 +440,7 @@ public final class BenchmarkCommand {
     }
 
     /** Seconds from {@code sinceNanos} until the first {@code versions} leaves are archived. */
-    private static double awaitArchived(FhirHttp http, ServerLauncher server, long versions, long sinceNanos, Duration timeout)
+    static double awaitArchived(FhirHttp http, ServerLauncher server, long versions, long sinceNanos, Duration timeout)
             throws Exception {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
@@ -511,7 +456,7 @@ public final class BenchmarkCommand {
         return http.getJson(actuator(server) + "/health").path("components").path("archive").path("details");
     }
 
-    private static JsonNode health(FhirHttp http, ServerLauncher server) throws IOException, InterruptedException {
+    static JsonNode health(FhirHttp http, ServerLauncher server) throws IOException, InterruptedException {
         return http.getJson(actuator(server) + "/health").path("components").path("anchoring").path("details");
     }
 
@@ -536,7 +481,7 @@ public final class BenchmarkCommand {
 
     /** Resident set size of a process, from /proc (Linux). */
     /** User plus system CPU seconds of a process and its descendants (the dev chain), from /proc. */
-    private static double cpuSeconds(long pid) {
+    static double cpuSeconds(long pid) {
         double total = processCpuSeconds(pid);
         for (ProcessHandle child : ProcessHandle.of(pid).map(p -> p.descendants().toList()).orElse(List.of())) {
             total += processCpuSeconds(child.pid());
@@ -544,7 +489,7 @@ public final class BenchmarkCommand {
         return total;
     }
 
-    private static double processCpuSeconds(long pid) {
+    static double processCpuSeconds(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             // Fields after the command name (which may hold spaces), from field 3 on: utime is 14, stime 15.
@@ -568,7 +513,7 @@ public final class BenchmarkCommand {
         return -1;
     }
 
-    private static long countEntries(List<Path> bundles) throws IOException {
+    static long countEntries(List<Path> bundles) throws IOException {
         long n = 0;
         for (Path bundle : bundles) {
             n += JSON.readTree(bundle.toFile()).path("entry").size();
@@ -590,7 +535,7 @@ public final class BenchmarkCommand {
         }
     }
 
-    private static double median(List<Double> values) {
+    static double median(List<Double> values) {
         List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
         if (sorted.isEmpty()) {
