@@ -89,6 +89,7 @@ final class ReplicaBenchmark {
             throws Exception {
         String database = "fhir_anchor_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         Path dir = work.resolve("replicas-" + round + "-" + replicas);
+        Files.createDirectories(dir);
         sql("CREATE DATABASE " + database);
         try (AnvilNode chain = AnvilNode.start(AnvilNode.Options.defaults().withLogFile(dir.resolve("anvil.log")))) {
             String key = Numeric.toHexStringNoPrefixZeroPadded(Keys.createEcKeyPair().getPrivateKey(), 64);
