@@ -1,19 +1,15 @@
 package org.fhiranchor.server.archive;
 
-import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.fhiranchor.anchor.log.Operation;
 import org.fhiranchor.anchor.log.ResourceRef;
+import org.fhiranchor.server.client.ServerRefusals;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -22,23 +18,19 @@ import org.hl7.fhir.r4.model.Resource;
  * go into one transaction of PUTs with their original ids (so references between them resolve, as they did when the
  * original transaction was written); a second version of a resource starts a new transaction, and a delete is sent
  * on its own, so every resource passes through its versions in leaf order. meta.versionId and meta.lastUpdated are
- * the fresh server's to assign.
+ * the fresh server's to assign. The transactions go through HAPI's generic client ({@link
+ * org.fhiranchor.server.client.FhirClients}); a refused one fails the replay with the server's OperationOutcome.
  */
 public final class FhirRestReplayer implements RestoreTarget {
 
     /** Large enough to keep any one original transaction (a Synthea patient is a few thousand entries) together. */
     static final int MAX_ENTRIES = 5000;
 
-    private final String fhirBase;
-    private final String bearerTokenOrNull;
-    private final FhirContext fhirContext;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final IGenericClient client;
 
-    public FhirRestReplayer(String fhirBase, String bearerTokenOrNull, FhirContext fhirContext) {
-        this.fhirBase = fhirBase.endsWith("/") ? fhirBase.substring(0, fhirBase.length() - 1) : fhirBase;
-        this.bearerTokenOrNull = bearerTokenOrNull;
-        this.fhirContext = fhirContext;
+    /** Replays through {@code client}, connected to the fresh server with a token allowed to restore. */
+    public FhirRestReplayer(IGenericClient client) {
+        this.client = client;
     }
 
     @Override
@@ -81,31 +73,14 @@ public final class FhirRestReplayer implements RestoreTarget {
                 resource.setId(url);
                 resource.getMeta().setVersionId(null);
                 resource.getMeta().setLastUpdated(null);
-                entry.setFullUrl(fhirBase + "/" + url).setResource(resource);
+                entry.setFullUrl(client.getServerBase() + "/" + url).setResource(resource);
                 entry.getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl(url);
             }
         }
-        byte[] body = fhirContext.newJsonParser().encodeResourceToString(transaction).getBytes(StandardCharsets.UTF_8);
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(fhirBase)).timeout(Duration.ofMinutes(10))
-                .header("Content-Type", "application/fhir+json").header("Accept", "application/fhir+json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (bearerTokenOrNull != null && !bearerTokenOrNull.isBlank()) {
-            request.header("Authorization", "Bearer " + bearerTokenOrNull);
-        }
-        HttpResponse<String> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+            client.transaction().withBundle(transaction).execute();
+        } catch (BaseServerResponseException e) {
+            throw new IOException("transaction of " + group.size() + " version(s) failed: " + ServerRefusals.describe(e), e);
         }
-        if (response.statusCode() != 200) {
-            throw new IOException("transaction of " + group.size() + " version(s) answered HTTP " + response.statusCode()
-                    + ": " + abbreviate(response.body()));
-        }
-    }
-
-    private static String abbreviate(String body) {
-        return body.length() > 500 ? body.substring(0, 500) + "..." : body;
     }
 }

@@ -9,7 +9,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A small JSON-over-HTTP client for the command-line tools (bearer token optional). */
+/**
+ * Raw JSON over HTTP for the benchmarks only (BenchmarkCommand, RequestBenchmark, ScaleBenchmark; bearer token
+ * optional): they measure the server's own latency and throughput, so an answer is read as far as the figure needs
+ * (a status, a few JSON fields) and never parsed into model objects, which would measure the client. Every other
+ * tool talks to a server through HAPI's generic client ({@link org.fhiranchor.server.client.FhirClients}).
+ */
 public final class FhirHttp {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -7,7 +7,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.OptionalInt;
 import org.fhiranchor.anchor.chain.LedgerSettings;
 import org.fhiranchor.anchor.chain.Web3jLedger;
 import org.fhiranchor.ipfs.crypto.EnvelopeCipher;
@@ -20,9 +19,10 @@ import org.fhiranchor.server.archive.EmbeddedArchiveStore;
 import org.fhiranchor.server.archive.FhirRestReplayer;
 import org.fhiranchor.server.archive.KuboArchiveStore;
 import org.fhiranchor.server.archive.RestoreException;
-import org.fhiranchor.server.command.CommandParsing;
+import org.fhiranchor.server.command.ParsedCommand;
 import org.fhiranchor.server.log.VersionHasher;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -35,10 +35,7 @@ import picocli.CommandLine.Option;
 @Command(name = "restore", description = "Rebuild a fresh server's data from the chain, the archive store and the archive "
         + "key(s) alone, proving every version against the anchored roots before writing it. Exit 0 when everything "
         + "archived was proven and restored, 1 on any mismatch, missing or undecryptable archive, 2 on usage errors.")
-public final class RestoreCommand {
-
-    private final PrintStream out;
-    private final PrintStream err;
+public final class RestoreCommand extends ParsedCommand {
 
     @Option(names = "--rpc", required = true, paramLabel = "URL", description = "JSON-RPC endpoint of the chain")
     private String rpc;
@@ -57,23 +54,15 @@ public final class RestoreCommand {
     @Option(names = "--fhir-base", required = true, paramLabel = "URL", description = "the fresh server's FHIR base URL")
     private String fhirBase;
 
-    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:FHIR_ANCHOR_TOKEN}",
-            description = "bearer token for the fresh server (default: $FHIR_ANCHOR_TOKEN)")
-    private String token;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
-    private boolean help;
+    @Mixin
+    private BearerTokenOption token;
 
     public RestoreCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+        super(out, err);
     }
 
-    public int run(List<String> args) {
-        OptionalInt stop = CommandParsing.parse(CommandParsing.commandLine(this), args.toArray(String[]::new), out, err);
-        if (stop.isPresent()) {
-            return stop.getAsInt();
-        }
+    @Override
+    protected int runParsed() {
         try {
             FhirContext fhirContext = FhirContext.forR4();
             ArchiveStore store = ipfs.startsWith("http://") || ipfs.startsWith("https://")
@@ -81,7 +70,7 @@ public final class RestoreCommand {
                     : new EmbeddedArchiveStore(Path.of(ipfs));
             ArchiveRestorer restorer = new ArchiveRestorer(store, new EnvelopeCipher(ArchiveKeys.fromFiles(keyFiles)),
                     new ArchiveBundleCodec(fhirContext), new VersionHasher(fhirContext),
-                    new FhirRestReplayer(fhirBase, token, fhirContext), err);
+                    new FhirRestReplayer(token.connect(fhirContext, fhirBase)), err);
             ChainArchiveIndex index;
             try (Web3jLedger ledger = Web3jLedger.readOnly(LedgerSettings.forUrl(rpc), contract)) {
                 index = ChainArchiveIndex.read(ledger, rpc);

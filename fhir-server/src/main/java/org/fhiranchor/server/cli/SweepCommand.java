@@ -1,28 +1,30 @@
 package org.fhiranchor.server.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalInt;
-import org.fhiranchor.server.command.CommandParsing;
+import org.fhiranchor.server.client.ServerRefusals;
+import org.fhiranchor.server.command.ParsedCommand;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Parameters;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code sweep --fhir-base URL [--page N]}: re-hashes every stored version against the log through
  * the server's {@code $audit-sweep}, a page at a time, with a progress bar on stderr, then every audit batch
  * member (the AuditEvents) against its member entry. Prints every
- * mismatch and every version missing from the log; exits 1 if there is any, 2 on errors.
- * The bearer token, if the server needs one, comes from FHIR_ANCHOR_TOKEN (or --token).
+ * mismatch and every version missing from the log; exits 1 if there is any, 2 on errors (a refusal shown with the
+ * server's OperationOutcome). It talks to the server through HAPI's generic client. The bearer token, if the server needs one, comes from FHIR_ANCHOR_TOKEN (or --token).
  */
 @Command(name = "sweep", description = "Re-hash every stored version against the log ($audit-sweep), a page at a time. "
         + "Exit 0 when all match, 1 on any mismatch or unlogged version, 2 on errors.")
-public final class SweepCommand {
-
-    private final PrintStream out;
-    private final PrintStream err;
+public final class SweepCommand extends ParsedCommand {
 
     @Option(names = "--fhir-base", paramLabel = "URL", defaultValue = "http://127.0.0.1:8080/fhir",
             description = "the server's FHIR base URL (default: ${DEFAULT-VALUE})")
@@ -32,37 +34,30 @@ public final class SweepCommand {
             description = "versions per $audit-sweep call (default: ${DEFAULT-VALUE})")
     private int page;
 
-    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:FHIR_ANCHOR_TOKEN}",
-            description = "bearer token (default: $FHIR_ANCHOR_TOKEN)")
-    private String token;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
-    private boolean help;
+    @Mixin
+    private BearerTokenOption token;
 
     public SweepCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+        super(out, err);
     }
 
-    public int run(List<String> args) {
-        OptionalInt stop = CommandParsing.parse(CommandParsing.commandLine(this), args.toArray(String[]::new), out, err);
-        if (stop.isPresent()) {
-            return stop.getAsInt();
-        }
-        FhirHttp http = new FhirHttp(token);
+    @Override
+    protected int runParsed() {
+        IGenericClient client = token.connect(FhirContext.forR4(), base);
         List<String> problems = new ArrayList<>();
         long versions;
         long members;
         try {
-            versions = sweepPages(http, "", problems);
+            versions = sweepPages(client, false, problems);
             // The AuditEvents are batch members, not leaves (docs/verification.md 4.2): swept against their own entries.
-            members = sweepPages(http, "&members=true", problems);
-        } catch (IOException | RuntimeException e) {
+            members = sweepPages(client, true, problems);
+        } catch (BaseServerResponseException e) {
+            err.println();
+            err.println("sweep failed: " + ServerRefusals.describe(e));
+            return 2;
+        } catch (RuntimeException e) {
             err.println();
             err.println("sweep failed: " + e.getMessage());
-            return 2;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return 2;
         }
         problems.forEach(out::println);
@@ -70,21 +65,27 @@ public final class SweepCommand {
         return problems.isEmpty() ? 0 : 1;
     }
 
-    /** Every page of one sweep; returns how many were checked, adds each problem found. */
-    private long sweepPages(FhirHttp http, String scope, List<String> problems) throws IOException, InterruptedException {
+    /** Every page of one sweep ({@code $audit-sweep}, over HTTP GET); returns how many were checked, adds each problem found. */
+    private long sweepPages(IGenericClient client, boolean batchMembers, List<String> problems) {
         long checked = 0;
         long cursor = 0;
         while (true) {
-            JsonNode result = http.getJson(base + "/$audit-sweep?_count=" + page + "&cursor=" + cursor + scope);
+            Parameters request = new Parameters();
+            request.addParameter("_count", new IntegerType(page));
+            request.addParameter("cursor", new IntegerType(Math.toIntExact(cursor)));
+            if (batchMembers) {
+                request.addParameter("members", new BooleanType(true));
+            }
+            Parameters result = client.operation().onServer().named("$audit-sweep").withParameters(request)
+                    .useHttpGet().execute();
             long total = intParam(result, "total");
             checked += intParam(result, "checked");
-            for (JsonNode p : result.path("parameter")) {
-                String name = p.path("name").asText();
-                if (name.equals("mismatch")) {
+            for (Parameters.ParametersParameterComponent p : result.getParameter()) {
+                if (p.getName().equals("mismatch")) {
                     problems.add("MISMATCH " + part(p, "resource") + " logged " + part(p, "loggedContentHash")
                             + " stored " + part(p, "currentContentHash"));
-                } else if (name.equals("unlogged")) {
-                    problems.add("UNLOGGED " + p.path("valueString").asText());
+                } else if (p.getName().equals("unlogged")) {
+                    problems.add("UNLOGGED " + p.getValue().primitiveValue());
                 }
             }
             progress(checked, total);
@@ -105,14 +106,15 @@ public final class SweepCommand {
         err.flush();
     }
 
-    private static long intParam(JsonNode parameters, String name) {
-        return FhirHttp.parameter(parameters, name).asLong(0);
+    private static long intParam(Parameters parameters, String name) {
+        Parameters.ParametersParameterComponent p = parameters.getParameter(name);
+        return p != null && p.getValue() instanceof IntegerType value && value.getValue() != null ? value.getValue() : 0;
     }
 
-    private static String part(JsonNode parameter, String name) {
-        for (JsonNode p : parameter.path("part")) {
-            if (p.path("name").asText().equals(name)) {
-                return p.path("valueString").asText();
+    private static String part(Parameters.ParametersParameterComponent parameter, String name) {
+        for (Parameters.ParametersParameterComponent p : parameter.getPart()) {
+            if (p.getName().equals(name)) {
+                return p.getValue() == null ? "" : p.getValue().primitiveValue();
             }
         }
         return "";
