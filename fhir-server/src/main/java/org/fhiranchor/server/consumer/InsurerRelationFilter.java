@@ -3,12 +3,8 @@ package org.fhiranchor.server.consumer;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOutcome;
-import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
 import org.fhiranchor.server.fhir.ReadPaths;
-import org.fhiranchor.server.fhir.ResponseFilter;
 import org.fhiranchor.server.security.Consumer;
-import org.fhiranchor.server.security.ScopeAuthorizationInterceptor;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Claim;
 import org.hl7.fhir.r4.model.ClaimResponse;
@@ -20,7 +16,7 @@ import org.hl7.fhir.r4.model.ClaimResponse;
  * ({@link InsurerClaims}). Anything else: 403 on a read or {@code $verify}, left out of searches,
  * includes and history.
  */
-public final class InsurerRelationFilter implements ResponseFilter {
+public final class InsurerRelationFilter extends ConsumerRelationFilter {
 
     public static final String REFUSAL = "An insurer may read only its own Claims (insurer = its fhirUser"
             + " Organization), the responses to them and what they reference";
@@ -29,40 +25,25 @@ public final class InsurerRelationFilter implements ResponseFilter {
     private final FhirContext fhirContext;
 
     public InsurerRelationFilter(DaoRegistry daoRegistry, FhirContext fhirContext) {
+        super(Consumer.INSURER, REFUSAL);
         this.daoRegistry = daoRegistry;
         this.fhirContext = fhirContext;
     }
 
+    /** The insurer's Claims. */
     @Override
-    public boolean appliesTo(RequestDetails request) {
-        return ScopeAuthorizationInterceptor.grantOf(request).narrowedTo(Consumer.INSURER) && ReadPaths.reads(request);
+    void prepare(RequestDetails request) {
+        InsurerClaims.of(request, daoRegistry, fhirContext);
     }
 
     @Override
-    public String refusal() {
-        return REFUSAL;
-    }
-
-    /** Before a batch's entries run in parallel (they share this request's user data): the insurer's Claims. */
-    @Override
-    public ConsentOutcome startOperation(RequestDetails request, IConsentContextServices context) {
-        if (appliesTo(request)) {
-            InsurerClaims.of(request, daoRegistry, fhirContext);
-        }
-        return ConsentOutcome.PROCEED;
+    boolean concerns(IBaseResource resource) {
+        return !ReadPaths.envelope(resource.fhirType());
     }
 
     @Override
-    public ConsentOutcome decide(RequestDetails request, IBaseResource resource) {
-        if (resource == null || ReadPaths.envelope(resource.fhirType())
-                || !ScopeAuthorizationInterceptor.grantOf(request).narrowedTo(Consumer.INSURER)) {
-            return ConsentOutcome.PROCEED;
-        }
-        if (visible(InsurerClaims.of(request, daoRegistry, fhirContext), resource)) {
-            return ConsentOutcome.PROCEED;
-        }
-        ReadPaths.refuseInstanceRead(request, REFUSAL);
-        return ConsentOutcome.REJECT;
+    boolean related(RequestDetails request, IBaseResource resource) {
+        return visible(InsurerClaims.of(request, daoRegistry, fhirContext), resource);
     }
 
     static boolean visible(InsurerClaims insurer, IBaseResource resource) {

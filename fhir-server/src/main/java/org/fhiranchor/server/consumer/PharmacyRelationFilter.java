@@ -8,17 +8,12 @@ import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
-import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOutcome;
-import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.fhiranchor.server.fhir.ReadPaths;
-import org.fhiranchor.server.fhir.ResponseFilter;
 import org.fhiranchor.server.security.Consumer;
-import org.fhiranchor.server.security.ScopeAuthorizationInterceptor;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
@@ -29,7 +24,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * history. The other types a pharmacist reads (MedicationRequest, Medication, MedicationDispense) are
  * decided by its scopes and the privacy consents alone. Decided per resource id, once per request.
  */
-public final class PharmacyRelationFilter implements ResponseFilter {
+public final class PharmacyRelationFilter extends ConsumerRelationFilter {
 
     public static final String REFUSAL = "A pharmacist may read a Patient or Practitioner only when a"
             + " MedicationRequest references it";
@@ -42,6 +37,7 @@ public final class PharmacyRelationFilter implements ResponseFilter {
     private final Map<String, List<String>> parametersByType = new HashMap<>();
 
     public PharmacyRelationFilter(DaoRegistry daoRegistry, FhirContext fhirContext) {
+        super(Consumer.PHARMACIST, REFUSAL);
         this.daoRegistry = daoRegistry;
         for (String type : RELATED_TYPES) {
             parametersByType.put(type, fhirContext.getResourceDefinition(PRESCRIPTION).getSearchParams().stream()
@@ -53,37 +49,22 @@ public final class PharmacyRelationFilter implements ResponseFilter {
         }
     }
 
+    /** The decisions map. */
     @Override
-    public boolean appliesTo(RequestDetails request) {
-        return ScopeAuthorizationInterceptor.grantOf(request).narrowedTo(Consumer.PHARMACIST) && ReadPaths.reads(request);
+    void prepare(RequestDetails request) {
+        decisions(request);
     }
 
     @Override
-    public String refusal() {
-        return REFUSAL;
+    boolean concerns(IBaseResource resource) {
+        return RELATED_TYPES.contains(resource.fhirType());
     }
 
-    /** Before a batch's entries run in parallel (they share this request's user data): the decisions map. */
+    /** Decided per resource id, once per request. */
     @Override
-    public ConsentOutcome startOperation(RequestDetails request, IConsentContextServices context) {
-        if (appliesTo(request)) {
-            decisions(request);
-        }
-        return ConsentOutcome.PROCEED;
-    }
-
-    @Override
-    public ConsentOutcome decide(RequestDetails request, IBaseResource resource) {
-        if (resource == null || !RELATED_TYPES.contains(resource.fhirType())
-                || !ScopeAuthorizationInterceptor.grantOf(request).narrowedTo(Consumer.PHARMACIST)) {
-            return ConsentOutcome.PROCEED;
-        }
+    boolean related(RequestDetails request, IBaseResource resource) {
         String reference = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
-        if (decisions(request).computeIfAbsent(reference, this::referencedByPrescription)) {
-            return ConsentOutcome.PROCEED;
-        }
-        ReadPaths.refuseInstanceRead(request, REFUSAL);
-        return ConsentOutcome.REJECT;
+        return decisions(request).computeIfAbsent(reference, this::referencedByPrescription);
     }
 
     /** Whether a stored (not deleted) MedicationRequest references the resource. */

@@ -7,7 +7,6 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,7 +22,6 @@ import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
@@ -171,25 +169,13 @@ public final class VerifyManyOperationProvider {
             Parameters.ParametersParameterComponent part = parameters.addParameter().setName("version");
             part.addPart().setName("resource").setValue(new StringType(entry.leaf().ref().toString()));
             part.addPart().setName("status").setValue(new CodeType(version.status().code()));
-            part.addPart().setName("operation").setValue(new CodeType(entry.leaf().operation().name().toLowerCase()));
-            part.addPart().setName("contentHash").setValue(new StringType(HexFormat.of().formatHex(entry.leaf().contentHash())));
-            part.addPart().setName("currentContentHash").setValue(new StringType(HexFormat.of().formatHex(version.currentContentHash())));
-            part.addPart().setName("salt").setValue(new StringType(HexFormat.of().formatHex(entry.leaf().salt())));
-            if (entry.isSequenced()) {
-                part.addPart().setName("leafHash").setValue(new StringType(HexFormat.of().formatHex(entry.leafHash())));
-                part.addPart().setName("leafIndex").setValue(FhirNumbers.of(entry.leafIndex()));
-            }
+            VerificationParts.addLeaf(part::addPart, entry, version.currentContentHash());
         }
         if (result.proof().isPresent() && result.checkpoint().isPresent()) {
             Checkpoint checkpoint = result.checkpoint().get();
             parameters.addParameter().setName("treeSize").setValue(FhirNumbers.of(checkpoint.treeSize()));
-            parameters.addParameter().setName("rootHash").setValue(new StringType(HexFormat.of().formatHex(result.proof().get().rootHash())));
-            parameters.addParameter().setName("chainId").setValue(FhirNumbers.of(checkpoint.chainId()));
-            parameters.addParameter().setName("contract").setValue(new StringType(checkpoint.contractAddress()));
-            parameters.addParameter().setName("transactionHash").setValue(new StringType(checkpoint.txHash()));
-            parameters.addParameter().setName("blockNumber").setValue(FhirNumbers.of(checkpoint.blockNumber()));
-            result.confirmations().ifPresent(c ->
-                    parameters.addParameter().setName("confirmations").setValue(new IntegerType(Math.toIntExact(c))));
+            VerificationParts.addHex(parameters::addParameter, "rootHash", result.proof().get().rootHash());
+            VerificationParts.addAnchor(parameters::addParameter, checkpoint, result.confirmations());
             parameters.addParameter().setName("proof").setValue(new Attachment()
                     .setContentType("application/json")
                     .setData(MultiProofJson.write(result.proof().get())));

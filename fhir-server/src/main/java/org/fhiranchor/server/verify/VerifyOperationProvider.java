@@ -7,7 +7,6 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import java.util.HexFormat;
 import org.fhiranchor.anchor.proof.AnchorProof;
 import org.fhiranchor.anchor.proof.ProofJson;
 import org.fhiranchor.server.anchoring.Checkpoint;
@@ -19,7 +18,6 @@ import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.StringType;
 
@@ -78,27 +76,15 @@ public final class VerifyOperationProvider {
         Parameters parameters = new Parameters();
         parameters.addParameter().setName("status").setValue(new CodeType(result.status().code()));
         parameters.addParameter().setName("resource").setValue(new StringType(entry.leaf().ref().toString()));
-        parameters.addParameter().setName("operation").setValue(new CodeType(entry.leaf().operation().name().toLowerCase()));
-        parameters.addParameter().setName("contentHash").setValue(new StringType(HexFormat.of().formatHex(entry.leaf().contentHash())));
-        parameters.addParameter().setName("currentContentHash").setValue(new StringType(HexFormat.of().formatHex(result.currentContentHash())));
-        parameters.addParameter().setName("salt").setValue(new StringType(HexFormat.of().formatHex(entry.leaf().salt())));
-        if (entry.isSequenced()) {
-            parameters.addParameter().setName("leafHash").setValue(new StringType(HexFormat.of().formatHex(entry.leafHash())));
-            parameters.addParameter().setName("leafIndex").setValue(FhirNumbers.of(entry.leafIndex()));
-        }
+        VerificationParts.addLeaf(parameters::addParameter, entry, result.currentContentHash());
         if (result.proof().isPresent() && result.checkpoint().isPresent()) {
             AnchorProof proof = result.proof().get();
             Checkpoint checkpoint = result.checkpoint().get();
             parameters.addParameter().setName("treeSize").setValue(FhirNumbers.of(proof.treeSize()));
-            parameters.addParameter().setName("rootHash").setValue(new StringType(HexFormat.of().formatHex(proof.rootHash())));
+            VerificationParts.addHex(parameters::addParameter, "rootHash", proof.rootHash());
             Parameters.ParametersParameterComponent path = parameters.addParameter().setName("auditPath");
-            proof.auditPath().forEach(hash -> path.addPart().setName("hash").setValue(new StringType(HexFormat.of().formatHex(hash))));
-            parameters.addParameter().setName("chainId").setValue(FhirNumbers.of(checkpoint.chainId()));
-            parameters.addParameter().setName("contract").setValue(new StringType(checkpoint.contractAddress()));
-            parameters.addParameter().setName("transactionHash").setValue(new StringType(checkpoint.txHash()));
-            parameters.addParameter().setName("blockNumber").setValue(FhirNumbers.of(checkpoint.blockNumber()));
-            result.confirmations().ifPresent(c ->
-                    parameters.addParameter().setName("confirmations").setValue(new IntegerType(Math.toIntExact(c))));
+            proof.auditPath().forEach(hash -> VerificationParts.addHex(path::addPart, "hash", hash));
+            VerificationParts.addAnchor(parameters::addParameter, checkpoint, result.confirmations());
             parameters.addParameter().setName("proof").setValue(new Attachment()
                     .setContentType("application/json")
                     .setData(ProofJson.write(proof)));
