@@ -37,7 +37,7 @@ public final class ChainConnection implements AutoCloseable {
     private final EmbeddedChain embedded;
     private final Path dataDir;
     private final JdbcTemplate jdbc;
-    private final TransactionTemplate transactions;
+    private final JobLock deployLock;
     private final Clock clock;
     private volatile Web3jLedger ledger;
     private volatile String lastError;
@@ -50,7 +50,7 @@ public final class ChainConnection implements AutoCloseable {
         this.embedded = embeddedOrNull;
         this.dataDir = dataDir;
         this.jdbc = jdbc;
-        this.transactions = transactions;
+        this.deployLock = new JobLock(JobLock.DEPLOY, jdbc, transactions);
         this.clock = clock;
     }
 
@@ -136,8 +136,7 @@ public final class ChainConnection implements AutoCloseable {
      * replica does it once.
      */
     private String redeploy(LedgerSettings settings, TransactionSigner signer, long chainId, String lost) {
-        return transactions.execute(status -> {
-            JobLock.acquire(jdbc, JobLock.DEPLOY);
+        return deployLock.call(() -> {
             List<String> known = jdbc.queryForList(
                     "SELECT contract_address FROM anchor_chain_config WHERE chain_id = ?", String.class, chainId);
             if (!known.isEmpty() && !known.get(0).equalsIgnoreCase(lost)) {
@@ -191,8 +190,7 @@ public final class ChainConnection implements AutoCloseable {
         if (properties.contractAddress() != null && !properties.contractAddress().isBlank()) {
             return properties.contractAddress();
         }
-        return transactions.execute(status -> {
-            JobLock.acquire(jdbc, JobLock.DEPLOY);
+        return deployLock.call(() -> {
             List<String> known = jdbc.queryForList(
                     "SELECT contract_address FROM anchor_chain_config WHERE chain_id = ?", String.class, chainId);
             if (!known.isEmpty()) {

@@ -40,8 +40,7 @@ public final class CheckpointJob {
     private final ChainConnection chain;
     private final CheckpointRepository checkpoints;
     private final LogRepository logRepository;
-    private final JdbcTemplate jdbc;
-    private final TransactionTemplate transactions;
+    private final JobLock lock;
     private final AnchoringProperties properties;
     private final ChainProperties chainProperties;
     private final AnchoringMetrics metrics;
@@ -55,8 +54,7 @@ public final class CheckpointJob {
         this.chain = chain;
         this.checkpoints = checkpoints;
         this.logRepository = logRepository;
-        this.jdbc = jdbc;
-        this.transactions = transactions;
+        this.lock = new JobLock(JobLock.CHECKPOINT, jdbc, transactions);
         this.properties = properties;
         this.chainProperties = chainProperties;
         this.metrics = metrics;
@@ -65,8 +63,7 @@ public final class CheckpointJob {
     }
 
     public void run() {
-        transactions.executeWithoutResult(status -> {
-            JobLock.acquire(jdbc, JobLock.CHECKPOINT);
+        lock.run(() -> {
             if (checkpoints.pending().isEmpty()) {
                 takeCheckpointIfDue();
             }

@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.util.List;
 import org.fhiranchor.anchor.chain.AnchorReceipt;
 import org.fhiranchor.anchor.chain.Ledger;
-import org.fhiranchor.server.jobs.JobLock;
 import org.fhiranchor.server.log.LogEntry;
 import org.fhiranchor.server.log.LogRepository;
 import org.slf4j.Logger;

@@ -52,8 +52,7 @@ public final class Archiver {
     private final LogRepository logRepository;
     private final CheckpointRepository checkpoints;
     private final ArchiveRepository archives;
-    private final JdbcTemplate jdbc;
-    private final TransactionTemplate transactions;
+    private final JobLock lock;
     private final Supplier<Ledger> ledger;
     private final VersionSource versions;
     private final VersionHasher hasher;
@@ -93,8 +92,7 @@ public final class Archiver {
         this.logRepository = logRepository;
         this.checkpoints = checkpoints;
         this.archives = archives;
-        this.jdbc = jdbc;
-        this.transactions = transactions;
+        this.lock = new JobLock(JobLock.ARCHIVE, jdbc, transactions);
         this.ledger = ledger;
         this.versions = versions;
         this.hasher = hasher;
@@ -198,14 +196,12 @@ public final class Archiver {
             range.add(archivedVersion(entry));
             members.addAll(membersOf(entry));
         }
-        return Boolean.TRUE.equals(transactions.execute(tx -> {
-            JobLock.acquire(jdbc, JobLock.ARCHIVE);
-            if (archives.archivedSize() != from) {
-                return true; // another replica archived it meanwhile: look again
+        lock.run(() -> {
+            if (archives.archivedSize() == from) { // else another replica archived it meanwhile: look again
+                storeAndRecord(from, to, range, members);
             }
-            storeAndRecord(from, to, range, members);
-            return true;
-        }));
+        });
+        return true;
     }
 
     private void storeAndRecord(long from, long to, List<ArchivedVersion> range, List<ArchivedMember> members) {

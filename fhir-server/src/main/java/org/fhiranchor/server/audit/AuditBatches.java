@@ -42,7 +42,7 @@ final class AuditBatches {
     private static final HexFormat HEX = HexFormat.of();
 
     private final JdbcTemplate jdbc;
-    private final TransactionTemplate transactions;
+    private final JobLock lock;
     private final DaoRegistry daos;
     private final FhirContext fhirContext;
     private final Optional<BatchMembers> members;
@@ -52,7 +52,7 @@ final class AuditBatches {
     AuditBatches(JdbcTemplate jdbc, TransactionTemplate transactions, DaoRegistry daos, FhirContext fhirContext,
             Optional<BatchMembers> members, AuditProperties properties, Clock clock) {
         this.jdbc = jdbc;
-        this.transactions = transactions;
+        this.lock = new JobLock(JobLock.AUDIT, jdbc, transactions);
         this.daos = daos;
         this.fhirContext = fhirContext;
         this.members = members;
@@ -70,18 +70,10 @@ final class AuditBatches {
 
     /** Materializes every committed outbox record; returns how many. Readers of the trail call it first. */
     synchronized int materialize() {
-        int total = 0;
-        while (true) {
-            Integer done = transactions.execute(status -> materializeChunk());
-            total += done == null ? 0 : done;
-            if (done == null || done < MATERIALIZE_CHUNK) {
-                return total;
-            }
-        }
+        return Math.toIntExact(lock.drain(this::materializeChunk, MATERIALIZE_CHUNK));
     }
 
     private int materializeChunk() {
-        JobLock.acquire(jdbc, JobLock.AUDIT);
         List<OutboxRow> rows = jdbc.query("SELECT record_id, event_json FROM " + AuditOutbox.TABLE
                 + " ORDER BY record_id LIMIT ?", (rs, i) -> new OutboxRow(rs.getLong(1), rs.getString(2)), MATERIALIZE_CHUNK);
         if (rows.isEmpty()) {
@@ -102,14 +94,13 @@ final class AuditBatches {
         if (members.isEmpty()) {
             return;
         }
-        while (Boolean.TRUE.equals(transactions.execute(status -> sealOne(members.get())))) {
+        while (Boolean.TRUE.equals(lock.call(() -> sealOne(members.get())))) {
             // a full batch was sealed: there may be another
         }
     }
 
     /** Seals one batch if one is due; true if it sealed a full batch. */
     private boolean sealOne(BatchMembers batchMembers) {
-        JobLock.acquire(jdbc, JobLock.AUDIT);
         List<BatchMember> waiting = batchMembers.unsealed(properties.batchSize());
         if (waiting.isEmpty()) {
             return false;

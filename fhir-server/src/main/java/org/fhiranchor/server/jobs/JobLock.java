@@ -1,11 +1,19 @@
 package org.fhiranchor.server.jobs;
 
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A lock shared by every server replica on one database: a row locked FOR UPDATE until the
  * surrounding transaction ends. A second replica's job waits, then finds the work done. The table and its rows
  * come from the migrations (db/anchor, schema package); a new lock is a new migration that inserts its row.
+ *
+ * <p>It is also the skeleton of the jobs that work under it: {@link #call}/{@link #run} is one step of work in a
+ * transaction that holds the lock, {@link #drain} works off a backlog in batches, one transaction (and one turn at
+ * the lock) per batch, until a batch comes back short. The scheduled loop, and the retry of a failed run at the
+ * next tick, are {@link PeriodicJobs}'. What a job does in a step, and how it marks its work done, stays the job's.
  */
 public final class JobLock {
 
@@ -19,10 +27,53 @@ public final class JobLock {
     /** The archiver's runs (archive package). */
     public static final String ARCHIVE = "archive";
 
-    private JobLock() {}
+    private final String name;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
 
-    /** Must run inside a transaction; holds the lock until it commits or rolls back. */
-    public static void acquire(JdbcTemplate jdbc, String name) {
+    /** The lock {@code name} (one of the constants) on the database behind {@code jdbc}. */
+    public JobLock(String name, JdbcTemplate jdbc, TransactionTemplate transactions) {
+        this.name = name;
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+    }
+
+    /**
+     * Runs {@code step} in a transaction that holds the lock until it commits or rolls back (a transaction already
+     * open on this thread is joined); returns what the step returns.
+     */
+    public <T> T call(Supplier<T> step) {
+        return transactions.execute(status -> {
+            acquire();
+            return step.get();
+        });
+    }
+
+    /** {@link #call} for a step with no result. */
+    public void run(Runnable step) {
+        transactions.executeWithoutResult(status -> {
+            acquire();
+            step.run();
+        });
+    }
+
+    /**
+     * Works off a backlog: {@code batch} (which returns how many items it handled) runs in a transaction of its own
+     * holding the lock, again and again until it handles fewer than {@code fullBatch}. The lock is held for one batch
+     * at a time, so replicas take turns and a crash loses at most the batch in flight. Returns the items handled.
+     */
+    public long drain(IntSupplier batch, int fullBatch) {
+        long total = 0;
+        while (true) {
+            Integer handled = call(batch::getAsInt);
+            total += handled == null ? 0 : handled;
+            if (handled == null || handled < fullBatch) {
+                return total;
+            }
+        }
+    }
+
+    private void acquire() {
         jdbc.queryForList("SELECT lock_name FROM anchor_job_lock WHERE lock_name = ? FOR UPDATE", String.class, name);
     }
 }

@@ -19,7 +19,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public final class Sequencer {
 
     private final JdbcTemplate jdbc;
-    private final TransactionTemplate transactions;
+    private final JobLock lock;
     private final LogRepository log;
     private final JdbcSubtreeHashes subtrees;
     private final Clock clock;
@@ -28,7 +28,7 @@ public final class Sequencer {
     public Sequencer(JdbcTemplate jdbc, TransactionTemplate transactions, LogRepository log, JdbcSubtreeHashes subtrees,
             Clock clock, int batchSize) {
         this.jdbc = jdbc;
-        this.transactions = transactions;
+        this.lock = new JobLock(JobLock.SEQUENCER, jdbc, transactions);
         this.log = log;
         this.subtrees = subtrees;
         this.clock = clock;
@@ -37,18 +37,11 @@ public final class Sequencer {
 
     /** Sequences everything committed so far; returns how many entries got a leaf. */
     public long sequenceAll() {
-        long total = 0;
-        int n;
-        do {
-            n = sequenceBatch();
-            total += n;
-        } while (n == batchSize);
-        return total;
+        return lock.drain(this::sequenceBatch, batchSize);
     }
 
     int sequenceBatch() {
-        Integer sequenced = transactions.execute(status -> {
-            JobLock.acquire(jdbc, JobLock.SEQUENCER);
+        Integer sequenced = lock.call(() -> {
             List<LogEntry> pending = log.unsequenced(batchSize);
             if (pending.isEmpty()) {
                 return 0;
