@@ -165,8 +165,8 @@ public final class ResearchExportVerifier {
             throw Stop.failed(ExportProof.FILE_NAME + " is not a valid " + ExportProof.FORMAT + ": " + e.getMessage());
         }
         AnchorProof proof = state.proof.provenanceProof();
-        if (!proof.resource().type().equals("Provenance")) {
-            throw Stop.failed("the proof is for " + proof.resource() + ", not a Provenance");
+        if (!proof.leaf().resource().type().equals("Provenance")) {
+            throw Stop.failed("the proof is for " + proof.leaf().resource() + ", not a Provenance");
         }
         byte[] served = state.proof.provenanceJson().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         VerificationResult result = ProofVerifier.verify(served, proof, checkpoints);
@@ -179,7 +179,7 @@ public final class ResearchExportVerifier {
         state.provenance = JsonParser.parseObject(served);
         String block = checkpoints.checkpoint(proof.treeSize()).map(OnChainCheckpoint::blockNumber)
                 .map(b -> ", anchored in block " + b).orElse("");
-        return proof.resource() + " is leaf " + proof.leafIndex() + " of the tree of size " + proof.treeSize()
+        return proof.leaf().resource() + " is leaf " + proof.leafIndex() + " of the tree of size " + proof.treeSize()
                 + ", root " + HexFormat.of().formatHex(proof.rootHash()) + block;
     }
 

@@ -8,21 +8,15 @@ import java.util.List;
 import java.util.Objects;
 import org.fhiranchor.anchor.log.LeafEntry;
 import org.fhiranchor.anchor.log.MerkleTree;
-import org.fhiranchor.anchor.log.Operation;
-import org.fhiranchor.anchor.log.ResourceRef;
 import org.fhiranchor.anchor.log.SubtreeHashes;
 
 /**
- * The proof for one resource version: its leaf (operation, reference, content hash, salt), the leaf's
+ * The proof for one resource version: its leaf's claims ({@link LeafClaims}), the leaf's
  * position, the RFC 9162 audit path to the tree head (treeSize, rootHash), and the chain anchor of that
  * tree head. Only the shape is checked here; whether it proves anything is {@link ProofVerifier}'s job.
  */
 public record AnchorProof(
-        ResourceRef resource,
-        Operation operation,
-        byte[] contentHash,
-        byte[] salt,
-        byte[] leafHash,
+        LeafClaims leaf,
         long leafIndex,
         long treeSize,
         byte[] rootHash,
@@ -32,12 +26,8 @@ public record AnchorProof(
     public static final String FORMAT = "fhir-anchor-proof/1";
 
     public AnchorProof {
-        Objects.requireNonNull(resource, "resource");
-        Objects.requireNonNull(operation, "operation");
+        Objects.requireNonNull(leaf, "leaf");
         Objects.requireNonNull(anchor, "anchor");
-        contentHash = hash32(contentHash, "contentHash");
-        salt = hash32(salt, "salt");
-        leafHash = hash32(leafHash, "leafHash");
         rootHash = hash32(rootHash, "rootHash");
         Objects.requireNonNull(auditPath, "auditPath");
         List<byte[]> copy = new ArrayList<>(auditPath.size());
@@ -56,8 +46,7 @@ public record AnchorProof(
     /** Builds the proof for the leaf at {@code leafIndex} of a stored tree, against the head of size {@code treeSize}. */
     public static AnchorProof forLeaf(LeafEntry entry, long leafIndex, long treeSize, SubtreeHashes store,
                                       ChainAnchor anchor) {
-        return new AnchorProof(entry.ref(), entry.operation(), entry.contentHash(), entry.salt(), entry.leafHash(),
-                leafIndex, treeSize, MerkleTree.root(treeSize, store),
+        return new AnchorProof(LeafClaims.of(entry), leafIndex, treeSize, MerkleTree.root(treeSize, store),
                 MerkleTree.inclusionPath(leafIndex, treeSize, store), anchor);
     }
 
@@ -67,21 +56,6 @@ public record AnchorProof(
             throw new IllegalArgumentException(name + " must be 32 bytes, got " + bytes.length);
         }
         return bytes.clone();
-    }
-
-    @Override
-    public byte[] contentHash() {
-        return contentHash.clone();
-    }
-
-    @Override
-    public byte[] salt() {
-        return salt.clone();
-    }
-
-    @Override
-    public byte[] leafHash() {
-        return leafHash.clone();
     }
 
     @Override
@@ -109,22 +83,20 @@ public record AnchorProof(
                 return false;
             }
         }
-        return resource.equals(other.resource) && operation == other.operation
-                && Arrays.equals(contentHash, other.contentHash) && Arrays.equals(salt, other.salt)
-                && Arrays.equals(leafHash, other.leafHash) && leafIndex == other.leafIndex
+        return leaf.equals(other.leaf) && leafIndex == other.leafIndex
                 && treeSize == other.treeSize && Arrays.equals(rootHash, other.rootHash)
                 && anchor.equals(other.anchor);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(resource, operation, Arrays.hashCode(leafHash), leafIndex, treeSize,
+        return Objects.hash(leaf, leafIndex, treeSize,
                 Arrays.hashCode(rootHash));
     }
 
     @Override
     public String toString() {
-        return "AnchorProof[" + operation.jsonName() + " " + resource + " leaf " + leafIndex + " of " + treeSize
+        return "AnchorProof[" + leaf + " leaf " + leafIndex + " of " + treeSize
                 + ", root " + HexFormat.of().formatHex(rootHash) + "]";
     }
 }

@@ -9,21 +9,15 @@ import org.fhiranchor.anchor.canonical.JsonObject;
 import org.fhiranchor.anchor.log.InMemorySubtreeHashes;
 import org.fhiranchor.anchor.log.LeafEntry;
 import org.fhiranchor.anchor.log.MerkleTree;
-import org.fhiranchor.anchor.log.Operation;
-import org.fhiranchor.anchor.log.ResourceRef;
 
 /**
  * The proof of a version written as a member of a batch ({@code fhir-anchor-batched-proof/1},
- * docs/verification.md section 4.2): the member's leaf entry, its RFC 9162 audit path in the tree over the
+ * docs/verification.md section 4.2): the claims of the member's leaf entry, its RFC 9162 audit path in the tree over the
  * batch's members, the batch record (a Basic resource stating that tree's root and size) and the ordinary
  * proof of the batch record's version in the log.
  */
 public record BatchedProof(
-        ResourceRef resource,
-        Operation operation,
-        byte[] contentHash,
-        byte[] salt,
-        byte[] leafHash,
+        LeafClaims leaf,
         long batchIndex,
         long batchSize,
         List<byte[]> batchPath,
@@ -33,13 +27,9 @@ public record BatchedProof(
     public static final String FORMAT = "fhir-anchor-batched-proof/1";
 
     public BatchedProof {
-        Objects.requireNonNull(resource, "resource");
-        Objects.requireNonNull(operation, "operation");
+        Objects.requireNonNull(leaf, "leaf");
         Objects.requireNonNull(batchRecord, "batchRecord");
         Objects.requireNonNull(batchProof, "batchProof");
-        contentHash = AnchorProof.hash32(contentHash, "contentHash");
-        salt = AnchorProof.hash32(salt, "salt");
-        leafHash = AnchorProof.hash32(leafHash, "leafHash");
         Objects.requireNonNull(batchPath, "batchPath");
         List<byte[]> copy = new ArrayList<>(batchPath.size());
         for (int i = 0; i < batchPath.size(); i++) {
@@ -60,8 +50,7 @@ public record BatchedProof(
             JsonObject batchRecord, AnchorProof batchProof) {
         InMemorySubtreeHashes tree = new InMemorySubtreeHashes();
         memberLeafHashes.forEach(tree::append);
-        return new BatchedProof(member.ref(), member.operation(), member.contentHash(), member.salt(),
-                member.leafHash(), index, memberLeafHashes.size(),
+        return new BatchedProof(LeafClaims.of(member), index, memberLeafHashes.size(),
                 MerkleTree.inclusionPath(index, memberLeafHashes.size(), tree), batchRecord, batchProof);
     }
 
@@ -70,21 +59,6 @@ public record BatchedProof(
         InMemorySubtreeHashes tree = new InMemorySubtreeHashes();
         memberLeafHashes.forEach(tree::append);
         return tree.root();
-    }
-
-    @Override
-    public byte[] contentHash() {
-        return contentHash.clone();
-    }
-
-    @Override
-    public byte[] salt() {
-        return salt.clone();
-    }
-
-    @Override
-    public byte[] leafHash() {
-        return leafHash.clone();
     }
 
     @Override
@@ -107,7 +81,7 @@ public record BatchedProof(
 
     @Override
     public String toString() {
-        return "BatchedProof[" + operation.jsonName() + " " + resource + " member " + batchIndex + " of " + batchSize
-                + " of " + batchProof.resource() + "]";
+        return "BatchedProof[" + leaf + " member " + batchIndex + " of " + batchSize
+                + " of " + batchProof.leaf().resource() + "]";
     }
 }

@@ -2,7 +2,6 @@ package org.fhiranchor.anchor.proof;
 
 import static org.fhiranchor.anchor.proof.ProofJson.checkMembers;
 import static org.fhiranchor.anchor.proof.ProofJson.field;
-import static org.fhiranchor.anchor.proof.ProofJson.hash;
 import static org.fhiranchor.anchor.proof.ProofJson.hashArray;
 import static org.fhiranchor.anchor.proof.ProofJson.hashesFromTree;
 
@@ -17,8 +16,6 @@ import org.fhiranchor.anchor.canonical.JsonObject;
 import org.fhiranchor.anchor.canonical.JsonParser;
 import org.fhiranchor.anchor.canonical.JsonString;
 import org.fhiranchor.anchor.canonical.JsonValue;
-import org.fhiranchor.anchor.log.Operation;
-import org.fhiranchor.anchor.log.ResourceRef;
 
 /**
  * The JSON form {@code fhir-anchor-batched-proof/1}: written as canonical JSON, read strictly (every member
@@ -35,8 +32,7 @@ public final class BatchedProofJson {
     public static JsonObject toTree(BatchedProof proof) {
         Map<String, JsonValue> members = new LinkedHashMap<>();
         members.put("format", new JsonString(BatchedProof.FORMAT));
-        ProofJson.putLeafClaims(members, proof.resource(), proof.operation(), proof.contentHash(), proof.salt(),
-                proof.leafHash());
+        ProofJson.putLeafClaims(members, proof.leaf());
         members.put("batchIndex", JsonNumber.of(proof.batchIndex()));
         members.put("batchSize", JsonNumber.of(proof.batchSize()));
         members.put("batchPath", hashArray(proof.batchPath()));
@@ -66,11 +62,7 @@ public final class BatchedProofJson {
             }
         });
         return field("proof", () -> new BatchedProof(
-                field("resource", () -> ResourceRef.parse(object.getString("resource"))),
-                field("operation", () -> Operation.fromJsonName(object.getString("operation"))),
-                hash(object, "contentHash"),
-                hash(object, "salt"),
-                hash(object, "leafHash"),
+                ProofJson.leafClaimsFromTree(object, ""),
                 field("batchIndex", () -> object.getNumber("batchIndex").asNonNegativeLong()),
                 field("batchSize", () -> object.getNumber("batchSize").asNonNegativeLong()),
                 path,

@@ -37,8 +37,8 @@ public final class BatchedProofVerifier {
         if (proof == null || chain == null) {
             return VerificationResult.fail(Status.MALFORMED_PROOF, "no proof or no checkpoint source");
         }
-        Optional<VerificationResult> leafFailure = ProofVerifier.checkLeaf(resourceJsonOrNull, proof.resource(),
-                proof.operation(), proof.contentHash(), proof.salt(), proof.leafHash());
+        Optional<VerificationResult> leafFailure = ProofVerifier.checkLeaf(resourceJsonOrNull, proof.leaf().resource(),
+                proof.leaf().operation(), proof.leaf().contentHash(), proof.leaf().salt(), proof.leaf().leafHash());
         if (leafFailure.isPresent()) {
             return leafFailure.get();
         }
@@ -52,7 +52,7 @@ public final class BatchedProofVerifier {
             return VerificationResult.fail(Status.INCLUSION_FAILED, "batch: the batch record states "
                     + record.size() + " members, the proof says " + proof.batchSize());
         }
-        CheckResult inclusion = MerkleVerifier.verifyInclusion(proof.batchIndex(), proof.batchSize(), proof.leafHash(),
+        CheckResult inclusion = MerkleVerifier.verifyInclusion(proof.batchIndex(), proof.batchSize(), proof.leaf().leafHash(),
                 proof.batchPath(), record.root());
         if (!inclusion.passed()) {
             return VerificationResult.fail(Status.INCLUSION_FAILED, "batch: " + inclusion.reason());
@@ -60,12 +60,12 @@ public final class BatchedProofVerifier {
         VerificationResult batch = ProofVerifier.verify(CanonicalJson.serialize(proof.batchRecord()),
                 proof.batchProof(), chain);
         if (!batch.verified()) {
-            return VerificationResult.fail(batch.status(), "batch record " + proof.batchProof().resource() + ": "
+            return VerificationResult.fail(batch.status(), "batch record " + proof.batchProof().leaf().resource() + ": "
                     + batch.detail());
         }
-        return new VerificationResult(Status.VERIFIED, proof.operation().jsonName() + " of " + proof.resource()
+        return new VerificationResult(Status.VERIFIED, proof.leaf().operation().jsonName() + " of " + proof.leaf().resource()
                 + " is member " + proof.batchIndex() + " of " + proof.batchSize() + " of the batch "
-                + proof.batchProof().resource() + " (root " + HexFormat.of().formatHex(record.root()) + "), itself "
+                + proof.batchProof().leaf().resource() + " (root " + HexFormat.of().formatHex(record.root()) + "), itself "
                 + batch.detail());
     }
 }

@@ -7,8 +7,6 @@ import java.util.Objects;
 import org.fhiranchor.anchor.log.LeafEntry;
 import org.fhiranchor.anchor.log.MerkleTree;
 import org.fhiranchor.anchor.log.MultiInclusionProof;
-import org.fhiranchor.anchor.log.Operation;
-import org.fhiranchor.anchor.log.ResourceRef;
 import org.fhiranchor.anchor.log.SubtreeHashes;
 
 /**
@@ -21,38 +19,18 @@ public record MultiProof(List<Version> versions, long treeSize, byte[] rootHash,
 
     public static final String FORMAT = "fhir-anchor-multiproof/1";
 
-    /** One proven version: the claims a verifier recomputes from the resource it holds. */
-    public record Version(ResourceRef resource, Operation operation, byte[] contentHash, byte[] salt, byte[] leafHash,
-            long leafIndex) {
+    /** One proven version: the claims a verifier recomputes from the resource it holds, and the leaf's index. */
+    public record Version(LeafClaims leaf, long leafIndex) {
 
         public Version {
-            Objects.requireNonNull(resource, "resource");
-            Objects.requireNonNull(operation, "operation");
-            contentHash = AnchorProof.hash32(contentHash, "contentHash");
-            salt = AnchorProof.hash32(salt, "salt");
-            leafHash = AnchorProof.hash32(leafHash, "leafHash");
+            Objects.requireNonNull(leaf, "leaf");
             if (leafIndex < 0) {
                 throw new IllegalArgumentException("leafIndex must not be negative");
             }
         }
 
         public static Version of(LeafEntry entry, long leafIndex) {
-            return new Version(entry.ref(), entry.operation(), entry.contentHash(), entry.salt(), entry.leafHash(), leafIndex);
-        }
-
-        @Override
-        public byte[] contentHash() {
-            return contentHash.clone();
-        }
-
-        @Override
-        public byte[] salt() {
-            return salt.clone();
-        }
-
-        @Override
-        public byte[] leafHash() {
-            return leafHash.clone();
+            return new Version(LeafClaims.of(entry), leafIndex);
         }
     }
 

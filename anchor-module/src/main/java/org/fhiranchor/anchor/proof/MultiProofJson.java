@@ -16,8 +16,6 @@ import org.fhiranchor.anchor.canonical.JsonNumber;
 import org.fhiranchor.anchor.canonical.JsonObject;
 import org.fhiranchor.anchor.canonical.JsonString;
 import org.fhiranchor.anchor.canonical.JsonValue;
-import org.fhiranchor.anchor.log.Operation;
-import org.fhiranchor.anchor.log.ResourceRef;
 
 /**
  * The JSON form {@code fhir-anchor-multiproof/1} (docs/verification.md section 4.1). Written as canonical
@@ -37,8 +35,7 @@ public final class MultiProofJson {
         List<JsonValue> versions = new ArrayList<>();
         for (MultiProof.Version version : proof.versions()) {
             Map<String, JsonValue> members = new LinkedHashMap<>();
-            ProofJson.putLeafClaims(members, version.resource(), version.operation(), version.contentHash(), version.salt(),
-                    version.leafHash());
+            ProofJson.putLeafClaims(members, version.leaf());
             members.put("leafIndex", JsonNumber.of(version.leafIndex()));
             versions.add(new JsonObject(members));
         }
@@ -72,11 +69,7 @@ public final class MultiProofJson {
             }
             checkMembers(version, VERSION_MEMBERS, where);
             versions.add(field(where, () -> new MultiProof.Version(
-                    field(where + ".resource", () -> ResourceRef.parse(version.getString("resource"))),
-                    field(where + ".operation", () -> Operation.fromJsonName(version.getString("operation"))),
-                    hash(version, "contentHash"),
-                    hash(version, "salt"),
-                    hash(version, "leafHash"),
+                    ProofJson.leafClaimsFromTree(version, where + "."),
                     field(where + ".leafIndex", () -> version.getNumber("leafIndex").asNonNegativeLong()))));
         }
         ChainAnchor anchor = ProofJson.anchorFromTree(object);

@@ -59,13 +59,13 @@ public final class MultiProofVerifier {
         for (MultiProof.Version version : proof.versions()) {
             byte[] bytes;
             try {
-                bytes = resourceJsonOrNull.apply(version.resource());
+                bytes = resourceJsonOrNull.apply(version.leaf().resource());
             } catch (RuntimeException e) {
                 bytes = null;
             }
-            leafFailures.add(ProofVerifier.checkLeaf(bytes, version.resource(), version.operation(),
-                    version.contentHash(), version.salt(), version.leafHash()));
-            leaves.put(version.leafIndex(), version.leafHash());
+            leafFailures.add(ProofVerifier.checkLeaf(bytes, version.leaf().resource(), version.leaf().operation(),
+                    version.leaf().contentHash(), version.leaf().salt(), version.leaf().leafHash()));
+            leaves.put(version.leafIndex(), version.leaf().leafHash());
         }
         // Step 4, once: every leaf hash (recomputed where step 3 passed) in the tree head.
         Optional<VerificationResult> shared = Optional.empty();
@@ -83,13 +83,13 @@ public final class MultiProofVerifier {
             MultiProof.Version version = proof.versions().get(i);
             VerificationResult result = leafFailures.get(i).orElse(null);
             if (result == null) {
-                result = shared.orElseGet(() -> new VerificationResult(Status.VERIFIED, version.operation().jsonName()
-                        + " of " + version.resource() + " is leaf " + version.leafIndex()
+                result = shared.orElseGet(() -> new VerificationResult(Status.VERIFIED, version.leaf().operation().jsonName()
+                        + " of " + version.leaf().resource() + " is leaf " + version.leafIndex()
                         + " of the anchored tree of size " + proof.treeSize()));
             }
-            results.add(new VersionResult(version.resource(), result));
+            results.add(new VersionResult(version.leaf().resource(), result));
             if (overall == null && !result.verified()) {
-                overall = VerificationResult.fail(result.status(), version.resource() + ": " + result.detail());
+                overall = VerificationResult.fail(result.status(), version.leaf().resource() + ": " + result.detail());
             }
         }
         if (overall == null) {

@@ -88,21 +88,32 @@ public final class ProofJson {
     }
 
     /** The claims of one leaf entry, as every proof format writes them (docs/verification.md section 4). */
-    static void putLeafClaims(Map<String, JsonValue> members, ResourceRef resource, Operation operation, byte[] contentHash,
-            byte[] salt, byte[] leafHash) {
-        members.put("resource", new JsonString(resource.toString()));
-        members.put("operation", new JsonString(operation.jsonName()));
-        members.put("contentHash", new JsonString(HexFormat.of().formatHex(contentHash)));
-        members.put("salt", new JsonString(HexFormat.of().formatHex(salt)));
-        members.put("leafHash", new JsonString(HexFormat.of().formatHex(leafHash)));
+    static void putLeafClaims(Map<String, JsonValue> members, LeafClaims leaf) {
+        members.put("resource", new JsonString(leaf.resource().toString()));
+        members.put("operation", new JsonString(leaf.operation().jsonName()));
+        members.put("contentHash", new JsonString(HexFormat.of().formatHex(leaf.contentHash())));
+        members.put("salt", new JsonString(HexFormat.of().formatHex(leaf.salt())));
+        members.put("leafHash", new JsonString(HexFormat.of().formatHex(leaf.leafHash())));
+    }
+
+    /**
+     * Reads the claims {@link #putLeafClaims} writes; {@code where} prefixes the names of the resource and
+     * operation members in an error ({@code ""} at the top level).
+     */
+    static LeafClaims leafClaimsFromTree(JsonObject object, String where) {
+        return new LeafClaims(
+                field(where + "resource", () -> ResourceRef.parse(object.getString("resource"))),
+                field(where + "operation", () -> Operation.fromJsonName(object.getString("operation"))),
+                hash(object, "contentHash"),
+                hash(object, "salt"),
+                hash(object, "leafHash"));
     }
 
     public static JsonObject toTree(AnchorProof proof) {
 
         Map<String, JsonValue> members = new LinkedHashMap<>();
         members.put("format", new JsonString(AnchorProof.FORMAT));
-        ProofJson.putLeafClaims(members, proof.resource(), proof.operation(), proof.contentHash(), proof.salt(),
-                proof.leafHash());
+        putLeafClaims(members, proof.leaf());
         members.put("leafIndex", JsonNumber.of(proof.leafIndex()));
         members.put("treeSize", JsonNumber.of(proof.treeSize()));
         members.put("rootHash", new JsonString(HexFormat.of().formatHex(proof.rootHash())));
@@ -125,11 +136,7 @@ public final class ProofJson {
         ChainAnchor anchor = anchorFromTree(object);
         List<byte[]> path = hashesFromTree(object, "auditPath");
         return field("proof", () -> new AnchorProof(
-                field("resource", () -> ResourceRef.parse(object.getString("resource"))),
-                field("operation", () -> Operation.fromJsonName(object.getString("operation"))),
-                hash(object, "contentHash"),
-                hash(object, "salt"),
-                hash(object, "leafHash"),
+                leafClaimsFromTree(object, ""),
                 field("leafIndex", () -> object.getNumber("leafIndex").asNonNegativeLong()),
                 field("treeSize", () -> object.getNumber("treeSize").asNonNegativeLong()),
                 hash(object, "rootHash"),

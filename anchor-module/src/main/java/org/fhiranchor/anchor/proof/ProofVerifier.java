@@ -46,8 +46,9 @@ public final class ProofVerifier {
         if (proof == null || chain == null) {
             return VerificationResult.fail(Status.MALFORMED_PROOF, "no proof or no checkpoint source");
         }
-        return verify(resourceJsonOrNull, proof.resource(), proof.operation(), proof.contentHash(), proof.salt(),
-                proof.leafHash(), proof.leafIndex(), proof.treeSize(), proof.rootHash(), proof.auditPath(), chain);
+        LeafClaims leaf = proof.leaf();
+        return verify(resourceJsonOrNull, leaf.resource(), leaf.operation(), leaf.contentHash(), leaf.salt(),
+                leaf.leafHash(), proof.leafIndex(), proof.treeSize(), proof.rootHash(), proof.auditPath(), chain);
     }
 
     /** Steps 1 to 5 of docs/verification.md section 5 on the claims of a proof, whatever its format. */

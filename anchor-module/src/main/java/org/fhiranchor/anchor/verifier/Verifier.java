@@ -121,18 +121,18 @@ public final class Verifier {
                     VersionCheck.NO_PROOF, "the $verify answer is unusable: " + e.getMessage(), Optional.empty())).toList());
         }
         java.util.Map<String, MultiProof.Version> proven = new java.util.LinkedHashMap<>();
-        answer.proof().ifPresent(p -> p.versions().forEach(v -> proven.put(v.resource().toString(), v)));
+        answer.proof().ifPresent(p -> p.versions().forEach(v -> proven.put(v.leaf().resource().toString(), v)));
         java.util.Map<String, VerificationResult> verdicts = new java.util.HashMap<>();
         if (answer.proof().isPresent()) {
             java.util.Map<ResourceRef, byte[]> served = new java.util.HashMap<>();
             for (MultiProof.Version version : answer.proof().get().versions()) {
-                if (version.operation() == org.fhiranchor.anchor.log.Operation.DELETE) {
+                if (version.leaf().operation() == org.fhiranchor.anchor.log.Operation.DELETE) {
                     continue;
                 }
                 try {
-                    fhir.readVersion(version.resource()).ifPresent(bytes -> served.put(version.resource(), bytes));
+                    fhir.readVersion(version.leaf().resource()).ifPresent(bytes -> served.put(version.leaf().resource(), bytes));
                 } catch (FhirSourceException e) {
-                    verdicts.put(version.resource().toString(), new VerificationResult(
+                    verdicts.put(version.leaf().resource().toString(), new VerificationResult(
                             e.transientFailure() ? Status.CHECKPOINT_UNAVAILABLE : Status.RESOURCE_UNREADABLE, e.getMessage()));
                 }
             }
@@ -249,7 +249,7 @@ public final class Verifier {
         }
 
         ResourceRef resource() {
-            return batchedOrNull != null ? batchedOrNull.resource() : anchor.resource();
+            return batchedOrNull != null ? batchedOrNull.leaf().resource() : anchor.leaf().resource();
         }
 
         VersionCheck check(String ref, Outcome outcome, String code, String detail) {

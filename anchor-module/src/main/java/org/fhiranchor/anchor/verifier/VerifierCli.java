@@ -216,8 +216,8 @@ public final class VerifierCli {
         } catch (RuntimeException e) {
             // The result already says MALFORMED_PROOF and why.
         }
-        String ref = batched.map(b -> b.resource().toString())
-                .orElse(proof.map(p -> p.resource().toString()).orElse(options.get("--proof")));
+        String ref = batched.map(b -> b.leaf().resource().toString())
+                .orElse(proof.map(p -> p.leaf().resource().toString()).orElse(options.get("--proof")));
         Outcome outcome = switch (result.status()) {
             case VERIFIED -> Outcome.VERIFIED;
             case CHECKPOINT_UNAVAILABLE -> Outcome.UNAVAILABLE;
@@ -254,13 +254,13 @@ public final class VerifierCli {
         if (check.batched().isPresent()) {
             // A batch member (docs/verification.md 4.2): its own claims, then the batch record's leaf.
             BatchedProof member = check.batched().get();
-            out.println("VERIFIED " + member.operation().jsonName() + " of " + member.resource());
-            out.println("  content hash  " + HexFormat.of().formatHex(member.contentHash()));
+            out.println("VERIFIED " + member.leaf().operation().jsonName() + " of " + member.leaf().resource());
+            out.println("  content hash  " + HexFormat.of().formatHex(member.leaf().contentHash()));
             out.println("  batch member  " + member.batchIndex() + " of " + member.batchSize() + " sealed by "
-                    + proof.resource());
+                    + proof.leaf().resource());
         } else {
-            out.println("VERIFIED " + proof.operation().jsonName() + " of " + proof.resource());
-            out.println("  content hash  " + HexFormat.of().formatHex(proof.contentHash()));
+            out.println("VERIFIED " + proof.leaf().operation().jsonName() + " of " + proof.leaf().resource());
+            out.println("  content hash  " + HexFormat.of().formatHex(proof.leaf().contentHash()));
         }
         out.println("  leaf          " + proof.leafIndex() + " of tree size " + proof.treeSize());
         out.println("  root          " + HexFormat.of().formatHex(proof.rootHash()));

@@ -28,7 +28,7 @@ class BatchedProofVerifierTest {
 
     private static BatchedProof with(BatchedProof p, byte[] salt, long batchIndex, long batchSize, List<byte[]> path,
             JsonObject record) {
-        return new BatchedProof(p.resource(), p.operation(), p.contentHash(), salt, p.leafHash(), batchIndex, batchSize,
+        return new BatchedProof(new LeafClaims(p.leaf().resource(), p.leaf().operation(), p.leaf().contentHash(), salt, p.leaf().leafHash()), batchIndex, batchSize,
                 path, record, p.batchProof());
     }
 
@@ -79,7 +79,7 @@ class BatchedProofVerifierTest {
     @Test
     void theProofIsAValueObject_itsArraysCannotBeChangedFromOutside() {
         BatchedProof proof = batch.proof(3);
-        proof.salt()[0] ^= 1;
+        proof.leaf().salt()[0] ^= 1;
         proof.batchPath().get(0)[0] ^= 1;
         assertTrue(verify(3, proof).verified());
         assertEquals(proof, batch.proof(3));
@@ -99,12 +99,12 @@ class BatchedProofVerifierTest {
         assertTrue(BatchedProofVerifier.verify(utf8(served.replace(",", ", ")), proof, batch.chain).verified());
 
         // The right hash under another name: a proof of ae-t-3 presented as the proof of ae-t-9.
-        BatchedProof renamed = new BatchedProof(new ResourceRef("AuditEvent", "ae-t-9", "1"), proof.operation(),
-                proof.contentHash(), proof.salt(), proof.leafHash(), 3, 8, proof.batchPath(), proof.batchRecord(),
+        BatchedProof renamed = new BatchedProof(new LeafClaims(new ResourceRef("AuditEvent", "ae-t-9", "1"), proof.leaf().operation(),
+                proof.leaf().contentHash(), proof.leaf().salt(), proof.leaf().leafHash()), 3, 8, proof.batchPath(), proof.batchRecord(),
                 proof.batchProof());
         assertEquals(Status.RESOURCE_MISMATCH, verify(3, renamed).status());
 
-        byte[] salt = proof.salt();
+        byte[] salt = proof.leaf().salt();
         salt[5] ^= 1;
         VerificationResult wrongSalt = verify(3, with(proof, salt, 3, 8, proof.batchPath(), proof.batchRecord()));
         assertEquals(Status.LEAF_HASH_MISMATCH, wrongSalt.status());
@@ -118,21 +118,21 @@ class BatchedProofVerifierTest {
         BatchedProof proof = batch.proof(3);
         List<byte[]> forged = proof.batchPath();
         forged.get(1)[31] ^= 1;
-        VerificationResult path = verify(3, with(proof, proof.salt(), 3, 8, forged, proof.batchRecord()));
+        VerificationResult path = verify(3, with(proof, proof.leaf().salt(), 3, 8, forged, proof.batchRecord()));
         assertEquals(Status.INCLUSION_FAILED, path.status());
         assertEquals("batch: root mismatch", path.detail());
 
-        VerificationResult index = verify(3, with(proof, proof.salt(), 2, 8, proof.batchPath(), proof.batchRecord()));
+        VerificationResult index = verify(3, with(proof, proof.leaf().salt(), 2, 8, proof.batchPath(), proof.batchRecord()));
         assertEquals(Status.INCLUSION_FAILED, index.status());
         assertEquals("batch: root mismatch", index.detail());
 
         List<byte[]> longer = proof.batchPath();
         longer.add(new byte[32]);
-        assertEquals("batch: path too long", verify(3, with(proof, proof.salt(), 3, 8, longer, proof.batchRecord())).detail());
-        assertEquals("batch: path too short", verify(3, with(proof, proof.salt(), 3, 8, proof.batchPath().subList(0, 2),
+        assertEquals("batch: path too long", verify(3, with(proof, proof.leaf().salt(), 3, 8, longer, proof.batchRecord())).detail());
+        assertEquals("batch: path too short", verify(3, with(proof, proof.leaf().salt(), 3, 8, proof.batchPath().subList(0, 2),
                 proof.batchRecord())).detail());
         // Another member's path.
-        assertEquals(Status.INCLUSION_FAILED, verify(3, with(proof, proof.salt(), 3, 8, batch.proof(4).batchPath(),
+        assertEquals(Status.INCLUSION_FAILED, verify(3, with(proof, proof.leaf().salt(), 3, 8, batch.proof(4).batchPath(),
                 proof.batchRecord())).status());
     }
 
@@ -142,13 +142,13 @@ class BatchedProofVerifierTest {
         // Another root: the member's path no longer leads to what the record states (step 3), which is
         // decided before the record itself is checked against the log (step 4).
         byte[] otherRoot = BatchedProof.batchRoot(batch.memberLeafHashes.subList(0, 7));
-        VerificationResult root = verify(3, with(proof, proof.salt(), 3, 8, proof.batchPath(),
+        VerificationResult root = verify(3, with(proof, proof.leaf().salt(), 3, 8, proof.batchPath(),
                 record(BatchFixture.batchRecordJson("batch-t", "2026-12-05T09:15:00Z", otherRoot, 8))));
         assertEquals(Status.INCLUSION_FAILED, root.status());
         assertEquals("batch: root mismatch", root.detail());
 
         // Another size in the record only: the statement and the proof disagree (step 2).
-        VerificationResult size = verify(3, with(proof, proof.salt(), 3, 8, proof.batchPath(),
+        VerificationResult size = verify(3, with(proof, proof.leaf().salt(), 3, 8, proof.batchPath(),
                 record(batch.recordJson.replace("\"valueInteger\":8", "\"valueInteger\":9"))));
         assertEquals(Status.INCLUSION_FAILED, size.status());
         assertTrue(size.detail().startsWith("batch: the batch record states 9 members, the proof says 8"), size.detail());
@@ -157,7 +157,7 @@ class BatchedProofVerifierTest {
         // in a tree of 7 is the same as in a tree of 8, so step 3 passes; the record's hash catches it (step 4).
         BatchedProof first = batch.proof(0);
         JsonObject seven = record(batch.recordJson.replace("\"valueInteger\":8", "\"valueInteger\":7"));
-        BatchedProof shrunk = with(first, first.salt(), 0, 7, first.batchPath(), seven);
+        BatchedProof shrunk = with(first, first.leaf().salt(), 0, 7, first.batchPath(), seven);
         VerificationResult both = BatchedProofVerifier.verify(batch.served.get(0), shrunk, batch.chain);
         assertEquals(Status.CONTENT_HASH_MISMATCH, both.status());
         assertTrue(both.detail().startsWith(RECORD_PREFIX), both.detail());
@@ -201,7 +201,7 @@ class BatchedProofVerifierTest {
         };
         for (String notRecord : notRecords) {
             assertNotEquals(json, notRecord);
-            VerificationResult result = verify(3, with(proof, proof.salt(), 3, 8, proof.batchPath(), record(notRecord)));
+            VerificationResult result = verify(3, with(proof, proof.leaf().salt(), 3, 8, proof.batchPath(), record(notRecord)));
             assertEquals(Status.MALFORMED_PROOF, result.status(), notRecord + ": " + result.detail());
         }
     }
@@ -223,25 +223,25 @@ class BatchedProofVerifierTest {
         AnchorProof recordProof = proof.batchProof();
         List<byte[]> path = recordProof.auditPath();
         path.get(0)[0] ^= 1;
-        AnchorProof badPath = new AnchorProof(recordProof.resource(), recordProof.operation(), recordProof.contentHash(),
-                recordProof.salt(), recordProof.leafHash(), recordProof.leafIndex(), recordProof.treeSize(),
+        AnchorProof badPath = new AnchorProof(new LeafClaims(recordProof.leaf().resource(), recordProof.leaf().operation(), recordProof.leaf().contentHash(),
+                recordProof.leaf().salt(), recordProof.leaf().leafHash()), recordProof.leafIndex(), recordProof.treeSize(),
                 recordProof.rootHash(), path, recordProof.anchor());
-        VerificationResult inclusion = verify(3, new BatchedProof(proof.resource(), proof.operation(), proof.contentHash(),
-                proof.salt(), proof.leafHash(), 3, 8, proof.batchPath(), proof.batchRecord(), badPath));
+        VerificationResult inclusion = verify(3, new BatchedProof(new LeafClaims(proof.leaf().resource(), proof.leaf().operation(), proof.leaf().contentHash(),
+                proof.leaf().salt(), proof.leaf().leafHash()), 3, 8, proof.batchPath(), proof.batchRecord(), badPath));
         assertEquals(Status.INCLUSION_FAILED, inclusion.status());
         assertEquals(RECORD_PREFIX + "root mismatch", inclusion.detail());
-        AnchorProof badSalt = new AnchorProof(recordProof.resource(), recordProof.operation(), recordProof.contentHash(),
-                new byte[32], recordProof.leafHash(), recordProof.leafIndex(), recordProof.treeSize(),
+        AnchorProof badSalt = new AnchorProof(new LeafClaims(recordProof.leaf().resource(), recordProof.leaf().operation(), recordProof.leaf().contentHash(),
+                new byte[32], recordProof.leaf().leafHash()), recordProof.leafIndex(), recordProof.treeSize(),
                 recordProof.rootHash(), recordProof.auditPath(), recordProof.anchor());
-        assertEquals(Status.LEAF_HASH_MISMATCH, verify(3, new BatchedProof(proof.resource(), proof.operation(),
-                proof.contentHash(), proof.salt(), proof.leafHash(), 3, 8, proof.batchPath(), proof.batchRecord(),
+        assertEquals(Status.LEAF_HASH_MISMATCH, verify(3, new BatchedProof(new LeafClaims(proof.leaf().resource(), proof.leaf().operation(),
+                proof.leaf().contentHash(), proof.leaf().salt(), proof.leaf().leafHash()), 3, 8, proof.batchPath(), proof.batchRecord(),
                 badSalt)).status());
         // The record's proof names another resource than the record it carries.
-        AnchorProof otherRecord = new AnchorProof(ResourceRef.parse("Basic/batch-u/_history/1"), recordProof.operation(),
-                recordProof.contentHash(), recordProof.salt(), recordProof.leafHash(), recordProof.leafIndex(),
+        AnchorProof otherRecord = new AnchorProof(new LeafClaims(ResourceRef.parse("Basic/batch-u/_history/1"), recordProof.leaf().operation(),
+                recordProof.leaf().contentHash(), recordProof.leaf().salt(), recordProof.leaf().leafHash()), recordProof.leafIndex(),
                 recordProof.treeSize(), recordProof.rootHash(), recordProof.auditPath(), recordProof.anchor());
-        assertEquals(Status.RESOURCE_MISMATCH, verify(3, new BatchedProof(proof.resource(), proof.operation(),
-                proof.contentHash(), proof.salt(), proof.leafHash(), 3, 8, proof.batchPath(), proof.batchRecord(),
+        assertEquals(Status.RESOURCE_MISMATCH, verify(3, new BatchedProof(new LeafClaims(proof.leaf().resource(), proof.leaf().operation(),
+                proof.leaf().contentHash(), proof.leaf().salt(), proof.leaf().leafHash()), 3, 8, proof.batchPath(), proof.batchRecord(),
                 otherRecord)).status());
     }
 

@@ -80,14 +80,14 @@ class ProofFuzzTest {
 
     private Tampered tamper(Mutation mutation, AnchorProof p, byte[] body, Random random) {
         List<byte[]> path = p.auditPath();
-        byte[] salt = p.salt();
-        byte[] contentHash = p.contentHash();
-        byte[] leafHash = p.leafHash();
+        byte[] salt = p.leaf().salt();
+        byte[] contentHash = p.leaf().contentHash();
+        byte[] leafHash = p.leaf().leafHash();
         byte[] root = p.rootHash();
         long leafIndex = p.leafIndex();
         long treeSize = p.treeSize();
-        Operation operation = p.operation();
-        ResourceRef ref = p.resource();
+        Operation operation = p.leaf().operation();
+        ResourceRef ref = p.leaf().resource();
         CheckpointSource chain = log.chain;
         switch (mutation) {
             case FLIP_PATH_BIT -> {
@@ -152,7 +152,7 @@ class ProofFuzzTest {
                     : new ResourceRef(ref.type(), ref.id(), Long.toString(Long.parseLong(ref.versionId()) + 1));
             case OTHER_BODY -> {
                 int other = random.nextInt(LOG_SIZE);
-                if (Arrays.equals(log.entries.get(other).contentHash(), p.contentHash())) {
+                if (Arrays.equals(log.entries.get(other).contentHash(), p.leaf().contentHash())) {
                     return null;
                 }
                 body = log.bodies.get(other);
@@ -166,7 +166,7 @@ class ProofFuzzTest {
             case CHAIN_HAS_NO_CHECKPOINT -> chain = size -> java.util.Optional.empty();
             default -> throw new AssertionError(mutation);
         }
-        return new Tampered(new AnchorProof(ref, operation, contentHash, salt, leafHash, leafIndex, treeSize, root,
+        return new Tampered(new AnchorProof(new LeafClaims(ref, operation, contentHash, salt, leafHash), leafIndex, treeSize, root,
                 path, p.anchor()), body, chain);
     }
 

@@ -17,7 +17,7 @@ class ProofVerifierTest {
 
     private static AnchorProof with(AnchorProof p, ResourceRef resource, Operation operation, byte[] leafHash,
                                     long leafIndex, long treeSize, byte[] rootHash, List<byte[]> path) {
-        return new AnchorProof(resource, operation, p.contentHash(), p.salt(), leafHash, leafIndex, treeSize,
+        return new AnchorProof(new LeafClaims(resource, operation, p.leaf().contentHash(), p.leaf().salt(), leafHash), leafIndex, treeSize,
                 rootHash, path, p.anchor());
     }
 
@@ -58,25 +58,25 @@ class ProofVerifierTest {
 
         // A proof for another version of the same patient, presented with this body, fails on the hash;
         // a proof whose content hash matches but whose reference names another resource fails on the reference.
-        AnchorProof otherRef = new AnchorProof(new ResourceRef("Patient", "p9", "2"), proof.operation(),
-                proof.contentHash(), proof.salt(), proof.leafHash(), 7, 20, proof.rootHash(), proof.auditPath(),
+        AnchorProof otherRef = new AnchorProof(new LeafClaims(new ResourceRef("Patient", "p9", "2"), proof.leaf().operation(),
+                proof.leaf().contentHash(), proof.leaf().salt(), proof.leaf().leafHash()), 7, 20, proof.rootHash(), proof.auditPath(),
                 proof.anchor());
         VerificationResult ref = ProofVerifier.verify(body, otherRef, log.chain);
         assertEquals(Status.RESOURCE_MISMATCH, ref.status());
         assertTrue(ref.detail().contains("Patient/p2/_history/2") && ref.detail().contains("Patient/p9/_history/2"),
                 ref.detail());
 
-        byte[] badLeaf = proof.leafHash();
+        byte[] badLeaf = proof.leaf().leafHash();
         badLeaf[31] ^= 1;
         assertEquals(Status.LEAF_HASH_MISMATCH, ProofVerifier.verify(body,
-                with(proof, proof.resource(), proof.operation(), badLeaf, 7, 20, proof.rootHash(), proof.auditPath()),
+                with(proof, proof.leaf().resource(), proof.leaf().operation(), badLeaf, 7, 20, proof.rootHash(), proof.auditPath()),
                 log.chain).status());
         assertEquals(Status.LEAF_HASH_MISMATCH, ProofVerifier.verify(body,
-                with(proof, proof.resource(), Operation.CREATE, proof.leafHash(), 7, 20, proof.rootHash(),
+                with(proof, proof.leaf().resource(), Operation.CREATE, proof.leaf().leafHash(), 7, 20, proof.rootHash(),
                         proof.auditPath()), log.chain).status());
 
-        VerificationResult inclusion = ProofVerifier.verify(body, with(proof, proof.resource(), proof.operation(),
-                proof.leafHash(), 6, 20, proof.rootHash(), proof.auditPath()), log.chain);
+        VerificationResult inclusion = ProofVerifier.verify(body, with(proof, proof.leaf().resource(), proof.leaf().operation(),
+                proof.leaf().leafHash(), 6, 20, proof.rootHash(), proof.auditPath()), log.chain);
         assertEquals(Status.INCLUSION_FAILED, inclusion.status());
         assertEquals("root mismatch", inclusion.detail());
 

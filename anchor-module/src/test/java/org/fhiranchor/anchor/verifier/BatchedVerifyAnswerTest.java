@@ -150,6 +150,6 @@ class BatchedVerifyAnswerTest {
         VersionCheck check = report.checks().get(0);
         assertTrue(check.verified(), check.code() + ": " + check.detail());
         assertFalse(check.batched().isEmpty());
-        assertEquals(ResourceRef.parse(ref(batch, 0)), check.batched().get().resource());
+        assertEquals(ResourceRef.parse(ref(batch, 0)), check.batched().get().leaf().resource());
     }
 }

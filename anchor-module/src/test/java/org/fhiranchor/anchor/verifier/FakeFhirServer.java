@@ -121,11 +121,11 @@ final class FakeFhirServer implements AutoCloseable {
     static byte[] anchoredAnswer(AnchorProof proof, String shownContract) {
         List<JsonValue> parameters = new ArrayList<>();
         parameters.add(param("status", "valueCode", new JsonString("anchored")));
-        parameters.add(param("resource", "valueString", new JsonString(proof.resource().toString())));
-        parameters.add(param("contentHash", "valueString", new JsonString(HexFormat.of().formatHex(proof.contentHash()))));
-        parameters.add(param("currentContentHash", "valueString", new JsonString(HexFormat.of().formatHex(proof.contentHash()))));
-        parameters.add(param("salt", "valueString", new JsonString(HexFormat.of().formatHex(proof.salt()))));
-        parameters.add(param("leafHash", "valueString", new JsonString(HexFormat.of().formatHex(proof.leafHash()))));
+        parameters.add(param("resource", "valueString", new JsonString(proof.leaf().resource().toString())));
+        parameters.add(param("contentHash", "valueString", new JsonString(HexFormat.of().formatHex(proof.leaf().contentHash()))));
+        parameters.add(param("currentContentHash", "valueString", new JsonString(HexFormat.of().formatHex(proof.leaf().contentHash()))));
+        parameters.add(param("salt", "valueString", new JsonString(HexFormat.of().formatHex(proof.leaf().salt()))));
+        parameters.add(param("leafHash", "valueString", new JsonString(HexFormat.of().formatHex(proof.leaf().leafHash()))));
         parameters.add(param("leafIndex", "valueInteger", JsonNumber.of(proof.leafIndex())));
         parameters.add(param("treeSize", "valueInteger", JsonNumber.of(proof.treeSize())));
         parameters.add(param("rootHash", "valueString", new JsonString(HexFormat.of().formatHex(proof.rootHash()))));
@@ -151,13 +151,13 @@ final class FakeFhirServer implements AutoCloseable {
         AnchorProof record = proof.batchProof();
         List<JsonValue> parameters = new ArrayList<>();
         parameters.add(param("status", "valueCode", new JsonString("anchored")));
-        parameters.add(param("resource", "valueString", new JsonString(proof.resource().toString())));
-        parameters.add(param("operation", "valueCode", new JsonString(proof.operation().jsonName())));
-        parameters.add(param("contentHash", "valueString", new JsonString(HexFormat.of().formatHex(proof.contentHash()))));
-        parameters.add(param("currentContentHash", "valueString", new JsonString(HexFormat.of().formatHex(proof.contentHash()))));
-        parameters.add(param("salt", "valueString", new JsonString(HexFormat.of().formatHex(proof.salt()))));
-        parameters.add(param("leafHash", "valueString", new JsonString(HexFormat.of().formatHex(proof.leafHash()))));
-        parameters.add(param("batch", "valueString", new JsonString(record.resource().toString())));
+        parameters.add(param("resource", "valueString", new JsonString(proof.leaf().resource().toString())));
+        parameters.add(param("operation", "valueCode", new JsonString(proof.leaf().operation().jsonName())));
+        parameters.add(param("contentHash", "valueString", new JsonString(HexFormat.of().formatHex(proof.leaf().contentHash()))));
+        parameters.add(param("currentContentHash", "valueString", new JsonString(HexFormat.of().formatHex(proof.leaf().contentHash()))));
+        parameters.add(param("salt", "valueString", new JsonString(HexFormat.of().formatHex(proof.leaf().salt()))));
+        parameters.add(param("leafHash", "valueString", new JsonString(HexFormat.of().formatHex(proof.leaf().leafHash()))));
+        parameters.add(param("batch", "valueString", new JsonString(record.leaf().resource().toString())));
         parameters.add(param("batchIndex", "valueInteger", JsonNumber.of(proof.batchIndex())));
         parameters.add(param("batchSize", "valueInteger", JsonNumber.of(proof.batchSize())));
         parameters.add(param("treeSize", "valueInteger", JsonNumber.of(record.treeSize())));

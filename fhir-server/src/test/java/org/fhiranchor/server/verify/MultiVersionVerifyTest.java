@@ -100,16 +100,16 @@ class MultiVersionVerifyTest extends FhirRestTest {
         // The reader's own check: each version exactly as served to it, one anchored root read from the contract.
         Map<ResourceRef, byte[]> served = new HashMap<>();
         for (MultiProof.Version version : proof.versions()) {
-            HttpResponse<String> read = http("GET", "/" + version.resource() + "?_format=json", null, null, drToken);
+            HttpResponse<String> read = http("GET", "/" + version.leaf().resource() + "?_format=json", null, null, drToken);
             assertThat(read.statusCode()).isEqualTo(200);
-            served.put(version.resource(), read.body().getBytes(StandardCharsets.UTF_8));
+            served.put(version.leaf().resource(), read.body().getBytes(StandardCharsets.UTF_8));
         }
         ChainCheckpointSource onChain = new ChainCheckpointSource(chain.ledger());
         MultiProofVerifier.Result result = MultiProofVerifier.verify(proof, served::get, onChain);
         assertThat(result.verified()).as(result.overall().detail()).isTrue();
 
         // One changed byte in one version is named, and only that version fails.
-        ResourceRef changed = proof.versions().get(2).resource();
+        ResourceRef changed = proof.versions().get(2).leaf().resource();
         served.put(changed, new String(served.get(changed), StandardCharsets.UTF_8).replace("\"final\"", "\"amended\"")
                 .getBytes(StandardCharsets.UTF_8));
         MultiProofVerifier.Result tampered = MultiProofVerifier.verify(proof, served::get, onChain);
