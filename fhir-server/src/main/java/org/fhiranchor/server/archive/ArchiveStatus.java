@@ -28,7 +28,7 @@ public final class ArchiveStatus {
         long anchored = checkpoints.latestAnchored().map(Checkpoint::treeSize).orElse(0L);
         long archived = archives.archivedSize();
         Failure failure = lastFailure;
-        return new Snapshot(anchored, archived, Math.max(0, anchored - archived), archives.stored().size(),
+        return new Snapshot(anchored, archived, Math.max(0, anchored - archived), archives.storedCount(),
                 failure == null ? null : failure.error(), failure == null ? null : failure.at());
     }
 

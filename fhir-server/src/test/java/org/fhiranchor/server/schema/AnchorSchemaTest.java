@@ -20,8 +20,8 @@ class AnchorSchemaTest {
     void aNewDatabase_getsEveryTableAndLockRow_once() {
         MigrateResult first = AnchorSchema.migrate(dataSource);
 
-        assertThat(first.migrationsExecuted).isEqualTo(2);
-        assertThat(versions()).containsExactly("1", "2");
+        assertThat(first.migrationsExecuted).isEqualTo(3);
+        assertThat(versions()).containsExactly("1", "2", "3");
         assertTablesOfThisVersion();
         assertThat(AnchorSchema.migrate(dataSource).migrationsExecuted).isZero();
     }
@@ -32,8 +32,8 @@ class AnchorSchemaTest {
 
         MigrateResult result = AnchorSchema.migrate(dataSource);
 
-        assertThat(result.migrationsExecuted).isEqualTo(2);
-        assertThat(versions()).containsExactly("0", "1", "2");
+        assertThat(result.migrationsExecuted).isEqualTo(3);
+        assertThat(versions()).containsExactly("0", "1", "2", "3");
         assertTablesOfThisVersion();
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM anchor_log_entry", Integer.class)).isOne();
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM hfj_resource", Integer.class)).isZero();
