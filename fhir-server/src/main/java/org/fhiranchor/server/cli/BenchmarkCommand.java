@@ -66,13 +66,14 @@ public final class BenchmarkCommand {
     @Option(names = "--replicas-clients", paramLabel = "N", defaultValue = "4",
             description = "replicas phase: client threads posting Synthea bundles (default: ${DEFAULT-VALUE})")
     private int replicaClients;
-    @Option(names = "--replicas-postgres", paramLabel = "JDBC_URL", defaultValue = "jdbc:postgresql://127.0.0.1:5432/fhir",
-            description = "replicas phase: a PostgreSQL database whose user may create databases (password from "
-                    + "FHIR_ANCHOR_BENCHMARK_POSTGRES_PASSWORD, default fhir) (default: ${DEFAULT-VALUE})")
-    private String replicaPostgresUrl;
-    @Option(names = "--replicas-postgres-user", paramLabel = "USER", defaultValue = "fhir",
-            description = "replicas phase: the PostgreSQL user (default: ${DEFAULT-VALUE})")
-    private String replicaPostgresUser;
+    @Option(names = {"--postgres", "--replicas-postgres"}, paramLabel = "JDBC_URL",
+            defaultValue = "jdbc:postgresql://127.0.0.1:5432/fhir",
+            description = "replicas phase and scale phase on PostgreSQL: a database whose user may create databases "
+                    + "(password from FHIR_ANCHOR_BENCHMARK_POSTGRES_PASSWORD, default fhir) (default: ${DEFAULT-VALUE})")
+    private String postgresUrl;
+    @Option(names = {"--postgres-user", "--replicas-postgres-user"}, paramLabel = "USER", defaultValue = "fhir",
+            description = "the PostgreSQL user of --postgres (default: ${DEFAULT-VALUE})")
+    private String postgresUser;
     @Option(names = "--request-patients", paramLabel = "N", defaultValue = "5",
             description = "request phase: Synthea patients loaded (default: ${DEFAULT-VALUE})")
     private int requestPatients;
@@ -101,6 +102,10 @@ public final class BenchmarkCommand {
             description = "scale phase: versions loaded untimed before the first segment, so that it measures a warm "
                     + "server (default: ${DEFAULT-VALUE}: the first segment includes the JIT warm-up)")
     private long scaleWarmUp;
+    @Option(names = "--scale-database", paramLabel = "h2|postgresql", defaultValue = "h2",
+            description = "scale phase: the server's database, the embedded H2 file or a fresh database on --postgres "
+                    + "(default: ${DEFAULT-VALUE})")
+    private String scaleDatabase;
     @Option(names = "--scale-server-arg", paramLabel = "ARG",
             description = "scale phase: an extra server argument, repeatable (e.g. a PostgreSQL datasource)")
     private List<String> scaleServerArgs = new ArrayList<>();
@@ -154,14 +159,15 @@ public final class BenchmarkCommand {
                         Duration.ofMillis((long) (1000 * requestSeconds)), Duration.ofMillis((long) (1000 * requestWarmupSeconds)),
                         requestConnections).run();
             }
+            BenchmarkPostgres postgres = new BenchmarkPostgres(postgresUrl, postgresUser,
+                    System.getenv().getOrDefault("FHIR_ANCHOR_BENCHMARK_POSTGRES_PASSWORD", "fhir"));
             if (phases.contains("replicas")) {
-                String password = System.getenv().getOrDefault("FHIR_ANCHOR_BENCHMARK_POSTGRES_PASSWORD", "fhir");
-                new ReplicaBenchmark(out, jar, work, bundles, rounds, replicaClients,
-                        new ReplicaBenchmark.Postgres(replicaPostgresUrl, replicaPostgresUser, password)).run();
+                new ReplicaBenchmark(out, jar, work, bundles, rounds, replicaClients, postgres).run();
             }
             if (phases.contains("scale")) {
                 new ScaleBenchmark(out, jar, work, ScaleBenchmark.parseMilestones(scaleMilestones), scaleThreads,
-                        scaleTransaction, scaleVerifyCalls, scaleWarmUp, scaleServerArgs).run();
+                        scaleTransaction, scaleVerifyCalls, scaleWarmUp, scaleServerArgs,
+                        "postgresql".equals(scaleDatabase) ? postgres : null).run();
             }
         } finally {
             deleteRecursively(work);

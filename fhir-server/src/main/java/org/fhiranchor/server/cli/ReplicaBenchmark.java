@@ -5,14 +5,10 @@ import java.io.PrintStream;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,7 +29,6 @@ import org.web3j.utils.Numeric;
 final class ReplicaBenchmark {
 
     /** Where PostgreSQL's administrative database is and who may create databases there. */
-    record Postgres(String adminUrl, String user, String password) {}
 
     /** One timed pass of one configuration. */
     record Figures(int replicas, long entries, double seconds, double serverCpuSeconds, double postgresCpuSeconds,
@@ -49,9 +44,9 @@ final class ReplicaBenchmark {
     private final List<Path> bundles;
     private final int rounds;
     private final int clients;
-    private final Postgres postgres;
+    private final BenchmarkPostgres postgres;
 
-    ReplicaBenchmark(PrintStream out, Path jar, Path work, List<Path> bundles, int rounds, int clients, Postgres postgres) {
+    ReplicaBenchmark(PrintStream out, Path jar, Path work, List<Path> bundles, int rounds, int clients, BenchmarkPostgres postgres) {
         this.out = out;
         this.jar = jar;
         this.work = work;
@@ -87,20 +82,16 @@ final class ReplicaBenchmark {
 
     private Figures configuration(int replicas, List<Path> organizations, List<Path> patients, long entries, int round)
             throws Exception {
-        String database = "fhir_anchor_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         Path dir = work.resolve("replicas-" + round + "-" + replicas);
         Files.createDirectories(dir);
-        sql("CREATE DATABASE " + database);
+        String database = postgres.createDatabase();
         try (AnvilNode chain = AnvilNode.start(AnvilNode.Options.defaults().withLogFile(dir.resolve("anvil.log")))) {
             String key = Numeric.toHexStringNoPrefixZeroPadded(Keys.createEcKeyPair().getPrivateKey(), 64);
             chain.fund(Credentials.create(key).getAddress(), BigInteger.TEN.pow(21));
-            List<String> args = List.of("--spring.profiles.active=postgres",
-                    "--spring.datasource.url=" + postgres.adminUrl().substring(0, postgres.adminUrl().lastIndexOf('/') + 1)
-                            + database,
-                    "--spring.datasource.username=" + postgres.user(), "--fhir-anchor.chain.mode=external",
-                    "--fhir-anchor.chain.rpc-url=" + chain.rpcUrl());
-            Map<String, String> env = Map.of("FHIR_ANCHOR_CHAIN_PRIVATE_KEY", key, "SPRING_DATASOURCE_PASSWORD",
-                    postgres.password());
+            List<String> args = new ArrayList<>(postgres.serverArgs(database));
+            args.addAll(List.of("--fhir-anchor.chain.mode=external", "--fhir-anchor.chain.rpc-url=" + chain.rpcUrl()));
+            Map<String, String> env = new HashMap<>(postgres.serverEnvironment());
+            env.put("FHIR_ANCHOR_CHAIN_PRIVATE_KEY", key);
             List<ServerLauncher> servers = new ArrayList<>();
             try {
                 // One after the other: the first migrates the schema (the second would wait on Flyway's lock anyway).
@@ -133,7 +124,7 @@ final class ReplicaBenchmark {
                 }
             }
         } finally {
-            sql("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            postgres.dropDatabase(database);
             BenchmarkCommand.deleteRecursively(dir);
         }
     }
@@ -208,13 +199,6 @@ final class ReplicaBenchmark {
         }
         long idle = Long.parseLong(cpu[4]) + (cpu.length > 5 ? Long.parseLong(cpu[5]) : 0);
         return new long[] {total - idle, total};
-    }
-
-    private void sql(String statement) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(postgres.adminUrl(), postgres.user(), postgres.password());
-                Statement sql = connection.createStatement()) {
-            sql.execute(statement);
-        }
     }
 
     private static boolean isPatient(Path bundle) {

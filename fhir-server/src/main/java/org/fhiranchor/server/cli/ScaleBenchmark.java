@@ -53,9 +53,11 @@ final class ScaleBenchmark {
     private final int verifyCalls;
     private final long warmUpVersions;
     private final List<String> serverArgs;
+    /** Where the server keeps its data: {@code null} for the embedded H2 file in its data directory. */
+    private final BenchmarkPostgres postgres;
 
     ScaleBenchmark(PrintStream out, Path jar, Path work, List<Long> milestones, int threads, int perTransaction,
-            int verifyCalls, long warmUpVersions, List<String> serverArgs) {
+            int verifyCalls, long warmUpVersions, List<String> serverArgs, BenchmarkPostgres postgres) {
         this.out = out;
         this.jar = jar;
         this.work = work;
@@ -65,6 +67,7 @@ final class ScaleBenchmark {
         this.verifyCalls = verifyCalls;
         this.warmUpVersions = warmUpVersions;
         this.serverArgs = List.copyOf(serverArgs);
+        this.postgres = postgres;
     }
 
     /** {@code 10000,100000,1e6,1M,10k} to sorted, distinct, positive version counts. */
@@ -112,9 +115,26 @@ final class ScaleBenchmark {
     void run() throws Exception {
         Path dir = work.resolve("scale");
         out.printf("scale phase: milestones %s versions, %d client thread(s), transactions of %d resources, %d $verify "
-                + "calls per milestone, server args %s%n", milestones, threads, perTransaction, verifyCalls, serverArgs);
+                + "calls per milestone, server args %s, database %s%n", milestones, threads, perTransaction, verifyCalls,
+                serverArgs, postgres == null ? "H2 (data directory)" : "PostgreSQL " + postgres.adminUrl());
+        String database = postgres == null ? null : postgres.createDatabase();
+        try {
+            run(dir, database);
+        } finally {
+            if (database != null) {
+                postgres.dropDatabase(database);
+            }
+        }
+    }
+
+    private void run(Path dir, String database) throws Exception {
+        List<String> args = new ArrayList<>(serverArgs);
+        if (database != null) {
+            args.addAll(0, postgres.serverArgs(database));
+        }
         List<Milestone> results = new ArrayList<>();
-        try (ServerLauncher server = ServerLauncher.start(jar, dir, serverArgs, Map.of())) {
+        try (ServerLauncher server = ServerLauncher.start(jar, dir, args,
+                database == null ? Map.of() : postgres.serverEnvironment())) {
             out.printf("  server started in %.1f s, RSS %d MB%n", server.startupMillis() / 1000.0,
                     BenchmarkCommand.residentMb(server.pid()));
             FhirHttp http = new FhirHttp(server.token("admin"));
@@ -156,7 +176,8 @@ final class ScaleBenchmark {
                                         / (now.checkpointSends() - previous.checkpointSends())
                                 : Double.NaN,
                         anchoredWait, verify[0], verify[1], range[0], range[1], consistency, healthP50, prometheusP50,
-                        databaseBytes(dir), BenchmarkCommand.residentMb(server.pid()), archive.path("backlog").asLong(),
+                        database == null ? databaseBytes(dir) : postgres.databaseBytes(database),
+                        BenchmarkCommand.residentMb(server.pid()), archive.path("backlog").asLong(),
                         loadAverage());
                 previous = now;
                 results.add(m);
