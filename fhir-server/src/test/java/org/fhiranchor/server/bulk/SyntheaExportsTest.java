@@ -36,10 +36,7 @@ import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.annotation.DirtiesContext;
@@ -49,22 +46,20 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * The whole shared Synthea set, loaded once (one server, one load: both exports used to load it each), then in
- * this order:
+ * The whole shared Synthea set, loaded once (one server, one load: both exports used to load it each), then three
+ * tests that do not depend on each other's order (each leaves no consent in force that another would trip on):
  * <ol>
  *   <li>one patient opts out of disclosure: a standard bulk export returns every resource exactly once (per type,
- *       the database's count) except that patient's data;</li>
+ *       the database's count) except that patient's data; then the patient takes the opt-out back;</li>
  *   <li>every patient's chart is complete: {@code $everything} for an EHR equals the compartment searches (ids and
  *       versions), and every version in it verifies with {@code $verify};</li>
- *   <li>that patient revokes the opt-out (it withholds them from research too) and every patient consents to
- *       research by anyone: the research export completes, verifies offline, decrypts, and holds every resource of
+ *   <li>every patient consents to research by anyone: the research export completes, verifies offline, decrypts, and holds every resource of
  *       every exported type (its time and size are printed).</li>
  * </ol>
  * On PostgreSQL (the production database, the {@code postgres} profile; skipped without one, except under CI): on
  * H2 this long run has hit H2's internal {@code AssertionError} in {@code RandomAccessStore.shrinkStoreIfPossible}
  * (h2database #4048), which closes the database mid-test.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith(PostgresTestDatabase.class)
 @ActiveProfiles("postgres")
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
@@ -73,7 +68,6 @@ class SyntheaExportsTest extends FhirRestTest {
     private static final String LAB = "Organization/synthea-research-lab";
     private static final Set<String> loadedTypes = new TreeSet<>();
     private static final List<String> patients = new ArrayList<>();
-    private static String optOutConsent;
     private static final Path workDir = TestDataDirectory.newSubdirectory("synthea-export-");
 
     @Autowired
@@ -121,11 +115,21 @@ class SyntheaExportsTest extends FhirRestTest {
     }
 
     @Test
-    @Order(1)
     void bulkExportOfAllData_everyResourceOnce_butNotThePatientWhoOptedOut() throws Exception {
         loadOnce();
         String optedOut = patients.get(0);
-        optOutConsent = client.create().resource(BulkExportTest.privacyOptOut(optedOut)).execute().getId().getIdPart();
+        String optOut = client.create().resource(BulkExportTest.privacyOptOut(optedOut)).execute().getId().getIdPart();
+        try {
+            exportAllBut(optedOut);
+        } finally {
+            // Taken back, so that the other tests of this class see every patient, whatever order they run in.
+            Consent consent = client.read().resource(Consent.class).withId(optOut).execute();
+            consent.setStatus(Consent.ConsentState.INACTIVE);
+            client.update().resource(consent).execute();
+        }
+    }
+
+    private void exportAllBut(String optedOut) throws Exception {
 
         long started = System.nanoTime();
         BulkDataClient ehr = new BulkDataClient(baseUrl(), token(Role.EHR));
@@ -159,7 +163,6 @@ class SyntheaExportsTest extends FhirRestTest {
     }
 
     @Test
-    @Order(2)
     void everyPatientsChart_isTheirCompartment_andEveryVersionVerifies() throws Exception {
         loadOnce();
         String ehr = token(Role.EHR);
@@ -204,15 +207,8 @@ class SyntheaExportsTest extends FhirRestTest {
     }
 
     @Test
-    @Order(3)
     void researchExport_allConsenting_exportsEveryResource_andVerifies() throws Exception {
         loadOnce();
-        // The opted-out patient takes the privacy opt-out back (it withholds them from research too).
-        if (optOutConsent != null) {
-            Consent optOut = client.read().resource(Consent.class).withId(optOutConsent).execute();
-            optOut.setStatus(Consent.ConsentState.INACTIVE);
-            client.update().resource(optOut).execute();
-        }
         for (String patient : patients) {
             client.create().resource(ResearchConsents.of(Variant.PERMIT_ANY_RESEARCHER, patient, LAB)).execute();
         }

@@ -68,11 +68,10 @@ class JobLockTest {
         }));
         assertThat(firstHolds.await(10, TimeUnit.SECONDS)).isTrue();
 
-        long started = System.nanoTime();
+        // The first step holds the lock for 400 ms before it writes: a second step that did not wait would see no row.
         int seen = lock.call(this::rows);
 
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isGreaterThanOrEqualTo(250);
-        assertThat(seen).as("the second step sees the first one's work").isEqualTo(1);
+        assertThat(seen).as("the second step waited for the first to commit and sees its work").isEqualTo(1);
         first.get(10, TimeUnit.SECONDS);
     }
 

@@ -43,11 +43,8 @@ import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.utilities.xhtml.XhtmlNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.util.FileSystemUtils;
 
@@ -57,7 +54,6 @@ import org.springframework.util.FileSystemUtils;
  * modified export does not, only a researcher can start one, and another researcher can neither see nor decrypt it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ResearchExportEndToEndTest extends FhirRestTest {
 
     private static final List<String> TYPES = List.of("Claim", "MedicationRequest", "Observation", "Patient");
@@ -124,7 +120,6 @@ class ResearchExportEndToEndTest extends FhirRestTest {
     }
 
     @Test
-    @Order(1)
     void export_holdsExactlyTheConsentingPatients_deidentified_withReferencesIntact() throws Exception {
         Instant started = Instant.now();
         Path dir = exportAndFetch(labToken, labPublicKey, "lab");
@@ -173,7 +168,6 @@ class ResearchExportEndToEndTest extends FhirRestTest {
     }
 
     @Test
-    @Order(2)
     void anotherResearcher_getsOnlyPatientsWhoConsentedForThem_andCannotSeeOrDecryptTheLabsExport() throws Exception {
         Path dir = exportAndFetch(otherLabToken, otherPublicKey, "other");
         Map<String, List<Resource>> export = verifyAndDecrypt(dir, otherKey, "other-plain");
@@ -191,7 +185,6 @@ class ResearchExportEndToEndTest extends FhirRestTest {
     }
 
     @Test
-    @Order(3)
     void modifiedExport_failsVerification() throws Exception {
         Path dir = exportAndFetch(labToken, labPublicKey, "tampered");
         Path dataFile;
@@ -212,7 +205,6 @@ class ResearchExportEndToEndTest extends FhirRestTest {
     }
 
     @Test
-    @Order(4)
     void onlyAResearcherWithAnIdentity_canStartAnExport_andBadRequestsAreRefused() {
         String body = parameters(labPublicKey, "Patient");
         for (Role role : List.of(Role.EHR, Role.CLINICIAN, Role.AUDITOR, Role.ADMIN)) {
@@ -238,7 +230,6 @@ class ResearchExportEndToEndTest extends FhirRestTest {
     }
 
     @Test
-    @Order(5)
     void deletingAnExport_cancelsOrForgetsIt() throws Exception {
         // Cancelled while it runs, or forgotten if it finished first: either way it is gone for its requester.
         String status = kickOff(labToken, labPublicKey, "_type=Patient");
@@ -251,7 +242,6 @@ class ResearchExportEndToEndTest extends FhirRestTest {
      * records must not make a clinician's or an EHR's {@code $everything} of the same patients fail.
      */
     @Test
-    @Order(6)
     void patientsChartsStillOpen_afterAnExportConsideredThem() throws Exception {
         exportAndFetch(labToken, labPublicKey, "chart-check");
         for (Role role : List.of(Role.EHR, Role.CLINICIAN)) {
