@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -24,6 +23,7 @@ import org.fhiranchor.anchor.canonical.JsonObject;
 import org.fhiranchor.anchor.canonical.JsonParser;
 import org.fhiranchor.anchor.canonical.JsonString;
 import org.fhiranchor.anchor.canonical.JsonValue;
+import org.fhiranchor.anchor.files.OwnerOnlyFiles;
 import org.fhiranchor.anchor.chain.LedgerException;
 import org.fhiranchor.anchor.chain.LedgerReader;
 import org.fhiranchor.anchor.chain.OnChainCheckpoint;
@@ -286,8 +286,7 @@ public final class ResearchExportVerifier {
                 Path partial = out.resolve(file.plaintextName() + ".partial");
                 try {
                     Files.deleteIfExists(partial);
-                    ownerOnly(partial);
-                    Files.write(partial, plaintext);
+                    OwnerOnlyFiles.createNew(partial, plaintext);
                 } catch (IOException e) {
                     throw Stop.failed("cannot write " + partial + ": " + e.getMessage());
                 }
@@ -411,15 +410,6 @@ public final class ResearchExportVerifier {
             throw Stop.failed(file.getFileName() + " is missing from " + file.getParent());
         } catch (IOException e) {
             throw Stop.failed("cannot read " + file + ": " + e.getMessage());
-        }
-    }
-
-    /** Creates the file readable by its owner only, where the file system has POSIX permissions. */
-    static void ownerOnly(Path file) throws IOException {
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(file);
         }
     }
 
