@@ -108,8 +108,6 @@ public final class BenchmarkCommand {
     private boolean help;
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** USER_HZ: 100 on Linux for every architecture the JDK runs on. */
-    private static final int CLOCK_TICKS_PER_SECOND = 100;
 
     private final PrintStream out;
 
@@ -284,7 +282,7 @@ public final class BenchmarkCommand {
 
     private void perVersionGas(Path jar, Path work, List<Path> bundles) throws Exception {
         Path dir = work.resolve("per-version");
-        List<Path> small = bundles.stream().filter(p -> p.getFileName().toString().matches("[A-Z].*"))
+        List<Path> small = bundles.stream().filter(BenchmarkCommand::isPatientBundle)
                 .sorted((a, b) -> Long.compare(size(a), size(b))).limit(2).toList();
         try (ServerLauncher server = ServerLauncher.start(jar, dir, List.of("--fhir-anchor.anchoring.mode=per-version",
                 "--fhir-anchor.chain.embedded.block-time-seconds=0"), Map.of())) {
@@ -479,7 +477,6 @@ public final class BenchmarkCommand {
         return server.baseUrl().replace("/fhir", "/actuator");
     }
 
-    /** Resident set size of a process, from /proc (Linux). */
     /** User plus system CPU seconds of a process and its descendants (the dev chain), from /proc. */
     static double cpuSeconds(long pid) {
         double total = processCpuSeconds(pid);
@@ -491,15 +488,13 @@ public final class BenchmarkCommand {
 
     static double processCpuSeconds(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            // Fields after the command name (which may hold spaces), from field 3 on: utime is 14, stime 15.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS_PER_SECOND;
+            return ProcStat.read(pid).cpuSeconds();
         } catch (IOException | RuntimeException e) {
             return 0;
         }
     }
 
+    /** Resident set size of a process, from /proc (Linux). */
     static long residentMb(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
@@ -521,9 +516,17 @@ public final class BenchmarkCommand {
         return n;
     }
 
+    /**
+     * Whether a Synthea file is a patient bundle: those are named after the patient (capitalised), the shared
+     * hospital and practitioner information bundles start in lower case.
+     */
+    static boolean isPatientBundle(Path bundle) {
+        return bundle.getFileName().toString().matches("[A-Z].*");
+    }
+
     private static int organizationsFirst(Path a, Path b) {
-        boolean aPatient = a.getFileName().toString().matches("[A-Z].*");
-        boolean bPatient = b.getFileName().toString().matches("[A-Z].*");
+        boolean aPatient = isPatientBundle(a);
+        boolean bPatient = isPatientBundle(b);
         return aPatient == bPatient ? a.compareTo(b) : (aPatient ? 1 : -1);
     }
 

@@ -62,8 +62,8 @@ final class ReplicaBenchmark {
     }
 
     void run() throws Exception {
-        List<Path> organizations = bundles.stream().filter(p -> !isPatient(p)).toList();
-        List<Path> patients = bundles.stream().filter(ReplicaBenchmark::isPatient).toList();
+        List<Path> organizations = bundles.stream().filter(p -> !BenchmarkCommand.isPatientBundle(p)).toList();
+        List<Path> patients = bundles.stream().filter(BenchmarkCommand::isPatientBundle).toList();
         long entries = BenchmarkCommand.countEntries(patients);
         out.printf("replicas phase: PostgreSQL %s, %d client threads, %d patient bundles (%d entries) per timed pass%n",
                 postgres.adminUrl(), clients, patients.size(), entries);
@@ -180,15 +180,10 @@ final class ReplicaBenchmark {
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
                 try {
-                    String stat = Files.readString(proc.resolve("stat"));
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    if (!name.startsWith("postgres")) {
-                        continue;
+                    ProcStat stat = ProcStat.read(proc.resolve("stat"));
+                    if (stat.name().startsWith("postgres")) {
+                        total += stat.cpuSecondsWithEndedChildren();
                     }
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]) + Long.parseLong(fields[13])
-                            + Long.parseLong(fields[14]);
-                    total += ticks / 100.0;
                 } catch (IOException | RuntimeException gone) {
                     // the process ended meanwhile
                 }
@@ -215,9 +210,5 @@ final class ReplicaBenchmark {
                 Statement sql = connection.createStatement()) {
             sql.execute(statement);
         }
-    }
-
-    private static boolean isPatient(Path bundle) {
-        return bundle.getFileName().toString().matches("[A-Z].*");
     }
 }

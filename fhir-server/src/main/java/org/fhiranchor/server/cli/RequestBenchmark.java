@@ -99,8 +99,8 @@ final class RequestBenchmark {
     }
 
     void run() throws Exception {
-        List<Path> load = new ArrayList<>(bundles.stream().filter(p -> !p.getFileName().toString().matches("[A-Z].*")).toList());
-        load.addAll(bundles.stream().filter(p -> p.getFileName().toString().matches("[A-Z].*")).limit(patients).toList());
+        List<Path> load = new ArrayList<>(bundles.stream().filter(p -> !BenchmarkCommand.isPatientBundle(p)).toList());
+        load.addAll(bundles.stream().filter(BenchmarkCommand::isPatientBundle).limit(patients).toList());
         out.printf("request phase: %d bundles (%d patients), %s warm-up and %s timed per operation and connection count, "
                 + "connections %s%n", load.size(), patients, warmUp, window, connections);
         Map<String, List<String>> modes = new LinkedHashMap<>();
