@@ -426,13 +426,18 @@ public final class BenchmarkCommand {
     }
 
     static void awaitAnchored(FhirHttp http, ServerLauncher server, Duration timeout) throws Exception {
+        awaitAnchored(http, server, timeout, Duration.ofMillis(500));
+    }
+
+    /** Waits until the log has entries and all are anchored, looking every {@code poll}. */
+    static void awaitAnchored(FhirHttp http, ServerLauncher server, Duration timeout, Duration poll) throws Exception {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             JsonNode health = health(http, server);
             if (health.path("logEntries").asLong() > 0 && health.path("unanchoredEntries").asLong() == 0) {
                 return;
             }
-            Thread.sleep(500);
+            Thread.sleep(poll.toMillis());
         }
         throw new IllegalStateException("not everything anchored within " + timeout);
     }
@@ -450,7 +455,7 @@ public final class BenchmarkCommand {
         throw new IllegalStateException("not everything archived within " + timeout);
     }
 
-    private static JsonNode archiveHealth(FhirHttp http, ServerLauncher server) throws IOException, InterruptedException {
+    static JsonNode archiveHealth(FhirHttp http, ServerLauncher server) throws IOException, InterruptedException {
         return http.getJson(actuator(server) + "/health").path("components").path("archive").path("details");
     }
 
@@ -549,7 +554,13 @@ public final class BenchmarkCommand {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    private static double percentile(List<Double> sorted, double p) {
+    /** The value at quantile {@code p} of sorted values: the smallest value with at least p of them at or below it. */
+    static double percentile(List<Double> sorted, double p) {
+        return sorted.isEmpty() ? Double.NaN : atQuantile(sorted, p);
+    }
+
+    /** {@link #percentile} of any sorted values; {@code sorted} must not be empty. */
+    static <T> T atQuantile(List<T> sorted, double p) {
         int index = (int) Math.ceil(p * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }

@@ -239,7 +239,8 @@ final class RequestBenchmark {
         if (all.isEmpty()) {
             return new Figures(0, Double.NaN, Double.NaN, 0, errorCount);
         }
-        return new Figures(all.size() / seconds, percentile(all, 0.50) / 1e6, percentile(all, 0.99) / 1e6, all.size(),
+        return new Figures(all.size() / seconds, BenchmarkCommand.atQuantile(all, 0.50) / 1e6,
+                BenchmarkCommand.atQuantile(all, 0.99) / 1e6, all.size(),
                 errorCount);
     }
 
@@ -286,10 +287,5 @@ final class RequestBenchmark {
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    private static long percentile(List<Long> sorted, double p) {
-        int index = (int) Math.ceil(p * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }
 }
