@@ -150,11 +150,7 @@ final class ReplicaBenchmark {
                 FhirHttp http = admins.get(t % servers.size());
                 workers.add(pool.submit(() -> {
                     for (Path bundle = queue.poll(); bundle != null; bundle = queue.poll()) {
-                        int status = http.post(server.baseUrl(), "application/fhir+json", Files.readAllBytes(bundle))
-                                .statusCode();
-                        if (status != 200) {
-                            throw new IllegalStateException(bundle.getFileName() + ": HTTP " + status);
-                        }
+                        BenchmarkCommand.postBundle(http, server, bundle);
                     }
                     return null;
                 }));

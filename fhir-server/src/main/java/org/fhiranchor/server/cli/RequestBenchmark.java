@@ -9,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -165,10 +164,7 @@ final class RequestBenchmark {
         FhirHttp http = new FhirHttp(token);
         long started = System.nanoTime();
         for (Path bundle : load) {
-            int status = http.post(server.baseUrl(), FHIR_JSON, Files.readAllBytes(bundle)).statusCode();
-            if (status != 200) {
-                throw new IllegalStateException(bundle.getFileName() + ": HTTP " + status);
-            }
+            BenchmarkCommand.postBundle(http, server, bundle);
         }
         out.printf("  %s: started in %.1f s, loaded in %.1f s%n", mode, server.startupMillis() / 1000.0,
                 (System.nanoTime() - started) / 1e9);
