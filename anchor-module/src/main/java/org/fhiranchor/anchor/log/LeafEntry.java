@@ -21,8 +21,8 @@ public record LeafEntry(Operation operation, ResourceRef ref, byte[] contentHash
     public LeafEntry {
         Objects.requireNonNull(operation, "operation");
         Objects.requireNonNull(ref, "ref");
-        contentHash = checkLength(contentHash, HASH_LENGTH, "content hash");
-        salt = checkLength(salt, SALT_LENGTH, "salt");
+        contentHash = FixedBytes.copy(contentHash, HASH_LENGTH, "content hash");
+        salt = FixedBytes.copy(salt, SALT_LENGTH, "salt");
         boolean zeroHash = Arrays.equals(contentHash, new byte[HASH_LENGTH]);
         if (operation == Operation.DELETE && !zeroHash) {
             throw new IllegalArgumentException("a delete has no body: its content hash must be 32 zero bytes");
@@ -30,14 +30,6 @@ public record LeafEntry(Operation operation, ResourceRef ref, byte[] contentHash
         if (operation != Operation.DELETE && zeroHash) {
             throw new IllegalArgumentException("the all-zero content hash is reserved for deletes");
         }
-    }
-
-    private static byte[] checkLength(byte[] bytes, int length, String what) {
-        Objects.requireNonNull(bytes, what);
-        if (bytes.length != length) {
-            throw new IllegalArgumentException(what + " must be " + length + " bytes, got " + bytes.length);
-        }
-        return bytes.clone();
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import org.fhiranchor.anchor.log.FixedBytes;
 import org.fhiranchor.anchor.log.LeafEntry;
 import org.fhiranchor.anchor.log.MerkleTree;
 import org.fhiranchor.anchor.log.SubtreeHashes;
@@ -51,11 +52,7 @@ public record AnchorProof(
     }
 
     static byte[] hash32(byte[] bytes, String name) {
-        Objects.requireNonNull(bytes, name);
-        if (bytes.length != 32) {
-            throw new IllegalArgumentException(name + " must be 32 bytes, got " + bytes.length);
-        }
-        return bytes.clone();
+        return FixedBytes.copy(bytes, 32, name);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.fhiranchor.anchor.proof;
 
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.function.Function;
 import org.fhiranchor.anchor.canonical.CanonicalJson;
 import org.fhiranchor.anchor.log.CheckResult;
 import org.fhiranchor.anchor.log.MerkleVerifier;
@@ -20,13 +21,8 @@ public final class BatchedProofVerifier {
 
     /** Reads the proof JSON first; a malformed proof is a {@link Status#MALFORMED_PROOF} result. */
     public static VerificationResult verify(byte[] resourceJsonOrNull, byte[] proofJson, CheckpointSource chain) {
-        BatchedProof proof;
-        try {
-            proof = BatchedProofJson.read(proofJson);
-        } catch (RuntimeException e) {
-            return VerificationResult.fail(Status.MALFORMED_PROOF, e.getMessage());
-        }
-        return verify(resourceJsonOrNull, proof, chain);
+        return ProofVerifier.readThenVerify(proofJson, BatchedProofJson::read,
+                proof -> verify(resourceJsonOrNull, proof, chain), Function.identity());
     }
 
     /**

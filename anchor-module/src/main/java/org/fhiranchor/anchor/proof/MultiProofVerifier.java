@@ -36,13 +36,8 @@ public final class MultiProofVerifier {
 
     /** Reads the proof JSON first; a malformed proof is a {@link Status#MALFORMED_PROOF} result with no versions. */
     public static Result verify(byte[] proofJson, Function<ResourceRef, byte[]> resourceJsonOrNull, CheckpointSource chain) {
-        MultiProof proof;
-        try {
-            proof = MultiProofJson.read(proofJson);
-        } catch (RuntimeException e) {
-            return new Result(List.of(), VerificationResult.fail(Status.MALFORMED_PROOF, e.getMessage()));
-        }
-        return verify(proof, resourceJsonOrNull, chain);
+        return ProofVerifier.readThenVerify(proofJson, MultiProofJson::read, proof -> verify(proof, resourceJsonOrNull, chain),
+                malformed -> new Result(List.of(), malformed));
     }
 
     /**

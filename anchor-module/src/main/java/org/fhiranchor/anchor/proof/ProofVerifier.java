@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.fhiranchor.anchor.canonical.ContentHash;
 import org.fhiranchor.anchor.canonical.JsonFormatException;
 import org.fhiranchor.anchor.canonical.JsonObject;
@@ -29,13 +30,23 @@ public final class ProofVerifier {
 
     /** Reads the proof JSON first; a malformed proof is a {@link Status#MALFORMED_PROOF} result. */
     public static VerificationResult verify(byte[] resourceJsonOrNull, byte[] proofJson, CheckpointSource chain) {
-        AnchorProof proof;
+        return readThenVerify(proofJson, ProofJson::read, proof -> verify(resourceJsonOrNull, proof, chain),
+                Function.identity());
+    }
+
+    /**
+     * Reads proof JSON with {@code read}, then verifies what it read; JSON that cannot be read (any exception of
+     * {@code read}) is a {@link Status#MALFORMED_PROOF} result, put into the caller's result type by {@code malformed}.
+     */
+    static <P, R> R readThenVerify(byte[] proofJson, Function<byte[], P> read, Function<P, R> verify,
+            Function<VerificationResult, R> malformed) {
+        P proof;
         try {
-            proof = ProofJson.read(proofJson);
+            proof = read.apply(proofJson);
         } catch (RuntimeException e) {
-            return VerificationResult.fail(Status.MALFORMED_PROOF, e.getMessage());
+            return malformed.apply(VerificationResult.fail(Status.MALFORMED_PROOF, e.getMessage()));
         }
-        return verify(resourceJsonOrNull, proof, chain);
+        return verify.apply(proof);
     }
 
     /**

@@ -87,13 +87,7 @@ public final class Verifier {
             return proof.check(requestedRef, Outcome.FAILED, VersionCheck.WRONG_VERSION,
                     "asked for " + requestedRef + ", the server's proof is for " + proven);
         }
-        byte[] served;
-        try {
-            served = fhir.readVersion(proven).orElse(null);
-        } catch (FhirSourceException e) {
-            return fhirError(proven.toString(), e, proof);
-        }
-        return toCheck(proven.toString(), verify(served, proof), proof, "");
+        return checkServed(fhir, proven, proof, "");
     }
 
     /**
@@ -230,13 +224,21 @@ public final class Verifier {
                 return toCheck(ref.toString(), fromBundle, proof, "");
             }
         }
+        return checkServed(fhir, ref, proof, " (version re-read from its own URL)");
+    }
+
+    /**
+     * Reads {@code ref} exactly as the FHIR server serves it and verifies it against its proof; a server that
+     * cannot be read makes a {@link #fhirError} check. {@code note} is added to the check's detail.
+     */
+    private VersionCheck checkServed(FhirSource fhir, ResourceRef ref, Proven proof, String note) {
         byte[] served;
         try {
             served = fhir.readVersion(ref).orElse(null);
         } catch (FhirSourceException e) {
             return fhirError(ref.toString(), e, proof);
         }
-        return toCheck(ref.toString(), verify(served, proof), proof, " (version re-read from its own URL)");
+        return toCheck(ref.toString(), verify(served, proof), proof, note);
     }
 
     /**

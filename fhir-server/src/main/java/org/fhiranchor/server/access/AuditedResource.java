@@ -1,5 +1,7 @@
 package org.fhiranchor.server.access;
 
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 
@@ -18,5 +20,18 @@ public final class AuditedResource {
     /** @param reference a relative reference such as {@code Patient/123} */
     public static Reference named(String reference) {
         return new Reference().setIdentifier(new Identifier().setSystem(SYSTEM).setValue(reference));
+    }
+
+    /**
+     * Adds to {@code event} the entity of a patient it is about: named {@code patient} (a relative reference such
+     * as {@code Patient/123}) by identifier, of type Person in the role Patient, so that the patient's access log
+     * finds the event. Returns the entity, for details.
+     */
+    public static AuditEvent.AuditEventEntityComponent addPatient(AuditEvent event, String patient) {
+        return event.addEntity()
+                .setName(patient)
+                .setWhat(named(patient))
+                .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"))
+                .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient"));
     }
 }

@@ -107,11 +107,7 @@ final class AuditEventFactory {
             if (patient.equals(access.target())) {
                 continue;
             }
-            event.addEntity()
-                    .setName(patient)
-                    .setWhat(AuditedResource.named(patient))
-                    .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"))
-                    .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient"));
+            AuditedResource.addPatient(event, patient);
         }
         return event;
     }

@@ -59,10 +59,7 @@ final class BulkReleaseAudit {
         for (Map.Entry<String, ReleaseTally.PatientCounts> patient : tally.patients().entrySet()) {
             int released = patient.getValue().released().get();
             int withheld = patient.getValue().withheld().get();
-            AuditEvent.AuditEventEntityComponent entity = event.addEntity().setName(patient.getKey())
-                    .setWhat(AuditedResource.named(patient.getKey()))
-                    .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"))
-                    .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient"));
+            AuditEvent.AuditEventEntityComponent entity = AuditedResource.addPatient(event, patient.getKey());
             entity.addDetail().setType("decision").setValue(new StringType(withheld == 0 ? "released" : "withheld"));
             entity.addDetail().setType("released").setValue(new StringType(String.valueOf(released)));
             entity.addDetail().setType("withheld").setValue(new StringType(String.valueOf(withheld)));

@@ -113,8 +113,6 @@ public final class BenchmarkCommand {
     private boolean help;
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** USER_HZ: 100 on Linux for every architecture the JDK runs on. */
-    private static final int CLOCK_TICKS_PER_SECOND = 100;
 
     private final PrintStream out;
 
@@ -279,18 +277,23 @@ public final class BenchmarkCommand {
         double cpuBefore = cpuSeconds(server.pid());
         long started = System.nanoTime();
         for (Path bundle : bundles) {
-            int status = http.post(server.baseUrl(), "application/fhir+json", Files.readAllBytes(bundle)).statusCode();
-            if (status != 200) {
-                throw new IllegalStateException(bundle.getFileName() + ": HTTP " + status);
-            }
+            postBundle(http, server, bundle);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         return new Pass(seconds, cpuSeconds(server.pid()) - cpuBefore);
     }
 
+    /** POSTs one bundle file to the server's base; any answer but 200 stops the benchmark. */
+    static void postBundle(FhirHttp http, ServerLauncher server, Path bundle) throws IOException, InterruptedException {
+        int status = http.post(server.baseUrl(), "application/fhir+json", Files.readAllBytes(bundle)).statusCode();
+        if (status != 200) {
+            throw new IllegalStateException(bundle.getFileName() + ": HTTP " + status);
+        }
+    }
+
     private void perVersionGas(Path jar, Path work, List<Path> bundles) throws Exception {
         Path dir = work.resolve("per-version");
-        List<Path> small = bundles.stream().filter(p -> p.getFileName().toString().matches("[A-Z].*"))
+        List<Path> small = bundles.stream().filter(BenchmarkCommand::isPatientBundle)
                 .sorted((a, b) -> Long.compare(size(a), size(b))).limit(2).toList();
         try (ServerLauncher server = ServerLauncher.start(jar, dir, List.of("--fhir-anchor.anchoring.mode=per-version",
                 "--fhir-anchor.chain.embedded.block-time-seconds=0"), Map.of())) {
@@ -434,13 +437,18 @@ public final class BenchmarkCommand {
     }
 
     static void awaitAnchored(FhirHttp http, ServerLauncher server, Duration timeout) throws Exception {
+        awaitAnchored(http, server, timeout, Duration.ofMillis(500));
+    }
+
+    /** Waits until the log has entries and all are anchored, looking every {@code poll}. */
+    static void awaitAnchored(FhirHttp http, ServerLauncher server, Duration timeout, Duration poll) throws Exception {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             JsonNode health = health(http, server);
             if (health.path("logEntries").asLong() > 0 && health.path("unanchoredEntries").asLong() == 0) {
                 return;
             }
-            Thread.sleep(500);
+            Thread.sleep(poll.toMillis());
         }
         throw new IllegalStateException("not everything anchored within " + timeout);
     }
@@ -458,7 +466,7 @@ public final class BenchmarkCommand {
         throw new IllegalStateException("not everything archived within " + timeout);
     }
 
-    private static JsonNode archiveHealth(FhirHttp http, ServerLauncher server) throws IOException, InterruptedException {
+    static JsonNode archiveHealth(FhirHttp http, ServerLauncher server) throws IOException, InterruptedException {
         return http.getJson(actuator(server) + "/health").path("components").path("archive").path("details");
     }
 
@@ -485,7 +493,6 @@ public final class BenchmarkCommand {
         return server.baseUrl().replace("/fhir", "/actuator");
     }
 
-    /** Resident set size of a process, from /proc (Linux). */
     /** User plus system CPU seconds of a process and its descendants (the dev chain), from /proc. */
     static double cpuSeconds(long pid) {
         double total = processCpuSeconds(pid);
@@ -497,15 +504,13 @@ public final class BenchmarkCommand {
 
     static double processCpuSeconds(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            // Fields after the command name (which may hold spaces), from field 3 on: utime is 14, stime 15.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS_PER_SECOND;
+            return ProcStat.read(pid).cpuSeconds();
         } catch (IOException | RuntimeException e) {
             return 0;
         }
     }
 
+    /** Resident set size of a process, from /proc (Linux). */
     static long residentMb(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
@@ -527,9 +532,17 @@ public final class BenchmarkCommand {
         return n;
     }
 
+    /**
+     * Whether a Synthea file is a patient bundle: those are named after the patient (capitalised), the shared
+     * hospital and practitioner information bundles start in lower case.
+     */
+    static boolean isPatientBundle(Path bundle) {
+        return bundle.getFileName().toString().matches("[A-Z].*");
+    }
+
     private static int organizationsFirst(Path a, Path b) {
-        boolean aPatient = a.getFileName().toString().matches("[A-Z].*");
-        boolean bPatient = b.getFileName().toString().matches("[A-Z].*");
+        boolean aPatient = isPatientBundle(a);
+        boolean bPatient = isPatientBundle(b);
         return aPatient == bPatient ? a.compareTo(b) : (aPatient ? 1 : -1);
     }
 
@@ -552,7 +565,13 @@ public final class BenchmarkCommand {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    private static double percentile(List<Double> sorted, double p) {
+    /** The value at quantile {@code p} of sorted values: the smallest value with at least p of them at or below it. */
+    static double percentile(List<Double> sorted, double p) {
+        return sorted.isEmpty() ? Double.NaN : atQuantile(sorted, p);
+    }
+
+    /** {@link #percentile} of any sorted values; {@code sorted} must not be empty. */
+    static <T> T atQuantile(List<T> sorted, double p) {
         int index = (int) Math.ceil(p * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }

@@ -57,8 +57,8 @@ final class ReplicaBenchmark {
     }
 
     void run() throws Exception {
-        List<Path> organizations = bundles.stream().filter(p -> !isPatient(p)).toList();
-        List<Path> patients = bundles.stream().filter(ReplicaBenchmark::isPatient).toList();
+        List<Path> organizations = bundles.stream().filter(p -> !BenchmarkCommand.isPatientBundle(p)).toList();
+        List<Path> patients = bundles.stream().filter(BenchmarkCommand::isPatientBundle).toList();
         long entries = BenchmarkCommand.countEntries(patients);
         out.printf("replicas phase: PostgreSQL %s, %d client threads, %d patient bundles (%d entries) per timed pass%n",
                 postgres.adminUrl(), clients, patients.size(), entries);
@@ -141,11 +141,7 @@ final class ReplicaBenchmark {
                 FhirHttp http = admins.get(t % servers.size());
                 workers.add(pool.submit(() -> {
                     for (Path bundle = queue.poll(); bundle != null; bundle = queue.poll()) {
-                        int status = http.post(server.baseUrl(), "application/fhir+json", Files.readAllBytes(bundle))
-                                .statusCode();
-                        if (status != 200) {
-                            throw new IllegalStateException(bundle.getFileName() + ": HTTP " + status);
-                        }
+                        BenchmarkCommand.postBundle(http, server, bundle);
                     }
                     return null;
                 }));
@@ -171,15 +167,10 @@ final class ReplicaBenchmark {
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
                 try {
-                    String stat = Files.readString(proc.resolve("stat"));
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    if (!name.startsWith("postgres")) {
-                        continue;
+                    ProcStat stat = ProcStat.read(proc.resolve("stat"));
+                    if (stat.name().startsWith("postgres")) {
+                        total += stat.cpuSecondsWithEndedChildren();
                     }
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]) + Long.parseLong(fields[13])
-                            + Long.parseLong(fields[14]);
-                    total += ticks / 100.0;
                 } catch (IOException | RuntimeException gone) {
                     // the process ended meanwhile
                 }
@@ -199,9 +190,5 @@ final class ReplicaBenchmark {
         }
         long idle = Long.parseLong(cpu[4]) + (cpu.length > 5 ? Long.parseLong(cpu[5]) : 0);
         return new long[] {total - idle, total};
-    }
-
-    private static boolean isPatient(Path bundle) {
-        return bundle.getFileName().toString().matches("[A-Z].*");
     }
 }

@@ -9,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,8 +98,8 @@ final class RequestBenchmark {
     }
 
     void run() throws Exception {
-        List<Path> load = new ArrayList<>(bundles.stream().filter(p -> !p.getFileName().toString().matches("[A-Z].*")).toList());
-        load.addAll(bundles.stream().filter(p -> p.getFileName().toString().matches("[A-Z].*")).limit(patients).toList());
+        List<Path> load = new ArrayList<>(bundles.stream().filter(p -> !BenchmarkCommand.isPatientBundle(p)).toList());
+        load.addAll(bundles.stream().filter(BenchmarkCommand::isPatientBundle).limit(patients).toList());
         out.printf("request phase: %d bundles (%d patients), %s warm-up and %s timed per operation and connection count, "
                 + "connections %s%n", load.size(), patients, warmUp, window, connections);
         Map<String, List<String>> modes = new LinkedHashMap<>();
@@ -165,10 +164,7 @@ final class RequestBenchmark {
         FhirHttp http = new FhirHttp(token);
         long started = System.nanoTime();
         for (Path bundle : load) {
-            int status = http.post(server.baseUrl(), FHIR_JSON, Files.readAllBytes(bundle)).statusCode();
-            if (status != 200) {
-                throw new IllegalStateException(bundle.getFileName() + ": HTTP " + status);
-            }
+            BenchmarkCommand.postBundle(http, server, bundle);
         }
         out.printf("  %s: started in %.1f s, loaded in %.1f s%n", mode, server.startupMillis() / 1000.0,
                 (System.nanoTime() - started) / 1e9);
@@ -239,7 +235,8 @@ final class RequestBenchmark {
         if (all.isEmpty()) {
             return new Figures(0, Double.NaN, Double.NaN, 0, errorCount);
         }
-        return new Figures(all.size() / seconds, percentile(all, 0.50) / 1e6, percentile(all, 0.99) / 1e6, all.size(),
+        return new Figures(all.size() / seconds, BenchmarkCommand.atQuantile(all, 0.50) / 1e6,
+                BenchmarkCommand.atQuantile(all, 0.99) / 1e6, all.size(),
                 errorCount);
     }
 
@@ -286,10 +283,5 @@ final class RequestBenchmark {
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    private static long percentile(List<Long> sorted, double p) {
-        int index = (int) Math.ceil(p * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }
 }

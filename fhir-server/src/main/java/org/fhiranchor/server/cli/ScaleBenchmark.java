@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -103,15 +102,6 @@ final class ScaleBenchmark {
         return values.stream().distinct().sorted().toList();
     }
 
-    /** The value at quantile {@code p} of sorted values: the smallest value with at least p of them at or below it. */
-    static double percentile(List<Double> sorted, double p) {
-        if (sorted.isEmpty()) {
-            return Double.NaN;
-        }
-        int index = (int) Math.ceil(p * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
-    }
-
     void run() throws Exception {
         Path dir = work.resolve("scale");
         out.printf("scale phase: milestones %s versions, %d client thread(s), transactions of %d resources, %d $verify "
@@ -158,11 +148,11 @@ final class ScaleBenchmark {
                 long segment = (long) transactions * perTransaction;
                 loaded += segment;
                 long ended = System.nanoTime();
-                awaitAnchored(http, server, Duration.ofMinutes(60));
+                BenchmarkCommand.awaitAnchored(http, server, Duration.ofMinutes(60), Duration.ofMillis(250));
                 double anchoredWait = (System.nanoTime() - ended) / 1e9;
                 Counters now = counters(http, server);
-                JsonNode anchoring = health(http, server).path("components").path("anchoring").path("details");
-                JsonNode archive = health(http, server).path("components").path("archive").path("details");
+                JsonNode anchoring = BenchmarkCommand.health(http, server);
+                JsonNode archive = BenchmarkCommand.archiveHealth(http, server);
                 long entries = anchoring.path("logEntries").asLong();
                 double[] verify = verify(http, server, samples);
                 long[] range = consistencyRange(http, server);
@@ -303,7 +293,7 @@ final class ScaleBenchmark {
             }
         }
         Collections.sort(millis);
-        return new double[] {percentile(millis, 0.5), percentile(millis, 0.99)};
+        return new double[] {BenchmarkCommand.percentile(millis, 0.5), BenchmarkCommand.percentile(millis, 0.99)};
     }
 
     /** The first anchored checkpoint and the latest. */
@@ -326,7 +316,7 @@ final class ScaleBenchmark {
                 break;
             }
         }
-        long latest = health(http, server).path("components").path("anchoring").path("details").path("anchoredTreeSize").asLong();
+        long latest = BenchmarkCommand.health(http, server).path("anchoredTreeSize").asLong();
         return new long[] {first, latest};
     }
 
@@ -367,7 +357,7 @@ final class ScaleBenchmark {
             }
         }
         Collections.sort(millis);
-        return percentile(millis, 0.5);
+        return BenchmarkCommand.percentile(millis, 0.5);
     }
 
     /** Cumulative server counters: entries sequenced and the time of those passes, checkpoint sends and their time. */
@@ -391,22 +381,6 @@ final class ScaleBenchmark {
             }
         }
         return 0;
-    }
-
-    private static void awaitAnchored(FhirHttp http, ServerLauncher server, Duration timeout) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            JsonNode anchoring = health(http, server).path("components").path("anchoring").path("details");
-            if (anchoring.path("logEntries").asLong() > 0 && anchoring.path("unanchoredEntries").asLong() == 0) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("not everything anchored within " + timeout);
-    }
-
-    private static JsonNode health(FhirHttp http, ServerLauncher server) throws IOException, InterruptedException {
-        return http.getJson(BenchmarkCommand.actuator(server) + "/health");
     }
 
     /** Bytes of the server's relational database: the H2 files under {@code db/} of its data directory. */

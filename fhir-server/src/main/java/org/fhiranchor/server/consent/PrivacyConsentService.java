@@ -8,9 +8,9 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.fhiranchor.server.access.AccessDetails;
 import org.fhiranchor.server.fhir.ReadPaths;
+import org.fhiranchor.server.fhir.RequestScoped;
 import org.fhiranchor.server.fhir.ResponseFilter;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
@@ -72,7 +72,7 @@ public final class PrivacyConsentService implements ResponseFilter {
     public ConsentOutcome startOperation(RequestDetails request, IConsentContextServices context) {
         Optional<ClinicalReader> reader = ClinicalReader.of(request);
         if (reader.isPresent() && appliesTo(request)) {
-            userData(request, DECISIONS_KEY);
+            RequestScoped.map(request, DECISIONS_KEY);
             identitiesOf(request, reader.get());
         }
         return ConsentOutcome.PROCEED;
@@ -107,7 +107,7 @@ public final class PrivacyConsentService implements ResponseFilter {
 
     private boolean released(RequestDetails request, ClinicalReader reader, String patient, String resourceType,
             Set<String> labels) {
-        Map<String, Boolean> decisions = userData(request, DECISIONS_KEY);
+        Map<String, Boolean> decisions = RequestScoped.map(request, DECISIONS_KEY);
         return decisions.computeIfAbsent(patient + " " + resourceType + " " + labels, key -> {
             ConsentEvaluator.Verdict verdict = ConsentEvaluator.evaluate(consents.of(patient),
                     ConsentEvaluator.Question.clinical(identitiesOf(request, reader)), resourceType, labels,
@@ -120,21 +120,7 @@ public final class PrivacyConsentService implements ResponseFilter {
         });
     }
 
-    @SuppressWarnings("unchecked")
     private Set<String> identitiesOf(RequestDetails request, ClinicalReader reader) {
-        Object known = request.getUserData().get(IDENTITIES_KEY);
-        if (known != null) {
-            return (Set<String>) known;
-        }
-        return (Set<String>) request.getUserData().computeIfAbsent(IDENTITIES_KEY, k -> identities.of(reader));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <V> Map<String, V> userData(RequestDetails request, String key) {
-        Object known = request.getUserData().get(key);
-        if (known != null) {
-            return (Map<String, V>) known;
-        }
-        return (Map<String, V>) request.getUserData().computeIfAbsent(key, k -> new ConcurrentHashMap<String, V>());
+        return RequestScoped.get(request, IDENTITIES_KEY, () -> identities.of(reader));
     }
 }

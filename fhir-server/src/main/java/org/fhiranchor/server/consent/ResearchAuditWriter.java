@@ -53,11 +53,7 @@ public final class ResearchAuditWriter {
                 .setIdentifier(new Identifier().setSystem(REQUESTER_SYSTEM).setValue(requester.requesterReference())));
         event.getSource().setObserver(new Reference().setDisplay("FHIR Anchor consent engine"));
         tallies.forEach((patient, tally) -> {
-            AuditEvent.AuditEventEntityComponent entity = event.addEntity()
-                    .setName(patient)
-                    .setWhat(AuditedResource.named(patient))
-                    .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"))
-                    .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient"));
+            AuditEvent.AuditEventEntityComponent entity = AuditedResource.addPatient(event, patient);
             entity.addDetail().setType("decision").setValue(new org.hl7.fhir.r4.model.StringType(tally.verdict().outcome().code()));
             entity.addDetail().setType("released").setValue(new org.hl7.fhir.r4.model.StringType(Integer.toString(tally.released())));
             entity.addDetail().setType("withheld").setValue(new org.hl7.fhir.r4.model.StringType(Integer.toString(tally.withheld())));

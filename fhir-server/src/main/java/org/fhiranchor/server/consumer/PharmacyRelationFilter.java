@@ -12,7 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import org.fhiranchor.server.fhir.RequestScoped;
 import org.fhiranchor.server.security.Consumer;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
@@ -81,13 +81,7 @@ public final class PharmacyRelationFilter extends ConsumerRelationFilter {
         return false;
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Boolean> decisions(RequestDetails request) {
-        Object known = request.getUserData().get(DECISIONS_KEY);
-        if (known != null) {
-            return (Map<String, Boolean>) known;
-        }
-        return (Map<String, Boolean>) request.getUserData().computeIfAbsent(DECISIONS_KEY,
-                k -> new ConcurrentHashMap<String, Boolean>());
+        return RequestScoped.map(request, DECISIONS_KEY);
     }
 }

@@ -4,6 +4,10 @@ import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
+import org.fhiranchor.anchor.log.LeafEntry;
 import org.fhiranchor.server.log.BatchMember;
 import org.fhiranchor.server.log.BatchMembers;
 import org.fhiranchor.server.log.LogEntry;
@@ -47,55 +51,52 @@ public final class AuditSweepProvider {
             return sweepMembers(after, limit);
         }
         List<LogEntry> page = log.entriesAfter(after, limit);
-
-        Parameters result = new Parameters();
-        result.addParameter().setName("total").setValue(new IntegerType(Math.toIntExact(log.entryCount())));
-        result.addParameter().setName("checked").setValue(new IntegerType(page.size()));
-        int mismatches = 0;
-        for (LogEntry entry : page) {
+        return page(log.entryCount(), page, limit, LogEntry::leaf, entry -> {
             VersionVerification verification = verifier.verify(entry);
-            if (verification.status() == VersionStatus.TAMPERED) {
-                mismatches++;
-                Parameters.ParametersParameterComponent mismatch = result.addParameter().setName("mismatch");
-                mismatch.addPart().setName("resource").setValue(new StringType(entry.leaf().ref().toString()));
-                mismatch.addPart().setName("loggedContentHash").setValue(new StringType(HexFormat.of().formatHex(entry.leaf().contentHash())));
-                mismatch.addPart().setName("currentContentHash")
-                        .setValue(new StringType(HexFormat.of().formatHex(verification.currentContentHash())));
-            }
-        }
-        result.addParameter().setName("mismatches").setValue(new IntegerType(mismatches));
-        if (after == 0) {
-            for (String unlogged : unloggedVersions()) {
-                result.addParameter().setName("unlogged").setValue(new StringType(unlogged));
-            }
-        }
-        if (page.size() == limit) {
-            result.addParameter().setName("next")
-                    .setValue(new IntegerType(Math.toIntExact(page.get(page.size() - 1).entryId())));
-        }
-        return result;
+            return verification.status() == VersionStatus.TAMPERED ? verification.currentContentHash() : null;
+        }, LogEntry::entryId, after == 0 ? this::unloggedVersions : List::of);
     }
 
     private Parameters sweepMembers(long after, int limit) {
         List<BatchMember> page = members.membersAfter(after, limit);
+        return page(members.memberCount(), page, limit, BatchMember::leaf, member -> {
+            byte[] current = verifier.currentContentHash(BatchedVersionVerifier.asEntry(member));
+            return java.util.Arrays.equals(current, member.leaf().contentHash()) ? null : current;
+        }, BatchMember::memberId, List::of);
+    }
+
+    /**
+     * One page of a sweep: the total and the count checked, a {@code mismatch} for every item whose stored version
+     * no longer hashes to its logged content hash, their number, any {@code unlogged} versions, and the cursor of the
+     * {@code next} page when this one is full.
+     *
+     * @param mismatch the item's current content hash when it does not match its logged one, else {@code null}
+     */
+    private static <T> Parameters page(long total, List<T> page, int limit, Function<T, LeafEntry> leaf,
+            Function<T, byte[]> mismatch, ToLongFunction<T> id, Supplier<List<String>> unlogged) {
         Parameters result = new Parameters();
-        result.addParameter().setName("total").setValue(new IntegerType(Math.toIntExact(members.memberCount())));
+        result.addParameter().setName("total").setValue(new IntegerType(Math.toIntExact(total)));
         result.addParameter().setName("checked").setValue(new IntegerType(page.size()));
         int mismatches = 0;
-        for (BatchMember member : page) {
-            byte[] current = verifier.currentContentHash(BatchedVersionVerifier.asEntry(member));
-            if (!java.util.Arrays.equals(current, member.leaf().contentHash())) {
+        for (T item : page) {
+            byte[] current = mismatch.apply(item);
+            if (current != null) {
                 mismatches++;
-                Parameters.ParametersParameterComponent mismatch = result.addParameter().setName("mismatch");
-                mismatch.addPart().setName("resource").setValue(new StringType(member.leaf().ref().toString()));
-                mismatch.addPart().setName("loggedContentHash").setValue(new StringType(HexFormat.of().formatHex(member.leaf().contentHash())));
-                mismatch.addPart().setName("currentContentHash").setValue(new StringType(HexFormat.of().formatHex(current)));
+                LeafEntry logged = leaf.apply(item);
+                Parameters.ParametersParameterComponent part = result.addParameter().setName("mismatch");
+                part.addPart().setName("resource").setValue(new StringType(logged.ref().toString()));
+                part.addPart().setName("loggedContentHash")
+                        .setValue(new StringType(HexFormat.of().formatHex(logged.contentHash())));
+                part.addPart().setName("currentContentHash").setValue(new StringType(HexFormat.of().formatHex(current)));
             }
         }
         result.addParameter().setName("mismatches").setValue(new IntegerType(mismatches));
+        for (String version : unlogged.get()) {
+            result.addParameter().setName("unlogged").setValue(new StringType(version));
+        }
         if (page.size() == limit) {
             result.addParameter().setName("next")
-                    .setValue(new IntegerType(Math.toIntExact(page.get(page.size() - 1).memberId())));
+                    .setValue(new IntegerType(Math.toIntExact(id.applyAsLong(page.get(page.size() - 1)))));
         }
         return result;
     }

@@ -31,10 +31,10 @@ class ScaleBenchmarkTest {
         for (int i = 1; i <= 100; i++) {
             hundred.add((double) i);
         }
-        assertThat(ScaleBenchmark.percentile(hundred, 0.5)).isEqualTo(50.0);
-        assertThat(ScaleBenchmark.percentile(hundred, 0.99)).isEqualTo(99.0);
-        assertThat(ScaleBenchmark.percentile(List.of(7.0), 0.99)).isEqualTo(7.0);
-        assertThat(ScaleBenchmark.percentile(List.of(), 0.5)).isNaN();
+        assertThat(BenchmarkCommand.percentile(hundred, 0.5)).isEqualTo(50.0);
+        assertThat(BenchmarkCommand.percentile(hundred, 0.99)).isEqualTo(99.0);
+        assertThat(BenchmarkCommand.percentile(List.of(7.0), 0.99)).isEqualTo(7.0);
+        assertThat(BenchmarkCommand.percentile(List.of(), 0.5)).isNaN();
     }
 
     @Test
