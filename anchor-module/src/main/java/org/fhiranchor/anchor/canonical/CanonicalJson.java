@@ -14,8 +14,7 @@ public final class CanonicalJson {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private CanonicalJson() {
-    }
+    private CanonicalJson() {}
 
     /** Parses strictly and re-serializes canonically. */
     public static byte[] canonicalize(byte[] jsonUtf8) {
@@ -37,7 +36,8 @@ public final class CanonicalJson {
     private static void write(JsonValue value, StringBuilder sb) {
         if (value instanceof JsonObject object) {
             // String.compareTo orders by UTF-16 code units, which is exactly RFC 8785 section 3.2.3.
-            List<Map.Entry<String, JsonValue>> members = new ArrayList<>(object.members().entrySet());
+            List<Map.Entry<String, JsonValue>> members =
+                    new ArrayList<>(object.members().entrySet());
             members.sort(Map.Entry.comparingByKey());
             sb.append('{');
             for (int i = 0; i < members.size(); i++) {

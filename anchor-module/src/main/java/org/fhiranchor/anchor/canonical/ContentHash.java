@@ -12,8 +12,7 @@ public final class ContentHash {
 
     public static final int LENGTH = 32;
 
-    private ContentHash() {
-    }
+    private ContentHash() {}
 
     /** SHA-256 of the canonical form; throws {@link JsonFormatException} if the input is not strict JSON. */
     public static byte[] of(byte[] jsonUtf8) {

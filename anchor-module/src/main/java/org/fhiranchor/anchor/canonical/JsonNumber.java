@@ -9,8 +9,7 @@ import java.util.regex.Pattern;
  */
 public record JsonNumber(String lexeme) implements JsonValue {
 
-    private static final Pattern RFC_8259_NUMBER =
-            Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+    private static final Pattern RFC_8259_NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
     private static final Pattern NON_NEGATIVE_INTEGER = Pattern.compile("0|[1-9][0-9]{0,18}");
 
     public JsonNumber {

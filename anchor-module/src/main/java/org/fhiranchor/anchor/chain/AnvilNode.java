@@ -55,46 +55,93 @@ public final class AnvilNode implements AutoCloseable {
      * @param startTimeout how long to wait for eth_chainId to answer
      */
     public record Options(
-            Path binary, int port, long chainId, Path stateFile, int stateIntervalSeconds, int blockTimeSeconds,
-            long gasLimit, Path logFile, Duration startTimeout) {
+            Path binary,
+            int port,
+            long chainId,
+            Path stateFile,
+            int stateIntervalSeconds,
+            int blockTimeSeconds,
+            long gasLimit,
+            Path logFile,
+            Duration startTimeout) {
 
         public static Options defaults() {
             return new Options(null, 0, 31337, null, 0, 0, 0, null, Duration.ofSeconds(30));
         }
 
         public Options withPort(int value) {
-            return new Options(binary, value, chainId, stateFile, stateIntervalSeconds, blockTimeSeconds, gasLimit,
-                    logFile, startTimeout);
+            return new Options(
+                    binary,
+                    value,
+                    chainId,
+                    stateFile,
+                    stateIntervalSeconds,
+                    blockTimeSeconds,
+                    gasLimit,
+                    logFile,
+                    startTimeout);
         }
 
         public Options withChainId(long value) {
-            return new Options(binary, port, value, stateFile, stateIntervalSeconds, blockTimeSeconds, gasLimit,
-                    logFile, startTimeout);
+            return new Options(
+                    binary,
+                    port,
+                    value,
+                    stateFile,
+                    stateIntervalSeconds,
+                    blockTimeSeconds,
+                    gasLimit,
+                    logFile,
+                    startTimeout);
         }
 
         public Options withState(Path file, int intervalSeconds) {
-            return new Options(binary, port, chainId, file, intervalSeconds, blockTimeSeconds, gasLimit, logFile,
-                    startTimeout);
+            return new Options(
+                    binary, port, chainId, file, intervalSeconds, blockTimeSeconds, gasLimit, logFile, startTimeout);
         }
 
         public Options withBlockTime(int seconds) {
-            return new Options(binary, port, chainId, stateFile, stateIntervalSeconds, seconds, gasLimit, logFile,
-                    startTimeout);
+            return new Options(
+                    binary, port, chainId, stateFile, stateIntervalSeconds, seconds, gasLimit, logFile, startTimeout);
         }
 
         public Options withGasLimit(long value) {
-            return new Options(binary, port, chainId, stateFile, stateIntervalSeconds, blockTimeSeconds, value,
-                    logFile, startTimeout);
+            return new Options(
+                    binary,
+                    port,
+                    chainId,
+                    stateFile,
+                    stateIntervalSeconds,
+                    blockTimeSeconds,
+                    value,
+                    logFile,
+                    startTimeout);
         }
 
         public Options withBinary(Path value) {
-            return new Options(value, port, chainId, stateFile, stateIntervalSeconds, blockTimeSeconds, gasLimit,
-                    logFile, startTimeout);
+            return new Options(
+                    value,
+                    port,
+                    chainId,
+                    stateFile,
+                    stateIntervalSeconds,
+                    blockTimeSeconds,
+                    gasLimit,
+                    logFile,
+                    startTimeout);
         }
 
         public Options withLogFile(Path value) {
-            return new Options(binary, port, chainId, stateFile, stateIntervalSeconds, blockTimeSeconds, gasLimit,
-                    value, startTimeout);
+            return new Options(
+                    binary,
+                    port,
+                    chainId,
+                    stateFile,
+                    stateIntervalSeconds,
+                    blockTimeSeconds,
+                    gasLimit,
+                    value,
+                    startTimeout);
         }
     }
 
@@ -121,8 +168,14 @@ public final class AnvilNode implements AutoCloseable {
             if (logFile == null) {
                 logFile = Files.createTempFile("anvil-" + port + "-", ".log");
             }
-            List<String> command = new ArrayList<>(List.of(binary.toString(),
-                    "--host", HOST, "--port", Integer.toString(port), "--chain-id", Long.toString(options.chainId())));
+            List<String> command = new ArrayList<>(List.of(
+                    binary.toString(),
+                    "--host",
+                    HOST,
+                    "--port",
+                    Integer.toString(port),
+                    "--chain-id",
+                    Long.toString(options.chainId())));
             if (options.stateFile() != null) {
                 command.addAll(List.of("--state", options.stateFile().toString()));
                 if (options.stateIntervalSeconds() > 0) {
@@ -162,8 +215,9 @@ public final class AnvilNode implements AutoCloseable {
         if (fromEnv != null && !fromEnv.isBlank()) {
             return Path.of(fromEnv);
         }
-        return findBinary(List.of(Path.of("").toAbsolutePath())).orElseThrow(() -> new IllegalStateException(
-                "anvil not found: run `npm ci` at the repository root or set " + BINARY_ENV));
+        return findBinary(List.of(Path.of("").toAbsolutePath()))
+                .orElseThrow(() -> new IllegalStateException(
+                        "anvil not found: run `npm ci` at the repository root or set " + BINARY_ENV));
     }
 
     /**
@@ -320,8 +374,8 @@ public final class AnvilNode implements AutoCloseable {
                 // not listening yet
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("anvil did not answer on " + rpcUrl() + " within " + timeout + ": "
-                        + logTail());
+                throw new IllegalStateException(
+                        "anvil did not answer on " + rpcUrl() + " within " + timeout + ": " + logTail());
             }
             try {
                 Thread.sleep(50);
@@ -336,7 +390,8 @@ public final class AnvilNode implements AutoCloseable {
         try {
             Response<?> response = new Request<>(method, params, service, RawResponse.class).send();
             if (response.hasError()) {
-                throw new IllegalStateException(method + " failed: " + response.getError().getMessage());
+                throw new IllegalStateException(
+                        method + " failed: " + response.getError().getMessage());
             }
             return response.getResult();
         } catch (IOException e) {

@@ -10,7 +10,8 @@ package org.fhiranchor.anchor.chain;
 public record ArchiveRef(long fromSize, long toSize, byte[] cid) {
     public ArchiveRef {
         if (fromSize < 0 || fromSize >= toSize) {
-            throw new IllegalArgumentException("archive range must satisfy 0 <= from < to: " + fromSize + ".." + toSize);
+            throw new IllegalArgumentException(
+                    "archive range must satisfy 0 <= from < to: " + fromSize + ".." + toSize);
         }
         if (cid == null || cid.length == 0) {
             throw new IllegalArgumentException("archive CID must not be empty");

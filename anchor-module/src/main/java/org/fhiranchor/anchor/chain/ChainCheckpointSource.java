@@ -41,8 +41,9 @@ public final class ChainCheckpointSource implements CheckpointSource {
         try {
             read = ledger.checkpointBySize(treeSize);
         } catch (LedgerException e) {
-            throw new CheckpointUnavailableException("checkpoint unavailable: cannot read contract "
-                    + ledger.contractAddress() + ": " + e.getMessage(), e);
+            throw new CheckpointUnavailableException(
+                    "checkpoint unavailable: cannot read contract " + ledger.contractAddress() + ": " + e.getMessage(),
+                    e);
         }
         read.ifPresent(c -> found.put(treeSize, c));
         return read;

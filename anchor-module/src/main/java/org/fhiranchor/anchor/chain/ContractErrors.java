@@ -63,16 +63,18 @@ final class ContractErrors {
             return new Decoded("unknown", "unrecognised revert data " + data);
         }
         String name = signature.substring(0, signature.indexOf('('));
-        String[] types = signature.substring(name.length() + 1, signature.length() - 1).split(",");
+        String[] types =
+                signature.substring(name.length() + 1, signature.length() - 1).split(",");
         List<String> args = new ArrayList<>();
         String words = data.substring(10);
         for (int i = 0; i < types.length && !types[i].isEmpty() && words.length() >= (i + 1) * 64; i++) {
             String word = words.substring(i * 64, (i + 1) * 64);
-            args.add(switch (types[i]) {
-                case "address" -> "0x" + word.substring(24);
-                case "bytes32" -> "0x" + word;
-                default -> new BigInteger(word, 16).toString();
-            });
+            args.add(
+                    switch (types[i]) {
+                        case "address" -> "0x" + word.substring(24);
+                        case "bytes32" -> "0x" + word;
+                        default -> new BigInteger(word, 16).toString();
+                    });
         }
         return new Decoded(name, name + "(" + String.join(", ", args) + ")");
     }

@@ -18,8 +18,10 @@ public final class ContractMismatchException extends LedgerException {
     }
 
     static ContractMismatchException noCode(String contractAddress) {
-        return new ContractMismatchException("no contract code at " + contractAddress
-                + " (never deployed there, or the deployment is no longer in the canonical chain)", true);
+        return new ContractMismatchException(
+                "no contract code at " + contractAddress
+                        + " (never deployed there, or the deployment is no longer in the canonical chain)",
+                true);
     }
 
     /** True if the address holds no code at all. */

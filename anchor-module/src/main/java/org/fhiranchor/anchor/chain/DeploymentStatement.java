@@ -36,8 +36,15 @@ import org.web3j.utils.Numeric;
  * @param runtimeCodeHash keccak-256 of the contract's runtime bytecode (what {@code EXTCODEHASH} gives), 0x-prefixed
  * @param signature 65-byte r||s||v signature, 0x-prefixed hex; {@code null} before signing
  */
-public record DeploymentStatement(String origin, long chainId, String contract, String deployer,
-        String deploymentTransaction, long deploymentBlock, String runtimeCodeHash, String signature) {
+public record DeploymentStatement(
+        String origin,
+        long chainId,
+        String contract,
+        String deployer,
+        String deploymentTransaction,
+        long deploymentBlock,
+        String runtimeCodeHash,
+        String signature) {
 
     public static final String FORMAT = "fhir-anchor-deployment/1";
 
@@ -55,9 +62,15 @@ public record DeploymentStatement(String origin, long chainId, String contract, 
 
     /** The statement for a fresh deployment, signed with the deployer's key. */
     public static DeploymentStatement signed(String origin, long chainId, Deployment deployment, Credentials deployer) {
-        DeploymentStatement unsigned = new DeploymentStatement(origin, chainId, deployment.contractAddress(),
-                deployer.getAddress(), deployment.receipt().txHash(), deployment.receipt().blockNumber(),
-                expectedRuntimeCodeHash(), null);
+        DeploymentStatement unsigned = new DeploymentStatement(
+                origin,
+                chainId,
+                deployment.contractAddress(),
+                deployer.getAddress(),
+                deployment.receipt().txHash(),
+                deployment.receipt().blockNumber(),
+                expectedRuntimeCodeHash(),
+                null);
         return unsigned.signWith(deployer);
     }
 
@@ -67,8 +80,15 @@ public record DeploymentStatement(String origin, long chainId, String contract, 
         System.arraycopy(sig.getR(), 0, rsv, 0, 32);
         System.arraycopy(sig.getS(), 0, rsv, 32, 32);
         rsv[64] = sig.getV()[0];
-        return new DeploymentStatement(origin, chainId, contract, deployer, deploymentTransaction, deploymentBlock,
-                runtimeCodeHash, Numeric.toHexString(rsv));
+        return new DeploymentStatement(
+                origin,
+                chainId,
+                contract,
+                deployer,
+                deploymentTransaction,
+                deploymentBlock,
+                runtimeCodeHash,
+                Numeric.toHexString(rsv));
     }
 
     /** The account whose key made {@link #signature}; throws if there is none or it is malformed. */
@@ -84,7 +104,8 @@ public record DeploymentStatement(String origin, long chainId, String contract, 
         byte[] s = java.util.Arrays.copyOfRange(rsv, 32, 64);
         byte v = rsv[64] < 27 ? (byte) (rsv[64] + 27) : rsv[64];
         try {
-            return "0x" + Keys.getAddress(Sign.signedPrefixedMessageToKey(signedBytes(), new Sign.SignatureData(v, r, s)));
+            return "0x"
+                    + Keys.getAddress(Sign.signedPrefixedMessageToKey(signedBytes(), new Sign.SignatureData(v, r, s)));
         } catch (SignatureException | RuntimeException e) {
             throw new IllegalStateException("the deployment statement's signature is invalid: " + e.getMessage(), e);
         }
@@ -104,9 +125,14 @@ public record DeploymentStatement(String origin, long chainId, String contract, 
         if (!FORMAT.equals(o.getString("format"))) {
             throw new JsonFormatException("not a " + FORMAT + " file (format: " + o.getString("format") + ")");
         }
-        return new DeploymentStatement(o.getString("origin"), o.getNumber("chainId").asNonNegativeLong(),
-                o.getString("contract"), o.getString("deployer"), o.getString("deploymentTransaction"),
-                o.getNumber("deploymentBlock").asNonNegativeLong(), o.getString("runtimeCodeHash"),
+        return new DeploymentStatement(
+                o.getString("origin"),
+                o.getNumber("chainId").asNonNegativeLong(),
+                o.getString("contract"),
+                o.getString("deployer"),
+                o.getString("deploymentTransaction"),
+                o.getNumber("deploymentBlock").asNonNegativeLong(),
+                o.getString("runtimeCodeHash"),
                 o.has("signature") ? o.getString("signature") : null);
     }
 

@@ -20,7 +20,8 @@ import java.time.Duration;
  * @param replaceAfter how long a sent transaction may stay unmined before it is replaced or re-broadcast
  * @param bumpPercent fee increase per replacement, 10 to 100
  */
-public record FeePolicy(BigInteger maxFeePerGas, BigInteger maxPriorityFeePerGas, Duration replaceAfter, int bumpPercent) {
+public record FeePolicy(
+        BigInteger maxFeePerGas, BigInteger maxPriorityFeePerGas, Duration replaceAfter, int bumpPercent) {
 
     /** The minimum fee increase geth and Anvil require of a replacement ("replacement transaction underpriced"). */
     public static final int MIN_BUMP_PERCENT = 10;
@@ -89,7 +90,8 @@ public record FeePolicy(BigInteger maxFeePerGas, BigInteger maxPriorityFeePerGas
     }
 
     private BigInteger raise(BigInteger value) {
-        BigInteger raised = value.multiply(BigInteger.valueOf(100L + bumpPercent)).add(BigInteger.valueOf(99))
+        BigInteger raised = value.multiply(BigInteger.valueOf(100L + bumpPercent))
+                .add(BigInteger.valueOf(99))
                 .divide(BigInteger.valueOf(100));
         return raised.max(value.add(BigInteger.ONE));
     }
@@ -97,7 +99,8 @@ public record FeePolicy(BigInteger maxFeePerGas, BigInteger maxPriorityFeePerGas
     /** Whether {@code next} is at least 10 % above {@code previous} (rounded up, as geth compares). */
     private static boolean enough(BigInteger previous, BigInteger next) {
         return next.multiply(BigInteger.valueOf(100))
-                .compareTo(previous.multiply(BigInteger.valueOf(100L + MIN_BUMP_PERCENT))) >= 0;
+                        .compareTo(previous.multiply(BigInteger.valueOf(100L + MIN_BUMP_PERCENT)))
+                >= 0;
     }
 
     private static BigInteger cap(BigInteger value, BigInteger capOrNull) {

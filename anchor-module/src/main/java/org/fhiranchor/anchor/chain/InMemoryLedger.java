@@ -25,6 +25,7 @@ public final class InMemoryLedger implements Ledger {
     private final Map<String, AnchorReceipt> consentReceipts = new HashMap<>();
     /** Every decision recorded, by key and version: what the contract's events hold. */
     private final Map<String, TreeMap<Long, OnChainConsentDecision>> consentHistory = new HashMap<>();
+
     private final List<ArchiveRef> archives = new ArrayList<>();
     private long blockNumber;
 
@@ -53,13 +54,17 @@ public final class InMemoryLedger implements Ledger {
         Optional<OnChainCheckpoint> existing = checkpointBySize(treeSize);
         if (existing.isPresent()) {
             if (!existing.get().hasRoot(rootHash)) {
-                throw new LedgerRevertedException(LedgerRevertedException.CONFLICTING_RECORD,
+                throw new LedgerRevertedException(
+                        LedgerRevertedException.CONFLICTING_RECORD,
                         "checkpoint " + treeSize + " is already anchored with a different root");
             }
             int index = checkpoints.indexOf(existing.get());
-            return new AnchorReceipt(checkpointTxHashes.get(index), existing.get().blockNumber(), 0, true);
+            return new AnchorReceipt(
+                    checkpointTxHashes.get(index), existing.get().blockNumber(), 0, true);
         }
-        long latest = checkpoints.isEmpty() ? 0 : checkpoints.get(checkpoints.size() - 1).treeSize();
+        long latest = checkpoints.isEmpty()
+                ? 0
+                : checkpoints.get(checkpoints.size() - 1).treeSize();
         if (treeSize <= latest) {
             throw reverted("TreeSizeNotIncreasing(" + treeSize + ", " + latest + ")");
         }
@@ -68,7 +73,8 @@ public final class InMemoryLedger implements Ledger {
                     + treeSize + ")");
         }
         AnchorReceipt receipt = mine();
-        checkpoints.add(new OnChainCheckpoint(treeSize, rootHash, receipt.blockNumber(), System.currentTimeMillis() / 1000));
+        checkpoints.add(
+                new OnChainCheckpoint(treeSize, rootHash, receipt.blockNumber(), System.currentTimeMillis() / 1000));
         checkpointTxHashes.add(receipt.txHash());
         if (archiveOrNull != null) {
             archives.add(archiveOrNull);
@@ -78,7 +84,9 @@ public final class InMemoryLedger implements Ledger {
 
     @Override
     public synchronized AnchorReceipt recordArchive(ArchiveRef archive) {
-        long latest = checkpoints.isEmpty() ? 0 : checkpoints.get(checkpoints.size() - 1).treeSize();
+        long latest = checkpoints.isEmpty()
+                ? 0
+                : checkpoints.get(checkpoints.size() - 1).treeSize();
         if (archive.toSize() > latest) {
             throw reverted("InvalidArchiveRange(" + archive.fromSize() + ", " + archive.toSize() + ", " + latest + ")");
         }
@@ -92,7 +100,8 @@ public final class InMemoryLedger implements Ledger {
         byte[] existing = leaves.get(leafIndex);
         if (existing != null) {
             if (!Arrays.equals(existing, hash)) {
-                throw new LedgerRevertedException(LedgerRevertedException.CONFLICTING_RECORD,
+                throw new LedgerRevertedException(
+                        LedgerRevertedException.CONFLICTING_RECORD,
                         "leaf " + leafIndex + " is already anchored with a different hash");
             }
             return leafReceipts.get(leafIndex);
@@ -119,8 +128,13 @@ public final class InMemoryLedger implements Ledger {
                     + latest.consentVersion() + ")");
         }
         AnchorReceipt receipt = mine();
-        OnChainConsentDecision recorded = new OnChainConsentDecision(decision.consentVersion(), decision.decisionHash(),
-                decision.permit(), decision.status(), decision.periodStart(), decision.periodEnd(),
+        OnChainConsentDecision recorded = new OnChainConsentDecision(
+                decision.consentVersion(),
+                decision.decisionHash(),
+                decision.permit(),
+                decision.status(),
+                decision.periodStart(),
+                decision.periodEnd(),
                 receipt.blockNumber());
         consents.put(key, recorded);
         consentHistory.computeIfAbsent(key, k -> new TreeMap<>()).put(decision.consentVersion(), recorded);

@@ -16,11 +16,15 @@ import java.time.Duration;
  * @param fees fee caps and the replacement of transactions that are not mined
  */
 public record LedgerSettings(
-        String rpcUrl, int confirmations, Duration receiptTimeout, Duration pollInterval, int sendAttempts,
+        String rpcUrl,
+        int confirmations,
+        Duration receiptTimeout,
+        Duration pollInterval,
+        int sendAttempts,
         FeePolicy fees) {
 
-    public LedgerSettings(String rpcUrl, int confirmations, Duration receiptTimeout, Duration pollInterval,
-            int sendAttempts) {
+    public LedgerSettings(
+            String rpcUrl, int confirmations, Duration receiptTimeout, Duration pollInterval, int sendAttempts) {
         this(rpcUrl, confirmations, receiptTimeout, pollInterval, sendAttempts, FeePolicy.defaults());
     }
 
@@ -31,7 +35,10 @@ public record LedgerSettings(
         if (confirmations < 1 || sendAttempts < 1) {
             throw new IllegalArgumentException("confirmations and sendAttempts must be at least 1");
         }
-        if (receiptTimeout.isNegative() || receiptTimeout.isZero() || pollInterval.isNegative() || pollInterval.isZero()) {
+        if (receiptTimeout.isNegative()
+                || receiptTimeout.isZero()
+                || pollInterval.isNegative()
+                || pollInterval.isZero()) {
             throw new IllegalArgumentException("timeouts must be positive");
         }
         if (fees == null) {

@@ -42,7 +42,7 @@ public record OnChainCheckpoint(long treeSize, byte[] root, long blockNumber, lo
 
     @Override
     public String toString() {
-        return "OnChainCheckpoint[treeSize=" + treeSize + ", root=" + HexFormat.of().formatHex(root)
-                + ", blockNumber=" + blockNumber + ", timestamp=" + timestamp + "]";
+        return "OnChainCheckpoint[treeSize=" + treeSize + ", root="
+                + HexFormat.of().formatHex(root) + ", blockNumber=" + blockNumber + ", timestamp=" + timestamp + "]";
     }
 }

@@ -50,7 +50,8 @@ public final class RemoteSigner implements TransactionSigner, AutoCloseable {
         }
         request.put("gas", hex(tx.getGasLimit()));
         request.put("value", hex(tx.getValue()));
-        request.put("data", tx.getData() == null || tx.getData().isEmpty() ? "0x" : Numeric.prependHexPrefix(tx.getData()));
+        request.put(
+                "data", tx.getData() == null || tx.getData().isEmpty() ? "0x" : Numeric.prependHexPrefix(tx.getData()));
         request.put("nonce", hex(tx.getNonce()));
         request.put("chainId", hex(BigInteger.valueOf(chainId)));
         if (tx instanceof Transaction1559 typed) {
@@ -67,8 +68,10 @@ public final class RemoteSigner implements TransactionSigner, AutoCloseable {
             throw new LedgerUnavailableException("remote signer at " + url + " unreachable: " + e.getMessage(), e);
         }
         if (response.hasError()) {
-            throw new LedgerUnavailableException("remote signer at " + url + " refused to sign: "
-                    + response.getError().getMessage(), null);
+            throw new LedgerUnavailableException(
+                    "remote signer at " + url + " refused to sign: "
+                            + response.getError().getMessage(),
+                    null);
         }
         Object result = response.getResult();
         // Clef answers {raw, tx}; Web3Signer and nodes answer the raw transaction itself.
@@ -79,7 +82,8 @@ public final class RemoteSigner implements TransactionSigner, AutoCloseable {
         ITransaction signed = TransactionDecoder.decode(raw).getTransaction();
         if (!signed.getNonce().equals(tx.getNonce())
                 || !Numeric.cleanHexPrefix(signed.getData()).equalsIgnoreCase(Numeric.cleanHexPrefix(tx.getData()))) {
-            throw new LedgerUnavailableException("remote signer at " + url + " signed another transaction than asked", null);
+            throw new LedgerUnavailableException(
+                    "remote signer at " + url + " signed another transaction than asked", null);
         }
         return raw;
     }

@@ -40,6 +40,7 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 final class TransactionSender {
     /** Gas estimates are exact for the state they ran against; a new checkpoint can cost a bit more. */
     private static final int GAS_MARGIN_PERCENT = 25;
+
     private static final BigInteger DEFAULT_TIP = BigInteger.valueOf(1_000_000_000L);
 
     private final Web3j web3j;
@@ -109,8 +110,10 @@ final class TransactionSender {
             }
             String last = hashes.isEmpty() ? null : hashes.get(hashes.size() - 1);
             long waited = settings.receiptTimeout().toMillis() * settings.sendAttempts();
-            throw new LedgerTimeoutException(what + ": no receipt for " + hashes.size() + " transaction(s), last "
-                    + last + ", after " + waited + " ms", last);
+            throw new LedgerTimeoutException(
+                    what + ": no receipt for " + hashes.size() + " transaction(s), last " + last + ", after " + waited
+                            + " ms",
+                    last);
         }
     }
 
@@ -190,11 +193,19 @@ final class TransactionSender {
             RawTransaction tx;
             if (offer.legacy()) {
                 tx = to == null
-                        ? RawTransaction.createContractTransaction(nonce, offer.maxFee(), gasLimit, BigInteger.ZERO, data)
+                        ? RawTransaction.createContractTransaction(
+                                nonce, offer.maxFee(), gasLimit, BigInteger.ZERO, data)
                         : RawTransaction.createTransaction(nonce, offer.maxFee(), gasLimit, to, data);
             } else {
-                tx = RawTransaction.createTransaction(chainId, nonce, gasLimit, to == null ? "" : to, BigInteger.ZERO,
-                        data, offer.maxPriorityFee(), offer.maxFee());
+                tx = RawTransaction.createTransaction(
+                        chainId,
+                        nonce,
+                        gasLimit,
+                        to == null ? "" : to,
+                        BigInteger.ZERO,
+                        data,
+                        offer.maxPriorityFee(),
+                        offer.maxFee());
             }
             return signer.sign(tx, chainId);
         }
@@ -215,7 +226,10 @@ final class TransactionSender {
     }
 
     private Outcome mined(
-            TransactionReceipt receipt, String to, String data, Supplier<Optional<AnchorReceipt>> alreadyLanded,
+            TransactionReceipt receipt,
+            String to,
+            String data,
+            Supplier<Optional<AnchorReceipt>> alreadyLanded,
             String what) {
         if (!receipt.isStatusOK()) {
             // Lost a race (another writer, or our own earlier send) or a real revert: the chain decides.
@@ -224,18 +238,25 @@ final class TransactionSender {
                 return new Outcome(null, existing.get());
             }
             ContractErrors.Decoded reason = revertReason(to, data, receipt.getBlockNumber());
-            throw new LedgerRevertedException(reason.name(),
-                    what + " reverted in " + receipt.getTransactionHash() + ": " + reason.text());
+            throw new LedgerRevertedException(
+                    reason.name(), what + " reverted in " + receipt.getTransactionHash() + ": " + reason.text());
         }
         awaitConfirmations(receipt);
-        return new Outcome(receipt, new AnchorReceipt(
-                receipt.getTransactionHash(), receipt.getBlockNumber().longValueExact(),
-                receipt.getGasUsed().longValueExact(), false));
+        return new Outcome(
+                receipt,
+                new AnchorReceipt(
+                        receipt.getTransactionHash(),
+                        receipt.getBlockNumber().longValueExact(),
+                        receipt.getGasUsed().longValueExact(),
+                        false));
     }
 
     private BigInteger estimateGas(String to, String data, String what) {
-        EthEstimateGas estimate = callRaw(() -> web3j.ethEstimateGas(
-                Transaction.createFunctionCallTransaction(fromAddress(), null, null, null, to, data)).send(), what);
+        EthEstimateGas estimate = callRaw(
+                () -> web3j.ethEstimateGas(
+                                Transaction.createFunctionCallTransaction(fromAddress(), null, null, null, to, data))
+                        .send(),
+                what);
         if (estimate.hasError()) {
             throw rejected(estimate.getError(), what);
         }
@@ -249,8 +270,11 @@ final class TransactionSender {
 
     /** The latest block's base fee, or null on a chain without EIP-1559. */
     private BigInteger baseFee() {
-        var block = call(() -> web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send(),
-                "eth_getBlockByNumber").getBlock();
+        var block = call(
+                        () -> web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false)
+                                .send(),
+                        "eth_getBlockByNumber")
+                .getBlock();
         return block == null || block.getBaseFeePerGasRaw() == null ? null : block.getBaseFeePerGas();
     }
 
@@ -277,11 +301,18 @@ final class TransactionSender {
 
     private BigInteger nonce() {
         // PENDING: a transaction of ours still in the pool keeps its nonce; one the node dropped frees it.
-        return call(() -> web3j.ethGetTransactionCount(fromAddress(), DefaultBlockParameterName.PENDING).send(),
-                "eth_getTransactionCount").getTransactionCount();
+        return call(
+                        () -> web3j.ethGetTransactionCount(fromAddress(), DefaultBlockParameterName.PENDING)
+                                .send(),
+                        "eth_getTransactionCount")
+                .getTransactionCount();
     }
 
-    private enum SendResult { ACCEPTED_OR_UNKNOWN, NONCE_TAKEN, FEE_TOO_LOW }
+    private enum SendResult {
+        ACCEPTED_OR_UNKNOWN,
+        NONCE_TAKEN,
+        FEE_TOO_LOW
+    }
 
     private SendResult sendRaw(String signed, String what) {
         EthSendTransaction sent;
@@ -294,14 +325,18 @@ final class TransactionSender {
             return SendResult.ACCEPTED_OR_UNKNOWN;
         }
         String message = sent.getError().getMessage().toLowerCase(Locale.ROOT);
-        if (message.contains("already known") || message.contains("known transaction")
-                || message.contains("already imported") || message.contains("already in")) {
+        if (message.contains("already known")
+                || message.contains("known transaction")
+                || message.contains("already imported")
+                || message.contains("already in")) {
             return SendResult.ACCEPTED_OR_UNKNOWN; // a re-send of a transaction the node has: keep waiting
         }
         if (message.contains("nonce too low") || message.contains("nonce is too low")) {
             return SendResult.NONCE_TAKEN; // mined already, or another transaction used the nonce
         }
-        if (message.contains("underpriced") || message.contains("fee too low") || message.contains("less than block base fee")
+        if (message.contains("underpriced")
+                || message.contains("fee too low")
+                || message.contains("less than block base fee")
                 || message.contains("max fee per gas less than")) {
             return SendResult.FEE_TOO_LOW; // the previous transaction with this nonce stays: bump again later
         }
@@ -311,7 +346,10 @@ final class TransactionSender {
 
     private TransactionReceipt receiptNow(String txHash) {
         try {
-            return web3j.ethGetTransactionReceipt(txHash).send().getTransactionReceipt().orElse(null);
+            return web3j.ethGetTransactionReceipt(txHash)
+                    .send()
+                    .getTransactionReceipt()
+                    .orElse(null);
         } catch (IOException e) {
             return null;
         }
@@ -324,14 +362,19 @@ final class TransactionSender {
         long target = receipt.getBlockNumber().longValueExact() + settings.confirmations() - 1;
         long deadline = System.nanoTime() + settings.receiptTimeout().toNanos();
         while (true) {
-            long head = call(() -> web3j.ethBlockNumber().send(), "eth_blockNumber").getBlockNumber().longValueExact();
+            long head = call(() -> web3j.ethBlockNumber().send(), "eth_blockNumber")
+                    .getBlockNumber()
+                    .longValueExact();
             if (head >= target) {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new LedgerTimeoutException("transaction " + receipt.getTransactionHash() + " mined in block "
-                        + receipt.getBlockNumber() + " but the chain reached only block " + head + " of " + target
-                        + " within " + settings.receiptTimeout().toSeconds() + " s", receipt.getTransactionHash());
+                throw new LedgerTimeoutException(
+                        "transaction " + receipt.getTransactionHash() + " mined in block "
+                                + receipt.getBlockNumber() + " but the chain reached only block " + head + " of "
+                                + target
+                                + " within " + settings.receiptTimeout().toSeconds() + " s",
+                        receipt.getTransactionHash());
             }
             sleep(settings.pollInterval());
         }
@@ -339,8 +382,10 @@ final class TransactionSender {
 
     private ContractErrors.Decoded revertReason(String to, String data, BigInteger blockNumber) {
         try {
-            EthCall replay = web3j.ethCall(Transaction.createEthCallTransaction(fromAddress(), to, data),
-                    DefaultBlockParameter.valueOf(blockNumber)).send();
+            EthCall replay = web3j.ethCall(
+                            Transaction.createEthCallTransaction(fromAddress(), to, data),
+                            DefaultBlockParameter.valueOf(blockNumber))
+                    .send();
             if (replay.hasError()) {
                 return ContractErrors.decode(replay.getError().getData());
             }
@@ -380,7 +425,9 @@ final class TransactionSender {
         T response = callRaw(rpc, what);
         if (response.hasError()) {
             throw new LedgerUnavailableException(
-                    what + ": node error " + response.getError().getCode() + " " + response.getError().getMessage(), null);
+                    what + ": node error " + response.getError().getCode() + " "
+                            + response.getError().getMessage(),
+                    null);
         }
         return response;
     }

@@ -49,7 +49,8 @@ public final class Web3jLedger implements Ledger {
             long chainId = Web3jLedgerReader.chainId(web3j);
             String address = Web3jLedgerReader.normalise(contractAddress);
             verifyDeployedCode(web3j, address);
-            return new Web3jLedger(new Web3jLedgerReader(web3j, chainId, address, signer.address()),
+            return new Web3jLedger(
+                    new Web3jLedgerReader(web3j, chainId, address, signer.address()),
                     new TransactionSender(web3j, signer, chainId, settings));
         } catch (RuntimeException e) {
             web3j.shutdown();
@@ -188,10 +189,14 @@ public final class Web3jLedger implements Ledger {
         if (archiveOrNull != null && archiveOrNull.toSize() > treeSize) {
             throw new IllegalArgumentException("archive ends after the checkpoint: " + archiveOrNull.toSize());
         }
-        String data = reader.contract().checkpoint(Web3jLedgerReader.uint(treeSize, "treeSize"), rootHash,
-                BigInteger.valueOf(archiveOrNull == null ? 0 : archiveOrNull.fromSize()),
-                BigInteger.valueOf(archiveOrNull == null ? 0 : archiveOrNull.toSize()),
-                archiveOrNull == null ? new byte[0] : archiveOrNull.cid()).encodeFunctionCall();
+        String data = reader.contract()
+                .checkpoint(
+                        Web3jLedgerReader.uint(treeSize, "treeSize"),
+                        rootHash,
+                        BigInteger.valueOf(archiveOrNull == null ? 0 : archiveOrNull.fromSize()),
+                        BigInteger.valueOf(archiveOrNull == null ? 0 : archiveOrNull.toSize()),
+                        archiveOrNull == null ? new byte[0] : archiveOrNull.cid())
+                .encodeFunctionCall();
         return send(data, () -> checkpointAlreadyAnchored(treeSize, rootHash), "checkpoint " + treeSize);
     }
 
@@ -205,7 +210,8 @@ public final class Web3jLedger implements Ledger {
             return Optional.empty();
         }
         if (!existing.get().hasRoot(root)) {
-            throw new LedgerRevertedException(LedgerRevertedException.CONFLICTING_RECORD,
+            throw new LedgerRevertedException(
+                    LedgerRevertedException.CONFLICTING_RECORD,
                     "checkpoint " + treeSize + " is already anchored with a different root: " + existing.get());
         }
         long block = existing.get().blockNumber();
@@ -214,8 +220,10 @@ public final class Web3jLedger implements Ledger {
 
     @Override
     public AnchorReceipt recordArchive(ArchiveRef archive) {
-        String data = reader.contract().recordArchive(BigInteger.valueOf(archive.fromSize()),
-                BigInteger.valueOf(archive.toSize()), archive.cid()).encodeFunctionCall();
+        String data = reader.contract()
+                .recordArchive(
+                        BigInteger.valueOf(archive.fromSize()), BigInteger.valueOf(archive.toSize()), archive.cid())
+                .encodeFunctionCall();
         // Archived is an event only: a retry that lands twice repeats the event, which readers dedupe.
         return send(data, Optional::empty, "recordArchive " + archive.fromSize() + ".." + archive.toSize());
     }
@@ -223,7 +231,9 @@ public final class Web3jLedger implements Ledger {
     @Override
     public AnchorReceipt anchorLeaf(long leafIndex, byte[] leafHash) {
         byte[] hash = Bytes32.copyOf(leafHash, "leafHash");
-        String data = reader.contract().anchorLeaf(Web3jLedgerReader.uint(leafIndex, "leafIndex"), hash).encodeFunctionCall();
+        String data = reader.contract()
+                .anchorLeaf(Web3jLedgerReader.uint(leafIndex, "leafIndex"), hash)
+                .encodeFunctionCall();
         return send(data, () -> leafAlreadyAnchored(leafIndex, hash), "anchorLeaf " + leafIndex);
     }
 
@@ -233,7 +243,8 @@ public final class Web3jLedger implements Ledger {
             return Optional.empty();
         }
         if (!Arrays.equals(existing.get(), hash)) {
-            throw new LedgerRevertedException(LedgerRevertedException.CONFLICTING_RECORD,
+            throw new LedgerRevertedException(
+                    LedgerRevertedException.CONFLICTING_RECORD,
                     "leaf " + leafIndex + " is already anchored with a different hash");
         }
         // The contract keeps no block per leaf; the indexed topic lets the node find the log.
@@ -242,10 +253,19 @@ public final class Web3jLedger implements Ledger {
 
     @Override
     public AnchorReceipt recordConsentDecision(ConsentDecision d) {
-        String data = reader.contract().recordConsentDecision(d.consentKey(), Web3jLedgerReader.uint(d.consentVersion(), "consentVersion"),
-                d.decisionHash(), d.patientKey(), d.granteeKeys(), d.purposeCodes(), d.permit(),
-                BigInteger.valueOf(d.status().onChainCode()), Web3jLedgerReader.uint(d.periodStart(), "periodStart"),
-                Web3jLedgerReader.uint(d.periodEnd(), "periodEnd")).encodeFunctionCall();
+        String data = reader.contract()
+                .recordConsentDecision(
+                        d.consentKey(),
+                        Web3jLedgerReader.uint(d.consentVersion(), "consentVersion"),
+                        d.decisionHash(),
+                        d.patientKey(),
+                        d.granteeKeys(),
+                        d.purposeCodes(),
+                        d.permit(),
+                        BigInteger.valueOf(d.status().onChainCode()),
+                        Web3jLedgerReader.uint(d.periodStart(), "periodStart"),
+                        Web3jLedgerReader.uint(d.periodEnd(), "periodEnd"))
+                .encodeFunctionCall();
         return send(data, () -> consentAlreadyRecorded(d), "recordConsentDecision v" + d.consentVersion());
     }
 
@@ -275,10 +295,12 @@ public final class Web3jLedger implements Ledger {
                     new Uint64(Web3jLedgerReader.uint(d.periodStart(), "periodStart")),
                     new Uint64(Web3jLedgerReader.uint(d.periodEnd(), "periodEnd"))));
         }
-        String data = FunctionEncoder.encode(new org.web3j.abi.datatypes.Function("recordConsentDecisions",
-                List.of(new DynamicArray<>(DynamicStruct.class, inputs)), List.of()));
+        String data = FunctionEncoder.encode(new org.web3j.abi.datatypes.Function(
+                "recordConsentDecisions", List.of(new DynamicArray<>(DynamicStruct.class, inputs)), List.of()));
         ConsentDecision last = decisions.get(decisions.size() - 1);
-        return send(data, () -> batchAlreadyRecorded(decisions),
+        return send(
+                data,
+                () -> batchAlreadyRecorded(decisions),
                 "recordConsentDecisions x" + decisions.size() + " (last v" + last.consentVersion() + ")");
     }
 
@@ -294,8 +316,11 @@ public final class Web3jLedger implements Ledger {
     }
 
     private static DynamicArray<org.web3j.abi.datatypes.generated.Bytes32> bytes32Array(List<byte[]> values) {
-        return new DynamicArray<>(org.web3j.abi.datatypes.generated.Bytes32.class,
-                values.stream().map(org.web3j.abi.datatypes.generated.Bytes32::new).toList());
+        return new DynamicArray<>(
+                org.web3j.abi.datatypes.generated.Bytes32.class,
+                values.stream()
+                        .map(org.web3j.abi.datatypes.generated.Bytes32::new)
+                        .toList());
     }
 
     private Optional<AnchorReceipt> consentAlreadyRecorded(ConsentDecision d) {
@@ -304,7 +329,8 @@ public final class Web3jLedger implements Ledger {
             return Optional.empty();
         }
         long block = latest.get().blockNumber();
-        return reader.findLog(FhirAnchor.CONSENTDECISIONRECORDED_EVENT, block, block, Numeric.toHexString(d.consentKey()));
+        return reader.findLog(
+                FhirAnchor.CONSENTDECISIONRECORDED_EVENT, block, block, Numeric.toHexString(d.consentKey()));
     }
 
     /** Adds {@code account} to the writer allow-list (owner only). */
@@ -314,12 +340,17 @@ public final class Web3jLedger implements Ledger {
 
     /** Removes {@code account} from the writer allow-list (owner only). */
     public AnchorReceipt removeWriter(String account) {
-        return send(reader.contract().removeWriter(account).encodeFunctionCall(), Optional::empty, "removeWriter " + account);
+        return send(
+                reader.contract().removeWriter(account).encodeFunctionCall(),
+                Optional::empty,
+                "removeWriter " + account);
     }
 
     /** Hands ownership to {@code newOwner} (owner only). */
     public AnchorReceipt transferOwnership(String newOwner) {
-        return send(reader.contract().transferOwnership(newOwner).encodeFunctionCall(), Optional::empty,
+        return send(
+                reader.contract().transferOwnership(newOwner).encodeFunctionCall(),
+                Optional::empty,
                 "transferOwnership " + newOwner);
     }
 
@@ -336,12 +367,11 @@ public final class Web3jLedger implements Ledger {
 
     // ---- plumbing ----------------------------------------------------------------------------
 
-    private AnchorReceipt send(String data, java.util.function.Supplier<Optional<AnchorReceipt>> alreadyLanded,
-            String what) {
+    private AnchorReceipt send(
+            String data, java.util.function.Supplier<Optional<AnchorReceipt>> alreadyLanded, String what) {
         if (senderOrNull == null) {
             throw new UnsupportedOperationException("read-only ledger cannot " + what);
         }
         return senderOrNull.send(contractAddress(), data, alreadyLanded, what).anchorReceipt();
     }
-
 }

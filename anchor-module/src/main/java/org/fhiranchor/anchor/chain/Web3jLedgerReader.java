@@ -38,8 +38,8 @@ public final class Web3jLedgerReader implements LedgerReader {
         this.chainId = chainId;
         this.contractAddress = contractAddress;
         // Only used to encode calls and to run eth_call: sending goes through TransactionSender.
-        this.contract = FhirAnchor.load(contractAddress, web3j,
-                new ReadonlyTransactionManager(web3j, fromAddress), new DefaultGasProvider());
+        this.contract = FhirAnchor.load(
+                contractAddress, web3j, new ReadonlyTransactionManager(web3j, fromAddress), new DefaultGasProvider());
     }
 
     /** The contract wrapper, for encoding calls. */
@@ -57,7 +57,9 @@ public final class Web3jLedgerReader implements LedgerReader {
      */
     public static void verifyDeployedCode(Web3j web3j, String contractAddress) {
         String code = TransactionSender.call(
-                () -> web3j.ethGetCode(contractAddress, DefaultBlockParameterName.LATEST).send(), "eth_getCode")
+                        () -> web3j.ethGetCode(contractAddress, DefaultBlockParameterName.LATEST)
+                                .send(),
+                        "eth_getCode")
                 .getCode();
         String actual = Numeric.cleanHexPrefix(code == null ? "" : code).toLowerCase(Locale.ROOT);
         if (actual.isEmpty()) {
@@ -87,8 +89,11 @@ public final class Web3jLedgerReader implements LedgerReader {
         if (!result.component1()) {
             return Optional.empty();
         }
-        return Optional.of(new OnChainCheckpoint(treeSize, result.component2(),
-                result.component3().longValueExact(), result.component4().longValueExact()));
+        return Optional.of(new OnChainCheckpoint(
+                treeSize,
+                result.component2(),
+                result.component3().longValueExact(),
+                result.component4().longValueExact()));
     }
 
     @Override
@@ -97,8 +102,11 @@ public final class Web3jLedgerReader implements LedgerReader {
         if (!result.component1()) {
             return Optional.empty();
         }
-        return Optional.of(new OnChainCheckpoint(result.component3().longValueExact(), result.component4(),
-                result.component5().longValueExact(), result.component6().longValueExact()));
+        return Optional.of(new OnChainCheckpoint(
+                result.component3().longValueExact(),
+                result.component4(),
+                result.component5().longValueExact(),
+                result.component6().longValueExact()));
     }
 
     /** Checkpoint number {@code index} (zero-based), if it exists. */
@@ -107,8 +115,11 @@ public final class Web3jLedgerReader implements LedgerReader {
             return Optional.empty();
         }
         var result = read(contract.checkpointAt(BigInteger.valueOf(index)), "checkpointAt");
-        return Optional.of(new OnChainCheckpoint(result.component1().longValueExact(), result.component2(),
-                result.component3().longValueExact(), result.component4().longValueExact()));
+        return Optional.of(new OnChainCheckpoint(
+                result.component1().longValueExact(),
+                result.component2(),
+                result.component3().longValueExact(),
+                result.component4().longValueExact()));
     }
 
     @Override
@@ -128,9 +139,14 @@ public final class Web3jLedgerReader implements LedgerReader {
         if (!r.component1()) {
             return Optional.empty();
         }
-        return Optional.of(new OnChainConsentDecision(r.component2().longValueExact(), r.component3(),
-                r.component4(), ConsentStatus.fromOnChainCode(r.component5().intValueExact()),
-                r.component6().longValueExact(), r.component7().longValueExact(), r.component8().longValueExact()));
+        return Optional.of(new OnChainConsentDecision(
+                r.component2().longValueExact(),
+                r.component3(),
+                r.component4(),
+                ConsentStatus.fromOnChainCode(r.component5().intValueExact()),
+                r.component6().longValueExact(),
+                r.component7().longValueExact(),
+                r.component8().longValueExact()));
     }
 
     /**
@@ -147,21 +163,26 @@ public final class Web3jLedgerReader implements LedgerReader {
         if (latest.get().consentVersion() == consentVersion) {
             return latest;
         }
-        EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST,
-                DefaultBlockParameter.valueOf(BigInteger.valueOf(latest.get().blockNumber())), contractAddress);
+        EthFilter filter = new EthFilter(
+                DefaultBlockParameterName.EARLIEST,
+                DefaultBlockParameter.valueOf(BigInteger.valueOf(latest.get().blockNumber())),
+                contractAddress);
         filter.addSingleTopic(EventEncoder.encode(FhirAnchor.CONSENTDECISIONRECORDED_EVENT));
         filter.addSingleTopic(Numeric.toHexString(key));
         EthLog logs = TransactionSender.call(() -> web3j.ethGetLogs(filter).send(), "eth_getLogs");
         for (EthLog.LogResult<?> result : logs.getLogs()) {
             Log log = (Log) result.get();
             @SuppressWarnings("rawtypes")
-            List<org.web3j.abi.datatypes.Type> values = org.web3j.abi.FunctionReturnDecoder.decode(log.getData(),
-                    FhirAnchor.CONSENTDECISIONRECORDED_EVENT.getNonIndexedParameters());
+            List<org.web3j.abi.datatypes.Type> values = org.web3j.abi.FunctionReturnDecoder.decode(
+                    log.getData(), FhirAnchor.CONSENTDECISIONRECORDED_EVENT.getNonIndexedParameters());
             long version = ((BigInteger) values.get(0).getValue()).longValueExact();
             if (version == consentVersion) {
-                return Optional.of(new OnChainConsentDecision(version, (byte[]) values.get(1).getValue(),
+                return Optional.of(new OnChainConsentDecision(
+                        version,
+                        (byte[]) values.get(1).getValue(),
                         (Boolean) values.get(5).getValue(),
-                        ConsentStatus.fromOnChainCode(((BigInteger) values.get(6).getValue()).intValueExact()),
+                        ConsentStatus.fromOnChainCode(
+                                ((BigInteger) values.get(6).getValue()).intValueExact()),
                         ((BigInteger) values.get(7).getValue()).longValueExact(),
                         ((BigInteger) values.get(8).getValue()).longValueExact(),
                         log.getBlockNumber().longValueExact()));
@@ -173,7 +194,8 @@ public final class Web3jLedgerReader implements LedgerReader {
     @Override
     public long blockNumber() {
         return TransactionSender.call(() -> web3j.ethBlockNumber().send(), "eth_blockNumber")
-                .getBlockNumber().longValueExact();
+                .getBlockNumber()
+                .longValueExact();
     }
 
     /** Whether {@code account} is on the contract's writer allow-list. */
@@ -195,8 +217,10 @@ public final class Web3jLedgerReader implements LedgerReader {
 
     /** The last log of {@code event} from this contract in [fromBlock, toBlock] whose indexed topics match. */
     Optional<AnchorReceipt> findLog(Event event, long fromBlock, long toBlock, String... indexedTopics) {
-        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(fromBlock)),
-                DefaultBlockParameter.valueOf(BigInteger.valueOf(toBlock)), contractAddress);
+        EthFilter filter = new EthFilter(
+                DefaultBlockParameter.valueOf(BigInteger.valueOf(fromBlock)),
+                DefaultBlockParameter.valueOf(BigInteger.valueOf(toBlock)),
+                contractAddress);
         filter.addSingleTopic(EventEncoder.encode(event));
         for (String topic : indexedTopics) {
             if (topic == null) {
@@ -213,11 +237,14 @@ public final class Web3jLedgerReader implements LedgerReader {
         }
         Log log = (Log) results.get(results.size() - 1).get();
         TransactionReceipt receipt = TransactionSender.call(
-                () -> web3j.ethGetTransactionReceipt(log.getTransactionHash()).send(), "eth_getTransactionReceipt")
-                .getTransactionReceipt().orElse(null);
+                        () -> web3j.ethGetTransactionReceipt(log.getTransactionHash())
+                                .send(),
+                        "eth_getTransactionReceipt")
+                .getTransactionReceipt()
+                .orElse(null);
         long gasUsed = receipt == null ? 0 : receipt.getGasUsed().longValueExact();
-        return Optional.of(new AnchorReceipt(log.getTransactionHash(), log.getBlockNumber().longValueExact(),
-                gasUsed, true));
+        return Optional.of(
+                new AnchorReceipt(log.getTransactionHash(), log.getBlockNumber().longValueExact(), gasUsed, true));
     }
 
     private <T> T read(org.web3j.protocol.core.RemoteFunctionCall<T> call, String what) {
@@ -254,7 +281,9 @@ public final class Web3jLedgerReader implements LedgerReader {
     }
 
     static long chainId(Web3j web3j) {
-        return TransactionSender.call(() -> web3j.ethChainId().send(), "eth_chainId").getChainId().longValueExact();
+        return TransactionSender.call(() -> web3j.ethChainId().send(), "eth_chainId")
+                .getChainId()
+                .longValueExact();
     }
 
     static String topic(long value) {

@@ -34,12 +34,12 @@ final class BoxV1 {
     static final int TAG_LENGTH = 16;
     /** magic + epk + nonce. */
     static final int HEADER_LENGTH = 4 + KEY_LENGTH + NONCE_LENGTH;
+
     static final int OVERHEAD = HEADER_LENGTH + TAG_LENGTH;
 
     private static final byte[] INFO = FORMAT.getBytes(StandardCharsets.US_ASCII);
 
-    private BoxV1() {
-    }
+    private BoxV1() {}
 
     /** Known-answer vector only: seals with the given ephemeral key and nonce. */
     static byte[] seal(byte[] plaintext, byte[] recipientPublicKey, byte[] ephemeralPrivate, byte[] nonce)
@@ -64,7 +64,8 @@ final class BoxV1 {
     /** Opens a box/1 file (its first four bytes are "FAB1"). */
     static byte[] open(byte[] box, byte[] recipientPrivateKey) throws BoxException {
         if (box.length < OVERHEAD) {
-            throw new BoxException("not a " + FORMAT + " file: " + box.length + " bytes, at least " + OVERHEAD + " needed");
+            throw new BoxException(
+                    "not a " + FORMAT + " file: " + box.length + " bytes, at least " + OVERHEAD + " needed");
         }
         byte[] epk = Arrays.copyOfRange(box, 4, 4 + KEY_LENGTH);
         byte[] nonce = Arrays.copyOfRange(box, 4 + KEY_LENGTH, HEADER_LENGTH);

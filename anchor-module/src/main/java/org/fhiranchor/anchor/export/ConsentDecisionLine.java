@@ -27,7 +27,8 @@ public record ConsentDecisionLine(String consentKey, long consentVersion, String
         }
         ExportJson.hash(decisionHash, "decisionHash");
         Objects.requireNonNull(patient, "patient");
-        if (!patient.startsWith("Patient/") || !ExportJson.TYPE_AND_ID.matcher(patient).matches()) {
+        if (!patient.startsWith("Patient/")
+                || !ExportJson.TYPE_AND_ID.matcher(patient).matches()) {
             throw new IllegalArgumentException("patient must be Patient/id, got " + patient);
         }
     }
@@ -45,10 +46,14 @@ public record ConsentDecisionLine(String consentKey, long consentVersion, String
     /** Reads one line (strict JSON, exactly these four members). Throws JsonFormatException. */
     public static ConsentDecisionLine parse(String line) {
         JsonObject o = JsonParser.parseObject(line.getBytes(StandardCharsets.UTF_8));
-        ExportJson.members(o, Set.of("consentKey", "consentVersion", "decisionHash", "patient"), Set.of(), "consent line");
+        ExportJson.members(
+                o, Set.of("consentKey", "consentVersion", "decisionHash", "patient"), Set.of(), "consent line");
         try {
-            return new ConsentDecisionLine(o.getString("consentKey"), ExportJson.nonNegative(o, "consentVersion"),
-                    o.getString("decisionHash"), o.getString("patient"));
+            return new ConsentDecisionLine(
+                    o.getString("consentKey"),
+                    ExportJson.nonNegative(o, "consentVersion"),
+                    o.getString("decisionHash"),
+                    o.getString("patient"));
         } catch (IllegalArgumentException e) {
             throw new JsonFormatException("consent line: " + e.getMessage());
         }

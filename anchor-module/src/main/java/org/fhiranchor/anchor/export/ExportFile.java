@@ -22,15 +22,17 @@ import org.fhiranchor.anchor.canonical.JsonValue;
  * @param sha256 SHA-256 of the encrypted bytes, lowercase hex
  * @param plaintextSha256 SHA-256 of the decrypted NDJSON, lowercase hex
  */
-public record ExportFile(String name, Role role, String type, long count, String cid, String sha256,
-                         String plaintextSha256) {
+public record ExportFile(
+        String name, Role role, String type, long count, String cid, String sha256, String plaintextSha256) {
 
     public static final String SUFFIX = ".ndjson.enc";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,127}");
     private static final Pattern CID = Pattern.compile("[A-Za-z0-9]{1,256}");
 
     public enum Role {
-        DATA("data"), SOURCES("sources"), CONSENT_DECISIONS("consent-decisions");
+        DATA("data"),
+        SOURCES("sources"),
+        CONSENT_DECISIONS("consent-decisions");
 
         private final String jsonName;
 
@@ -56,8 +58,8 @@ public record ExportFile(String name, Role role, String type, long count, String
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(role, "role");
         if (!NAME.matcher(name).matches() || !name.endsWith(SUFFIX) || name.contains("..")) {
-            throw new IllegalArgumentException("file name must match [A-Za-z0-9][A-Za-z0-9.-]* and end in "
-                    + SUFFIX + ", got \"" + name + "\"");
+            throw new IllegalArgumentException(
+                    "file name must match [A-Za-z0-9][A-Za-z0-9.-]* and end in " + SUFFIX + ", got \"" + name + "\"");
         }
         if (role == Role.DATA) {
             if (type == null || !ExportJson.TYPE.matcher(type).matches()) {
@@ -96,11 +98,17 @@ public record ExportFile(String name, Role role, String type, long count, String
     }
 
     static ExportFile fromTree(JsonObject o) {
-        ExportJson.members(o, Set.of("cid", "count", "name", "plaintextSha256", "role", "sha256"), Set.of("type"), "file");
+        ExportJson.members(
+                o, Set.of("cid", "count", "name", "plaintextSha256", "role", "sha256"), Set.of("type"), "file");
         try {
-            return new ExportFile(o.getString("name"), Role.fromJsonName(o.getString("role")),
-                    o.has("type") ? o.getString("type") : null, ExportJson.nonNegative(o, "count"), o.getString("cid"),
-                    o.getString("sha256"), o.getString("plaintextSha256"));
+            return new ExportFile(
+                    o.getString("name"),
+                    Role.fromJsonName(o.getString("role")),
+                    o.has("type") ? o.getString("type") : null,
+                    ExportJson.nonNegative(o, "count"),
+                    o.getString("cid"),
+                    o.getString("sha256"),
+                    o.getString("plaintextSha256"));
         } catch (IllegalArgumentException e) {
             throw new JsonFormatException("file: " + e.getMessage());
         }

@@ -14,8 +14,7 @@ final class ExportJson {
     static final Pattern TYPE = Pattern.compile("[A-Z][A-Za-z0-9]{0,63}");
     static final Pattern TYPE_AND_ID = Pattern.compile("[A-Z][A-Za-z0-9]{0,63}/[A-Za-z0-9\\-.]{1,64}");
 
-    private ExportJson() {
-    }
+    private ExportJson() {}
 
     static void members(JsonObject object, Set<String> required, Set<String> optional, String where) {
         for (String name : required) {

@@ -30,7 +30,8 @@ import org.fhiranchor.anchor.proof.ProofJson;
  *                       object, so after {@link #parse} this is its canonical form, which hashes the same
  * @param sourceHashes the multi-leaf proof's hashes, 32 bytes each, in proof order
  */
-public record ExportProof(String provenanceJson, AnchorProof provenanceProof, long treeSize, List<byte[]> sourceHashes) {
+public record ExportProof(
+        String provenanceJson, AnchorProof provenanceProof, long treeSize, List<byte[]> sourceHashes) {
 
     public static final String FORMAT = "fhir-anchor-research-export-proof/1";
     public static final String FILE_NAME = "export-proof.json";
@@ -62,7 +63,11 @@ public record ExportProof(String provenanceJson, AnchorProof provenanceProof, lo
     public byte[] toJson() {
         JsonObject provenance = JsonParser.parseObject(provenanceJson.getBytes(StandardCharsets.UTF_8));
         Map<String, JsonValue> sources = new LinkedHashMap<>();
-        sources.put("hashes", new JsonArray(sourceHashes.stream().map(h -> (JsonValue) new JsonString(HexFormat.of().formatHex(h))).toList()));
+        sources.put(
+                "hashes",
+                new JsonArray(sourceHashes.stream()
+                        .map(h -> (JsonValue) new JsonString(HexFormat.of().formatHex(h)))
+                        .toList()));
         sources.put("treeSize", JsonNumber.of(treeSize));
         Map<String, JsonValue> m = new LinkedHashMap<>();
         m.put("format", new JsonString(FORMAT));
@@ -96,8 +101,11 @@ public record ExportProof(String provenanceJson, AnchorProof provenanceProof, lo
             }
         }
         try {
-            return new ExportProof(CanonicalJson.serializeToString(provenance), proof,
-                    ExportJson.nonNegative(sources, "treeSize"), hashes);
+            return new ExportProof(
+                    CanonicalJson.serializeToString(provenance),
+                    proof,
+                    ExportJson.nonNegative(sources, "treeSize"),
+                    hashes);
         } catch (IllegalArgumentException e) {
             throw new JsonFormatException("export proof: " + e.getMessage());
         }

@@ -34,6 +34,7 @@ final class HpkeBox {
     static final int TAG_LENGTH = 16;
     /** magic + kid + enc. */
     static final int HEADER_LENGTH = 4 + KID_LENGTH + ENC_LENGTH;
+
     static final int OVERHEAD = HEADER_LENGTH + TAG_LENGTH;
     /**
      * AES-256-GCM takes at most 2^36 - 31 bytes per message (RFC 5116); a Java array is shorter still, so the
@@ -41,8 +42,7 @@ final class HpkeBox {
      */
     static final int MAX_PLAINTEXT = Integer.MAX_VALUE - OVERHEAD - 8;
 
-    private HpkeBox() {
-    }
+    private HpkeBox() {}
 
     /** The suite: base mode, DHKEM(X25519, HKDF-SHA256) 0x0020, HKDF-SHA256 0x0001, AES-256-GCM 0x0002. */
     static HPKE suite() {
@@ -80,7 +80,9 @@ final class HpkeBox {
             var pkR = hpke.deserializePublicKey(recipientPublicKey);
             context = ephemeralPrivate == null
                     ? hpke.setupBaseS(pkR, info(recipientPublicKey))
-                    : hpke.setupBaseS(pkR, info(recipientPublicKey),
+                    : hpke.setupBaseS(
+                            pkR,
+                            info(recipientPublicKey),
                             hpke.deserializePrivateKey(ephemeralPrivate, RecipientBox.publicKeyOf(ephemeralPrivate)));
         } catch (IllegalStateException | IllegalArgumentException e) {
             // Bouncy Castle refuses an all-zero X25519 result (RFC 9180 section 7.1.4).
@@ -102,14 +104,17 @@ final class HpkeBox {
     /** Opens a box/2 file (its first four bytes are "FAB2"). */
     static byte[] open(byte[] box, byte[] recipientPrivateKey) throws BoxException {
         if (box.length < OVERHEAD) {
-            throw new BoxException("not a " + FORMAT + " file: " + box.length + " bytes, at least " + OVERHEAD + " needed");
+            throw new BoxException(
+                    "not a " + FORMAT + " file: " + box.length + " bytes, at least " + OVERHEAD + " needed");
         }
         byte[] publicKey = RecipientBox.publicKeyOf(recipientPrivateKey);
         byte[] kid = Arrays.copyOfRange(box, 4, 4 + KID_LENGTH);
         byte[] ownKid = keyId(publicKey);
         if (!MessageDigest.isEqual(kid, ownKid)) {
-            throw new BoxException("cannot open: the file is sealed to the key with id " + HexFormat.of().formatHex(kid)
-                    + ", not to the public key " + RecipientBox.encodeKey(publicKey) + " (id " + HexFormat.of().formatHex(ownKid)
+            throw new BoxException("cannot open: the file is sealed to the key with id "
+                    + HexFormat.of().formatHex(kid)
+                    + ", not to the public key " + RecipientBox.encodeKey(publicKey) + " (id "
+                    + HexFormat.of().formatHex(ownKid)
                     + ") of this private key");
         }
         byte[] enc = Arrays.copyOfRange(box, 4 + KID_LENGTH, HEADER_LENGTH);

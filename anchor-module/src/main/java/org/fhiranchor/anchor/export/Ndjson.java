@@ -1,9 +1,9 @@
 package org.fhiranchor.anchor.export;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,8 +13,7 @@ import java.util.List;
  */
 public final class Ndjson {
 
-    private Ndjson() {
-    }
+    private Ndjson() {}
 
     /** The bytes of these lines, each followed by {@code \n}. */
     public static byte[] write(List<String> lines) {
@@ -32,8 +31,12 @@ public final class Ndjson {
     public static List<String> lines(byte[] utf8) {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(utf8)).toString();
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(utf8))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("not UTF-8");
         }

@@ -35,6 +35,7 @@ public final class RecipientBox {
     public static final String FORMAT = HpkeBox.FORMAT;
     /** The former format, still read by {@link #open}. */
     public static final String FORMAT_V1 = BoxV1.FORMAT;
+
     public static final int KEY_LENGTH = 32;
     /** Bytes a sealed ({@link #FORMAT}) file has beyond its plaintext. */
     public static final int OVERHEAD = HpkeBox.OVERHEAD;
@@ -53,7 +54,8 @@ public final class RecipientBox {
 
     /** Known-answer tests only: the same ephemeral key every time (never do this for real). */
     RecipientBox(byte[] ephemeralPrivate) {
-        this.fixedEphemeralPrivate = length(ephemeralPrivate, KEY_LENGTH, "ephemeral private key").clone();
+        this.fixedEphemeralPrivate =
+                length(ephemeralPrivate, KEY_LENGTH, "ephemeral private key").clone();
     }
 
     /** A recipient's key pair: 32-byte private scalar and its 32-byte public key. */
@@ -136,7 +138,8 @@ public final class RecipientBox {
         }
         byte[] key = Base64.getUrlDecoder().decode(text);
         if (!encodeKey(key).equals(text)) {
-            throw new IllegalArgumentException(what + " is not in canonical base64url (the last character's unused bits must be zero)");
+            throw new IllegalArgumentException(
+                    what + " is not in canonical base64url (the last character's unused bits must be zero)");
         }
         return key;
     }
@@ -147,7 +150,8 @@ public final class RecipientBox {
             throw new IllegalArgumentException("public key has its top bit set: not a canonical X25519 u-coordinate");
         }
         if (littleEndian(key).compareTo(P) >= 0) {
-            throw new IllegalArgumentException("public key is not below 2^255 - 19: not a canonical X25519 u-coordinate");
+            throw new IllegalArgumentException(
+                    "public key is not below 2^255 - 19: not a canonical X25519 u-coordinate");
         }
     }
 
@@ -163,8 +167,10 @@ public final class RecipientBox {
         byte[] secret;
         try {
             KeyFactory factory = KeyFactory.getInstance("XDH");
-            PrivateKey privateKey = factory.generatePrivate(new XECPrivateKeySpec(NamedParameterSpec.X25519, scalar.clone()));
-            PublicKey publicKey = factory.generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, littleEndian(masked)));
+            PrivateKey privateKey =
+                    factory.generatePrivate(new XECPrivateKeySpec(NamedParameterSpec.X25519, scalar.clone()));
+            PublicKey publicKey =
+                    factory.generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, littleEndian(masked)));
             KeyAgreement agreement = KeyAgreement.getInstance("XDH");
             agreement.init(privateKey);
             agreement.doPhase(publicKey, true);
@@ -203,7 +209,8 @@ public final class RecipientBox {
         if (box.length >= 4 && Arrays.equals(box, 0, 4, BoxV1.MAGIC, 0, 4)) {
             return BoxV1.open(box, recipientPrivateKey);
         }
-        throw new BoxException("not a " + FORMAT + " (or " + FORMAT_V1 + ") file: it starts with neither \"FAB2\" nor \"FAB1\"");
+        throw new BoxException(
+                "not a " + FORMAT + " (or " + FORMAT_V1 + ") file: it starts with neither \"FAB2\" nor \"FAB1\"");
     }
 
     /** SHA-256 of bytes, lowercase hex: how the manifest names files' contents. */

@@ -48,7 +48,10 @@ public final class ResearchExportFetcher {
     public ResearchExportFetcher(String tokenOrNull, Duration timeout) {
         this.tokenOrNull = tokenOrNull == null || tokenOrNull.isBlank() ? null : tokenOrNull;
         this.timeout = Objects.requireNonNull(timeout, "timeout");
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     private static final class FetchException extends Exception {
@@ -74,7 +77,8 @@ public final class ResearchExportFetcher {
             } catch (RuntimeException e) {
                 return new Failed("the completion document is not JSON: " + e.getMessage(), false);
             }
-            JsonObject extension = document.path("extension").filter(JsonObject.class::isInstance)
+            JsonObject extension = document.path("extension")
+                    .filter(JsonObject.class::isInstance)
                     .map(JsonObject.class::cast)
                     .orElseThrow(() -> new FetchException("the completion document has no extension object", false));
             URI manifestUrl = url(statusUrl, stringMember(extension, "manifest"));
@@ -86,7 +90,8 @@ public final class ResearchExportFetcher {
             try {
                 manifest = ResearchExportManifest.parse(manifestBytes);
             } catch (RuntimeException e) {
-                return new Failed("manifest.json is not a valid " + ResearchExportManifest.FORMAT + ": " + e.getMessage(), false);
+                return new Failed(
+                        "manifest.json is not a valid " + ResearchExportManifest.FORMAT + ": " + e.getMessage(), false);
             }
             List<Path> saved = new ArrayList<>();
             saved.add(Files.write(dir.resolve(ResearchExportManifest.FILE_NAME), manifestBytes));
@@ -150,7 +155,9 @@ public final class ResearchExportFetcher {
         }
         for (String pair : url.substring(q + 1).split("&")) {
             int eq = pair.indexOf('=');
-            if (eq > 0 && URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8).equals(name)) {
+            if (eq > 0
+                    && URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8)
+                            .equals(name)) {
                 return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
             }
         }
@@ -175,7 +182,8 @@ public final class ResearchExportFetcher {
         if (!Objects.equals(resolved.getScheme(), statusUrl.getScheme())
                 || !Objects.equals(resolved.getHost(), statusUrl.getHost())
                 || resolved.getPort() != statusUrl.getPort()) {
-            throw new FetchException("refusing " + resolved + ": not on the status URL's origin (the token goes nowhere else)", false);
+            throw new FetchException(
+                    "refusing " + resolved + ": not on the status URL's origin (the token goes nowhere else)", false);
         }
         return resolved;
     }
@@ -188,7 +196,10 @@ public final class ResearchExportFetcher {
 
     private HttpResponse<byte[]> get(URI statusUrl, URI url, String accept) throws FetchException {
         url(statusUrl, url.toString());
-        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(timeout).header("Accept", accept).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(url)
+                .timeout(timeout)
+                .header("Accept", accept)
+                .GET();
         if (tokenOrNull != null) {
             request.header("Authorization", "Bearer " + tokenOrNull);
         }
@@ -206,8 +217,10 @@ public final class ResearchExportFetcher {
         int code = response.statusCode();
         if (code != 200) {
             String body = new String(response.body(), StandardCharsets.UTF_8);
-            throw new FetchException("GET " + url + " answered " + code
-                    + (body.isBlank() ? "" : ": " + body.substring(0, Math.min(300, body.length()))), code >= 500);
+            throw new FetchException(
+                    "GET " + url + " answered " + code
+                            + (body.isBlank() ? "" : ": " + body.substring(0, Math.min(300, body.length()))),
+                    code >= 500);
         }
     }
 }

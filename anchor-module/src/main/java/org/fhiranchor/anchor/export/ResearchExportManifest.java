@@ -56,8 +56,17 @@ public record ResearchExportManifest(
     public static final String FORMAT = "fhir-anchor-research-export/1";
     public static final String FILE_NAME = "manifest.json";
 
-    private static final Set<String> MEMBERS = Set.of("cohort", "exportId", "files", "format", "profile", "purpose",
-            "recipient", "requester", "transactionTime", "types");
+    private static final Set<String> MEMBERS = Set.of(
+            "cohort",
+            "exportId",
+            "files",
+            "format",
+            "profile",
+            "purpose",
+            "recipient",
+            "requester",
+            "transactionTime",
+            "types");
 
     public ResearchExportManifest {
         requireText(exportId, "exportId");
@@ -117,7 +126,9 @@ public record ResearchExportManifest(
         Map<String, JsonValue> m = new LinkedHashMap<>();
         m.put("cohort", new JsonObject(cohort));
         m.put("exportId", new JsonString(exportId));
-        m.put("files", new JsonArray(files.stream().map(f -> (JsonValue) f.toTree()).toList()));
+        m.put(
+                "files",
+                new JsonArray(files.stream().map(f -> (JsonValue) f.toTree()).toList()));
         m.put("format", new JsonString(FORMAT));
         m.put("profile", new JsonObject(profile));
         m.put("purpose", new JsonString(purpose));
@@ -127,7 +138,10 @@ public record ResearchExportManifest(
             m.put("since", new JsonString(since.toString()));
         }
         m.put("transactionTime", new JsonString(transactionTime.toString()));
-        m.put("types", new JsonArray(types.stream().map(t -> (JsonValue) new JsonString(t)).toList()));
+        m.put(
+                "types",
+                new JsonArray(
+                        types.stream().map(t -> (JsonValue) new JsonString(t)).toList()));
         return new JsonObject(m);
     }
 
@@ -154,7 +168,8 @@ public record ResearchExportManifest(
         JsonObject o = JsonParser.parseObject(json);
         ExportJson.members(o, MEMBERS, Set.of("since"), "manifest");
         if (!FORMAT.equals(o.getString("format"))) {
-            throw new JsonFormatException("manifest: format must be \"" + FORMAT + "\", got \"" + o.getString("format") + "\"");
+            throw new JsonFormatException(
+                    "manifest: format must be \"" + FORMAT + "\", got \"" + o.getString("format") + "\"");
         }
         JsonObject cohort = o.getObject("cohort");
         ExportJson.members(cohort, Set.of("considered", "excluded", "included"), Set.of(), "cohort");
@@ -181,19 +196,26 @@ public record ResearchExportManifest(
         }
         ResearchExportManifest manifest;
         try {
-            manifest = new ResearchExportManifest(o.getString("exportId"),
-                    ExportJson.instant(o.getString("transactionTime"), "transactionTime"), o.getString("requester"),
-                    o.getString("purpose"), types,
+            manifest = new ResearchExportManifest(
+                    o.getString("exportId"),
+                    ExportJson.instant(o.getString("transactionTime"), "transactionTime"),
+                    o.getString("requester"),
+                    o.getString("purpose"),
+                    types,
                     o.has("since") ? ExportJson.instant(o.getString("since"), "since") : null,
-                    profile.getString("name"), profile.getString("sha256"), recipient.getString("publicKey"),
-                    ExportJson.nonNegative(cohort, "considered"), ExportJson.nonNegative(cohort, "included"),
-                    ExportJson.nonNegative(cohort, "excluded"), files);
+                    profile.getString("name"),
+                    profile.getString("sha256"),
+                    recipient.getString("publicKey"),
+                    ExportJson.nonNegative(cohort, "considered"),
+                    ExportJson.nonNegative(cohort, "included"),
+                    ExportJson.nonNegative(cohort, "excluded"),
+                    files);
         } catch (IllegalArgumentException e) {
             throw new JsonFormatException("manifest: " + e.getMessage());
         }
         if (!Arrays.equals(manifest.canonicalBytes(), json)) {
-            throw new JsonFormatException("manifest: not in canonical form (members sorted, no whitespace, "
-                    + "types and files sorted)");
+            throw new JsonFormatException(
+                    "manifest: not in canonical form (members sorted, no whitespace, " + "types and files sorted)");
         }
         return manifest;
     }

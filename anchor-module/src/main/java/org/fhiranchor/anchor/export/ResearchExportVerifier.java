@@ -23,18 +23,18 @@ import org.fhiranchor.anchor.canonical.JsonObject;
 import org.fhiranchor.anchor.canonical.JsonParser;
 import org.fhiranchor.anchor.canonical.JsonString;
 import org.fhiranchor.anchor.canonical.JsonValue;
-import org.fhiranchor.anchor.files.OwnerOnlyFiles;
+import org.fhiranchor.anchor.chain.ChainCheckpointSource;
 import org.fhiranchor.anchor.chain.LedgerException;
 import org.fhiranchor.anchor.chain.LedgerReader;
 import org.fhiranchor.anchor.chain.OnChainCheckpoint;
 import org.fhiranchor.anchor.chain.OnChainConsentDecision;
 import org.fhiranchor.anchor.export.RecipientBox.BoxException;
+import org.fhiranchor.anchor.files.OwnerOnlyFiles;
 import org.fhiranchor.anchor.log.CheckResult;
 import org.fhiranchor.anchor.log.MultiInclusionProof;
 import org.fhiranchor.anchor.proof.AnchorProof;
 import org.fhiranchor.anchor.proof.ProofVerifier;
 import org.fhiranchor.anchor.proof.VerificationResult;
-import org.fhiranchor.anchor.chain.ChainCheckpointSource;
 
 /**
  * The researcher's offline check of an export directory (docs/research-export.md section 5), against a
@@ -48,7 +48,12 @@ public final class ResearchExportVerifier {
     public static final String MANIFEST_SYSTEM = "urn:fhir-anchor:research-export-manifest";
     public static final String EXPORT_SYSTEM = "urn:fhir-anchor:research-export";
 
-    public enum Status { PASSED, FAILED, SKIPPED, UNAVAILABLE }
+    public enum Status {
+        PASSED,
+        FAILED,
+        SKIPPED,
+        UNAVAILABLE
+    }
 
     /** One check's outcome; {@code number} 1..6 as in the spec. */
     public record Check(int number, String name, Status status, String detail) {}
@@ -61,8 +66,8 @@ public final class ResearchExportVerifier {
 
         /** Every check passed or was skipped (skipped only without a key). */
         public boolean verified() {
-            return checks.size() == NAMES.length && checks.stream().allMatch(
-                    c -> c.status() == Status.PASSED || c.status() == Status.SKIPPED);
+            return checks.size() == NAMES.length
+                    && checks.stream().allMatch(c -> c.status() == Status.PASSED || c.status() == Status.SKIPPED);
         }
 
         public boolean complete() {
@@ -70,7 +75,9 @@ public final class ResearchExportVerifier {
         }
 
         public Optional<Check> firstProblem() {
-            return checks.stream().filter(c -> c.status() == Status.FAILED || c.status() == Status.UNAVAILABLE).findFirst();
+            return checks.stream()
+                    .filter(c -> c.status() == Status.FAILED || c.status() == Status.UNAVAILABLE)
+                    .findFirst();
         }
     }
 
@@ -177,8 +184,11 @@ public final class ResearchExportVerifier {
             throw Stop.failed(result.status() + ": " + result.detail());
         }
         state.provenance = JsonParser.parseObject(served);
-        String block = checkpoints.checkpoint(proof.treeSize()).map(OnChainCheckpoint::blockNumber)
-                .map(b -> ", anchored in block " + b).orElse("");
+        String block = checkpoints
+                .checkpoint(proof.treeSize())
+                .map(OnChainCheckpoint::blockNumber)
+                .map(b -> ", anchored in block " + b)
+                .orElse("");
         return proof.leaf().resource() + " is leaf " + proof.leafIndex() + " of the tree of size " + proof.treeSize()
                 + ", root " + HexFormat.of().formatHex(proof.rootHash()) + block;
     }
@@ -203,8 +213,9 @@ public final class ResearchExportVerifier {
             throw Stop.failed("the Provenance is for export " + exportId.get() + ", the manifest for "
                     + state.manifest.exportId());
         }
-        return "SHA-256 " + actual + " (export " + state.manifest.exportId() + ", " + state.manifest.files().size()
-                + " files, " + state.manifest.included() + " of " + state.manifest.considered() + " patients included)";
+        return "SHA-256 " + actual + " (export " + state.manifest.exportId() + ", "
+                + state.manifest.files().size() + " files, " + state.manifest.included() + " of "
+                + state.manifest.considered() + " patients included)";
     }
 
     private static Optional<String> targetIdentifier(JsonObject provenance, String system) {
@@ -293,7 +304,8 @@ public final class ResearchExportVerifier {
                 state.partials.put(file, partial);
             }
         }
-        return state.manifest.files().size() + " files decrypted, " + lines + " lines, plaintext SHA-256 and counts as listed";
+        return state.manifest.files().size() + " files decrypted, " + lines
+                + " lines, plaintext SHA-256 and counts as listed";
     }
 
     private static void readLine(State state, ExportFile file, String line) {
@@ -329,8 +341,8 @@ public final class ResearchExportVerifier {
             hashes.add(HexFormat.of().parseHex(sorted.get(i).leafHash()));
         }
         AnchorProof anchored = state.proof.provenanceProof();
-        CheckResult result = MultiInclusionProof.verify(state.proof.treeSize(), indexes, hashes,
-                state.proof.sourceHashes(), anchored.rootHash());
+        CheckResult result = MultiInclusionProof.verify(
+                state.proof.treeSize(), indexes, hashes, state.proof.sourceHashes(), anchored.rootHash());
         if (!result.passed()) {
             throw Stop.failed("the sources multi-proof does not give the anchored root of tree size "
                     + state.proof.treeSize() + ": " + result.reason());
@@ -364,7 +376,8 @@ public final class ResearchExportVerifier {
         Set<String> seen = new HashSet<>();
         for (ConsentDecisionLine line : state.consents) {
             if (!seen.add(line.consentKey() + "/" + line.consentVersion())) {
-                throw Stop.failed("consent " + line.consentKey() + " version " + line.consentVersion() + " listed twice");
+                throw Stop.failed(
+                        "consent " + line.consentKey() + " version " + line.consentVersion() + " listed twice");
             }
             Optional<OnChainConsentDecision> onChain;
             try {
@@ -372,20 +385,23 @@ public final class ResearchExportVerifier {
             } catch (LedgerException e) {
                 throw new Stop(Status.UNAVAILABLE, "cannot read consent " + line.consentKey() + ": " + e.getMessage());
             } catch (UnsupportedOperationException e) {
-                throw new Stop(Status.UNAVAILABLE, "consent " + line.consentKey() + " version " + line.consentVersion()
-                        + ": " + e.getMessage());
+                throw new Stop(
+                        Status.UNAVAILABLE,
+                        "consent " + line.consentKey() + " version " + line.consentVersion() + ": " + e.getMessage());
             }
             if (onChain.isEmpty()) {
-                throw Stop.failed("consent " + line.consentKey() + " version " + line.consentVersion()
-                        + " (for " + line.patient() + ") is not on chain");
+                throw Stop.failed("consent " + line.consentKey() + " version " + line.consentVersion() + " (for "
+                        + line.patient() + ") is not on chain");
             }
             if (!Arrays.equals(onChain.get().decisionHash(), HexFormat.of().parseHex(line.decisionHash()))) {
-                throw Stop.failed("consent " + line.consentKey() + " version " + line.consentVersion() + ": the chain holds decision hash "
-                        + HexFormat.of().formatHex(onChain.get().decisionHash()) + ", the export says " + line.decisionHash());
+                throw Stop.failed("consent " + line.consentKey() + " version " + line.consentVersion()
+                        + ": the chain holds decision hash "
+                        + HexFormat.of().formatHex(onChain.get().decisionHash()) + ", the export says "
+                        + line.decisionHash());
             }
             if (!onChain.get().permit()) {
-                throw Stop.failed("consent " + line.consentKey() + " version " + line.consentVersion()
-                        + " (for " + line.patient() + ") is recorded on chain as a deny");
+                throw Stop.failed("consent " + line.consentKey() + " version " + line.consentVersion() + " (for "
+                        + line.patient() + ") is recorded on chain as a deny");
             }
             patients.add(line.patient());
         }
@@ -417,8 +433,11 @@ public final class ResearchExportVerifier {
         for (Map.Entry<ExportFile, Path> partial : state.partials.entrySet()) {
             try {
                 if (verified) {
-                    Files.move(partial.getValue(), partial.getValue().resolveSibling(partial.getKey().plaintextName()),
-                            StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    Files.move(
+                            partial.getValue(),
+                            partial.getValue().resolveSibling(partial.getKey().plaintextName()),
+                            StandardCopyOption.REPLACE_EXISTING,
+                            StandardCopyOption.ATOMIC_MOVE);
                 } else {
                     Files.deleteIfExists(partial.getValue());
                 }

@@ -44,7 +44,8 @@ public record SourceLine(long leafIndex, String leafHash, String resource) {
         JsonObject o = JsonParser.parseObject(line.getBytes(StandardCharsets.UTF_8));
         ExportJson.members(o, Set.of("leafHash", "leafIndex", "resource"), Set.of(), "source line");
         try {
-            return new SourceLine(ExportJson.nonNegative(o, "leafIndex"), o.getString("leafHash"), o.getString("resource"));
+            return new SourceLine(
+                    ExportJson.nonNegative(o, "leafIndex"), o.getString("leafHash"), o.getString("resource"));
         } catch (IllegalArgumentException e) {
             throw new JsonFormatException("source line: " + e.getMessage());
         }

@@ -15,8 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
  */
 public final class OwnerOnlyFiles {
 
-    private OwnerOnlyFiles() {
-    }
+    private OwnerOnlyFiles() {}
 
     /**
      * Creates {@code file} with {@code content} unless it exists; returns whether this call created it. The parent
@@ -72,7 +71,8 @@ public final class OwnerOnlyFiles {
         }
         Files.createDirectories(dir.toAbsolutePath().getParent());
         try {
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectory(
+                    dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (FileAlreadyExistsException raced) {
             // created by another process meanwhile
         } catch (UnsupportedOperationException notPosix) {
@@ -82,7 +82,10 @@ public final class OwnerOnlyFiles {
 
     private static Path ownerOnlyTempFile(Path dir) throws IOException {
         try {
-            return Files.createTempFile(dir, ".key-", ".tmp",
+            return Files.createTempFile(
+                    dir,
+                    ".key-",
+                    ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException notPosix) {
             return Files.createTempFile(dir, ".key-", ".tmp");

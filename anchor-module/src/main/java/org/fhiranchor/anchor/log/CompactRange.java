@@ -17,8 +17,7 @@ public final class CompactRange {
     /** Peaks from the left (largest subtree) to the right (smallest). */
     private final List<byte[]> peaks = new ArrayList<>();
 
-    private CompactRange() {
-    }
+    private CompactRange() {}
 
     public static CompactRange empty() {
         return new CompactRange();

@@ -44,7 +44,10 @@ public final class InMemorySubtreeHashes implements SubtreeHashes {
 
     @Override
     public byte[] get(int level, long index) {
-        if (level < 0 || level >= levels.size() || index < 0 || index >= levels.get(level).size()) {
+        if (level < 0
+                || level >= levels.size()
+                || index < 0
+                || index >= levels.get(level).size()) {
             throw new IllegalArgumentException("no complete subtree at (" + level + ", " + index + ")");
         }
         return levels.get(level).get((int) index).clone();

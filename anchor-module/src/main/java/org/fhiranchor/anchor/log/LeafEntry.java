@@ -81,8 +81,8 @@ public record LeafEntry(Operation operation, ResourceRef ref, byte[] contentHash
         byte[] salt = new byte[SALT_LENGTH];
         in.get(salt);
         // The ref pattern is ASCII only, so a non-ASCII byte fails parsing below rather than being replaced.
-        return new LeafEntry(operation, ResourceRef.parse(new String(refBytes, StandardCharsets.UTF_8)),
-                contentHash, salt);
+        return new LeafEntry(
+                operation, ResourceRef.parse(new String(refBytes, StandardCharsets.UTF_8)), contentHash, salt);
     }
 
     @Override
@@ -101,6 +101,7 @@ public record LeafEntry(Operation operation, ResourceRef ref, byte[] contentHash
 
     @Override
     public String toString() {
-        return "LeafEntry[" + operation + " " + ref + " content=" + HexFormat.of().formatHex(contentHash) + "]";
+        return "LeafEntry[" + operation + " " + ref + " content="
+                + HexFormat.of().formatHex(contentHash) + "]";
     }
 }

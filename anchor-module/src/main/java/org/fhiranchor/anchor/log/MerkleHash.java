@@ -11,8 +11,7 @@ public final class MerkleHash {
 
     public static final int LENGTH = 32;
 
-    private MerkleHash() {
-    }
+    private MerkleHash() {}
 
     public static byte[] sha256(byte[]... parts) {
         MessageDigest digest = newDigest();

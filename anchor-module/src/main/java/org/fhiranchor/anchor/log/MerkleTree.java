@@ -15,8 +15,7 @@ import java.util.List;
  */
 public final class MerkleTree {
 
-    private MerkleTree() {
-    }
+    private MerkleTree() {}
 
     /** MTH(D[0:n]); the empty tree's hash is SHA-256 of the empty string. */
     public static byte[] root(long treeSize, SubtreeHashes store) {
@@ -55,7 +54,8 @@ public final class MerkleTree {
     /** PROOF(m, D[0:n]) of RFC 9162 section 2.1.4.1 for 0 < m <= n; empty when m == n. */
     public static List<byte[]> consistencyPath(long oldSize, long newSize, SubtreeHashes store) {
         if (oldSize <= 0 || oldSize > newSize) {
-            throw new IllegalArgumentException("consistency proof needs 0 < m <= n, got m=" + oldSize + " n=" + newSize);
+            throw new IllegalArgumentException(
+                    "consistency proof needs 0 < m <= n, got m=" + oldSize + " n=" + newSize);
         }
         List<long[]> topDown = new ArrayList<>();
         long lo = 0;

@@ -10,12 +10,11 @@ import java.util.List;
  */
 public final class MerkleVerifier {
 
-    private MerkleVerifier() {
-    }
+    private MerkleVerifier() {}
 
     /** RFC 9162 section 2.1.3.2. */
-    public static CheckResult verifyInclusion(long leafIndex, long treeSize, byte[] leafHash,
-                                              List<byte[]> path, byte[] root) {
+    public static CheckResult verifyInclusion(
+            long leafIndex, long treeSize, byte[] leafHash, List<byte[]> path, byte[] root) {
         CheckResult shape = checkHashes(path, "leaf hash", leafHash, "root", root);
         if (!shape.passed()) {
             return shape;
@@ -60,8 +59,8 @@ public final class MerkleVerifier {
      * RFC 9162 section 2.1.4.2 for 0 < m < n. For m == n the proof must be empty and the roots equal;
      * m == 0 is rejected because RFC 9162 defines no proof from the empty tree.
      */
-    public static CheckResult verifyConsistency(long oldSize, long newSize, byte[] oldRoot, byte[] newRoot,
-                                                List<byte[]> path) {
+    public static CheckResult verifyConsistency(
+            long oldSize, long newSize, byte[] oldRoot, byte[] newRoot, List<byte[]> path) {
         CheckResult shape = checkHashes(path, "old root", oldRoot, "new root", newRoot);
         if (!shape.passed()) {
             return shape;
@@ -125,8 +124,8 @@ public final class MerkleVerifier {
         return CheckResult.pass();
     }
 
-    private static CheckResult checkHashes(List<byte[]> path, String firstName, byte[] first,
-                                           String secondName, byte[] second) {
+    private static CheckResult checkHashes(
+            List<byte[]> path, String firstName, byte[] first, String secondName, byte[] second) {
         if (path == null) {
             return CheckResult.fail("missing path");
         }

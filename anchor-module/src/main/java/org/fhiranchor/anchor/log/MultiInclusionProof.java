@@ -23,8 +23,7 @@ import java.util.Objects;
  */
 public final class MultiInclusionProof {
 
-    private MultiInclusionProof() {
-    }
+    private MultiInclusionProof() {}
 
     /**
      * The proof hashes for the leaves at {@code sortedLeafIndexes} (strictly increasing, non-empty, each
@@ -66,8 +65,8 @@ public final class MultiInclusionProof {
      * Verifies the proof for leaves given as parallel arrays: {@code leafIndexes} strictly increasing,
      * {@code leafHashes.get(i)} the hash of leaf {@code leafIndexes[i]}. Never throws for bad input.
      */
-    public static CheckResult verify(long treeSize, long[] leafIndexes, List<byte[]> leafHashes, List<byte[]> proof,
-                                     byte[] root) {
+    public static CheckResult verify(
+            long treeSize, long[] leafIndexes, List<byte[]> leafHashes, List<byte[]> proof, byte[] root) {
         if (leafIndexes == null || leafHashes == null || proof == null) {
             return CheckResult.fail("missing leaves or proof");
         }
@@ -109,8 +108,9 @@ public final class MultiInclusionProof {
             return CheckResult.fail("proof too long: " + used + " of its " + proof.size() + " hashes unused");
         }
         if (!Arrays.equals(computed, root)) {
-            return CheckResult.fail("root mismatch: the leaves and proof give " + HexFormat.of().formatHex(computed)
-                    + ", expected " + HexFormat.of().formatHex(root));
+            return CheckResult.fail(
+                    "root mismatch: the leaves and proof give " + HexFormat.of().formatHex(computed) + ", expected "
+                            + HexFormat.of().formatHex(root));
         }
         return CheckResult.pass();
     }
@@ -132,8 +132,8 @@ public final class MultiInclusionProof {
     }
 
     /** MTH(D[lo:hi]) from the leaves of S in it and the next proof hashes; throws ProofTooShort if they run out. */
-    private static byte[] recompute(long[] indexes, List<byte[]> hashes, int from, int to, long lo, long hi,
-                                    Iterator<byte[]> proof) {
+    private static byte[] recompute(
+            long[] indexes, List<byte[]> hashes, int from, int to, long lo, long hi, Iterator<byte[]> proof) {
         if (from == to) {
             if (!proof.hasNext()) {
                 throw new ProofTooShort();

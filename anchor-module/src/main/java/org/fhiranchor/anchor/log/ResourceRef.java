@@ -26,8 +26,8 @@ public record ResourceRef(String type, String id, String versionId) {
             throw new IllegalArgumentException("not a FHIR id ([A-Za-z0-9-.]{1,64}): \"" + id + "\"");
         }
         if (!VERSION_ID.matcher(versionId).matches()) {
-            throw new IllegalArgumentException("version id must be a positive integer without leading zeros: \""
-                    + versionId + "\"");
+            throw new IllegalArgumentException(
+                    "version id must be a positive integer without leading zeros: \"" + versionId + "\"");
         }
     }
 

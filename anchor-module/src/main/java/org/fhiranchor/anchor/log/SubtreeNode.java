@@ -22,7 +22,9 @@ public record SubtreeNode(int level, long index, byte[] hash) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SubtreeNode other && level == other.level && index == other.index
+        return o instanceof SubtreeNode other
+                && level == other.level
+                && index == other.index
                 && Arrays.equals(hash, other.hash);
     }
 

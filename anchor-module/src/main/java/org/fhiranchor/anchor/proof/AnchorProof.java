@@ -17,12 +17,7 @@ import org.fhiranchor.anchor.log.SubtreeHashes;
  * tree head. Only the shape is checked here; whether it proves anything is {@link ProofVerifier}'s job.
  */
 public record AnchorProof(
-        LeafClaims leaf,
-        long leafIndex,
-        long treeSize,
-        byte[] rootHash,
-        List<byte[]> auditPath,
-        ChainAnchor anchor) {
+        LeafClaims leaf, long leafIndex, long treeSize, byte[] rootHash, List<byte[]> auditPath, ChainAnchor anchor) {
 
     public static final String FORMAT = "fhir-anchor-proof/1";
 
@@ -45,10 +40,15 @@ public record AnchorProof(
     }
 
     /** Builds the proof for the leaf at {@code leafIndex} of a stored tree, against the head of size {@code treeSize}. */
-    public static AnchorProof forLeaf(LeafEntry entry, long leafIndex, long treeSize, SubtreeHashes store,
-                                      ChainAnchor anchor) {
-        return new AnchorProof(LeafClaims.of(entry), leafIndex, treeSize, MerkleTree.root(treeSize, store),
-                MerkleTree.inclusionPath(leafIndex, treeSize, store), anchor);
+    public static AnchorProof forLeaf(
+            LeafEntry entry, long leafIndex, long treeSize, SubtreeHashes store, ChainAnchor anchor) {
+        return new AnchorProof(
+                LeafClaims.of(entry),
+                leafIndex,
+                treeSize,
+                MerkleTree.root(treeSize, store),
+                MerkleTree.inclusionPath(leafIndex, treeSize, store),
+                anchor);
     }
 
     static byte[] hash32(byte[] bytes, String name) {
@@ -80,20 +80,21 @@ public record AnchorProof(
                 return false;
             }
         }
-        return leaf.equals(other.leaf) && leafIndex == other.leafIndex
-                && treeSize == other.treeSize && Arrays.equals(rootHash, other.rootHash)
+        return leaf.equals(other.leaf)
+                && leafIndex == other.leafIndex
+                && treeSize == other.treeSize
+                && Arrays.equals(rootHash, other.rootHash)
                 && anchor.equals(other.anchor);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(leaf, leafIndex, treeSize,
-                Arrays.hashCode(rootHash));
+        return Objects.hash(leaf, leafIndex, treeSize, Arrays.hashCode(rootHash));
     }
 
     @Override
     public String toString() {
-        return "AnchorProof[" + leaf + " leaf " + leafIndex + " of " + treeSize
-                + ", root " + HexFormat.of().formatHex(rootHash) + "]";
+        return "AnchorProof[" + leaf + " leaf " + leafIndex + " of " + treeSize + ", root "
+                + HexFormat.of().formatHex(rootHash) + "]";
     }
 }

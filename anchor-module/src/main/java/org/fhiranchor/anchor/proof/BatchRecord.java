@@ -27,7 +27,8 @@ public record BatchRecord(byte[] root, long size) {
      *     (positive {@code valueInteger})
      */
     public static BatchRecord read(JsonObject resource) {
-        if (!(resource.member("resourceType").orElse(null) instanceof JsonString type) || !"Basic".equals(type.value())) {
+        if (!(resource.member("resourceType").orElse(null) instanceof JsonString type)
+                || !"Basic".equals(type.value())) {
             throw new ProofFormatException("the batch record must be a Basic resource");
         }
         if (!coded(resource)) {
@@ -66,8 +67,10 @@ public record BatchRecord(byte[] root, long size) {
         }
         for (JsonValue coding : array.elements()) {
             if (coding instanceof JsonObject c
-                    && c.member("system").orElse(null) instanceof JsonString system && CODE_SYSTEM.equals(system.value())
-                    && c.member("code").orElse(null) instanceof JsonString code && AUDIT_BATCH.equals(code.value())) {
+                    && c.member("system").orElse(null) instanceof JsonString system
+                    && CODE_SYSTEM.equals(system.value())
+                    && c.member("code").orElse(null) instanceof JsonString code
+                    && AUDIT_BATCH.equals(code.value())) {
                 return true;
             }
         }
@@ -78,13 +81,15 @@ public record BatchRecord(byte[] root, long size) {
         JsonValue found = null;
         if (resource.member("extension").orElse(null) instanceof JsonArray extensions) {
             for (JsonValue extension : extensions.elements()) {
-                if (extension instanceof JsonObject e && e.member("url").orElse(null) instanceof JsonString u
+                if (extension instanceof JsonObject e
+                        && e.member("url").orElse(null) instanceof JsonString u
                         && url.equals(u.value())) {
                     if (found != null) {
                         throw new ProofFormatException("the batch record has more than one extension " + url);
                     }
-                    found = e.member(valueMember).orElseThrow(() ->
-                            new ProofFormatException("the extension " + url + " must have a " + valueMember));
+                    found = e.member(valueMember)
+                            .orElseThrow(() ->
+                                    new ProofFormatException("the extension " + url + " must have a " + valueMember));
                 }
             }
         }

@@ -46,12 +46,21 @@ public record BatchedProof(
      *
      * @param memberLeafHashes the leaf hashes of all the batch's members, in batch order
      */
-    public static BatchedProof forMember(LeafEntry member, int index, List<byte[]> memberLeafHashes,
-            JsonObject batchRecord, AnchorProof batchProof) {
+    public static BatchedProof forMember(
+            LeafEntry member,
+            int index,
+            List<byte[]> memberLeafHashes,
+            JsonObject batchRecord,
+            AnchorProof batchProof) {
         InMemorySubtreeHashes tree = new InMemorySubtreeHashes();
         memberLeafHashes.forEach(tree::append);
-        return new BatchedProof(LeafClaims.of(member), index, memberLeafHashes.size(),
-                MerkleTree.inclusionPath(index, memberLeafHashes.size(), tree), batchRecord, batchProof);
+        return new BatchedProof(
+                LeafClaims.of(member),
+                index,
+                memberLeafHashes.size(),
+                MerkleTree.inclusionPath(index, memberLeafHashes.size(), tree),
+                batchRecord,
+                batchProof);
     }
 
     /** The root of the tree over the members' leaf hashes, as a batch record states it. */
@@ -71,7 +80,8 @@ public record BatchedProof(
     /** Equal when the canonical JSON is: the byte arrays compare by content, not by identity. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof BatchedProof other && Arrays.equals(BatchedProofJson.write(this), BatchedProofJson.write(other));
+        return o instanceof BatchedProof other
+                && Arrays.equals(BatchedProofJson.write(this), BatchedProofJson.write(other));
     }
 
     @Override
@@ -81,7 +91,7 @@ public record BatchedProof(
 
     @Override
     public String toString() {
-        return "BatchedProof[" + leaf + " member " + batchIndex + " of " + batchSize
-                + " of " + batchProof.leaf().resource() + "]";
+        return "BatchedProof[" + leaf + " member " + batchIndex + " of " + batchSize + " of "
+                + batchProof.leaf().resource() + "]";
     }
 }

@@ -1,6 +1,5 @@
 package org.fhiranchor.anchor.proof;
 
-import static org.fhiranchor.anchor.proof.ProofJson.checkMembers;
 import static org.fhiranchor.anchor.proof.ProofJson.field;
 import static org.fhiranchor.anchor.proof.ProofJson.hashArray;
 import static org.fhiranchor.anchor.proof.ProofJson.hashesFromTree;
@@ -23,11 +22,20 @@ import org.fhiranchor.anchor.canonical.JsonValue;
  */
 public final class BatchedProofJson {
 
-    private static final Set<String> MEMBERS = Set.of("format", "resource", "operation", "contentHash", "salt",
-            "leafHash", "batchIndex", "batchSize", "batchPath", "batchRecord", "batchProof");
+    private static final Set<String> MEMBERS = Set.of(
+            "format",
+            "resource",
+            "operation",
+            "contentHash",
+            "salt",
+            "leafHash",
+            "batchIndex",
+            "batchSize",
+            "batchPath",
+            "batchRecord",
+            "batchProof");
 
-    private BatchedProofJson() {
-    }
+    private BatchedProofJson() {}
 
     public static JsonObject toTree(BatchedProof proof) {
         Map<String, JsonValue> members = new LinkedHashMap<>();
@@ -61,13 +69,15 @@ public final class BatchedProofJson {
                 throw new ProofFormatException("batchProof: " + e.getMessage(), e);
             }
         });
-        return field("proof", () -> new BatchedProof(
-                ProofJson.leafClaimsFromTree(object, ""),
-                field("batchIndex", () -> object.getNumber("batchIndex").asNonNegativeLong()),
-                field("batchSize", () -> object.getNumber("batchSize").asNonNegativeLong()),
-                path,
-                record,
-                batchProof));
+        return field(
+                "proof",
+                () -> new BatchedProof(
+                        ProofJson.leafClaimsFromTree(object, ""),
+                        field("batchIndex", () -> object.getNumber("batchIndex").asNonNegativeLong()),
+                        field("batchSize", () -> object.getNumber("batchSize").asNonNegativeLong()),
+                        path,
+                        record,
+                        batchProof));
     }
 
     /** The {@code format} member of a proof document, or null if it has none (any proof format). */

@@ -16,13 +16,15 @@ import org.fhiranchor.anchor.proof.VerificationResult.Status;
  */
 public final class BatchedProofVerifier {
 
-    private BatchedProofVerifier() {
-    }
+    private BatchedProofVerifier() {}
 
     /** Reads the proof JSON first; a malformed proof is a {@link Status#MALFORMED_PROOF} result. */
     public static VerificationResult verify(byte[] resourceJsonOrNull, byte[] proofJson, CheckpointSource chain) {
-        return ProofVerifier.readThenVerify(proofJson, BatchedProofJson::read,
-                proof -> verify(resourceJsonOrNull, proof, chain), Function.identity());
+        return ProofVerifier.readThenVerify(
+                proofJson,
+                BatchedProofJson::read,
+                proof -> verify(resourceJsonOrNull, proof, chain),
+                Function.identity());
     }
 
     /**
@@ -33,8 +35,13 @@ public final class BatchedProofVerifier {
         if (proof == null || chain == null) {
             return VerificationResult.fail(Status.MALFORMED_PROOF, "no proof or no checkpoint source");
         }
-        Optional<VerificationResult> leafFailure = ProofVerifier.checkLeaf(resourceJsonOrNull, proof.leaf().resource(),
-                proof.leaf().operation(), proof.leaf().contentHash(), proof.leaf().salt(), proof.leaf().leafHash());
+        Optional<VerificationResult> leafFailure = ProofVerifier.checkLeaf(
+                resourceJsonOrNull,
+                proof.leaf().resource(),
+                proof.leaf().operation(),
+                proof.leaf().contentHash(),
+                proof.leaf().salt(),
+                proof.leaf().leafHash());
         if (leafFailure.isPresent()) {
             return leafFailure.get();
         }
@@ -45,23 +52,28 @@ public final class BatchedProofVerifier {
             return VerificationResult.fail(Status.MALFORMED_PROOF, e.getMessage());
         }
         if (record.size() != proof.batchSize()) {
-            return VerificationResult.fail(Status.INCLUSION_FAILED, "batch: the batch record states "
-                    + record.size() + " members, the proof says " + proof.batchSize());
+            return VerificationResult.fail(
+                    Status.INCLUSION_FAILED,
+                    "batch: the batch record states " + record.size() + " members, the proof says "
+                            + proof.batchSize());
         }
-        CheckResult inclusion = MerkleVerifier.verifyInclusion(proof.batchIndex(), proof.batchSize(), proof.leaf().leafHash(),
-                proof.batchPath(), record.root());
+        CheckResult inclusion = MerkleVerifier.verifyInclusion(
+                proof.batchIndex(), proof.batchSize(), proof.leaf().leafHash(), proof.batchPath(), record.root());
         if (!inclusion.passed()) {
             return VerificationResult.fail(Status.INCLUSION_FAILED, "batch: " + inclusion.reason());
         }
-        VerificationResult batch = ProofVerifier.verify(CanonicalJson.serialize(proof.batchRecord()),
-                proof.batchProof(), chain);
+        VerificationResult batch =
+                ProofVerifier.verify(CanonicalJson.serialize(proof.batchRecord()), proof.batchProof(), chain);
         if (!batch.verified()) {
-            return VerificationResult.fail(batch.status(), "batch record " + proof.batchProof().leaf().resource() + ": "
-                    + batch.detail());
+            return VerificationResult.fail(
+                    batch.status(), "batch record " + proof.batchProof().leaf().resource() + ": " + batch.detail());
         }
-        return new VerificationResult(Status.VERIFIED, proof.leaf().operation().jsonName() + " of " + proof.leaf().resource()
-                + " is member " + proof.batchIndex() + " of " + proof.batchSize() + " of the batch "
-                + proof.batchProof().leaf().resource() + " (root " + HexFormat.of().formatHex(record.root()) + "), itself "
-                + batch.detail());
+        return new VerificationResult(
+                Status.VERIFIED,
+                proof.leaf().operation().jsonName() + " of " + proof.leaf().resource()
+                        + " is member " + proof.batchIndex() + " of " + proof.batchSize() + " of the batch "
+                        + proof.batchProof().leaf().resource() + " (root "
+                        + HexFormat.of().formatHex(record.root()) + "), itself "
+                        + batch.detail());
     }
 }

@@ -12,8 +12,7 @@ public final class HashHex {
 
     private static final Pattern LOWERCASE_64 = Pattern.compile("[0-9a-f]{64}");
 
-    private HashHex() {
-    }
+    private HashHex() {}
 
     /** The 32 bytes of {@code hex}; throws {@link IllegalArgumentException} unless it is 64 lowercase hex digits. */
     public static byte[] parse(String hex) {

@@ -45,8 +45,11 @@ public record LeafClaims(ResourceRef resource, Operation operation, byte[] conte
     /** Equal when every claim is: the hashes compare by content. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof LeafClaims other && resource.equals(other.resource) && operation == other.operation
-                && Arrays.equals(contentHash, other.contentHash) && Arrays.equals(salt, other.salt)
+        return o instanceof LeafClaims other
+                && resource.equals(other.resource)
+                && operation == other.operation
+                && Arrays.equals(contentHash, other.contentHash)
+                && Arrays.equals(salt, other.salt)
                 && Arrays.equals(leafHash, other.leafHash);
     }
 

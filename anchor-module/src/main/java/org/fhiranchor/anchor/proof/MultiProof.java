@@ -15,7 +15,8 @@ import org.fhiranchor.anchor.log.SubtreeHashes;
  * leaf index, one multi-leaf inclusion proof ({@link MultiInclusionProof}) to one tree head, and the chain
  * anchor of that tree head. Only the shape is checked here; {@link MultiProofVerifier} checks what it proves.
  */
-public record MultiProof(List<Version> versions, long treeSize, byte[] rootHash, List<byte[]> hashes, ChainAnchor anchor) {
+public record MultiProof(
+        List<Version> versions, long treeSize, byte[] rootHash, List<byte[]> hashes, ChainAnchor anchor) {
 
     public static final String FORMAT = "fhir-anchor-multiproof/1";
 
@@ -42,8 +43,8 @@ public record MultiProof(List<Version> versions, long treeSize, byte[] rootHash,
         }
         for (int i = 1; i < versions.size(); i++) {
             if (versions.get(i).leafIndex() <= versions.get(i - 1).leafIndex()) {
-                throw new IllegalArgumentException("versions must be sorted by leafIndex, each leaf once (versions["
-                        + i + "])");
+                throw new IllegalArgumentException(
+                        "versions must be sorted by leafIndex, each leaf once (versions[" + i + "])");
             }
         }
         if (versions.get(versions.size() - 1).leafIndex() >= treeSize) {
@@ -60,10 +61,16 @@ public record MultiProof(List<Version> versions, long treeSize, byte[] rootHash,
 
     /** Builds the proof for these leaves (any order, each once) of a stored tree, against the head of size {@code treeSize}. */
     public static MultiProof forLeaves(List<Version> leaves, long treeSize, SubtreeHashes store, ChainAnchor anchor) {
-        List<Version> sorted = leaves.stream().sorted(java.util.Comparator.comparingLong(Version::leafIndex)).toList();
+        List<Version> sorted = leaves.stream()
+                .sorted(java.util.Comparator.comparingLong(Version::leafIndex))
+                .toList();
         long[] indexes = sorted.stream().mapToLong(Version::leafIndex).toArray();
-        return new MultiProof(sorted, treeSize, MerkleTree.root(treeSize, store),
-                MultiInclusionProof.generate(indexes, treeSize, store), anchor);
+        return new MultiProof(
+                sorted,
+                treeSize,
+                MerkleTree.root(treeSize, store),
+                MultiInclusionProof.generate(indexes, treeSize, store),
+                anchor);
     }
 
     @Override
@@ -73,7 +80,8 @@ public record MultiProof(List<Version> versions, long treeSize, byte[] rootHash,
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof MultiProof other && java.util.Arrays.equals(MultiProofJson.write(this), MultiProofJson.write(other));
+        return o instanceof MultiProof other
+                && java.util.Arrays.equals(MultiProofJson.write(this), MultiProofJson.write(other));
     }
 
     @Override

@@ -25,11 +25,10 @@ import org.fhiranchor.anchor.canonical.JsonValue;
 public final class MultiProofJson {
 
     private static final Set<String> MEMBERS = Set.of("format", "versions", "treeSize", "rootHash", "hashes", "anchor");
-    private static final Set<String> VERSION_MEMBERS = Set.of("resource", "operation", "contentHash", "salt", "leafHash",
-            "leafIndex");
+    private static final Set<String> VERSION_MEMBERS =
+            Set.of("resource", "operation", "contentHash", "salt", "leafHash", "leafIndex");
 
-    private MultiProofJson() {
-    }
+    private MultiProofJson() {}
 
     public static JsonObject toTree(MultiProof proof) {
         List<JsonValue> versions = new ArrayList<>();
@@ -68,14 +67,23 @@ public final class MultiProofJson {
                 throw new ProofFormatException(where + " must be an object");
             }
             checkMembers(version, VERSION_MEMBERS, where);
-            versions.add(field(where, () -> new MultiProof.Version(
-                    ProofJson.leafClaimsFromTree(version, where + "."),
-                    field(where + ".leafIndex", () -> version.getNumber("leafIndex").asNonNegativeLong()))));
+            versions.add(field(
+                    where,
+                    () -> new MultiProof.Version(
+                            ProofJson.leafClaimsFromTree(version, where + "."),
+                            field(
+                                    where + ".leafIndex",
+                                    () -> version.getNumber("leafIndex").asNonNegativeLong()))));
         }
         ChainAnchor anchor = ProofJson.anchorFromTree(object);
         List<byte[]> hashes = ProofJson.hashesFromTree(object, "hashes");
-        return field("proof", () -> new MultiProof(versions,
-                field("treeSize", () -> object.getNumber("treeSize").asNonNegativeLong()),
-                hash(object, "rootHash"), hashes, anchor));
+        return field(
+                "proof",
+                () -> new MultiProof(
+                        versions,
+                        field("treeSize", () -> object.getNumber("treeSize").asNonNegativeLong()),
+                        hash(object, "rootHash"),
+                        hashes,
+                        anchor));
     }
 }

@@ -19,8 +19,7 @@ import org.fhiranchor.anchor.proof.VerificationResult.Status;
  */
 public final class MultiProofVerifier {
 
-    private MultiProofVerifier() {
-    }
+    private MultiProofVerifier() {}
 
     /** The verdict on each version, in the proof's order (by leaf index); verified only if every version is. */
     public record Result(List<VersionResult> versions, VerificationResult overall) {
@@ -31,12 +30,15 @@ public final class MultiProofVerifier {
     }
 
     /** One version's verdict. */
-    public record VersionResult(ResourceRef resource, VerificationResult result) {
-    }
+    public record VersionResult(ResourceRef resource, VerificationResult result) {}
 
     /** Reads the proof JSON first; a malformed proof is a {@link Status#MALFORMED_PROOF} result with no versions. */
-    public static Result verify(byte[] proofJson, Function<ResourceRef, byte[]> resourceJsonOrNull, CheckpointSource chain) {
-        return ProofVerifier.readThenVerify(proofJson, MultiProofJson::read, proof -> verify(proof, resourceJsonOrNull, chain),
+    public static Result verify(
+            byte[] proofJson, Function<ResourceRef, byte[]> resourceJsonOrNull, CheckpointSource chain) {
+        return ProofVerifier.readThenVerify(
+                proofJson,
+                MultiProofJson::read,
+                proof -> verify(proof, resourceJsonOrNull, chain),
                 malformed -> new Result(List.of(), malformed));
     }
 
@@ -44,9 +46,12 @@ public final class MultiProofVerifier {
      * @param resourceJsonOrNull for each version of the proof, its bytes exactly as served by
      *                           {@code GET [type]/[id]/_history/[vid]} in JSON, or null for a delete
      */
-    public static Result verify(MultiProof proof, Function<ResourceRef, byte[]> resourceJsonOrNull, CheckpointSource chain) {
+    public static Result verify(
+            MultiProof proof, Function<ResourceRef, byte[]> resourceJsonOrNull, CheckpointSource chain) {
         if (proof == null || resourceJsonOrNull == null || chain == null) {
-            return new Result(List.of(), VerificationResult.fail(Status.MALFORMED_PROOF, "no proof, resources or checkpoint source"));
+            return new Result(
+                    List.of(),
+                    VerificationResult.fail(Status.MALFORMED_PROOF, "no proof, resources or checkpoint source"));
         }
         // Steps 1 to 3 for each version.
         List<Optional<VerificationResult>> leafFailures = new ArrayList<>();
@@ -58,8 +63,13 @@ public final class MultiProofVerifier {
             } catch (RuntimeException e) {
                 bytes = null;
             }
-            leafFailures.add(ProofVerifier.checkLeaf(bytes, version.leaf().resource(), version.leaf().operation(),
-                    version.leaf().contentHash(), version.leaf().salt(), version.leaf().leafHash()));
+            leafFailures.add(ProofVerifier.checkLeaf(
+                    bytes,
+                    version.leaf().resource(),
+                    version.leaf().operation(),
+                    version.leaf().contentHash(),
+                    version.leaf().salt(),
+                    version.leaf().leafHash()));
             leaves.put(version.leafIndex(), version.leaf().leafHash());
         }
         // Step 4, once: every leaf hash (recomputed where step 3 passed) in the tree head.
@@ -78,18 +88,22 @@ public final class MultiProofVerifier {
             MultiProof.Version version = proof.versions().get(i);
             VerificationResult result = leafFailures.get(i).orElse(null);
             if (result == null) {
-                result = shared.orElseGet(() -> new VerificationResult(Status.VERIFIED, version.leaf().operation().jsonName()
-                        + " of " + version.leaf().resource() + " is leaf " + version.leafIndex()
-                        + " of the anchored tree of size " + proof.treeSize()));
+                result = shared.orElseGet(() -> new VerificationResult(
+                        Status.VERIFIED,
+                        version.leaf().operation().jsonName()
+                                + " of " + version.leaf().resource() + " is leaf " + version.leafIndex()
+                                + " of the anchored tree of size " + proof.treeSize()));
             }
             results.add(new VersionResult(version.leaf().resource(), result));
             if (overall == null && !result.verified()) {
-                overall = VerificationResult.fail(result.status(), version.leaf().resource() + ": " + result.detail());
+                overall =
+                        VerificationResult.fail(result.status(), version.leaf().resource() + ": " + result.detail());
             }
         }
         if (overall == null) {
-            overall = new VerificationResult(Status.VERIFIED, proof.versions().size()
-                    + " versions are leaves of the anchored tree of size " + proof.treeSize());
+            overall = new VerificationResult(
+                    Status.VERIFIED,
+                    proof.versions().size() + " versions are leaves of the anchored tree of size " + proof.treeSize());
         }
         return new Result(results, overall);
     }

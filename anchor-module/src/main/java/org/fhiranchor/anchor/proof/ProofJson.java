@@ -23,12 +23,21 @@ import org.fhiranchor.anchor.log.ResourceRef;
  */
 public final class ProofJson {
 
-    private static final Set<String> MEMBERS = Set.of("format", "resource", "operation", "contentHash", "salt",
-            "leafHash", "leafIndex", "treeSize", "rootHash", "auditPath", "anchor");
+    private static final Set<String> MEMBERS = Set.of(
+            "format",
+            "resource",
+            "operation",
+            "contentHash",
+            "salt",
+            "leafHash",
+            "leafIndex",
+            "treeSize",
+            "rootHash",
+            "auditPath",
+            "anchor");
     private static final Set<String> ANCHOR_MEMBERS = Set.of("chainId", "contract", "txHash", "blockNumber");
 
-    private ProofJson() {
-    }
+    private ProofJson() {}
 
     static JsonObject anchorTree(ChainAnchor chainAnchor) {
         Map<String, JsonValue> anchor = new LinkedHashMap<>();
@@ -42,11 +51,13 @@ public final class ProofJson {
     static ChainAnchor anchorFromTree(JsonObject object) {
         JsonObject anchorObject = field("anchor", () -> object.getObject("anchor"));
         checkMembers(anchorObject, ANCHOR_MEMBERS, "anchor");
-        return field("anchor", () -> new ChainAnchor(
-                anchorObject.getNumber("chainId").asNonNegativeLong(),
-                anchorObject.getString("contract"),
-                anchorObject.getString("txHash"),
-                anchorObject.getNumber("blockNumber").asNonNegativeLong()));
+        return field(
+                "anchor",
+                () -> new ChainAnchor(
+                        anchorObject.getNumber("chainId").asNonNegativeLong(),
+                        anchorObject.getString("contract"),
+                        anchorObject.getString("txHash"),
+                        anchorObject.getNumber("blockNumber").asNonNegativeLong()));
     }
 
     static JsonArray hashArray(List<byte[]> hashes) {
@@ -82,8 +93,8 @@ public final class ProofJson {
         checkMembers(object, members, "proof");
         String format = field("format", () -> object.getString("format"));
         if (!expectedFormat.equals(format)) {
-            throw new ProofFormatException("unsupported proof format \"" + format + "\", expected \""
-                    + expectedFormat + "\"");
+            throw new ProofFormatException(
+                    "unsupported proof format \"" + format + "\", expected \"" + expectedFormat + "\"");
         }
     }
 
@@ -135,13 +146,15 @@ public final class ProofJson {
         ProofJson.checkFormat(object, MEMBERS, AnchorProof.FORMAT);
         ChainAnchor anchor = anchorFromTree(object);
         List<byte[]> path = hashesFromTree(object, "auditPath");
-        return field("proof", () -> new AnchorProof(
-                leafClaimsFromTree(object, ""),
-                field("leafIndex", () -> object.getNumber("leafIndex").asNonNegativeLong()),
-                field("treeSize", () -> object.getNumber("treeSize").asNonNegativeLong()),
-                hash(object, "rootHash"),
-                path,
-                anchor));
+        return field(
+                "proof",
+                () -> new AnchorProof(
+                        leafClaimsFromTree(object, ""),
+                        field("leafIndex", () -> object.getNumber("leafIndex").asNonNegativeLong()),
+                        field("treeSize", () -> object.getNumber("treeSize").asNonNegativeLong()),
+                        hash(object, "rootHash"),
+                        path,
+                        anchor));
     }
 
     static byte[] hash(JsonObject object, String name) {

@@ -25,20 +25,22 @@ import org.fhiranchor.anchor.proof.VerificationResult.Status;
  */
 public final class ProofVerifier {
 
-    private ProofVerifier() {
-    }
+    private ProofVerifier() {}
 
     /** Reads the proof JSON first; a malformed proof is a {@link Status#MALFORMED_PROOF} result. */
     public static VerificationResult verify(byte[] resourceJsonOrNull, byte[] proofJson, CheckpointSource chain) {
-        return readThenVerify(proofJson, ProofJson::read, proof -> verify(resourceJsonOrNull, proof, chain),
-                Function.identity());
+        return readThenVerify(
+                proofJson, ProofJson::read, proof -> verify(resourceJsonOrNull, proof, chain), Function.identity());
     }
 
     /**
      * Reads proof JSON with {@code read}, then verifies what it read; JSON that cannot be read (any exception of
      * {@code read}) is a {@link Status#MALFORMED_PROOF} result, put into the caller's result type by {@code malformed}.
      */
-    static <P, R> R readThenVerify(byte[] proofJson, Function<byte[], P> read, Function<P, R> verify,
+    static <P, R> R readThenVerify(
+            byte[] proofJson,
+            Function<byte[], P> read,
+            Function<P, R> verify,
             Function<VerificationResult, R> malformed) {
         P proof;
         try {
@@ -58,23 +60,47 @@ public final class ProofVerifier {
             return VerificationResult.fail(Status.MALFORMED_PROOF, "no proof or no checkpoint source");
         }
         LeafClaims leaf = proof.leaf();
-        return verify(resourceJsonOrNull, leaf.resource(), leaf.operation(), leaf.contentHash(), leaf.salt(),
-                leaf.leafHash(), proof.leafIndex(), proof.treeSize(), proof.rootHash(), proof.auditPath(), chain);
+        return verify(
+                resourceJsonOrNull,
+                leaf.resource(),
+                leaf.operation(),
+                leaf.contentHash(),
+                leaf.salt(),
+                leaf.leafHash(),
+                proof.leafIndex(),
+                proof.treeSize(),
+                proof.rootHash(),
+                proof.auditPath(),
+                chain);
     }
 
     /** Steps 1 to 5 of docs/verification.md section 5 on the claims of a proof, whatever its format. */
-    static VerificationResult verify(byte[] resourceJsonOrNull, ResourceRef claimedResource, Operation claimedOperation,
-            byte[] claimedContentHash, byte[] claimedSalt, byte[] claimedLeafHash, long leafIndex, long treeSize,
-            byte[] rootHash, List<byte[]> auditPath, CheckpointSource chain) {
-        Optional<VerificationResult> leafFailure = checkLeaf(resourceJsonOrNull, claimedResource, claimedOperation,
-                claimedContentHash, claimedSalt, claimedLeafHash);
+    static VerificationResult verify(
+            byte[] resourceJsonOrNull,
+            ResourceRef claimedResource,
+            Operation claimedOperation,
+            byte[] claimedContentHash,
+            byte[] claimedSalt,
+            byte[] claimedLeafHash,
+            long leafIndex,
+            long treeSize,
+            byte[] rootHash,
+            List<byte[]> auditPath,
+            CheckpointSource chain) {
+        Optional<VerificationResult> leafFailure = checkLeaf(
+                resourceJsonOrNull,
+                claimedResource,
+                claimedOperation,
+                claimedContentHash,
+                claimedSalt,
+                claimedLeafHash);
         if (leafFailure.isPresent()) {
             return leafFailure.get();
         }
 
         // 4. Inclusion of the (now recomputed and equal) leaf hash in the tree head.
-        CheckResult inclusion = MerkleVerifier.verifyInclusion(leafIndex, treeSize, claimedLeafHash,
-                auditPath, rootHash);
+        CheckResult inclusion =
+                MerkleVerifier.verifyInclusion(leafIndex, treeSize, claimedLeafHash, auditPath, rootHash);
         if (!inclusion.passed()) {
             return VerificationResult.fail(Status.INCLUSION_FAILED, inclusion.reason());
         }
@@ -84,29 +110,37 @@ public final class ProofVerifier {
         if (rootFailure.isPresent()) {
             return rootFailure.get();
         }
-        return new VerificationResult(Status.VERIFIED, claimedOperation.jsonName() + " of " + claimedResource
-                + " is leaf " + leafIndex + " of the anchored tree of size " + treeSize);
+        return new VerificationResult(
+                Status.VERIFIED,
+                claimedOperation.jsonName() + " of " + claimedResource + " is leaf " + leafIndex
+                        + " of the anchored tree of size " + treeSize);
     }
 
     /**
      * Steps 1 to 3: the content hash recomputed from the bytes (or the tombstone hash for a delete), the
      * identity of the resource, the leaf hash recomputed from the entry. Empty if all hold.
      */
-    static Optional<VerificationResult> checkLeaf(byte[] resourceJsonOrNull, ResourceRef claimedResource,
-            Operation claimedOperation, byte[] claimedContentHash, byte[] claimedSalt, byte[] claimedLeafHash) {
+    static Optional<VerificationResult> checkLeaf(
+            byte[] resourceJsonOrNull,
+            ResourceRef claimedResource,
+            Operation claimedOperation,
+            byte[] claimedContentHash,
+            byte[] claimedSalt,
+            byte[] claimedLeafHash) {
         // 1. Content hash, recomputed from the bytes (or the tombstone hash for a delete).
         byte[] contentHash;
         JsonObject resource = null;
         if (claimedOperation == Operation.DELETE) {
             if (resourceJsonOrNull != null) {
-                return Optional.of(VerificationResult.fail(Status.RESOURCE_MISMATCH,
+                return Optional.of(VerificationResult.fail(
+                        Status.RESOURCE_MISMATCH,
                         "the proof is for a delete, which has no body, but a resource was given"));
             }
             contentHash = ContentHash.deleted();
         } else {
             if (resourceJsonOrNull == null) {
-                return Optional.of(VerificationResult.fail(Status.RESOURCE_UNREADABLE,
-                        "no resource given for a " + claimedOperation.jsonName()));
+                return Optional.of(VerificationResult.fail(
+                        Status.RESOURCE_UNREADABLE, "no resource given for a " + claimedOperation.jsonName()));
             }
             try {
                 resource = JsonParser.parseObject(resourceJsonOrNull);
@@ -116,8 +150,10 @@ public final class ProofVerifier {
             contentHash = ContentHash.of(resource);
         }
         if (!Arrays.equals(contentHash, claimedContentHash)) {
-            return Optional.of(VerificationResult.fail(Status.CONTENT_HASH_MISMATCH, "the resource hashes to "
-                    + HexFormat.of().formatHex(contentHash) + ", the proof says " + HexFormat.of().formatHex(claimedContentHash)));
+            return Optional.of(VerificationResult.fail(
+                    Status.CONTENT_HASH_MISMATCH,
+                    "the resource hashes to " + HexFormat.of().formatHex(contentHash) + ", the proof says "
+                            + HexFormat.of().formatHex(claimedContentHash)));
         }
 
         // 2. The proof is about this resource version.
@@ -136,8 +172,10 @@ public final class ProofVerifier {
             return Optional.of(VerificationResult.fail(Status.LEAF_HASH_MISMATCH, e.getMessage()));
         }
         if (!Arrays.equals(leafHash, claimedLeafHash)) {
-            return Optional.of(VerificationResult.fail(Status.LEAF_HASH_MISMATCH, "the entry hashes to "
-                    + HexFormat.of().formatHex(leafHash) + ", the proof says " + HexFormat.of().formatHex(claimedLeafHash)));
+            return Optional.of(VerificationResult.fail(
+                    Status.LEAF_HASH_MISMATCH,
+                    "the entry hashes to " + HexFormat.of().formatHex(leafHash) + ", the proof says "
+                            + HexFormat.of().formatHex(claimedLeafHash)));
         }
         return Optional.empty();
     }
@@ -148,17 +186,21 @@ public final class ProofVerifier {
         try {
             anchored = chain.anchoredRoot(treeSize);
         } catch (RuntimeException e) {
-            return Optional.of(VerificationResult.fail(Status.CHECKPOINT_UNAVAILABLE,
+            return Optional.of(VerificationResult.fail(
+                    Status.CHECKPOINT_UNAVAILABLE,
                     "could not read the checkpoint for tree size " + treeSize + ": " + e));
         }
         if (anchored == null || anchored.isEmpty()) {
-            return Optional.of(VerificationResult.fail(Status.NOT_ANCHORED,
-                    "no checkpoint on chain for tree size " + treeSize));
+            return Optional.of(
+                    VerificationResult.fail(Status.NOT_ANCHORED, "no checkpoint on chain for tree size " + treeSize));
         }
         if (!Arrays.equals(anchored.get(), rootHash)) {
-            return Optional.of(VerificationResult.fail(Status.ANCHORED_ROOT_MISMATCH, "the chain holds root "
-                    + HexFormat.of().formatHex(anchored.get()) + " for tree size " + treeSize + ", the proof says "
-                    + HexFormat.of().formatHex(rootHash)));
+            return Optional.of(VerificationResult.fail(
+                    Status.ANCHORED_ROOT_MISMATCH,
+                    "the chain holds root "
+                            + HexFormat.of().formatHex(anchored.get()) + " for tree size " + treeSize
+                            + ", the proof says "
+                            + HexFormat.of().formatHex(rootHash)));
         }
         return Optional.empty();
     }
@@ -168,7 +210,9 @@ public final class ProofVerifier {
         String id = stringAt(resource, "id");
         String versionId = stringAt(resource, "meta", "versionId");
         String actual = orMissing(type) + "/" + orMissing(id) + "/_history/" + orMissing(versionId);
-        if (expected.type().equals(type) && expected.id().equals(id) && expected.versionId().equals(versionId)) {
+        if (expected.type().equals(type)
+                && expected.id().equals(id)
+                && expected.versionId().equals(versionId)) {
             return Optional.empty();
         }
         return Optional.of("the resource is " + actual + ", the proof is for " + expected);

@@ -27,8 +27,8 @@ public final class TlogProofVerifier {
                 .equals(TlogProof.HEADER + "\n");
     }
 
-    public static VerificationResult verify(byte[] resourceJsonOrNull, byte[] tlogProof, NoteVerifier logKey,
-            CheckpointSource chain) {
+    public static VerificationResult verify(
+            byte[] resourceJsonOrNull, byte[] tlogProof, NoteVerifier logKey, CheckpointSource chain) {
         if (tlogProof == null || logKey == null || chain == null) {
             return VerificationResult.fail(Status.MALFORMED_PROOF, "no proof, log key or checkpoint source");
         }
@@ -41,27 +41,41 @@ public final class TlogProofVerifier {
             return VerificationResult.fail(Status.MALFORMED_PROOF, "not a valid tlog-proof: " + e.getMessage());
         }
         if (!checkpoint.origin().equals(logKey.name())) {
-            return VerificationResult.fail(Status.CHECKPOINT_SIGNATURE_INVALID, "the checkpoint's origin "
-                    + checkpoint.origin() + " is not the log key's name " + logKey.name());
+            return VerificationResult.fail(
+                    Status.CHECKPOINT_SIGNATURE_INVALID,
+                    "the checkpoint's origin " + checkpoint.origin() + " is not the log key's name " + logKey.name());
         }
         try {
             if (proof.checkpoint().verifiedBy(List.of(logKey)).isEmpty()) {
-                return VerificationResult.fail(Status.CHECKPOINT_SIGNATURE_INVALID,
+                return VerificationResult.fail(
+                        Status.CHECKPOINT_SIGNATURE_INVALID,
                         "the checkpoint carries no signature by " + logKey.encoded());
             }
         } catch (SignedNote.InvalidSignatureException e) {
             return VerificationResult.fail(Status.CHECKPOINT_SIGNATURE_INVALID, e.getMessage());
         }
         if (proof.extra() == null) {
-            return VerificationResult.fail(Status.MALFORMED_PROOF, "the tlog-proof has no extra line with the leaf entry");
+            return VerificationResult.fail(
+                    Status.MALFORMED_PROOF, "the tlog-proof has no extra line with the leaf entry");
         }
         LeafEntry entry;
         try {
             entry = LeafEntry.decode(proof.extra());
         } catch (RuntimeException e) {
-            return VerificationResult.fail(Status.MALFORMED_PROOF, "the extra data is not a leaf entry: " + e.getMessage());
+            return VerificationResult.fail(
+                    Status.MALFORMED_PROOF, "the extra data is not a leaf entry: " + e.getMessage());
         }
-        return ProofVerifier.verify(resourceJsonOrNull, entry.ref(), entry.operation(), entry.contentHash(), entry.salt(),
-                entry.leafHash(), proof.index(), checkpoint.treeSize(), checkpoint.rootHash(), proof.path(), chain);
+        return ProofVerifier.verify(
+                resourceJsonOrNull,
+                entry.ref(),
+                entry.operation(),
+                entry.contentHash(),
+                entry.salt(),
+                entry.leafHash(),
+                proof.index(),
+                checkpoint.treeSize(),
+                checkpoint.rootHash(),
+                proof.path(),
+                chain);
     }
 }

@@ -63,6 +63,7 @@ public record AddCheckpointRequest(long oldSize, List<byte[]> consistencyProof, 
             }
             proof.add(hash);
         }
-        return new AddCheckpointRequest(oldSize, proof, SignedNote.parse(body.length == 0 ? "" : text.substring(blank + 2)));
+        return new AddCheckpointRequest(
+                oldSize, proof, SignedNote.parse(body.length == 0 ? "" : text.substring(blank + 2)));
     }
 }

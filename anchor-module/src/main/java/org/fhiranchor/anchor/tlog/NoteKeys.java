@@ -54,7 +54,8 @@ final class NoteKeys {
             throw new IllegalArgumentException("an Ed25519 private key seed is 32 bytes");
         }
         try {
-            return KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(concat(PKCS8_PREFIX, seed)));
+            return KeyFactory.getInstance("Ed25519")
+                    .generatePrivate(new PKCS8EncodedKeySpec(concat(PKCS8_PREFIX, seed)));
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("not an Ed25519 private key", e);
         }

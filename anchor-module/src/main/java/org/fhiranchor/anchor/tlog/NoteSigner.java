@@ -37,7 +37,8 @@ public final class NoteSigner {
     /** A fresh random 32-byte Ed25519 seed. */
     public static byte[] generateSeed() {
         try {
-            return NoteKeys.seed(KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate());
+            return NoteKeys.seed(
+                    KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK has Ed25519", e);
         }

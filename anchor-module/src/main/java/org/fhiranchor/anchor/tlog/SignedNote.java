@@ -18,6 +18,7 @@ public record SignedNote(String text, List<Line> signatures) {
 
     /** The em dash (U+2014) and space that start every signature line. */
     static final String SIGNATURE_PREFIX = "\u2014 ";
+
     private static final int MAX_SIGNATURES = 100;
     private static final int MAX_NOTE_BYTES = 1 << 20;
 
@@ -62,7 +63,8 @@ public record SignedNote(String text, List<Line> signatures) {
         }
         String message;
         try {
-            message = StandardCharsets.UTF_8.newDecoder()
+            message = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes))
@@ -131,8 +133,8 @@ public record SignedNote(String text, List<Line> signatures) {
             for (NoteVerifier key : known) {
                 if (key.name().equals(line.name()) && key.keyId() == line.keyId()) {
                     if (!key.verifies(text, line.signature())) {
-                        throw new InvalidSignatureException("invalid signature by " + key.name() + "+"
-                                + String.format("%08x", key.keyId()));
+                        throw new InvalidSignatureException(
+                                "invalid signature by " + key.name() + "+" + String.format("%08x", key.keyId()));
                     }
                     if (!verified.contains(key)) {
                         verified.add(key);
@@ -146,7 +148,8 @@ public record SignedNote(String text, List<Line> signatures) {
     /** The note with another signature line appended (a cosignature), unless an identical line is there. */
     public SignedNote withSignature(Line line) {
         for (Line existing : signatures) {
-            if (existing.name().equals(line.name()) && existing.keyId() == line.keyId()
+            if (existing.name().equals(line.name())
+                    && existing.keyId() == line.keyId()
                     && java.util.Arrays.equals(existing.signature(), line.signature())) {
                 return this;
             }

@@ -38,7 +38,9 @@ public record TilePath(int level, long index, int width) {
 
     /** The path below the log's prefix, e.g. {@code tile/0/x001/234.p/7}. */
     public String path() {
-        StringBuilder path = new StringBuilder("tile/").append(isEntries() ? "entries" : Integer.toString(level)).append('/');
+        StringBuilder path = new StringBuilder("tile/")
+                .append(isEntries() ? "entries" : Integer.toString(level))
+                .append('/');
         String digits = Long.toString(index);
         int groups = (digits.length() + 2) / 3;
         digits = "0".repeat(groups * 3 - digits.length()) + digits;
@@ -94,7 +96,8 @@ public record TilePath(int level, long index, int width) {
             String element = parts[g];
             boolean last = g == end - 1;
             if (!(last ? element.matches("[0-9]{3}") : element.matches("x[0-9]{3}"))) {
-                throw new NoteFormatException("tile index must be 3-digit path elements, all but the last starting with x");
+                throw new NoteFormatException(
+                        "tile index must be 3-digit path elements, all but the last starting with x");
             }
             index = index * 1000 + Integer.parseInt(last ? element : element.substring(1));
         }

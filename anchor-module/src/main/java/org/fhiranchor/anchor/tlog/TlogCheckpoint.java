@@ -13,7 +13,10 @@ import java.util.List;
 public record TlogCheckpoint(String origin, long treeSize, byte[] rootHash, List<String> extensions) {
 
     public TlogCheckpoint {
-        if (origin == null || origin.isEmpty() || origin.contains("\n") || origin.codePoints().anyMatch(c -> c < 0x20)) {
+        if (origin == null
+                || origin.isEmpty()
+                || origin.contains("\n")
+                || origin.codePoints().anyMatch(c -> c < 0x20)) {
             throw new IllegalArgumentException("origin must be one non-empty line");
         }
         if (treeSize < 0) {
@@ -43,9 +46,12 @@ public record TlogCheckpoint(String origin, long treeSize, byte[] rootHash, List
     /** The note text to sign. */
     public String text() {
         StringBuilder text = new StringBuilder()
-                .append(origin).append('\n')
-                .append(treeSize).append('\n')
-                .append(Base64.getEncoder().encodeToString(rootHash)).append('\n');
+                .append(origin)
+                .append('\n')
+                .append(treeSize)
+                .append('\n')
+                .append(Base64.getEncoder().encodeToString(rootHash))
+                .append('\n');
         for (String line : extensions) {
             text.append(line).append('\n');
         }
@@ -91,8 +97,11 @@ public record TlogCheckpoint(String origin, long treeSize, byte[] rootHash, List
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TlogCheckpoint other && origin.equals(other.origin) && treeSize == other.treeSize
-                && Arrays.equals(rootHash, other.rootHash) && extensions.equals(other.extensions);
+        return o instanceof TlogCheckpoint other
+                && origin.equals(other.origin)
+                && treeSize == other.treeSize
+                && Arrays.equals(rootHash, other.rootHash)
+                && extensions.equals(other.extensions);
     }
 
     @Override
@@ -102,6 +111,7 @@ public record TlogCheckpoint(String origin, long treeSize, byte[] rootHash, List
 
     @Override
     public String toString() {
-        return "TlogCheckpoint[" + origin + " " + treeSize + " " + Base64.getEncoder().encodeToString(rootHash) + "]";
+        return "TlogCheckpoint[" + origin + " " + treeSize + " "
+                + Base64.getEncoder().encodeToString(rootHash) + "]";
     }
 }

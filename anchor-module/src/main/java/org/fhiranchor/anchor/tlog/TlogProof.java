@@ -45,7 +45,9 @@ public record TlogProof(byte[] extra, long index, List<byte[]> path, SignedNote 
     public String encoded() {
         StringBuilder out = new StringBuilder(HEADER).append('\n');
         if (extra != null) {
-            out.append("extra ").append(Base64.getEncoder().encodeToString(extra)).append('\n');
+            out.append("extra ")
+                    .append(Base64.getEncoder().encodeToString(extra))
+                    .append('\n');
         }
         out.append("index ").append(index).append('\n');
         for (byte[] hash : path) {
@@ -57,7 +59,8 @@ public record TlogProof(byte[] extra, long index, List<byte[]> path, SignedNote 
     public static TlogProof parse(String text) throws NoteFormatException {
         int blank = text.indexOf("\n\n");
         if (!text.startsWith(HEADER + "\n") || blank < 0) {
-            throw new NoteFormatException("a tlog-proof starts with " + HEADER + " and has a blank line before its checkpoint");
+            throw new NoteFormatException(
+                    "a tlog-proof starts with " + HEADER + " and has a blank line before its checkpoint");
         }
         String[] lines = text.substring(0, blank).split("\n", -1);
         int at = 1;

@@ -84,15 +84,20 @@ public final class Witness {
         }
         if (latest.size() == checkpoint.treeSize()) {
             if (latest.root() != null && !java.util.Arrays.equals(latest.root(), checkpoint.rootHash())) {
-                return new Response(409, "text/x.tlog.size", (latest.size() + "\n").getBytes(StandardCharsets.US_ASCII));
+                return new Response(
+                        409, "text/x.tlog.size", (latest.size() + "\n").getBytes(StandardCharsets.US_ASCII));
             }
         } else if (latest.size() == 0) {
             if (!request.consistencyProof().isEmpty()) {
                 return Response.text(422, "the consistency proof from size 0 must be empty");
             }
         } else {
-            CheckResult consistent = MerkleVerifier.verifyConsistency(latest.size(), checkpoint.treeSize(), latest.root(),
-                    checkpoint.rootHash(), request.consistencyProof());
+            CheckResult consistent = MerkleVerifier.verifyConsistency(
+                    latest.size(),
+                    checkpoint.treeSize(),
+                    latest.root(),
+                    checkpoint.rootHash(),
+                    request.consistencyProof());
             if (!consistent.passed()) {
                 return Response.text(422, "consistency proof does not verify: " + consistent.reason());
             }
@@ -108,7 +113,8 @@ public final class Witness {
             }
             return Response.text(500, "the witness could not persist its state");
         }
-        SignedNote.Line line = Cosignature.sign(key, clock.instant().getEpochSecond(), request.checkpoint().text());
+        SignedNote.Line line = Cosignature.sign(
+                key, clock.instant().getEpochSecond(), request.checkpoint().text());
         return new Response(200, "text/plain; charset=utf-8", line.encoded().getBytes(StandardCharsets.UTF_8));
     }
 
@@ -120,7 +126,11 @@ public final class Witness {
             for (String line : Files.readAllLines(stateFile, StandardCharsets.UTF_8)) {
                 String[] parts = line.split(" ");
                 if (parts.length == 3) {
-                    state.put(parts[0], new Latest(Long.parseLong(parts[1]), Base64.getDecoder().decode(parts[2])));
+                    state.put(
+                            parts[0],
+                            new Latest(
+                                    Long.parseLong(parts[1]),
+                                    Base64.getDecoder().decode(parts[2])));
                 } else if (!line.isBlank()) {
                     throw new IllegalStateException("unreadable witness state line in " + stateFile + ": " + line);
                 }
@@ -132,8 +142,12 @@ public final class Witness {
 
     private void save() {
         StringBuilder out = new StringBuilder();
-        state.forEach((origin, latest) -> out.append(origin).append(' ').append(latest.size()).append(' ')
-                .append(Base64.getEncoder().encodeToString(latest.root())).append('\n'));
+        state.forEach((origin, latest) -> out.append(origin)
+                .append(' ')
+                .append(latest.size())
+                .append(' ')
+                .append(Base64.getEncoder().encodeToString(latest.root()))
+                .append('\n'));
         try {
             Path parent = stateFile.toAbsolutePath().getParent();
             Files.createDirectories(parent);

@@ -48,7 +48,10 @@ public final class WitnessClient {
         this.addCheckpoint = URI.create(prefix.endsWith("/") ? prefix + "add-checkpoint" : prefix + "/add-checkpoint");
         this.witnessKey = witnessKey;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .build();
     }
 
     public NoteVerifier key() {
@@ -86,8 +89,9 @@ public final class WitnessClient {
                     }
                     knownSize = witnessSize;
                 }
-                default -> throw new WitnessException(witnessKey.name() + " answered " + response.statusCode() + ": "
-                        + printable(response.body()));
+                default ->
+                    throw new WitnessException(witnessKey.name() + " answered " + response.statusCode() + ": "
+                            + printable(response.body()));
             }
         }
         throw new WitnessException(witnessKey.name() + " kept answering 409");
@@ -95,8 +99,12 @@ public final class WitnessClient {
 
     private HttpResponse<byte[]> post(byte[] body) throws WitnessException {
         try {
-            return http.send(HttpRequest.newBuilder(addCheckpoint).timeout(timeout)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            return http.send(
+                    HttpRequest.newBuilder(addCheckpoint)
+                            .timeout(timeout)
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new WitnessException(witnessKey.name() + " unreachable: " + e);
         } catch (InterruptedException e) {
@@ -135,7 +143,8 @@ public final class WitnessClient {
         }
         return withLines.signatures().stream()
                 .filter(line -> line.name().equals(witnessKey.name()) && line.keyId() == witnessKey.keyId())
-                .findFirst().orElseThrow();
+                .findFirst()
+                .orElseThrow();
     }
 
     private static String printable(byte[] body) {

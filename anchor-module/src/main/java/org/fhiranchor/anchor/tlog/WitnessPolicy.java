@@ -18,7 +18,8 @@ public final class WitnessPolicy {
 
     public WitnessPolicy(List<WitnessClient> witnesses, int quorum) {
         if (quorum < 0 || quorum > witnesses.size()) {
-            throw new IllegalArgumentException("quorum must be between 0 and the number of witnesses (" + witnesses.size() + ")");
+            throw new IllegalArgumentException(
+                    "quorum must be between 0 and the number of witnesses (" + witnesses.size() + ")");
         }
         this.witnesses = List.copyOf(witnesses);
         this.quorum = quorum;

@@ -40,7 +40,8 @@ public final class WitnessServer implements AutoCloseable {
 
     /** The submission prefix to configure in a log: {@code http://host:port}. */
     public String url() {
-        return "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort();
+        return "http://" + server.getAddress().getHostString() + ":"
+                + server.getAddress().getPort();
     }
 
     private static void handle(HttpExchange exchange, Witness witness) throws IOException {

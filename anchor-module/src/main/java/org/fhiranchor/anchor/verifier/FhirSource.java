@@ -60,8 +60,11 @@ public final class FhirSource {
         this.bearerTokenOrNull = bearerTokenOrNull == null || bearerTokenOrNull.isBlank() ? null : bearerTokenOrNull;
         this.requestTimeout = timeout;
         // HTTP/1.1: h2c upgrade attempts confuse some reverse proxies, and we gain nothing from HTTP/2 here.
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     public String baseUrl() {
@@ -89,13 +92,19 @@ public final class FhirSource {
     public byte[] verifyManyAnswer(List<String> refs) {
         List<JsonValue> parameters = new ArrayList<>();
         for (String ref : refs) {
-            parameters.add(new JsonObject(java.util.Map.of("name", new JsonString("resource"), "valueString", new JsonString(ref))));
+            parameters.add(new JsonObject(
+                    java.util.Map.of("name", new JsonString("resource"), "valueString", new JsonString(ref))));
         }
         byte[] body = org.fhiranchor.anchor.canonical.CanonicalJson.serialize(new JsonObject(java.util.Map.of(
                 "resourceType", new JsonString("Parameters"), "parameter", new JsonArray(parameters))));
         String url = base + "/$verify?_format=json";
-        return send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .header("Content-Type", FHIR_JSON), "POST " + url, status -> false).body();
+        return send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                                .header("Content-Type", FHIR_JSON),
+                        "POST " + url,
+                        status -> false)
+                .body();
     }
 
     /** What one history entry says about a version; the resource is absent for a delete. */
@@ -143,16 +152,19 @@ public final class FhirSource {
         String method = string(entry, "request", "method").orElse("");
         String fullUrl = string(entry, "fullUrl").orElse(null);
         String requestUrl = string(entry, "request", "url").orElse(null);
-        Optional<JsonObject> resource = entry.member("resource").filter(JsonObject.class::isInstance)
-                .map(JsonObject.class::cast);
+        Optional<JsonObject> resource =
+                entry.member("resource").filter(JsonObject.class::isInstance).map(JsonObject.class::cast);
         Optional<ResourceRef> ref;
         if (resource.isPresent()) {
             // The resource names its own version; the verifier checks these against the proof anyway.
-            ref = refOf(string(resource.get(), "resourceType"), string(resource.get(), "id"),
+            ref = refOf(
+                    string(resource.get(), "resourceType"),
+                    string(resource.get(), "id"),
                     string(resource.get(), "meta", "versionId"));
         } else {
             // A delete has no body to name its version: look for it wherever servers put it.
-            ref = versioned(fullUrl).or(() -> versioned(requestUrl))
+            ref = versioned(fullUrl)
+                    .or(() -> versioned(requestUrl))
                     .or(() -> versioned(string(entry, "response", "location").orElse(null)))
                     .or(() -> withEtag(requestUrl != null ? requestUrl : fullUrl, string(entry, "response", "etag")));
         }
@@ -177,7 +189,8 @@ public final class FhirSource {
             return Optional.empty();
         }
         Matcher m = VERSIONED.matcher(url);
-        return m.find() ? refOf(Optional.of(m.group(1)), Optional.of(m.group(2)), Optional.of(m.group(3)))
+        return m.find()
+                ? refOf(Optional.of(m.group(1)), Optional.of(m.group(2)), Optional.of(m.group(3)))
                 : Optional.empty();
     }
 
@@ -205,7 +218,9 @@ public final class FhirSource {
     }
 
     private static Iterable<JsonValue> elements(JsonObject object, String name) {
-        return object.member(name).filter(JsonArray.class::isInstance).map(v -> ((JsonArray) v).elements())
+        return object.member(name)
+                .filter(JsonArray.class::isInstance)
+                .map(v -> ((JsonArray) v).elements())
                 .orElse(java.util.List.of());
     }
 
@@ -242,8 +257,8 @@ public final class FhirSource {
         int status = response.statusCode();
         if (status / 100 != 2 && !alsoAccepted.test(status)) {
             // 5xx may pass; 4xx (unknown version, no permission) will not without someone changing something.
-            throw new FhirSourceException(status >= 500, what + " answered HTTP " + status
-                    + diagnostics(response.body()));
+            throw new FhirSourceException(
+                    status >= 500, what + " answered HTTP " + status + diagnostics(response.body()));
         }
         return response;
     }

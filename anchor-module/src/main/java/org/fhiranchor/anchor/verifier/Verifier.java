@@ -35,8 +35,8 @@ import org.fhiranchor.anchor.verifier.VersionCheck.Outcome;
 public final class Verifier {
 
     /** {@code Type/id} or {@code Type/id/_history/vid}, with the grammar of docs/verification.md section 2. */
-    private static final Pattern REQUESTED_REF = Pattern.compile(
-            "([A-Z][A-Za-z0-9]{0,63})/([A-Za-z0-9\\-.]{1,64})(?:/_history/([1-9][0-9]{0,18}))?");
+    private static final Pattern REQUESTED_REF =
+            Pattern.compile("([A-Z][A-Za-z0-9]{0,63})/([A-Za-z0-9\\-.]{1,64})(?:/_history/([1-9][0-9]{0,18}))?");
 
     private final CheckpointSource checkpoints;
 
@@ -82,9 +82,13 @@ public final class Verifier {
         }
         Proven proof = answer.proof();
         ResourceRef proven = proof.resource();
-        if (!proven.type().equals(m.group(1)) || !proven.id().equals(m.group(2))
+        if (!proven.type().equals(m.group(1))
+                || !proven.id().equals(m.group(2))
                 || (m.group(3) != null && !proven.versionId().equals(m.group(3)))) {
-            return proof.check(requestedRef, Outcome.FAILED, VersionCheck.WRONG_VERSION,
+            return proof.check(
+                    requestedRef,
+                    Outcome.FAILED,
+                    VersionCheck.WRONG_VERSION,
                     "asked for " + requestedRef + ", the server's proof is for " + proven);
         }
         return checkServed(fhir, proven, proof, "");
@@ -109,13 +113,22 @@ public final class Verifier {
         try {
             answer = VerifyManyAnswer.parse(fhir.verifyManyAnswer(requestedRefs));
         } catch (FhirSourceException e) {
-            return new WalkReport(requestedRefs.stream().map(ref -> fhirError(ref, e, null)).toList());
+            return new WalkReport(
+                    requestedRefs.stream().map(ref -> fhirError(ref, e, null)).toList());
         } catch (RuntimeException e) {
-            return new WalkReport(requestedRefs.stream().map(ref -> new VersionCheck(ref, Outcome.FAILED,
-                    VersionCheck.NO_PROOF, "the $verify answer is unusable: " + e.getMessage(), Optional.empty())).toList());
+            return new WalkReport(requestedRefs.stream()
+                    .map(ref -> new VersionCheck(
+                            ref,
+                            Outcome.FAILED,
+                            VersionCheck.NO_PROOF,
+                            "the $verify answer is unusable: " + e.getMessage(),
+                            Optional.empty()))
+                    .toList());
         }
         java.util.Map<String, MultiProof.Version> proven = new java.util.LinkedHashMap<>();
-        answer.proof().ifPresent(p -> p.versions().forEach(v -> proven.put(v.leaf().resource().toString(), v)));
+        answer.proof()
+                .ifPresent(p ->
+                        p.versions().forEach(v -> proven.put(v.leaf().resource().toString(), v)));
         java.util.Map<String, VerificationResult> verdicts = new java.util.HashMap<>();
         if (answer.proof().isPresent()) {
             java.util.Map<ResourceRef, byte[]> served = new java.util.HashMap<>();
@@ -124,26 +137,38 @@ public final class Verifier {
                     continue;
                 }
                 try {
-                    fhir.readVersion(version.leaf().resource()).ifPresent(bytes -> served.put(version.leaf().resource(), bytes));
+                    fhir.readVersion(version.leaf().resource())
+                            .ifPresent(bytes -> served.put(version.leaf().resource(), bytes));
                 } catch (FhirSourceException e) {
-                    verdicts.put(version.leaf().resource().toString(), new VerificationResult(
-                            e.transientFailure() ? Status.CHECKPOINT_UNAVAILABLE : Status.RESOURCE_UNREADABLE, e.getMessage()));
+                    verdicts.put(
+                            version.leaf().resource().toString(),
+                            new VerificationResult(
+                                    e.transientFailure() ? Status.CHECKPOINT_UNAVAILABLE : Status.RESOURCE_UNREADABLE,
+                                    e.getMessage()));
                 }
             }
-            MultiProofVerifier.Result result = MultiProofVerifier.verify(answer.proof().get(), served::get, checkpoints);
+            MultiProofVerifier.Result result =
+                    MultiProofVerifier.verify(answer.proof().get(), served::get, checkpoints);
             result.versions().forEach(v -> verdicts.putIfAbsent(v.resource().toString(), v.result()));
         }
         List<VersionCheck> checks = new ArrayList<>();
         for (String requested : requestedRefs) {
             // Type/id asks for the current version: the latest one the answer names for that resource (a version
             // asked for explicitly in the same call is never later than the current one).
-            Optional<String> version = requested.contains("/_history/") ? Optional.of(requested)
-                    : java.util.stream.Stream.concat(answer.statusByVersion().keySet().stream(), proven.keySet().stream())
+            Optional<String> version = requested.contains("/_history/")
+                    ? Optional.of(requested)
+                    : java.util.stream.Stream.concat(
+                                    answer.statusByVersion().keySet().stream(), proven.keySet().stream())
                             .filter(ref -> ref.startsWith(requested + "/_history/"))
-                            .max(java.util.Comparator.comparingLong(ref -> Long.parseLong(ref.substring(ref.lastIndexOf('/') + 1))));
+                            .max(java.util.Comparator.comparingLong(
+                                    ref -> Long.parseLong(ref.substring(ref.lastIndexOf('/') + 1))));
             if (version.isEmpty()) {
-                checks.add(new VersionCheck(requested, Outcome.FAILED, VersionCheck.WRONG_VERSION,
-                        "the server's answer does not name " + requested, Optional.empty()));
+                checks.add(new VersionCheck(
+                        requested,
+                        Outcome.FAILED,
+                        VersionCheck.WRONG_VERSION,
+                        "the server's answer does not name " + requested,
+                        Optional.empty()));
                 continue;
             }
             String ref = version.get();
@@ -158,18 +183,35 @@ public final class Verifier {
                 continue;
             }
             String status = answer.statusByVersion().getOrDefault(ref, "");
-            checks.add(switch (status) {
-                // A batch member is not a leaf: the multi-version proof leaves it out, its own $verify proves it
-                // (docs/verification.md section 4.2).
-                case "batched" -> check(fhir, ref);
-                case "pending" -> new VersionCheck(ref, Outcome.PENDING, VersionCheck.PENDING,
-                        "the server reports it logged but not anchored yet; ask again later", Optional.empty());
-                case "tampered" -> new VersionCheck(ref, Outcome.FAILED, VersionCheck.SERVER_REPORTS_TAMPERED,
-                        "the server reports that its stored content no longer matches the hash logged at write time",
-                        Optional.empty());
-                default -> new VersionCheck(ref, Outcome.FAILED, VersionCheck.NO_PROOF,
-                        "the server reports status '" + status + "' but its proof does not cover this version", Optional.empty());
-            });
+            checks.add(
+                    switch (status) {
+                        // A batch member is not a leaf: the multi-version proof leaves it out, its own $verify proves
+                        // it
+                        // (docs/verification.md section 4.2).
+                        case "batched" -> check(fhir, ref);
+                        case "pending" ->
+                            new VersionCheck(
+                                    ref,
+                                    Outcome.PENDING,
+                                    VersionCheck.PENDING,
+                                    "the server reports it logged but not anchored yet; ask again later",
+                                    Optional.empty());
+                        case "tampered" ->
+                            new VersionCheck(
+                                    ref,
+                                    Outcome.FAILED,
+                                    VersionCheck.SERVER_REPORTS_TAMPERED,
+                                    "the server reports that its stored content no longer matches the hash logged at write time",
+                                    Optional.empty());
+                        default ->
+                            new VersionCheck(
+                                    ref,
+                                    Outcome.FAILED,
+                                    VersionCheck.NO_PROOF,
+                                    "the server reports status '" + status
+                                            + "' but its proof does not cover this version",
+                                    Optional.empty());
+                    });
         }
         return new WalkReport(checks);
     }
@@ -189,9 +231,12 @@ public final class Verifier {
                 return max <= 0 || checks.size() < max;
             });
         } catch (FhirSourceException e) {
-            VersionCheck check = new VersionCheck((typeOrNull == null ? "" : typeOrNull + "/") + "_history",
-                    e.transientFailure() ? Outcome.UNAVAILABLE : Outcome.FAILED, VersionCheck.FHIR_ERROR,
-                    "the history could not be read to the end: " + e.getMessage(), Optional.empty());
+            VersionCheck check = new VersionCheck(
+                    (typeOrNull == null ? "" : typeOrNull + "/") + "_history",
+                    e.transientFailure() ? Outcome.UNAVAILABLE : Outcome.FAILED,
+                    VersionCheck.FHIR_ERROR,
+                    "the history could not be read to the end: " + e.getMessage(),
+                    Optional.empty());
             checks.add(check);
             progress.accept(check);
         }
@@ -200,8 +245,12 @@ public final class Verifier {
 
     private VersionCheck checkHistoryEntry(FhirSource fhir, HistoryEntry entry) {
         if (entry.ref().isEmpty()) {
-            return new VersionCheck(entry.label(), Outcome.FAILED, VersionCheck.UNIDENTIFIED_ENTRY,
-                    "the history entry does not say which version it is", Optional.empty());
+            return new VersionCheck(
+                    entry.label(),
+                    Outcome.FAILED,
+                    VersionCheck.UNIDENTIFIED_ENTRY,
+                    "the history entry does not say which version it is",
+                    Optional.empty());
         }
         ResourceRef ref = entry.ref().get();
         ProofOrVerdict answer = proofFor(fhir, ref.toString());
@@ -210,7 +259,10 @@ public final class Verifier {
         }
         Proven proof = answer.proof();
         if (!proof.resource().equals(ref)) {
-            return proof.check(ref.toString(), Outcome.FAILED, VersionCheck.WRONG_VERSION,
+            return proof.check(
+                    ref.toString(),
+                    Outcome.FAILED,
+                    VersionCheck.WRONG_VERSION,
                     "the server's proof for " + ref + " is for " + proof.resource());
         }
         if (entry.isDelete()) {
@@ -219,8 +271,10 @@ public final class Verifier {
         if (entry.resource().isPresent()) {
             // Canonical JSON makes the Bundle's formatting irrelevant, so the embedded copy usually hashes
             // right. If it does not, the version as served on its own URL is the authority (section 1.1).
-            VerificationResult fromBundle = verify(CanonicalJson.serialize(entry.resource().get()), proof);
-            if (fromBundle.status() != Status.CONTENT_HASH_MISMATCH && fromBundle.status() != Status.RESOURCE_UNREADABLE) {
+            VerificationResult fromBundle =
+                    verify(CanonicalJson.serialize(entry.resource().get()), proof);
+            if (fromBundle.status() != Status.CONTENT_HASH_MISMATCH
+                    && fromBundle.status() != Status.RESOURCE_UNREADABLE) {
                 return toCheck(ref.toString(), fromBundle, proof, "");
             }
         }
@@ -251,16 +305,20 @@ public final class Verifier {
         }
 
         ResourceRef resource() {
-            return batchedOrNull != null ? batchedOrNull.leaf().resource() : anchor.leaf().resource();
+            return batchedOrNull != null
+                    ? batchedOrNull.leaf().resource()
+                    : anchor.leaf().resource();
         }
 
         VersionCheck check(String ref, Outcome outcome, String code, String detail) {
-            return new VersionCheck(ref, outcome, code, detail, Optional.ofNullable(anchor), Optional.ofNullable(batchedOrNull));
+            return new VersionCheck(
+                    ref, outcome, code, detail, Optional.ofNullable(anchor), Optional.ofNullable(batchedOrNull));
         }
     }
 
     private VerificationResult verify(byte[] resourceJsonOrNull, Proven proof) {
-        return proof.batchedOrNull() != null ? verify(resourceJsonOrNull, proof.batchedOrNull())
+        return proof.batchedOrNull() != null
+                ? verify(resourceJsonOrNull, proof.batchedOrNull())
                 : verify(resourceJsonOrNull, proof.anchor());
     }
 
@@ -287,18 +345,22 @@ public final class Verifier {
         } catch (NoProofException e) {
             String status = e.serverStatus().orElse("");
             if (status.equals("pending")) {
-                return ProofOrVerdict.of(new VersionCheck(ref, Outcome.PENDING, VersionCheck.PENDING, e.getMessage(),
-                        Optional.empty()));
+                return ProofOrVerdict.of(
+                        new VersionCheck(ref, Outcome.PENDING, VersionCheck.PENDING, e.getMessage(), Optional.empty()));
             }
-            return ProofOrVerdict.of(new VersionCheck(ref, Outcome.FAILED,
+            return ProofOrVerdict.of(new VersionCheck(
+                    ref,
+                    Outcome.FAILED,
                     status.equals("tampered") ? VersionCheck.SERVER_REPORTS_TAMPERED : VersionCheck.NO_PROOF,
-                    e.getMessage(), Optional.empty()));
+                    e.getMessage(),
+                    Optional.empty()));
         }
     }
 
     private static VersionCheck fhirError(String ref, FhirSourceException e, Proven proofOrNull) {
         Outcome outcome = e.transientFailure() ? Outcome.UNAVAILABLE : Outcome.FAILED;
-        return proofOrNull == null ? new VersionCheck(ref, outcome, VersionCheck.FHIR_ERROR, e.getMessage(), Optional.empty())
+        return proofOrNull == null
+                ? new VersionCheck(ref, outcome, VersionCheck.FHIR_ERROR, e.getMessage(), Optional.empty())
                 : proofOrNull.check(ref, outcome, VersionCheck.FHIR_ERROR, e.getMessage());
     }
 

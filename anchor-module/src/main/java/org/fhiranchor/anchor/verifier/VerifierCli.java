@@ -6,8 +6,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.LinkOption;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,12 +15,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.fhiranchor.anchor.files.OwnerOnlyFiles;
-import org.fhiranchor.anchor.chain.ChainCheckpointSource;
 import org.fhiranchor.anchor.canonical.JsonFormatException;
 import org.fhiranchor.anchor.canonical.JsonObject;
 import org.fhiranchor.anchor.canonical.JsonParser;
 import org.fhiranchor.anchor.canonical.JsonString;
+import org.fhiranchor.anchor.chain.ChainCheckpointSource;
 import org.fhiranchor.anchor.chain.ContractMismatchException;
 import org.fhiranchor.anchor.chain.DeploymentCheck;
 import org.fhiranchor.anchor.chain.DeploymentStatement;
@@ -31,14 +30,15 @@ import org.fhiranchor.anchor.chain.Web3jLedger;
 import org.fhiranchor.anchor.export.RecipientBox;
 import org.fhiranchor.anchor.export.ResearchExportFetcher;
 import org.fhiranchor.anchor.export.ResearchExportVerifier;
+import org.fhiranchor.anchor.files.OwnerOnlyFiles;
 import org.fhiranchor.anchor.proof.AnchorProof;
 import org.fhiranchor.anchor.proof.BatchedProof;
 import org.fhiranchor.anchor.proof.BatchedProofJson;
 import org.fhiranchor.anchor.proof.ProofJson;
 import org.fhiranchor.anchor.proof.TlogProofVerifier;
+import org.fhiranchor.anchor.proof.VerificationResult;
 import org.fhiranchor.anchor.tlog.NoteFormatException;
 import org.fhiranchor.anchor.tlog.NoteVerifier;
-import org.fhiranchor.anchor.proof.VerificationResult;
 import org.fhiranchor.anchor.verifier.VerifyParameters.NoProofException;
 import org.fhiranchor.anchor.verifier.VersionCheck.Outcome;
 import org.web3j.protocol.Web3j;
@@ -132,8 +132,12 @@ public final class VerifierCli {
                 return researchFetch(options, timeout);
             }
             byte[] researchKey = command.equals("research-verify") ? researchKey(options) : null;
-            try (ChainConnection chain = ChainConnection.open(required(options, "--rpc"), pinnedDeployment(options),
-                    options.get("--contract"), optionalLong(options, "--chain-id"), timeout)) {
+            try (ChainConnection chain = ChainConnection.open(
+                    required(options, "--rpc"),
+                    pinnedDeployment(options),
+                    options.get("--contract"),
+                    optionalLong(options, "--chain-id"),
+                    timeout)) {
                 return switch (command) {
                     case "verify" -> verify(options, chain, timeout);
                     case "walk" -> walk(options, chain, timeout);
@@ -185,10 +189,15 @@ public final class VerifierCli {
         if (options.containsKey("--refs")) {
             FhirSource fhir = fhirSource(options, timeout);
             WalkReport report = verifier.checkMany(fhir, refsList(options.get("--refs")));
-            report.checks().forEach(check -> out.println((check.verified() ? "VERIFIED " : "NOT VERIFIED: " + check.code() + " ")
-                    + check.ref() + (check.verified() ? "" : ": " + check.detail())));
-            return summary(report, "proved " + report.total() + " versions of " + fhir.baseUrl() + " with one proof against contract "
-                    + chain.checkpoints().contractAddress() + " on chain " + chain.chainId() + ":");
+            report.checks()
+                    .forEach(check ->
+                            out.println((check.verified() ? "VERIFIED " : "NOT VERIFIED: " + check.code() + " ")
+                                    + check.ref()
+                                    + (check.verified() ? "" : ": " + check.detail())));
+            return summary(
+                    report,
+                    "proved " + report.total() + " versions of " + fhir.baseUrl() + " with one proof against contract "
+                            + chain.checkpoints().contractAddress() + " on chain " + chain.chainId() + ":");
         }
         byte[] proofFile = readFile(required(options, "--proof"));
         byte[] resource = options.containsKey("--resource") ? readFile(options.get("--resource")) : null;
@@ -197,10 +206,12 @@ public final class VerifierCli {
         }
         byte[] proofJson;
         try {
-            proofJson = isParameters(proofFile) ? VerifyParameters.parse(proofFile).proofJson() : proofFile;
+            proofJson =
+                    isParameters(proofFile) ? VerifyParameters.parse(proofFile).proofJson() : proofFile;
         } catch (NoProofException e) {
             boolean pending = e.serverStatus().equals(Optional.of("pending"));
-            out.println("NOT VERIFIED: " + (pending ? VersionCheck.PENDING : VersionCheck.NO_PROOF) + ": " + e.getMessage());
+            out.println("NOT VERIFIED: " + (pending ? VersionCheck.PENDING : VersionCheck.NO_PROOF) + ": "
+                    + e.getMessage());
             return pending ? EXIT_PENDING : EXIT_NOT_VERIFIED;
         }
         VerificationResult result = verifier.verify(resource, proofJson);
@@ -230,10 +241,13 @@ public final class VerifierCli {
         VerificationResult result = TlogProofVerifier.verify(resource, proofFile, logKey, chain.checkpoints());
         if (!result.verified()) {
             out.println("NOT VERIFIED: " + result.status().name() + ": " + result.detail());
-            return result.status() == VerificationResult.Status.CHECKPOINT_UNAVAILABLE ? EXIT_UNAVAILABLE : EXIT_NOT_VERIFIED;
+            return result.status() == VerificationResult.Status.CHECKPOINT_UNAVAILABLE
+                    ? EXIT_UNAVAILABLE
+                    : EXIT_NOT_VERIFIED;
         }
         out.println("VERIFIED (tlog-proof signed by " + logKey.name() + ") " + result.detail());
-        out.println("  anchored on chain " + chain.chainId() + ", contract " + chain.checkpoints().contractAddress());
+        out.println("  anchored on chain " + chain.chainId() + ", contract "
+                + chain.checkpoints().contractAddress());
         return EXIT_VERIFIED;
     }
 
@@ -254,13 +268,17 @@ public final class VerifierCli {
         if (check.batched().isPresent()) {
             // A batch member (docs/verification.md 4.2): its own claims, then the batch record's leaf.
             BatchedProof member = check.batched().get();
-            out.println("VERIFIED " + member.leaf().operation().jsonName() + " of " + member.leaf().resource());
-            out.println("  content hash  " + HexFormat.of().formatHex(member.leaf().contentHash()));
+            out.println("VERIFIED " + member.leaf().operation().jsonName() + " of "
+                    + member.leaf().resource());
+            out.println(
+                    "  content hash  " + HexFormat.of().formatHex(member.leaf().contentHash()));
             out.println("  batch member  " + member.batchIndex() + " of " + member.batchSize() + " sealed by "
                     + proof.leaf().resource());
         } else {
-            out.println("VERIFIED " + proof.leaf().operation().jsonName() + " of " + proof.leaf().resource());
-            out.println("  content hash  " + HexFormat.of().formatHex(proof.leaf().contentHash()));
+            out.println("VERIFIED " + proof.leaf().operation().jsonName() + " of "
+                    + proof.leaf().resource());
+            out.println(
+                    "  content hash  " + HexFormat.of().formatHex(proof.leaf().contentHash()));
         }
         out.println("  leaf          " + proof.leafIndex() + " of tree size " + proof.treeSize());
         out.println("  root          " + HexFormat.of().formatHex(proof.rootHash()));
@@ -285,8 +303,11 @@ public final class VerifierCli {
                     + (check.verified() ? "" : ": " + check.detail()));
         });
 
-        return summary(report, "walked " + report.total() + " versions of " + fhir.baseUrl() + (type == null ? "" : " (" + type + ")")
-                + " against contract " + chain.checkpoints().contractAddress() + " on chain " + chain.chainId() + ":");
+        return summary(
+                report,
+                "walked " + report.total() + " versions of " + fhir.baseUrl() + (type == null ? "" : " (" + type + ")")
+                        + " against contract " + chain.checkpoints().contractAddress() + " on chain " + chain.chainId()
+                        + ":");
     }
 
     /** Counts by outcome and code, every failure, and the exit code: failed, else unavailable, else pending, else verified. */
@@ -351,8 +372,8 @@ public final class VerifierCli {
         }
         ResearchExportFetcher.Fetched fetched = (ResearchExportFetcher.Fetched) result;
         fetched.saved().forEach(p -> err.println("saved " + p));
-        out.println("FETCHED export " + fetched.manifest().exportId() + ": " + fetched.saved().size() + " files in " + dir
-                + "; now run research-verify on it");
+        out.println("FETCHED export " + fetched.manifest().exportId() + ": "
+                + fetched.saved().size() + " files in " + dir + "; now run research-verify on it");
         return EXIT_VERIFIED;
     }
 
@@ -373,16 +394,23 @@ public final class VerifierCli {
     private int researchVerify(Map<String, String> options, ChainConnection chain, byte[] key) {
         Path dir = Path.of(required(options, "--dir"));
         Path outDir = options.containsKey("--out") ? Path.of(options.get("--out")) : null;
-        ResearchExportVerifier.Report report = new ResearchExportVerifier(chain.ledger()).verify(dir, key, outDir,
-                check -> out.println(check.number() + " " + check.name() + ": " + check.status() + " " + check.detail()));
+        ResearchExportVerifier.Report report = new ResearchExportVerifier(chain.ledger())
+                .verify(
+                        dir,
+                        key,
+                        outDir,
+                        check -> out.println(
+                                check.number() + " " + check.name() + ": " + check.status() + " " + check.detail()));
         Optional<ResearchExportVerifier.Check> problem = report.firstProblem();
         if (problem.isPresent()) {
             ResearchExportVerifier.Check c = problem.get();
             out.println("NOT VERIFIED: check " + c.number() + " (" + c.name() + "): " + c.detail());
             return c.status() == ResearchExportVerifier.Status.UNAVAILABLE ? EXIT_UNAVAILABLE : EXIT_NOT_VERIFIED;
         }
-        out.println(report.complete() ? "VERIFIED" + (outDir == null ? "" : " (decrypted files in " + outDir + ")")
-                : "VERIFIED (checks 1-3 only: the decrypted content, sources and consents need --key)");
+        out.println(
+                report.complete()
+                        ? "VERIFIED" + (outDir == null ? "" : " (decrypted files in " + outDir + ")")
+                        : "VERIFIED (checks 1-3 only: the decrypted content, sources and consents need --key)");
         return EXIT_VERIFIED;
     }
 
@@ -405,7 +433,7 @@ public final class VerifierCli {
                 required(options, "--rpc");
                 return;
             }
-            default -> { }
+            default -> {}
         }
         if (command.equals("walk")) {
             required(options, "--fhir-base");
@@ -416,10 +444,12 @@ public final class VerifierCli {
             }
             return;
         }
-        boolean fromServer = options.containsKey("--ref") || options.containsKey("--refs") || options.containsKey("--fhir-base");
+        boolean fromServer =
+                options.containsKey("--ref") || options.containsKey("--refs") || options.containsKey("--fhir-base");
         boolean fromFiles = options.containsKey("--resource") || options.containsKey("--proof");
         if (fromServer == fromFiles) {
-            throw new UsageException("give either --fhir-base and --ref, or --resource and --proof (or --proof alone for a delete)");
+            throw new UsageException(
+                    "give either --fhir-base and --ref, or --resource and --proof (or --proof alone for a delete)");
         }
         if (fromServer) {
             required(options, "--fhir-base");
@@ -531,28 +561,33 @@ public final class VerifierCli {
         } catch (IOException e) {
             throw new UsageException("cannot read --deployment " + file + ": " + e.getMessage());
         } catch (JsonFormatException e) {
-            throw new UsageException("--deployment " + file + " is not a " + DeploymentStatement.FORMAT + " file: "
-                    + e.getMessage());
+            throw new UsageException(
+                    "--deployment " + file + " is not a " + DeploymentStatement.FORMAT + " file: " + e.getMessage());
         }
     }
 
     /** The read-only ledger on the auditor's contract, checked against the expected chain id. */
     private record ChainConnection(Web3jLedger ledger, ChainCheckpointSource checkpoints) implements AutoCloseable {
 
-        static ChainConnection open(String rpc, Optional<DeploymentStatement> deployment, String contractOption,
-                Optional<Long> chainIdOption, Duration timeout) {
+        static ChainConnection open(
+                String rpc,
+                Optional<DeploymentStatement> deployment,
+                String contractOption,
+                Optional<Long> chainIdOption,
+                Duration timeout) {
             if (deployment.isEmpty() && contractOption == null) {
                 throw new UsageException("--deployment FILE or --contract 0xADDRESS is required");
             }
             String contract = deployment.map(DeploymentStatement::contract).orElse(contractOption);
-            Optional<Long> expectedChainId = deployment.isPresent() ? Optional.of(deployment.get().chainId()) : chainIdOption;
+            Optional<Long> expectedChainId =
+                    deployment.isPresent() ? Optional.of(deployment.get().chainId()) : chainIdOption;
             if (deployment.isPresent() && contractOption != null && !contractOption.equalsIgnoreCase(contract)) {
-                throw new RefusedException("refusing: --contract " + contractOption + " is not the pinned deployment's "
-                        + contract);
+                throw new RefusedException(
+                        "refusing: --contract " + contractOption + " is not the pinned deployment's " + contract);
             }
             if (deployment.isPresent() && chainIdOption.isPresent() && !chainIdOption.equals(expectedChainId)) {
-                throw new RefusedException("refusing: --chain-id " + chainIdOption.get() + " is not the pinned deployment's "
-                        + expectedChainId.get());
+                throw new RefusedException("refusing: --chain-id " + chainIdOption.get()
+                        + " is not the pinned deployment's " + expectedChainId.get());
             }
             if (!contract.matches("0x[0-9a-fA-F]{40}")) {
                 throw new UsageException("--contract must be 0x followed by 40 hex digits, got \"" + contract + "\"");

@@ -41,14 +41,17 @@ public record VerifyManyAnswer(Map<String, String> statusByVersion, Optional<Mul
         Map<String, String> statuses = new LinkedHashMap<>();
         byte[] proofJson = null;
         for (JsonValue element : list(parameters, "parameter")) {
-            if (!(element instanceof JsonObject parameter) || !(parameter.member("name").orElse(null) instanceof JsonString name)) {
+            if (!(element instanceof JsonObject parameter)
+                    || !(parameter.member("name").orElse(null) instanceof JsonString name)) {
                 continue;
             }
             if (name.value().equals("version")) {
                 Map<String, String> parts = new LinkedHashMap<>();
                 for (JsonValue partValue : list(parameter, "part")) {
-                    if (partValue instanceof JsonObject part && part.member("name").orElse(null) instanceof JsonString partName) {
-                        part.member("valueString").or(() -> part.member("valueCode"))
+                    if (partValue instanceof JsonObject part
+                            && part.member("name").orElse(null) instanceof JsonString partName) {
+                        part.member("valueString")
+                                .or(() -> part.member("valueCode"))
                                 .filter(JsonString.class::isInstance)
                                 .ifPresent(v -> parts.put(partName.value(), ((JsonString) v).value()));
                     }
@@ -71,10 +74,14 @@ public record VerifyManyAnswer(Map<String, String> statusByVersion, Optional<Mul
                 }
             }
         }
-        return new VerifyManyAnswer(statuses, proofJson == null ? Optional.empty() : Optional.of(MultiProofJson.read(proofJson)));
+        return new VerifyManyAnswer(
+                statuses, proofJson == null ? Optional.empty() : Optional.of(MultiProofJson.read(proofJson)));
     }
 
     private static List<JsonValue> list(JsonObject object, String name) {
-        return object.member(name).filter(JsonArray.class::isInstance).map(a -> ((JsonArray) a).elements()).orElse(List.of());
+        return object.member(name)
+                .filter(JsonArray.class::isInstance)
+                .map(a -> ((JsonArray) a).elements())
+                .orElse(List.of());
     }
 }

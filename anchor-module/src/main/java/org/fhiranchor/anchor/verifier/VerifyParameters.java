@@ -77,11 +77,19 @@ public final class VerifyParameters {
             throw new NoProofException(null, "the $verify answer is not valid JSON: " + e.getMessage());
         }
         if (!parameters.path("resourceType").equals(Optional.of(new JsonString("Parameters")))) {
-            throw new NoProofException(null, "the $verify answer is not a FHIR Parameters resource"
-                    + parameters.path("resourceType").map(t -> " (resourceType " + describe(t) + ")").orElse(""));
+            throw new NoProofException(
+                    null,
+                    "the $verify answer is not a FHIR Parameters resource"
+                            + parameters
+                                    .path("resourceType")
+                                    .map(t -> " (resourceType " + describe(t) + ")")
+                                    .orElse(""));
         }
-        JsonArray list = parameters.member("parameter").filter(JsonArray.class::isInstance)
-                .map(JsonArray.class::cast).orElse(new JsonArray(java.util.List.of()));
+        JsonArray list = parameters
+                .member("parameter")
+                .filter(JsonArray.class::isInstance)
+                .map(JsonArray.class::cast)
+                .orElse(new JsonArray(java.util.List.of()));
 
         Optional<String> status = Optional.empty();
         JsonObject attachment = null;
@@ -91,29 +99,35 @@ public final class VerifyParameters {
             }
             Optional<JsonValue> name = parameter.member("name");
             if (name.equals(Optional.of(new JsonString("status")))) {
-                status = parameter.member("valueCode").filter(JsonString.class::isInstance)
+                status = parameter
+                        .member("valueCode")
+                        .filter(JsonString.class::isInstance)
                         .map(v -> ((JsonString) v).value());
             } else if (name.equals(Optional.of(new JsonString("proof")))) {
                 if (attachment != null) {
                     // Two proofs: which one would a human reader have looked at? Refuse to choose.
                     throw new NoProofException(status.orElse(null), "the $verify answer has more than one proof");
                 }
-                attachment = parameter.member("valueAttachment").filter(JsonObject.class::isInstance)
+                attachment = parameter
+                        .member("valueAttachment")
+                        .filter(JsonObject.class::isInstance)
                         .map(JsonObject.class::cast)
                         .orElseThrow(() -> new NoProofException(null, "the proof parameter has no valueAttachment"));
             }
         }
         if (status.isPresent() && !ANCHORED.equals(status.get())) {
-            throw new NoProofException(status.get(), "the server reports status " + status.get()
-                    + explain(status.get()));
+            throw new NoProofException(
+                    status.get(), "the server reports status " + status.get() + explain(status.get()));
         }
         if (attachment == null) {
             throw new NoProofException(status.orElse(null), "the $verify answer carries no proof attachment");
         }
         Optional<JsonValue> contentType = attachment.member("contentType");
-        if (contentType.isPresent() && !(contentType.get() instanceof JsonString type
-                && type.value().toLowerCase(java.util.Locale.ROOT).startsWith("application/json"))) {
-            throw new NoProofException(status.orElse(null),
+        if (contentType.isPresent()
+                && !(contentType.get() instanceof JsonString type
+                        && type.value().toLowerCase(java.util.Locale.ROOT).startsWith("application/json"))) {
+            throw new NoProofException(
+                    status.orElse(null),
                     "the proof attachment is not application/json: " + describe(contentType.get()));
         }
         if (!(attachment.member("data").orElse(null) instanceof JsonString data)) {
@@ -133,8 +147,10 @@ public final class VerifyParameters {
             }
             return new VerifyParameters(status, proofJson, ProofJson.read(proofJson), null);
         } catch (ProofFormatException e) {
-            throw new NoProofException(status.orElse(null), "the proof attachment is not a valid "
-                    + (isBatched ? BatchedProof.FORMAT : AnchorProof.FORMAT) + " document: " + e.getMessage());
+            throw new NoProofException(
+                    status.orElse(null),
+                    "the proof attachment is not a valid " + (isBatched ? BatchedProof.FORMAT : AnchorProof.FORMAT)
+                            + " document: " + e.getMessage());
         }
     }
 

@@ -17,7 +17,12 @@ import org.fhiranchor.anchor.proof.BatchedProof;
  *     member (docs/verification.md section 4.2) its batch record's
  * @param batched the batched proof checked, if the version is a batch member
  */
-public record VersionCheck(String ref, Outcome outcome, String code, String detail, Optional<AnchorProof> proof,
+public record VersionCheck(
+        String ref,
+        Outcome outcome,
+        String code,
+        String detail,
+        Optional<AnchorProof> proof,
         Optional<BatchedProof> batched) {
 
     /** The server's {@code $verify} says the version is not anchored yet. */

@@ -36,7 +36,8 @@ public record WalkReport(List<VersionCheck> checks) {
 
     /** The versions that failed a check or could not be checked. Pending versions are not among them. */
     public List<VersionCheck> failures() {
-        return checks.stream().filter(c -> c.outcome() == Outcome.FAILED || c.outcome() == Outcome.UNAVAILABLE)
+        return checks.stream()
+                .filter(c -> c.outcome() == Outcome.FAILED || c.outcome() == Outcome.UNAVAILABLE)
                 .toList();
     }
 

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
-
 import java.util.List;
 import java.util.Map;
 import org.fhiranchor.anchor.files.OwnerOnlyFiles;
@@ -38,7 +37,8 @@ final class WitnessCommand {
         } catch (CommandLine.ParameterException e) {
             throw new IllegalArgumentException(VerifierCommands.message(e), e);
         }
-        if (parsed.subcommand() == null || !parsed.subcommand().commandSpec().name().equals("witness")) {
+        if (parsed.subcommand() == null
+                || !parsed.subcommand().commandSpec().name().equals("witness")) {
             throw new IllegalArgumentException("not a witness command line");
         }
         return start(VerifierCommands.options(parsed.subcommand()), out);
@@ -63,7 +63,8 @@ final class WitnessCommand {
                 throw new IllegalArgumentException("--log: " + e.getMessage());
             }
         }
-        NoteSigner key = NoteSigner.fromSeed(options.get("--name"), loadOrCreateSeed(Path.of(options.get("--key-file"))));
+        NoteSigner key =
+                NoteSigner.fromSeed(options.get("--name"), loadOrCreateSeed(Path.of(options.get("--key-file"))));
         String listen = options.getOrDefault("--listen", "127.0.0.1:0");
         int colon = listen.lastIndexOf(':');
         if (colon <= 0) {
@@ -71,7 +72,8 @@ final class WitnessCommand {
         }
         Witness witness = new Witness(key, logs, Path.of(options.get("--state")), Clock.systemUTC());
         WitnessServer server = WitnessServer.start(
-                new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1))), witness);
+                new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1))),
+                witness);
         out.println("witness " + key.name() + " listening on " + server.url() + " for " + logs.size() + " log(s)");
         out.println("cosignature key: " + witness.verifierKey());
         return server;
@@ -80,8 +82,9 @@ final class WitnessCommand {
     private static byte[] loadOrCreateSeed(Path file) throws IOException {
         if (!Files.exists(file)) {
             // If another start created it meanwhile, its key is the one read below.
-            OwnerOnlyFiles.createIfAbsent(file, (HexFormat.of().formatHex(NoteSigner.generateSeed()) + "\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            OwnerOnlyFiles.createIfAbsent(
+                    file,
+                    (HexFormat.of().formatHex(NoteSigner.generateSeed()) + "\n").getBytes(StandardCharsets.US_ASCII));
         }
         String hex = Files.readString(file, StandardCharsets.US_ASCII).trim();
         if (!hex.matches("[0-9a-fA-F]{64}")) {

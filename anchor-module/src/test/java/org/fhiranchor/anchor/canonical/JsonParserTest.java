@@ -28,16 +28,63 @@ class JsonParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"01", "-01", "00", ".5", "+1", "1.", "1.e2", "1e", "1e+", "-", "--1", "NaN", "-NaN",
-            "Infinity", "-Infinity", "0x10", "1_000", "\u0661", "1.5.5", "[01]", "{\"a\":.5}"})
+    @ValueSource(
+            strings = {
+                "01",
+                "-01",
+                "00",
+                ".5",
+                "+1",
+                "1.",
+                "1.e2",
+                "1e",
+                "1e+",
+                "-",
+                "--1",
+                "NaN",
+                "-NaN",
+                "Infinity",
+                "-Infinity",
+                "0x10",
+                "1_000",
+                "\u0661",
+                "1.5.5",
+                "[01]",
+                "{\"a\":.5}"
+            })
     void rejectsInvalidNumbers(String json) {
         rejects(json);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", " ", "{", "}", "[", "[1,]", "[,1]", "{\"a\":1,}", "{,}", "{\"a\" 1}", "{a:1}",
-            "{'a':1}", "'a'", "\"abc", "tru", "True", "nul", "[1 2]", "{\"a\":1 \"b\":2}", "\"\\x41\"", "\"\\u12\"",
-            "\"\\u12G4\"", "\"\\U0041\"", "\"\\'\"", "// comment\n1"})
+    @ValueSource(
+            strings = {
+                "",
+                " ",
+                "{",
+                "}",
+                "[",
+                "[1,]",
+                "[,1]",
+                "{\"a\":1,}",
+                "{,}",
+                "{\"a\" 1}",
+                "{a:1}",
+                "{'a':1}",
+                "'a'",
+                "\"abc",
+                "tru",
+                "True",
+                "nul",
+                "[1 2]",
+                "{\"a\":1 \"b\":2}",
+                "\"\\x41\"",
+                "\"\\u12\"",
+                "\"\\u12G4\"",
+                "\"\\U0041\"",
+                "\"\\'\"",
+                "// comment\n1"
+            })
     void rejectsMalformedSyntax(String json) {
         rejects(json);
     }
@@ -57,8 +104,17 @@ class JsonParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"\"\\ud800\"", "\"\\udc00\"", "\"\\ud800x\"", "\"\\ud800\\u0041\"", "\"\\ud800\\ud800\"",
-            "\"\\ude00\\ud83d\"", "\"\\ud83d\\n\"", "{\"\\ud800\":1}"})
+    @ValueSource(
+            strings = {
+                "\"\\ud800\"",
+                "\"\\udc00\"",
+                "\"\\ud800x\"",
+                "\"\\ud800\\u0041\"",
+                "\"\\ud800\\ud800\"",
+                "\"\\ude00\\ud83d\"",
+                "\"\\ud83d\\n\"",
+                "{\"\\ud800\":1}"
+            })
     void rejectsUnpairedSurrogateEscapes(String json) {
         assertTrue(rejects(json).getMessage().contains("surrogate"), json);
     }
@@ -66,14 +122,14 @@ class JsonParserTest {
     @Test
     void rejectsInvalidUtf8() {
         List<byte[]> bad = List.of(
-                new byte[] {'"', (byte) 0xff, '"'},                           // never valid
-                new byte[] {'"', (byte) 0xc3, '"'},                           // truncated sequence
-                new byte[] {'"', (byte) 0xc0, (byte) 0xaf, '"'},              // overlong '/'
+                new byte[] {'"', (byte) 0xff, '"'}, // never valid
+                new byte[] {'"', (byte) 0xc3, '"'}, // truncated sequence
+                new byte[] {'"', (byte) 0xc0, (byte) 0xaf, '"'}, // overlong '/'
                 new byte[] {'"', (byte) 0xe0, (byte) 0x80, (byte) 0xaf, '"'}, // overlong 3-byte
                 new byte[] {'"', (byte) 0xed, (byte) 0xa0, (byte) 0x80, '"'}, // UTF-8 encoded surrogate U+D800
                 new byte[] {'"', (byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80, '"'}, // above U+10FFFF
-                new byte[] {'"', (byte) 0x80, '"'},                           // lone continuation byte
-                new byte[] {'"', 'a', '"', (byte) 0xc3});                     // truncated at end
+                new byte[] {'"', (byte) 0x80, '"'}, // lone continuation byte
+                new byte[] {'"', 'a', '"', (byte) 0xc3}); // truncated at end
         for (byte[] json : bad) {
             assertTrue(rejects(json).getMessage().contains("UTF-8"));
         }
@@ -117,11 +173,14 @@ class JsonParserTest {
         assertTrue(object.path("meta", "lastUpdated").isEmpty());
         assertEquals(2, object.getArray("list").size());
         assertThrows(UnsupportedOperationException.class, () -> object.members().put("x", JsonNull.INSTANCE));
-        assertThrows(UnsupportedOperationException.class,
+        assertThrows(
+                UnsupportedOperationException.class,
                 () -> object.getArray("list").elements().add(JsonNull.INSTANCE));
-        assertTrue(assertThrows(JsonFormatException.class, () -> object.getString("n")).getMessage()
+        assertTrue(assertThrows(JsonFormatException.class, () -> object.getString("n"))
+                .getMessage()
                 .contains("\"n\" must be a string"));
-        assertTrue(assertThrows(JsonFormatException.class, () -> object.getString("absent")).getMessage()
+        assertTrue(assertThrows(JsonFormatException.class, () -> object.getString("absent"))
+                .getMessage()
                 .contains("missing member \"absent\""));
         assertThrows(JsonFormatException.class, () -> JsonParser.parseObject("[]".getBytes(StandardCharsets.UTF_8)));
     }

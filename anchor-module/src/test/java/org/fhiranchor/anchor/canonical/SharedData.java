@@ -11,8 +11,7 @@ import java.nio.file.Path;
  */
 public final class SharedData {
 
-    private SharedData() {
-    }
+    private SharedData() {}
 
     public static Path hl7R4Examples() {
         Path dir = Path.of("").toAbsolutePath();
@@ -23,8 +22,8 @@ public final class SharedData {
             }
             dir = dir.getParent();
         }
-        String missing = "shared/data/hl7-r4-examples not found above " + Path.of("").toAbsolutePath()
-                + "; clone the shared data beside the repository to run this test";
+        String missing = "shared/data/hl7-r4-examples not found above "
+                + Path.of("").toAbsolutePath() + "; clone the shared data beside the repository to run this test";
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             throw new IllegalStateException(missing + " (CI=true: not skipped)");
         }

@@ -31,7 +31,9 @@ class AnvilRestartTest {
     @Test
     void checkpointsSurviveARestartWithAStateFile() {
         Path state = dir.resolve("anvil-state.json");
-        AnvilNode.Options options = AnvilNode.Options.defaults().withChainId(1337).withState(state, 1)
+        AnvilNode.Options options = AnvilNode.Options.defaults()
+                .withChainId(1337)
+                .withState(state, 1)
                 .withLogFile(dir.resolve("anvil.log"));
         node = AnvilNode.start(options);
         TestKeys owner = TestKeys.fundedOn(node);
@@ -49,9 +51,12 @@ class AnvilRestartTest {
         try (Web3jLedger ledger = Web3jLedger.connect(settings, deployment.contractAddress(), owner.privateKeyHex())) {
             assertEquals(1337, ledger.chainId());
             assertEquals(2, ledger.checkpointCount());
-            assertArrayEquals(TestKeys.hash("root-6"), ledger.checkpointBySize(6).orElseThrow().root());
+            assertArrayEquals(
+                    TestKeys.hash("root-6"),
+                    ledger.checkpointBySize(6).orElseThrow().root());
             // The nonce comes from the restored chain, so writing goes on where it stopped.
-            assertFalse(ledger.submitCheckpoint(9, TestKeys.hash("root-9"), null).alreadyAnchored());
+            assertFalse(
+                    ledger.submitCheckpoint(9, TestKeys.hash("root-9"), null).alreadyAnchored());
             assertEquals(3, ledger.checkpointCount());
         }
     }
@@ -70,14 +75,17 @@ class AnvilRestartTest {
         // Let a whole interval save pass after the checkpoint: one that starts after it, seen to be over when the
         // next one starts.
         java.nio.file.attribute.FileTime submitted = java.nio.file.attribute.FileTime.from(java.time.Instant.now());
-        await("a state save after the checkpoint").atMost(Duration.ofSeconds(30))
+        await("a state save after the checkpoint")
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> savedAfter(state, submitted));
         java.nio.file.attribute.FileTime firstSave = java.nio.file.Files.getLastModifiedTime(state);
         await("the next state save").atMost(Duration.ofSeconds(30)).until(() -> savedAfter(state, firstSave));
         node.kill(); // SIGKILL: no save on exit
         node = AnvilNode.start(options.withPort(node.port()));
         try (Web3jLedger reader = Web3jLedger.readOnly(settings, deployment.contractAddress())) {
-            assertArrayEquals(TestKeys.hash("root-5"), reader.checkpointBySize(5).orElseThrow().root());
+            assertArrayEquals(
+                    TestKeys.hash("root-5"),
+                    reader.checkpointBySize(5).orElseThrow().root());
         }
     }
 
@@ -88,7 +96,8 @@ class AnvilRestartTest {
         node = AnvilNode.start(options);
         TestKeys owner = TestKeys.fundedOn(node);
         LedgerSettings settings = LedgerSettings.forUrl(node.rpcUrl())
-                .withReceiptTimeout(Duration.ofSeconds(2)).withSendAttempts(2);
+                .withReceiptTimeout(Duration.ofSeconds(2))
+                .withSendAttempts(2);
         Deployment deployment = Web3jLedger.deploy(settings, owner.privateKeyHex());
 
         try (Web3jLedger ledger = Web3jLedger.connect(settings, deployment.contractAddress(), owner.privateKeyHex())) {
@@ -98,13 +107,14 @@ class AnvilRestartTest {
 
             LedgerUnavailableException read = assertThrows(LedgerUnavailableException.class, ledger::latestCheckpoint);
             assertTrue(read.retryable());
-            LedgerUnavailableException write = assertThrows(LedgerUnavailableException.class,
-                    () -> ledger.submitCheckpoint(2, TestKeys.hash("root-2"), null));
+            LedgerUnavailableException write = assertThrows(
+                    LedgerUnavailableException.class, () -> ledger.submitCheckpoint(2, TestKeys.hash("root-2"), null));
             assertTrue(write.getMessage().contains("unreachable"), write.getMessage());
 
             node = AnvilNode.start(options.withPort(port));
             assertEquals(1, ledger.latestCheckpoint().orElseThrow().treeSize());
-            assertFalse(ledger.submitCheckpoint(2, TestKeys.hash("root-2"), null).alreadyAnchored());
+            assertFalse(
+                    ledger.submitCheckpoint(2, TestKeys.hash("root-2"), null).alreadyAnchored());
             assertEquals(2, ledger.checkpointCount());
         }
     }
@@ -113,8 +123,8 @@ class AnvilRestartTest {
     void anvilWithBlockTimeReachesSeveralConfirmations() {
         node = AnvilNode.start(AnvilNode.Options.defaults().withBlockTime(1));
         TestKeys owner = TestKeys.fundedOn(node);
-        LedgerSettings settings = LedgerSettings.forUrl(node.rpcUrl()).withConfirmations(2)
-                .withReceiptTimeout(Duration.ofSeconds(10));
+        LedgerSettings settings =
+                LedgerSettings.forUrl(node.rpcUrl()).withConfirmations(2).withReceiptTimeout(Duration.ofSeconds(10));
         Deployment deployment = Web3jLedger.deploy(settings, owner.privateKeyHex());
         try (Web3jLedger ledger = Web3jLedger.connect(settings, deployment.contractAddress(), owner.privateKeyHex())) {
             AnchorReceipt receipt = ledger.submitCheckpoint(4, TestKeys.hash("root-4"), null);
@@ -125,12 +135,15 @@ class AnvilRestartTest {
     @Test
     void startingOnATakenPortFails() {
         node = AnvilNode.start(AnvilNode.Options.defaults());
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> AnvilNode.start(AnvilNode.Options.defaults().withPort(node.port())).close());
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> AnvilNode.start(AnvilNode.Options.defaults().withPort(node.port()))
+                        .close());
         assertTrue(e.getMessage().contains("in use"), e.getMessage());
     }
 
     private static boolean savedAfter(Path state, java.nio.file.attribute.FileTime time) throws java.io.IOException {
-        return java.nio.file.Files.exists(state) && java.nio.file.Files.getLastModifiedTime(state).compareTo(time) > 0;
+        return java.nio.file.Files.exists(state)
+                && java.nio.file.Files.getLastModifiedTime(state).compareTo(time) > 0;
     }
 }

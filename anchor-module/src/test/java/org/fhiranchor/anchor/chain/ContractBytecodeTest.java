@@ -22,8 +22,10 @@ class ContractBytecodeTest {
         Path solidityDir = Path.of(System.getProperty("fhiranchor.solidity.dir", "src/main/solidity"));
         String node = System.getProperty("fhiranchor.node", "node");
         Path log = output.resolve("compile.log");
-        Process compile = new ProcessBuilder(node, solidityDir.resolve("compile.js").toString(),
-                output.resolve("out").toString())
+        Process compile = new ProcessBuilder(
+                        node,
+                        solidityDir.resolve("compile.js").toString(),
+                        output.resolve("out").toString())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
@@ -34,9 +36,15 @@ class ContractBytecodeTest {
         assertEquals(0, compile.exitValue(), () -> read(log));
 
         Path recompiled = output.resolve("out").resolve(PACKAGE_DIR);
-        assertEquals(ContractArtifacts.creationBytecode(), read(recompiled.resolve("FhirAnchor.bin")).strip());
-        assertEquals(ContractArtifacts.runtimeBytecode(), read(recompiled.resolve("FhirAnchor.bin-runtime")).strip());
-        assertEquals(ContractArtifacts.abiJson(), read(recompiled.resolve("FhirAnchor.abi")).strip());
+        assertEquals(
+                ContractArtifacts.creationBytecode(),
+                read(recompiled.resolve("FhirAnchor.bin")).strip());
+        assertEquals(
+                ContractArtifacts.runtimeBytecode(),
+                read(recompiled.resolve("FhirAnchor.bin-runtime")).strip());
+        assertEquals(
+                ContractArtifacts.abiJson(),
+                read(recompiled.resolve("FhirAnchor.abi")).strip());
     }
 
     @Test

@@ -34,7 +34,8 @@ class ContractDocTest {
             String signature = entry.getString("name") + "(" + String.join(",", types) + ")";
             events.add(signature);
             String topic = Hash.sha3String(signature);
-            assertTrue(doc.contains("`" + signature + "` | `" + topic + "`"),
+            assertTrue(
+                    doc.contains("`" + signature + "` | `" + topic + "`"),
                     "docs/contract.md must list " + signature + " with topics[0] " + topic);
         }
         assertTrue(events.size() >= 7, "events found in the ABI: " + events);

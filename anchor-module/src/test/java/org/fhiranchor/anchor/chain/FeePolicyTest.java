@@ -31,7 +31,9 @@ class FeePolicyTest {
         assertTrue(offer.legacy());
         assertEquals(gwei(5), offer.maxFee());
         FeePolicy.Offer bumped = FeePolicy.defaults().initial(null, gwei(7));
-        assertEquals(BigInteger.valueOf(7_910_000_000L), FeePolicy.defaults().bump(bumped, null).maxFee());
+        assertEquals(
+                BigInteger.valueOf(7_910_000_000L),
+                FeePolicy.defaults().bump(bumped, null).maxFee());
     }
 
     @Test
@@ -39,9 +41,14 @@ class FeePolicyTest {
         FeePolicy policy = FeePolicy.defaults().withCaps(gwei(30), gwei(3));
         FeePolicy.Offer first = policy.initial(gwei(10), gwei(2));
         FeePolicy.Offer second = policy.bump(first, gwei(10));
-        assertTrue(second.maxFee().multiply(BigInteger.TEN).compareTo(first.maxFee().multiply(BigInteger.valueOf(11))) >= 0);
-        assertTrue(second.maxPriorityFee().multiply(BigInteger.TEN)
-                .compareTo(first.maxPriorityFee().multiply(BigInteger.valueOf(11))) >= 0);
+        assertTrue(second.maxFee()
+                        .multiply(BigInteger.TEN)
+                        .compareTo(first.maxFee().multiply(BigInteger.valueOf(11)))
+                >= 0);
+        assertTrue(second.maxPriorityFee()
+                        .multiply(BigInteger.TEN)
+                        .compareTo(first.maxPriorityFee().multiply(BigInteger.valueOf(11)))
+                >= 0);
         // The tip cap (3 gwei) leaves no room for another 10 %: no replacement, only a re-broadcast.
         FeePolicy.Offer third = policy.bump(second, gwei(10));
         FeePolicy.Offer fourth = third == null ? null : policy.bump(third, gwei(10));
@@ -52,7 +59,8 @@ class FeePolicyTest {
     @Test
     void aBumpBelowTheNodesMinimumIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new FeePolicy(null, null, Duration.ofSeconds(1), 5));
-        assertThrows(IllegalArgumentException.class, () -> new FeePolicy(BigInteger.ZERO, null, Duration.ofSeconds(1), 10));
+        assertThrows(
+                IllegalArgumentException.class, () -> new FeePolicy(BigInteger.ZERO, null, Duration.ofSeconds(1), 10));
     }
 
     private static BigInteger gwei(long value) {

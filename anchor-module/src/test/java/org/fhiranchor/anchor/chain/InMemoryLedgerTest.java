@@ -19,10 +19,16 @@ class InMemoryLedgerTest {
         AnchorReceipt retry = ledger.submitCheckpoint(3, TestKeys.hash("r3"), null);
         assertTrue(retry.alreadyAnchored());
         assertEquals(first.txHash(), retry.txHash());
-        assertEquals("TreeSizeNotIncreasing", assertThrows(LedgerRevertedException.class,
-                () -> ledger.submitCheckpoint(2, TestKeys.hash("r2"), null)).errorName());
-        assertEquals(LedgerRevertedException.CONFLICTING_RECORD, assertThrows(LedgerRevertedException.class,
-                () -> ledger.submitCheckpoint(3, TestKeys.hash("other"), null)).errorName());
+        assertEquals(
+                "TreeSizeNotIncreasing",
+                assertThrows(LedgerRevertedException.class, () -> ledger.submitCheckpoint(2, TestKeys.hash("r2"), null))
+                        .errorName());
+        assertEquals(
+                LedgerRevertedException.CONFLICTING_RECORD,
+                assertThrows(
+                                LedgerRevertedException.class,
+                                () -> ledger.submitCheckpoint(3, TestKeys.hash("other"), null))
+                        .errorName());
         ledger.submitCheckpoint(8, TestKeys.hash("r8"), new ArchiveRef(3, 8, new byte[] {1}));
         assertEquals(8, ledger.latestCheckpoint().orElseThrow().treeSize());
         assertEquals(2, ledger.checkpointCount());
@@ -34,22 +40,53 @@ class InMemoryLedgerTest {
     void leavesAndConsentsFollowTheContractRules() {
         ledger.anchorLeaf(4, TestKeys.hash("l4"));
         assertTrue(ledger.anchorLeaf(4, TestKeys.hash("l4")).alreadyAnchored());
-        assertEquals("LeafIndexNotIncreasing", assertThrows(LedgerRevertedException.class,
-                () -> ledger.anchorLeaf(2, TestKeys.hash("l2"))).errorName());
+        assertEquals(
+                "LeafIndexNotIncreasing",
+                assertThrows(LedgerRevertedException.class, () -> ledger.anchorLeaf(2, TestKeys.hash("l2")))
+                        .errorName());
 
         byte[] key = TestKeys.hash("consent");
-        ConsentDecision v1 = new ConsentDecision(key, 1, TestKeys.hash("d1"), TestKeys.hash("p"), List.of(),
-                List.of(), true, ConsentStatus.ACTIVE, 0, 0);
+        ConsentDecision v1 = new ConsentDecision(
+                key,
+                1,
+                TestKeys.hash("d1"),
+                TestKeys.hash("p"),
+                List.of(),
+                List.of(),
+                true,
+                ConsentStatus.ACTIVE,
+                0,
+                0);
         ledger.recordConsentDecision(v1);
         assertTrue(ledger.recordConsentDecision(v1).alreadyAnchored());
-        ConsentDecision otherV1 = new ConsentDecision(key, 1, TestKeys.hash("d1'"), TestKeys.hash("p"), List.of(),
-                List.of(), false, ConsentStatus.ACTIVE, 0, 0);
-        assertEquals("ConsentVersionNotIncreasing", assertThrows(LedgerRevertedException.class,
-                () -> ledger.recordConsentDecision(otherV1)).errorName());
+        ConsentDecision otherV1 = new ConsentDecision(
+                key,
+                1,
+                TestKeys.hash("d1'"),
+                TestKeys.hash("p"),
+                List.of(),
+                List.of(),
+                false,
+                ConsentStatus.ACTIVE,
+                0,
+                0);
+        assertEquals(
+                "ConsentVersionNotIncreasing",
+                assertThrows(LedgerRevertedException.class, () -> ledger.recordConsentDecision(otherV1))
+                        .errorName());
         assertTrue(ledger.latestConsentDecision(key).orElseThrow().matches(v1));
 
-        ConsentDecision v2 = new ConsentDecision(key, 2, TestKeys.hash("d2"), TestKeys.hash("p"), List.of(),
-                List.of(), false, ConsentStatus.INACTIVE, 0, 0);
+        ConsentDecision v2 = new ConsentDecision(
+                key,
+                2,
+                TestKeys.hash("d2"),
+                TestKeys.hash("p"),
+                List.of(),
+                List.of(),
+                false,
+                ConsentStatus.INACTIVE,
+                0,
+                0);
         ledger.recordConsentDecision(v2);
         assertTrue(ledger.consentDecision(key, 1).orElseThrow().matches(v1));
         assertTrue(ledger.consentDecision(key, 2).orElseThrow().matches(v2));

@@ -44,7 +44,9 @@ class MisbehavingNodeTest {
         web3j = Web3j.build(new HttpService(node.rpcUrl()));
         owner = TestKeys.fundedOn(node);
         // Replace (or re-broadcast) after half a second, give up after 20 s.
-        settings = LedgerSettings.forUrl(node.rpcUrl()).withReceiptTimeout(Duration.ofSeconds(20)).withSendAttempts(1)
+        settings = LedgerSettings.forUrl(node.rpcUrl())
+                .withReceiptTimeout(Duration.ofSeconds(20))
+                .withSendAttempts(1)
                 .withFees(FeePolicy.defaults().withReplaceAfter(Duration.ofMillis(500)));
     }
 
@@ -61,8 +63,8 @@ class MisbehavingNodeTest {
     @BeforeEach
     void deploy() {
         node.setAutomine(true);
-        ledger = Web3jLedger.connect(settings, Web3jLedger.deploy(settings, owner.privateKeyHex()).contractAddress(),
-                owner.privateKeyHex());
+        ledger = Web3jLedger.connect(
+                settings, Web3jLedger.deploy(settings, owner.privateKeyHex()).contractAddress(), owner.privateKeyHex());
     }
 
     @AfterEach
@@ -75,8 +77,8 @@ class MisbehavingNodeTest {
     void aPendingTransactionTheNodeDroppedIsSentAgain() throws Exception {
         long nonceBefore = nonce(DefaultBlockParameterName.LATEST);
         node.setAutomine(false);
-        CompletableFuture<AnchorReceipt> sent = CompletableFuture.supplyAsync(
-                () -> ledger.submitCheckpoint(6, TestKeys.hash("root-6"), null));
+        CompletableFuture<AnchorReceipt> sent =
+                CompletableFuture.supplyAsync(() -> ledger.submitCheckpoint(6, TestKeys.hash("root-6"), null));
         awaitPendingNonce(nonceBefore + 1);
         node.dropAllTransactions();
         assertEquals(nonceBefore, nonce(DefaultBlockParameterName.PENDING), "the pool lost the checkpoint");
@@ -93,15 +95,18 @@ class MisbehavingNodeTest {
     @Test
     void aStuckTransactionIsReplacedWithTheSameNonceAndAHigherFeeWithinTheCap() throws Exception {
         BigInteger cap = BigInteger.TEN.pow(12); // 1,000 gwei
-        try (Web3jLedger capped = Web3jLedger.connect(settings.withFees(settings.fees().withCaps(cap, cap)),
-                ledger.contractAddress(), owner.privateKeyHex())) {
+        try (Web3jLedger capped = Web3jLedger.connect(
+                settings.withFees(settings.fees().withCaps(cap, cap)),
+                ledger.contractAddress(),
+                owner.privateKeyHex())) {
             long nonceBefore = nonce(DefaultBlockParameterName.LATEST);
             // What the first transaction offers at most: twice the base fee plus the node's tip.
-            BigInteger offered = latestBaseFee().shiftLeft(1)
+            BigInteger offered = latestBaseFee()
+                    .shiftLeft(1)
                     .add(web3j.ethMaxPriorityFeePerGas().send().getMaxPriorityFeePerGas());
             node.setAutomine(false);
-            CompletableFuture<AnchorReceipt> sent = CompletableFuture.supplyAsync(
-                    () -> capped.submitCheckpoint(8, TestKeys.hash("root-8"), null));
+            CompletableFuture<AnchorReceipt> sent =
+                    CompletableFuture.supplyAsync(() -> capped.submitCheckpoint(8, TestKeys.hash("root-8"), null));
             awaitPendingNonce(nonceBefore + 1);
             // The base fee jumps to three times that: the pending transaction cannot be mined.
             BigInteger high = offered.multiply(BigInteger.valueOf(3));
@@ -111,7 +116,10 @@ class MisbehavingNodeTest {
             node.setAutomine(true);
 
             AnchorReceipt receipt = sent.get(60, TimeUnit.SECONDS);
-            Transaction mined = web3j.ethGetTransactionByHash(receipt.txHash()).send().getTransaction().orElseThrow();
+            Transaction mined = web3j.ethGetTransactionByHash(receipt.txHash())
+                    .send()
+                    .getTransaction()
+                    .orElseThrow();
             assertEquals(BigInteger.valueOf(nonceBefore), mined.getNonce(), "replaced with the same nonce");
             assertTrue(mined.getMaxFeePerGas().compareTo(offered) > 0, "with a higher fee");
             assertTrue(mined.getMaxFeePerGas().compareTo(cap) <= 0, "within the cap");
@@ -129,8 +137,8 @@ class MisbehavingNodeTest {
         try (Web3jLedger capped = Web3jLedger.connect(patient, ledger.contractAddress(), owner.privateKeyHex())) {
             long nonceBefore = nonce(DefaultBlockParameterName.LATEST);
             node.setAutomine(false);
-            CompletableFuture<AnchorReceipt> sent = CompletableFuture.supplyAsync(
-                    () -> capped.submitCheckpoint(9, TestKeys.hash("root-9"), null));
+            CompletableFuture<AnchorReceipt> sent =
+                    CompletableFuture.supplyAsync(() -> capped.submitCheckpoint(9, TestKeys.hash("root-9"), null));
             awaitPendingNonce(nonceBefore + 1);
             node.setNextBlockBaseFee(cap.multiply(BigInteger.TWO));
             node.mine();
@@ -138,10 +146,13 @@ class MisbehavingNodeTest {
             Exception failure = assertThrows(Exception.class, () -> sent.get(60, TimeUnit.SECONDS));
             LedgerTimeoutException timeout = (LedgerTimeoutException) failure.getCause();
             // Anvil evicts a transaction priced below the base fee; a node that keeps it must show it within the cap.
-            web3j.ethGetTransactionByHash(timeout.txHash()).send().getTransaction().ifPresent(
-                    last -> assertTrue(last.getMaxFeePerGas().compareTo(cap) <= 0, "never above the cap"));
+            web3j.ethGetTransactionByHash(timeout.txHash())
+                    .send()
+                    .getTransaction()
+                    .ifPresent(last -> assertTrue(last.getMaxFeePerGas().compareTo(cap) <= 0, "never above the cap"));
             assertEquals(0, capped.checkpointCount());
-            assertEquals(nonceBefore, nonce(DefaultBlockParameterName.LATEST), "nothing mined at a price above the cap");
+            assertEquals(
+                    nonceBefore, nonce(DefaultBlockParameterName.LATEST), "nothing mined at a price above the cap");
 
             // Fees fall again: the retry lands, once.
             node.setNextBlockBaseFee(base);
@@ -169,11 +180,14 @@ class MisbehavingNodeTest {
     @Test
     void aContractWhoseDeploymentWasReorganisedAwayIsReportedAsMissing() {
         String snapshot = node.snapshot();
-        try (Web3jLedger fresh = Web3jLedger.connect(settings,
-                Web3jLedger.deploy(settings, owner.privateKeyHex()).contractAddress(), owner.privateKeyHex())) {
+        try (Web3jLedger fresh = Web3jLedger.connect(
+                settings,
+                Web3jLedger.deploy(settings, owner.privateKeyHex()).contractAddress(),
+                owner.privateKeyHex())) {
             fresh.submitCheckpoint(6, TestKeys.hash("root-6"), null);
             assertTrue(node.revert(snapshot));
-            ContractMismatchException missing = assertThrows(ContractMismatchException.class, () -> fresh.checkpointBySize(6));
+            ContractMismatchException missing =
+                    assertThrows(ContractMismatchException.class, () -> fresh.checkpointBySize(6));
             assertTrue(missing.codeMissing());
             assertThrows(ContractMismatchException.class, fresh::latestCheckpoint);
             assertThrows(ContractMismatchException.class, fresh::checkpointCount);
@@ -185,8 +199,8 @@ class MisbehavingNodeTest {
         RemoteSigner remote = new RemoteSigner(node.rpcUrl(), ANVIL_ACCOUNT_0);
         try (Web3jLedger viaSigner = Web3jLedger.connect(settings, ledger.contractAddress(), remote)) {
             // Before rotation the remote signer's account is not a writer.
-            LedgerRevertedException refused = assertThrows(LedgerRevertedException.class,
-                    () -> viaSigner.submitCheckpoint(4, TestKeys.hash("root-4"), null));
+            LedgerRevertedException refused = assertThrows(
+                    LedgerRevertedException.class, () -> viaSigner.submitCheckpoint(4, TestKeys.hash("root-4"), null));
             assertEquals("NotWriter", refused.errorName());
 
             // Rotation: the owner adds the new writer, the new writer anchors, the owner removes the old one.
@@ -196,8 +210,12 @@ class MisbehavingNodeTest {
             assertFalse(signedRemotely.alreadyAnchored());
             ledger.removeWriter(owner.address());
             assertFalse(ledger.isWriter(owner.address()));
-            assertEquals("NotWriter", assertThrows(LedgerRevertedException.class,
-                    () -> ledger.submitCheckpoint(5, TestKeys.hash("root-5"), null)).errorName());
+            assertEquals(
+                    "NotWriter",
+                    assertThrows(
+                                    LedgerRevertedException.class,
+                                    () -> ledger.submitCheckpoint(5, TestKeys.hash("root-5"), null))
+                            .errorName());
             assertEquals(4, viaSigner.latestCheckpoint().orElseThrow().treeSize());
             assertEquals(owner.address(), ledger.owner(), "ownership is a separate key and stays");
         }
@@ -209,15 +227,23 @@ class MisbehavingNodeTest {
     }
 
     private long nonce(DefaultBlockParameterName block) throws Exception {
-        return web3j.ethGetTransactionCount(owner.address(), block).send().getTransactionCount().longValueExact();
+        return web3j.ethGetTransactionCount(owner.address(), block)
+                .send()
+                .getTransactionCount()
+                .longValueExact();
     }
 
     private void awaitPendingNonce(long expected) {
-        await("the transaction in the pool").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+        await("the transaction in the pool")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
                 .until(() -> nonce(DefaultBlockParameterName.PENDING) >= expected);
     }
 
     private BigInteger latestBaseFee() throws Exception {
-        return web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send().getBlock().getBaseFeePerGas();
+        return web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false)
+                .send()
+                .getBlock()
+                .getBaseFeePerGas();
     }
 }

@@ -25,8 +25,10 @@ class ValueTypesTest {
         assertThrows(IllegalArgumentException.class, () -> decision(0, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> decision(1, 10, 5));
         assertEquals(0, decision(1, 10, 0).periodEnd()); // open end
-        assertThrows(IllegalArgumentException.class, () -> new ConsentDecision(H, 1, H, H, List.of(new byte[3]),
-                List.of(), true, ConsentStatus.ACTIVE, 0, 0));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new ConsentDecision(
+                        H, 1, H, H, List.of(new byte[3]), List.of(), true, ConsentStatus.ACTIVE, 0, 0));
     }
 
     @Test
@@ -42,7 +44,9 @@ class ValueTypesTest {
     @Test
     void settingsRejectNonsense() {
         assertThrows(IllegalArgumentException.class, () -> LedgerSettings.forUrl(" "));
-        assertThrows(IllegalArgumentException.class, () -> LedgerSettings.forUrl("http://127.0.0.1:1").withConfirmations(0));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> LedgerSettings.forUrl("http://127.0.0.1:1").withConfirmations(0));
     }
 
     private static ConsentDecision decision(long version, long start, long end) {

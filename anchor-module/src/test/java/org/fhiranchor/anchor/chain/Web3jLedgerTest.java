@@ -120,14 +120,14 @@ class Web3jLedgerTest {
         assertEquals(original.blockNumber(), retry.blockNumber());
         assertEquals(1, ledger.checkpointCount());
 
-        LedgerRevertedException smaller = assertThrows(LedgerRevertedException.class,
-                () -> ledger.submitCheckpoint(4, TestKeys.hash("root-4"), null));
+        LedgerRevertedException smaller = assertThrows(
+                LedgerRevertedException.class, () -> ledger.submitCheckpoint(4, TestKeys.hash("root-4"), null));
         assertEquals("TreeSizeNotIncreasing", smaller.errorName());
         assertTrue(smaller.getMessage().contains("TreeSizeNotIncreasing(4, 5)"), smaller.getMessage());
         assertFalse(smaller.retryable());
 
-        LedgerRevertedException fork = assertThrows(LedgerRevertedException.class,
-                () -> ledger.submitCheckpoint(5, TestKeys.hash("another root"), null));
+        LedgerRevertedException fork = assertThrows(
+                LedgerRevertedException.class, () -> ledger.submitCheckpoint(5, TestKeys.hash("another root"), null));
         assertEquals(LedgerRevertedException.CONFLICTING_RECORD, fork.errorName());
         assertEquals(1, ledger.checkpointCount());
     }
@@ -138,15 +138,22 @@ class Web3jLedgerTest {
         // Simulate the race: the first "already on chain?" check misses the checkpoint (it landed
         // just after), so the send is attempted and the contract says TreeSizeNotIncreasing.
         AtomicInteger checks = new AtomicInteger();
-        TransactionSender sender = new TransactionSender(web3j, Credentials.create(owner.privateKeyHex()),
-                ledger.chainId(), settings);
-        FhirAnchor encoder = FhirAnchor.load(ledger.contractAddress(), web3j,
-                Credentials.create(owner.privateKeyHex()), new org.web3j.tx.gas.DefaultGasProvider());
-        String data = encoder.checkpoint(BigInteger.valueOf(7), TestKeys.hash("root-7"), BigInteger.ZERO,
-                BigInteger.ZERO, new byte[0]).encodeFunctionCall();
-        TransactionSender.Outcome outcome = sender.send(ledger.contractAddress(), data, () -> checks.getAndIncrement() == 0
-                ? Optional.empty()
-                : Optional.of(new AnchorReceipt(landed.txHash(), landed.blockNumber(), landed.gasUsed(), true)),
+        TransactionSender sender =
+                new TransactionSender(web3j, Credentials.create(owner.privateKeyHex()), ledger.chainId(), settings);
+        FhirAnchor encoder = FhirAnchor.load(
+                ledger.contractAddress(),
+                web3j,
+                Credentials.create(owner.privateKeyHex()),
+                new org.web3j.tx.gas.DefaultGasProvider());
+        String data = encoder.checkpoint(
+                        BigInteger.valueOf(7), TestKeys.hash("root-7"), BigInteger.ZERO, BigInteger.ZERO, new byte[0])
+                .encodeFunctionCall();
+        TransactionSender.Outcome outcome = sender.send(
+                ledger.contractAddress(),
+                data,
+                () -> checks.getAndIncrement() == 0
+                        ? Optional.empty()
+                        : Optional.of(new AnchorReceipt(landed.txHash(), landed.blockNumber(), landed.gasUsed(), true)),
                 "checkpoint 7 (race)");
         assertTrue(outcome.anchorReceipt().alreadyAnchored());
         assertEquals(landed.txHash(), outcome.anchorReceipt().txHash());
@@ -155,13 +162,14 @@ class Web3jLedgerTest {
 
     @Test
     void anUnminedCheckpointTimesOutAndIsFoundAfterItLands() throws Exception {
-        LedgerSettings impatient = settings.withReceiptTimeout(java.time.Duration.ofMillis(500)).withSendAttempts(2);
+        LedgerSettings impatient =
+                settings.withReceiptTimeout(java.time.Duration.ofMillis(500)).withSendAttempts(2);
         try (Web3jLedger slow = Web3jLedger.connect(impatient, deployment.contractAddress(), owner.privateKeyHex())) {
             node.setAutomine(false);
             LedgerTimeoutException timeout;
             try {
-                timeout = assertThrows(LedgerTimeoutException.class,
-                        () -> slow.submitCheckpoint(12, TestKeys.hash("root-12"), null));
+                timeout = assertThrows(
+                        LedgerTimeoutException.class, () -> slow.submitCheckpoint(12, TestKeys.hash("root-12"), null));
                 assertEquals(0, ledger.checkpointCount()); // still in the pool, sent twice with one nonce
             } finally {
                 node.setAutomine(true); // Anvil mines the pool when automine comes back
@@ -173,13 +181,15 @@ class Web3jLedgerTest {
             assertEquals(timeout.txHash(), retry.txHash());
             assertEquals(1, ledger.checkpointCount());
             // The nonce was re-read after the timeout: the next checkpoint goes through.
-            assertFalse(slow.submitCheckpoint(13, TestKeys.hash("root-13"), null).alreadyAnchored());
+            assertFalse(
+                    slow.submitCheckpoint(13, TestKeys.hash("root-13"), null).alreadyAnchored());
         }
     }
 
     @Test
     void aReceiptThatArrivesDuringTheSecondAttemptCompletesTheCall() throws Exception {
-        LedgerSettings impatient = settings.withReceiptTimeout(java.time.Duration.ofMillis(700)).withSendAttempts(3);
+        LedgerSettings impatient =
+                settings.withReceiptTimeout(java.time.Duration.ofMillis(700)).withSendAttempts(3);
         try (Web3jLedger slow = Web3jLedger.connect(impatient, deployment.contractAddress(), owner.privateKeyHex())) {
             node.setAutomine(false);
             Thread miner = new Thread(() -> {
@@ -195,7 +205,9 @@ class Web3jLedgerTest {
             try {
                 AnchorReceipt receipt = slow.submitCheckpoint(21, TestKeys.hash("root-21"), null);
                 assertEquals(21, ledger.latestCheckpoint().orElseThrow().treeSize());
-                assertEquals(receipt.blockNumber(), ledger.latestCheckpoint().orElseThrow().blockNumber());
+                assertEquals(
+                        receipt.blockNumber(),
+                        ledger.latestCheckpoint().orElseThrow().blockNumber());
             } finally {
                 miner.join();
                 node.setAutomine(true);
@@ -206,8 +218,8 @@ class Web3jLedgerTest {
 
     @Test
     void aNonceTakenByAnotherProcessWithTheSameKeyIsRecoveredFrom() {
-        try (Web3jLedger otherProcess = Web3jLedger.connect(settings, deployment.contractAddress(),
-                owner.privateKeyHex())) {
+        try (Web3jLedger otherProcess =
+                Web3jLedger.connect(settings, deployment.contractAddress(), owner.privateKeyHex())) {
             ledger.submitCheckpoint(1, TestKeys.hash("root-1"), null); // ledger now caches the next nonce
             otherProcess.submitCheckpoint(2, TestKeys.hash("root-2"), null); // ...which this one uses
             AnchorReceipt third = ledger.submitCheckpoint(3, TestKeys.hash("root-3"), null);
@@ -219,32 +231,45 @@ class Web3jLedgerTest {
     @Test
     void nonWriterIsRejectedAndOwnerManagesWriters() {
         TestKeys other = TestKeys.fundedOn(node);
-        try (Web3jLedger otherLedger = Web3jLedger.connect(settings, deployment.contractAddress(),
-                other.privateKeyHex())) {
-            LedgerRevertedException rejected = assertThrows(LedgerRevertedException.class,
-                    () -> otherLedger.submitCheckpoint(1, TestKeys.hash("r"), null));
+        try (Web3jLedger otherLedger =
+                Web3jLedger.connect(settings, deployment.contractAddress(), other.privateKeyHex())) {
+            LedgerRevertedException rejected = assertThrows(
+                    LedgerRevertedException.class, () -> otherLedger.submitCheckpoint(1, TestKeys.hash("r"), null));
             assertEquals("NotWriter", rejected.errorName());
-            assertEquals("NotOwner", assertThrows(LedgerRevertedException.class,
-                    () -> otherLedger.addWriter(other.address())).errorName());
+            assertEquals(
+                    "NotOwner",
+                    assertThrows(LedgerRevertedException.class, () -> otherLedger.addWriter(other.address()))
+                            .errorName());
 
             ledger.addWriter(other.address());
             assertTrue(ledger.isWriter(other.address()));
-            assertFalse(otherLedger.submitCheckpoint(1, TestKeys.hash("r"), null).alreadyAnchored());
+            assertFalse(
+                    otherLedger.submitCheckpoint(1, TestKeys.hash("r"), null).alreadyAnchored());
 
             ledger.removeWriter(other.address());
             assertFalse(ledger.isWriter(other.address()));
-            assertEquals("NotWriter", assertThrows(LedgerRevertedException.class,
-                    () -> otherLedger.submitCheckpoint(2, TestKeys.hash("r2"), null)).errorName());
+            assertEquals(
+                    "NotWriter",
+                    assertThrows(
+                                    LedgerRevertedException.class,
+                                    () -> otherLedger.submitCheckpoint(2, TestKeys.hash("r2"), null))
+                            .errorName());
 
             // The owner is a writer only because the constructor added it: removing it sticks.
             ledger.removeWriter(owner.address());
-            assertEquals("NotWriter", assertThrows(LedgerRevertedException.class,
-                    () -> ledger.submitCheckpoint(2, TestKeys.hash("r2"), null)).errorName());
+            assertEquals(
+                    "NotWriter",
+                    assertThrows(
+                                    LedgerRevertedException.class,
+                                    () -> ledger.submitCheckpoint(2, TestKeys.hash("r2"), null))
+                            .errorName());
 
             ledger.transferOwnership(other.address());
             assertEquals(other.address(), ledger.owner());
-            assertEquals("NotOwner", assertThrows(LedgerRevertedException.class,
-                    () -> ledger.addWriter(owner.address())).errorName());
+            assertEquals(
+                    "NotOwner",
+                    assertThrows(LedgerRevertedException.class, () -> ledger.addWriter(owner.address()))
+                            .errorName());
             otherLedger.addWriter(owner.address());
             assertTrue(ledger.isWriter(owner.address()));
         }
@@ -253,8 +278,10 @@ class Web3jLedgerTest {
     @Test
     void archivesAreRecordedAsEvents() throws Exception {
         // A CIDv1 (raw, sha2-256) in binary: 0x01 0x55 0x12 0x20 + 32-byte digest = 36 bytes.
-        byte[] cid = java.nio.ByteBuffer.allocate(36).put(new byte[] {0x01, 0x55, 0x12, 0x20})
-                .put(TestKeys.hash("encrypted bundle")).array();
+        byte[] cid = java.nio.ByteBuffer.allocate(36)
+                .put(new byte[] {0x01, 0x55, 0x12, 0x20})
+                .put(TestKeys.hash("encrypted bundle"))
+                .array();
         AnchorReceipt withArchive = ledger.submitCheckpoint(4, TestKeys.hash("root-4"), new ArchiveRef(0, 4, cid));
         GasReport.record("checkpoint with archive CID (36-byte CIDv1)", withArchive.gasUsed());
         List<FhirAnchor.ArchivedEventResponse> events = FhirAnchor.getArchivedEvents(receipt(withArchive));
@@ -268,10 +295,14 @@ class Web3jLedgerTest {
 
         AnchorReceipt late = ledger.recordArchive(new ArchiveRef(4, 9, cid));
         GasReport.record("recordArchive (36-byte CIDv1)", late.gasUsed());
-        assertEquals(BigInteger.valueOf(9), FhirAnchor.getArchivedEvents(receipt(late)).get(0).toSize);
+        assertEquals(
+                BigInteger.valueOf(9),
+                FhirAnchor.getArchivedEvents(receipt(late)).get(0).toSize);
 
-        assertEquals("InvalidArchiveRange", assertThrows(LedgerRevertedException.class,
-                () -> ledger.recordArchive(new ArchiveRef(4, 10, cid))).errorName());
+        assertEquals(
+                "InvalidArchiveRange",
+                assertThrows(LedgerRevertedException.class, () -> ledger.recordArchive(new ArchiveRef(4, 10, cid)))
+                        .errorName());
         assertThrows(IllegalArgumentException.class, () -> new ArchiveRef(5, 5, cid));
         assertThrows(IllegalArgumentException.class, () -> new ArchiveRef(0, 5, new byte[0]));
     }
@@ -286,14 +317,18 @@ class Web3jLedgerTest {
 
         assertArrayEquals(TestKeys.hash("leaf-1"), ledger.leafAt(1).orElseThrow());
         assertEquals(Optional.empty(), ledger.leafAt(2));
-        assertEquals("LeafIndexNotIncreasing", assertThrows(LedgerRevertedException.class,
-                () -> ledger.anchorLeaf(3, TestKeys.hash("leaf-3"))).errorName());
+        assertEquals(
+                "LeafIndexNotIncreasing",
+                assertThrows(LedgerRevertedException.class, () -> ledger.anchorLeaf(3, TestKeys.hash("leaf-3")))
+                        .errorName());
 
         AnchorReceipt again = ledger.anchorLeaf(1, TestKeys.hash("leaf-1"));
         assertTrue(again.alreadyAnchored());
         assertEquals(second.txHash(), again.txHash());
-        assertEquals(LedgerRevertedException.CONFLICTING_RECORD, assertThrows(LedgerRevertedException.class,
-                () -> ledger.anchorLeaf(5, TestKeys.hash("other"))).errorName());
+        assertEquals(
+                LedgerRevertedException.CONFLICTING_RECORD,
+                assertThrows(LedgerRevertedException.class, () -> ledger.anchorLeaf(5, TestKeys.hash("other")))
+                        .errorName());
     }
 
     @Test
@@ -323,8 +358,10 @@ class Web3jLedgerTest {
 
         assertTrue(ledger.recordConsentDecision(v2).alreadyAnchored());
         ConsentDecision stale = decision(consentKey, 2, "a different v2", true, ConsentStatus.ACTIVE, 1);
-        assertEquals("ConsentVersionNotIncreasing", assertThrows(LedgerRevertedException.class,
-                () -> ledger.recordConsentDecision(stale)).errorName());
+        assertEquals(
+                "ConsentVersionNotIncreasing",
+                assertThrows(LedgerRevertedException.class, () -> ledger.recordConsentDecision(stale))
+                        .errorName());
         assertEquals(Optional.empty(), ledger.latestConsentDecision(TestKeys.hash("unknown consent")));
 
         // A superseded version is read back from its event, the latest from storage.
@@ -346,23 +383,36 @@ class Web3jLedgerTest {
         int n = 10;
         long single = 0;
         for (int i = 0; i < n; i++) {
-            single += ledger.recordConsentDecision(
-                    decision(TestKeys.hash("hmac(consent/single-" + i + ")"), 1, "single " + i, true, ConsentStatus.ACTIVE, 1))
+            single += ledger.recordConsentDecision(decision(
+                            TestKeys.hash("hmac(consent/single-" + i + ")"),
+                            1,
+                            "single " + i,
+                            true,
+                            ConsentStatus.ACTIVE,
+                            1))
                     .gasUsed();
         }
         List<ConsentDecision> batch = new java.util.ArrayList<>();
         for (int i = 0; i < n; i++) {
-            batch.add(decision(TestKeys.hash("hmac(consent/batch-" + i + ")"), 1, "batch " + i, i % 2 == 0,
-                    ConsentStatus.ACTIVE, 1));
+            batch.add(decision(
+                    TestKeys.hash("hmac(consent/batch-" + i + ")"),
+                    1,
+                    "batch " + i,
+                    i % 2 == 0,
+                    ConsentStatus.ACTIVE,
+                    1));
         }
         AnchorReceipt batched = ledger.recordConsentDecisions(batch);
         GasReport.record("recordConsentDecision, first, one tx each: per decision", single / n);
         GasReport.record("recordConsentDecisions, first, 10 in one tx: per decision", batched.gasUsed() / n);
-        System.out.printf("Gas per consent decision (first for its consent, 1 grantee, 1 purpose): one transaction each %,d;"
-                + " %d in one transaction %,d%n", single / n, n, batched.gasUsed() / n);
+        System.out.printf(
+                "Gas per consent decision (first for its consent, 1 grantee, 1 purpose): one transaction each %,d;"
+                        + " %d in one transaction %,d%n",
+                single / n, n, batched.gasUsed() / n);
         assertTrue(batched.gasUsed() / n < single / n);
         for (ConsentDecision d : batch) {
-            OnChainConsentDecision onChain = ledger.latestConsentDecision(d.consentKey()).orElseThrow();
+            OnChainConsentDecision onChain =
+                    ledger.latestConsentDecision(d.consentKey()).orElseThrow();
             assertTrue(onChain.matches(d));
             assertEquals(batched.blockNumber(), onChain.blockNumber());
         }
@@ -381,8 +431,10 @@ class Web3jLedgerTest {
         byte[] fresh = TestKeys.hash("hmac(consent/never)");
         ConsentDecision ok = decision(fresh, 1, "ok", true, ConsentStatus.ACTIVE, 1);
         ConsentDecision stale = decision(key, 2, "a different v2", true, ConsentStatus.ACTIVE, 1);
-        assertEquals("ConsentVersionNotIncreasing", assertThrows(LedgerRevertedException.class,
-                () -> ledger.recordConsentDecisions(List.of(ok, stale))).errorName());
+        assertEquals(
+                "ConsentVersionNotIncreasing",
+                assertThrows(LedgerRevertedException.class, () -> ledger.recordConsentDecisions(List.of(ok, stale)))
+                        .errorName());
         assertEquals(Optional.empty(), ledger.latestConsentDecision(fresh));
     }
 
@@ -390,31 +442,49 @@ class Web3jLedgerTest {
     void codeCheckAcceptsOurContractAndRefusesOthers() {
         try (Web3jLedger reader = Web3jLedger.readOnly(settings, deployment.contractAddress())) {
             assertEquals(deployment.contractAddress(), reader.contractAddress());
-            assertThrows(UnsupportedOperationException.class,
-                    () -> reader.submitCheckpoint(1, TestKeys.hash("r"), null));
+            assertThrows(
+                    UnsupportedOperationException.class, () -> reader.submitCheckpoint(1, TestKeys.hash("r"), null));
         }
         // A contract whose runtime code just returns 42.
-        TransactionSender sender = new TransactionSender(web3j, Credentials.create(owner.privateKeyHex()),
-                ledger.chainId(), settings);
-        TransactionReceipt other = sender.send(null, "0x600a600c600039600a6000f3602a60005260206000f3",
-                Optional::empty, "deploy another contract").receiptOrNull();
-        assertThrows(ContractMismatchException.class,
-                () -> Web3jLedger.readOnly(settings, other.getContractAddress()));
-        assertThrows(ContractMismatchException.class,
+        TransactionSender sender =
+                new TransactionSender(web3j, Credentials.create(owner.privateKeyHex()), ledger.chainId(), settings);
+        TransactionReceipt other = sender.send(
+                        null,
+                        "0x600a600c600039600a6000f3602a60005260206000f3",
+                        Optional::empty,
+                        "deploy another contract")
+                .receiptOrNull();
+        assertThrows(ContractMismatchException.class, () -> Web3jLedger.readOnly(settings, other.getContractAddress()));
+        assertThrows(
+                ContractMismatchException.class,
                 () -> Web3jLedger.connect(settings, owner.address(), owner.privateKeyHex()));
     }
 
-    private static ConsentDecision decision(byte[] consentKey, long version, String what, boolean permit,
-            ConsentStatus status, int parties) {
+    private static ConsentDecision decision(
+            byte[] consentKey, long version, String what, boolean permit, ConsentStatus status, int parties) {
         List<byte[]> grantees = java.util.stream.IntStream.range(0, parties)
-                .mapToObj(i -> TestKeys.hash("hmac(grantee " + i + ")")).toList();
+                .mapToObj(i -> TestKeys.hash("hmac(grantee " + i + ")"))
+                .toList();
         List<byte[]> purposes = java.util.stream.IntStream.range(0, parties)
-                .mapToObj(i -> TestKeys.hash("purpose " + i)).toList();
-        return new ConsentDecision(consentKey, version, TestKeys.hash(what), TestKeys.hash("hmac(patient 7)"),
-                grantees, purposes, permit, status, 1_700_000_000L, 1_800_000_000L);
+                .mapToObj(i -> TestKeys.hash("purpose " + i))
+                .toList();
+        return new ConsentDecision(
+                consentKey,
+                version,
+                TestKeys.hash(what),
+                TestKeys.hash("hmac(patient 7)"),
+                grantees,
+                purposes,
+                permit,
+                status,
+                1_700_000_000L,
+                1_800_000_000L);
     }
 
     private TransactionReceipt receipt(AnchorReceipt anchored) throws Exception {
-        return web3j.ethGetTransactionReceipt(anchored.txHash()).send().getTransactionReceipt().orElseThrow();
+        return web3j.ethGetTransactionReceipt(anchored.txHash())
+                .send()
+                .getTransactionReceipt()
+                .orElseThrow();
     }
 }

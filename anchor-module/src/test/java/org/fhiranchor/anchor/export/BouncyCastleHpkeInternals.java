@@ -15,8 +15,7 @@ import org.bouncycastle.crypto.hpke.HPKEContext;
  */
 final class BouncyCastleHpkeInternals {
 
-    private BouncyCastleHpkeInternals() {
-    }
+    private BouncyCastleHpkeInternals() {}
 
     /** Decap(enc, skR): the KEM's shared secret. */
     static byte[] sharedSecret(HPKE hpke, byte[] enc, AsymmetricCipherKeyPair recipient) {

@@ -31,7 +31,8 @@ import org.fhiranchor.anchor.proof.ChainAnchor;
 final class ExportFixture {
 
     /** Ways to build a bad export (all files consistent with the manifest, so a later check catches it). */
-    record Options(boolean wrongSourceLeaf, boolean consentNotOnChain, boolean consentIsDeny, boolean supersedeConsent) {
+    record Options(
+            boolean wrongSourceLeaf, boolean consentNotOnChain, boolean consentIsDeny, boolean supersedeConsent) {
         static Options honest() {
             return new Options(false, false, false, false);
         }
@@ -59,9 +60,12 @@ final class ExportFixture {
         exported.addAll(List.of(OBSERVATIONS));
         List<String> sourceLines = new ArrayList<>();
         for (int i = 0; i < exported.size(); i++) {
-            String source = exported.get(i).replace("/", "/src-") ;
-            LeafEntry entry = new LeafEntry(Operation.CREATE, ResourceRef.parse(source + "/_history/1"),
-                    hash("source content " + i), hash("salt " + i));
+            String source = exported.get(i).replace("/", "/src-");
+            LeafEntry entry = new LeafEntry(
+                    Operation.CREATE,
+                    ResourceRef.parse(source + "/_history/1"),
+                    hash("source content " + i),
+                    hash("salt " + i));
             long index = tree.append(entry.leafHash());
             tree.append(hash("other leaf " + i));
             byte[] claimed = options.wrongSourceLeaf() && i == 3 ? hash("not the leaf") : entry.leafHash();
@@ -75,15 +79,35 @@ final class ExportFixture {
             byte[] decisionHash = hash("decision " + i);
             boolean last = i == PATIENTS.length - 1;
             if (!(options.consentNotOnChain() && last)) {
-                chain.recordConsentDecision(new ConsentDecision(key, 1, decisionHash, hash("patient key " + i), List.of(),
-                        List.of(), !(options.consentIsDeny() && last), ConsentStatus.ACTIVE, 0, 0));
+                chain.recordConsentDecision(new ConsentDecision(
+                        key,
+                        1,
+                        decisionHash,
+                        hash("patient key " + i),
+                        List.of(),
+                        List.of(),
+                        !(options.consentIsDeny() && last),
+                        ConsentStatus.ACTIVE,
+                        0,
+                        0));
             }
             if (options.supersedeConsent() && i == 0) {
                 // Revoked after the export: the decision the export used stays on chain in its event.
-                chain.recordConsentDecision(new ConsentDecision(key, 2, hash("decision revoked"), hash("patient key " + i),
-                        List.of(), List.of(), false, ConsentStatus.INACTIVE, 0, 0));
+                chain.recordConsentDecision(new ConsentDecision(
+                        key,
+                        2,
+                        hash("decision revoked"),
+                        hash("patient key " + i),
+                        List.of(),
+                        List.of(),
+                        false,
+                        ConsentStatus.INACTIVE,
+                        0,
+                        0));
             }
-            consentLines.add(new ConsentDecisionLine(HexFormat.of().formatHex(key), 1, HexFormat.of().formatHex(decisionHash), PATIENTS[i]).format());
+            consentLines.add(new ConsentDecisionLine(
+                            HexFormat.of().formatHex(key), 1, HexFormat.of().formatHex(decisionHash), PATIENTS[i])
+                    .format());
         }
 
         // De-identified data, sealed to the researcher.
@@ -94,7 +118,8 @@ final class ExportFixture {
         List<String> observationLines = new ArrayList<>();
         for (int i = 0; i < OBSERVATIONS.length; i++) {
             observationLines.add("{\"id\":\"" + OBSERVATIONS[i].substring(12) + "\",\"resourceType\":\"Observation\","
-                    + "\"status\":\"final\",\"subject\":{\"reference\":\"" + PATIENTS[i % 2] + "\"},\"valueQuantity\":{\"value\":7.20}}");
+                    + "\"status\":\"final\",\"subject\":{\"reference\":\"" + PATIENTS[i % 2]
+                    + "\"},\"valueQuantity\":{\"value\":7.20}}");
         }
         Files.createDirectories(dir);
         List<ExportFile> files = new ArrayList<>();
@@ -103,28 +128,50 @@ final class ExportFixture {
         files.add(seal(dir, "sources-1.ndjson.enc", Role.SOURCES, null, sourceLines));
         files.add(seal(dir, "consent-decisions.ndjson.enc", Role.CONSENT_DECISIONS, null, consentLines));
 
-        manifest = new ResearchExportManifest("exp-1", Instant.parse("2026-11-21T10:00:00Z"), "Organization/lab",
-                "http://terminology.hl7.org/CodeSystem/v3-ActReason|HRESCH", List.of("Patient", "Observation"), null,
-                "safe-harbor", HexFormat.of().formatHex(hash("profile")), researcher.publicKeyText(), 3, 2, 1, files);
+        manifest = new ResearchExportManifest(
+                "exp-1",
+                Instant.parse("2026-11-21T10:00:00Z"),
+                "Organization/lab",
+                "http://terminology.hl7.org/CodeSystem/v3-ActReason|HRESCH",
+                List.of("Patient", "Observation"),
+                null,
+                "safe-harbor",
+                HexFormat.of().formatHex(hash("profile")),
+                researcher.publicKeyText(),
+                3,
+                2,
+                1,
+                files);
         Files.write(dir.resolve(ResearchExportManifest.FILE_NAME), manifest.canonicalBytes());
 
         String provenance = "{\"resourceType\":\"Provenance\",\"id\":\"prov1\",\"meta\":{\"versionId\":\"1\","
                 + "\"lastUpdated\":\"2026-11-21T10:00:05.000+00:00\"},"
                 + "\"target\":[{\"identifier\":{\"system\":\"urn:fhir-anchor:research-export\",\"value\":\"exp-1\"}},"
-                + "{\"identifier\":{\"system\":\"urn:fhir-anchor:research-export-manifest\",\"value\":\"" + manifest.sha256() + "\"}}],"
+                + "{\"identifier\":{\"system\":\"urn:fhir-anchor:research-export-manifest\",\"value\":\""
+                + manifest.sha256() + "\"}}],"
                 + "\"recorded\":\"2026-11-21T10:00:00Z\","
                 + "\"agent\":[{\"who\":{\"identifier\":{\"system\":\"urn:fhir-anchor:requester\",\"value\":\"Organization/lab\"}}}]}";
-        LeafEntry provenanceLeaf = new LeafEntry(Operation.CREATE, ResourceRef.parse("Provenance/prov1/_history/1"),
-                ContentHash.of(provenance.getBytes(StandardCharsets.UTF_8)), hash("provenance salt"));
+        LeafEntry provenanceLeaf = new LeafEntry(
+                Operation.CREATE,
+                ResourceRef.parse("Provenance/prov1/_history/1"),
+                ContentHash.of(provenance.getBytes(StandardCharsets.UTF_8)),
+                hash("provenance salt"));
         long provenanceIndex = tree.append(provenanceLeaf.leafHash());
         treeSize = tree.size();
         AnchorReceipt receipt = chain.submitCheckpoint(treeSize, tree.root(), null);
-        ChainAnchor where = anchor != null ? anchor
+        ChainAnchor where = anchor != null
+                ? anchor
                 : new ChainAnchor(chain.chainId(), chain.contractAddress(), receipt.txHash(), receipt.blockNumber());
 
-        long[] indexes = sourceLines.stream().mapToLong(l -> SourceLine.parse(l).leafIndex()).sorted().toArray();
-        proof = new ExportProof(provenance, AnchorProof.forLeaf(provenanceLeaf, provenanceIndex, treeSize, tree, where),
-                treeSize, MultiInclusionProof.generate(indexes, treeSize, tree));
+        long[] indexes = sourceLines.stream()
+                .mapToLong(l -> SourceLine.parse(l).leafIndex())
+                .sorted()
+                .toArray();
+        proof = new ExportProof(
+                provenance,
+                AnchorProof.forLeaf(provenanceLeaf, provenanceIndex, treeSize, tree, where),
+                treeSize,
+                MultiInclusionProof.generate(indexes, treeSize, tree));
         Files.write(dir.resolve(ExportProof.FILE_NAME), proof.toJson());
         return this;
     }
@@ -133,7 +180,13 @@ final class ExportFixture {
         byte[] plaintext = Ndjson.write(lines);
         byte[] sealed = new RecipientBox().seal(plaintext, researcher.publicKey());
         Files.write(dir.resolve(name), sealed);
-        return new ExportFile(name, role, type, lines.size(), "bafkreifakecid" + lines.size(), RecipientBox.sha256Hex(sealed),
+        return new ExportFile(
+                name,
+                role,
+                type,
+                lines.size(),
+                "bafkreifakecid" + lines.size(),
+                RecipientBox.sha256Hex(sealed),
                 RecipientBox.sha256Hex(plaintext));
     }
 }

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.HexFormat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
@@ -43,9 +43,11 @@ class HpkeBoxTest {
     private static final String EXPORTER_SECRET = "45ff1c2e220db587171952c0592d5f5ebe103f1561a2614e38f2ffd47e99e3f8";
     private static final String PT = "4265617574792069732074727574682c20747275746820626561757479";
     private static final String AAD_0 = "436f756e742d30"; // "Count-0"
-    private static final String CT_0 = "f938558b5d72f1a23810b4be2ab4f84331acc02fc97babc53a52ae8218a355a96d8770ac83d07bea87e13c512a";
+    private static final String CT_0 =
+            "f938558b5d72f1a23810b4be2ab4f84331acc02fc97babc53a52ae8218a355a96d8770ac83d07bea87e13c512a";
     private static final String AAD_1 = "436f756e742d31"; // "Count-1"
-    private static final String CT_1 = "af2d7e9ac9ae7e270f46ba1f975be53c09f8d875bdc8535458c2494e8a6eab251c03d0c22a56b8ca42c2063b84";
+    private static final String CT_1 =
+            "af2d7e9ac9ae7e270f46ba1f975be53c09f8d875bdc8535458c2494e8a6eab251c03d0c22a56b8ca42c2063b84";
     private static final String EXPORT_EMPTY = "3853fe2b4035195a573ffc53856e77058e15d9ea064de3e59f4961d0095250ee";
     private static final String EXPORT_00 = "2e8f0b54673c7029649d4eb9d5e33bf1872cf76d623ff164ac185da9e88c21a5";
 
@@ -57,31 +59,60 @@ class HpkeBoxTest {
         AsymmetricCipherKeyPair derivedR = hpke.deriveKeyPair(HexFormat.of().parseHex(IKM_R));
         assertEquals(PK_RM, HexFormat.of().formatHex(hpke.serializePublicKey(derivedR.getPublic())));
         // Our code holds raw 32-byte keys: take the RFC's skEm and skRm as such, as HpkeBox does.
-        assertEquals(PK_EM, HexFormat.of().formatHex(RecipientBox.publicKeyOf(HexFormat.of().parseHex(SK_EM))));
-        assertEquals(PK_RM, HexFormat.of().formatHex(RecipientBox.publicKeyOf(HexFormat.of().parseHex(SK_RM))));
-        AsymmetricCipherKeyPair ephemeral = hpke.deserializePrivateKey(HexFormat.of().parseHex(SK_EM), HexFormat.of().parseHex(PK_EM));
-        AsymmetricCipherKeyPair recipient = hpke.deserializePrivateKey(HexFormat.of().parseHex(SK_RM), HexFormat.of().parseHex(PK_RM));
+        assertEquals(
+                PK_EM,
+                HexFormat.of().formatHex(RecipientBox.publicKeyOf(HexFormat.of().parseHex(SK_EM))));
+        assertEquals(
+                PK_RM,
+                HexFormat.of().formatHex(RecipientBox.publicKeyOf(HexFormat.of().parseHex(SK_RM))));
+        AsymmetricCipherKeyPair ephemeral = hpke.deserializePrivateKey(
+                HexFormat.of().parseHex(SK_EM), HexFormat.of().parseHex(PK_EM));
+        AsymmetricCipherKeyPair recipient = hpke.deserializePrivateKey(
+                HexFormat.of().parseHex(SK_RM), HexFormat.of().parseHex(PK_RM));
 
-        HPKEContextWithEncapsulation sender = hpke.setupBaseS(hpke.deserializePublicKey(HexFormat.of().parseHex(PK_RM)),
-                HexFormat.of().parseHex(INFO), ephemeral);
+        HPKEContextWithEncapsulation sender = hpke.setupBaseS(
+                hpke.deserializePublicKey(HexFormat.of().parseHex(PK_RM)),
+                HexFormat.of().parseHex(INFO),
+                ephemeral);
         byte[] enc = sender.getEncapsulation();
         assertEquals(ENC, HexFormat.of().formatHex(enc));
-        assertEquals(SHARED_SECRET, HexFormat.of().formatHex(BouncyCastleHpkeInternals.sharedSecret(hpke, enc, recipient)));
+        assertEquals(
+                SHARED_SECRET, HexFormat.of().formatHex(BouncyCastleHpkeInternals.sharedSecret(hpke, enc, recipient)));
         assertEquals(KEY, HexFormat.of().formatHex(BouncyCastleHpkeInternals.key(sender)));
         assertEquals(BASE_NONCE, HexFormat.of().formatHex(BouncyCastleHpkeInternals.baseNonce(sender)));
         assertEquals(EXPORTER_SECRET, HexFormat.of().formatHex(BouncyCastleHpkeInternals.exporterSecret(sender)));
-        assertEquals(CT_0, HexFormat.of().formatHex(sender.seal(HexFormat.of().parseHex(AAD_0), HexFormat.of().parseHex(PT))));
-        assertEquals(CT_1, HexFormat.of().formatHex(sender.seal(HexFormat.of().parseHex(AAD_1), HexFormat.of().parseHex(PT))));
+        assertEquals(
+                CT_0,
+                HexFormat.of()
+                        .formatHex(sender.seal(
+                                HexFormat.of().parseHex(AAD_0), HexFormat.of().parseHex(PT))));
+        assertEquals(
+                CT_1,
+                HexFormat.of()
+                        .formatHex(sender.seal(
+                                HexFormat.of().parseHex(AAD_1), HexFormat.of().parseHex(PT))));
         assertEquals(EXPORT_EMPTY, HexFormat.of().formatHex(sender.export(new byte[0], 32)));
         assertEquals(EXPORT_00, HexFormat.of().formatHex(sender.export(new byte[1], 32)));
 
-        HPKEContext receiver = hpke.setupBaseR(HexFormat.of().parseHex(ENC), recipient, HexFormat.of().parseHex(INFO));
+        HPKEContext receiver = hpke.setupBaseR(
+                HexFormat.of().parseHex(ENC), recipient, HexFormat.of().parseHex(INFO));
         assertEquals(KEY, HexFormat.of().formatHex(BouncyCastleHpkeInternals.key(receiver)));
         assertEquals(BASE_NONCE, HexFormat.of().formatHex(BouncyCastleHpkeInternals.baseNonce(receiver)));
-        assertEquals(PT, HexFormat.of().formatHex(receiver.open(HexFormat.of().parseHex(AAD_0), HexFormat.of().parseHex(CT_0))));
-        assertEquals(PT, HexFormat.of().formatHex(receiver.open(HexFormat.of().parseHex(AAD_1), HexFormat.of().parseHex(CT_1))));
-        HPKEContext again = hpke.setupBaseR(HexFormat.of().parseHex(ENC), recipient, HexFormat.of().parseHex(INFO));
-        assertThrows(InvalidCipherTextException.class, () -> again.open(HexFormat.of().parseHex(AAD_1), HexFormat.of().parseHex(CT_0)));
+        assertEquals(
+                PT,
+                HexFormat.of()
+                        .formatHex(receiver.open(
+                                HexFormat.of().parseHex(AAD_0), HexFormat.of().parseHex(CT_0))));
+        assertEquals(
+                PT,
+                HexFormat.of()
+                        .formatHex(receiver.open(
+                                HexFormat.of().parseHex(AAD_1), HexFormat.of().parseHex(CT_1))));
+        HPKEContext again = hpke.setupBaseR(
+                HexFormat.of().parseHex(ENC), recipient, HexFormat.of().parseHex(INFO));
+        assertThrows(
+                InvalidCipherTextException.class,
+                () -> again.open(HexFormat.of().parseHex(AAD_1), HexFormat.of().parseHex(CT_0)));
     }
 
     @Test
@@ -100,7 +131,8 @@ class HpkeBoxTest {
         RecipientBox.KeyPair recipient = RecipientBox.generateKeyPair();
         HPKE hpke = HpkeBox.suite();
         // A well-formed box/2 header, but HPKE set up with the box/1 name as info: the tag must fail.
-        HPKEContextWithEncapsulation sender = hpke.setupBaseS(hpke.deserializePublicKey(recipient.publicKey()),
+        HPKEContextWithEncapsulation sender = hpke.setupBaseS(
+                hpke.deserializePublicKey(recipient.publicKey()),
                 RecipientBox.FORMAT_V1.getBytes(StandardCharsets.US_ASCII));
         byte[] header = new byte[HpkeBox.HEADER_LENGTH];
         System.arraycopy(HpkeBox.MAGIC, 0, header, 0, 4);
@@ -115,12 +147,16 @@ class HpkeBoxTest {
 
     /** The box/2 known-answer vector committed to docs/test-vectors; regenerate with FHIR_ANCHOR_WRITE_VECTORS=1. */
     static String knownAnswerVector() throws BoxException {
-        byte[] recipientPrivate = HexFormat.of().parseHex("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb"); // RFC 7748 Bob
-        byte[] ephemeralPrivate = HexFormat.of().parseHex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a"); // RFC 7748 Alice
+        byte[] recipientPrivate = HexFormat.of()
+                .parseHex("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb"); // RFC 7748 Bob
+        byte[] ephemeralPrivate = HexFormat.of()
+                .parseHex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a"); // RFC 7748 Alice
         byte[] recipientPublic = RecipientBox.publicKeyOf(recipientPrivate);
         byte[] enc = RecipientBox.publicKeyOf(ephemeralPrivate);
-        String plaintext = "{\"id\":\"a1\",\"resourceType\":\"Patient\"}\n{\"id\":\"b2\",\"resourceType\":\"Patient\"}\n";
-        byte[] box = new RecipientBox(ephemeralPrivate).seal(plaintext.getBytes(StandardCharsets.UTF_8), recipientPublic);
+        String plaintext =
+                "{\"id\":\"a1\",\"resourceType\":\"Patient\"}\n{\"id\":\"b2\",\"resourceType\":\"Patient\"}\n";
+        byte[] box =
+                new RecipientBox(ephemeralPrivate).seal(plaintext.getBytes(StandardCharsets.UTF_8), recipientPublic);
         byte[] header = Arrays.copyOf(box, HpkeBox.HEADER_LENGTH);
         assertArrayEquals(enc, Arrays.copyOfRange(header, 4 + HpkeBox.KID_LENGTH, HpkeBox.HEADER_LENGTH));
 
@@ -129,10 +165,12 @@ class HpkeBoxTest {
         HPKEContext receiver = hpke.setupBaseR(enc, recipient, HpkeBox.info(recipientPublic));
 
         Map<String, String> v = new LinkedHashMap<>();
-        v.put("description", "fhir-anchor-box/2 (docs/research-export.md section 4.1): HPKE (RFC 9180) base mode, "
-                + "DHKEM(X25519, HKDF-SHA256) 0x0020, HKDF-SHA256 0x0001, AES-256-GCM 0x0002, with a fixed ephemeral "
-                + "key; keys are the RFC 7748 section 6.1 pair (recipient = Bob, ephemeral = Alice). Intermediate "
-                + "values are Bouncy Castle's. Generated by anchor-module HpkeBoxTest.");
+        v.put(
+                "description",
+                "fhir-anchor-box/2 (docs/research-export.md section 4.1): HPKE (RFC 9180) base mode, "
+                        + "DHKEM(X25519, HKDF-SHA256) 0x0020, HKDF-SHA256 0x0001, AES-256-GCM 0x0002, with a fixed ephemeral "
+                        + "key; keys are the RFC 7748 section 6.1 pair (recipient = Bob, ephemeral = Alice). Intermediate "
+                        + "values are Bouncy Castle's. Generated by anchor-module HpkeBoxTest.");
         v.put("recipientPrivateKey", RecipientBox.encodeKey(recipientPrivate));
         v.put("recipientPrivateKeyHex", HexFormat.of().formatHex(recipientPrivate));
         v.put("recipientPublicKey", RecipientBox.encodeKey(recipientPublic));
@@ -141,7 +179,9 @@ class HpkeBoxTest {
         v.put("encHex", HexFormat.of().formatHex(enc));
         v.put("kidHex", HexFormat.of().formatHex(HpkeBox.keyId(recipientPublic)));
         v.put("infoHex", HexFormat.of().formatHex(HpkeBox.info(recipientPublic)));
-        v.put("sharedSecretHex", HexFormat.of().formatHex(BouncyCastleHpkeInternals.sharedSecret(hpke, enc, recipient)));
+        v.put(
+                "sharedSecretHex",
+                HexFormat.of().formatHex(BouncyCastleHpkeInternals.sharedSecret(hpke, enc, recipient)));
         v.put("keyHex", HexFormat.of().formatHex(BouncyCastleHpkeInternals.key(receiver)));
         v.put("baseNonceHex", HexFormat.of().formatHex(BouncyCastleHpkeInternals.baseNonce(receiver)));
         v.put("exporterSecretHex", HexFormat.of().formatHex(BouncyCastleHpkeInternals.exporterSecret(receiver)));

@@ -18,8 +18,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.fhiranchor.anchor.chain.AnvilNode;
 import org.fhiranchor.anchor.chain.LedgerSettings;
-import org.fhiranchor.anchor.chain.Web3jLedger;
 import org.fhiranchor.anchor.chain.TestKeys;
+import org.fhiranchor.anchor.chain.Web3jLedger;
 import org.fhiranchor.anchor.verifier.CliRun;
 import org.fhiranchor.anchor.verifier.VerifierCli;
 import org.junit.jupiter.api.AfterAll;
@@ -54,8 +54,8 @@ class ResearchCliEndToEndTest {
         String key = TestKeys.fundedOn(node).privateKeyHex();
         contract = Web3jLedger.deploy(settings, key).contractAddress();
         try (Web3jLedger writer = Web3jLedger.connect(settings, contract, key)) {
-            fixture = new ExportFixture().build(tmp.resolve("server"), writer, null,
-                    new ExportFixture.Options(false, false, false, true));
+            fixture = new ExportFixture()
+                    .build(tmp.resolve("server"), writer, null, new ExportFixture.Options(false, false, false, true));
         }
 
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -73,10 +73,14 @@ class ResearchCliEndToEndTest {
                 } else {
                     String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/fhir/";
                     String file = base + "$research-export-file?_jobId=j1&name=";
-                    body = ("{\"transactionTime\":\"2026-11-21T10:00:00Z\",\"request\":\"" + base + "$research-export\","
-                            + "\"requiresAccessToken\":true,\"output\":[{\"type\":\"Observation\",\"url\":\"" + file
-                            + "Observation-1.ndjson.enc\",\"count\":3}],\"error\":[],\"extension\":{\"manifest\":\"" + file
-                            + "manifest.json\",\"proof\":\"" + file + "export-proof.json\",\"provenance\":\"Provenance/prov1/_history/1\"}}")
+                    body = ("{\"transactionTime\":\"2026-11-21T10:00:00Z\",\"request\":\"" + base
+                                    + "$research-export\","
+                                    + "\"requiresAccessToken\":true,\"output\":[{\"type\":\"Observation\",\"url\":\""
+                                    + file
+                                    + "Observation-1.ndjson.enc\",\"count\":3}],\"error\":[],\"extension\":{\"manifest\":\""
+                                    + file
+                                    + "manifest.json\",\"proof\":\"" + file
+                                    + "export-proof.json\",\"provenance\":\"Provenance/prov1/_history/1\"}}")
                             .getBytes(StandardCharsets.UTF_8);
                 }
             } else {
@@ -110,13 +114,18 @@ class ResearchCliEndToEndTest {
         CliRun cli = CliRun.run(Map.of(), "research-keygen", "--out", key.toString());
         assertEquals(VerifierCli.EXIT_VERIFIED, cli.code(), cli.toString());
         byte[] privateKey = RecipientBox.decodePrivateKey(Files.readString(key));
-        assertEquals(RecipientBox.encodeKey(RecipientBox.publicKeyOf(privateKey)), cli.out().strip());
+        assertEquals(
+                RecipientBox.encodeKey(RecipientBox.publicKeyOf(privateKey)),
+                cli.out().strip());
         if (key.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+            assertEquals(
+                    Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
                     Files.getPosixFilePermissions(key));
         }
         String before = Files.readString(key);
-        assertEquals(VerifierCli.EXIT_USAGE, CliRun.run(Map.of(), "research-keygen", "--out", key.toString()).code());
+        assertEquals(
+                VerifierCli.EXIT_USAGE,
+                CliRun.run(Map.of(), "research-keygen", "--out", key.toString()).code());
         assertEquals(before, Files.readString(key));
     }
 
@@ -125,12 +134,14 @@ class ResearchCliEndToEndTest {
         String status = "http://127.0.0.1:" + server.getAddress().getPort() + "/fhir/$research-export-status?_jobId=j1";
         Path dir = tmp.resolve("download");
         running.set(true);
-        CliRun pending = CliRun.run(Map.of("FHIR_ANCHOR_TOKEN", TOKEN), "research-fetch", "--status-url", status, "--dir", dir.toString());
+        CliRun pending = CliRun.run(
+                Map.of("FHIR_ANCHOR_TOKEN", TOKEN), "research-fetch", "--status-url", status, "--dir", dir.toString());
         assertEquals(VerifierCli.EXIT_PENDING, pending.code(), pending.toString());
         assertTrue(pending.out().contains("reading Observation: 3 resources"), pending.out());
 
         running.set(false);
-        CliRun fetch = CliRun.run(Map.of("FHIR_ANCHOR_TOKEN", TOKEN), "research-fetch", "--status-url", status, "--dir", dir.toString());
+        CliRun fetch = CliRun.run(
+                Map.of("FHIR_ANCHOR_TOKEN", TOKEN), "research-fetch", "--status-url", status, "--dir", dir.toString());
         assertEquals(VerifierCli.EXIT_VERIFIED, fetch.code(), fetch.toString());
         assertTrue(authorizations.stream().allMatch(("Bearer " + TOKEN)::equals), authorizations.toString());
         for (ExportFile file : fixture.manifest.files()) {
@@ -139,8 +150,21 @@ class ResearchCliEndToEndTest {
 
         Path key = Files.writeString(tmp.resolve("the.key"), fixture.researcher.privateKeyText() + "\n");
         Path plain = tmp.resolve("plain");
-        CliRun verify = CliRun.run(Map.of(), "research-verify", "--dir", dir.toString(), "--rpc", node.rpcUrl(),
-                "--contract", contract, "--chain-id", "31337", "--key", key.toString(), "--out", plain.toString());
+        CliRun verify = CliRun.run(
+                Map.of(),
+                "research-verify",
+                "--dir",
+                dir.toString(),
+                "--rpc",
+                node.rpcUrl(),
+                "--contract",
+                contract,
+                "--chain-id",
+                "31337",
+                "--key",
+                key.toString(),
+                "--out",
+                plain.toString());
         assertEquals(VerifierCli.EXIT_VERIFIED, verify.code(), verify.toString());
         String[] lines = verify.out().split("\n");
         assertEquals(7, lines.length, verify.out());
@@ -150,8 +174,8 @@ class ResearchCliEndToEndTest {
         assertTrue(lines[6].startsWith("VERIFIED"), lines[6]);
         assertTrue(Files.exists(plain.resolve("sources-1.ndjson")));
 
-        CliRun noKey = CliRun.run(Map.of(), "research-verify", "--dir", dir.toString(), "--rpc", node.rpcUrl(),
-                "--contract", contract);
+        CliRun noKey = CliRun.run(
+                Map.of(), "research-verify", "--dir", dir.toString(), "--rpc", node.rpcUrl(), "--contract", contract);
         assertEquals(VerifierCli.EXIT_VERIFIED, noKey.code(), noKey.toString());
         assertTrue(noKey.out().contains("VERIFIED (checks 1-3 only"), noKey.out());
 
@@ -160,13 +184,37 @@ class ResearchCliEndToEndTest {
         byte[] bytes = Files.readAllBytes(file);
         bytes[60] ^= 1;
         Files.write(file, bytes);
-        CliRun tampered = CliRun.run(Map.of(), "research-verify", "--dir", dir.toString(), "--rpc", node.rpcUrl(),
-                "--contract", contract, "--key", key.toString());
+        CliRun tampered = CliRun.run(
+                Map.of(),
+                "research-verify",
+                "--dir",
+                dir.toString(),
+                "--rpc",
+                node.rpcUrl(),
+                "--contract",
+                contract,
+                "--key",
+                key.toString());
         assertEquals(VerifierCli.EXIT_NOT_VERIFIED, tampered.code(), tampered.toString());
-        assertTrue(tampered.out().contains("NOT VERIFIED: check 3 (files): Patient-1.ndjson.enc hashes to"), tampered.out());
+        assertTrue(
+                tampered.out().contains("NOT VERIFIED: check 3 (files): Patient-1.ndjson.enc hashes to"),
+                tampered.out());
         assertFalse(tampered.out().contains("\nVERIFIED"), tampered.out());
 
-        assertEquals(VerifierCli.EXIT_USAGE, CliRun.run(Map.of(), "research-verify", "--dir", dir.toString(), "--rpc",
-                node.rpcUrl(), "--contract", contract, "--out", plain.toString()).code(), "--out without --key");
+        assertEquals(
+                VerifierCli.EXIT_USAGE,
+                CliRun.run(
+                                Map.of(),
+                                "research-verify",
+                                "--dir",
+                                dir.toString(),
+                                "--rpc",
+                                node.rpcUrl(),
+                                "--contract",
+                                contract,
+                                "--out",
+                                plain.toString())
+                        .code(),
+                "--out without --key");
     }
 }

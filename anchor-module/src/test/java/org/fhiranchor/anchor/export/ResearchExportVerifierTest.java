@@ -52,16 +52,24 @@ class ResearchExportVerifierTest {
         Report report = verify(fixture.researcher.privateKey(), out);
         assertTrue(report.complete(), report.toString());
         assertEquals(6, report.checks().size());
-        assertTrue(report.checks().get(0).detail().startsWith("Provenance/prov1/_history/1 is leaf 15 of the tree of size 16"),
+        assertTrue(
+                report.checks()
+                        .get(0)
+                        .detail()
+                        .startsWith("Provenance/prov1/_history/1 is leaf 15 of the tree of size 16"),
                 report.checks().get(0).detail());
         try (Stream<Path> files = Files.list(out)) {
-            assertEquals(List.of("Observation-1.ndjson", "Patient-1.ndjson", "consent-decisions.ndjson", "sources-1.ndjson"),
+            assertEquals(
+                    List.of("Observation-1.ndjson", "Patient-1.ndjson", "consent-decisions.ndjson", "sources-1.ndjson"),
                     files.map(p -> p.getFileName().toString()).sorted().toList());
         }
-        assertTrue(Files.readString(out.resolve("Patient-1.ndjson")).startsWith("{\"gender\":\"female\",\"id\":\"pa\""));
+        assertTrue(
+                Files.readString(out.resolve("Patient-1.ndjson")).startsWith("{\"gender\":\"female\",\"id\":\"pa\""));
 
         // The model round-trips through its files.
-        assertEquals(fixture.manifest, ResearchExportManifest.parse(Files.readAllBytes(tmp.resolve("export/manifest.json"))));
+        assertEquals(
+                fixture.manifest,
+                ResearchExportManifest.parse(Files.readAllBytes(tmp.resolve("export/manifest.json"))));
         ExportProof proof = ExportProof.parse(Files.readAllBytes(tmp.resolve("export/export-proof.json")));
         assertArrayEquals(fixture.proof.toJson(), proof.toJson());
         assertEquals(fixture.proof.provenanceProof(), proof.provenanceProof());
@@ -73,7 +81,8 @@ class ResearchExportVerifierTest {
         Report report = verify(null, null);
         assertTrue(report.verified());
         assertFalse(report.complete());
-        assertEquals(List.of(Status.PASSED, Status.PASSED, Status.PASSED, Status.SKIPPED, Status.SKIPPED, Status.SKIPPED),
+        assertEquals(
+                List.of(Status.PASSED, Status.PASSED, Status.PASSED, Status.SKIPPED, Status.SKIPPED, Status.SKIPPED),
                 report.checks().stream().map(Check::status).toList());
     }
 
@@ -84,7 +93,8 @@ class ResearchExportVerifierTest {
         byte[] bytes = Files.readAllBytes(file);
         bytes[bytes.length - 1] ^= 1;
         Files.write(file, bytes);
-        assertFailsAt(verify(fixture.researcher.privateKey(), tmp.resolve("plain")), 3, "Observation-1.ndjson.enc hashes to");
+        assertFailsAt(
+                verify(fixture.researcher.privateKey(), tmp.resolve("plain")), 3, "Observation-1.ndjson.enc hashes to");
         try (Stream<Path> files = Files.list(tmp)) {
             assertFalse(files.anyMatch(p -> p.endsWith("plain")), "nothing decrypted");
         }
@@ -95,7 +105,8 @@ class ResearchExportVerifierTest {
         ExportFixture fixture = build(ExportFixture.Options.honest());
         Path file = tmp.resolve("export/manifest.json");
         Files.writeString(file, Files.readString(file).replace("\"included\":2", "\"included\":3"));
-        assertFailsAt(verify(fixture.researcher.privateKey(), null), 2, "the Provenance names " + fixture.manifest.sha256());
+        assertFailsAt(
+                verify(fixture.researcher.privateKey(), null), 2, "the Provenance names " + fixture.manifest.sha256());
     }
 
     @Test

@@ -86,8 +86,8 @@ class MerkleTreeTest {
             for (int m = 4; m < n; m++) {
                 List<byte[]> proof = MerkleTree.consistencyPath(m, n, tree);
                 byte[] forkedOldRoot = ReferenceMerkle.mth(forked.subList(0, m));
-                CheckResult result = MerkleVerifier.verifyConsistency(m, n, forkedOldRoot,
-                        ReferenceMerkle.mth(all.subList(0, n)), proof);
+                CheckResult result = MerkleVerifier.verifyConsistency(
+                        m, n, forkedOldRoot, ReferenceMerkle.mth(all.subList(0, n)), proof);
                 assertTrue(!result.passed(), "a rewritten leaf must break consistency " + m + " -> " + n);
             }
         }
@@ -107,7 +107,8 @@ class MerkleTreeTest {
                 assertEquals(k, node.level());
                 assertEquals(i, (node.index() + 1) * (1L << k) - 1, "leaf completing " + node);
                 int from = (int) (node.index() << k);
-                assertArrayEquals(ReferenceMerkle.mth(all.subList(from, from + (1 << k))), node.hash(), node.toString());
+                assertArrayEquals(
+                        ReferenceMerkle.mth(all.subList(from, from + (1 << k))), node.hash(), node.toString());
             }
             assertArrayEquals(ReferenceMerkle.mth(all.subList(0, i + 1)), range.root(), "root after leaf " + i);
         }

@@ -29,36 +29,49 @@ class MerkleVerifierTest {
 
         assertEquals("leaf index >= tree size", inclusion(11, 11, path, root).reason());
         assertEquals("leaf index >= tree size", inclusion(12, 11, path, root).reason());
-        assertEquals("negative leaf index or tree size", inclusion(-1, 11, path, root).reason());
+        assertEquals(
+                "negative leaf index or tree size",
+                inclusion(-1, 11, path, root).reason());
 
         List<byte[]> longer = new ArrayList<>(path);
         longer.add(new byte[32]);
         assertEquals("path too long", inclusion(3, 11, longer, root).reason());
-        assertEquals("path too short", inclusion(3, 11, path.subList(0, path.size() - 1), root).reason());
+        assertEquals(
+                "path too short",
+                inclusion(3, 11, path.subList(0, path.size() - 1), root).reason());
 
         byte[] otherRoot = root.clone();
         otherRoot[0] ^= 1;
         assertEquals("root mismatch", inclusion(3, 11, path, otherRoot).reason());
-        assertEquals("root must be 32 bytes", inclusion(3, 11, path, new byte[31]).reason());
+        assertEquals(
+                "root must be 32 bytes", inclusion(3, 11, path, new byte[31]).reason());
         assertEquals("root must be 32 bytes", inclusion(3, 11, path, null).reason());
         assertEquals("missing path", inclusion(3, 11, null, root).reason());
 
         List<byte[]> shortElement = new ArrayList<>(path);
         shortElement.set(1, Arrays.copyOf(path.get(1), 33));
-        assertEquals("path element 1 must be 32 bytes", inclusion(3, 11, shortElement, root).reason());
+        assertEquals(
+                "path element 1 must be 32 bytes",
+                inclusion(3, 11, shortElement, root).reason());
         List<byte[]> nullElement = new ArrayList<>(path);
         nullElement.set(0, null);
-        assertEquals("path element 0 must be 32 bytes", inclusion(3, 11, nullElement, root).reason());
-        assertEquals("leaf hash must be 32 bytes",
+        assertEquals(
+                "path element 0 must be 32 bytes",
+                inclusion(3, 11, nullElement, root).reason());
+        assertEquals(
+                "leaf hash must be 32 bytes",
                 MerkleVerifier.verifyInclusion(3, 11, null, path, root).reason());
     }
 
     @Test
     void singleLeafTreeNeedsAnEmptyPath() {
         byte[] root = MerkleTree.root(1, tree);
-        assertTrue(MerkleVerifier.verifyInclusion(0, 1, leaves.get(0), List.of(), root).passed());
-        assertEquals("path too long",
-                MerkleVerifier.verifyInclusion(0, 1, leaves.get(0), List.of(leaves.get(1)), root).reason());
+        assertTrue(MerkleVerifier.verifyInclusion(0, 1, leaves.get(0), List.of(), root)
+                .passed());
+        assertEquals(
+                "path too long",
+                MerkleVerifier.verifyInclusion(0, 1, leaves.get(0), List.of(leaves.get(1)), root)
+                        .reason());
     }
 
     @Test
@@ -66,26 +79,45 @@ class MerkleVerifierTest {
         byte[] oldRoot = MerkleTree.root(6, tree);
         byte[] newRoot = MerkleTree.root(11, tree);
         List<byte[]> path = MerkleTree.consistencyPath(6, 11, tree);
-        assertTrue(MerkleVerifier.verifyConsistency(6, 11, oldRoot, newRoot, path).passed());
+        assertTrue(
+                MerkleVerifier.verifyConsistency(6, 11, oldRoot, newRoot, path).passed());
 
-        assertEquals("old tree size must be > 0", MerkleVerifier.verifyConsistency(0, 11, oldRoot, newRoot, path).reason());
-        assertEquals("old tree size > new tree size",
+        assertEquals(
+                "old tree size must be > 0",
+                MerkleVerifier.verifyConsistency(0, 11, oldRoot, newRoot, path).reason());
+        assertEquals(
+                "old tree size > new tree size",
                 MerkleVerifier.verifyConsistency(12, 11, oldRoot, newRoot, path).reason());
-        assertEquals("empty path", MerkleVerifier.verifyConsistency(6, 11, oldRoot, newRoot, List.of()).reason());
-        assertEquals("old root mismatch",
+        assertEquals(
+                "empty path",
+                MerkleVerifier.verifyConsistency(6, 11, oldRoot, newRoot, List.of())
+                        .reason());
+        assertEquals(
+                "old root mismatch",
                 MerkleVerifier.verifyConsistency(6, 11, newRoot, newRoot, path).reason());
-        assertEquals("new root mismatch",
+        assertEquals(
+                "new root mismatch",
                 MerkleVerifier.verifyConsistency(6, 11, oldRoot, oldRoot, path).reason());
         List<byte[]> longer = new ArrayList<>(path);
         longer.add(new byte[32]);
-        assertEquals("path too long", MerkleVerifier.verifyConsistency(6, 11, oldRoot, newRoot, longer).reason());
-        assertEquals("path too short",
-                MerkleVerifier.verifyConsistency(6, 11, oldRoot, newRoot, path.subList(0, path.size() - 1)).reason());
+        assertEquals(
+                "path too long",
+                MerkleVerifier.verifyConsistency(6, 11, oldRoot, newRoot, longer)
+                        .reason());
+        assertEquals(
+                "path too short",
+                MerkleVerifier.verifyConsistency(6, 11, oldRoot, newRoot, path.subList(0, path.size() - 1))
+                        .reason());
 
-        assertTrue(MerkleVerifier.verifyConsistency(11, 11, newRoot, newRoot, List.of()).passed());
-        assertEquals("path must be empty for equal tree sizes",
+        assertTrue(MerkleVerifier.verifyConsistency(11, 11, newRoot, newRoot, List.of())
+                .passed());
+        assertEquals(
+                "path must be empty for equal tree sizes",
                 MerkleVerifier.verifyConsistency(11, 11, newRoot, newRoot, path).reason());
-        assertEquals("root mismatch", MerkleVerifier.verifyConsistency(11, 11, oldRoot, newRoot, List.of()).reason());
+        assertEquals(
+                "root mismatch",
+                MerkleVerifier.verifyConsistency(11, 11, oldRoot, newRoot, List.of())
+                        .reason());
     }
 
     @Test

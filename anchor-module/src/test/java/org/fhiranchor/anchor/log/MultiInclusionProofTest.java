@@ -73,7 +73,8 @@ class MultiInclusionProofTest {
                 // The proof is minimal for this shape: one hash per maximal range without a leaf of S.
                 if (!proof.isEmpty()) {
                     List<byte[]> shorter = proof.subList(0, proof.size() - 1);
-                    assertFalse(MultiInclusionProof.verify(n, subset, hashes(subset), shorter, root).passed());
+                    assertFalse(MultiInclusionProof.verify(n, subset, hashes(subset), shorter, root)
+                            .passed());
                 }
             }
         }
@@ -86,7 +87,8 @@ class MultiInclusionProofTest {
             long[] all = java.util.stream.LongStream.range(0, n).toArray();
             List<byte[]> proof = MultiInclusionProof.generate(all, n, tree);
             assertEquals(0, proof.size());
-            assertTrue(MultiInclusionProof.verify(n, all, hashes(all), proof, MerkleTree.root(n, tree)).passed());
+            assertTrue(MultiInclusionProof.verify(n, all, hashes(all), proof, MerkleTree.root(n, tree))
+                    .passed());
         }
     }
 
@@ -97,12 +99,16 @@ class MultiInclusionProofTest {
             for (long m = 0; m < n; m++) {
                 List<byte[]> multi = MultiInclusionProof.generate(new long[] {m}, n, tree);
                 // The same hashes; the multi-proof lists them in the recursion's left-to-right order.
-                List<String> path = new ArrayList<>(MerkleTree.inclusionPath(m, n, tree).stream().map(HexFormat.of()::formatHex).toList());
-                List<String> fromMulti = new ArrayList<>(multi.stream().map(HexFormat.of()::formatHex).toList());
+                List<String> path = new ArrayList<>(MerkleTree.inclusionPath(m, n, tree).stream()
+                        .map(HexFormat.of()::formatHex)
+                        .toList());
+                List<String> fromMulti = new ArrayList<>(
+                        multi.stream().map(HexFormat.of()::formatHex).toList());
                 Collections.sort(path);
                 Collections.sort(fromMulti);
                 assertEquals(path, fromMulti);
-                assertTrue(MultiInclusionProof.verify(n, Map.of(m, leaf(m)), multi, MerkleTree.root(n, tree)).passed());
+                assertTrue(MultiInclusionProof.verify(n, Map.of(m, leaf(m)), multi, MerkleTree.root(n, tree))
+                        .passed());
             }
         }
     }
@@ -114,43 +120,61 @@ class MultiInclusionProofTest {
         byte[] root = MerkleTree.root(n, tree);
         long[] subset = {2, 3, 17, 30, 36};
         List<byte[]> proof = MultiInclusionProof.generate(subset, n, tree);
-        assertTrue(MultiInclusionProof.verify(n, subset, hashes(subset), proof, root).passed());
+        assertTrue(MultiInclusionProof.verify(n, subset, hashes(subset), proof, root)
+                .passed());
 
         for (int i = 0; i < proof.size(); i++) {
             List<byte[]> changed = new ArrayList<>(proof);
             byte[] h = changed.get(i).clone();
             h[5] ^= 1;
             changed.set(i, h);
-            assertTrue(MultiInclusionProof.verify(n, subset, hashes(subset), changed, root).reason().startsWith("root mismatch"));
+            assertTrue(MultiInclusionProof.verify(n, subset, hashes(subset), changed, root)
+                    .reason()
+                    .startsWith("root mismatch"));
         }
         List<byte[]> leaves = hashes(subset);
         leaves.set(2, leaf(18));
-        assertTrue(MultiInclusionProof.verify(n, subset, leaves, proof, root).reason().startsWith("root mismatch"));
+        assertTrue(MultiInclusionProof.verify(n, subset, leaves, proof, root)
+                .reason()
+                .startsWith("root mismatch"));
         // The right hashes claimed at the wrong index.
         long[] moved = {2, 3, 18, 30, 36};
-        assertFalse(MultiInclusionProof.verify(n, moved, hashes(subset), proof, root).passed());
+        assertFalse(MultiInclusionProof.verify(n, moved, hashes(subset), proof, root)
+                .passed());
 
         List<byte[]> longer = new ArrayList<>(proof);
         longer.add(leaf(0));
-        assertTrue(MultiInclusionProof.verify(n, subset, hashes(subset), longer, root).reason().startsWith("proof too long"));
-        assertTrue(MultiInclusionProof.verify(n, subset, hashes(subset), proof.subList(0, 1), root).reason()
+        assertTrue(MultiInclusionProof.verify(n, subset, hashes(subset), longer, root)
+                .reason()
+                .startsWith("proof too long"));
+        assertTrue(MultiInclusionProof.verify(n, subset, hashes(subset), proof.subList(0, 1), root)
+                .reason()
                 .startsWith("proof too short"));
         // Another tree size, same leaves and proof.
-        assertFalse(MultiInclusionProof.verify(n + 1, subset, hashes(subset), proof, root).passed());
+        assertFalse(MultiInclusionProof.verify(n + 1, subset, hashes(subset), proof, root)
+                .passed());
 
-        assertTrue(MultiInclusionProof.verify(n, new long[] {2, 2}, hashes(new long[] {2, 2}), proof, root).reason()
+        assertTrue(MultiInclusionProof.verify(n, new long[] {2, 2}, hashes(new long[] {2, 2}), proof, root)
+                .reason()
                 .startsWith("duplicate leaf index 2"));
-        assertTrue(MultiInclusionProof.verify(n, new long[] {3, 2}, hashes(new long[] {3, 2}), proof, root).reason()
+        assertTrue(MultiInclusionProof.verify(n, new long[] {3, 2}, hashes(new long[] {3, 2}), proof, root)
+                .reason()
                 .startsWith("leaf indexes not sorted"));
-        assertTrue(MultiInclusionProof.verify(n, new long[] {37}, hashes(new long[] {37}), proof, root).reason()
+        assertTrue(MultiInclusionProof.verify(n, new long[] {37}, hashes(new long[] {37}), proof, root)
+                .reason()
                 .startsWith("leaf index 37 out of range"));
-        assertTrue(MultiInclusionProof.verify(n, new long[0], List.of(), proof, root).reason().startsWith("no leaves"));
-        assertTrue(MultiInclusionProof.verify(0, new TreeMap<>(Map.of(0L, leaf(0))), List.of(), root).reason()
+        assertTrue(MultiInclusionProof.verify(n, new long[0], List.of(), proof, root)
+                .reason()
+                .startsWith("no leaves"));
+        assertTrue(MultiInclusionProof.verify(0, new TreeMap<>(Map.of(0L, leaf(0))), List.of(), root)
+                .reason()
                 .startsWith("tree size must be positive"));
         List<byte[]> shortHash = new ArrayList<>(proof);
         shortHash.set(0, new byte[31]);
-        assertEquals("proof element 0 must be 32 bytes",
-                MultiInclusionProof.verify(n, subset, hashes(subset), shortHash, root).reason());
+        assertEquals(
+                "proof element 0 must be 32 bytes",
+                MultiInclusionProof.verify(n, subset, hashes(subset), shortHash, root)
+                        .reason());
         assertThrows(IllegalArgumentException.class, () -> MultiInclusionProof.generate(new long[0], n, tree));
         assertThrows(IllegalArgumentException.class, () -> MultiInclusionProof.generate(new long[] {5, 5}, n, tree));
     }
@@ -169,7 +193,8 @@ class MultiInclusionProofTest {
         assertTrue(proof.size() <= 2 * log2, proof.size() + " hashes");
         assertTrue(store.reads <= 4 * log2, store.reads + " reads");
         assertEquals(1, store.batches, "all the proof's nodes in one batched read");
-        assertTrue(MultiInclusionProof.verify(n, block, hashes(block), proof, root).passed());
+        assertTrue(
+                MultiInclusionProof.verify(n, block, hashes(block), proof, root).passed());
 
         // 2,000 scattered leaves: bounded by |S| * log2(n / |S|) plus the right edge, far below n.
         Random random = new Random(3);

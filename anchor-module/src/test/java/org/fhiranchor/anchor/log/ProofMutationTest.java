@@ -31,7 +31,8 @@ class ProofMutationTest {
             long n = 1 + random.nextInt(SIZE);
             long m = random.nextInt((int) n);
             List<byte[]> path = MerkleTree.inclusionPath(m, n, tree);
-            assertTrue(MerkleVerifier.verifyInclusion(m, n, leaves.get((int) m), path, root(n)).passed());
+            assertTrue(MerkleVerifier.verifyInclusion(m, n, leaves.get((int) m), path, root(n))
+                    .passed());
 
             long index = m;
             long size = n;
@@ -53,7 +54,9 @@ class ProofMutationTest {
                 }
             }
             byte[] expectedRoot = kind == 1 ? root(size) : root;
-            assertFalse(MerkleVerifier.verifyInclusion(index, size, leaf, path, expectedRoot).passed(),
+            assertFalse(
+                    MerkleVerifier.verifyInclusion(index, size, leaf, path, expectedRoot)
+                            .passed(),
                     "mutation " + kind + " of PATH(" + m + ", " + n + ")");
         }
     }
@@ -65,7 +68,8 @@ class ProofMutationTest {
             long n = 2 + random.nextInt(SIZE - 1);
             long m = 1 + random.nextInt((int) n - 1);
             List<byte[]> path = MerkleTree.consistencyPath(m, n, tree);
-            assertTrue(MerkleVerifier.verifyConsistency(m, n, root(m), root(n), path).passed());
+            assertTrue(MerkleVerifier.verifyConsistency(m, n, root(m), root(n), path)
+                    .passed());
 
             long oldSize = m;
             long newSize = n;
@@ -92,7 +96,9 @@ class ProofMutationTest {
                     }
                 }
             }
-            assertFalse(MerkleVerifier.verifyConsistency(oldSize, newSize, oldRoot, newRoot, path).passed(),
+            assertFalse(
+                    MerkleVerifier.verifyConsistency(oldSize, newSize, oldRoot, newRoot, path)
+                            .passed(),
                     "mutation " + kind + " of PROOF(" + m + ", " + n + ")");
         }
     }
@@ -143,7 +149,9 @@ class ProofMutationTest {
     void pathsAreDefensiveCopies() {
         List<byte[]> path = new ArrayList<>(MerkleTree.inclusionPath(3, 9, tree));
         flip(path.get(0), new Random(3));
-        assertTrue(MerkleVerifier.verifyInclusion(3, 9, leaves.get(3), MerkleTree.inclusionPath(3, 9, tree),
-                root(9)).passed(), "mutating a returned path must not change the store");
+        assertTrue(
+                MerkleVerifier.verifyInclusion(3, 9, leaves.get(3), MerkleTree.inclusionPath(3, 9, tree), root(9))
+                        .passed(),
+                "mutating a returned path must not change the store");
     }
 }

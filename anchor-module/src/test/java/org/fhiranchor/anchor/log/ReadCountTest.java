@@ -65,8 +65,10 @@ class ReadCountTest {
             CountingSubtreeHashes store = new CountingSubtreeHashes(tree);
             List<byte[]> path = MerkleTree.inclusionPath(index, SIZE, store);
             assertTrue(store.reads <= 2 * LOG2_SIZE, "index " + index + " took " + store.reads + " reads");
-            byte[] leafHash = MerkleHash.leaf(ByteBuffer.allocate(8).putLong(index).array());
-            assertTrue(MerkleVerifier.verifyInclusion(index, SIZE, leafHash, path, root).passed());
+            byte[] leafHash =
+                    MerkleHash.leaf(ByteBuffer.allocate(8).putLong(index).array());
+            assertTrue(MerkleVerifier.verifyInclusion(index, SIZE, leafHash, path, root)
+                    .passed());
         }
     }
 
@@ -78,8 +80,9 @@ class ReadCountTest {
             CountingSubtreeHashes store = new CountingSubtreeHashes(tree);
             List<byte[]> proof = MerkleTree.consistencyPath(oldSize, SIZE, store);
             assertTrue(store.reads <= 2 * LOG2_SIZE, "m=" + oldSize + " took " + store.reads + " reads");
-            assertTrue(MerkleVerifier.verifyConsistency(oldSize, SIZE, MerkleTree.root(oldSize, tree),
-                    MerkleTree.root(SIZE, tree), proof).passed());
+            assertTrue(MerkleVerifier.verifyConsistency(
+                            oldSize, SIZE, MerkleTree.root(oldSize, tree), MerkleTree.root(SIZE, tree), proof)
+                    .passed());
         }
         CountingSubtreeHashes store = new CountingSubtreeHashes(tree);
         byte[] root = MerkleTree.root(SIZE, store);
@@ -96,19 +99,27 @@ class ReadCountTest {
             BatchOnlyStore batched = new BatchOnlyStore(tree);
             List<byte[]> path = MerkleTree.inclusionPath(index, size, batched);
             assertTrue(batched.batches <= 1 && batched.nodes <= 2 * LOG2_SIZE, "inclusion " + index + "/" + size);
-            assertEquals(MerkleTree.inclusionPath(index, size, tree).stream().map(HexFormat.of()::formatHex).toList(),
+            assertEquals(
+                    MerkleTree.inclusionPath(index, size, tree).stream()
+                            .map(HexFormat.of()::formatHex)
+                            .toList(),
                     path.stream().map(HexFormat.of()::formatHex).toList());
             long oldSize = 1 + (long) (random.nextDouble() * size);
             batched = new BatchOnlyStore(tree);
             List<byte[]> consistency = MerkleTree.consistencyPath(oldSize, size, batched);
             assertTrue(batched.batches <= 1, "consistency " + oldSize + "/" + size);
-            assertEquals(MerkleTree.consistencyPath(oldSize, size, (level, i) -> tree.get(level, i)).stream()
-                    .map(HexFormat.of()::formatHex).toList(), consistency.stream().map(HexFormat.of()::formatHex).toList());
+            assertEquals(
+                    MerkleTree.consistencyPath(oldSize, size, (level, i) -> tree.get(level, i)).stream()
+                            .map(HexFormat.of()::formatHex)
+                            .toList(),
+                    consistency.stream().map(HexFormat.of()::formatHex).toList());
             batched = new BatchOnlyStore(tree);
             assertArrayEquals(MerkleTree.root(size, (level, i) -> tree.get(level, i)), MerkleTree.root(size, batched));
             assertEquals(1, batched.batches);
             batched = new BatchOnlyStore(tree);
-            assertArrayEquals(MerkleTree.root(size, tree), CompactRange.restore(size, batched).root());
+            assertArrayEquals(
+                    MerkleTree.root(size, tree),
+                    CompactRange.restore(size, batched).root());
             assertEquals(1, batched.batches);
         }
     }

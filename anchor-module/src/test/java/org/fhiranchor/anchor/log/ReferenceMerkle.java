@@ -9,8 +9,7 @@ import java.util.List;
  */
 final class ReferenceMerkle {
 
-    private ReferenceMerkle() {
-    }
+    private ReferenceMerkle() {}
 
     /** MTH(D[n]) where the leaves are already hashed. */
     static byte[] mth(List<byte[]> leafHashes) {

@@ -24,9 +24,11 @@ public final class BatchFixture {
     public final List<LeafEntry> members = new ArrayList<>();
     /** The served JSON of each member, in batch order. */
     public final List<byte[]> served = new ArrayList<>();
+
     public final List<byte[]> memberLeafHashes = new ArrayList<>();
     /** The batch record exactly as served. */
     public final String recordJson;
+
     public final JsonObject record;
     public final LeafEntry recordEntry;
     public final long recordLeafIndex;
@@ -41,12 +43,21 @@ public final class BatchFixture {
      * @param salts one per member
      * @param before,after leaves of the log before and after the record's leaf
      */
-    public BatchFixture(List<String> memberJson, List<byte[]> salts, String recordId, String sealed, byte[] recordSalt,
-            List<LeafEntry> before, List<LeafEntry> after, ChainAnchor anchor) {
+    public BatchFixture(
+            List<String> memberJson,
+            List<byte[]> salts,
+            String recordId,
+            String sealed,
+            byte[] recordSalt,
+            List<LeafEntry> before,
+            List<LeafEntry> after,
+            ChainAnchor anchor) {
         for (int i = 0; i < memberJson.size(); i++) {
             byte[] bytes = memberJson.get(i).getBytes(StandardCharsets.UTF_8);
             JsonObject parsed = JsonParser.parseObject(bytes);
-            ResourceRef ref = new ResourceRef(parsed.getString("resourceType"), parsed.getString("id"),
+            ResourceRef ref = new ResourceRef(
+                    parsed.getString("resourceType"),
+                    parsed.getString("id"),
                     parsed.getObject("meta").getString("versionId"));
             LeafEntry entry = new LeafEntry(Operation.CREATE, ref, ContentHash.of(bytes), salts.get(i));
             members.add(entry);
@@ -55,8 +66,8 @@ public final class BatchFixture {
         }
         recordJson = batchRecordJson(recordId, sealed, BatchedProof.batchRoot(memberLeafHashes), members.size());
         record = JsonParser.parseObject(recordJson.getBytes(StandardCharsets.UTF_8));
-        recordEntry = new LeafEntry(Operation.CREATE, new ResourceRef("Basic", recordId, "1"),
-                ContentHash.of(record), recordSalt);
+        recordEntry = new LeafEntry(
+                Operation.CREATE, new ResourceRef("Basic", recordId, "1"), ContentHash.of(record), recordSalt);
         before.forEach(e -> log.append(e.leafHash()));
         recordLeafIndex = log.size();
         log.append(recordEntry.leafHash());
@@ -77,9 +88,15 @@ public final class BatchFixture {
             salts.add(sha256("member salt " + tag + " " + i));
         }
         LogFixture filler = new LogFixture(before + 3);
-        return new BatchFixture(json, salts, "batch-" + tag, "2026-12-05T09:15:00Z",
-                sha256("batch record salt " + tag), filler.entries.subList(0, before),
-                filler.entries.subList(before, before + 3), LogFixture.ANCHOR);
+        return new BatchFixture(
+                json,
+                salts,
+                "batch-" + tag,
+                "2026-12-05T09:15:00Z",
+                sha256("batch record salt " + tag),
+                filler.entries.subList(0, before),
+                filler.entries.subList(before, before + 3),
+                LogFixture.ANCHOR);
     }
 
     public BatchedProof proof(int index) {
@@ -96,7 +113,8 @@ public final class BatchFixture {
                 + "\"lastUpdated\":\"" + time + ".512+00:00\"},"
                 + "\"type\":{\"system\":\"http://terminology.hl7.org/CodeSystem/audit-event-type\",\"code\":\"rest\","
                 + "\"display\":\"RESTful Operation\"},"
-                + "\"subtype\":[{\"system\":\"http://hl7.org/fhir/restful-interaction\",\"code\":\"" + interaction + "\"}],"
+                + "\"subtype\":[{\"system\":\"http://hl7.org/fhir/restful-interaction\",\"code\":\"" + interaction
+                + "\"}],"
                 + "\"action\":\"" + action(interaction) + "\","
                 + "\"recorded\":\"" + time + ".498+00:00\",\"outcome\":\"0\",\"outcomeDesc\":\"HTTP 200\","
                 + "\"agent\":[{\"role\":[{\"coding\":[{\"system\":\"urn:fhir-anchor:role\",\"code\":\"clinician\"}]}],"
@@ -125,9 +143,11 @@ public final class BatchFixture {
     public static String batchRecordJson(String id, String sealed, byte[] root, long size) {
         return "{\"resourceType\":\"Basic\",\"id\":\"" + id + "\",\"meta\":{\"versionId\":\"1\","
                 + "\"lastUpdated\":\"" + sealed.replace("Z", ".000+00:00") + "\"},"
-                + "\"extension\":[{\"url\":\"" + BatchRecord.ROOT_EXTENSION + "\",\"valueString\":\"" + HexFormat.of().formatHex(root) + "\"},"
+                + "\"extension\":[{\"url\":\"" + BatchRecord.ROOT_EXTENSION + "\",\"valueString\":\""
+                + HexFormat.of().formatHex(root) + "\"},"
                 + "{\"url\":\"" + BatchRecord.SIZE_EXTENSION + "\",\"valueInteger\":" + size + "}],"
-                + "\"code\":{\"coding\":[{\"system\":\"" + BatchRecord.CODE_SYSTEM + "\",\"code\":\"" + BatchRecord.AUDIT_BATCH
+                + "\"code\":{\"coding\":[{\"system\":\"" + BatchRecord.CODE_SYSTEM + "\",\"code\":\""
+                + BatchRecord.AUDIT_BATCH
                 + "\"}]},\"created\":\"" + sealed.substring(0, 10) + "\"}";
     }
 

@@ -26,10 +26,20 @@ class BatchedProofVerifierTest {
 
     private final BatchFixture batch = BatchFixture.of(8, "t", 5);
 
-    private static BatchedProof with(BatchedProof p, byte[] salt, long batchIndex, long batchSize, List<byte[]> path,
-            JsonObject record) {
-        return new BatchedProof(new LeafClaims(p.leaf().resource(), p.leaf().operation(), p.leaf().contentHash(), salt, p.leaf().leafHash()), batchIndex, batchSize,
-                path, record, p.batchProof());
+    private static BatchedProof with(
+            BatchedProof p, byte[] salt, long batchIndex, long batchSize, List<byte[]> path, JsonObject record) {
+        return new BatchedProof(
+                new LeafClaims(
+                        p.leaf().resource(),
+                        p.leaf().operation(),
+                        p.leaf().contentHash(),
+                        salt,
+                        p.leaf().leafHash()),
+                batchIndex,
+                batchSize,
+                path,
+                record,
+                p.batchProof());
     }
 
     private static JsonObject record(String json) {
@@ -56,15 +66,22 @@ class BatchedProofVerifierTest {
             for (int index = 0; index < size; index++) {
                 BatchedProof proof = b.proof(index);
                 assertEquals(size, proof.batchSize());
-                assertEquals(MerkleTree.inclusionPath(index, size, treeOf(b.memberLeafHashes)).size(), proof.batchPath().size());
+                assertEquals(
+                        MerkleTree.inclusionPath(index, size, treeOf(b.memberLeafHashes))
+                                .size(),
+                        proof.batchPath().size());
                 byte[] json = BatchedProofJson.write(proof);
                 BatchedProof read = BatchedProofJson.read(json);
                 assertEquals(proof, read);
                 assertEquals(proof.hashCode(), read.hashCode());
-                assertEquals(new String(json, StandardCharsets.UTF_8), new String(BatchedProofJson.write(read), StandardCharsets.UTF_8));
+                assertEquals(
+                        new String(json, StandardCharsets.UTF_8),
+                        new String(BatchedProofJson.write(read), StandardCharsets.UTF_8));
                 VerificationResult result = BatchedProofVerifier.verify(b.served.get(index), json, b.chain);
                 assertEquals(Status.VERIFIED, result.status(), size + "/" + index + ": " + result.detail());
-                assertTrue(result.detail().contains("member " + index + " of " + size + " of the batch Basic/batch-s" + size),
+                assertTrue(
+                        result.detail()
+                                .contains("member " + index + " of " + size + " of the batch Basic/batch-s" + size),
                         result.detail());
             }
         }
@@ -90,17 +107,37 @@ class BatchedProofVerifierTest {
     void step1_theMemberItself_contentIdentityAndLeaf() {
         BatchedProof proof = batch.proof(3);
         String served = new String(batch.served.get(3), StandardCharsets.UTF_8);
-        assertEquals(Status.CONTENT_HASH_MISMATCH, BatchedProofVerifier.verify(
-                utf8(served.replace("dr-jane-roe", "dr-john-doe")), proof, batch.chain).status());
-        assertEquals(Status.CONTENT_HASH_MISMATCH, BatchedProofVerifier.verify(batch.served.get(4), proof, batch.chain).status());
-        assertEquals(Status.RESOURCE_UNREADABLE, BatchedProofVerifier.verify(null, proof, batch.chain).status());
-        assertEquals(Status.RESOURCE_UNREADABLE, BatchedProofVerifier.verify(utf8("{\"a\":1,\"a\":1}"), proof, batch.chain).status());
+        assertEquals(
+                Status.CONTENT_HASH_MISMATCH,
+                BatchedProofVerifier.verify(utf8(served.replace("dr-jane-roe", "dr-john-doe")), proof, batch.chain)
+                        .status());
+        assertEquals(
+                Status.CONTENT_HASH_MISMATCH,
+                BatchedProofVerifier.verify(batch.served.get(4), proof, batch.chain)
+                        .status());
+        assertEquals(
+                Status.RESOURCE_UNREADABLE,
+                BatchedProofVerifier.verify(null, proof, batch.chain).status());
+        assertEquals(
+                Status.RESOURCE_UNREADABLE,
+                BatchedProofVerifier.verify(utf8("{\"a\":1,\"a\":1}"), proof, batch.chain)
+                        .status());
         // Whitespace is not content.
-        assertTrue(BatchedProofVerifier.verify(utf8(served.replace(",", ", ")), proof, batch.chain).verified());
+        assertTrue(BatchedProofVerifier.verify(utf8(served.replace(",", ", ")), proof, batch.chain)
+                .verified());
 
         // The right hash under another name: a proof of ae-t-3 presented as the proof of ae-t-9.
-        BatchedProof renamed = new BatchedProof(new LeafClaims(new ResourceRef("AuditEvent", "ae-t-9", "1"), proof.leaf().operation(),
-                proof.leaf().contentHash(), proof.leaf().salt(), proof.leaf().leafHash()), 3, 8, proof.batchPath(), proof.batchRecord(),
+        BatchedProof renamed = new BatchedProof(
+                new LeafClaims(
+                        new ResourceRef("AuditEvent", "ae-t-9", "1"),
+                        proof.leaf().operation(),
+                        proof.leaf().contentHash(),
+                        proof.leaf().salt(),
+                        proof.leaf().leafHash()),
+                3,
+                8,
+                proof.batchPath(),
+                proof.batchRecord(),
                 proof.batchProof());
         assertEquals(Status.RESOURCE_MISMATCH, verify(3, renamed).status());
 
@@ -109,8 +146,10 @@ class BatchedProofVerifierTest {
         VerificationResult wrongSalt = verify(3, with(proof, salt, 3, 8, proof.batchPath(), proof.batchRecord()));
         assertEquals(Status.LEAF_HASH_MISMATCH, wrongSalt.status());
         // Another member's salt is as wrong as a random one.
-        assertEquals(Status.LEAF_HASH_MISMATCH, verify(3, with(proof, batch.members.get(4).salt(), 3, 8, proof.batchPath(),
-                proof.batchRecord())).status());
+        assertEquals(
+                Status.LEAF_HASH_MISMATCH,
+                verify(3, with(proof, batch.members.get(4).salt(), 3, 8, proof.batchPath(), proof.batchRecord()))
+                        .status());
     }
 
     @Test
@@ -122,18 +161,34 @@ class BatchedProofVerifierTest {
         assertEquals(Status.INCLUSION_FAILED, path.status());
         assertEquals("batch: root mismatch", path.detail());
 
-        VerificationResult index = verify(3, with(proof, proof.leaf().salt(), 2, 8, proof.batchPath(), proof.batchRecord()));
+        VerificationResult index =
+                verify(3, with(proof, proof.leaf().salt(), 2, 8, proof.batchPath(), proof.batchRecord()));
         assertEquals(Status.INCLUSION_FAILED, index.status());
         assertEquals("batch: root mismatch", index.detail());
 
         List<byte[]> longer = proof.batchPath();
         longer.add(new byte[32]);
-        assertEquals("batch: path too long", verify(3, with(proof, proof.leaf().salt(), 3, 8, longer, proof.batchRecord())).detail());
-        assertEquals("batch: path too short", verify(3, with(proof, proof.leaf().salt(), 3, 8, proof.batchPath().subList(0, 2),
-                proof.batchRecord())).detail());
+        assertEquals(
+                "batch: path too long",
+                verify(3, with(proof, proof.leaf().salt(), 3, 8, longer, proof.batchRecord()))
+                        .detail());
+        assertEquals(
+                "batch: path too short",
+                verify(
+                                3,
+                                with(
+                                        proof,
+                                        proof.leaf().salt(),
+                                        3,
+                                        8,
+                                        proof.batchPath().subList(0, 2),
+                                        proof.batchRecord()))
+                        .detail());
         // Another member's path.
-        assertEquals(Status.INCLUSION_FAILED, verify(3, with(proof, proof.leaf().salt(), 3, 8, batch.proof(4).batchPath(),
-                proof.batchRecord())).status());
+        assertEquals(
+                Status.INCLUSION_FAILED,
+                verify(3, with(proof, proof.leaf().salt(), 3, 8, batch.proof(4).batchPath(), proof.batchRecord()))
+                        .status());
     }
 
     @Test
@@ -142,16 +197,31 @@ class BatchedProofVerifierTest {
         // Another root: the member's path no longer leads to what the record states (step 3), which is
         // decided before the record itself is checked against the log (step 4).
         byte[] otherRoot = BatchedProof.batchRoot(batch.memberLeafHashes.subList(0, 7));
-        VerificationResult root = verify(3, with(proof, proof.leaf().salt(), 3, 8, proof.batchPath(),
-                record(BatchFixture.batchRecordJson("batch-t", "2026-12-05T09:15:00Z", otherRoot, 8))));
+        VerificationResult root = verify(
+                3,
+                with(
+                        proof,
+                        proof.leaf().salt(),
+                        3,
+                        8,
+                        proof.batchPath(),
+                        record(BatchFixture.batchRecordJson("batch-t", "2026-12-05T09:15:00Z", otherRoot, 8))));
         assertEquals(Status.INCLUSION_FAILED, root.status());
         assertEquals("batch: root mismatch", root.detail());
 
         // Another size in the record only: the statement and the proof disagree (step 2).
-        VerificationResult size = verify(3, with(proof, proof.leaf().salt(), 3, 8, proof.batchPath(),
-                record(batch.recordJson.replace("\"valueInteger\":8", "\"valueInteger\":9"))));
+        VerificationResult size = verify(
+                3,
+                with(
+                        proof,
+                        proof.leaf().salt(),
+                        3,
+                        8,
+                        proof.batchPath(),
+                        record(batch.recordJson.replace("\"valueInteger\":8", "\"valueInteger\":9"))));
         assertEquals(Status.INCLUSION_FAILED, size.status());
-        assertTrue(size.detail().startsWith("batch: the batch record states 9 members, the proof says 8"), size.detail());
+        assertTrue(
+                size.detail().startsWith("batch: the batch record states 9 members, the proof says 8"), size.detail());
 
         // Another size in both: RFC 9162 paths bind the size only through the root, and member 0's path
         // in a tree of 7 is the same as in a tree of 8, so step 3 passes; the record's hash catches it (step 4).
@@ -165,8 +235,8 @@ class BatchedProofVerifierTest {
         // A record rewritten to state another real batch that contains the member (member 3 of the first 4):
         // every step on the member passes, and only the record's hash against the log fails.
         List<byte[]> fewer = batch.memberLeafHashes.subList(0, 4);
-        JsonObject rewritten = record(BatchFixture.batchRecordJson("batch-t", "2026-12-05T09:15:00Z",
-                BatchedProof.batchRoot(fewer), 4));
+        JsonObject rewritten = record(
+                BatchFixture.batchRecordJson("batch-t", "2026-12-05T09:15:00Z", BatchedProof.batchRoot(fewer), 4));
         BatchedProof smaller = BatchedProof.forMember(batch.members.get(3), 3, fewer, rewritten, batch.recordProof);
         VerificationResult forged = verify(3, smaller);
         assertEquals(Status.CONTENT_HASH_MISMATCH, forged.status());
@@ -201,7 +271,8 @@ class BatchedProofVerifierTest {
         };
         for (String notRecord : notRecords) {
             assertNotEquals(json, notRecord);
-            VerificationResult result = verify(3, with(proof, proof.leaf().salt(), 3, 8, proof.batchPath(), record(notRecord)));
+            VerificationResult result =
+                    verify(3, with(proof, proof.leaf().salt(), 3, 8, proof.batchPath(), record(notRecord)));
             assertEquals(Status.MALFORMED_PROOF, result.status(), notRecord + ": " + result.detail());
         }
     }
@@ -211,38 +282,111 @@ class BatchedProofVerifierTest {
         BatchedProof proof = batch.proof(3);
         VerificationResult none = BatchedProofVerifier.verify(batch.served.get(3), proof, size -> Optional.empty());
         assertEquals(Status.NOT_ANCHORED, none.status());
-        assertTrue(none.detail().startsWith(RECORD_PREFIX + "no checkpoint on chain for tree size " + batch.treeSize),
+        assertTrue(
+                none.detail().startsWith(RECORD_PREFIX + "no checkpoint on chain for tree size " + batch.treeSize),
                 none.detail());
-        assertEquals(Status.ANCHORED_ROOT_MISMATCH, BatchedProofVerifier.verify(batch.served.get(3), proof,
-                size -> Optional.of(new byte[32])).status());
-        assertEquals(Status.CHECKPOINT_UNAVAILABLE, BatchedProofVerifier.verify(batch.served.get(3), proof, size -> {
-            throw new IllegalStateException("node down");
-        }).status());
+        assertEquals(
+                Status.ANCHORED_ROOT_MISMATCH,
+                BatchedProofVerifier.verify(batch.served.get(3), proof, size -> Optional.of(new byte[32]))
+                        .status());
+        assertEquals(
+                Status.CHECKPOINT_UNAVAILABLE,
+                BatchedProofVerifier.verify(batch.served.get(3), proof, size -> {
+                            throw new IllegalStateException("node down");
+                        })
+                        .status());
 
         // The record's own proof, broken: its path, its salt.
         AnchorProof recordProof = proof.batchProof();
         List<byte[]> path = recordProof.auditPath();
         path.get(0)[0] ^= 1;
-        AnchorProof badPath = new AnchorProof(new LeafClaims(recordProof.leaf().resource(), recordProof.leaf().operation(), recordProof.leaf().contentHash(),
-                recordProof.leaf().salt(), recordProof.leaf().leafHash()), recordProof.leafIndex(), recordProof.treeSize(),
-                recordProof.rootHash(), path, recordProof.anchor());
-        VerificationResult inclusion = verify(3, new BatchedProof(new LeafClaims(proof.leaf().resource(), proof.leaf().operation(), proof.leaf().contentHash(),
-                proof.leaf().salt(), proof.leaf().leafHash()), 3, 8, proof.batchPath(), proof.batchRecord(), badPath));
+        AnchorProof badPath = new AnchorProof(
+                new LeafClaims(
+                        recordProof.leaf().resource(),
+                        recordProof.leaf().operation(),
+                        recordProof.leaf().contentHash(),
+                        recordProof.leaf().salt(),
+                        recordProof.leaf().leafHash()),
+                recordProof.leafIndex(),
+                recordProof.treeSize(),
+                recordProof.rootHash(),
+                path,
+                recordProof.anchor());
+        VerificationResult inclusion = verify(
+                3,
+                new BatchedProof(
+                        new LeafClaims(
+                                proof.leaf().resource(),
+                                proof.leaf().operation(),
+                                proof.leaf().contentHash(),
+                                proof.leaf().salt(),
+                                proof.leaf().leafHash()),
+                        3,
+                        8,
+                        proof.batchPath(),
+                        proof.batchRecord(),
+                        badPath));
         assertEquals(Status.INCLUSION_FAILED, inclusion.status());
         assertEquals(RECORD_PREFIX + "root mismatch", inclusion.detail());
-        AnchorProof badSalt = new AnchorProof(new LeafClaims(recordProof.leaf().resource(), recordProof.leaf().operation(), recordProof.leaf().contentHash(),
-                new byte[32], recordProof.leaf().leafHash()), recordProof.leafIndex(), recordProof.treeSize(),
-                recordProof.rootHash(), recordProof.auditPath(), recordProof.anchor());
-        assertEquals(Status.LEAF_HASH_MISMATCH, verify(3, new BatchedProof(new LeafClaims(proof.leaf().resource(), proof.leaf().operation(),
-                proof.leaf().contentHash(), proof.leaf().salt(), proof.leaf().leafHash()), 3, 8, proof.batchPath(), proof.batchRecord(),
-                badSalt)).status());
+        AnchorProof badSalt = new AnchorProof(
+                new LeafClaims(
+                        recordProof.leaf().resource(),
+                        recordProof.leaf().operation(),
+                        recordProof.leaf().contentHash(),
+                        new byte[32],
+                        recordProof.leaf().leafHash()),
+                recordProof.leafIndex(),
+                recordProof.treeSize(),
+                recordProof.rootHash(),
+                recordProof.auditPath(),
+                recordProof.anchor());
+        assertEquals(
+                Status.LEAF_HASH_MISMATCH,
+                verify(
+                                3,
+                                new BatchedProof(
+                                        new LeafClaims(
+                                                proof.leaf().resource(),
+                                                proof.leaf().operation(),
+                                                proof.leaf().contentHash(),
+                                                proof.leaf().salt(),
+                                                proof.leaf().leafHash()),
+                                        3,
+                                        8,
+                                        proof.batchPath(),
+                                        proof.batchRecord(),
+                                        badSalt))
+                        .status());
         // The record's proof names another resource than the record it carries.
-        AnchorProof otherRecord = new AnchorProof(new LeafClaims(ResourceRef.parse("Basic/batch-u/_history/1"), recordProof.leaf().operation(),
-                recordProof.leaf().contentHash(), recordProof.leaf().salt(), recordProof.leaf().leafHash()), recordProof.leafIndex(),
-                recordProof.treeSize(), recordProof.rootHash(), recordProof.auditPath(), recordProof.anchor());
-        assertEquals(Status.RESOURCE_MISMATCH, verify(3, new BatchedProof(new LeafClaims(proof.leaf().resource(), proof.leaf().operation(),
-                proof.leaf().contentHash(), proof.leaf().salt(), proof.leaf().leafHash()), 3, 8, proof.batchPath(), proof.batchRecord(),
-                otherRecord)).status());
+        AnchorProof otherRecord = new AnchorProof(
+                new LeafClaims(
+                        ResourceRef.parse("Basic/batch-u/_history/1"),
+                        recordProof.leaf().operation(),
+                        recordProof.leaf().contentHash(),
+                        recordProof.leaf().salt(),
+                        recordProof.leaf().leafHash()),
+                recordProof.leafIndex(),
+                recordProof.treeSize(),
+                recordProof.rootHash(),
+                recordProof.auditPath(),
+                recordProof.anchor());
+        assertEquals(
+                Status.RESOURCE_MISMATCH,
+                verify(
+                                3,
+                                new BatchedProof(
+                                        new LeafClaims(
+                                                proof.leaf().resource(),
+                                                proof.leaf().operation(),
+                                                proof.leaf().contentHash(),
+                                                proof.leaf().salt(),
+                                                proof.leaf().leafHash()),
+                                        3,
+                                        8,
+                                        proof.batchPath(),
+                                        proof.batchRecord(),
+                                        otherRecord))
+                        .status());
     }
 
     @Test
@@ -268,7 +412,8 @@ class BatchedProofVerifierTest {
             } while (position >= anchorStart && position < anchorEnd);
             json[position] ^= (byte) (1 << random.nextInt(8));
             VerificationResult result = BatchedProofVerifier.verify(b.served.get(index), json, b.chain);
-            assertFalse(result.verified(), "flipped byte " + position + ": " + new String(json, StandardCharsets.UTF_8));
+            assertFalse(
+                    result.verified(), "flipped byte " + position + ": " + new String(json, StandardCharsets.UTF_8));
         }
     }
 
@@ -280,7 +425,8 @@ class BatchedProofVerifierTest {
         assertNull(BatchedProofJson.formatOf(utf8("{\"a\":1,\"a\":2}")));
         assertNull(BatchedProofJson.formatOf(utf8("[]")));
         String salt = HexFormat.of().formatHex(batch.members.get(3).salt());
-        String firstPathHash = HexFormat.of().formatHex(batch.proof(3).batchPath().get(0));
+        String firstPathHash =
+                HexFormat.of().formatHex(batch.proof(3).batchPath().get(0));
         String recordSalt = HexFormat.of().formatHex(batch.recordEntry.salt());
         assertTrue(json.contains("\"batchIndex\":3,") && json.contains(salt) && json.contains(recordSalt), json);
         String[] malformed = {
@@ -307,12 +453,23 @@ class BatchedProofVerifierTest {
             assertEquals(Status.MALFORMED_PROOF, result.status(), bad + ": " + result.detail());
         }
         // Errors inside the batch record's proof say so.
-        assertEquals("batchProof: proof: unknown member \"extra\"", BatchedProofVerifier.verify(batch.served.get(3),
-                utf8(json.replace("\"treeSize\":", "\"extra\":1,\"treeSize\":")), batch.chain).detail());
+        assertEquals(
+                "batchProof: proof: unknown member \"extra\"",
+                BatchedProofVerifier.verify(
+                                batch.served.get(3),
+                                utf8(json.replace("\"treeSize\":", "\"extra\":1,\"treeSize\":")),
+                                batch.chain)
+                        .detail());
         // An ordinary proof is not a batched one, and the other way round.
-        assertEquals(Status.MALFORMED_PROOF, BatchedProofVerifier.verify(batch.served.get(3),
-                ProofJson.write(batch.recordProof), batch.chain).status());
-        assertEquals(Status.MALFORMED_PROOF, ProofVerifier.verify(batch.served.get(3), utf8(json), batch.chain).status());
-        assertTrue(BatchedProofVerifier.verify(batch.served.get(3), utf8(json), batch.chain).verified());
+        assertEquals(
+                Status.MALFORMED_PROOF,
+                BatchedProofVerifier.verify(batch.served.get(3), ProofJson.write(batch.recordProof), batch.chain)
+                        .status());
+        assertEquals(
+                Status.MALFORMED_PROOF,
+                ProofVerifier.verify(batch.served.get(3), utf8(json), batch.chain)
+                        .status());
+        assertTrue(BatchedProofVerifier.verify(batch.served.get(3), utf8(json), batch.chain)
+                .verified());
     }
 }

@@ -22,8 +22,11 @@ class HL7ExampleProofTest {
     @Test
     void officialExampleVerifiesAndAnEditedCopyDoesNot() throws IOException {
         byte[] served = Files.readAllBytes(SharedData.hl7R4Examples().resolve("Patient/Patient-ch-example.json"));
-        LeafEntry entry = new LeafEntry(Operation.CREATE, ResourceRef.parse("Patient/ch-example/_history/1"),
-                ContentHash.of(served), LogFixture.salt(99));
+        LeafEntry entry = new LeafEntry(
+                Operation.CREATE,
+                ResourceRef.parse("Patient/ch-example/_history/1"),
+                ContentHash.of(served),
+                LogFixture.salt(99));
         LogFixture log = new LogFixture(9);
         InMemorySubtreeHashes tree = log.tree;
         tree.append(entry.leafHash());
@@ -34,9 +37,12 @@ class HL7ExampleProofTest {
         AnchorProof proof = AnchorProof.forLeaf(entry, size - 1, size, tree, LogFixture.ANCHOR);
         assertTrue(ProofVerifier.verify(served, ProofJson.write(proof), chain).verified());
 
-        String edited = new String(served, StandardCharsets.UTF_8).replace("2016-05-16T00:55:52Z", "2016-05-16T00:55:53Z");
-        assertEquals(Status.CONTENT_HASH_MISMATCH,
-                ProofVerifier.verify(edited.getBytes(StandardCharsets.UTF_8), proof, chain).status(),
+        String edited =
+                new String(served, StandardCharsets.UTF_8).replace("2016-05-16T00:55:52Z", "2016-05-16T00:55:53Z");
+        assertEquals(
+                Status.CONTENT_HASH_MISMATCH,
+                ProofVerifier.verify(edited.getBytes(StandardCharsets.UTF_8), proof, chain)
+                        .status(),
                 "meta.lastUpdated is covered");
     }
 }

@@ -19,21 +19,24 @@ import org.fhiranchor.anchor.log.ResourceRef;
  */
 final class LogFixture {
 
-    static final ChainAnchor ANCHOR = new ChainAnchor(31337, "0x5FbDB2315678afecb367f032d93F642f64180aa3",
-            "0x" + "ab".repeat(32), 42);
+    static final ChainAnchor ANCHOR =
+            new ChainAnchor(31337, "0x5FbDB2315678afecb367f032d93F642f64180aa3", "0x" + "ab".repeat(32), 42);
 
     final List<LeafEntry> entries = new ArrayList<>();
     /** The served JSON of each version, null for deletes. */
     final List<byte[]> bodies = new ArrayList<>();
+
     final InMemorySubtreeHashes tree = new InMemorySubtreeHashes();
     final Map<Long, byte[]> anchoredRoots = new HashMap<>();
-    final CheckpointSource chain = size -> Optional.ofNullable(anchoredRoots.get(size)).map(byte[]::clone);
+    final CheckpointSource chain =
+            size -> Optional.ofNullable(anchoredRoots.get(size)).map(byte[]::clone);
 
     LogFixture(int size) {
         for (int i = 0; i < size; i++) {
             int patient = i % 5;
             int version = i / 5 + 1;
-            Operation operation = version == 1 ? Operation.CREATE : (i % 11 == 10 ? Operation.DELETE : Operation.UPDATE);
+            Operation operation =
+                    version == 1 ? Operation.CREATE : (i % 11 == 10 ? Operation.DELETE : Operation.UPDATE);
             ResourceRef ref = new ResourceRef("Patient", "p" + patient, Integer.toString(version));
             byte[] body = operation == Operation.DELETE ? null : patientJson(ref, i);
             byte[] contentHash = body == null ? ContentHash.deleted() : ContentHash.of(body);

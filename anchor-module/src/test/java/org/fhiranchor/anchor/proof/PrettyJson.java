@@ -9,8 +9,7 @@ import org.fhiranchor.anchor.canonical.JsonValue;
 /** Indented JSON for committed test vectors: members in insertion order so a reader meets the description first. */
 final class PrettyJson {
 
-    private PrettyJson() {
-    }
+    private PrettyJson() {}
 
     static String write(JsonValue value) {
         StringBuilder sb = new StringBuilder();
@@ -24,8 +23,10 @@ final class PrettyJson {
             sb.append("{\n");
             int i = 0;
             for (Map.Entry<String, JsonValue> member : object.members().entrySet()) {
-                sb.append(inner).append(CanonicalJson.serializeToString(
-                        new org.fhiranchor.anchor.canonical.JsonString(member.getKey()))).append(": ");
+                sb.append(inner)
+                        .append(CanonicalJson.serializeToString(
+                                new org.fhiranchor.anchor.canonical.JsonString(member.getKey())))
+                        .append(": ");
                 write(member.getValue(), sb, inner);
                 sb.append(++i < object.members().size() ? ",\n" : "\n");
             }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
@@ -26,10 +25,25 @@ class ProofFuzzTest {
     private static final int ITERATIONS = 6000;
 
     private enum Mutation {
-        FLIP_PATH_BIT, DROP_PATH_ELEMENT, ADD_PATH_ELEMENT, DUPLICATE_PATH_ELEMENT, SWAP_PATH_ELEMENTS,
-        LEAF_INDEX, TREE_SIZE, FLIP_ROOT_BIT, OTHER_ANCHORED_ROOT, TREE_SIZE_AND_ITS_ROOT, FLIP_SALT_BIT,
-        CHANGE_CONTENT, FLIP_CONTENT_HASH_BIT, FLIP_LEAF_HASH_BIT, OPERATION, RESOURCE_REF, OTHER_BODY,
-        CHAIN_HOLDS_ANOTHER_ROOT, CHAIN_HAS_NO_CHECKPOINT
+        FLIP_PATH_BIT,
+        DROP_PATH_ELEMENT,
+        ADD_PATH_ELEMENT,
+        DUPLICATE_PATH_ELEMENT,
+        SWAP_PATH_ELEMENTS,
+        LEAF_INDEX,
+        TREE_SIZE,
+        FLIP_ROOT_BIT,
+        OTHER_ANCHORED_ROOT,
+        TREE_SIZE_AND_ITS_ROOT,
+        FLIP_SALT_BIT,
+        CHANGE_CONTENT,
+        FLIP_CONTENT_HASH_BIT,
+        FLIP_LEAF_HASH_BIT,
+        OPERATION,
+        RESOURCE_REF,
+        OTHER_BODY,
+        CHAIN_HOLDS_ANOTHER_ROOT,
+        CHAIN_HAS_NO_CHECKPOINT
     }
 
     private final LogFixture log = new LogFixture(LOG_SIZE);
@@ -71,12 +85,12 @@ class ProofFuzzTest {
             int position = start + random.nextInt(json.length - start);
             json[position] ^= (byte) (1 << random.nextInt(8));
             VerificationResult result = ProofVerifier.verify(log.bodies.get(leafIndex), json, log.chain);
-            assertFalse(result.verified(), "flipped byte " + position + ": " + new String(json, StandardCharsets.UTF_8));
+            assertFalse(
+                    result.verified(), "flipped byte " + position + ": " + new String(json, StandardCharsets.UTF_8));
         }
     }
 
-    private record Tampered(AnchorProof proof, byte[] body, CheckpointSource chain) {
-    }
+    private record Tampered(AnchorProof proof, byte[] body, CheckpointSource chain) {}
 
     private Tampered tamper(Mutation mutation, AnchorProof p, byte[] body, Random random) {
         List<byte[]> path = p.auditPath();
@@ -111,7 +125,9 @@ class ProofFuzzTest {
                 if (path.isEmpty()) {
                     return null;
                 }
-                path.add(random.nextInt(path.size() + 1), path.get(random.nextInt(path.size())).clone());
+                path.add(
+                        random.nextInt(path.size() + 1),
+                        path.get(random.nextInt(path.size())).clone());
             }
             case SWAP_PATH_ELEMENTS -> {
                 if (path.size() < 2) {
@@ -140,16 +156,19 @@ class ProofFuzzTest {
                     body = LogFixture.patientJson(ref, 7); // a body where a delete has none
                 } else {
                     String text = new String(body, StandardCharsets.UTF_8);
-                    body = (random.nextBoolean() ? text.replace("7.20", "7.2") : text.replace("\"Zo\u00eb\"",
-                            "\"Zoe\"")).getBytes(StandardCharsets.UTF_8);
+                    body = (random.nextBoolean()
+                                    ? text.replace("7.20", "7.2")
+                                    : text.replace("\"Zo\u00eb\"", "\"Zoe\""))
+                            .getBytes(StandardCharsets.UTF_8);
                 }
             }
             case FLIP_CONTENT_HASH_BIT -> flipBit(contentHash, random);
             case FLIP_LEAF_HASH_BIT -> flipBit(leafHash, random);
             case OPERATION -> operation = Operation.values()[(operation.ordinal() + 1 + random.nextInt(2)) % 3];
-            case RESOURCE_REF -> ref = random.nextBoolean()
-                    ? new ResourceRef(ref.type(), ref.id() + "x", ref.versionId())
-                    : new ResourceRef(ref.type(), ref.id(), Long.toString(Long.parseLong(ref.versionId()) + 1));
+            case RESOURCE_REF ->
+                ref = random.nextBoolean()
+                        ? new ResourceRef(ref.type(), ref.id() + "x", ref.versionId())
+                        : new ResourceRef(ref.type(), ref.id(), Long.toString(Long.parseLong(ref.versionId()) + 1));
             case OTHER_BODY -> {
                 int other = random.nextInt(LOG_SIZE);
                 if (Arrays.equals(log.entries.get(other).contentHash(), p.leaf().contentHash())) {
@@ -166,8 +185,16 @@ class ProofFuzzTest {
             case CHAIN_HAS_NO_CHECKPOINT -> chain = size -> java.util.Optional.empty();
             default -> throw new AssertionError(mutation);
         }
-        return new Tampered(new AnchorProof(new LeafClaims(ref, operation, contentHash, salt, leafHash), leafIndex, treeSize, root,
-                path, p.anchor()), body, chain);
+        return new Tampered(
+                new AnchorProof(
+                        new LeafClaims(ref, operation, contentHash, salt, leafHash),
+                        leafIndex,
+                        treeSize,
+                        root,
+                        path,
+                        p.anchor()),
+                body,
+                chain);
     }
 
     private static void flipBit(byte[] bytes, Random random) {

@@ -39,8 +39,10 @@ class ProofJsonTest {
     @Test
     void writesTheDocumentedShape() {
         String json = new String(ProofJson.write(proof), StandardCharsets.UTF_8);
-        assertTrue(json.startsWith("{\"anchor\":{\"blockNumber\":42,\"chainId\":31337,"
-                + "\"contract\":\"0x5FbDB2315678afecb367f032d93F642f64180aa3\",\"txHash\":\"0xabab"), json);
+        assertTrue(
+                json.startsWith("{\"anchor\":{\"blockNumber\":42,\"chainId\":31337,"
+                        + "\"contract\":\"0x5FbDB2315678afecb367f032d93F642f64180aa3\",\"txHash\":\"0xabab"),
+                json);
         assertTrue(json.contains("\"format\":\"fhir-anchor-proof/1\""));
         assertTrue(json.contains("\"resource\":\"Patient/p1/_history/2\""));
         assertTrue(json.contains("\"operation\":\"update\""));
@@ -71,7 +73,8 @@ class ProofJsonTest {
             assertMessage(rejects(members), "missing member \"" + name + "\"");
         }
         for (String name : List.of("chainId", "contract", "txHash", "blockNumber")) {
-            Map<String, JsonValue> anchor = new LinkedHashMap<>(((JsonObject) members().get("anchor")).members());
+            Map<String, JsonValue> anchor =
+                    new LinkedHashMap<>(((JsonObject) members().get("anchor")).members());
             anchor.remove(name);
             Map<String, JsonValue> members = members();
             members.put("anchor", new JsonObject(anchor));
@@ -93,8 +96,14 @@ class ProofJsonTest {
     void rejectsBadHashes() {
         String good = "ab".repeat(32);
         for (String name : List.of("contentHash", "salt", "leafHash", "rootHash")) {
-            for (String bad : List.of(good.substring(2), good + "ab", good.substring(1), good.toUpperCase(),
-                    "0x" + good.substring(2), "zz" + good.substring(2), "")) {
+            for (String bad : List.of(
+                    good.substring(2),
+                    good + "ab",
+                    good.substring(1),
+                    good.toUpperCase(),
+                    "0x" + good.substring(2),
+                    "zz" + good.substring(2),
+                    "")) {
                 Map<String, JsonValue> members = members();
                 members.put(name, new JsonString(bad));
                 assertMessage(rejects(members), name);
@@ -129,11 +138,13 @@ class ProofJsonTest {
         members.put("operation", new JsonString("UPDATE"));
         assertMessage(rejects(members), "operation");
         for (Map.Entry<String, JsonValue> bad : Map.<String, JsonValue>of(
-                "contract", new JsonString("0x1234"),
-                "txHash", new JsonString("ab".repeat(32)),
-                "chainId", JsonNumber.of(0),
-                "blockNumber", new JsonNumber("-5")).entrySet()) {
-            Map<String, JsonValue> anchor = new LinkedHashMap<>(((JsonObject) members().get("anchor")).members());
+                        "contract", new JsonString("0x1234"),
+                        "txHash", new JsonString("ab".repeat(32)),
+                        "chainId", JsonNumber.of(0),
+                        "blockNumber", new JsonNumber("-5"))
+                .entrySet()) {
+            Map<String, JsonValue> anchor =
+                    new LinkedHashMap<>(((JsonObject) members().get("anchor")).members());
             anchor.put(bad.getKey(), bad.getValue());
             members = members();
             members.put("anchor", new JsonObject(anchor));
@@ -144,8 +155,12 @@ class ProofJsonTest {
     @Test
     void rejectsJsonThatIsNotStrict() {
         String json = new String(ProofJson.write(proof), StandardCharsets.UTF_8);
-        for (String bad : List.of(json + "x", json.replace("\"treeSize\":13", "\"treeSize\":13,\"treeSize\":13"),
-                "[" + json + "]", "", json.substring(0, json.length() - 1))) {
+        for (String bad : List.of(
+                json + "x",
+                json.replace("\"treeSize\":13", "\"treeSize\":13,\"treeSize\":13"),
+                "[" + json + "]",
+                "",
+                json.substring(0, json.length() - 1))) {
             assertThrows(ProofFormatException.class, () -> ProofJson.read(bad.getBytes(StandardCharsets.UTF_8)), bad);
         }
         assertEquals(JsonParser.parse(ProofJson.write(proof)), ProofJson.toTree(proof));

@@ -34,7 +34,9 @@ class TestVectorsTest {
         for (Map.Entry<String, String> file : generated.entrySet()) {
             Path path = DIR.resolve(file.getKey());
             assertTrue(Files.exists(path), path.toAbsolutePath() + " is missing; see this class's comment");
-            assertEquals(file.getValue(), Files.readString(path, StandardCharsets.UTF_8),
+            assertEquals(
+                    file.getValue(),
+                    Files.readString(path, StandardCharsets.UTF_8),
                     path + " is stale or was edited by hand; regenerate it (see this class's comment)");
         }
     }
@@ -58,9 +60,12 @@ class TestVectorsTest {
         byte[] anchoredRoot = HexFormat.of().parseHex(vector.getString("anchoredRoot"));
         long treeSize = vector.getObject("proof").getNumber("treeSize").asNonNegativeLong();
         CheckpointSource chain = size -> size == treeSize ? Optional.of(anchoredRoot) : Optional.empty();
-        MultiProofVerifier.Result result = MultiProofVerifier.verify(proofJson, ref ->
-                served.members().get(ref.toString()) instanceof org.fhiranchor.anchor.canonical.JsonString text
-                        ? text.value().getBytes(StandardCharsets.UTF_8) : null, chain);
+        MultiProofVerifier.Result result = MultiProofVerifier.verify(
+                proofJson,
+                ref -> served.members().get(ref.toString()) instanceof org.fhiranchor.anchor.canonical.JsonString text
+                        ? text.value().getBytes(StandardCharsets.UTF_8)
+                        : null,
+                chain);
         assertTrue(result.verified(), result.overall().detail());
         assertEquals(3, result.versions().size());
     }
@@ -78,12 +83,18 @@ class TestVectorsTest {
         for (int i = 0; i < members.size(); i++) {
             byte[] served = ((JsonObject) members.get(i)).getString("served").getBytes(StandardCharsets.UTF_8);
             VerificationResult result = BatchedProofVerifier.verify(served, proofJson, chain);
-            assertEquals(i == member ? VerificationResult.Status.VERIFIED : VerificationResult.Status.CONTENT_HASH_MISMATCH,
-                    result.status(), i + ": " + result.detail());
+            assertEquals(
+                    i == member ? VerificationResult.Status.VERIFIED : VerificationResult.Status.CONTENT_HASH_MISMATCH,
+                    result.status(),
+                    i + ": " + result.detail());
         }
         // The record as served is the record in the proof.
-        assertEquals(new String(org.fhiranchor.anchor.canonical.CanonicalJson.canonicalize(
-                        vector.getString("batchRecord").getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8),
-                org.fhiranchor.anchor.canonical.CanonicalJson.serializeToString(vector.getObject("proof").getObject("batchRecord")));
+        assertEquals(
+                new String(
+                        org.fhiranchor.anchor.canonical.CanonicalJson.canonicalize(
+                                vector.getString("batchRecord").getBytes(StandardCharsets.UTF_8)),
+                        StandardCharsets.UTF_8),
+                org.fhiranchor.anchor.canonical.CanonicalJson.serializeToString(
+                        vector.getObject("proof").getObject("batchRecord")));
     }
 }

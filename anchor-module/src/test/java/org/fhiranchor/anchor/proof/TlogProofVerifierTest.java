@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.fhiranchor.anchor.canonical.JsonObject;
 import org.fhiranchor.anchor.canonical.JsonParser;
+import org.fhiranchor.anchor.log.InMemorySubtreeHashes;
 import org.fhiranchor.anchor.log.LeafEntry;
 import org.fhiranchor.anchor.log.MerkleTree;
-import org.fhiranchor.anchor.log.InMemorySubtreeHashes;
 import org.fhiranchor.anchor.proof.VerificationResult.Status;
 import org.fhiranchor.anchor.tlog.NoteSigner;
 import org.fhiranchor.anchor.tlog.NoteVerifier;
@@ -22,11 +22,13 @@ class TlogProofVerifierTest {
     private static final Path VECTORS = Path.of("..", "docs", "test-vectors", "tlog.json");
 
     private final JsonObject vectors = read();
-    private final byte[] proof = vectors.getObject("tlogProof").getString("text").getBytes(StandardCharsets.UTF_8);
+    private final byte[] proof =
+            vectors.getObject("tlogProof").getString("text").getBytes(StandardCharsets.UTF_8);
     private final NoteVerifier logKey = parseKey(vectors.getObject("logKey").getString("verifierKey"));
     /** Leaf 3 of tree.json: Consent/id-0/_history/2, whose body the vectors define. */
     private final byte[] resource = "{\"resourceType\":\"Consent\",\"id\":\"id-0\",\"meta\":{\"versionId\":\"2\"}}"
             .getBytes(StandardCharsets.UTF_8);
+
     private final byte[] root = root();
     private final CheckpointSource chain = size -> size == 7 ? Optional.of(root) : Optional.empty();
 
@@ -40,35 +42,54 @@ class TlogProofVerifierTest {
 
     @Test
     void everyAlterationFailsWithItsReason() {
-        NoteVerifier otherKey = NoteSigner.fromSeed(logKey.name(), NoteSigner.generateSeed()).verifier();
-        assertThat(TlogProofVerifier.verify(resource, proof, otherKey, chain).status()).isEqualTo(Status.CHECKPOINT_SIGNATURE_INVALID);
-        NoteVerifier otherOrigin = NoteSigner.fromSeed("other.example/log", NoteSigner.generateSeed()).verifier();
-        assertThat(TlogProofVerifier.verify(resource, proof, otherOrigin, chain).status()).isEqualTo(Status.CHECKPOINT_SIGNATURE_INVALID);
+        NoteVerifier otherKey =
+                NoteSigner.fromSeed(logKey.name(), NoteSigner.generateSeed()).verifier();
+        assertThat(TlogProofVerifier.verify(resource, proof, otherKey, chain).status())
+                .isEqualTo(Status.CHECKPOINT_SIGNATURE_INVALID);
+        NoteVerifier otherOrigin = NoteSigner.fromSeed("other.example/log", NoteSigner.generateSeed())
+                .verifier();
+        assertThat(TlogProofVerifier.verify(resource, proof, otherOrigin, chain).status())
+                .isEqualTo(Status.CHECKPOINT_SIGNATURE_INVALID);
 
         String text = new String(proof, StandardCharsets.UTF_8);
         String sizeChanged = text.replace("\nfhir-anchor.example/log\n7\n", "\nfhir-anchor.example/log\n8\n");
         assertThat(sizeChanged).isNotEqualTo(text);
         assertThat(verify(resource, sizeChanged).status()).isEqualTo(Status.CHECKPOINT_SIGNATURE_INVALID);
 
-        byte[] altered = new String(resource, StandardCharsets.UTF_8).replace("\"2\"", "\"3\"").getBytes(StandardCharsets.UTF_8);
+        byte[] altered = new String(resource, StandardCharsets.UTF_8)
+                .replace("\"2\"", "\"3\"")
+                .getBytes(StandardCharsets.UTF_8);
         assertThat(verify(altered, text).status()).isEqualTo(Status.CONTENT_HASH_MISMATCH);
-        assertThat(verify(resource, text.replace("index 3", "index 2")).status()).isEqualTo(Status.INCLUSION_FAILED);
-        assertThat(TlogProofVerifier.verify(resource, proof, logKey, size -> Optional.empty()).status()).isEqualTo(Status.NOT_ANCHORED);
-        assertThat(TlogProofVerifier.verify(resource, proof, logKey, size -> Optional.of(new byte[32])).status())
+        assertThat(verify(resource, text.replace("index 3", "index 2")).status())
+                .isEqualTo(Status.INCLUSION_FAILED);
+        assertThat(TlogProofVerifier.verify(resource, proof, logKey, size -> Optional.empty())
+                        .status())
+                .isEqualTo(Status.NOT_ANCHORED);
+        assertThat(TlogProofVerifier.verify(resource, proof, logKey, size -> Optional.of(new byte[32]))
+                        .status())
                 .isEqualTo(Status.ANCHORED_ROOT_MISMATCH);
         assertThat(TlogProofVerifier.verify(resource, proof, logKey, size -> {
-            throw new IllegalStateException("chain down");
-        }).status()).isEqualTo(Status.CHECKPOINT_UNAVAILABLE);
+                            throw new IllegalStateException("chain down");
+                        })
+                        .status())
+                .isEqualTo(Status.CHECKPOINT_UNAVAILABLE);
 
         // The extra line is not trusted: another leaf entry (same reference, other salt) no longer proves inclusion.
-        String extra = text.lines().filter(l -> l.startsWith("extra ")).findFirst().orElseThrow();
+        String extra =
+                text.lines().filter(l -> l.startsWith("extra ")).findFirst().orElseThrow();
         LeafEntry entry = LeafEntry.decode(java.util.Base64.getDecoder().decode(extra.substring(6)));
         LeafEntry resalted = new LeafEntry(entry.operation(), entry.ref(), entry.contentHash(), new byte[32]);
-        String forged = text.replace(extra, "extra " + java.util.Base64.getEncoder().encodeToString(resalted.encode()));
+        String forged =
+                text.replace(extra, "extra " + java.util.Base64.getEncoder().encodeToString(resalted.encode()));
         assertThat(verify(resource, forged).status()).isEqualTo(Status.INCLUSION_FAILED);
 
-        for (String bad : new String[] {"", "c2sp.org/tlog-proof@v1\n", text.replace("extra ", "extrA "),
-                text.replaceFirst("extra [^\n]+\n", "extra AAAA\n"), text.substring(0, text.length() - 10)}) {
+        for (String bad : new String[] {
+            "",
+            "c2sp.org/tlog-proof@v1\n",
+            text.replace("extra ", "extrA "),
+            text.replaceFirst("extra [^\n]+\n", "extra AAAA\n"),
+            text.substring(0, text.length() - 10)
+        }) {
             assertThat(verify(resource, bad).status()).as(bad).isEqualTo(Status.MALFORMED_PROOF);
         }
     }

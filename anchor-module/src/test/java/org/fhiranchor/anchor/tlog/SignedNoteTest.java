@@ -12,12 +12,16 @@ import org.junit.jupiter.api.Test;
 class SignedNoteTest {
 
     /** RFC 8032 section 7.1, test 1. */
-    static final byte[] SEED = HexFormat.of().parseHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+    static final byte[] SEED =
+            HexFormat.of().parseHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+
     static final String NAME = "fhir-anchor.example/log";
     /** Produced by Go's note.Sign with the same seed and name (x/mod 0.7.0). */
     static final String GO_SIGNED = NAME + "\n7\nq2LjUwK9nvrIWs7Q7mzYS6bJgz5d7Ok3u5iPvCAJYMk=\n\n"
             + "\u2014 fhir-anchor.example/log CrDk36n1RHY3oXX8GLQeTWl3GrtmVDUI7BBYp2wniM+NEg4xmzDujsDGsqfxkDGuED6hSQPCL0IKmCF6s4J3X1GUGQg=\n";
-    static final String GO_VERIFIER_KEY = "fhir-anchor.example/log+0ab0e4df+AddamAGCsQq31Uv+08lkBzoO4XLz2qYjJa8CGmj3B1Ea";
+
+    static final String GO_VERIFIER_KEY =
+            "fhir-anchor.example/log+0ab0e4df+AddamAGCsQq31Uv+08lkBzoO4XLz2qYjJa8CGmj3B1Ea";
 
     private final NoteSigner signer = NoteSigner.fromSeed(NAME, SEED);
 
@@ -45,7 +49,8 @@ class SignedNoteTest {
     void alteredTextOrSignatureFails_unknownKeysAreIgnored() throws Exception {
         NoteVerifier key = NoteVerifier.parse(GO_VERIFIER_KEY);
         SignedNote altered = SignedNote.parse(GO_SIGNED.replace("\n7\n", "\n8\n"));
-        assertThatThrownBy(() -> altered.verifiedBy(List.of(key))).isInstanceOf(SignedNote.InvalidSignatureException.class);
+        assertThatThrownBy(() -> altered.verifiedBy(List.of(key)))
+                .isInstanceOf(SignedNote.InvalidSignatureException.class);
 
         NoteSigner other = NoteSigner.fromSeed("other.example/log", NoteSigner.generateSeed());
         SignedNote note = SignedNote.parse(GO_SIGNED);
@@ -57,23 +62,38 @@ class SignedNoteTest {
 
     @Test
     void malformedNotesAndKeysAreRejected() {
-        for (String bad : List.of("", "text\n", "text\n\n", "text\n\n\u2014 name\n", "text\n\n- name AAAAAAAA\n",
-                "text\n\n\u2014 name AAAA\n", "text\r\n\n\u2014 name AAAAAAAA\n", "text\n\n\u2014 name AAAAAAAA",
-                "text\n\n\u2014 na+me AAAAAAAA\n", "text\n\n\u2014 name !!!!\n")) {
+        for (String bad : List.of(
+                "",
+                "text\n",
+                "text\n\n",
+                "text\n\n\u2014 name\n",
+                "text\n\n- name AAAAAAAA\n",
+                "text\n\n\u2014 name AAAA\n",
+                "text\r\n\n\u2014 name AAAAAAAA\n",
+                "text\n\n\u2014 name AAAAAAAA",
+                "text\n\n\u2014 na+me AAAAAAAA\n",
+                "text\n\n\u2014 name !!!!\n")) {
             assertThatThrownBy(() -> SignedNote.parse(bad)).as(bad).isInstanceOf(NoteFormatException.class);
         }
         assertThatThrownBy(() -> SignedNote.parse(new byte[] {'a', (byte) 0xC0, (byte) 0xAF, '\n', '\n'}))
                 .isInstanceOf(NoteFormatException.class);
-        for (String bad : List.of("name+0ab0e4df", GO_VERIFIER_KEY.replace("0ab0e4df", "0ab0e4de"),
-                GO_VERIFIER_KEY.replace("+Add", "+Ad"), "na me+0ab0e4df+AddamAGCsQq31Uv+08lkBzoO4XLz2qYjJa8CGmj3B1Ea")) {
+        for (String bad : List.of(
+                "name+0ab0e4df",
+                GO_VERIFIER_KEY.replace("0ab0e4df", "0ab0e4de"),
+                GO_VERIFIER_KEY.replace("+Add", "+Ad"),
+                "na me+0ab0e4df+AddamAGCsQq31Uv+08lkBzoO4XLz2qYjJa8CGmj3B1Ea")) {
             assertThatThrownBy(() -> NoteVerifier.parse(bad)).as(bad).isInstanceOf(NoteFormatException.class);
         }
     }
 
     @Test
     void checkpointParsingIsStrict() {
-        for (String bad : List.of("o\n07\nq2LjUwK9nvrIWs7Q7mzYS6bJgz5d7Ok3u5iPvCAJYMk=\n", "o\n7\nq2Lj\n",
-                "o\n-1\nq2LjUwK9nvrIWs7Q7mzYS6bJgz5d7Ok3u5iPvCAJYMk=\n", "o\n7\n", "\n7\nq2LjUwK9nvrIWs7Q7mzYS6bJgz5d7Ok3u5iPvCAJYMk=\n",
+        for (String bad : List.of(
+                "o\n07\nq2LjUwK9nvrIWs7Q7mzYS6bJgz5d7Ok3u5iPvCAJYMk=\n",
+                "o\n7\nq2Lj\n",
+                "o\n-1\nq2LjUwK9nvrIWs7Q7mzYS6bJgz5d7Ok3u5iPvCAJYMk=\n",
+                "o\n7\n",
+                "\n7\nq2LjUwK9nvrIWs7Q7mzYS6bJgz5d7Ok3u5iPvCAJYMk=\n",
                 "o\n7\nq2LjUwK9nvrIWs7Q7mzYS6bJgz5d7Ok3u5iPvCAJYMk=")) {
             assertThatThrownBy(() -> TlogCheckpoint.parse(bad)).as(bad).isInstanceOf(NoteFormatException.class);
         }
@@ -87,7 +107,8 @@ class SignedNoteTest {
         NoteVerifier witnessKey = NoteVerifier.parse(Cosignature.verifierKey(witness));
         assertThat(witnessKey.isCosignatureKey()).isTrue();
         SignedNote reparsed = SignedNote.parse(cosigned.encoded());
-        assertThat(reparsed.verifiedBy(List.of(witnessKey, NoteVerifier.parse(GO_VERIFIER_KEY)))).hasSize(2);
+        assertThat(reparsed.verifiedBy(List.of(witnessKey, NoteVerifier.parse(GO_VERIFIER_KEY))))
+                .hasSize(2);
         assertThat(Cosignature.timestamp(reparsed.signatures().get(1))).isEqualTo(1_700_000_000L);
         // The witness key as a plain note key (algorithm 0x01) has another key ID: it does not match the line.
         assertThat(reparsed.verifiedBy(List.of(witness.verifier()))).isEmpty();
@@ -95,6 +116,7 @@ class SignedNoteTest {
         byte[] sig = reparsed.signatures().get(1).signature();
         sig[7] ^= 1; // another timestamp
         SignedNote forged = note.withSignature(new SignedNote.Line(witness.name(), witnessKey.keyId(), sig));
-        assertThatThrownBy(() -> forged.verifiedBy(List.of(witnessKey))).isInstanceOf(SignedNote.InvalidSignatureException.class);
+        assertThatThrownBy(() -> forged.verifiedBy(List.of(witnessKey)))
+                .isInstanceOf(SignedNote.InvalidSignatureException.class);
     }
 }

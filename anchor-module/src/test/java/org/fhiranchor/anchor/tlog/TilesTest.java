@@ -19,14 +19,32 @@ class TilesTest {
         assertThat(new TilePath(0, 1234067, 256).path()).isEqualTo("tile/0/x001/x234/067");
         assertThat(new TilePath(1, 0, 17).path()).isEqualTo("tile/1/000.p/17");
         assertThat(new TilePath(TilePath.ENTRIES, 1000, 5).path()).isEqualTo("tile/entries/x001/000.p/5");
-        for (TilePath tile : List.of(new TilePath(0, 1234067, 256), new TilePath(63, 999, 255),
-                new TilePath(TilePath.ENTRIES, 0, 1), new TilePath(2, 1_000_000, 256))) {
+        for (TilePath tile : List.of(
+                new TilePath(0, 1234067, 256),
+                new TilePath(63, 999, 255),
+                new TilePath(TilePath.ENTRIES, 0, 1),
+                new TilePath(2, 1_000_000, 256))) {
             assertThat(TilePath.parse(tile.path())).isEqualTo(tile);
         }
-        for (String bad : List.of("tile/0/1", "tile/0/0001", "tile/00/000", "tile/64/000", "tile/0/x000/001",
-                "tile/0/001/x234", "tile/0/000.p/0", "tile/0/000.p/256", "tile/0/000.p/07", "tile/0/000.p/",
-                "tile/0/", "tile/entries", "tile/x/000", "tile/0/000.q/5", "tile/-1/000", "tile/0/x001/x002/x003/x004/x005/x006/x007/000",
-                "tile/0/abc", "tiles/0/000")) {
+        for (String bad : List.of(
+                "tile/0/1",
+                "tile/0/0001",
+                "tile/00/000",
+                "tile/64/000",
+                "tile/0/x000/001",
+                "tile/0/001/x234",
+                "tile/0/000.p/0",
+                "tile/0/000.p/256",
+                "tile/0/000.p/07",
+                "tile/0/000.p/",
+                "tile/0/",
+                "tile/entries",
+                "tile/x/000",
+                "tile/0/000.q/5",
+                "tile/-1/000",
+                "tile/0/x001/x002/x003/x004/x005/x006/x007/000",
+                "tile/0/abc",
+                "tiles/0/000")) {
             assertThatThrownBy(() -> TilePath.parse(bad)).as(bad).isInstanceOf(NoteFormatException.class);
         }
     }
@@ -99,9 +117,13 @@ class TilesTest {
         TlogProof parsed = TlogProof.parse(proof.encoded());
         assertThat(parsed.encoded()).isEqualTo(proof.encoded());
         assertThat(parsed.checkpoint().verifiedBy(List.of(log.verifier()))).hasSize(1);
-        assertThat(MerkleVerifier.verifyInclusion(parsed.index(), 11, MerkleHash.leaf(parsed.extra()), parsed.path(), root)
-                .passed()).isTrue();
-        for (String bad : List.of("", proof.encoded().replace("index 6", "index 06"),
+        assertThat(MerkleVerifier.verifyInclusion(
+                                parsed.index(), 11, MerkleHash.leaf(parsed.extra()), parsed.path(), root)
+                        .passed())
+                .isTrue();
+        for (String bad : List.of(
+                "",
+                proof.encoded().replace("index 6", "index 06"),
                 proof.encoded().replace("c2sp.org/tlog-proof@v1", "c2sp.org/tlog-proof@v2"),
                 proof.encoded().replaceFirst("\nindex 6\n[^\n]+\n", "\nindex 6\nAAAA\n"))) {
             assertThatThrownBy(() -> TlogProof.parse(bad)).as(bad).isInstanceOf(NoteFormatException.class);

@@ -51,10 +51,12 @@ class WitnessTest {
         SignedNote first = checkpointAfter(5);
         SignedNote.Line line = client.cosign(first, proofs);
         assertThat(Cosignature.timestamp(line)).isEqualTo(1_796_000_000L);
-        assertThat(first.withSignature(line).verifiedBy(List.of(Cosignature.verifier(witnessKey)))).hasSize(1);
+        assertThat(first.withSignature(line).verifiedBy(List.of(Cosignature.verifier(witnessKey))))
+                .hasSize(1);
 
         SignedNote second = checkpointAfter(13);
-        assertThat(second.withSignature(client.cosign(second, proofs)).verifiedBy(List.of(Cosignature.verifier(witnessKey))))
+        assertThat(second.withSignature(client.cosign(second, proofs))
+                        .verifiedBy(List.of(Cosignature.verifier(witnessKey))))
                 .hasSize(1);
 
         // A client that does not know the witness's size starts from 0, gets 409 with 13, and retries with a proof.
@@ -65,7 +67,8 @@ class WitnessTest {
 
         // An older checkpoint than the witness holds: refused, with the reason.
         WitnessClient fresh = client(restarted, witnessKey);
-        assertThatThrownBy(() -> fresh.cosign(second, proofs)).isInstanceOf(WitnessClient.WitnessException.class)
+        assertThatThrownBy(() -> fresh.cosign(second, proofs))
+                .isInstanceOf(WitnessClient.WitnessException.class)
                 .hasMessageContaining("already cosigned size 20");
     }
 
@@ -74,7 +77,9 @@ class WitnessTest {
         NoteSigner witnessKey = NoteSigner.fromSeed("w.example/1", NoteSigner.generateSeed());
         Witness witness = new Witness(witnessKey, List.of(log.verifier()), dir.resolve("state"), CLOCK);
         SignedNote seven = checkpointAfter(7);
-        assertThat(witness.addCheckpoint(new AddCheckpointRequest(0, List.of(), seven).encoded()).status()).isEqualTo(200);
+        assertThat(witness.addCheckpoint(new AddCheckpointRequest(0, List.of(), seven).encoded())
+                        .status())
+                .isEqualTo(200);
 
         // A fork: another tree of 9 leaves, its "proof" from 7 cannot verify.
         InMemorySubtreeHashes fork = new InMemorySubtreeHashes();
@@ -86,19 +91,28 @@ class WitnessTest {
                 new AddCheckpointRequest(7, MerkleTree.consistencyPath(7, 9, fork), forked).encoded());
         assertThat(refused.status()).isEqualTo(422);
         // Same size, other root: 409 with the size the witness holds (its state did not move).
-        Witness.Response sameSize = witness.addCheckpoint(new AddCheckpointRequest(7, List.of(), note(log, 7, new byte[32])).encoded());
+        Witness.Response sameSize =
+                witness.addCheckpoint(new AddCheckpointRequest(7, List.of(), note(log, 7, new byte[32])).encoded());
         assertThat(sameSize.status()).isEqualTo(409);
         assertThat(sameSize.contentType()).isEqualTo("text/x.tlog.size");
         assertThat(new String(sameSize.body(), StandardCharsets.US_ASCII)).isEqualTo("7\n");
 
         NoteSigner impostor = NoteSigner.fromSeed(log.name(), NoteSigner.generateSeed());
-        assertThat(witness.addCheckpoint(new AddCheckpointRequest(7, List.of(), note(impostor, 7, new byte[32])).encoded()).status())
+        assertThat(witness.addCheckpoint(
+                                new AddCheckpointRequest(7, List.of(), note(impostor, 7, new byte[32])).encoded())
+                        .status())
                 .isEqualTo(403);
         NoteSigner stranger = NoteSigner.fromSeed("other.example/log", NoteSigner.generateSeed());
-        assertThat(witness.addCheckpoint(new AddCheckpointRequest(0, List.of(), note(stranger, 1, new byte[32])).encoded()).status())
+        assertThat(witness.addCheckpoint(
+                                new AddCheckpointRequest(0, List.of(), note(stranger, 1, new byte[32])).encoded())
+                        .status())
                 .isEqualTo(404);
-        assertThat(witness.addCheckpoint(new AddCheckpointRequest(8, List.of(), seven).encoded()).status()).isEqualTo(400);
-        assertThat(witness.addCheckpoint("old 01\n\nx".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(400);
+        assertThat(witness.addCheckpoint(new AddCheckpointRequest(8, List.of(), seven).encoded())
+                        .status())
+                .isEqualTo(400);
+        assertThat(witness.addCheckpoint("old 01\n\nx".getBytes(StandardCharsets.UTF_8))
+                        .status())
+                .isEqualTo(400);
         assertThat(witness.addCheckpoint(new byte[0]).status()).isEqualTo(400);
     }
 
@@ -106,14 +120,17 @@ class WitnessTest {
     void clientRejectsGarbage_wrongCosignatures_andBad409s_policyCountsTheQuorum() throws Exception {
         NoteSigner goodKey = NoteSigner.fromSeed("good.example/w", NoteSigner.generateSeed());
         NoteSigner otherGoodKey = NoteSigner.fromSeed("good.example/w2", NoteSigner.generateSeed());
-        WitnessClient good = client(start(new Witness(goodKey, List.of(log.verifier()), dir.resolve("a"), CLOCK)), goodKey);
-        WitnessClient good2 = client(start(new Witness(otherGoodKey, List.of(log.verifier()), dir.resolve("b"), CLOCK)), otherGoodKey);
+        WitnessClient good =
+                client(start(new Witness(goodKey, List.of(log.verifier()), dir.resolve("a"), CLOCK)), goodKey);
+        WitnessClient good2 = client(
+                start(new Witness(otherGoodKey, List.of(log.verifier()), dir.resolve("b"), CLOCK)), otherGoodKey);
 
         NoteSigner liarKey = NoteSigner.fromSeed("liar.example/w", NoteSigner.generateSeed());
         SignedNote checkpoint = checkpointAfter(3);
         // Answers 200 with garbage; with a cosignature by another key under its name; 409 without a size.
         WitnessClient garbage = client(fake(200, "text/plain", "hello\n"), liarKey);
-        String forged = Cosignature.sign(NoteSigner.fromSeed(liarKey.name(), NoteSigner.generateSeed()), 1, checkpoint.text())
+        String forged = Cosignature.sign(
+                        NoteSigner.fromSeed(liarKey.name(), NoteSigner.generateSeed()), 1, checkpoint.text())
                 .encoded();
         WitnessClient wrongKey = client(fake(200, "text/plain", forged), liarKey);
         WitnessClient bad409 = client(fake(409, "text/plain", "soon\n"), liarKey);
@@ -121,7 +138,8 @@ class WitnessTest {
             assertThatThrownBy(() -> bad.cosign(checkpoint, proofs)).isInstanceOf(WitnessClient.WitnessException.class);
         }
         assertThatThrownBy(() -> garbage.cosign(checkpoint, proofs)).hasMessageContaining("without signature lines");
-        assertThatThrownBy(() -> wrongKey.cosign(checkpoint, proofs)).hasMessageContaining("no cosignature by its configured key");
+        assertThatThrownBy(() -> wrongKey.cosign(checkpoint, proofs))
+                .hasMessageContaining("no cosignature by its configured key");
 
         WitnessPolicy twoOfThree = new WitnessPolicy(List.of(good, garbage, good2), 2);
         WitnessPolicy.Outcome outcome = twoOfThree.cosign(checkpoint, proofs);

@@ -47,9 +47,13 @@ class BatchedVerifyAnswerTest {
             server.versions.put(ref, batch.served.get(i));
             server.verifyAnswers.put(ref, FakeFhirServer.batchedAnswer(batch.proof(i)));
             server.current.put("AuditEvent/" + batch.members.get(i).ref().id(), ref);
-            server.history.add(FakeFhirServer.object("fullUrl", new JsonString(server.base() + "/" + ref),
-                    "resource", JsonParser.parseObject(batch.served.get(i)),
-                    "request", FakeFhirServer.object("method", new JsonString("POST"), "url", new JsonString("AuditEvent"))));
+            server.history.add(FakeFhirServer.object(
+                    "fullUrl",
+                    new JsonString(server.base() + "/" + ref),
+                    "resource",
+                    JsonParser.parseObject(batch.served.get(i)),
+                    "request",
+                    FakeFhirServer.object("method", new JsonString("POST"), "url", new JsonString("AuditEvent"))));
         }
         fhir = new FhirSource(server.base(), null, Duration.ofSeconds(10));
     }
@@ -70,27 +74,53 @@ class BatchedVerifyAnswerTest {
         assertEquals(Optional.of(proof), parsed.batched());
         assertEquals(batch.recordProof, parsed.proof(), "the log proof is the batch record's");
         assertArrayEquals(BatchedProofJson.write(proof), parsed.proofJson());
-        assertEquals(Optional.empty(), VerifyParameters.parse(FakeFhirServer.anchoredAnswer(batch.recordProof, "x")).batched());
+        assertEquals(
+                Optional.empty(),
+                VerifyParameters.parse(FakeFhirServer.anchoredAnswer(batch.recordProof, "x"))
+                        .batched());
 
         // A batched proof that is not well-formed is named as such.
-        String broken = new String(BatchedProofJson.write(proof), StandardCharsets.UTF_8).replace("\"batchIndex\":2", "\"batchIndex\":-2");
-        List<JsonValue> parameters = new ArrayList<>(JsonParser.parseObject(FakeFhirServer.batchedAnswer(proof)).getArray("parameter").elements());
-        parameters.set(parameters.size() - 1, FakeFhirServer.param("proof", "valueAttachment", FakeFhirServer.object(
-                "contentType", new JsonString("application/json"),
-                "data", new JsonString(Base64.getEncoder().encodeToString(broken.getBytes(StandardCharsets.UTF_8))))));
-        NoProofException e = org.junit.jupiter.api.Assertions.assertThrows(NoProofException.class,
-                () -> VerifyParameters.parse(FakeFhirServer.parametersJson(parameters)));
+        String broken = new String(BatchedProofJson.write(proof), StandardCharsets.UTF_8)
+                .replace("\"batchIndex\":2", "\"batchIndex\":-2");
+        List<JsonValue> parameters = new ArrayList<>(JsonParser.parseObject(FakeFhirServer.batchedAnswer(proof))
+                .getArray("parameter")
+                .elements());
+        parameters.set(
+                parameters.size() - 1,
+                FakeFhirServer.param(
+                        "proof",
+                        "valueAttachment",
+                        FakeFhirServer.object(
+                                "contentType", new JsonString("application/json"),
+                                "data",
+                                        new JsonString(Base64.getEncoder()
+                                                .encodeToString(broken.getBytes(StandardCharsets.UTF_8))))));
+        NoProofException e = org.junit.jupiter.api.Assertions.assertThrows(
+                NoProofException.class, () -> VerifyParameters.parse(FakeFhirServer.parametersJson(parameters)));
         assertTrue(e.getMessage().contains("not a valid " + BatchedProof.FORMAT), e.getMessage());
     }
 
     @Test
     void proofBytesAreVerifiedByTheirFormat() {
-        assertEquals(Status.VERIFIED, verifier.verify(batch.served.get(2), BatchedProofJson.write(batch.proof(2))).status());
-        assertEquals(Status.CONTENT_HASH_MISMATCH, verifier.verify(batch.served.get(1), BatchedProofJson.write(batch.proof(2))).status());
+        assertEquals(
+                Status.VERIFIED,
+                verifier.verify(batch.served.get(2), BatchedProofJson.write(batch.proof(2)))
+                        .status());
+        assertEquals(
+                Status.CONTENT_HASH_MISMATCH,
+                verifier.verify(batch.served.get(1), BatchedProofJson.write(batch.proof(2)))
+                        .status());
         // The ordinary format still goes the ordinary way: the batch record is a log leaf like any version.
-        assertEquals(Status.VERIFIED, verifier.verify(CanonicalJson.serialize(batch.record), ProofJson.write(batch.recordProof)).status());
-        assertEquals(Status.MALFORMED_PROOF, verifier.verify(batch.served.get(2), "{\"format\":\"fhir-anchor-batched-proof/2\"}"
-                .getBytes(StandardCharsets.UTF_8)).status());
+        assertEquals(
+                Status.VERIFIED,
+                verifier.verify(CanonicalJson.serialize(batch.record), ProofJson.write(batch.recordProof))
+                        .status());
+        assertEquals(
+                Status.MALFORMED_PROOF,
+                verifier.verify(
+                                batch.served.get(2),
+                                "{\"format\":\"fhir-anchor-batched-proof/2\"}".getBytes(StandardCharsets.UTF_8))
+                        .status());
     }
 
     @Test
@@ -101,17 +131,24 @@ class BatchedVerifyAnswerTest {
             assertEquals(ref(batch, i), check.ref());
             assertEquals(Optional.of(batch.proof(i)), check.batched());
             assertEquals(Optional.of(batch.recordProof), check.proof());
-            assertTrue(check.detail().contains("member " + i + " of 6 of the batch Basic/batch-v/_history/1"), check.detail());
+            assertTrue(
+                    check.detail().contains("member " + i + " of 6 of the batch Basic/batch-v/_history/1"),
+                    check.detail());
         }
         // Type/id: the current version, which the proof is about.
-        assertTrue(verifier.check(fhir, "AuditEvent/" + batch.members.get(3).ref().id()).verified());
+        assertTrue(
+                verifier.check(fhir, "AuditEvent/" + batch.members.get(3).ref().id())
+                        .verified());
     }
 
     @Test
     void aChangedMember_aProofForAnotherMember_andAnUnanchoredRecordAreNotVerified() {
         String changed = ref(batch, 3);
-        server.versions.put(changed, new String(batch.served.get(3), StandardCharsets.UTF_8)
-                .replace("dr-jane-roe", "dr-john-doe").getBytes(StandardCharsets.UTF_8));
+        server.versions.put(
+                changed,
+                new String(batch.served.get(3), StandardCharsets.UTF_8)
+                        .replace("dr-jane-roe", "dr-john-doe")
+                        .getBytes(StandardCharsets.UTF_8));
         VersionCheck tampered = verifier.check(fhir, changed);
         assertEquals(VersionCheck.Outcome.FAILED, tampered.outcome());
         assertEquals(Status.CONTENT_HASH_MISMATCH.name(), tampered.code());
@@ -129,20 +166,28 @@ class BatchedVerifyAnswerTest {
 
     @Test
     void aWalkOverTheHistoryVerifiesEveryMember() {
-        server.serveAltered(ref(batch, 5), new String(batch.served.get(5), StandardCharsets.UTF_8)
-                .replace("\"HTTP 200\"", "\"HTTP 204\"").getBytes(StandardCharsets.UTF_8));
-        WalkReport report = verifier.walk(fhir, "AuditEvent", 0, check -> { });
+        server.serveAltered(
+                ref(batch, 5),
+                new String(batch.served.get(5), StandardCharsets.UTF_8)
+                        .replace("\"HTTP 200\"", "\"HTTP 204\"")
+                        .getBytes(StandardCharsets.UTF_8));
+        WalkReport report = verifier.walk(fhir, "AuditEvent", 0, check -> {});
         assertEquals(6, report.checks().size());
         for (VersionCheck check : report.checks()) {
-            assertEquals(check.ref().equals(ref(batch, 5)) ? VersionCheck.Outcome.FAILED : VersionCheck.Outcome.VERIFIED,
-                    check.outcome(), check.ref() + ": " + check.detail());
+            assertEquals(
+                    check.ref().equals(ref(batch, 5)) ? VersionCheck.Outcome.FAILED : VersionCheck.Outcome.VERIFIED,
+                    check.outcome(),
+                    check.ref() + ": " + check.detail());
         }
     }
 
     @Test
     void aMemberReportedBatchedByTheMultiVersionAnswerIsProvenByItsOwnVerify() {
-        server.verifyManyAnswer = FakeFhirServer.parametersJson(List.of(
-                FakeFhirServer.object("name", new JsonString("version"), "part", new JsonArray(List.of(
+        server.verifyManyAnswer = FakeFhirServer.parametersJson(List.of(FakeFhirServer.object(
+                "name",
+                new JsonString("version"),
+                "part",
+                new JsonArray(List.of(
                         FakeFhirServer.param("resource", "valueString", new JsonString(ref(batch, 0))),
                         FakeFhirServer.param("status", "valueCode", new JsonString("batched")))))));
         WalkReport report = verifier.checkMany(fhir, List.of(ref(batch, 0)));
@@ -150,6 +195,7 @@ class BatchedVerifyAnswerTest {
         VersionCheck check = report.checks().get(0);
         assertTrue(check.verified(), check.code() + ": " + check.detail());
         assertFalse(check.batched().isEmpty());
-        assertEquals(ResourceRef.parse(ref(batch, 0)), check.batched().get().leaf().resource());
+        assertEquals(
+                ResourceRef.parse(ref(batch, 0)), check.batched().get().leaf().resource());
     }
 }

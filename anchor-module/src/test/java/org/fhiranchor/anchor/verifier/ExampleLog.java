@@ -32,8 +32,10 @@ final class ExampleLog {
 
     static final String[] EXAMPLES = {
         "Observation/Observation-decimal.json", "Patient/Patient-example.json", "Observation/Observation-f003.json",
-        "Patient/Patient-ch-example.json", "Observation/Observation-bmi.json", "Consent/Consent-consent-example-basic.json",
-        "AuditEvent/AuditEvent-example-login.json", "Claim/Claim-100150.json", "Observation/Observation-body-height.json",
+        "Patient/Patient-ch-example.json", "Observation/Observation-bmi.json",
+                "Consent/Consent-consent-example-basic.json",
+        "AuditEvent/AuditEvent-example-login.json", "Claim/Claim-100150.json",
+                "Observation/Observation-body-height.json",
     };
     /** Versions per example: the first five get three versions, the others two. */
     static final int[] VERSIONS = {3, 3, 3, 3, 3, 2, 2, 2, 2};
@@ -70,8 +72,10 @@ final class ExampleLog {
     }
 
     private void add(Operation operation, JsonObject original, int vid) {
-        ResourceRef ref = new ResourceRef(((JsonString) original.members().get("resourceType")).value(),
-                ((JsonString) original.members().get("id")).value(), Integer.toString(vid));
+        ResourceRef ref = new ResourceRef(
+                ((JsonString) original.members().get("resourceType")).value(),
+                ((JsonString) original.members().get("id")).value(),
+                Integer.toString(vid));
         byte[] served = operation == Operation.DELETE ? null : CanonicalJson.serialize(asVersion(original, vid));
         byte[] contentHash = served == null ? ContentHash.deleted() : ContentHash.of(served);
         LeafEntry entry = new LeafEntry(operation, ref, contentHash, salt(versions.size()));
@@ -82,7 +86,8 @@ final class ExampleLog {
     /** The example as the server serves that version: its meta carries versionId and lastUpdated. */
     private static JsonObject asVersion(JsonObject original, int vid) {
         Map<String, JsonValue> meta = new LinkedHashMap<>();
-        original.member("meta").filter(JsonObject.class::isInstance)
+        original.member("meta")
+                .filter(JsonObject.class::isInstance)
                 .ifPresent(m -> meta.putAll(((JsonObject) m).members()));
         meta.put("versionId", new JsonString(Integer.toString(vid)));
         meta.put("lastUpdated", new JsonString("2026-11-21T06:0" + vid + ":00.000+00:00"));
@@ -124,7 +129,8 @@ final class ExampleLog {
     /** The current version of each resource: {@code Type/id} to its latest {@code Type/id/_history/vid}. */
     Map<String, String> currentVersions() {
         Map<String, String> current = new LinkedHashMap<>();
-        versions.forEach(v -> current.put(v.ref().type() + "/" + v.ref().id(), v.ref().toString()));
+        versions.forEach(
+                v -> current.put(v.ref().type() + "/" + v.ref().id(), v.ref().toString()));
         return current;
     }
 }

@@ -42,11 +42,13 @@ final class FakeFhirServer implements AutoCloseable {
     final Map<String, String> current = new ConcurrentHashMap<>();
     /** History entries, oldest first (served newest first). */
     final List<JsonObject> history = new CopyOnWriteArrayList<>();
+
     final List<Seen> seen = new CopyOnWriteArrayList<>();
     /** The answer of {@code POST [base]/$verify} (many versions), or null for 404. */
     volatile byte[] verifyManyAnswer;
     /** Versions answered with 410 Gone (deleted). */
     final java.util.Set<String> gone = ConcurrentHashMap.newKeySet();
+
     volatile int pageSize = 5;
     /** If set, every "next" link points here instead (a server sending the client elsewhere). */
     volatile String nextLinkOverride;
@@ -99,7 +101,8 @@ final class FakeFhirServer implements AutoCloseable {
             case UPDATE -> "PUT";
             case DELETE -> "DELETE";
         };
-        String url = version.ref().type() + (method.equals("POST") ? "" : "/" + version.ref().id());
+        String url = version.ref().type()
+                + (method.equals("POST") ? "" : "/" + version.ref().id());
         entry.put("request", object("method", new JsonString(method), "url", new JsonString(url)));
         return new JsonObject(entry);
     }
@@ -121,25 +124,54 @@ final class FakeFhirServer implements AutoCloseable {
     static byte[] anchoredAnswer(AnchorProof proof, String shownContract) {
         List<JsonValue> parameters = new ArrayList<>();
         parameters.add(param("status", "valueCode", new JsonString("anchored")));
-        parameters.add(param("resource", "valueString", new JsonString(proof.leaf().resource().toString())));
-        parameters.add(param("contentHash", "valueString", new JsonString(HexFormat.of().formatHex(proof.leaf().contentHash()))));
-        parameters.add(param("currentContentHash", "valueString", new JsonString(HexFormat.of().formatHex(proof.leaf().contentHash()))));
-        parameters.add(param("salt", "valueString", new JsonString(HexFormat.of().formatHex(proof.leaf().salt()))));
-        parameters.add(param("leafHash", "valueString", new JsonString(HexFormat.of().formatHex(proof.leaf().leafHash()))));
+        parameters.add(param(
+                "resource",
+                "valueString",
+                new JsonString(proof.leaf().resource().toString())));
+        parameters.add(param(
+                "contentHash",
+                "valueString",
+                new JsonString(HexFormat.of().formatHex(proof.leaf().contentHash()))));
+        parameters.add(param(
+                "currentContentHash",
+                "valueString",
+                new JsonString(HexFormat.of().formatHex(proof.leaf().contentHash()))));
+        parameters.add(param(
+                "salt",
+                "valueString",
+                new JsonString(HexFormat.of().formatHex(proof.leaf().salt()))));
+        parameters.add(param(
+                "leafHash",
+                "valueString",
+                new JsonString(HexFormat.of().formatHex(proof.leaf().leafHash()))));
         parameters.add(param("leafIndex", "valueInteger", JsonNumber.of(proof.leafIndex())));
         parameters.add(param("treeSize", "valueInteger", JsonNumber.of(proof.treeSize())));
-        parameters.add(param("rootHash", "valueString", new JsonString(HexFormat.of().formatHex(proof.rootHash()))));
+        parameters.add(
+                param("rootHash", "valueString", new JsonString(HexFormat.of().formatHex(proof.rootHash()))));
         List<JsonValue> path = new ArrayList<>();
-        proof.auditPath().forEach(h -> path.add(object("name", new JsonString("hash"),
-                "valueString", new JsonString(HexFormat.of().formatHex(h)))));
+        proof.auditPath()
+                .forEach(h -> path.add(object(
+                        "name",
+                        new JsonString("hash"),
+                        "valueString",
+                        new JsonString(HexFormat.of().formatHex(h)))));
         parameters.add(object("name", new JsonString("auditPath"), "part", new JsonArray(path)));
-        parameters.add(param("chainId", "valueInteger", JsonNumber.of(proof.anchor().chainId())));
+        parameters.add(
+                param("chainId", "valueInteger", JsonNumber.of(proof.anchor().chainId())));
         parameters.add(param("contract", "valueString", new JsonString(shownContract)));
-        parameters.add(param("transactionHash", "valueString", new JsonString(proof.anchor().txHash())));
-        parameters.add(param("blockNumber", "valueInteger", JsonNumber.of(proof.anchor().blockNumber())));
+        parameters.add(param(
+                "transactionHash", "valueString", new JsonString(proof.anchor().txHash())));
+        parameters.add(param(
+                "blockNumber", "valueInteger", JsonNumber.of(proof.anchor().blockNumber())));
         parameters.add(param("confirmations", "valueInteger", JsonNumber.of(1)));
-        parameters.add(param("proof", "valueAttachment", object("contentType", new JsonString("application/json"),
-                "data", new JsonString(Base64.getEncoder().encodeToString(ProofJson.write(proof))))));
+        parameters.add(param(
+                "proof",
+                "valueAttachment",
+                object(
+                        "contentType",
+                        new JsonString("application/json"),
+                        "data",
+                        new JsonString(Base64.getEncoder().encodeToString(ProofJson.write(proof))))));
         return parametersJson(parameters);
     }
 
@@ -151,35 +183,66 @@ final class FakeFhirServer implements AutoCloseable {
         AnchorProof record = proof.batchProof();
         List<JsonValue> parameters = new ArrayList<>();
         parameters.add(param("status", "valueCode", new JsonString("anchored")));
-        parameters.add(param("resource", "valueString", new JsonString(proof.leaf().resource().toString())));
-        parameters.add(param("operation", "valueCode", new JsonString(proof.leaf().operation().jsonName())));
-        parameters.add(param("contentHash", "valueString", new JsonString(HexFormat.of().formatHex(proof.leaf().contentHash()))));
-        parameters.add(param("currentContentHash", "valueString", new JsonString(HexFormat.of().formatHex(proof.leaf().contentHash()))));
-        parameters.add(param("salt", "valueString", new JsonString(HexFormat.of().formatHex(proof.leaf().salt()))));
-        parameters.add(param("leafHash", "valueString", new JsonString(HexFormat.of().formatHex(proof.leaf().leafHash()))));
-        parameters.add(param("batch", "valueString", new JsonString(record.leaf().resource().toString())));
+        parameters.add(param(
+                "resource",
+                "valueString",
+                new JsonString(proof.leaf().resource().toString())));
+        parameters.add(param(
+                "operation",
+                "valueCode",
+                new JsonString(proof.leaf().operation().jsonName())));
+        parameters.add(param(
+                "contentHash",
+                "valueString",
+                new JsonString(HexFormat.of().formatHex(proof.leaf().contentHash()))));
+        parameters.add(param(
+                "currentContentHash",
+                "valueString",
+                new JsonString(HexFormat.of().formatHex(proof.leaf().contentHash()))));
+        parameters.add(param(
+                "salt",
+                "valueString",
+                new JsonString(HexFormat.of().formatHex(proof.leaf().salt()))));
+        parameters.add(param(
+                "leafHash",
+                "valueString",
+                new JsonString(HexFormat.of().formatHex(proof.leaf().leafHash()))));
+        parameters.add(param(
+                "batch", "valueString", new JsonString(record.leaf().resource().toString())));
         parameters.add(param("batchIndex", "valueInteger", JsonNumber.of(proof.batchIndex())));
         parameters.add(param("batchSize", "valueInteger", JsonNumber.of(proof.batchSize())));
         parameters.add(param("treeSize", "valueInteger", JsonNumber.of(record.treeSize())));
-        parameters.add(param("rootHash", "valueString", new JsonString(HexFormat.of().formatHex(record.rootHash()))));
-        parameters.add(param("chainId", "valueInteger", JsonNumber.of(record.anchor().chainId())));
-        parameters.add(param("contract", "valueString", new JsonString(record.anchor().contract())));
-        parameters.add(param("transactionHash", "valueString", new JsonString(record.anchor().txHash())));
-        parameters.add(param("blockNumber", "valueInteger", JsonNumber.of(record.anchor().blockNumber())));
-        parameters.add(param("proof", "valueAttachment", object("contentType", new JsonString("application/json"),
-                "data", new JsonString(Base64.getEncoder().encodeToString(
-                        org.fhiranchor.anchor.proof.BatchedProofJson.write(proof))))));
+        parameters.add(
+                param("rootHash", "valueString", new JsonString(HexFormat.of().formatHex(record.rootHash()))));
+        parameters.add(
+                param("chainId", "valueInteger", JsonNumber.of(record.anchor().chainId())));
+        parameters.add(
+                param("contract", "valueString", new JsonString(record.anchor().contract())));
+        parameters.add(param(
+                "transactionHash", "valueString", new JsonString(record.anchor().txHash())));
+        parameters.add(param(
+                "blockNumber", "valueInteger", JsonNumber.of(record.anchor().blockNumber())));
+        parameters.add(param(
+                "proof",
+                "valueAttachment",
+                object(
+                        "contentType",
+                        new JsonString("application/json"),
+                        "data",
+                        new JsonString(Base64.getEncoder()
+                                .encodeToString(org.fhiranchor.anchor.proof.BatchedProofJson.write(proof))))));
         return parametersJson(parameters);
     }
 
     static byte[] statusOnlyAnswer(String status, String ref) {
-        return parametersJson(List.of(param("status", "valueCode", new JsonString(status)),
+        return parametersJson(List.of(
+                param("status", "valueCode", new JsonString(status)),
                 param("resource", "valueString", new JsonString(ref))));
     }
 
     static byte[] parametersJson(List<JsonValue> parameters) {
-        return CanonicalJson.serialize(object("resourceType", new JsonString("Parameters"),
-                "parameter", new JsonArray(parameters)));
+        return CanonicalJson.serialize(
+                object("resourceType", new JsonString("Parameters"), "parameter", new JsonArray(parameters)));
     }
 
     static JsonObject param(String name, String valueName, JsonValue value) {
@@ -198,7 +261,9 @@ final class FakeFhirServer implements AutoCloseable {
         try (exchange) {
             String path = exchange.getRequestURI().getRawPath().substring("/fhir/".length());
             String query = exchange.getRequestURI().getRawQuery();
-            seen.add(new Seen(exchange.getRequestURI().toString(), exchange.getRequestHeaders().getFirst("Accept"),
+            seen.add(new Seen(
+                    exchange.getRequestURI().toString(),
+                    exchange.getRequestHeaders().getFirst("Accept"),
                     exchange.getRequestHeaders().getFirst("Authorization")));
             if (path.equals("$verify")) {
                 respond(exchange, verifyManyAnswer);
@@ -232,14 +297,15 @@ final class FakeFhirServer implements AutoCloseable {
         List<JsonObject> all = new ArrayList<>();
         for (int i = history.size() - 1; i >= 0; i--) {
             JsonObject entry = history.get(i);
-            String url = entry.member("fullUrl").map(u -> ((JsonString) u).value()).orElse("");
+            String url =
+                    entry.member("fullUrl").map(u -> ((JsonString) u).value()).orElse("");
             if (typeOrNull == null || url.startsWith(base() + "/" + typeOrNull + "/")) {
                 all.add(entry);
             }
         }
         int from = page * pageSize;
-        List<JsonValue> entries = new ArrayList<>(all.subList(Math.min(from, all.size()),
-                Math.min(from + pageSize, all.size())));
+        List<JsonValue> entries =
+                new ArrayList<>(all.subList(Math.min(from, all.size()), Math.min(from + pageSize, all.size())));
         List<JsonValue> links = new ArrayList<>();
         String self = base() + (typeOrNull == null ? "" : "/" + typeOrNull) + "/_history?_format=json";
         links.add(object("relation", new JsonString("self"), "url", new JsonString(self + "&page=" + page)));
@@ -247,8 +313,17 @@ final class FakeFhirServer implements AutoCloseable {
             String next = nextLinkOverride != null ? nextLinkOverride : self + "&page=" + (page + 1);
             links.add(object("relation", new JsonString("next"), "url", new JsonString(next)));
         }
-        return CanonicalJson.serialize(object("resourceType", new JsonString("Bundle"), "type", new JsonString("history"),
-                "total", JsonNumber.of(all.size()), "link", new JsonArray(links), "entry", new JsonArray(entries)));
+        return CanonicalJson.serialize(object(
+                "resourceType",
+                new JsonString("Bundle"),
+                "type",
+                new JsonString("history"),
+                "total",
+                JsonNumber.of(all.size()),
+                "link",
+                new JsonArray(links),
+                "entry",
+                new JsonArray(entries)));
     }
 
     private static void respond(HttpExchange exchange, byte[] body) throws IOException {
@@ -260,9 +335,17 @@ final class FakeFhirServer implements AutoCloseable {
     }
 
     static byte[] outcome(String diagnostics) {
-        return CanonicalJson.serialize(object("resourceType", new JsonString("OperationOutcome"), "issue",
-                new JsonArray(List.of(object("severity", new JsonString("error"), "code", new JsonString("processing"),
-                        "diagnostics", new JsonString(diagnostics))))));
+        return CanonicalJson.serialize(object(
+                "resourceType",
+                new JsonString("OperationOutcome"),
+                "issue",
+                new JsonArray(List.of(object(
+                        "severity",
+                        new JsonString("error"),
+                        "code",
+                        new JsonString("processing"),
+                        "diagnostics",
+                        new JsonString(diagnostics))))));
     }
 
     private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {

@@ -41,7 +41,10 @@ class FhirSourceTest {
         byte[] body = "{ \"resourceType\" : \"Patient\",\n \"id\": \"a\" }".getBytes();
         server.versions.put("Patient/a/_history/1", body);
         server.gone.add("Patient/a/_history/2");
-        assertEquals(new String(body), new String(source.readVersion(ResourceRef.parse("Patient/a/_history/1")).orElseThrow()));
+        assertEquals(
+                new String(body),
+                new String(source.readVersion(ResourceRef.parse("Patient/a/_history/1"))
+                        .orElseThrow()));
         assertEquals(Optional.empty(), source.readVersion(ResourceRef.parse("Patient/a/_history/2")));
         FakeFhirServer.Seen seen = server.seen.get(0);
         assertEquals("/fhir/Patient/a/_history/1?_format=json", seen.pathAndQuery());
@@ -51,8 +54,8 @@ class FhirSourceTest {
 
     @Test
     void errorsSayWhatTheServerSaid() {
-        FhirSourceException e = assertThrows(FhirSourceException.class,
-                () -> source.readVersion(ResourceRef.parse("Patient/none/_history/1")));
+        FhirSourceException e = assertThrows(
+                FhirSourceException.class, () -> source.readVersion(ResourceRef.parse("Patient/none/_history/1")));
         assertTrue(e.getMessage().contains("HTTP 404: not found"), e.getMessage());
         assertFalse(e.transientFailure());
 
@@ -67,23 +70,46 @@ class FhirSourceTest {
         server.history.add(entry("Patient/a/_history/1", "POST", resource("a", "1")));
         server.history.add(entry("Patient/a/_history/2", "PUT", resource("a", "2")));
         // A delete with versionless URLs and the version only in the ETag.
-        server.history.add(object("fullUrl", new JsonString(server.base() + "/Patient/a"),
-                "request", object("method", new JsonString("DELETE"), "url", new JsonString("Patient/a")),
-                "response", object("etag", new JsonString("W/\"3\""))));
-        server.history.add(object("fullUrl", new JsonString(server.base() + "/Patient/b/_history/4"),
-                "request", object("method", new JsonString("DELETE"), "url", new JsonString("Patient/b"))));
-        server.history.add(object("fullUrl", new JsonString("Patient/c"),
-                "request", object("method", new JsonString("DELETE"), "url", new JsonString("Patient/c")),
-                "response", object("location", new JsonString("Patient/c/_history/2"))));
+        server.history.add(object(
+                "fullUrl",
+                new JsonString(server.base() + "/Patient/a"),
+                "request",
+                object("method", new JsonString("DELETE"), "url", new JsonString("Patient/a")),
+                "response",
+                object("etag", new JsonString("W/\"3\""))));
+        server.history.add(object(
+                "fullUrl",
+                new JsonString(server.base() + "/Patient/b/_history/4"),
+                "request",
+                object("method", new JsonString("DELETE"), "url", new JsonString("Patient/b"))));
+        server.history.add(object(
+                "fullUrl",
+                new JsonString("Patient/c"),
+                "request",
+                object("method", new JsonString("DELETE"), "url", new JsonString("Patient/c")),
+                "response",
+                object("location", new JsonString("Patient/c/_history/2"))));
         server.history.add(object("request", object("method", new JsonString("DELETE"))));
 
         List<HistoryEntry> entries = new ArrayList<>();
         source.history(null, entries::add);
-        assertEquals(List.of("(history entry without URL)", "Patient/c/_history/2", "Patient/b/_history/4", "Patient/a/_history/3",
-                "Patient/a/_history/2", "Patient/a/_history/1"), entries.stream().map(HistoryEntry::label).toList());
+        assertEquals(
+                List.of(
+                        "(history entry without URL)",
+                        "Patient/c/_history/2",
+                        "Patient/b/_history/4",
+                        "Patient/a/_history/3",
+                        "Patient/a/_history/2",
+                        "Patient/a/_history/1"),
+                entries.stream().map(HistoryEntry::label).toList());
         assertTrue(entries.get(2).isDelete() && entries.get(2).resource().isEmpty());
         assertTrue(entries.get(0).ref().isEmpty());
-        assertEquals(3, server.seen.stream().filter(s -> s.pathAndQuery().contains("_history")).count(), "three pages");
+        assertEquals(
+                3,
+                server.seen.stream()
+                        .filter(s -> s.pathAndQuery().contains("_history"))
+                        .count(),
+                "three pages");
 
         List<HistoryEntry> firstTwo = new ArrayList<>();
         source.history("Patient", e -> firstTwo.add(e) && firstTwo.size() < 2);
@@ -106,12 +132,22 @@ class FhirSourceTest {
     }
 
     private JsonObject entry(String ref, String method, JsonObject resource) {
-        return object("fullUrl", new JsonString(server.base() + "/" + ref), "resource", resource,
-                "request", object("method", new JsonString(method), "url", new JsonString("Patient")));
+        return object(
+                "fullUrl",
+                new JsonString(server.base() + "/" + ref),
+                "resource",
+                resource,
+                "request",
+                object("method", new JsonString(method), "url", new JsonString("Patient")));
     }
 
     private static JsonObject resource(String id, String vid) {
-        return object("resourceType", new JsonString("Patient"), "id", new JsonString(id),
-                "meta", object("versionId", new JsonString(vid)));
+        return object(
+                "resourceType",
+                new JsonString("Patient"),
+                "id",
+                new JsonString(id),
+                "meta",
+                object("versionId", new JsonString(vid)));
     }
 }

@@ -10,6 +10,7 @@ class VerifierCliUsageTest {
 
     /** Nothing listens here; a usage error must be reported before trying to connect. */
     static final String RPC = "http://127.0.0.1:1";
+
     static final String CONTRACT = "0x" + "ab".repeat(20);
 
     @Test
@@ -28,8 +29,11 @@ class VerifierCliUsageTest {
         assertEquals(CliRun.run("help", "walk").out(), CliRun.run("walk", "-h").out());
         CliRun completion = CliRun.run("generate-completion");
         assertEquals(VerifierCli.EXIT_VERIFIED, completion.code(), completion.toString());
-        assertTrue(completion.out().contains("complete -F") && completion.out().contains("research-verify")
-                && completion.out().contains("--status-url"), completion.out());
+        assertTrue(
+                completion.out().contains("complete -F")
+                        && completion.out().contains("research-verify")
+                        && completion.out().contains("--status-url"),
+                completion.out());
     }
 
     @Test
@@ -38,14 +42,43 @@ class VerifierCliUsageTest {
         assertUsage("--rpc is required", "verify", "--contract", CONTRACT, "--proof", "p.json");
         assertUsage("--contract must be 0x", "verify", "--rpc", RPC, "--contract", "0x12", "--proof", "p.json");
         assertUsage("either --fhir-base and --ref", "verify", "--rpc", RPC, "--contract", CONTRACT);
-        assertUsage("either --fhir-base and --ref", "verify", "--rpc", RPC, "--contract", CONTRACT,
-                "--fhir-base", "http://127.0.0.1:1/fhir", "--ref", "Patient/1", "--proof", "p.json");
-        assertUsage("--ref must be", "verify", "--rpc", RPC, "--contract", CONTRACT, "--fhir-base",
-                "http://127.0.0.1:1/fhir", "--ref", "../admin");
+        assertUsage(
+                "either --fhir-base and --ref",
+                "verify",
+                "--rpc",
+                RPC,
+                "--contract",
+                CONTRACT,
+                "--fhir-base",
+                "http://127.0.0.1:1/fhir",
+                "--ref",
+                "Patient/1",
+                "--proof",
+                "p.json");
+        assertUsage(
+                "--ref must be",
+                "verify",
+                "--rpc",
+                RPC,
+                "--contract",
+                CONTRACT,
+                "--fhir-base",
+                "http://127.0.0.1:1/fhir",
+                "--ref",
+                "../admin");
         assertUsage("unknown option \"--type\"", "verify", "--type", "Patient");
         assertUsage("--fhir-base is required", "walk", "--rpc", RPC, "--contract", CONTRACT);
-        assertUsage("--max must be a positive integer", "walk", "--rpc", RPC, "--contract", CONTRACT,
-                "--fhir-base", "http://127.0.0.1:1/fhir", "--max", "0");
+        assertUsage(
+                "--max must be a positive integer",
+                "walk",
+                "--rpc",
+                RPC,
+                "--contract",
+                CONTRACT,
+                "--fhir-base",
+                "http://127.0.0.1:1/fhir",
+                "--max",
+                "0");
         assertUsage("--rpc given twice", "walk", "--rpc", RPC, "--rpc", RPC);
         assertUsage("--chain-id needs a value", "walk", "--chain-id");
     }

@@ -12,15 +12,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.fhiranchor.anchor.chain.ChainCheckpointSource;
 import org.fhiranchor.anchor.canonical.ContentHash;
 import org.fhiranchor.anchor.canonical.SharedData;
 import org.fhiranchor.anchor.chain.AnchorReceipt;
 import org.fhiranchor.anchor.chain.AnvilNode;
+import org.fhiranchor.anchor.chain.ChainCheckpointSource;
 import org.fhiranchor.anchor.chain.Deployment;
 import org.fhiranchor.anchor.chain.DeploymentStatement;
-import org.fhiranchor.anchor.chain.TestKeys;
 import org.fhiranchor.anchor.chain.LedgerSettings;
+import org.fhiranchor.anchor.chain.TestKeys;
 import org.fhiranchor.anchor.chain.Web3jLedger;
 import org.fhiranchor.anchor.log.InMemorySubtreeHashes;
 import org.fhiranchor.anchor.log.LeafEntry;
@@ -113,15 +113,33 @@ class VerifierEndToEndTest {
 
     @Test
     void pinnedDeployment_givesTheContract_withoutAskingTheServer() throws Exception {
-        Path file = writeStatement("pinned", DeploymentStatement.signed("https://fhir.example.org/fhir", 31337, deployment,
-                Credentials.create(key)));
+        Path file = writeStatement(
+                "pinned",
+                DeploymentStatement.signed(
+                        "https://fhir.example.org/fhir", 31337, deployment, Credentials.create(key)));
         // The server names another contract in its answers: with the pinned statement, it does not matter.
-        CliRun cli = CliRun.run("verify", "--rpc", node.rpcUrl(), "--deployment", file.toString(), "--fhir-base",
-                fhir.base(), "--ref", HONEST);
+        CliRun cli = CliRun.run(
+                "verify",
+                "--rpc",
+                node.rpcUrl(),
+                "--deployment",
+                file.toString(),
+                "--fhir-base",
+                fhir.base(),
+                "--ref",
+                HONEST);
         assertEquals(VerifierCli.EXIT_VERIFIED, cli.code(), cli.toString());
         assertTrue(cli.out().contains("contract " + contract), cli.out());
-        CliRun tampered = CliRun.run("verify", "--rpc", node.rpcUrl(), "--deployment", file.toString(), "--fhir-base",
-                fhir.base(), "--ref", TAMPERED);
+        CliRun tampered = CliRun.run(
+                "verify",
+                "--rpc",
+                node.rpcUrl(),
+                "--deployment",
+                file.toString(),
+                "--fhir-base",
+                fhir.base(),
+                "--ref",
+                TAMPERED);
         assertEquals(VerifierCli.EXIT_NOT_VERIFIED, tampered.code(), tampered.toString());
     }
 
@@ -134,35 +152,97 @@ class VerifierEndToEndTest {
         Map<String, DeploymentStatement> refused = new LinkedHashMap<>();
         refused.put("unsigned", withSignature(honest, null));
         refused.put("signed by someone else", honest.signWith(Credentials.create(otherKey)));
-        refused.put("another contract, claimed by our deployer", new DeploymentStatement("origin", 31337,
-                lookAlike.contractAddress(), honest.deployer(), lookAlike.receipt().txHash(),
-                lookAlike.receipt().blockNumber(), honest.runtimeCodeHash(), null).signWith(Credentials.create(key)));
-        refused.put("wrong chain", new DeploymentStatement("origin", 1, contract, honest.deployer(),
-                honest.deploymentTransaction(), honest.deploymentBlock(), honest.runtimeCodeHash(), null)
-                .signWith(Credentials.create(key)));
-        refused.put("other code", new DeploymentStatement("origin", 31337, contract, honest.deployer(),
-                honest.deploymentTransaction(), honest.deploymentBlock(), "0x" + "00".repeat(32), null)
-                .signWith(Credentials.create(key)));
-        refused.put("wrong block", new DeploymentStatement("origin", 31337, contract, honest.deployer(),
-                honest.deploymentTransaction(), honest.deploymentBlock() + 1, honest.runtimeCodeHash(), null)
-                .signWith(Credentials.create(key)));
+        refused.put(
+                "another contract, claimed by our deployer",
+                new DeploymentStatement(
+                                "origin",
+                                31337,
+                                lookAlike.contractAddress(),
+                                honest.deployer(),
+                                lookAlike.receipt().txHash(),
+                                lookAlike.receipt().blockNumber(),
+                                honest.runtimeCodeHash(),
+                                null)
+                        .signWith(Credentials.create(key)));
+        refused.put(
+                "wrong chain",
+                new DeploymentStatement(
+                                "origin",
+                                1,
+                                contract,
+                                honest.deployer(),
+                                honest.deploymentTransaction(),
+                                honest.deploymentBlock(),
+                                honest.runtimeCodeHash(),
+                                null)
+                        .signWith(Credentials.create(key)));
+        refused.put(
+                "other code",
+                new DeploymentStatement(
+                                "origin",
+                                31337,
+                                contract,
+                                honest.deployer(),
+                                honest.deploymentTransaction(),
+                                honest.deploymentBlock(),
+                                "0x" + "00".repeat(32),
+                                null)
+                        .signWith(Credentials.create(key)));
+        refused.put(
+                "wrong block",
+                new DeploymentStatement(
+                                "origin",
+                                31337,
+                                contract,
+                                honest.deployer(),
+                                honest.deploymentTransaction(),
+                                honest.deploymentBlock() + 1,
+                                honest.runtimeCodeHash(),
+                                null)
+                        .signWith(Credentials.create(key)));
         for (Map.Entry<String, DeploymentStatement> e : refused.entrySet()) {
             Path file = writeStatement("refused", e.getValue());
-            CliRun cli = CliRun.run("verify", "--rpc", node.rpcUrl(), "--deployment", file.toString(), "--fhir-base",
-                    fhir.base(), "--ref", HONEST);
+            CliRun cli = CliRun.run(
+                    "verify",
+                    "--rpc",
+                    node.rpcUrl(),
+                    "--deployment",
+                    file.toString(),
+                    "--fhir-base",
+                    fhir.base(),
+                    "--ref",
+                    HONEST);
             assertEquals(VerifierCli.EXIT_USAGE, cli.code(), e.getKey() + ": " + cli);
-            assertTrue(cli.out().startsWith("NOT VERIFIED: deployment statement refused"), e.getKey() + ": " + cli.out());
+            assertTrue(
+                    cli.out().startsWith("NOT VERIFIED: deployment statement refused"), e.getKey() + ": " + cli.out());
         }
         // A --contract that contradicts the pinned statement is refused too.
         Path file = writeStatement("contradicted", honest);
-        CliRun contradicted = CliRun.run("verify", "--rpc", node.rpcUrl(), "--deployment", file.toString(),
-                "--contract", lookAlike.contractAddress(), "--fhir-base", fhir.base(), "--ref", HONEST);
+        CliRun contradicted = CliRun.run(
+                "verify",
+                "--rpc",
+                node.rpcUrl(),
+                "--deployment",
+                file.toString(),
+                "--contract",
+                lookAlike.contractAddress(),
+                "--fhir-base",
+                fhir.base(),
+                "--ref",
+                HONEST);
         assertEquals(VerifierCli.EXIT_USAGE, contradicted.code(), contradicted.toString());
     }
 
     private static DeploymentStatement withSignature(DeploymentStatement s, String signature) {
-        return new DeploymentStatement(s.origin(), s.chainId(), s.contract(), s.deployer(), s.deploymentTransaction(),
-                s.deploymentBlock(), s.runtimeCodeHash(), signature);
+        return new DeploymentStatement(
+                s.origin(),
+                s.chainId(),
+                s.contract(),
+                s.deployer(),
+                s.deploymentTransaction(),
+                s.deploymentBlock(),
+                s.runtimeCodeHash(),
+                signature);
     }
 
     private Path writeStatement(String name, DeploymentStatement statement) throws Exception {
@@ -176,8 +256,8 @@ class VerifierEndToEndTest {
 
     @Test
     void servedVersionVerifiesWithLeafTreeAndAnchoringBlock() {
-        CliRun cli = CliRun.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", fhir.base(),
-                "--ref", HONEST);
+        CliRun cli = CliRun.run(
+                "verify", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", fhir.base(), "--ref", HONEST);
         assertEquals(VerifierCli.EXIT_VERIFIED, cli.code(), cli.toString());
         assertTrue(cli.out().startsWith("VERIFIED update of " + HONEST), cli.out());
         assertTrue(cli.out().contains("leaf          " + log.indexOf(HONEST) + " of tree size " + size), cli.out());
@@ -185,10 +265,13 @@ class VerifierEndToEndTest {
         assertTrue(cli.out().contains(reader.contractAddress()), cli.out());
 
         // What went over the wire: JSON as served, no pretty printing.
-        FakeFhirServer.Seen read = fhir.seen.stream().filter(s -> s.pathAndQuery().startsWith("/fhir/" + HONEST + "?"))
-                .findFirst().orElseThrow();
+        FakeFhirServer.Seen read = fhir.seen.stream()
+                .filter(s -> s.pathAndQuery().startsWith("/fhir/" + HONEST + "?"))
+                .findFirst()
+                .orElseThrow();
         assertEquals("application/fhir+json", read.accept());
-        assertTrue(read.pathAndQuery().contains("_format=json") && !read.pathAndQuery().contains("_pretty"));
+        assertTrue(read.pathAndQuery().contains("_format=json")
+                && !read.pathAndQuery().contains("_pretty"));
     }
 
     @Test
@@ -202,16 +285,24 @@ class VerifierEndToEndTest {
     void deletedVersionVerifiesWithoutABody() {
         String deleted = log.versions.get(log.size() - 1).ref().toString();
         assertEquals(Operation.DELETE, log.version(deleted).entry().operation());
-        CliRun cli = CliRun.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", fhir.base(),
-                "--ref", deleted);
+        CliRun cli = CliRun.run(
+                "verify", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", fhir.base(), "--ref", deleted);
         assertEquals(VerifierCli.EXIT_VERIFIED, cli.code(), cli.toString());
         assertTrue(cli.out().startsWith("VERIFIED delete of " + deleted), cli.out());
     }
 
     @Test
     void oneCharacterChangedIsAContentHashMismatch(@TempDir Path dir) throws IOException {
-        CliRun cli = CliRun.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", fhir.base(),
-                "--ref", TAMPERED);
+        CliRun cli = CliRun.run(
+                "verify",
+                "--rpc",
+                node.rpcUrl(),
+                "--contract",
+                contract,
+                "--fhir-base",
+                fhir.base(),
+                "--ref",
+                TAMPERED);
         assertEquals(VerifierCli.EXIT_NOT_VERIFIED, cli.code(), cli.toString());
         assertTrue(cli.out().startsWith("NOT VERIFIED: CONTENT_HASH_MISMATCH"), cli.out());
 
@@ -219,10 +310,29 @@ class VerifierEndToEndTest {
         Path proof = Files.write(dir.resolve("proof.json"), ProofJson.write(log.proof(TAMPERED, size, anchor)));
         Path good = Files.write(dir.resolve("good.json"), log.version(TAMPERED).served());
         Path bad = Files.write(dir.resolve("bad.json"), altered);
-        assertEquals(VerifierCli.EXIT_VERIFIED, CliRun.run("verify", "--rpc", node.rpcUrl(), "--contract", contract,
-                "--resource", good.toString(), "--proof", proof.toString()).code());
-        CliRun files = CliRun.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--resource", bad.toString(),
-                "--proof", proof.toString());
+        assertEquals(
+                VerifierCli.EXIT_VERIFIED,
+                CliRun.run(
+                                "verify",
+                                "--rpc",
+                                node.rpcUrl(),
+                                "--contract",
+                                contract,
+                                "--resource",
+                                good.toString(),
+                                "--proof",
+                                proof.toString())
+                        .code());
+        CliRun files = CliRun.run(
+                "verify",
+                "--rpc",
+                node.rpcUrl(),
+                "--contract",
+                contract,
+                "--resource",
+                bad.toString(),
+                "--proof",
+                proof.toString());
         assertEquals(VerifierCli.EXIT_NOT_VERIFIED, files.code(), files.toString());
         assertTrue(files.out().contains("CONTENT_HASH_MISMATCH"), files.out());
     }
@@ -236,14 +346,23 @@ class VerifierEndToEndTest {
 
         Path proofFile = Files.write(dir.resolve("proof.json"), ProofJson.write(proof));
         Path resource = Files.write(dir.resolve("resource.json"), served);
-        CliRun cli = CliRun.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--resource", resource.toString(),
-                "--proof", proofFile.toString());
+        CliRun cli = CliRun.run(
+                "verify",
+                "--rpc",
+                node.rpcUrl(),
+                "--contract",
+                contract,
+                "--resource",
+                resource.toString(),
+                "--proof",
+                proofFile.toString());
         assertEquals(VerifierCli.EXIT_NOT_VERIFIED, cli.code(), cli.toString());
         assertTrue(cli.out().startsWith("NOT VERIFIED: NOT_ANCHORED"), cli.out());
 
         // The earlier checkpoint is anchored too: a proof against it verifies.
         String early = log.versions.get(3).ref().toString();
-        assertTrue(verifier.verify(log.version(early).served(), log.proof(early, EARLY_CHECKPOINT, anchor)).verified());
+        assertTrue(verifier.verify(log.version(early).served(), log.proof(early, EARLY_CHECKPOINT, anchor))
+                .verified());
     }
 
     @Test
@@ -253,18 +372,32 @@ class VerifierEndToEndTest {
         InMemorySubtreeHashes forked = new InMemorySubtreeHashes();
         for (int i = 0; i < size; i++) {
             LeafEntry entry = log.versions.get(i).entry();
-            forked.append(i < size - 1 ? entry.leafHash()
-                    : new LeafEntry(entry.operation(), entry.ref(), entry.contentHash(), ExampleLog.salt(999)).leafHash());
+            forked.append(
+                    i < size - 1
+                            ? entry.leafHash()
+                            : new LeafEntry(entry.operation(), entry.ref(), entry.contentHash(), ExampleLog.salt(999))
+                                    .leafHash());
         }
         int index = log.indexOf(HONEST);
         AnchorProof proof = AnchorProof.forLeaf(log.versions.get(index).entry(), index, size, forked, anchor);
-        assertEquals(Status.ANCHORED_ROOT_MISMATCH, verifier.verify(log.version(HONEST).served(), proof).status());
+        assertEquals(
+                Status.ANCHORED_ROOT_MISMATCH,
+                verifier.verify(log.version(HONEST).served(), proof).status());
 
         // Given as the server's $verify Parameters file.
         Path answer = Files.write(dir.resolve("verify.json"), FakeFhirServer.anchoredAnswer(proof, contract));
-        Path resource = Files.write(dir.resolve("resource.json"), log.version(HONEST).served());
-        CliRun cli = CliRun.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--resource", resource.toString(),
-                "--proof", answer.toString());
+        Path resource =
+                Files.write(dir.resolve("resource.json"), log.version(HONEST).served());
+        CliRun cli = CliRun.run(
+                "verify",
+                "--rpc",
+                node.rpcUrl(),
+                "--contract",
+                contract,
+                "--resource",
+                resource.toString(),
+                "--proof",
+                answer.toString());
         assertEquals(VerifierCli.EXIT_NOT_VERIFIED, cli.code(), cli.toString());
         assertTrue(cli.out().startsWith("NOT VERIFIED: ANCHORED_ROOT_MISMATCH"), cli.out());
     }
@@ -275,11 +408,14 @@ class VerifierEndToEndTest {
         String own = Web3jLedger.deploy(settings, key).contractAddress();
         int index = log.indexOf(TAMPERED);
         LeafEntry honestEntry = log.versions.get(index).entry();
-        LeafEntry rewritten = new LeafEntry(honestEntry.operation(), honestEntry.ref(), ContentHash.of(altered),
-                honestEntry.salt());
+        LeafEntry rewritten =
+                new LeafEntry(honestEntry.operation(), honestEntry.ref(), ContentHash.of(altered), honestEntry.salt());
         InMemorySubtreeHashes forged = new InMemorySubtreeHashes();
         for (int i = 0; i < size; i++) {
-            forged.append(i == index ? rewritten.leafHash() : log.versions.get(i).entry().leafHash());
+            forged.append(
+                    i == index
+                            ? rewritten.leafHash()
+                            : log.versions.get(i).entry().leafHash());
         }
         AnchorReceipt forgedCheckpoint;
         try (Web3jLedger writer = Web3jLedger.connect(settings, own, key)) {
@@ -291,23 +427,32 @@ class VerifierEndToEndTest {
         closeLater.add(lying);
         lying.serve(log, ref -> log.proof(ref, size, ownAnchor), own);
         lying.serveAltered(TAMPERED, altered);
-        lying.verifyAnswers.put(TAMPERED,
+        lying.verifyAnswers.put(
+                TAMPERED,
                 FakeFhirServer.anchoredAnswer(AnchorProof.forLeaf(rewritten, index, size, forged, ownAnchor), own));
 
-        CliRun mine = CliRun.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", lying.base(),
-                "--ref", TAMPERED);
+        CliRun mine = CliRun.run(
+                "verify",
+                "--rpc",
+                node.rpcUrl(),
+                "--contract",
+                contract,
+                "--fhir-base",
+                lying.base(),
+                "--ref",
+                TAMPERED);
         assertEquals(VerifierCli.EXIT_NOT_VERIFIED, mine.code(), mine.toString());
         assertTrue(mine.out().startsWith("NOT VERIFIED: ANCHORED_ROOT_MISMATCH"), mine.out());
 
         // An honest proof that merely names the other contract still verifies against the auditor's.
-        CliRun honest = CliRun.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", lying.base(),
-                "--ref", HONEST);
+        CliRun honest = CliRun.run(
+                "verify", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", lying.base(), "--ref", HONEST);
         assertEquals(VerifierCli.EXIT_VERIFIED, honest.code(), honest.toString());
         assertTrue(honest.out().contains("contract " + reader.contractAddress()), honest.out());
 
         // The control: trusting the server's contract would have "verified" the rewritten version.
-        CliRun theirs = CliRun.run("verify", "--rpc", node.rpcUrl(), "--contract", own, "--fhir-base", lying.base(),
-                "--ref", TAMPERED);
+        CliRun theirs = CliRun.run(
+                "verify", "--rpc", node.rpcUrl(), "--contract", own, "--fhir-base", lying.base(), "--ref", TAMPERED);
         assertEquals(VerifierCli.EXIT_VERIFIED, theirs.code(), theirs.toString());
     }
 
@@ -319,19 +464,40 @@ class VerifierEndToEndTest {
         server.verifyAnswers.put(HONEST, FakeFhirServer.statusOnlyAnswer("pending", HONEST));
         server.verifyAnswers.put(TAMPERED, FakeFhirServer.statusOnlyAnswer("tampered", TAMPERED));
 
-        CliRun pending = CliRun.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", server.base(),
-                "--ref", HONEST);
+        CliRun pending = CliRun.run(
+                "verify",
+                "--rpc",
+                node.rpcUrl(),
+                "--contract",
+                contract,
+                "--fhir-base",
+                server.base(),
+                "--ref",
+                HONEST);
         assertEquals(VerifierCli.EXIT_PENDING, pending.code(), pending.toString());
         assertTrue(pending.out().startsWith("NOT VERIFIED: PENDING: the server reports status pending"), pending.out());
 
-        CliRun tampered = CliRun.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", server.base(),
-                "--ref", TAMPERED);
+        CliRun tampered = CliRun.run(
+                "verify",
+                "--rpc",
+                node.rpcUrl(),
+                "--contract",
+                contract,
+                "--fhir-base",
+                server.base(),
+                "--ref",
+                TAMPERED);
         assertEquals(VerifierCli.EXIT_NOT_VERIFIED, tampered.code(), tampered.toString());
         assertTrue(tampered.out().startsWith("NOT VERIFIED: SERVER_REPORTS_TAMPERED"), tampered.out());
 
-        WalkReport report = verifier.walk(new FhirSource(server.base(), null, Duration.ofSeconds(10)), null, 0, c -> { });
-        assertEquals(List.of(HONEST), report.pending().stream().map(VersionCheck::ref).toList());
-        assertEquals(List.of(TAMPERED), report.failures().stream().map(VersionCheck::ref).toList());
+        WalkReport report =
+                verifier.walk(new FhirSource(server.base(), null, Duration.ofSeconds(10)), null, 0, c -> {});
+        assertEquals(
+                List.of(HONEST),
+                report.pending().stream().map(VersionCheck::ref).toList());
+        assertEquals(
+                List.of(TAMPERED),
+                report.failures().stream().map(VersionCheck::ref).toList());
     }
 
     @Test
@@ -340,13 +506,15 @@ class VerifierEndToEndTest {
         closeLater.add(server);
         server.serve(log, ref -> log.proof(ref, size, anchor), contract);
         // Asked about version 2 (say, altered), the server answers with the good proof of version 1.
-        server.verifyAnswers.put(HONEST, FakeFhirServer.anchoredAnswer(log.proof("Patient/example/_history/1", size,
-                anchor), contract));
+        server.verifyAnswers.put(
+                HONEST, FakeFhirServer.anchoredAnswer(log.proof("Patient/example/_history/1", size, anchor), contract));
         VersionCheck check = verifier.check(new FhirSource(server.base(), null, Duration.ofSeconds(10)), HONEST);
         assertEquals(VersionCheck.WRONG_VERSION, check.code(), check.detail());
 
-        WalkReport report = verifier.walk(new FhirSource(server.base(), null, Duration.ofSeconds(10)), null, 0, c -> { });
-        assertEquals(List.of(HONEST + " " + VersionCheck.WRONG_VERSION),
+        WalkReport report =
+                verifier.walk(new FhirSource(server.base(), null, Duration.ofSeconds(10)), null, 0, c -> {});
+        assertEquals(
+                List.of(HONEST + " " + VersionCheck.WRONG_VERSION),
                 report.failures().stream().map(c -> c.ref() + " " + c.code()).toList());
     }
 
@@ -360,42 +528,96 @@ class VerifierEndToEndTest {
         server.serveAltered(TAMPERED, altered);
         server.versions.put(TAMPERED, logged);
 
-        WalkReport report = verifier.walk(new FhirSource(server.base(), null, Duration.ofSeconds(10)), null, 0, c -> { });
+        WalkReport report =
+                verifier.walk(new FhirSource(server.base(), null, Duration.ofSeconds(10)), null, 0, c -> {});
         assertTrue(report.allVerified(), report.failures().toString());
-        VersionCheck reread = report.checks().stream().filter(c -> c.ref().equals(TAMPERED)).findFirst().orElseThrow();
+        VersionCheck reread = report.checks().stream()
+                .filter(c -> c.ref().equals(TAMPERED))
+                .findFirst()
+                .orElseThrow();
         assertTrue(reread.detail().contains("re-read from its own URL"), reread.detail());
     }
 
     @Test
     void bearerTokenComesFromTheEnvironmentOrTheFlag() {
-        CliRun fromEnv = CliRun.run(Map.of(FhirSource.TOKEN_ENV, "env-token"), "verify", "--rpc", node.rpcUrl(),
-                "--contract", contract, "--fhir-base", fhir.base(), "--ref", "Claim/100150/_history/1");
+        CliRun fromEnv = CliRun.run(
+                Map.of(FhirSource.TOKEN_ENV, "env-token"),
+                "verify",
+                "--rpc",
+                node.rpcUrl(),
+                "--contract",
+                contract,
+                "--fhir-base",
+                fhir.base(),
+                "--ref",
+                "Claim/100150/_history/1");
         assertEquals(VerifierCli.EXIT_VERIFIED, fromEnv.code(), fromEnv.toString());
-        assertTrue(fhir.seen.stream().anyMatch(s -> s.pathAndQuery().startsWith("/fhir/Claim/100150/_history/1")
-                && "Bearer env-token".equals(s.authorization())));
+        assertTrue(fhir.seen.stream()
+                .anyMatch(s -> s.pathAndQuery().startsWith("/fhir/Claim/100150/_history/1")
+                        && "Bearer env-token".equals(s.authorization())));
 
-        CliRun fromFlag = CliRun.run(Map.of(FhirSource.TOKEN_ENV, "env-token"), "verify", "--rpc", node.rpcUrl(),
-                "--contract", contract, "--fhir-base", fhir.base(), "--ref", "Claim/100150/_history/2", "--token", "flag-token");
+        CliRun fromFlag = CliRun.run(
+                Map.of(FhirSource.TOKEN_ENV, "env-token"),
+                "verify",
+                "--rpc",
+                node.rpcUrl(),
+                "--contract",
+                contract,
+                "--fhir-base",
+                fhir.base(),
+                "--ref",
+                "Claim/100150/_history/2",
+                "--token",
+                "flag-token");
         assertEquals(VerifierCli.EXIT_VERIFIED, fromFlag.code(), fromFlag.toString());
-        assertTrue(fhir.seen.stream().anyMatch(s -> s.pathAndQuery().startsWith("/fhir/Claim/100150/_history/2")
-                && "Bearer flag-token".equals(s.authorization())));
+        assertTrue(fhir.seen.stream()
+                .anyMatch(s -> s.pathAndQuery().startsWith("/fhir/Claim/100150/_history/2")
+                        && "Bearer flag-token".equals(s.authorization())));
     }
 
     // ---- configuration the verifier refuses ----------------------------------------------------
 
     @Test
     void wrongChainIdOrAContractThatIsNotFhirAnchorIsRefused() {
-        CliRun wrongChain = CliRun.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--chain-id", "1",
-                "--fhir-base", fhir.base(), "--ref", HONEST);
+        CliRun wrongChain = CliRun.run(
+                "verify",
+                "--rpc",
+                node.rpcUrl(),
+                "--contract",
+                contract,
+                "--chain-id",
+                "1",
+                "--fhir-base",
+                fhir.base(),
+                "--ref",
+                HONEST);
         assertEquals(VerifierCli.EXIT_USAGE, wrongChain.code(), wrongChain.toString());
         assertTrue(wrongChain.out().contains("is on chain 31337, not 1"), wrongChain.out());
 
-        CliRun rightChain = CliRun.run("verify", "--rpc", node.rpcUrl(), "--contract", contract, "--chain-id", "31337",
-                "--fhir-base", fhir.base(), "--ref", HONEST);
+        CliRun rightChain = CliRun.run(
+                "verify",
+                "--rpc",
+                node.rpcUrl(),
+                "--contract",
+                contract,
+                "--chain-id",
+                "31337",
+                "--fhir-base",
+                fhir.base(),
+                "--ref",
+                HONEST);
         assertEquals(VerifierCli.EXIT_VERIFIED, rightChain.code(), rightChain.toString());
 
-        CliRun noCode = CliRun.run("verify", "--rpc", node.rpcUrl(), "--contract", "0x" + "12".repeat(20),
-                "--fhir-base", fhir.base(), "--ref", HONEST);
+        CliRun noCode = CliRun.run(
+                "verify",
+                "--rpc",
+                node.rpcUrl(),
+                "--contract",
+                "0x" + "12".repeat(20),
+                "--fhir-base",
+                fhir.base(),
+                "--ref",
+                HONEST);
         assertEquals(VerifierCli.EXIT_USAGE, noCode.code(), noCode.toString());
         assertTrue(noCode.out().contains("refusing contract"), noCode.out());
     }
@@ -409,31 +631,56 @@ class VerifierEndToEndTest {
         assertEquals(VerifierCli.EXIT_NOT_VERIFIED, cli.code(), cli.toString());
         assertTrue(cli.out().startsWith("walked " + size + " versions"), cli.out());
         assertTrue(cli.out().contains("verified " + (size - 1) + ", failed 1, pending 0, unavailable 0"), cli.out());
-        List<String> failureLines = cli.out().lines().filter(l -> l.startsWith("FAILED ")).toList();
+        List<String> failureLines =
+                cli.out().lines().filter(l -> l.startsWith("FAILED ")).toList();
         assertEquals(1, failureLines.size(), cli.out());
         assertTrue(failureLines.get(0).startsWith("FAILED " + TAMPERED + ": CONTENT_HASH_MISMATCH"), cli.out());
         assertEquals(size, cli.err().lines().filter(l -> l.startsWith("[")).count(), "one progress line per version");
 
-        WalkReport report = verifier.walk(source(), null, 0, c -> { });
+        WalkReport report = verifier.walk(source(), null, 0, c -> {});
         assertEquals(size, report.total());
-        assertEquals(List.of(TAMPERED), report.failures().stream().map(VersionCheck::ref).toList());
+        assertEquals(
+                List.of(TAMPERED),
+                report.failures().stream().map(VersionCheck::ref).toList());
         assertEquals(Map.of("CONTENT_HASH_MISMATCH", 1L, "VERIFIED", size - 1), report.countsByCode());
         String deleted = log.versions.get(log.size() - 1).ref().toString();
         assertTrue(report.checks().stream().anyMatch(c -> c.ref().equals(deleted) && c.verified()), "delete verified");
-        assertEquals(log.versions.stream().map(v -> v.ref().toString()).sorted().toList(),
-                report.checks().stream().map(VersionCheck::ref).sorted().toList(), "every version walked once");
+        assertEquals(
+                log.versions.stream().map(v -> v.ref().toString()).sorted().toList(),
+                report.checks().stream().map(VersionCheck::ref).sorted().toList(),
+                "every version walked once");
     }
 
     @Test
     void walkByTypeAndWithALimit() {
-        long observations = log.versions.stream().filter(v -> v.ref().type().equals("Observation")).count();
-        CliRun byType = CliRun.run("walk", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", fhir.base(),
-                "--type", "Observation");
+        long observations = log.versions.stream()
+                .filter(v -> v.ref().type().equals("Observation"))
+                .count();
+        CliRun byType = CliRun.run(
+                "walk",
+                "--rpc",
+                node.rpcUrl(),
+                "--contract",
+                contract,
+                "--fhir-base",
+                fhir.base(),
+                "--type",
+                "Observation");
         assertEquals(VerifierCli.EXIT_NOT_VERIFIED, byType.code(), byType.toString());
         assertTrue(byType.out().startsWith("walked " + observations + " versions"), byType.out());
 
-        CliRun patients = CliRun.run("walk", "--rpc", node.rpcUrl(), "--contract", contract, "--fhir-base", fhir.base(),
-                "--type", "Patient", "--max", "4");
+        CliRun patients = CliRun.run(
+                "walk",
+                "--rpc",
+                node.rpcUrl(),
+                "--contract",
+                contract,
+                "--fhir-base",
+                fhir.base(),
+                "--type",
+                "Patient",
+                "--max",
+                "4");
         assertEquals(VerifierCli.EXIT_VERIFIED, patients.code(), patients.toString());
         assertTrue(patients.out().startsWith("walked 4 versions"), patients.out());
     }
@@ -449,18 +696,20 @@ class VerifierEndToEndTest {
         try {
             LedgerSettings secondSettings = LedgerSettings.forUrl(secondRpc);
             String secondKey = TestKeys.fundedOn(second).privateKeyHex();
-            String secondContract = Web3jLedger.deploy(secondSettings, secondKey).contractAddress();
+            String secondContract =
+                    Web3jLedger.deploy(secondSettings, secondKey).contractAddress();
             try (Web3jLedger writer = Web3jLedger.connect(secondSettings, secondContract, secondKey)) {
                 writer.submitCheckpoint(size, log.tree.root(), null);
             }
             try (Web3jLedger secondReader = Web3jLedger.readOnly(secondSettings, secondContract)) {
                 assertTrue(new Verifier(new ChainCheckpointSource(secondReader))
-                        .verify(log.version(HONEST).served(), log.proof(HONEST, size, anchor)).verified());
+                        .verify(log.version(HONEST).served(), log.proof(HONEST, size, anchor))
+                        .verified());
                 second.stop();
                 // A fresh source: a source caches checkpoints it has found (they never change on chain).
                 Verifier onSecond = new Verifier(new ChainCheckpointSource(secondReader));
                 result = onSecond.verify(log.version(HONEST).served(), log.proof(HONEST, size, anchor));
-                report = onSecond.walk(source(), null, 0, c -> { });
+                report = onSecond.walk(source(), null, 0, c -> {});
             }
         } finally {
             second.stop();
@@ -471,8 +720,8 @@ class VerifierEndToEndTest {
         assertEquals(0L, report.countsByOutcome().get(Outcome.VERIFIED));
         assertEquals(size - 1, report.countsByOutcome().get(Outcome.UNAVAILABLE));
 
-        CliRun cli = CliRun.run("verify", "--rpc", secondRpc, "--contract", contract, "--fhir-base", fhir.base(),
-                "--ref", HONEST);
+        CliRun cli = CliRun.run(
+                "verify", "--rpc", secondRpc, "--contract", contract, "--fhir-base", fhir.base(), "--ref", HONEST);
         assertEquals(VerifierCli.EXIT_UNAVAILABLE, cli.code(), cli.toString());
         assertTrue(cli.out().startsWith("NOT VERIFIED: CHECKPOINT_UNAVAILABLE"), cli.out());
         CliRun walk = CliRun.run("walk", "--rpc", secondRpc, "--contract", contract, "--fhir-base", fhir.base());

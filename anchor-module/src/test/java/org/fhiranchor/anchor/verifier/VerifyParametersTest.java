@@ -33,8 +33,8 @@ class VerifyParametersTest {
 
     static AnchorProof proof() {
         InMemorySubtreeHashes tree = new InMemorySubtreeHashes();
-        LeafEntry entry = new LeafEntry(Operation.CREATE, ResourceRef.parse("Patient/p1/_history/1"),
-                ExampleLog.salt(1), ExampleLog.salt(2));
+        LeafEntry entry = new LeafEntry(
+                Operation.CREATE, ResourceRef.parse("Patient/p1/_history/1"), ExampleLog.salt(1), ExampleLog.salt(2));
         tree.append(entry.leafHash());
         tree.append(ExampleLog.salt(3));
         return AnchorProof.forLeaf(entry, 0, 2, tree, ANCHOR);
@@ -53,7 +53,8 @@ class VerifyParametersTest {
 
     @Test
     void pendingAndTamperedReportTheServersStatus() {
-        NoProofException pending = assertThrows(NoProofException.class,
+        NoProofException pending = assertThrows(
+                NoProofException.class,
                 () -> VerifyParameters.parse(FakeFhirServer.statusOnlyAnswer("pending", "Patient/p1/_history/1")));
         assertEquals(Optional.of("pending"), pending.serverStatus());
         assertTrue(pending.getMessage().contains("status pending"), pending.getMessage());
@@ -61,19 +62,22 @@ class VerifyParametersTest {
         // Even with a proof attached, a server that says "tampered" is not overruled.
         List<JsonValue> parameters = new ArrayList<>(parametersOf(FakeFhirServer.anchoredAnswer(proof(), "x")));
         parameters.set(0, param("status", "valueCode", new JsonString("tampered")));
-        NoProofException tampered = assertThrows(NoProofException.class,
-                () -> VerifyParameters.parse(parametersJson(parameters)));
+        NoProofException tampered =
+                assertThrows(NoProofException.class, () -> VerifyParameters.parse(parametersJson(parameters)));
         assertEquals(Optional.of("tampered"), tampered.serverStatus());
     }
 
     @Test
     void missingOrGarbledProofIsAClearError() {
-        assertMessage(parametersJson(List.of(param("status", "valueCode", new JsonString("anchored")))),
+        assertMessage(
+                parametersJson(List.of(param("status", "valueCode", new JsonString("anchored")))),
                 "carries no proof attachment");
         assertMessage(withData("not base64 !"), "not base64");
-        assertMessage(withData(Base64.getEncoder().encodeToString("{\"format\":1}".getBytes(StandardCharsets.UTF_8))),
+        assertMessage(
+                withData(Base64.getEncoder().encodeToString("{\"format\":1}".getBytes(StandardCharsets.UTF_8))),
                 "not a valid fhir-anchor-proof/1");
-        assertMessage("{\"resourceType\":\"OperationOutcome\"}".getBytes(StandardCharsets.UTF_8), "not a FHIR Parameters");
+        assertMessage(
+                "{\"resourceType\":\"OperationOutcome\"}".getBytes(StandardCharsets.UTF_8), "not a FHIR Parameters");
         assertMessage("<Parameters/>".getBytes(StandardCharsets.UTF_8), "not valid JSON");
 
         List<JsonValue> twice = new ArrayList<>(parametersOf(FakeFhirServer.anchoredAnswer(proof(), "x")));
@@ -82,9 +86,12 @@ class VerifyParametersTest {
     }
 
     private static byte[] withData(String data) {
-        return parametersJson(List.of(param("status", "valueCode", new JsonString("anchored")),
-                param("proof", "valueAttachment", object("contentType", new JsonString("application/json"),
-                        "data", new JsonString(data)))));
+        return parametersJson(List.of(
+                param("status", "valueCode", new JsonString("anchored")),
+                param(
+                        "proof",
+                        "valueAttachment",
+                        object("contentType", new JsonString("application/json"), "data", new JsonString(data)))));
     }
 
     private static List<JsonValue> parametersOf(byte[] answer) {

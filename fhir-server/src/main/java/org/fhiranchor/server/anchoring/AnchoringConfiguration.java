@@ -6,9 +6,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.fhiranchor.server.jobs.PeriodicJobs;
+import org.fhiranchor.server.log.JdbcSubtreeHashes;
 import org.fhiranchor.server.log.LogDatabase;
 import org.fhiranchor.server.log.LogRepository;
-import org.fhiranchor.server.log.JdbcSubtreeHashes;
 import org.fhiranchor.server.log.Sequencer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -29,10 +29,13 @@ class AnchoringConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    ChainConnection chainConnection(ChainProperties properties, ObjectProvider<EmbeddedChain> embedded,
-            @Value("${fhir-anchor.data-dir}") Path dataDir, LogDatabase db) {
-        return new ChainConnection(properties, embedded.getIfAvailable(), dataDir, db.jdbc(), db.transactions(),
-                Clock.systemUTC());
+    ChainConnection chainConnection(
+            ChainProperties properties,
+            ObjectProvider<EmbeddedChain> embedded,
+            @Value("${fhir-anchor.data-dir}") Path dataDir,
+            LogDatabase db) {
+        return new ChainConnection(
+                properties, embedded.getIfAvailable(), dataDir, db.jdbc(), db.transactions(), Clock.systemUTC());
     }
 
     @Bean
@@ -58,7 +61,8 @@ class AnchoringConfiguration {
     /** The log's sequencer, configured and scheduled with the anchoring it feeds (the log knows nothing of anchoring). */
     @Bean
     Sequencer sequencer(LogDatabase db, LogRepository log, JdbcSubtreeHashes subtrees, AnchoringProperties properties) {
-        return new Sequencer(db.jdbc(), db.transactions(), log, subtrees, Clock.systemUTC(), properties.sequencerBatchSize());
+        return new Sequencer(
+                db.jdbc(), db.transactions(), log, subtrees, Clock.systemUTC(), properties.sequencerBatchSize());
     }
 
     @Bean
@@ -67,16 +71,36 @@ class AnchoringConfiguration {
     }
 
     @Bean
-    PeriodicJobs anchoringJobs(Sequencer sequencer, ChainConnection chain, CheckpointRepository checkpoints,
-            LogRepository log, LogDatabase db, AnchoringProperties properties, ChainProperties chainProperties,
-            AnchoringMetrics metrics, CheckpointRequests requests) {
+    PeriodicJobs anchoringJobs(
+            Sequencer sequencer,
+            ChainConnection chain,
+            CheckpointRepository checkpoints,
+            LogRepository log,
+            LogDatabase db,
+            AnchoringProperties properties,
+            ChainProperties chainProperties,
+            AnchoringMetrics metrics,
+            CheckpointRequests requests) {
         Runnable job = properties.mode() == AnchoringProperties.Mode.PER_VERSION
                 ? new PerVersionAnchorJob(chain, log, db.jdbc(), db.transactions(), metrics, Clock.systemUTC())::run
-                : new CheckpointJob(chain, checkpoints, log, db.jdbc(), db.transactions(), properties, chainProperties, metrics,
-                        Clock.systemUTC(), requests)::run;
+                : new CheckpointJob(
+                        chain,
+                        checkpoints,
+                        log,
+                        db.jdbc(),
+                        db.transactions(),
+                        properties,
+                        chainProperties,
+                        metrics,
+                        Clock.systemUTC(),
+                        requests)::run;
         // At the server's own priority: they are light, and the anchoring lag depends on them keeping up.
         return new PeriodicJobs(List.of(
-                new PeriodicJobs.Job("sequencer", () -> metrics.timeSequencerPass(sequencer::sequenceAll), Duration.ZERO, properties.sequencerInterval()),
+                new PeriodicJobs.Job(
+                        "sequencer",
+                        () -> metrics.timeSequencerPass(sequencer::sequenceAll),
+                        Duration.ZERO,
+                        properties.sequencerInterval()),
                 new PeriodicJobs.Job("anchoring", job, properties.jobInterval(), properties.jobInterval())));
     }
 

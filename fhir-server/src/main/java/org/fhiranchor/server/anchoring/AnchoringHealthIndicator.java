@@ -30,10 +30,10 @@ public final class AnchoringHealthIndicator implements HealthIndicator {
                     .withDetail("contract", ledger.contractAddress())
                     .withDetail("blockNumber", ledger.blockNumber());
         } catch (RuntimeException e) {
-            builder = Health.down().withDetail("chain", "unreachable: " + e.getClass().getSimpleName());
+            builder = Health.down()
+                    .withDetail("chain", "unreachable: " + e.getClass().getSimpleName());
         }
-        return builder
-                .withDetail("logEntries", snapshot.logEntries())
+        return builder.withDetail("logEntries", snapshot.logEntries())
                 .withDetail("treeSize", snapshot.treeSize())
                 .withDetail("anchoredTreeSize", snapshot.anchoredTreeSize())
                 .withDetail("unanchoredEntries", snapshot.unanchoredEntries())

@@ -24,13 +24,20 @@ public final class AnchoringMetrics {
 
     public AnchoringMetrics(MeterRegistry registry, AnchoringStatus status, ChainConnection chain) {
         FunctionCounter.builder("fhir_anchor.anchoring.transactions.replaced", chain, ChainConnection::replacements)
-                .description("Transactions replaced with a higher fee (same nonce) or re-broadcast because they were not mined in time")
+                .description(
+                        "Transactions replaced with a higher fee (same nonce) or re-broadcast because they were not mined in time")
                 .register(registry);
         FunctionCounter.builder("fhir_anchor.anchoring.contract.redeployed", chain, ChainConnection::redeployments)
-                .description("Deployments of the contract found reorganised away and made again").register(registry);
-        gas = Counter.builder("fhir_anchor.anchoring.gas.used").description("Gas spent on anchoring transactions").register(registry);
-        checkpoints = Counter.builder("fhir_anchor.anchoring.checkpoints").description("Checkpoints anchored").register(registry);
-        leaves = Counter.builder("fhir_anchor.anchoring.leaves").description("Leaves anchored one by one (per-version mode)")
+                .description("Deployments of the contract found reorganised away and made again")
+                .register(registry);
+        gas = Counter.builder("fhir_anchor.anchoring.gas.used")
+                .description("Gas spent on anchoring transactions")
+                .register(registry);
+        checkpoints = Counter.builder("fhir_anchor.anchoring.checkpoints")
+                .description("Checkpoints anchored")
+                .register(registry);
+        leaves = Counter.builder("fhir_anchor.anchoring.leaves")
+                .description("Leaves anchored one by one (per-version mode)")
                 .register(registry);
         reorganised = Counter.builder("fhir_anchor.anchoring.checkpoints.reorganised")
                 .description("Checkpoints found no longer on chain (reorganisation) and queued to be anchored again")
@@ -40,20 +47,28 @@ public final class AnchoringMetrics {
                 .publishPercentiles(0.5, 0.9, 0.99)
                 .register(registry);
         checkpointSend = Timer.builder("fhir_anchor.anchoring.checkpoint.send")
-                .description("Per checkpoint: from its claim to its transaction mined and recorded (chain round trip included)")
+                .description(
+                        "Per checkpoint: from its claim to its transaction mined and recorded (chain round trip included)")
                 .register(registry);
         sequencerPass = Timer.builder("fhir_anchor.log.sequencer.pass")
                 .description("Sequencer passes that gave at least one entry a leaf: time of the pass (all its batches)")
                 .register(registry);
-        sequenced = Counter.builder("fhir_anchor.log.sequenced").description("Log entries given a leaf by the sequencer")
+        sequenced = Counter.builder("fhir_anchor.log.sequenced")
+                .description("Log entries given a leaf by the sequencer")
                 .register(registry);
         Gauge.builder("fhir_anchor.anchoring.backlog", status, s -> s.snapshot().unanchoredEntries())
-                .description("Log entries not yet covered by an anchored checkpoint").register(registry);
-        Gauge.builder("fhir_anchor.anchoring.lag.seconds", status, s -> s.snapshot().lagSeconds())
-                .description("Age of the oldest log entry not yet anchored").register(registry);
+                .description("Log entries not yet covered by an anchored checkpoint")
+                .register(registry);
+        Gauge.builder(
+                        "fhir_anchor.anchoring.lag.seconds",
+                        status,
+                        s -> s.snapshot().lagSeconds())
+                .description("Age of the oldest log entry not yet anchored")
+                .register(registry);
     }
 
-    void checkpointAnchored(AnchorReceipt receipt, Checkpoint checkpoint, List<Instant> recordedAt, Instant anchoredAt) {
+    void checkpointAnchored(
+            AnchorReceipt receipt, Checkpoint checkpoint, List<Instant> recordedAt, Instant anchoredAt) {
         checkpoints.increment();
         recordedAt.forEach(committed -> lag.record(Duration.between(committed, anchoredAt)));
         if (!receipt.alreadyAnchored()) {

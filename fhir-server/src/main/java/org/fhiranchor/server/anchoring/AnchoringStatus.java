@@ -11,7 +11,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class AnchoringStatus {
 
     /** A point-in-time view. */
-    public record Snapshot(long logEntries, long treeSize, long anchoredTreeSize, long unanchoredEntries, double lagSeconds) {}
+    public record Snapshot(
+            long logEntries, long treeSize, long anchoredTreeSize, long unanchoredEntries, double lagSeconds) {}
 
     /** Tree size and unsequenced entries, in one statement (one snapshot). */
     static final String SIZES = "SELECT (SELECT COALESCE(MAX(tree_size), 0) FROM anchor_tree_head WHERE head_id = 1), "

@@ -37,17 +37,21 @@ public final class AnvilBinary {
             }
             return path;
         }
-        return AnvilNode.findBinary(searchRoots).orElseThrow(() -> new IllegalStateException(
-                "anvil not found (looked beside the server jar and in node_modules above " + searchRoots
-                        + "): set " + PROPERTY + " or the environment variable " + ENV
-                        + " to the anvil executable, run `npm ci` at the repository root, or anchor on another node"
-                        + " with fhir-anchor.chain.mode=external"));
+        return AnvilNode.findBinary(searchRoots)
+                .orElseThrow(() -> new IllegalStateException(
+                        "anvil not found (looked beside the server jar and in node_modules above " + searchRoots
+                                + "): set " + PROPERTY + " or the environment variable " + ENV
+                                + " to the anvil executable, run `npm ci` at the repository root, or anchor on another node"
+                                + " with fhir-anchor.chain.mode=external"));
     }
 
     /** The server jar's directory (the classes directory when run from an IDE), then the working directory. */
     static List<Path> searchRoots() {
         LinkedHashSet<Path> roots = new LinkedHashSet<>();
-        Path home = new ApplicationHome(FhirAnchorApplication.class).getDir().toPath().toAbsolutePath();
+        Path home = new ApplicationHome(FhirAnchorApplication.class)
+                .getDir()
+                .toPath()
+                .toAbsolutePath();
         roots.add(home);
         roots.add(Path.of("").toAbsolutePath());
         return new ArrayList<>(roots);

@@ -6,10 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import org.fhiranchor.anchor.files.OwnerOnlyFiles;
 import org.web3j.crypto.Keys;
 import org.web3j.crypto.WalletUtils;
 import org.web3j.utils.Numeric;
-import org.fhiranchor.anchor.files.OwnerOnlyFiles;
 
 /**
  * A secp256k1 signing key kept in a file readable by its owner only. The embedded default creates
@@ -22,7 +22,8 @@ final class ChainAccountKeyFile {
     static String loadOrCreate(Path file) {
         try {
             if (!Files.exists(file)) {
-                String key = Numeric.toHexStringNoPrefixZeroPadded(Keys.createEcKeyPair().getPrivateKey(), 64);
+                String key = Numeric.toHexStringNoPrefixZeroPadded(
+                        Keys.createEcKeyPair().getPrivateKey(), 64);
                 OwnerOnlyFiles.createIfAbsent(file, key.getBytes(StandardCharsets.US_ASCII));
             }
             return read(file);
@@ -36,14 +37,19 @@ final class ChainAccountKeyFile {
     /** The key inside an encrypted Ethereum JSON keystore (as geth, Foundry and web3j write them). */
     static String unlockKeystore(Path file, String password) {
         if (password == null) {
-            throw new IllegalStateException("fhir-anchor.chain.keystore-password (FHIR_ANCHOR_CHAIN_KEYSTORE_PASSWORD) is required");
+            throw new IllegalStateException(
+                    "fhir-anchor.chain.keystore-password (FHIR_ANCHOR_CHAIN_KEYSTORE_PASSWORD) is required");
         }
         try {
             return Numeric.toHexStringNoPrefixZeroPadded(
-                    WalletUtils.loadCredentials(password, file.toFile()).getEcKeyPair().getPrivateKey(), 64);
+                    WalletUtils.loadCredentials(password, file.toFile())
+                            .getEcKeyPair()
+                            .getPrivateKey(),
+                    64);
         } catch (IOException | org.web3j.crypto.exception.CipherException e) {
             // The message names the file, never the password or key.
-            throw new IllegalStateException("cannot unlock the keystore " + file + ": " + e.getClass().getSimpleName(), e);
+            throw new IllegalStateException(
+                    "cannot unlock the keystore " + file + ": " + e.getClass().getSimpleName(), e);
         }
     }
 

@@ -10,10 +10,10 @@ import org.fhiranchor.anchor.chain.ContractMismatchException;
 import org.fhiranchor.anchor.chain.Deployment;
 import org.fhiranchor.anchor.chain.DeploymentStatement;
 import org.fhiranchor.anchor.chain.Ledger;
+import org.fhiranchor.anchor.chain.LedgerSettings;
 import org.fhiranchor.anchor.chain.LocalSigner;
 import org.fhiranchor.anchor.chain.RemoteSigner;
 import org.fhiranchor.anchor.chain.TransactionSigner;
-import org.fhiranchor.anchor.chain.LedgerSettings;
 import org.fhiranchor.anchor.chain.Web3jLedger;
 import org.fhiranchor.server.jobs.JobLock;
 import org.slf4j.Logger;
@@ -41,11 +41,17 @@ public final class ChainConnection implements AutoCloseable {
     private final Clock clock;
     private volatile Web3jLedger ledger;
     private volatile String lastError;
-    private final java.util.concurrent.atomic.AtomicLong closedReplacements = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong closedReplacements =
+            new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong reorganisations = new java.util.concurrent.atomic.AtomicLong();
 
-    public ChainConnection(ChainProperties properties, EmbeddedChain embeddedOrNull, Path dataDir, JdbcTemplate jdbc,
-            TransactionTemplate transactions, Clock clock) {
+    public ChainConnection(
+            ChainProperties properties,
+            EmbeddedChain embeddedOrNull,
+            Path dataDir,
+            JdbcTemplate jdbc,
+            TransactionTemplate transactions,
+            Clock clock) {
         this.properties = properties;
         this.embedded = embeddedOrNull;
         this.dataDir = dataDir;
@@ -103,12 +109,17 @@ public final class ChainConnection implements AutoCloseable {
             embedded.node().fund(signer.address(), DEV_FUNDS);
         }
         // Writes return once mined; the checkpoint job counts confirmations and re-checks for reorganisations.
-        LedgerSettings settings = new LedgerSettings(rpcUrl, 1, properties.receiptTimeout(),
-                properties.pollInterval(), 3, properties.fees().policy());
+        LedgerSettings settings = new LedgerSettings(
+                rpcUrl,
+                1,
+                properties.receiptTimeout(),
+                properties.pollInterval(),
+                3,
+                properties.fees().policy());
         long chainId = probeChainId(settings);
         if (properties.chainId() != null && properties.chainId() != chainId) {
-            throw new IllegalStateException("the node at " + rpcUrl + " reports chain id " + chainId + ", configured "
-                    + properties.chainId());
+            throw new IllegalStateException(
+                    "the node at " + rpcUrl + " reports chain id " + chainId + ", configured " + properties.chainId());
         }
         String contract = contractAddress(settings, signer, chainId);
         Web3jLedger connected;
@@ -120,13 +131,18 @@ public final class ChainConnection implements AutoCloseable {
             }
             connected = Web3jLedger.connect(settings, redeploy(settings, signer, chainId, contract), signer);
         }
-        log.info("Anchoring on chain {} at contract {} via {}, signed by {}", chainId, connected.contractAddress(), rpcUrl,
+        log.info(
+                "Anchoring on chain {} at contract {} via {}, signed by {}",
+                chainId,
+                connected.contractAddress(),
+                rpcUrl,
                 signer);
         return connected;
     }
 
     private boolean configuredContract() {
-        return properties.contractAddress() != null && !properties.contractAddress().isBlank();
+        return properties.contractAddress() != null
+                && !properties.contractAddress().isBlank();
     }
 
     /**
@@ -143,10 +159,14 @@ public final class ChainConnection implements AutoCloseable {
                 return known.get(0); // another replica redeployed meanwhile
             }
             String address = deployAndPublish(settings, signer, chainId);
-            jdbc.update("UPDATE anchor_chain_config SET contract_address = ?, deployed_at = ? WHERE chain_id = ?",
-                    address, Timestamp.from(clock.instant()), chainId);
-            int checkpoints = jdbc.update("UPDATE anchor_checkpoint SET status = 'PENDING', tx_hash = NULL, block_number = NULL, "
-                    + "gas_used = NULL, anchored_at = NULL, last_error = ? WHERE status <> 'PENDING'",
+            jdbc.update(
+                    "UPDATE anchor_chain_config SET contract_address = ?, deployed_at = ? WHERE chain_id = ?",
+                    address,
+                    Timestamp.from(clock.instant()),
+                    chainId);
+            int checkpoints = jdbc.update(
+                    "UPDATE anchor_checkpoint SET status = 'PENDING', tx_hash = NULL, block_number = NULL, "
+                            + "gas_used = NULL, anchored_at = NULL, last_error = ? WHERE status <> 'PENDING'",
                     "contract " + lost + " was reorganised away; queued again for " + address);
             int decisions = jdbc.update("UPDATE anchor_consent_decision SET status = 'PENDING', tx_hash = NULL, "
                     + "block_number = NULL WHERE status = 'RECORDED'");
@@ -157,9 +177,14 @@ public final class ChainConnection implements AutoCloseable {
                 // archiving is off in this deployment
             }
             reorganisations.incrementAndGet();
-            log.warn("The anchoring contract {} on chain {} is no longer in the canonical chain (reorganisation); "
-                    + "deployed again at {}, {} checkpoint(s) and {} consent decision(s) queued again", lost, chainId,
-                    address, checkpoints, decisions);
+            log.warn(
+                    "The anchoring contract {} on chain {} is no longer in the canonical chain (reorganisation); "
+                            + "deployed again at {}, {} checkpoint(s) and {} consent decision(s) queued again",
+                    lost,
+                    chainId,
+                    address,
+                    checkpoints,
+                    decisions);
             return address;
         });
     }
@@ -176,18 +201,21 @@ public final class ChainConnection implements AutoCloseable {
     }
 
     private long probeChainId(LedgerSettings settings) {
-        org.web3j.protocol.Web3j web3j = org.web3j.protocol.Web3j.build(new org.web3j.protocol.http.HttpService(settings.rpcUrl()));
+        org.web3j.protocol.Web3j web3j =
+                org.web3j.protocol.Web3j.build(new org.web3j.protocol.http.HttpService(settings.rpcUrl()));
         try {
             return web3j.ethChainId().send().getChainId().longValueExact();
         } catch (java.io.IOException e) {
-            throw new IllegalStateException("chain node unreachable at " + settings.rpcUrl() + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "chain node unreachable at " + settings.rpcUrl() + ": " + e.getMessage(), e);
         } finally {
             web3j.shutdown();
         }
     }
 
     private String contractAddress(LedgerSettings settings, TransactionSigner signer, long chainId) {
-        if (properties.contractAddress() != null && !properties.contractAddress().isBlank()) {
+        if (properties.contractAddress() != null
+                && !properties.contractAddress().isBlank()) {
             return properties.contractAddress();
         }
         return deployLock.call(() -> {
@@ -197,11 +225,15 @@ public final class ChainConnection implements AutoCloseable {
                 return known.get(0);
             }
             if (!properties.deployIfMissing()) {
-                throw new IllegalStateException("no contract configured for chain " + chainId + " and deploy-if-missing is off");
+                throw new IllegalStateException(
+                        "no contract configured for chain " + chainId + " and deploy-if-missing is off");
             }
             String address = deployAndPublish(settings, signer, chainId);
-            jdbc.update("INSERT INTO anchor_chain_config (chain_id, contract_address, deployed_at) VALUES (?, ?, ?)",
-                    chainId, address, Timestamp.from(clock.instant()));
+            jdbc.update(
+                    "INSERT INTO anchor_chain_config (chain_id, contract_address, deployed_at) VALUES (?, ?, ?)",
+                    chainId,
+                    address,
+                    Timestamp.from(clock.instant()));
             log.info("Deployed the anchoring contract at {} on chain {}", address, chainId);
             return address;
         });
@@ -214,8 +246,8 @@ public final class ChainConnection implements AutoCloseable {
     private String deployAndPublish(LedgerSettings settings, TransactionSigner signer, long chainId) {
         Deployment deployment = Web3jLedger.deploy(settings, signer);
         if (signer instanceof LocalSigner local) {
-            DeploymentStatementFile.write(dataDir,
-                    DeploymentStatement.signed(properties.origin(), chainId, deployment, local.credentials()));
+            DeploymentStatementFile.write(
+                    dataDir, DeploymentStatement.signed(properties.origin(), chainId, deployment, local.credentials()));
         } else {
             log.warn("Deployed the contract through a remote signer: no deployment statement written; sign one "
                     + "with the deployer key and publish it (docs/contract.md)");
@@ -226,7 +258,8 @@ public final class ChainConnection implements AutoCloseable {
     private TransactionSigner signer() {
         if (embedded == null && properties.remoteSigner().configured()) {
             // The key stays in the remote signer: this process only ever sees signed transactions.
-            return new RemoteSigner(properties.remoteSigner().url(), properties.remoteSigner().address());
+            return new RemoteSigner(
+                    properties.remoteSigner().url(), properties.remoteSigner().address());
         }
         return new LocalSigner(Credentials.create(signingKey()));
     }
@@ -244,8 +277,9 @@ public final class ChainConnection implements AutoCloseable {
         if (properties.keystoreFile() != null) {
             return ChainAccountKeyFile.unlockKeystore(properties.keystoreFile(), properties.keystorePassword());
         }
-        throw new IllegalStateException("external chain: set FHIR_ANCHOR_CHAIN_PRIVATE_KEY, "
-                + "fhir-anchor.chain.private-key-file, fhir-anchor.chain.keystore-file or fhir-anchor.chain.remote-signer.url");
+        throw new IllegalStateException(
+                "external chain: set FHIR_ANCHOR_CHAIN_PRIVATE_KEY, "
+                        + "fhir-anchor.chain.private-key-file, fhir-anchor.chain.keystore-file or fhir-anchor.chain.remote-signer.url");
     }
 
     @Override

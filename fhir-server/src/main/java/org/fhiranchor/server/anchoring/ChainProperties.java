@@ -4,8 +4,8 @@ import jakarta.validation.constraints.Min;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Path;
-import org.fhiranchor.anchor.chain.FeePolicy;
 import java.time.Duration;
+import org.fhiranchor.anchor.chain.FeePolicy;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -116,8 +116,10 @@ public record ChainProperties(
     @Override
     public String toString() {
         return "ChainProperties[mode=" + mode + ", rpcUrl=" + rpcUrl + ", chainId=" + chainId + ", contractAddress="
-                + contractAddress + ", privateKey=" + (privateKey == null ? "unset" : "(set)") + ", keystoreFile=" + keystoreFile
-                + ", keystorePassword=" + (keystorePassword == null ? "unset" : "(set)") + ", remoteSigner=" + remoteSigner
+                + contractAddress + ", privateKey=" + (privateKey == null ? "unset" : "(set)") + ", keystoreFile="
+                + keystoreFile
+                + ", keystorePassword=" + (keystorePassword == null ? "unset" : "(set)") + ", remoteSigner="
+                + remoteSigner
                 + ", confirmations=" + confirmations + ", fees=" + fees + "]";
     }
 }

@@ -48,9 +48,17 @@ public final class CheckpointJob {
     private final CheckpointRequests requests;
     private volatile String lastWarning;
 
-    public CheckpointJob(ChainConnection chain, CheckpointRepository checkpoints, LogRepository logRepository,
-            JdbcTemplate jdbc, TransactionTemplate transactions, AnchoringProperties properties,
-            ChainProperties chainProperties, AnchoringMetrics metrics, Clock clock, CheckpointRequests requests) {
+    public CheckpointJob(
+            ChainConnection chain,
+            CheckpointRepository checkpoints,
+            LogRepository logRepository,
+            JdbcTemplate jdbc,
+            TransactionTemplate transactions,
+            AnchoringProperties properties,
+            ChainProperties chainProperties,
+            AnchoringMetrics metrics,
+            Clock clock,
+            CheckpointRequests requests) {
         this.chain = chain;
         this.checkpoints = checkpoints;
         this.logRepository = logRepository;
@@ -91,8 +99,11 @@ public final class CheckpointJob {
             return;
         }
         Instant oldestWaiting = logRepository.sequencedAtOfLeaf(lastSize).orElse(head.updatedAt());
-        boolean due = waiting >= properties.checkpointEveryEntries() || requests.requested(lastSize, head.treeSize())
-                || !Duration.between(oldestWaiting, clock.instant()).minus(properties.checkpointInterval()).isNegative();
+        boolean due = waiting >= properties.checkpointEveryEntries()
+                || requests.requested(lastSize, head.treeSize())
+                || !Duration.between(oldestWaiting, clock.instant())
+                        .minus(properties.checkpointInterval())
+                        .isNegative();
         if (due) {
             checkpoints.insertPending(head.treeSize(), head.rootHash(), clock.instant());
         }
@@ -108,12 +119,14 @@ public final class CheckpointJob {
         for (Checkpoint checkpoint : recent) {
             Optional<OnChainCheckpoint> onChain = ledger.checkpointBySize(checkpoint.treeSize());
             if (onChain.isEmpty() || !onChain.get().hasRoot(checkpoint.rootHash())) {
-                String reason = "reorganised: transaction " + checkpoint.txHash() + " of block " + checkpoint.blockNumber()
-                        + " is no longer in the canonical chain (head " + head + ")";
+                String reason = "reorganised: transaction " + checkpoint.txHash() + " of block "
+                        + checkpoint.blockNumber() + " is no longer in the canonical chain (head " + head + ")";
                 if (checkpoints.requeue(checkpoint.treeSize(), reason)) {
                     metrics.checkpointReorganised();
-                    log.warn("Checkpoint at tree size {} is no longer on chain ({}); queued to be anchored again",
-                            checkpoint.treeSize(), reason);
+                    log.warn(
+                            "Checkpoint at tree size {} is no longer on chain ({}); queued to be anchored again",
+                            checkpoint.treeSize(),
+                            reason);
                 }
                 continue;
             }
@@ -121,8 +134,13 @@ public final class CheckpointJob {
             boolean confirmed = head - block + 1 >= chainProperties.confirmations();
             if (checkpoint.status() == Checkpoint.Status.MINED && confirmed) {
                 checkpoints.markConfirmed(checkpoint.treeSize(), block, clock.instant());
-                confirmedNow(checkpoint, new AnchorReceipt(checkpoint.txHash(), block,
-                        checkpoint.gasUsed() == null ? 0 : checkpoint.gasUsed(), false));
+                confirmedNow(
+                        checkpoint,
+                        new AnchorReceipt(
+                                checkpoint.txHash(),
+                                block,
+                                checkpoint.gasUsed() == null ? 0 : checkpoint.gasUsed(),
+                                false));
             } else if (checkpoint.blockNumber() == null || checkpoint.blockNumber() != block) {
                 checkpoints.moveBlock(checkpoint.treeSize(), block);
             }
@@ -141,12 +159,21 @@ public final class CheckpointJob {
             AnchorReceipt receipt = ledger.submitCheckpoint(checkpoint.treeSize(), checkpoint.rootHash(), null);
             long head = ledger.blockNumber();
             boolean confirmed = head - receipt.blockNumber() + 1 >= chainProperties.confirmations();
-            checkpoints.markMined(checkpoint.treeSize(), ledger.chainId(), ledger.contractAddress(), receipt, confirmed,
+            checkpoints.markMined(
+                    checkpoint.treeSize(),
+                    ledger.chainId(),
+                    ledger.contractAddress(),
+                    receipt,
+                    confirmed,
                     clock.instant());
             metrics.checkpointSent(System.nanoTime() - sending);
-            log.info("Checkpoint at tree size {} {} in block {} ({} gas{})", checkpoint.treeSize(),
+            log.info(
+                    "Checkpoint at tree size {} {} in block {} ({} gas{})",
+                    checkpoint.treeSize(),
                     confirmed ? "anchored" : "mined, awaiting " + chainProperties.confirmations() + " confirmations,",
-                    receipt.blockNumber(), receipt.gasUsed(), receipt.alreadyAnchored() ? ", found already on chain" : "");
+                    receipt.blockNumber(),
+                    receipt.gasUsed(),
+                    receipt.alreadyAnchored() ? ", found already on chain" : "");
             if (confirmed) {
                 confirmedNow(checkpoint, receipt);
             }
@@ -154,11 +181,15 @@ public final class CheckpointJob {
             return true;
         } catch (LedgerRevertedException e) {
             Optional<OnChainCheckpoint> latest = ledger.latestCheckpoint();
-            if ("TreeSizeNotIncreasing".equals(e.errorName()) && latest.isPresent()
+            if ("TreeSizeNotIncreasing".equals(e.errorName())
+                    && latest.isPresent()
                     && latest.get().treeSize() > checkpoint.treeSize()) {
-                checkpoints.markSuperseded(checkpoint.treeSize(), "checkpoint " + latest.get().treeSize() + " is on chain");
-                log.warn("Checkpoint at tree size {} superseded: the larger checkpoint {} is on chain and covers it",
-                        checkpoint.treeSize(), latest.get().treeSize());
+                checkpoints.markSuperseded(
+                        checkpoint.treeSize(), "checkpoint " + latest.get().treeSize() + " is on chain");
+                log.warn(
+                        "Checkpoint at tree size {} superseded: the larger checkpoint {} is on chain and covers it",
+                        checkpoint.treeSize(),
+                        latest.get().treeSize());
                 return true;
             }
             checkpoints.recordFailure(checkpoint.treeSize(), e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -173,9 +204,12 @@ public final class CheckpointJob {
 
     private void confirmedNow(Checkpoint checkpoint, AnchorReceipt receipt) {
         Instant anchoredAt = clock.instant();
-        long previousSize = checkpoints.latestAnchoredBelow(checkpoint.treeSize()).map(Checkpoint::treeSize).orElse(0L);
-        metrics.checkpointAnchored(receipt, checkpoint,
-                logRepository.recordedAtOfLeaves(previousSize, checkpoint.treeSize()), anchoredAt);
+        long previousSize = checkpoints
+                .latestAnchoredBelow(checkpoint.treeSize())
+                .map(Checkpoint::treeSize)
+                .orElse(0L);
+        metrics.checkpointAnchored(
+                receipt, checkpoint, logRepository.recordedAtOfLeaves(previousSize, checkpoint.treeSize()), anchoredAt);
     }
 
     private void failed(RuntimeException e, String what) {

@@ -13,8 +13,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /** The checkpoints taken of the log, pending or anchored. */
 public final class CheckpointRepository {
 
-    private static final String COLUMNS = "tree_size, root_hash, created_at, status, chain_id, contract_address, tx_hash, "
-            + "block_number, gas_used, anchored_at, attempts, last_error";
+    private static final String COLUMNS =
+            "tree_size, root_hash, created_at, status, chain_id, contract_address, tx_hash, "
+                    + "block_number, gas_used, anchored_at, attempts, last_error";
 
     private final JdbcTemplate jdbc;
 
@@ -23,56 +24,92 @@ public final class CheckpointRepository {
     }
 
     public Optional<Checkpoint> latest() {
-        return jdbc.query("SELECT " + COLUMNS + " FROM anchor_checkpoint ORDER BY tree_size DESC LIMIT 1", CheckpointRepository::map)
-                .stream().findFirst();
+        return jdbc
+                .query(
+                        "SELECT " + COLUMNS + " FROM anchor_checkpoint ORDER BY tree_size DESC LIMIT 1",
+                        CheckpointRepository::map)
+                .stream()
+                .findFirst();
     }
 
     public Optional<Checkpoint> latestAnchored() {
-        return jdbc.query("SELECT " + COLUMNS + " FROM anchor_checkpoint WHERE status = 'ANCHORED' ORDER BY tree_size DESC LIMIT 1",
-                CheckpointRepository::map).stream().findFirst();
+        return jdbc
+                .query(
+                        "SELECT " + COLUMNS
+                                + " FROM anchor_checkpoint WHERE status = 'ANCHORED' ORDER BY tree_size DESC LIMIT 1",
+                        CheckpointRepository::map)
+                .stream()
+                .findFirst();
     }
 
     public Optional<Checkpoint> latestAnchoredBelow(long treeSize) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM anchor_checkpoint WHERE status = 'ANCHORED' AND tree_size < ? "
-                + "ORDER BY tree_size DESC LIMIT 1", CheckpointRepository::map, treeSize).stream().findFirst();
+        return jdbc
+                .query(
+                        "SELECT " + COLUMNS + " FROM anchor_checkpoint WHERE status = 'ANCHORED' AND tree_size < ? "
+                                + "ORDER BY tree_size DESC LIMIT 1",
+                        CheckpointRepository::map,
+                        treeSize)
+                .stream()
+                .findFirst();
     }
 
     public Optional<Checkpoint> bySize(long treeSize) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM anchor_checkpoint WHERE tree_size = ?", CheckpointRepository::map, treeSize)
-                .stream().findFirst();
+        return jdbc
+                .query(
+                        "SELECT " + COLUMNS + " FROM anchor_checkpoint WHERE tree_size = ?",
+                        CheckpointRepository::map,
+                        treeSize)
+                .stream()
+                .findFirst();
     }
 
     /** The first anchored checkpoint that includes leaf {@code leafIndex}. */
     public Optional<Checkpoint> firstAnchoredCovering(long leafIndex) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM anchor_checkpoint WHERE status = 'ANCHORED' AND tree_size > ? "
-                        + "ORDER BY tree_size LIMIT 1", CheckpointRepository::map, leafIndex)
-                .stream().findFirst();
+        return jdbc
+                .query(
+                        "SELECT " + COLUMNS + " FROM anchor_checkpoint WHERE status = 'ANCHORED' AND tree_size > ? "
+                                + "ORDER BY tree_size LIMIT 1",
+                        CheckpointRepository::map,
+                        leafIndex)
+                .stream()
+                .findFirst();
     }
 
     public List<Checkpoint> pending() {
-        return jdbc.query("SELECT " + COLUMNS + " FROM anchor_checkpoint WHERE status = 'PENDING' ORDER BY tree_size",
+        return jdbc.query(
+                "SELECT " + COLUMNS + " FROM anchor_checkpoint WHERE status = 'PENDING' ORDER BY tree_size",
                 CheckpointRepository::map);
     }
 
     public List<Checkpoint> page(long fromSizeExclusive, int limit) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM anchor_checkpoint WHERE tree_size > ? ORDER BY tree_size LIMIT ?",
-                CheckpointRepository::map, fromSizeExclusive, limit);
+        return jdbc.query(
+                "SELECT " + COLUMNS + " FROM anchor_checkpoint WHERE tree_size > ? ORDER BY tree_size LIMIT ?",
+                CheckpointRepository::map,
+                fromSizeExclusive,
+                limit);
     }
 
     /** Mined or anchored checkpoints recorded in blocks after {@code afterBlock}, oldest first. */
     public List<Checkpoint> onChainSince(long afterBlock) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM anchor_checkpoint WHERE status IN ('MINED', 'ANCHORED') "
-                + "AND block_number > ? ORDER BY tree_size", CheckpointRepository::map, afterBlock);
+        return jdbc.query(
+                "SELECT " + COLUMNS + " FROM anchor_checkpoint WHERE status IN ('MINED', 'ANCHORED') "
+                        + "AND block_number > ? ORDER BY tree_size",
+                CheckpointRepository::map,
+                afterBlock);
     }
 
     public long totalGasUsed() {
-        Long gas = jdbc.queryForObject("SELECT COALESCE(SUM(gas_used), 0) FROM anchor_checkpoint WHERE status = 'ANCHORED'", Long.class);
+        Long gas = jdbc.queryForObject(
+                "SELECT COALESCE(SUM(gas_used), 0) FROM anchor_checkpoint WHERE status = 'ANCHORED'", Long.class);
         return gas == null ? 0 : gas;
     }
 
     void insertPending(long treeSize, byte[] root, Instant now) {
-        jdbc.update("INSERT INTO anchor_checkpoint (tree_size, root_hash, created_at, status, attempts) VALUES (?, ?, ?, 'PENDING', 0)",
-                treeSize, HexFormat.of().formatHex(root), Timestamp.from(now));
+        jdbc.update(
+                "INSERT INTO anchor_checkpoint (tree_size, root_hash, created_at, status, attempts) VALUES (?, ?, ?, 'PENDING', 0)",
+                treeSize,
+                HexFormat.of().formatHex(root),
+                Timestamp.from(now));
     }
 
     /**
@@ -80,23 +117,40 @@ public final class CheckpointRepository {
      * the claim (or it is no longer pending). The claim is committed before anything is sent.
      */
     boolean claim(long treeSize, Instant now, Instant until) {
-        return jdbc.update("UPDATE anchor_checkpoint SET claimed_until = ? WHERE tree_size = ? AND status = 'PENDING' "
-                + "AND (claimed_until IS NULL OR claimed_until < ?)", Timestamp.from(until), treeSize, Timestamp.from(now)) == 1;
+        return jdbc.update(
+                        "UPDATE anchor_checkpoint SET claimed_until = ? WHERE tree_size = ? AND status = 'PENDING' "
+                                + "AND (claimed_until IS NULL OR claimed_until < ?)",
+                        Timestamp.from(until),
+                        treeSize,
+                        Timestamp.from(now))
+                == 1;
     }
 
     /** Records where the checkpoint landed; {@code confirmed} decides between ANCHORED and MINED. */
-    void markMined(long treeSize, long chainId, String contract, AnchorReceipt receipt, boolean confirmed, Instant now) {
-        jdbc.update("UPDATE anchor_checkpoint SET status = ?, chain_id = ?, contract_address = ?, tx_hash = ?, "
+    void markMined(
+            long treeSize, long chainId, String contract, AnchorReceipt receipt, boolean confirmed, Instant now) {
+        jdbc.update(
+                "UPDATE anchor_checkpoint SET status = ?, chain_id = ?, contract_address = ?, tx_hash = ?, "
                         + "block_number = ?, gas_used = ?, anchored_at = ?, attempts = attempts + 1, last_error = NULL, "
                         + "claimed_until = NULL WHERE tree_size = ? AND status = 'PENDING'",
-                confirmed ? "ANCHORED" : "MINED", chainId, contract, receipt.txHash(), receipt.blockNumber(), receipt.gasUsed(),
-                Timestamp.from(now), treeSize);
+                confirmed ? "ANCHORED" : "MINED",
+                chainId,
+                contract,
+                receipt.txHash(),
+                receipt.blockNumber(),
+                receipt.gasUsed(),
+                Timestamp.from(now),
+                treeSize);
     }
 
     /** A mined checkpoint reached its confirmations (in {@code blockNumber}, which a reorganisation may have moved). */
     void markConfirmed(long treeSize, long blockNumber, Instant now) {
-        jdbc.update("UPDATE anchor_checkpoint SET status = 'ANCHORED', block_number = ?, anchored_at = ? "
-                + "WHERE tree_size = ? AND status = 'MINED'", blockNumber, Timestamp.from(now), treeSize);
+        jdbc.update(
+                "UPDATE anchor_checkpoint SET status = 'ANCHORED', block_number = ?, anchored_at = ? "
+                        + "WHERE tree_size = ? AND status = 'MINED'",
+                blockNumber,
+                Timestamp.from(now),
+                treeSize);
     }
 
     /** The checkpoint's block moved (re-included after a reorganisation); still on chain. */
@@ -106,20 +160,29 @@ public final class CheckpointRepository {
 
     /** A pending checkpoint the contract can no longer take: a larger one is on chain and covers it. */
     void markSuperseded(long treeSize, String reason) {
-        jdbc.update("UPDATE anchor_checkpoint SET status = 'SUPERSEDED', claimed_until = NULL, last_error = ? "
-                + "WHERE tree_size = ? AND status = 'PENDING'", truncate(reason), treeSize);
+        jdbc.update(
+                "UPDATE anchor_checkpoint SET status = 'SUPERSEDED', claimed_until = NULL, last_error = ? "
+                        + "WHERE tree_size = ? AND status = 'PENDING'",
+                truncate(reason),
+                treeSize);
     }
 
     /** The checkpoint is no longer on chain: back to PENDING, to be sent again. */
     boolean requeue(long treeSize, String reason) {
-        return jdbc.update("UPDATE anchor_checkpoint SET status = 'PENDING', tx_hash = NULL, block_number = NULL, "
-                + "gas_used = NULL, anchored_at = NULL, claimed_until = NULL, last_error = ? "
-                + "WHERE tree_size = ? AND status IN ('MINED', 'ANCHORED')", truncate(reason), treeSize) == 1;
+        return jdbc.update(
+                        "UPDATE anchor_checkpoint SET status = 'PENDING', tx_hash = NULL, block_number = NULL, "
+                                + "gas_used = NULL, anchored_at = NULL, claimed_until = NULL, last_error = ? "
+                                + "WHERE tree_size = ? AND status IN ('MINED', 'ANCHORED')",
+                        truncate(reason),
+                        treeSize)
+                == 1;
     }
 
     void recordFailure(long treeSize, String error) {
-        jdbc.update("UPDATE anchor_checkpoint SET attempts = attempts + 1, last_error = ?, claimed_until = NULL WHERE tree_size = ?",
-                truncate(error), treeSize);
+        jdbc.update(
+                "UPDATE anchor_checkpoint SET attempts = attempts + 1, last_error = ?, claimed_until = NULL WHERE tree_size = ?",
+                truncate(error),
+                treeSize);
     }
 
     private static String truncate(String text) {

@@ -21,10 +21,14 @@ public final class DeploymentStatementEndpoint {
 
     static RouterFunction<ServerResponse> route(Path dataDir) {
         return RouterFunctions.route()
-                .GET(PATH, request -> DeploymentStatementFile.read(dataDir)
-                        .map(json -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
-                                .cacheControl(CacheControl.noCache()).body(json))
-                        .orElseGet(() -> ServerResponse.notFound().build()))
+                .GET(
+                        PATH,
+                        request -> DeploymentStatementFile.read(dataDir)
+                                .map(json -> ServerResponse.ok()
+                                        .contentType(MediaType.APPLICATION_JSON)
+                                        .cacheControl(CacheControl.noCache())
+                                        .body(json))
+                                .orElseGet(() -> ServerResponse.notFound().build()))
                 .build();
     }
 }

@@ -81,7 +81,9 @@ public final class EmbeddedChain implements AutoCloseable {
         Optional<ProcessHandle> leftover;
         try {
             long pid = Long.parseLong(Files.readString(pidFile).trim());
-            leftover = ProcessHandle.of(pid).filter(p -> p.info().command().map(c -> c.endsWith("anvil")).orElse(false));
+            leftover = ProcessHandle.of(pid)
+                    .filter(p ->
+                            p.info().command().map(c -> c.endsWith("anvil")).orElse(false));
         } catch (IOException | NumberFormatException e) {
             log.warn("Unreadable dev chain pid file {}: {}", pidFile, e.toString());
             return;
@@ -89,13 +91,17 @@ public final class EmbeddedChain implements AutoCloseable {
         if (leftover.isPresent()) {
             // A node whose server is still running belongs to that server: two servers must never
             // share one data directory. Only an orphan (its server was killed) is ours to stop.
-            Optional<ProcessHandle> owner = leftover.get().parent()
-                    .filter(p -> p.isAlive() && p.info().command().map(c -> c.endsWith("java")).orElse(false));
+            Optional<ProcessHandle> owner = leftover.get()
+                    .parent()
+                    .filter(p -> p.isAlive()
+                            && p.info().command().map(c -> c.endsWith("java")).orElse(false));
             if (owner.isPresent()) {
                 throw new IllegalStateException("the data directory's dev chain belongs to a running server (pid "
                         + owner.get().pid() + "); give each server its own fhir-anchor.data-dir");
             }
-            log.warn("Stopping the dev chain left running by a previous server process (pid {})", leftover.get().pid());
+            log.warn(
+                    "Stopping the dev chain left running by a previous server process (pid {})",
+                    leftover.get().pid());
             leftover.get().destroy();
             try {
                 leftover.get().onExit().get(15, TimeUnit.SECONDS);

@@ -28,8 +28,13 @@ public final class PerVersionAnchorJob {
     private final AnchoringMetrics metrics;
     private final Clock clock;
 
-    public PerVersionAnchorJob(ChainConnection chain, LogRepository logRepository, JdbcTemplate jdbc,
-            TransactionTemplate transactions, AnchoringMetrics metrics, Clock clock) {
+    public PerVersionAnchorJob(
+            ChainConnection chain,
+            LogRepository logRepository,
+            JdbcTemplate jdbc,
+            TransactionTemplate transactions,
+            AnchoringMetrics metrics,
+            Clock clock) {
         this.chain = chain;
         this.logRepository = logRepository;
         this.jdbc = jdbc;
@@ -51,9 +56,14 @@ public final class PerVersionAnchorJob {
                 Ledger ledger = chain.ledger();
                 AnchorReceipt receipt = ledger.anchorLeaf(entry.leafIndex(), entry.leafHash());
                 try {
-                    jdbc.update("INSERT INTO anchor_leaf_anchor (leaf_index, tx_hash, block_number, gas_used, anchored_at) "
-                                    + "VALUES (?, ?, ?, ?, ?)", entry.leafIndex(), receipt.txHash(), receipt.blockNumber(),
-                            receipt.gasUsed(), Timestamp.from(clock.instant()));
+                    jdbc.update(
+                            "INSERT INTO anchor_leaf_anchor (leaf_index, tx_hash, block_number, gas_used, anchored_at) "
+                                    + "VALUES (?, ?, ?, ?, ?)",
+                            entry.leafIndex(),
+                            receipt.txHash(),
+                            receipt.blockNumber(),
+                            receipt.gasUsed(),
+                            Timestamp.from(clock.instant()));
                 } catch (org.springframework.dao.DuplicateKeyException noted) {
                     continue; // another replica noted it
                 }

@@ -36,8 +36,8 @@ public final class ArchiveBundleCodec {
     }
 
     /** The archive Bundle: one entry per leaf of the range, in leaf order, then the batch members of its batch records. */
-    public byte[] encode(long fromSize, long toSize, List<ArchivedVersion> versions, List<ArchivedMember> members,
-            Date archivedAt) {
+    public byte[] encode(
+            long fromSize, long toSize, List<ArchivedVersion> versions, List<ArchivedMember> members, Date archivedAt) {
         Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION).setTimestamp(archivedAt);
         bundle.getIdentifier().setSystem(IDENTIFIER_SYSTEM).setValue(fromSize + "-" + toSize);
         for (ArchivedVersion version : versions) {
@@ -50,7 +50,9 @@ public final class ArchiveBundleCodec {
             ext.addExtension("contentHash", new StringType(HexFormat.of().formatHex(leaf.contentHash())));
             ext.addExtension("salt", new StringType(HexFormat.of().formatHex(leaf.salt())));
             if (leaf.operation() == Operation.DELETE) {
-                entry.getRequest().setMethod(Bundle.HTTPVerb.DELETE).setUrl(leaf.ref().toString());
+                entry.getRequest()
+                        .setMethod(Bundle.HTTPVerb.DELETE)
+                        .setUrl(leaf.ref().toString());
             } else {
                 entry.setResource(version.resourceOrNull());
             }
@@ -78,7 +80,8 @@ public final class ArchiveBundleCodec {
         } catch (RuntimeException e) {
             throw new ArchiveFormatException("not a FHIR Bundle: " + e.getMessage());
         }
-        if (bundle.getType() != Bundle.BundleType.COLLECTION || !IDENTIFIER_SYSTEM.equals(bundle.getIdentifier().getSystem())) {
+        if (bundle.getType() != Bundle.BundleType.COLLECTION
+                || !IDENTIFIER_SYSTEM.equals(bundle.getIdentifier().getSystem())) {
             throw new ArchiveFormatException("not an archive Bundle");
         }
         String[] range = bundle.getIdentifier().getValue().split("-");
@@ -93,9 +96,11 @@ public final class ArchiveBundleCodec {
                     throw new ArchiveFormatException("a batch member without its resource");
                 }
                 try {
-                    members.add(new ArchivedMember(ResourceRef.parse(part(member, "batch")),
+                    members.add(new ArchivedMember(
+                            ResourceRef.parse(part(member, "batch")),
                             Integer.parseInt(part(member, "batchIndex")),
-                            new LeafEntry(Operation.fromJsonName(part(member, "operation")),
+                            new LeafEntry(
+                                    Operation.fromJsonName(part(member, "operation")),
                                     ResourceRef.parse(part(member, "reference")),
                                     HexFormat.of().parseHex(part(member, "contentHash")),
                                     HexFormat.of().parseHex(part(member, "salt"))),
@@ -115,10 +120,12 @@ public final class ArchiveBundleCodec {
             byte[] contentHash = HexFormat.of().parseHex(part(ext, "contentHash"));
             byte[] salt = HexFormat.of().parseHex(part(ext, "salt"));
             if ((operation == Operation.DELETE) != (entry.getResource() == null)) {
-                throw new ArchiveFormatException("leaf " + leafIndex + ": a delete has no resource, any other operation one");
+                throw new ArchiveFormatException(
+                        "leaf " + leafIndex + ": a delete has no resource, any other operation one");
             }
-            versions.add(new ArchivedVersion(leafIndex, new LeafEntry(operation, ref, contentHash, salt),
-                    (org.hl7.fhir.r4.model.Resource) entry.getResource()));
+            versions.add(new ArchivedVersion(
+                    leafIndex, new LeafEntry(operation, ref, contentHash, salt), (org.hl7.fhir.r4.model.Resource)
+                            entry.getResource()));
         }
         return new Decoded(from, to, versions, members);
     }

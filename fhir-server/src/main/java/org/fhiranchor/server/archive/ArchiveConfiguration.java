@@ -1,15 +1,16 @@
 package org.fhiranchor.server.archive;
 
-import java.util.List;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import org.fhiranchor.ipfs.crypto.KeyRing;
 import org.fhiranchor.server.anchoring.ChainConnection;
 import org.fhiranchor.server.anchoring.CheckpointRepository;
+import org.fhiranchor.server.jobs.JobsProperties;
+import org.fhiranchor.server.jobs.PeriodicJobs;
 import org.fhiranchor.server.log.BatchMembers;
 import org.fhiranchor.server.log.LogDatabase;
 import org.fhiranchor.server.log.LogRepository;
@@ -19,8 +20,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
-import org.fhiranchor.server.jobs.JobsProperties;
-import org.fhiranchor.server.jobs.PeriodicJobs;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -43,28 +42,59 @@ class ArchiveConfiguration {
     }
 
     @Bean
-    Archiver archiver(LogRepository logRepository, CheckpointRepository checkpoints, ArchiveRepository archives,
-            LogDatabase db, ChainConnection chain, DaoRegistry daoRegistry, VersionHasher hasher, FhirContext fhirContext,
-            ArchiveStore store, ArchiveStatus status, ArchiveProperties properties, MeterRegistry registry,
-            WriteActivity activity, BatchMembers batchMembers, @Value("${fhir-anchor.data-dir}") Path dataDir) {
+    Archiver archiver(
+            LogRepository logRepository,
+            CheckpointRepository checkpoints,
+            ArchiveRepository archives,
+            LogDatabase db,
+            ChainConnection chain,
+            DaoRegistry daoRegistry,
+            VersionHasher hasher,
+            FhirContext fhirContext,
+            ArchiveStore store,
+            ArchiveStatus status,
+            ArchiveProperties properties,
+            MeterRegistry registry,
+            WriteActivity activity,
+            BatchMembers batchMembers,
+            @Value("${fhir-anchor.data-dir}") Path dataDir) {
         KeyRing keys = ArchiveKeys.load(properties, dataDir);
-        log.info("Archive key id {} ({} key(s) in the ring)", keys.currentKeyId(), keys.keyIds().size());
-        return new Archiver(logRepository, checkpoints, archives, db.jdbc(), db.transactions(), chain::ledger,
-                new DaoVersionSource(daoRegistry), hasher, new ArchiveBundleCodec(fhirContext), keys, store,
-                properties.maxLeavesPerBundle(), status, Clock.systemUTC()).withMetrics(registry)
+        log.info(
+                "Archive key id {} ({} key(s) in the ring)",
+                keys.currentKeyId(),
+                keys.keyIds().size());
+        return new Archiver(
+                        logRepository,
+                        checkpoints,
+                        archives,
+                        db.jdbc(),
+                        db.transactions(),
+                        chain::ledger,
+                        new DaoVersionSource(daoRegistry),
+                        hasher,
+                        new ArchiveBundleCodec(fhirContext),
+                        keys,
+                        store,
+                        properties.maxLeavesPerBundle(),
+                        status,
+                        Clock.systemUTC())
+                .withMetrics(registry)
                 .withBatchMembers(batchMembers)
-                // "Clients are writing": a transaction or batch Bundle in progress or just ended, or at least 50 versions
+                // "Clients are writing": a transaction or batch Bundle in progress or just ended, or at least 50
+                // versions
                 // stored within the last one to two seconds (the AuditEvent each request writes does not count unless
                 // requests come that fast).
-                .withPacing(new Archiver.Pacing(() -> activity.busy(50), properties.busyDutyCycle(),
-                        properties.busyMaxBacklog()));
+                .withPacing(new Archiver.Pacing(
+                        () -> activity.busy(50), properties.busyDutyCycle(), properties.busyMaxBacklog()));
     }
 
     @Bean
     PeriodicJobs archiveJobs(Archiver archiver, ArchiveProperties properties, JobsProperties jobs) {
         // Its own thread: a slow or absent IPFS store never delays sequencing or anchoring.
-        return new PeriodicJobs(List.of(new PeriodicJobs.Job("archive", archiver::run, properties.jobInterval(),
-                properties.jobInterval())), jobs.niceness());
+        return new PeriodicJobs(
+                List.of(new PeriodicJobs.Job(
+                        "archive", archiver::run, properties.jobInterval(), properties.jobInterval())),
+                jobs.niceness());
     }
 
     @Bean

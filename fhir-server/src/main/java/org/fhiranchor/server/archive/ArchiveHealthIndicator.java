@@ -20,11 +20,12 @@ public final class ArchiveHealthIndicator implements HealthIndicator {
     @Override
     public Health health() {
         ArchiveStatus.Snapshot s = status.snapshot();
-        Health.Builder builder = s.lastError() == null ? Health.up() : Health.down()
-                .withDetail("lastError", s.lastError())
-                .withDetail("lastErrorAt", String.valueOf(s.lastErrorAt()));
-        return builder
-                .withDetail("store", store.describe())
+        Health.Builder builder = s.lastError() == null
+                ? Health.up()
+                : Health.down()
+                        .withDetail("lastError", s.lastError())
+                        .withDetail("lastErrorAt", String.valueOf(s.lastErrorAt()));
+        return builder.withDetail("store", store.describe())
                 .withDetail("anchoredTreeSize", s.anchoredSize())
                 .withDetail("archivedTreeSize", s.archivedSize())
                 .withDetail("backlog", s.backlog())

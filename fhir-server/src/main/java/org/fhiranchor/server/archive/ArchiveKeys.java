@@ -49,9 +49,11 @@ public final class ArchiveKeys {
             writeKeyFile(keysDir.resolve(PREFIX + keyId + SUFFIX), key);
             keys.put(keyId, key);
         }
-        String current = properties.keyId() != null && !properties.keyId().isBlank() ? properties.keyId() : keys.lastKey();
+        String current =
+                properties.keyId() != null && !properties.keyId().isBlank() ? properties.keyId() : keys.lastKey();
         if (!keys.containsKey(current)) {
-            throw new IllegalStateException("archive key id " + current + " is configured but no key with that id was found");
+            throw new IllegalStateException(
+                    "archive key id " + current + " is configured but no key with that id was found");
         }
         return ring(keys, current);
     }
@@ -97,7 +99,8 @@ public final class ArchiveKeys {
     /** {@code archive-2026-11-21-ab12cd.key} has key id {@code 2026-11-21-ab12cd}. */
     public static String keyIdOf(Path file) {
         if (!isKeyFile(file)) {
-            throw new IllegalArgumentException("an archive key file is named archive-<keyid>.key: " + file.getFileName());
+            throw new IllegalArgumentException(
+                    "an archive key file is named archive-<keyid>.key: " + file.getFileName());
         }
         String name = file.getFileName().toString();
         return name.substring(PREFIX.length(), name.length() - SUFFIX.length());
@@ -125,7 +128,8 @@ public final class ArchiveKeys {
     private static byte[] parseKey(String text, String source) {
         String hex = text.trim();
         if (hex.length() != KeyRing.KEY_BYTES * 2) {
-            throw new IllegalArgumentException("archive key in " + source + " must be " + KeyRing.KEY_BYTES * 2 + " hex digits");
+            throw new IllegalArgumentException(
+                    "archive key in " + source + " must be " + KeyRing.KEY_BYTES * 2 + " hex digits");
         }
         try {
             return HexFormat.of().parseHex(hex);

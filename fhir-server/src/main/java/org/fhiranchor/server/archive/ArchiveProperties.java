@@ -35,14 +35,19 @@ public record ArchiveProperties(
         Path keyFile,
         String key,
         String keyId,
-        @DefaultValue("0") @jakarta.validation.constraints.DecimalMin("0")
-        @jakarta.validation.constraints.DecimalMax("1") double busyDutyCycle,
+
+        @DefaultValue("0")
+        @jakarta.validation.constraints.DecimalMin("0")
+        @jakarta.validation.constraints.DecimalMax("1")
+        double busyDutyCycle,
+
         @DefaultValue("50000") @Min(0) long busyMaxBacklog) {
 
     @Override
     public String toString() {
         return "ArchiveProperties[enabled=" + enabled + ", jobInterval=" + jobInterval + ", maxLeavesPerBundle="
                 + maxLeavesPerBundle + ", keysDir=" + keysDir + ", keyFile=" + keyFile + ", key="
-                + (key == null ? "unset" : "(set)") + ", keyId=" + keyId + ", busyDutyCycle=" + busyDutyCycle + ", busyMaxBacklog=" + busyMaxBacklog + "]";
+                + (key == null ? "unset" : "(set)") + ", keyId=" + keyId + ", busyDutyCycle=" + busyDutyCycle
+                + ", busyMaxBacklog=" + busyMaxBacklog + "]";
     }
 }

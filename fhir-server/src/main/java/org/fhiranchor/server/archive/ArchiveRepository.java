@@ -41,29 +41,55 @@ public final class ArchiveRepository {
     }
 
     public List<ArchiveRecord> stored() {
-        return jdbc.query("SELECT " + COLUMNS + " FROM anchor_archive WHERE status = 'STORED' ORDER BY from_size",
+        return jdbc.query(
+                "SELECT " + COLUMNS + " FROM anchor_archive WHERE status = 'STORED' ORDER BY from_size",
                 ArchiveRepository::map);
     }
 
     public Optional<ArchiveRecord> byFrom(long fromSize) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM anchor_archive WHERE from_size = ?", ArchiveRepository::map, fromSize)
-                .stream().findFirst();
+        return jdbc
+                .query(
+                        "SELECT " + COLUMNS + " FROM anchor_archive WHERE from_size = ?",
+                        ArchiveRepository::map,
+                        fromSize)
+                .stream()
+                .findFirst();
     }
 
     void insertStored(long from, long to, String cid, long sizeBytes, String keyId, Instant archivedAt) {
-        jdbc.update("INSERT INTO anchor_archive (from_size, to_size, cid, size_bytes, key_id, archived_at, status) "
-                + "VALUES (?, ?, ?, ?, ?, ?, 'STORED')", from, to, cid, sizeBytes, keyId, Timestamp.from(archivedAt));
+        jdbc.update(
+                "INSERT INTO anchor_archive (from_size, to_size, cid, size_bytes, key_id, archived_at, status) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, 'STORED')",
+                from,
+                to,
+                cid,
+                sizeBytes,
+                keyId,
+                Timestamp.from(archivedAt));
     }
 
     void markRecorded(long from, String txHash, long blockNumber, Instant recordedAt) {
-        jdbc.update("UPDATE anchor_archive SET status = 'RECORDED', tx_hash = ?, block_number = ?, recorded_at = ? "
-                + "WHERE from_size = ?", txHash, blockNumber, Timestamp.from(recordedAt), from);
+        jdbc.update(
+                "UPDATE anchor_archive SET status = 'RECORDED', tx_hash = ?, block_number = ?, recorded_at = ? "
+                        + "WHERE from_size = ?",
+                txHash,
+                blockNumber,
+                Timestamp.from(recordedAt),
+                from);
     }
 
     private static ArchiveRecord map(ResultSet rs, int row) throws SQLException {
         Timestamp recorded = rs.getTimestamp(10);
-        return new ArchiveRecord(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getString(5),
-                rs.getTimestamp(6).toInstant(), ArchiveRecord.Status.valueOf(rs.getString(7)), rs.getString(8),
-                rs.getObject(9, Long.class), recorded == null ? null : recorded.toInstant());
+        return new ArchiveRecord(
+                rs.getLong(1),
+                rs.getLong(2),
+                rs.getString(3),
+                rs.getLong(4),
+                rs.getString(5),
+                rs.getTimestamp(6).toInstant(),
+                ArchiveRecord.Status.valueOf(rs.getString(7)),
+                rs.getString(8),
+                rs.getObject(9, Long.class),
+                recorded == null ? null : recorded.toInstant());
     }
 }

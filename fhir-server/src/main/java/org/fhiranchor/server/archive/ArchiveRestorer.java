@@ -1,23 +1,23 @@
 package org.fhiranchor.server.archive;
 
-import java.util.HashMap;
-import java.util.Map;
-import org.fhiranchor.anchor.canonical.JsonParser;
-import org.fhiranchor.anchor.log.ResourceRef;
-import org.fhiranchor.anchor.proof.BatchRecord;
-import org.fhiranchor.anchor.proof.BatchedProof;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.fhiranchor.anchor.canonical.ContentHash;
+import org.fhiranchor.anchor.canonical.JsonParser;
 import org.fhiranchor.anchor.chain.ArchiveRef;
 import org.fhiranchor.anchor.log.CompactRange;
 import org.fhiranchor.anchor.log.LeafEntry;
 import org.fhiranchor.anchor.log.Operation;
+import org.fhiranchor.anchor.log.ResourceRef;
+import org.fhiranchor.anchor.proof.BatchRecord;
+import org.fhiranchor.anchor.proof.BatchedProof;
 import org.fhiranchor.ipfs.cid.Cid;
 import org.fhiranchor.ipfs.crypto.EnvelopeCipher;
 import org.fhiranchor.ipfs.crypto.EnvelopeException;
@@ -34,8 +34,15 @@ import org.fhiranchor.server.log.VersionHasher;
 public final class ArchiveRestorer {
 
     /** What a restore did. {@code unprovenLeaves}: archived but beyond the last checkpoint they reach; not written. */
-    public record Summary(long versionsRestored, long membersRestored, long checkpointsProven, int archivesRead, long envelopeBytes,
-            long unprovenLeaves, long leavesAnchoredNotArchived, Duration elapsed) {}
+    public record Summary(
+            long versionsRestored,
+            long membersRestored,
+            long checkpointsProven,
+            int archivesRead,
+            long envelopeBytes,
+            long unprovenLeaves,
+            long leavesAnchoredNotArchived,
+            Duration elapsed) {}
 
     private final ArchiveStore store;
     private final EnvelopeCipher cipher;
@@ -44,8 +51,13 @@ public final class ArchiveRestorer {
     private final RestoreTarget target;
     private final PrintStream progress;
 
-    public ArchiveRestorer(ArchiveStore store, EnvelopeCipher cipher, ArchiveBundleCodec codec, VersionHasher hasher,
-            RestoreTarget target, PrintStream progress) {
+    public ArchiveRestorer(
+            ArchiveStore store,
+            EnvelopeCipher cipher,
+            ArchiveBundleCodec codec,
+            VersionHasher hasher,
+            RestoreTarget target,
+            PrintStream progress) {
         this.store = store;
         this.cipher = cipher;
         this.codec = codec;
@@ -85,13 +97,14 @@ public final class ArchiveRestorer {
             try {
                 plaintext = cipher.open(envelope);
             } catch (EnvelopeException e) {
-                throw new RestoreException(name + ": decryption failed (" + e.getClass().getSimpleName() + "): "
-                        + e.getMessage(), e);
+                throw new RestoreException(
+                        name + ": decryption failed (" + e.getClass().getSimpleName() + "): " + e.getMessage(), e);
             }
             read++;
             bytes += envelope.length;
             ArchiveBundleCodec.Decoded decoded = codec.decode(plaintext);
-            if (decoded.fromSize() != archive.fromSize() || decoded.toSize() != archive.toSize()
+            if (decoded.fromSize() != archive.fromSize()
+                    || decoded.toSize() != archive.toSize()
                     || decoded.versions().size() != archive.toSize() - archive.fromSize()) {
                 throw new RestoreException(name + ": its Bundle covers " + decoded.fromSize() + ".." + decoded.toSize()
                         + " with " + decoded.versions().size() + " entries");
@@ -103,16 +116,22 @@ public final class ArchiveRestorer {
                             + tree.size() + " was expected");
                 }
                 byte[] recomputed = version.leaf().operation() == Operation.DELETE
-                        ? ContentHash.deleted() : hasher.contentHash(version.resourceOrNull());
+                        ? ContentHash.deleted()
+                        : hasher.contentHash(version.resourceOrNull());
                 if (!Arrays.equals(recomputed, version.leaf().contentHash())) {
-                    throw new RestoreException(name + ": leaf " + version.leafIndex() + " (" + version.leaf().ref()
+                    throw new RestoreException(name + ": leaf " + version.leafIndex() + " ("
+                            + version.leaf().ref()
                             + "): the archived version does not hash to the logged content hash");
                 }
-                LeafEntry leaf = new LeafEntry(version.leaf().operation(), version.leaf().ref(), recomputed,
+                LeafEntry leaf = new LeafEntry(
+                        version.leaf().operation(),
+                        version.leaf().ref(),
+                        recomputed,
                         version.leaf().salt());
                 tree.append(leaf.leafHash());
                 unproven.add(version);
-                List<ArchivedMember> members = membersByBatch.remove(version.leaf().ref());
+                List<ArchivedMember> members =
+                        membersByBatch.remove(version.leaf().ref());
                 if (members != null) {
                     for (ArchivedMember member : provenMembers(name, version, members)) {
                         unproven.add(new ArchivedVersion(version.leafIndex(), member.leaf(), member.resource()));
@@ -122,8 +141,8 @@ public final class ArchiveRestorer {
                 byte[] anchoredRoot = chain.checkpointRoots().get(tree.size());
                 if (anchoredRoot != null) {
                     if (!Arrays.equals(tree.root(), anchoredRoot)) {
-                        throw new RestoreException("leaves 0.." + tree.size() + " do not hash to the root anchored on chain"
-                                + " for that tree size");
+                        throw new RestoreException("leaves 0.." + tree.size()
+                                + " do not hash to the root anchored on chain" + " for that tree size");
                     }
                     proven++;
                     replay(unproven);
@@ -137,18 +156,27 @@ public final class ArchiveRestorer {
             }
         }
         progress.println();
-        return new Summary(restored, membersRestored, proven, read, bytes, unproven.size() - unprovenMembers,
-                Math.max(0, chain.latestCheckpointSize() - tree.size()), Duration.ofNanos(System.nanoTime() - started));
+        return new Summary(
+                restored,
+                membersRestored,
+                proven,
+                read,
+                bytes,
+                unproven.size() - unprovenMembers,
+                Math.max(0, chain.latestCheckpointSize() - tree.size()),
+                Duration.ofNanos(System.nanoTime() - started));
     }
 
-    private static Map<ResourceRef, List<ArchivedMember>> membersByBatch(String name, ArchiveBundleCodec.Decoded decoded) {
+    private static Map<ResourceRef, List<ArchivedMember>> membersByBatch(
+            String name, ArchiveBundleCodec.Decoded decoded) {
         Map<ResourceRef, List<ArchivedMember>> byBatch = new HashMap<>();
         for (ArchivedMember member : decoded.members()) {
             byBatch.computeIfAbsent(member.batch(), b -> new ArrayList<>()).add(member);
         }
         for (ResourceRef batch : byBatch.keySet()) {
             if (decoded.versions().stream().noneMatch(v -> v.leaf().ref().equals(batch))) {
-                throw new RestoreException(name + ": batch members of " + batch + ", which is not a leaf of this archive");
+                throw new RestoreException(
+                        name + ": batch members of " + batch + ", which is not a leaf of this archive");
             }
         }
         return byBatch;
@@ -167,8 +195,10 @@ public final class ArchiveRestorer {
             statement = BatchRecord.read(JsonParser.parseObject(
                     hasher.servedJson(record.resourceOrNull()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         } catch (RuntimeException e) {
-            throw new RestoreException(name + ": " + record.leaf().ref() + " carries batch members but is no batch record: "
-                    + e.getMessage(), e);
+            throw new RestoreException(
+                    name + ": " + record.leaf().ref() + " carries batch members but is no batch record: "
+                            + e.getMessage(),
+                    e);
         }
         List<byte[]> leafHashes = new ArrayList<>();
         for (int i = 0; i < ordered.size(); i++) {
@@ -176,15 +206,17 @@ public final class ArchiveRestorer {
             if (member.batchIndex() != i) {
                 throw new RestoreException(name + ": batch " + record.leaf().ref() + " has no member " + i);
             }
-            if (!Arrays.equals(hasher.contentHash(member.resource()), member.leaf().contentHash())) {
-                throw new RestoreException(name + ": batch member " + member.leaf().ref()
-                        + ": the archived version does not hash to its member content hash");
+            if (!Arrays.equals(
+                    hasher.contentHash(member.resource()), member.leaf().contentHash())) {
+                throw new RestoreException(name + ": batch member "
+                        + member.leaf().ref() + ": the archived version does not hash to its member content hash");
             }
             leafHashes.add(member.leaf().leafHash());
         }
-        if (ordered.size() != statement.size() || !Arrays.equals(BatchedProof.batchRoot(leafHashes), statement.root())) {
-            throw new RestoreException(name + ": the members of " + record.leaf().ref()
-                    + " do not hash to the root and size it states");
+        if (ordered.size() != statement.size()
+                || !Arrays.equals(BatchedProof.batchRoot(leafHashes), statement.root())) {
+            throw new RestoreException(
+                    name + ": the members of " + record.leaf().ref() + " do not hash to the root and size it states");
         }
         return ordered;
     }
@@ -193,8 +225,10 @@ public final class ArchiveRestorer {
         try {
             target.replay(List.copyOf(versions));
         } catch (IOException e) {
-            throw new RestoreException("the target refused versions at leaves " + versions.get(0).leafIndex() + ".."
-                    + (versions.get(versions.size() - 1).leafIndex() + 1) + ": " + e.getMessage(), e);
+            throw new RestoreException(
+                    "the target refused versions at leaves " + versions.get(0).leafIndex() + ".."
+                            + (versions.get(versions.size() - 1).leafIndex() + 1) + ": " + e.getMessage(),
+                    e);
         }
     }
 }

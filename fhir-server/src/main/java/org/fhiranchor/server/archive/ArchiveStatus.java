@@ -9,8 +9,13 @@ import org.fhiranchor.server.anchoring.CheckpointRepository;
 public final class ArchiveStatus {
 
     /** A point-in-time view. */
-    public record Snapshot(long anchoredSize, long archivedSize, long backlog, long unrecordedArchives,
-            String lastError, Instant lastErrorAt) {}
+    public record Snapshot(
+            long anchoredSize,
+            long archivedSize,
+            long backlog,
+            long unrecordedArchives,
+            String lastError,
+            Instant lastErrorAt) {}
 
     private final CheckpointRepository checkpoints;
     private final ArchiveRepository archives;
@@ -28,8 +33,13 @@ public final class ArchiveStatus {
         long anchored = checkpoints.latestAnchored().map(Checkpoint::treeSize).orElse(0L);
         long archived = archives.archivedSize();
         Failure failure = lastFailure;
-        return new Snapshot(anchored, archived, Math.max(0, anchored - archived), archives.storedCount(),
-                failure == null ? null : failure.error(), failure == null ? null : failure.at());
+        return new Snapshot(
+                anchored,
+                archived,
+                Math.max(0, anchored - archived),
+                archives.storedCount(),
+                failure == null ? null : failure.error(),
+                failure == null ? null : failure.at());
     }
 
     void failed(String error, Instant at) {

@@ -22,9 +22,9 @@ import org.fhiranchor.ipfs.crypto.EnvelopeCipher;
 import org.fhiranchor.ipfs.crypto.KeyRing;
 import org.fhiranchor.server.anchoring.Checkpoint;
 import org.fhiranchor.server.anchoring.CheckpointRepository;
+import org.fhiranchor.server.jobs.JobLock;
 import org.fhiranchor.server.log.BatchMember;
 import org.fhiranchor.server.log.BatchMembers;
-import org.fhiranchor.server.jobs.JobLock;
 import org.fhiranchor.server.log.LogEntry;
 import org.fhiranchor.server.log.LogRepository;
 import org.fhiranchor.server.log.VersionHasher;
@@ -85,10 +85,21 @@ public final class Archiver {
         }
     }
 
-    public Archiver(LogRepository logRepository, CheckpointRepository checkpoints, ArchiveRepository archives,
-            JdbcTemplate jdbc, TransactionTemplate transactions, Supplier<Ledger> ledger, VersionSource versions,
-            VersionHasher hasher, ArchiveBundleCodec codec, KeyRing keys, ArchiveStore store, int maxLeavesPerBundle,
-            ArchiveStatus status, Clock clock) {
+    public Archiver(
+            LogRepository logRepository,
+            CheckpointRepository checkpoints,
+            ArchiveRepository archives,
+            JdbcTemplate jdbc,
+            TransactionTemplate transactions,
+            Supplier<Ledger> ledger,
+            VersionSource versions,
+            VersionHasher hasher,
+            ArchiveBundleCodec codec,
+            KeyRing keys,
+            ArchiveStore store,
+            int maxLeavesPerBundle,
+            ArchiveStatus status,
+            Clock clock) {
         this.logRepository = logRepository;
         this.checkpoints = checkpoints;
         this.archives = archives;
@@ -113,9 +124,14 @@ public final class Archiver {
     /** Registers the archive meters (backlog gauge, bytes and bundles counters). */
     public Archiver withMetrics(MeterRegistry registry) {
         Gauge.builder("fhir_anchor.archive.backlog", status, s -> s.snapshot().backlog())
-                .description("Anchored log leaves not archived yet").register(registry);
-        bytesArchived = Counter.builder("fhir_anchor.archive.bytes").description("Envelope bytes stored").register(registry);
-        bundlesArchived = Counter.builder("fhir_anchor.archive.bundles").description("Archive bundles stored").register(registry);
+                .description("Anchored log leaves not archived yet")
+                .register(registry);
+        bytesArchived = Counter.builder("fhir_anchor.archive.bytes")
+                .description("Envelope bytes stored")
+                .register(registry);
+        bundlesArchived = Counter.builder("fhir_anchor.archive.bundles")
+                .description("Archive bundles stored")
+                .register(registry);
         return this;
     }
 
@@ -212,7 +228,8 @@ public final class Archiver {
         try {
             cid = store.put(envelope);
         } catch (IOException e) {
-            throw new UncheckedIOException("storing archive " + from + ".." + to + " in " + store.describe() + " failed: " + e, e);
+            throw new UncheckedIOException(
+                    "storing archive " + from + ".." + to + " in " + store.describe() + " failed: " + e, e);
         }
         archives.insertStored(from, to, cid.toString(), envelope.length, keys.currentKeyId(), archivedAt);
         if (bytesArchived != null) {
@@ -224,15 +241,18 @@ public final class Archiver {
 
     /** The batch members a batch record's version commits to (none for any other version), as served and re-hashed. */
     private List<ArchivedMember> membersOf(LogEntry entry) {
-        if (batchMembers == null || !"Basic".equals(entry.leaf().ref().type()) || entry.leaf().operation() == Operation.DELETE) {
+        if (batchMembers == null
+                || !"Basic".equals(entry.leaf().ref().type())
+                || entry.leaf().operation() == Operation.DELETE) {
             return List.of();
         }
         List<ArchivedMember> archived = new ArrayList<>();
         for (BatchMember member : batchMembers.membersOf(entry.leaf().ref())) {
             Resource resource = versions.read(member.leaf().ref());
             if (!Arrays.equals(hasher.contentHash(resource), member.leaf().contentHash())) {
-                throw new IllegalStateException("batch member " + member.leaf().ref()
-                        + " does not hash to its member content hash; not archived (run the audit sweep with members=true)");
+                throw new IllegalStateException(
+                        "batch member " + member.leaf().ref()
+                                + " does not hash to its member content hash; not archived (run the audit sweep with members=true)");
             }
             archived.add(new ArchivedMember(entry.leaf().ref(), member.batchIndex(), member.leaf(), resource));
         }
@@ -263,10 +283,14 @@ public final class Archiver {
     private void recordOnChain() {
         for (ArchiveRecord record : archives.stored()) {
             Ledger connected = ledger.get();
-            AnchorReceipt receipt = connected.recordArchive(
-                    new ArchiveRef(record.fromSize(), record.toSize(), Cid.parse(record.cid()).bytes()));
+            AnchorReceipt receipt = connected.recordArchive(new ArchiveRef(
+                    record.fromSize(), record.toSize(), Cid.parse(record.cid()).bytes()));
             archives.markRecorded(record.fromSize(), receipt.txHash(), receipt.blockNumber(), clock.instant());
-            log.info("Recorded archive {}..{} on chain in block {}", record.fromSize(), record.toSize(), receipt.blockNumber());
+            log.info(
+                    "Recorded archive {}..{} on chain in block {}",
+                    record.fromSize(),
+                    record.toSize(),
+                    receipt.blockNumber());
         }
     }
 }

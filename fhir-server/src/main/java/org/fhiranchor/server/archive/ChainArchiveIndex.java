@@ -28,7 +28,8 @@ import org.web3j.protocol.http.HttpService;
  * <p>One {@code eth_getLogs} over the whole chain: fine for a dev chain and for nodes without a block-range limit;
  * a public RPC endpoint that caps ranges would need paging (not done yet).
  */
-public record ChainArchiveIndex(Map<Long, byte[]> checkpointRoots, long latestCheckpointSize, List<ArchiveRef> archives) {
+public record ChainArchiveIndex(
+        Map<Long, byte[]> checkpointRoots, long latestCheckpointSize, List<ArchiveRef> archives) {
 
     public static ChainArchiveIndex read(Web3jLedger ledger, String rpcUrl) {
         Map<Long, byte[]> roots = new HashMap<>();
@@ -46,18 +47,23 @@ public record ChainArchiveIndex(Map<Long, byte[]> checkpointRoots, long latestCh
     static List<ArchiveRef> archivedEvents(String rpcUrl, String contract) {
         Web3j web3j = Web3j.build(new HttpService(rpcUrl));
         try {
-            EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST, contract)
+            EthFilter filter = new EthFilter(
+                            DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST, contract)
                     .addSingleTopic(EventEncoder.encode(FhirAnchor.ARCHIVED_EVENT));
             EthLog reply = web3j.ethGetLogs(filter).send();
             if (reply.hasError()) {
-                throw new RestoreException("eth_getLogs failed: " + reply.getError().getMessage());
+                throw new RestoreException(
+                        "eth_getLogs failed: " + reply.getError().getMessage());
             }
             List<ArchiveRef> refs = new ArrayList<>();
             for (EthLog.LogResult result : reply.getLogs()) {
                 Log log = (Log) result.get();
-                List<Type> values = FunctionReturnDecoder.decode(log.getData(), FhirAnchor.ARCHIVED_EVENT.getNonIndexedParameters());
-                ArchiveRef ref = new ArchiveRef(((BigInteger) values.get(0).getValue()).longValueExact(),
-                        ((BigInteger) values.get(1).getValue()).longValueExact(), (byte[]) values.get(2).getValue());
+                List<Type> values = FunctionReturnDecoder.decode(
+                        log.getData(), FhirAnchor.ARCHIVED_EVENT.getNonIndexedParameters());
+                ArchiveRef ref = new ArchiveRef(
+                        ((BigInteger) values.get(0).getValue()).longValueExact(),
+                        ((BigInteger) values.get(1).getValue()).longValueExact(),
+                        (byte[]) values.get(2).getValue());
                 if (refs.stream().noneMatch(r -> same(r, ref))) {
                     refs.add(ref);
                 }

@@ -80,7 +80,8 @@ public final class FhirRestReplayer implements RestoreTarget {
         try {
             client.transaction().withBundle(transaction).execute();
         } catch (BaseServerResponseException e) {
-            throw new IOException("transaction of " + group.size() + " version(s) failed: " + ServerRefusals.describe(e), e);
+            throw new IOException(
+                    "transaction of " + group.size() + " version(s) failed: " + ServerRefusals.describe(e), e);
         }
     }
 }

@@ -20,10 +20,12 @@ class IpfsStoreConfiguration {
     private static final Logger log = LoggerFactory.getLogger(IpfsStoreConfiguration.class);
 
     @Bean
-    ArchiveStore archiveStore(IpfsProperties properties, @Value("${fhir-anchor.data-dir}") Path dataDir) throws IOException {
+    ArchiveStore archiveStore(IpfsProperties properties, @Value("${fhir-anchor.data-dir}") Path dataDir)
+            throws IOException {
         ArchiveStore store = switch (properties.mode()) {
-            case EMBEDDED -> new EmbeddedArchiveStore(
-                    properties.embeddedDir() != null ? properties.embeddedDir() : dataDir.resolve("ipfs"));
+            case EMBEDDED ->
+                new EmbeddedArchiveStore(
+                        properties.embeddedDir() != null ? properties.embeddedDir() : dataDir.resolve("ipfs"));
             case KUBO -> {
                 if (properties.kuboApiUrl() == null) {
                     throw new IllegalStateException("fhir-anchor.ipfs.kubo-api-url is required in kubo mode");

@@ -1,6 +1,5 @@
 package org.fhiranchor.server.audit;
 
-import org.fhiranchor.server.access.AccessDetails;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
@@ -13,11 +12,12 @@ import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import java.time.Clock;
 import java.util.Set;
 import java.util.TreeSet;
+import org.fhiranchor.server.access.AccessDetails;
 import org.fhiranchor.server.consent.PatientCompartment;
-import org.hl7.fhir.r4.model.Bundle;
 import org.fhiranchor.server.security.ScopeAuthorizationInterceptor;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 
 /**
@@ -77,16 +77,28 @@ final class AccessAuditInterceptor {
         RestOperationTypeEnum operation = request.getRestOperationType();
         String resourceType = request.getResourceName();
         String target = target(request, operation, resourceType, responseResource);
-        String operationName = request.getOperation() != null && request.getOperation().startsWith("$")
-                ? request.getOperation() : null;
+        String operationName =
+                request.getOperation() != null && request.getOperation().startsWith("$")
+                        ? request.getOperation()
+                        : null;
         String address = request instanceof ServletRequestDetails servlet && servlet.getServletRequest() != null
-                ? servlet.getServletRequest().getRemoteAddr() : null;
+                ? servlet.getServletRequest().getRemoteAddr()
+                : null;
         AccessDetails details = AccessDetails.of(request);
         Set<String> patients = new TreeSet<>(details.patients());
         patients.addAll(patientsIn(request, responseResource));
-        trail.record(new AccessRecord(clock.instant(), interaction(operation), operationName, target, resourceType,
-                String.join("&", new TreeSet<>(request.getParameters().keySet())), status,
-                ScopeAuthorizationInterceptor.grantOf(request), address, details.fhirUser(), details.purposeOfUse(),
+        trail.record(new AccessRecord(
+                clock.instant(),
+                interaction(operation),
+                operationName,
+                target,
+                resourceType,
+                String.join("&", new TreeSet<>(request.getParameters().keySet())),
+                status,
+                ScopeAuthorizationInterceptor.grantOf(request),
+                address,
+                details.fhirUser(),
+                details.purposeOfUse(),
                 patients));
         request.getUserData().put(RECORDED, Boolean.TRUE);
     }
@@ -113,15 +125,20 @@ final class AccessAuditInterceptor {
         return patients;
     }
 
-    private static String target(RequestDetails request, RestOperationTypeEnum operation, String resourceType,
+    private static String target(
+            RequestDetails request,
+            RestOperationTypeEnum operation,
+            String resourceType,
             IBaseResource responseResource) {
         IIdType id = request.getId();
         if (resourceType != null && id != null && id.hasIdPart()) {
             boolean versioned = operation == RestOperationTypeEnum.VREAD && id.hasVersionIdPart();
             return new IdType(resourceType, id.getIdPart(), versioned ? id.getVersionIdPart() : null).getValue();
         }
-        if (operation == RestOperationTypeEnum.CREATE && responseResource != null
-                && responseResource.getIdElement().hasIdPart() && resourceType != null
+        if (operation == RestOperationTypeEnum.CREATE
+                && responseResource != null
+                && responseResource.getIdElement().hasIdPart()
+                && resourceType != null
                 && resourceType.equals(responseResource.getIdElement().getResourceType())) {
             return new IdType(resourceType, responseResource.getIdElement().getIdPart()).getValue();
         }

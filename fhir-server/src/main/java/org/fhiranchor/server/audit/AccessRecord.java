@@ -23,18 +23,47 @@ import org.fhiranchor.server.security.AccessGrant;
  * @param purposeOfUse a declared purpose of use (v3-ActReason, e.g. {@code BTG}), if any
  * @param patients the patients whose data the request touched ({@code Patient/<id>}), released or withheld
  */
-public record AccessRecord(Instant recorded, String interaction, String operationName, String target,
-        String resourceType, String queryParameterNames, int status, AccessGrant grant, String clientAddress,
-        String fhirUser, String purposeOfUse, Set<String> patients) {
+public record AccessRecord(
+        Instant recorded,
+        String interaction,
+        String operationName,
+        String target,
+        String resourceType,
+        String queryParameterNames,
+        int status,
+        AccessGrant grant,
+        String clientAddress,
+        String fhirUser,
+        String purposeOfUse,
+        Set<String> patients) {
 
     public AccessRecord {
         patients = patients == null ? Set.of() : Set.copyOf(new TreeSet<>(patients));
     }
 
-    public AccessRecord(Instant recorded, String interaction, String operationName, String target,
-            String resourceType, String queryParameterNames, int status, AccessGrant grant, String clientAddress) {
-        this(recorded, interaction, operationName, target, resourceType, queryParameterNames, status, grant,
-                clientAddress, null, null, Set.of());
+    public AccessRecord(
+            Instant recorded,
+            String interaction,
+            String operationName,
+            String target,
+            String resourceType,
+            String queryParameterNames,
+            int status,
+            AccessGrant grant,
+            String clientAddress) {
+        this(
+                recorded,
+                interaction,
+                operationName,
+                target,
+                resourceType,
+                queryParameterNames,
+                status,
+                grant,
+                clientAddress,
+                null,
+                null,
+                Set.of());
     }
 
     public boolean succeeded() {

@@ -14,9 +14,9 @@ import java.util.Optional;
 import org.fhiranchor.anchor.log.ResourceRef;
 import org.fhiranchor.anchor.proof.BatchRecord;
 import org.fhiranchor.anchor.proof.BatchedProof;
+import org.fhiranchor.server.jobs.JobLock;
 import org.fhiranchor.server.log.BatchMember;
 import org.fhiranchor.server.log.BatchMembers;
-import org.fhiranchor.server.jobs.JobLock;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Basic;
@@ -49,8 +49,14 @@ final class AuditBatches {
     private final AuditProperties properties;
     private final Clock clock;
 
-    AuditBatches(JdbcTemplate jdbc, TransactionTemplate transactions, DaoRegistry daos, FhirContext fhirContext,
-            Optional<BatchMembers> members, AuditProperties properties, Clock clock) {
+    AuditBatches(
+            JdbcTemplate jdbc,
+            TransactionTemplate transactions,
+            DaoRegistry daos,
+            FhirContext fhirContext,
+            Optional<BatchMembers> members,
+            AuditProperties properties,
+            Clock clock) {
         this.jdbc = jdbc;
         this.lock = new JobLock(JobLock.AUDIT, jdbc, transactions);
         this.daos = daos;
@@ -74,17 +80,22 @@ final class AuditBatches {
     }
 
     private int materializeChunk() {
-        List<OutboxRow> rows = jdbc.query("SELECT record_id, event_json FROM " + AuditOutbox.TABLE
-                + " ORDER BY record_id LIMIT ?", (rs, i) -> new OutboxRow(rs.getLong(1), rs.getString(2)), MATERIALIZE_CHUNK);
+        List<OutboxRow> rows = jdbc.query(
+                "SELECT record_id, event_json FROM " + AuditOutbox.TABLE + " ORDER BY record_id LIMIT ?",
+                (rs, i) -> new OutboxRow(rs.getLong(1), rs.getString(2)),
+                MATERIALIZE_CHUNK);
         if (rows.isEmpty()) {
             return 0;
         }
         IFhirResourceDao<AuditEvent> dao = daos.getResourceDao(AuditEvent.class);
         IParser parser = fhirContext.newJsonParser();
-        Runnable writes = () -> rows.forEach(row ->
-                dao.create(parser.parseResource(AuditEvent.class, row.json()), new SystemRequestDetails()));
+        Runnable writes = () -> rows.forEach(
+                row -> dao.create(parser.parseResource(AuditEvent.class, row.json()), new SystemRequestDetails()));
         members.ifPresentOrElse(m -> m.writeAsMembers(writes), writes);
-        jdbc.batchUpdate("DELETE FROM " + AuditOutbox.TABLE + " WHERE record_id = ?", rows, 500,
+        jdbc.batchUpdate(
+                "DELETE FROM " + AuditOutbox.TABLE + " WHERE record_id = ?",
+                rows,
+                500,
                 (ps, row) -> ps.setLong(1, row.id()));
         return rows.size();
     }
@@ -110,14 +121,17 @@ final class AuditBatches {
         if (!full && waited.compareTo(properties.sealInterval()) < 0) {
             return false;
         }
-        byte[] root = BatchedProof.batchRoot(waiting.stream().map(m -> m.leaf().leafHash()).toList());
+        byte[] root = BatchedProof.batchRoot(
+                waiting.stream().map(m -> m.leaf().leafHash()).toList());
         Basic record = new Basic();
-        record.setCode(new CodeableConcept(new Coding(BatchRecord.CODE_SYSTEM, BatchRecord.AUDIT_BATCH,
-                "Batch of audit events")));
+        record.setCode(new CodeableConcept(
+                new Coding(BatchRecord.CODE_SYSTEM, BatchRecord.AUDIT_BATCH, "Batch of audit events")));
         record.addExtension(BatchRecord.ROOT_EXTENSION, new StringType(HEX.formatHex(root)));
         record.addExtension(BatchRecord.SIZE_EXTENSION, new IntegerType(waiting.size()));
         record.setCreated(Date.from(clock.instant()));
-        IIdType id = daos.getResourceDao(Basic.class).create(record, new SystemRequestDetails()).getId();
+        IIdType id = daos.getResourceDao(Basic.class)
+                .create(record, new SystemRequestDetails())
+                .getId();
         batchMembers.seal(waiting, new ResourceRef("Basic", id.getIdPart(), id.getVersionIdPart()));
         return full;
     }

@@ -34,16 +34,28 @@ class AuditConfiguration {
 
     @Bean
     @DependsOnDatabaseInitialization
-    AuditBatches auditBatches(AuditOutbox outbox, DataSource dataSource, PlatformTransactionManager transactionManager,
-            DaoRegistry daos, FhirContext fhirContext, Optional<BatchMembers> members, AuditProperties properties) {
-        return new AuditBatches(new JdbcTemplate(dataSource), new TransactionTemplate(transactionManager),
-                daos, fhirContext, members, properties, Clock.systemUTC());
+    AuditBatches auditBatches(
+            AuditOutbox outbox,
+            DataSource dataSource,
+            PlatformTransactionManager transactionManager,
+            DaoRegistry daos,
+            FhirContext fhirContext,
+            Optional<BatchMembers> members,
+            AuditProperties properties) {
+        return new AuditBatches(
+                new JdbcTemplate(dataSource),
+                new TransactionTemplate(transactionManager),
+                daos,
+                fhirContext,
+                members,
+                properties,
+                Clock.systemUTC());
     }
 
     @Bean
     PeriodicJobs auditJobs(AuditBatches batches, AuditProperties properties) {
-        return new PeriodicJobs(List.of(new PeriodicJobs.Job("audit-batches", batches::run, Duration.ZERO,
-                properties.materializeInterval())));
+        return new PeriodicJobs(List.of(
+                new PeriodicJobs.Job("audit-batches", batches::run, Duration.ZERO, properties.materializeInterval())));
     }
 
     @Bean
@@ -78,8 +90,16 @@ class AuditConfiguration {
         @EventListener
         public void onRefusal(AccessRefused refused) {
             try {
-                trail.record(new AccessRecord(clock.instant(), null, null, refused.path(), null, null,
-                        refused.status(), refused.grant(), refused.clientAddress()));
+                trail.record(new AccessRecord(
+                        clock.instant(),
+                        null,
+                        null,
+                        refused.path(),
+                        null,
+                        null,
+                        refused.status(),
+                        refused.grant(),
+                        refused.clientAddress()));
             } catch (AuditTrail.AuditUnavailableException e) {
                 // The refusal is sent anyway; the failure is logged by the trail.
             }

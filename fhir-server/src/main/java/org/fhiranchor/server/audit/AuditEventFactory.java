@@ -1,8 +1,8 @@
 package org.fhiranchor.server.audit;
 
-import org.fhiranchor.server.access.AuditedResource;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
+import org.fhiranchor.server.access.AuditedResource;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentComponent;
@@ -40,7 +40,8 @@ final class AuditEventFactory {
 
     AuditEvent toAuditEvent(AccessRecord access) {
         AuditEvent event = new AuditEvent();
-        event.setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation"));
+        event.setType(
+                new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation"));
         if (access.interaction() != null) {
             event.addSubtype(new Coding(RESTFUL_INTERACTION, access.interaction(), null));
         }
@@ -55,9 +56,11 @@ final class AuditEventFactory {
         AuditEventAgentComponent requestor = event.addAgent().setRequestor(true);
         String subject = access.grant().anonymous() ? ANONYMOUS : access.grant().subject();
         requestor.setName(subject).setAltId(subject);
-        requestor.setWho(new Reference().setIdentifier(new Identifier().setSystem(SUBJECT_SYSTEM).setValue(subject)));
+        requestor.setWho(new Reference()
+                .setIdentifier(new Identifier().setSystem(SUBJECT_SYSTEM).setValue(subject)));
         if (access.grant().role() != null) {
-            requestor.addRole(new CodeableConcept(new Coding(ROLE_SYSTEM, access.grant().role(), null)));
+            requestor.addRole(
+                    new CodeableConcept(new Coding(ROLE_SYSTEM, access.grant().role(), null)));
         }
         if (access.clientAddress() != null) {
             requestor.getNetwork().setAddress(access.clientAddress()).setType(AuditEventAgentNetworkType._2);
@@ -69,26 +72,36 @@ final class AuditEventFactory {
                     .setRequestor(false)
                     .setName(access.fhirUser())
                     .setType(new CodeableConcept(new Coding(
-                            "http://terminology.hl7.org/CodeSystem/extra-security-role-type", "humanuser", "human user")))
-                    .setWho(new Reference().setIdentifier(
-                            new Identifier().setSystem(FHIR_USER_SYSTEM).setValue(access.fhirUser())));
+                            "http://terminology.hl7.org/CodeSystem/extra-security-role-type",
+                            "humanuser",
+                            "human user")))
+                    .setWho(new Reference()
+                            .setIdentifier(
+                                    new Identifier().setSystem(FHIR_USER_SYSTEM).setValue(access.fhirUser())));
         }
         if (access.purposeOfUse() != null) {
-            event.addPurposeOfEvent().addCoding(new Coding(ACT_REASON, access.purposeOfUse(),
-                    BREAK_GLASS.equals(access.purposeOfUse()) ? "break the glass" : null));
+            event.addPurposeOfEvent()
+                    .addCoding(new Coding(
+                            ACT_REASON,
+                            access.purposeOfUse(),
+                            BREAK_GLASS.equals(access.purposeOfUse()) ? "break the glass" : null));
         }
         if (access.grant().clientId() != null) {
             event.addAgent()
                     .setRequestor(false)
                     .setName(access.grant().clientId())
-                    .setType(new CodeableConcept(new Coding("http://dicom.nema.org/resources/ontology/DCM", "110150",
-                            "Application")))
-                    .setWho(new Reference().setIdentifier(
-                            new Identifier().setSystem(CLIENT_SYSTEM).setValue(access.grant().clientId())));
+                    .setType(new CodeableConcept(
+                            new Coding("http://dicom.nema.org/resources/ontology/DCM", "110150", "Application")))
+                    .setWho(new Reference()
+                            .setIdentifier(new Identifier()
+                                    .setSystem(CLIENT_SYSTEM)
+                                    .setValue(access.grant().clientId())));
         }
 
-        event.getSource().setObserver(new Reference().setDisplay(observer)).addType(new Coding(
-                "http://terminology.hl7.org/CodeSystem/security-source-type", "4", "Application Server"));
+        event.getSource()
+                .setObserver(new Reference().setDisplay(observer))
+                .addType(new Coding(
+                        "http://terminology.hl7.org/CodeSystem/security-source-type", "4", "Application Server"));
 
         if (access.target() != null) {
             AuditEventEntityComponent entity = event.addEntity();
@@ -97,7 +110,8 @@ final class AuditEventFactory {
             if (access.resourceType() != null) {
                 entity.setType(new Coding("http://hl7.org/fhir/resource-types", access.resourceType(), null));
             }
-            if (access.queryParameterNames() != null && !access.queryParameterNames().isEmpty()) {
+            if (access.queryParameterNames() != null
+                    && !access.queryParameterNames().isEmpty()) {
                 entity.setQuery(access.queryParameterNames().getBytes(StandardCharsets.UTF_8));
                 entity.setDescription("query parameters (values not recorded): " + access.queryParameterNames());
             }

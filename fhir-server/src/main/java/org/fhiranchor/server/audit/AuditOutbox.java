@@ -86,7 +86,10 @@ final class AuditOutbox implements AutoCloseable {
                 group.forEach(p -> p.done().completeExceptionally(e));
                 return;
             } catch (SQLException | RuntimeException e) {
-                LOG.error("Audit records could not be committed ({} waiting): {}", group.size(), e.getClass().getName());
+                LOG.error(
+                        "Audit records could not be committed ({} waiting): {}",
+                        group.size(),
+                        e.getClass().getName());
                 group.forEach(p -> p.done().completeExceptionally(e));
             }
             group.clear();
@@ -97,8 +100,8 @@ final class AuditOutbox implements AutoCloseable {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO " + TABLE + " (recorded_at, event_json) VALUES (?, ?)")) {
+            try (PreparedStatement insert =
+                    connection.prepareStatement("INSERT INTO " + TABLE + " (recorded_at, event_json) VALUES (?, ?)")) {
                 for (Pending pending : group) {
                     insert.setTimestamp(1, Timestamp.from(pending.recorded()));
                     insert.setString(2, pending.eventJson());

@@ -16,8 +16,10 @@ import java.util.Set;
 @Interceptor
 final class AuditReadBarrier {
 
-    private static final Set<RestOperationTypeEnum> SYSTEM_READS = Set.of(RestOperationTypeEnum.SEARCH_SYSTEM,
-            RestOperationTypeEnum.HISTORY_SYSTEM, RestOperationTypeEnum.EXTENDED_OPERATION_SERVER);
+    private static final Set<RestOperationTypeEnum> SYSTEM_READS = Set.of(
+            RestOperationTypeEnum.SEARCH_SYSTEM,
+            RestOperationTypeEnum.HISTORY_SYSTEM,
+            RestOperationTypeEnum.EXTENDED_OPERATION_SERVER);
 
     private final AuditBatches batches;
 

@@ -27,12 +27,16 @@ public final class AuditTrail {
     /** Stores the event; throws if it cannot, so that the caller can refuse to answer unaudited. */
     public void record(AccessRecord access) {
         try {
-            outbox.append(access.recorded(),
+            outbox.append(
+                    access.recorded(),
                     fhirContext.newJsonParser().encodeResourceToString(factory.toAuditEvent(access)));
         } catch (RuntimeException e) {
             // Class name only: the message of a storage failure may quote stored values.
-            LOG.error("Audit event could not be stored (interaction {}, status {}): {}",
-                    access.interaction(), access.status(), e.getClass().getName());
+            LOG.error(
+                    "Audit event could not be stored (interaction {}, status {}): {}",
+                    access.interaction(),
+                    access.status(),
+                    e.getClass().getName());
             throw new AuditUnavailableException(e);
         }
     }

@@ -16,8 +16,8 @@ import org.fhiranchor.server.fhir.RestfulServerCustomizer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -45,13 +45,23 @@ class BulkExportConfiguration {
             @Override
             public Object postProcessAfterInitialization(Object bean, String beanName) {
                 if (bean instanceof JobMaintenanceServiceImpl maintenance) {
-                    maintenance.setScheduledJobFrequencyMillis(environment.getProperty(
-                            "fhir-anchor.bulk-export.maintenance-interval", Duration.class, Duration.ofSeconds(2)).toMillis());
+                    maintenance.setScheduledJobFrequencyMillis(environment
+                            .getProperty(
+                                    "fhir-anchor.bulk-export.maintenance-interval",
+                                    Duration.class,
+                                    Duration.ofSeconds(2))
+                            .toMillis());
                 } else if (bean instanceof JpaStorageSettings settings) {
                     settings.setJobFastTrackingEnabled(true);
                     settings.setEnableBulkExportJobReuse(false);
-                    settings.setBulkExportFileRetentionPeriodHours((int) Math.max(1, environment.getProperty(
-                            "fhir-anchor.bulk-export.file-retention", Duration.class, Duration.ofHours(2)).toHours()));
+                    settings.setBulkExportFileRetentionPeriodHours((int) Math.max(
+                            1,
+                            environment
+                                    .getProperty(
+                                            "fhir-anchor.bulk-export.file-retention",
+                                            Duration.class,
+                                            Duration.ofHours(2))
+                                    .toHours()));
                 }
                 return bean;
             }
@@ -59,9 +69,14 @@ class BulkExportConfiguration {
     }
 
     @Bean
-    RestfulServerCustomizer bulkExport(BulkDataExportProvider provider, BulkExportRepository exports,
-            ObjectProvider<ResponseFilter> filterBeans, IInterceptorService storageInterceptors, IJobCoordinator jobs,
-            DaoRegistry daoRegistry, FhirContext fhirContext) {
+    RestfulServerCustomizer bulkExport(
+            BulkDataExportProvider provider,
+            BulkExportRepository exports,
+            ObjectProvider<ResponseFilter> filterBeans,
+            IInterceptorService storageInterceptors,
+            IJobCoordinator jobs,
+            DaoRegistry daoRegistry,
+            FhirContext fhirContext) {
         return server -> {
             List<ResponseFilter> filters = filterBeans.orderedStream().toList();
             BulkExportInclusion inclusion = new BulkExportInclusion(filters, exports, fhirContext);
@@ -69,15 +84,21 @@ class BulkExportConfiguration {
             storageInterceptors.registerInterceptor(inclusion);
             server.registerProvider(provider);
             server.registerInterceptor(new BulkExportKickOff(exports, Clock.systemUTC()));
-            server.registerInterceptor(new BulkExportOwnership(fhirContext, jobs, exports, inclusion,
-                    new BulkReleaseAudit(daoRegistry, Clock.systemUTC()), filters, Clock.systemUTC()));
+            server.registerInterceptor(new BulkExportOwnership(
+                    fhirContext,
+                    jobs,
+                    exports,
+                    inclusion,
+                    new BulkReleaseAudit(daoRegistry, Clock.systemUTC()),
+                    filters,
+                    Clock.systemUTC()));
         };
     }
 
     @Bean
     FilterRegistrationBean<RetryAfterFilter> bulkExportRetryAfter(BulkExportProperties properties) {
-        FilterRegistrationBean<RetryAfterFilter> registration =
-                new FilterRegistrationBean<>(new RetryAfterFilter(properties.retryAfter().toSeconds()));
+        FilterRegistrationBean<RetryAfterFilter> registration = new FilterRegistrationBean<>(
+                new RetryAfterFilter(properties.retryAfter().toSeconds()));
         registration.addUrlPatterns(RetryAfterFilter.PATH);
         return registration;
     }

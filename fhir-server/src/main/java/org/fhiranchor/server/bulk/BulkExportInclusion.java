@@ -14,8 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.fhiranchor.server.consent.PatientCompartment;
 import org.fhiranchor.server.fhir.BulkExportContext;
 import org.fhiranchor.server.fhir.ResponseFilter;
-import org.fhiranchor.server.security.AccessGrant;
 import org.fhiranchor.server.log.BatchRecords;
+import org.fhiranchor.server.security.AccessGrant;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
@@ -47,7 +47,8 @@ final class BulkExportInclusion {
             return false; // the log's own machinery, like AuditEvents: not data
         }
         String key = parameters.getBinarySecurityContextIdentifierValue();
-        if (!BulkExportKickOff.EXPORT_KEY_SYSTEM.equals(parameters.getBinarySecurityContextIdentifierSystem()) || key == null) {
+        if (!BulkExportKickOff.EXPORT_KEY_SYSTEM.equals(parameters.getBinarySecurityContextIdentifierSystem())
+                || key == null) {
             return false;
         }
         Optional<BulkExportRepository.Requester> requester = requesters.computeIfAbsent(key, exports::find);
@@ -55,7 +56,8 @@ final class BulkExportInclusion {
             return false;
         }
         SystemRequestDetails request = requestFor(requester.get());
-        boolean released = filters.stream().filter(filter -> filter.appliesTo(request))
+        boolean released = filters.stream()
+                .filter(filter -> filter.appliesTo(request))
                 .noneMatch(filter -> rejects(filter, request, resource));
         ReleaseTally tally = tallies.computeIfAbsent(key, k -> new ReleaseTally());
         tally.count(resource.fhirType(), PatientCompartment.owners(fhirContext, resource), released);
@@ -65,10 +67,19 @@ final class BulkExportInclusion {
     /** The request the filters are asked about: a system request acting for the export's requester. */
     static SystemRequestDetails requestFor(BulkExportRepository.Requester requester) {
         SystemRequestDetails request = new SystemRequestDetails();
-        request.getUserData().put(AccessGrant.REQUEST_KEY, AccessGrant.of(requester.subject(), requester.role(),
-                requester.clientId(), null, List.of(requester.scopes().trim().split("\\s+"))));
-        request.getUserData().put(BulkExportContext.USER_DATA_KEY,
-                new BulkExportContext(requester.exportKey(), requester.subject(), requester.fhirUser()));
+        request.getUserData()
+                .put(
+                        AccessGrant.REQUEST_KEY,
+                        AccessGrant.of(
+                                requester.subject(),
+                                requester.role(),
+                                requester.clientId(),
+                                null,
+                                List.of(requester.scopes().trim().split("\\s+"))));
+        request.getUserData()
+                .put(
+                        BulkExportContext.USER_DATA_KEY,
+                        new BulkExportContext(requester.exportKey(), requester.subject(), requester.fhirUser()));
         return request;
     }
 

@@ -62,8 +62,10 @@ final class BulkExportKickOff {
     public void register(RequestDetails request, BulkExportJobParameters parameters) {
         AccessGrant grant = ScopeAuthorizationInterceptor.grantOf(request);
         String key = UUID.randomUUID().toString();
-        exports.insert(new BulkExportRepository.Requester(key, grant.subject(), grant.role(), grant.clientId(),
-                grant.scopeClaim(), fhirUser()), clock.instant());
+        exports.insert(
+                new BulkExportRepository.Requester(
+                        key, grant.subject(), grant.role(), grant.clientId(), grant.scopeClaim(), fhirUser()),
+                clock.instant());
         parameters.setBinarySecurityContextIdentifierSystem(EXPORT_KEY_SYSTEM);
         parameters.setBinarySecurityContextIdentifierValue(key);
     }
@@ -72,11 +74,14 @@ final class BulkExportKickOff {
         if (request.getParameters().containsKey(JpaConstants.PARAM_EXPORT_TYPE)) {
             return true;
         }
-        return request.getResource() instanceof Parameters body && body.getParameter(JpaConstants.PARAM_EXPORT_TYPE) != null;
+        return request.getResource() instanceof Parameters body
+                && body.getParameter(JpaConstants.PARAM_EXPORT_TYPE) != null;
     }
 
     private static String fhirUser() {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        return authentication instanceof JwtAuthenticationToken jwt ? jwt.getToken().getClaimAsString(FHIR_USER_CLAIM) : null;
+        return authentication instanceof JwtAuthenticationToken jwt
+                ? jwt.getToken().getClaimAsString(FHIR_USER_CLAIM)
+                : null;
     }
 }

@@ -41,8 +41,14 @@ final class BulkExportOwnership extends BinarySecurityContextInterceptor {
     private final List<ResponseFilter> filters;
     private final Clock clock;
 
-    BulkExportOwnership(FhirContext fhirContext, IJobCoordinator jobs, BulkExportRepository exports,
-            BulkExportInclusion inclusion, BulkReleaseAudit audit, List<ResponseFilter> filters, Clock clock) {
+    BulkExportOwnership(
+            FhirContext fhirContext,
+            IJobCoordinator jobs,
+            BulkExportRepository exports,
+            BulkExportInclusion inclusion,
+            BulkReleaseAudit audit,
+            List<ResponseFilter> filters,
+            Clock clock) {
         super(fhirContext);
         this.jobs = jobs;
         this.exports = exports;
@@ -59,7 +65,9 @@ final class BulkExportOwnership extends BinarySecurityContextInterceptor {
             return false;
         }
         String caller = ScopeAuthorizationInterceptor.grantOf(request).subject();
-        return exports.find(value).map(requester -> Objects.equals(requester.subject(), caller)).orElse(false);
+        return exports.find(value)
+                .map(requester -> Objects.equals(requester.subject(), caller))
+                .orElse(false);
     }
 
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
@@ -69,15 +77,19 @@ final class BulkExportOwnership extends BinarySecurityContextInterceptor {
         }
         String jobId = jobId(request);
         JobInstance instance = jobId == null ? null : find(jobId);
-        BulkExportJobParameters parameters = instance == null ? null : instance.getParameters(BulkExportJobParameters.class);
+        BulkExportJobParameters parameters =
+                instance == null ? null : instance.getParameters(BulkExportJobParameters.class);
         Optional<BulkExportRepository.Requester> requester = parameters == null
-                || !BulkExportKickOff.EXPORT_KEY_SYSTEM.equals(parameters.getBinarySecurityContextIdentifierSystem())
-                ? Optional.empty() : exports.find(parameters.getBinarySecurityContextIdentifierValue());
+                        || !BulkExportKickOff.EXPORT_KEY_SYSTEM.equals(
+                                parameters.getBinarySecurityContextIdentifierSystem())
+                ? Optional.empty()
+                : exports.find(parameters.getBinarySecurityContextIdentifierValue());
         String caller = ScopeAuthorizationInterceptor.grantOf(request).subject();
         if (requester.isEmpty() || !Objects.equals(requester.get().subject(), caller)) {
             throw new ResourceNotFoundException("Unknown export job");
         }
-        if (instance.getStatus() == StatusEnum.COMPLETED && request.getRequestType() != RequestTypeEnum.DELETE
+        if (instance.getStatus() == StatusEnum.COMPLETED
+                && request.getRequestType() != RequestTypeEnum.DELETE
                 && exports.markReleased(requester.get().exportKey(), clock.instant())) {
             release(requester.get(), jobId);
         }
@@ -86,14 +98,17 @@ final class BulkExportOwnership extends BinarySecurityContextInterceptor {
     private void release(BulkExportRepository.Requester requester, String jobId) {
         ReleaseTally tally = inclusion.takeTally(requester.exportKey());
         SystemRequestDetails export = BulkExportInclusion.requestFor(requester);
-        filters.stream().filter(filter -> filter.appliesTo(export))
+        filters.stream()
+                .filter(filter -> filter.appliesTo(export))
                 .forEach(filter -> filter.completeOperationSuccess(export, null));
         try {
             audit.write(requester, jobId, tally);
         } catch (RuntimeException e) {
             // No release without its audit: the next poll tries again.
             exports.unmarkReleased(requester.exportKey());
-            log.error("The release audit of a bulk export could not be written ({})", e.getClass().getName());
+            log.error(
+                    "The release audit of a bulk export could not be written ({})",
+                    e.getClass().getName());
             throw e;
         }
     }
@@ -113,7 +128,9 @@ final class BulkExportOwnership extends BinarySecurityContextInterceptor {
         }
         if (request.getResource() instanceof Parameters body
                 && body.getParameter(JpaConstants.PARAM_EXPORT_POLL_STATUS_JOB_ID) != null) {
-            return body.getParameter(JpaConstants.PARAM_EXPORT_POLL_STATUS_JOB_ID).getValue().primitiveValue();
+            return body.getParameter(JpaConstants.PARAM_EXPORT_POLL_STATUS_JOB_ID)
+                    .getValue()
+                    .primitiveValue();
         }
         return null;
     }

@@ -22,21 +22,42 @@ final class BulkExportRepository {
     }
 
     void insert(Requester requester, Instant now) {
-        jdbc.update("INSERT INTO anchor_bulk_export (export_key, subject, role, client_id, scopes, fhir_user, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?)", requester.exportKey(), requester.subject(), requester.role(),
-                requester.clientId(), requester.scopes(), requester.fhirUser(), Timestamp.from(now));
+        jdbc.update(
+                "INSERT INTO anchor_bulk_export (export_key, subject, role, client_id, scopes, fhir_user, created_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                requester.exportKey(),
+                requester.subject(),
+                requester.role(),
+                requester.clientId(),
+                requester.scopes(),
+                requester.fhirUser(),
+                Timestamp.from(now));
     }
 
     Optional<Requester> find(String exportKey) {
-        return jdbc.query("SELECT export_key, subject, role, client_id, scopes, fhir_user FROM anchor_bulk_export"
-                + " WHERE export_key = ?", (rs, row) -> new Requester(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getString(4), rs.getString(5), rs.getString(6)), exportKey).stream().findFirst();
+        return jdbc
+                .query(
+                        "SELECT export_key, subject, role, client_id, scopes, fhir_user FROM anchor_bulk_export"
+                                + " WHERE export_key = ?",
+                        (rs, row) -> new Requester(
+                                rs.getString(1),
+                                rs.getString(2),
+                                rs.getString(3),
+                                rs.getString(4),
+                                rs.getString(5),
+                                rs.getString(6)),
+                        exportKey)
+                .stream()
+                .findFirst();
     }
 
     /** Notes the export as released; true for exactly one caller (a conditional update), across replicas. */
     boolean markReleased(String exportKey, Instant now) {
-        return jdbc.update("UPDATE anchor_bulk_export SET released_at = ? WHERE export_key = ? AND released_at IS NULL",
-                Timestamp.from(now), exportKey) == 1;
+        return jdbc.update(
+                        "UPDATE anchor_bulk_export SET released_at = ? WHERE export_key = ? AND released_at IS NULL",
+                        Timestamp.from(now),
+                        exportKey)
+                == 1;
     }
 
     void unmarkReleased(String exportKey) {

@@ -40,23 +40,36 @@ final class BulkReleaseAudit {
         event.setAction(AuditEvent.AuditEventAction.R);
         event.setRecorded(Date.from(clock.instant()));
         event.setOutcome(AuditEvent.AuditEventOutcome._0);
-        AuditEvent.AuditEventAgentComponent agent = event.addAgent().setRequestor(true).setName(requester.subject())
+        AuditEvent.AuditEventAgentComponent agent = event.addAgent()
+                .setRequestor(true)
+                .setName(requester.subject())
                 .setAltId(requester.subject())
-                .setWho(new Reference().setIdentifier(new Identifier().setSystem(SUBJECT_SYSTEM).setValue(requester.subject())));
+                .setWho(new Reference()
+                        .setIdentifier(
+                                new Identifier().setSystem(SUBJECT_SYSTEM).setValue(requester.subject())));
         if (requester.role() != null) {
             agent.addRole().addCoding(new Coding("urn:fhir-anchor:role", requester.role(), null));
         }
         if (requester.clientId() != null) {
-            event.addAgent().setRequestor(false).setName(requester.clientId()).setType(new org.hl7.fhir.r4.model.CodeableConcept(
-                    new Coding("http://dicom.nema.org/resources/ontology/DCM", "110150", "Application")));
+            event.addAgent()
+                    .setRequestor(false)
+                    .setName(requester.clientId())
+                    .setType(new org.hl7.fhir.r4.model.CodeableConcept(
+                            new Coding("http://dicom.nema.org/resources/ontology/DCM", "110150", "Application")));
         }
         event.getSource().setObserver(new Reference().setDisplay("FHIR Anchor bulk export"));
-        AuditEvent.AuditEventEntityComponent export = event.addEntity().setName("$export " + jobId)
-                .setWhat(new Reference().setIdentifier(new Identifier().setSystem(BulkExportKickOff.EXPORT_KEY_SYSTEM)
-                        .setValue(requester.exportKey())));
-        tally.releasedByType().forEach((type, count) ->
-                export.addDetail().setType("released:" + type).setValue(new StringType(String.valueOf(count.get()))));
-        for (Map.Entry<String, ReleaseTally.PatientCounts> patient : tally.patients().entrySet()) {
+        AuditEvent.AuditEventEntityComponent export = event.addEntity()
+                .setName("$export " + jobId)
+                .setWhat(new Reference()
+                        .setIdentifier(new Identifier()
+                                .setSystem(BulkExportKickOff.EXPORT_KEY_SYSTEM)
+                                .setValue(requester.exportKey())));
+        tally.releasedByType()
+                .forEach((type, count) -> export.addDetail()
+                        .setType("released:" + type)
+                        .setValue(new StringType(String.valueOf(count.get()))));
+        for (Map.Entry<String, ReleaseTally.PatientCounts> patient :
+                tally.patients().entrySet()) {
             int released = patient.getValue().released().get();
             int withheld = patient.getValue().withheld().get();
             AuditEvent.AuditEventEntityComponent entity = AuditedResource.addPatient(event, patient.getKey());

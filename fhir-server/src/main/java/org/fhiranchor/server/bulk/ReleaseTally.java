@@ -19,8 +19,8 @@ final class ReleaseTally {
             releasedByType.computeIfAbsent(type, t -> new AtomicInteger()).incrementAndGet();
         }
         for (String patient : owners) {
-            PatientCounts counts = patients.computeIfAbsent(patient,
-                    p -> new PatientCounts(new AtomicInteger(), new AtomicInteger()));
+            PatientCounts counts =
+                    patients.computeIfAbsent(patient, p -> new PatientCounts(new AtomicInteger(), new AtomicInteger()));
             (released ? counts.released() : counts.withheld()).incrementAndGet();
         }
     }

@@ -11,7 +11,10 @@ import picocli.CommandLine.Option;
  */
 final class BearerTokenOption {
 
-    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:FHIR_ANCHOR_TOKEN}",
+    @Option(
+            names = "--token",
+            paramLabel = "TOKEN",
+            defaultValue = "${env:FHIR_ANCHOR_TOKEN}",
             description = "bearer token for the server at --fhir-base (default: $FHIR_ANCHOR_TOKEN)")
     private String token;
 

@@ -44,72 +44,161 @@ import picocli.CommandLine.Option;
  * </ul>
  * Numbers are printed, not asserted: compare them in one run, never across days.
  */
-@Command(name = "benchmark", description = "Start servers from this jar on loopback and measure ingest throughput, gas, "
-        + "$verify latency, anchoring lag, startup time and memory in one run. Numbers are printed, not asserted.")
+@Command(
+        name = "benchmark",
+        description =
+                "Start servers from this jar on loopback and measure ingest throughput, gas, "
+                        + "$verify latency, anchoring lag, startup time and memory in one run. Numbers are printed, not asserted.")
 public final class BenchmarkCommand {
 
     @Option(names = "--jar", paramLabel = "JAR", description = "the server jar to start (default: this one)")
     private Path jarOption;
-    @Option(names = "--synthea", paramLabel = "DIR", description = "Synthea bundles (default: shared/data/synthea-r4 above here)")
+
+    @Option(
+            names = "--synthea",
+            paramLabel = "DIR",
+            description = "Synthea bundles (default: shared/data/synthea-r4 above here)")
     private Path syntheaOption;
-    @Option(names = "--rounds", paramLabel = "N", defaultValue = "2", description = "ingest rounds (default: ${DEFAULT-VALUE})")
+
+    @Option(
+            names = "--rounds",
+            paramLabel = "N",
+            defaultValue = "2",
+            description = "ingest rounds (default: ${DEFAULT-VALUE})")
     private int roundsOption;
-    @Option(names = "--verify-leaves", paramLabel = "N", defaultValue = "100000",
+
+    @Option(
+            names = "--verify-leaves",
+            paramLabel = "N",
+            defaultValue = "100000",
             description = "leaves in the log for the verify phase (default: ${DEFAULT-VALUE})")
     private int verifyLeavesOption;
-    @Option(names = "--phases", paramLabel = "PHASE", split = ",", defaultValue = "ingest,gas,verify",
-            description = "phases to run: ingest, gas, verify, privacy, request, replicas, scale (default: ${DEFAULT-VALUE})")
+
+    @Option(
+            names = "--phases",
+            paramLabel = "PHASE",
+            split = ",",
+            defaultValue = "ingest,gas,verify",
+            description =
+                    "phases to run: ingest, gas, verify, privacy, request, replicas, scale (default: ${DEFAULT-VALUE})")
     private List<String> phasesOption;
-    @Option(names = "--privacy-passes", paramLabel = "N", defaultValue = "3",
+
+    @Option(
+            names = "--privacy-passes",
+            paramLabel = "N",
+            defaultValue = "3",
             description = "privacy phase: timed passes per server per round (default: ${DEFAULT-VALUE})")
     private int privacyPasses;
-    @Option(names = "--replicas-clients", paramLabel = "N", defaultValue = "4",
+
+    @Option(
+            names = "--replicas-clients",
+            paramLabel = "N",
+            defaultValue = "4",
             description = "replicas phase: client threads posting Synthea bundles (default: ${DEFAULT-VALUE})")
     private int replicaClients;
-    @Option(names = {"--postgres", "--replicas-postgres"}, paramLabel = "JDBC_URL",
+
+    @Option(
+            names = {"--postgres", "--replicas-postgres"},
+            paramLabel = "JDBC_URL",
             defaultValue = "jdbc:postgresql://127.0.0.1:5432/fhir",
-            description = "replicas phase and scale phase on PostgreSQL: a database whose user may create databases "
-                    + "(password from FHIR_ANCHOR_BENCHMARK_POSTGRES_PASSWORD, default fhir) (default: ${DEFAULT-VALUE})")
+            description =
+                    "replicas phase and scale phase on PostgreSQL: a database whose user may create databases "
+                            + "(password from FHIR_ANCHOR_BENCHMARK_POSTGRES_PASSWORD, default fhir) (default: ${DEFAULT-VALUE})")
     private String postgresUrl;
-    @Option(names = {"--postgres-user", "--replicas-postgres-user"}, paramLabel = "USER", defaultValue = "fhir",
+
+    @Option(
+            names = {"--postgres-user", "--replicas-postgres-user"},
+            paramLabel = "USER",
+            defaultValue = "fhir",
             description = "the PostgreSQL user of --postgres (default: ${DEFAULT-VALUE})")
     private String postgresUser;
-    @Option(names = "--request-patients", paramLabel = "N", defaultValue = "5",
+
+    @Option(
+            names = "--request-patients",
+            paramLabel = "N",
+            defaultValue = "5",
             description = "request phase: Synthea patients loaded (default: ${DEFAULT-VALUE})")
     private int requestPatients;
-    @Option(names = "--request-seconds", paramLabel = "S", defaultValue = "5",
+
+    @Option(
+            names = "--request-seconds",
+            paramLabel = "S",
+            defaultValue = "5",
             description = "request phase: measured seconds per operation (default: ${DEFAULT-VALUE})")
     private double requestSeconds;
-    @Option(names = "--request-warmup-seconds", paramLabel = "S", defaultValue = "3",
+
+    @Option(
+            names = "--request-warmup-seconds",
+            paramLabel = "S",
+            defaultValue = "3",
             description = "request phase: warm-up seconds per operation (default: ${DEFAULT-VALUE})")
     private double requestWarmupSeconds;
-    @Option(names = "--request-connections", paramLabel = "N", split = ",", defaultValue = "1,8",
+
+    @Option(
+            names = "--request-connections",
+            paramLabel = "N",
+            split = ",",
+            defaultValue = "1,8",
             description = "request phase: keep-alive connections, one run each (default: ${DEFAULT-VALUE})")
     private List<Integer> requestConnections;
-    @Option(names = "--scale-milestones", paramLabel = "N", split = ",", defaultValue = "10000,100000,1000000",
-            description = "scale phase: versions loaded at which to measure, e.g. 10k,100k,1M (default: ${DEFAULT-VALUE})")
+
+    @Option(
+            names = "--scale-milestones",
+            paramLabel = "N",
+            split = ",",
+            defaultValue = "10000,100000,1000000",
+            description =
+                    "scale phase: versions loaded at which to measure, e.g. 10k,100k,1M (default: ${DEFAULT-VALUE})")
     private List<String> scaleMilestones;
-    @Option(names = "--scale-threads", paramLabel = "N", defaultValue = "2",
+
+    @Option(
+            names = "--scale-threads",
+            paramLabel = "N",
+            defaultValue = "2",
             description = "scale phase: client threads posting transactions (default: ${DEFAULT-VALUE})")
     private int scaleThreads;
-    @Option(names = "--scale-transaction", paramLabel = "N", defaultValue = "500",
+
+    @Option(
+            names = "--scale-transaction",
+            paramLabel = "N",
+            defaultValue = "500",
             description = "scale phase: entries per transaction (default: ${DEFAULT-VALUE})")
     private int scaleTransaction;
-    @Option(names = "--scale-verify-calls", paramLabel = "N", defaultValue = "300",
-            description = "scale phase: timed $verify calls per milestone, after a warm-up of a third as many (default: ${DEFAULT-VALUE})")
+
+    @Option(
+            names = "--scale-verify-calls",
+            paramLabel = "N",
+            defaultValue = "300",
+            description =
+                    "scale phase: timed $verify calls per milestone, after a warm-up of a third as many (default: ${DEFAULT-VALUE})")
     private int scaleVerifyCalls;
-    @Option(names = "--scale-warmup", paramLabel = "N", defaultValue = "0",
+
+    @Option(
+            names = "--scale-warmup",
+            paramLabel = "N",
+            defaultValue = "0",
             description = "scale phase: versions loaded untimed before the first segment, so that it measures a warm "
                     + "server (default: ${DEFAULT-VALUE}: the first segment includes the JIT warm-up)")
     private long scaleWarmUp;
-    @Option(names = "--scale-database", paramLabel = "h2|postgresql", defaultValue = "h2",
+
+    @Option(
+            names = "--scale-database",
+            paramLabel = "h2|postgresql",
+            defaultValue = "h2",
             description = "scale phase: the server's database, the embedded H2 file or a fresh database on --postgres "
                     + "(default: ${DEFAULT-VALUE})")
     private String scaleDatabase;
-    @Option(names = "--scale-server-arg", paramLabel = "ARG",
+
+    @Option(
+            names = "--scale-server-arg",
+            paramLabel = "ARG",
             description = "scale phase: an extra server argument, repeatable (e.g. a PostgreSQL datasource)")
     private List<String> scaleServerArgs = new ArrayList<>();
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "show this help and exit")
     private boolean help;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -121,8 +210,8 @@ public final class BenchmarkCommand {
     }
 
     public int run(List<String> args) throws Exception {
-        java.util.OptionalInt stop = CommandParsing.parse(CommandParsing.commandLine(this), args.toArray(String[]::new),
-                out, System.err);
+        java.util.OptionalInt stop =
+                CommandParsing.parse(CommandParsing.commandLine(this), args.toArray(String[]::new), out, System.err);
         if (stop.isPresent()) {
             return stop.getAsInt();
         }
@@ -134,11 +223,14 @@ public final class BenchmarkCommand {
         Path work = Files.createTempDirectory("fhir-anchor-benchmark-");
         List<Path> bundles;
         try (Stream<Path> files = Files.list(synthea)) {
-            bundles = files.filter(p -> p.toString().endsWith(".json")).sorted(BenchmarkCommand::organizationsFirst).toList();
+            bundles = files.filter(p -> p.toString().endsWith(".json"))
+                    .sorted(BenchmarkCommand::organizationsFirst)
+                    .toList();
         }
         long entries = countEntries(bundles);
-        out.printf("FHIR Anchor benchmark: %d Synthea bundles (%d entries), %d round(s), jar %s%n", bundles.size(), entries,
-                rounds, jar.getFileName());
+        out.printf(
+                "FHIR Anchor benchmark: %d Synthea bundles (%d entries), %d round(s), jar %s%n",
+                bundles.size(), entries, rounds, jar.getFileName());
         try {
             if (phases.contains("ingest")) {
                 ingestRounds(jar, work, bundles, entries, rounds);
@@ -153,19 +245,37 @@ public final class BenchmarkCommand {
                 new PrivacyBenchmark(out, jar, work, bundles, rounds, privacyPasses).run();
             }
             if (phases.contains("request")) {
-                new RequestBenchmark(out, jar, work, bundles, requestPatients,
-                        Duration.ofMillis((long) (1000 * requestSeconds)), Duration.ofMillis((long) (1000 * requestWarmupSeconds)),
-                        requestConnections).run();
+                new RequestBenchmark(
+                                out,
+                                jar,
+                                work,
+                                bundles,
+                                requestPatients,
+                                Duration.ofMillis((long) (1000 * requestSeconds)),
+                                Duration.ofMillis((long) (1000 * requestWarmupSeconds)),
+                                requestConnections)
+                        .run();
             }
-            BenchmarkPostgres postgres = new BenchmarkPostgres(postgresUrl, postgresUser,
+            BenchmarkPostgres postgres = new BenchmarkPostgres(
+                    postgresUrl,
+                    postgresUser,
                     System.getenv().getOrDefault("FHIR_ANCHOR_BENCHMARK_POSTGRES_PASSWORD", "fhir"));
             if (phases.contains("replicas")) {
                 new ReplicaBenchmark(out, jar, work, bundles, rounds, replicaClients, postgres).run();
             }
             if (phases.contains("scale")) {
-                new ScaleBenchmark(out, jar, work, ScaleBenchmark.parseMilestones(scaleMilestones), scaleThreads,
-                        scaleTransaction, scaleVerifyCalls, scaleWarmUp, scaleServerArgs,
-                        "postgresql".equals(scaleDatabase) ? postgres : null).run();
+                new ScaleBenchmark(
+                                out,
+                                jar,
+                                work,
+                                ScaleBenchmark.parseMilestones(scaleMilestones),
+                                scaleThreads,
+                                scaleTransaction,
+                                scaleVerifyCalls,
+                                scaleWarmUp,
+                                scaleServerArgs,
+                                "postgresql".equals(scaleDatabase) ? postgres : null)
+                        .run();
             }
         } finally {
             deleteRecursively(work);
@@ -184,54 +294,101 @@ public final class BenchmarkCommand {
      * One server: a cold pass right after start (the JIT compiler still busy), then a warm pass of the same
      * bundles (POSTs without conditions: new resources again), then the anchoring and archive figures.
      */
-    private record IngestRound(String mode, Pass cold, Pass warm, long startupMillis, long rssAfterStartMb,
-            long rssAfterIngestMb, long versions, double gas, double lagP99Seconds, double lagMaxSeconds,
-            long archiveBacklogAtEnd, double archivedAfterSeconds) {}
+    private record IngestRound(
+            String mode,
+            Pass cold,
+            Pass warm,
+            long startupMillis,
+            long rssAfterStartMb,
+            long rssAfterIngestMb,
+            long versions,
+            double gas,
+            double lagP99Seconds,
+            double lagMaxSeconds,
+            long archiveBacklogAtEnd,
+            double archivedAfterSeconds) {}
 
     private void ingestRounds(Path jar, Path work, List<Path> bundles, long entries, int rounds) throws Exception {
         List<IngestRound> results = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             List<Boolean> order = round % 2 == 1 ? List.of(false, true) : List.of(true, false);
             for (boolean anchoring : order) {
-                IngestRound result = ingestRound(jar, work.resolve("ingest-" + round + "-" + anchoring), bundles, anchoring);
+                IngestRound result =
+                        ingestRound(jar, work.resolve("ingest-" + round + "-" + anchoring), bundles, anchoring);
                 results.add(result);
-                out.printf("  round %d anchoring %-3s: cold %5.1f s (%4.0f entries/s, server CPU %5.1f s), warm %5.1f s "
+                out.printf(
+                        "  round %d anchoring %-3s: cold %5.1f s (%4.0f entries/s, server CPU %5.1f s), warm %5.1f s "
                                 + "(%4.0f entries/s, server CPU %5.1f s), startup %5.1f s, RSS %d MB after start, %d MB after "
-                                + "ingest%s%n", round, result.mode(), result.cold().seconds(), result.cold().perSecond(entries),
-                        result.cold().cpuSeconds(), result.warm().seconds(), result.warm().perSecond(entries),
-                        result.warm().cpuSeconds(), result.startupMillis() / 1000.0, result.rssAfterStartMb(),
+                                + "ingest%s%n",
+                        round,
+                        result.mode(),
+                        result.cold().seconds(),
+                        result.cold().perSecond(entries),
+                        result.cold().cpuSeconds(),
+                        result.warm().seconds(),
+                        result.warm().perSecond(entries),
+                        result.warm().cpuSeconds(),
+                        result.startupMillis() / 1000.0,
+                        result.rssAfterStartMb(),
                         result.rssAfterIngestMb(),
-                        anchoring ? String.format(", %d versions, %.0f gas/version, lag p99 %.1f s (max %.1f s), "
-                                        + "archive backlog %d at ingest end, all archived %.1f s after it",
-                                result.versions(), result.gas() / result.versions(), result.lagP99Seconds(), result.lagMaxSeconds(),
-                                result.archiveBacklogAtEnd(), result.archivedAfterSeconds()) : "");
+                        anchoring
+                                ? String.format(
+                                        ", %d versions, %.0f gas/version, lag p99 %.1f s (max %.1f s), "
+                                                + "archive backlog %d at ingest end, all archived %.1f s after it",
+                                        result.versions(),
+                                        result.gas() / result.versions(),
+                                        result.lagP99Seconds(),
+                                        result.lagMaxSeconds(),
+                                        result.archiveBacklogAtEnd(),
+                                        result.archivedAfterSeconds())
+                                : "");
             }
         }
         printThroughput("warm server (second pass)", results, IngestRound::warm, entries, "target >= 90%");
-        printThroughput("cold server (first pass after start, JIT compiling)", results, IngestRound::cold, entries,
+        printThroughput(
+                "cold server (first pass after start, JIT compiling)",
+                results,
+                IngestRound::cold,
+                entries,
                 "reported, not the target");
-        double gasPerVersion = median(on(results).map(r -> r.gas() / r.versions()).toList());
+        double gasPerVersion =
+                median(on(results).map(r -> r.gas() / r.versions()).toList());
         out.printf("RESULT checkpoint mode gas per version: %.1f%n", gasPerVersion);
-        out.printf("RESULT anchoring lag p99: %.1f s (checkpoint interval 10 s)%n",
+        out.printf(
+                "RESULT anchoring lag p99: %.1f s (checkpoint interval 10 s)%n",
                 median(on(results).map(IngestRound::lagP99Seconds).toList()));
-        out.printf("RESULT archive: backlog at ingest end median %.0f leaves, everything archived median %.1f s after the ingest%n",
+        out.printf(
+                "RESULT archive: backlog at ingest end median %.0f leaves, everything archived median %.1f s after the ingest%n",
                 median(on(results).map(r -> (double) r.archiveBacklogAtEnd()).toList()),
                 median(on(results).map(IngestRound::archivedAfterSeconds).toList()));
-        out.printf("RESULT startup to first 200 on /fhir/metadata: median %.1f s; RSS after start median %.0f MB (-Xmx1g)%n",
+        out.printf(
+                "RESULT startup to first 200 on /fhir/metadata: median %.1f s; RSS after start median %.0f MB (-Xmx1g)%n",
                 median(results.stream().map(r -> r.startupMillis() / 1000.0).toList()),
                 median(results.stream().map(r -> (double) r.rssAfterStartMb()).toList()));
         lastCheckpointGasPerVersion = gasPerVersion;
     }
 
-    private void printThroughput(String label, List<IngestRound> results, java.util.function.Function<IngestRound, Pass> pass,
-            long entries, String target) {
-        double off = median(results.stream().filter(r -> r.mode().equals("off")).map(r -> pass.apply(r).perSecond(entries)).toList());
-        double on = median(on(results).map(r -> pass.apply(r).perSecond(entries)).toList());
-        double cpuOff = median(results.stream().filter(r -> r.mode().equals("off")).map(r -> pass.apply(r).cpuSeconds()).toList());
+    private void printThroughput(
+            String label,
+            List<IngestRound> results,
+            java.util.function.Function<IngestRound, Pass> pass,
+            long entries,
+            String target) {
+        double off = median(results.stream()
+                .filter(r -> r.mode().equals("off"))
+                .map(r -> pass.apply(r).perSecond(entries))
+                .toList());
+        double on =
+                median(on(results).map(r -> pass.apply(r).perSecond(entries)).toList());
+        double cpuOff = median(results.stream()
+                .filter(r -> r.mode().equals("off"))
+                .map(r -> pass.apply(r).cpuSeconds())
+                .toList());
         double cpuOn = median(on(results).map(r -> pass.apply(r).cpuSeconds()).toList());
-        out.printf("RESULT ingest throughput, %s: off %.0f/s, on %.0f/s, on/off = %.1f%% (%s); server CPU (server and dev "
-                + "chain) off %.1f s, on %.1f s, on/off = %.1f%%%n", label, off, on, 100 * on / off, target, cpuOff, cpuOn,
-                100 * cpuOn / cpuOff);
+        out.printf(
+                "RESULT ingest throughput, %s: off %.0f/s, on %.0f/s, on/off = %.1f%% (%s); server CPU (server and dev "
+                        + "chain) off %.1f s, on %.1f s, on/off = %.1f%%%n",
+                label, off, on, 100 * on / off, target, cpuOff, cpuOn, 100 * cpuOn / cpuOff);
     }
 
     private static Stream<IngestRound> on(List<IngestRound> results) {
@@ -241,8 +398,8 @@ public final class BenchmarkCommand {
     private double lastCheckpointGasPerVersion = Double.NaN;
 
     private IngestRound ingestRound(Path jar, Path dir, List<Path> bundles, boolean anchoring) throws Exception {
-        try (ServerLauncher server = ServerLauncher.start(jar, dir,
-                List.of("--fhir-anchor.anchoring.mode=" + (anchoring ? "checkpoint" : "off")), Map.of())) {
+        try (ServerLauncher server = ServerLauncher.start(
+                jar, dir, List.of("--fhir-anchor.anchoring.mode=" + (anchoring ? "checkpoint" : "off")), Map.of())) {
             long rssStart = residentMb(server.pid());
             FhirHttp http = new FhirHttp(server.token("admin"));
             Pass cold = postAll(http, server, bundles);
@@ -258,7 +415,8 @@ public final class BenchmarkCommand {
             if (anchoring) {
                 // The archiver steps back while clients write: report how far behind it was, and when it caught up.
                 JsonNode archive = archiveHealth(http, server);
-                archiveBacklog = health(http, server).path("logEntries").asLong() - archive.path("archivedTreeSize").asLong();
+                archiveBacklog = health(http, server).path("logEntries").asLong()
+                        - archive.path("archivedTreeSize").asLong();
                 awaitAnchored(http, server, Duration.ofMinutes(10));
                 versions = health(http, server).path("logEntries").asLong();
                 archivedAfter = awaitArchived(http, server, versions, ended, Duration.ofMinutes(10));
@@ -266,8 +424,19 @@ public final class BenchmarkCommand {
                 lagP99 = metric(http, server, "fhir_anchor.anchoring.lag.percentile", "?tag=phi:0.99");
                 lagMax = metric(http, server, "fhir_anchor.anchoring.lag", "", "MAX");
             }
-            return new IngestRound(anchoring ? "on" : "off", cold, warm, server.startupMillis(), rssStart,
-                    rssIngest, versions, gas, lagP99, lagMax, archiveBacklog, archivedAfter);
+            return new IngestRound(
+                    anchoring ? "on" : "off",
+                    cold,
+                    warm,
+                    server.startupMillis(),
+                    rssStart,
+                    rssIngest,
+                    versions,
+                    gas,
+                    lagP99,
+                    lagMax,
+                    archiveBacklog,
+                    archivedAfter);
         } finally {
             deleteRecursively(dir);
         }
@@ -285,7 +454,8 @@ public final class BenchmarkCommand {
 
     /** POSTs one bundle file to the server's base; any answer but 200 stops the benchmark. */
     static void postBundle(FhirHttp http, ServerLauncher server, Path bundle) throws IOException, InterruptedException {
-        int status = http.post(server.baseUrl(), "application/fhir+json", Files.readAllBytes(bundle)).statusCode();
+        int status = http.post(server.baseUrl(), "application/fhir+json", Files.readAllBytes(bundle))
+                .statusCode();
         if (status != 200) {
             throw new IllegalStateException(bundle.getFileName() + ": HTTP " + status);
         }
@@ -293,10 +463,18 @@ public final class BenchmarkCommand {
 
     private void perVersionGas(Path jar, Path work, List<Path> bundles) throws Exception {
         Path dir = work.resolve("per-version");
-        List<Path> small = bundles.stream().filter(BenchmarkCommand::isPatientBundle)
-                .sorted((a, b) -> Long.compare(size(a), size(b))).limit(2).toList();
-        try (ServerLauncher server = ServerLauncher.start(jar, dir, List.of("--fhir-anchor.anchoring.mode=per-version",
-                "--fhir-anchor.chain.embedded.block-time-seconds=0"), Map.of())) {
+        List<Path> small = bundles.stream()
+                .filter(BenchmarkCommand::isPatientBundle)
+                .sorted((a, b) -> Long.compare(size(a), size(b)))
+                .limit(2)
+                .toList();
+        try (ServerLauncher server = ServerLauncher.start(
+                jar,
+                dir,
+                List.of(
+                        "--fhir-anchor.anchoring.mode=per-version",
+                        "--fhir-anchor.chain.embedded.block-time-seconds=0"),
+                Map.of())) {
             FhirHttp http = new FhirHttp(server.token("admin"));
             for (Path bundle : small) {
                 http.post(server.baseUrl(), "application/fhir+json", Files.readAllBytes(bundle));
@@ -315,7 +493,9 @@ public final class BenchmarkCommand {
             double gasPerLeaf = metric(http, server, "fhir_anchor.anchoring.gas.used", "") / leaves;
             out.printf("RESULT per-version mode gas per version: %.0f (%.0f leaves)%n", gasPerLeaf, leaves);
             if (!Double.isNaN(lastCheckpointGasPerVersion)) {
-                out.printf("RESULT gas ratio per-version / checkpoint: %.0fx (target >= 100x)%n", gasPerLeaf / lastCheckpointGasPerVersion);
+                out.printf(
+                        "RESULT gas ratio per-version / checkpoint: %.0fx (target >= 100x)%n",
+                        gasPerLeaf / lastCheckpointGasPerVersion);
             }
         } finally {
             deleteRecursively(dir);
@@ -336,14 +516,17 @@ public final class BenchmarkCommand {
             for (int b = 0; b < bundles; b++) {
                 int bundle = b;
                 loads.add(pool.submit(() -> {
-                    JsonNode response = JSON.readTree(http.post(server.baseUrl(), "application/fhir+json",
-                            patientsTransaction(bundle, perBundle)).body());
+                    JsonNode response = JSON.readTree(
+                            http.post(server.baseUrl(), "application/fhir+json", patientsTransaction(bundle, perBundle))
+                                    .body());
                     JsonNode entry = response.path("entry");
                     if (bundle == 0) {
-                        entry.forEach(e -> firstBundle.add(e.path("response").path("location").asText()));
+                        entry.forEach(e -> firstBundle.add(
+                                e.path("response").path("location").asText()));
                     }
                     for (int i = 0; i < entry.size(); i += 25) {
-                        samples.add(entry.get(i).path("response").path("location").asText());
+                        samples.add(
+                                entry.get(i).path("response").path("location").asText());
                     }
                     return null;
                 }));
@@ -352,7 +535,9 @@ public final class BenchmarkCommand {
                 load.get();
             }
             pool.shutdown();
-            out.printf("  loaded %d versions in %.1f s%n", (long) bundles * perBundle, (System.nanoTime() - started) / 1e9);
+            out.printf(
+                    "  loaded %d versions in %.1f s%n",
+                    (long) bundles * perBundle, (System.nanoTime() - started) / 1e9);
             awaitAnchored(http, server, Duration.ofMinutes(15));
             long treeSize = health(http, server).path("treeSize").asLong();
             // Timed on a settled server: after a bulk load the archiver catches up on every leaf at once (it waited
@@ -374,8 +559,13 @@ public final class BenchmarkCommand {
                 }
             }
             Collections.sort(millis);
-            out.printf("RESULT $verify with %d leaves: p50 %.2f ms, p99 %.2f ms, max %.2f ms over %d calls (target p99 < 20 ms)%n",
-                    treeSize, percentile(millis, 0.5), percentile(millis, 0.99), millis.get(millis.size() - 1), millis.size());
+            out.printf(
+                    "RESULT $verify with %d leaves: p50 %.2f ms, p99 %.2f ms, max %.2f ms over %d calls (target p99 < 20 ms)%n",
+                    treeSize,
+                    percentile(millis, 0.5),
+                    percentile(millis, 0.99),
+                    millis.get(millis.size() - 1),
+                    millis.size());
             multiVersionProofs(http, server, samples, firstBundle, treeSize);
         } finally {
             deleteRecursively(dir);
@@ -388,11 +578,14 @@ public final class BenchmarkCommand {
      * Patients, like one patient's chart written together), the proof's bytes per version against a single-version
      * proof's, and the time of one {@code POST $verify}.
      */
-    private void multiVersionProofs(FhirHttp http, ServerLauncher server, List<String> spread, List<String> consecutive,
-            long treeSize) throws Exception {
+    private void multiVersionProofs(
+            FhirHttp http, ServerLauncher server, List<String> spread, List<String> consecutive, long treeSize)
+            throws Exception {
         String one = spread.get(0);
         JsonNode single = http.getJson(server.baseUrl() + "/" + one + "/$verify");
-        int singleBytes = java.util.Base64.getDecoder().decode(FhirHttp.parameter(single, "proof").path("data").asText()).length;
+        int singleBytes = java.util.Base64.getDecoder()
+                .decode(FhirHttp.parameter(single, "proof").path("data").asText())
+                .length;
         out.printf("RESULT single-version proof at %d leaves: %d bytes%n", treeSize, singleBytes);
         for (String layout : List.of("spread", "consecutive")) {
             List<String> pool = layout.equals("spread") ? spread : consecutive;
@@ -401,9 +594,11 @@ public final class BenchmarkCommand {
                     out.printf("  (%s: only %d versions to choose from, %d skipped)%n", layout, pool.size(), n);
                     continue;
                 }
-                com.fasterxml.jackson.databind.node.ObjectNode parameters = JSON.createObjectNode().put("resourceType", "Parameters");
+                com.fasterxml.jackson.databind.node.ObjectNode parameters =
+                        JSON.createObjectNode().put("resourceType", "Parameters");
                 com.fasterxml.jackson.databind.node.ArrayNode list = parameters.putArray("parameter");
-                pool.subList(0, n).forEach(ref -> list.addObject().put("name", "resource").put("valueString", ref));
+                pool.subList(0, n)
+                        .forEach(ref -> list.addObject().put("name", "resource").put("valueString", ref));
                 byte[] body = JSON.writeValueAsBytes(parameters);
                 http.post(server.baseUrl() + "/$verify", "application/fhir+json", body); // warm-up
                 long t = System.nanoTime();
@@ -413,12 +608,28 @@ public final class BenchmarkCommand {
                     throw new IllegalStateException("$verify of " + n + " versions answered " + response.statusCode());
                 }
                 JsonNode answer = JSON.readTree(response.body());
-                int proofBytes = java.util.Base64.getDecoder().decode(FhirHttp.parameter(answer, "proof").path("data").asText()).length;
-                int hashes = JSON.readTree(java.util.Base64.getDecoder().decode(FhirHttp.parameter(answer, "proof").path("data").asText()))
-                        .path("hashes").size();
-                out.printf("RESULT multi-version proof, %d %s versions of %d: %d bytes (%.0f per version, %.0f%% of %d single proofs),"
-                        + " %d path hashes, answer %d bytes, %.1f ms%n", n, layout, treeSize, proofBytes, (double) proofBytes / n,
-                        100.0 * proofBytes / ((double) singleBytes * n), n, hashes, response.body().length(), millis);
+                int proofBytes = java.util.Base64.getDecoder()
+                        .decode(FhirHttp.parameter(answer, "proof").path("data").asText())
+                        .length;
+                int hashes = JSON.readTree(java.util.Base64.getDecoder()
+                                .decode(FhirHttp.parameter(answer, "proof")
+                                        .path("data")
+                                        .asText()))
+                        .path("hashes")
+                        .size();
+                out.printf(
+                        "RESULT multi-version proof, %d %s versions of %d: %d bytes (%.0f per version, %.0f%% of %d single proofs),"
+                                + " %d path hashes, answer %d bytes, %.1f ms%n",
+                        n,
+                        layout,
+                        treeSize,
+                        proofBytes,
+                        (double) proofBytes / n,
+                        100.0 * proofBytes / ((double) singleBytes * n),
+                        n,
+                        hashes,
+                        response.body().length(),
+                        millis);
             }
         }
     }
@@ -429,8 +640,13 @@ public final class BenchmarkCommand {
             if (i > 0) {
                 json.append(',');
             }
-            json.append("{\"resource\":{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:fhir-anchor:benchmark\",")
-                    .append("\"value\":\"").append(bundle).append('-').append(i).append("\"}],\"gender\":\"unknown\"},")
+            json.append(
+                            "{\"resource\":{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:fhir-anchor:benchmark\",")
+                    .append("\"value\":\"")
+                    .append(bundle)
+                    .append('-')
+                    .append(i)
+                    .append("\"}],\"gender\":\"unknown\"},")
                     .append("\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}");
         }
         return json.append("]}").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -445,7 +661,8 @@ public final class BenchmarkCommand {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             JsonNode health = health(http, server);
-            if (health.path("logEntries").asLong() > 0 && health.path("unanchoredEntries").asLong() == 0) {
+            if (health.path("logEntries").asLong() > 0
+                    && health.path("unanchoredEntries").asLong() == 0) {
                 return;
             }
             Thread.sleep(poll.toMillis());
@@ -467,11 +684,17 @@ public final class BenchmarkCommand {
     }
 
     static JsonNode archiveHealth(FhirHttp http, ServerLauncher server) throws IOException, InterruptedException {
-        return http.getJson(actuator(server) + "/health").path("components").path("archive").path("details");
+        return http.getJson(actuator(server) + "/health")
+                .path("components")
+                .path("archive")
+                .path("details");
     }
 
     static JsonNode health(FhirHttp http, ServerLauncher server) throws IOException, InterruptedException {
-        return http.getJson(actuator(server) + "/health").path("components").path("anchoring").path("details");
+        return http.getJson(actuator(server) + "/health")
+                .path("components")
+                .path("anchoring")
+                .path("details");
     }
 
     private static double metric(FhirHttp http, ServerLauncher server, String name, String query) throws Exception {
@@ -480,7 +703,8 @@ public final class BenchmarkCommand {
 
     private static double metric(FhirHttp http, ServerLauncher server, String name, String query, String statistic)
             throws Exception {
-        JsonNode measurements = http.getJson(actuator(server) + "/metrics/" + name + query).path("measurements");
+        JsonNode measurements =
+                http.getJson(actuator(server) + "/metrics/" + name + query).path("measurements");
         for (JsonNode m : measurements) {
             if (statistic == null || statistic.equals(m.path("statistic").asText())) {
                 return m.path("value").asDouble();
@@ -496,7 +720,8 @@ public final class BenchmarkCommand {
     /** User plus system CPU seconds of a process and its descendants (the dev chain), from /proc. */
     static double cpuSeconds(long pid) {
         double total = processCpuSeconds(pid);
-        for (ProcessHandle child : ProcessHandle.of(pid).map(p -> p.descendants().toList()).orElse(List.of())) {
+        for (ProcessHandle child :
+                ProcessHandle.of(pid).map(p -> p.descendants().toList()).orElse(List.of())) {
             total += processCpuSeconds(child.pid());
         }
         return total;
@@ -591,7 +816,8 @@ public final class BenchmarkCommand {
             return;
         }
         try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // a temporary directory; the OS cleans it eventually
         }

@@ -19,7 +19,8 @@ record BenchmarkPostgres(String adminUrl, String user, String password) {
 
     /** Creates an empty database with a random name and returns the name. */
     String createDatabase() throws SQLException {
-        String database = "fhir_anchor_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String database = "fhir_anchor_bench_"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         execute("CREATE DATABASE " + database);
         return database;
     }
@@ -31,7 +32,8 @@ record BenchmarkPostgres(String adminUrl, String user, String password) {
 
     /** The server arguments that point it at {@code database} (the password goes in {@link #serverEnvironment()}). */
     List<String> serverArgs(String database) {
-        return List.of("--spring.profiles.active=postgres",
+        return List.of(
+                "--spring.profiles.active=postgres",
                 "--spring.datasource.url=" + adminUrl.substring(0, adminUrl.lastIndexOf('/') + 1) + database,
                 "--spring.datasource.username=" + user);
     }
@@ -54,7 +56,8 @@ record BenchmarkPostgres(String adminUrl, String user, String password) {
     }
 
     private void execute(String statement) throws SQLException {
-        try (Connection connection = connect(); Statement sql = connection.createStatement()) {
+        try (Connection connection = connect();
+                Statement sql = connection.createStatement()) {
             sql.execute(statement);
         }
     }

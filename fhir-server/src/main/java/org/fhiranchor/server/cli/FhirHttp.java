@@ -19,8 +19,10 @@ public final class FhirHttp {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
     private final String token;
 
     public FhirHttp(String bearerTokenOrNull) {
@@ -35,17 +37,23 @@ public final class FhirHttp {
         return JSON.readTree(response.body());
     }
 
-    public HttpResponse<String> post(String url, String contentType, byte[] body) throws IOException, InterruptedException {
-        return send(request(url).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    public HttpResponse<String> post(String url, String contentType, byte[] body)
+            throws IOException, InterruptedException {
+        return send(request(url)
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build());
     }
 
     /** GET, returning only the status (for latency measurements). */
     public int getStatus(String url) throws IOException, InterruptedException {
-        return http.send(request(url).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(request(url).GET().build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private HttpRequest.Builder request(String url) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(10))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofMinutes(10))
                 .header("Accept", "application/fhir+json, application/json");
         if (token != null && !token.isBlank()) {
             builder.header("Authorization", "Bearer " + token);

@@ -55,8 +55,11 @@ final class PrivacyBenchmark {
         modes.put("consents", CONSENTS);
         ExecutorService loading = Executors.newFixedThreadPool(modes.size());
         Map<String, Future<ServerLauncher>> launches = new LinkedHashMap<>();
-        modes.keySet().forEach(mode -> launches.put(mode,
-                loading.submit(() -> ServerLauncher.start(jar, work.resolve("privacy-" + mode), List.of(), Map.of()))));
+        modes.keySet()
+                .forEach(mode -> launches.put(
+                        mode,
+                        loading.submit(() ->
+                                ServerLauncher.start(jar, work.resolve("privacy-" + mode), List.of(), Map.of()))));
         try {
             // Loaded one after the other: each load is the same work, and they do not slow each other down.
             Map<String, Target> targets = new LinkedHashMap<>();
@@ -81,11 +84,17 @@ final class PrivacyBenchmark {
             }
             double none = BenchmarkCommand.median(perSecond.get("none"));
             double with = BenchmarkCommand.median(perSecond.get("consents"));
-            out.printf("  privacy passes (searches/s), none: %s%n  privacy passes (searches/s), consents: %s%n",
+            out.printf(
+                    "  privacy passes (searches/s), none: %s%n  privacy passes (searches/s), consents: %s%n",
                     format(perSecond.get("none")), format(perSecond.get("consents")));
-            out.printf("RESULT clinician search throughput, warm, %d patients, two servers taking turns, median of %d passes "
+            out.printf(
+                    "RESULT clinician search throughput, warm, %d patients, two servers taking turns, median of %d passes "
                             + "each: no privacy consents %.1f/s, %,d privacy consents %.1f/s, with/without = %.1f%% (target >= 90%%)%n",
-                    targets.get("none").patients().size(), perSecond.get("none").size(), none, CONSENTS, with,
+                    targets.get("none").patients().size(),
+                    perSecond.get("none").size(),
+                    none,
+                    CONSENTS,
+                    with,
                     100 * with / none);
         } finally {
             loading.shutdown();
@@ -105,23 +114,31 @@ final class PrivacyBenchmark {
         FhirHttp admin = new FhirHttp(server.token("admin"));
         BenchmarkCommand.postAll(admin, server, bundles);
         List<String> patients = new ArrayList<>();
-        for (JsonNode entry : admin.getJson(server.baseUrl() + "/Patient?_count=1000&_elements=id").path("entry")) {
+        for (JsonNode entry : admin.getJson(server.baseUrl() + "/Patient?_count=1000&_elements=id")
+                .path("entry")) {
             patients.add("Patient/" + entry.path("resource").path("id").asText());
         }
         List<String> practitioners = new ArrayList<>();
         for (int i = 0; i <= OTHER_PRACTITIONERS; i++) {
-            JsonNode created = JSON.readTree(admin.post(server.baseUrl() + "/Practitioner", FHIR_JSON,
-                    "{\"resourceType\":\"Practitioner\",\"active\":true}".getBytes(StandardCharsets.UTF_8)).body());
+            JsonNode created = JSON.readTree(admin.post(
+                            server.baseUrl() + "/Practitioner",
+                            FHIR_JSON,
+                            "{\"resourceType\":\"Practitioner\",\"active\":true}".getBytes(StandardCharsets.UTF_8))
+                    .body());
             practitioners.add("Practitioner/" + created.path("id").asText());
         }
         for (int first = 0; first < consents; first += 100) {
-            int status = admin.post(server.baseUrl(), FHIR_JSON,
-                    denies(patients, practitioners, first, Math.min(100, consents - first))).statusCode();
+            int status = admin.post(
+                            server.baseUrl(),
+                            FHIR_JSON,
+                            denies(patients, practitioners, first, Math.min(100, consents - first)))
+                    .statusCode();
             if (status != 200) {
                 throw new IllegalStateException("privacy consents: HTTP " + status);
             }
         }
-        return new Target(server, new FhirHttp(server.token("clinician", "--fhir-user", practitioners.get(0))), patients);
+        return new Target(
+                server, new FhirHttp(server.token("clinician", "--fhir-user", practitioners.get(0))), patients);
     }
 
     /** A transaction of {@code count} opt-out denies, each naming one of the other practitioners. */
@@ -130,14 +147,21 @@ final class PrivacyBenchmark {
         for (int i = first; i < first + count; i++) {
             String patient = patients.get(i % patients.size());
             String actor = practitioners.get(1 + i % OTHER_PRACTITIONERS);
-            json.append(i > first ? "," : "").append("{\"resource\":{\"resourceType\":\"Consent\",\"status\":\"active\",")
-                    .append("\"scope\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/consentscope\",")
-                    .append("\"code\":\"patient-privacy\"}]},\"category\":[{\"coding\":[{\"system\":\"http://loinc.org\",")
-                    .append("\"code\":\"59284-0\"}]}],\"patient\":{\"reference\":\"").append(patient).append("\"},")
+            json.append(i > first ? "," : "")
+                    .append("{\"resource\":{\"resourceType\":\"Consent\",\"status\":\"active\",")
+                    .append(
+                            "\"scope\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/consentscope\",")
+                    .append(
+                            "\"code\":\"patient-privacy\"}]},\"category\":[{\"coding\":[{\"system\":\"http://loinc.org\",")
+                    .append("\"code\":\"59284-0\"}]}],\"patient\":{\"reference\":\"")
+                    .append(patient)
+                    .append("\"},")
                     .append("\"policy\":[{\"uri\":\"http://hl7.org/fhir/ConsentPolicy/opt-out\"}],")
                     .append("\"provision\":{\"type\":\"deny\",\"actor\":[{\"role\":{\"coding\":[{\"system\":")
                     .append("\"http://terminology.hl7.org/CodeSystem/v3-ParticipationType\",\"code\":\"PRCP\"}]},")
-                    .append("\"reference\":{\"reference\":\"").append(actor).append("\"}}]}},")
+                    .append("\"reference\":{\"reference\":\"")
+                    .append(actor)
+                    .append("\"}}]}},")
                     .append("\"request\":{\"method\":\"POST\",\"url\":\"Consent\"}}");
         }
         return json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
@@ -147,7 +171,8 @@ final class PrivacyBenchmark {
     private static void settle(ServerLauncher server) throws Exception {
         FhirHttp admin = new FhirHttp(server.token("admin"));
         BenchmarkCommand.awaitAnchored(admin, server, Duration.ofMinutes(15));
-        long versions = BenchmarkCommand.health(admin, server).path("logEntries").asLong();
+        long versions =
+                BenchmarkCommand.health(admin, server).path("logEntries").asLong();
         BenchmarkCommand.awaitArchived(admin, server, versions, System.nanoTime(), Duration.ofMinutes(15));
     }
 
@@ -155,8 +180,8 @@ final class PrivacyBenchmark {
     private static double searchPass(Target target) throws Exception {
         long started = System.nanoTime();
         for (String patient : target.patients()) {
-            int status = target.clinician().getStatus(target.server().baseUrl() + "/Observation?patient=" + patient
-                    + "&_count=50");
+            int status = target.clinician()
+                    .getStatus(target.server().baseUrl() + "/Observation?patient=" + patient + "&_count=50");
             if (status != 200) {
                 throw new IllegalStateException("clinician search: HTTP " + status);
             }

@@ -26,7 +26,11 @@ record ProcStat(String name, long userTicks, long systemTicks, long childrenUser
         // Fields after the command name (which may hold spaces), from field 3 on: utime is 14, stime 15, cutime 16,
         // cstime 17.
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return new ProcStat(name, Long.parseLong(fields[11]), Long.parseLong(fields[12]), Long.parseLong(fields[13]),
+        return new ProcStat(
+                name,
+                Long.parseLong(fields[11]),
+                Long.parseLong(fields[12]),
+                Long.parseLong(fields[13]),
                 Long.parseLong(fields[14]));
     }
 

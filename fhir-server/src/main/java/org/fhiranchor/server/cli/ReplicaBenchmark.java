@@ -31,8 +31,14 @@ final class ReplicaBenchmark {
     /** Where PostgreSQL's administrative database is and who may create databases there. */
 
     /** One timed pass of one configuration. */
-    record Figures(int replicas, long entries, double seconds, double serverCpuSeconds, double postgresCpuSeconds,
-            double machineBusyPercent, long versions) {
+    record Figures(
+            int replicas,
+            long entries,
+            double seconds,
+            double serverCpuSeconds,
+            double postgresCpuSeconds,
+            double machineBusyPercent,
+            long versions) {
         double perSecond() {
             return entries / seconds;
         }
@@ -46,7 +52,14 @@ final class ReplicaBenchmark {
     private final int clients;
     private final BenchmarkPostgres postgres;
 
-    ReplicaBenchmark(PrintStream out, Path jar, Path work, List<Path> bundles, int rounds, int clients, BenchmarkPostgres postgres) {
+    ReplicaBenchmark(
+            PrintStream out,
+            Path jar,
+            Path work,
+            List<Path> bundles,
+            int rounds,
+            int clients,
+            BenchmarkPostgres postgres) {
         this.out = out;
         this.jar = jar;
         this.work = work;
@@ -57,26 +70,45 @@ final class ReplicaBenchmark {
     }
 
     void run() throws Exception {
-        List<Path> organizations = bundles.stream().filter(p -> !BenchmarkCommand.isPatientBundle(p)).toList();
-        List<Path> patients = bundles.stream().filter(BenchmarkCommand::isPatientBundle).toList();
+        List<Path> organizations = bundles.stream()
+                .filter(p -> !BenchmarkCommand.isPatientBundle(p))
+                .toList();
+        List<Path> patients =
+                bundles.stream().filter(BenchmarkCommand::isPatientBundle).toList();
         long entries = BenchmarkCommand.countEntries(patients);
-        out.printf("replicas phase: PostgreSQL %s, %d client threads, %d patient bundles (%d entries) per timed pass%n",
+        out.printf(
+                "replicas phase: PostgreSQL %s, %d client threads, %d patient bundles (%d entries) per timed pass%n",
                 postgres.adminUrl(), clients, patients.size(), entries);
         List<Figures> results = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             for (int replicas : round % 2 == 1 ? List.of(1, 2) : List.of(2, 1)) {
                 Figures figures = configuration(replicas, organizations, patients, entries, round);
                 results.add(figures);
-                out.printf("  round %d, %d replica(s): %.1f s, %.0f entries/s; CPU s: servers %.1f, PostgreSQL %.1f; machine "
-                                + "busy %.0f%% of %d cores; %d versions in the log%n", round, replicas, figures.seconds(),
-                        figures.perSecond(), figures.serverCpuSeconds(), figures.postgresCpuSeconds(),
-                        figures.machineBusyPercent(), Runtime.getRuntime().availableProcessors(), figures.versions());
+                out.printf(
+                        "  round %d, %d replica(s): %.1f s, %.0f entries/s; CPU s: servers %.1f, PostgreSQL %.1f; machine "
+                                + "busy %.0f%% of %d cores; %d versions in the log%n",
+                        round,
+                        replicas,
+                        figures.seconds(),
+                        figures.perSecond(),
+                        figures.serverCpuSeconds(),
+                        figures.postgresCpuSeconds(),
+                        figures.machineBusyPercent(),
+                        Runtime.getRuntime().availableProcessors(),
+                        figures.versions());
             }
         }
-        double one = BenchmarkCommand.median(results.stream().filter(f -> f.replicas() == 1).map(Figures::perSecond).toList());
-        double two = BenchmarkCommand.median(results.stream().filter(f -> f.replicas() == 2).map(Figures::perSecond).toList());
-        out.printf("RESULT write throughput on PostgreSQL, %d clients, warm: 1 replica %.0f entries/s, 2 replicas %.0f "
-                + "entries/s, 2/1 = %.2f (this machine: %d cores shared by the servers, PostgreSQL and the chain)%n",
+        double one = BenchmarkCommand.median(results.stream()
+                .filter(f -> f.replicas() == 1)
+                .map(Figures::perSecond)
+                .toList());
+        double two = BenchmarkCommand.median(results.stream()
+                .filter(f -> f.replicas() == 2)
+                .map(Figures::perSecond)
+                .toList());
+        out.printf(
+                "RESULT write throughput on PostgreSQL, %d clients, warm: 1 replica %.0f entries/s, 2 replicas %.0f "
+                        + "entries/s, 2/1 = %.2f (this machine: %d cores shared by the servers, PostgreSQL and the chain)%n",
                 clients, one, two, two / one, Runtime.getRuntime().availableProcessors());
     }
 
@@ -86,7 +118,8 @@ final class ReplicaBenchmark {
         Files.createDirectories(dir);
         String database = postgres.createDatabase();
         try (AnvilNode chain = AnvilNode.start(AnvilNode.Options.defaults().withLogFile(dir.resolve("anvil.log")))) {
-            String key = Numeric.toHexStringNoPrefixZeroPadded(Keys.createEcKeyPair().getPrivateKey(), 64);
+            String key =
+                    Numeric.toHexStringNoPrefixZeroPadded(Keys.createEcKeyPair().getPrivateKey(), 64);
             chain.fund(Credentials.create(key).getAddress(), BigInteger.TEN.pow(21));
             List<String> args = new ArrayList<>(postgres.serverArgs(database));
             args.addAll(List.of("--fhir-anchor.chain.mode=external", "--fhir-anchor.chain.rpc-url=" + chain.rpcUrl()));
@@ -111,12 +144,15 @@ final class ReplicaBenchmark {
                 post(servers, admins, patients, clients);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 long[] machineAfter = machineJiffies();
-                double busy = 100.0 * (machineAfter[0] - machineBefore[0]) / Math.max(1, machineAfter[1] - machineBefore[1]);
+                double busy =
+                        100.0 * (machineAfter[0] - machineBefore[0]) / Math.max(1, machineAfter[1] - machineBefore[1]);
                 double serverCpuSeconds = serverCpu(servers) - cpuBefore;
                 double postgresCpuSeconds = postgresCpuSeconds() - postgresBefore;
                 // All anchored once the clients are done: the replicas share one log and one sequence.
                 BenchmarkCommand.awaitAnchored(admins.get(0), servers.get(0), java.time.Duration.ofMinutes(10));
-                long versions = BenchmarkCommand.health(admins.get(0), servers.get(0)).path("logEntries").asLong();
+                long versions = BenchmarkCommand.health(admins.get(0), servers.get(0))
+                        .path("logEntries")
+                        .asLong();
                 return new Figures(replicas, entries, seconds, serverCpuSeconds, postgresCpuSeconds, busy, versions);
             } finally {
                 for (ServerLauncher server : servers) {
@@ -155,7 +191,9 @@ final class ReplicaBenchmark {
     }
 
     private static double serverCpu(List<ServerLauncher> servers) {
-        return servers.stream().mapToDouble(s -> BenchmarkCommand.cpuSeconds(s.pid())).sum();
+        return servers.stream()
+                .mapToDouble(s -> BenchmarkCommand.cpuSeconds(s.pid()))
+                .sum();
     }
 
     /**
@@ -165,7 +203,8 @@ final class ReplicaBenchmark {
     static double postgresCpuSeconds() {
         double total = 0;
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .toList()) {
                 try {
                     ProcStat stat = ProcStat.read(proc.resolve("stat"));
                     if (stat.name().startsWith("postgres")) {

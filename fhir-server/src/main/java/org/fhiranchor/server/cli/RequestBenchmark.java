@@ -44,8 +44,14 @@ final class RequestBenchmark {
     }
 
     /** What the operations need from a loaded server. */
-    private record Target(String base, String token, String patient, String codeToken, List<String> observations,
-            List<String> updatable, String observationTemplate) {}
+    private record Target(
+            String base,
+            String token,
+            String patient,
+            String codeToken,
+            List<String> observations,
+            List<String> updatable,
+            String observationTemplate) {}
 
     /** Figures of one operation at one connection count. */
     record Figures(double perSecond, double p50Millis, double p99Millis, long requests, long errors) {}
@@ -59,8 +65,15 @@ final class RequestBenchmark {
     private final Duration warmUp;
     private final List<Integer> connections;
 
-    RequestBenchmark(PrintStream out, Path jar, Path work, List<Path> bundles, int patients, Duration window,
-            Duration warmUp, List<Integer> connections) {
+    RequestBenchmark(
+            PrintStream out,
+            Path jar,
+            Path work,
+            List<Path> bundles,
+            int patients,
+            Duration window,
+            Duration warmUp,
+            List<Integer> connections) {
         this.out = out;
         this.jar = jar;
         this.work = work;
@@ -73,21 +86,35 @@ final class RequestBenchmark {
 
     private static Map<String, Operation> operations() {
         Map<String, Operation> ops = new LinkedHashMap<>();
-        ops.put("create", (t, c, n) -> HttpRequest.newBuilder(URI.create(t.base() + "/Observation"))
-                .header("Content-Type", FHIR_JSON)
-                .POST(HttpRequest.BodyPublishers.ofString(t.observationTemplate().replace("\"VALUE\"", Long.toString(n)))));
+        ops.put(
+                "create",
+                (t, c, n) -> HttpRequest.newBuilder(URI.create(t.base() + "/Observation"))
+                        .header("Content-Type", FHIR_JSON)
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                t.observationTemplate().replace("\"VALUE\"", Long.toString(n)))));
         ops.put("update", (t, c, n) -> {
             String id = t.updatable().get(c % t.updatable().size());
-            String body = t.observationTemplate().replace("\"VALUE\"", Long.toString(n))
-                    .replace("{\"resourceType\":\"Observation\",", "{\"resourceType\":\"Observation\",\"id\":\"" + id + "\",");
-            return HttpRequest.newBuilder(URI.create(t.base() + "/Observation/" + id)).header("Content-Type", FHIR_JSON)
+            String body = t.observationTemplate()
+                    .replace("\"VALUE\"", Long.toString(n))
+                    .replace(
+                            "{\"resourceType\":\"Observation\",",
+                            "{\"resourceType\":\"Observation\",\"id\":\"" + id + "\",");
+            return HttpRequest.newBuilder(URI.create(t.base() + "/Observation/" + id))
+                    .header("Content-Type", FHIR_JSON)
                     .PUT(HttpRequest.BodyPublishers.ofString(body));
         });
-        ops.put("read", (t, c, n) -> get(t.base() + "/" + t.observations().get((int) (n % t.observations().size()))));
-        ops.put("vread", (t, c, n) -> get(t.base() + "/" + t.observations().get((int) (n % t.observations().size()))
-                + "/_history/1"));
-        ops.put("search", (t, c, n) -> get(t.base() + "/Observation?patient=" + t.patient() + "&code="
-                + URLEncoder.encode(t.codeToken(), StandardCharsets.UTF_8)));
+        ops.put(
+                "read",
+                (t, c, n) -> get(t.base() + "/"
+                        + t.observations().get((int) (n % t.observations().size()))));
+        ops.put(
+                "vread",
+                (t, c, n) -> get(t.base() + "/"
+                        + t.observations().get((int) (n % t.observations().size())) + "/_history/1"));
+        ops.put(
+                "search",
+                (t, c, n) -> get(t.base() + "/Observation?patient=" + t.patient() + "&code="
+                        + URLEncoder.encode(t.codeToken(), StandardCharsets.UTF_8)));
         ops.put("$everything", (t, c, n) -> get(t.base() + "/" + t.patient() + "/$everything"));
         ops.put("metadata", (t, c, n) -> get(t.base() + "/metadata"));
         return ops;
@@ -98,20 +125,33 @@ final class RequestBenchmark {
     }
 
     void run() throws Exception {
-        List<Path> load = new ArrayList<>(bundles.stream().filter(p -> !BenchmarkCommand.isPatientBundle(p)).toList());
-        load.addAll(bundles.stream().filter(BenchmarkCommand::isPatientBundle).limit(patients).toList());
-        out.printf("request phase: %d bundles (%d patients), %s warm-up and %s timed per operation and connection count, "
-                + "connections %s%n", load.size(), patients, warmUp, window, connections);
+        List<Path> load = new ArrayList<>(bundles.stream()
+                .filter(p -> !BenchmarkCommand.isPatientBundle(p))
+                .toList());
+        load.addAll(bundles.stream()
+                .filter(BenchmarkCommand::isPatientBundle)
+                .limit(patients)
+                .toList());
+        out.printf(
+                "request phase: %d bundles (%d patients), %s warm-up and %s timed per operation and connection count, "
+                        + "connections %s%n",
+                load.size(), patients, warmUp, window, connections);
         Map<String, List<String>> modes = new LinkedHashMap<>();
-        modes.put("plain", List.of("--fhir-anchor.anchoring.mode=off", "--fhir-anchor.audit.enabled=false",
-                "--fhir-anchor.consent.enforcement=false"));
+        modes.put(
+                "plain",
+                List.of(
+                        "--fhir-anchor.anchoring.mode=off",
+                        "--fhir-anchor.audit.enabled=false",
+                        "--fhir-anchor.consent.enforcement=false"));
         modes.put("full", List.of());
         // Both servers run at once and take turns, operation by operation (alternating which goes first), so that
         // both see the same load from whatever else runs on the machine; the one not measured is idle meanwhile.
         ExecutorService starting = Executors.newFixedThreadPool(modes.size());
         Map<String, Future<ServerLauncher>> launches = new LinkedHashMap<>();
-        modes.forEach((mode, serverArgs) -> launches.put(mode,
-                starting.submit(() -> ServerLauncher.start(jar, work.resolve("request-" + mode), serverArgs, Map.of()))));
+        modes.forEach((mode, serverArgs) -> launches.put(
+                mode,
+                starting.submit(
+                        () -> ServerLauncher.start(jar, work.resolve("request-" + mode), serverArgs, Map.of()))));
         starting.shutdown();
         Map<String, ServerLauncher> servers = new LinkedHashMap<>();
         try {
@@ -131,8 +171,9 @@ final class RequestBenchmark {
                     for (String mode : order) {
                         Figures f = timed(targets.get(mode), op.getValue(), c);
                         results.get(mode).put(key, f);
-                        out.printf("  %-5s %-16s %7.1f/s  p50 %7.2f ms  p99 %8.2f ms  (%d requests, %d errors)%n", mode, key,
-                                f.perSecond(), f.p50Millis(), f.p99Millis(), f.requests(), f.errors());
+                        out.printf(
+                                "  %-5s %-16s %7.1f/s  p50 %7.2f ms  p99 %8.2f ms  (%d requests, %d errors)%n",
+                                mode, key, f.perSecond(), f.p50Millis(), f.p99Millis(), f.requests(), f.errors());
                     }
                     java.util.Collections.reverse(order);
                 }
@@ -142,9 +183,17 @@ final class RequestBenchmark {
             for (String key : full.keySet()) {
                 Figures f = full.get(key);
                 Figures p = plain.get(key);
-                out.printf("RESULT request %-16s full %7.1f/s p50 %7.2f p99 %8.2f ms | plain %7.1f/s p50 %7.2f p99 %8.2f ms | "
-                                + "full/plain throughput %5.1f%%, p99 %4.2fx%n", key, f.perSecond(), f.p50Millis(), f.p99Millis(),
-                        p.perSecond(), p.p50Millis(), p.p99Millis(), 100 * f.perSecond() / p.perSecond(),
+                out.printf(
+                        "RESULT request %-16s full %7.1f/s p50 %7.2f p99 %8.2f ms | plain %7.1f/s p50 %7.2f p99 %8.2f ms | "
+                                + "full/plain throughput %5.1f%%, p99 %4.2fx%n",
+                        key,
+                        f.perSecond(),
+                        f.p50Millis(),
+                        f.p99Millis(),
+                        p.perSecond(),
+                        p.p50Millis(),
+                        p.p99Millis(),
+                        100 * f.perSecond() / p.perSecond(),
                         f.p99Millis() / p.p99Millis());
             }
         } finally {
@@ -166,8 +215,9 @@ final class RequestBenchmark {
         for (Path bundle : load) {
             BenchmarkCommand.postBundle(http, server, bundle);
         }
-        out.printf("  %s: started in %.1f s, loaded in %.1f s%n", mode, server.startupMillis() / 1000.0,
-                (System.nanoTime() - started) / 1e9);
+        out.printf(
+                "  %s: started in %.1f s, loaded in %.1f s%n",
+                mode, server.startupMillis() / 1000.0, (System.nanoTime() - started) / 1e9);
         return target(http, server.baseUrl(), token);
     }
 
@@ -175,9 +225,12 @@ final class RequestBenchmark {
     private Target target(FhirHttp http, String base, String token) throws Exception {
         String patient = null;
         int most = -1;
-        for (JsonNode entry : http.getJson(base + "/Patient?_count=100&_elements=id").path("entry")) {
+        for (JsonNode entry :
+                http.getJson(base + "/Patient?_count=100&_elements=id").path("entry")) {
             String id = "Patient/" + entry.path("resource").path("id").asText();
-            int count = http.getJson(base + "/Observation?patient=" + id + "&_summary=count").path("total").asInt();
+            int count = http.getJson(base + "/Observation?patient=" + id + "&_summary=count")
+                    .path("total")
+                    .asInt();
             if (count > most) {
                 most = count;
                 patient = id;
@@ -188,12 +241,14 @@ final class RequestBenchmark {
         }
         List<String> observations = new ArrayList<>();
         String codeToken = null;
-        for (JsonNode entry : http.getJson(base + "/Observation?patient=" + patient + "&_count=200").path("entry")) {
+        for (JsonNode entry : http.getJson(base + "/Observation?patient=" + patient + "&_count=200")
+                .path("entry")) {
             JsonNode resource = entry.path("resource");
             observations.add("Observation/" + resource.path("id").asText());
             JsonNode coding = resource.path("code").path("coding").path(0);
             if (codeToken == null && coding.has("code")) {
-                codeToken = coding.path("system").asText() + "|" + coding.path("code").asText();
+                codeToken = coding.path("system").asText() + "|"
+                        + coding.path("code").asText();
             }
         }
         String template = "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":[{\"system\":"
@@ -201,9 +256,12 @@ final class RequestBenchmark {
                 + patient + "\"},\"effectiveDateTime\":\"2026-01-01T10:00:00Z\",\"valueQuantity\":{\"value\":\"VALUE\","
                 + "\"unit\":\"/min\",\"system\":\"http://unitsofmeasure.org\",\"code\":\"/min\"}}";
         List<String> updatable = new ArrayList<>();
-        int maxConnections = connections.stream().mapToInt(Integer::intValue).max().orElse(1);
+        int maxConnections =
+                connections.stream().mapToInt(Integer::intValue).max().orElse(1);
         for (int i = 0; i < maxConnections; i++) {
-            HttpResponse<String> created = http.post(base + "/Observation", FHIR_JSON,
+            HttpResponse<String> created = http.post(
+                    base + "/Observation",
+                    FHIR_JSON,
                     template.replace("\"VALUE\"", "60").getBytes(StandardCharsets.UTF_8));
             if (created.statusCode() != 201) {
                 throw new IllegalStateException("create Observation: HTTP " + created.statusCode());
@@ -218,7 +276,9 @@ final class RequestBenchmark {
         AtomicLong counter = new AtomicLong();
         List<HttpClient> clients = new ArrayList<>();
         for (int i = 0; i < c; i++) {
-            clients.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
+            clients.add(HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(10))
                     .build());
         }
         run(clients, target, op, warmUp, counter, null);
@@ -235,8 +295,11 @@ final class RequestBenchmark {
         if (all.isEmpty()) {
             return new Figures(0, Double.NaN, Double.NaN, 0, errorCount);
         }
-        return new Figures(all.size() / seconds, BenchmarkCommand.atQuantile(all, 0.50) / 1e6,
-                BenchmarkCommand.atQuantile(all, 0.99) / 1e6, all.size(),
+        return new Figures(
+                all.size() / seconds,
+                BenchmarkCommand.atQuantile(all, 0.50) / 1e6,
+                BenchmarkCommand.atQuantile(all, 0.99) / 1e6,
+                all.size(),
                 errorCount);
     }
 
@@ -246,8 +309,14 @@ final class RequestBenchmark {
      * Wall seconds the connections ran (one client each, so one keep-alive connection each, kept from the warm-up to
      * the timed window); each stops at its first request started after {@code length}.
      */
-    private static double run(List<HttpClient> clients, Target target, Operation op, Duration length, AtomicLong counter,
-            Recorder recorder) throws Exception {
+    private static double run(
+            List<HttpClient> clients,
+            Target target,
+            Operation op,
+            Duration length,
+            AtomicLong counter,
+            Recorder recorder)
+            throws Exception {
         int c = clients.size();
         ExecutorService pool = Executors.newFixedThreadPool(c);
         try {
@@ -260,10 +329,13 @@ final class RequestBenchmark {
                     HttpClient client = clients.get(connection);
                     while (System.nanoTime() < end) {
                         HttpRequest request = op.request(target, connection, counter.incrementAndGet())
-                                .timeout(Duration.ofMinutes(2)).header("Accept", FHIR_JSON)
-                                .header("Authorization", "Bearer " + target.token()).build();
+                                .timeout(Duration.ofMinutes(2))
+                                .header("Accept", FHIR_JSON)
+                                .header("Authorization", "Bearer " + target.token())
+                                .build();
                         long t = System.nanoTime();
-                        int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                        int status = client.send(request, HttpResponse.BodyHandlers.discarding())
+                                .statusCode();
                         long took = System.nanoTime() - t;
                         if (recorder != null) {
                             if (status / 100 == 2) {

@@ -32,9 +32,12 @@ import picocli.CommandLine.Option;
  * (docs/archive.md section 6). Exits 0 when everything archived was proven and restored, 1 on any mismatch,
  * missing or undecryptable archive, 2 on usage errors.
  */
-@Command(name = "restore", description = "Rebuild a fresh server's data from the chain, the archive store and the archive "
-        + "key(s) alone, proving every version against the anchored roots before writing it. Exit 0 when everything "
-        + "archived was proven and restored, 1 on any mismatch, missing or undecryptable archive, 2 on usage errors.")
+@Command(
+        name = "restore",
+        description =
+                "Rebuild a fresh server's data from the chain, the archive store and the archive "
+                        + "key(s) alone, proving every version against the anchored roots before writing it. Exit 0 when everything "
+                        + "archived was proven and restored, 1 on any mismatch, missing or undecryptable archive, 2 on usage errors.")
 public final class RestoreCommand extends ParsedCommand {
 
     @Option(names = "--rpc", required = true, paramLabel = "URL", description = "JSON-RPC endpoint of the chain")
@@ -43,15 +46,25 @@ public final class RestoreCommand extends ParsedCommand {
     @Option(names = "--contract", required = true, paramLabel = "0xADDRESS", description = "the FhirAnchor contract")
     private String contract;
 
-    @Option(names = "--ipfs", required = true, paramLabel = "DIR|URL",
+    @Option(
+            names = "--ipfs",
+            required = true,
+            paramLabel = "DIR|URL",
             description = "the embedded archive store's directory, or a Kubo API URL (http://kubo:5001)")
     private String ipfs;
 
-    @Option(names = "--archive-key-file", required = true, paramLabel = "FILE",
+    @Option(
+            names = "--archive-key-file",
+            required = true,
+            paramLabel = "FILE",
             description = "an archive key (archive-<keyid>.key); repeat it for older keys")
     private List<Path> keyFiles;
 
-    @Option(names = "--fhir-base", required = true, paramLabel = "URL", description = "the fresh server's FHIR base URL")
+    @Option(
+            names = "--fhir-base",
+            required = true,
+            paramLabel = "URL",
+            description = "the fresh server's FHIR base URL")
     private String fhirBase;
 
     @Mixin
@@ -68,26 +81,40 @@ public final class RestoreCommand extends ParsedCommand {
             ArchiveStore store = ipfs.startsWith("http://") || ipfs.startsWith("https://")
                     ? new KuboArchiveStore(URI.create(ipfs), Duration.ofSeconds(60))
                     : new EmbeddedArchiveStore(Path.of(ipfs));
-            ArchiveRestorer restorer = new ArchiveRestorer(store, new EnvelopeCipher(ArchiveKeys.fromFiles(keyFiles)),
-                    new ArchiveBundleCodec(fhirContext), new VersionHasher(fhirContext),
-                    new FhirRestReplayer(token.connect(fhirContext, fhirBase)), err);
+            ArchiveRestorer restorer = new ArchiveRestorer(
+                    store,
+                    new EnvelopeCipher(ArchiveKeys.fromFiles(keyFiles)),
+                    new ArchiveBundleCodec(fhirContext),
+                    new VersionHasher(fhirContext),
+                    new FhirRestReplayer(token.connect(fhirContext, fhirBase)),
+                    err);
             ChainArchiveIndex index;
             try (Web3jLedger ledger = Web3jLedger.readOnly(LedgerSettings.forUrl(rpc), contract)) {
                 index = ChainArchiveIndex.read(ledger, rpc);
             }
-            out.printf("chain: %d checkpoint(s) up to tree size %d, %d archive(s)%n", index.checkpointRoots().size(),
-                    index.latestCheckpointSize(), index.archives().size());
+            out.printf(
+                    "chain: %d checkpoint(s) up to tree size %d, %d archive(s)%n",
+                    index.checkpointRoots().size(),
+                    index.latestCheckpointSize(),
+                    index.archives().size());
             ArchiveRestorer.Summary summary = restorer.restore(index);
-            out.printf("restored %d version(s) and %d audit batch member(s) from %d archive(s) (%d envelope bytes); proved "
-                            + "%d checkpoint(s) against the chain; %.1f s%n", summary.versionsRestored(),
-                    summary.membersRestored(), summary.archivesRead(),
-                    summary.envelopeBytes(), summary.checkpointsProven(), summary.elapsed().toMillis() / 1000.0);
+            out.printf(
+                    "restored %d version(s) and %d audit batch member(s) from %d archive(s) (%d envelope bytes); proved "
+                            + "%d checkpoint(s) against the chain; %.1f s%n",
+                    summary.versionsRestored(),
+                    summary.membersRestored(),
+                    summary.archivesRead(),
+                    summary.envelopeBytes(),
+                    summary.checkpointsProven(),
+                    summary.elapsed().toMillis() / 1000.0);
             if (summary.unprovenLeaves() > 0) {
-                out.printf("NOT RESTORED: %d archived leaves beyond the last checkpoint they reach (not provable yet)%n",
+                out.printf(
+                        "NOT RESTORED: %d archived leaves beyond the last checkpoint they reach (not provable yet)%n",
                         summary.unprovenLeaves());
             }
             if (summary.leavesAnchoredNotArchived() > 0) {
-                out.printf("NOT ARCHIVED: %d anchored leaves have no archive on chain yet%n",
+                out.printf(
+                        "NOT ARCHIVED: %d anchored leaves have no archive on chain yet%n",
                         summary.leavesAnchoredNotArchived());
             }
             return 0;

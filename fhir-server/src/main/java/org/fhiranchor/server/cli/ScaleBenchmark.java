@@ -38,10 +38,24 @@ final class ScaleBenchmark {
     private static final String FHIR_JSON = "application/fhir+json";
 
     /** The figures at one milestone. */
-    record Milestone(long versions, long logEntries, double ingestPerSecond, double sequencedPerSecond,
-            double checkpointSendMillis, double anchoredWaitSeconds, double verifyP50, double verifyP99,
-            long consistencyFrom, long consistencyTo, double consistencyMillis, double healthP50, double prometheusP50,
-            long databaseBytes, long rssMb, long archiveBacklog, String loadAverage) {}
+    record Milestone(
+            long versions,
+            long logEntries,
+            double ingestPerSecond,
+            double sequencedPerSecond,
+            double checkpointSendMillis,
+            double anchoredWaitSeconds,
+            double verifyP50,
+            double verifyP99,
+            long consistencyFrom,
+            long consistencyTo,
+            double consistencyMillis,
+            double healthP50,
+            double prometheusP50,
+            long databaseBytes,
+            long rssMb,
+            long archiveBacklog,
+            String loadAverage) {}
 
     private final PrintStream out;
     private final Path jar;
@@ -55,8 +69,17 @@ final class ScaleBenchmark {
     /** Where the server keeps its data: {@code null} for the embedded H2 file in its data directory. */
     private final BenchmarkPostgres postgres;
 
-    ScaleBenchmark(PrintStream out, Path jar, Path work, List<Long> milestones, int threads, int perTransaction,
-            int verifyCalls, long warmUpVersions, List<String> serverArgs, BenchmarkPostgres postgres) {
+    ScaleBenchmark(
+            PrintStream out,
+            Path jar,
+            Path work,
+            List<Long> milestones,
+            int threads,
+            int perTransaction,
+            int verifyCalls,
+            long warmUpVersions,
+            List<String> serverArgs,
+            BenchmarkPostgres postgres) {
         this.out = out;
         this.jar = jar;
         this.work = work;
@@ -104,9 +127,15 @@ final class ScaleBenchmark {
 
     void run() throws Exception {
         Path dir = work.resolve("scale");
-        out.printf("scale phase: milestones %s versions, %d client thread(s), transactions of %d resources, %d $verify "
-                + "calls per milestone, server args %s, database %s%n", milestones, threads, perTransaction, verifyCalls,
-                serverArgs, postgres == null ? "H2 (data directory)" : "PostgreSQL " + postgres.adminUrl());
+        out.printf(
+                "scale phase: milestones %s versions, %d client thread(s), transactions of %d resources, %d $verify "
+                        + "calls per milestone, server args %s, database %s%n",
+                milestones,
+                threads,
+                perTransaction,
+                verifyCalls,
+                serverArgs,
+                postgres == null ? "H2 (data directory)" : "PostgreSQL " + postgres.adminUrl());
         String database = postgres == null ? null : postgres.createDatabase();
         try {
             run(dir, database);
@@ -123,10 +152,11 @@ final class ScaleBenchmark {
             args.addAll(0, postgres.serverArgs(database));
         }
         List<Milestone> results = new ArrayList<>();
-        try (ServerLauncher server = ServerLauncher.start(jar, dir, args,
-                database == null ? Map.of() : postgres.serverEnvironment())) {
-            out.printf("  server started in %.1f s, RSS %d MB%n", server.startupMillis() / 1000.0,
-                    BenchmarkCommand.residentMb(server.pid()));
+        try (ServerLauncher server =
+                ServerLauncher.start(jar, dir, args, database == null ? Map.of() : postgres.serverEnvironment())) {
+            out.printf(
+                    "  server started in %.1f s, RSS %d MB%n",
+                    server.startupMillis() / 1000.0, BenchmarkCommand.residentMb(server.pid()));
             FhirHttp http = new FhirHttp(server.token("admin"));
             List<String> samples = Collections.synchronizedList(new ArrayList<>());
             AtomicInteger nextTransaction = new AtomicInteger();
@@ -159,26 +189,55 @@ final class ScaleBenchmark {
                 double consistency = consistency(http, server, range[0], range[1]);
                 double healthP50 = p50Millis(http, BenchmarkCommand.actuator(server) + "/health", 50);
                 double prometheusP50 = p50Millis(http, metricsUrl(http, server), 50);
-                Milestone m = new Milestone(loaded, entries, segment / seconds,
-                        (now.sequenced() - previous.sequenced()) / Math.max(1e-9, now.sequencerSeconds() - previous.sequencerSeconds()),
+                Milestone m = new Milestone(
+                        loaded,
+                        entries,
+                        segment / seconds,
+                        (now.sequenced() - previous.sequenced())
+                                / Math.max(1e-9, now.sequencerSeconds() - previous.sequencerSeconds()),
                         now.checkpointSends() > previous.checkpointSends()
-                                ? 1000 * (now.checkpointSeconds() - previous.checkpointSeconds())
+                                ? 1000
+                                        * (now.checkpointSeconds() - previous.checkpointSeconds())
                                         / (now.checkpointSends() - previous.checkpointSends())
                                 : Double.NaN,
-                        anchoredWait, verify[0], verify[1], range[0], range[1], consistency, healthP50, prometheusP50,
+                        anchoredWait,
+                        verify[0],
+                        verify[1],
+                        range[0],
+                        range[1],
+                        consistency,
+                        healthP50,
+                        prometheusP50,
                         database == null ? databaseBytes(dir) : postgres.databaseBytes(database),
-                        BenchmarkCommand.residentMb(server.pid()), archive.path("backlog").asLong(),
+                        BenchmarkCommand.residentMb(server.pid()),
+                        archive.path("backlog").asLong(),
                         loadAverage());
                 previous = now;
                 results.add(m);
-                out.printf("  %,d versions (%,d log entries): ingest %.0f entries/s over the last %,d (%.1f s); sequencer "
+                out.printf(
+                        "  %,d versions (%,d log entries): ingest %.0f entries/s over the last %,d (%.1f s); sequencer "
                                 + "%.0f entries/s; checkpoint send %.0f ms; anchored %.1f s after the load; $verify p50 %.2f / "
                                 + "p99 %.2f ms; $consistency %d..%d %.2f ms; health p50 %.2f ms, metrics scrape p50 %.2f ms; "
                                 + "database %,d bytes (%.0f per log entry); RSS %d MB; archive backlog %,d; load average %s%n",
-                        m.versions(), m.logEntries(), m.ingestPerSecond(), segment, seconds, m.sequencedPerSecond(),
-                        m.checkpointSendMillis(), m.anchoredWaitSeconds(), m.verifyP50(), m.verifyP99(), m.consistencyFrom(),
-                        m.consistencyTo(), m.consistencyMillis(), m.healthP50(), m.prometheusP50(), m.databaseBytes(),
-                        (double) m.databaseBytes() / Math.max(1, m.logEntries()), m.rssMb(), m.archiveBacklog(),
+                        m.versions(),
+                        m.logEntries(),
+                        m.ingestPerSecond(),
+                        segment,
+                        seconds,
+                        m.sequencedPerSecond(),
+                        m.checkpointSendMillis(),
+                        m.anchoredWaitSeconds(),
+                        m.verifyP50(),
+                        m.verifyP99(),
+                        m.consistencyFrom(),
+                        m.consistencyTo(),
+                        m.consistencyMillis(),
+                        m.healthP50(),
+                        m.prometheusP50(),
+                        m.databaseBytes(),
+                        (double) m.databaseBytes() / Math.max(1, m.logEntries()),
+                        m.rssMb(),
+                        m.archiveBacklog(),
                         m.loadAverage());
             }
         } finally {
@@ -194,24 +253,43 @@ final class ScaleBenchmark {
                 + "| Database bytes per entry | RSS MB | Load average |");
         out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         for (Milestone m : results) {
-            out.printf("| %,d | %,d | %.0f | %.0f | %.0f | %.1f | %.2f / %.2f | %.2f (%d..%d) | %.2f | %.2f | %.0f | %d | %s |%n",
-                    m.versions(), m.logEntries(), m.ingestPerSecond(), m.sequencedPerSecond(), m.checkpointSendMillis(),
-                    m.anchoredWaitSeconds(), m.verifyP50(), m.verifyP99(), m.consistencyMillis(), m.consistencyFrom(),
-                    m.consistencyTo(), m.healthP50(), m.prometheusP50(),
-                    (double) m.databaseBytes() / Math.max(1, m.logEntries()), m.rssMb(), m.loadAverage());
+            out.printf(
+                    "| %,d | %,d | %.0f | %.0f | %.0f | %.1f | %.2f / %.2f | %.2f (%d..%d) | %.2f | %.2f | %.0f | %d | %s |%n",
+                    m.versions(),
+                    m.logEntries(),
+                    m.ingestPerSecond(),
+                    m.sequencedPerSecond(),
+                    m.checkpointSendMillis(),
+                    m.anchoredWaitSeconds(),
+                    m.verifyP50(),
+                    m.verifyP99(),
+                    m.consistencyMillis(),
+                    m.consistencyFrom(),
+                    m.consistencyTo(),
+                    m.healthP50(),
+                    m.prometheusP50(),
+                    (double) m.databaseBytes() / Math.max(1, m.logEntries()),
+                    m.rssMb(),
+                    m.loadAverage());
         }
         if (results.size() >= 2) {
             Milestone first = results.get(0);
             Milestone last = results.get(results.size() - 1);
-            out.printf("RESULT scale: ingest at %,d versions %.1f%% of the rate at %,d (target: within 10%%); $verify p99 at %,d "
-                            + "versions %.2f ms (target < 20 ms at 1,000,000)%n", last.versions(),
-                    100 * last.ingestPerSecond() / first.ingestPerSecond(), first.versions(), last.versions(), last.verifyP99());
+            out.printf(
+                    "RESULT scale: ingest at %,d versions %.1f%% of the rate at %,d (target: within 10%%); $verify p99 at %,d "
+                            + "versions %.2f ms (target < 20 ms at 1,000,000)%n",
+                    last.versions(),
+                    100 * last.ingestPerSecond() / first.ingestPerSecond(),
+                    first.versions(),
+                    last.versions(),
+                    last.verifyP99());
         }
     }
 
     /** Posts {@code transactions} bundles from {@code threads} clients; wall seconds. */
-    private double load(FhirHttp http, ServerLauncher server, int transactions, AtomicInteger nextTransaction,
-            List<String> samples) throws Exception {
+    private double load(
+            FhirHttp http, ServerLauncher server, int transactions, AtomicInteger nextTransaction, List<String> samples)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         AtomicInteger left = new AtomicInteger(transactions);
         long started = System.nanoTime();
@@ -228,7 +306,10 @@ final class ScaleBenchmark {
                         JsonNode entry = JSON.readTree(response.body()).path("entry");
                         // One version in 25 of every transaction: the pool $verify draws from.
                         for (int i = n % 25; i < entry.size(); i += 25) {
-                            samples.add(entry.get(i).path("response").path("location").asText());
+                            samples.add(entry.get(i)
+                                    .path("response")
+                                    .path("location")
+                                    .asText());
                         }
                     }
                     return null;
@@ -256,16 +337,24 @@ final class ScaleBenchmark {
             }
             if (i % 10 == 0) {
                 patientUrl = "urn:uuid:" + new java.util.UUID(0x5ca1eL + n, i);
-                json.append("{\"fullUrl\":\"").append(patientUrl).append("\",\"resource\":{\"resourceType\":\"Patient\",")
-                        .append("\"identifier\":[{\"system\":\"urn:fhir-anchor:benchmark\",\"value\":\"scale-").append(n)
-                        .append('-').append(i).append("\"}],\"gender\":\"unknown\"},\"request\":{\"method\":\"POST\",")
+                json.append("{\"fullUrl\":\"")
+                        .append(patientUrl)
+                        .append("\",\"resource\":{\"resourceType\":\"Patient\",")
+                        .append("\"identifier\":[{\"system\":\"urn:fhir-anchor:benchmark\",\"value\":\"scale-")
+                        .append(n)
+                        .append('-')
+                        .append(i)
+                        .append("\"}],\"gender\":\"unknown\"},\"request\":{\"method\":\"POST\",")
                         .append("\"url\":\"Patient\"}}");
                 continue;
             }
             json.append("{\"resource\":{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":[{")
                     .append("\"system\":\"http://loinc.org\",\"code\":\"8867-4\"}]},\"subject\":{\"reference\":\"")
-                    .append(patientUrl).append("\"},\"effectiveDateTime\":\"2026-01-01T10:0").append(i % 10)
-                    .append(":00Z\",\"valueQuantity\":{\"value\":").append(50 + (n + i) % 70)
+                    .append(patientUrl)
+                    .append("\"},\"effectiveDateTime\":\"2026-01-01T10:0")
+                    .append(i % 10)
+                    .append(":00Z\",\"valueQuantity\":{\"value\":")
+                    .append(50 + (n + i) % 70)
                     .append(",\"unit\":\"/min\",\"system\":\"http://unitsofmeasure.org\",\"code\":\"/min\"}},")
                     .append("\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}");
         }
@@ -299,15 +388,19 @@ final class ScaleBenchmark {
     /** The first anchored checkpoint and the latest. */
     private static long[] consistencyRange(FhirHttp http, ServerLauncher server) throws Exception {
         long first = 0;
-        for (JsonNode p : http.getJson(server.baseUrl() + "/$checkpoints?_count=20").path("parameter")) {
+        for (JsonNode p :
+                http.getJson(server.baseUrl() + "/$checkpoints?_count=20").path("parameter")) {
             long size = 0;
             boolean anchored = false;
             for (JsonNode part : p.path("part")) {
                 if (part.path("name").asText().equals("treeSize")) {
-                    size = part.path("valueInteger64").asLong(part.path("valueInteger").asLong(
-                            part.path("valueDecimal").asLong(part.path("valueString").asLong())));
+                    size = part.path("valueInteger64")
+                            .asLong(part.path("valueInteger")
+                                    .asLong(part.path("valueDecimal")
+                                            .asLong(part.path("valueString").asLong())));
                 }
-                if (part.path("name").asText().equals("status") && part.path("valueString").asText().equals("anchored")) {
+                if (part.path("name").asText().equals("status")
+                        && part.path("valueString").asText().equals("anchored")) {
                     anchored = true;
                 }
             }
@@ -316,7 +409,8 @@ final class ScaleBenchmark {
                 break;
             }
         }
-        long latest = BenchmarkCommand.health(http, server).path("anchoredTreeSize").asLong();
+        long latest =
+                BenchmarkCommand.health(http, server).path("anchoredTreeSize").asLong();
         return new long[] {first, latest};
     }
 
@@ -339,7 +433,8 @@ final class ScaleBenchmark {
      */
     private static String metricsUrl(FhirHttp http, ServerLauncher server) throws Exception {
         String prometheus = BenchmarkCommand.actuator(server) + "/prometheus";
-        return http.getStatus(prometheus) == 200 ? prometheus
+        return http.getStatus(prometheus) == 200
+                ? prometheus
                 : BenchmarkCommand.actuator(server) + "/metrics/fhir_anchor.anchoring.backlog";
     }
 
@@ -361,17 +456,22 @@ final class ScaleBenchmark {
     }
 
     /** Cumulative server counters: entries sequenced and the time of those passes, checkpoint sends and their time. */
-    private record Counters(double sequenced, double sequencerSeconds, double checkpointSends, double checkpointSeconds) {}
+    private record Counters(
+            double sequenced, double sequencerSeconds, double checkpointSends, double checkpointSeconds) {}
 
     private static Counters counters(FhirHttp http, ServerLauncher server) throws Exception {
         JsonNode pass = meter(http, server, "fhir_anchor.log.sequencer.pass");
         JsonNode send = meter(http, server, "fhir_anchor.anchoring.checkpoint.send");
-        return new Counters(statistic(meter(http, server, "fhir_anchor.log.sequenced"), "COUNT"), statistic(pass, "TOTAL_TIME"),
-                statistic(send, "COUNT"), statistic(send, "TOTAL_TIME"));
+        return new Counters(
+                statistic(meter(http, server, "fhir_anchor.log.sequenced"), "COUNT"),
+                statistic(pass, "TOTAL_TIME"),
+                statistic(send, "COUNT"),
+                statistic(send, "TOTAL_TIME"));
     }
 
     private static JsonNode meter(FhirHttp http, ServerLauncher server, String name) throws Exception {
-        return http.getJson(BenchmarkCommand.actuator(server) + "/metrics/" + name).path("measurements");
+        return http.getJson(BenchmarkCommand.actuator(server) + "/metrics/" + name)
+                .path("measurements");
     }
 
     private static double statistic(JsonNode measurements, String statistic) {
@@ -390,13 +490,15 @@ final class ScaleBenchmark {
             return -1;
         }
         try (Stream<Path> files = Files.walk(db)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException gone) {
-                    return 0;
-                }
-            }).sum();
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(p -> {
+                        try {
+                            return Files.size(p);
+                        } catch (IOException gone) {
+                            return 0;
+                        }
+                    })
+                    .sum();
         } catch (IOException e) {
             return -1;
         }

@@ -21,6 +21,7 @@ public final class ServerCommands {
 
     /** The command name in help, usage lines and the completion script. */
     public static final String NAME = "fhir-anchor-server";
+
     static final String COMPLETION = "generate-completion";
 
     private ServerCommands() {}
@@ -69,11 +70,14 @@ public final class ServerCommands {
     static CommandLine commandLine(PrintStream out, PrintStream err) {
         CommandSpec root = CommandSpec.create().name(NAME);
         CommandParsing.style(root.usageMessage());
-        root.usageMessage().customSynopsis(NAME + " [--key=value ...]      start the server",
+        root.usageMessage()
+                .customSynopsis(
+                        NAME + " [--key=value ...]      start the server",
                         NAME + " <command> [options]    run a command (none of them starts the server)")
                 .description("A FHIR server that anchors every change on a blockchain.")
-                .footer("%n`<command> --help` shows a command's options. `" + COMPLETION + "` prints a bash/zsh completion"
-                        + " script:%n  source <(java -jar fhir-anchor-server.jar " + COMPLETION + ")");
+                .footer("%n`<command> --help` shows a command's options. `" + COMPLETION
+                        + "` prints a bash/zsh completion" + " script:%n  source <(java -jar fhir-anchor-server.jar "
+                        + COMPLETION + ")");
         CommandLine commandLine = new CommandLine(root);
         commandLine.addSubcommand(TokenCommand.NAME, TokenCommand.commandLine());
         commandLine.addSubcommand("sweep", CommandParsing.commandLine(new SweepCommand(out, err)));
@@ -81,7 +85,8 @@ public final class ServerCommands {
         commandLine.addSubcommand("benchmark", CommandParsing.commandLine(new BenchmarkCommand(out)));
         commandLine.addSubcommand(SmartAdminCommand.USER, SmartAdminCommand.commandLine(SmartAdminCommand.USER));
         commandLine.addSubcommand(SmartAdminCommand.CLIENT, SmartAdminCommand.commandLine(SmartAdminCommand.CLIENT));
-        commandLine.addSubcommand(COMPLETION, described(COMPLETION, "Print a bash/zsh completion script for these commands."));
+        commandLine.addSubcommand(
+                COMPLETION, described(COMPLETION, "Print a bash/zsh completion script for these commands."));
         return commandLine;
     }
 

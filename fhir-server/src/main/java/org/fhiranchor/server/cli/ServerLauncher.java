@@ -43,11 +43,17 @@ public final class ServerLauncher implements AutoCloseable {
     /**
      * @param environment secrets go there, never on the command line where ps shows them
      */
-    public static ServerLauncher start(Path jar, Path dataDir, List<String> extraArgs, Map<String, String> environment) {
+    public static ServerLauncher start(
+            Path jar, Path dataDir, List<String> extraArgs, Map<String, String> environment) {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-jar", jar.toString(),
-                "--server.port=" + port, "--server.address=127.0.0.1", "--fhir-anchor.data-dir=" + dataDir,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g",
+                "-jar",
+                jar.toString(),
+                "--server.port=" + port,
+                "--server.address=127.0.0.1",
+                "--fhir-anchor.data-dir=" + dataDir,
                 "--fhir-anchor.chain.embedded.port=0"));
         command.addAll(extraArgs);
         return launch(command, null, dataDir, port, environment);
@@ -61,12 +67,13 @@ public final class ServerLauncher implements AutoCloseable {
      * @param dataDir the data directory the server uses (its log goes there too)
      * @param port the port the server was told to listen on (by argument or environment)
      */
-    public static ServerLauncher launch(List<String> command, Path workingDirectory, Path dataDir, int port,
-            Map<String, String> environment) {
+    public static ServerLauncher launch(
+            List<String> command, Path workingDirectory, Path dataDir, int port, Map<String, String> environment) {
         try {
             Files.createDirectories(dataDir);
             Path log = dataDir.resolve("server-" + port + ".log");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             if (workingDirectory != null) {
                 builder.directory(workingDirectory.toFile());
@@ -98,14 +105,16 @@ public final class ServerLauncher implements AutoCloseable {
     public String token(String role, String... options) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--role", role, "--subject",
-                "launcher-" + role, "--fhir-anchor.data-dir=" + dataDir));
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
+                "--role", role, "--subject", "launcher-" + role, "--fhir-anchor.data-dir=" + dataDir));
         args.addAll(java.util.List.of(options));
-        int exit = TokenCommand.run(args.toArray(String[]::new),
+        int exit = TokenCommand.run(
+                args.toArray(String[]::new),
                 new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
                 new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
         if (exit != 0) {
-            throw new IllegalStateException("token command failed: " + err.toString(java.nio.charset.StandardCharsets.UTF_8));
+            throw new IllegalStateException(
+                    "token command failed: " + err.toString(java.nio.charset.StandardCharsets.UTF_8));
         }
         return out.toString(java.nio.charset.StandardCharsets.UTF_8).trim();
     }
@@ -150,8 +159,11 @@ public final class ServerLauncher implements AutoCloseable {
                 throw new IllegalStateException("server exited with " + process.exitValue() + "; see " + logFile);
             }
             try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/metadata"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> response = http.send(
+                        HttpRequest.newBuilder(URI.create(baseUrl() + "/metadata"))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     readyMillis = System.currentTimeMillis();
                     return;

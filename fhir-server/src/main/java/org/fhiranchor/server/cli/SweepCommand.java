@@ -22,15 +22,23 @@ import picocli.CommandLine.Option;
  * mismatch and every version missing from the log; exits 1 if there is any, 2 on errors (a refusal shown with the
  * server's OperationOutcome). It talks to the server through HAPI's generic client. The bearer token, if the server needs one, comes from FHIR_ANCHOR_TOKEN (or --token).
  */
-@Command(name = "sweep", description = "Re-hash every stored version against the log ($audit-sweep), a page at a time. "
-        + "Exit 0 when all match, 1 on any mismatch or unlogged version, 2 on errors.")
+@Command(
+        name = "sweep",
+        description = "Re-hash every stored version against the log ($audit-sweep), a page at a time. "
+                + "Exit 0 when all match, 1 on any mismatch or unlogged version, 2 on errors.")
 public final class SweepCommand extends ParsedCommand {
 
-    @Option(names = "--fhir-base", paramLabel = "URL", defaultValue = "http://127.0.0.1:8080/fhir",
+    @Option(
+            names = "--fhir-base",
+            paramLabel = "URL",
+            defaultValue = "http://127.0.0.1:8080/fhir",
             description = "the server's FHIR base URL (default: ${DEFAULT-VALUE})")
     private String base;
 
-    @Option(names = "--page", paramLabel = "N", defaultValue = "1000",
+    @Option(
+            names = "--page",
+            paramLabel = "N",
+            defaultValue = "1000",
             description = "versions per $audit-sweep call (default: ${DEFAULT-VALUE})")
     private int page;
 
@@ -49,7 +57,8 @@ public final class SweepCommand extends ParsedCommand {
         long members;
         try {
             versions = sweepPages(client, false, problems);
-            // The AuditEvents are batch members, not leaves (docs/verification.md 4.2): swept against their own entries.
+            // The AuditEvents are batch members, not leaves (docs/verification.md 4.2): swept against their own
+            // entries.
             members = sweepPages(client, true, problems);
         } catch (BaseServerResponseException e) {
             err.println();
@@ -61,7 +70,8 @@ public final class SweepCommand extends ParsedCommand {
             return 2;
         }
         problems.forEach(out::println);
-        out.printf("checked %d versions and %d audit batch members: %d problem(s)%n", versions, members, problems.size());
+        out.printf(
+                "checked %d versions and %d audit batch members: %d problem(s)%n", versions, members, problems.size());
         return problems.isEmpty() ? 0 : 1;
     }
 
@@ -76,8 +86,12 @@ public final class SweepCommand extends ParsedCommand {
             if (batchMembers) {
                 request.addParameter("members", new BooleanType(true));
             }
-            Parameters result = client.operation().onServer().named("$audit-sweep").withParameters(request)
-                    .useHttpGet().execute();
+            Parameters result = client.operation()
+                    .onServer()
+                    .named("$audit-sweep")
+                    .withParameters(request)
+                    .useHttpGet()
+                    .execute();
             long total = intParam(result, "total");
             checked += intParam(result, "checked");
             for (Parameters.ParametersParameterComponent p : result.getParameter()) {
@@ -102,13 +116,17 @@ public final class SweepCommand extends ParsedCommand {
         int width = 40;
         double share = total == 0 ? 1 : Math.min(1, (double) checked / total);
         int filled = (int) Math.round(share * width);
-        err.printf("\r[%s%s] %3d%% %d/%d", "#".repeat(filled), " ".repeat(width - filled), Math.round(share * 100), checked, total);
+        err.printf(
+                "\r[%s%s] %3d%% %d/%d",
+                "#".repeat(filled), " ".repeat(width - filled), Math.round(share * 100), checked, total);
         err.flush();
     }
 
     private static long intParam(Parameters parameters, String name) {
         Parameters.ParametersParameterComponent p = parameters.getParameter(name);
-        return p != null && p.getValue() instanceof IntegerType value && value.getValue() != null ? value.getValue() : 0;
+        return p != null && p.getValue() instanceof IntegerType value && value.getValue() != null
+                ? value.getValue()
+                : 0;
     }
 
     private static String part(Parameters.ParametersParameterComponent parameter, String name) {

@@ -17,12 +17,14 @@ public final class ServerRefusals {
 
     public static String describe(BaseServerResponseException e) {
         IBaseOperationOutcome outcome = e.getOperationOutcome();
-        if (!(outcome instanceof OperationOutcome operationOutcome) || operationOutcome.getIssue().isEmpty()) {
+        if (!(outcome instanceof OperationOutcome operationOutcome)
+                || operationOutcome.getIssue().isEmpty()) {
             return e.getMessage(); // HAPI's message already starts with "HTTP <status>" when there was an answer
         }
         List<String> issues = new ArrayList<>();
         for (OperationOutcome.OperationOutcomeIssueComponent issue : operationOutcome.getIssue()) {
-            String severity = issue.getSeverity() == null ? "error" : issue.getSeverity().toCode();
+            String severity =
+                    issue.getSeverity() == null ? "error" : issue.getSeverity().toCode();
             String code = issue.getCode() == null ? "" : " " + issue.getCode().toCode();
             issues.add(severity + code + ": " + issue.getDiagnostics());
         }

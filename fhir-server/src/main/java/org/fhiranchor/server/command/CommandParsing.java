@@ -25,8 +25,12 @@ public final class CommandParsing {
     }
 
     public static void style(CommandLine.Model.UsageMessageSpec usage) {
-        usage.synopsisHeading("usage: ").optionListHeading("%noptions:%n").commandListHeading("%ncommands:%n")
-                .width(110).sortOptions(false).sortSynopsis(false);
+        usage.synopsisHeading("usage: ")
+                .optionListHeading("%noptions:%n")
+                .commandListHeading("%ncommands:%n")
+                .width(110)
+                .sortOptions(false)
+                .sortSynopsis(false);
     }
 
     /**

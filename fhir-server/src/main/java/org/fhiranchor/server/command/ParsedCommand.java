@@ -15,7 +15,10 @@ public abstract class ParsedCommand {
     protected final PrintStream out;
     protected final PrintStream err;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "show this help and exit")
     private boolean help;
 
     protected ParsedCommand(PrintStream out, PrintStream err) {
@@ -25,7 +28,8 @@ public abstract class ParsedCommand {
 
     /** Parses {@code args} into the command's fields and runs it; returns the exit code (2 on usage errors). */
     public final int run(List<String> args) {
-        OptionalInt stop = CommandParsing.parse(CommandParsing.commandLine(this), args.toArray(String[]::new), out, err);
+        OptionalInt stop =
+                CommandParsing.parse(CommandParsing.commandLine(this), args.toArray(String[]::new), out, err);
         return stop.isPresent() ? stop.getAsInt() : runParsed();
     }
 

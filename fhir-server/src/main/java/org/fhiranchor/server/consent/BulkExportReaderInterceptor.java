@@ -18,7 +18,8 @@ public final class BulkExportReaderInterceptor {
     @Hook(Pointcut.STORAGE_PRE_INITIATE_BULK_EXPORT)
     public void carryReader(BulkExportJobParameters parameters, RequestDetails request) {
         if (request != null) {
-            ClinicalReader.of(request).ifPresent(reader -> reader.asJobUserData().forEach(parameters::setUserData));
+            ClinicalReader.of(request)
+                    .ifPresent(reader -> reader.asJobUserData().forEach(parameters::setUserData));
         }
     }
 }

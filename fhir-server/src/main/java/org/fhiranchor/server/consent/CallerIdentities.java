@@ -47,8 +47,8 @@ public final class CallerIdentities {
             }
             case "PractitionerRole" -> {
                 try {
-                    PractitionerRole role = daoRegistry.getResourceDao(PractitionerRole.class)
-                            .read(id, new SystemRequestDetails());
+                    PractitionerRole role =
+                            daoRegistry.getResourceDao(PractitionerRole.class).read(id, new SystemRequestDetails());
                     if (role.getActive() || !role.hasActive()) {
                         identities.add(relative(role.getPractitioner().getReference()));
                         identities.add(relative(role.getOrganization().getReference()));
@@ -57,14 +57,16 @@ public final class CallerIdentities {
                     // A role that does not exist (any more) belongs to nothing.
                 }
             }
-            default -> { }
+            default -> {}
         }
         identities.remove(null);
         List<String> members = List.copyOf(identities);
         ReferenceOrListParam participants = new ReferenceOrListParam();
         members.forEach(member -> participants.addOr(new ReferenceParam(member)));
         SearchParameterMap teams = SearchParameterMap.newSynchronous().add("participant", participants);
-        for (IBaseResource found : daoRegistry.getResourceDao(CareTeam.class).search(teams, new SystemRequestDetails())
+        for (IBaseResource found : daoRegistry
+                .getResourceDao(CareTeam.class)
+                .search(teams, new SystemRequestDetails())
                 .getAllResources()) {
             CareTeam team = (CareTeam) found;
             if (team.getStatus() != CareTeam.CareTeamStatus.INACTIVE
@@ -84,8 +86,10 @@ public final class CallerIdentities {
     }
 
     private List<IBaseResource> search(Class<? extends IBaseResource> type, String parameter, String reference) {
-        return daoRegistry.getResourceDao(type)
-                .search(SearchParameterMap.newSynchronous(parameter, new ReferenceParam(reference)),
+        return daoRegistry
+                .getResourceDao(type)
+                .search(
+                        SearchParameterMap.newSynchronous(parameter, new ReferenceParam(reference)),
                         new SystemRequestDetails())
                 .getAllResources();
     }

@@ -25,10 +25,11 @@ public record ClinicalReader(String fhirUser, boolean breakGlass) {
 
     /** Bulk export job parameters carry the reader as these two strings (job user data must be JSON). */
     static final String JOB_FHIR_USER = "fhir-anchor.clinical-reader.fhir-user";
+
     static final String JOB_BREAK_GLASS = "fhir-anchor.clinical-reader.break-glass";
 
-    private static final Set<String> CALLER_TYPES = Set.of("Practitioner", "PractitionerRole", "Organization",
-            "RelatedPerson");
+    private static final Set<String> CALLER_TYPES =
+            Set.of("Practitioner", "PractitionerRole", "Organization", "RelatedPerson");
 
     /** A reader from a {@code fhirUser} claim (relative or absolute); an unusable claim gives an unknown caller. */
     public static ClinicalReader of(String fhirUserClaim, boolean breakGlass) {
@@ -58,7 +59,8 @@ public record ClinicalReader(String fhirUser, boolean breakGlass) {
             return Optional.empty();
         }
         String fhirUser = String.valueOf(userData.get(JOB_FHIR_USER));
-        return Optional.of(new ClinicalReader(fhirUser.isEmpty() ? null : callerReference(fhirUser),
+        return Optional.of(new ClinicalReader(
+                fhirUser.isEmpty() ? null : callerReference(fhirUser),
                 Boolean.parseBoolean(String.valueOf(userData.get(JOB_BREAK_GLASS)))));
     }
 
@@ -67,7 +69,9 @@ public record ClinicalReader(String fhirUser, boolean breakGlass) {
             return null;
         }
         IdType id = new IdType(claim.trim());
-        if (!id.hasResourceType() || !id.hasIdPart() || !CALLER_TYPES.contains(id.getResourceType())
+        if (!id.hasResourceType()
+                || !id.hasIdPart()
+                || !CALLER_TYPES.contains(id.getResourceType())
                 || !id.getIdPart().matches("[A-Za-z0-9\\-.]{1,64}")) {
             return null;
         }

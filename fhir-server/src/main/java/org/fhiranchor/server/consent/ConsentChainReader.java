@@ -37,17 +37,21 @@ public final class ConsentChainReader {
         String contract = chain.ledger().contractAddress();
         Web3j web3j = Web3j.build(new HttpService(chain.rpcUrl()));
         try {
-            EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST, contract);
+            EthFilter filter =
+                    new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST, contract);
             filter.addSingleTopic(EventEncoder.encode(FhirAnchor.CONSENTDECISIONRECORDED_EVENT));
             filter.addSingleTopic(Numeric.toHexString(consentKey));
             EthLog response = web3j.ethGetLogs(filter).send();
             if (response.hasError()) {
-                throw new IllegalStateException("eth_getLogs failed: " + response.getError().getMessage());
+                throw new IllegalStateException(
+                        "eth_getLogs failed: " + response.getError().getMessage());
             }
             List<RecordedConsentDecision> decisions = new ArrayList<>();
             for (EthLog.LogResult<?> result : response.getLogs()) {
                 Log log = (Log) result.get();
-                decisions.add(new RecordedConsentDecision(decode(consentKey, log), log.getTransactionHash(),
+                decisions.add(new RecordedConsentDecision(
+                        decode(consentKey, log),
+                        log.getTransactionHash(),
                         log.getBlockNumber().longValueExact()));
             }
             return decisions;
@@ -60,14 +64,17 @@ public final class ConsentChainReader {
 
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static ConsentDecision decode(byte[] consentKey, Log log) {
-        List<Type> values = FunctionReturnDecoder.decode(log.getData(),
-                FhirAnchor.CONSENTDECISIONRECORDED_EVENT.getNonIndexedParameters());
-        return new ConsentDecision(consentKey,
+        List<Type> values = FunctionReturnDecoder.decode(
+                log.getData(), FhirAnchor.CONSENTDECISIONRECORDED_EVENT.getNonIndexedParameters());
+        return new ConsentDecision(
+                consentKey,
                 ((BigInteger) values.get(0).getValue()).longValueExact(),
                 (byte[]) values.get(1).getValue(),
                 (byte[]) values.get(2).getValue(),
-                ((List<Bytes32>) values.get(3).getValue()).stream().map(Bytes32::getValue).toList(),
-                ((List<Bytes32>) values.get(4).getValue()).stream().map(Bytes32::getValue).toList(),
+                ((List<Bytes32>) values.get(3).getValue())
+                        .stream().map(Bytes32::getValue).toList(),
+                ((List<Bytes32>) values.get(4).getValue())
+                        .stream().map(Bytes32::getValue).toList(),
                 (Boolean) values.get(5).getValue(),
                 ConsentStatus.fromOnChainCode(((BigInteger) values.get(6).getValue()).intValueExact()),
                 ((BigInteger) values.get(7).getValue()).longValueExact(),

@@ -10,15 +10,15 @@ import java.util.Set;
 import org.fhiranchor.server.anchoring.ChainConnection;
 import org.fhiranchor.server.fhir.ResponseFilter;
 import org.fhiranchor.server.fhir.RestfulServerCustomizer;
+import org.fhiranchor.server.jobs.JobsProperties;
+import org.fhiranchor.server.jobs.PeriodicJobs;
 import org.fhiranchor.server.log.LogDatabase;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.core.annotation.Order;
-import org.fhiranchor.server.jobs.JobsProperties;
-import org.fhiranchor.server.jobs.PeriodicJobs;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 
 /** Consent decisions on chain, $verify's consent part, and research release enforcement. */
 @Configuration(proxyBeanMethods = false)
@@ -49,25 +49,39 @@ class ConsentConfiguration {
     }
 
     @Bean
-    ConsentStorageInterceptor consentStorageInterceptor(ConsentFlattener flattener, ConsentKeys keys,
-            ConsentOutbox outbox, IInterceptorService interceptorService) {
-        ConsentStorageInterceptor interceptor = new ConsentStorageInterceptor(flattener, keys, outbox, Clock.systemUTC());
+    ConsentStorageInterceptor consentStorageInterceptor(
+            ConsentFlattener flattener,
+            ConsentKeys keys,
+            ConsentOutbox outbox,
+            IInterceptorService interceptorService) {
+        ConsentStorageInterceptor interceptor =
+                new ConsentStorageInterceptor(flattener, keys, outbox, Clock.systemUTC());
         // The storage layer, not the REST server: transaction entries and internal writes too.
         interceptorService.registerInterceptor(interceptor);
         return interceptor;
     }
 
     @Bean
-    PeriodicJobs consentJobs(ChainConnection chain, ConsentOutbox outbox, LogDatabase db, ConsentProperties properties,
+    PeriodicJobs consentJobs(
+            ChainConnection chain,
+            ConsentOutbox outbox,
+            LogDatabase db,
+            ConsentProperties properties,
             JobsProperties jobs) {
         ConsentDecisionJob job = new ConsentDecisionJob(chain, outbox, properties.jobBatchSize(), Clock.systemUTC());
-        return new PeriodicJobs(List.of(new PeriodicJobs.Job("consent-decisions", job::run, properties.jobInterval(),
-                properties.jobInterval())), jobs.niceness());
+        return new PeriodicJobs(
+                List.of(new PeriodicJobs.Job(
+                        "consent-decisions", job::run, properties.jobInterval(), properties.jobInterval())),
+                jobs.niceness());
     }
 
     @Bean
-    ConsentVerification consentVerification(DaoRegistry daoRegistry, ConsentFlattener flattener, ConsentKeys keys,
-            ConsentOutbox outbox, ChainConnection chain) {
+    ConsentVerification consentVerification(
+            DaoRegistry daoRegistry,
+            ConsentFlattener flattener,
+            ConsentKeys keys,
+            ConsentOutbox outbox,
+            ChainConnection chain) {
         return new ConsentVerification(daoRegistry, flattener, keys, outbox, new ConsentChainReader(chain));
     }
 
@@ -80,8 +94,8 @@ class ConsentConfiguration {
     @Bean
     @Order(300)
     @ConditionalOnProperty(name = "fhir-anchor.consent.enforcement", havingValue = "true", matchIfMissing = true)
-    DisclosureConsentFilter disclosureConsentEnforcement(DaoRegistry daoRegistry, ConsentFlattener flattener,
-            FhirContext fhirContext) {
+    DisclosureConsentFilter disclosureConsentEnforcement(
+            DaoRegistry daoRegistry, ConsentFlattener flattener, FhirContext fhirContext) {
         return new DisclosureConsentFilter(new PatientConsents(daoRegistry, flattener), fhirContext, Clock.systemUTC());
     }
 
@@ -89,12 +103,21 @@ class ConsentConfiguration {
     @Bean
     @Order(150)
     @ConditionalOnProperty(name = "fhir-anchor.consent.enforcement", havingValue = "true", matchIfMissing = true)
-    PrivacyConsentService privacyConsentEnforcement(DaoRegistry daoRegistry, ConsentFlattener flattener,
-            ConsentProperties properties, ConsentStorageInterceptor storage, FhirContext fhirContext) {
-        PatientConsents consents = new PatientConsents(daoRegistry, flattener, properties.cacheTtl(), Clock.systemUTC());
+    PrivacyConsentService privacyConsentEnforcement(
+            DaoRegistry daoRegistry,
+            ConsentFlattener flattener,
+            ConsentProperties properties,
+            ConsentStorageInterceptor storage,
+            FhirContext fhirContext) {
+        PatientConsents consents =
+                new PatientConsents(daoRegistry, flattener, properties.cacheTtl(), Clock.systemUTC());
         storage.invalidates(consents);
-        return new PrivacyConsentService(consents, new CallerIdentities(daoRegistry), properties.clinicalPolicy(),
-                fhirContext, Clock.systemUTC());
+        return new PrivacyConsentService(
+                consents,
+                new CallerIdentities(daoRegistry),
+                properties.clinicalPolicy(),
+                fhirContext,
+                Clock.systemUTC());
     }
 
     /** A bulk export kicked off by a clinical reader carries the reader into its job, for the filter above. */
@@ -108,9 +131,16 @@ class ConsentConfiguration {
     @Bean
     @Order(200)
     @ConditionalOnProperty(name = "fhir-anchor.consent.enforcement", havingValue = "true", matchIfMissing = true)
-    ResponseFilter researchConsentEnforcement(RequesterResolver requesters, DaoRegistry daoRegistry,
-            ConsentFlattener flattener, FhirContext fhirContext) {
-        return new ResearchConsentService(requesters, new PatientConsents(daoRegistry, flattener),
-                new ResearchAuditWriter(daoRegistry, Clock.systemUTC()), fhirContext, Clock.systemUTC());
+    ResponseFilter researchConsentEnforcement(
+            RequesterResolver requesters,
+            DaoRegistry daoRegistry,
+            ConsentFlattener flattener,
+            FhirContext fhirContext) {
+        return new ResearchConsentService(
+                requesters,
+                new PatientConsents(daoRegistry, flattener),
+                new ResearchAuditWriter(daoRegistry, Clock.systemUTC()),
+                fhirContext,
+                Clock.systemUTC());
     }
 }

@@ -64,12 +64,19 @@ public final class ConsentDecisionJob {
         }
         // One transaction for everything waiting: the interval's decisions share the 21,000 gas base cost.
         try {
-            AnchorReceipt receipt = chain.ledger().recordConsentDecisions(batch.stream().map(ConsentOutbox.Row::decision).toList());
+            AnchorReceipt receipt = chain.ledger()
+                    .recordConsentDecisions(
+                            batch.stream().map(ConsentOutbox.Row::decision).toList());
             for (ConsentOutbox.Row row : batch) {
                 outbox.markRecorded(row.rowId(), receipt, clock.instant());
             }
-            log.info("Recorded {} consent decision(s) (rows {}..{}) in one transaction in block {} ({} gas)", batch.size(),
-                    batch.get(0).rowId(), batch.get(batch.size() - 1).rowId(), receipt.blockNumber(), receipt.gasUsed());
+            log.info(
+                    "Recorded {} consent decision(s) (rows {}..{}) in one transaction in block {} ({} gas)",
+                    batch.size(),
+                    batch.get(0).rowId(),
+                    batch.get(batch.size() - 1).rowId(),
+                    receipt.blockNumber(),
+                    receipt.gasUsed());
         } catch (LedgerRevertedException e) {
             // One of them is refused: one by one, so that only that one is marked FAILED.
             for (ConsentOutbox.Row row : batch) {
@@ -80,7 +87,8 @@ public final class ConsentDecisionJob {
         } catch (RuntimeException e) {
             chain.recordFailure(e);
             for (ConsentOutbox.Row row : batch) {
-                outbox.markFailed(row.rowId(), ConsentOutbox.PENDING, e.getClass().getSimpleName() + ": " + e.getMessage());
+                outbox.markFailed(
+                        row.rowId(), ConsentOutbox.PENDING, e.getClass().getSimpleName() + ": " + e.getMessage());
             }
             log.warn("{} consent decision(s) not recorded yet: {}", batch.size(), e.toString());
         }
@@ -91,18 +99,25 @@ public final class ConsentDecisionJob {
      * attempt landed before a crash, or another replica sent it. Marks the row then.
      */
     private boolean alreadyOnChain(ConsentOutbox.Row row) {
-        Optional<OnChainConsentDecision> latest = chain.ledger().latestConsentDecision(row.decision().consentKey());
+        Optional<OnChainConsentDecision> latest =
+                chain.ledger().latestConsentDecision(row.decision().consentKey());
         if (latest.isEmpty() || latest.get().consentVersion() < row.decision().consentVersion()) {
             return false;
         }
-        Optional<OnChainConsentDecision> same = latest.get().consentVersion() == row.decision().consentVersion()
+        Optional<OnChainConsentDecision> same = latest.get().consentVersion()
+                        == row.decision().consentVersion()
                 ? latest
-                : chain.ledger().consentDecision(row.decision().consentKey(), row.decision().consentVersion());
+                : chain.ledger()
+                        .consentDecision(
+                                row.decision().consentKey(), row.decision().consentVersion());
         if (same.isPresent() && same.get().matches(row.decision())) {
-            outbox.markRecorded(row.rowId(), new AnchorReceipt(null, same.get().blockNumber(), 0, true), clock.instant());
+            outbox.markRecorded(
+                    row.rowId(), new AnchorReceipt(null, same.get().blockNumber(), 0, true), clock.instant());
         } else {
-            outbox.markFailed(row.rowId(), ConsentOutbox.FAILED, "refused: version " + latest.get().consentVersion()
-                    + " of this consent is already on chain");
+            outbox.markFailed(
+                    row.rowId(),
+                    ConsentOutbox.FAILED,
+                    "refused: version " + latest.get().consentVersion() + " of this consent is already on chain");
         }
         return true;
     }
@@ -113,13 +128,18 @@ public final class ConsentDecisionJob {
             AnchorReceipt receipt = ledger.recordConsentDecision(row.decision());
             outbox.markRecorded(row.rowId(), receipt, clock.instant());
             // Only the row id and version: the consent id is not secret, but logs need no more.
-            log.info("Recorded consent decision row {} (version {}) in block {}", row.rowId(),
-                    row.decision().consentVersion(), receipt.blockNumber());
+            log.info(
+                    "Recorded consent decision row {} (version {}) in block {}",
+                    row.rowId(),
+                    row.decision().consentVersion(),
+                    receipt.blockNumber());
             return true;
         } catch (LedgerRevertedException e) {
-            Optional<OnChainConsentDecision> latest = chain.ledger().latestConsentDecision(row.decision().consentKey());
+            Optional<OnChainConsentDecision> latest =
+                    chain.ledger().latestConsentDecision(row.decision().consentKey());
             if (latest.isPresent() && latest.get().matches(row.decision())) {
-                outbox.markRecorded(row.rowId(), new AnchorReceipt(null, latest.get().blockNumber(), 0, true), clock.instant());
+                outbox.markRecorded(
+                        row.rowId(), new AnchorReceipt(null, latest.get().blockNumber(), 0, true), clock.instant());
                 return true;
             }
             outbox.markFailed(row.rowId(), ConsentOutbox.FAILED, "refused by the contract: " + e.errorName());

@@ -86,7 +86,10 @@ public record ConsentDecisionRecord(
         members.put("period", period.toJson());
         members.put("grantees", ConsentRule.strings(grantees));
         members.put("purposes", ConsentRule.strings(purposes));
-        members.put("rules", new org.fhiranchor.anchor.canonical.JsonArray(rules.stream().map(ConsentRule::toJson).toList()));
+        members.put(
+                "rules",
+                new org.fhiranchor.anchor.canonical.JsonArray(
+                        rules.stream().map(ConsentRule::toJson).toList()));
         return new JsonObject(members);
     }
 
@@ -97,7 +100,8 @@ public record ConsentDecisionRecord(
     /** SHA-256 of the canonical JSON: the on-chain decisionHash. */
     public byte[] decisionHash(byte[] consentKey) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(canonicalJson(consentKey).getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256")
+                    .digest(canonicalJson(consentKey).getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -55,7 +55,8 @@ public final class ConsentEvaluator {
         }
 
         boolean governedBy(ConsentDecisionRecord consent) {
-            return privacy ? consent.scopes().contains(PRIVACY_SCOPE)
+            return privacy
+                    ? consent.scopes().contains(PRIVACY_SCOPE)
                     : consent.scopes().stream().noneMatch(OTHER_SCOPES::contains);
         }
     }
@@ -79,13 +80,16 @@ public final class ConsentEvaluator {
 
     private ConsentEvaluator() {}
 
-    public static Verdict evaluate(List<ConsentDecisionRecord> patientConsents, ResearchRequester requester,
-            String resourceType, Instant now) {
+    public static Verdict evaluate(
+            List<ConsentDecisionRecord> patientConsents,
+            ResearchRequester requester,
+            String resourceType,
+            Instant now) {
         return evaluate(patientConsents, Question.research(requester), resourceType, now);
     }
 
-    public static Verdict evaluate(List<ConsentDecisionRecord> patientConsents, Question question,
-            String resourceType, Instant now) {
+    public static Verdict evaluate(
+            List<ConsentDecisionRecord> patientConsents, Question question, String resourceType, Instant now) {
         return evaluate(patientConsents, question, resourceType, null, now);
     }
 
@@ -93,8 +97,12 @@ public final class ConsentEvaluator {
      * @param resourceLabels the resource's security labels ({@code meta.security}) as {@code system|code}, or null
      *     when unknown (then a rule with security labels is uncertain: a permit does not apply, a deny does)
      */
-    public static Verdict evaluate(List<ConsentDecisionRecord> patientConsents, Question question,
-            String resourceType, Set<String> resourceLabels, Instant now) {
+    public static Verdict evaluate(
+            List<ConsentDecisionRecord> patientConsents,
+            Question question,
+            String resourceType,
+            Set<String> resourceLabels,
+            Instant now) {
         List<String> permitting = new ArrayList<>();
         List<String> denying = new ArrayList<>();
         for (ConsentDecisionRecord consent : patientConsents) {
@@ -118,18 +126,22 @@ public final class ConsentEvaluator {
     }
 
     /** The effect of one consent for this request, or null if none of its rules applies. */
-    static ConsentRule.Effect decide(ConsentDecisionRecord consent, ResearchRequester requester, String resourceType,
-            Instant now) {
+    static ConsentRule.Effect decide(
+            ConsentDecisionRecord consent, ResearchRequester requester, String resourceType, Instant now) {
         return decide(consent, Question.research(requester), resourceType, now);
     }
 
-    static ConsentRule.Effect decide(ConsentDecisionRecord consent, Question question, String resourceType,
-            Instant now) {
+    static ConsentRule.Effect decide(
+            ConsentDecisionRecord consent, Question question, String resourceType, Instant now) {
         return decide(consent, question, resourceType, null, now);
     }
 
-    static ConsentRule.Effect decide(ConsentDecisionRecord consent, Question question, String resourceType,
-            Set<String> resourceLabels, Instant now) {
+    static ConsentRule.Effect decide(
+            ConsentDecisionRecord consent,
+            Question question,
+            String resourceType,
+            Set<String> resourceLabels,
+            Instant now) {
         int deepest = -1;
         boolean deny = false;
         for (ConsentRule rule : consent.rules()) {
@@ -163,13 +175,14 @@ public final class ConsentEvaluator {
         return matches(rule, question, resourceType, null, now);
     }
 
-    static boolean matches(ConsentRule rule, Question question, String resourceType, Set<String> resourceLabels,
-            Instant now) {
+    static boolean matches(
+            ConsentRule rule, Question question, String resourceType, Set<String> resourceLabels, Instant now) {
         boolean permit = rule.effect() == ConsentRule.Effect.PERMIT;
         if (!rule.period().contains(now)) {
             return false;
         }
-        if (!rule.actors().isEmpty() && question.callerKnown()
+        if (!rule.actors().isEmpty()
+                && question.callerKnown()
                 && rule.actors().stream().noneMatch(question.actors()::contains)) {
             return false;
         }
@@ -177,8 +190,9 @@ public final class ConsentEvaluator {
             return false;
         }
         String purpose = question.purposeOfUse();
-        if (!rule.purposes().isEmpty() && rule.purposes().stream().noneMatch(p ->
-                p.equals(ACT_REASON + "|" + purpose) || p.equals("|" + purpose))) {
+        if (!rule.purposes().isEmpty()
+                && rule.purposes().stream()
+                        .noneMatch(p -> p.equals(ACT_REASON + "|" + purpose) || p.equals("|" + purpose))) {
             return false;
         }
         if (!rule.actions().isEmpty() && rule.actions().stream().noneMatch(a -> isReleaseAction(a))) {
@@ -193,11 +207,13 @@ public final class ConsentEvaluator {
         }
         List<String> unevaluated = rule.unevaluated();
         if (!rule.securityLabels().isEmpty() && resourceLabels != null) {
-            // The provision controls the resources carrying one of its labels (FHIR R4 Consent.provision.securityLabel).
+            // The provision controls the resources carrying one of its labels (FHIR R4
+            // Consent.provision.securityLabel).
             if (rule.securityLabels().stream().noneMatch(label -> labelled(resourceLabels, label))) {
                 return false;
             }
-            unevaluated = unevaluated.stream().filter(u -> !u.equals("securityLabel")).toList();
+            unevaluated =
+                    unevaluated.stream().filter(u -> !u.equals("securityLabel")).toList();
         }
         boolean uncertain = !rule.dataPeriod().isOpen() || !unevaluated.isEmpty();
         return !(permit && uncertain);
@@ -210,7 +226,8 @@ public final class ConsentEvaluator {
         }
         if (label.startsWith("|")) {
             String code = label.substring(1);
-            return resourceLabels.stream().anyMatch(l -> l.substring(l.indexOf('|') + 1).equals(code));
+            return resourceLabels.stream()
+                    .anyMatch(l -> l.substring(l.indexOf('|') + 1).equals(code));
         }
         return false;
     }
@@ -218,7 +235,8 @@ public final class ConsentEvaluator {
     /** The security labels of a resource ({@code meta.security}) as {@code system|code}. */
     public static Set<String> labelsOf(org.hl7.fhir.instance.model.api.IBaseResource resource) {
         Set<String> labels = new java.util.TreeSet<>();
-        for (org.hl7.fhir.instance.model.api.IBaseCoding coding : resource.getMeta().getSecurity()) {
+        for (org.hl7.fhir.instance.model.api.IBaseCoding coding :
+                resource.getMeta().getSecurity()) {
             labels.add((coding.getSystem() == null ? "" : coding.getSystem()) + "|"
                     + (coding.getCode() == null ? "" : coding.getCode()));
         }
@@ -228,6 +246,7 @@ public final class ConsentEvaluator {
     static boolean isReleaseAction(String action) {
         int bar = action.indexOf('|');
         String system = action.substring(0, bar);
-        return (system.isEmpty() || system.equals(CONSENT_ACTION)) && RELEASE_ACTIONS.contains(action.substring(bar + 1));
+        return (system.isEmpty() || system.equals(CONSENT_ACTION))
+                && RELEASE_ACTIONS.contains(action.substring(bar + 1));
     }
 }

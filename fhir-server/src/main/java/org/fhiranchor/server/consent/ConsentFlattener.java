@@ -25,18 +25,26 @@ import org.hl7.fhir.r4.model.Reference;
 public final class ConsentFlattener {
 
     static final String ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
-    private static final Set<String> OPT_IN = Set.of(ACT_CODE + "|OPTIN", ACT_CODE + "|OPTINR",
-            "http://hl7.org/fhir/ConsentPolicy/opt-in");
-    private static final Set<String> OPT_OUT = Set.of(ACT_CODE + "|OPTOUT", ACT_CODE + "|OPTOUTE",
-            "http://hl7.org/fhir/ConsentPolicy/opt-out");
+    private static final Set<String> OPT_IN =
+            Set.of(ACT_CODE + "|OPTIN", ACT_CODE + "|OPTINR", "http://hl7.org/fhir/ConsentPolicy/opt-in");
+    private static final Set<String> OPT_OUT =
+            Set.of(ACT_CODE + "|OPTOUT", ACT_CODE + "|OPTOUTE", "http://hl7.org/fhir/ConsentPolicy/opt-out");
 
     /**
      * Who a privacy consent can name (R4's targets of {@code provision.actor.reference}). Callers are
      * matched as Practitioner, PractitionerRole, Organization, CareTeam or RelatedPerson; a Patient,
      * Device or Group actor is accepted but never reads as a clinician.
      */
-    static final List<String> PRIVACY_ACTOR_TYPES_TEXT_ORDER = List.of("Practitioner", "PractitionerRole",
-            "Organization", "CareTeam", "RelatedPerson", "Patient", "Device", "Group");
+    static final List<String> PRIVACY_ACTOR_TYPES_TEXT_ORDER = List.of(
+            "Practitioner",
+            "PractitionerRole",
+            "Organization",
+            "CareTeam",
+            "RelatedPerson",
+            "Patient",
+            "Device",
+            "Group");
+
     private static final Set<String> PRIVACY_ACTOR_TYPES = Set.copyOf(PRIVACY_ACTOR_TYPES_TEXT_ORDER);
     private static final String PRIVACY_ACTOR_TYPES_TEXT = String.join(", ", PRIVACY_ACTOR_TYPES_TEXT_ORDER);
 
@@ -127,8 +135,8 @@ public final class ConsentFlattener {
         }
         for (String policy : policies) {
             if (!acceptedPolicies.contains(policy)) {
-                throw new InvalidConsentException("Unknown consent policy " + policy
-                        + " (accepted: see fhir-anchor.consent.accepted-policies)");
+                throw new InvalidConsentException(
+                        "Unknown consent policy " + policy + " (accepted: see fhir-anchor.consent.accepted-policies)");
             }
         }
         return policies;
@@ -139,18 +147,27 @@ public final class ConsentFlattener {
      * exception to its parent, so it takes the opposite effect; where it states no actors,
      * purposes, actions or classes it inherits its parent's; its periods are cut to its parent's.
      */
-    private void flattenProvision(ProvisionComponent node, int depth, ConsentRule.Effect effect, ConsentRule parent,
-            List<ConsentRule> out, String path) {
+    private void flattenProvision(
+            ProvisionComponent node,
+            int depth,
+            ConsentRule.Effect effect,
+            ConsentRule parent,
+            List<ConsentRule> out,
+            String path) {
         TimeRange period = range(node.hasPeriod() ? node.getPeriod() : null, path + ".period");
         TimeRange dataPeriod = range(node.hasDataPeriod() ? node.getDataPeriod() : null, path + ".dataPeriod");
         List<String> actors = new ArrayList<>();
         for (Consent.provisionActorComponent actor : node.getActor()) {
             actors.add(actorOf(actor.getReference(), path));
         }
-        List<String> purposes = node.getPurpose().stream().map(ConsentFlattener::coded).toList();
-        List<String> actions = node.getAction().stream().flatMap(a -> codings(a).stream()).toList();
-        List<String> classes = node.getClass_().stream().map(ConsentFlattener::coded).toList();
-        List<String> labels = node.getSecurityLabel().stream().map(ConsentFlattener::coded).toList();
+        List<String> purposes =
+                node.getPurpose().stream().map(ConsentFlattener::coded).toList();
+        List<String> actions =
+                node.getAction().stream().flatMap(a -> codings(a).stream()).toList();
+        List<String> classes =
+                node.getClass_().stream().map(ConsentFlattener::coded).toList();
+        List<String> labels =
+                node.getSecurityLabel().stream().map(ConsentFlattener::coded).toList();
         List<String> unevaluated = new ArrayList<>();
         if (node.hasCode()) {
             unevaluated.add("code");
@@ -162,9 +179,20 @@ public final class ConsentFlattener {
             unevaluated.add("data");
         }
         ConsentRule rule = parent == null
-                ? new ConsentRule(depth, effect, sorted(actors), sorted(purposes), sorted(actions), sorted(classes),
-                        period, dataPeriod, sorted(unevaluated), sorted(labels))
-                : new ConsentRule(depth, effect,
+                ? new ConsentRule(
+                        depth,
+                        effect,
+                        sorted(actors),
+                        sorted(purposes),
+                        sorted(actions),
+                        sorted(classes),
+                        period,
+                        dataPeriod,
+                        sorted(unevaluated),
+                        sorted(labels))
+                : new ConsentRule(
+                        depth,
+                        effect,
                         actors.isEmpty() ? parent.actors() : sorted(actors),
                         purposes.isEmpty() ? parent.purposes() : sorted(purposes),
                         actions.isEmpty() ? parent.actions() : sorted(actions),
@@ -173,7 +201,8 @@ public final class ConsentFlattener {
                         dataPeriod.intersect(parent.dataPeriod()),
                         union(parent.unevaluated(), unevaluated),
                         labels.isEmpty() ? parent.securityLabels() : sorted(labels));
-        if (rule.period().start() != null && rule.period().end() != null
+        if (rule.period().start() != null
+                && rule.period().end() != null
                 && !rule.period().start().isBefore(rule.period().end())) {
             throw new InvalidConsentException(path + ".period lies outside its parent provision's period");
         }
@@ -195,9 +224,10 @@ public final class ConsentFlattener {
                 int slash = actor.indexOf('/');
                 String type = actor.startsWith("identifier:") || slash < 0 ? null : actor.substring(0, slash);
                 if (type == null || !PRIVACY_ACTOR_TYPES.contains(type)) {
-                    throw new InvalidConsentException("Consent.provision.actor.reference of a patient-privacy consent must"
-                            + " reference one of " + PRIVACY_ACTOR_TYPES_TEXT + " (got "
-                            + (type == null ? "an identifier or no type" : type) + ")");
+                    throw new InvalidConsentException(
+                            "Consent.provision.actor.reference of a patient-privacy consent must"
+                                    + " reference one of " + PRIVACY_ACTOR_TYPES_TEXT + " (got "
+                                    + (type == null ? "an identifier or no type" : type) + ")");
                 }
             }
         }
@@ -260,7 +290,8 @@ public final class ConsentFlattener {
         return next.toInstant();
     }
 
-    private static List<String> anyOrUnion(List<ConsentRule> rules, java.util.function.Function<ConsentRule, List<String>> field) {
+    private static List<String> anyOrUnion(
+            List<ConsentRule> rules, java.util.function.Function<ConsentRule, List<String>> field) {
         Set<String> union = new TreeSet<>();
         for (ConsentRule rule : rules) {
             if (rule.effect() != ConsentRule.Effect.PERMIT) {
@@ -275,7 +306,10 @@ public final class ConsentFlattener {
     }
 
     static List<String> codings(CodeableConcept concept) {
-        return concept.getCoding().stream().map(ConsentFlattener::coded).sorted().toList();
+        return concept.getCoding().stream()
+                .map(ConsentFlattener::coded)
+                .sorted()
+                .toList();
     }
 
     private static String coded(Coding coding) {

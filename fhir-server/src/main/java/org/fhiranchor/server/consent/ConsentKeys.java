@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.fhiranchor.anchor.files.OwnerOnlyFiles;
 import org.fhiranchor.anchor.chain.ConsentDecision;
+import org.fhiranchor.anchor.files.OwnerOnlyFiles;
 
 /**
  * The server secret behind every identity that goes on chain: consent, patient and grantee keys
@@ -79,7 +79,8 @@ public final class ConsentKeys {
             if (!Files.exists(file)) {
                 byte[] fresh = new byte[KEY_LENGTH];
                 new SecureRandom().nextBytes(fresh);
-                OwnerOnlyFiles.createIfAbsent(file, HexFormat.of().formatHex(fresh).getBytes(StandardCharsets.US_ASCII));
+                OwnerOnlyFiles.createIfAbsent(
+                        file, HexFormat.of().formatHex(fresh).getBytes(StandardCharsets.US_ASCII));
             }
             return read(file);
         } catch (IOException e) {
@@ -127,10 +128,19 @@ public final class ConsentKeys {
     public ConsentDecision onChain(ConsentDecisionRecord record) {
         byte[] consentKey = consentKey(record.consentId());
         List<byte[]> grantees = record.grantees().stream().map(this::granteeKey).toList();
-        List<byte[]> purposes = record.purposes().stream().map(ConsentKeys::purposeCode).toList();
-        return new ConsentDecision(consentKey, record.version(), record.decisionHash(consentKey),
-                patientKey(record.patient()), grantees, purposes, record.permit(), record.chainStatus(),
-                startSeconds(record.period()), endSeconds(record.period()));
+        List<byte[]> purposes =
+                record.purposes().stream().map(ConsentKeys::purposeCode).toList();
+        return new ConsentDecision(
+                consentKey,
+                record.version(),
+                record.decisionHash(consentKey),
+                patientKey(record.patient()),
+                grantees,
+                purposes,
+                record.permit(),
+                record.chainStatus(),
+                startSeconds(record.period()),
+                endSeconds(record.period()));
     }
 
     /** Unix seconds, 0 for open; starts before 1970 count as open (the contract is unsigned). */

@@ -37,6 +37,7 @@ public record ConsentProperties(
         Path hmacKeyFile,
         @DefaultValue("500ms") Duration jobInterval,
         @DefaultValue("50") @Min(1) int jobBatchSize,
+
         @DefaultValue({
             "http://terminology.hl7.org/CodeSystem/v3-ActCode|OPTIN",
             "http://terminology.hl7.org/CodeSystem/v3-ActCode|OPTINR",
@@ -49,7 +50,10 @@ public record ConsentProperties(
             "http://terminology.hl7.org/CodeSystem/consentpolicycodes|ga4gh",
             "http://hl7.org/fhir/ConsentPolicy/opt-in",
             "http://hl7.org/fhir/ConsentPolicy/opt-out"
-        }) @NotEmpty List<String> acceptedPolicies,
+        })
+        @NotEmpty
+        List<String> acceptedPolicies,
+
         @DefaultValue("true") boolean enforcement,
         @DefaultValue("opt-out") PrivacyConsentService.Policy clinicalPolicy,
         @DefaultValue("5s") Duration cacheTtl) {

@@ -63,8 +63,16 @@ public record ConsentRule(
         securityLabels = List.copyOf(securityLabels);
     }
 
-    public ConsentRule(int depth, Effect effect, List<String> actors, List<String> purposes, List<String> actions,
-            List<String> classes, TimeRange period, TimeRange dataPeriod, List<String> unevaluated) {
+    public ConsentRule(
+            int depth,
+            Effect effect,
+            List<String> actors,
+            List<String> purposes,
+            List<String> actions,
+            List<String> classes,
+            TimeRange period,
+            TimeRange dataPeriod,
+            List<String> unevaluated) {
         this(depth, effect, actors, purposes, actions, classes, period, dataPeriod, unevaluated, List.of());
     }
 
@@ -83,6 +91,7 @@ public record ConsentRule(
     }
 
     static JsonArray strings(List<String> values) {
-        return new JsonArray(values.stream().map(v -> (JsonValue) new JsonString(v)).toList());
+        return new JsonArray(
+                values.stream().map(v -> (JsonValue) new JsonString(v)).toList());
     }
 }

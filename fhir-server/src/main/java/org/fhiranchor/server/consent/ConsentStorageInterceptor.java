@@ -7,12 +7,12 @@ import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.hl7.fhir.r4.model.IdType;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Registered with the storage layer (so transactions and internal writes are covered): refuses a
@@ -71,7 +71,9 @@ public final class ConsentStorageInterceptor {
     }
 
     private void invalidate(IBaseResource resource) {
-        if (!(resource instanceof Consent consent) || caches.isEmpty() || !consent.getPatient().hasReference()) {
+        if (!(resource instanceof Consent consent)
+                || caches.isEmpty()
+                || !consent.getPatient().hasReference()) {
             return;
         }
         String patient = "Patient/" + new IdType(consent.getPatient().getReference()).getIdPart();
@@ -93,8 +95,10 @@ public final class ConsentStorageInterceptor {
                 flattener.validate(consent);
             } catch (InvalidConsentException e) {
                 OperationOutcome outcome = new OperationOutcome();
-                outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
-                        .setCode(OperationOutcome.IssueType.INVALID).setDiagnostics(e.getMessage());
+                outcome.addIssue()
+                        .setSeverity(OperationOutcome.IssueSeverity.ERROR)
+                        .setCode(OperationOutcome.IssueType.INVALID)
+                        .setDiagnostics(e.getMessage());
                 throw new UnprocessableEntityException(e.getMessage(), outcome);
             }
         }

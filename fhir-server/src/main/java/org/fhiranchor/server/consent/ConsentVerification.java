@@ -32,8 +32,12 @@ public final class ConsentVerification implements VerifyPartContributor {
     private final ConsentOutbox outbox;
     private final ConsentChainReader chainReader;
 
-    public ConsentVerification(DaoRegistry daoRegistry, ConsentFlattener flattener, ConsentKeys keys,
-            ConsentOutbox outbox, ConsentChainReader chainReader) {
+    public ConsentVerification(
+            DaoRegistry daoRegistry,
+            ConsentFlattener flattener,
+            ConsentKeys keys,
+            ConsentOutbox outbox,
+            ConsentChainReader chainReader) {
         this.daoRegistry = daoRegistry;
         this.flattener = flattener;
         this.keys = keys;
@@ -46,52 +50,77 @@ public final class ConsentVerification implements VerifyPartContributor {
         if (!"Consent".equals(entry.leaf().ref().type())) {
             return;
         }
-        parameters.addParameter(verify(entry.leaf().ref().id(), Long.parseLong(entry.leaf().ref().versionId()),
+        parameters.addParameter(verify(
+                entry.leaf().ref().id(),
+                Long.parseLong(entry.leaf().ref().versionId()),
                 entry.leaf().operation() == Operation.DELETE));
     }
 
     public Parameters.ParametersParameterComponent verify(String consentId, long version, boolean deleted) {
-        Parameters.ParametersParameterComponent part = new Parameters.ParametersParameterComponent().setName("consentDecision");
+        Parameters.ParametersParameterComponent part =
+                new Parameters.ParametersParameterComponent().setName("consentDecision");
         part.addPart().setName("consentVersion").setValue(new IntegerType(Math.toIntExact(version)));
         ConsentDecision expected;
         try {
             long storedVersion = deleted ? version - 1 : version;
-            Consent consent = (Consent) daoRegistry.getResourceDao(Consent.class)
-                    .read(new IdType("Consent", consentId, Long.toString(storedVersion)), new SystemRequestDetails(), true);
+            Consent consent = (Consent) daoRegistry
+                    .getResourceDao(Consent.class)
+                    .read(
+                            new IdType("Consent", consentId, Long.toString(storedVersion)),
+                            new SystemRequestDetails(),
+                            true);
             ConsentDecisionRecord record = flattener.flatten(consent, version, deleted);
             byte[] consentKey = keys.consentKey(consentId);
             expected = keys.onChain(record);
-            part.addPart().setName("consentKey").setValue(new StringType(HexFormat.of().formatHex(consentKey)));
+            part.addPart()
+                    .setName("consentKey")
+                    .setValue(new StringType(HexFormat.of().formatHex(consentKey)));
             part.addPart().setName("decision").setValue(new StringType(record.canonicalJson(consentKey)));
-            part.addPart().setName("decisionHash").setValue(new StringType(HexFormat.of().formatHex(expected.decisionHash())));
+            part.addPart()
+                    .setName("decisionHash")
+                    .setValue(new StringType(HexFormat.of().formatHex(expected.decisionHash())));
         } catch (InvalidConsentException e) {
             part.addPart().setName("error").setValue(new StringType(e.getMessage()));
             part.addPart().setName("matches").setValue(new BooleanType(false));
             return part;
         }
-        outbox.find(consentId, version).ifPresent(row ->
-                part.addPart().setName("queue").setValue(new CodeType(row.status().toLowerCase())));
+        outbox.find(consentId, version)
+                .ifPresent(row -> part.addPart()
+                        .setName("queue")
+                        .setValue(new CodeType(row.status().toLowerCase())));
         Optional<RecordedConsentDecision> onChain;
         try {
             onChain = chainReader.history(expected.consentKey()).stream()
-                    .filter(r -> r.decision().consentVersion() == version).reduce((first, second) -> second);
+                    .filter(r -> r.decision().consentVersion() == version)
+                    .reduce((first, second) -> second);
         } catch (RuntimeException e) {
-            part.addPart().setName("chainError").setValue(new StringType(e.getClass().getSimpleName()));
+            part.addPart()
+                    .setName("chainError")
+                    .setValue(new StringType(e.getClass().getSimpleName()));
             part.addPart().setName("matches").setValue(new BooleanType(false));
             return part;
         }
         onChain.ifPresent(recorded -> {
             ConsentDecision d = recorded.decision();
             Parameters.ParametersParameterComponent chainPart = part.addPart().setName("onChain");
-            chainPart.addPart().setName("decisionHash").setValue(new StringType(HexFormat.of().formatHex(d.decisionHash())));
+            chainPart
+                    .addPart()
+                    .setName("decisionHash")
+                    .setValue(new StringType(HexFormat.of().formatHex(d.decisionHash())));
             chainPart.addPart().setName("permit").setValue(new BooleanType(d.permit()));
-            chainPart.addPart().setName("status").setValue(new CodeType(d.status().fhirCode()));
+            chainPart
+                    .addPart()
+                    .setName("status")
+                    .setValue(new CodeType(d.status().fhirCode()));
             chainPart.addPart().setName("periodStart").setValue(new StringType(Long.toString(d.periodStart())));
             chainPart.addPart().setName("periodEnd").setValue(new StringType(Long.toString(d.periodEnd())));
             chainPart.addPart().setName("transactionHash").setValue(new StringType(recorded.transactionHash()));
             chainPart.addPart().setName("blockNumber").setValue(new StringType(Long.toString(recorded.blockNumber())));
         });
-        part.addPart().setName("matches").setValue(new BooleanType(onChain.map(r -> same(expected, r.decision())).orElse(false)));
+        part.addPart()
+                .setName("matches")
+                .setValue(new BooleanType(
+                        onChain.map(r -> same(expected, r.decision())).orElse(false)));
         return part;
     }
 

@@ -48,10 +48,6 @@ public final class DisclosureConsentFilter implements ResponseFilter {
         return BulkExportContext.of(request).isPresent();
     }
 
-
-
-
-
     /** A finished export's decisions are forgotten. */
     @Override
     public void completeOperationSuccess(RequestDetails request, IConsentContextServices context) {
@@ -65,10 +61,12 @@ public final class DisclosureConsentFilter implements ResponseFilter {
             return ConsentOutcome.PROCEED;
         }
         Set<String> patients = PatientCompartment.owners(fhirContext, resource);
-        Map<String, Boolean> withheld = withheldByExport.computeIfAbsent(export.exportKey(), k -> new ConcurrentHashMap<>());
+        Map<String, Boolean> withheld =
+                withheldByExport.computeIfAbsent(export.exportKey(), k -> new ConcurrentHashMap<>());
         Instant now = clock.instant();
         for (String patient : patients) {
-            if (withheld.computeIfAbsent(patient, p -> denies(consents.of(p), export.fhirUser(), resource.fhirType(), now))) {
+            if (withheld.computeIfAbsent(
+                    patient, p -> denies(consents.of(p), export.fhirUser(), resource.fhirType(), now))) {
                 return ConsentOutcome.REJECT;
             }
         }
@@ -76,19 +74,21 @@ public final class DisclosureConsentFilter implements ResponseFilter {
     }
 
     /** Whether any in-force patient-privacy Consent of the patient denies this disclosure. */
-    static boolean denies(Iterable<ConsentDecisionRecord> patientConsents, String fhirUser, String resourceType,
-            Instant now) {
+    static boolean denies(
+            Iterable<ConsentDecisionRecord> patientConsents, String fhirUser, String resourceType, Instant now) {
         for (ConsentDecisionRecord consent : patientConsents) {
             boolean governs = consent.scopes().isEmpty() || consent.scopes().contains(PATIENT_PRIVACY);
-            if (consent.inForce() && governs && decide(consent, fhirUser, resourceType, now) == ConsentRule.Effect.DENY) {
+            if (consent.inForce()
+                    && governs
+                    && decide(consent, fhirUser, resourceType, now) == ConsentRule.Effect.DENY) {
                 return true;
             }
         }
         return false;
     }
 
-    private static ConsentRule.Effect decide(ConsentDecisionRecord consent, String fhirUser, String resourceType,
-            Instant now) {
+    private static ConsentRule.Effect decide(
+            ConsentDecisionRecord consent, String fhirUser, String resourceType, Instant now) {
         int deepest = -1;
         boolean deny = false;
         for (ConsentRule rule : consent.rules()) {
@@ -109,7 +109,9 @@ public final class DisclosureConsentFilter implements ResponseFilter {
         if (!rule.period().contains(now)) {
             return false;
         }
-        if (!rule.actors().isEmpty() && (permit || fhirUser != null) && !rule.actors().contains(fhirUser)) {
+        if (!rule.actors().isEmpty()
+                && (permit || fhirUser != null)
+                && !rule.actors().contains(fhirUser)) {
             return false;
         }
         if (permit && !rule.purposes().isEmpty()) {
@@ -120,7 +122,8 @@ public final class DisclosureConsentFilter implements ResponseFilter {
         }
         if (!rule.classes().isEmpty()) {
             boolean typeListed = rule.classes().contains(ConsentEvaluator.RESOURCE_TYPES + "|" + resourceType);
-            boolean otherSystem = rule.classes().stream().anyMatch(c -> !c.startsWith(ConsentEvaluator.RESOURCE_TYPES + "|"));
+            boolean otherSystem =
+                    rule.classes().stream().anyMatch(c -> !c.startsWith(ConsentEvaluator.RESOURCE_TYPES + "|"));
             if (permit ? !typeListed : !(typeListed || otherSystem)) {
                 return false;
             }

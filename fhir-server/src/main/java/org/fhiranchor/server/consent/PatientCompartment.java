@@ -18,7 +18,8 @@ public final class PatientCompartment {
             patients.add("Patient/" + resource.getIdElement().getIdPart());
             return patients;
         }
-        for (IIdType owner : fhirContext.newTerser().getCompartmentOwnersForResource("Patient", resource, (Set<String>) null)) {
+        for (IIdType owner :
+                fhirContext.newTerser().getCompartmentOwnersForResource("Patient", resource, (Set<String>) null)) {
             // The compartment's paths also reach other types (Observation.performer may be a
             // Practitioner): only Patients own the data.
             if (owner.hasIdPart() && (!owner.hasResourceType() || "Patient".equals(owner.getResourceType()))) {

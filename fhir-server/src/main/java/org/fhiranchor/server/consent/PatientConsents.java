@@ -84,12 +84,15 @@ public final class PatientConsents {
         IFhirResourceDao<Consent> dao = daoRegistry.getResourceDao(Consent.class);
         SearchParameterMap query = SearchParameterMap.newSynchronous("patient", new ReferenceParam(patientReference));
         // A system request: storage hooks only, never the REST server's consent interceptor.
-        List<IBaseResource> found = dao.search(query, new SystemRequestDetails()).getAllResources();
+        List<IBaseResource> found =
+                dao.search(query, new SystemRequestDetails()).getAllResources();
         List<ConsentDecisionRecord> records = new ArrayList<>(found.size());
         for (IBaseResource resource : found) {
             Consent consent = (Consent) resource;
-            long version = Long.parseLong(consent.getIdElement().getVersionIdPart() != null
-                    ? consent.getIdElement().getVersionIdPart() : consent.getMeta().getVersionId());
+            long version = Long.parseLong(
+                    consent.getIdElement().getVersionIdPart() != null
+                            ? consent.getIdElement().getVersionIdPart()
+                            : consent.getMeta().getVersionId());
             try {
                 records.add(flattener.flatten(consent, version, false));
             } catch (InvalidConsentException e) {
@@ -100,9 +103,28 @@ public final class PatientConsents {
     }
 
     private static ConsentDecisionRecord denyAll(String consentId, long version, String patient) {
-        ConsentRule deny = new ConsentRule(0, ConsentRule.Effect.DENY, List.of(), List.of(), List.of(), List.of(),
-                TimeRange.OPEN, TimeRange.OPEN, List.of());
-        return new ConsentDecisionRecord(consentId, version, patient, "active", false, List.of(), List.of(), false,
-                TimeRange.OPEN, List.of(), List.of(), List.of(deny));
+        ConsentRule deny = new ConsentRule(
+                0,
+                ConsentRule.Effect.DENY,
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                TimeRange.OPEN,
+                TimeRange.OPEN,
+                List.of());
+        return new ConsentDecisionRecord(
+                consentId,
+                version,
+                patient,
+                "active",
+                false,
+                List.of(),
+                List.of(),
+                false,
+                TimeRange.OPEN,
+                List.of(),
+                List.of(),
+                List.of(deny));
     }
 }

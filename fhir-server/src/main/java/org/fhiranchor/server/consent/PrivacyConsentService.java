@@ -44,8 +44,12 @@ public final class PrivacyConsentService implements ResponseFilter {
     private final FhirContext fhirContext;
     private final Clock clock;
 
-    public PrivacyConsentService(PatientConsents consents, CallerIdentities identities, Policy policy,
-            FhirContext fhirContext, Clock clock) {
+    public PrivacyConsentService(
+            PatientConsents consents,
+            CallerIdentities identities,
+            Policy policy,
+            FhirContext fhirContext,
+            Clock clock) {
         this.consents = consents;
         this.identities = identities;
         this.policy = policy;
@@ -62,7 +66,6 @@ public final class PrivacyConsentService implements ResponseFilter {
     public boolean appliesTo(RequestDetails request) {
         return ClinicalReader.of(request).isPresent() && ReadPaths.reads(request);
     }
-
 
     /**
      * Before the entries of a batch run in parallel (they share this request's user data): the per-request
@@ -91,7 +94,8 @@ public final class PrivacyConsentService implements ResponseFilter {
         }
         boolean released = true;
         for (String patient : patients) {
-            released &= released(request, reader.get(), patient, resource.fhirType(), ConsentEvaluator.labelsOf(resource));
+            released &=
+                    released(request, reader.get(), patient, resource.fhirType(), ConsentEvaluator.labelsOf(resource));
             AccessDetails.of(request).patient(patient);
         }
         if (released) {
@@ -105,12 +109,15 @@ public final class PrivacyConsentService implements ResponseFilter {
         return ConsentOutcome.REJECT;
     }
 
-    private boolean released(RequestDetails request, ClinicalReader reader, String patient, String resourceType,
-            Set<String> labels) {
+    private boolean released(
+            RequestDetails request, ClinicalReader reader, String patient, String resourceType, Set<String> labels) {
         Map<String, Boolean> decisions = RequestScoped.map(request, DECISIONS_KEY);
         return decisions.computeIfAbsent(patient + " " + resourceType + " " + labels, key -> {
-            ConsentEvaluator.Verdict verdict = ConsentEvaluator.evaluate(consents.of(patient),
-                    ConsentEvaluator.Question.clinical(identitiesOf(request, reader)), resourceType, labels,
+            ConsentEvaluator.Verdict verdict = ConsentEvaluator.evaluate(
+                    consents.of(patient),
+                    ConsentEvaluator.Question.clinical(identitiesOf(request, reader)),
+                    resourceType,
+                    labels,
                     clock.instant());
             return switch (verdict.outcome()) {
                 case PERMIT -> true;

@@ -14,7 +14,8 @@ public interface RequesterResolver {
 
     /** The default: what the security layer put under {@link ResearchRequester#USER_DATA_KEY}. */
     static RequesterResolver fromUserData() {
-        return request -> request == null ? Optional.empty()
+        return request -> request == null
+                ? Optional.empty()
                 : Optional.ofNullable(request.getUserData().get(ResearchRequester.USER_DATA_KEY))
                         .filter(ResearchRequester.class::isInstance)
                         .map(ResearchRequester.class::cast);

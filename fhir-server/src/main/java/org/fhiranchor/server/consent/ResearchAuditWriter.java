@@ -6,11 +6,11 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import java.time.Clock;
 import java.util.Date;
 import java.util.Map;
+import org.fhiranchor.server.access.AuditedResource;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
-import org.fhiranchor.server.access.AuditedResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,10 +36,14 @@ public final class ResearchAuditWriter {
     }
 
     /** @param operation the REST interaction, or null for work that is not one request (an export job) */
-    public void write(ResearchRequester requester, RestOperationTypeEnum operation, Map<String, PatientTally> tallies,
+    public void write(
+            ResearchRequester requester,
+            RestOperationTypeEnum operation,
+            Map<String, PatientTally> tallies,
             boolean succeeded) {
         AuditEvent event = new AuditEvent();
-        event.setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation"));
+        event.setType(
+                new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation"));
         event.addSubtype(new Coding(SUBTYPE_SYSTEM, SUBTYPE_CODE, "Research release decision"));
         if (operation != null && operation.getCode() != null) {
             event.addSubtype(new Coding("http://hl7.org/fhir/restful-interaction", operation.getCode(), null));
@@ -49,24 +53,38 @@ public final class ResearchAuditWriter {
         event.setOutcome(succeeded ? AuditEvent.AuditEventOutcome._0 : AuditEvent.AuditEventOutcome._4);
         event.addPurposeOfEvent().addCoding(new Coding(ConsentEvaluator.ACT_REASON, requester.purposeOfUse(), null));
         // The requester as a logical identifier: it need not exist as a resource on this server.
-        event.addAgent().setRequestor(true).setWho(new Reference()
-                .setIdentifier(new Identifier().setSystem(REQUESTER_SYSTEM).setValue(requester.requesterReference())));
+        event.addAgent()
+                .setRequestor(true)
+                .setWho(new Reference()
+                        .setIdentifier(
+                                new Identifier().setSystem(REQUESTER_SYSTEM).setValue(requester.requesterReference())));
         event.getSource().setObserver(new Reference().setDisplay("FHIR Anchor consent engine"));
         tallies.forEach((patient, tally) -> {
             AuditEvent.AuditEventEntityComponent entity = AuditedResource.addPatient(event, patient);
-            entity.addDetail().setType("decision").setValue(new org.hl7.fhir.r4.model.StringType(tally.verdict().outcome().code()));
-            entity.addDetail().setType("released").setValue(new org.hl7.fhir.r4.model.StringType(Integer.toString(tally.released())));
-            entity.addDetail().setType("withheld").setValue(new org.hl7.fhir.r4.model.StringType(Integer.toString(tally.withheld())));
+            entity.addDetail()
+                    .setType("decision")
+                    .setValue(new org.hl7.fhir.r4.model.StringType(
+                            tally.verdict().outcome().code()));
+            entity.addDetail()
+                    .setType("released")
+                    .setValue(new org.hl7.fhir.r4.model.StringType(Integer.toString(tally.released())));
+            entity.addDetail()
+                    .setType("withheld")
+                    .setValue(new org.hl7.fhir.r4.model.StringType(Integer.toString(tally.withheld())));
             if (!tally.verdict().consents().isEmpty()) {
-                entity.addDetail().setType("consents")
-                        .setValue(new org.hl7.fhir.r4.model.StringType(String.join(",", tally.verdict().consents())));
+                entity.addDetail()
+                        .setType("consents")
+                        .setValue(new org.hl7.fhir.r4.model.StringType(
+                                String.join(",", tally.verdict().consents())));
             }
         });
         try {
             daoRegistry.getResourceDao(AuditEvent.class).create(event, new SystemRequestDetails());
         } catch (RuntimeException e) {
             // The response has gone already; say that auditing failed, without any content.
-            log.error("Could not store the research release AuditEvent: {}", e.getClass().getName());
+            log.error(
+                    "Could not store the research release AuditEvent: {}",
+                    e.getClass().getName());
         }
     }
 }

@@ -31,8 +31,12 @@ public final class ResearchConsentService implements ResponseFilter {
     private final FhirContext fhirContext;
     private final Clock clock;
 
-    public ResearchConsentService(RequesterResolver requesters, PatientConsents consents, ResearchAuditWriter audit,
-            FhirContext fhirContext, Clock clock) {
+    public ResearchConsentService(
+            RequesterResolver requesters,
+            PatientConsents consents,
+            ResearchAuditWriter audit,
+            FhirContext fhirContext,
+            Clock clock) {
         this.requesters = requesters;
         this.consents = consents;
         this.audit = audit;
@@ -45,18 +49,14 @@ public final class ResearchConsentService implements ResponseFilter {
         return requesters.resolve(request).isPresent();
     }
 
-
-
-
-
     @Override
     public void completeOperationSuccess(RequestDetails request, IConsentContextServices context) {
         writeAudit(request, true);
     }
 
     @Override
-    public void completeOperationFailure(RequestDetails request, BaseServerResponseException exception,
-            IConsentContextServices context) {
+    public void completeOperationFailure(
+            RequestDetails request, BaseServerResponseException exception, IConsentContextServices context) {
         writeAudit(request, false);
     }
 
@@ -73,8 +73,10 @@ public final class ResearchConsentService implements ResponseFilter {
         Map<String, PatientTally> decisions = decisions(request);
         boolean released = true;
         for (String patient : patients) {
-            PatientTally tally = decisions.computeIfAbsent(patient, p -> new PatientTally(
-                    ConsentEvaluator.evaluate(consents.of(p), requester.get(), resource.fhirType(), clock.instant())));
+            PatientTally tally = decisions.computeIfAbsent(
+                    patient,
+                    p -> new PatientTally(ConsentEvaluator.evaluate(
+                            consents.of(p), requester.get(), resource.fhirType(), clock.instant())));
             released &= tally.verdict().released();
         }
         for (String patient : patients) {
@@ -94,7 +96,8 @@ public final class ResearchConsentService implements ResponseFilter {
 
     @SuppressWarnings("unchecked")
     private static Map<String, PatientTally> decisions(RequestDetails request) {
-        return (Map<String, PatientTally>) request.getUserData().computeIfAbsent(DECISIONS_KEY, k -> new LinkedHashMap<>());
+        return (Map<String, PatientTally>)
+                request.getUserData().computeIfAbsent(DECISIONS_KEY, k -> new LinkedHashMap<>());
     }
 
     private void writeAudit(RequestDetails request, boolean succeeded) {

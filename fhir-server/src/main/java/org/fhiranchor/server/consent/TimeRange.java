@@ -26,7 +26,8 @@ public record TimeRange(Instant start, Instant end) {
 
     /** The part of both ranges (a nested provision never reaches beyond its parent's period). */
     public TimeRange intersect(TimeRange other) {
-        Instant s = start == null ? other.start : other.start == null || start.isAfter(other.start) ? start : other.start;
+        Instant s =
+                start == null ? other.start : other.start == null || start.isAfter(other.start) ? start : other.start;
         Instant e = end == null ? other.end : other.end == null || end.isBefore(other.end) ? end : other.end;
         return new TimeRange(s, e);
     }

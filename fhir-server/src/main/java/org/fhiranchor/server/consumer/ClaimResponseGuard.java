@@ -47,7 +47,9 @@ public final class ClaimResponseGuard {
     }
 
     private void check(RequestDetails request, IBaseResource previous, IBaseResource resource) {
-        if (!(resource instanceof ClaimResponse response) || request == null || request instanceof SystemRequestDetails
+        if (!(resource instanceof ClaimResponse response)
+                || request == null
+                || request instanceof SystemRequestDetails
                 || !ScopeAuthorizationInterceptor.grantOf(request).narrowedTo(Consumer.INSURER)) {
             return;
         }

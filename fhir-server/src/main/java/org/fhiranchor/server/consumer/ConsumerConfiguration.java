@@ -26,8 +26,8 @@ class ConsumerConfiguration {
     }
 
     @Bean
-    ClaimResponseGuard claimResponseGuard(DaoRegistry daoRegistry, FhirContext fhirContext,
-            IInterceptorService interceptorService) {
+    ClaimResponseGuard claimResponseGuard(
+            DaoRegistry daoRegistry, FhirContext fhirContext, IInterceptorService interceptorService) {
         ClaimResponseGuard guard = new ClaimResponseGuard(daoRegistry, fhirContext);
         // The storage layer, not the REST server: transaction entries are checked too.
         interceptorService.registerInterceptor(guard);

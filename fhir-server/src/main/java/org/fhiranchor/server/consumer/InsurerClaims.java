@@ -42,7 +42,8 @@ record InsurerClaims(String organization, Set<String> claims, Set<String> refere
 
     /** The token's fhirUser, when it is an Organization. */
     static Optional<String> organization(RequestDetails request) {
-        return ClinicalReader.of(request).map(ClinicalReader::fhirUser)
+        return ClinicalReader.of(request)
+                .map(ClinicalReader::fhirUser)
                 .filter(fhirUser -> fhirUser.startsWith("Organization/"));
     }
 
@@ -53,14 +54,19 @@ record InsurerClaims(String organization, Set<String> claims, Set<String> refere
         Set<String> claims = new LinkedHashSet<>();
         Set<String> referenced = new LinkedHashSet<>();
         SearchParameterMap search = SearchParameterMap.newSynchronous("insurer", new ReferenceParam(organization));
-        for (IBaseResource found : daoRegistry.getResourceDao(Claim.class).search(search, new SystemRequestDetails())
+        for (IBaseResource found : daoRegistry
+                .getResourceDao(Claim.class)
+                .search(search, new SystemRequestDetails())
                 .getAllResources()) {
             if (!insurerOf((Claim) found).equals(organization)) {
                 continue; // the index and the version agree; a mismatch releases nothing
             }
             claims.add("Claim/" + found.getIdElement().getIdPart());
-            fhirContext.newTerser().getAllResourceReferences(found).forEach(info ->
-                    local(info.getResourceReference().getReferenceElement()).ifPresent(referenced::add));
+            fhirContext
+                    .newTerser()
+                    .getAllResourceReferences(found)
+                    .forEach(info -> local(info.getResourceReference().getReferenceElement())
+                            .ifPresent(referenced::add));
         }
         return new InsurerClaims(organization, Set.copyOf(claims), Set.copyOf(referenced));
     }

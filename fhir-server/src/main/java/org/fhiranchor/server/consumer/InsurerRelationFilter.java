@@ -57,6 +57,7 @@ public final class InsurerRelationFilter extends ConsumerRelationFilter {
                 && insurer.claims().contains(InsurerClaims.reference(response.getRequest()))) {
             return true;
         }
-        return insurer.relatesTo(resource.fhirType() + "/" + resource.getIdElement().getIdPart());
+        return insurer.relatesTo(
+                resource.fhirType() + "/" + resource.getIdElement().getIdPart());
     }
 }

@@ -26,8 +26,8 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  */
 public final class PharmacyRelationFilter extends ConsumerRelationFilter {
 
-    public static final String REFUSAL = "A pharmacist may read a Patient or Practitioner only when a"
-            + " MedicationRequest references it";
+    public static final String REFUSAL =
+            "A pharmacist may read a Patient or Practitioner only when a" + " MedicationRequest references it";
 
     static final Set<String> RELATED_TYPES = Set.of("Patient", "Practitioner");
     private static final String PRESCRIPTION = "MedicationRequest";
@@ -40,12 +40,15 @@ public final class PharmacyRelationFilter extends ConsumerRelationFilter {
         super(Consumer.PHARMACIST, REFUSAL);
         this.daoRegistry = daoRegistry;
         for (String type : RELATED_TYPES) {
-            parametersByType.put(type, fhirContext.getResourceDefinition(PRESCRIPTION).getSearchParams().stream()
-                    .filter(p -> p.getParamType() == RestSearchParameterTypeEnum.REFERENCE)
-                    .filter(p -> p.getTargets().isEmpty() || p.getTargets().contains(type))
-                    .map(RuntimeSearchParam::getName)
-                    .sorted()
-                    .toList());
+            parametersByType.put(
+                    type,
+                    fhirContext.getResourceDefinition(PRESCRIPTION).getSearchParams().stream()
+                            .filter(p -> p.getParamType() == RestSearchParameterTypeEnum.REFERENCE)
+                            .filter(p ->
+                                    p.getTargets().isEmpty() || p.getTargets().contains(type))
+                            .map(RuntimeSearchParam::getName)
+                            .sorted()
+                            .toList());
         }
     }
 
@@ -73,7 +76,10 @@ public final class PharmacyRelationFilter extends ConsumerRelationFilter {
         for (String parameter : parametersByType.getOrDefault(type, List.of())) {
             SearchParameterMap search = SearchParameterMap.newSynchronous(parameter, new ReferenceParam(reference));
             search.setLoadSynchronousUpTo(1);
-            if (!daoRegistry.getResourceDao(PRESCRIPTION).search(search, new SystemRequestDetails()).getResources(0, 1)
+            if (!daoRegistry
+                    .getResourceDao(PRESCRIPTION)
+                    .search(search, new SystemRequestDetails())
+                    .getResources(0, 1)
                     .isEmpty()) {
                 return true;
             }

@@ -19,8 +19,10 @@ public record BulkExportContext(String exportKey, String subject, String fhirUse
     public static final String USER_DATA_KEY = BulkExportContext.class.getName();
 
     public static Optional<BulkExportContext> of(RequestDetails request) {
-        return request == null ? Optional.empty()
+        return request == null
+                ? Optional.empty()
                 : Optional.ofNullable(request.getUserData().get(USER_DATA_KEY))
-                        .filter(BulkExportContext.class::isInstance).map(BulkExportContext.class::cast);
+                        .filter(BulkExportContext.class::isInstance)
+                        .map(BulkExportContext.class::cast);
     }
 }

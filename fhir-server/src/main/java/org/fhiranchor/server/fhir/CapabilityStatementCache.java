@@ -38,11 +38,11 @@ final class CapabilityStatementCache extends OncePerRequestFilter {
      * Set for each answer, never replayed: by the container, and HAPI's {@code X-Request-ID} (the caller's or a new
      * random one, to match a request with the server's log; a replayed one would name another request).
      */
-    private static final Set<String> NOT_REPLAYED = Set.of("date", "content-length", "transfer-encoding", "connection",
-            "keep-alive", "x-request-id");
+    private static final Set<String> NOT_REPLAYED =
+            Set.of("date", "content-length", "transfer-encoding", "connection", "keep-alive", "x-request-id");
 
-    private record Answer(int status, String contentType, List<Map.Entry<String, String>> headers, byte[] body,
-            Instant until) {}
+    private record Answer(
+            int status, String contentType, List<Map.Entry<String, String>> headers, byte[] body, Instant until) {}
 
     private final Duration ttl;
     private final Clock clock;
@@ -60,7 +60,9 @@ final class CapabilityStatementCache extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !"GET".equals(request.getMethod()) || !PATH.equals(request.getRequestURI()) || ttl.isZero()
+        return !"GET".equals(request.getMethod())
+                || !PATH.equals(request.getRequestURI())
+                || ttl.isZero()
                 || ttl.isNegative();
     }
 
@@ -85,8 +87,12 @@ final class CapabilityStatementCache extends OncePerRequestFilter {
         RecordingResponse recording = new RecordingResponse(response);
         chain.doFilter(request, recording);
         if (recording.getStatus() == HttpServletResponse.SC_OK) {
-            Answer fresh = new Answer(recording.getStatus(), recording.getContentType(), List.copyOf(recording.headers),
-                    recording.getContentAsByteArray(), now.plus(ttl));
+            Answer fresh = new Answer(
+                    recording.getStatus(),
+                    recording.getContentType(),
+                    List.copyOf(recording.headers),
+                    recording.getContentAsByteArray(),
+                    now.plus(ttl));
             synchronized (answers) {
                 answers.put(key, fresh);
             }
@@ -96,7 +102,8 @@ final class CapabilityStatementCache extends OncePerRequestFilter {
 
     private static String key(HttpServletRequest request) {
         return request.getScheme() + "://" + request.getServerName() + ":" + request.getServerPort() + "?"
-                + request.getQueryString() + "\n" + request.getHeader("Accept") + "\n" + request.getHeader("Accept-Encoding");
+                + request.getQueryString() + "\n" + request.getHeader("Accept") + "\n"
+                + request.getHeader("Accept-Encoding");
     }
 
     private static void replay(Answer answer, HttpServletResponse response) throws IOException {

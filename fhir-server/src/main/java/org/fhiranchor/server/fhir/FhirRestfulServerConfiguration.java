@@ -65,8 +65,7 @@ class FhirRestfulServerConfiguration {
 
     @Bean
     ServletRegistrationBean<RestfulServer> fhirServlet(RestfulServer restfulServer) {
-        ServletRegistrationBean<RestfulServer> registration =
-                new ServletRegistrationBean<>(restfulServer, FHIR_PATH);
+        ServletRegistrationBean<RestfulServer> registration = new ServletRegistrationBean<>(restfulServer, FHIR_PATH);
         registration.setLoadOnStartup(1);
         return registration;
     }

@@ -11,15 +11,23 @@ import java.util.Set;
  */
 public final class ReadPaths {
 
-    private static final Set<RestOperationTypeEnum> READ_PATHS = EnumSet.of(RestOperationTypeEnum.READ,
-            RestOperationTypeEnum.VREAD, RestOperationTypeEnum.SEARCH_TYPE, RestOperationTypeEnum.SEARCH_SYSTEM,
-            RestOperationTypeEnum.GET_PAGE, RestOperationTypeEnum.HISTORY_INSTANCE, RestOperationTypeEnum.HISTORY_TYPE,
-            RestOperationTypeEnum.HISTORY_SYSTEM, RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE,
-            RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, RestOperationTypeEnum.EXTENDED_OPERATION_SERVER,
+    private static final Set<RestOperationTypeEnum> READ_PATHS = EnumSet.of(
+            RestOperationTypeEnum.READ,
+            RestOperationTypeEnum.VREAD,
+            RestOperationTypeEnum.SEARCH_TYPE,
+            RestOperationTypeEnum.SEARCH_SYSTEM,
+            RestOperationTypeEnum.GET_PAGE,
+            RestOperationTypeEnum.HISTORY_INSTANCE,
+            RestOperationTypeEnum.HISTORY_TYPE,
+            RestOperationTypeEnum.HISTORY_SYSTEM,
+            RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE,
+            RestOperationTypeEnum.EXTENDED_OPERATION_TYPE,
+            RestOperationTypeEnum.EXTENDED_OPERATION_SERVER,
             RestOperationTypeEnum.GRAPHQL_REQUEST,
             // A batch or transaction carries reads as entries; its entries share its user data, so the
             // consent framework must not be switched off for the Bundle, or its GET entries would bypass it.
-            RestOperationTypeEnum.BATCH, RestOperationTypeEnum.TRANSACTION);
+            RestOperationTypeEnum.BATCH,
+            RestOperationTypeEnum.TRANSACTION);
     private static final Set<RestOperationTypeEnum> INSTANCE_READS =
             EnumSet.of(RestOperationTypeEnum.READ, RestOperationTypeEnum.VREAD);
 

@@ -48,12 +48,14 @@ public interface ResponseFilter extends IConsentService {
     }
 
     @Override
-    default ConsentOutcome canSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices context) {
+    default ConsentOutcome canSeeResource(
+            RequestDetails request, IBaseResource resource, IConsentContextServices context) {
         return decide(request, resource);
     }
 
     @Override
-    default ConsentOutcome willSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices context) {
+    default ConsentOutcome willSeeResource(
+            RequestDetails request, IBaseResource resource, IConsentContextServices context) {
         return decide(request, resource);
     }
 }

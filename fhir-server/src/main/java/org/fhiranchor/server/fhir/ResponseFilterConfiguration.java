@@ -4,9 +4,9 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationConstants;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
-import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.springframework.beans.factory.ObjectProvider;
@@ -37,8 +37,8 @@ class ResponseFilterConfiguration {
      */
     static final class BulkAwareConsentInterceptor extends ConsentInterceptor {
         @Override
-        protected RequestDetails getRequestDetailsForCurrentExportOperation(BulkExportJobParameters parameters,
-                IBaseResource resource) {
+        protected RequestDetails getRequestDetailsForCurrentExportOperation(
+                BulkExportJobParameters parameters, IBaseResource resource) {
             RequestDetails request = super.getRequestDetailsForCurrentExportOperation(parameters, resource);
             if (parameters != null && parameters.getUserData() != null) {
                 request.getUserData().putAll(parameters.getUserData());
@@ -57,7 +57,8 @@ class ResponseFilterConfiguration {
             this.filters = filters;
         }
 
-        @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED,
+        @Hook(
+                value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED,
                 order = AuthorizationConstants.ORDER_CONSENT_INTERCEPTOR - 1)
         public void gate(RequestDetails request) {
             if (filters.stream().noneMatch(filter -> filter.appliesTo(request))) {

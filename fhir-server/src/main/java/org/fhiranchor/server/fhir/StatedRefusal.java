@@ -16,8 +16,10 @@ public final class StatedRefusal extends ForbiddenOperationException {
 
     private static OperationOutcome outcome(String message) {
         OperationOutcome outcome = new OperationOutcome();
-        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
-                .setCode(OperationOutcome.IssueType.FORBIDDEN).setDiagnostics(message);
+        outcome.addIssue()
+                .setSeverity(OperationOutcome.IssueSeverity.ERROR)
+                .setCode(OperationOutcome.IssueType.FORBIDDEN)
+                .setDiagnostics(message);
         return outcome;
     }
 }

@@ -16,4 +16,5 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("fhir-anchor.jobs")
-public record JobsProperties(@DefaultValue("10") @Min(0) @Max(19) int niceness) {}
+public record JobsProperties(
+        @DefaultValue("10") @Min(0) @Max(19) int niceness) {}

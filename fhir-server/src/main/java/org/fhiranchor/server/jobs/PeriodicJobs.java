@@ -40,16 +40,18 @@ public final class PeriodicJobs implements SmartLifecycle {
     @Override
     public synchronized void start() {
         executor = Executors.newScheduledThreadPool(jobs.size(), runnable -> {
-            Thread thread = new Thread(() -> {
-                ThreadNiceness.lowerCurrentThread(niceness);
-                runnable.run();
-            }, "fhir-anchor-job");
+            Thread thread = new Thread(
+                    () -> {
+                        ThreadNiceness.lowerCurrentThread(niceness);
+                        runnable.run();
+                    },
+                    "fhir-anchor-job");
             thread.setDaemon(true);
             return thread;
         });
         for (Job job : jobs) {
-            executor.scheduleWithFixedDelay(guarded(job), job.initialDelay().toMillis(), job.interval().toMillis(),
-                    TimeUnit.MILLISECONDS);
+            executor.scheduleWithFixedDelay(
+                    guarded(job), job.initialDelay().toMillis(), job.interval().toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -80,7 +82,10 @@ public final class PeriodicJobs implements SmartLifecycle {
             try {
                 job.task().run();
             } catch (RuntimeException e) {
-                log.warn("{} run failed, retrying at the next tick: {}", job.name(), e.getClass().getSimpleName());
+                log.warn(
+                        "{} run failed, retrying at the next tick: {}",
+                        job.name(),
+                        e.getClass().getSimpleName());
             }
         };
     }

@@ -29,7 +29,9 @@ final class ThreadNiceness {
         try {
             String taskId = Files.readSymbolicLink(THREAD_SELF).getFileName().toString();
             Process renice = new ProcessBuilder("renice", "-n", Integer.toString(niceness), "-p", taskId)
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             if (!renice.waitFor(10, TimeUnit.SECONDS)) {
                 renice.destroyForcibly();
                 return false;

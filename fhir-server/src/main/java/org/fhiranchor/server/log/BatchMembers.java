@@ -36,8 +36,12 @@ public final class BatchMembers {
      */
     public void writeAsMembers(Runnable writes) {
         List<PendingEntry> members = recorder.collecting(writes);
-        jdbc.batchUpdate("INSERT INTO anchor_batch_member (resource_type, resource_id, version_id, operation, "
-                + "content_hash, salt, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)", members, 500, (ps, e) -> {
+        jdbc.batchUpdate(
+                "INSERT INTO anchor_batch_member (resource_type, resource_id, version_id, operation, "
+                        + "content_hash, salt, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                members,
+                500,
+                (ps, e) -> {
                     ps.setString(1, e.resourceType());
                     ps.setString(2, e.resourceId());
                     ps.setLong(3, e.versionId());
@@ -50,15 +54,23 @@ public final class BatchMembers {
 
     /** The oldest unsealed members, in the order they were written, at most {@code limit}. */
     public List<BatchMember> unsealed(int limit) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM anchor_batch_member WHERE batch_id IS NULL ORDER BY member_id "
-                + "LIMIT ?", BatchMembers::member, limit);
+        return jdbc.query(
+                "SELECT " + COLUMNS + " FROM anchor_batch_member WHERE batch_id IS NULL ORDER BY member_id "
+                        + "LIMIT ?",
+                BatchMembers::member,
+                limit);
     }
 
     /** Marks {@code members}, in this order, as the batch whose record is {@code record}. */
     public void seal(List<BatchMember> members, ResourceRef record) {
-        List<Integer> indexes = java.util.stream.IntStream.range(0, members.size()).boxed().toList();
-        int[][] updated = jdbc.batchUpdate("UPDATE anchor_batch_member SET batch_type = ?, batch_id = ?, batch_version = ?, batch_index = ? "
-                + "WHERE member_id = ? AND batch_id IS NULL", indexes, 500, (ps, i) -> {
+        List<Integer> indexes =
+                java.util.stream.IntStream.range(0, members.size()).boxed().toList();
+        int[][] updated = jdbc.batchUpdate(
+                "UPDATE anchor_batch_member SET batch_type = ?, batch_id = ?, batch_version = ?, batch_index = ? "
+                        + "WHERE member_id = ? AND batch_id IS NULL",
+                indexes,
+                500,
+                (ps, i) -> {
                     ps.setString(1, record.type());
                     ps.setString(2, record.id());
                     ps.setLong(3, Long.parseLong(record.versionId()));
@@ -76,8 +88,11 @@ public final class BatchMembers {
 
     /** Members in the order they were written, after {@code afterMemberId}, at most {@code limit}. */
     public List<BatchMember> membersAfter(long afterMemberId, int limit) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM anchor_batch_member WHERE member_id > ? ORDER BY member_id LIMIT ?",
-                BatchMembers::member, afterMemberId, limit);
+        return jdbc.query(
+                "SELECT " + COLUMNS + " FROM anchor_batch_member WHERE member_id > ? ORDER BY member_id LIMIT ?",
+                BatchMembers::member,
+                afterMemberId,
+                limit);
     }
 
     public long memberCount() {
@@ -86,25 +101,40 @@ public final class BatchMembers {
     }
 
     public Optional<BatchMember> findByVersion(String type, String id, long version) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM anchor_batch_member WHERE resource_type = ? AND resource_id = ? "
-                + "AND version_id = ?", BatchMembers::member, type, id, version).stream().findFirst();
+        return jdbc
+                .query(
+                        "SELECT " + COLUMNS + " FROM anchor_batch_member WHERE resource_type = ? AND resource_id = ? "
+                                + "AND version_id = ?",
+                        BatchMembers::member,
+                        type,
+                        id,
+                        version)
+                .stream()
+                .findFirst();
     }
 
     /** The members of one batch, in batch order. */
     public List<BatchMember> membersOf(ResourceRef record) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM anchor_batch_member WHERE batch_id = ? AND batch_type = ? "
-                + "AND batch_version = ? ORDER BY batch_index", BatchMembers::member,
-                record.id(), record.type(), Long.parseLong(record.versionId()));
+        return jdbc.query(
+                "SELECT " + COLUMNS + " FROM anchor_batch_member WHERE batch_id = ? AND batch_type = ? "
+                        + "AND batch_version = ? ORDER BY batch_index",
+                BatchMembers::member,
+                record.id(),
+                record.type(),
+                Long.parseLong(record.versionId()));
     }
 
     private static BatchMember member(ResultSet rs, int row) throws SQLException {
         String batchType = rs.getString(9);
         int batchIndex = rs.getInt(12);
         boolean sealed = batchType != null;
-        return new BatchMember(rs.getLong(1),
-                new LeafEntry(Operation.fromCode(rs.getInt(5)),
+        return new BatchMember(
+                rs.getLong(1),
+                new LeafEntry(
+                        Operation.fromCode(rs.getInt(5)),
                         new ResourceRef(rs.getString(2), rs.getString(3), Long.toString(rs.getLong(4))),
-                        HEX.parseHex(rs.getString(6)), HEX.parseHex(rs.getString(7))),
+                        HEX.parseHex(rs.getString(6)),
+                        HEX.parseHex(rs.getString(7))),
                 rs.getTimestamp(8).toInstant(),
                 sealed ? new ResourceRef(batchType, rs.getString(10), Long.toString(rs.getLong(11))) : null,
                 sealed ? batchIndex : null);

@@ -14,6 +14,7 @@ public final class BatchRecords {
     private BatchRecords() {}
 
     public static boolean isBatchRecord(IBaseResource resource) {
-        return resource instanceof Basic basic && basic.getCode().hasCoding(BatchRecord.CODE_SYSTEM, BatchRecord.AUDIT_BATCH);
+        return resource instanceof Basic basic
+                && basic.getCode().hasCoding(BatchRecord.CODE_SYSTEM, BatchRecord.AUDIT_BATCH);
     }
 }

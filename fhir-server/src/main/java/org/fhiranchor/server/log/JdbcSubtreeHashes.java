@@ -24,8 +24,8 @@ public final class JdbcSubtreeHashes implements SubtreeHashes {
     /** About 100 bytes per entry: the default holds ~6.5 MB, every node above level 1 of a 100,000-leaf log. */
     public static final int DEFAULT_CACHE_SIZE = 65_536;
 
-    private static final String SELECT_ONE = "SELECT tree_level, node_index, hash FROM anchor_subtree "
-            + "WHERE tree_level = ? AND node_index = ?";
+    private static final String SELECT_ONE =
+            "SELECT tree_level, node_index, hash FROM anchor_subtree " + "WHERE tree_level = ? AND node_index = ?";
     /** Batches are padded to these sizes so the database sees few distinct statements (its parse cache). */
     private static final int[] BATCH_SIZES = {1, 2, 4, 8, 16, 32, 64};
 
@@ -73,8 +73,9 @@ public final class JdbcSubtreeHashes implements SubtreeHashes {
                 if (found[i] == null) {
                     found[i] = read.get(key(nodes.get(i)));
                     if (found[i] == null) {
-                        throw new IllegalStateException("missing subtree hash at level " + nodes.get(i).level()
-                                + ", index " + nodes.get(i).index());
+                        throw new IllegalStateException(
+                                "missing subtree hash at level " + nodes.get(i).level() + ", index "
+                                        + nodes.get(i).index());
                     }
                 }
             }
@@ -114,9 +115,13 @@ public final class JdbcSubtreeHashes implements SubtreeHashes {
                 args[2 * i] = node.level();
                 args[2 * i + 1] = node.index();
             }
-            jdbc.query(sql.toString(), rs -> {
-                read.put(key(rs.getInt(1), rs.getLong(2)), HexFormat.of().parseHex(rs.getString(3)));
-            }, args);
+            jdbc.query(
+                    sql.toString(),
+                    rs -> {
+                        read.put(
+                                key(rs.getInt(1), rs.getLong(2)), HexFormat.of().parseHex(rs.getString(3)));
+                    },
+                    args);
             from += chunk;
         }
         return read;
@@ -135,7 +140,10 @@ public final class JdbcSubtreeHashes implements SubtreeHashes {
     }
 
     void insert(List<SubtreeNode> nodes) {
-        jdbc.batchUpdate("INSERT INTO anchor_subtree (tree_level, node_index, hash) VALUES (?, ?, ?)", nodes, 1000,
+        jdbc.batchUpdate(
+                "INSERT INTO anchor_subtree (tree_level, node_index, hash) VALUES (?, ?, ?)",
+                nodes,
+                1000,
                 (ps, node) -> {
                     ps.setInt(1, node.level());
                     ps.setLong(2, node.index());

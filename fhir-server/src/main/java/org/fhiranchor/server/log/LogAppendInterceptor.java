@@ -47,15 +47,27 @@ public final class LogAppendInterceptor {
         IIdType id = resource.getIdElement();
         String type = id.getResourceType() != null ? id.getResourceType() : hasher.resourceType(resource);
         long deletedVersion = versionOf(resource) + 1;
-        recorder.record(new PendingEntry(type, id.getIdPart(), deletedVersion, Operation.DELETE,
-                ContentHash.deleted(), salt(), clock.instant()));
+        recorder.record(new PendingEntry(
+                type,
+                id.getIdPart(),
+                deletedVersion,
+                Operation.DELETE,
+                ContentHash.deleted(),
+                salt(),
+                clock.instant()));
     }
 
     private void record(IBaseResource resource, Operation operation) {
         IIdType id = resource.getIdElement();
         String type = id.getResourceType() != null ? id.getResourceType() : hasher.resourceType(resource);
-        recorder.record(new PendingEntry(type, id.getIdPart(), versionOf(resource), operation,
-                hasher.contentHash(resource), salt(), clock.instant()));
+        recorder.record(new PendingEntry(
+                type,
+                id.getIdPart(),
+                versionOf(resource),
+                operation,
+                hasher.contentHash(resource),
+                salt(),
+                clock.instant()));
     }
 
     private static long versionOf(IBaseResource resource) {

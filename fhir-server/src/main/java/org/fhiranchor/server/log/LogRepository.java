@@ -25,9 +25,16 @@ public final class LogRepository {
     }
 
     public Optional<LogEntry> findByVersion(String type, String id, long version) {
-        return jdbc.query("SELECT " + ENTRY_COLUMNS + " FROM anchor_log_entry WHERE resource_type = ? AND resource_id = ? AND version_id = ?",
-                        LogRepository::entry, type, id, version)
-                .stream().findFirst();
+        return jdbc
+                .query(
+                        "SELECT " + ENTRY_COLUMNS
+                                + " FROM anchor_log_entry WHERE resource_type = ? AND resource_id = ? AND version_id = ?",
+                        LogRepository::entry,
+                        type,
+                        id,
+                        version)
+                .stream()
+                .findFirst();
     }
 
     /** The entries of every version of these resources of one type: many versions looked up in one query. */
@@ -42,36 +49,55 @@ public final class LogRepository {
         for (String id : ids) {
             args[i++] = id;
         }
-        return jdbc.query("SELECT " + ENTRY_COLUMNS + " FROM anchor_log_entry WHERE resource_type = ? AND resource_id IN ("
-                + marks + ")", LogRepository::entry, args);
+        return jdbc.query(
+                "SELECT " + ENTRY_COLUMNS + " FROM anchor_log_entry WHERE resource_type = ? AND resource_id IN ("
+                        + marks + ")",
+                LogRepository::entry,
+                args);
     }
 
     public Optional<LogEntry> findByLeafIndex(long leafIndex) {
-        return jdbc.query("SELECT " + ENTRY_COLUMNS + " FROM anchor_log_entry WHERE leaf_index = ?", LogRepository::entry, leafIndex)
-                .stream().findFirst();
+        return jdbc
+                .query(
+                        "SELECT " + ENTRY_COLUMNS + " FROM anchor_log_entry WHERE leaf_index = ?",
+                        LogRepository::entry,
+                        leafIndex)
+                .stream()
+                .findFirst();
     }
 
     /** Entries in leaf order from {@code fromLeaf}, at most {@code limit}. */
     public List<LogEntry> sequencedFrom(long fromLeaf, int limit) {
-        return jdbc.query("SELECT " + ENTRY_COLUMNS + " FROM anchor_log_entry WHERE leaf_index >= ? ORDER BY leaf_index LIMIT ?",
-                LogRepository::entry, fromLeaf, limit);
+        return jdbc.query(
+                "SELECT " + ENTRY_COLUMNS + " FROM anchor_log_entry WHERE leaf_index >= ? ORDER BY leaf_index LIMIT ?",
+                LogRepository::entry,
+                fromLeaf,
+                limit);
     }
 
     /** When the versions at leaves [from, to) were committed (recorded in their transaction). */
     public List<Instant> recordedAtOfLeaves(long from, long to) {
-        return jdbc.query("SELECT recorded_at FROM anchor_log_entry WHERE leaf_index >= ? AND leaf_index < ?",
-                (rs, i) -> rs.getTimestamp(1).toInstant(), from, to);
+        return jdbc.query(
+                "SELECT recorded_at FROM anchor_log_entry WHERE leaf_index >= ? AND leaf_index < ?",
+                (rs, i) -> rs.getTimestamp(1).toInstant(),
+                from,
+                to);
     }
 
     /** Entries in recording order after entry id {@code afterEntryId}, at most {@code limit}. */
     public List<LogEntry> entriesAfter(long afterEntryId, int limit) {
-        return jdbc.query("SELECT " + ENTRY_COLUMNS + " FROM anchor_log_entry WHERE entry_id > ? ORDER BY entry_id LIMIT ?",
-                LogRepository::entry, afterEntryId, limit);
+        return jdbc.query(
+                "SELECT " + ENTRY_COLUMNS + " FROM anchor_log_entry WHERE entry_id > ? ORDER BY entry_id LIMIT ?",
+                LogRepository::entry,
+                afterEntryId,
+                limit);
     }
 
     List<LogEntry> unsequenced(int limit) {
-        return jdbc.query("SELECT " + ENTRY_COLUMNS + " FROM anchor_log_entry WHERE leaf_index IS NULL ORDER BY entry_id LIMIT ?",
-                LogRepository::entry, limit);
+        return jdbc.query(
+                "SELECT " + ENTRY_COLUMNS + " FROM anchor_log_entry WHERE leaf_index IS NULL ORDER BY entry_id LIMIT ?",
+                LogRepository::entry,
+                limit);
     }
 
     public long unsequencedCount() {
@@ -85,17 +111,27 @@ public final class LogRepository {
     }
 
     public TreeHead head() {
-        return jdbc.query("SELECT tree_size, root_hash, updated_at FROM anchor_tree_head WHERE head_id = 1",
-                        (rs, i) -> new TreeHead(rs.getLong(1), HexFormat.of().parseHex(rs.getString(2)), rs.getTimestamp(3).toInstant()))
-                .stream().findFirst()
+        return jdbc
+                .query(
+                        "SELECT tree_size, root_hash, updated_at FROM anchor_tree_head WHERE head_id = 1",
+                        (rs, i) -> new TreeHead(
+                                rs.getLong(1),
+                                HexFormat.of().parseHex(rs.getString(2)),
+                                rs.getTimestamp(3).toInstant()))
+                .stream()
+                .findFirst()
                 .orElseGet(() -> new TreeHead(0, MerkleHash.emptyRoot(), Instant.EPOCH));
     }
 
     /** When the oldest leaf after {@code treeSize} was sequenced, if any. */
     public Optional<Instant> sequencedAtOfLeaf(long leafIndex) {
-        return jdbc.query("SELECT sequenced_at FROM anchor_log_entry WHERE leaf_index = ?",
-                        (rs, i) -> rs.getTimestamp(1).toInstant(), leafIndex)
-                .stream().findFirst();
+        return jdbc
+                .query(
+                        "SELECT sequenced_at FROM anchor_log_entry WHERE leaf_index = ?",
+                        (rs, i) -> rs.getTimestamp(1).toInstant(),
+                        leafIndex)
+                .stream()
+                .findFirst();
     }
 
     private static LogEntry entry(ResultSet rs, int row) throws SQLException {
@@ -104,9 +140,11 @@ public final class LogRepository {
         String leafHash = rs.getString(10);
         return new LogEntry(
                 rs.getLong(1),
-                new LeafEntry(Operation.fromCode(rs.getInt(5)),
+                new LeafEntry(
+                        Operation.fromCode(rs.getInt(5)),
                         new ResourceRef(rs.getString(2), rs.getString(3), Long.toString(rs.getLong(4))),
-                        HexFormat.of().parseHex(rs.getString(6)), HexFormat.of().parseHex(rs.getString(7))),
+                        HexFormat.of().parseHex(rs.getString(6)),
+                        HexFormat.of().parseHex(rs.getString(7))),
                 rs.getTimestamp(8).toInstant(),
                 sequenced ? leafIndex : null,
                 leafHash == null ? null : HexFormat.of().parseHex(leafHash));

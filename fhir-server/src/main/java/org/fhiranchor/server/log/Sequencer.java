@@ -1,6 +1,5 @@
 package org.fhiranchor.server.log;
 
-import org.fhiranchor.server.jobs.JobLock;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -8,6 +7,7 @@ import java.util.HexFormat;
 import java.util.List;
 import org.fhiranchor.anchor.log.CompactRange;
 import org.fhiranchor.anchor.log.SubtreeNode;
+import org.fhiranchor.server.jobs.JobLock;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -25,8 +25,13 @@ public final class Sequencer {
     private final Clock clock;
     private final int batchSize;
 
-    public Sequencer(JdbcTemplate jdbc, TransactionTemplate transactions, LogRepository log, JdbcSubtreeHashes subtrees,
-            Clock clock, int batchSize) {
+    public Sequencer(
+            JdbcTemplate jdbc,
+            TransactionTemplate transactions,
+            LogRepository log,
+            JdbcSubtreeHashes subtrees,
+            Clock clock,
+            int batchSize) {
         this.jdbc = jdbc;
         this.lock = new JobLock(JobLock.SEQUENCER, jdbc, transactions);
         this.log = log;
@@ -57,7 +62,8 @@ public final class Sequencer {
                 nodes.addAll(range.append(leafHash));
                 leaves.add(new Object[] {leafIndex, HexFormat.of().formatHex(leafHash), now, entry.entryId()});
             }
-            jdbc.batchUpdate("UPDATE anchor_log_entry SET leaf_index = ?, leaf_hash = ?, sequenced_at = ? WHERE entry_id = ?",
+            jdbc.batchUpdate(
+                    "UPDATE anchor_log_entry SET leaf_index = ?, leaf_hash = ?, sequenced_at = ? WHERE entry_id = ?",
                     leaves);
             subtrees.insert(nodes);
             writeHead(range.size(), range.root(), now);
@@ -67,11 +73,17 @@ public final class Sequencer {
     }
 
     private void writeHead(long size, byte[] root, Timestamp now) {
-        int updated = jdbc.update("UPDATE anchor_tree_head SET tree_size = ?, root_hash = ?, updated_at = ? WHERE head_id = 1",
-                size, HexFormat.of().formatHex(root), now);
+        int updated = jdbc.update(
+                "UPDATE anchor_tree_head SET tree_size = ?, root_hash = ?, updated_at = ? WHERE head_id = 1",
+                size,
+                HexFormat.of().formatHex(root),
+                now);
         if (updated == 0) {
-            jdbc.update("INSERT INTO anchor_tree_head (head_id, tree_size, root_hash, updated_at) VALUES (1, ?, ?, ?)",
-                    size, HexFormat.of().formatHex(root), now);
+            jdbc.update(
+                    "INSERT INTO anchor_tree_head (head_id, tree_size, root_hash, updated_at) VALUES (1, ?, ?, ?)",
+                    size,
+                    HexFormat.of().formatHex(root),
+                    now);
         }
     }
 }

@@ -30,6 +30,7 @@ public final class WriteActivity {
     private final AtomicInteger bundlesInFlight = new AtomicInteger();
     /** When the last Bundle ended (System.nanoTime()): a client posting Bundles one after the other is busy in between. */
     private volatile long lastBundleEnded = System.nanoTime() - GRACE_NANOS;
+
     private final Object requestHooks = new RequestHooks();
 
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
@@ -81,7 +82,8 @@ public final class WriteActivity {
      * second.
      */
     public boolean busy(long minVersions) {
-        return bundlesInFlight.get() > 0 || System.nanoTime() - lastBundleEnded < GRACE_NANOS
+        return bundlesInFlight.get() > 0
+                || System.nanoTime() - lastBundleEnded < GRACE_NANOS
                 || recentVersions() >= minVersions;
     }
 

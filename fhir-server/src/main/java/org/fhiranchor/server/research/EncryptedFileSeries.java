@@ -29,8 +29,15 @@ final class EncryptedFileSeries {
     private int lines;
     private int fileNumber;
 
-    EncryptedFileSeries(String prefix, boolean numbered, ExportFile.Role role, String type, int maxLines,
-            UnaryOperator<byte[]> seal, ArchiveStore store, List<ExportFile> files) {
+    EncryptedFileSeries(
+            String prefix,
+            boolean numbered,
+            ExportFile.Role role,
+            String type,
+            int maxLines,
+            UnaryOperator<byte[]> seal,
+            ArchiveStore store,
+            List<ExportFile> files) {
         this.prefix = prefix;
         this.numbered = numbered;
         this.role = role;
@@ -68,7 +75,8 @@ final class EncryptedFileSeries {
         }
         fileNumber++;
         String name = numbered ? prefix + "-" + fileNumber + ".ndjson.enc" : prefix + ".ndjson.enc";
-        files.add(new ExportFile(name, role, type, lines, cid, RecipientBox.sha256Hex(sealed), RecipientBox.sha256Hex(plaintext)));
+        files.add(new ExportFile(
+                name, role, type, lines, cid, RecipientBox.sha256Hex(sealed), RecipientBox.sha256Hex(plaintext)));
         buffer.reset();
         lines = 0;
     }

@@ -69,7 +69,8 @@ final class ExportCohort {
     }
 
     int included() {
-        return (int) tallies.values().stream().filter(t -> t.verdict().released()).count();
+        return (int)
+                tallies.values().stream().filter(t -> t.verdict().released()).count();
     }
 
     Map<String, PatientTally> tallies() {
@@ -84,7 +85,9 @@ final class ExportCohort {
         Map<String, List<ConsentVersion>> used = new LinkedHashMap<>();
         patients.forEach((patient, decisions) -> {
             Set<String> references = new LinkedHashSet<>();
-            decisions.byType().values().stream().filter(Verdict::released).forEach(v -> references.addAll(v.consents()));
+            decisions.byType().values().stream()
+                    .filter(Verdict::released)
+                    .forEach(v -> references.addAll(v.consents()));
             if (references.isEmpty()) {
                 return;
             }

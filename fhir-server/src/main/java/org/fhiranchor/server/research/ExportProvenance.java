@@ -24,19 +24,35 @@ final class ExportProvenance {
 
     private ExportProvenance() {}
 
-    static Provenance of(String exportId, String manifestSha256, Instant transactionTime, String requester,
-            String purposeOfUse, String profileName, String profileSha256) {
+    static Provenance of(
+            String exportId,
+            String manifestSha256,
+            Instant transactionTime,
+            String requester,
+            String purposeOfUse,
+            String profileName,
+            String profileSha256) {
         Provenance provenance = new Provenance();
-        provenance.addTarget(new Reference().setIdentifier(new Identifier().setSystem(EXPORT_SYSTEM).setValue(exportId)));
-        provenance.addTarget(new Reference().setIdentifier(
-                new Identifier().setSystem(MANIFEST_SYSTEM).setValue(manifestSha256)));
+        provenance.addTarget(new Reference()
+                .setIdentifier(new Identifier().setSystem(EXPORT_SYSTEM).setValue(exportId)));
+        provenance.addTarget(new Reference()
+                .setIdentifier(new Identifier().setSystem(MANIFEST_SYSTEM).setValue(manifestSha256)));
         provenance.setRecorded(Date.from(transactionTime));
         provenance.setActivity(new CodeableConcept(new Coding(ACTIVITY_SYSTEM, "research-export", null)));
         provenance.addReason(new CodeableConcept(new Coding(ConsentEvaluator.ACT_REASON, purposeOfUse, null)));
-        provenance.addAgent().setWho(new Reference().setIdentifier(
-                new Identifier().setSystem(ResearchAuditWriter.REQUESTER_SYSTEM).setValue(requester)));
-        provenance.addEntity().setRole(Provenance.ProvenanceEntityRole.SOURCE).setWhat(new Reference().setIdentifier(
-                new Identifier().setSystem(PROFILE_SYSTEM).setValue(profileName + "|" + profileSha256)));
+        provenance
+                .addAgent()
+                .setWho(new Reference()
+                        .setIdentifier(new Identifier()
+                                .setSystem(ResearchAuditWriter.REQUESTER_SYSTEM)
+                                .setValue(requester)));
+        provenance
+                .addEntity()
+                .setRole(Provenance.ProvenanceEntityRole.SOURCE)
+                .setWhat(new Reference()
+                        .setIdentifier(new Identifier()
+                                .setSystem(PROFILE_SYSTEM)
+                                .setValue(profileName + "|" + profileSha256)));
         return provenance;
     }
 }

@@ -9,6 +9,15 @@ import java.time.Instant;
  * @param proofCid the export proof's CID once complete
  * @param provenance {@code Provenance/<id>/_history/<vid>} once written
  */
-public record ExportRecord(String exportId, ExportRequest request, ExportStatus status, String progress,
-        Instant createdAt, Instant transactionTime, Instant completedAt, String manifestCid, String proofCid,
-        String provenance, String error) {}
+public record ExportRecord(
+        String exportId,
+        ExportRequest request,
+        ExportStatus status,
+        String progress,
+        Instant createdAt,
+        Instant transactionTime,
+        Instant completedAt,
+        String manifestCid,
+        String proofCid,
+        String provenance,
+        String error) {}

@@ -13,7 +13,12 @@ import java.util.List;
  * @param profile the de-identification profile's name
  * @param recipientPublicKey the researcher's X25519 public key, base64url
  */
-public record ExportRequest(String requester, String purposeOfUse, List<String> types, Instant since, String profile,
+public record ExportRequest(
+        String requester,
+        String purposeOfUse,
+        List<String> types,
+        Instant since,
+        String profile,
         String recipientPublicKey) {
 
     public ExportRequest {

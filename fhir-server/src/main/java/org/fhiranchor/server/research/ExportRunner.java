@@ -19,7 +19,8 @@ final class ExportRunner implements Runnable {
     @Override
     public void run() {
         Instant now = services.clock().instant();
-        services.exports().claimNext(owner, now, now.minus(services.properties().staleAfter()))
+        services.exports()
+                .claimNext(owner, now, now.minus(services.properties().staleAfter()))
                 .ifPresent(export -> new ResearchExportJob(services, export, owner).run());
     }
 }

@@ -35,26 +35,58 @@ class ResearchConfiguration {
     }
 
     @Bean
-    ExportServices exportServices(DaoRegistry daoRegistry, FhirContext fhirContext, ConsentFlattener flattener,
-            ConsentOutbox outbox, ConsentKeys keys, LogRepository log, VersionVerifier verifier, VersionHasher hasher,
-            JdbcSubtreeHashes subtrees, ArchiveStore store, CheckpointRequests checkpointRequests,
-            ExportRepository exports, ResearchProperties properties) {
-        return new ExportServices(daoRegistry, fhirContext, new PatientConsents(daoRegistry, flattener), outbox, keys,
-                new ResearchAuditWriter(daoRegistry, Clock.systemUTC()), log, verifier, hasher, subtrees, store, checkpointRequests, exports,
-                properties, Clock.systemUTC());
+    ExportServices exportServices(
+            DaoRegistry daoRegistry,
+            FhirContext fhirContext,
+            ConsentFlattener flattener,
+            ConsentOutbox outbox,
+            ConsentKeys keys,
+            LogRepository log,
+            VersionVerifier verifier,
+            VersionHasher hasher,
+            JdbcSubtreeHashes subtrees,
+            ArchiveStore store,
+            CheckpointRequests checkpointRequests,
+            ExportRepository exports,
+            ResearchProperties properties) {
+        return new ExportServices(
+                daoRegistry,
+                fhirContext,
+                new PatientConsents(daoRegistry, flattener),
+                outbox,
+                keys,
+                new ResearchAuditWriter(daoRegistry, Clock.systemUTC()),
+                log,
+                verifier,
+                hasher,
+                subtrees,
+                store,
+                checkpointRequests,
+                exports,
+                properties,
+                Clock.systemUTC());
     }
 
     @Bean
     PeriodicJobs researchExportJobs(ExportServices services, ResearchProperties properties, JobsProperties jobs) {
         // Its own thread: an export runs for minutes and must never hold up sequencing or anchoring.
-        return new PeriodicJobs(List.of(new PeriodicJobs.Job("research-export", new ExportRunner(services),
-                properties.pollInterval(), properties.pollInterval())), jobs.niceness());
+        return new PeriodicJobs(
+                List.of(new PeriodicJobs.Job(
+                        "research-export",
+                        new ExportRunner(services),
+                        properties.pollInterval(),
+                        properties.pollInterval())),
+                jobs.niceness());
     }
 
     @Bean
-    RestfulServerCustomizer researchExportOperations(ExportRepository exports, ArchiveStore store,
-            RequesterResolver requesters, DaoRegistry daoRegistry, FhirContext fhirContext) {
-        return server -> server.registerProvider(new ResearchExportOperations(exports, store, requesters, daoRegistry,
-                fhirContext, Clock.systemUTC()));
+    RestfulServerCustomizer researchExportOperations(
+            ExportRepository exports,
+            ArchiveStore store,
+            RequesterResolver requesters,
+            DaoRegistry daoRegistry,
+            FhirContext fhirContext) {
+        return server -> server.registerProvider(
+                new ResearchExportOperations(exports, store, requesters, daoRegistry, fhirContext, Clock.systemUTC()));
     }
 }

@@ -96,8 +96,11 @@ final class ResearchExportJob {
         boolean audited = false;
         try {
             DeidentificationProfile profile = DeidentificationProfile.load(request.profile());
-            Deidentifier deidentifier = new Deidentifier(services.fhirContext(), profile,
-                    services.consentKeys().researchExportKey(export.exportId()), transactionTime);
+            Deidentifier deidentifier = new Deidentifier(
+                    services.fhirContext(),
+                    profile,
+                    services.consentKeys().researchExportKey(export.exportId()),
+                    transactionTime);
             byte[] recipientKey = RecipientBox.decodePublicKey(request.recipientPublicKey());
             RecipientBox box = new RecipientBox();
             UnaryOperator<byte[]> seal = plaintext -> box.seal(plaintext, recipientKey);
@@ -112,8 +115,14 @@ final class ResearchExportJob {
 
             services.audit().write(requester, null, cohort.tallies(), true);
             audited = true;
-            services.exports().complete(export.exportId(), owner, manifestCid, proofCid, provenance.reference(),
-                    services.clock().instant());
+            services.exports()
+                    .complete(
+                            export.exportId(),
+                            owner,
+                            manifestCid,
+                            proofCid,
+                            provenance.reference(),
+                            services.clock().instant());
         } catch (ExportCancelled cancelled) {
             if (Thread.currentThread().isInterrupted()) {
                 // The server is stopping: queue it again for the next start (or another replica).
@@ -131,10 +140,14 @@ final class ResearchExportJob {
 
     /** Cohort: every patient's consents, evaluated for this requester and purpose. */
     private void considerPatients(ExportCohort cohort) {
-        forEach("Patient", null, patient -> {
-            String reference = "Patient/" + patient.getIdElement().getIdPart();
-            cohort.consider(reference, services.consents().of(reference));
-        }, "consent of patients");
+        forEach(
+                "Patient",
+                null,
+                patient -> {
+                    String reference = "Patient/" + patient.getIdElement().getIdPart();
+                    cohort.consider(reference, services.consents().of(reference));
+                },
+                "consent of patients");
     }
 
     /** Data: each released resource of each type, de-identified, into the type's encrypted NDJSON files. */
@@ -144,58 +157,90 @@ final class ResearchExportJob {
         IParser json = services.fhirContext().newJsonParser();
         for (String type : request.types()) {
             EncryptedFileSeries series = series(type, ExportFile.Role.DATA, type, seal, files);
-            forEach(type, request.since(), resource -> {
-                if (BatchRecords.isBatchRecord(resource)) {
-                    return; // the log's own machinery (audit batch records), never exported
-                }
-                Set<String> owners = PatientCompartment.owners(services.fhirContext(), resource);
-                if (!owners.isEmpty() && !cohort.release(owners, type)) {
-                    return;
-                }
-                String owning = owners.isEmpty() ? null : owners.iterator().next();
-                Resource deidentified = deidentifier.deidentify((Resource) resource, owning);
-                series.add(json.encodeResourceToString(deidentified));
-                IdType id = (IdType) resource.getIdElement();
-                sources.add(new Source(type, id.getIdPart(), versionOf(resource),
-                        deidentifier.pseudonymize(type + "/" + id.getIdPart())));
-            }, type);
+            forEach(
+                    type,
+                    request.since(),
+                    resource -> {
+                        if (BatchRecords.isBatchRecord(resource)) {
+                            return; // the log's own machinery (audit batch records), never exported
+                        }
+                        Set<String> owners = PatientCompartment.owners(services.fhirContext(), resource);
+                        if (!owners.isEmpty() && !cohort.release(owners, type)) {
+                            return;
+                        }
+                        String owning =
+                                owners.isEmpty() ? null : owners.iterator().next();
+                        Resource deidentified = deidentifier.deidentify((Resource) resource, owning);
+                        series.add(json.encodeResourceToString(deidentified));
+                        IdType id = (IdType) resource.getIdElement();
+                        sources.add(new Source(
+                                type,
+                                id.getIdPart(),
+                                versionOf(resource),
+                                deidentifier.pseudonymize(type + "/" + id.getIdPart())));
+                    },
+                    type);
             series.close();
         }
         return new Written(files, sources);
     }
 
     /** Sources (each exported version's leaf) and the consent decisions that released them, encrypted. */
-    private List<SourceLine> writeSourcesAndDecisions(Written written, ExportCohort cohort, Deidentifier deidentifier,
-            UnaryOperator<byte[]> seal) {
+    private List<SourceLine> writeSourcesAndDecisions(
+            Written written, ExportCohort cohort, Deidentifier deidentifier, UnaryOperator<byte[]> seal) {
         List<SourceLine> sourceLines = leavesOf(written.sources());
         EncryptedFileSeries sourceSeries = series("sources", ExportFile.Role.SOURCES, null, seal, written.files());
         sourceLines.forEach(line -> sourceSeries.add(line.format()));
         sourceSeries.close();
 
-        EncryptedFileSeries decisionSeries = new EncryptedFileSeries("consent-decisions", false,
-                ExportFile.Role.CONSENT_DECISIONS, null, Integer.MAX_VALUE, seal, services.store(), written.files());
+        EncryptedFileSeries decisionSeries = new EncryptedFileSeries(
+                "consent-decisions",
+                false,
+                ExportFile.Role.CONSENT_DECISIONS,
+                null,
+                Integer.MAX_VALUE,
+                seal,
+                services.store(),
+                written.files());
         consentDecisions(cohort, deidentifier).forEach(line -> decisionSeries.add(line.format()));
         decisionSeries.close();
         return sourceLines;
     }
 
-    private ResearchExportManifest manifest(DeidentificationProfile profile, ExportCohort cohort, List<ExportFile> files) {
+    private ResearchExportManifest manifest(
+            DeidentificationProfile profile, ExportCohort cohort, List<ExportFile> files) {
         files.sort(Comparator.comparing(ExportFile::name));
-        return new ResearchExportManifest(export.exportId(), transactionTime,
-                request.requester(), ConsentEvaluator.ACT_REASON + "|" + request.purposeOfUse(), request.types(),
-                request.since(), profile.name(), HexFormat.of().formatHex(profile.sha256()),
-                request.recipientPublicKey(), cohort.considered(), cohort.included(),
-                cohort.considered() - cohort.included(), files);
+        return new ResearchExportManifest(
+                export.exportId(),
+                transactionTime,
+                request.requester(),
+                ConsentEvaluator.ACT_REASON + "|" + request.purposeOfUse(),
+                request.types(),
+                request.since(),
+                profile.name(),
+                HexFormat.of().formatHex(profile.sha256()),
+                request.recipientPublicKey(),
+                cohort.considered(),
+                cohort.included(),
+                cohort.considered() - cohort.included(),
+                files);
     }
 
     /** The Provenance that states the export (its manifest's hash), an ordinary logged version. */
     private ProvenanceVersion writeProvenance(DeidentificationProfile profile, ResearchExportManifest manifest) {
         beat("writing the Provenance");
-        Provenance provenance = ExportProvenance.of(export.exportId(), manifest.sha256(), transactionTime,
-                request.requester(), request.purposeOfUse(), profile.name(), HexFormat.of().formatHex(profile.sha256()));
-        DaoMethodOutcome created = services.daoRegistry().getResourceDao(Provenance.class)
-                .create(provenance, new SystemRequestDetails());
-        return new ProvenanceVersion(created.getId().getIdPart(), created.getId().getVersionIdPartAsLong());
+        Provenance provenance = ExportProvenance.of(
+                export.exportId(),
+                manifest.sha256(),
+                transactionTime,
+                request.requester(),
+                request.purposeOfUse(),
+                profile.name(),
+                HexFormat.of().formatHex(profile.sha256()));
+        DaoMethodOutcome created =
+                services.daoRegistry().getResourceDao(Provenance.class).create(provenance, new SystemRequestDetails());
+        return new ProvenanceVersion(
+                created.getId().getIdPart(), created.getId().getVersionIdPartAsLong());
     }
 
     /**
@@ -203,38 +248,52 @@ final class ResearchExportJob {
      * (its ordinary proof) and all sources at once (one multi-leaf proof against the same tree head).
      */
     private ExportProof proveAnchored(ProvenanceVersion provenance, List<SourceLine> sourceLines) {
-        long highestSource = sourceLines.stream().mapToLong(SourceLine::leafIndex).max().orElse(-1);
-        LogEntry provenanceEntry = await("the Provenance's log leaf", () -> services.log()
-                .findByVersion("Provenance", provenance.id(), provenance.version()).filter(LogEntry::isSequenced));
+        long highestSource =
+                sourceLines.stream().mapToLong(SourceLine::leafIndex).max().orElse(-1);
+        LogEntry provenanceEntry = await(
+                "the Provenance's log leaf",
+                () -> services.log()
+                        .findByVersion("Provenance", provenance.id(), provenance.version())
+                        .filter(LogEntry::isSequenced));
         // A researcher is waiting: ask for the checkpoint now rather than at the end of the interval.
         services.checkpointRequests().requestCovering(Math.max(provenanceEntry.leafIndex(), highestSource) + 1);
         VersionVerification anchored = await("a checkpoint on chain", () -> {
             VersionVerification verification = services.verifier().verify(provenanceEntry);
             return verification.status() == VersionStatus.ANCHORED
-                    && verification.proof().map(p -> p.treeSize() > highestSource).orElse(false)
-                    ? Optional.of(verification) : Optional.empty();
+                            && verification
+                                    .proof()
+                                    .map(p -> p.treeSize() > highestSource)
+                                    .orElse(false)
+                    ? Optional.of(verification)
+                    : Optional.empty();
         });
         AnchorProof provenanceProof = anchored.proof().orElseThrow();
-        List<Long> leafIndexes = sourceLines.stream().map(SourceLine::leafIndex).sorted().toList();
-        List<byte[]> sourcesProof = leafIndexes.isEmpty() ? List.of()
+        List<Long> leafIndexes =
+                sourceLines.stream().map(SourceLine::leafIndex).sorted().toList();
+        List<byte[]> sourcesProof = leafIndexes.isEmpty()
+                ? List.of()
                 : MultiInclusionProof.generate(leafIndexes, provenanceProof.treeSize(), services.subtrees());
-        IBaseResource stored = services.daoRegistry().getResourceDao(Provenance.class).read(
-                new IdType("Provenance", provenance.id(), Long.toString(provenance.version())), new SystemRequestDetails());
-        return new ExportProof(services.hasher().servedJson(stored), provenanceProof, provenanceProof.treeSize(),
-                sourcesProof);
+        IBaseResource stored = services.daoRegistry()
+                .getResourceDao(Provenance.class)
+                .read(
+                        new IdType("Provenance", provenance.id(), Long.toString(provenance.version())),
+                        new SystemRequestDetails());
+        return new ExportProof(
+                services.hasher().servedJson(stored), provenanceProof, provenanceProof.treeSize(), sourcesProof);
     }
 
     private void fail(String reason, ExportCohort cohort, boolean audited) {
         if (!audited && cohort.considered() > 0) {
             services.audit().write(requester, null, cohort.tallies(), false);
         }
-        services.exports().fail(export.exportId(), owner, reason, services.clock().instant());
+        services.exports()
+                .fail(export.exportId(), owner, reason, services.clock().instant());
     }
 
-    private EncryptedFileSeries series(String prefix, ExportFile.Role role, String type, UnaryOperator<byte[]> seal,
-            List<ExportFile> files) {
-        return new EncryptedFileSeries(prefix, true, role, type, services.properties().maxResourcesPerFile(), seal,
-                services.store(), files);
+    private EncryptedFileSeries series(
+            String prefix, ExportFile.Role role, String type, UnaryOperator<byte[]> seal, List<ExportFile> files) {
+        return new EncryptedFileSeries(
+                prefix, true, role, type, services.properties().maxResourcesPerFile(), seal, services.store(), files);
     }
 
     /** Every current (not deleted) resource of a type, page by page, renewing the claim after each page. */
@@ -242,7 +301,8 @@ final class ResearchExportJob {
         IFhirResourceDao<?> dao = services.daoRegistry().getResourceDao(type);
         SearchParameterMap query = new SearchParameterMap();
         if (since != null) {
-            query.setLastUpdated(new DateRangeParam(new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS, Date.from(since)), null));
+            query.setLastUpdated(
+                    new DateRangeParam(new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS, Date.from(since)), null));
         }
         IBundleProvider results = dao.search(query, new SystemRequestDetails());
         int pageSize = services.properties().pageSize();
@@ -265,7 +325,8 @@ final class ResearchExportJob {
     /** The log leaves of the source versions, waiting for the sequencer where it has not reached them yet. */
     private List<SourceLine> leavesOf(List<Source> sources) {
         Map<String, List<Source>> byType = new LinkedHashMap<>();
-        sources.forEach(s -> byType.computeIfAbsent(s.type(), t -> new ArrayList<>()).add(s));
+        sources.forEach(
+                s -> byType.computeIfAbsent(s.type(), t -> new ArrayList<>()).add(s));
         List<SourceLine> lines = new ArrayList<>(sources.size());
         for (Map.Entry<String, List<Source>> type : byType.entrySet()) {
             List<Source> ofType = type.getValue();
@@ -273,8 +334,14 @@ final class ResearchExportJob {
                 List<Source> batch = ofType.subList(from, Math.min(ofType.size(), from + 500));
                 Map<String, LogEntry> entries = await("the sequencer to reach the source versions", () -> {
                     Map<String, LogEntry> found = new HashMap<>();
-                    for (LogEntry entry : services.log().entriesOf(type.getKey(), batch.stream().map(Source::id).toList())) {
-                        found.put(entry.leaf().ref().id() + "/" + entry.leaf().ref().versionId(), entry);
+                    for (LogEntry entry : services.log()
+                            .entriesOf(
+                                    type.getKey(),
+                                    batch.stream().map(Source::id).toList())) {
+                        found.put(
+                                entry.leaf().ref().id() + "/"
+                                        + entry.leaf().ref().versionId(),
+                                entry);
                     }
                     boolean all = batch.stream().allMatch(s -> {
                         LogEntry e = found.get(s.id() + "/" + s.version());
@@ -284,7 +351,8 @@ final class ResearchExportJob {
                 });
                 for (Source source : batch) {
                     LogEntry entry = entries.get(source.id() + "/" + source.version());
-                    lines.add(new SourceLine(entry.leafIndex(), HexFormat.of().formatHex(entry.leafHash()), source.pseudonym()));
+                    lines.add(new SourceLine(
+                            entry.leafIndex(), HexFormat.of().formatHex(entry.leafHash()), source.pseudonym()));
                 }
             }
             beat("looking up the log leaves of " + type.getKey());
@@ -296,18 +364,25 @@ final class ResearchExportJob {
     /** One line per permitting consent version of each included patient, once it is recorded on chain. */
     private List<ConsentDecisionLine> consentDecisions(ExportCohort cohort, Deidentifier deidentifier) {
         List<ConsentDecisionLine> lines = new ArrayList<>();
-        for (Map.Entry<String, List<ConsentVersion>> patient : cohort.permittingConsents().entrySet()) {
+        for (Map.Entry<String, List<ConsentVersion>> patient :
+                cohort.permittingConsents().entrySet()) {
             String pseudonym = deidentifier.pseudonymize(patient.getKey());
             for (ConsentVersion consent : patient.getValue()) {
                 ConsentOutbox.Row row = await("the consent decisions on chain", () -> {
-                    Optional<ConsentOutbox.Row> found = services.consentOutbox().find(consent.consentId(), consent.version());
-                    if (found.isPresent() && ConsentOutbox.FAILED.equals(found.get().status())) {
-                        throw new ExportFailure("a consent decision this export relies on could not be recorded on chain");
+                    Optional<ConsentOutbox.Row> found =
+                            services.consentOutbox().find(consent.consentId(), consent.version());
+                    if (found.isPresent()
+                            && ConsentOutbox.FAILED.equals(found.get().status())) {
+                        throw new ExportFailure(
+                                "a consent decision this export relies on could not be recorded on chain");
                     }
                     return found.filter(r -> ConsentOutbox.RECORDED.equals(r.status()));
                 });
-                lines.add(new ConsentDecisionLine(HexFormat.of().formatHex(row.decision().consentKey()),
-                        row.decision().consentVersion(), HexFormat.of().formatHex(row.decision().decisionHash()), pseudonym));
+                lines.add(new ConsentDecisionLine(
+                        HexFormat.of().formatHex(row.decision().consentKey()),
+                        row.decision().consentVersion(),
+                        HexFormat.of().formatHex(row.decision().decisionHash()),
+                        pseudonym));
             }
         }
         return lines;
@@ -343,7 +418,12 @@ final class ResearchExportJob {
 
     private void beat(String progress) {
         if (Thread.currentThread().isInterrupted()
-                || !services.exports().heartbeat(export.exportId(), owner, progress, services.clock().instant())) {
+                || !services.exports()
+                        .heartbeat(
+                                export.exportId(),
+                                owner,
+                                progress,
+                                services.clock().instant())) {
             throw new ExportCancelled();
         }
     }

@@ -11,6 +11,9 @@ import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,9 +36,6 @@ import org.fhiranchor.server.research.deid.DeidentificationProfile;
 import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.StringType;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The research export's FHIR operations, in the style of the Bulk Data Access IG (docs/research-export.md):
@@ -61,8 +61,13 @@ final class ResearchExportOperations {
     private final FhirContext fhirContext;
     private final Clock clock;
 
-    ResearchExportOperations(ExportRepository exports, ArchiveStore store, RequesterResolver requesters,
-            DaoRegistry daoRegistry, FhirContext fhirContext, Clock clock) {
+    ResearchExportOperations(
+            ExportRepository exports,
+            ArchiveStore store,
+            RequesterResolver requesters,
+            DaoRegistry daoRegistry,
+            FhirContext fhirContext,
+            Clock clock) {
         this.exports = exports;
         this.store = store;
         this.requesters = requesters;
@@ -79,9 +84,12 @@ final class ResearchExportOperations {
             @OperationParam(name = "deidentificationProfile", min = 0, max = 1) StringType profile,
             @OperationParam(name = "organization", min = 0, max = 1) StringType organization,
             @OperationParam(name = "purpose", min = 0, max = 1) StringType purpose,
-            ServletRequestDetails details) throws IOException {
-        ResearchRequester requester = requesters.resolve(details).orElseThrow(() -> new ForbiddenOperationException(
-                "$research-export needs a research requester (token claims fhirUser and purpose_of_use)"));
+            ServletRequestDetails details)
+            throws IOException {
+        ResearchRequester requester = requesters
+                .resolve(details)
+                .orElseThrow(() -> new ForbiddenOperationException(
+                        "$research-export needs a research requester (token claims fhirUser and purpose_of_use)"));
         String prefer = details.getHeader("Prefer");
         if (prefer == null || !prefer.toLowerCase().contains("respond-async")) {
             throw new InvalidRequestException("$research-export is asynchronous: send Prefer: respond-async");
@@ -93,7 +101,8 @@ final class ResearchExportOperations {
             throw new ForbiddenOperationException("purpose must be the token's own purpose_of_use");
         }
         if (recipientPublicKey == null || recipientPublicKey.isEmpty()) {
-            throw new InvalidRequestException("recipientPublicKey is required: the researcher's X25519 public key, base64url");
+            throw new InvalidRequestException(
+                    "recipientPublicKey is required: the researcher's X25519 public key, base64url");
         }
         try {
             RecipientBox.decodePublicKey(recipientPublicKey.getValue());
@@ -102,10 +111,15 @@ final class ResearchExportOperations {
         }
         String profileName = profile == null || profile.isEmpty() ? "safe-harbor" : profile.getValue();
         if (!DeidentificationProfile.names().contains(profileName)) {
-            throw new InvalidRequestException("unknown deidentificationProfile; one of " + new TreeSet<>(DeidentificationProfile.names()));
+            throw new InvalidRequestException(
+                    "unknown deidentificationProfile; one of " + new TreeSet<>(DeidentificationProfile.names()));
         }
-        ExportRequest request = new ExportRequest(requester.requesterReference(), requester.purposeOfUse(),
-                types(types), since == null ? null : since.getValue().toInstant(), profileName,
+        ExportRequest request = new ExportRequest(
+                requester.requesterReference(),
+                requester.purposeOfUse(),
+                types(types),
+                since == null ? null : since.getValue().toInstant(),
+                profileName,
                 recipientPublicKey.getValue());
         String exportId = UUID.randomUUID().toString();
         exports.insert(exportId, request, clock.instant());
@@ -113,12 +127,15 @@ final class ResearchExportOperations {
         HttpServletResponse response = details.getServletResponse();
         response.setStatus(202);
         response.setHeader("Content-Location", statusUrl(details, exportId));
-        writeOutcome(response, OperationOutcome.IssueSeverity.INFORMATION,
+        writeOutcome(
+                response,
+                OperationOutcome.IssueSeverity.INFORMATION,
                 "Export " + exportId + " queued; poll its Content-Location");
     }
 
     @Operation(name = STATUS, manualResponse = true, idempotent = true, deleteEnabled = true)
-    public void status(@OperationParam(name = "_jobId", min = 1, max = 1) StringType jobId, ServletRequestDetails details)
+    public void status(
+            @OperationParam(name = "_jobId", min = 1, max = 1) StringType jobId, ServletRequestDetails details)
             throws IOException {
         ExportRecord export = ownExport(jobId, details);
         HttpServletResponse response = details.getServletResponse();
@@ -127,7 +144,8 @@ final class ResearchExportOperations {
                 exports.delete(export.exportId());
             }
             response.setStatus(202);
-            writeOutcome(response, OperationOutcome.IssueSeverity.INFORMATION, "Export " + export.exportId() + " cancelled");
+            writeOutcome(
+                    response, OperationOutcome.IssueSeverity.INFORMATION, "Export " + export.exportId() + " cancelled");
             return;
         }
         switch (export.status()) {
@@ -148,8 +166,10 @@ final class ResearchExportOperations {
     }
 
     @Operation(name = FILE, manualResponse = true, idempotent = true)
-    public void file(@OperationParam(name = "_jobId", min = 1, max = 1) StringType jobId,
-            @OperationParam(name = "name", min = 1, max = 1) StringType name, ServletRequestDetails details)
+    public void file(
+            @OperationParam(name = "_jobId", min = 1, max = 1) StringType jobId,
+            @OperationParam(name = "name", min = 1, max = 1) StringType name,
+            ServletRequestDetails details)
             throws IOException {
         ExportRecord export = ownExport(jobId, details);
         if (export.status() != ExportStatus.COMPLETE) {
@@ -164,8 +184,11 @@ final class ResearchExportOperations {
             bytes = read(export.proofCid());
             response.setContentType("application/json");
         } else {
-            ExportFile file = manifest(export).files().stream().filter(f -> f.name().equals(name.getValue())).findFirst()
-                    .orElseThrow(() -> new ResourceNotFoundException("Export " + export.exportId() + " has no file of that name"));
+            ExportFile file = manifest(export).files().stream()
+                    .filter(f -> f.name().equals(name.getValue()))
+                    .findFirst()
+                    .orElseThrow(() ->
+                            new ResourceNotFoundException("Export " + export.exportId() + " has no file of that name"));
             bytes = read(file.cid());
             response.setContentType("application/octet-stream");
         }
@@ -183,7 +206,9 @@ final class ResearchExportOperations {
         ArrayNode output = document.putArray("output");
         for (ExportFile file : manifest.files()) {
             if (file.role() == ExportFile.Role.DATA) {
-                output.addObject().put("type", file.type()).put("url", fileUrl(details, export, file.name()))
+                output.addObject()
+                        .put("type", file.type())
+                        .put("url", fileUrl(details, export, file.name()))
                         .put("count", file.count());
             }
         }
@@ -194,8 +219,12 @@ final class ResearchExportOperations {
         extension.put("provenance", export.provenance());
         ArrayNode files = extension.putArray("files");
         for (ExportFile file : manifest.files()) {
-            ObjectNode entry = files.addObject().put("name", file.name()).put("role", file.role().jsonName())
-                    .put("count", file.count()).put("cid", file.cid()).put("url", fileUrl(details, export, file.name()));
+            ObjectNode entry = files.addObject()
+                    .put("name", file.name())
+                    .put("role", file.role().jsonName())
+                    .put("count", file.count())
+                    .put("cid", file.cid())
+                    .put("url", fileUrl(details, export, file.name()));
             if (file.type() != null) {
                 entry.put("type", file.type());
             }
@@ -216,8 +245,10 @@ final class ResearchExportOperations {
     }
 
     private ExportRecord ownExport(StringType jobId, ServletRequestDetails details) {
-        ResearchRequester requester = requesters.resolve(details).orElseThrow(() -> new ForbiddenOperationException(
-                "research exports need a research requester (token claims fhirUser and purpose_of_use)"));
+        ResearchRequester requester = requesters
+                .resolve(details)
+                .orElseThrow(() -> new ForbiddenOperationException(
+                        "research exports need a research requester (token claims fhirUser and purpose_of_use)"));
         // Someone else's export answers exactly like one that does not exist.
         return exports.find(jobId.getValue())
                 .filter(e -> e.request().requester().equals(requester.requesterReference()))
@@ -274,10 +305,16 @@ final class ResearchExportOperations {
     private void writeOutcome(HttpServletResponse response, OperationOutcome.IssueSeverity severity, String text)
             throws IOException {
         OperationOutcome outcome = new OperationOutcome();
-        outcome.addIssue().setSeverity(severity).setCode(OperationOutcome.IssueType.INFORMATIONAL).setDiagnostics(text);
+        outcome.addIssue()
+                .setSeverity(severity)
+                .setCode(OperationOutcome.IssueType.INFORMATIONAL)
+                .setDiagnostics(text);
         response.setContentType("application/fhir+json");
         response.setCharacterEncoding("UTF-8");
-        response.getOutputStream().write(fhirContext.newJsonParser().encodeResourceToString(outcome)
-                .getBytes(StandardCharsets.UTF_8));
+        response.getOutputStream()
+                .write(fhirContext
+                        .newJsonParser()
+                        .encodeResourceToString(outcome)
+                        .getBytes(StandardCharsets.UTF_8));
     }
 }

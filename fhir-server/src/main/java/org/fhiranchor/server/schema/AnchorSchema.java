@@ -48,8 +48,12 @@ public final class AnchorSchema {
     /** The versions applied to this database, oldest first (0: the baseline of a database from before them). */
     public static List<String> versions(DataSource dataSource) {
         // Without the marker row Flyway writes when it finds the schema empty (no version).
-        return Arrays.stream(flyway(dataSource).info().applied()).filter(m -> m.getVersion() != null
-                && m.getState().isApplied() && !m.getState().isFailed()).map(m -> m.getVersion().getVersion()).toList();
+        return Arrays.stream(flyway(dataSource).info().applied())
+                .filter(m -> m.getVersion() != null
+                        && m.getState().isApplied()
+                        && !m.getState().isFailed())
+                .map(m -> m.getVersion().getVersion())
+                .toList();
     }
 
     /** The migrations' vendor folder: {@code h2} or {@code postgresql}. */
@@ -62,7 +66,8 @@ public final class AnchorSchema {
         }
         DatabaseDriver driver = DatabaseDriver.fromProductName(product);
         if (driver != DatabaseDriver.H2 && driver != DatabaseDriver.POSTGRESQL) {
-            throw new IllegalStateException("Unsupported database " + product + ": FHIR Anchor runs on H2 or PostgreSQL");
+            throw new IllegalStateException(
+                    "Unsupported database " + product + ": FHIR Anchor runs on H2 or PostgreSQL");
         }
         return driver.getId();
     }

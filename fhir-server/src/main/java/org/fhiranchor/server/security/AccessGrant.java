@@ -23,8 +23,15 @@ import org.springframework.security.oauth2.jwt.Jwt;
  *     {@code role} claim naming one of them, that narrow the resource scopes to what the caller's relation to
  *     the data allows ({@link Consumer})
  */
-public record AccessGrant(String subject, String role, String clientId, String patientId,
-        List<SmartScope> resourceScopes, Set<String> operations, boolean admin, boolean restore,
+public record AccessGrant(
+        String subject,
+        String role,
+        String clientId,
+        String patientId,
+        List<SmartScope> resourceScopes,
+        Set<String> operations,
+        boolean admin,
+        boolean restore,
         Set<Consumer> consumers) {
 
     public static final String ROLE_CLAIM = "role";
@@ -38,8 +45,13 @@ public record AccessGrant(String subject, String role, String clientId, String p
             new AccessGrant(null, null, null, null, List.of(), Set.of(), false, false, Set.of());
 
     public static AccessGrant of(Jwt jwt) {
-        String clientId = Optional.ofNullable(jwt.getClaimAsString(CLIENT_ID_CLAIM)).orElse(jwt.getClaimAsString("azp"));
-        return of(jwt.getSubject(), jwt.getClaimAsString(ROLE_CLAIM), clientId, jwt.getClaimAsString(PATIENT_CLAIM),
+        String clientId =
+                Optional.ofNullable(jwt.getClaimAsString(CLIENT_ID_CLAIM)).orElse(jwt.getClaimAsString("azp"));
+        return of(
+                jwt.getSubject(),
+                jwt.getClaimAsString(ROLE_CLAIM),
+                clientId,
+                jwt.getClaimAsString(PATIENT_CLAIM),
                 scopes(jwt));
     }
 
@@ -52,15 +64,22 @@ public record AccessGrant(String subject, String role, String clientId, String p
         // A token that names a consumer role is narrowed even if its scopes left the consumer scope out
         // (an app asking the authorization server for less than the role's scopes): narrowing never widens.
         Consumer.ofRole(role).ifPresent(consumers::add);
-        return new AccessGrant(subject, role, clientId, patientId,
+        return new AccessGrant(
+                subject,
+                role,
+                clientId,
+                patientId,
                 scopes.stream().map(SmartScope::parse).flatMap(Optional::stream).toList(),
-                Set.copyOf(operations), scopes.contains(Scopes.ADMIN), scopes.contains(Scopes.RESTORE),
+                Set.copyOf(operations),
+                scopes.contains(Scopes.ADMIN),
+                scopes.contains(Scopes.RESTORE),
                 Set.copyOf(consumers));
     }
 
     /** The scopes as a token would carry them, space-separated (for a job that must act for this grant later). */
     public String scopeClaim() {
-        List<String> all = new java.util.ArrayList<>(resourceScopes.stream().map(SmartScope::text).toList());
+        List<String> all = new java.util.ArrayList<>(
+                resourceScopes.stream().map(SmartScope::text).toList());
         operations.forEach(operation -> all.add(Scopes.OPERATION_PREFIX + operation));
         if (admin) {
             all.add(Scopes.ADMIN);
@@ -83,7 +102,8 @@ public record AccessGrant(String subject, String role, String clientId, String p
 
     /** Whether AuditEvent was named explicitly: the {@code *} wildcard never covers the audit trail. */
     public boolean readsAuditEvents() {
-        return admin || resourceScopes.stream().anyMatch(s -> s.resourceType().equals("AuditEvent") && s.readsOrSearches());
+        return admin
+                || resourceScopes.stream().anyMatch(s -> s.resourceType().equals("AuditEvent") && s.readsOrSearches());
     }
 
     private static List<String> scopes(Jwt jwt) {

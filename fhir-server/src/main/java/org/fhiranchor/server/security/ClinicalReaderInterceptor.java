@@ -41,10 +41,12 @@ public final class ClinicalReaderInterceptor {
         }
         String fhirUser = jwt.get().getClaimAsString(ResearchRequesterInterceptor.FHIR_USER_CLAIM);
         boolean breakGlass = header != null
-                || ClinicalReader.BREAK_GLASS.equals(jwt.get().getClaimAsString(ResearchRequesterInterceptor.PURPOSE_CLAIM));
+                || ClinicalReader.BREAK_GLASS.equals(
+                        jwt.get().getClaimAsString(ResearchRequesterInterceptor.PURPOSE_CLAIM));
         AccessGrant grant = ScopeAuthorizationInterceptor.grantOf(request);
-        boolean clinical = !grant.admin() && grant.resourceScopes().stream()
-                .anyMatch(scope -> scope.context() == SmartScope.Context.USER && scope.readsOrSearches());
+        boolean clinical = !grant.admin()
+                && grant.resourceScopes().stream()
+                        .anyMatch(scope -> scope.context() == SmartScope.Context.USER && scope.readsOrSearches());
         // An insurer reads for payment, never for care: its reads follow the privacy consents, without override.
         if (breakGlass && (!clinical || grant.narrowedTo(Consumer.INSURER))) {
             throw new StatedRefusal(REFUSAL);
@@ -64,6 +66,8 @@ public final class ClinicalReaderInterceptor {
 
     private static Optional<Jwt> currentJwt() {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        return authentication instanceof JwtAuthenticationToken token ? Optional.of(token.getToken()) : Optional.empty();
+        return authentication instanceof JwtAuthenticationToken token
+                ? Optional.of(token.getToken())
+                : Optional.empty();
     }
 }

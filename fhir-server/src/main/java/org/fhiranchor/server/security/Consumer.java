@@ -28,10 +28,14 @@ public enum Consumer {
 
     /** The consumer a {@code role} claim names ({@code pharmacist}, {@code insurer}), if any. */
     public static Optional<Consumer> ofRole(String role) {
-        return Arrays.stream(values()).filter(consumer -> consumer.name().equalsIgnoreCase(role)).findFirst();
+        return Arrays.stream(values())
+                .filter(consumer -> consumer.name().equalsIgnoreCase(role))
+                .findFirst();
     }
 
     public static Optional<Consumer> ofScope(String scope) {
-        return Arrays.stream(values()).filter(consumer -> consumer.scope.equals(scope)).findFirst();
+        return Arrays.stream(values())
+                .filter(consumer -> consumer.scope.equals(scope))
+                .findFirst();
     }
 }

@@ -22,7 +22,8 @@ public final class EmbeddedIssuer {
 
     public static EmbeddedIssuer open(Path dataDir, SecurityProperties properties) {
         ECKey key = TokenSigningKeyFile.loadOrCreate(dataDir.resolve(KEYS_DIRECTORY));
-        return new EmbeddedIssuer(key, new TokenIssuer(key, properties.issuer(), properties.audience(), Clock.systemUTC()));
+        return new EmbeddedIssuer(
+                key, new TokenIssuer(key, properties.issuer(), properties.audience(), Clock.systemUTC()));
     }
 
     /** Whether {@code dataDir} holds a signing key already (the token command never creates one unasked). */

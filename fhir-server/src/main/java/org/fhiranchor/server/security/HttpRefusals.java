@@ -29,16 +29,20 @@ final class HttpRefusals implements AuthenticationEntryPoint, AccessDeniedHandle
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException exception)
             throws IOException {
-        boolean tokenSent = exception instanceof InvalidBearerTokenException
-                || (request.getHeader("Authorization") != null);
+        boolean tokenSent =
+                exception instanceof InvalidBearerTokenException || (request.getHeader("Authorization") != null);
         String challenge = tokenSent
                 ? "Bearer realm=\"" + REALM + "\", error=\"invalid_token\""
                 : "Bearer realm=\"" + REALM + "\"";
         publish(request, 401, AccessGrant.ANONYMOUS);
         response.setHeader("WWW-Authenticate", challenge);
-        write(response, 401, "login", tokenSent
-                ? "The bearer token is not valid for this server"
-                : "Authentication required: send a bearer token");
+        write(
+                response,
+                401,
+                "login",
+                tokenSent
+                        ? "The bearer token is not valid for this server"
+                        : "Authentication required: send a bearer token");
     }
 
     @Override
@@ -50,15 +54,15 @@ final class HttpRefusals implements AuthenticationEntryPoint, AccessDeniedHandle
     }
 
     private void publish(HttpServletRequest request, int status, AccessGrant grant) {
-        events.publishEvent(new AccessRefused(status, request.getMethod(), request.getRequestURI(), grant,
-                request.getRemoteAddr()));
+        events.publishEvent(new AccessRefused(
+                status, request.getMethod(), request.getRequestURI(), grant, request.getRemoteAddr()));
     }
 
     private static void write(HttpServletResponse response, int status, String code, String text) throws IOException {
         response.setStatus(status);
         response.setContentType("application/fhir+json;charset=UTF-8");
-        String outcome = "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\""
-                + code + "\",\"diagnostics\":\"" + text + "\"}]}";
+        String outcome = "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"" + code
+                + "\",\"diagnostics\":\"" + text + "\"}]}";
         response.getOutputStream().write(outcome.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -54,8 +54,12 @@ final class JwtDecoders {
             throw new IllegalStateException("Unsupported fhir-anchor.security.algorithm " + properties.algorithm());
         }
         NimbusJwtDecoder decoder = properties.jwkSetUri() != null
-                ? NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri().toString()).jwsAlgorithm(algorithm).build()
-                : NimbusJwtDecoder.withIssuerLocation(properties.issuerUri().toString()).jwsAlgorithm(algorithm).build();
+                ? NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri().toString())
+                        .jwsAlgorithm(algorithm)
+                        .build()
+                : NimbusJwtDecoder.withIssuerLocation(properties.issuerUri().toString())
+                        .jwsAlgorithm(algorithm)
+                        .build();
         decoder.setJwtValidator(validator(properties));
         return decoder;
     }
@@ -72,7 +76,7 @@ final class JwtDecoders {
                 timestamps,
                 new JwtClaimValidator<>(JwtClaimNames.EXP, exp -> exp != null),
                 new JwtIssuerValidator(properties.expectedIssuer()),
-                new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
-                        aud -> aud != null && aud.contains(properties.audience()))));
+                new JwtClaimValidator<List<String>>(
+                        JwtClaimNames.AUD, aud -> aud != null && aud.contains(properties.audience()))));
     }
 }

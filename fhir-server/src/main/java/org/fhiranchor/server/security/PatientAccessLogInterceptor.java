@@ -27,8 +27,8 @@ import org.hl7.fhir.r4.model.Bundle;
 public final class PatientAccessLogInterceptor {
 
     static final String MARK = PatientAccessLogInterceptor.class.getName();
-    private static final Set<String> ALLOWED = Set.of("patient", "date", "agent-name", "_sort", "_count", "_format",
-            "_pretty");
+    private static final Set<String> ALLOWED =
+            Set.of("patient", "date", "agent-name", "_sort", "_count", "_format", "_pretty");
     private static final Set<String> SORTS = Set.of("date", "-date");
 
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
@@ -45,8 +45,8 @@ public final class PatientAccessLogInterceptor {
         }
         String[] patient = request.getParameters().get("patient");
         if (patient.length != 1 || !(patient[0].equals("Patient/" + own) || patient[0].equals(own))) {
-            throw new StatedRefusal("A patient's access log covers only its own record: AuditEvent?patient=Patient/"
-                    + own);
+            throw new StatedRefusal(
+                    "A patient's access log covers only its own record: AuditEvent?patient=Patient/" + own);
         }
         Map<String, String[]> rewritten = new LinkedHashMap<>();
         for (Map.Entry<String, String[]> parameter : request.getParameters().entrySet()) {
@@ -55,7 +55,9 @@ public final class PatientAccessLogInterceptor {
                 throw new InvalidRequestException("The access log can be searched by patient, date, agent-name, _sort"
                         + " (date or -date) and _count only; not by " + name);
             }
-            if (name.equals("_sort") && !(parameter.getValue().length == 1 && SORTS.contains(parameter.getValue()[0]))) {
+            if (name.equals("_sort")
+                    && !(parameter.getValue().length == 1
+                            && SORTS.contains(parameter.getValue()[0]))) {
                 throw new InvalidRequestException("The access log can be sorted by date or -date only");
             }
             if (!name.equals("patient")) {
@@ -90,13 +92,17 @@ public final class PatientAccessLogInterceptor {
 
     private static boolean namesOtherPatient(AuditEvent.AuditEventEntityComponent entity, String own) {
         String name = entity.getName();
-        String what = entity.getWhat().hasIdentifier() && AuditedResource.SYSTEM.equals(entity.getWhat().getIdentifier().getSystem())
-                ? entity.getWhat().getIdentifier().getValue() : entity.getWhat().getReference();
+        String what = entity.getWhat().hasIdentifier()
+                        && AuditedResource.SYSTEM.equals(
+                                entity.getWhat().getIdentifier().getSystem())
+                ? entity.getWhat().getIdentifier().getValue()
+                : entity.getWhat().getReference();
         return otherPatient(name, own) || otherPatient(what, own);
     }
 
     private static boolean otherPatient(String reference, String own) {
-        return reference != null && reference.startsWith("Patient/")
+        return reference != null
+                && reference.startsWith("Patient/")
                 && !(reference.equals(own) || reference.startsWith(own + "/"));
     }
 }

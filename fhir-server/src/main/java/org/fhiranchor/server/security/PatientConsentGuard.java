@@ -26,7 +26,9 @@ public final class PatientConsentGuard {
         }
         AccessGrant grant = ScopeAuthorizationInterceptor.grantOf(request);
         String own = grant.patientId();
-        boolean patientOnly = !grant.admin() && own != null && !grant.resourceScopes().isEmpty()
+        boolean patientOnly = !grant.admin()
+                && own != null
+                && !grant.resourceScopes().isEmpty()
                 && grant.resourceScopes().stream().allMatch(s -> s.context() == SmartScope.Context.PATIENT);
         if (!patientOnly) {
             return;

@@ -46,15 +46,19 @@ public final class PhiSafeLogFilter extends TurboFilter {
             return FilterReply.DENY; // the client's own mistake or a refusal: the audit trail has the status
         }
         if (thrown != null) {
-            SANITIZED.error("Server error in {} (messages withheld, they may contain health data): {}",
-                    name.substring(name.lastIndexOf('.') + 1), classChain(thrown), MessageFreeThrowable.of(thrown));
+            SANITIZED.error(
+                    "Server error in {} (messages withheld, they may contain health data): {}",
+                    name.substring(name.lastIndexOf('.') + 1),
+                    classChain(thrown),
+                    MessageFreeThrowable.of(thrown));
             return FilterReply.DENY;
         }
         return FilterReply.NEUTRAL;
     }
 
     private static boolean isClientError(Throwable t) {
-        return t instanceof DataFormatException || (t instanceof BaseServerResponseException e && e.getStatusCode() < 500);
+        return t instanceof DataFormatException
+                || (t instanceof BaseServerResponseException e && e.getStatusCode() < 500);
     }
 
     private static Throwable lastThrowable(Object[] params) {

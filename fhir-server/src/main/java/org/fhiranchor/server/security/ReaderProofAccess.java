@@ -46,8 +46,8 @@ public final class ReaderProofAccess implements ProofAccess {
         if (readable == null) {
             throw new ForbiddenOperationException(NOT_READABLE.formatted(ref));
         }
-        AuthorizationInterceptor.Verdict verdict = readRules.applyRulesAndReturnDecision(RestOperationTypeEnum.VREAD,
-                request, null, version, readable, Pointcut.STORAGE_PRESHOW_RESOURCES);
+        AuthorizationInterceptor.Verdict verdict = readRules.applyRulesAndReturnDecision(
+                RestOperationTypeEnum.VREAD, request, null, version, readable, Pointcut.STORAGE_PRESHOW_RESOURCES);
         if (verdict.getDecision() != PolicyEnum.ALLOW) {
             throw new ForbiddenOperationException(NOT_READABLE.formatted(ref));
         }
@@ -55,7 +55,8 @@ public final class ReaderProofAccess implements ProofAccess {
             if (!filter.appliesTo(request)) {
                 continue;
             }
-            ConsentOperationStatusEnum outcome = filter.decide(request, readable).getStatus();
+            ConsentOperationStatusEnum outcome =
+                    filter.decide(request, readable).getStatus();
             if (outcome == ConsentOperationStatusEnum.REJECT) {
                 throw new StatedRefusal(filter.refusal());
             }
@@ -69,6 +70,8 @@ public final class ReaderProofAccess implements ProofAccess {
 
     /** Auditors and admins: proofs of every version, never the versions themselves (their scopes decide reads). */
     static boolean proofOnly(AccessGrant grant) {
-        return grant.admin() || grant.operations().contains("$verify") || grant.operations().contains(Scopes.ANY_OPERATION);
+        return grant.admin()
+                || grant.operations().contains("$verify")
+                || grant.operations().contains(Scopes.ANY_OPERATION);
     }
 }

@@ -12,9 +12,9 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.EnumSet;
-import org.fhiranchor.server.fhir.StatedRefusal;
 import java.util.Set;
 import java.util.UUID;
+import org.fhiranchor.server.fhir.StatedRefusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +32,8 @@ public final class RefusalInterceptor {
 
     private static final Logger LOG = LoggerFactory.getLogger(RefusalInterceptor.class);
 
-    private static final Set<RestOperationTypeEnum> INSTANCE_READS = EnumSet.of(
-            RestOperationTypeEnum.READ, RestOperationTypeEnum.VREAD, RestOperationTypeEnum.HISTORY_INSTANCE);
+    private static final Set<RestOperationTypeEnum> INSTANCE_READS =
+            EnumSet.of(RestOperationTypeEnum.READ, RestOperationTypeEnum.VREAD, RestOperationTypeEnum.HISTORY_INSTANCE);
 
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException uniformErrors(RequestDetails request, Throwable exception) {
@@ -58,7 +58,10 @@ public final class RefusalInterceptor {
                 : !(exception instanceof DataFormatException);
         if (serverError) {
             String incident = UUID.randomUUID().toString();
-            LOG.error("Incident {}: {}", incident, PhiSafeLogFilter.classChain(exception),
+            LOG.error(
+                    "Incident {}: {}",
+                    incident,
+                    PhiSafeLogFilter.classChain(exception),
                     PhiSafeLogFilter.MessageFreeThrowable.of(exception));
             int status = exception instanceof BaseServerResponseException e ? e.getStatusCode() : 500;
             return BaseServerResponseException.newInstance(status, "Internal error; incident " + incident);
@@ -86,12 +89,14 @@ public final class RefusalInterceptor {
     /** A compartment-limited token asking for something other than its own Patient. */
     private static boolean limitedToOtherThan(RequestDetails request) {
         AccessGrant grant = ScopeAuthorizationInterceptor.grantOf(request);
-        boolean compartmentOnly = !grant.admin() && !grant.resourceScopes().isEmpty()
+        boolean compartmentOnly = !grant.admin()
+                && !grant.resourceScopes().isEmpty()
                 && grant.resourceScopes().stream().allMatch(s -> s.context() == SmartScope.Context.PATIENT);
         if (!compartmentOnly) {
             return false;
         }
-        boolean ownPatient = "Patient".equals(request.getResourceName()) && request.getId() != null
+        boolean ownPatient = "Patient".equals(request.getResourceName())
+                && request.getId() != null
                 && request.getId().getIdPart().equals(grant.patientId());
         return !ownPatient;
     }

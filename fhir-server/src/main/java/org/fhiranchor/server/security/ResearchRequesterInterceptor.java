@@ -28,7 +28,8 @@ public final class ResearchRequesterInterceptor {
 
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
     public boolean resolve(RequestDetails request) {
-        currentJwt().flatMap(ResearchRequesterInterceptor::requesterOf)
+        currentJwt()
+                .flatMap(ResearchRequesterInterceptor::requesterOf)
                 .ifPresent(requester -> request.getUserData().put(ResearchRequester.USER_DATA_KEY, requester));
         return true;
     }
@@ -43,8 +44,8 @@ public final class ResearchRequesterInterceptor {
             return Optional.empty();
         }
         try {
-            return Optional.of(new ResearchRequester(jwt.getClaimAsString(FHIR_USER_CLAIM),
-                    purpose != null ? purpose : DEFAULT_RESEARCH_PURPOSE));
+            return Optional.of(new ResearchRequester(
+                    jwt.getClaimAsString(FHIR_USER_CLAIM), purpose != null ? purpose : DEFAULT_RESEARCH_PURPOSE));
         } catch (IllegalArgumentException unusable) {
             return Optional.empty();
         }
@@ -52,6 +53,8 @@ public final class ResearchRequesterInterceptor {
 
     private static Optional<Jwt> currentJwt() {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        return authentication instanceof JwtAuthenticationToken token ? Optional.of(token.getToken()) : Optional.empty();
+        return authentication instanceof JwtAuthenticationToken token
+                ? Optional.of(token.getToken())
+                : Optional.empty();
     }
 }

@@ -11,8 +11,13 @@ import java.util.Locale;
  */
 public enum Role {
     /** An EHR system: reads and writes everything clinical, plus the standard record operations. */
-    EHR("system/*.cruds", "operation/$meta", "operation/$meta-add", "operation/$meta-delete",
-            "operation/$validate", "operation/$everything"),
+    EHR(
+            "system/*.cruds",
+            "operation/$meta",
+            "operation/$meta-add",
+            "operation/$meta-delete",
+            "operation/$validate",
+            "operation/$everything"),
     /** A clinical app acting for a user: reads and searches clinical data. */
     CLINICIAN("user/*.rs", "operation/$meta", "operation/$everything"),
     /**
@@ -25,15 +30,24 @@ public enum Role {
      * records, and the Patients and Practitioners as far as a MedicationRequest references them
      * ({@link Consumer#PHARMACIST}); records MedicationDispense and writes nothing else.
      */
-    PHARMACIST("user/MedicationRequest.rs", "user/Medication.rs", "user/MedicationDispense.crus", "user/Patient.rs",
-            "user/Practitioner.rs", "consumer/pharmacist"),
+    PHARMACIST(
+            "user/MedicationRequest.rs",
+            "user/Medication.rs",
+            "user/MedicationDispense.crus",
+            "user/Patient.rs",
+            "user/Practitioner.rs",
+            "consumer/pharmacist"),
     /**
      * A payer, whose token's {@code fhirUser} is its Organization: reads the Claims naming it as insurer, what
      * they reference and the ClaimResponses to them ({@link Consumer#INSURER}); writes ClaimResponses to them.
      */
     INSURER("user/*.rs", "user/ClaimResponse.cu", "consumer/insurer"),
     /** Proofs, checkpoints and the audit trail; no clinical resources. */
-    AUDITOR("system/AuditEvent.rs", "operation/$verify", "operation/$consistency", "operation/$checkpoints",
+    AUDITOR(
+            "system/AuditEvent.rs",
+            "operation/$verify",
+            "operation/$consistency",
+            "operation/$checkpoints",
             "operation/$audit-sweep"),
     /** The consented research export (kick-off, status, files) and nothing else. */
     RESEARCHER("operation/$research-export", "operation/$research-export-status", "operation/$research-export-file"),
@@ -64,7 +78,7 @@ public enum Role {
         return Arrays.stream(values())
                 .filter(role -> role.code().equalsIgnoreCase(code))
                 .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException(
-                        "Unknown role '" + code + "'; one of " + Arrays.stream(values()).map(Role::code).toList()));
+                .orElseThrow(() -> new IllegalArgumentException("Unknown role '" + code + "'; one of "
+                        + Arrays.stream(values()).map(Role::code).toList()));
     }
 }

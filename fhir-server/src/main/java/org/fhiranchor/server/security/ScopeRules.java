@@ -26,8 +26,8 @@ public final class ScopeRules {
     static final String AUDIT_EVENT = "AuditEvent";
 
     /** Operations whose responses are data the caller is entitled to by the operation itself. */
-    static final Set<String> OPERATIONS_WITH_OWN_RESPONSE_POLICY = Set.of("$research-export", "$research-export-status",
-            "$research-export-file");
+    static final Set<String> OPERATIONS_WITH_OWN_RESPONSE_POLICY =
+            Set.of("$research-export", "$research-export-status", "$research-export-file");
 
     static final String BULK_EXPORT = "$export";
     static final String VERIFY = "$verify";
@@ -36,8 +36,11 @@ public final class ScopeRules {
     private static final Set<RestOperationTypeEnum> SEARCHES = EnumSet.of(
             RestOperationTypeEnum.SEARCH_TYPE, RestOperationTypeEnum.SEARCH_SYSTEM, RestOperationTypeEnum.GET_PAGE);
     private static final Set<RestOperationTypeEnum> READS = EnumSet.of(
-            RestOperationTypeEnum.READ, RestOperationTypeEnum.VREAD, RestOperationTypeEnum.HISTORY_INSTANCE,
-            RestOperationTypeEnum.HISTORY_TYPE, RestOperationTypeEnum.HISTORY_SYSTEM);
+            RestOperationTypeEnum.READ,
+            RestOperationTypeEnum.VREAD,
+            RestOperationTypeEnum.HISTORY_INSTANCE,
+            RestOperationTypeEnum.HISTORY_TYPE,
+            RestOperationTypeEnum.HISTORY_SYSTEM);
 
     private ScopeRules() {}
 
@@ -48,12 +51,24 @@ public final class ScopeRules {
         // through the DAO, which these rules never see.
         // (A restore token replays archived AuditEvents under their original ids; it never deletes.)
         if (!grant.restore()) {
-            rules.deny("audit trail is append-only").create().resourcesOfType(AUDIT_EVENT).withAnyId();
-            rules.deny("audit trail is append-only").write().resourcesOfType(AUDIT_EVENT).withAnyId();
+            rules.deny("audit trail is append-only")
+                    .create()
+                    .resourcesOfType(AUDIT_EVENT)
+                    .withAnyId();
+            rules.deny("audit trail is append-only")
+                    .write()
+                    .resourcesOfType(AUDIT_EVENT)
+                    .withAnyId();
         }
-        rules.deny("audit trail is append-only").delete().resourcesOfType(AUDIT_EVENT).withAnyId();
+        rules.deny("audit trail is append-only")
+                .delete()
+                .resourcesOfType(AUDIT_EVENT)
+                .withAnyId();
         // A patient's own access log: only the search rewritten by PatientAccessLogInterceptor.
-        rules.allow("patient access log").read().resourcesOfType(AUDIT_EVENT).withAnyId()
+        rules.allow("patient access log")
+                .read()
+                .resourcesOfType(AUDIT_EVENT)
+                .withAnyId()
                 .withTester(new IAuthRuleTester() {
                     @Override
                     public boolean matches(RuleTestRequest request) {
@@ -70,7 +85,10 @@ public final class ScopeRules {
         if (!grant.readsAuditEvents()) {
             // HAPI lets any read rule decide a page request before it sees the page: this one must
             // only judge the AuditEvents on the page, or it would refuse every next-page link.
-            rules.deny("audit trail needs an explicit scope").read().resourcesOfType(AUDIT_EVENT).withAnyId()
+            rules.deny("audit trail needs an explicit scope")
+                    .read()
+                    .resourcesOfType(AUDIT_EVENT)
+                    .withAnyId()
                     .withTester(new IAuthRuleTester() {
                         @Override
                         public boolean matches(RuleTestRequest request) {
@@ -88,12 +106,18 @@ public final class ScopeRules {
         addBulkExportRules(rules, grant);
         if (!grant.resourceScopes().isEmpty()) {
             // Each entry of a transaction or batch is then checked against the rules above.
-            rules.allow("transaction, entries by their own rules").transaction().withAnyOperation().andApplyNormalRules();
+            rules.allow("transaction, entries by their own rules")
+                    .transaction()
+                    .withAnyOperation()
+                    .andApplyNormalRules();
         }
         if (grant.resourceScopes().stream().anyMatch(SmartScope::readsOrSearches)) {
             // $verify for every reader: the operation itself answers 403 unless a vread of the version
             // would show it to this caller (ReaderProofAccess), and it returns proofs, not resources.
-            rules.allow("proofs of what the caller may read").operation().named(VERIFY).atAnyLevel()
+            rules.allow("proofs of what the caller may read")
+                    .operation()
+                    .named(VERIFY)
+                    .atAnyLevel()
                     .andAllowAllResponses();
         }
         for (String operation : grant.operations()) {
@@ -147,12 +171,30 @@ public final class ScopeRules {
         if (types.isEmpty()) {
             return;
         }
-        rules.allow("bulk export of the types the scopes cover").bulkExport().any().withResourceTypes(types);
-        rules.allow("bulk export kick-off").operation().named(BULK_EXPORT).onServer().andAllowAllResponses();
-        rules.allow("bulk export kick-off").operation().named(BULK_EXPORT).onType(Patient.class).andAllowAllResponses();
-        rules.allow("bulk export kick-off").operation().named(BULK_EXPORT).onInstancesOfType(Group.class)
+        rules.allow("bulk export of the types the scopes cover")
+                .bulkExport()
+                .any()
+                .withResourceTypes(types);
+        rules.allow("bulk export kick-off")
+                .operation()
+                .named(BULK_EXPORT)
+                .onServer()
                 .andAllowAllResponses();
-        rules.allow("bulk export status").operation().named(BULK_EXPORT_STATUS).onServer().andAllowAllResponses();
+        rules.allow("bulk export kick-off")
+                .operation()
+                .named(BULK_EXPORT)
+                .onType(Patient.class)
+                .andAllowAllResponses();
+        rules.allow("bulk export kick-off")
+                .operation()
+                .named(BULK_EXPORT)
+                .onInstancesOfType(Group.class)
+                .andAllowAllResponses();
+        rules.allow("bulk export status")
+                .operation()
+                .named(BULK_EXPORT_STATUS)
+                .onServer()
+                .andAllowAllResponses();
     }
 
     /**
@@ -182,7 +224,8 @@ public final class ScopeRules {
         return scope.allTypes() ? builder.allResources() : builder.resourcesOfType(scope.resourceType());
     }
 
-    private static IAuthRuleBuilderRuleOpClassifierFinished classify(IAuthRuleBuilderRuleOpClassifier op, IdType patient) {
+    private static IAuthRuleBuilderRuleOpClassifierFinished classify(
+            IAuthRuleBuilderRuleOpClassifier op, IdType patient) {
         return patient == null ? op.withAnyId() : op.inCompartment("Patient", patient);
     }
 
@@ -190,11 +233,18 @@ public final class ScopeRules {
         if (Scopes.ANY_OPERATION.equals(operation)) {
             rules.allow("any operation").operation().withAnyName().atAnyLevel().andAllowAllResponses();
         } else if (OPERATIONS_WITH_OWN_RESPONSE_POLICY.contains(operation)) {
-            rules.allow("operation " + operation).operation().named(operation).atAnyLevel().andAllowAllResponses();
+            rules.allow("operation " + operation)
+                    .operation()
+                    .named(operation)
+                    .atAnyLevel()
+                    .andAllowAllResponses();
         } else {
             // Whatever resources the operation returns must be readable under the other rules:
             // an auditor's $verify may return proofs, never the clinical resource itself.
-            rules.allow("operation " + operation).operation().named(operation).atAnyLevel()
+            rules.allow("operation " + operation)
+                    .operation()
+                    .named(operation)
+                    .atAnyLevel()
                     .andRequireExplicitResponseAuthorization();
         }
     }

@@ -23,8 +23,10 @@ final class ScopeVisibilityFilter implements ResponseFilter {
     /** Resources that carry no clinical data of their own: the envelope, outcomes, operation results. */
     private static final Set<String> ENVELOPES = Set.of("Bundle", "OperationOutcome", "Parameters");
 
-    private static final Set<RestOperationTypeEnum> OPERATIONS = Set.of(RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE,
-            RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, RestOperationTypeEnum.EXTENDED_OPERATION_SERVER);
+    private static final Set<RestOperationTypeEnum> OPERATIONS = Set.of(
+            RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE,
+            RestOperationTypeEnum.EXTENDED_OPERATION_TYPE,
+            RestOperationTypeEnum.EXTENDED_OPERATION_SERVER);
     private static final Set<RestOperationTypeEnum> SEARCHES =
             Set.of(RestOperationTypeEnum.SEARCH_TYPE, RestOperationTypeEnum.SEARCH_SYSTEM);
 
@@ -43,17 +45,15 @@ final class ScopeVisibilityFilter implements ResponseFilter {
         if (OPERATIONS.contains(operation)) {
             return "$everything".equals(request.getOperation());
         }
-        return SEARCHES.contains(operation) && request.getParameters().keySet().stream()
-                .anyMatch(name -> name.startsWith("_include") || name.startsWith("_revinclude"));
+        return SEARCHES.contains(operation)
+                && request.getParameters().keySet().stream()
+                        .anyMatch(name -> name.startsWith("_include") || name.startsWith("_revinclude"));
     }
-
 
     @Override
     public boolean shouldProcessCanSeeResource(RequestDetails request, IConsentContextServices context) {
         return true;
     }
-
-
 
     @Override
     public ConsentOutcome decide(RequestDetails request, IBaseResource resource) {
@@ -71,7 +71,9 @@ final class ScopeVisibilityFilter implements ResponseFilter {
         }
         String type = resource.fhirType();
         for (SmartScope scope : grant.resourceScopes()) {
-            boolean typeCovered = scope.allTypes() ? !ScopeRules.AUDIT_EVENT.equals(type) : scope.resourceType().equals(type);
+            boolean typeCovered = scope.allTypes()
+                    ? !ScopeRules.AUDIT_EVENT.equals(type)
+                    : scope.resourceType().equals(type);
             if (!scope.readsOrSearches() || !typeCovered) {
                 continue;
             }
@@ -79,8 +81,10 @@ final class ScopeVisibilityFilter implements ResponseFilter {
                 return true;
             }
             String patientId = grant.patientId();
-            if (patientId != null && !patientId.isBlank() && PatientCompartment.owners(request.getFhirContext(), resource)
-                    .contains("Patient/" + patientId)) {
+            if (patientId != null
+                    && !patientId.isBlank()
+                    && PatientCompartment.owners(request.getFhirContext(), resource)
+                            .contains("Patient/" + patientId)) {
                 return true;
             }
         }

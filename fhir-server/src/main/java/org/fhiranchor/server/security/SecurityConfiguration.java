@@ -4,8 +4,9 @@ import jakarta.servlet.DispatcherType;
 import java.nio.file.Path;
 import org.fhiranchor.server.anchoring.DeploymentStatementEndpoint;
 import org.fhiranchor.server.fhir.ResponseFilter;
-import org.fhiranchor.server.verify.ProofAccess;
 import org.fhiranchor.server.fhir.RestfulServerCustomizer;
+import org.fhiranchor.server.tlog.TlogProperties;
+import org.fhiranchor.server.verify.ProofAccess;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -16,18 +17,17 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
+import org.springframework.security.authorization.AuthenticatedAuthorizationManager;
+import org.springframework.security.authorization.AuthorityAuthorizationManager;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.fhiranchor.server.tlog.TlogProperties;
-import org.springframework.security.authorization.AuthenticatedAuthorizationManager;
-import org.springframework.security.authorization.AuthorityAuthorizationManager;
-import org.springframework.security.authorization.AuthorizationDecision;
-import org.springframework.security.authorization.AuthorizationManager;
-import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 /**
@@ -38,28 +38,38 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 class SecurityConfiguration {
 
     @Bean
-    @ConditionalOnExpression("'${fhir-anchor.security.jwk-set-uri:}' == '' and '${fhir-anchor.security.issuer-uri:}' == ''")
+    @ConditionalOnExpression(
+            "'${fhir-anchor.security.jwk-set-uri:}' == '' and '${fhir-anchor.security.issuer-uri:}' == ''")
     EmbeddedIssuer embeddedIssuer(SecurityProperties properties, @Value("${fhir-anchor.data-dir}") Path dataDir) {
         return EmbeddedIssuer.open(dataDir, properties);
     }
 
     @Bean
-    JwtDecoder jwtDecoder(SecurityProperties properties, ObjectProvider<EmbeddedIssuer> embedded, Environment environment) {
+    JwtDecoder jwtDecoder(
+            SecurityProperties properties, ObjectProvider<EmbeddedIssuer> embedded, Environment environment) {
         TransportGuard.check(environment, properties);
         EmbeddedIssuer issuer = embedded.getIfAvailable();
-        JwtDecoder decoder = issuer != null ? JwtDecoders.embedded(issuer.key(), properties) : JwtDecoders.external(properties);
-        return new VerifiedTokenCache(decoder, JwtDecoders.validator(properties), 4096, java.time.Duration.ofMinutes(5),
+        JwtDecoder decoder =
+                issuer != null ? JwtDecoders.embedded(issuer.key(), properties) : JwtDecoders.external(properties);
+        return new VerifiedTokenCache(
+                decoder,
+                JwtDecoders.validator(properties),
+                4096,
+                java.time.Duration.ofMinutes(5),
                 java.time.Clock.systemUTC());
     }
 
     @Bean
-    SecurityFilterChain apiSecurity(HttpSecurity http, JwtDecoder decoder, ApplicationEventPublisher events,
-            TlogProperties tlog) throws Exception {
+    SecurityFilterChain apiSecurity(
+            HttpSecurity http, JwtDecoder decoder, ApplicationEventPublisher events, TlogProperties tlog)
+            throws Exception {
         HttpRefusals refusals = new HttpRefusals(events);
         PathPatternRequestMatcher.Builder path = PathPatternRequestMatcher.withDefaults();
-        AuthorizationManager<RequestAuthorizationContext> anyone = (authentication, request) -> new AuthorizationDecision(true);
+        AuthorizationManager<RequestAuthorizationContext> anyone =
+                (authentication, request) -> new AuthorizationDecision(true);
         AuthorizationManager<RequestAuthorizationContext> verifiers = AuthorityAuthorizationManager.hasAnyAuthority(
-                "SCOPE_" + Scopes.OPERATION_PREFIX + "$verify", "SCOPE_" + Scopes.OPERATION_PREFIX + Scopes.ANY_OPERATION);
+                "SCOPE_" + Scopes.OPERATION_PREFIX + "$verify",
+                "SCOPE_" + Scopes.OPERATION_PREFIX + Scopes.ANY_OPERATION);
         http.csrf(AbstractHttpConfigurer::disable)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(AbstractHttpConfigurer::disable)
@@ -71,8 +81,11 @@ class SecurityConfiguration {
                 .cors(Customizer.withDefaults())
                 .authorizeHttpRequests(authorize -> authorize
                         // Error pages (an OAuth2 endpoint's 400) are rendered without their details.
-                        .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
-                        .requestMatchers(path.matcher("/fhir/metadata"), path.matcher(SmartConfigurationServlet.PATH),
+                        .dispatcherTypeMatchers(DispatcherType.ERROR)
+                        .permitAll()
+                        .requestMatchers(
+                                path.matcher("/fhir/metadata"),
+                                path.matcher(SmartConfigurationServlet.PATH),
                                 path.matcher(DeploymentStatementEndpoint.PATH))
                         .permitAll()
                         .requestMatchers(path.matcher("/actuator/health"), path.matcher("/actuator/health/**"))
@@ -80,7 +93,8 @@ class SecurityConfiguration {
                         // The web app's static files and its public config; the app calls /fhir with a token.
                         .requestMatchers(path.matcher("/"), path.matcher("/app"), path.matcher("/app/**"))
                         .permitAll()
-                        // The log's entries hold salts and references (docs/verification.md section 7.3): verifiers only.
+                        // The log's entries hold salts and references (docs/verification.md section 7.3): verifiers
+                        // only.
                         .requestMatchers(path.matcher("/log/tile/entries/**"))
                         .access(tlog.publicEntries() ? anyone : verifiers)
                         // Checkpoint and hash tiles: hashes only, public like /metadata unless configured otherwise.
@@ -99,9 +113,10 @@ class SecurityConfiguration {
     }
 
     @Bean
-    ServletRegistrationBean<SmartConfigurationServlet> smartConfiguration(SecurityProperties properties,
-            ObjectProvider<SmartDiscovery> authorizationServer) {
-        return new ServletRegistrationBean<>(new SmartConfigurationServlet(properties, authorizationServer.getIfAvailable()),
+    ServletRegistrationBean<SmartConfigurationServlet> smartConfiguration(
+            SecurityProperties properties, ObjectProvider<SmartDiscovery> authorizationServer) {
+        return new ServletRegistrationBean<>(
+                new SmartConfigurationServlet(properties, authorizationServer.getIfAvailable()),
                 SmartConfigurationServlet.PATH);
     }
 
@@ -121,10 +136,11 @@ class SecurityConfiguration {
     /** Runs right after the input guards: nothing is authorized before it is known to be well-formed. */
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 100)
-    RestfulServerCustomizer scopeAuthorization(SecurityProperties properties,
-            ObjectProvider<SmartDiscovery> authorizationServer) {
+    RestfulServerCustomizer scopeAuthorization(
+            SecurityProperties properties, ObjectProvider<SmartDiscovery> authorizationServer) {
         return server -> {
-            server.registerInterceptor(new SmartCapabilityInterceptor(properties, authorizationServer.getIfAvailable()));
+            server.registerInterceptor(
+                    new SmartCapabilityInterceptor(properties, authorizationServer.getIfAvailable()));
             server.registerInterceptor(new RefusalInterceptor());
             server.registerInterceptor(new ScopeAuthorizationInterceptor());
             // Research requests: who asks and why comes from the verified token, for the consent engine.

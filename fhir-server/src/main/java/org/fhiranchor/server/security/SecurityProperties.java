@@ -26,7 +26,9 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("fhir-anchor.security")
 public record SecurityProperties(
-        @DefaultValue("urn:fhir-anchor:embedded-issuer") @NotBlank String issuer,
+        @DefaultValue("urn:fhir-anchor:embedded-issuer") @NotBlank
+        String issuer,
+
         @DefaultValue("fhir-anchor") @NotBlank String audience,
         URI jwkSetUri,
         URI issuerUri,

@@ -43,9 +43,11 @@ final class SmartCapabilityInterceptor {
             CapabilityStatement.CapabilityStatementRestSecurityComponent security = rest.getSecurity();
             security.setCors(false);
             security.addService(new CodeableConcept(new Coding(
-                    "http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR", "SMART-on-FHIR")));
-            security.setDescription("OAuth2 bearer tokens (JWT) with SMART v2 scopes; see "
-                    + "/fhir/.well-known/smart-configuration");
+                    "http://terminology.hl7.org/CodeSystem/restful-security-service",
+                    "SMART-on-FHIR",
+                    "SMART-on-FHIR")));
+            security.setDescription(
+                    "OAuth2 bearer tokens (JWT) with SMART v2 scopes; see " + "/fhir/.well-known/smart-configuration");
             if (authorizationServer != null && request instanceof ServletRequestDetails servlet) {
                 HttpServletRequest http = servlet.getServletRequest();
                 String base = authorizationServer.baseUrl(http.getScheme(), http.getServerName(), http.getServerPort());
@@ -53,7 +55,8 @@ final class SmartCapabilityInterceptor {
                 authorizationServer.oauthUris(base).forEach((name, url) -> uris.addExtension(name, new UriType(url)));
             } else if (properties.tokenEndpoint() != null) {
                 Extension uris = security.addExtension().setUrl(OAUTH_URIS);
-                uris.addExtension("token", new UriType(properties.tokenEndpoint().toString()));
+                uris.addExtension(
+                        "token", new UriType(properties.tokenEndpoint().toString()));
             }
         }
     }

@@ -63,9 +63,12 @@ final class SmartConfigurationServlet extends HttpServlet {
         response.setStatus(200);
         response.setContentType("application/json");
         if (authorizationServer != null) {
-            String base = authorizationServer.baseUrl(request.getScheme(), request.getServerName(), request.getServerPort());
-            response.getOutputStream().write(new ObjectMapper().writerWithDefaultPrettyPrinter()
-                    .writeValueAsBytes(authorizationServer.configuration(base)));
+            String base =
+                    authorizationServer.baseUrl(request.getScheme(), request.getServerName(), request.getServerPort());
+            response.getOutputStream()
+                    .write(new ObjectMapper()
+                            .writerWithDefaultPrettyPrinter()
+                            .writeValueAsBytes(authorizationServer.configuration(base)));
             return;
         }
         response.getOutputStream().write(document);

@@ -13,10 +13,20 @@ import java.util.regex.Pattern;
  * @param context patient, user or system
  * @param resourceType a resource type, or {@code *} for every type except AuditEvent
  */
-public record SmartScope(Context context, String resourceType, boolean create, boolean read, boolean update,
-        boolean delete, boolean search) {
+public record SmartScope(
+        Context context,
+        String resourceType,
+        boolean create,
+        boolean read,
+        boolean update,
+        boolean delete,
+        boolean search) {
 
-    public enum Context { PATIENT, USER, SYSTEM }
+    public enum Context {
+        PATIENT,
+        USER,
+        SYSTEM
+    }
 
     public static final String ALL_TYPES = "*";
 
@@ -36,9 +46,14 @@ public record SmartScope(Context context, String resourceType, boolean create, b
             case "*" -> "cruds";
             default -> m.group(3);
         };
-        return Optional.of(new SmartScope(context, type,
-                permissions.indexOf('c') >= 0, permissions.indexOf('r') >= 0, permissions.indexOf('u') >= 0,
-                permissions.indexOf('d') >= 0, permissions.indexOf('s') >= 0));
+        return Optional.of(new SmartScope(
+                context,
+                type,
+                permissions.indexOf('c') >= 0,
+                permissions.indexOf('r') >= 0,
+                permissions.indexOf('u') >= 0,
+                permissions.indexOf('d') >= 0,
+                permissions.indexOf('s') >= 0));
     }
 
     public boolean allTypes() {
@@ -47,8 +62,8 @@ public record SmartScope(Context context, String resourceType, boolean create, b
 
     /** The scope as a token carries it, in the v2 form ({@code system/*.rs}). */
     public String text() {
-        return context.name().toLowerCase(java.util.Locale.ROOT) + "/" + resourceType + "."
-                + (create ? "c" : "") + (read ? "r" : "") + (update ? "u" : "") + (delete ? "d" : "") + (search ? "s" : "");
+        return context.name().toLowerCase(java.util.Locale.ROOT) + "/" + resourceType + "." + (create ? "c" : "")
+                + (read ? "r" : "") + (update ? "u" : "") + (delete ? "d" : "") + (search ? "s" : "");
     }
 
     public boolean readsOrSearches() {

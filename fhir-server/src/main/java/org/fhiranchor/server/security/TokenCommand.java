@@ -40,34 +40,61 @@ public final class TokenCommand {
     private TokenCommand() {}
 
     /** The command's options; any other {@code --key=value} is configuration, passed on as for the server. */
-    @Command(name = NAME, description = "Print a bearer token signed by the server's embedded key, and nothing else, "
-            + "on stdout. Reads the server's configuration; starts nothing.")
+    @Command(
+            name = NAME,
+            description = "Print a bearer token signed by the server's embedded key, and nothing else, "
+                    + "on stdout. Reads the server's configuration; starts nothing.")
     static final class Options {
-        @Option(names = "--role", required = true, paramLabel = "ROLE", completionCandidates = RoleCodes.class,
+        @Option(
+                names = "--role",
+                required = true,
+                paramLabel = "ROLE",
+                completionCandidates = RoleCodes.class,
                 description = "one of: ${COMPLETION-CANDIDATES}")
         String role;
+
         @Option(names = "--subject", required = true, paramLabel = "NAME", description = "the token's subject")
         String subject;
-        @Option(names = "--ttl", paramLabel = "DURATION",
+
+        @Option(
+                names = "--ttl",
+                paramLabel = "DURATION",
                 description = "lifetime, e.g. 5m or 1h (default: fhir-anchor.security.default-token-ttl)")
         String ttl;
+
         @Option(names = "--patient", paramLabel = "ID", description = "the patient a patient token is limited to")
         String patient;
+
         @Option(names = "--client-id", paramLabel = "ID", description = "the client the token is for")
         String clientId;
-        @Option(names = "--fhir-user", paramLabel = "Practitioner/<id>|PractitionerRole/<id>|Organization/<id>",
+
+        @Option(
+                names = "--fhir-user",
+                paramLabel = "Practitioner/<id>|PractitionerRole/<id>|Organization/<id>",
                 description = "the fhirUser claim")
         String fhirUser;
+
         @Option(names = "--purpose", paramLabel = "HRESCH|BTG", description = "purpose of use")
         String purpose;
-        @Option(names = "--data-dir", paramLabel = "DIR",
+
+        @Option(
+                names = "--data-dir",
+                paramLabel = "DIR",
                 description = "the server's data directory (else FHIR_ANCHOR_DATA_DIR or fhir-anchor.data-dir)")
         String dataDir;
-        @Option(names = CREATE_KEY, description = "create the signing key if the data directory has none (before the "
-                + "server's first start)")
+
+        @Option(
+                names = CREATE_KEY,
+                description =
+                        "create the signing key if the data directory has none (before the " + "server's first start)")
         boolean createKey;
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+
+        @Option(
+                names = {"-h", "--help"},
+                usageHelp = true,
+                description = "show this help and exit")
         boolean help;
+
         @Unmatched
         List<String> configuration = new ArrayList<>();
     }
@@ -102,25 +129,29 @@ public final class TokenCommand {
         }
         try (ConfigurableApplicationContext context = configurationOnly(springArgs.toArray(String[]::new))) {
             Environment environment = context.getEnvironment();
-            SecurityProperties properties = Binder.get(environment)
-                    .bindOrCreate("fhir-anchor.security", SecurityProperties.class);
+            SecurityProperties properties =
+                    Binder.get(environment).bindOrCreate("fhir-anchor.security", SecurityProperties.class);
             if (!properties.embeddedIssuer()) {
-                err.println("An external issuer is configured (jwk-set-uri or issuer-uri): tokens come from it, not from this server");
+                err.println(
+                        "An external issuer is configured (jwk-set-uri or issuer-uri): tokens come from it, not from this server");
                 return 2;
             }
             Role role = Role.fromCode(options.role);
             String subject = required(options.subject, "subject");
-            Duration ttl = options.ttl != null ? DurationStyle.detectAndParse(options.ttl) : properties.defaultTokenTtl();
+            Duration ttl =
+                    options.ttl != null ? DurationStyle.detectAndParse(options.ttl) : properties.defaultTokenTtl();
             if (ttl.compareTo(properties.maxTokenTtl()) > 0) {
-                throw new IllegalArgumentException("--ttl exceeds fhir-anchor.security.max-token-ttl ("
-                        + properties.maxTokenTtl() + ")");
+                throw new IllegalArgumentException(
+                        "--ttl exceeds fhir-anchor.security.max-token-ttl (" + properties.maxTokenTtl() + ")");
             }
             Path dataDir = Path.of(environment.getRequiredProperty("fhir-anchor.data-dir"));
             if (!options.createKey && !EmbeddedIssuer.hasKey(dataDir)) {
-                err.println("No signing key in " + dataDir.toAbsolutePath().normalize().resolve(EmbeddedIssuer.KEYS_DIRECTORY)
+                err.println("No signing key in "
+                        + dataDir.toAbsolutePath().normalize().resolve(EmbeddedIssuer.KEYS_DIRECTORY)
                         + ": this is not the data directory of a server that has started. Point the command at the"
                         + " server's data directory (--data-dir <dir>, FHIR_ANCHOR_DATA_DIR or fhir-anchor.data-dir,"
-                        + " as for the server), or give " + CREATE_KEY + " to create a key there before the first start.");
+                        + " as for the server), or give " + CREATE_KEY
+                        + " to create a key there before the first start.");
                 return 1;
             }
             EmbeddedIssuer issuer = EmbeddedIssuer.open(dataDir, properties);

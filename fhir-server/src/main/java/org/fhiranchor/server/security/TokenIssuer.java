@@ -34,8 +34,14 @@ public final class TokenIssuer {
      * @param purposeOfUse {@code purpose_of_use}: a v3-ActReason code such as HRESCH (research) or
      *     BTG (a clinician's break-glass)
      */
-    public record TokenRequest(Role role, String subject, Duration ttl, String patientId, String clientId,
-            String fhirUser, String purposeOfUse) {
+    public record TokenRequest(
+            Role role,
+            String subject,
+            Duration ttl,
+            String patientId,
+            String clientId,
+            String fhirUser,
+            String purposeOfUse) {
 
         public TokenRequest(Role role, String subject, Duration ttl, String patientId, String clientId) {
             this(role, subject, ttl, patientId, clientId, null, null);
@@ -52,7 +58,8 @@ public final class TokenIssuer {
                 throw new IllegalArgumentException("A patient token needs the patient's id (--patient)");
             }
             if (role == Role.INSURER && (fhirUser == null || !fhirUser.startsWith("Organization/"))) {
-                throw new IllegalArgumentException("An insurer token needs its Organization (--fhir-user Organization/<id>)");
+                throw new IllegalArgumentException(
+                        "An insurer token needs its Organization (--fhir-user Organization/<id>)");
             }
         }
 
@@ -85,7 +92,9 @@ public final class TokenIssuer {
                 .jwtID(UUID.randomUUID().toString())
                 .claim("scope", request.role().scopeClaim())
                 .claim(AccessGrant.ROLE_CLAIM, request.role().code())
-                .claim(AccessGrant.CLIENT_ID_CLAIM, request.clientId() == null ? request.subject() : request.clientId());
+                .claim(
+                        AccessGrant.CLIENT_ID_CLAIM,
+                        request.clientId() == null ? request.subject() : request.clientId());
         if (request.patientId() != null) {
             claims.claim(AccessGrant.PATIENT_CLAIM, request.patientId());
         }

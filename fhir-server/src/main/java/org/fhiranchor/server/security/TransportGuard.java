@@ -19,9 +19,10 @@ final class TransportGuard {
         }
         String address = environment.getProperty("server.address");
         if (!isLoopback(address)) {
-            throw new IllegalStateException("Refusing to serve plain HTTP on " + (address == null ? "all interfaces" : address)
-                    + ": configure TLS (server.ssl.*, see docs/security.md), bind to 127.0.0.1, or set"
-                    + " fhir-anchor.security.allow-insecure-http=true");
+            throw new IllegalStateException(
+                    "Refusing to serve plain HTTP on " + (address == null ? "all interfaces" : address)
+                            + ": configure TLS (server.ssl.*, see docs/security.md), bind to 127.0.0.1, or set"
+                            + " fhir-anchor.security.allow-insecure-http=true");
         }
     }
 

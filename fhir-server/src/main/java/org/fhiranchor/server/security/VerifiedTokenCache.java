@@ -33,8 +33,8 @@ final class VerifiedTokenCache implements JwtDecoder {
     private final Clock clock;
     private final Map<String, Verified> cache;
 
-    VerifiedTokenCache(JwtDecoder delegate, OAuth2TokenValidator<Jwt> validator, int maxEntries, Duration maxAge,
-            Clock clock) {
+    VerifiedTokenCache(
+            JwtDecoder delegate, OAuth2TokenValidator<Jwt> validator, int maxEntries, Duration maxAge, Clock clock) {
         this.delegate = delegate;
         this.validator = validator;
         this.maxAge = maxAge;

@@ -32,8 +32,14 @@ final class AdminApi {
     record NewPassword(String password) {}
 
     /** A new client; {@code scope} space-separated, {@code jwks} an inline JWKS object. */
-    record NewClient(String clientId, String name, List<String> redirectUris, String scope, Map<String, Object> jwks,
-            String jwksUrl, String role) {}
+    record NewClient(
+            String clientId,
+            String name,
+            List<String> redirectUris,
+            String scope,
+            Map<String, Object> jwks,
+            String jwksUrl,
+            String role) {}
 
     private final UserAccounts users;
     private final SmartClients clients;
@@ -82,17 +88,28 @@ final class AdminApi {
 
     @PostMapping("/clients")
     ResponseEntity<SmartClients.ClientSummary> register(@RequestBody NewClient client) throws Exception {
-        String jwks = client.jwks() == null ? null
+        String jwks = client.jwks() == null
+                ? null
                 : new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(client.jwks());
-        return ResponseEntity.status(HttpStatus.CREATED).body(clients.register(new SmartClients.Registration(
-                client.clientId(), client.name(), client.redirectUris(),
-                client.scope() == null ? null : new LinkedHashSet<>(Arrays.asList(client.scope().trim().split("\\s+"))),
-                jwks, client.jwksUrl(), client.role() == null ? null : Role.fromCode(client.role()))));
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .body(clients.register(new SmartClients.Registration(
+                        client.clientId(),
+                        client.name(),
+                        client.redirectUris(),
+                        client.scope() == null
+                                ? null
+                                : new LinkedHashSet<>(
+                                        Arrays.asList(client.scope().trim().split("\\s+"))),
+                        jwks,
+                        client.jwksUrl(),
+                        client.role() == null ? null : Role.fromCode(client.role()))));
     }
 
     @DeleteMapping("/clients/{clientId}")
     ResponseEntity<Void> revoke(@PathVariable String clientId) {
-        return clients.revoke(clientId) ? ResponseEntity.noContent().build() : ResponseEntity.notFound().build();
+        return clients.revoke(clientId)
+                ? ResponseEntity.noContent().build()
+                : ResponseEntity.notFound().build();
     }
 
     @ExceptionHandler(IllegalArgumentException.class)

@@ -90,8 +90,8 @@ class AuthorizationServerConfiguration {
     }
 
     @Bean
-    OAuth2AuthorizationConsentService authorizationConsentService(DataSource dataSource,
-            RegisteredClientRepository clients) {
+    OAuth2AuthorizationConsentService authorizationConsentService(
+            DataSource dataSource, RegisteredClientRepository clients) {
         return new JdbcOAuth2AuthorizationConsentService(new JdbcTemplate(dataSource), clients);
     }
 
@@ -116,17 +116,18 @@ class AuthorizationServerConfiguration {
     }
 
     @Bean
-    OAuth2TokenGenerator<OAuth2Token> tokenGenerator(JWKSource<SecurityContext> keys, SecurityProperties security,
-            UserAccounts users) {
+    OAuth2TokenGenerator<OAuth2Token> tokenGenerator(
+            JWKSource<SecurityContext> keys, SecurityProperties security, UserAccounts users) {
         JwtGenerator jwts = new JwtGenerator(new NimbusJwtEncoder(keys));
         jwts.setJwtCustomizer(new SmartTokenCustomizer(security, users));
         OAuth2RefreshTokenGenerator refreshTokens = new OAuth2RefreshTokenGenerator();
         // A refresh token only for offline_access (or online_access), as SMART asks.
-        OAuth2TokenGenerator<OAuth2Token> refreshWhenAsked = context ->
-                OAuth2TokenType.REFRESH_TOKEN.equals(context.getTokenType())
-                        && (context.getAuthorizedScopes().contains("offline_access")
-                                || context.getAuthorizedScopes().contains("online_access"))
-                        ? refreshTokens.generate(context) : null;
+        OAuth2TokenGenerator<OAuth2Token> refreshWhenAsked =
+                context -> OAuth2TokenType.REFRESH_TOKEN.equals(context.getTokenType())
+                                && (context.getAuthorizedScopes().contains("offline_access")
+                                        || context.getAuthorizedScopes().contains("online_access"))
+                        ? refreshTokens.generate(context)
+                        : null;
         return new DelegatingOAuth2TokenGenerator(jwts, refreshWhenAsked);
     }
 
@@ -171,39 +172,50 @@ class AuthorizationServerConfiguration {
     @Bean
     @Order(1)
     @DependsOnDatabaseInitialization
-    SecurityFilterChain authorizationServerChain(HttpSecurity http, RegisteredClientRepository clients,
-            OAuth2AuthorizationService authorizations, OAuth2AuthorizationConsentService consents,
-            OAuth2TokenGenerator<OAuth2Token> tokens, UserAccounts users, SmartProperties properties,
-            JwtDecoder bearerTokens, DataSource dataSource) throws Exception {
+    SecurityFilterChain authorizationServerChain(
+            HttpSecurity http,
+            RegisteredClientRepository clients,
+            OAuth2AuthorizationService authorizations,
+            OAuth2AuthorizationConsentService consents,
+            OAuth2TokenGenerator<OAuth2Token> tokens,
+            UserAccounts users,
+            SmartProperties properties,
+            JwtDecoder bearerTokens,
+            DataSource dataSource)
+            throws Exception {
         OAuth2AuthorizationServerConfigurer server = OAuth2AuthorizationServerConfigurer.authorizationServer();
         ClientAssertionDecoders assertions = new ClientAssertionDecoders(
                 new UsedAssertions(dataSource, Clock.systemUTC()),
-                properties.maxAssertionLifetime(), Clock.systemUTC());
+                properties.maxAssertionLifetime(),
+                Clock.systemUTC());
         OAuth2AccessTokenResponseAuthenticationSuccessHandler tokenResponse =
                 new OAuth2AccessTokenResponseAuthenticationSuccessHandler();
         tokenResponse.setAccessTokenResponseCustomizer(new LaunchContextResponse());
         http.securityMatcher(server.getEndpointsMatcher())
-                .with(server, as -> as
-                        .registeredClientRepository(clients)
-                        .authorizationService(authorizations)
-                        .authorizationConsentService(consents)
-                        .tokenGenerator(tokens)
-                        .oidc(Customizer.withDefaults())
-                        .authorizationEndpoint(endpoint -> endpoint
-                                .consentPage(ConsentPage.PATH)
-                                .authenticationProviders(providers -> providers.forEach(provider -> {
-                                    if (provider instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider codes) {
-                                        codes.setAuthenticationValidator(new OAuth2AuthorizationCodeRequestAuthenticationValidator()
-                                                .andThen(new RoleScopeValidator(users)));
-                                    }
-                                })))
-                        .tokenEndpoint(endpoint -> endpoint.accessTokenResponseHandler(tokenResponse))
-                        .clientAuthentication(clientAuth -> clientAuth.authenticationProviders(providers ->
-                                providers.forEach(provider -> {
-                                    if (provider instanceof JwtClientAssertionAuthenticationProvider jwt) {
-                                        jwt.setJwtDecoderFactory(assertions);
-                                    }
-                                }))))
+                .with(
+                        server,
+                        as -> as.registeredClientRepository(clients)
+                                .authorizationService(authorizations)
+                                .authorizationConsentService(consents)
+                                .tokenGenerator(tokens)
+                                .oidc(Customizer.withDefaults())
+                                .authorizationEndpoint(endpoint -> endpoint.consentPage(ConsentPage.PATH)
+                                        .authenticationProviders(providers -> providers.forEach(provider -> {
+                                            if (provider
+                                                    instanceof
+                                                    OAuth2AuthorizationCodeRequestAuthenticationProvider codes) {
+                                                codes.setAuthenticationValidator(
+                                                        new OAuth2AuthorizationCodeRequestAuthenticationValidator()
+                                                                .andThen(new RoleScopeValidator(users)));
+                                            }
+                                        })))
+                                .tokenEndpoint(endpoint -> endpoint.accessTokenResponseHandler(tokenResponse))
+                                .clientAuthentication(clientAuth ->
+                                        clientAuth.authenticationProviders(providers -> providers.forEach(provider -> {
+                                            if (provider instanceof JwtClientAssertionAuthenticationProvider jwt) {
+                                                jwt.setJwtDecoderFactory(assertions);
+                                            }
+                                        }))))
                 .authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated())
                 .cors(Customizer.withDefaults())
                 .addFilterBefore(new ClientIdFromAssertion(), LogoutFilter.class)
@@ -220,15 +232,20 @@ class AuthorizationServerConfiguration {
     @Order(2)
     SecurityFilterChain signInChain(HttpSecurity http, UserAccounts users, PasswordEncoder passwords) throws Exception {
         PathPatternRequestMatcher.Builder path = PathPatternRequestMatcher.withDefaults();
-        http.securityMatcher(new OrRequestMatcher(path.matcher(LoginPage.PATH), path.matcher("/logout"),
-                        path.matcher(ConsentPage.PATH), path.matcher(PatientPicker.PATH)))
+        http.securityMatcher(new OrRequestMatcher(
+                        path.matcher(LoginPage.PATH),
+                        path.matcher("/logout"),
+                        path.matcher(ConsentPage.PATH),
+                        path.matcher(PatientPicker.PATH)))
                 .userDetailsService(users)
                 .authorizeHttpRequests(authorize -> authorize
-                        .requestMatchers(path.matcher(LoginPage.PATH)).permitAll()
-                        .anyRequest().authenticated())
+                        .requestMatchers(path.matcher(LoginPage.PATH))
+                        .permitAll()
+                        .anyRequest()
+                        .authenticated())
                 .formLogin(form -> form.loginPage(LoginPage.PATH).failureUrl(LoginPage.PATH + "?error"))
-                .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(
-                        new LoginUrlAuthenticationEntryPoint(LoginPage.PATH)));
+                .exceptionHandling(exceptions ->
+                        exceptions.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint(LoginPage.PATH)));
         return http.build();
     }
 }

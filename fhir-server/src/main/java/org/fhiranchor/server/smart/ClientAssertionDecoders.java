@@ -55,7 +55,8 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
         processor.setJWTClaimsSetVerifier((claims, context) -> {});
         NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor);
         AuthorizationServerContext server = AuthorizationServerContextHolder.getContext();
-        String tokenEndpoint = server.getIssuer() + server.getAuthorizationServerSettings().getTokenEndpoint();
+        String tokenEndpoint =
+                server.getIssuer() + server.getAuthorizationServerSettings().getTokenEndpoint();
         decoder.setJwtValidator(validator(client.getClientId(), tokenEndpoint));
         return decoder;
     }
@@ -82,8 +83,7 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
             Instant exp = jwt.getExpiresAt();
             String problem = null;
             // iss as a string: a client id is not a URL (getIssuer() insists on one).
-            if (!clientId.equals(jwt.getClaimAsString("iss"))
-                    || !clientId.equals(jwt.getSubject())) {
+            if (!clientId.equals(jwt.getClaimAsString("iss")) || !clientId.equals(jwt.getSubject())) {
                 problem = "iss and sub must be the client id";
             } else if (jwt.getAudience() == null || !jwt.getAudience().contains(tokenEndpoint)) {
                 problem = "aud must be the token endpoint";
@@ -98,8 +98,10 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
             } else if (!used.firstUse(clientId, jwt.getId(), exp)) {
                 problem = "jti was used before";
             }
-            return problem == null ? OAuth2TokenValidatorResult.success()
-                    : OAuth2TokenValidatorResult.failure(new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT, problem, null));
+            return problem == null
+                    ? OAuth2TokenValidatorResult.success()
+                    : OAuth2TokenValidatorResult.failure(
+                            new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT, problem, null));
         };
     }
 }

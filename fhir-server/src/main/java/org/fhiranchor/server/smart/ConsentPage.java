@@ -5,12 +5,12 @@ import java.security.Principal;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsent;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -34,8 +34,11 @@ final class ConsentPage {
     }
 
     @GetMapping(PATH)
-    ResponseEntity<String> consent(Principal user, HttpServletRequest request,
-            @RequestParam("client_id") String clientId, @RequestParam("scope") String scope,
+    ResponseEntity<String> consent(
+            Principal user,
+            HttpServletRequest request,
+            @RequestParam("client_id") String clientId,
+            @RequestParam("scope") String scope,
             @RequestParam("state") String state) {
         RegisteredClient client = clients.findByClientId(clientId);
         if (client == null) {
@@ -49,28 +52,34 @@ final class ConsentPage {
             if (s.equals("openid")) {
                 continue; // part of fhirUser/profile; approved with the request
             }
-            items.append("<li><label><input type=\"checkbox\" name=\"scope\" value=\"").append(Html.escape(s))
-                    .append("\" checked> <span>").append(Html.escape(describe(s)))
+            items.append("<li><label><input type=\"checkbox\" name=\"scope\" value=\"")
+                    .append(Html.escape(s))
+                    .append("\" checked> <span>")
+                    .append(Html.escape(describe(s)))
                     .append(already.contains(s) ? " <em>(allowed before)</em>" : "")
-                    .append("<br><code>").append(Html.escape(s)).append("</code></span></label></li>");
+                    .append("<br><code>")
+                    .append(Html.escape(s))
+                    .append("</code></span></label></li>");
         }
-        String patient = LaunchContext.pickedPatient(
-                (org.springframework.security.core.Authentication) user);
-        String context = patient == null ? "" : "<p class=\"muted\">Patient in context: <strong>Patient/"
-                + Html.escape(patient) + "</strong></p>";
-        return Html.page("Allow access?", "<h1>Allow " + Html.escape(client.getClientName()) + "?</h1>"
-                + "<p class=\"muted\">Signed in as <strong>" + Html.escape(user.getName()) + "</strong>. "
-                + Html.escape(client.getClientName()) + " asks for:</p>" + context
-                + "<form method=\"post\" action=\"/oauth2/authorize\">"
-                + "<input type=\"hidden\" name=\"client_id\" value=\"" + Html.escape(clientId) + "\">"
-                + "<input type=\"hidden\" name=\"state\" value=\"" + Html.escape(state) + "\">"
-                + "<ul class=\"scopes\">" + items + "</ul>"
-                + "<button type=\"submit\" id=\"allow\">Allow</button></form>"
-                + "<form method=\"post\" action=\"/oauth2/authorize\">"
-                + "<input type=\"hidden\" name=\"client_id\" value=\"" + Html.escape(clientId) + "\">"
-                + "<input type=\"hidden\" name=\"state\" value=\"" + Html.escape(state) + "\">"
-                + "<button type=\"submit\" class=\"secondary\" id=\"deny\">Don't allow</button></form>"
-                + "<p class=\"muted\">You can change your mind later: ask the hospital to revoke the app's access.</p>");
+        String patient = LaunchContext.pickedPatient((org.springframework.security.core.Authentication) user);
+        String context = patient == null
+                ? ""
+                : "<p class=\"muted\">Patient in context: <strong>Patient/" + Html.escape(patient) + "</strong></p>";
+        return Html.page(
+                "Allow access?",
+                "<h1>Allow " + Html.escape(client.getClientName()) + "?</h1>"
+                        + "<p class=\"muted\">Signed in as <strong>" + Html.escape(user.getName()) + "</strong>. "
+                        + Html.escape(client.getClientName()) + " asks for:</p>" + context
+                        + "<form method=\"post\" action=\"/oauth2/authorize\">"
+                        + "<input type=\"hidden\" name=\"client_id\" value=\"" + Html.escape(clientId) + "\">"
+                        + "<input type=\"hidden\" name=\"state\" value=\"" + Html.escape(state) + "\">"
+                        + "<ul class=\"scopes\">" + items + "</ul>"
+                        + "<button type=\"submit\" id=\"allow\">Allow</button></form>"
+                        + "<form method=\"post\" action=\"/oauth2/authorize\">"
+                        + "<input type=\"hidden\" name=\"client_id\" value=\"" + Html.escape(clientId) + "\">"
+                        + "<input type=\"hidden\" name=\"state\" value=\"" + Html.escape(state) + "\">"
+                        + "<button type=\"submit\" class=\"secondary\" id=\"deny\">Don't allow</button></form>"
+                        + "<p class=\"muted\">You can change your mind later: ask the hospital to revoke the app's access.</p>");
     }
 
     /** The scope in words a patient understands. */

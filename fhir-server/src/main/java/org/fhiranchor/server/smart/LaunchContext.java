@@ -35,8 +35,11 @@ record LaunchContext(String role, String patientId, String fhirUser) {
         if (login == null) {
             return null;
         }
-        return login.getAuthorities().stream().map(GrantedAuthority::getAuthority)
-                .filter(a -> a.startsWith(PICKED_PATIENT)).map(a -> a.substring(PICKED_PATIENT.length()))
-                .findFirst().orElse(null);
+        return login.getAuthorities().stream()
+                .map(GrantedAuthority::getAuthority)
+                .filter(a -> a.startsWith(PICKED_PATIENT))
+                .map(a -> a.substring(PICKED_PATIENT.length()))
+                .findFirst()
+                .orElse(null);
     }
 }

@@ -22,7 +22,9 @@ final class LaunchContextResponse implements Consumer<OAuth2AccessTokenAuthentic
         OAuth2AccessTokenAuthenticationToken token = context.getAuthentication();
         Map<String, Object> claims;
         try {
-            claims = SignedJWT.parse(token.getAccessToken().getTokenValue()).getJWTClaimsSet().getClaims();
+            claims = SignedJWT.parse(token.getAccessToken().getTokenValue())
+                    .getJWTClaimsSet()
+                    .getClaims();
         } catch (ParseException e) {
             return; // not one of ours: nothing to add
         }
@@ -30,9 +32,13 @@ final class LaunchContextResponse implements Consumer<OAuth2AccessTokenAuthentic
         if (claims.get(AccessGrant.PATIENT_CLAIM) != null) {
             extra.put(AccessGrant.PATIENT_CLAIM, claims.get(AccessGrant.PATIENT_CLAIM));
         }
-        if (claims.get(SmartTokenCustomizer.FHIR_USER) != null && token.getAccessToken().getScopes().contains("fhirUser")) {
-            extra.put(SmartTokenCustomizer.FHIR_USER, SmartTokenCustomizer.fhirBase(
-                    AuthorizationServerContextHolder.getContext().getIssuer()) + claims.get(SmartTokenCustomizer.FHIR_USER));
+        if (claims.get(SmartTokenCustomizer.FHIR_USER) != null
+                && token.getAccessToken().getScopes().contains("fhirUser")) {
+            extra.put(
+                    SmartTokenCustomizer.FHIR_USER,
+                    SmartTokenCustomizer.fhirBase(AuthorizationServerContextHolder.getContext()
+                                    .getIssuer())
+                            + claims.get(SmartTokenCustomizer.FHIR_USER));
         }
         context.getAccessTokenResponse().additionalParameters(extra);
     }

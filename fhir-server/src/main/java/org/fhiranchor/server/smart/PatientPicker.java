@@ -17,6 +17,7 @@ import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -26,7 +27,6 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -45,6 +45,7 @@ final class PatientPicker {
     static final String PATH = "/launch/patient";
     /** Session attribute: the authorization request (query string) the current pick was made for. */
     static final String PICKED_FOR = PatientPicker.class.getName() + ".pickedFor";
+
     private static final int MAX_SHOWN = 20;
 
     private final DaoRegistry daos;
@@ -55,7 +56,9 @@ final class PatientPicker {
     }
 
     @GetMapping(PATH)
-    ResponseEntity<String> list(HttpServletRequest request, @RequestParam("continue") String authorizeQuery,
+    ResponseEntity<String> list(
+            HttpServletRequest request,
+            @RequestParam("continue") String authorizeQuery,
             @RequestParam(name = "name", required = false) String name) {
         SearchParameterMap search = SearchParameterMap.newSynchronous();
         search.setLoadSynchronousUpTo(MAX_SHOWN);
@@ -68,24 +71,38 @@ final class PatientPicker {
         for (IBaseResource resource : shown) {
             Patient patient = (Patient) resource;
             String id = patient.getIdElement().getIdPart();
-            rows.append("<form method=\"post\" action=\"").append(PATH).append("\">")
+            rows.append("<form method=\"post\" action=\"")
+                    .append(PATH)
+                    .append("\">")
                     .append(LoginPage.csrf(request))
-                    .append("<input type=\"hidden\" name=\"continue\" value=\"").append(Html.escape(authorizeQuery)).append("\">")
-                    .append("<input type=\"hidden\" name=\"patient\" value=\"").append(Html.escape(id)).append("\">")
-                    .append("<button type=\"submit\" class=\"secondary\" data-patient=\"").append(Html.escape(id)).append("\">")
-                    .append(Html.escape(display(patient))).append("</button></form>");
+                    .append("<input type=\"hidden\" name=\"continue\" value=\"")
+                    .append(Html.escape(authorizeQuery))
+                    .append("\">")
+                    .append("<input type=\"hidden\" name=\"patient\" value=\"")
+                    .append(Html.escape(id))
+                    .append("\">")
+                    .append("<button type=\"submit\" class=\"secondary\" data-patient=\"")
+                    .append(Html.escape(id))
+                    .append("\">")
+                    .append(Html.escape(display(patient)))
+                    .append("</button></form>");
         }
         String empty = shown.isEmpty() ? "<p class=\"muted\">No patient found.</p>" : "";
-        return Html.page("Choose a patient", "<h1>Choose a patient</h1><p class=\"muted\">The app will open this"
-                + " patient's record.</p><form method=\"get\" action=\"" + PATH + "\">"
-                + "<input type=\"hidden\" name=\"continue\" value=\"" + Html.escape(authorizeQuery) + "\">"
-                + "<label for=\"name\">Name</label><input type=\"search\" id=\"name\" name=\"name\" value=\""
-                + Html.escape(name) + "\"><button type=\"submit\">Search</button></form>" + rows + empty);
+        return Html.page(
+                "Choose a patient",
+                "<h1>Choose a patient</h1><p class=\"muted\">The app will open this"
+                        + " patient's record.</p><form method=\"get\" action=\"" + PATH + "\">"
+                        + "<input type=\"hidden\" name=\"continue\" value=\"" + Html.escape(authorizeQuery) + "\">"
+                        + "<label for=\"name\">Name</label><input type=\"search\" id=\"name\" name=\"name\" value=\""
+                        + Html.escape(name) + "\"><button type=\"submit\">Search</button></form>" + rows + empty);
     }
 
     @PostMapping(PATH)
-    ResponseEntity<String> pick(HttpServletRequest request, HttpServletResponse response,
-            @RequestParam("continue") String authorizeQuery, @RequestParam("patient") String patientId) {
+    ResponseEntity<String> pick(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            @RequestParam("continue") String authorizeQuery,
+            @RequestParam("patient") String patientId) {
         try {
             patients().read(new IdType("Patient", patientId), new SystemRequestDetails());
         } catch (BaseServerResponseException | IllegalArgumentException e) {
@@ -93,7 +110,8 @@ final class PatientPicker {
         }
         Authentication login = SecurityContextHolder.getContext().getAuthentication();
         List<GrantedAuthority> authorities = new ArrayList<>();
-        login.getAuthorities().stream().filter(a -> !a.getAuthority().startsWith(LaunchContext.PICKED_PATIENT))
+        login.getAuthorities().stream()
+                .filter(a -> !a.getAuthority().startsWith(LaunchContext.PICKED_PATIENT))
                 .forEach(authorities::add);
         authorities.add(new SimpleGrantedAuthority(LaunchContext.PICKED_PATIENT + patientId));
         UsernamePasswordAuthenticationToken picked =
@@ -104,7 +122,9 @@ final class PatientPicker {
         SecurityContextHolder.setContext(context);
         contexts.saveContext(context, request, response);
         request.getSession().setAttribute(PICKED_FOR, authorizeQuery);
-        return ResponseEntity.status(HttpStatus.FOUND).location(URI.create("/oauth2/authorize?" + authorizeQuery)).build();
+        return ResponseEntity.status(HttpStatus.FOUND)
+                .location(URI.create("/oauth2/authorize?" + authorizeQuery))
+                .build();
     }
 
     static String pickerUrl(String authorizeQuery) {
@@ -118,7 +138,12 @@ final class PatientPicker {
 
     private static String display(Patient patient) {
         String name = patient.getNameFirstRep().getNameAsSingleString();
-        String born = patient.hasBirthDate() ? " (born " + patient.getBirthDateElement().getValueAsString() + ")" : "";
-        return (name == null || name.isBlank() ? "Patient/" + patient.getIdElement().getIdPart() : name) + born;
+        String born = patient.hasBirthDate()
+                ? " (born " + patient.getBirthDateElement().getValueAsString() + ")"
+                : "";
+        return (name == null || name.isBlank()
+                        ? "Patient/" + patient.getIdElement().getIdPart()
+                        : name)
+                + born;
     }
 }

@@ -37,15 +37,18 @@ final class PatientPickerRedirect extends OncePerRequestFilter {
     }
 
     private boolean needsPick(HttpServletRequest request) {
-        if (!"GET".equals(request.getMethod()) || !"/oauth2/authorize".equals(request.getServletPath())
-                || request.getQueryString() == null || request.getParameter("scope") == null) {
+        if (!"GET".equals(request.getMethod())
+                || !"/oauth2/authorize".equals(request.getServletPath())
+                || request.getQueryString() == null
+                || request.getParameter("scope") == null) {
             return false;
         }
         Authentication login = SecurityContextHolder.getContext().getAuthentication();
         if (!(login instanceof UsernamePasswordAuthenticationToken) || !login.isAuthenticated()) {
             return false;
         }
-        Set<String> scopes = Arrays.stream(request.getParameter("scope").split(" ")).collect(Collectors.toSet());
+        Set<String> scopes =
+                Arrays.stream(request.getParameter("scope").split(" ")).collect(Collectors.toSet());
         if (!ScopePolicy.needsPatient(scopes)) {
             return false;
         }
@@ -54,7 +57,8 @@ final class PatientPickerRedirect extends OncePerRequestFilter {
                 .filter(account -> scopes.stream().allMatch(scope -> ScopePolicy.permits(account.role(), scope)))
                 .isPresent();
         HttpSession session = request.getSession(false);
-        boolean picked = session != null && request.getQueryString().equals(session.getAttribute(PatientPicker.PICKED_FOR))
+        boolean picked = session != null
+                && request.getQueryString().equals(session.getAttribute(PatientPicker.PICKED_FOR))
                 && LaunchContext.pickedPatient(login) != null;
         return mayPick && !picked;
     }

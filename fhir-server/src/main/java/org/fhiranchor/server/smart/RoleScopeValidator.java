@@ -25,18 +25,23 @@ final class RoleScopeValidator implements Consumer<OAuth2AuthorizationCodeReques
     @Override
     public void accept(OAuth2AuthorizationCodeRequestAuthenticationContext context) {
         OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
-        if (!(request.getPrincipal() instanceof UsernamePasswordAuthenticationToken login) || !login.isAuthenticated()) {
+        if (!(request.getPrincipal() instanceof UsernamePasswordAuthenticationToken login)
+                || !login.isAuthenticated()) {
             return; // not signed in yet: checked again after the login
         }
         UserAccounts.UserAccount account = users.find(login.getName()).orElse(null);
-        boolean allowed = account != null && request.getScopes().stream()
-                .allMatch(scope -> ScopePolicy.permits(account.role(), scope));
+        boolean allowed = account != null
+                && request.getScopes().stream().allMatch(scope -> ScopePolicy.permits(account.role(), scope));
         if (allowed && ScopePolicy.needsPatient(request.getScopes())) {
-            allowed = LaunchContext.of(account, (Authentication) login, request.getScopes()).patientId() != null;
+            allowed = LaunchContext.of(account, (Authentication) login, request.getScopes())
+                            .patientId()
+                    != null;
         }
         if (!allowed) {
-            throw new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_SCOPE,
-                    "A scope asked for is not allowed for this user", null), request);
+            throw new OAuth2AuthorizationCodeRequestAuthenticationException(
+                    new OAuth2Error(
+                            OAuth2ErrorCodes.INVALID_SCOPE, "A scope asked for is not allowed for this user", null),
+                    request);
         }
     }
 }

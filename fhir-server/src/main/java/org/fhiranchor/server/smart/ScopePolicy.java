@@ -26,7 +26,9 @@ public final class ScopePolicy {
         }
         Optional<SmartScope> wanted = SmartScope.parse(scope);
         if (wanted.isPresent()) {
-            return role.scopes().stream().map(SmartScope::parse).flatMap(Optional::stream)
+            return role.scopes().stream()
+                    .map(SmartScope::parse)
+                    .flatMap(Optional::stream)
                     .anyMatch(have -> covers(have, wanted.get()));
         }
         if (role.scopes().contains(scope)) {
@@ -37,12 +39,15 @@ public final class ScopePolicy {
     }
 
     static boolean covers(SmartScope have, SmartScope want) {
-        boolean context = have.context() == want.context() || have.context() == SmartScope.Context.SYSTEM
+        boolean context = have.context() == want.context()
+                || have.context() == SmartScope.Context.SYSTEM
                 || (have.context() == SmartScope.Context.USER && want.context() == SmartScope.Context.PATIENT);
         boolean type = have.resourceType().equals(want.resourceType())
                 || (have.allTypes() && !want.resourceType().equals("AuditEvent"));
-        boolean letters = (!want.create() || have.create()) && (!want.read() || have.read())
-                && (!want.update() || have.update()) && (!want.delete() || have.delete())
+        boolean letters = (!want.create() || have.create())
+                && (!want.read() || have.read())
+                && (!want.update() || have.update())
+                && (!want.delete() || have.delete())
                 && (!want.search() || have.search());
         return context && type && letters;
     }

@@ -42,12 +42,16 @@ final class SignInEvents {
         if (request == null || auditedElsewhere(request.getRequestURI())) {
             return;
         }
-        String who = failure.getAuthentication() == null ? null : failure.getAuthentication().getName();
+        String who = failure.getAuthentication() == null
+                ? null
+                : failure.getAuthentication().getName();
         String clientId = null;
         int status = 401;
         if (failure.getAuthentication() instanceof UsernamePasswordAuthenticationToken && who != null) {
             if (users.recordFailure(who, properties.maxFailedLogins(), properties.lockout())) {
-                LOG.warn("An account was locked for {} after {} failed logins", properties.lockout(),
+                LOG.warn(
+                        "An account was locked for {} after {} failed logins",
+                        properties.lockout(),
                         properties.maxFailedLogins());
             }
         } else if (failure.getException() instanceof OAuth2AuthenticationException oauth) {
@@ -57,10 +61,18 @@ final class SignInEvents {
                 who = clientId;
             }
         }
-        AccessGrant grant = new AccessGrant(who == null || who.isBlank() ? "anonymous" : who, null, clientId, null,
-                List.of(), Set.of(), false, false, Set.of());
-        events.publishEvent(new AccessRefused(status, request.getMethod(), request.getRequestURI(), grant,
-                request.getRemoteAddr()));
+        AccessGrant grant = new AccessGrant(
+                who == null || who.isBlank() ? "anonymous" : who,
+                null,
+                clientId,
+                null,
+                List.of(),
+                Set.of(),
+                false,
+                false,
+                Set.of());
+        events.publishEvent(new AccessRefused(
+                status, request.getMethod(), request.getRequestURI(), grant, request.getRemoteAddr()));
     }
 
     @EventListener
@@ -77,6 +89,7 @@ final class SignInEvents {
 
     private static HttpServletRequest currentRequest() {
         return RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
-                ? attributes.getRequest() : null;
+                ? attributes.getRequest()
+                : null;
     }
 }

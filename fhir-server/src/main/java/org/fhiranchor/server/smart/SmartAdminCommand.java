@@ -49,19 +49,42 @@ public final class SmartAdminCommand {
         CommandParsing.style(root.usageMessage());
         CommandLine commandLine = new CommandLine(root);
         if (USER.equals(command)) {
-            root.usageMessage().description("The authorization server's users, on the server's database. Passwords are "
-                    + "read from standard input (one line), never from the command line.");
-            commandLine.addSubcommand(action("add", "Create a user (password on stdin).",
-                    "--username", "NAME", "--role", "ROLE", "--fhir-user", "Patient/<id>"));
-            commandLine.addSubcommand(action("reset-password", "Set a user's password (on stdin).", "--username", "NAME"));
+            root.usageMessage()
+                    .description("The authorization server's users, on the server's database. Passwords are "
+                            + "read from standard input (one line), never from the command line.");
+            commandLine.addSubcommand(action(
+                    "add",
+                    "Create a user (password on stdin).",
+                    "--username",
+                    "NAME",
+                    "--role",
+                    "ROLE",
+                    "--fhir-user",
+                    "Patient/<id>"));
+            commandLine.addSubcommand(
+                    action("reset-password", "Set a user's password (on stdin).", "--username", "NAME"));
             commandLine.addSubcommand(action("disable", "Disable a user.", "--username", "NAME"));
             commandLine.addSubcommand(action("enable", "Enable a user.", "--username", "NAME"));
             commandLine.addSubcommand(action("list", "List the users."));
         } else {
             root.usageMessage().description("The authorization server's clients, on the server's database.");
-            commandLine.addSubcommand(action("add", "Register a client; prints its client id.", "--client-id", "ID",
-                    "--name", "TEXT", "--scope", "\"SCOPES\"", "--redirect-uris", "URI,URI", "--jwks-file", "JWKS.json",
-                    "--jwks-url", "URL", "--role", "ROLE"));
+            commandLine.addSubcommand(action(
+                    "add",
+                    "Register a client; prints its client id.",
+                    "--client-id",
+                    "ID",
+                    "--name",
+                    "TEXT",
+                    "--scope",
+                    "\"SCOPES\"",
+                    "--redirect-uris",
+                    "URI,URI",
+                    "--jwks-file",
+                    "JWKS.json",
+                    "--jwks-url",
+                    "URL",
+                    "--role",
+                    "ROLE"));
             commandLine.addSubcommand(action("revoke", "Revoke a client.", "--client-id", "ID"));
             commandLine.addSubcommand(action("list", "List the clients."));
         }
@@ -75,15 +98,21 @@ public final class SmartAdminCommand {
         CommandParsing.style(spec.usageMessage());
         spec.usageMessage().description(description).footer("%nAny --name=value is configuration, as for the server.");
         for (int i = 0; i < optionsAndLabels.length; i += 2) {
-            spec.addOption(OptionSpec.builder(optionsAndLabels[i]).paramLabel(optionsAndLabels[i + 1]).type(String.class)
-                    .arity("1").build());
+            spec.addOption(OptionSpec.builder(optionsAndLabels[i])
+                    .paramLabel(optionsAndLabels[i + 1])
+                    .type(String.class)
+                    .arity("1")
+                    .build());
         }
         spec.addOption(help());
         return new CommandLine(spec);
     }
 
     private static OptionSpec help() {
-        return OptionSpec.builder("-h", "--help").usageHelp(true).description("show this help and exit").build();
+        return OptionSpec.builder("-h", "--help")
+                .usageHelp(true)
+                .description("show this help and exit")
+                .build();
     }
 
     public static int run(String command, String[] args, InputStream in, PrintStream out, PrintStream err) {
@@ -124,17 +153,30 @@ public final class SmartAdminCommand {
             }
             springArgs.add(arg);
         }
-        try (ConfigurableApplicationContext context = TokenCommand.configurationOnly(springArgs.toArray(String[]::new));
+        try (ConfigurableApplicationContext context =
+                        TokenCommand.configurationOnly(springArgs.toArray(String[]::new));
                 HikariDataSource dataSource = dataSource(context.getEnvironment())) {
             AnchorSchema.migrate(dataSource);
             if (USER.equals(command)) {
-                return user(action, options, new UserAccounts(dataSource,
-                        PasswordEncoderFactories.createDelegatingPasswordEncoder(), Clock.systemUTC()), in, out);
+                return user(
+                        action,
+                        options,
+                        new UserAccounts(
+                                dataSource,
+                                PasswordEncoderFactories.createDelegatingPasswordEncoder(),
+                                Clock.systemUTC()),
+                        in,
+                        out);
             }
-            SmartProperties properties = org.springframework.boot.context.properties.bind.Binder.get(context.getEnvironment())
+            SmartProperties properties = org.springframework.boot.context.properties.bind.Binder.get(
+                            context.getEnvironment())
                     .bindOrCreate("fhir-anchor.smart", SmartProperties.class);
-            return client(action, options, new SmartClients(
-                    new JdbcRegisteredClientRepository(new JdbcTemplate(dataSource)), dataSource, properties), out);
+            return client(
+                    action,
+                    options,
+                    new SmartClients(
+                            new JdbcRegisteredClientRepository(new JdbcTemplate(dataSource)), dataSource, properties),
+                    out);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             err.print(commandLine.getUsageMessage());
@@ -145,13 +187,18 @@ public final class SmartAdminCommand {
         }
     }
 
-    private static int user(String action, Map<String, String> options, UserAccounts users, InputStream in,
-            PrintStream out) throws IOException {
+    private static int user(
+            String action, Map<String, String> options, UserAccounts users, InputStream in, PrintStream out)
+            throws IOException {
         switch (action) {
             case "add" -> {
-                UserAccounts.UserAccount account = users.create(required(options, "username"), password(in),
-                        Role.fromCode(required(options, "role")), options.get("fhir-user"));
-                out.println("created " + account.username() + " (" + account.role().code() + ")");
+                UserAccounts.UserAccount account = users.create(
+                        required(options, "username"),
+                        password(in),
+                        Role.fromCode(required(options, "role")),
+                        options.get("fhir-user"));
+                out.println(
+                        "created " + account.username() + " (" + account.role().code() + ")");
             }
             case "reset-password" -> {
                 users.resetPassword(required(options, "username"), password(in));
@@ -161,8 +208,11 @@ public final class SmartAdminCommand {
                 users.setEnabled(required(options, "username"), action.equals("enable"));
                 out.println(action + "d");
             }
-            case "list" -> users.list().forEach(u -> out.println(u.username() + "\t" + u.role().code() + "\t"
-                    + (u.fhirUser() == null ? "-" : u.fhirUser()) + "\t" + (u.enabled() ? "enabled" : "disabled")));
+            case "list" ->
+                users.list()
+                        .forEach(u -> out.println(u.username() + "\t" + u.role().code() + "\t"
+                                + (u.fhirUser() == null ? "-" : u.fhirUser()) + "\t"
+                                + (u.enabled() ? "enabled" : "disabled")));
             default -> throw new IllegalArgumentException("Unknown action " + action);
         }
         return 0;
@@ -173,13 +223,20 @@ public final class SmartAdminCommand {
         switch (action) {
             case "add" -> {
                 String jwks = options.containsKey("jwks-file")
-                        ? Files.readString(Path.of(options.get("jwks-file")), StandardCharsets.UTF_8) : null;
+                        ? Files.readString(Path.of(options.get("jwks-file")), StandardCharsets.UTF_8)
+                        : null;
                 List<String> redirects = options.containsKey("redirect-uris")
-                        ? Arrays.asList(options.get("redirect-uris").split(",")) : List.of();
+                        ? Arrays.asList(options.get("redirect-uris").split(","))
+                        : List.of();
                 SmartClients.ClientSummary client = clients.register(new SmartClients.Registration(
-                        options.get("client-id"), options.get("name"), redirects,
-                        new LinkedHashSet<>(Arrays.asList(required(options, "scope").trim().split("\\s+"))), jwks,
-                        options.get("jwks-url"), options.containsKey("role") ? Role.fromCode(options.get("role")) : null));
+                        options.get("client-id"),
+                        options.get("name"),
+                        redirects,
+                        new LinkedHashSet<>(
+                                Arrays.asList(required(options, "scope").trim().split("\\s+"))),
+                        jwks,
+                        options.get("jwks-url"),
+                        options.containsKey("role") ? Role.fromCode(options.get("role")) : null));
                 out.println(client.clientId());
             }
             case "revoke" -> {
@@ -188,8 +245,10 @@ public final class SmartAdminCommand {
                 }
                 out.println("revoked");
             }
-            case "list" -> clients.list().forEach(c -> out.println(c.clientId() + "\t" + c.grantTypes() + "\t"
-                    + String.join(" ", c.scopes())));
+            case "list" ->
+                clients.list()
+                        .forEach(c -> out.println(
+                                c.clientId() + "\t" + c.grantTypes() + "\t" + String.join(" ", c.scopes())));
             default -> throw new IllegalArgumentException("Unknown action " + action);
         }
         return 0;

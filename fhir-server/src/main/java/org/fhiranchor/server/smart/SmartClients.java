@@ -43,12 +43,18 @@ public final class SmartClients {
      * @param jwksUrl the URL of the client's JWKS, or {@code null}
      * @param role for a backend service: the role whose scopes bound its scopes
      */
-    public record Registration(String clientId, String name, List<String> redirectUris, Set<String> scopes,
-            String jwks, String jwksUrl, Role role) {}
+    public record Registration(
+            String clientId,
+            String name,
+            List<String> redirectUris,
+            Set<String> scopes,
+            String jwks,
+            String jwksUrl,
+            Role role) {}
 
     /** A registered client as shown to an admin. */
-    public record ClientSummary(String clientId, String name, Set<String> grantTypes, Set<String> scopes,
-            Set<String> redirectUris) {}
+    public record ClientSummary(
+            String clientId, String name, Set<String> grantTypes, Set<String> scopes, Set<String> redirectUris) {}
 
     private final RegisteredClientRepository repository;
     private final JdbcTemplate jdbc;
@@ -62,7 +68,8 @@ public final class SmartClients {
 
     public ClientSummary register(Registration request) {
         String clientId = request.clientId() == null || request.clientId().isBlank()
-                ? UUID.randomUUID().toString() : request.clientId();
+                ? UUID.randomUUID().toString()
+                : request.clientId();
         if (!clientId.matches("[A-Za-z0-9._-]{1,100}")) {
             throw new IllegalArgumentException("A client id is 1 to 100 letters, digits and . _ -");
         }
@@ -86,15 +93,20 @@ public final class SmartClients {
         }
         redirects.forEach(uri -> checkUrl(uri, "redirect URI"));
         if (redirects.isEmpty() && !keys) {
-            throw new IllegalArgumentException("An app needs redirect URIs; a backend service needs its keys (jwks or jwksUrl)");
+            throw new IllegalArgumentException(
+                    "An app needs redirect URIs; a backend service needs its keys (jwks or jwksUrl)");
         }
         if (redirects.isEmpty()) {
             if (request.role() == null) {
                 throw new IllegalArgumentException("A backend service needs a role, which bounds its scopes");
             }
-            scopes.stream().filter(scope -> !ScopePolicy.permits(request.role(), scope)).findFirst().ifPresent(scope -> {
-                throw new IllegalArgumentException("Scope " + scope + " is beyond the role " + request.role().code());
-            });
+            scopes.stream()
+                    .filter(scope -> !ScopePolicy.permits(request.role(), scope))
+                    .findFirst()
+                    .ifPresent(scope -> {
+                        throw new IllegalArgumentException("Scope " + scope + " is beyond the role "
+                                + request.role().code());
+                    });
         }
         ClientSettings.Builder settings = ClientSettings.builder()
                 .requireProofKey(!redirects.isEmpty())
@@ -111,10 +123,12 @@ public final class SmartClients {
         if (keys) {
             settings.tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.ES384);
         }
-        RegisteredClient.Builder client = RegisteredClient.withId(UUID.randomUUID().toString())
+        RegisteredClient.Builder client = RegisteredClient.withId(
+                        UUID.randomUUID().toString())
                 .clientId(clientId)
                 .clientName(request.name() == null || request.name().isBlank() ? clientId : request.name())
-                .clientAuthenticationMethod(keys ? ClientAuthenticationMethod.PRIVATE_KEY_JWT : ClientAuthenticationMethod.NONE)
+                .clientAuthenticationMethod(
+                        keys ? ClientAuthenticationMethod.PRIVATE_KEY_JWT : ClientAuthenticationMethod.NONE)
                 .scopes(s -> s.addAll(scopes))
                 .clientSettings(settings.build())
                 .tokenSettings(TokenSettings.builder()
@@ -149,15 +163,19 @@ public final class SmartClients {
     }
 
     public List<ClientSummary> list() {
-        return jdbc.queryForList("SELECT client_id FROM oauth2_registered_client ORDER BY client_id", String.class)
-                .stream().map(repository::findByClientId).map(SmartClients::summary).toList();
+        return jdbc
+                .queryForList("SELECT client_id FROM oauth2_registered_client ORDER BY client_id", String.class)
+                .stream()
+                .map(repository::findByClientId)
+                .map(SmartClients::summary)
+                .toList();
     }
 
     static ClientSummary summary(RegisteredClient client) {
         Set<String> grants = new LinkedHashSet<>();
         client.getAuthorizationGrantTypes().forEach(grant -> grants.add(grant.getValue()));
-        return new ClientSummary(client.getClientId(), client.getClientName(), grants, client.getScopes(),
-                client.getRedirectUris());
+        return new ClientSummary(
+                client.getClientId(), client.getClientName(), grants, client.getScopes(), client.getRedirectUris());
     }
 
     /** The role a backend service acts with, if it has one. */
@@ -185,10 +203,11 @@ public final class SmartClients {
             throw new IllegalArgumentException("The " + what + " is not a URI");
         }
         boolean loopback = "127.0.0.1".equals(uri.getHost()) || "[::1]".equals(uri.getHost());
-        if (uri.getFragment() != null || uri.getHost() == null
+        if (uri.getFragment() != null
+                || uri.getHost() == null
                 || !("https".equals(uri.getScheme()) || ("http".equals(uri.getScheme()) && loopback))) {
-            throw new IllegalArgumentException("The " + what + " must be https (http only on 127.0.0.1), without a fragment");
+            throw new IllegalArgumentException(
+                    "The " + what + " must be https (http only on 127.0.0.1), without a fragment");
         }
     }
-
 }

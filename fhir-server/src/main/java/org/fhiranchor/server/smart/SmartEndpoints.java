@@ -24,9 +24,17 @@ final class SmartEndpoints implements SmartDiscovery {
     static final String USERINFO = "/userinfo";
     static final String ADMIN = "/admin";
 
-    static final List<String> CAPABILITIES = List.of("launch-standalone", "client-public",
-            "client-confidential-asymmetric", "context-standalone-patient", "sso-openid-connect",
-            "permission-offline", "permission-patient", "permission-user", "permission-v1", "permission-v2",
+    static final List<String> CAPABILITIES = List.of(
+            "launch-standalone",
+            "client-public",
+            "client-confidential-asymmetric",
+            "context-standalone-patient",
+            "sso-openid-connect",
+            "permission-offline",
+            "permission-patient",
+            "permission-user",
+            "permission-v1",
+            "permission-v2",
             "authorize-post");
 
     private final SmartProperties properties;
@@ -78,8 +86,17 @@ final class SmartEndpoints implements SmartDiscovery {
     }
 
     private static List<String> scopesSupported() {
-        Set<String> scopes = new LinkedHashSet<>(List.of("openid", "fhirUser", "launch/patient", "offline_access",
-                "online_access", "patient/*.rs", "patient/*.read", "user/*.rs", "user/*.cruds", "system/*.rs"));
+        Set<String> scopes = new LinkedHashSet<>(List.of(
+                "openid",
+                "fhirUser",
+                "launch/patient",
+                "offline_access",
+                "online_access",
+                "patient/*.rs",
+                "patient/*.read",
+                "user/*.rs",
+                "user/*.cruds",
+                "system/*.rs"));
         Arrays.stream(Role.values()).flatMap(role -> role.scopes().stream()).forEach(scopes::add);
         return new ArrayList<>(scopes);
     }

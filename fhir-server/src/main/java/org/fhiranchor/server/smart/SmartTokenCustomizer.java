@@ -40,7 +40,9 @@ final class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingCon
         if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
             // A mutable list: the claims are stored with the authorization, and Spring Security's JSON
             // allowlist refuses List.of(...) when they are read back.
-            context.getClaims().issuer(security.issuer()).audience(new ArrayList<>(List.of(security.audience())))
+            context.getClaims()
+                    .issuer(security.issuer())
+                    .audience(new ArrayList<>(List.of(security.audience())))
                     .claim(AccessGrant.CLIENT_ID_CLAIM, client.getClientId());
             if (launch.role() != null) {
                 context.getClaims().claim(AccessGrant.ROLE_CLAIM, launch.role());
@@ -52,9 +54,12 @@ final class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingCon
                 context.getClaims().claim(FHIR_USER, launch.fhirUser());
             }
         } else if (OidcParameterNames.ID_TOKEN.equals(context.getTokenType().getValue())
-                && context.getAuthorizedScopes().contains(FHIR_USER) && launch.fhirUser() != null) {
-            context.getClaims().claim(FHIR_USER, fhirBase(context.getAuthorizationServerContext().getIssuer())
-                    + launch.fhirUser());
+                && context.getAuthorizedScopes().contains(FHIR_USER)
+                && launch.fhirUser() != null) {
+            context.getClaims()
+                    .claim(
+                            FHIR_USER,
+                            fhirBase(context.getAuthorizationServerContext().getIssuer()) + launch.fhirUser());
         }
     }
 
@@ -63,7 +68,8 @@ final class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingCon
             return LaunchContext.ofService(SmartClients.roleOf(context.getRegisteredClient()));
         }
         String username = context.getPrincipal().getName();
-        UserAccounts.UserAccount account = users.find(username).filter(UserAccounts.UserAccount::enabled)
+        UserAccounts.UserAccount account = users.find(username)
+                .filter(UserAccounts.UserAccount::enabled)
                 // A disabled or removed user's refresh token stops working at once.
                 .orElseThrow(() -> new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_GRANT));
         return LaunchContext.of(account, context.getPrincipal(), context.getAuthorizedScopes());

@@ -25,7 +25,10 @@ final class UsedAssertions {
     boolean firstUse(String clientId, String jti, Instant expiresAt) {
         jdbc.update("DELETE FROM anchor_smart_jti WHERE expires_at < ?", Timestamp.from(clock.instant()));
         try {
-            jdbc.update("INSERT INTO anchor_smart_jti (client_id, jti, expires_at) VALUES (?, ?, ?)", clientId, jti,
+            jdbc.update(
+                    "INSERT INTO anchor_smart_jti (client_id, jti, expires_at) VALUES (?, ?, ?)",
+                    clientId,
+                    jti,
                     Timestamp.from(expiresAt));
             return true;
         } catch (DuplicateKeyException e) {

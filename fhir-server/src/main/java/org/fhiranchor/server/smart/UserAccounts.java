@@ -27,8 +27,8 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 public final class UserAccounts implements UserDetailsService {
 
     /** One account, without its password hash. */
-    public record UserAccount(String username, Role role, String fhirUser, boolean enabled, int failedLogins,
-            Instant lockedUntil) {
+    public record UserAccount(
+            String username, Role role, String fhirUser, boolean enabled, int failedLogins, Instant lockedUntil) {
 
         /** The Patient id when the account is a patient's own, else {@code null}. */
         public String patientId() {
@@ -57,16 +57,22 @@ public final class UserAccounts implements UserDetailsService {
         }
         checkPassword(password);
         if (fhirUser != null && !FHIR_USER.matcher(fhirUser).matches()) {
-            throw new IllegalArgumentException("fhirUser must be Patient/<id>, Practitioner/<id>, PractitionerRole/<id>,"
-                    + " RelatedPerson/<id> or Person/<id>");
+            throw new IllegalArgumentException(
+                    "fhirUser must be Patient/<id>, Practitioner/<id>, PractitionerRole/<id>,"
+                            + " RelatedPerson/<id> or Person/<id>");
         }
         if (role == Role.PATIENT && (fhirUser == null || !fhirUser.startsWith("Patient/"))) {
             throw new IllegalArgumentException("A patient's account needs its Patient (fhirUser Patient/<id>)");
         }
         try {
-            jdbc.update("INSERT INTO anchor_smart_user (username, password_hash, role, fhir_user, enabled, failed_logins,"
-                    + " created_at) VALUES (?, ?, ?, ?, TRUE, 0, ?)", username, passwords.encode(password), role.code(),
-                    fhirUser, Timestamp.from(clock.instant()));
+            jdbc.update(
+                    "INSERT INTO anchor_smart_user (username, password_hash, role, fhir_user, enabled, failed_logins,"
+                            + " created_at) VALUES (?, ?, ?, ?, TRUE, 0, ?)",
+                    username,
+                    passwords.encode(password),
+                    role.code(),
+                    fhirUser,
+                    Timestamp.from(clock.instant()));
         } catch (DuplicateKeyException e) {
             throw new IllegalArgumentException("User " + username + " exists already");
         }
@@ -74,8 +80,10 @@ public final class UserAccounts implements UserDetailsService {
     }
 
     public Optional<UserAccount> find(String username) {
-        return jdbc.query("SELECT * FROM anchor_smart_user WHERE username = ?", UserAccounts::account, username)
-                .stream().findFirst();
+        return jdbc
+                .query("SELECT * FROM anchor_smart_user WHERE username = ?", UserAccounts::account, username)
+                .stream()
+                .findFirst();
     }
 
     public List<UserAccount> list() {
@@ -85,12 +93,18 @@ public final class UserAccounts implements UserDetailsService {
     /** Sets a new password and unlocks the account. */
     public void resetPassword(String username, String password) {
         checkPassword(password);
-        requireUpdated(jdbc.update("UPDATE anchor_smart_user SET password_hash = ?, failed_logins = 0, locked_until = NULL"
-                + " WHERE username = ?", passwords.encode(password), username), username);
+        requireUpdated(
+                jdbc.update(
+                        "UPDATE anchor_smart_user SET password_hash = ?, failed_logins = 0, locked_until = NULL"
+                                + " WHERE username = ?",
+                        passwords.encode(password),
+                        username),
+                username);
     }
 
     public void setEnabled(String username, boolean enabled) {
-        requireUpdated(jdbc.update("UPDATE anchor_smart_user SET enabled = ? WHERE username = ?", enabled, username),
+        requireUpdated(
+                jdbc.update("UPDATE anchor_smart_user SET enabled = ? WHERE username = ?", enabled, username),
                 username);
     }
 
@@ -98,26 +112,37 @@ public final class UserAccounts implements UserDetailsService {
     boolean recordFailure(String username, int maxFailures, Duration lockout) {
         Instant now = clock.instant();
         jdbc.update("UPDATE anchor_smart_user SET failed_logins = failed_logins + 1 WHERE username = ?", username);
-        return jdbc.update("UPDATE anchor_smart_user SET locked_until = ?, failed_logins = 0 WHERE username = ?"
-                + " AND failed_logins >= ?", Timestamp.from(now.plus(lockout)), username, maxFailures) > 0;
+        return jdbc.update(
+                        "UPDATE anchor_smart_user SET locked_until = ?, failed_logins = 0 WHERE username = ?"
+                                + " AND failed_logins >= ?",
+                        Timestamp.from(now.plus(lockout)),
+                        username,
+                        maxFailures)
+                > 0;
     }
 
     void recordSuccess(String username) {
-        jdbc.update("UPDATE anchor_smart_user SET failed_logins = 0, locked_until = NULL WHERE username = ?"
-                + " AND (failed_logins > 0 OR locked_until IS NOT NULL)", username);
+        jdbc.update(
+                "UPDATE anchor_smart_user SET failed_logins = 0, locked_until = NULL WHERE username = ?"
+                        + " AND (failed_logins > 0 OR locked_until IS NOT NULL)",
+                username);
     }
 
     @Override
     public UserDetails loadUserByUsername(String username) {
-        List<UserDetails> found = jdbc.query("SELECT * FROM anchor_smart_user WHERE username = ?", (rs, n) -> {
-            Timestamp lockedUntil = rs.getTimestamp("locked_until");
-            return User.withUsername(rs.getString("username"))
-                    .password(rs.getString("password_hash"))
-                    .authorities("ROLE_" + rs.getString("role"))
-                    .disabled(!rs.getBoolean("enabled"))
-                    .accountLocked(lockedUntil != null && lockedUntil.toInstant().isAfter(clock.instant()))
-                    .build();
-        }, username);
+        List<UserDetails> found = jdbc.query(
+                "SELECT * FROM anchor_smart_user WHERE username = ?",
+                (rs, n) -> {
+                    Timestamp lockedUntil = rs.getTimestamp("locked_until");
+                    return User.withUsername(rs.getString("username"))
+                            .password(rs.getString("password_hash"))
+                            .authorities("ROLE_" + rs.getString("role"))
+                            .disabled(!rs.getBoolean("enabled"))
+                            .accountLocked(lockedUntil != null
+                                    && lockedUntil.toInstant().isAfter(clock.instant()))
+                            .build();
+                },
+                username);
         if (found.isEmpty()) {
             throw new UsernameNotFoundException("No such user");
         }
@@ -138,7 +163,12 @@ public final class UserAccounts implements UserDetailsService {
 
     private static UserAccount account(ResultSet rs, int row) throws SQLException {
         Timestamp lockedUntil = rs.getTimestamp("locked_until");
-        return new UserAccount(rs.getString("username"), Role.fromCode(rs.getString("role")), rs.getString("fhir_user"),
-                rs.getBoolean("enabled"), rs.getInt("failed_logins"), lockedUntil == null ? null : lockedUntil.toInstant());
+        return new UserAccount(
+                rs.getString("username"),
+                Role.fromCode(rs.getString("role")),
+                rs.getString("fhir_user"),
+                rs.getBoolean("enabled"),
+                rs.getInt("failed_logins"),
+                lockedUntil == null ? null : lockedUntil.toInstant());
     }
 }

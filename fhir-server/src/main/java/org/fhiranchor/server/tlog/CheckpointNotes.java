@@ -25,7 +25,8 @@ public final class CheckpointNotes {
 
     private record Signed(long treeSize, SignedNote note) {}
 
-    public CheckpointNotes(CheckpointRepository checkpoints, NoteSigner signer, CosignatureRepository cosignatures, int quorum) {
+    public CheckpointNotes(
+            CheckpointRepository checkpoints, NoteSigner signer, CosignatureRepository cosignatures, int quorum) {
         this.checkpoints = checkpoints;
         this.signer = signer;
         this.cosignatures = cosignatures;
@@ -50,14 +51,21 @@ public final class CheckpointNotes {
      * empty until there is one.
      */
     public Optional<SignedNote> latest() {
-        Optional<Checkpoint> checkpoint = quorum == 0 ? checkpoints.latestAnchored()
-                : cosignatures.largestSizeWith(quorum).flatMap(checkpoints::bySize).filter(Checkpoint::anchored);
+        Optional<Checkpoint> checkpoint = quorum == 0
+                ? checkpoints.latestAnchored()
+                : cosignatures
+                        .largestSizeWith(quorum)
+                        .flatMap(checkpoints::bySize)
+                        .filter(Checkpoint::anchored);
         return checkpoint.map(this::cosigned);
     }
 
     /** The signed note of the anchored checkpoint of exactly this size, if it may be published. */
     public Optional<SignedNote> ofSize(long treeSize) {
-        return checkpoints.bySize(treeSize).filter(Checkpoint::anchored).map(this::cosigned)
+        return checkpoints
+                .bySize(treeSize)
+                .filter(Checkpoint::anchored)
+                .map(this::cosigned)
                 .filter(note -> quorum == 0 || note.signatures().size() - 1 >= quorum);
     }
 

@@ -14,24 +14,36 @@ public final class CosignatureRepository {
     }
 
     public List<String> lines(long treeSize) {
-        return jdbc.queryForList("SELECT signature_line FROM anchor_tlog_cosignature WHERE tree_size = ? ORDER BY witness_name",
-                String.class, treeSize);
+        return jdbc.queryForList(
+                "SELECT signature_line FROM anchor_tlog_cosignature WHERE tree_size = ? ORDER BY witness_name",
+                String.class,
+                treeSize);
     }
 
     public List<String> witnesses(long treeSize) {
-        return jdbc.queryForList("SELECT witness_name FROM anchor_tlog_cosignature WHERE tree_size = ?", String.class, treeSize);
+        return jdbc.queryForList(
+                "SELECT witness_name FROM anchor_tlog_cosignature WHERE tree_size = ?", String.class, treeSize);
     }
 
     /** The largest tree size with at least {@code quorum} cosignatures. */
     public Optional<Long> largestSizeWith(int quorum) {
-        return jdbc.queryForList("SELECT tree_size FROM anchor_tlog_cosignature GROUP BY tree_size HAVING COUNT(*) >= ? "
-                + "ORDER BY tree_size DESC LIMIT 1", Long.class, quorum).stream().findFirst();
+        return jdbc
+                .queryForList(
+                        "SELECT tree_size FROM anchor_tlog_cosignature GROUP BY tree_size HAVING COUNT(*) >= ? "
+                                + "ORDER BY tree_size DESC LIMIT 1",
+                        Long.class,
+                        quorum)
+                .stream()
+                .findFirst();
     }
 
     void store(long treeSize, String witnessName, String line) {
         try {
-            jdbc.update("INSERT INTO anchor_tlog_cosignature (tree_size, witness_name, signature_line) VALUES (?, ?, ?)",
-                    treeSize, witnessName, line);
+            jdbc.update(
+                    "INSERT INTO anchor_tlog_cosignature (tree_size, witness_name, signature_line) VALUES (?, ?, ?)",
+                    treeSize,
+                    witnessName,
+                    line);
         } catch (org.springframework.dao.DuplicateKeyException raced) {
             // another replica stored this witness's cosignature of this size first
         }

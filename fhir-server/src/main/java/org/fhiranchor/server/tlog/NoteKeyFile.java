@@ -20,8 +20,9 @@ final class NoteKeyFile {
     static byte[] loadOrCreate(Path file) {
         try {
             if (!Files.exists(file)) {
-                OwnerOnlyFiles.createIfAbsent(file, HexFormat.of().formatHex(NoteSigner.generateSeed())
-                        .getBytes(StandardCharsets.US_ASCII));
+                OwnerOnlyFiles.createIfAbsent(
+                        file,
+                        HexFormat.of().formatHex(NoteSigner.generateSeed()).getBytes(StandardCharsets.US_ASCII));
             }
             String hex = Files.readString(file, StandardCharsets.US_ASCII).trim();
             if (!hex.matches("[0-9a-fA-F]{64}")) {

@@ -43,7 +43,8 @@ public final class TileSource {
             bytes.add(entries.get(i).leaf().encode());
         }
         if (bytes.size() != tile.width()) {
-            throw new IllegalStateException("the log table holds " + bytes.size() + " of " + tile.width() + " leaves from " + first);
+            throw new IllegalStateException(
+                    "the log table holds " + bytes.size() + " of " + tile.width() + " leaves from " + first);
         }
         return Optional.of(Tiles.entryBundle(bytes));
     }

@@ -1,18 +1,18 @@
 package org.fhiranchor.server.tlog;
 
 import java.nio.file.Path;
-import java.util.HexFormat;
-import org.fhiranchor.anchor.log.MerkleHash;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import org.fhiranchor.anchor.log.MerkleHash;
 import org.fhiranchor.anchor.tlog.NoteFormatException;
 import org.fhiranchor.anchor.tlog.NoteSigner;
 import org.fhiranchor.anchor.tlog.NoteVerifier;
 import org.fhiranchor.anchor.tlog.WitnessClient;
-import org.fhiranchor.server.jobs.PeriodicJobs;
-import org.fhiranchor.server.log.LogDatabase;
 import org.fhiranchor.server.anchoring.CheckpointRepository;
+import org.fhiranchor.server.jobs.PeriodicJobs;
 import org.fhiranchor.server.log.JdbcSubtreeHashes;
+import org.fhiranchor.server.log.LogDatabase;
 import org.fhiranchor.server.log.LogRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,10 +31,12 @@ class TlogConfiguration {
 
     @Bean
     NoteSigner tlogNoteSigner(TlogProperties properties, @Value("${fhir-anchor.data-dir}") Path dataDir) {
-        Path file = properties.keyFile() != null ? properties.keyFile()
+        Path file = properties.keyFile() != null
+                ? properties.keyFile()
                 : dataDir.resolve("keys").resolve("tlog-note-ed25519.key");
         byte[] seed = NoteKeyFile.loadOrCreate(file);
-        String origin = properties.origin() != null && !properties.origin().isBlank() ? properties.origin().trim()
+        String origin = properties.origin() != null && !properties.origin().isBlank()
+                ? properties.origin().trim()
                 : defaultOrigin(NoteSigner.fromSeed("key", seed).publicKey());
         NoteSigner signer = NoteSigner.fromSeed(origin, seed);
         log.info("Transparency log origin {}, verifier key {}", origin, signer.verifierKey());
@@ -52,27 +54,36 @@ class TlogConfiguration {
     }
 
     @Bean
-    CheckpointNotes checkpointNotes(CheckpointRepository checkpoints, NoteSigner tlogNoteSigner,
-            CosignatureRepository cosignatures, TlogProperties properties) {
+    CheckpointNotes checkpointNotes(
+            CheckpointRepository checkpoints,
+            NoteSigner tlogNoteSigner,
+            CosignatureRepository cosignatures,
+            TlogProperties properties) {
         return new CheckpointNotes(checkpoints, tlogNoteSigner, cosignatures, properties.witnessQuorum());
     }
 
     /** Only when witnesses are configured: asks them to cosign each anchored checkpoint. */
     @Bean
     @ConditionalOnExpression("'${fhir-anchor.tlog.witnesses[0].url:}' != ''")
-    PeriodicJobs witnessingJobs(TlogProperties properties, CheckpointRepository checkpoints, CheckpointNotes notes,
-            CosignatureRepository cosignatures, JdbcSubtreeHashes subtrees) {
+    PeriodicJobs witnessingJobs(
+            TlogProperties properties,
+            CheckpointRepository checkpoints,
+            CheckpointNotes notes,
+            CosignatureRepository cosignatures,
+            JdbcSubtreeHashes subtrees) {
         List<WitnessClient> clients = new ArrayList<>();
         for (TlogProperties.WitnessEndpoint witness : properties.witnesses()) {
             try {
-                clients.add(new WitnessClient(witness.url(), NoteVerifier.parse(witness.key()), properties.witnessTimeout()));
+                clients.add(new WitnessClient(
+                        witness.url(), NoteVerifier.parse(witness.key()), properties.witnessTimeout()));
             } catch (NoteFormatException | IllegalArgumentException e) {
-                throw new IllegalStateException("fhir-anchor.tlog.witnesses: bad key for " + witness.url() + ": " + e.getMessage());
+                throw new IllegalStateException(
+                        "fhir-anchor.tlog.witnesses: bad key for " + witness.url() + ": " + e.getMessage());
             }
         }
         WitnessingJob job = new WitnessingJob(checkpoints, notes, cosignatures, clients, subtrees);
-        return new PeriodicJobs(List.of(new PeriodicJobs.Job("witnessing", job::run, properties.witnessInterval(),
-                properties.witnessInterval())));
+        return new PeriodicJobs(List.of(new PeriodicJobs.Job(
+                "witnessing", job::run, properties.witnessInterval(), properties.witnessInterval())));
     }
 
     @Bean
@@ -86,7 +97,9 @@ class TlogConfiguration {
     }
 
     @Bean
-    ServletRegistrationBean<TlogServlet> tlogServlet(CheckpointNotes checkpoints, TileSource tiles, TlogProperties properties) {
-        return new ServletRegistrationBean<>(new TlogServlet(checkpoints, tiles, properties), TlogServlet.PREFIX + "/*");
+    ServletRegistrationBean<TlogServlet> tlogServlet(
+            CheckpointNotes checkpoints, TileSource tiles, TlogProperties properties) {
+        return new ServletRegistrationBean<>(
+                new TlogServlet(checkpoints, tiles, properties), TlogServlet.PREFIX + "/*");
     }
 }

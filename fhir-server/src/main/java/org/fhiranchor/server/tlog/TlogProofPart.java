@@ -32,18 +32,23 @@ final class TlogProofPart implements VerifyPartContributor {
         if (!entry.isSequenced() || !parameters.hasParameter("treeSize") || !parameters.hasParameter("auditPath")) {
             return;
         }
-        long treeSize = Long.parseLong(parameters.getParameter("treeSize").getValue().primitiveValue());
+        long treeSize =
+                Long.parseLong(parameters.getParameter("treeSize").getValue().primitiveValue());
         Optional<SignedNote> checkpoint = notes.ofSize(treeSize);
         if (checkpoint.isEmpty()) {
             return;
         }
         List<byte[]> path = new ArrayList<>();
-        for (Parameters.ParametersParameterComponent hash : parameters.getParameter("auditPath").getPart()) {
+        for (Parameters.ParametersParameterComponent hash :
+                parameters.getParameter("auditPath").getPart()) {
             path.add(HexFormat.of().parseHex(hash.getValue().primitiveValue()));
         }
         TlogProof proof = new TlogProof(entry.leaf().encode(), entry.leafIndex(), path, checkpoint.get());
-        parameters.addParameter().setName("tlogProof").setValue(new Attachment()
-                .setContentType(CONTENT_TYPE)
-                .setData(proof.encoded().getBytes(StandardCharsets.UTF_8)));
+        parameters
+                .addParameter()
+                .setName("tlogProof")
+                .setValue(new Attachment()
+                        .setContentType(CONTENT_TYPE)
+                        .setData(proof.encoded().getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -48,8 +48,12 @@ final class TlogServlet extends HttpServlet {
         Optional<SignedNote> note = checkpoints.latest();
         if (note.isEmpty()) {
             response.setHeader("Retry-After", "5");
-            text(response, 503, checkpoints.quorum() == 0 ? "no checkpoint of the log has been anchored yet"
-                    : "no anchored checkpoint has been cosigned by " + checkpoints.quorum() + " witnesses yet");
+            text(
+                    response,
+                    503,
+                    checkpoints.quorum() == 0
+                            ? "no checkpoint of the log has been anchored yet"
+                            : "no anchored checkpoint has been cosigned by " + checkpoints.quorum() + " witnesses yet");
             return;
         }
         response.setHeader("Cache-Control", shortCache);
@@ -77,7 +81,9 @@ final class TlogServlet extends HttpServlet {
     }
 
     private static void text(HttpServletResponse response, int status, String body) throws IOException {
-        byte[] bytes = body.endsWith("\n") ? body.getBytes(StandardCharsets.UTF_8) : (body + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = body.endsWith("\n")
+                ? body.getBytes(StandardCharsets.UTF_8)
+                : (body + "\n").getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
         response.setContentType(TEXT);
         if (status != 200) {

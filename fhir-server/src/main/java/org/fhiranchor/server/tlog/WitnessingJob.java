@@ -29,8 +29,12 @@ final class WitnessingJob {
     /** The last size each witness refused, so that a witness that is down is reported once per size, not every run. */
     private final java.util.Map<String, Long> reported = new java.util.concurrent.ConcurrentHashMap<>();
 
-    WitnessingJob(CheckpointRepository checkpoints, CheckpointNotes notes, CosignatureRepository cosignatures,
-            List<WitnessClient> witnesses, JdbcSubtreeHashes subtrees) {
+    WitnessingJob(
+            CheckpointRepository checkpoints,
+            CheckpointNotes notes,
+            CosignatureRepository cosignatures,
+            List<WitnessClient> witnesses,
+            JdbcSubtreeHashes subtrees) {
         this.checkpoints = checkpoints;
         this.notes = notes;
         this.cosignatures = cosignatures;
@@ -60,8 +64,10 @@ final class WitnessingJob {
             } catch (WitnessClient.WitnessException e) {
                 Long before = reported.put(witness.key().name(), size);
                 if (before == null || before != size) {
-                    log.warn("Witness did not cosign tree size {} (asked again every run; reported once per size): {}",
-                            size, e.getMessage());
+                    log.warn(
+                            "Witness did not cosign tree size {} (asked again every run; reported once per size): {}",
+                            size,
+                            e.getMessage());
                 } else {
                     log.debug("Witness did not cosign tree size {}: {}", size, e.getMessage());
                 }

@@ -43,26 +43,42 @@ public final class AuditSweepProvider {
 
     @Operation(name = "$audit-sweep", idempotent = true)
     public Parameters sweep(
-            @OperationParam(name = "cursor") IntegerType cursor, @OperationParam(name = "_count") IntegerType count,
+            @OperationParam(name = "cursor") IntegerType cursor,
+            @OperationParam(name = "_count") IntegerType count,
             @OperationParam(name = "members") BooleanType batchMembers) {
         long after = cursor == null || cursor.getValue() == null ? 0 : cursor.getValue();
-        int limit = count == null || count.getValue() == null ? 1000 : Math.min(Math.max(1, count.getValue()), MAX_PAGE);
+        int limit =
+                count == null || count.getValue() == null ? 1000 : Math.min(Math.max(1, count.getValue()), MAX_PAGE);
         if (batchMembers != null && Boolean.TRUE.equals(batchMembers.getValue())) {
             return sweepMembers(after, limit);
         }
         List<LogEntry> page = log.entriesAfter(after, limit);
-        return page(log.entryCount(), page, limit, LogEntry::leaf, entry -> {
-            VersionVerification verification = verifier.verify(entry);
-            return verification.status() == VersionStatus.TAMPERED ? verification.currentContentHash() : null;
-        }, LogEntry::entryId, after == 0 ? this::unloggedVersions : List::of);
+        return page(
+                log.entryCount(),
+                page,
+                limit,
+                LogEntry::leaf,
+                entry -> {
+                    VersionVerification verification = verifier.verify(entry);
+                    return verification.status() == VersionStatus.TAMPERED ? verification.currentContentHash() : null;
+                },
+                LogEntry::entryId,
+                after == 0 ? this::unloggedVersions : List::of);
     }
 
     private Parameters sweepMembers(long after, int limit) {
         List<BatchMember> page = members.membersAfter(after, limit);
-        return page(members.memberCount(), page, limit, BatchMember::leaf, member -> {
-            byte[] current = verifier.currentContentHash(BatchedVersionVerifier.asEntry(member));
-            return java.util.Arrays.equals(current, member.leaf().contentHash()) ? null : current;
-        }, BatchMember::memberId, List::of);
+        return page(
+                members.memberCount(),
+                page,
+                limit,
+                BatchMember::leaf,
+                member -> {
+                    byte[] current = verifier.currentContentHash(BatchedVersionVerifier.asEntry(member));
+                    return java.util.Arrays.equals(current, member.leaf().contentHash()) ? null : current;
+                },
+                BatchMember::memberId,
+                List::of);
     }
 
     /**
@@ -72,8 +88,14 @@ public final class AuditSweepProvider {
      *
      * @param mismatch the item's current content hash when it does not match its logged one, else {@code null}
      */
-    private static <T> Parameters page(long total, List<T> page, int limit, Function<T, LeafEntry> leaf,
-            Function<T, byte[]> mismatch, ToLongFunction<T> id, Supplier<List<String>> unlogged) {
+    private static <T> Parameters page(
+            long total,
+            List<T> page,
+            int limit,
+            Function<T, LeafEntry> leaf,
+            Function<T, byte[]> mismatch,
+            ToLongFunction<T> id,
+            Supplier<List<String>> unlogged) {
         Parameters result = new Parameters();
         result.addParameter().setName("total").setValue(new IntegerType(Math.toIntExact(total)));
         result.addParameter().setName("checked").setValue(new IntegerType(page.size()));
@@ -83,11 +105,17 @@ public final class AuditSweepProvider {
             if (current != null) {
                 mismatches++;
                 LeafEntry logged = leaf.apply(item);
-                Parameters.ParametersParameterComponent part = result.addParameter().setName("mismatch");
-                part.addPart().setName("resource").setValue(new StringType(logged.ref().toString()));
-                part.addPart().setName("loggedContentHash")
+                Parameters.ParametersParameterComponent part =
+                        result.addParameter().setName("mismatch");
+                part.addPart()
+                        .setName("resource")
+                        .setValue(new StringType(logged.ref().toString()));
+                part.addPart()
+                        .setName("loggedContentHash")
                         .setValue(new StringType(HexFormat.of().formatHex(logged.contentHash())));
-                part.addPart().setName("currentContentHash").setValue(new StringType(HexFormat.of().formatHex(current)));
+                part.addPart()
+                        .setName("currentContentHash")
+                        .setValue(new StringType(HexFormat.of().formatHex(current)));
             }
         }
         result.addParameter().setName("mismatches").setValue(new IntegerType(mismatches));
@@ -95,7 +123,8 @@ public final class AuditSweepProvider {
             result.addParameter().setName("unlogged").setValue(new StringType(version));
         }
         if (page.size() == limit) {
-            result.addParameter().setName("next")
+            result.addParameter()
+                    .setName("next")
                     .setValue(new IntegerType(Math.toIntExact(id.applyAsLong(page.get(page.size() - 1)))));
         }
         return result;
@@ -103,7 +132,8 @@ public final class AuditSweepProvider {
 
     /** Versions HAPI stores for which the log has no entry and that are no batch member (at most 1000 listed). */
     private List<String> unloggedVersions() {
-        return jdbc.queryForList("SELECT r.RES_TYPE || '/' || r.FHIR_ID || '/_history/' || v.RES_VER FROM HFJ_RES_VER v "
+        return jdbc.queryForList(
+                "SELECT r.RES_TYPE || '/' || r.FHIR_ID || '/_history/' || v.RES_VER FROM HFJ_RES_VER v "
                         + "JOIN HFJ_RESOURCE r ON r.RES_ID = v.RES_ID "
                         + "LEFT JOIN anchor_log_entry e ON e.resource_type = r.RES_TYPE AND e.resource_id = r.FHIR_ID "
                         + "AND e.version_id = v.RES_VER "

@@ -41,8 +41,8 @@ final class BatchedVersionVerifier {
     private final DaoRegistry daos;
     private final VersionHasher hasher;
 
-    BatchedVersionVerifier(BatchMembers members, LogRepository log, VersionVerifier verifier, DaoRegistry daos,
-            VersionHasher hasher) {
+    BatchedVersionVerifier(
+            BatchMembers members, LogRepository log, VersionVerifier verifier, DaoRegistry daos, VersionHasher hasher) {
         this.members = members;
         this.log = log;
         this.verifier = verifier;
@@ -77,37 +77,67 @@ final class BatchedVersionVerifier {
             status = checked.status();
         }
         parameters.addParameter().setName("status").setValue(new CodeType(status.code()));
-        parameters.addParameter().setName("resource").setValue(new StringType(member.leaf().ref().toString()));
-        parameters.addParameter().setName("operation").setValue(new CodeType(member.leaf().operation().jsonName()));
-        parameters.addParameter().setName("contentHash").setValue(new StringType(HEX.formatHex(member.leaf().contentHash())));
+        parameters
+                .addParameter()
+                .setName("resource")
+                .setValue(new StringType(member.leaf().ref().toString()));
+        parameters
+                .addParameter()
+                .setName("operation")
+                .setValue(new CodeType(member.leaf().operation().jsonName()));
+        parameters
+                .addParameter()
+                .setName("contentHash")
+                .setValue(new StringType(HEX.formatHex(member.leaf().contentHash())));
         parameters.addParameter().setName("currentContentHash").setValue(new StringType(HEX.formatHex(current)));
-        parameters.addParameter().setName("salt").setValue(new StringType(HEX.formatHex(member.leaf().salt())));
-        parameters.addParameter().setName("leafHash").setValue(new StringType(HEX.formatHex(member.leaf().leafHash())));
+        parameters
+                .addParameter()
+                .setName("salt")
+                .setValue(new StringType(HEX.formatHex(member.leaf().salt())));
+        parameters
+                .addParameter()
+                .setName("leafHash")
+                .setValue(new StringType(HEX.formatHex(member.leaf().leafHash())));
         if (member.isSealed()) {
-            parameters.addParameter().setName("batch").setValue(new StringType(member.batch().toString()));
+            parameters
+                    .addParameter()
+                    .setName("batch")
+                    .setValue(new StringType(member.batch().toString()));
             parameters.addParameter().setName("batchIndex").setValue(new IntegerType(member.batchIndex()));
         }
-        if (status == VersionStatus.ANCHORED && record.isPresent() && record.get().proof().isPresent()) {
-            List<byte[]> leafHashes = members.membersOf(member.batch()).stream().map(m -> m.leaf().leafHash()).toList();
+        if (status == VersionStatus.ANCHORED
+                && record.isPresent()
+                && record.get().proof().isPresent()) {
+            List<byte[]> leafHashes = members.membersOf(member.batch()).stream()
+                    .map(m -> m.leaf().leafHash())
+                    .toList();
             parameters.addParameter().setName("batchSize").setValue(new IntegerType(leafHashes.size()));
             Parameters recordParameters = VerifyOperationProvider.toParameters(record.get());
-            for (String name : List.of("treeSize", "rootHash", "chainId", "contract", "transactionHash", "blockNumber",
-                    "confirmations")) {
-                recordParameters.getParameter().stream().filter(p -> p.getName().equals(name)).findFirst()
+            for (String name : List.of(
+                    "treeSize", "rootHash", "chainId", "contract", "transactionHash", "blockNumber", "confirmations")) {
+                recordParameters.getParameter().stream()
+                        .filter(p -> p.getName().equals(name))
+                        .findFirst()
                         .ifPresent(p -> parameters.addParameter(p.copy()));
             }
-            BatchedProof proof = BatchedProof.forMember(member.leaf(), member.batchIndex(), leafHashes,
-                    servedRecord(member.batch()), record.get().proof().get());
-            parameters.addParameter().setName("proof").setValue(new Attachment()
-                    .setContentType("application/json")
-                    .setData(BatchedProofJson.write(proof)));
+            BatchedProof proof = BatchedProof.forMember(
+                    member.leaf(),
+                    member.batchIndex(),
+                    leafHashes,
+                    servedRecord(member.batch()),
+                    record.get().proof().get());
+            parameters
+                    .addParameter()
+                    .setName("proof")
+                    .setValue(
+                            new Attachment().setContentType("application/json").setData(BatchedProofJson.write(proof)));
         }
         return parameters;
     }
 
     private JsonObject servedRecord(ResourceRef record) {
-        IBaseResource stored = daos.getResourceDao(record.type()).read(
-                new IdType(record.type(), record.id(), record.versionId()), new SystemRequestDetails(), true);
+        IBaseResource stored = daos.getResourceDao(record.type())
+                .read(new IdType(record.type(), record.id(), record.versionId()), new SystemRequestDetails(), true);
         return JsonParser.parseObject(hasher.servedJson(stored).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -29,7 +29,8 @@ public final class LogOperationsProvider {
     /** RFC 9162 consistency proof between two ANCHORED checkpoints: the log at {@code to} extends the log at {@code from}. */
     @Operation(name = "$consistency", idempotent = true)
     public Parameters consistency(
-            @OperationParam(name = "from", min = 1) IntegerType from, @OperationParam(name = "to", min = 1) IntegerType to) {
+            @OperationParam(name = "from", min = 1) IntegerType from,
+            @OperationParam(name = "to", min = 1) IntegerType to) {
         if (from == null || to == null || from.getValue() == null || to.getValue() == null) {
             throw new InvalidRequestException("from and to (tree sizes of anchored checkpoints) are required");
         }
@@ -43,11 +44,19 @@ public final class LogOperationsProvider {
         Parameters parameters = new Parameters();
         parameters.addParameter().setName("from").setValue(FhirNumbers.of(m));
         parameters.addParameter().setName("to").setValue(FhirNumbers.of(n));
-        parameters.addParameter().setName("fromRootHash").setValue(new StringType(HexFormat.of().formatHex(old.rootHash())));
-        parameters.addParameter().setName("toRootHash").setValue(new StringType(HexFormat.of().formatHex(current.rootHash())));
+        parameters
+                .addParameter()
+                .setName("fromRootHash")
+                .setValue(new StringType(HexFormat.of().formatHex(old.rootHash())));
+        parameters
+                .addParameter()
+                .setName("toRootHash")
+                .setValue(new StringType(HexFormat.of().formatHex(current.rootHash())));
         Parameters.ParametersParameterComponent path = parameters.addParameter().setName("consistencyPath");
         List<byte[]> proof = MerkleTree.consistencyPath(m, n, subtrees);
-        proof.forEach(hash -> path.addPart().setName("hash").setValue(new StringType(HexFormat.of().formatHex(hash))));
+        proof.forEach(hash -> path.addPart()
+                .setName("hash")
+                .setValue(new StringType(HexFormat.of().formatHex(hash))));
         addAnchor(parameters.addParameter().setName("fromCheckpoint"), old);
         addAnchor(parameters.addParameter().setName("toCheckpoint"), current);
         return parameters;
@@ -58,13 +67,20 @@ public final class LogOperationsProvider {
     public Parameters list(
             @OperationParam(name = "after") IntegerType after, @OperationParam(name = "_count") IntegerType count) {
         long afterSize = after == null || after.getValue() == null ? 0 : after.getValue();
-        int limit = count == null || count.getValue() == null ? 100 : Math.min(Math.max(1, count.getValue()), MAX_CHECKPOINTS_PAGE);
+        int limit = count == null || count.getValue() == null
+                ? 100
+                : Math.min(Math.max(1, count.getValue()), MAX_CHECKPOINTS_PAGE);
         Parameters parameters = new Parameters();
         for (Checkpoint checkpoint : checkpoints.page(afterSize, limit)) {
-            Parameters.ParametersParameterComponent part = parameters.addParameter().setName("checkpoint");
+            Parameters.ParametersParameterComponent part =
+                    parameters.addParameter().setName("checkpoint");
             part.addPart().setName("treeSize").setValue(FhirNumbers.of(checkpoint.treeSize()));
-            part.addPart().setName("rootHash").setValue(new StringType(HexFormat.of().formatHex(checkpoint.rootHash())));
-            part.addPart().setName("status").setValue(new StringType(checkpoint.status().name().toLowerCase()));
+            part.addPart()
+                    .setName("rootHash")
+                    .setValue(new StringType(HexFormat.of().formatHex(checkpoint.rootHash())));
+            part.addPart()
+                    .setName("status")
+                    .setValue(new StringType(checkpoint.status().name().toLowerCase()));
             if (checkpoint.anchored()) {
                 addAnchorParts(part, checkpoint);
             }
@@ -73,8 +89,11 @@ public final class LogOperationsProvider {
     }
 
     private Checkpoint anchored(long size) {
-        return checkpoints.bySize(size).filter(Checkpoint::anchored).orElseThrow(() ->
-                new InvalidRequestException("no anchored checkpoint at tree size " + size + " (see $checkpoints)"));
+        return checkpoints
+                .bySize(size)
+                .filter(Checkpoint::anchored)
+                .orElseThrow(() -> new InvalidRequestException(
+                        "no anchored checkpoint at tree size " + size + " (see $checkpoints)"));
     }
 
     private static void addAnchor(Parameters.ParametersParameterComponent part, Checkpoint checkpoint) {

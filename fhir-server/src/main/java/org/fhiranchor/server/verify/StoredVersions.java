@@ -29,8 +29,12 @@ final class StoredVersions {
         }
         try {
             String type = entry.leaf().ref().type();
-            IBaseResource resource = daoRegistry.getResourceDao(type).read(
-                    new IdType(type, entry.leaf().ref().id(), Long.toString(version)), new SystemRequestDetails(), true);
+            IBaseResource resource = daoRegistry
+                    .getResourceDao(type)
+                    .read(
+                            new IdType(type, entry.leaf().ref().id(), Long.toString(version)),
+                            new SystemRequestDetails(),
+                            true);
             return resource.isDeleted() ? null : resource;
         } catch (ResourceNotFoundException | ResourceGoneException gone) {
             return null;
@@ -39,8 +43,8 @@ final class StoredVersions {
 
     /** The current version number of a resource, deleted or not (404 if it never existed). */
     long currentVersion(String type, String id) {
-        IBaseResource current = daoRegistry.getResourceDao(type)
-                .read(new IdType(type, id), new SystemRequestDetails(), true);
+        IBaseResource current =
+                daoRegistry.getResourceDao(type).read(new IdType(type, id), new SystemRequestDetails(), true);
         return Long.parseLong(current.getIdElement().getVersionIdPart());
     }
 }

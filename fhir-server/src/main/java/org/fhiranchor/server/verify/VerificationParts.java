@@ -21,7 +21,9 @@ final class VerificationParts {
 
     /** operation, contentHash, currentContentHash, salt, and for a sequenced entry leafHash and leafIndex. */
     static void addLeaf(Supplier<ParametersParameterComponent> add, LogEntry entry, byte[] currentContentHash) {
-        add.get().setName("operation").setValue(new CodeType(entry.leaf().operation().name().toLowerCase()));
+        add.get()
+                .setName("operation")
+                .setValue(new CodeType(entry.leaf().operation().name().toLowerCase()));
         addHex(add, "contentHash", entry.leaf().contentHash());
         addHex(add, "currentContentHash", currentContentHash);
         addHex(add, "salt", entry.leaf().salt());
@@ -32,8 +34,8 @@ final class VerificationParts {
     }
 
     /** chainId, contract, transactionHash, blockNumber of the anchoring transaction, and confirmations if known. */
-    static void addAnchor(Supplier<ParametersParameterComponent> add, Checkpoint checkpoint,
-            Optional<Long> confirmations) {
+    static void addAnchor(
+            Supplier<ParametersParameterComponent> add, Checkpoint checkpoint, Optional<Long> confirmations) {
         add.get().setName("chainId").setValue(FhirNumbers.of(checkpoint.chainId()));
         add.get().setName("contract").setValue(new StringType(checkpoint.contractAddress()));
         add.get().setName("transactionHash").setValue(new StringType(checkpoint.txHash()));

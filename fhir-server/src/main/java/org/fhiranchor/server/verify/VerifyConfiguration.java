@@ -4,9 +4,9 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import org.fhiranchor.server.anchoring.ChainConnection;
 import org.fhiranchor.server.anchoring.CheckpointRepository;
 import org.fhiranchor.server.fhir.RestfulServerCustomizer;
+import org.fhiranchor.server.log.BatchMembers;
 import org.fhiranchor.server.log.JdbcSubtreeHashes;
 import org.fhiranchor.server.log.LogDatabase;
-import org.fhiranchor.server.log.BatchMembers;
 import org.fhiranchor.server.log.LogRepository;
 import org.fhiranchor.server.log.VersionHasher;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -18,23 +18,35 @@ import org.springframework.context.annotation.Configuration;
 class VerifyConfiguration {
 
     @Bean
-    VersionVerifier versionVerifier(DaoRegistry daoRegistry, VersionHasher hasher, CheckpointRepository checkpoints,
-            JdbcSubtreeHashes subtrees, ChainConnection chain) {
+    VersionVerifier versionVerifier(
+            DaoRegistry daoRegistry,
+            VersionHasher hasher,
+            CheckpointRepository checkpoints,
+            JdbcSubtreeHashes subtrees,
+            ChainConnection chain) {
         return new VersionVerifier(daoRegistry, hasher, checkpoints, subtrees, chain);
     }
 
     @Bean
-    RestfulServerCustomizer verifyOperations(LogRepository log, VersionVerifier verifier, DaoRegistry daoRegistry,
-            CheckpointRepository checkpoints, JdbcSubtreeHashes subtrees, LogDatabase db, VersionHasher hasher,
+    RestfulServerCustomizer verifyOperations(
+            LogRepository log,
+            VersionVerifier verifier,
+            DaoRegistry daoRegistry,
+            CheckpointRepository checkpoints,
+            JdbcSubtreeHashes subtrees,
+            LogDatabase db,
+            VersionHasher hasher,
             org.springframework.beans.factory.ObjectProvider<VerifyPartContributor> contributors,
-            org.springframework.beans.factory.ObjectProvider<ProofAccess> access, BatchMembers batchMembers) {
-        java.util.Optional<BatchedVersionVerifier> batched = java.util.Optional.of(
-                new BatchedVersionVerifier(batchMembers, log, verifier, daoRegistry, hasher));
+            org.springframework.beans.factory.ObjectProvider<ProofAccess> access,
+            BatchMembers batchMembers) {
+        java.util.Optional<BatchedVersionVerifier> batched =
+                java.util.Optional.of(new BatchedVersionVerifier(batchMembers, log, verifier, daoRegistry, hasher));
         return server -> {
-            ProofAccess proofAccess = access.getIfAvailable(() -> (request, version, readable) -> { });
-            server.registerProvider(new VerifyOperationProvider(log, verifier, daoRegistry,
-                    contributors.orderedStream().toList(), proofAccess, batched));
-            server.registerProvider(new VerifyManyOperationProvider(log, verifier, daoRegistry, hasher, proofAccess, batched));
+            ProofAccess proofAccess = access.getIfAvailable(() -> (request, version, readable) -> {});
+            server.registerProvider(new VerifyOperationProvider(
+                    log, verifier, daoRegistry, contributors.orderedStream().toList(), proofAccess, batched));
+            server.registerProvider(
+                    new VerifyManyOperationProvider(log, verifier, daoRegistry, hasher, proofAccess, batched));
             server.registerProvider(new LogOperationsProvider(checkpoints, subtrees));
             server.registerProvider(new AuditSweepProvider(log, verifier, db.jdbc(), batchMembers));
         };

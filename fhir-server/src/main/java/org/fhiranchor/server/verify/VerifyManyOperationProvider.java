@@ -50,8 +50,13 @@ public final class VerifyManyOperationProvider {
     private final StoredVersions stored;
     private final java.util.Optional<BatchedVersionVerifier> batched;
 
-    public VerifyManyOperationProvider(LogRepository log, VersionVerifier verifier, DaoRegistry daoRegistry,
-            VersionHasher hasher, ProofAccess access, java.util.Optional<BatchedVersionVerifier> batched) {
+    public VerifyManyOperationProvider(
+            LogRepository log,
+            VersionVerifier verifier,
+            DaoRegistry daoRegistry,
+            VersionHasher hasher,
+            ProofAccess access,
+            java.util.Optional<BatchedVersionVerifier> batched) {
         this.log = log;
         this.verifier = verifier;
         this.daoRegistry = daoRegistry;
@@ -85,8 +90,8 @@ public final class VerifyManyOperationProvider {
                     + " (Type/id/_history/vid, or Type/id for the current version) or a 'bundle'");
         }
         if (asked.size() > MAX_VERSIONS) {
-            throw new InvalidRequestException("At most " + MAX_VERSIONS + " versions per $verify call; "
-                    + asked.size() + " were asked");
+            throw new InvalidRequestException(
+                    "At most " + MAX_VERSIONS + " versions per $verify call; " + asked.size() + " were asked");
         }
         List<LogEntry> entries = new ArrayList<>();
         List<byte[]> currentHashes = new ArrayList<>();
@@ -99,13 +104,19 @@ public final class VerifyManyOperationProvider {
             }
             java.util.Optional<LogEntry> logged = log.findByVersion(ref.type(), ref.id(), version);
             java.util.Optional<BatchMember> member = logged.isPresent() || batched.isEmpty()
-                    ? java.util.Optional.empty() : batched.get().find(ref.type(), ref.id(), version);
+                    ? java.util.Optional.empty()
+                    : batched.get().find(ref.type(), ref.id(), version);
             if (member.isPresent()) {
                 // A batch member is not a leaf: reported, and proven by its own $verify (docs/verification.md 4.2).
                 LogEntry asEntry = BatchedVersionVerifier.asEntry(member.get());
-                access.check(request, new IdType(ref.type(), ref.id(), Long.toString(version)), stored.readable(asEntry));
-                batchedMembers.add(new VersionVerification(VersionStatus.BATCHED, asEntry,
-                        verifier.currentContentHash(asEntry), java.util.Optional.empty(), java.util.Optional.empty(),
+                access.check(
+                        request, new IdType(ref.type(), ref.id(), Long.toString(version)), stored.readable(asEntry));
+                batchedMembers.add(new VersionVerification(
+                        VersionStatus.BATCHED,
+                        asEntry,
+                        verifier.currentContentHash(asEntry),
+                        java.util.Optional.empty(),
+                        java.util.Optional.empty(),
                         java.util.Optional.empty()));
                 continue;
             }
@@ -115,8 +126,10 @@ public final class VerifyManyOperationProvider {
             access.check(request, new IdType(ref.type(), ref.id(), Long.toString(version)), readable);
             entries.add(entry);
             boolean delete = entry.leaf().operation() == org.fhiranchor.anchor.log.Operation.DELETE;
-            // The version a reader is shown is the one to hash, unless it is a delete (then the stored row must be a tombstone).
-            currentHashes.add(delete || readable == null ? verifier.currentContentHash(entry) : hasher.contentHash(readable));
+            // The version a reader is shown is the one to hash, unless it is a delete (then the stored row must be a
+            // tombstone).
+            currentHashes.add(
+                    delete || readable == null ? verifier.currentContentHash(entry) : hasher.contentHash(readable));
         }
         VersionsVerification result = verifier.verifyAll(entries, currentHashes);
         if (!batchedMembers.isEmpty()) {
@@ -143,14 +156,21 @@ public final class VerifyManyOperationProvider {
             throw new InvalidRequestException("A bundle entry has no resource (a deleted version in a history?);"
                     + " name such versions with resource=Type/id/_history/vid");
         }
-        String version = resource.getMeta().hasVersionId() ? resource.getMeta().getVersionId()
+        String version = resource.getMeta().hasVersionId()
+                ? resource.getMeta().getVersionId()
                 : resource.getIdElement().getVersionIdPart();
-        return checked(resource.fhirType(), resource.getIdElement().getIdPart(), version,
+        return checked(
+                resource.fhirType(),
+                resource.getIdElement().getIdPart(),
+                version,
                 resource.fhirType() + "/" + resource.getIdElement().getIdPart());
     }
 
     private VersionRef checked(String type, String id, String version, String asGiven) {
-        if (type == null || id == null || !daoRegistry.isResourceTypeSupported(type) || !ID.matcher(id).matches()
+        if (type == null
+                || id == null
+                || !daoRegistry.isResourceTypeSupported(type)
+                || !ID.matcher(id).matches()
                 || (version != null && !VERSION.matcher(version).matches())) {
             throw new InvalidRequestException("Not a version this server stores: '" + shorten(asGiven)
                     + "'; give Type/id/_history/vid or Type/id");
@@ -166,19 +186,28 @@ public final class VerifyManyOperationProvider {
         Parameters parameters = new Parameters();
         for (VersionVerification version : result.versions()) {
             LogEntry entry = version.entry();
-            Parameters.ParametersParameterComponent part = parameters.addParameter().setName("version");
-            part.addPart().setName("resource").setValue(new StringType(entry.leaf().ref().toString()));
-            part.addPart().setName("status").setValue(new CodeType(version.status().code()));
+            Parameters.ParametersParameterComponent part =
+                    parameters.addParameter().setName("version");
+            part.addPart()
+                    .setName("resource")
+                    .setValue(new StringType(entry.leaf().ref().toString()));
+            part.addPart()
+                    .setName("status")
+                    .setValue(new CodeType(version.status().code()));
             VerificationParts.addLeaf(part::addPart, entry, version.currentContentHash());
         }
         if (result.proof().isPresent() && result.checkpoint().isPresent()) {
             Checkpoint checkpoint = result.checkpoint().get();
             parameters.addParameter().setName("treeSize").setValue(FhirNumbers.of(checkpoint.treeSize()));
-            VerificationParts.addHex(parameters::addParameter, "rootHash", result.proof().get().rootHash());
+            VerificationParts.addHex(
+                    parameters::addParameter, "rootHash", result.proof().get().rootHash());
             VerificationParts.addAnchor(parameters::addParameter, checkpoint, result.confirmations());
-            parameters.addParameter().setName("proof").setValue(new Attachment()
-                    .setContentType("application/json")
-                    .setData(MultiProofJson.write(result.proof().get())));
+            parameters
+                    .addParameter()
+                    .setName("proof")
+                    .setValue(new Attachment()
+                            .setContentType("application/json")
+                            .setData(MultiProofJson.write(result.proof().get())));
         }
         return parameters;
     }

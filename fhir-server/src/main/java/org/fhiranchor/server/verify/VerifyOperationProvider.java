@@ -1,19 +1,16 @@
 package org.fhiranchor.server.verify;
 
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import org.fhiranchor.anchor.proof.AnchorProof;
 import org.fhiranchor.anchor.proof.ProofJson;
 import org.fhiranchor.server.anchoring.Checkpoint;
 import org.fhiranchor.server.log.BatchMember;
 import org.fhiranchor.server.log.LogEntry;
 import org.fhiranchor.server.log.LogRepository;
-import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.CodeType;
@@ -36,11 +33,21 @@ public final class VerifyOperationProvider {
     private final java.util.Optional<BatchedVersionVerifier> batched;
 
     public VerifyOperationProvider(LogRepository log, VersionVerifier verifier, DaoRegistry daoRegistry) {
-        this(log, verifier, daoRegistry, java.util.List.of(), (request, version, readable) -> { }, java.util.Optional.empty());
+        this(
+                log,
+                verifier,
+                daoRegistry,
+                java.util.List.of(),
+                (request, version, readable) -> {},
+                java.util.Optional.empty());
     }
 
-    public VerifyOperationProvider(LogRepository log, VersionVerifier verifier, DaoRegistry daoRegistry,
-            java.util.List<VerifyPartContributor> contributors, ProofAccess access,
+    public VerifyOperationProvider(
+            LogRepository log,
+            VersionVerifier verifier,
+            DaoRegistry daoRegistry,
+            java.util.List<VerifyPartContributor> contributors,
+            ProofAccess access,
             java.util.Optional<BatchedVersionVerifier> batched) {
         this.log = log;
         this.verifier = verifier;
@@ -53,12 +60,16 @@ public final class VerifyOperationProvider {
     @Operation(name = "$verify", idempotent = true, global = true)
     public Parameters verify(@IdParam IIdType id, RequestDetails request) {
         String type = id.getResourceType() != null ? id.getResourceType() : request.getResourceName();
-        long version = id.hasVersionIdPart() ? Long.parseLong(id.getVersionIdPart()) : stored.currentVersion(type, id.getIdPart());
+        long version = id.hasVersionIdPart()
+                ? Long.parseLong(id.getVersionIdPart())
+                : stored.currentVersion(type, id.getIdPart());
         java.util.Optional<LogEntry> logged = log.findByVersion(type, id.getIdPart(), version);
         if (logged.isEmpty() && batched.isPresent()) {
             java.util.Optional<BatchMember> member = batched.get().find(type, id.getIdPart(), version);
             if (member.isPresent()) {
-                access.check(request, new IdType(type, id.getIdPart(), Long.toString(version)),
+                access.check(
+                        request,
+                        new IdType(type, id.getIdPart(), Long.toString(version)),
                         stored.readable(BatchedVersionVerifier.asEntry(member.get())));
                 return batched.get().verify(member.get());
             }
@@ -74,20 +85,29 @@ public final class VerifyOperationProvider {
     static Parameters toParameters(VersionVerification result) {
         LogEntry entry = result.entry();
         Parameters parameters = new Parameters();
-        parameters.addParameter().setName("status").setValue(new CodeType(result.status().code()));
-        parameters.addParameter().setName("resource").setValue(new StringType(entry.leaf().ref().toString()));
+        parameters
+                .addParameter()
+                .setName("status")
+                .setValue(new CodeType(result.status().code()));
+        parameters
+                .addParameter()
+                .setName("resource")
+                .setValue(new StringType(entry.leaf().ref().toString()));
         VerificationParts.addLeaf(parameters::addParameter, entry, result.currentContentHash());
         if (result.proof().isPresent() && result.checkpoint().isPresent()) {
             AnchorProof proof = result.proof().get();
             Checkpoint checkpoint = result.checkpoint().get();
             parameters.addParameter().setName("treeSize").setValue(FhirNumbers.of(proof.treeSize()));
             VerificationParts.addHex(parameters::addParameter, "rootHash", proof.rootHash());
-            Parameters.ParametersParameterComponent path = parameters.addParameter().setName("auditPath");
+            Parameters.ParametersParameterComponent path =
+                    parameters.addParameter().setName("auditPath");
             proof.auditPath().forEach(hash -> VerificationParts.addHex(path::addPart, "hash", hash));
             VerificationParts.addAnchor(parameters::addParameter, checkpoint, result.confirmations());
-            parameters.addParameter().setName("proof").setValue(new Attachment()
-                    .setContentType("application/json")
-                    .setData(ProofJson.write(proof)));
+            parameters
+                    .addParameter()
+                    .setName("proof")
+                    .setValue(
+                            new Attachment().setContentType("application/json").setData(ProofJson.write(proof)));
         }
         return parameters;
     }

@@ -7,5 +7,9 @@ import org.fhiranchor.server.log.LogEntry;
 
 /** The outcome of checking one version against the log and the chain. */
 public record VersionVerification(
-        VersionStatus status, LogEntry entry, byte[] currentContentHash, Optional<AnchorProof> proof,
-        Optional<Checkpoint> checkpoint, Optional<Long> confirmations) {}
+        VersionStatus status,
+        LogEntry entry,
+        byte[] currentContentHash,
+        Optional<AnchorProof> proof,
+        Optional<Checkpoint> checkpoint,
+        Optional<Long> confirmations) {}

@@ -33,8 +33,12 @@ public final class VersionVerifier {
     private final JdbcSubtreeHashes subtrees;
     private final ChainConnection chain;
 
-    public VersionVerifier(DaoRegistry daoRegistry, VersionHasher hasher, CheckpointRepository checkpoints,
-            JdbcSubtreeHashes subtrees, ChainConnection chain) {
+    public VersionVerifier(
+            DaoRegistry daoRegistry,
+            VersionHasher hasher,
+            CheckpointRepository checkpoints,
+            JdbcSubtreeHashes subtrees,
+            ChainConnection chain) {
         this.daoRegistry = daoRegistry;
         this.hasher = hasher;
         this.checkpoints = checkpoints;
@@ -45,20 +49,28 @@ public final class VersionVerifier {
     public VersionVerification verify(LogEntry entry) {
         byte[] current = currentContentHash(entry);
         if (!Arrays.equals(current, entry.leaf().contentHash())) {
-            return new VersionVerification(VersionStatus.TAMPERED, entry, current, Optional.empty(), Optional.empty(), Optional.empty());
+            return new VersionVerification(
+                    VersionStatus.TAMPERED, entry, current, Optional.empty(), Optional.empty(), Optional.empty());
         }
         if (!entry.isSequenced()) {
-            return new VersionVerification(VersionStatus.PENDING, entry, current, Optional.empty(), Optional.empty(), Optional.empty());
+            return new VersionVerification(
+                    VersionStatus.PENDING, entry, current, Optional.empty(), Optional.empty(), Optional.empty());
         }
         Optional<Checkpoint> checkpoint = checkpoints.latestAnchored().filter(c -> c.treeSize() > entry.leafIndex());
         if (checkpoint.isEmpty()) {
-            return new VersionVerification(VersionStatus.PENDING, entry, current, Optional.empty(), Optional.empty(), Optional.empty());
+            return new VersionVerification(
+                    VersionStatus.PENDING, entry, current, Optional.empty(), Optional.empty(), Optional.empty());
         }
         Checkpoint anchored = checkpoint.get();
-        AnchorProof proof = AnchorProof.forLeaf(entry.leaf(), entry.leafIndex(), anchored.treeSize(), subtrees,
-                new ChainAnchor(anchored.chainId(), anchored.contractAddress(), anchored.txHash(), anchored.blockNumber()));
-        return new VersionVerification(VersionStatus.ANCHORED, entry, current, Optional.of(proof), checkpoint,
-                confirmations(anchored));
+        AnchorProof proof = AnchorProof.forLeaf(
+                entry.leaf(),
+                entry.leafIndex(),
+                anchored.treeSize(),
+                subtrees,
+                new ChainAnchor(
+                        anchored.chainId(), anchored.contractAddress(), anchored.txHash(), anchored.blockNumber()));
+        return new VersionVerification(
+                VersionStatus.ANCHORED, entry, current, Optional.of(proof), checkpoint, confirmations(anchored));
     }
 
     /**
@@ -84,15 +96,24 @@ public final class VersionVerifier {
                 status = VersionStatus.ANCHORED;
                 anchoredLeaves.add(MultiProof.Version.of(entry.leaf(), entry.leafIndex()));
             }
-            results.add(new VersionVerification(status, entry, current, Optional.empty(),
-                    status == VersionStatus.ANCHORED ? latest : Optional.empty(), Optional.empty()));
+            results.add(new VersionVerification(
+                    status,
+                    entry,
+                    current,
+                    Optional.empty(),
+                    status == VersionStatus.ANCHORED ? latest : Optional.empty(),
+                    Optional.empty()));
         }
         if (anchoredLeaves.isEmpty()) {
             return new VersionsVerification(results, Optional.empty(), Optional.empty(), Optional.empty());
         }
         Checkpoint anchored = latest.get();
-        MultiProof proof = MultiProof.forLeaves(anchoredLeaves, anchored.treeSize(), subtrees,
-                new ChainAnchor(anchored.chainId(), anchored.contractAddress(), anchored.txHash(), anchored.blockNumber()));
+        MultiProof proof = MultiProof.forLeaves(
+                anchoredLeaves,
+                anchored.treeSize(),
+                subtrees,
+                new ChainAnchor(
+                        anchored.chainId(), anchored.contractAddress(), anchored.txHash(), anchored.blockNumber()));
         return new VersionsVerification(results, Optional.of(proof), latest, confirmations(anchored));
     }
 

@@ -39,19 +39,22 @@ class WebAppConfiguration implements WebMvcConfigurer {
     }
 
     @Bean
-    FilterRegistrationBean<OncePerRequestFilter> webAppHeaders(WebAppProperties properties,
-            ObjectProvider<ChainConnection> chain) {
-        FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(new OncePerRequestFilter() {
-            @Override
-            protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain filters)
-                    throws ServletException, IOException {
-                response.setHeader("Content-Security-Policy", contentSecurityPolicy(properties, chain.getIfAvailable()));
-                response.setHeader("X-Content-Type-Options", "nosniff");
-                response.setHeader("Referrer-Policy", "no-referrer");
-                response.setHeader("Cache-Control", "no-store");
-                filters.doFilter(request, response);
-            }
-        });
+    FilterRegistrationBean<OncePerRequestFilter> webAppHeaders(
+            WebAppProperties properties, ObjectProvider<ChainConnection> chain) {
+        FilterRegistrationBean<OncePerRequestFilter> registration =
+                new FilterRegistrationBean<>(new OncePerRequestFilter() {
+                    @Override
+                    protected void doFilterInternal(
+                            HttpServletRequest request, HttpServletResponse response, FilterChain filters)
+                            throws ServletException, IOException {
+                        response.setHeader(
+                                "Content-Security-Policy", contentSecurityPolicy(properties, chain.getIfAvailable()));
+                        response.setHeader("X-Content-Type-Options", "nosniff");
+                        response.setHeader("Referrer-Policy", "no-referrer");
+                        response.setHeader("Cache-Control", "no-store");
+                        filters.doFilter(request, response);
+                    }
+                });
         registration.addUrlPatterns("/app", "/app/*");
         registration.setName("webAppHeaders");
         return registration;
@@ -65,7 +68,10 @@ class WebAppConfiguration implements WebMvcConfigurer {
         Set<String> connect = new LinkedHashSet<>();
         connect.add("'self'");
         browserRpcUrl(properties, chain).flatMap(WebAppConfiguration::origin).ifPresent(connect::add);
-        properties.connectSrc().stream().map(String::trim).filter(s -> !s.isEmpty()).forEach(connect::add);
+        properties.connectSrc().stream()
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .forEach(connect::add);
         return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
                 + "connect-src " + String.join(" ", connect) + "; form-action 'self'; base-uri 'none'; "
                 + "frame-ancestors 'none'; object-src 'none'";
@@ -84,7 +90,8 @@ class WebAppConfiguration implements WebMvcConfigurer {
             if (uri.getScheme() == null || uri.getHost() == null) {
                 return Optional.empty();
             }
-            return Optional.of(uri.getScheme() + "://" + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : ""));
+            return Optional.of(
+                    uri.getScheme() + "://" + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : ""));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
@@ -110,13 +117,15 @@ class WebAppConfiguration implements WebMvcConfigurer {
             document.put("smartClientId", properties.smartClientId());
             ChainConnection connection = chain.getIfAvailable();
             Optional<String> rpcUrl = browserRpcUrl(properties, connection);
-            Optional<Ledger> ledger = connection == null ? Optional.empty() : connection.connected().or(() -> {
-                try {
-                    return Optional.of(connection.ledger());
-                } catch (RuntimeException e) {
-                    return Optional.empty(); // chain down: the page says it cannot check
-                }
-            });
+            Optional<Ledger> ledger = connection == null
+                    ? Optional.empty()
+                    : connection.connected().or(() -> {
+                        try {
+                            return Optional.of(connection.ledger());
+                        } catch (RuntimeException e) {
+                            return Optional.empty(); // chain down: the page says it cannot check
+                        }
+                    });
             if (rpcUrl.isPresent() && ledger.isPresent()) {
                 Map<String, Object> chainPart = new LinkedHashMap<>();
                 chainPart.put("rpcUrl", rpcUrl.get());

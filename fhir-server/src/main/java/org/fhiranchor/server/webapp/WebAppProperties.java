@@ -18,5 +18,4 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record WebAppProperties(
         @DefaultValue("fhir-anchor-webapp") String smartClientId,
         String chainRpcUrl,
-        @DefaultValue List<String> connectSrc) {
-}
+        @DefaultValue List<String> connectSrc) {}

@@ -34,8 +34,8 @@ class AnchoringStatusTest {
         dataSource.setURL("jdbc:h2:mem:status-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         jdbc = new JdbcTemplate(dataSource);
         AnchorSchema.migrate(dataSource);
-        status = new AnchoringStatus(new LogRepository(jdbc), new CheckpointRepository(jdbc), jdbc,
-                Clock.fixed(NOW, ZoneOffset.UTC));
+        status = new AnchoringStatus(
+                new LogRepository(jdbc), new CheckpointRepository(jdbc), jdbc, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     @Test
@@ -98,7 +98,8 @@ class AnchoringStatusTest {
 
     @Test
     void neitherQueryScansTheLog() {
-        for (String query : java.util.List.of(AnchoringStatus.SIZES, AnchoringStatus.OLDEST_UNANCHORED.replace("?", "5"))) {
+        for (String query :
+                java.util.List.of(AnchoringStatus.SIZES, AnchoringStatus.OLDEST_UNANCHORED.replace("?", "5"))) {
             String plan = jdbc.queryForObject("EXPLAIN " + query, String.class);
             assertThat(plan).as(query).doesNotContainIgnoringCase("tableScan").contains("UQ_ANCHOR_LOG_LEAF");
         }
@@ -106,19 +107,32 @@ class AnchoringStatusTest {
 
     private void entry(Long leafIndex, Instant recordedAt) {
         long version = ++nextVersion;
-        jdbc.update("INSERT INTO anchor_log_entry (resource_type, resource_id, version_id, operation, content_hash, salt, "
-                + "recorded_at, leaf_index, leaf_hash, sequenced_at) VALUES ('Patient', ?, 1, 1, ?, ?, ?, ?, ?, ?)",
-                "p" + version, HASH, HASH, Timestamp.from(recordedAt), leafIndex, leafIndex == null ? null : HASH,
+        jdbc.update(
+                "INSERT INTO anchor_log_entry (resource_type, resource_id, version_id, operation, content_hash, salt, "
+                        + "recorded_at, leaf_index, leaf_hash, sequenced_at) VALUES ('Patient', ?, 1, 1, ?, ?, ?, ?, ?, ?)",
+                "p" + version,
+                HASH,
+                HASH,
+                Timestamp.from(recordedAt),
+                leafIndex,
+                leafIndex == null ? null : HASH,
                 leafIndex == null ? null : Timestamp.from(recordedAt));
     }
 
     private void head(long size) {
-        jdbc.update("INSERT INTO anchor_tree_head (head_id, tree_size, root_hash, updated_at) VALUES (1, ?, ?, ?)", size, HASH,
+        jdbc.update(
+                "INSERT INTO anchor_tree_head (head_id, tree_size, root_hash, updated_at) VALUES (1, ?, ?, ?)",
+                size,
+                HASH,
                 Timestamp.from(NOW));
     }
 
     private void checkpoint(long size, String state) {
-        jdbc.update("INSERT INTO anchor_checkpoint (tree_size, root_hash, created_at, status, attempts) VALUES (?, ?, ?, ?, 0)",
-                size, HASH, Timestamp.from(NOW), state);
+        jdbc.update(
+                "INSERT INTO anchor_checkpoint (tree_size, root_hash, created_at, status, attempts) VALUES (?, ?, ?, ?, 0)",
+                size,
+                HASH,
+                Timestamp.from(NOW),
+                state);
     }
 }

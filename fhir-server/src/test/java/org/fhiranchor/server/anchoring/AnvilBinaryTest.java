@@ -23,9 +23,11 @@ class AnvilBinaryTest {
         executable(lib.resolve("anvil"));
         assertThat(AnvilBinary.resolve(anvil.toString(), List.of(lib))).isEqualTo(anvil);
 
-        assertThatThrownBy(() -> AnvilBinary.resolve(dir.resolve("nowhere/anvil").toString(), List.of(lib)))
+        assertThatThrownBy(
+                        () -> AnvilBinary.resolve(dir.resolve("nowhere/anvil").toString(), List.of(lib)))
                 .hasMessageContaining(dir.resolve("nowhere/anvil").toString())
-                .hasMessageContaining("fhir-anchor.chain.embedded.anvil-binary").hasMessageContaining("FHIR_ANCHOR_ANVIL");
+                .hasMessageContaining("fhir-anchor.chain.embedded.anvil-binary")
+                .hasMessageContaining("FHIR_ANCHOR_ANVIL");
     }
 
     @Test

@@ -33,7 +33,8 @@ class ChainAccountKeyFileTest {
         String name = WalletUtils.generateWalletFile("correct horse", keys, dir.toFile(), false);
         Path keystore = dir.resolve(name);
         String key = ChainAccountKeyFile.unlockKeystore(keystore, "correct horse");
-        assertThat(Credentials.create(key).getAddress()).isEqualTo(Credentials.create(keys).getAddress());
+        assertThat(Credentials.create(key).getAddress())
+                .isEqualTo(Credentials.create(keys).getAddress());
         assertThatThrownBy(() -> ChainAccountKeyFile.unlockKeystore(keystore, "wrong"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageNotContaining("wrong");

@@ -3,6 +3,8 @@ package org.fhiranchor.server.anchoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +15,6 @@ import org.fhiranchor.anchor.chain.AnvilNode;
 import org.fhiranchor.anchor.chain.LedgerReader;
 import org.fhiranchor.anchor.chain.LedgerSettings;
 import org.fhiranchor.anchor.chain.Web3jLedger;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.fhiranchor.server.support.ChainScan;
 import org.fhiranchor.server.support.FhirRestTest;
 import org.fhiranchor.server.support.SharedData;
@@ -68,16 +68,22 @@ class ChainOutageTest extends FhirRestTest {
     void nodeDownDuringIngest_writesContinue_anchoringCatchesUp() throws Exception {
         List<Path> bundles;
         try (Stream<Path> files = Files.list(SharedData.synthea())) {
-            bundles = files.filter(p -> p.getFileName().toString().matches("[A-Z].*\\.json")).sorted().limit(6).toList();
+            bundles = files.filter(p -> p.getFileName().toString().matches("[A-Z].*\\.json"))
+                    .sorted()
+                    .limit(6)
+                    .toList();
         }
         ingest(bundles.subList(0, 2));
-        await("first bundles anchored").atMost(Duration.ofMinutes(2)).until(() -> status.snapshot().unanchoredEntries() == 0);
+        await("first bundles anchored")
+                .atMost(Duration.ofMinutes(2))
+                .until(() -> status.snapshot().unanchoredEntries() == 0);
         long anchoredBefore = status.snapshot().anchoredTreeSize();
 
         int port = node.port();
         node.stop();
         ingest(bundles.subList(2, 6));
-        await("the outage noticed").atMost(Duration.ofMinutes(2))
+        await("the outage noticed")
+                .atMost(Duration.ofMinutes(2))
                 .until(() -> health.health().getStatus() == org.springframework.boot.actuate.health.Status.DOWN);
         AnchoringStatus.Snapshot during = status.snapshot();
         assertThat(during.anchoredTreeSize()).isEqualTo(anchoredBefore);
@@ -85,15 +91,22 @@ class ChainOutageTest extends FhirRestTest {
         assertThat(health.health().getStatus()).isEqualTo(org.springframework.boot.actuate.health.Status.DOWN);
 
         node = startNode(port);
-        await("anchoring caught up").atMost(Duration.ofMinutes(2)).until(() -> status.snapshot().unanchoredEntries() == 0);
+        await("anchoring caught up")
+                .atMost(Duration.ofMinutes(2))
+                .until(() -> status.snapshot().unanchoredEntries() == 0);
 
         List<Checkpoint> all = checkpoints.page(0, 10_000);
         assertThat(all).allMatch(Checkpoint::anchored);
-        assertThat(all.get(all.size() - 1).treeSize()).isEqualTo(status.snapshot().logEntries());
-        try (LedgerReader chain = Web3jLedger.readOnly(LedgerSettings.forUrl(node.rpcUrl()), all.get(0).contractAddress())) {
+        assertThat(all.get(all.size() - 1).treeSize())
+                .isEqualTo(status.snapshot().logEntries());
+        try (LedgerReader chain = Web3jLedger.readOnly(
+                LedgerSettings.forUrl(node.rpcUrl()), all.get(0).contractAddress())) {
             assertThat(chain.checkpointCount()).isEqualTo(all.size());
             for (Checkpoint checkpoint : all) {
-                assertThat(chain.checkpointBySize(checkpoint.treeSize()).orElseThrow().root()).isEqualTo(checkpoint.rootHash());
+                assertThat(chain.checkpointBySize(checkpoint.treeSize())
+                                .orElseThrow()
+                                .root())
+                        .isEqualTo(checkpoint.rootHash());
             }
         }
         noPatientDataOnChain(bundles);
@@ -108,7 +121,8 @@ class ChainOutageTest extends FhirRestTest {
                 JsonNode resource = entry.path("resource");
                 if (resource.path("resourceType").asText().equals("Patient")) {
                     secrets.add(resource.path("id").asText());
-                    resource.path("identifier").forEach(id -> secrets.add(id.path("value").asText()));
+                    resource.path("identifier")
+                            .forEach(id -> secrets.add(id.path("value").asText()));
                     resource.path("name").forEach(name -> {
                         secrets.add(name.path("family").asText());
                         name.path("given").forEach(given -> secrets.add(given.asText()));
@@ -129,13 +143,15 @@ class ChainOutageTest extends FhirRestTest {
 
     private void ingest(List<Path> bundles) throws Exception {
         for (Path bundle : bundles) {
-            assertThat(http("POST", "", "application/fhir+json", Files.readAllBytes(bundle)).statusCode()).isEqualTo(200);
+            assertThat(http("POST", "", "application/fhir+json", Files.readAllBytes(bundle))
+                            .statusCode())
+                    .isEqualTo(200);
         }
     }
 
     private static AnvilNode startNode(int port) {
-        AnvilNode started = AnvilNode.start(AnvilNode.Options.defaults().withPort(port).withState(STATE, 1)
-                .withLogFile(DATA.resolve("anvil.log")));
+        AnvilNode started = AnvilNode.start(
+                AnvilNode.Options.defaults().withPort(port).withState(STATE, 1).withLogFile(DATA.resolve("anvil.log")));
         started.fund(Credentials.create(KEY).getAddress(), BigInteger.TEN.pow(21));
         return started;
     }

@@ -24,11 +24,15 @@ class DeploymentStatementEndpointTest extends FhirRestTest {
     @Test
     void statementIsPublic_signedByTheDeployer_andNamesTheContractInUse() throws Exception {
         String contract = chain.ledger().contractAddress();
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + DeploymentStatementEndpoint.PATH)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://127.0.0.1:" + port + DeploymentStatementEndpoint.PATH))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
-        DeploymentStatement statement = DeploymentStatement.parse(response.body().getBytes(StandardCharsets.UTF_8));
+        DeploymentStatement statement =
+                DeploymentStatement.parse(response.body().getBytes(StandardCharsets.UTF_8));
         assertThat(statement.contract()).isEqualTo(contract.toLowerCase());
         assertThat(statement.signer()).isEqualTo(statement.deployer());
         Web3j web3j = Web3j.build(new HttpService(chain.rpcUrl()));

@@ -8,7 +8,6 @@ import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -53,7 +52,10 @@ class LogAndAnchoringTest extends FhirRestTest {
 
     @Test
     void createUpdateDelete_eachLoggedWithTheHashOfWhatIsServed() {
-        IIdType id = client.create().resource(ClinicalFixtures.patient(system, "log-1", "Logged", "1970-01-01")).execute().getId();
+        IIdType id = client.create()
+                .resource(ClinicalFixtures.patient(system, "log-1", "Logged", "1970-01-01"))
+                .execute()
+                .getId();
         Patient p = client.read().resource(Patient.class).withId(id.getIdPart()).execute();
         p.setActive(true);
         client.update().resource(p).execute();
@@ -68,7 +70,8 @@ class LogAndAnchoringTest extends FhirRestTest {
         assertThat(v1.leaf().contentHash()).isEqualTo(servedHash("/Patient/" + id.getIdPart() + "/_history/1"));
         assertThat(v2.leaf().contentHash()).isEqualTo(servedHash("/Patient/" + id.getIdPart() + "/_history/2"));
         assertThat(v3.leaf().contentHash()).isEqualTo(ContentHash.deleted());
-        assertThat(get("/Patient/" + id.getIdPart() + "/_history/3").statusCode()).isEqualTo(410);
+        assertThat(get("/Patient/" + id.getIdPart() + "/_history/3").statusCode())
+                .isEqualTo(410);
         assertThat(v1.leaf().salt()).isNotEqualTo(v2.leaf().salt());
     }
 
@@ -76,7 +79,8 @@ class LogAndAnchoringTest extends FhirRestTest {
     void clientSentLastUpdated_isHashedAsServed() {
         String body = "{\"resourceType\":\"Patient\",\"meta\":{\"lastUpdated\":\"2001-02-03T04:05:06Z\"},"
                 + "\"identifier\":[{\"system\":\"" + system + "\",\"value\":\"lu\"}]}";
-        HttpResponse<String> created = http("POST", "/Patient", "application/fhir+json", body.getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> created =
+                http("POST", "/Patient", "application/fhir+json", body.getBytes(StandardCharsets.UTF_8));
         assertThat(created.statusCode()).isEqualTo(201);
         String id = created.headers().firstValue("Location").orElseThrow().replaceAll(".*/Patient/([^/]+)/.*", "$1");
         assertThat(log.findByVersion("Patient", id, 1).orElseThrow().leaf().contentHash())
@@ -93,94 +97,157 @@ class LogAndAnchoringTest extends FhirRestTest {
                 + "{\"resource\":{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},"
                 + "\"subject\":{\"reference\":\"Patient/missing-" + UUID.randomUUID() + "\"}},"
                 + "\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}]}";
-        assertThat(http("POST", "", "application/fhir+json", tx.getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(400);
+        assertThat(http("POST", "", "application/fhir+json", tx.getBytes(StandardCharsets.UTF_8))
+                        .statusCode())
+                .isEqualTo(400);
         assertThat(clinicalEntries()).isEqualTo(before);
     }
 
     private long clinicalEntries() {
-        return jdbc.queryForObject("SELECT COUNT(*) FROM anchor_log_entry WHERE resource_type <> 'AuditEvent'", Long.class);
+        return jdbc.queryForObject(
+                "SELECT COUNT(*) FROM anchor_log_entry WHERE resource_type <> 'AuditEvent'", Long.class);
     }
 
     @Test
     void versionsAreSequencedAnchoredAndVerifiable() throws Exception {
         Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         for (int i = 0; i < 25; i++) {
-            tx.addEntry().setResource(ClinicalFixtures.patient(system, "seq-" + i, "Seq", "1980-01-01"))
-                    .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+            tx.addEntry()
+                    .setResource(ClinicalFixtures.patient(system, "seq-" + i, "Seq", "1980-01-01"))
+                    .getRequest()
+                    .setMethod(Bundle.HTTPVerb.POST)
+                    .setUrl("Patient");
         }
         Bundle response = client.transaction().withBundle(tx).execute();
         String ref = response.getEntry().get(7).getResponse().getLocation(); // Patient/<id>/_history/1
 
-        await("anchored").atMost(Duration.ofSeconds(60)).until(() -> "anchored".equals(verify(ref).getParameter("status").getValue().primitiveValue()));
+        await("anchored")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> "anchored"
+                        .equals(verify(ref).getParameter("status").getValue().primitiveValue()));
 
         // Leaf indexes are consecutive: 0..n-1 without gaps or duplicates.
         // One statement, one snapshot: the sequencer keeps running (every request writes an AuditEvent).
-        long[] countAndMax = jdbc.queryForObject("SELECT COUNT(leaf_index), MAX(leaf_index) FROM anchor_log_entry",
-                (rs, row) -> new long[] {rs.getLong(1), rs.getLong(2)});
+        long[] countAndMax =
+                jdbc.queryForObject("SELECT COUNT(leaf_index), MAX(leaf_index) FROM anchor_log_entry", (rs, row) ->
+                        new long[] {rs.getLong(1), rs.getLong(2)});
         assertThat(countAndMax[1]).isEqualTo(countAndMax[0] - 1);
 
         Parameters result = verify(ref);
-        AnchorProof proof = ProofJson.read(result.getParameter("proof").getValue() instanceof org.hl7.fhir.r4.model.Attachment a
-                ? a.getData() : null);
+        AnchorProof proof = ProofJson.read(
+                result.getParameter("proof").getValue() instanceof org.hl7.fhir.r4.model.Attachment a
+                        ? a.getData()
+                        : null);
         byte[] resourceBytes = get("/" + ref).body().getBytes(StandardCharsets.UTF_8);
-        try (LedgerReader reader = Web3jLedger.readOnly(LedgerSettings.forUrl(chain.rpcUrl()), proof.anchor().contract())) {
-            VerificationResult verified = ProofVerifier.verify(resourceBytes, proof,
-                    size -> reader.checkpointBySize(size).map(OnChainCheckpoint::root));
+        try (LedgerReader reader = Web3jLedger.readOnly(
+                LedgerSettings.forUrl(chain.rpcUrl()), proof.anchor().contract())) {
+            VerificationResult verified = ProofVerifier.verify(
+                    resourceBytes, proof, size -> reader.checkpointBySize(size).map(OnChainCheckpoint::root));
             assertThat(verified.verified()).as(verified.toString()).isTrue();
             // The same proof does not verify other bytes.
-            byte[] altered = new String(resourceBytes, StandardCharsets.UTF_8).replace("Seq", "Sez").getBytes(StandardCharsets.UTF_8);
-            assertThat(ProofVerifier.verify(altered, proof, size -> reader.checkpointBySize(size).map(OnChainCheckpoint::root))
-                    .verified()).isFalse();
+            byte[] altered = new String(resourceBytes, StandardCharsets.UTF_8)
+                    .replace("Seq", "Sez")
+                    .getBytes(StandardCharsets.UTF_8);
+            assertThat(ProofVerifier.verify(
+                                    altered,
+                                    proof,
+                                    size -> reader.checkpointBySize(size).map(OnChainCheckpoint::root))
+                            .verified())
+                    .isFalse();
         }
-        assertThat(((IntegerType) result.getParameter("confirmations").getValue()).getValue()).isGreaterThanOrEqualTo(1);
+        assertThat(((IntegerType) result.getParameter("confirmations").getValue()).getValue())
+                .isGreaterThanOrEqualTo(1);
     }
 
     @Test
     void offlineVerifierCli_verifiesAgainstTheChain_andWalksTheHistory() throws Exception {
         // Committed before the patient, so any checkpoint covering the patient covers it too.
-        client.create().resource(ClinicalFixtures.organization("Walked " + system)).execute();
-        IIdType id = client.create().resource(ClinicalFixtures.patient(system, "cli", "Offline", "1955-05-05")).execute().getId();
+        client.create()
+                .resource(ClinicalFixtures.organization("Walked " + system))
+                .execute();
+        IIdType id = client.create()
+                .resource(ClinicalFixtures.patient(system, "cli", "Offline", "1955-05-05"))
+                .execute()
+                .getId();
         String ref = "Patient/" + id.getIdPart() + "/_history/1";
-        await("anchored").atMost(Duration.ofSeconds(60)).until(() -> "anchored".equals(verify(ref).getParameter("status").getValue().primitiveValue()));
+        await("anchored")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> "anchored"
+                        .equals(verify(ref).getParameter("status").getValue().primitiveValue()));
         String contract = verify(ref).getParameter("contract").getValue().primitiveValue();
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int exit = org.fhiranchor.anchor.verifier.VerifierCli.run(new String[] {"verify", "--rpc", chain.rpcUrl(),
-                "--contract", contract, "--fhir-base", baseUrl(), "--ref", ref},
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()),
+        int exit = org.fhiranchor.anchor.verifier.VerifierCli.run(
+                new String[] {
+                    "verify", "--rpc", chain.rpcUrl(), "--contract", contract, "--fhir-base", baseUrl(), "--ref", ref
+                },
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream()),
                 java.util.Map.of("FHIR_ANCHOR_TOKEN", token));
         assertThat(exit).as(out.toString(StandardCharsets.UTF_8)).isZero();
 
         // A whole type's history (a type no other test tampers with): nothing fails.
         ByteArrayOutputStream walked = new ByteArrayOutputStream();
-        int walkExit = org.fhiranchor.anchor.verifier.VerifierCli.run(new String[] {"walk", "--rpc", chain.rpcUrl(),
-                "--contract", contract, "--fhir-base", baseUrl(), "--type", "Organization"},
-                new PrintStream(walked, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()),
+        int walkExit = org.fhiranchor.anchor.verifier.VerifierCli.run(
+                new String[] {
+                    "walk",
+                    "--rpc",
+                    chain.rpcUrl(),
+                    "--contract",
+                    contract,
+                    "--fhir-base",
+                    baseUrl(),
+                    "--type",
+                    "Organization"
+                },
+                new PrintStream(walked, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream()),
                 java.util.Map.of("FHIR_ANCHOR_TOKEN", token));
         assertThat(walkExit).as(walked.toString(StandardCharsets.UTF_8)).isZero();
     }
 
     @Test
     void consistencyBetweenAnchoredCheckpoints_verifies() throws Exception {
-        client.create().resource(ClinicalFixtures.patient(system, "c-1", "Cons", "1990-01-01")).execute();
-        await("a first checkpoint").atMost(Duration.ofSeconds(60)).until(() -> checkpointSizes().size() >= 1);
+        client.create()
+                .resource(ClinicalFixtures.patient(system, "c-1", "Cons", "1990-01-01"))
+                .execute();
+        await("a first checkpoint")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> checkpointSizes().size() >= 1);
         long first = checkpointSizes().get(checkpointSizes().size() - 1);
-        client.create().resource(ClinicalFixtures.patient(system, "c-2", "Cons", "1990-01-02")).execute();
-        await("a later checkpoint").atMost(Duration.ofSeconds(60)).until(() -> checkpointSizes().get(checkpointSizes().size() - 1) > first);
+        client.create()
+                .resource(ClinicalFixtures.patient(system, "c-2", "Cons", "1990-01-02"))
+                .execute();
+        await("a later checkpoint")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> checkpointSizes().get(checkpointSizes().size() - 1) > first);
         long second = checkpointSizes().get(checkpointSizes().size() - 1);
 
-        Parameters proof = client.operation().onServer().named("$consistency")
+        Parameters proof = client.operation()
+                .onServer()
+                .named("$consistency")
                 .withParameter(Parameters.class, "from", new IntegerType((int) first))
                 .andParameter("to", new IntegerType((int) second))
-                .useHttpGet().execute();
+                .useHttpGet()
+                .execute();
         List<byte[]> path = proof.getParameter("consistencyPath").getPart().stream()
-                .map(p -> HexFormat.of().parseHex(p.getValue().primitiveValue())).toList();
-        byte[] oldRoot = HexFormat.of().parseHex(proof.getParameter("fromRootHash").getValue().primitiveValue());
-        byte[] newRoot = HexFormat.of().parseHex(proof.getParameter("toRootHash").getValue().primitiveValue());
-        assertThat(MerkleVerifier.verifyConsistency(first, second, oldRoot, newRoot, path).passed()).isTrue();
-        try (LedgerReader reader = Web3jLedger.readOnly(LedgerSettings.forUrl(chain.rpcUrl()),
-                proof.getParameter("toCheckpoint").getPart().stream().filter(p -> p.getName().equals("contract"))
-                        .findFirst().orElseThrow().getValue().primitiveValue())) {
+                .map(p -> HexFormat.of().parseHex(p.getValue().primitiveValue()))
+                .toList();
+        byte[] oldRoot = HexFormat.of()
+                .parseHex(proof.getParameter("fromRootHash").getValue().primitiveValue());
+        byte[] newRoot = HexFormat.of()
+                .parseHex(proof.getParameter("toRootHash").getValue().primitiveValue());
+        assertThat(MerkleVerifier.verifyConsistency(first, second, oldRoot, newRoot, path)
+                        .passed())
+                .isTrue();
+        try (LedgerReader reader = Web3jLedger.readOnly(
+                LedgerSettings.forUrl(chain.rpcUrl()),
+                proof.getParameter("toCheckpoint").getPart().stream()
+                        .filter(p -> p.getName().equals("contract"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getValue()
+                        .primitiveValue())) {
             assertThat(reader.checkpointBySize(first).orElseThrow().root()).isEqualTo(oldRoot);
             assertThat(reader.checkpointBySize(second).orElseThrow().root()).isEqualTo(newRoot);
         }
@@ -188,11 +255,17 @@ class LogAndAnchoringTest extends FhirRestTest {
 
     @Test
     void directSqlTampering_isReportedAsTampered() {
-        IIdType id = client.create().resource(ClinicalFixtures.patient(system, "tamper", "Honest", "1960-06-06")).execute().getId();
+        IIdType id = client.create()
+                .resource(ClinicalFixtures.patient(system, "tamper", "Honest", "1960-06-06"))
+                .execute()
+                .getId();
         String ref = "Patient/" + id.getIdPart() + "/_history/1";
-        assertThat(verify(ref).getParameter("status").getValue().primitiveValue()).isIn("pending", "anchored");
-        int changed = jdbc.update("UPDATE HFJ_RES_VER SET RES_TEXT_VC = REPLACE(RES_TEXT_VC, 'Honest', 'Forged') "
-                + "WHERE RES_ID = (SELECT RES_ID FROM HFJ_RESOURCE WHERE FHIR_ID = ?) AND RES_VER = 1", id.getIdPart());
+        assertThat(verify(ref).getParameter("status").getValue().primitiveValue())
+                .isIn("pending", "anchored");
+        int changed = jdbc.update(
+                "UPDATE HFJ_RES_VER SET RES_TEXT_VC = REPLACE(RES_TEXT_VC, 'Honest', 'Forged') "
+                        + "WHERE RES_ID = (SELECT RES_ID FROM HFJ_RESOURCE WHERE FHIR_ID = ?) AND RES_VER = 1",
+                id.getIdPart());
         assertThat(changed).isEqualTo(1);
         Parameters result = verify(ref);
         assertThat(result.getParameter("status").getValue().primitiveValue()).isEqualTo("tampered");
@@ -202,12 +275,18 @@ class LogAndAnchoringTest extends FhirRestTest {
         // The sweep re-hashes every stored version (also those of the other tests in this server)
         // and reports exactly the tampered one.
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int exit = new SweepCommand(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()))
+        int exit = new SweepCommand(
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(new ByteArrayOutputStream()))
                 .run(List.of("--fhir-base", baseUrl(), "--page", "200", "--token", token));
         String report = out.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(report).isEqualTo(1);
         assertThat(report.lines().filter(line -> line.startsWith("MISMATCH") || line.startsWith("UNLOGGED")))
-                .as(report).containsExactly(report.lines().filter(line -> line.startsWith("MISMATCH " + ref)).findFirst().orElse("none"));
+                .as(report)
+                .containsExactly(report.lines()
+                        .filter(line -> line.startsWith("MISMATCH " + ref))
+                        .findFirst()
+                        .orElse("none"));
     }
 
     private Parameters verify(String versionRef) {
@@ -217,7 +296,8 @@ class LogAndAnchoringTest extends FhirRestTest {
     }
 
     private List<Long> checkpointSizes() {
-        return jdbc.queryForList("SELECT tree_size FROM anchor_checkpoint WHERE status = 'ANCHORED' ORDER BY tree_size", Long.class);
+        return jdbc.queryForList(
+                "SELECT tree_size FROM anchor_checkpoint WHERE status = 'ANCHORED' ORDER BY tree_size", Long.class);
     }
 
     private byte[] servedHash(String path) {

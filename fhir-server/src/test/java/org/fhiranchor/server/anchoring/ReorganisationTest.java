@@ -40,6 +40,7 @@ class ReorganisationTest extends FhirRestTest {
     private static final Path DATA = TestDataDirectory.newSubdirectory("reorg-");
     /** Anvil's first dev account (funded and unlocked on the node); its key stays in Anvil. */
     private static final String SIGNER = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
+
     private static final AnvilNode NODE = startNode();
     /** Taken before the server deployed anything, as the reporter did. */
     private static final String BEFORE_DEPLOYMENT = NODE.snapshot();
@@ -93,8 +94,11 @@ class ReorganisationTest extends FhirRestTest {
         assertThat(chain.redeployments()).isEqualTo(1);
         assertEverythingOnChainOnce();
         assertThat(lostContract).isNotNull();
-        try (Web3jLedger reader = Web3jLedger.readOnly(LedgerSettings.forUrl(NODE.rpcUrl()), chain.ledger().contractAddress())) {
-            assertThat(reader.owner()).as("deployed and signed by the remote signer's account").isEqualTo(SIGNER);
+        try (Web3jLedger reader = Web3jLedger.readOnly(
+                LedgerSettings.forUrl(NODE.rpcUrl()), chain.ledger().contractAddress())) {
+            assertThat(reader.owner())
+                    .as("deployed and signed by the remote signer's account")
+                    .isEqualTo(SIGNER);
         }
 
         // 3. A reorganisation that removes only the blocks holding a checkpoint: the server notices,
@@ -106,7 +110,9 @@ class ReorganisationTest extends FhirRestTest {
         double reorganisedBefore = reorganisedCount();
         NODE.setAutomine(false);
         assertThat(NODE.revert(beforeThird)).isTrue();
-        await("the lost checkpoint noticed").atMost(Duration.ofMinutes(1)).until(() -> checkpoints.bySize(thirdSize).orElseThrow().status() == Checkpoint.Status.PENDING);
+        await("the lost checkpoint noticed")
+                .atMost(Duration.ofMinutes(1))
+                .until(() -> checkpoints.bySize(thirdSize).orElseThrow().status() == Checkpoint.Status.PENDING);
         assertThat(reorganisedCount()).isGreaterThan(reorganisedBefore);
         assertThat(verifyStatus(third)).isEqualTo("pending");
         // Mining is off: mine one block whenever something waits in the pool, until the checkpoint is in one.
@@ -129,7 +135,9 @@ class ReorganisationTest extends FhirRestTest {
         // 4. The node drops the pending checkpoint transaction: it is sent again.
         NODE.setAutomine(false);
         String fourth = createPatient();
-        await("checkpoint transaction in the pool").atMost(Duration.ofMinutes(1)).until(() -> pendingNonce() > latestNonce());
+        await("checkpoint transaction in the pool")
+                .atMost(Duration.ofMinutes(1))
+                .until(() -> pendingNonce() > latestNonce());
         NODE.dropAllTransactions();
         NODE.setAutomine(true);
         awaitAnchored(fourth);
@@ -141,21 +149,26 @@ class ReorganisationTest extends FhirRestTest {
         List<Checkpoint> all = checkpoints.page(0, 100_000);
         List<Checkpoint> anchored = all.stream().filter(Checkpoint::anchored).toList();
         assertThat(anchored).isNotEmpty();
-        try (Web3jLedger reader = Web3jLedger.readOnly(LedgerSettings.forUrl(NODE.rpcUrl()),
+        try (Web3jLedger reader = Web3jLedger.readOnly(
+                LedgerSettings.forUrl(NODE.rpcUrl()),
                 anchored.get(anchored.size() - 1).contractAddress())) {
             for (Checkpoint checkpoint : anchored) {
-                assertThat(reader.checkpointBySize(checkpoint.treeSize())).as("checkpoint " + checkpoint.treeSize())
+                assertThat(reader.checkpointBySize(checkpoint.treeSize()))
+                        .as("checkpoint " + checkpoint.treeSize())
                         .hasValueSatisfying(c -> assertThat(c.root()).isEqualTo(checkpoint.rootHash()));
             }
             // The contract refuses a size that does not grow, so its count is the number of distinct sizes sent.
             long onChain = reader.checkpointCount();
-            long superseded = all.stream().filter(c -> c.status() == Checkpoint.Status.SUPERSEDED).count();
+            long superseded = all.stream()
+                    .filter(c -> c.status() == Checkpoint.Status.SUPERSEDED)
+                    .count();
             assertThat(onChain).isBetween((long) anchored.size(), (long) (all.size() - superseded));
         }
     }
 
     private boolean onChain(long treeSize) {
-        try (Web3jLedger reader = Web3jLedger.readOnly(LedgerSettings.forUrl(NODE.rpcUrl()), chain.ledger().contractAddress())) {
+        try (Web3jLedger reader = Web3jLedger.readOnly(
+                LedgerSettings.forUrl(NODE.rpcUrl()), chain.ledger().contractAddress())) {
             return reader.checkpointBySize(treeSize).isPresent();
         }
     }
@@ -173,17 +186,24 @@ class ReorganisationTest extends FhirRestTest {
     private String createPatient() {
         String body = "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:test:reorg\",\"value\":\""
                 + UUID.randomUUID() + "\"}]}";
-        HttpResponse<String> created = http("POST", "/Patient", "application/fhir+json", body.getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> created =
+                http("POST", "/Patient", "application/fhir+json", body.getBytes(StandardCharsets.UTF_8));
         assertThat(created.statusCode()).isEqualTo(201);
-        return created.headers().firstValue("Location").orElseThrow()
+        return created.headers()
+                .firstValue("Location")
+                .orElseThrow()
                 .replaceAll(".*/(Patient/[^/]+/_history/[^/]+).*", "$1");
     }
 
     private String verifyStatus(String versionRef) {
         HttpResponse<String> response = get("/" + versionRef + "/$verify");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return CLIENT_CONTEXT.newJsonParser().parseResource(Parameters.class, response.body())
-                .getParameter("status").getValue().primitiveValue();
+        return CLIENT_CONTEXT
+                .newJsonParser()
+                .parseResource(Parameters.class, response.body())
+                .getParameter("status")
+                .getValue()
+                .primitiveValue();
     }
 
     private double reorganisedCount() {
@@ -201,8 +221,10 @@ class ReorganisationTest extends FhirRestTest {
     private long nonce(DefaultBlockParameterName block) throws Exception {
         Web3j web3j = Web3j.build(new HttpService(NODE.rpcUrl()));
         try {
-            return web3j.ethGetTransactionCount(SIGNER, block).send()
-                    .getTransactionCount().longValueExact();
+            return web3j.ethGetTransactionCount(SIGNER, block)
+                    .send()
+                    .getTransactionCount()
+                    .longValueExact();
         } finally {
             web3j.shutdown();
         }

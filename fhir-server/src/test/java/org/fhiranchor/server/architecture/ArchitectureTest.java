@@ -27,23 +27,33 @@ class ArchitectureTest {
 
     @Test
     void theLibrariesDoNotUseSpringHapiOrTheServer() {
-        noClasses().that().resideInAnyPackage("org.fhiranchor.anchor..", "org.fhiranchor.ipfs..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "ca.uhn..",
-                        "org.hl7.fhir..", "org.fhiranchor.server..")
+        noClasses()
+                .that()
+                .resideInAnyPackage("org.fhiranchor.anchor..", "org.fhiranchor.ipfs..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.springframework..", "ca.uhn..", "org.hl7.fhir..", "org.fhiranchor.server..")
                 .because("anchor-module and ipfs are libraries a verifier or another server can use alone")
                 .check(classes);
     }
 
     @Test
     void theAnchorLibraryDoesNotUseTheIpfsClient_norTheOtherWayRound() {
-        noClasses().that().resideInAPackage("org.fhiranchor.ipfs..")
-                .should().dependOnClassesThat().resideInAPackage("org.fhiranchor.anchor..")
+        noClasses()
+                .that()
+                .resideInAPackage("org.fhiranchor.ipfs..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.fhiranchor.anchor..")
                 .check(classes);
     }
 
     @Test
     void theAnchorLibrarysPackagesFormNoCycle() {
-        slices().matching("org.fhiranchor.anchor.(*)..").should().beFreeOfCycles().check(classes);
+        slices().matching("org.fhiranchor.anchor.(*)..")
+                .should()
+                .beFreeOfCycles()
+                .check(classes);
     }
 
     /**
@@ -53,7 +63,9 @@ class ArchitectureTest {
      */
     @Test
     void theServersFeaturePackagesFormNoCycle() {
-        slices().matching("org.fhiranchor.server.(*)..").should().beFreeOfCycles().check(classes);
+        slices().matching("org.fhiranchor.server.(*)..")
+                .should()
+                .beFreeOfCycles()
+                .check(classes);
     }
-
 }

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -40,12 +39,12 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The whole story on the real server: Synthea patients are ingested, every anchored checkpoint is archived as
@@ -80,7 +79,8 @@ class ArchiveRestoreTest {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     /** Admin token of the fresh (restored) server. */
     private String freshToken;
@@ -123,19 +123,34 @@ class ArchiveRestoreTest {
         List<Path> bundles;
         try (Stream<Path> files = Files.list(SharedData.synthea())) {
             bundles = files.filter(p -> p.getFileName().toString().matches("[A-Z].*\\.json"))
-                    .sorted((a, b) -> Long.compare(a.toFile().length(), b.toFile().length()))
-                    .limit(Integer.getInteger("archive.bundles", 3)).toList(); // more only for measuring (docs/archive.md)
+                    .sorted((a, b) ->
+                            Long.compare(a.toFile().length(), b.toFile().length()))
+                    .limit(Integer.getInteger("archive.bundles", 3))
+                    .toList(); // more only for measuring (docs/archive.md)
         }
         for (Path bundle : bundles) {
-            assertThat(http("POST", "", "application/fhir+json", Files.readAllBytes(bundle)).statusCode()).isEqualTo(200);
+            assertThat(http("POST", "", "application/fhir+json", Files.readAllBytes(bundle))
+                            .statusCode())
+                    .isEqualTo(200);
         }
         // A resource with several versions and a delete, so the replay has all three operations.
         String id = "arch-" + UUID.randomUUID();
-        String patient = "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"name\":[{\"family\":\"Archivedfamily\"}]";
-        assertThat(http("PUT", "/Patient/" + id, "application/fhir+json", (patient + "}").getBytes(StandardCharsets.UTF_8))
-                .statusCode()).isEqualTo(201);
-        assertThat(http("PUT", "/Patient/" + id, "application/fhir+json", (patient + ",\"active\":true}").getBytes(StandardCharsets.UTF_8))
-                .statusCode()).isEqualTo(200);
+        String patient =
+                "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"name\":[{\"family\":\"Archivedfamily\"}]";
+        assertThat(http(
+                                "PUT",
+                                "/Patient/" + id,
+                                "application/fhir+json",
+                                (patient + "}").getBytes(StandardCharsets.UTF_8))
+                        .statusCode())
+                .isEqualTo(201);
+        assertThat(http(
+                                "PUT",
+                                "/Patient/" + id,
+                                "application/fhir+json",
+                                (patient + ",\"active\":true}").getBytes(StandardCharsets.UTF_8))
+                        .statusCode())
+                .isEqualTo(200);
         assertThat(http("DELETE", "/Patient/" + id, null, null).statusCode()).isEqualTo(200);
 
         // The audit trail of these requests is sealed in batches in the background: wait for a batch record, then for
@@ -144,20 +159,32 @@ class ArchiveRestoreTest {
         await("everything anchored and archived").atMost(Duration.ofMinutes(3)).until(() -> {
             AnchoringStatus.Snapshot anchoring = anchoringStatus.snapshot();
             ArchiveStatus.Snapshot archive = archiveStatus.snapshot();
-            return AuditSettled.settled(jdbc) && anchoring.unanchoredEntries() == 0
-                    && archive.archivedSize() == anchoring.logEntries() && archive.unrecordedArchives() == 0;
+            return AuditSettled.settled(jdbc)
+                    && anchoring.unanchoredEntries() == 0
+                    && archive.archivedSize() == anchoring.logEntries()
+                    && archive.unrecordedArchives() == 0;
         });
         long versions = anchoringStatus.snapshot().logEntries();
         assertThat(health.health().getDetails()).containsEntry("backlog", 0L);
 
         // The store holds only ciphertext: no patient's name anywhere in its files.
-        String syntheaFamily = JSON.readTree(get("/Patient?_count=1&name:missing=false&_sort=-_lastUpdated").body())
-                .path("entry").path(0).path("resource").path("name").path(0).path("family").asText();
+        String syntheaFamily = JSON.readTree(get("/Patient?_count=1&name:missing=false&_sort=-_lastUpdated")
+                        .body())
+                .path("entry")
+                .path(0)
+                .path("resource")
+                .path("name")
+                .path(0)
+                .path("family")
+                .asText();
         assertThat(syntheaFamily).isNotBlank();
         try (Stream<Path> files = Files.walk(dataDir.resolve("ipfs"))) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 String content = Files.readString(file, StandardCharsets.ISO_8859_1);
-                assertThat(content).doesNotContain(syntheaFamily).doesNotContain("Archivedfamily").doesNotContain("resourceType");
+                assertThat(content)
+                        .doesNotContain(syntheaFamily)
+                        .doesNotContain("Archivedfamily")
+                        .doesNotContain("resourceType");
             }
         }
 
@@ -170,30 +197,53 @@ class ArchiveRestoreTest {
         // Command-line arguments: they outrank application.properties (default properties would not).
         // Anchoring on, with a dev chain of its own: the restored server starts a new log, and every restored
         // version must come out of $verify anchored in it.
-        try (ConfigurableApplicationContext fresh = new SpringApplicationBuilder(FhirAnchorApplication.class).run(
-                "--fhir-anchor.data-dir=" + freshData, "--server.port=0", "--server.address=127.0.0.1",
-                "--fhir-anchor.chain.embedded.port=0", "--fhir-anchor.anchoring.checkpoint-interval=1s",
-                "--spring.jmx.enabled=false")) {
-            assertThat(Files.exists(freshData.resolve("db"))).as("the fresh server uses its own empty database").isTrue();
-            String freshBase = "http://127.0.0.1:" + ((ServletWebServerApplicationContext) fresh).getWebServer().getPort() + "/fhir";
+        try (ConfigurableApplicationContext fresh = new SpringApplicationBuilder(FhirAnchorApplication.class)
+                .run(
+                        "--fhir-anchor.data-dir=" + freshData,
+                        "--server.port=0",
+                        "--server.address=127.0.0.1",
+                        "--fhir-anchor.chain.embedded.port=0",
+                        "--fhir-anchor.anchoring.checkpoint-interval=1s",
+                        "--spring.jmx.enabled=false")) {
+            assertThat(Files.exists(freshData.resolve("db")))
+                    .as("the fresh server uses its own empty database")
+                    .isTrue();
+            String freshBase = "http://127.0.0.1:"
+                    + ((ServletWebServerApplicationContext) fresh)
+                            .getWebServer()
+                            .getPort() + "/fhir";
             // The fresh server's own key: a restore token may replay archived AuditEvents; reads use an admin token.
             EmbeddedIssuer freshIssuer = fresh.getBean(EmbeddedIssuer.class);
-            String restoreToken = freshIssuer.mint(TokenIssuer.TokenRequest.of(Role.RESTORE, "restore", Duration.ofMinutes(30)));
+            String restoreToken =
+                    freshIssuer.mint(TokenIssuer.TokenRequest.of(Role.RESTORE, "restore", Duration.ofMinutes(30)));
             freshToken = freshIssuer.mint(TokenIssuer.TokenRequest.of(Role.ADMIN, "compare", Duration.ofMinutes(30)));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             Instant started = Instant.now();
-            int exit = new RestoreCommand(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
-                    .run(List.of("--rpc", chain.rpcUrl(), "--contract", chain.ledger().contractAddress(),
-                            "--ipfs", dataDir.resolve("ipfs").toString(), "--archive-key-file", keyFile.toString(),
-                            "--fhir-base", freshBase, "--token", restoreToken));
+            int exit = new RestoreCommand(
+                            new PrintStream(out, true, StandardCharsets.UTF_8),
+                            new PrintStream(err, true, StandardCharsets.UTF_8))
+                    .run(List.of(
+                            "--rpc",
+                            chain.rpcUrl(),
+                            "--contract",
+                            chain.ledger().contractAddress(),
+                            "--ipfs",
+                            dataDir.resolve("ipfs").toString(),
+                            "--archive-key-file",
+                            keyFile.toString(),
+                            "--fhir-base",
+                            freshBase,
+                            "--token",
+                            restoreToken));
             Duration restoreTime = Duration.between(started, Instant.now());
             String output = out.toString(StandardCharsets.UTF_8);
             assertThat(exit).as(output + err.toString(StandardCharsets.UTF_8)).isZero();
             // Every version written before the wait is restored and proven. The test's own requests
             // keep adding audited versions meanwhile, which may or may not be archived yet.
-            java.util.regex.Matcher figures = java.util.regex.Pattern
-                    .compile("restored (\\d+) version\\(s\\).*proved (\\d+) checkpoint\\(s\\)").matcher(output);
+            java.util.regex.Matcher figures = java.util.regex.Pattern.compile(
+                            "restored (\\d+) version\\(s\\).*proved (\\d+) checkpoint\\(s\\)")
+                    .matcher(output);
             assertThat(figures.find()).as(output).isTrue();
             long restored = Long.parseLong(figures.group(1));
             assertThat(restored).isGreaterThanOrEqualTo(versions);
@@ -202,30 +252,46 @@ class ArchiveRestoreTest {
             List<String> restoredVersions = compareAllResources(freshBase, restored);
 
             // Every restored version is anchored in the fresh server's own log ($verify, as an auditor would ask).
-            String auditor = freshIssuer.mint(TokenIssuer.TokenRequest.of(Role.AUDITOR, "verify", Duration.ofMinutes(30)));
+            String auditor =
+                    freshIssuer.mint(TokenIssuer.TokenRequest.of(Role.AUDITOR, "verify", Duration.ofMinutes(30)));
             String last = restoredVersions.get(restoredVersions.size() - 1);
-            await("the restored versions anchored").atMost(Duration.ofMinutes(3)).until(() -> "anchored".equals(verifyStatus(freshBase, auditor, last)));
+            await("the restored versions anchored")
+                    .atMost(Duration.ofMinutes(3))
+                    .until(() -> "anchored".equals(verifyStatus(freshBase, auditor, last)));
             Map<String, String> notAnchored = new java.util.concurrent.ConcurrentHashMap<>();
-            new java.util.concurrent.ForkJoinPool(4).submit(() -> restoredVersions.parallelStream().forEach(version -> {
-                String status = verifyStatus(freshBase, auditor, version);
-                if (!"anchored".equals(status)) {
-                    notAnchored.put(version, status);
-                }
-            })).get();
+            new java.util.concurrent.ForkJoinPool(4)
+                    .submit(() -> restoredVersions.parallelStream().forEach(version -> {
+                        String status = verifyStatus(freshBase, auditor, version);
+                        if (!"anchored".equals(status)) {
+                            notAnchored.put(version, status);
+                        }
+                    }))
+                    .get();
             assertThat(notAnchored).isEmpty();
 
             // Real clients work unchanged on the restored server: the conformance table for every role, on a
             // restored Synthea patient (docs/security.md, "Client conformance").
-            String restoredPatient = JSON.readTree(raw(freshBase + "/Patient?_count=1&identifier:missing=false&name:missing=false"))
-                    .path("entry").path(0).path("resource").path("id").asText();
+            String restoredPatient = JSON.readTree(
+                            raw(freshBase + "/Patient?_count=1&identifier:missing=false&name:missing=false"))
+                    .path("entry")
+                    .path(0)
+                    .path("resource")
+                    .path("id")
+                    .asText();
             assertThat(restoredPatient).isNotBlank();
-            new ConformanceWalks(freshBase, freshIssuer).assertRoleTable("on the restored server", false, restoredPatient);
+            new ConformanceWalks(freshBase, freshIssuer)
+                    .assertRoleTable("on the restored server", false, restoredPatient);
 
             long envelopeBytes = jdbc.queryForObject("SELECT SUM(size_bytes) FROM anchor_archive", Long.class);
             measureArchiveThroughput(versions);
-            System.out.printf("ARCHIVE-NUMBERS versions=%d archives=%d envelopeBytes=%d bytesPer1000Versions=%d "
-                            + "restoreSeconds=%.1f restoreSecondsPer10000Versions=%.1f%n", versions, archives.all().size(),
-                    envelopeBytes, envelopeBytes * 1000 / versions, restoreTime.toMillis() / 1000.0,
+            System.out.printf(
+                    "ARCHIVE-NUMBERS versions=%d archives=%d envelopeBytes=%d bytesPer1000Versions=%d "
+                            + "restoreSeconds=%.1f restoreSecondsPer10000Versions=%.1f%n",
+                    versions,
+                    archives.all().size(),
+                    envelopeBytes,
+                    envelopeBytes * 1000 / versions,
+                    restoreTime.toMillis() / 1000.0,
                     restoreTime.toMillis() / 1000.0 * 10_000 / versions);
         }
     }
@@ -249,8 +315,12 @@ class ArchiveRestoreTest {
             long to = Math.min(versions, from + 1000);
             List<ArchivedVersion> range = new ArrayList<>();
             for (var entry : log.sequencedFrom(from, (int) (to - from))) {
-                range.add(new ArchivedVersion(entry.leafIndex(), entry.leaf(),
-                        entry.leaf().operation() == org.fhiranchor.anchor.log.Operation.DELETE ? null : source.read(entry.leaf().ref())));
+                range.add(new ArchivedVersion(
+                        entry.leafIndex(),
+                        entry.leaf(),
+                        entry.leaf().operation() == org.fhiranchor.anchor.log.Operation.DELETE
+                                ? null
+                                : source.read(entry.leaf().ref())));
             }
             readNanos += System.nanoTime() - readStarted;
             byte[] plain = codec.encode(from, to, range, new java.util.Date());
@@ -261,9 +331,16 @@ class ArchiveRestoreTest {
         }
         double seconds = (System.nanoTime() - startedNanos) / 1e9;
         double encodeSealStoreSeconds = seconds - readNanos / 1e9;
-        System.out.printf("ARCHIVE-THROUGHPUT versions=%d plainBytes=%d envelopeBytes=%d seconds=%.2f MBps=%.2f "
-                + "versionsPerSecond=%.0f vreadSeconds=%.2f encodeSealStoreMBps=%.2f%n", versions, plainBytes, sealedBytes,
-                seconds, sealedBytes / 1e6 / seconds, versions / seconds, readNanos / 1e9,
+        System.out.printf(
+                "ARCHIVE-THROUGHPUT versions=%d plainBytes=%d envelopeBytes=%d seconds=%.2f MBps=%.2f "
+                        + "versionsPerSecond=%.0f vreadSeconds=%.2f encodeSealStoreMBps=%.2f%n",
+                versions,
+                plainBytes,
+                sealedBytes,
+                seconds,
+                sealedBytes / 1e6 / seconds,
+                versions / seconds,
+                readNanos / 1e9,
                 sealedBytes / 1e6 / encodeSealStoreSeconds);
     }
 
@@ -275,7 +352,8 @@ class ArchiveRestoreTest {
         // Resources whose every version lies in the restored leaves (later ones are the test's own AuditEvents).
         List<Map<String, Object>> resources = jdbc.queryForList(
                 "SELECT resource_type, resource_id FROM anchor_log_entry GROUP BY resource_type, resource_id "
-                        + "HAVING MAX(COALESCE(leaf_index, " + Long.MAX_VALUE + ")) < ?", restoredLeaves);
+                        + "HAVING MAX(COALESCE(leaf_index, " + Long.MAX_VALUE + ")) < ?",
+                restoredLeaves);
         List<String> differences = new ArrayList<>();
         List<String> versions = new ArrayList<>();
         for (Map<String, Object> row : resources) {
@@ -284,18 +362,26 @@ class ArchiveRestoreTest {
             HttpResponse<String> restored = rawResponse(freshBase + path);
             if (original.statusCode() != restored.statusCode()) {
                 differences.add(path + ": " + original.statusCode() + " vs " + restored.statusCode());
-            } else if (original.statusCode() == 200 && !withoutMeta(original.body()).equals(withoutMeta(restored.body()))) {
+            } else if (original.statusCode() == 200
+                    && !withoutMeta(original.body()).equals(withoutMeta(restored.body()))) {
                 differences.add(path + ": content differs");
             }
             if (restored.statusCode() == 200) {
-                versions.add(path.substring(1) + "/_history/" + JSON.readTree(restored.body()).path("meta").path("versionId").asText());
+                versions.add(path.substring(1) + "/_history/"
+                        + JSON.readTree(restored.body())
+                                .path("meta")
+                                .path("versionId")
+                                .asText());
             }
         }
         // The audit trail too: every AuditEvent sealed in a batch whose record lies in the restored leaves travelled
         // with that record's archive (docs/archive.md) and is restored as it was.
-        List<String> members = jdbc.queryForList("SELECT m.resource_type || '/' || m.resource_id FROM anchor_batch_member m "
-                + "JOIN anchor_log_entry e ON e.resource_type = m.batch_type AND e.resource_id = m.batch_id "
-                + "AND e.version_id = m.batch_version WHERE e.leaf_index < ?", String.class, restoredLeaves);
+        List<String> members = jdbc.queryForList(
+                "SELECT m.resource_type || '/' || m.resource_id FROM anchor_batch_member m "
+                        + "JOIN anchor_log_entry e ON e.resource_type = m.batch_type AND e.resource_id = m.batch_id "
+                        + "AND e.version_id = m.batch_version WHERE e.leaf_index < ?",
+                String.class,
+                restoredLeaves);
         assertThat(members).as("sealed AuditEvents in the restored range").isNotEmpty();
         for (String member : members) {
             HttpResponse<String> original = get("/" + member);
@@ -312,15 +398,21 @@ class ArchiveRestoreTest {
     /** The {@code status} of {@code $verify} for one version on the fresh server, or the HTTP status. */
     private String verifyStatus(String freshBase, String bearer, String version) {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(freshBase + "/" + version + "/$verify"))
-                    .header("Accept", "application/fhir+json").header("Authorization", "Bearer " + bearer).GET().build(),
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(freshBase + "/" + version + "/$verify"))
+                            .header("Accept", "application/fhir+json")
+                            .header("Authorization", "Bearer " + bearer)
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return "HTTP " + response.statusCode();
             }
             for (JsonNode parameter : JSON.readTree(response.body()).path("parameter")) {
                 if (parameter.path("name").asText().equals("status")) {
-                    return parameter.path("valueCode").asText(parameter.path("valueString").asText());
+                    return parameter
+                            .path("valueCode")
+                            .asText(parameter.path("valueString").asText());
                 }
             }
             return "no status";
@@ -331,9 +423,18 @@ class ArchiveRestoreTest {
 
     private HttpResponse<String> http(String method, String path, String contentType, byte[] body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/fhir" + path))
-                .timeout(Duration.ofMinutes(5)).header("Accept", "application/fhir+json")
-                .header("Authorization", "Bearer " + issuer.mint(TokenIssuer.TokenRequest.of(Role.ADMIN, "archive-test", Duration.ofMinutes(30))))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+                .timeout(Duration.ofMinutes(5))
+                .header("Accept", "application/fhir+json")
+                .header(
+                        "Authorization",
+                        "Bearer "
+                                + issuer.mint(TokenIssuer.TokenRequest.of(
+                                        Role.ADMIN, "archive-test", Duration.ofMinutes(30))))
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
@@ -357,8 +458,12 @@ class ArchiveRestoreTest {
     }
 
     private HttpResponse<String> rawResponse(String url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/fhir+json")
-                        .header("Authorization", "Bearer " + freshToken).GET().build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Accept", "application/fhir+json")
+                        .header("Authorization", "Bearer " + freshToken)
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

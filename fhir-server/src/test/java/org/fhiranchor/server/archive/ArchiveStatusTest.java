@@ -63,7 +63,8 @@ class ArchiveStatusTest {
 
     @Test
     void neitherQueryScansTheArchiveTable() {
-        assertThat(plan(ArchiveRepository.STORED_COUNT)).doesNotContainIgnoringCase("tableScan")
+        assertThat(plan(ArchiveRepository.STORED_COUNT))
+                .doesNotContainIgnoringCase("tableScan")
                 .containsIgnoringCase("IX_ANCHOR_ARCHIVE_STATUS");
         assertThat(plan(ArchiveRepository.ARCHIVED_SIZE)).doesNotContainIgnoringCase("tableScan");
     }
@@ -73,7 +74,10 @@ class ArchiveStatusTest {
     }
 
     private void checkpoint(long size) {
-        jdbc.update("INSERT INTO anchor_checkpoint (tree_size, root_hash, created_at, status, attempts) VALUES (?, ?, ?, 'ANCHORED', 0)",
-                size, "00".repeat(32), Timestamp.from(NOW));
+        jdbc.update(
+                "INSERT INTO anchor_checkpoint (tree_size, root_hash, created_at, status, attempts) VALUES (?, ?, ?, 'ANCHORED', 0)",
+                size,
+                "00".repeat(32),
+                Timestamp.from(NOW));
     }
 }

@@ -98,15 +98,21 @@ class ArchiverTest {
         EmbeddedArchiveStore store = new EmbeddedArchiveStore(temp.resolve("ipfs"));
         boolean[] busy = {true};
 
-        archiver(store, 1000).withPacing(new Archiver.Pacing(() -> busy[0], 0, 7)).run();
+        archiver(store, 1000)
+                .withPacing(new Archiver.Pacing(() -> busy[0], 0, 7))
+                .run();
         assertThat(archives.archivedSize()).isZero();
         assertThat(status.snapshot().backlog()).isEqualTo(6);
 
-        archiver(store, 1000).withPacing(new Archiver.Pacing(() -> busy[0], 0, 6)).run(); // backlog full
+        archiver(store, 1000)
+                .withPacing(new Archiver.Pacing(() -> busy[0], 0, 6))
+                .run(); // backlog full
         assertThat(archives.archivedSize()).isEqualTo(3); // one bundle, then the backlog is below 6 again
 
         busy[0] = false;
-        archiver(store, 1000).withPacing(new Archiver.Pacing(() -> busy[0], 0, 7)).run();
+        archiver(store, 1000)
+                .withPacing(new Archiver.Pacing(() -> busy[0], 0, 7))
+                .run();
         assertThat(archives.archivedSize()).isEqualTo(6);
         assertThat(archives.all()).allMatch(r -> r.status() == ArchiveRecord.Status.RECORDED);
     }
@@ -119,18 +125,25 @@ class ArchiverTest {
         archiver(store, 1000).run();
 
         List<ArchiveRecord> rows = archives.all();
-        assertThat(rows).extracting(ArchiveRecord::fromSize, ArchiveRecord::toSize)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(0L, 3L), org.assertj.core.groups.Tuple.tuple(3L, 6L));
-        assertThat(rows).allMatch(r -> r.status() == ArchiveRecord.Status.RECORDED && r.txHash() != null
-                && r.keyId().equals("2026-11-test"));
+        assertThat(rows)
+                .extracting(ArchiveRecord::fromSize, ArchiveRecord::toSize)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(0L, 3L), org.assertj.core.groups.Tuple.tuple(3L, 6L));
+        assertThat(rows)
+                .allMatch(r -> r.status() == ArchiveRecord.Status.RECORDED
+                        && r.txHash() != null
+                        && r.keyId().equals("2026-11-test"));
         assertThat(ledger.archives()).hasSize(2);
-        assertThat(Cid.fromBytes(ledger.archives().get(0).cid()).toString()).isEqualTo(rows.get(0).cid());
+        assertThat(Cid.fromBytes(ledger.archives().get(0).cid()).toString())
+                .isEqualTo(rows.get(0).cid());
         assertThat(status.snapshot().backlog()).isZero();
 
         byte[] stored = store.get(Cid.parse(rows.get(0).cid()));
         assertThat(stored.length).isEqualTo(rows.get(0).sizeBytes());
         assertThat(new String(stored, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("FAAE");
-        assertThat(new String(stored, StandardCharsets.ISO_8859_1)).doesNotContain(FAMILY).doesNotContain("Patient");
+        assertThat(new String(stored, StandardCharsets.ISO_8859_1))
+                .doesNotContain(FAMILY)
+                .doesNotContain("Patient");
         // Every block on disk is ciphertext too (the store's files, not just its API).
         try (var files = Files.walk(temp.resolve("ipfs"))) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
@@ -141,11 +154,15 @@ class ArchiverTest {
         String json = new String(plaintext, StandardCharsets.UTF_8);
         assertThat(json).contains(FAMILY);
         // The layout docs/archive.md section 6.2 documents.
-        assertThat(json).startsWith("{\"resourceType\":\"Bundle\",\"identifier\":{\"system\":"
-                + "\"https://fhir-anchor.org/fhir/archive-range\",\"value\":\"0-3\"},\"type\":\"collection\",\"timestamp\":\"");
-        assertThat(json).contains("\"entry\":[{\"extension\":[{\"url\":\"https://fhir-anchor.org/fhir/StructureDefinition/log-leaf\","
-                + "\"extension\":[{\"url\":\"leafIndex\",\"valueString\":\"0\"},{\"url\":\"operation\",\"valueCode\":\"create\"},"
-                + "{\"url\":\"reference\",\"valueString\":\"Patient/p1/_history/1\"},{\"url\":\"contentHash\",\"valueString\":\"");
+        assertThat(json)
+                .startsWith(
+                        "{\"resourceType\":\"Bundle\",\"identifier\":{\"system\":"
+                                + "\"https://fhir-anchor.org/fhir/archive-range\",\"value\":\"0-3\"},\"type\":\"collection\",\"timestamp\":\"");
+        assertThat(json)
+                .contains(
+                        "\"entry\":[{\"extension\":[{\"url\":\"https://fhir-anchor.org/fhir/StructureDefinition/log-leaf\","
+                                + "\"extension\":[{\"url\":\"leafIndex\",\"valueString\":\"0\"},{\"url\":\"operation\",\"valueCode\":\"create\"},"
+                                + "{\"url\":\"reference\",\"valueString\":\"Patient/p1/_history/1\"},{\"url\":\"contentHash\",\"valueString\":\"");
         ArchiveBundleCodec.Decoded decoded = codec.decode(plaintext);
         assertThat(decoded.versions()).hasSize(3);
         KeyRing otherKeySameId = KeyRing.of("2026-11-test", KeyRing.generateKey());
@@ -156,8 +173,14 @@ class ArchiverTest {
         ArchiveRestorer.Summary summary = restorer(store, replayed::addAll).restore(chainIndex());
         assertThat(summary.versionsRestored()).isEqualTo(6);
         assertThat(summary.checkpointsProven()).isEqualTo(2);
-        assertThat(replayed).extracting(v -> v.leaf().operation())
-                .containsExactly(Operation.CREATE, Operation.CREATE, Operation.UPDATE, Operation.CREATE, Operation.DELETE,
+        assertThat(replayed)
+                .extracting(v -> v.leaf().operation())
+                .containsExactly(
+                        Operation.CREATE,
+                        Operation.CREATE,
+                        Operation.UPDATE,
+                        Operation.CREATE,
+                        Operation.DELETE,
                         Operation.CREATE);
         assertThat(hasher.contentHash(replayed.get(2).resourceOrNull()))
                 .isEqualTo(hasher.contentHash(versions.get("Patient/p1/_history/2")));
@@ -172,7 +195,8 @@ class ArchiverTest {
 
         assertThat(archives.all()).extracting(ArchiveRecord::toSize).containsExactly(2L, 3L, 5L, 6L);
         List<ArchivedVersion> replayed = new ArrayList<>();
-        assertThat(restorer(store, replayed::addAll).restore(chainIndex()).checkpointsProven()).isEqualTo(2);
+        assertThat(restorer(store, replayed::addAll).restore(chainIndex()).checkpointsProven())
+                .isEqualTo(2);
         assertThat(replayed).hasSize(6);
     }
 
@@ -201,8 +225,9 @@ class ArchiverTest {
         assertThat(status.snapshot().lastError()).isNull();
         assertThat(kubo.objectCount()).isEqualTo(3);
         List<ArchivedVersion> replayed = new ArrayList<>();
-        ArchiveRestorer.Summary summary = restorer(new KuboArchiveStore(kubo.apiUrl(), java.time.Duration.ofSeconds(5)),
-                replayed::addAll).restore(chainIndex());
+        ArchiveRestorer.Summary summary = restorer(
+                        new KuboArchiveStore(kubo.apiUrl(), java.time.Duration.ofSeconds(5)), replayed::addAll)
+                .restore(chainIndex());
         assertThat(summary.versionsRestored()).isEqualTo(7);
         assertThat(summary.checkpointsProven()).isEqualTo(3);
     }
@@ -213,7 +238,8 @@ class ArchiverTest {
         kubo = FakeKuboNode.start();
         kubo.lie(true);
 
-        archiver(new KuboArchiveStore(kubo.apiUrl(), java.time.Duration.ofSeconds(5)), 1000).run();
+        archiver(new KuboArchiveStore(kubo.apiUrl(), java.time.Duration.ofSeconds(5)), 1000)
+                .run();
 
         assertThat(archives.all()).isEmpty();
         assertThat(ledger.archives()).isEmpty();
@@ -221,7 +247,8 @@ class ArchiverTest {
         assertThat(status.snapshot().backlog()).isEqualTo(6);
 
         kubo.lie(false);
-        archiver(new KuboArchiveStore(kubo.apiUrl(), java.time.Duration.ofSeconds(5)), 1000).run();
+        archiver(new KuboArchiveStore(kubo.apiUrl(), java.time.Duration.ofSeconds(5)), 1000)
+                .run();
         assertThat(archives.all()).hasSize(2);
     }
 
@@ -268,8 +295,8 @@ class ArchiverTest {
         forged.put(3L, ContentHash.deleted());
         List<ArchivedVersion> replayed = new ArrayList<>();
 
-        assertThatThrownBy(() -> restorer(store, replayed::addAll)
-                .restore(new ChainArchiveIndex(forged, 6, ledger.archives())))
+        assertThatThrownBy(() ->
+                        restorer(store, replayed::addAll).restore(new ChainArchiveIndex(forged, 6, ledger.archives())))
                 .isInstanceOf(RestoreException.class)
                 .hasMessageContaining("do not hash to the root anchored on chain");
         assertThat(replayed).isEmpty();
@@ -289,14 +316,16 @@ class ArchiverTest {
 
     @Test
     void generatedKeyIsOwnerOnly_andRotationKeepsOldKeysReadable() throws Exception {
-        ArchiveProperties defaults = new ArchiveProperties(true, java.time.Duration.ofSeconds(1), 1000, null, null, null, null, 1.0, 0);
+        ArchiveProperties defaults =
+                new ArchiveProperties(true, java.time.Duration.ofSeconds(1), 1000, null, null, null, null, 1.0, 0);
         KeyRing first = ArchiveKeys.load(defaults, temp);
         Path keyFile;
         try (var files = Files.list(temp.resolve("keys"))) {
             keyFile = files.toList().get(0);
         }
         assertThat(keyFile.getFileName().toString()).isEqualTo("archive-" + first.currentKeyId() + ".key");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)))
+                .isEqualTo("rw-------");
         assertThat(ArchiveKeys.load(defaults, temp).currentKeyId()).isEqualTo(first.currentKeyId()); // stable
         byte[] oldEnvelope = new EnvelopeCipher(first).seal("old".getBytes(StandardCharsets.UTF_8));
 
@@ -332,7 +361,8 @@ class ArchiverTest {
     }
 
     private void logVersion(long leafIndex, Operation operation, Patient patient) {
-        ResourceRef ref = new ResourceRef("Patient", patient.getIdElement().getIdPart(), patient.getMeta().getVersionId());
+        ResourceRef ref = new ResourceRef(
+                "Patient", patient.getIdElement().getIdPart(), patient.getMeta().getVersionId());
         versions.put(ref.toString(), patient);
         insertLeaf(leafIndex, new LeafEntry(operation, ref, hasher.contentHash(patient), salt()));
     }
@@ -342,11 +372,19 @@ class ArchiverTest {
     }
 
     private void insertLeaf(long leafIndex, LeafEntry leaf) {
-        jdbc.update("INSERT INTO anchor_log_entry (resource_type, resource_id, version_id, operation, content_hash, salt, "
+        jdbc.update(
+                "INSERT INTO anchor_log_entry (resource_type, resource_id, version_id, operation, content_hash, salt, "
                         + "recorded_at, leaf_index, leaf_hash, sequenced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                leaf.ref().type(), leaf.ref().id(), Long.parseLong(leaf.ref().versionId()), leaf.operation().code(),
-                HexFormat.of().formatHex(leaf.contentHash()), HexFormat.of().formatHex(leaf.salt()), Timestamp.from(Instant.now()), leafIndex,
-                HexFormat.of().formatHex(leaf.leafHash()), Timestamp.from(Instant.now()));
+                leaf.ref().type(),
+                leaf.ref().id(),
+                Long.parseLong(leaf.ref().versionId()),
+                leaf.operation().code(),
+                HexFormat.of().formatHex(leaf.contentHash()),
+                HexFormat.of().formatHex(leaf.salt()),
+                Timestamp.from(Instant.now()),
+                leafIndex,
+                HexFormat.of().formatHex(leaf.leafHash()),
+                Timestamp.from(Instant.now()));
         tree.append(leaf.leafHash());
     }
 
@@ -354,10 +392,18 @@ class ArchiverTest {
         byte[] root = tree.root();
         roots.put(size, root);
         var receipt = ledger.submitCheckpoint(size, root, null);
-        jdbc.update("INSERT INTO anchor_checkpoint (tree_size, root_hash, created_at, status, chain_id, contract_address, "
+        jdbc.update(
+                "INSERT INTO anchor_checkpoint (tree_size, root_hash, created_at, status, chain_id, contract_address, "
                         + "tx_hash, block_number, gas_used, anchored_at, attempts) VALUES (?, ?, ?, 'ANCHORED', ?, ?, ?, ?, ?, ?, 1)",
-                size, HexFormat.of().formatHex(root), Timestamp.from(Instant.now()), ledger.chainId(), ledger.contractAddress(),
-                receipt.txHash(), receipt.blockNumber(), receipt.gasUsed(), Timestamp.from(Instant.now()));
+                size,
+                HexFormat.of().formatHex(root),
+                Timestamp.from(Instant.now()),
+                ledger.chainId(),
+                ledger.contractAddress(),
+                receipt.txHash(),
+                receipt.blockNumber(),
+                receipt.gasUsed(),
+                Timestamp.from(Instant.now()));
     }
 
     private static byte[] salt() {
@@ -365,8 +411,20 @@ class ArchiverTest {
     }
 
     private Archiver archiver(ArchiveStore store, int maxLeaves) {
-        return new Archiver(new LogRepository(jdbc), new CheckpointRepository(jdbc), archives, jdbc, transactions,
-                () -> ledger, ref -> versions.get(ref.toString()).copy(), hasher, codec, keys, store, maxLeaves, status,
+        return new Archiver(
+                new LogRepository(jdbc),
+                new CheckpointRepository(jdbc),
+                archives,
+                jdbc,
+                transactions,
+                () -> ledger,
+                ref -> versions.get(ref.toString()).copy(),
+                hasher,
+                codec,
+                keys,
+                store,
+                maxLeaves,
+                status,
                 Clock.systemUTC());
     }
 

@@ -83,8 +83,11 @@ final class FakeKuboNode implements AutoCloseable {
         } else {
             objects.put(cid, content);
         }
-        reply(exchange, 200, ("{\"Name\":\"file\",\"Hash\":\"" + answered + "\",\"Size\":\"" + content.length + "\"}\n")
-                .getBytes(StandardCharsets.UTF_8));
+        reply(
+                exchange,
+                200,
+                ("{\"Name\":\"file\",\"Hash\":\"" + answered + "\",\"Size\":\"" + content.length + "\"}\n")
+                        .getBytes(StandardCharsets.UTF_8));
     }
 
     private void cat(HttpExchange exchange) throws IOException {
@@ -97,7 +100,10 @@ final class FakeKuboNode implements AutoCloseable {
         }
         byte[] content = objects.get(Cid.parse(arg));
         if (content == null) {
-            reply(exchange, 500, "{\"Message\":\"block not found\",\"Code\":0,\"Type\":\"error\"}".getBytes(StandardCharsets.UTF_8));
+            reply(
+                    exchange,
+                    500,
+                    "{\"Message\":\"block not found\",\"Code\":0,\"Type\":\"error\"}".getBytes(StandardCharsets.UTF_8));
         } else {
             reply(exchange, 200, content);
         }

@@ -62,15 +62,23 @@ class FhirRestReplayerTest {
 
         assertThat(received).hasSize(3);
         assertThat(received.get(0).getType()).isEqualTo(Bundle.BundleType.TRANSACTION);
-        assertThat(received.get(0).getEntry()).extracting(e -> e.getRequest().getMethod() + " " + e.getRequest().getUrl())
+        assertThat(received.get(0).getEntry())
+                .extracting(
+                        e -> e.getRequest().getMethod() + " " + e.getRequest().getUrl())
                 .containsExactly("PUT Patient/p1", "PUT Patient/p2");
         Patient first = (Patient) received.get(0).getEntry().get(0).getResource();
         assertThat(first.getIdElement().getIdPart()).isEqualTo("p1");
-        assertThat(first.getMeta().getVersionId()).as("the fresh server assigns versions").isNull();
+        assertThat(first.getMeta().getVersionId())
+                .as("the fresh server assigns versions")
+                .isNull();
         assertThat(received.get(0).getEntry().get(0).getFullUrl()).isEqualTo(base() + "/Patient/p1");
-        assertThat(received.get(1).getEntry()).extracting(e -> e.getRequest().getMethod() + " " + e.getRequest().getUrl())
+        assertThat(received.get(1).getEntry())
+                .extracting(
+                        e -> e.getRequest().getMethod() + " " + e.getRequest().getUrl())
                 .containsExactly("PUT Patient/p1");
-        assertThat(received.get(2).getEntry()).extracting(e -> e.getRequest().getMethod() + " " + e.getRequest().getUrl())
+        assertThat(received.get(2).getEntry())
+                .extracting(
+                        e -> e.getRequest().getMethod() + " " + e.getRequest().getUrl())
                 .containsExactly("DELETE Patient/p2");
         assertThat(authorizations).containsOnly("Bearer secret");
     }
@@ -102,13 +110,25 @@ class FhirRestReplayerTest {
         patient.setId("Patient/" + id + "/_history/" + version);
         patient.getMeta().setVersionId(String.valueOf(version));
         patient.addName().setFamily("Replayed" + version);
-        return new ArchivedVersion(version, new LeafEntry(version == 1 ? Operation.CREATE : Operation.UPDATE,
-                new ResourceRef("Patient", id, String.valueOf(version)), filled(1), filled(2)), patient);
+        return new ArchivedVersion(
+                version,
+                new LeafEntry(
+                        version == 1 ? Operation.CREATE : Operation.UPDATE,
+                        new ResourceRef("Patient", id, String.valueOf(version)),
+                        filled(1),
+                        filled(2)),
+                patient);
     }
 
     private static ArchivedVersion delete(String id) {
-        return new ArchivedVersion(9, new LeafEntry(Operation.DELETE, new ResourceRef("Patient", id, "2"),
-                new byte[LeafEntry.HASH_LENGTH], filled(3)), null);
+        return new ArchivedVersion(
+                9,
+                new LeafEntry(
+                        Operation.DELETE,
+                        new ResourceRef("Patient", id, "2"),
+                        new byte[LeafEntry.HASH_LENGTH],
+                        filled(3)),
+                null);
     }
 
     private static byte[] filled(int value) {

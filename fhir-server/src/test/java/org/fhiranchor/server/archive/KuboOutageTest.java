@@ -5,29 +5,29 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import org.fhiranchor.server.FhirAnchorApplication;
 import org.fhiranchor.server.anchoring.AnchoringStatus;
+import org.fhiranchor.server.security.EmbeddedIssuer;
+import org.fhiranchor.server.security.Role;
+import org.fhiranchor.server.security.TokenIssuer;
+import org.fhiranchor.server.support.AuditSettled;
 import org.fhiranchor.server.support.SharedData;
 import org.fhiranchor.server.support.TestDataDirectory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.fhiranchor.server.security.EmbeddedIssuer;
-import org.fhiranchor.server.security.Role;
-import org.fhiranchor.server.security.TokenIssuer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.fhiranchor.server.support.AuditSettled;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -96,18 +96,28 @@ class KuboOutageTest {
         List<Path> bundles;
         try (Stream<Path> files = Files.list(SharedData.synthea())) {
             bundles = files.filter(p -> p.getFileName().toString().matches("[A-Z].*\\.json"))
-                    .sorted((a, b) -> Long.compare(a.toFile().length(), b.toFile().length())).limit(3).toList();
+                    .sorted((a, b) ->
+                            Long.compare(a.toFile().length(), b.toFile().length()))
+                    .limit(3)
+                    .toList();
         }
         post(bundles.get(0));
-        await("first bundle archived").atMost(Duration.ofMinutes(3)).until(() -> anchoringStatus.snapshot().unanchoredEntries() == 0
-                && archiveStatus.snapshot().backlog() == 0 && archiveStatus.snapshot().archivedSize() > 0);
+        await("first bundle archived")
+                .atMost(Duration.ofMinutes(3))
+                .until(() -> anchoringStatus.snapshot().unanchoredEntries() == 0
+                        && archiveStatus.snapshot().backlog() == 0
+                        && archiveStatus.snapshot().archivedSize() > 0);
         long archivedBefore = archiveStatus.snapshot().archivedSize();
 
         NODE.stop();
         post(bundles.get(1));
         post(bundles.get(2));
-        await("the rest anchored while IPFS is away").atMost(Duration.ofMinutes(3)).until(() -> anchoringStatus.snapshot().unanchoredEntries() == 0);
-        await("archiver noticed").atMost(Duration.ofMinutes(3)).until(() -> archiveStatus.snapshot().lastError() != null);
+        await("the rest anchored while IPFS is away")
+                .atMost(Duration.ofMinutes(3))
+                .until(() -> anchoringStatus.snapshot().unanchoredEntries() == 0);
+        await("archiver noticed")
+                .atMost(Duration.ofMinutes(3))
+                .until(() -> archiveStatus.snapshot().lastError() != null);
         ArchiveStatus.Snapshot during = archiveStatus.snapshot();
         assertThat(during.archivedSize()).isEqualTo(archivedBefore);
         assertThat(during.backlog()).isPositive();
@@ -117,10 +127,14 @@ class KuboOutageTest {
         NODE.restart();
         // Caught up with everything, the audit batch records the server seals in the background included.
         org.springframework.jdbc.core.JdbcTemplate jdbc = new org.springframework.jdbc.core.JdbcTemplate(dataSource);
-        await("archiving caught up").atMost(Duration.ofMinutes(3)).until(() -> AuditSettled.settled(jdbc)
-                && anchoringStatus.snapshot().unanchoredEntries() == 0 && archiveStatus.snapshot().backlog() == 0
-                && archiveStatus.snapshot().unrecordedArchives() == 0
-                && archiveStatus.snapshot().archivedSize() == anchoringStatus.snapshot().logEntries());
+        await("archiving caught up")
+                .atMost(Duration.ofMinutes(3))
+                .until(() -> AuditSettled.settled(jdbc)
+                        && anchoringStatus.snapshot().unanchoredEntries() == 0
+                        && archiveStatus.snapshot().backlog() == 0
+                        && archiveStatus.snapshot().unrecordedArchives() == 0
+                        && archiveStatus.snapshot().archivedSize()
+                                == anchoringStatus.snapshot().logEntries());
 
         List<ArchiveRecord> all = archives.all();
         long expectedFrom = 0;
@@ -135,12 +149,18 @@ class KuboOutageTest {
     }
 
     private void post(Path bundle) throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/fhir"))
-                        .header("Content-Type", "application/fhir+json")
-                        .header("Authorization", "Bearer " + issuer.mint(TokenIssuer.TokenRequest.of(Role.EHR, "kubo-test", Duration.ofMinutes(30))))
-                        .POST(HttpRequest.BodyPublishers.ofFile(bundle)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/fhir"))
+                                .header("Content-Type", "application/fhir+json")
+                                .header(
+                                        "Authorization",
+                                        "Bearer "
+                                                + issuer.mint(TokenIssuer.TokenRequest.of(
+                                                        Role.EHR, "kubo-test", Duration.ofMinutes(30))))
+                                .POST(HttpRequest.BodyPublishers.ofFile(bundle))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
     }
 

@@ -40,10 +40,16 @@ class AuditAcrossRestartTest {
             token = first.getBean(EmbeddedIssuer.class)
                     .mint(TokenIssuer.TokenRequest.of(Role.EHR, subject, Duration.ofMinutes(30)));
             IGenericClient ehr = client(first, token);
-            patient = ehr.create().resource(ClinicalFixtures.patient("urn:restart", "r1", "Restart", "1970-01-01"))
-                    .execute().getId().toUnqualifiedVersionless();
+            patient = ehr.create()
+                    .resource(ClinicalFixtures.patient("urn:restart", "r1", "Restart", "1970-01-01"))
+                    .execute()
+                    .getId()
+                    .toUnqualifiedVersionless();
             ehr.read().resource(Patient.class).withId(patient).execute();
-            ehr.search().byUrl("Patient?identifier=urn:restart|r1").returnBundle(Bundle.class).execute();
+            ehr.search()
+                    .byUrl("Patient?identifier=urn:restart|r1")
+                    .returnBundle(Bundle.class)
+                    .execute();
         }
         // Both runs really use this directory: its key and database are what the second run reuses.
         assertThat(dataDir.resolve("keys").resolve("jwt-signing-key.p8")).exists();
@@ -56,9 +62,11 @@ class AuditAcrossRestartTest {
 
             String auditorToken = second.getBean(EmbeddedIssuer.class)
                     .mint(TokenIssuer.TokenRequest.of(Role.AUDITOR, "restart-auditor", Duration.ofMinutes(5)));
-            Bundle count = client(second, auditorToken).search()
+            Bundle count = client(second, auditorToken)
+                    .search()
                     .byUrl("AuditEvent?agent-name=" + subject + "&_summary=count")
-                    .returnBundle(Bundle.class).execute();
+                    .returnBundle(Bundle.class)
+                    .execute();
             assertThat(count.getTotal()).isEqualTo(5);
         } finally {
             TestDataDirectory.deleteRecursively(dataDir);
@@ -68,14 +76,15 @@ class AuditAcrossRestartTest {
     private static ConfigurableApplicationContext start(Path dataDir) {
         FhirAnchorApplication.useUtc();
         return new SpringApplicationBuilder(FhirAnchorApplication.class)
-                
+
                 // Command-line arguments: they outrank application.properties (default properties would not).
                 .run("--fhir-anchor.data-dir=" + dataDir, "--server.port=0", "--server.address=127.0.0.1");
     }
 
     private static IGenericClient client(ConfigurableApplicationContext context, String bearer) {
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-        IGenericClient client = FhirRestTestAccess.clientContext().newRestfulGenericClient("http://127.0.0.1:" + port + "/fhir");
+        IGenericClient client =
+                FhirRestTestAccess.clientContext().newRestfulGenericClient("http://127.0.0.1:" + port + "/fhir");
         client.registerInterceptor(new BearerTokenAuthInterceptor(bearer));
         return client;
     }

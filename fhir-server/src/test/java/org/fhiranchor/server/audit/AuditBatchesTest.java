@@ -48,8 +48,12 @@ class AuditBatchesTest extends FhirRestTest {
 
     @Test
     void manyReads_areAllAudited_butAddOnlyBatchRecordsToTheLog() throws Exception {
-        String patient = client.create().resource(ClinicalFixtures.patient(system, "b1", "Batchread", "1980-01-01"))
-                .execute().getId().toUnqualifiedVersionless().getValue();
+        String patient = client.create()
+                .resource(ClinicalFixtures.patient(system, "b1", "Batchread", "1980-01-01"))
+                .execute()
+                .getId()
+                .toUnqualifiedVersionless()
+                .getValue();
         String auditor = token(Role.AUDITOR);
         int eventsBefore = count("AuditEvent?_summary=count");
         long leavesBefore = log.entryCount();
@@ -60,7 +64,8 @@ class AuditBatchesTest extends FhirRestTest {
         }
 
         // Every read is an AuditEvent the trail shows at once (the search materializes what is waiting).
-        HttpResponse<String> search = http("GET", "/AuditEvent?entity-name=" + patient + "&_count=100", null, null, auditor);
+        HttpResponse<String> search =
+                http("GET", "/AuditEvent?entity-name=" + patient + "&_count=100", null, null, auditor);
         assertThat(search.statusCode()).as(search.body()).isEqualTo(200);
         Bundle events = CLIENT_CONTEXT.newJsonParser().parseResource(Bundle.class, search.body());
         assertThat(events.getEntry()).hasSizeGreaterThanOrEqualTo(reads);
@@ -73,40 +78,67 @@ class AuditBatchesTest extends FhirRestTest {
 
     @Test
     void anAuditEvent_isProvenThroughItsBatchRecord_andVerifiesAgainstTheChain() throws Exception {
-        String patient = client.create().resource(ClinicalFixtures.patient(system, "b2", "Batchproof", "1981-02-02"))
-                .execute().getId().toUnqualifiedVersionless().getValue();
+        String patient = client.create()
+                .resource(ClinicalFixtures.patient(system, "b2", "Batchproof", "1981-02-02"))
+                .execute()
+                .getId()
+                .toUnqualifiedVersionless()
+                .getValue();
         assertThat(http("GET", "/" + patient, null, null).statusCode()).isEqualTo(200);
         String auditor = token(Role.AUDITOR);
-        HttpResponse<String> search = http("GET", "/AuditEvent?entity-name=" + patient + "&subtype=read&_count=1",
-                null, null, auditor);
+        HttpResponse<String> search =
+                http("GET", "/AuditEvent?entity-name=" + patient + "&subtype=read&_count=1", null, null, auditor);
         Bundle found = CLIENT_CONTEXT.newJsonParser().parseResource(Bundle.class, search.body());
         assertThat(found.getEntry()).isNotEmpty();
-        String event = "AuditEvent/" + found.getEntry().get(0).getResource().getIdElement().getIdPart() + "/_history/1";
+        String event = "AuditEvent/"
+                + found.getEntry().get(0).getResource().getIdElement().getIdPart() + "/_history/1";
 
-        await(event + " anchored through its batch").atMost(Duration.ofSeconds(60)).until(() ->
-                http("GET", "/" + event + "/$verify", null, null, auditor).body().contains("\"anchored\""));
-        JsonNode answer = JSON.readTree(http("GET", "/" + event + "/$verify", null, null, auditor).body());
+        await(event + " anchored through its batch")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> http("GET", "/" + event + "/$verify", null, null, auditor)
+                        .body()
+                        .contains("\"anchored\""));
+        JsonNode answer = JSON.readTree(
+                http("GET", "/" + event + "/$verify", null, null, auditor).body());
         assertThat(param(answer, "resource").path("valueString").asText()).isEqualTo(event);
         assertThat(param(answer, "batch").path("valueString").asText()).startsWith("Basic/");
-        assertThat(param(answer, "leafIndex").isMissingNode()).as("a batch member is not a leaf").isTrue();
-        byte[] proofBytes = Base64.getDecoder().decode(param(answer, "proof").path("valueAttachment").path("data").asText());
+        assertThat(param(answer, "leafIndex").isMissingNode())
+                .as("a batch member is not a leaf")
+                .isTrue();
+        byte[] proofBytes = Base64.getDecoder()
+                .decode(param(answer, "proof")
+                        .path("valueAttachment")
+                        .path("data")
+                        .asText());
         BatchedProof proof = BatchedProofJson.read(proofBytes);
-        assertThat(proof.batchSize()).isEqualTo(param(answer, "batchSize").path("valueInteger").asLong());
+        assertThat(proof.batchSize())
+                .isEqualTo(param(answer, "batchSize").path("valueInteger").asLong());
         assertThat(BatchRecord.read(proof.batchRecord()).size()).isEqualTo(proof.batchSize());
 
         // The auditor's own check: the AuditEvent as served, the root read from the contract.
         HttpResponse<String> served = http("GET", "/" + event + "?_format=json", null, null, auditor);
         assertThat(served.statusCode()).isEqualTo(200);
         ChainCheckpointSource onChain = new ChainCheckpointSource(chain.ledger());
-        VerificationResult verified = BatchedProofVerifier.verify(served.body().getBytes(StandardCharsets.UTF_8),
-                proofBytes, onChain);
+        VerificationResult verified =
+                BatchedProofVerifier.verify(served.body().getBytes(StandardCharsets.UTF_8), proofBytes, onChain);
         assertThat(verified.verified()).as(verified.detail()).isTrue();
 
         // The offline verifier, with one auditor token, checks it end to end against the contract it was given.
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        int exit = org.fhiranchor.anchor.verifier.VerifierCli.run(new String[] {"verify", "--rpc", chain.rpcUrl(),
-                "--contract", chain.ledger().contractAddress(), "--fhir-base", baseUrl(), "--ref", event},
-                new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
+        int exit = org.fhiranchor.anchor.verifier.VerifierCli.run(
+                new String[] {
+                    "verify",
+                    "--rpc",
+                    chain.rpcUrl(),
+                    "--contract",
+                    chain.ledger().contractAddress(),
+                    "--fhir-base",
+                    baseUrl(),
+                    "--ref",
+                    event
+                },
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
                 java.util.Map.of("FHIR_ANCHOR_TOKEN", auditor));
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(printed).isZero();
@@ -114,40 +146,60 @@ class AuditBatchesTest extends FhirRestTest {
 
         // The batch record is an ordinary version of the log, with its own proof.
         String record = param(answer, "batch").path("valueString").asText();
-        assertThat(http("GET", "/" + record + "/$verify", null, null, auditor).body()).contains("\"anchored\"");
+        assertThat(http("GET", "/" + record + "/$verify", null, null, auditor).body())
+                .contains("\"anchored\"");
 
         // An AuditEvent changed by one value does not verify.
         String changed = served.body().replace("\"HTTP 200\"", "\"HTTP 404\"");
         assertThat(changed).isNotEqualTo(served.body());
-        VerificationResult refused = BatchedProofVerifier.verify(changed.getBytes(StandardCharsets.UTF_8), proofBytes, onChain);
+        VerificationResult refused =
+                BatchedProofVerifier.verify(changed.getBytes(StandardCharsets.UTF_8), proofBytes, onChain);
         assertThat(refused.status()).isEqualTo(VerificationResult.Status.CONTENT_HASH_MISMATCH);
     }
 
     @Test
     void aChangedAuditEventRow_isReportedTampered_byVerifyAndByTheMemberSweep() throws Exception {
-        String patient = client.create().resource(ClinicalFixtures.patient(system, "b3", "Batchtamper", "1982-03-03"))
-                .execute().getId().toUnqualifiedVersionless().getValue();
-        assertThat(http("GET", "/" + patient + "?_elements=id", null, null).statusCode()).isEqualTo(200);
+        String patient = client.create()
+                .resource(ClinicalFixtures.patient(system, "b3", "Batchtamper", "1982-03-03"))
+                .execute()
+                .getId()
+                .toUnqualifiedVersionless()
+                .getValue();
+        assertThat(http("GET", "/" + patient + "?_elements=id", null, null).statusCode())
+                .isEqualTo(200);
         String auditor = token(Role.AUDITOR);
-        Bundle found = CLIENT_CONTEXT.newJsonParser().parseResource(Bundle.class, http("GET",
-                "/AuditEvent?entity-name=" + patient + "&subtype=read&_count=1", null, null, auditor).body());
+        Bundle found = CLIENT_CONTEXT
+                .newJsonParser()
+                .parseResource(
+                        Bundle.class,
+                        http(
+                                        "GET",
+                                        "/AuditEvent?entity-name=" + patient + "&subtype=read&_count=1",
+                                        null,
+                                        null,
+                                        auditor)
+                                .body());
         String id = found.getEntry().get(0).getResource().getIdElement().getIdPart();
         String event = "AuditEvent/" + id + "/_history/1";
-        assertThat(http("GET", "/" + event + "/$verify", null, null, auditor).body()).doesNotContain("\"tampered\"");
+        assertThat(http("GET", "/" + event + "/$verify", null, null, auditor).body())
+                .doesNotContain("\"tampered\"");
 
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         String changeRow = "UPDATE HFJ_RES_VER SET RES_TEXT_VC = REPLACE(RES_TEXT_VC, ?, ?) "
                 + "WHERE RES_ID = (SELECT RES_ID FROM HFJ_RESOURCE WHERE FHIR_ID = ?) AND RES_VER = 1";
         assertThat(jdbc.update(changeRow, "HTTP 200", "HTTP 404", id)).isEqualTo(1);
         try {
-            assertThat(http("GET", "/" + event + "/$verify", null, null, auditor).body()).contains("\"tampered\"");
+            assertThat(http("GET", "/" + event + "/$verify", null, null, auditor)
+                            .body())
+                    .contains("\"tampered\"");
 
             // The sweep over batch members names it (and only changed members), page after page.
             String cursor = "0";
             java.util.List<String> mismatched = new java.util.ArrayList<>();
             while (cursor != null) {
-                JsonNode page = JSON.readTree(http("GET", "/$audit-sweep?members=true&_count=50&cursor=" + cursor, null,
-                        null, auditor).body());
+                JsonNode page = JSON.readTree(
+                        http("GET", "/$audit-sweep?members=true&_count=50&cursor=" + cursor, null, null, auditor)
+                                .body());
                 for (JsonNode p : page.path("parameter")) {
                     if (p.path("name").asText().equals("mismatch")) {
                         mismatched.add(p.path("part").get(0).path("valueString").asText());
@@ -158,10 +210,12 @@ class AuditBatchesTest extends FhirRestTest {
             }
             assertThat(mismatched).contains(event);
         } finally {
-            // This server is shared with other tests: the archiver refuses to archive a changed version, so put it back.
+            // This server is shared with other tests: the archiver refuses to archive a changed version, so put it
+            // back.
             jdbc.update(changeRow, "HTTP 404", "HTTP 200", id);
         }
-        assertThat(http("GET", "/" + event + "/$verify", null, null, auditor).body()).doesNotContain("\"tampered\"");
+        assertThat(http("GET", "/" + event + "/$verify", null, null, auditor).body())
+                .doesNotContain("\"tampered\"");
     }
 
     private static JsonNode param(JsonNode parameters, String name) {

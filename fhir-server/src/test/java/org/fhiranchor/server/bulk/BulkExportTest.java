@@ -46,8 +46,10 @@ class BulkExportTest extends FhirRestTest {
     void seed() {
         consenting = create(ClinicalFixtures.patient(system, "b1", "Bulk", "1970-01-01"));
         denying = create(ClinicalFixtures.patient(system, "b2", "Private", "1971-01-01"));
-        observation = create(ClinicalFixtures.observation(consenting, "2345-7", "laboratory", "2024-01-02T10:00:00Z", "90"));
-        deniedObservation = create(ClinicalFixtures.observation(denying, "2345-7", "laboratory", "2024-01-02T10:00:00Z", "91"));
+        observation =
+                create(ClinicalFixtures.observation(consenting, "2345-7", "laboratory", "2024-01-02T10:00:00Z", "90"));
+        deniedObservation =
+                create(ClinicalFixtures.observation(denying, "2345-7", "laboratory", "2024-01-02T10:00:00Z", "91"));
         create(privacyOptOut(denying));
         Group members = new Group().setType(Group.GroupType.PERSON).setActual(true);
         members.addMember().setEntity(new Reference(consenting));
@@ -63,19 +65,34 @@ class BulkExportTest extends FhirRestTest {
         assertThat(manifest.path("requiresAccessToken").asBoolean()).isTrue();
         assertThat(manifest.path("transactionTime").asText()).isNotBlank();
         List<String> ids = ehr.resources(manifest).stream()
-                .map(r -> r.path("resourceType").asText() + "/" + r.path("id").asText()).toList();
-        assertThat(ids).contains(consenting, observation).doesNotContain(denying, deniedObservation)
+                .map(r -> r.path("resourceType").asText() + "/" + r.path("id").asText())
+                .toList();
+        assertThat(ids)
+                .contains(consenting, observation)
+                .doesNotContain(denying, deniedObservation)
                 .doesNotHaveDuplicates();
         assertThat(ids).noneMatch(id -> id.startsWith("Consent/"));
 
         // The release is audited once, naming both patients by identifier, with the decision.
-        Bundle audits = client.search().byUrl("AuditEvent?entity-name=" + denying).returnBundle(Bundle.class).execute();
-        AuditEvent release = audits.getEntry().stream().map(e -> (AuditEvent) e.getResource())
+        Bundle audits = client.search()
+                .byUrl("AuditEvent?entity-name=" + denying)
+                .returnBundle(Bundle.class)
+                .execute();
+        AuditEvent release = audits.getEntry().stream()
+                .map(e -> (AuditEvent) e.getResource())
                 .filter(e -> e.getSubtype().stream().anyMatch(c -> BulkReleaseAudit.SUBTYPE_CODE.equals(c.getCode())))
-                .findFirst().orElseThrow();
-        Map<String, String> decisions = release.getEntity().stream().filter(e -> e.getName().startsWith("Patient/"))
-                .collect(Collectors.toMap(e -> e.getWhat().getIdentifier().getValue(), e -> e.getDetail().stream()
-                        .filter(d -> d.getType().equals("decision")).findFirst().orElseThrow().getValueStringType().getValue()));
+                .findFirst()
+                .orElseThrow();
+        Map<String, String> decisions = release.getEntity().stream()
+                .filter(e -> e.getName().startsWith("Patient/"))
+                .collect(Collectors.toMap(
+                        e -> e.getWhat().getIdentifier().getValue(),
+                        e -> e.getDetail().stream()
+                                .filter(d -> d.getType().equals("decision"))
+                                .findFirst()
+                                .orElseThrow()
+                                .getValueStringType()
+                                .getValue()));
         assertThat(decisions).containsEntry(consenting, "released").containsEntry(denying, "withheld");
         assertThat(release.getEntity()).allMatch(e -> !e.getWhat().hasReference());
     }
@@ -93,9 +110,12 @@ class BulkExportTest extends FhirRestTest {
         Thread.sleep(1100);
         Instant before = Instant.now();
         Thread.sleep(1100);
-        String late = create(ClinicalFixtures.observation(consenting, "2345-7", "laboratory", "2024-02-02T10:00:00Z", "95"));
+        String late =
+                create(ClinicalFixtures.observation(consenting, "2345-7", "laboratory", "2024-02-02T10:00:00Z", "95"));
         JsonNode since = ehr.export("/$export?_type=Observation&_since=" + before);
-        List<String> ids = ehr.resources(since).stream().map(r -> "Observation/" + r.path("id").asText()).toList();
+        List<String> ids = ehr.resources(since).stream()
+                .map(r -> "Observation/" + r.path("id").asText())
+                .toList();
         assertThat(ids).contains(late).doesNotContain(observation);
     }
 
@@ -112,29 +132,39 @@ class BulkExportTest extends FhirRestTest {
         BulkDataClient other = new BulkDataClient(baseUrl(), otherEhr);
         assertThat(other.poll(status).statusCode()).isEqualTo(404);
         assertThat(other.downloadRaw(file).statusCode()).isEqualTo(403);
-        assertThat(new BulkDataClient(baseUrl(), null).downloadRaw(file).statusCode()).isEqualTo(401);
+        assertThat(new BulkDataClient(baseUrl(), null).downloadRaw(file).statusCode())
+                .isEqualTo(401);
         assertThat(ehr.download(file)).isNotEmpty();
     }
 
     @Test
     void kickOff_needsSystemReadScopes_andAsync() {
         for (Role role : List.of(Role.CLINICIAN, Role.RESEARCHER)) {
-            assertThat(new BulkDataClient(baseUrl(), token(role)).kickOff("/$export").statusCode()).as(role.code())
+            assertThat(new BulkDataClient(baseUrl(), token(role))
+                            .kickOff("/$export")
+                            .statusCode())
+                    .as(role.code())
                     .isEqualTo(403);
         }
-        assertThat(new BulkDataClient(baseUrl(), null).kickOff("/$export").statusCode()).isEqualTo(401);
+        assertThat(new BulkDataClient(baseUrl(), null).kickOff("/$export").statusCode())
+                .isEqualTo(401);
         // The audit trail needs its own scope, in a bulk export too.
-        assertThat(new BulkDataClient(baseUrl(), token(Role.EHR)).kickOff("/$export?_type=AuditEvent").statusCode())
+        assertThat(new BulkDataClient(baseUrl(), token(Role.EHR))
+                        .kickOff("/$export?_type=AuditEvent")
+                        .statusCode())
                 .isEqualTo(403);
         // Without Prefer: respond-async.
-        assertThat(http("GET", "/$export", null, null, token(Role.EHR)).statusCode()).isEqualTo(400);
+        assertThat(http("GET", "/$export", null, null, token(Role.EHR)).statusCode())
+                .isEqualTo(400);
     }
 
     @Test
     void cancel_deletesTheExport() throws Exception {
         BulkDataClient ehr = new BulkDataClient(baseUrl(), token(Role.EHR));
-        HttpResponse<String> kickOff = ehr.kickOffPost("/$export", "{\"resourceType\":\"Parameters\",\"parameter\":["
-                + "{\"name\":\"_type\",\"valueString\":\"Patient,Observation\"}]}");
+        HttpResponse<String> kickOff = ehr.kickOffPost(
+                "/$export",
+                "{\"resourceType\":\"Parameters\",\"parameter\":["
+                        + "{\"name\":\"_type\",\"valueString\":\"Patient,Observation\"}]}");
         assertThat(kickOff.statusCode()).as(kickOff.body()).isEqualTo(202);
         String status = kickOff.headers().firstValue("Content-Location").orElseThrow();
         HttpResponse<String> cancelled = ehr.cancel(status);
@@ -146,19 +176,25 @@ class BulkExportTest extends FhirRestTest {
     }
 
     private String create(org.hl7.fhir.r4.model.Resource resource) {
-        return client.create().resource(resource).execute().getId().toUnqualifiedVersionless().getValue();
+        return client.create()
+                .resource(resource)
+                .execute()
+                .getId()
+                .toUnqualifiedVersionless()
+                .getValue();
     }
 
     /** A patient-privacy opt-out: no disclosure to anyone (docs/bulk-export.md). */
     static Consent privacyOptOut(String patient) {
         Consent consent = new Consent();
         consent.setStatus(Consent.ConsentState.ACTIVE);
-        consent.setScope(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/consentscope",
-                "patient-privacy", "Privacy Consent")));
+        consent.setScope(new CodeableConcept(new Coding(
+                "http://terminology.hl7.org/CodeSystem/consentscope", "patient-privacy", "Privacy Consent")));
         consent.addCategory(new CodeableConcept(new Coding("http://loinc.org", "59284-0", "Patient Consent")));
         consent.setPatient(new Reference(patient));
         consent.setDateTimeElement(new DateTimeType("2024-05-01T10:00:00Z"));
-        consent.setPolicyRule(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "OPTOUT", null)));
+        consent.setPolicyRule(
+                new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "OPTOUT", null)));
         return consent;
     }
 }

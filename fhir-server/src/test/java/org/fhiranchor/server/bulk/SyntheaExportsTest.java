@@ -99,16 +99,30 @@ class SyntheaExportsTest extends FhirRestTest {
             bundles = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
         }
         // Organizations and practitioners first, then the patients (the order an EHR export is loaded in).
-        for (Path bundle : Stream.concat(bundles.stream().filter(p -> !p.getFileName().toString().matches("[A-Z].*")),
-                bundles.stream().filter(p -> p.getFileName().toString().matches("[A-Z].*"))).toList()) {
+        for (Path bundle : Stream.concat(
+                        bundles.stream().filter(p -> !p.getFileName().toString().matches("[A-Z].*")),
+                        bundles.stream().filter(p -> p.getFileName().toString().matches("[A-Z].*")))
+                .toList()) {
             byte[] body = Files.readAllBytes(bundle);
             HttpResponse<String> response = http("POST", "", "application/fhir+json", body);
-            assertThat(response.statusCode()).as(bundle.getFileName().toString()).isEqualTo(200);
-            CLIENT_CONTEXT.newJsonParser().parseResource(Bundle.class, new String(body, java.nio.charset.StandardCharsets.UTF_8))
-                    .getEntry().forEach(e -> loadedTypes.add(e.getResource().fhirType()));
+            assertThat(response.statusCode())
+                    .as(bundle.getFileName().toString())
+                    .isEqualTo(200);
+            CLIENT_CONTEXT
+                    .newJsonParser()
+                    .parseResource(Bundle.class, new String(body, java.nio.charset.StandardCharsets.UTF_8))
+                    .getEntry()
+                    .forEach(e -> loadedTypes.add(e.getResource().fhirType()));
         }
-        Bundle page = client.search().byUrl("Patient?_elements=id&_count=500").returnBundle(Bundle.class).execute();
-        page.getEntry().forEach(e -> patients.add(e.getResource().getIdElement().toUnqualifiedVersionless().getValue()));
+        Bundle page = client.search()
+                .byUrl("Patient?_elements=id&_count=500")
+                .returnBundle(Bundle.class)
+                .execute();
+        page.getEntry()
+                .forEach(e -> patients.add(e.getResource()
+                        .getIdElement()
+                        .toUnqualifiedVersionless()
+                        .getValue()));
         assertThat(page.getLink(Bundle.LINK_NEXT)).isNull();
         assertThat(patients).hasSizeGreaterThan(30);
         System.out.printf("Synthea load: %d patients, %.1f s%n", patients.size(), (System.nanoTime() - started) / 1e9);
@@ -118,12 +132,17 @@ class SyntheaExportsTest extends FhirRestTest {
     void bulkExportOfAllData_everyResourceOnce_butNotThePatientWhoOptedOut() throws Exception {
         loadOnce();
         String optedOut = patients.get(0);
-        String optOut = client.create().resource(BulkExportTest.privacyOptOut(optedOut)).execute().getId().getIdPart();
+        String optOut = client.create()
+                .resource(BulkExportTest.privacyOptOut(optedOut))
+                .execute()
+                .getId()
+                .getIdPart();
         try {
             exportAllBut(optedOut);
         } finally {
             // Taken back, so that the other tests of this class see every patient, whatever order they run in.
-            Consent consent = client.read().resource(Consent.class).withId(optOut).execute();
+            Consent consent =
+                    client.read().resource(Consent.class).withId(optOut).execute();
             consent.setStatus(Consent.ConsentState.INACTIVE);
             client.update().resource(consent).execute();
         }
@@ -139,9 +158,12 @@ class SyntheaExportsTest extends FhirRestTest {
 
         Map<String, Set<String>> idsByType = new TreeMap<>();
         for (JsonNode resource : exported) {
-            boolean fresh = idsByType.computeIfAbsent(resource.path("resourceType").asText(), t -> new HashSet<>())
+            boolean fresh = idsByType
+                    .computeIfAbsent(resource.path("resourceType").asText(), t -> new HashSet<>())
                     .add(resource.path("id").asText());
-            assertThat(fresh).as("exported twice: " + resource.path("resourceType").asText() + "/" + resource.path("id").asText())
+            assertThat(fresh)
+                    .as("exported twice: " + resource.path("resourceType").asText() + "/"
+                            + resource.path("id").asText())
                     .isTrue();
             assertThat(resource.toString()).doesNotContain("\"" + optedOut + "\"");
             // The log's audit batch records are its machinery, not data (docs/verification.md 4.2).
@@ -154,11 +176,13 @@ class SyntheaExportsTest extends FhirRestTest {
         for (String type : types) {
             int inDatabase = count(type);
             int ofTheOptedOutPatient = compartmentCount(optedOut, type);
-            assertThat(idsByType.getOrDefault(type, Set.of())).as(type + ": database " + inDatabase
-                    + ", opted-out patient's " + ofTheOptedOutPatient).hasSize(inDatabase - ofTheOptedOutPatient);
+            assertThat(idsByType.getOrDefault(type, Set.of()))
+                    .as(type + ": database " + inDatabase + ", opted-out patient's " + ofTheOptedOutPatient)
+                    .hasSize(inDatabase - ofTheOptedOutPatient);
         }
         assertThat(idsByType).doesNotContainKeys("AuditEvent", "Binary");
-        System.out.printf("Synthea bulk export: %d resources in %d types, %.1f s from kick-off to the last file%n",
+        System.out.printf(
+                "Synthea bulk export: %d resources in %d types, %.1f s from kick-off to the last file%n",
                 exported.size(), idsByType.size(), seconds);
     }
 
@@ -181,27 +205,41 @@ class SyntheaExportsTest extends FhirRestTest {
                 everything.put(versioned(resource), resource);
             }
             Set<String> compartment = new TreeSet<>();
-            compartment.add(versioned(clientWith(ehr).read().resource(org.hl7.fhir.r4.model.Patient.class).withId(patient.substring(8)).execute()));
+            compartment.add(versioned(clientWith(ehr)
+                    .read()
+                    .resource(org.hl7.fhir.r4.model.Patient.class)
+                    .withId(patient.substring(8))
+                    .execute()));
             for (String type : compartmentTypes) {
                 compartment(ehr, patient, type).forEach(r -> compartment.add(versioned(r)));
             }
             assertThat(everything.keySet()).as(patient).containsAll(compartment);
             // Beyond the compartment, $everything adds only what the chart refers to that is nobody's data.
-            everything.entrySet().stream().filter(e -> !compartment.contains(e.getKey())).forEach(e ->
-                    assertThat(PatientCompartment.owners(CLIENT_CONTEXT, e.getValue())).as(e.getKey()).isEmpty());
+            everything.entrySet().stream()
+                    .filter(e -> !compartment.contains(e.getKey()))
+                    .forEach(e -> assertThat(PatientCompartment.owners(CLIENT_CONTEXT, e.getValue()))
+                            .as(e.getKey())
+                            .isEmpty());
             versions.addAll(everything.keySet());
         }
 
         String auditor = token(Role.AUDITOR);
-        String last = versions.stream().filter(v -> v.startsWith("Patient/")).findFirst().orElseThrow();
-        await("the loaded versions anchored").atMost(Duration.ofMinutes(5)).until(() -> "anchored".equals(verifyStatus(auditor, last)));
+        String last = versions.stream()
+                .filter(v -> v.startsWith("Patient/"))
+                .findFirst()
+                .orElseThrow();
+        await("the loaded versions anchored")
+                .atMost(Duration.ofMinutes(5))
+                .until(() -> "anchored".equals(verifyStatus(auditor, last)));
         Map<String, String> notAnchored = new ConcurrentHashMap<>();
-        new ForkJoinPool(4).submit(() -> versions.parallelStream().forEach(version -> {
-            String status = verifyStatus(auditor, version);
-            if (!"anchored".equals(status)) {
-                notAnchored.put(version, status);
-            }
-        })).get();
+        new ForkJoinPool(4)
+                .submit(() -> versions.parallelStream().forEach(version -> {
+                    String status = verifyStatus(auditor, version);
+                    if (!"anchored".equals(status)) {
+                        notAnchored.put(version, status);
+                    }
+                }))
+                .get();
         assertThat(notAnchored).isEmpty();
         System.out.printf("Synthea charts: %d patients, %d versions verified%n", patients.size(), versions.size());
     }
@@ -210,24 +248,31 @@ class SyntheaExportsTest extends FhirRestTest {
     void researchExport_allConsenting_exportsEveryResource_andVerifies() throws Exception {
         loadOnce();
         for (String patient : patients) {
-            client.create().resource(ResearchConsents.of(Variant.PERMIT_ANY_RESEARCHER, patient, LAB)).execute();
+            client.create()
+                    .resource(ResearchConsents.of(Variant.PERMIT_ANY_RESEARCHER, patient, LAB))
+                    .execute();
         }
 
         // The consent decisions reach the chain one transaction each; the export waits for them too, but the time
         // reported here is the export's own.
         long consentsStarted = System.nanoTime();
-        await("the consent decisions on chain").atMost(Duration.ofMinutes(10)).until(() -> jdbc.queryForObject(
-                "SELECT COUNT(*) FROM anchor_consent_decision WHERE status <> 'RECORDED'", Integer.class) == 0);
+        await("the consent decisions on chain")
+                .atMost(Duration.ofMinutes(10))
+                .until(() -> jdbc.queryForObject(
+                                "SELECT COUNT(*) FROM anchor_consent_decision WHERE status <> 'RECORDED'",
+                                Integer.class)
+                        == 0);
         double consentSeconds = (System.nanoTime() - consentsStarted) / 1e9;
 
-        String researcher = issuer.mint(new TokenIssuer.TokenRequest(Role.RESEARCHER, "synthea-researcher",
-                Duration.ofHours(1), null, null, LAB, "HRESCH"));
+        String researcher = issuer.mint(new TokenIssuer.TokenRequest(
+                Role.RESEARCHER, "synthea-researcher", Duration.ofHours(1), null, null, LAB, "HRESCH"));
         Path key = workDir.resolve("researcher.key");
         String publicKey = ResearcherCli.keygen(key);
 
         long started = System.nanoTime();
-        String body = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"recipientPublicKey\",\"valueString\":\""
-                + publicKey + "\"}]}";
+        String body =
+                "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"recipientPublicKey\",\"valueString\":\""
+                        + publicKey + "\"}]}";
         HttpResponse<String> kickOff = researchExportKickOff(researcher, body);
         assertThat(kickOff.statusCode()).as(kickOff.body()).isEqualTo(202);
         String status = kickOff.headers().firstValue("Content-Location").orElseThrow();
@@ -240,12 +285,22 @@ class SyntheaExportsTest extends FhirRestTest {
         double seconds = (System.nanoTime() - started) / 1e9;
 
         Path dir = workDir.resolve("export");
-        ResearcherCli fetched = ResearcherCli.run("research-fetch", "--status-url", status, "--token", researcher,
-                "--dir", dir.toString());
+        ResearcherCli fetched = ResearcherCli.run(
+                "research-fetch", "--status-url", status, "--token", researcher, "--dir", dir.toString());
         assertThat(fetched.exitCode()).as(fetched.toString()).isZero();
         Path plain = workDir.resolve("plain");
-        ResearcherCli verified = ResearcherCli.run("research-verify", "--dir", dir.toString(), "--rpc", chain.rpcUrl(),
-                "--contract", chain.ledger().contractAddress(), "--key", key.toString(), "--out", plain.toString());
+        ResearcherCli verified = ResearcherCli.run(
+                "research-verify",
+                "--dir",
+                dir.toString(),
+                "--rpc",
+                chain.rpcUrl(),
+                "--contract",
+                chain.ledger().contractAddress(),
+                "--key",
+                key.toString(),
+                "--out",
+                plain.toString());
         assertThat(verified.exitCode()).as(verified.toString()).isZero();
 
         Map<String, Integer> exported = new TreeMap<>();
@@ -256,21 +311,29 @@ class SyntheaExportsTest extends FhirRestTest {
             }
         }
         try (Stream<Path> files = Files.list(plain)) {
-            for (Path file : files.filter(p -> p.getFileName().toString().matches("[A-Z][A-Za-z]+-\\d+\\.ndjson")).toList()) {
+            for (Path file : files.filter(p -> p.getFileName().toString().matches("[A-Z][A-Za-z]+-\\d+\\.ndjson"))
+                    .toList()) {
                 String type = file.getFileName().toString().replaceAll("-\\d+\\.ndjson$", "");
                 exported.merge(type, (int) Files.lines(file).count(), Integer::sum);
             }
         }
         // Every patient consents: every resource of every exported type is in the export.
-        assertThat(exported).containsKeys("Patient", "Observation", "Encounter", "Condition", "MedicationRequest", "Claim");
+        assertThat(exported)
+                .containsKeys("Patient", "Observation", "Encounter", "Condition", "MedicationRequest", "Claim");
         for (Map.Entry<String, Integer> type : exported.entrySet()) {
             assertThat(type.getValue()).as(type.getKey()).isEqualTo(count(type.getKey()));
         }
         assertThat(exported).doesNotContainKeys("AuditEvent", "Consent", "Provenance");
-        System.out.printf("Synthea research export: %d patients, %d resources in %d types, %.1f s to complete,"
-                + " %.1f MB encrypted (its %d consent decisions took %.1f s to reach the chain before)%n", patients.size(),
-                exported.values().stream().mapToInt(Integer::intValue).sum(), exported.size(), seconds,
-                encryptedBytes / 1e6, patients.size(), consentSeconds);
+        System.out.printf(
+                "Synthea research export: %d patients, %d resources in %d types, %.1f s to complete,"
+                        + " %.1f MB encrypted (its %d consent decisions took %.1f s to reach the chain before)%n",
+                patients.size(),
+                exported.values().stream().mapToInt(Integer::intValue).sum(),
+                exported.size(),
+                seconds,
+                encryptedBytes / 1e6,
+                patients.size(),
+                consentSeconds);
     }
 
     private String verifyStatus(String auditor, String version) {
@@ -284,7 +347,11 @@ class SyntheaExportsTest extends FhirRestTest {
 
     private List<Resource> allPages(String bearer, String path) {
         List<Resource> resources = new ArrayList<>();
-        Bundle page = clientWith(bearer).search().byUrl(baseUrl() + path).returnBundle(Bundle.class).execute();
+        Bundle page = clientWith(bearer)
+                .search()
+                .byUrl(baseUrl() + path)
+                .returnBundle(Bundle.class)
+                .execute();
         while (true) {
             page.getEntry().forEach(e -> resources.add(e.getResource()));
             if (page.getLink(Bundle.LINK_NEXT) == null) {
@@ -314,7 +381,8 @@ class SyntheaExportsTest extends FhirRestTest {
         Map<String, Resource> found = new HashMap<>();
         for (String parameter : compartmentParameters(type)) {
             allPages(bearer, "/" + type + "?" + parameter + "=" + patient + "&_count=1000")
-                    .forEach(r -> found.put(r.getIdElement().toUnqualifiedVersionless().getValue(), r));
+                    .forEach(r -> found.put(
+                            r.getIdElement().toUnqualifiedVersionless().getValue(), r));
         }
         return new ArrayList<>(found.values());
     }
@@ -323,7 +391,8 @@ class SyntheaExportsTest extends FhirRestTest {
         return CLIENT_CONTEXT.getResourceDefinition(type).getSearchParams().stream()
                 .filter(p -> p.getProvidesMembershipInCompartments() != null
                         && p.getProvidesMembershipInCompartments().contains("Patient"))
-                .map(p -> p.getName()).toList();
+                .map(p -> p.getName())
+                .toList();
     }
 
     private static boolean hasPatientCompartment(String type) {

@@ -19,10 +19,14 @@ class ScaleBenchmarkTest {
 
     @Test
     void milestonesRefuseFractionsZeroAndWords() {
-        assertThatThrownBy(() -> ScaleBenchmark.parseMilestones(List.of("0"))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ScaleBenchmark.parseMilestones(List.of("1.5"))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ScaleBenchmark.parseMilestones(List.of("lots"))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ScaleBenchmark.parseMilestones(List.of(" "))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ScaleBenchmark.parseMilestones(List.of("0")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ScaleBenchmark.parseMilestones(List.of("1.5")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ScaleBenchmark.parseMilestones(List.of("lots")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ScaleBenchmark.parseMilestones(List.of(" ")))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -50,13 +54,17 @@ class ScaleBenchmarkTest {
                 patientUrls.add(entry.path("fullUrl").asText());
             } else {
                 assertThat(entry.path("resource").path("resourceType").asText()).isEqualTo("Observation");
-                assertThat(entry.path("resource").path("subject").path("reference").asText())
+                assertThat(entry.path("resource")
+                                .path("subject")
+                                .path("reference")
+                                .asText())
                         .isEqualTo(entries.get(i - i % 10).path("fullUrl").asText());
             }
         }
         assertThat(patientUrls).hasSize(50);
         // Another transaction's Patients have other full URLs.
-        JsonNode other = new ObjectMapper().readTree(ScaleBenchmark.transaction(4, 500)).path("entry");
+        JsonNode other =
+                new ObjectMapper().readTree(ScaleBenchmark.transaction(4, 500)).path("entry");
         assertThat(patientUrls).doesNotContain(other.get(0).path("fullUrl").asText());
     }
 }

@@ -23,11 +23,21 @@ class ServerCommandsTest {
     @Test
     void helpListsEveryCommand_andEachCommandHasItsOwn() throws Exception {
         assertThat(run("--help")).isZero();
-        assertThat(out()).contains("usage: fhir-anchor-server").contains("token").contains("sweep").contains("restore")
-                .contains("benchmark").contains("user").contains("client").contains("generate-completion");
+        assertThat(out())
+                .contains("usage: fhir-anchor-server")
+                .contains("token")
+                .contains("sweep")
+                .contains("restore")
+                .contains("benchmark")
+                .contains("user")
+                .contains("client")
+                .contains("generate-completion");
         out.reset();
         assertThat(run("sweep", "--help")).isZero();
-        assertThat(out()).contains("usage: sweep").contains("--page=N").contains("default: 1000")
+        assertThat(out())
+                .contains("usage: sweep")
+                .contains("--page=N")
+                .contains("default: 1000")
                 .contains("http://127.0.0.1:8080/fhir");
         out.reset();
         assertThat(run("help", "restore")).isZero();
@@ -41,8 +51,13 @@ class ServerCommandsTest {
     @Test
     void completionScriptKnowsTheCommandsAndTheirOptions() throws Exception {
         assertThat(run("generate-completion")).isZero();
-        assertThat(out()).contains("complete -F").contains("--archive-key-file").contains("--verify-leaves")
-                .contains("--create-key").contains("reset-password").contains("--jwks-file");
+        assertThat(out())
+                .contains("complete -F")
+                .contains("--archive-key-file")
+                .contains("--verify-leaves")
+                .contains("--create-key")
+                .contains("reset-password")
+                .contains("--jwks-file");
     }
 
     @Test
@@ -55,7 +70,10 @@ class ServerCommandsTest {
     }
 
     private Integer run(String... args) throws Exception {
-        return ServerCommands.run(args, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+        return ServerCommands.run(
+                args,
+                new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 

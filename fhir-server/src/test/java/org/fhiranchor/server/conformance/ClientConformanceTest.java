@@ -35,17 +35,37 @@ class ClientConformanceTest extends FhirRestTest {
     private void researchExport() throws Exception {
         Path dir = TestDataDirectory.newSubdirectory("conformance-");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int code = VerifierCli.run(new String[] {"research-keygen", "--out", dir.resolve("researcher.key").toString()},
-                new java.io.PrintStream(out, true, StandardCharsets.UTF_8), System.err, Map.of());
+        int code = VerifierCli.run(
+                new String[] {
+                    "research-keygen", "--out", dir.resolve("researcher.key").toString()
+                },
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                System.err,
+                Map.of());
         assertThat(code).isZero();
-        String publicKey = out.toString(StandardCharsets.UTF_8).lines().map(String::trim)
-                .filter(l -> l.matches("[A-Za-z0-9_-]{43}")).findFirst().orElseThrow();
-        String researcher = issuer.mint(new TokenIssuer.TokenRequest(Role.RESEARCHER, "conformance-researcher",
-                Duration.ofMinutes(30), null, null, "Organization/conformance-lab", "HRESCH"));
-        var kickOff = researchExportKickOff(researcher, "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":"
-                + "\"recipientPublicKey\",\"valueString\":\"" + publicKey + "\"}]}");
+        String publicKey = out.toString(StandardCharsets.UTF_8)
+                .lines()
+                .map(String::trim)
+                .filter(l -> l.matches("[A-Za-z0-9_-]{43}"))
+                .findFirst()
+                .orElseThrow();
+        String researcher = issuer.mint(new TokenIssuer.TokenRequest(
+                Role.RESEARCHER,
+                "conformance-researcher",
+                Duration.ofMinutes(30),
+                null,
+                null,
+                "Organization/conformance-lab",
+                "HRESCH"));
+        var kickOff = researchExportKickOff(
+                researcher,
+                "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":"
+                        + "\"recipientPublicKey\",\"valueString\":\"" + publicKey + "\"}]}");
         assertThat(kickOff.statusCode()).as(kickOff.body()).isEqualTo(202);
-        String status = kickOff.headers().firstValue("Content-Location").orElseThrow().substring(baseUrl().length());
+        String status = kickOff.headers()
+                .firstValue("Content-Location")
+                .orElseThrow()
+                .substring(baseUrl().length());
         await("the research export").atMost(Duration.ofMinutes(10)).until(() -> {
             var poll = http("GET", status, null, null, researcher);
             assertThat(poll.statusCode()).as(poll.body()).isIn(200, 202);

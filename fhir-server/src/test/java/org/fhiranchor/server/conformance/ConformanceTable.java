@@ -16,9 +16,26 @@ final class ConformanceTable {
 
     /** The interactions of the role walk. */
     enum Interaction {
-        READ, VREAD, HISTORY, UPDATE, CONDITIONAL_CREATE, CONDITIONAL_UPDATE, JSON_PATCH, FHIRPATH_PATCH, DELETE,
-        SEARCH_INCLUDE, SEARCH_REVINCLUDE, SEARCH_CHAINED, SEARCH_PAGING, EVERYTHING_INSTANCE, EVERYTHING_TYPE, BATCH,
-        TRANSACTION, FORMAT_PRETTY, SUMMARY, ELEMENTS
+        READ,
+        VREAD,
+        HISTORY,
+        UPDATE,
+        CONDITIONAL_CREATE,
+        CONDITIONAL_UPDATE,
+        JSON_PATCH,
+        FHIRPATH_PATCH,
+        DELETE,
+        SEARCH_INCLUDE,
+        SEARCH_REVINCLUDE,
+        SEARCH_CHAINED,
+        SEARCH_PAGING,
+        EVERYTHING_INSTANCE,
+        EVERYTHING_TYPE,
+        BATCH,
+        TRANSACTION,
+        FORMAT_PRETTY,
+        SUMMARY,
+        ELEMENTS
     }
 
     /**
@@ -26,8 +43,17 @@ final class ConformanceTable {
      * a read and {@code $everything} with break-glass ({@code X-Purpose-Of-Use: BTG}).
      */
     enum ChartInteraction {
-        READ, VREAD, HISTORY, SEARCH, SEARCH_INCLUDE, SEARCH_REVINCLUDE, SEARCH_CHAINED, EVERYTHING_INSTANCE, BATCH,
-        BTG_READ, BTG_EVERYTHING
+        READ,
+        VREAD,
+        HISTORY,
+        SEARCH,
+        SEARCH_INCLUDE,
+        SEARCH_REVINCLUDE,
+        SEARCH_CHAINED,
+        EVERYTHING_INSTANCE,
+        BATCH,
+        BTG_READ,
+        BTG_EVERYTHING
     }
 
     static final String OK = "200";
@@ -50,7 +76,8 @@ final class ConformanceTable {
     static {
         EXPECTED.put("ehr", WRITER);
         EXPECTED.put("clinician", READER);
-        // Its own compartment only: a chained search that does not name it, and $everything (no operation scope), are refused.
+        // Its own compartment only: a chained search that does not name it, and $everything (no operation scope), are
+        // refused.
         Map<Interaction, String> patient = outcomes(OK, REFUSED, OK, REFUSED, "200/200", REFUSED);
         patient.put(Interaction.SEARCH_CHAINED, REFUSED);
         EXPECTED.put("patient", patient);
@@ -70,13 +97,17 @@ final class ConformanceTable {
     /** A system token (ehr): not governed by privacy consents, and may not declare break-glass. */
     static final Map<ChartInteraction, String> CHART_SYSTEM = chart(OK, OK, OK, "200/200", REFUSED);
 
-    private static Map<ChartInteraction, String> chart(String reads, String searches, String everything, String batch,
-            String breakGlass) {
+    private static Map<ChartInteraction, String> chart(
+            String reads, String searches, String everything, String batch, String breakGlass) {
         Map<ChartInteraction, String> row = new EnumMap<>(ChartInteraction.class);
         row.put(ChartInteraction.READ, reads);
         row.put(ChartInteraction.VREAD, reads);
-        for (ChartInteraction i : List.of(ChartInteraction.HISTORY, ChartInteraction.SEARCH, ChartInteraction.SEARCH_INCLUDE,
-                ChartInteraction.SEARCH_REVINCLUDE, ChartInteraction.SEARCH_CHAINED)) {
+        for (ChartInteraction i : List.of(
+                ChartInteraction.HISTORY,
+                ChartInteraction.SEARCH,
+                ChartInteraction.SEARCH_INCLUDE,
+                ChartInteraction.SEARCH_REVINCLUDE,
+                ChartInteraction.SEARCH_CHAINED)) {
             row.put(i, searches);
         }
         row.put(ChartInteraction.EVERYTHING_INSTANCE, everything);
@@ -86,22 +117,30 @@ final class ConformanceTable {
         return row;
     }
 
-    private static Map<Interaction, String> outcomes(String reads, String writes, String searches, String everything,
-            String batch, String transaction) {
+    private static Map<Interaction, String> outcomes(
+            String reads, String writes, String searches, String everything, String batch, String transaction) {
         Map<Interaction, String> row = new EnumMap<>(Interaction.class);
-        for (Interaction i : List.of(Interaction.READ, Interaction.VREAD, Interaction.HISTORY, Interaction.FORMAT_PRETTY,
+        for (Interaction i : List.of(
+                Interaction.READ,
+                Interaction.VREAD,
+                Interaction.HISTORY,
+                Interaction.FORMAT_PRETTY,
                 Interaction.SUMMARY)) {
             row.put(i, reads);
         }
-        for (Interaction i : List.of(Interaction.UPDATE, Interaction.JSON_PATCH, Interaction.FHIRPATH_PATCH,
-                Interaction.DELETE)) {
+        for (Interaction i :
+                List.of(Interaction.UPDATE, Interaction.JSON_PATCH, Interaction.FHIRPATH_PATCH, Interaction.DELETE)) {
             row.put(i, writes);
         }
         String creates = writes.equals(OK) ? CREATED : writes;
         row.put(Interaction.CONDITIONAL_CREATE, creates);
         row.put(Interaction.CONDITIONAL_UPDATE, creates);
-        for (Interaction i : List.of(Interaction.SEARCH_INCLUDE, Interaction.SEARCH_REVINCLUDE, Interaction.SEARCH_CHAINED,
-                Interaction.SEARCH_PAGING, Interaction.ELEMENTS)) {
+        for (Interaction i : List.of(
+                Interaction.SEARCH_INCLUDE,
+                Interaction.SEARCH_REVINCLUDE,
+                Interaction.SEARCH_CHAINED,
+                Interaction.SEARCH_PAGING,
+                Interaction.ELEMENTS)) {
             row.put(i, searches);
         }
         row.put(Interaction.EVERYTHING_INSTANCE, everything);

@@ -59,15 +59,29 @@ public final class ConformanceWalks {
     private static final String BTG = "BTG";
 
     /** What one caller works on in the role walk: a patient, an Observation to change and one to delete. */
-    record Fixture(String caller, String token, String patient, String identifierSystem, String chainSystem, String mrn,
-            String writeTarget, String deleteTarget, String unique) {}
+    record Fixture(
+            String caller,
+            String token,
+            String patient,
+            String identifierSystem,
+            String chainSystem,
+            String mrn,
+            String writeTarget,
+            String deleteTarget,
+            String unique) {}
 
     /**
      * One caller reading one patient's chart: the patient, an Observation of theirs, an identifier to chain on,
      * and every resource of theirs ({@code Type/id}), which tells "answered with their data" from "left out".
      */
-    record ChartFixture(String caller, String token, String patient, String observation, String identifierSystem,
-            String mrn, List<String> owned) {
+    record ChartFixture(
+            String caller,
+            String token,
+            String patient,
+            String observation,
+            String identifierSystem,
+            String mrn,
+            List<String> owned) {
 
         /** The same chart, one more resource of the patient's in it. */
         ChartFixture owning(String resource) {
@@ -92,14 +106,20 @@ public final class ConformanceWalks {
     }
 
     public String patientToken(String patientId) {
-        return issuer.mint(new TokenIssuer.TokenRequest(Role.PATIENT, "conformance-patient-" + patientId,
-                Duration.ofMinutes(30), patientId, null));
+        return issuer.mint(new TokenIssuer.TokenRequest(
+                Role.PATIENT, "conformance-patient-" + patientId, Duration.ofMinutes(30), patientId, null));
     }
 
     /** A clinician whose SMART {@code fhirUser} is the given Practitioner reference. */
     public String clinicianToken(String practitionerRef) {
-        return issuer.mint(new TokenIssuer.TokenRequest(Role.CLINICIAN, "conformance-" + practitionerRef.replace('/', '-'),
-                Duration.ofMinutes(30), null, null, practitionerRef, null));
+        return issuer.mint(new TokenIssuer.TokenRequest(
+                Role.CLINICIAN,
+                "conformance-" + practitionerRef.replace('/', '-'),
+                Duration.ofMinutes(30),
+                null,
+                null,
+                practitionerRef,
+                null));
     }
 
     /** A FHIR client (HAPI's generic client) sending the given bearer token, or none. */
@@ -131,13 +151,16 @@ public final class ConformanceWalks {
         for (Fixture fixture : javaFixtures) {
             java.put(fixture.caller(), walk(fixture));
         }
-        Map<String, Map<Interaction, String>> node = withNode ? runNode("roles", nodeFixtures, Interaction::valueOf) : Map.of();
+        Map<String, Map<Interaction, String>> node =
+                withNode ? runNode("roles", nodeFixtures, Interaction::valueOf) : Map.of();
         SoftAssertions softly = new SoftAssertions();
         for (String caller : ConformanceTable.EXPECTED.keySet()) {
-            softly.assertThat(java.get(caller)).as("HAPI generic client, " + caller + ", " + when)
+            softly.assertThat(java.get(caller))
+                    .as("HAPI generic client, " + caller + ", " + when)
                     .isEqualTo(ConformanceTable.EXPECTED.get(caller));
             if (withNode) {
-                softly.assertThat(node.get(caller)).as("fhir-kit-client, " + caller + ", " + when)
+                softly.assertThat(node.get(caller))
+                        .as("fhir-kit-client, " + caller + ", " + when)
                         .isEqualTo(ConformanceTable.EXPECTED.get(caller));
             }
         }
@@ -152,30 +175,58 @@ public final class ConformanceWalks {
         if (existingPatient == null) {
             system = "urn:fhir-anchor:test:conformance:" + unique;
             mrn = "mrn-" + unique;
-            patient = admin.create().resource(ClinicalFixtures.patient(system, mrn, "Conformance", "1980-01-01"))
-                    .execute().getId().getIdPart();
+            patient = admin.create()
+                    .resource(ClinicalFixtures.patient(system, mrn, "Conformance", "1980-01-01"))
+                    .execute()
+                    .getId()
+                    .getIdPart();
         } else {
-            Identifier identifier = admin.read().resource(Patient.class).withId(existingPatient).execute()
+            Identifier identifier = admin.read()
+                    .resource(Patient.class)
+                    .withId(existingPatient)
+                    .execute()
                     .getIdentifierFirstRep();
             patient = existingPatient;
             system = identifier.getSystem();
             mrn = identifier.getValue();
         }
-        String practitioner = admin.create().resource(new Practitioner().setActive(true)).execute().getId().getIdPart();
-        Observation seen = ClinicalFixtures.observation("Patient/" + patient, "2345-7", "laboratory", "2024-01-02T10:00:00Z", "90");
+        String practitioner = admin.create()
+                .resource(new Practitioner().setActive(true))
+                .execute()
+                .getId()
+                .getIdPart();
+        Observation seen = ClinicalFixtures.observation(
+                "Patient/" + patient, "2345-7", "laboratory", "2024-01-02T10:00:00Z", "90");
         seen.addPerformer(new Reference("Practitioner/" + practitioner));
         admin.create().resource(seen).execute();
-        String write = admin.create().resource(ClinicalFixtures.observation("Patient/" + patient, "2345-7", "laboratory",
-                "2024-01-03T10:00:00Z", "91")).execute().getId().getIdPart();
-        String delete = admin.create().resource(ClinicalFixtures.observation("Patient/" + patient, "2345-7", "laboratory",
-                "2024-01-04T10:00:00Z", "92")).execute().getId().getIdPart();
+        String write = admin.create()
+                .resource(ClinicalFixtures.observation(
+                        "Patient/" + patient, "2345-7", "laboratory", "2024-01-03T10:00:00Z", "91"))
+                .execute()
+                .getId()
+                .getIdPart();
+        String delete = admin.create()
+                .resource(ClinicalFixtures.observation(
+                        "Patient/" + patient, "2345-7", "laboratory", "2024-01-04T10:00:00Z", "92"))
+                .execute()
+                .getId()
+                .getIdPart();
         String bearer = switch (caller) {
             case "none" -> null;
             case "patient" -> patientToken(patient);
             default -> token(Role.fromCode(caller));
         };
-        // Conditional writes use an identifier system of the fixture's own; the chained search the patient's identifier.
-        return new Fixture(caller, bearer, patient, "urn:fhir-anchor:test:conformance:" + unique, system, mrn, write, delete,
+        // Conditional writes use an identifier system of the fixture's own; the chained search the patient's
+        // identifier.
+        return new Fixture(
+                caller,
+                bearer,
+                patient,
+                "urn:fhir-anchor:test:conformance:" + unique,
+                system,
+                mrn,
+                write,
+                delete,
                 unique);
     }
 
@@ -184,36 +235,71 @@ public final class ConformanceWalks {
         IGenericClient c = client(f.token());
         String patientRef = "Patient/" + f.patient();
         Map<Interaction, String> results = new EnumMap<>(Interaction.class);
-        results.put(Interaction.READ, outcome(() -> { c.read().resource(Patient.class).withId(f.patient()).execute(); return OK; }));
+        results.put(Interaction.READ, outcome(() -> {
+            c.read().resource(Patient.class).withId(f.patient()).execute();
+            return OK;
+        }));
         results.put(Interaction.VREAD, outcome(() -> {
-            c.read().resource(Patient.class).withIdAndVersion(f.patient(), "1").execute(); return OK; }));
+            c.read().resource(Patient.class).withIdAndVersion(f.patient(), "1").execute();
+            return OK;
+        }));
         results.put(Interaction.HISTORY, outcome(() -> {
-            c.history().onInstance(patientRef).returnBundle(Bundle.class).execute(); return OK; }));
-        results.put(Interaction.UPDATE, outcome(() -> status(c.update().resource(observation(f, "101", null)
-                .setId(f.writeTarget())).execute())));
-        results.put(Interaction.CONDITIONAL_CREATE, outcome(() -> status(c.create().resource(observation(f, "102", "cc-" + f.unique()))
-                .conditionalByUrl("Observation?identifier=" + f.identifierSystem() + "|cc-" + f.unique()).execute())));
-        results.put(Interaction.CONDITIONAL_UPDATE, outcome(() -> status(c.update().resource(observation(f, "103", "cu-" + f.unique()))
-                .conditionalByUrl("Observation?identifier=" + f.identifierSystem() + "|cu-" + f.unique()).execute())));
-        results.put(Interaction.JSON_PATCH, outcome(() -> status(c.patch()
-                .withBody("[{\"op\":\"replace\",\"path\":\"/status\",\"value\":\"amended\"}]")
-                .withId("Observation/" + f.writeTarget()).execute())));
+            c.history().onInstance(patientRef).returnBundle(Bundle.class).execute();
+            return OK;
+        }));
+        results.put(
+                Interaction.UPDATE,
+                outcome(() -> status(c.update()
+                        .resource(observation(f, "101", null).setId(f.writeTarget()))
+                        .execute())));
+        results.put(
+                Interaction.CONDITIONAL_CREATE,
+                outcome(() -> status(c.create()
+                        .resource(observation(f, "102", "cc-" + f.unique()))
+                        .conditionalByUrl("Observation?identifier=" + f.identifierSystem() + "|cc-" + f.unique())
+                        .execute())));
+        results.put(
+                Interaction.CONDITIONAL_UPDATE,
+                outcome(() -> status(c.update()
+                        .resource(observation(f, "103", "cu-" + f.unique()))
+                        .conditionalByUrl("Observation?identifier=" + f.identifierSystem() + "|cu-" + f.unique())
+                        .execute())));
+        results.put(
+                Interaction.JSON_PATCH,
+                outcome(() -> status(c.patch()
+                        .withBody("[{\"op\":\"replace\",\"path\":\"/status\",\"value\":\"amended\"}]")
+                        .withId("Observation/" + f.writeTarget())
+                        .execute())));
         Parameters fhirPath = new Parameters();
-        Parameters.ParametersParameterComponent operation = fhirPath.addParameter().setName("operation");
+        Parameters.ParametersParameterComponent operation =
+                fhirPath.addParameter().setName("operation");
         operation.addPart().setName("type").setValue(new CodeType("replace"));
         operation.addPart().setName("path").setValue(new StringType("Observation.status"));
         operation.addPart().setName("value").setValue(new CodeType("corrected"));
-        results.put(Interaction.FHIRPATH_PATCH, outcome(() -> status(c.patch().withFhirPatch(fhirPath)
-                .withId("Observation/" + f.writeTarget()).execute())));
-        results.put(Interaction.DELETE, outcome(() -> status(c.delete().resourceById("Observation", f.deleteTarget()).execute())));
-        results.put(Interaction.SEARCH_INCLUDE, outcome(() -> search(c, "Observation?patient=" + patientRef
-                + "&_include=Observation:performer")));
-        results.put(Interaction.SEARCH_REVINCLUDE, outcome(() -> search(c, "Patient?_id=" + f.patient()
-                + "&_revinclude=Observation:patient")));
-        results.put(Interaction.SEARCH_CHAINED, outcome(() -> search(c, "Observation?subject:Patient.identifier="
-                + f.chainSystem() + "|" + f.mrn())));
+        results.put(
+                Interaction.FHIRPATH_PATCH,
+                outcome(() -> status(c.patch()
+                        .withFhirPatch(fhirPath)
+                        .withId("Observation/" + f.writeTarget())
+                        .execute())));
+        results.put(
+                Interaction.DELETE,
+                outcome(() -> status(
+                        c.delete().resourceById("Observation", f.deleteTarget()).execute())));
+        results.put(
+                Interaction.SEARCH_INCLUDE,
+                outcome(() -> search(c, "Observation?patient=" + patientRef + "&_include=Observation:performer")));
+        results.put(
+                Interaction.SEARCH_REVINCLUDE,
+                outcome(() -> search(c, "Patient?_id=" + f.patient() + "&_revinclude=Observation:patient")));
+        results.put(
+                Interaction.SEARCH_CHAINED,
+                outcome(() -> search(c, "Observation?subject:Patient.identifier=" + f.chainSystem() + "|" + f.mrn())));
         results.put(Interaction.SEARCH_PAGING, outcome(() -> {
-            Bundle first = c.search().byUrl("Observation?patient=" + patientRef + "&_count=1").returnBundle(Bundle.class).execute();
+            Bundle first = c.search()
+                    .byUrl("Observation?patient=" + patientRef + "&_count=1")
+                    .returnBundle(Bundle.class)
+                    .execute();
             c.loadPage().next(first).execute();
             return OK;
         }));
@@ -221,47 +307,82 @@ public final class ConformanceWalks {
             Parameters input = new Parameters();
             input.addParameter("_since", new InstantType("2000-01-01T00:00:00Z"));
             input.addParameter("_type", new StringType("Patient,Observation"));
-            Bundle chart = (Bundle) c.operation().onInstance(patientRef).named("$everything").withParameters(input)
-                    .useHttpGet().returnResourceType(Bundle.class).execute();
-            assertThat(chart.getEntry()).extracting(e -> e.getResource().fhirType()).contains("Patient", "Observation")
+            Bundle chart = (Bundle) c.operation()
+                    .onInstance(patientRef)
+                    .named("$everything")
+                    .withParameters(input)
+                    .useHttpGet()
+                    .returnResourceType(Bundle.class)
+                    .execute();
+            assertThat(chart.getEntry())
+                    .extracting(e -> e.getResource().fhirType())
+                    .contains("Patient", "Observation")
                     .doesNotContain("AuditEvent");
             return OK;
         }));
         results.put(Interaction.EVERYTHING_TYPE, outcome(() -> {
-            c.operation().onType("Patient").named("$everything").withNoParameters(Parameters.class).useHttpGet()
-                    .returnResourceType(Bundle.class).execute();
+            c.operation()
+                    .onType("Patient")
+                    .named("$everything")
+                    .withNoParameters(Parameters.class)
+                    .useHttpGet()
+                    .returnResourceType(Bundle.class)
+                    .execute();
             return OK;
         }));
         results.put(Interaction.BATCH, outcome(() -> {
             Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
             batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl(patientRef);
             Bundle response = c.transaction().withBundle(batch).execute();
-            return OK + "/" + response.getEntryFirstRep().getResponse().getStatus().split(" ")[0];
+            return OK + "/"
+                    + response.getEntryFirstRep().getResponse().getStatus().split(" ")[0];
         }));
         results.put(Interaction.TRANSACTION, outcome(() -> {
             Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-            transaction.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(observation(f, "104", null))
-                    .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+            transaction
+                    .addEntry()
+                    .setFullUrl("urn:uuid:" + UUID.randomUUID())
+                    .setResource(observation(f, "104", null))
+                    .getRequest()
+                    .setMethod(Bundle.HTTPVerb.POST)
+                    .setUrl("Observation");
             c.transaction().withBundle(transaction).execute();
             return OK;
         }));
         results.put(Interaction.FORMAT_PRETTY, outcome(() -> {
-            c.read().resource(Patient.class).withId(f.patient()).encodedXml().prettyPrint().execute(); return OK; }));
+            c.read()
+                    .resource(Patient.class)
+                    .withId(f.patient())
+                    .encodedXml()
+                    .prettyPrint()
+                    .execute();
+            return OK;
+        }));
         results.put(Interaction.SUMMARY, outcome(() -> {
-            c.read().resource(Patient.class).withId(f.patient()).summaryMode(SummaryEnum.TRUE).execute(); return OK; }));
+            c.read()
+                    .resource(Patient.class)
+                    .withId(f.patient())
+                    .summaryMode(SummaryEnum.TRUE)
+                    .execute();
+            return OK;
+        }));
         results.put(Interaction.ELEMENTS, outcome(() -> {
-            c.search().byUrl("Observation?patient=" + patientRef).elementsSubset("status", "subject")
-                    .returnBundle(Bundle.class).execute();
+            c.search()
+                    .byUrl("Observation?patient=" + patientRef)
+                    .elementsSubset("status", "subject")
+                    .returnBundle(Bundle.class)
+                    .execute();
             return OK;
         }));
         return results;
     }
 
     private static Observation observation(Fixture f, String value, String identifier) {
-        Observation observation = ClinicalFixtures.observation("Patient/" + f.patient(), "2345-7", "laboratory",
-                "2024-01-05T10:00:00Z", value);
+        Observation observation = ClinicalFixtures.observation(
+                "Patient/" + f.patient(), "2345-7", "laboratory", "2024-01-05T10:00:00Z", value);
         if (identifier != null) {
-            observation.addIdentifier(new Identifier().setSystem(f.identifierSystem()).setValue(identifier));
+            observation.addIdentifier(
+                    new Identifier().setSystem(f.identifierSystem()).setValue(identifier));
         }
         return observation;
     }
@@ -272,7 +393,9 @@ public final class ConformanceWalks {
     }
 
     private static String status(MethodOutcome outcome) {
-        return Boolean.TRUE.equals(outcome.getCreated()) ? ConformanceTable.CREATED : String.valueOf(outcome.getResponseStatusCode());
+        return Boolean.TRUE.equals(outcome.getCreated())
+                ? ConformanceTable.CREATED
+                : String.valueOf(outcome.getResponseStatusCode());
     }
 
     // ---------------------------------------------------------------- the chart walk
@@ -284,16 +407,35 @@ public final class ConformanceWalks {
     ChartFixture newChart() {
         String unique = UUID.randomUUID().toString().replace("-", "");
         String system = "urn:fhir-anchor:test:conformance-chart:" + unique;
-        String patient = admin.create().resource(ClinicalFixtures.patient(system, "mrn-" + unique, "Chartholder", "1970-02-03"))
-                .execute().getId().getIdPart();
-        String observation = admin.create().resource(ClinicalFixtures.observation("Patient/" + patient, "2345-7",
-                "laboratory", "2024-02-03T10:00:00Z", "95")).execute().getId().getIdPart();
-        return new ChartFixture(null, null, patient, observation, system, "mrn-" + unique,
+        String patient = admin.create()
+                .resource(ClinicalFixtures.patient(system, "mrn-" + unique, "Chartholder", "1970-02-03"))
+                .execute()
+                .getId()
+                .getIdPart();
+        String observation = admin.create()
+                .resource(ClinicalFixtures.observation(
+                        "Patient/" + patient, "2345-7", "laboratory", "2024-02-03T10:00:00Z", "95"))
+                .execute()
+                .getId()
+                .getIdPart();
+        return new ChartFixture(
+                null,
+                null,
+                patient,
+                observation,
+                system,
+                "mrn-" + unique,
                 List.of("Patient/" + patient, "Observation/" + observation));
     }
 
     static ChartFixture chartOf(ChartFixture chart, String caller, String token) {
-        return new ChartFixture(caller, token, chart.patient(), chart.observation(), chart.identifierSystem(), chart.mrn(),
+        return new ChartFixture(
+                caller,
+                token,
+                chart.patient(),
+                chart.observation(),
+                chart.identifierSystem(),
+                chart.mrn(),
                 chart.owned());
     }
 
@@ -304,8 +446,12 @@ public final class ConformanceWalks {
     }
 
     /** As above, except for the interactions in {@code notChecked} (walked, but not compared). */
-    void assertChart(String when, List<ChartFixture> callers, Map<String, Map<ChartInteraction, String>> expected,
-            Set<ChartInteraction> notChecked) throws Exception {
+    void assertChart(
+            String when,
+            List<ChartFixture> callers,
+            Map<String, Map<ChartInteraction, String>> expected,
+            Set<ChartInteraction> notChecked)
+            throws Exception {
         Map<String, Map<ChartInteraction, String>> java = new LinkedHashMap<>();
         for (ChartFixture fixture : callers) {
             java.put(fixture.caller(), walkChart(fixture));
@@ -319,8 +465,12 @@ public final class ConformanceWalks {
             byJava.keySet().removeAll(notChecked);
             Map<ChartInteraction, String> byNode = new EnumMap<>(node.get(fixture.caller()));
             byNode.keySet().removeAll(notChecked);
-            softly.assertThat(byJava).as("HAPI generic client, " + fixture.caller() + ", " + when).isEqualTo(row);
-            softly.assertThat(byNode).as("fhir-kit-client, " + fixture.caller() + ", " + when).isEqualTo(row);
+            softly.assertThat(byJava)
+                    .as("HAPI generic client, " + fixture.caller() + ", " + when)
+                    .isEqualTo(row);
+            softly.assertThat(byNode)
+                    .as("fhir-kit-client, " + fixture.caller() + ", " + when)
+                    .isEqualTo(row);
         }
         softly.assertAll();
     }
@@ -329,35 +479,64 @@ public final class ConformanceWalks {
     private Map<ChartInteraction, String> walkChart(ChartFixture f) {
         IGenericClient c = client(f.token());
         String patientRef = "Patient/" + f.patient();
-        Function<Bundle, String> held = bundle -> bundle.getEntry().stream().filter(Bundle.BundleEntryComponent::hasResource)
-                .map(e -> e.getResource().fhirType() + "/" + e.getResource().getIdElement().getIdPart())
-                .anyMatch(f.owned()::contains) ? OK : ConformanceTable.LEFT_OUT;
+        Function<Bundle, String> held = bundle -> bundle.getEntry().stream()
+                        .filter(Bundle.BundleEntryComponent::hasResource)
+                        .map(e -> e.getResource().fhirType() + "/"
+                                + e.getResource().getIdElement().getIdPart())
+                        .anyMatch(f.owned()::contains)
+                ? OK
+                : ConformanceTable.LEFT_OUT;
         Map<ChartInteraction, String> results = new EnumMap<>(ChartInteraction.class);
         results.put(ChartInteraction.READ, outcome(() -> {
-            c.read().resource(Observation.class).withId(f.observation()).execute(); return OK; }));
+            c.read().resource(Observation.class).withId(f.observation()).execute();
+            return OK;
+        }));
         results.put(ChartInteraction.VREAD, outcome(() -> {
-            c.read().resource(Observation.class).withIdAndVersion(f.observation(), "1").execute(); return OK; }));
-        results.put(ChartInteraction.HISTORY, outcome(() -> held.apply(
-                c.history().onInstance("Observation/" + f.observation()).returnBundle(Bundle.class).execute())));
-        results.put(ChartInteraction.SEARCH, outcome(() -> held.apply(searchBundle(c, "Observation?patient=" + patientRef))));
-        results.put(ChartInteraction.SEARCH_INCLUDE, outcome(() -> held.apply(searchBundle(c,
-                "Observation?patient=" + patientRef + "&_include=Observation:subject"))));
-        results.put(ChartInteraction.SEARCH_REVINCLUDE, outcome(() -> held.apply(searchBundle(c,
-                "Patient?_id=" + f.patient() + "&_revinclude=Observation:patient"))));
-        results.put(ChartInteraction.SEARCH_CHAINED, outcome(() -> held.apply(searchBundle(c,
-                "Observation?subject:Patient.identifier=" + f.identifierSystem() + "|" + f.mrn()))));
+            c.read()
+                    .resource(Observation.class)
+                    .withIdAndVersion(f.observation(), "1")
+                    .execute();
+            return OK;
+        }));
+        results.put(
+                ChartInteraction.HISTORY,
+                outcome(() -> held.apply(c.history()
+                        .onInstance("Observation/" + f.observation())
+                        .returnBundle(Bundle.class)
+                        .execute())));
+        results.put(
+                ChartInteraction.SEARCH,
+                outcome(() -> held.apply(searchBundle(c, "Observation?patient=" + patientRef))));
+        results.put(
+                ChartInteraction.SEARCH_INCLUDE,
+                outcome(() -> held.apply(
+                        searchBundle(c, "Observation?patient=" + patientRef + "&_include=Observation:subject"))));
+        results.put(
+                ChartInteraction.SEARCH_REVINCLUDE,
+                outcome(() -> held.apply(
+                        searchBundle(c, "Patient?_id=" + f.patient() + "&_revinclude=Observation:patient"))));
+        results.put(
+                ChartInteraction.SEARCH_CHAINED,
+                outcome(() -> held.apply(searchBundle(
+                        c, "Observation?subject:Patient.identifier=" + f.identifierSystem() + "|" + f.mrn()))));
         results.put(ChartInteraction.EVERYTHING_INSTANCE, outcome(() -> held.apply(everything(c, patientRef, false))));
         results.put(ChartInteraction.BATCH, outcome(() -> {
             Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
             batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("Observation/" + f.observation());
-            Bundle.BundleEntryComponent entry = c.transaction().withBundle(batch).execute().getEntryFirstRep();
+            Bundle.BundleEntryComponent entry =
+                    c.transaction().withBundle(batch).execute().getEntryFirstRep();
             String status = entry.getResponse().getStatus().split(" ")[0];
-            boolean holds = entry.hasResource() && f.owned().contains(entry.getResource().fhirType() + "/"
-                    + entry.getResource().getIdElement().getIdPart());
+            boolean holds = entry.hasResource()
+                    && f.owned()
+                            .contains(entry.getResource().fhirType() + "/"
+                                    + entry.getResource().getIdElement().getIdPart());
             return OK + "/" + status + (status.equals(OK) && !holds ? " left out" : "");
         }));
         results.put(ChartInteraction.BTG_READ, outcome(() -> {
-            c.read().resource(Observation.class).withId(f.observation()).withAdditionalHeader("X-Purpose-Of-Use", BTG)
+            c.read()
+                    .resource(Observation.class)
+                    .withId(f.observation())
+                    .withAdditionalHeader("X-Purpose-Of-Use", BTG)
                     .execute();
             return OK;
         }));
@@ -374,10 +553,14 @@ public final class ConformanceWalks {
         Set<String> versions = new TreeSet<>();
         Bundle page = everything(c, "Patient/" + patientId, false);
         while (true) {
-            page.getEntry().stream().filter(Bundle.BundleEntryComponent::hasResource).map(e -> e.getResource())
-                    .filter(r -> !r.fhirType().equals("Consent") && !r.fhirType().equals("OperationOutcome"))
-                    .forEach(r -> versions.add(r.fhirType() + "/" + r.getIdElement().getIdPart() + "/_history/"
-                            + r.getIdElement().getVersionIdPart()));
+            page.getEntry().stream()
+                    .filter(Bundle.BundleEntryComponent::hasResource)
+                    .map(e -> e.getResource())
+                    .filter(r ->
+                            !r.fhirType().equals("Consent") && !r.fhirType().equals("OperationOutcome"))
+                    .forEach(r ->
+                            versions.add(r.fhirType() + "/" + r.getIdElement().getIdPart() + "/_history/"
+                                    + r.getIdElement().getVersionIdPart()));
             if (page.getLink(Bundle.LINK_NEXT) == null) {
                 return versions;
             }
@@ -386,8 +569,12 @@ public final class ConformanceWalks {
     }
 
     private static Bundle everything(IGenericClient c, String patientRef, boolean breakGlass) {
-        var call = c.operation().onInstance(patientRef).named("$everything").withNoParameters(Parameters.class)
-                .useHttpGet().returnResourceType(Bundle.class);
+        var call = c.operation()
+                .onInstance(patientRef)
+                .named("$everything")
+                .withNoParameters(Parameters.class)
+                .useHttpGet()
+                .returnResourceType(Bundle.class);
         if (breakGlass) {
             call = call.withAdditionalHeader("X-Purpose-Of-Use", BTG);
         }
@@ -401,8 +588,8 @@ public final class ConformanceWalks {
     // ---------------------------------------------------------------- fhir-kit-client, in node
 
     /** The same walk with fhir-kit-client: {@code walk} is "roles" or "chart". */
-    private <I extends Enum<I>> Map<String, Map<I, String>> runNode(String walk, List<?> fixtures, Function<String, I> key)
-            throws Exception {
+    private <I extends Enum<I>> Map<String, Map<I, String>> runNode(
+            String walk, List<?> fixtures, Function<String, I> key) throws Exception {
         Path script = Path.of("src/test/node/client-conformance.mjs").toAbsolutePath();
         ProcessBuilder builder = new ProcessBuilder("node", script.toString()).redirectErrorStream(false);
         builder.environment().put("FHIR_BASE", baseUrl);
@@ -427,7 +614,10 @@ public final class ConformanceWalks {
         Map<String, Map<I, String>> results = new LinkedHashMap<>();
         all.fields().forEachRemaining(caller -> {
             Map<I, String> row = new LinkedHashMap<>();
-            caller.getValue().fields().forEachRemaining(i -> row.put(key.apply(i.getKey()), i.getValue().asText()));
+            caller.getValue()
+                    .fields()
+                    .forEachRemaining(
+                            i -> row.put(key.apply(i.getKey()), i.getValue().asText()));
             results.put(caller.getKey(), row);
         });
         return results;

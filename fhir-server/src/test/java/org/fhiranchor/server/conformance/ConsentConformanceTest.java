@@ -35,8 +35,18 @@ class ConsentConformanceTest extends FhirRestTest {
     void aPatientsPrivacyConsent_decidesWhatEachClientSees_andResearchConsentsChangeNoChart() throws Exception {
         ConformanceWalks walks = new ConformanceWalks(baseUrl(), issuer);
         ChartFixture chart = walks.newChart();
-        String named = "Practitioner/" + client.create().resource(new Practitioner().setActive(true)).execute().getId().getIdPart();
-        String other = "Practitioner/" + client.create().resource(new Practitioner().setActive(true)).execute().getId().getIdPart();
+        String named = "Practitioner/"
+                + client.create()
+                        .resource(new Practitioner().setActive(true))
+                        .execute()
+                        .getId()
+                        .getIdPart();
+        String other = "Practitioner/"
+                + client.create()
+                        .resource(new Practitioner().setActive(true))
+                        .execute()
+                        .getId()
+                        .getIdPart();
         String namedToken = walks.clinicianToken(named);
         String ehrToken = walks.token(Role.EHR);
         var patient = walks.client(walks.patientToken(chart.patient()));
@@ -49,8 +59,10 @@ class ConsentConformanceTest extends FhirRestTest {
         walks.assertChart("before any consent", callers(chart, tokens), released);
 
         // The patient denies one clinician (provision.actor = the clinician token's fhirUser).
-        MethodOutcome created = patient.create().resource(PrivacyConsents.privacy("Patient/" + chart.patient(),
-                Consent.ConsentProvisionType.DENY, named)).execute();
+        MethodOutcome created = patient.create()
+                .resource(
+                        PrivacyConsents.privacy("Patient/" + chart.patient(), Consent.ConsentProvisionType.DENY, named))
+                .execute();
         assertThat(created.getCreated()).isTrue();
         String consentId = created.getId().getIdPart();
         chart = chart.owning("Consent/" + consentId);
@@ -61,41 +73,58 @@ class ConsentConformanceTest extends FhirRestTest {
         // The patient revokes it: the clinician reads again from the next request.
         Consent deny = patient.read().resource(Consent.class).withId(consentId).execute();
         deny.setStatus(Consent.ConsentState.INACTIVE);
-        assertThat(patient.update().resource(deny).execute().getResponseStatusCode()).isEqualTo(200);
+        assertThat(patient.update().resource(deny).execute().getResponseStatusCode())
+                .isEqualTo(200);
         walks.assertChart("after the patient revoked the deny", callers(chart, tokens), released);
 
         // Research consents decide research release only: the clinical chart stays the same, for every client.
         Set<String> clinicianChart = walks.chartVersions(namedToken, chart.patient());
         Set<String> ehrChart = walks.chartVersions(ehrToken, chart.patient());
         assertThat(clinicianChart).isEqualTo(ehrChart).contains("Patient/" + chart.patient() + "/_history/1");
-        for (ResearchConsents.Variant variant : List.of(ResearchConsents.Variant.PERMIT_ANY_RESEARCHER,
-                ResearchConsents.Variant.DENY)) {
-            MethodOutcome research = patient.create().resource(ResearchConsents.of(variant, "Patient/" + chart.patient(),
-                    "Organization/conformance-lab")).execute();
+        for (ResearchConsents.Variant variant :
+                List.of(ResearchConsents.Variant.PERMIT_ANY_RESEARCHER, ResearchConsents.Variant.DENY)) {
+            MethodOutcome research = patient.create()
+                    .resource(
+                            ResearchConsents.of(variant, "Patient/" + chart.patient(), "Organization/conformance-lab"))
+                    .execute();
             assertThat(research.getCreated()).as(variant.name()).isTrue();
             chart = chart.owning("Consent/" + research.getId().getIdPart());
             walks.assertChart("after a research consent " + variant, callers(chart, tokens), released);
-            assertThat(walks.chartVersions(namedToken, chart.patient())).as(variant.name()).isEqualTo(clinicianChart);
-            assertThat(walks.chartVersions(ehrToken, chart.patient())).as(variant.name()).isEqualTo(ehrChart);
+            assertThat(walks.chartVersions(namedToken, chart.patient()))
+                    .as(variant.name())
+                    .isEqualTo(clinicianChart);
+            assertThat(walks.chartVersions(ehrToken, chart.patient()))
+                    .as(variant.name())
+                    .isEqualTo(ehrChart);
         }
     }
-
 
     @Test
     void batchRead_ofAWithheldResource_isRefused() throws Exception {
         ConformanceWalks walks = new ConformanceWalks(baseUrl(), issuer);
         ChartFixture chart = walks.newChart();
-        String named = "Practitioner/" + client.create().resource(new Practitioner().setActive(true)).execute().getId().getIdPart();
-        MethodOutcome created = walks.client(walks.patientToken(chart.patient())).create().resource(PrivacyConsents.privacy(
-                "Patient/" + chart.patient(), Consent.ConsentProvisionType.DENY, named)).execute();
+        String named = "Practitioner/"
+                + client.create()
+                        .resource(new Practitioner().setActive(true))
+                        .execute()
+                        .getId()
+                        .getIdPart();
+        MethodOutcome created = walks.client(walks.patientToken(chart.patient()))
+                .create()
+                .resource(
+                        PrivacyConsents.privacy("Patient/" + chart.patient(), Consent.ConsentProvisionType.DENY, named))
+                .execute();
         chart = chart.owning("Consent/" + created.getId().getIdPart());
-        walks.assertChart("batch read while the patient denies the clinician",
+        walks.assertChart(
+                "batch read while the patient denies the clinician",
                 List.of(ConformanceWalks.chartOf(chart, NAMED, walks.clinicianToken(named))),
                 Map.of(NAMED, ConformanceTable.CHART_WITHHELD));
     }
 
     private static List<ChartFixture> callers(ChartFixture chart, Map<String, String> tokens) {
-        return tokens.entrySet().stream().map(t -> ConformanceWalks.chartOf(chart, t.getKey(), t.getValue())).toList();
+        return tokens.entrySet().stream()
+                .map(t -> ConformanceWalks.chartOf(chart, t.getKey(), t.getValue()))
+                .toList();
     }
 
     /** Every clinician gets {@code clinician}; the EHR its own row. */

@@ -64,8 +64,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsentEndToEndTest extends FhirRestTest {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Autowired
@@ -86,9 +88,11 @@ class ConsentEndToEndTest extends FhirRestTest {
 
     /** Patient id per case, and everything identifying about each patient, for the chain scan. */
     private final Map<String, String> patients = new LinkedHashMap<>();
+
     private final Set<String> identifying = new TreeSet<>();
     /** Consent id per case, and every version each should have on chain. */
     private final Map<String, String> consents = new LinkedHashMap<>();
+
     private final List<String> consentVersions = new ArrayList<>();
     private boolean seeded;
 
@@ -109,11 +113,17 @@ class ConsentEndToEndTest extends FhirRestTest {
     private void seed() {
         client.update().resource(organization(lab, "Research Lab")).execute();
         client.update().resource(organization(otherLab, "Other Lab")).execute();
-        for (String kase : List.of("permitOrg", "permitAny", "deny", "expired", "wrongPurpose", "revoked", "deleted", "none")) {
+        for (String kase :
+                List.of("permitOrg", "permitAny", "deny", "expired", "wrongPurpose", "revoked", "deleted", "none")) {
             String id = seedPatient(kase);
             String ref = "Patient/" + id;
-            client.create().resource(tagged(ClinicalFixtures.observation(ref, "2345-7", "laboratory", "2024-01-01", "95.20"))).execute();
-            client.create().resource(tagged(ClinicalFixtures.medicationRequest(ref, MedicationRequest.MedicationRequestStatus.ACTIVE))).execute();
+            client.create()
+                    .resource(tagged(ClinicalFixtures.observation(ref, "2345-7", "laboratory", "2024-01-01", "95.20")))
+                    .execute();
+            client.create()
+                    .resource(tagged(
+                            ClinicalFixtures.medicationRequest(ref, MedicationRequest.MedicationRequestStatus.ACTIVE)))
+                    .execute();
             client.create().resource(tagged(claim(ref))).execute();
         }
         consents.put("permitOrg", createConsent(Variant.PERMIT_ORGANIZATION, "permitOrg"));
@@ -138,54 +148,77 @@ class ConsentEndToEndTest extends FhirRestTest {
         Set<String> expectedForLab = Set.of(patients.get("permitOrg"), patients.get("permitAny"));
         for (String type : List.of("Patient", "Observation", "MedicationRequest", "Claim")) {
             assertThat(patientsIn(research(lab, "HRESCH", "/" + type + "?_tag=" + tag + "&_count=100")))
-                    .as(type + " for the lab").isEqualTo(expectedForLab);
+                    .as(type + " for the lab")
+                    .isEqualTo(expectedForLab);
             assertThat(patientsIn(research(otherLab, "HRESCH", "/" + type + "?_tag=" + tag + "&_count=100")))
-                    .as(type + " for another lab").containsExactly(patients.get("permitAny"));
+                    .as(type + " for another lab")
+                    .containsExactly(patients.get("permitAny"));
             assertThat(patientsIn(research(lab, "HMARKT", "/" + type + "?_tag=" + tag + "&_count=100")))
-                    .as(type + " for marketing").isEmpty();
+                    .as(type + " for marketing")
+                    .isEmpty();
             // Ordinary (clinical) requests are not filtered by this engine, and still count.
-            assertThat(patientsIn(bundle(get(("/" + type + "?_tag=" + tag + "&_count=100").replace("|", "%7C"))))).hasSize(8);
+            assertThat(patientsIn(bundle(get(("/" + type + "?_tag=" + tag + "&_count=100").replace("|", "%7C")))))
+                    .hasSize(8);
             assertThat(count(type + "?_tag=" + tag)).isEqualTo(8);
         }
         // Reads: the consenting patient's data leaves, the others' does not.
-        assertThat(researchGet(lab, "HRESCH", "/Patient/" + patients.get("permitOrg")).statusCode()).isEqualTo(200);
+        assertThat(researchGet(lab, "HRESCH", "/Patient/" + patients.get("permitOrg"))
+                        .statusCode())
+                .isEqualTo(200);
         for (String kase : List.of("deny", "expired", "wrongPurpose", "revoked", "deleted", "none")) {
             HttpResponse<String> read = researchGet(lab, "HRESCH", "/Patient/" + patients.get(kase));
             assertThat(read.statusCode()).as(kase).isIn(403, 404);
             assertThat(read.body()).doesNotContain(patients.get(kase) + "\"");
         }
         // Compartment reads and $everything-like searches filter the same way.
-        assertThat(patientsIn(research(lab, "HRESCH", "/Observation?subject=Patient/" + patients.get("deny")))).isEmpty();
+        assertThat(patientsIn(research(lab, "HRESCH", "/Observation?subject=Patient/" + patients.get("deny"))))
+                .isEmpty();
         assertThat(patientsIn(research(lab, "HRESCH", "/Observation?subject=Patient/" + patients.get("permitOrg"))))
                 .containsExactly(patients.get("permitOrg"));
         // _include cannot smuggle a non-consenting patient in.
-        assertThat(patientsIn(research(lab, "HRESCH", "/Observation?_tag=" + tag + "&_include=Observation:subject&_count=100")))
+        assertThat(patientsIn(research(
+                        lab, "HRESCH", "/Observation?_tag=" + tag + "&_include=Observation:subject&_count=100")))
                 .isEqualTo(expectedForLab);
         // A research request may not count what it cannot see.
-        assertThat(researchGet(lab, "HRESCH", "/Patient?_tag=" + tag + "&_summary=count").statusCode()).isEqualTo(400);
+        assertThat(researchGet(lab, "HRESCH", "/Patient?_tag=" + tag + "&_summary=count")
+                        .statusCode())
+                .isEqualTo(400);
     }
 
     @Test
     void everyResearchRequest_isAuditedOnce_withTheDecisionPerPatient() throws Exception {
         // Let the AuditEvents of earlier requests land first (none for a second and a half), so that only this
         // request's counts.
-        await("the earlier AuditEvents landed").atMost(Duration.ofSeconds(120))
+        await("the earlier AuditEvents landed")
+                .atMost(Duration.ofSeconds(120))
                 .until(() -> auditEventsSince(Instant.now().minusMillis(1500)).isEmpty());
         Instant before = Instant.now();
         research(lab, "HRESCH", "/Observation?_tag=" + tag + "&_count=100");
-        await("the AuditEvent").atMost(Duration.ofSeconds(120)).until(() -> !auditEventsSince(before).isEmpty());
+        await("the AuditEvent")
+                .atMost(Duration.ofSeconds(120))
+                .until(() -> !auditEventsSince(before).isEmpty());
         // ... and give a second one, if the request wrote two, the time to land.
-        await("no second AuditEvent").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(120))
+        await("no second AuditEvent")
+                .during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(120))
                 .until(() -> auditEventsSince(before).size() == 1);
         List<AuditEvent> events = auditEventsSince(before);
         assertThat(events).hasSize(1);
         AuditEvent event = events.get(0);
         assertThat(event.getAgentFirstRep().getWho().getIdentifier().getValue()).isEqualTo(lab);
-        assertThat(event.getPurposeOfEventFirstRep().getCodingFirstRep().getCode()).isEqualTo("HRESCH");
-        Map<String, String> decisions = event.getEntity().stream().collect(Collectors.toMap(
-                e -> e.getWhat().getIdentifier().getValue(), e -> e.getDetail().stream().filter(d -> d.getType().equals("decision"))
-                        .findFirst().orElseThrow().getValueStringType().getValue()));
-        assertThat(decisions).containsEntry("Patient/" + patients.get("permitOrg"), "permit")
+        assertThat(event.getPurposeOfEventFirstRep().getCodingFirstRep().getCode())
+                .isEqualTo("HRESCH");
+        Map<String, String> decisions = event.getEntity().stream()
+                .collect(Collectors.toMap(
+                        e -> e.getWhat().getIdentifier().getValue(),
+                        e -> e.getDetail().stream()
+                                .filter(d -> d.getType().equals("decision"))
+                                .findFirst()
+                                .orElseThrow()
+                                .getValueStringType()
+                                .getValue()));
+        assertThat(decisions)
+                .containsEntry("Patient/" + patients.get("permitOrg"), "permit")
                 .containsEntry("Patient/" + patients.get("permitAny"), "permit")
                 .containsEntry("Patient/" + patients.get("deny"), "deny")
                 .containsEntry("Patient/" + patients.get("expired"), "no-consent")
@@ -193,9 +226,13 @@ class ConsentEndToEndTest extends FhirRestTest {
                 .hasSize(8);
         // No PHI beyond references: none of the patients' names or identifiers.
         String encoded = CLIENT_CONTEXT.newJsonParser().encodeResourceToString(event);
-        identifying.stream().filter(s -> !patients.containsValue(s)).forEach(s -> assertThat(encoded).doesNotContain(s));
+        identifying.stream()
+                .filter(s -> !patients.containsValue(s))
+                .forEach(s -> assertThat(encoded).doesNotContain(s));
         // And the AuditEvent is itself a logged version.
-        assertThat(get("/AuditEvent/" + event.getIdElement().getIdPart() + "/_history/1/$verify").statusCode()).isEqualTo(200);
+        assertThat(get("/AuditEvent/" + event.getIdElement().getIdPart() + "/_history/1/$verify")
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -204,7 +241,8 @@ class ConsentEndToEndTest extends FhirRestTest {
         String consentId = createConsent(Variant.PERMIT_ORGANIZATION, "revokeNow");
         assertThat(researchGet(lab, "HRESCH", "/Patient/" + id).statusCode()).isEqualTo(200);
 
-        Consent consent = client.read().resource(Consent.class).withId(consentId).execute();
+        Consent consent =
+                client.read().resource(Consent.class).withId(consentId).execute();
         consent.setStatus(Consent.ConsentState.REJECTED);
         client.update().resource(consent).execute();
         consentVersions.add("Consent/" + consentId + "/_history/2");
@@ -233,27 +271,43 @@ class ConsentEndToEndTest extends FhirRestTest {
         Consent unknownUri = ResearchConsents.of(Variant.PERMIT_ORGANIZATION, ref, lab);
         unknownUri.addPolicy().setUri("https://example.org/not-a-policy-we-know");
         Consent backwards = ResearchConsents.of(Variant.PERMIT_ORGANIZATION, ref, lab);
-        backwards.getProvision().setPeriod(new Period().setStartElement(new DateTimeType("2030-01-01"))
-                .setEndElement(new DateTimeType("2029-01-01")));
+        backwards
+                .getProvision()
+                .setPeriod(new Period()
+                        .setStartElement(new DateTimeType("2030-01-01"))
+                        .setEndElement(new DateTimeType("2029-01-01")));
         for (Consent bad : List.of(noPatient, unknownPolicy, unknownUri, backwards)) {
             bad.addIdentifier().setSystem("urn:fhir-anchor:test:bad-consent").setValue(run);
             String body = CLIENT_CONTEXT.newJsonParser().encodeResourceToString(bad);
-            HttpResponse<String> response = http("POST", "/Consent", "application/fhir+json", body.getBytes(StandardCharsets.UTF_8));
+            HttpResponse<String> response =
+                    http("POST", "/Consent", "application/fhir+json", body.getBytes(StandardCharsets.UTF_8));
             assertThat(response.statusCode()).as(response.body()).isEqualTo(422);
             assertThat(response.body()).contains("OperationOutcome");
 
             // The same inside a transaction: the whole transaction is refused.
             Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-            tx.addEntry().setResource(tagged(ClinicalFixtures.organization("Tx " + run))).getRequest()
-                    .setMethod(Bundle.HTTPVerb.POST).setUrl("Organization");
-            tx.addEntry().setResource(bad).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Consent");
-            HttpResponse<String> txResponse = http("POST", "", "application/fhir+json",
+            tx.addEntry()
+                    .setResource(tagged(ClinicalFixtures.organization("Tx " + run)))
+                    .getRequest()
+                    .setMethod(Bundle.HTTPVerb.POST)
+                    .setUrl("Organization");
+            tx.addEntry()
+                    .setResource(bad)
+                    .getRequest()
+                    .setMethod(Bundle.HTTPVerb.POST)
+                    .setUrl("Consent");
+            HttpResponse<String> txResponse = http(
+                    "POST",
+                    "",
+                    "application/fhir+json",
                     CLIENT_CONTEXT.newJsonParser().encodeResourceToString(tx).getBytes(StandardCharsets.UTF_8));
             assertThat(txResponse.statusCode()).as(txResponse.body()).isBetween(400, 499);
         }
-        assertThat(count("Consent?identifier=urn:fhir-anchor:test:bad-consent|" + run)).isZero();
+        assertThat(count("Consent?identifier=urn:fhir-anchor:test:bad-consent|" + run))
+                .isZero();
         assertThat(count("Organization?_tag=" + tag)).isZero();
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM anchor_consent_decision", Long.class)).isEqualTo(queued);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM anchor_consent_decision", Long.class))
+                .isEqualTo(queued);
     }
 
     @Test
@@ -261,29 +315,39 @@ class ConsentEndToEndTest extends FhirRestTest {
         List<String> all = new ArrayList<>(consentVersions);
         consents.values().forEach(id -> all.add("Consent/" + id + "/_history/1"));
         for (String version : all) {
-            await("decision of " + version + " on chain").atMost(Duration.ofSeconds(120)).until(() -> matches(version));
+            await("decision of " + version + " on chain")
+                    .atMost(Duration.ofSeconds(120))
+                    .until(() -> matches(version));
         }
-        Parameters.ParametersParameterComponent revoked = consentPart(verify("Consent/" + consents.get("revoked") + "/_history/2"));
+        Parameters.ParametersParameterComponent revoked =
+                consentPart(verify("Consent/" + consents.get("revoked") + "/_history/2"));
         assertThat(value(sub(revoked, "onChain"), "status")).isEqualTo("inactive");
-        Parameters.ParametersParameterComponent deleted = consentPart(verify("Consent/" + consents.get("deleted") + "/_history/2"));
+        Parameters.ParametersParameterComponent deleted =
+                consentPart(verify("Consent/" + consents.get("deleted") + "/_history/2"));
         assertThat(value(sub(deleted, "onChain"), "status")).isEqualTo("inactive");
         assertThat(value(deleted, "decision")).contains("\"deleted\":true");
-        Parameters.ParametersParameterComponent deny = consentPart(verify("Consent/" + consents.get("deny") + "/_history/1"));
+        Parameters.ParametersParameterComponent deny =
+                consentPart(verify("Consent/" + consents.get("deny") + "/_history/1"));
         assertThat(value(sub(deny, "onChain"), "permit")).isEqualTo("false");
 
         // The auditor's check without the HMAC secret: the record from $verify against the contract.
         try (org.fhiranchor.anchor.chain.LedgerReader reader = org.fhiranchor.anchor.chain.Web3jLedger.readOnly(
-                org.fhiranchor.anchor.chain.LedgerSettings.forUrl(chain.rpcUrl()), chain.ledger().contractAddress())) {
+                org.fhiranchor.anchor.chain.LedgerSettings.forUrl(chain.rpcUrl()),
+                chain.ledger().contractAddress())) {
             assertThat(org.fhiranchor.anchor.verifier.ConsentDecisionCheck.check(
-                    value(deleted, "decision").getBytes(StandardCharsets.UTF_8), reader).outcome())
+                                    value(deleted, "decision").getBytes(StandardCharsets.UTF_8), reader)
+                            .outcome())
                     .isEqualTo(org.fhiranchor.anchor.verifier.ConsentDecisionCheck.Outcome.MATCHES);
-            String firstOfRevoked = value(consentPart(verify("Consent/" + consents.get("revoked") + "/_history/1")), "decision");
+            String firstOfRevoked =
+                    value(consentPart(verify("Consent/" + consents.get("revoked") + "/_history/1")), "decision");
             assertThat(org.fhiranchor.anchor.verifier.ConsentDecisionCheck.check(
-                    firstOfRevoked.getBytes(StandardCharsets.UTF_8), reader).outcome())
+                                    firstOfRevoked.getBytes(StandardCharsets.UTF_8), reader)
+                            .outcome())
                     .isEqualTo(org.fhiranchor.anchor.verifier.ConsentDecisionCheck.Outcome.SUPERSEDED);
             String forged = value(deny, "decision").replace("\"permit\":false", "\"permit\":true");
             assertThat(org.fhiranchor.anchor.verifier.ConsentDecisionCheck.check(
-                    forged.getBytes(StandardCharsets.UTF_8), reader).outcome())
+                                    forged.getBytes(StandardCharsets.UTF_8), reader)
+                            .outcome())
                     .isEqualTo(org.fhiranchor.anchor.verifier.ConsentDecisionCheck.Outcome.HASH_MISMATCH);
         }
     }
@@ -294,8 +358,9 @@ class ConsentEndToEndTest extends FhirRestTest {
         String id = createConsent(Variant.PERMIT_ORGANIZATION, "tampered");
         String version = "Consent/" + id + "/_history/1";
         await("decision on chain").atMost(Duration.ofSeconds(120)).until(() -> matches(version));
-        String update = "UPDATE HFJ_RES_VER SET RES_TEXT_VC = REPLACE(RES_TEXT_VC, ?, ?) WHERE RES_VER = 1 AND RES_ID = "
-                + "(SELECT RES_ID FROM HFJ_RESOURCE WHERE FHIR_ID = ? AND RES_TYPE = 'Consent')";
+        String update =
+                "UPDATE HFJ_RES_VER SET RES_TEXT_VC = REPLACE(RES_TEXT_VC, ?, ?) WHERE RES_VER = 1 AND RES_ID = "
+                        + "(SELECT RES_ID FROM HFJ_RESOURCE WHERE FHIR_ID = ? AND RES_TYPE = 'Consent')";
         assertThat(jdbc.update(update, "\"HRESCH\"", "\"HMARKT\"", id)).isEqualTo(1);
         try {
             Parameters.ParametersParameterComponent part = consentPart(verify(version));
@@ -313,18 +378,23 @@ class ConsentEndToEndTest extends FhirRestTest {
         Path samples = samplesDir();
         List<Path> bundles = new ArrayList<>();
         try (Stream<Path> files = Files.list(samples.resolve("patients"))) {
-            bundles.addAll(files.filter(f -> f.toString().endsWith(".json")).sorted().toList());
+            bundles.addAll(
+                    files.filter(f -> f.toString().endsWith(".json")).sorted().toList());
         }
         try (Stream<Path> files = Files.list(samples.resolve("consents"))) {
-            bundles.addAll(files.filter(f -> f.toString().endsWith(".json")).sorted().toList());
+            bundles.addAll(
+                    files.filter(f -> f.toString().endsWith(".json")).sorted().toList());
         }
         for (Path file : bundles) {
             HttpResponse<String> response = http("POST", "", "application/fhir+json", Files.readAllBytes(file));
             assertThat(response.statusCode()).as(file + ": " + response.body()).isEqualTo(200);
             if (file.getParent().endsWith("patients")) {
                 Bundle bundle = CLIENT_CONTEXT.newJsonParser().parseResource(Bundle.class, Files.readString(file));
-                bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource).filter(Patient.class::isInstance)
-                        .map(Patient.class::cast).forEach(p -> {
+                bundle.getEntry().stream()
+                        .map(Bundle.BundleEntryComponent::getResource)
+                        .filter(Patient.class::isInstance)
+                        .map(Patient.class::cast)
+                        .forEach(p -> {
                             identifying.add(p.getIdElement().getIdPart());
                             p.getName().forEach(n -> {
                                 identifying.add(n.getFamily());
@@ -337,12 +407,20 @@ class ConsentEndToEndTest extends FhirRestTest {
         String query = "/Patient?_id=sample-ada,sample-bruno,sample-chen";
         assertThat(patientsIn(research("Organization/sample-research-institute", "HRESCH", query)))
                 .containsExactlyInAnyOrder("sample-ada", "sample-bruno");
-        assertThat(patientsIn(research("Organization/sample-other-lab", "HRESCH", query))).containsExactly("sample-bruno");
-        assertThat(patientsIn(research("Organization/sample-research-institute", "HRESCH",
-                "/Observation?subject=Patient/sample-chen"))).isEmpty();
-        for (String version : List.of("Consent/sample-ada-research-institute/_history/1",
-                "Consent/sample-ada-research-withdrawn/_history/2", "Consent/sample-chen-research-deny/_history/1")) {
-            await("decision of " + version + " on chain").atMost(Duration.ofSeconds(120)).until(() -> matches(version));
+        assertThat(patientsIn(research("Organization/sample-other-lab", "HRESCH", query)))
+                .containsExactly("sample-bruno");
+        assertThat(patientsIn(research(
+                        "Organization/sample-research-institute",
+                        "HRESCH",
+                        "/Observation?subject=Patient/sample-chen")))
+                .isEmpty();
+        for (String version : List.of(
+                "Consent/sample-ada-research-institute/_history/1",
+                "Consent/sample-ada-research-withdrawn/_history/2",
+                "Consent/sample-chen-research-deny/_history/1")) {
+            await("decision of " + version + " on chain")
+                    .atMost(Duration.ofSeconds(120))
+                    .until(() -> matches(version));
         }
     }
 
@@ -355,17 +433,30 @@ class ConsentEndToEndTest extends FhirRestTest {
         String patientUuid = "urn:uuid:" + UUID.randomUUID();
         Consent consent = ResearchConsents.of(Variant.PERMIT_ORGANIZATION, patientUuid, lab);
         Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-        tx.addEntry().setFullUrl(patientUuid).setResource(patient).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
-        tx.addEntry().setResource(consent).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Consent");
+        tx.addEntry()
+                .setFullUrl(patientUuid)
+                .setResource(patient)
+                .getRequest()
+                .setMethod(Bundle.HTTPVerb.POST)
+                .setUrl("Patient");
+        tx.addEntry()
+                .setResource(consent)
+                .getRequest()
+                .setMethod(Bundle.HTTPVerb.POST)
+                .setUrl("Consent");
         Bundle response = client.transaction().withBundle(tx).execute();
         String patientId = new IdType(response.getEntry().get(0).getResponse().getLocation()).getIdPart();
         String consentId = new IdType(response.getEntry().get(1).getResponse().getLocation()).getIdPart();
         identifying.add(patientId);
         String version = "Consent/" + consentId + "/_history/1";
         consentVersions.add(version);
-        assertThat(researchGet(lab, "HRESCH", "/Patient/" + patientId).statusCode()).isEqualTo(200);
-        await("decision of " + version + " on chain").atMost(Duration.ofSeconds(120)).until(() -> matches(version));
-        assertThat(value(consentPart(verify(version)), "decision")).contains("\"patient\":\"Patient/" + patientId + "\"");
+        assertThat(researchGet(lab, "HRESCH", "/Patient/" + patientId).statusCode())
+                .isEqualTo(200);
+        await("decision of " + version + " on chain")
+                .atMost(Duration.ofSeconds(120))
+                .until(() -> matches(version));
+        assertThat(value(consentPart(verify(version)), "decision"))
+                .contains("\"patient\":\"Patient/" + patientId + "\"");
     }
 
     private static Path samplesDir() {
@@ -374,7 +465,8 @@ class ConsentEndToEndTest extends FhirRestTest {
                 return p.resolve("samples");
             }
         }
-        throw new IllegalStateException("samples/consents not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "samples/consents not found above " + Path.of("").toAbsolutePath());
     }
 
     /**
@@ -387,7 +479,9 @@ class ConsentEndToEndTest extends FhirRestTest {
             return; // no test of the class ran (filtered out): nothing was written
         }
         for (String version : consentVersions) {
-            await("decision of " + version + " on chain").atMost(Duration.ofSeconds(120)).until(() -> matches(version));
+            await("decision of " + version + " on chain")
+                    .atMost(Duration.ofSeconds(120))
+                    .until(() -> matches(version));
         }
         StringBuilder haystack = new StringBuilder();
         long latest = Long.decode(rpc("eth_blockNumber").asText());
@@ -397,12 +491,17 @@ class ConsentEndToEndTest extends FhirRestTest {
             for (JsonNode tx : b.path("transactions")) {
                 haystack.append(tx.path("input").asText()).append('\n');
                 // Every storage write the transaction made (post-state of the slots it changed).
-                haystack.append(rpc("debug_traceTransaction", tx.path("hash").asText(),
-                        Map.of("tracer", "prestateTracer", "tracerConfig", Map.of("diffMode", true))).toString()).append('\n');
+                haystack.append(rpc(
+                                        "debug_traceTransaction",
+                                        tx.path("hash").asText(),
+                                        Map.of("tracer", "prestateTracer", "tracerConfig", Map.of("diffMode", true)))
+                                .toString())
+                        .append('\n');
                 transactions++;
             }
         }
-        haystack.append(rpc("eth_getLogs", Map.of("fromBlock", "0x0", "toBlock", "latest")).toString());
+        haystack.append(rpc("eth_getLogs", Map.of("fromBlock", "0x0", "toBlock", "latest"))
+                .toString());
         assertThat(transactions).isGreaterThanOrEqualTo(consentVersions.size());
         String everything = haystack.toString().toLowerCase();
         assertThat(everything).contains(consentsRecordedTopic());
@@ -414,7 +513,8 @@ class ConsentEndToEndTest extends FhirRestTest {
                 assertThat(everything).as("plain " + needle).doesNotContain(needle.toLowerCase());
             }
             if (needle.length() >= 5) {
-                assertThat(everything).as("hex of " + needle)
+                assertThat(everything)
+                        .as("hex of " + needle)
                         .doesNotContain(HexFormat.of().formatHex(needle.getBytes(StandardCharsets.UTF_8)));
             }
         }
@@ -470,7 +570,8 @@ class ConsentEndToEndTest extends FhirRestTest {
         Claim claim = new Claim();
         claim.setStatus(Claim.ClaimStatus.ACTIVE);
         claim.setUse(Claim.Use.CLAIM);
-        claim.setType(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/claim-type", "professional", null)));
+        claim.setType(new CodeableConcept(
+                new Coding("http://terminology.hl7.org/CodeSystem/claim-type", "professional", null)));
         claim.setPatient(new Reference(patientRef));
         claim.setCreatedElement(new DateTimeType("2024-02-02"));
         return claim;
@@ -497,14 +598,16 @@ class ConsentEndToEndTest extends FhirRestTest {
     }
 
     private HttpResponse<String> researchGet(String requester, String purpose, String path) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + path.replace("|", "%7C"))).timeout(Duration.ofMinutes(2))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + path.replace("|", "%7C")))
+                .timeout(Duration.ofMinutes(2))
                 .header("Accept", "application/fhir+json")
                 // Authenticated like any client (the base class's token); the research identity
                 // comes from the test-only headers until the token carries it.
                 .header("Authorization", "Bearer " + token)
                 .header(TestHeaderRequesterInterceptor.REQUESTER_HEADER, requester)
                 .header(TestHeaderRequesterInterceptor.PURPOSE_HEADER, purpose)
-                .GET().build();
+                .GET()
+                .build();
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -536,8 +639,10 @@ class ConsentEndToEndTest extends FhirRestTest {
     private List<AuditEvent> auditEventsSince(Instant since) {
         Bundle found = bundle(get("/AuditEvent?subtype=" + ResearchAuditWriter.SUBTYPE_SYSTEM + "%7C"
                 + ResearchAuditWriter.SUBTYPE_CODE + "&_lastUpdated=gt" + since + "&_count=100"));
-        return found.getEntry().stream().map(e -> (AuditEvent) e.getResource())
-                .filter(e -> e.getAgentFirstRep().getWho().getIdentifier().getValue().equals(lab))
+        return found.getEntry().stream()
+                .map(e -> (AuditEvent) e.getResource())
+                .filter(e ->
+                        e.getAgentFirstRep().getWho().getIdentifier().getValue().equals(lab))
                 .toList();
     }
 
@@ -552,11 +657,17 @@ class ConsentEndToEndTest extends FhirRestTest {
     }
 
     private static Parameters.ParametersParameterComponent consentPart(Parameters parameters) {
-        return parameters.getParameter().stream().filter(p -> p.getName().equals("consentDecision")).findFirst().orElseThrow();
+        return parameters.getParameter().stream()
+                .filter(p -> p.getName().equals("consentDecision"))
+                .findFirst()
+                .orElseThrow();
     }
 
-    private static Parameters.ParametersParameterComponent sub(Parameters.ParametersParameterComponent parent, String name) {
-        return parent.getPart().stream().filter(p -> p.getName().equals(name)).findFirst()
+    private static Parameters.ParametersParameterComponent sub(
+            Parameters.ParametersParameterComponent parent, String name) {
+        return parent.getPart().stream()
+                .filter(p -> p.getName().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no part " + name));
     }
 
@@ -565,14 +676,20 @@ class ConsentEndToEndTest extends FhirRestTest {
     }
 
     private static String consentsRecordedTopic() {
-        return org.web3j.abi.EventEncoder.encode(org.fhiranchor.anchor.chain.generated.FhirAnchor.CONSENTDECISIONRECORDED_EVENT)
-                .substring(2).toLowerCase();
+        return org.web3j.abi.EventEncoder.encode(
+                        org.fhiranchor.anchor.chain.generated.FhirAnchor.CONSENTDECISIONRECORDED_EVENT)
+                .substring(2)
+                .toLowerCase();
     }
 
     private JsonNode rpc(String method, Object... params) throws IOException, InterruptedException {
-        String body = JSON.writeValueAsString(Map.of("jsonrpc", "2.0", "id", 1, "method", method, "params", List.of(params)));
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(chain.rpcUrl()))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        String body =
+                JSON.writeValueAsString(Map.of("jsonrpc", "2.0", "id", 1, "method", method, "params", List.of(params)));
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(chain.rpcUrl()))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         JsonNode node = JSON.readTree(response.body());
         assertThat(node.has("error")).as(method + ": " + response.body()).isFalse();

@@ -25,8 +25,14 @@ class ConsentEvaluatorTest {
     }
 
     private static Outcome outcome(ResearchRequester requester, String type, Consent... consents) {
-        return ConsentEvaluator.evaluate(java.util.Arrays.stream(consents).map(ConsentEvaluatorTest::record).toList(),
-                requester, type, NOW).outcome();
+        return ConsentEvaluator.evaluate(
+                        java.util.Arrays.stream(consents)
+                                .map(ConsentEvaluatorTest::record)
+                                .toList(),
+                        requester,
+                        type,
+                        NOW)
+                .outcome();
     }
 
     private static Consent variant(Variant variant) {
@@ -35,10 +41,14 @@ class ConsentEvaluatorTest {
 
     @Test
     void eachVariant_givesTheExpectedDecision() {
-        assertThat(outcome(LAB, "Observation", variant(Variant.PERMIT_ORGANIZATION))).isEqualTo(Outcome.PERMIT);
-        assertThat(outcome(OTHER_LAB, "Observation", variant(Variant.PERMIT_ORGANIZATION))).isEqualTo(Outcome.NO_CONSENT);
-        assertThat(outcome(LAB, "Observation", variant(Variant.PERMIT_ANY_RESEARCHER))).isEqualTo(Outcome.PERMIT);
-        assertThat(outcome(OTHER_LAB, "Claim", variant(Variant.PERMIT_ANY_RESEARCHER))).isEqualTo(Outcome.PERMIT);
+        assertThat(outcome(LAB, "Observation", variant(Variant.PERMIT_ORGANIZATION)))
+                .isEqualTo(Outcome.PERMIT);
+        assertThat(outcome(OTHER_LAB, "Observation", variant(Variant.PERMIT_ORGANIZATION)))
+                .isEqualTo(Outcome.NO_CONSENT);
+        assertThat(outcome(LAB, "Observation", variant(Variant.PERMIT_ANY_RESEARCHER)))
+                .isEqualTo(Outcome.PERMIT);
+        assertThat(outcome(OTHER_LAB, "Claim", variant(Variant.PERMIT_ANY_RESEARCHER)))
+                .isEqualTo(Outcome.PERMIT);
         assertThat(outcome(LAB, "Observation", variant(Variant.DENY))).isEqualTo(Outcome.DENY);
         assertThat(outcome(LAB, "Observation", variant(Variant.EXPIRED_PERIOD))).isEqualTo(Outcome.NO_CONSENT);
         assertThat(outcome(LAB, "Observation", variant(Variant.WRONG_PURPOSE))).isEqualTo(Outcome.NO_CONSENT);
@@ -47,7 +57,10 @@ class ConsentEvaluatorTest {
 
     @Test
     void aRequesterWithAnotherPurpose_isNotPermitted() {
-        assertThat(outcome(new ResearchRequester(RESEARCHER, "HMARKT"), "Observation", variant(Variant.PERMIT_ORGANIZATION)))
+        assertThat(outcome(
+                        new ResearchRequester(RESEARCHER, "HMARKT"),
+                        "Observation",
+                        variant(Variant.PERMIT_ORGANIZATION)))
                 .isEqualTo(Outcome.NO_CONSENT);
     }
 
@@ -58,7 +71,9 @@ class ConsentEvaluatorTest {
         Consent rejected = variant(Variant.PERMIT_ORGANIZATION).setStatus(Consent.ConsentState.REJECTED);
         assertThat(outcome(LAB, "Observation", rejected)).isEqualTo(Outcome.NO_CONSENT);
         ConsentDecisionRecord deleted = FLATTENER.flatten(variant(Variant.PERMIT_ORGANIZATION), 2, true);
-        assertThat(ConsentEvaluator.evaluate(List.of(deleted), LAB, "Observation", NOW).outcome()).isEqualTo(Outcome.NO_CONSENT);
+        assertThat(ConsentEvaluator.evaluate(List.of(deleted), LAB, "Observation", NOW)
+                        .outcome())
+                .isEqualTo(Outcome.NO_CONSENT);
     }
 
     @Test
@@ -96,7 +111,8 @@ class ConsentEvaluatorTest {
     @Test
     void whatTheEngineCannotEvaluate_neverReleases() {
         Consent labelled = variant(Variant.PERMIT_ORGANIZATION);
-        labelled.getProvision().addSecurityLabel(new Coding("http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "N", null));
+        labelled.getProvision()
+                .addSecurityLabel(new Coding("http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "N", null));
         assertThat(outcome(LAB, "Observation", labelled)).isEqualTo(Outcome.NO_CONSENT);
 
         Consent otherClass = variant(Variant.PERMIT_ORGANIZATION);
@@ -104,7 +120,10 @@ class ConsentEvaluatorTest {
         assertThat(outcome(LAB, "Observation", otherClass)).isEqualTo(Outcome.NO_CONSENT);
 
         Consent denyWithDataPeriod = variant(Variant.DENY);
-        denyWithDataPeriod.getProvision().getDataPeriod().setStartElement(new org.hl7.fhir.r4.model.DateTimeType("2021-01-01"));
+        denyWithDataPeriod
+                .getProvision()
+                .getDataPeriod()
+                .setStartElement(new org.hl7.fhir.r4.model.DateTimeType("2021-01-01"));
         assertThat(outcome(LAB, "Observation", variant(Variant.PERMIT_ORGANIZATION), denyWithDataPeriod))
                 .isEqualTo(Outcome.DENY);
     }
@@ -113,7 +132,8 @@ class ConsentEvaluatorTest {
     void treatmentScopedConsents_doNotGovernResearch() {
         Consent treatment = variant(Variant.DENY);
         treatment.getScope().getCodingFirstRep().setCode("treatment");
-        assertThat(outcome(LAB, "Observation", variant(Variant.PERMIT_ORGANIZATION), treatment)).isEqualTo(Outcome.PERMIT);
+        assertThat(outcome(LAB, "Observation", variant(Variant.PERMIT_ORGANIZATION), treatment))
+                .isEqualTo(Outcome.PERMIT);
     }
 
     @Test

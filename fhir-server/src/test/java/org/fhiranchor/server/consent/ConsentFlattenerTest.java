@@ -23,14 +23,24 @@ import org.junit.jupiter.api.Test;
 /** The flattening rules of docs/consent.md, on the HL7 R4 examples and the research variants. */
 class ConsentFlattenerTest {
 
-    static final Set<String> POLICIES = Set.copyOf(new ConsentProperties(null, null, null, 1, List.of(
-            "http://terminology.hl7.org/CodeSystem/v3-ActCode|OPTIN",
-            "http://terminology.hl7.org/CodeSystem/v3-ActCode|OPTINR",
-            "http://terminology.hl7.org/CodeSystem/v3-ActCode|OPTOUT",
-            "http://terminology.hl7.org/CodeSystem/v3-ActCode|OPTOUTE",
-            "http://terminology.hl7.org/CodeSystem/consentpolicycodes|hipaa-research"), true, null, null).acceptedPolicies());
+    static final Set<String> POLICIES = Set.copyOf(new ConsentProperties(
+                    null,
+                    null,
+                    null,
+                    1,
+                    List.of(
+                            "http://terminology.hl7.org/CodeSystem/v3-ActCode|OPTIN",
+                            "http://terminology.hl7.org/CodeSystem/v3-ActCode|OPTINR",
+                            "http://terminology.hl7.org/CodeSystem/v3-ActCode|OPTOUT",
+                            "http://terminology.hl7.org/CodeSystem/v3-ActCode|OPTOUTE",
+                            "http://terminology.hl7.org/CodeSystem/consentpolicycodes|hipaa-research"),
+                    true,
+                    null,
+                    null)
+            .acceptedPolicies());
     static final ConsentFlattener FLATTENER = new ConsentFlattener(POLICIES);
-    static final ConsentKeys KEYS = ConsentKeys.fromHex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+    static final ConsentKeys KEYS =
+            ConsentKeys.fromHex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
     private static final FhirContext FHIR = FhirContext.forR4Cached();
 
     static Consent hl7(String name) throws Exception {
@@ -48,7 +58,8 @@ class ConsentFlattenerTest {
                 assertThat(record.patient()).startsWith("Patient/");
                 // Every record maps to an on-chain decision the contract accepts.
                 ConsentDecision onChain = KEYS.onChain(record);
-                assertThat(onChain.periodEnd() == 0 || onChain.periodEnd() >= onChain.periodStart()).isTrue();
+                assertThat(onChain.periodEnd() == 0 || onChain.periodEnd() >= onChain.periodStart())
+                        .isTrue();
             }
         }
     }
@@ -87,7 +98,8 @@ class ConsentFlattenerTest {
         assertThat(nested.period()).isEqualTo(smart.rules().get(0).period());
 
         ConsentDecisionRecord emergency = FLATTENER.flatten(hl7("Emergency"), 1, false);
-        assertThat(emergency.rules().get(1).purposes()).containsExactly("http://terminology.hl7.org/CodeSystem/v3-ActReason|ETREAT");
+        assertThat(emergency.rules().get(1).purposes())
+                .containsExactly("http://terminology.hl7.org/CodeSystem/v3-ActReason|ETREAT");
 
         // pkb: OPTOUT root (deny), nested provisions without type are exceptions: permits.
         ConsentDecisionRecord pkb = FLATTENER.flatten(hl7("pkb"), 1, false);
@@ -101,18 +113,24 @@ class ConsentFlattenerTest {
     @Test
     void researchVariants_flatten() {
         ConsentDecisionRecord org = FLATTENER.flatten(
-                ResearchConsents.of(ResearchConsents.Variant.PERMIT_ORGANIZATION, "Patient/p1", "Organization/r1"), 3, false);
+                ResearchConsents.of(ResearchConsents.Variant.PERMIT_ORGANIZATION, "Patient/p1", "Organization/r1"),
+                3,
+                false);
         assertThat(org.permit()).isTrue();
         assertThat(org.grantees()).containsExactly("Organization/r1");
         assertThat(org.purposes()).containsExactly(ConsentEvaluator.ACT_REASON + "|HRESCH");
         assertThat(org.chainStatus()).isEqualTo(ConsentStatus.ACTIVE);
 
         ConsentDecisionRecord any = FLATTENER.flatten(
-                ResearchConsents.of(ResearchConsents.Variant.PERMIT_ANY_RESEARCHER, "Patient/p1", "Organization/r1"), 1, false);
+                ResearchConsents.of(ResearchConsents.Variant.PERMIT_ANY_RESEARCHER, "Patient/p1", "Organization/r1"),
+                1,
+                false);
         assertThat(any.grantees()).containsExactly("*");
 
         ConsentDecisionRecord deleted = FLATTENER.flatten(
-                ResearchConsents.of(ResearchConsents.Variant.PERMIT_ORGANIZATION, "Patient/p1", "Organization/r1"), 4, true);
+                ResearchConsents.of(ResearchConsents.Variant.PERMIT_ORGANIZATION, "Patient/p1", "Organization/r1"),
+                4,
+                true);
         assertThat(deleted.status()).isEqualTo("inactive");
         assertThat(deleted.inForce()).isFalse();
         assertThat(KEYS.onChain(deleted).status()).isEqualTo(ConsentStatus.INACTIVE);
@@ -120,12 +138,16 @@ class ConsentFlattenerTest {
 
     @Test
     void decisionHash_isStable_dependsOnEveryField_andOnTheKey() {
-        Consent consent = ResearchConsents.of(ResearchConsents.Variant.PERMIT_ORGANIZATION, "Patient/p1", "Organization/r1");
+        Consent consent =
+                ResearchConsents.of(ResearchConsents.Variant.PERMIT_ORGANIZATION, "Patient/p1", "Organization/r1");
         consent.setId("c1");
         ConsentDecisionRecord record = FLATTENER.flatten(consent, 1, false);
         byte[] key = KEYS.consentKey("c1");
-        assertThat(record.decisionHash(key)).isEqualTo(FLATTENER.flatten(consent, 1, false).decisionHash(key));
-        assertThat(record.canonicalJson(key)).startsWith("{\"consent\":\"Consent/c1\",\"consentKey\":\"" + HexFormat.of().formatHex(key) + "\"");
+        assertThat(record.decisionHash(key))
+                .isEqualTo(FLATTENER.flatten(consent, 1, false).decisionHash(key));
+        assertThat(record.canonicalJson(key))
+                .startsWith("{\"consent\":\"Consent/c1\",\"consentKey\":\""
+                        + HexFormat.of().formatHex(key) + "\"");
         consent.getProvision().getPurposeFirstRep().setCode("HMARKT");
         assertThat(FLATTENER.flatten(consent, 1, false).decisionHash(key)).isNotEqualTo(record.decisionHash(key));
         assertThat(record.decisionHash(KEYS.consentKey("c2"))).isNotEqualTo(record.decisionHash(key));
@@ -133,7 +155,8 @@ class ConsentFlattenerTest {
 
     @Test
     void onChain_carriesKeyedHashesOnly() {
-        Consent consent = ResearchConsents.of(ResearchConsents.Variant.PERMIT_ORGANIZATION, "Patient/p1", "Organization/r1");
+        Consent consent =
+                ResearchConsents.of(ResearchConsents.Variant.PERMIT_ORGANIZATION, "Patient/p1", "Organization/r1");
         consent.setId("c1");
         ConsentDecision d = KEYS.onChain(FLATTENER.flatten(consent, 2, false));
         assertThat(d.consentKey()).isEqualTo(KEYS.consentKey("c1"));
@@ -147,50 +170,69 @@ class ConsentFlattenerTest {
 
     @Test
     void badInput_isRefusedWithTheReason() {
-        Consent noPatient = ResearchConsents.of(ResearchConsents.Variant.PERMIT_ORGANIZATION, "Patient/p1", "Organization/r1");
+        Consent noPatient =
+                ResearchConsents.of(ResearchConsents.Variant.PERMIT_ORGANIZATION, "Patient/p1", "Organization/r1");
         noPatient.setPatient(null);
-        assertThatThrownBy(() -> FLATTENER.validate(noPatient)).isInstanceOf(InvalidConsentException.class)
+        assertThatThrownBy(() -> FLATTENER.validate(noPatient))
+                .isInstanceOf(InvalidConsentException.class)
                 .hasMessageContaining("Consent.patient");
 
-        Consent notAPatient = ResearchConsents.of(ResearchConsents.Variant.PERMIT_ORGANIZATION, "Group/g1", "Organization/r1");
+        Consent notAPatient =
+                ResearchConsents.of(ResearchConsents.Variant.PERMIT_ORGANIZATION, "Group/g1", "Organization/r1");
         assertThatThrownBy(() -> FLATTENER.validate(notAPatient)).hasMessageContaining("Consent.patient");
 
-        Consent unknownPolicy = ResearchConsents.of(ResearchConsents.Variant.PERMIT_ORGANIZATION, "Patient/p1", "Organization/r1");
+        Consent unknownPolicy =
+                ResearchConsents.of(ResearchConsents.Variant.PERMIT_ORGANIZATION, "Patient/p1", "Organization/r1");
         unknownPolicy.getPolicyRule().getCodingFirstRep().setCode("SOMETHING-ELSE");
         assertThatThrownBy(() -> FLATTENER.validate(unknownPolicy)).hasMessageContaining("Unknown consent policy");
 
-        Consent unknownUri = ResearchConsents.of(ResearchConsents.Variant.PERMIT_ORGANIZATION, "Patient/p1", "Organization/r1");
+        Consent unknownUri =
+                ResearchConsents.of(ResearchConsents.Variant.PERMIT_ORGANIZATION, "Patient/p1", "Organization/r1");
         unknownUri.addPolicy().setUri("https://example.org/policy/whatever");
         assertThatThrownBy(() -> FLATTENER.validate(unknownUri)).hasMessageContaining("Unknown consent policy");
 
-        Consent noPolicy = ResearchConsents.of(ResearchConsents.Variant.PERMIT_ORGANIZATION, "Patient/p1", "Organization/r1");
+        Consent noPolicy =
+                ResearchConsents.of(ResearchConsents.Variant.PERMIT_ORGANIZATION, "Patient/p1", "Organization/r1");
         noPolicy.setPolicyRule(null);
         assertThatThrownBy(() -> FLATTENER.validate(noPolicy)).hasMessageContaining("policyRule or Consent.policy");
 
-        Consent backwards = ResearchConsents.of(ResearchConsents.Variant.PERMIT_ORGANIZATION, "Patient/p1", "Organization/r1");
-        backwards.getProvision().setPeriod(new Period().setStartElement(new DateTimeType("2030-01-01"))
-                .setEndElement(new DateTimeType("2020-01-01")));
+        Consent backwards =
+                ResearchConsents.of(ResearchConsents.Variant.PERMIT_ORGANIZATION, "Patient/p1", "Organization/r1");
+        backwards
+                .getProvision()
+                .setPeriod(new Period()
+                        .setStartElement(new DateTimeType("2030-01-01"))
+                        .setEndElement(new DateTimeType("2020-01-01")));
         assertThatThrownBy(() -> FLATTENER.validate(backwards)).hasMessageContaining("end is before start");
 
-        Consent nestedOutside = ResearchConsents.of(ResearchConsents.Variant.PERMIT_ORGANIZATION, "Patient/p1", "Organization/r1");
-        nestedOutside.getProvision().addProvision().setType(Consent.ConsentProvisionType.DENY)
+        Consent nestedOutside =
+                ResearchConsents.of(ResearchConsents.Variant.PERMIT_ORGANIZATION, "Patient/p1", "Organization/r1");
+        nestedOutside
+                .getProvision()
+                .addProvision()
+                .setType(Consent.ConsentProvisionType.DENY)
                 .setPeriod(new Period().setStartElement(new DateTimeType("2100-01-01")));
         assertThatThrownBy(() -> FLATTENER.validate(nestedOutside)).hasMessageContaining("outside its parent");
 
-        Consent noType = ResearchConsents.of(ResearchConsents.Variant.PERMIT_ORGANIZATION, "Patient/p1", "Organization/r1");
+        Consent noType =
+                ResearchConsents.of(ResearchConsents.Variant.PERMIT_ORGANIZATION, "Patient/p1", "Organization/r1");
         noType.getProvision().setType(null);
-        noType.getPolicyRule().getCodingFirstRep().setSystem("http://terminology.hl7.org/CodeSystem/consentpolicycodes")
+        noType.getPolicyRule()
+                .getCodingFirstRep()
+                .setSystem("http://terminology.hl7.org/CodeSystem/consentpolicycodes")
                 .setCode("hipaa-research");
         assertThatThrownBy(() -> FLATTENER.validate(noType)).hasMessageContaining("provision.type is required");
 
-        Consent noStatus = ResearchConsents.of(ResearchConsents.Variant.PERMIT_ORGANIZATION, "Patient/p1", "Organization/r1");
+        Consent noStatus =
+                ResearchConsents.of(ResearchConsents.Variant.PERMIT_ORGANIZATION, "Patient/p1", "Organization/r1");
         noStatus.setStatus(null);
         assertThatThrownBy(() -> FLATTENER.validate(noStatus)).hasMessageContaining("status");
     }
 
     @Test
     void purposeWithoutSystem_isKeptAsWritten() {
-        Consent consent = ResearchConsents.of(ResearchConsents.Variant.PERMIT_ANY_RESEARCHER, "Patient/p1", "Organization/r1");
+        Consent consent =
+                ResearchConsents.of(ResearchConsents.Variant.PERMIT_ANY_RESEARCHER, "Patient/p1", "Organization/r1");
         consent.getProvision().getPurpose().clear();
         consent.getProvision().addPurpose(new Coding(null, "HRESCH", null));
         assertThat(FLATTENER.flatten(consent, 1, false).purposes()).containsExactly("|HRESCH");

@@ -16,7 +16,8 @@ class ConsentKeysTest {
     void defaultKeyFile_isCreatedOwnerOnly_andReused(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("keys").resolve("consent-hmac.key");
         ConsentKeys first = ConsentKeys.loadOrCreate(file);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
         String secret = Files.readString(file);
         assertThat(secret).matches("[0-9a-f]{64}");
         ConsentKeys again = ConsentKeys.loadOrCreate(file);

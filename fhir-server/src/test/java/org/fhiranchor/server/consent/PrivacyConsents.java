@@ -20,22 +20,27 @@ public final class PrivacyConsents {
         consent.addCategory(new CodeableConcept(new Coding("http://loinc.org", "59284-0", "Patient Consent")));
         consent.setPatient(new Reference(patientRef));
         consent.setDateTime(new Date());
-        consent.addPolicy().setUri(type == Consent.ConsentProvisionType.PERMIT
-                ? "http://hl7.org/fhir/ConsentPolicy/opt-in" : "http://hl7.org/fhir/ConsentPolicy/opt-out");
+        consent.addPolicy()
+                .setUri(
+                        type == Consent.ConsentProvisionType.PERMIT
+                                ? "http://hl7.org/fhir/ConsentPolicy/opt-in"
+                                : "http://hl7.org/fhir/ConsentPolicy/opt-out");
         consent.getProvision().setType(type);
         for (String actor : actors) {
-            consent.getProvision().addActor()
-                    .setRole(new CodeableConcept(new Coding(
-                            "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "PRCP", null)))
+            consent.getProvision()
+                    .addActor()
+                    .setRole(new CodeableConcept(
+                            new Coding("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "PRCP", null)))
                     .setReference(new Reference(actor));
         }
         return consent;
     }
 
     public static Consent expired(Consent consent) {
-        consent.getProvision().setPeriod(new Period()
-                .setStartElement(new org.hl7.fhir.r4.model.DateTimeType("2019-01-01"))
-                .setEndElement(new org.hl7.fhir.r4.model.DateTimeType("2020-01-01")));
+        consent.getProvision()
+                .setPeriod(new Period()
+                        .setStartElement(new org.hl7.fhir.r4.model.DateTimeType("2019-01-01"))
+                        .setEndElement(new org.hl7.fhir.r4.model.DateTimeType("2020-01-01")));
         return consent;
     }
 }

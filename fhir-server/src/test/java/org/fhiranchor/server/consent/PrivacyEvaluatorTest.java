@@ -18,17 +18,24 @@ class PrivacyEvaluatorTest {
 
     private static final ConsentFlattener FLATTENER = new ConsentFlattener(Set.of(
             "http://hl7.org/fhir/ConsentPolicy/opt-in", "http://hl7.org/fhir/ConsentPolicy/opt-out",
-            "http://terminology.hl7.org/CodeSystem/v3-ActCode|OPTIN", "http://terminology.hl7.org/CodeSystem/v3-ActCode|OPTOUT"));
+            "http://terminology.hl7.org/CodeSystem/v3-ActCode|OPTIN",
+                    "http://terminology.hl7.org/CodeSystem/v3-ActCode|OPTOUT"));
     private static final String PATIENT = "Patient/p1";
     private static final Instant NOW = Instant.parse("2026-11-21T00:00:00Z");
-    private static final Question LEE = Question.clinical(Set.of("Practitioner/lee", "PractitionerRole/lee-at-general",
-            "Organization/general"));
+    private static final Question LEE =
+            Question.clinical(Set.of("Practitioner/lee", "PractitionerRole/lee-at-general", "Organization/general"));
     private static final Question KIM = Question.clinical(Set.of("Practitioner/kim"));
     private static final Question UNKNOWN = Question.clinical(Set.of());
 
     private static Outcome outcome(Question question, Consent... consents) {
-        return ConsentEvaluator.evaluate(java.util.Arrays.stream(consents).map(c -> FLATTENER.flatten(c, 1, false))
-                .toList(), question, "Observation", NOW).outcome();
+        return ConsentEvaluator.evaluate(
+                        java.util.Arrays.stream(consents)
+                                .map(c -> FLATTENER.flatten(c, 1, false))
+                                .toList(),
+                        question,
+                        "Observation",
+                        NOW)
+                .outcome();
     }
 
     @Test
@@ -36,21 +43,35 @@ class PrivacyEvaluatorTest {
         Consent denyHospital = PrivacyConsents.privacy(PATIENT, ConsentProvisionType.DENY, "Organization/general");
         assertThat(outcome(LEE, denyHospital)).isEqualTo(Outcome.DENY);
         assertThat(outcome(KIM, denyHospital)).isEqualTo(Outcome.NO_CONSENT);
-        denyHospital.getProvision().addProvision().setType(ConsentProvisionType.PERMIT)
-                .addActor().setReference(new Reference("Practitioner/lee"));
+        denyHospital
+                .getProvision()
+                .addProvision()
+                .setType(ConsentProvisionType.PERMIT)
+                .addActor()
+                .setReference(new Reference("Practitioner/lee"));
         assertThat(outcome(LEE, denyHospital)).isEqualTo(Outcome.PERMIT);
     }
 
     private static Outcome outcome(Question question, Set<String> labels, Consent... consents) {
-        return ConsentEvaluator.evaluate(java.util.Arrays.stream(consents).map(c -> FLATTENER.flatten(c, 1, false))
-                .toList(), question, "Observation", labels, NOW).outcome();
+        return ConsentEvaluator.evaluate(
+                        java.util.Arrays.stream(consents)
+                                .map(c -> FLATTENER.flatten(c, 1, false))
+                                .toList(),
+                        question,
+                        "Observation",
+                        labels,
+                        NOW)
+                .outcome();
     }
 
     @Test
     void aProvisionWithSecurityLabels_controlsOnlyTheResourcesCarryingThem() {
         String psy = "http://terminology.hl7.org/CodeSystem/v3-ActCode|PSY";
         Consent hidePsychiatry = PrivacyConsents.privacy(PATIENT, ConsentProvisionType.DENY, "Practitioner/lee");
-        hidePsychiatry.getProvision().addSecurityLabel().setSystem("http://terminology.hl7.org/CodeSystem/v3-ActCode")
+        hidePsychiatry
+                .getProvision()
+                .addSecurityLabel()
+                .setSystem("http://terminology.hl7.org/CodeSystem/v3-ActCode")
                 .setCode("PSY");
         // A labelled resource is withheld from the named doctor; an unlabelled one is not covered by the deny.
         assertThat(outcome(LEE, Set.of(psy), hidePsychiatry)).isEqualTo(Outcome.DENY);
@@ -69,14 +90,20 @@ class PrivacyEvaluatorTest {
 
         // A nested provision without labels inherits its parent's; the record's v1 form is unchanged.
         Consent nested = PrivacyConsents.privacy(PATIENT, ConsentProvisionType.DENY);
-        nested.getProvision().addSecurityLabel().setSystem("http://terminology.hl7.org/CodeSystem/v3-ActCode").setCode("PSY");
-        nested.getProvision().addProvision().setType(ConsentProvisionType.PERMIT)
-                .addActor().setReference(new Reference("Practitioner/lee"));
+        nested.getProvision()
+                .addSecurityLabel()
+                .setSystem("http://terminology.hl7.org/CodeSystem/v3-ActCode")
+                .setCode("PSY");
+        nested.getProvision()
+                .addProvision()
+                .setType(ConsentProvisionType.PERMIT)
+                .addActor()
+                .setReference(new Reference("Practitioner/lee"));
         assertThat(outcome(LEE, Set.of(psy), nested)).isEqualTo(Outcome.PERMIT);
         assertThat(outcome(KIM, Set.of(psy), nested)).isEqualTo(Outcome.DENY);
         assertThat(outcome(KIM, Set.of(), nested)).isEqualTo(Outcome.NO_CONSENT);
-        assertThat(FLATTENER.flatten(nested, 1, false).rules()).allSatisfy(rule ->
-                assertThat(rule.unevaluated()).contains("securityLabel"));
+        assertThat(FLATTENER.flatten(nested, 1, false).rules())
+                .allSatisfy(rule -> assertThat(rule.unevaluated()).contains("securityLabel"));
     }
 
     @Test
@@ -92,20 +119,32 @@ class PrivacyEvaluatorTest {
         Consent research = ResearchConsents.of(ResearchConsents.Variant.DENY, PATIENT, "Organization/general");
         assertThat(outcome(LEE, research)).isEqualTo(Outcome.NO_CONSENT);
         Consent privacyDenyAll = PrivacyConsents.privacy(PATIENT, ConsentProvisionType.DENY);
-        assertThat(ConsentEvaluator.evaluate(java.util.List.of(FLATTENER.flatten(privacyDenyAll, 1, false)),
-                new ResearchRequester("Organization/lab", "HRESCH"), "Observation", NOW).outcome()).isEqualTo(Outcome.DENY);
+        assertThat(ConsentEvaluator.evaluate(
+                                java.util.List.of(FLATTENER.flatten(privacyDenyAll, 1, false)),
+                                new ResearchRequester("Organization/lab", "HRESCH"),
+                                "Observation",
+                                NOW)
+                        .outcome())
+                .isEqualTo(Outcome.DENY);
     }
 
     @Test
     void aPrivacyConsentNamingSomeoneWhoCannotBeACaller_isRefused() {
-        assertThatThrownBy(() -> FLATTENER.validate(PrivacyConsents.privacy(PATIENT, ConsentProvisionType.DENY,
-                "Observation/o1"))).isInstanceOf(InvalidConsentException.class).hasMessageContaining("actor");
+        assertThatThrownBy(() -> FLATTENER.validate(
+                        PrivacyConsents.privacy(PATIENT, ConsentProvisionType.DENY, "Observation/o1")))
+                .isInstanceOf(InvalidConsentException.class)
+                .hasMessageContaining("actor");
         Consent byIdentifier = PrivacyConsents.privacy(PATIENT, ConsentProvisionType.DENY);
-        byIdentifier.getProvision().addActor().setReference(new Reference().setIdentifier(
-                new org.hl7.fhir.r4.model.Identifier().setSystem("urn:npi").setValue("123")));
+        byIdentifier
+                .getProvision()
+                .addActor()
+                .setReference(new Reference()
+                        .setIdentifier(new org.hl7.fhir.r4.model.Identifier()
+                                .setSystem("urn:npi")
+                                .setValue("123")));
         assertThatThrownBy(() -> FLATTENER.validate(byIdentifier)).isInstanceOf(InvalidConsentException.class);
-        FLATTENER.validate(PrivacyConsents.privacy(PATIENT, ConsentProvisionType.PERMIT, "CareTeam/t", "RelatedPerson/r",
-                "PractitionerRole/x"));
+        FLATTENER.validate(PrivacyConsents.privacy(
+                PATIENT, ConsentProvisionType.PERMIT, "CareTeam/t", "RelatedPerson/r", "PractitionerRole/x"));
     }
 
     @Test

@@ -38,9 +38,19 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PrivacyMatrixTest extends FhirRestTest {
 
-    enum Variant { PERMIT, DENY, NONE, EXPIRED, REVOKED }
+    enum Variant {
+        PERMIT,
+        DENY,
+        NONE,
+        EXPIRED,
+        REVOKED
+    }
 
-    enum Caller { CLINICIAN_A, CLINICIAN_B, ORGANIZATION_MEMBER }
+    enum Caller {
+        CLINICIAN_A,
+        CLINICIAN_B,
+        ORGANIZATION_MEMBER
+    }
 
     private final String system = "urn:fhir-anchor:test:privacy:" + UUID.randomUUID();
     private final Map<Variant, String> patients = new LinkedHashMap<>();
@@ -56,22 +66,43 @@ class PrivacyMatrixTest extends FhirRestTest {
     @BeforeAll
     void seed() {
         var admin = clientWith(token(Role.ADMIN));
-        String practitionerA = id(admin.create().resource(new Practitioner().setActive(true)).execute().getId());
-        String practitionerB = id(admin.create().resource(new Practitioner().setActive(true)).execute().getId());
-        String practitionerC = id(admin.create().resource(new Practitioner().setActive(true)).execute().getId());
-        String hospital = id(admin.create().resource(new Organization().setName("Privacy General").setActive(true))
-                .execute().getId());
-        admin.create().resource(new PractitionerRole().setActive(true).setPractitioner(new Reference(practitionerC))
-                .setOrganization(new Reference(hospital))).execute();
-        performer = id(admin.create().resource(new Practitioner().setActive(true)).execute().getId());
+        String practitionerA = id(admin.create()
+                .resource(new Practitioner().setActive(true))
+                .execute()
+                .getId());
+        String practitionerB = id(admin.create()
+                .resource(new Practitioner().setActive(true))
+                .execute()
+                .getId());
+        String practitionerC = id(admin.create()
+                .resource(new Practitioner().setActive(true))
+                .execute()
+                .getId());
+        String hospital = id(admin.create()
+                .resource(new Organization().setName("Privacy General").setActive(true))
+                .execute()
+                .getId());
+        admin.create()
+                .resource(new PractitionerRole()
+                        .setActive(true)
+                        .setPractitioner(new Reference(practitionerC))
+                        .setOrganization(new Reference(hospital)))
+                .execute();
+        performer = id(admin.create()
+                .resource(new Practitioner().setActive(true))
+                .execute()
+                .getId());
         fhirUsers.put(Caller.CLINICIAN_A, practitionerA);
         fhirUsers.put(Caller.CLINICIAN_B, practitionerB);
         fhirUsers.put(Caller.ORGANIZATION_MEMBER, practitionerC);
         for (Variant variant : Variant.values()) {
-            String patient = id(admin.create().resource(ClinicalFixtures.patient(system, variant.name(), "Privacy",
-                    "1980-01-01")).execute().getId());
+            String patient = id(admin.create()
+                    .resource(ClinicalFixtures.patient(system, variant.name(), "Privacy", "1980-01-01"))
+                    .execute()
+                    .getId());
             patients.put(variant, patient);
-            Observation lab = ClinicalFixtures.observation(patient, "2345-7", "laboratory", "2024-01-02T10:00:00Z", "90");
+            Observation lab =
+                    ClinicalFixtures.observation(patient, "2345-7", "laboratory", "2024-01-02T10:00:00Z", "90");
             lab.addPerformer(new Reference(performer));
             String observation = id(admin.create().resource(lab).execute().getId());
             lab.setId(observation);
@@ -79,22 +110,35 @@ class PrivacyMatrixTest extends FhirRestTest {
             admin.update().resource(lab).execute(); // a second version, for history
             observations.put(variant, observation);
             switch (variant) {
-                case PERMIT -> admin.create().resource(PrivacyConsents.privacy(patient, Consent.ConsentProvisionType.PERMIT,
-                        practitionerA, hospital)).execute();
-                case DENY -> admin.create().resource(PrivacyConsents.privacy(patient, Consent.ConsentProvisionType.DENY,
-                        practitionerA, hospital)).execute();
-                case EXPIRED -> admin.create().resource(PrivacyConsents.expired(PrivacyConsents.privacy(patient,
-                        Consent.ConsentProvisionType.PERMIT, practitionerA, hospital))).execute();
+                case PERMIT ->
+                    admin.create()
+                            .resource(PrivacyConsents.privacy(
+                                    patient, Consent.ConsentProvisionType.PERMIT, practitionerA, hospital))
+                            .execute();
+                case DENY ->
+                    admin.create()
+                            .resource(PrivacyConsents.privacy(
+                                    patient, Consent.ConsentProvisionType.DENY, practitionerA, hospital))
+                            .execute();
+                case EXPIRED ->
+                    admin.create()
+                            .resource(PrivacyConsents.expired(PrivacyConsents.privacy(
+                                    patient, Consent.ConsentProvisionType.PERMIT, practitionerA, hospital)))
+                            .execute();
                 case REVOKED -> {
-                    for (Consent.ConsentProvisionType type : List.of(Consent.ConsentProvisionType.PERMIT,
-                            Consent.ConsentProvisionType.DENY)) {
+                    for (Consent.ConsentProvisionType type :
+                            List.of(Consent.ConsentProvisionType.PERMIT, Consent.ConsentProvisionType.DENY)) {
                         Consent consent = PrivacyConsents.privacy(patient, type, practitionerA, hospital);
-                        consent.setId(admin.create().resource(consent).execute().getId().toUnqualifiedVersionless());
+                        consent.setId(admin.create()
+                                .resource(consent)
+                                .execute()
+                                .getId()
+                                .toUnqualifiedVersionless());
                         consent.setStatus(Consent.ConsentState.INACTIVE);
                         admin.update().resource(consent).execute();
                     }
                 }
-                case NONE -> { }
+                case NONE -> {}
             }
         }
     }
@@ -124,8 +168,14 @@ class PrivacyMatrixTest extends FhirRestTest {
     @MethodSource("cases")
     void everyReadPath_followsTheConsent(Variant variant, Caller caller) {
         boolean visible = expectedVisible(variant, caller);
-        String bearer = issuer.mint(new TokenIssuer.TokenRequest(Role.CLINICIAN, "dr-" + caller.name().toLowerCase(),
-                Duration.ofMinutes(10), null, null, fhirUsers.get(caller), null));
+        String bearer = issuer.mint(new TokenIssuer.TokenRequest(
+                Role.CLINICIAN,
+                "dr-" + caller.name().toLowerCase(),
+                Duration.ofMinutes(10),
+                null,
+                null,
+                fhirUsers.get(caller),
+                null));
         String patient = patients.get(variant);
         String observation = observations.get(variant);
         SoftAssertions soft = new SoftAssertions();
@@ -133,34 +183,51 @@ class PrivacyMatrixTest extends FhirRestTest {
         HttpResponse<String> read = http("GET", "/" + patient, null, null, bearer);
         soft.assertThat(read.statusCode()).as("read Patient").isEqualTo(visible ? 200 : 403);
         if (!visible) {
-            soft.assertThat(read.body()).as("refusal says why").contains("OperationOutcome").contains("privacy consent");
+            soft.assertThat(read.body())
+                    .as("refusal says why")
+                    .contains("OperationOutcome")
+                    .contains("privacy consent");
         }
-        soft.assertThat(http("GET", "/" + observation, null, null, bearer).statusCode()).as("read Observation")
+        soft.assertThat(http("GET", "/" + observation, null, null, bearer).statusCode())
+                .as("read Observation")
                 .isEqualTo(visible ? 200 : 403);
-        soft.assertThat(http("GET", "/" + observation + "/_history/1", null, null, bearer).statusCode()).as("vread")
+        soft.assertThat(http("GET", "/" + observation + "/_history/1", null, null, bearer)
+                        .statusCode())
+                .as("vread")
                 .isEqualTo(visible ? 200 : 403);
 
-        soft.assertThat(ids(bearer, "/Observation?subject=" + patient)).as("search")
+        soft.assertThat(ids(bearer, "/Observation?subject=" + patient))
+                .as("search")
                 .isEqualTo(visible ? List.of(observation) : List.of());
-        soft.assertThat(ids(bearer, "/Observation?subject=" + patient + "&_include=Observation:subject")).as("_include")
+        soft.assertThat(ids(bearer, "/Observation?subject=" + patient + "&_include=Observation:subject"))
+                .as("_include")
                 .containsExactlyInAnyOrderElementsOf(visible ? List.of(observation, patient) : List.of());
         soft.assertThat(ids(bearer, "/Practitioner?_id=" + idPart(performer) + "&_revinclude=Observation:performer"))
-                .as("_revinclude").contains(performer)
+                .as("_revinclude")
+                .contains(performer)
                 .matches(found -> found.contains(observation) == visible, "holds the observation only if visible");
         soft.assertThat(ids(bearer, "/Observation?subject.identifier=" + system + "%7C" + variant.name()))
-                .as("chained").isEqualTo(visible ? List.of(observation) : List.of());
+                .as("chained")
+                .isEqualTo(visible ? List.of(observation) : List.of());
         soft.assertThat(ids(bearer, "/Patient?_id=" + idPart(patient) + "&_has:Observation:subject:code=2345-7"))
-                .as("_has").isEqualTo(visible ? List.of(patient) : List.of());
-        soft.assertThat(ids(bearer, "/" + patient + "/$everything")).as("$everything")
-                .matches(found -> found.contains(observation) == visible && found.contains(patient) == visible,
+                .as("_has")
+                .isEqualTo(visible ? List.of(patient) : List.of());
+        soft.assertThat(ids(bearer, "/" + patient + "/$everything"))
+                .as("$everything")
+                .matches(
+                        found -> found.contains(observation) == visible && found.contains(patient) == visible,
                         "holds the patient's data only if visible");
-        soft.assertThat(versions(bearer, "/" + observation + "/_history")).as("history")
+        soft.assertThat(versions(bearer, "/" + observation + "/_history"))
+                .as("history")
                 .hasSize(visible ? 2 : 0);
         soft.assertAll();
     }
 
     private List<String> ids(String bearer, String path) {
-        return versions(bearer, path).stream().map(id -> id.replaceAll("/_history/.*", "")).distinct().toList();
+        return versions(bearer, path).stream()
+                .map(id -> id.replaceAll("/_history/.*", ""))
+                .distinct()
+                .toList();
     }
 
     /** Every resource version in the answer, as {@code Type/id/_history/vid}. */
@@ -168,9 +235,11 @@ class PrivacyMatrixTest extends FhirRestTest {
         HttpResponse<String> response = http("GET", path, null, null, bearer);
         assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
         Bundle bundle = CLIENT_CONTEXT.newJsonParser().parseResource(Bundle.class, response.body());
-        return bundle.getEntry().stream().filter(e -> e.hasResource())
+        return bundle.getEntry().stream()
+                .filter(e -> e.hasResource())
                 .filter(e -> !e.getResource().fhirType().equals("OperationOutcome"))
-                .map(e -> e.getResource().getIdElement().toUnqualified().getValue()).toList();
+                .map(e -> e.getResource().getIdElement().toUnqualified().getValue())
+                .toList();
     }
 
     private static String id(org.hl7.fhir.instance.model.api.IIdType id) {

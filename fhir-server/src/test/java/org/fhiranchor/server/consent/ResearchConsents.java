@@ -26,7 +26,8 @@ public final class ResearchConsents {
         Consent consent = base(patientRef);
         Consent.ProvisionComponent provision = consent.getProvision();
         provision.setType(Consent.ConsentProvisionType.PERMIT);
-        provision.setPeriod(new Period().setStartElement(new DateTimeType("2020-01-01"))
+        provision.setPeriod(new Period()
+                .setStartElement(new DateTimeType("2020-01-01"))
                 .setEndElement(new DateTimeType("2099-12-31")));
         switch (variant) {
             case PERMIT_ORGANIZATION -> {
@@ -39,7 +40,8 @@ public final class ResearchConsents {
                 provision.addPurpose(new Coding(ACT_REASON, "HRESCH", "healthcare research"));
             }
             case EXPIRED_PERIOD -> {
-                provision.setPeriod(new Period().setStartElement(new DateTimeType("2000-01-01"))
+                provision.setPeriod(new Period()
+                        .setStartElement(new DateTimeType("2000-01-01"))
                         .setEndElement(new DateTimeType("2001-01-01")));
                 actor(provision, researcherRef);
                 provision.addPurpose(new Coding(ACT_REASON, "HRESCH", "healthcare research"));
@@ -55,17 +57,22 @@ public final class ResearchConsents {
     static Consent base(String patientRef) {
         Consent consent = new Consent();
         consent.setStatus(Consent.ConsentState.ACTIVE);
-        consent.setScope(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/consentscope", "research", "Research")));
-        consent.addCategory(new CodeableConcept(new Coding("http://loinc.org", "57016-8", "Privacy policy acknowledgment Document")));
+        consent.setScope(new CodeableConcept(
+                new Coding("http://terminology.hl7.org/CodeSystem/consentscope", "research", "Research")));
+        consent.addCategory(new CodeableConcept(
+                new Coding("http://loinc.org", "57016-8", "Privacy policy acknowledgment Document")));
         consent.setPatient(new Reference(patientRef));
         consent.setDateTimeElement(new DateTimeType("2024-05-01T10:00:00Z"));
-        consent.setPolicyRule(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "OPTIN", null)));
+        consent.setPolicyRule(
+                new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "OPTIN", null)));
         return consent;
     }
 
     static void actor(Consent.ProvisionComponent provision, String reference) {
-        provision.addActor()
-                .setRole(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP", "information recipient")))
+        provision
+                .addActor()
+                .setRole(new CodeableConcept(new Coding(
+                        "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP", "information recipient")))
                 .setReference(new Reference(reference));
     }
 }

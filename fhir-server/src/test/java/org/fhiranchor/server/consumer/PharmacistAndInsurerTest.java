@@ -62,13 +62,18 @@ class PharmacistAndInsurerTest extends FhirRestTest {
         unprescribed = create(ClinicalFixtures.patient(system, "no-rx", "Unprescribed", "1961-01-01"));
         prescriber = create(new Practitioner().setActive(true));
         otherPractitioner = create(new Practitioner().setActive(true));
-        medication = create(new Medication().setCode(new CodeableConcept(new Coding(
-                "http://www.nlm.nih.gov/research/umls/rxnorm", "834061", "Penicillin V Potassium 250 MG Oral Tablet"))));
-        MedicationRequest request = ClinicalFixtures.medicationRequest(prescribed, MedicationRequest.MedicationRequestStatus.ACTIVE);
+        medication = create(new Medication()
+                .setCode(new CodeableConcept(new Coding(
+                        "http://www.nlm.nih.gov/research/umls/rxnorm",
+                        "834061",
+                        "Penicillin V Potassium 250 MG Oral Tablet"))));
+        MedicationRequest request =
+                ClinicalFixtures.medicationRequest(prescribed, MedicationRequest.MedicationRequestStatus.ACTIVE);
         request.setMedication(new Reference(medication));
         request.setRequester(new Reference(prescriber));
         prescription = create(request);
-        observation = create(ClinicalFixtures.observation(prescribed, "2345-7", "laboratory", "2024-05-01T08:00:00Z", "90"));
+        observation =
+                create(ClinicalFixtures.observation(prescribed, "2345-7", "laboratory", "2024-05-01T08:00:00Z", "90"));
         insurerA = create(ClinicalFixtures.organization("Insurer A"));
         insurerB = create(ClinicalFixtures.organization("Insurer B"));
         provider = create(ClinicalFixtures.organization("Provider clinic"));
@@ -87,7 +92,8 @@ class PharmacistAndInsurerTest extends FhirRestTest {
 
         for (String readable : List.of(prescription, medication, prescribed, prescriber)) {
             assertThat(status("GET", "/" + readable, pharmacist)).as(readable).isEqualTo(200);
-            assertThat(status("GET", "/" + readable + "/_history/1/$verify", pharmacist)).as(readable + " $verify")
+            assertThat(status("GET", "/" + readable + "/_history/1/$verify", pharmacist))
+                    .as(readable + " $verify")
                     .isEqualTo(200);
         }
         for (String unrelated : List.of(unprescribed, otherPractitioner)) {
@@ -101,7 +107,8 @@ class PharmacistAndInsurerTest extends FhirRestTest {
         }
         // Types outside its scopes: refused by the scopes themselves.
         assertThat(status("GET", "/" + observation, pharmacist)).isEqualTo(403);
-        assertThat(status("GET", "/" + observation + "/_history/1/$verify", pharmacist)).isEqualTo(403);
+        assertThat(status("GET", "/" + observation + "/_history/1/$verify", pharmacist))
+                .isEqualTo(403);
         assertThat(status("GET", "/" + claimA, pharmacist)).isEqualTo(403);
 
         // Searches and includes leave the unrelated out.
@@ -109,8 +116,10 @@ class PharmacistAndInsurerTest extends FhirRestTest {
                 .containsExactly(prescribed);
         assertThat(ids(search("/Practitioner?_id=" + idPart(prescriber) + "," + idPart(otherPractitioner), pharmacist)))
                 .containsExactly(prescriber);
-        assertThat(ids(search("/MedicationRequest?_id=" + idPart(prescription)
-                + "&_include=MedicationRequest:subject&_include=MedicationRequest:requester", pharmacist)))
+        assertThat(ids(search(
+                        "/MedicationRequest?_id=" + idPart(prescription)
+                                + "&_include=MedicationRequest:subject&_include=MedicationRequest:requester",
+                        pharmacist)))
                 .containsExactlyInAnyOrder(prescription, prescribed, prescriber);
     }
 
@@ -124,20 +133,32 @@ class PharmacistAndInsurerTest extends FhirRestTest {
         dispense.addAuthorizingPrescription(new Reference(prescription));
         HttpResponse<String> created = http("POST", "/MedicationDispense", JSON, body(dispense), pharmacist);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        String dispenseId = created.headers().firstValue("Location").orElseThrow()
+        String dispenseId = created.headers()
+                .firstValue("Location")
+                .orElseThrow()
                 .replaceAll(".*/(MedicationDispense/[^/]+)/_history/.*", "$1");
         dispense.setId(dispenseId);
         dispense.setStatus(MedicationDispense.MedicationDispenseStatus.ENTEREDINERROR);
         assertThat(status("PUT", "/" + dispenseId, body(dispense), pharmacist)).isEqualTo(200);
         assertThat(status("GET", "/" + dispenseId + "/$verify", pharmacist)).isEqualTo(200);
 
-        assertThat(status("POST", "/Patient", body(ClinicalFixtures.patient(system, "w", "Written", "1990-01-01")),
-                pharmacist)).isEqualTo(403);
-        MedicationRequest changed = ClinicalFixtures.medicationRequest(prescribed, MedicationRequest.MedicationRequestStatus.STOPPED);
+        assertThat(status(
+                        "POST",
+                        "/Patient",
+                        body(ClinicalFixtures.patient(system, "w", "Written", "1990-01-01")),
+                        pharmacist))
+                .isEqualTo(403);
+        MedicationRequest changed =
+                ClinicalFixtures.medicationRequest(prescribed, MedicationRequest.MedicationRequestStatus.STOPPED);
         changed.setId(prescription);
         assertThat(status("PUT", "/" + prescription, body(changed), pharmacist)).isEqualTo(403);
-        assertThat(status("POST", "/Observation", body(ClinicalFixtures.observation(prescribed, "2345-7", "laboratory",
-                "2024-05-02T08:00:00Z", "91")), pharmacist)).isEqualTo(403);
+        assertThat(status(
+                        "POST",
+                        "/Observation",
+                        body(ClinicalFixtures.observation(
+                                prescribed, "2345-7", "laboratory", "2024-05-02T08:00:00Z", "91")),
+                        pharmacist))
+                .isEqualTo(403);
         assertThat(status("DELETE", "/" + dispenseId, pharmacist)).isEqualTo(403);
         assertThat(status("GET", "/$meta", pharmacist)).isEqualTo(403);
     }
@@ -147,16 +168,19 @@ class PharmacistAndInsurerTest extends FhirRestTest {
         String me = create(new Practitioner().setActive(true));
         String pharmacist = pharmacist(me);
         String patient = create(ClinicalFixtures.patient(system, "private", "Private", "1970-01-01"));
-        String request = create(ClinicalFixtures.medicationRequest(patient, MedicationRequest.MedicationRequestStatus.ACTIVE));
+        String request =
+                create(ClinicalFixtures.medicationRequest(patient, MedicationRequest.MedicationRequestStatus.ACTIVE));
         assertThat(status("GET", "/" + request, pharmacist)).isEqualTo(200);
         create(PrivacyConsents.privacy(patient, Consent.ConsentProvisionType.DENY, me));
 
         HttpResponse<String> refused = http("GET", "/" + request, null, null, pharmacist);
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(refused.body()).contains("break-glass");
-        assertThat(status("GET", "/" + request + "/_history/1/$verify", pharmacist)).isEqualTo(403);
+        assertThat(status("GET", "/" + request + "/_history/1/$verify", pharmacist))
+                .isEqualTo(403);
         assertThat(status("GET", "/" + patient, pharmacist)).isEqualTo(403);
-        assertThat(http("GET", "/" + request, null, null, pharmacist, Map.of("X-Purpose-Of-Use", "BTG")).statusCode())
+        assertThat(http("GET", "/" + request, null, null, pharmacist, Map.of("X-Purpose-Of-Use", "BTG"))
+                        .statusCode())
                 .isEqualTo(200);
         // A batch GET entry is decided like the read (the consent framework stays on for the Bundle).
         String batch = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":["
@@ -165,7 +189,8 @@ class PharmacistAndInsurerTest extends FhirRestTest {
         assertRefusedInBatch(batched);
         assertThat(batched.body()).doesNotContain("Penicillin");
         // Another pharmacist, whom the consent does not name, still reads it.
-        assertThat(status("GET", "/" + request, pharmacist(create(new Practitioner().setActive(true))))).isEqualTo(200);
+        assertThat(status("GET", "/" + request, pharmacist(create(new Practitioner().setActive(true)))))
+                .isEqualTo(200);
     }
 
     @Test
@@ -174,7 +199,8 @@ class PharmacistAndInsurerTest extends FhirRestTest {
 
         for (String readable : List.of(claimA, prescribed, provider, prescription, insurerA)) {
             assertThat(status("GET", "/" + readable, insurer)).as(readable).isEqualTo(200);
-            assertThat(status("GET", "/" + readable + "/_history/1/$verify", insurer)).as(readable + " $verify")
+            assertThat(status("GET", "/" + readable + "/_history/1/$verify", insurer))
+                    .as(readable + " $verify")
                     .isEqualTo(200);
         }
         for (String unrelated : List.of(claimB, unprescribed, insurerB, observation, prescriber, medication)) {
@@ -183,10 +209,13 @@ class PharmacistAndInsurerTest extends FhirRestTest {
             assertThat(read.body()).contains("OperationOutcome").contains(InsurerRelationFilter.REFUSAL);
             HttpResponse<String> verify = http("GET", "/" + unrelated + "/_history/1/$verify", null, null, insurer);
             assertThat(verify.statusCode()).as(unrelated + " $verify").isEqualTo(403);
-            assertThat(verify.body()).doesNotContain("contentHash").doesNotContain("salt")
+            assertThat(verify.body())
+                    .doesNotContain("contentHash")
+                    .doesNotContain("salt")
                     .contains(InsurerRelationFilter.REFUSAL);
         }
-        assertThat(ids(search("/Claim?_id=" + idPart(claimA) + "," + idPart(claimB), insurer))).containsExactly(claimA);
+        assertThat(ids(search("/Claim?_id=" + idPart(claimA) + "," + idPart(claimB), insurer)))
+                .containsExactly(claimA);
         assertThat(ids(search("/Patient?_id=" + idPart(prescribed) + "," + idPart(unprescribed), insurer)))
                 .containsExactly(prescribed);
         assertThat(ids(search("/Observation?patient=" + prescribed, insurer))).isEmpty();
@@ -197,16 +226,20 @@ class PharmacistAndInsurerTest extends FhirRestTest {
         assertThat(status("GET", "/" + claimA + "/_history/1/$verify", other)).isEqualTo(403);
         // No operations, no care: no $everything, no break-glass.
         assertThat(status("GET", "/" + prescribed + "/$everything", insurer)).isEqualTo(403);
-        assertThat(http("GET", "/" + claimA, null, null, insurer, Map.of("X-Purpose-Of-Use", "BTG")).statusCode())
+        assertThat(http("GET", "/" + claimA, null, null, insurer, Map.of("X-Purpose-Of-Use", "BTG"))
+                        .statusCode())
                 .isEqualTo(403);
     }
 
     @Test
     void insurer_writesClaimResponsesToItsOwnClaimsOnly_andARefusedWriteStoresNothing() {
         String insurer = insurer(insurerA);
-        HttpResponse<String> created = http("POST", "/ClaimResponse", JSON, body(response(claimA, insurerA, "own")), insurer);
+        HttpResponse<String> created =
+                http("POST", "/ClaimResponse", JSON, body(response(claimA, insurerA, "own")), insurer);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        String responseId = created.headers().firstValue("Location").orElseThrow()
+        String responseId = created.headers()
+                .firstValue("Location")
+                .orElseThrow()
                 .replaceAll(".*/(ClaimResponse/[^/]+)/_history/.*", "$1");
         assertThat(status("GET", "/" + responseId, insurer)).isEqualTo(200);
         assertThat(status("GET", "/" + responseId + "/$verify", insurer)).isEqualTo(200);
@@ -225,33 +258,51 @@ class PharmacistAndInsurerTest extends FhirRestTest {
 
         // Another insurer's Claim, or not as itself: 403 with an OperationOutcome, nothing stored or logged.
         String marker = UUID.randomUUID().toString();
-        for (ClaimResponse refused : List.of(response(claimB, insurerA, marker), response(claimA, insurerB, marker),
+        for (ClaimResponse refused : List.of(
+                response(claimB, insurerA, marker),
+                response(claimA, insurerB, marker),
                 response(prescription, insurerA, marker))) {
             HttpResponse<String> answer = http("POST", "/ClaimResponse", JSON, body(refused), insurer);
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(403);
             assertThat(answer.body()).contains("OperationOutcome").contains(ClaimResponseGuard.REFUSAL);
         }
         String fixedId = "refused-" + marker.substring(0, 8);
-        HttpResponse<String> put = http("PUT", "/ClaimResponse/" + fixedId, JSON,
-                body(response(claimB, insurerA, marker).setId(fixedId)), insurer);
+        HttpResponse<String> put = http(
+                "PUT",
+                "/ClaimResponse/" + fixedId,
+                JSON,
+                body(response(claimB, insurerA, marker).setId(fixedId)),
+                insurer);
         assertThat(put.statusCode()).as(put.body()).isEqualTo(403);
-        Bundle stored = client.search().byUrl("ClaimResponse?identifier=" + system + "|" + marker)
-                .returnBundle(Bundle.class).execute();
+        Bundle stored = client.search()
+                .byUrl("ClaimResponse?identifier=" + system + "|" + marker)
+                .returnBundle(Bundle.class)
+                .execute();
         assertThat(stored.getEntry()).isEmpty();
-        assertThat(http("GET", "/ClaimResponse/" + fixedId, null, null, token).statusCode()).isEqualTo(404);
+        assertThat(http("GET", "/ClaimResponse/" + fixedId, null, null, token).statusCode())
+                .isEqualTo(404);
         assertThat(log.findByVersion("ClaimResponse", fixedId, 1)).isEmpty();
         // The same refusal inside a transaction: the whole Bundle is refused.
         String transaction = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"fullUrl\":\"urn:uuid:"
-                + UUID.randomUUID() + "\",\"resource\":" + new String(body(response(claimB, insurerA, marker)),
-                StandardCharsets.UTF_8) + ",\"request\":{\"method\":\"POST\",\"url\":\"ClaimResponse\"}}]}";
-        HttpResponse<String> refusedTransaction = http("POST", "", JSON, transaction.getBytes(StandardCharsets.UTF_8), insurer);
-        assertThat(refusedTransaction.statusCode()).as(refusedTransaction.body()).isEqualTo(403);
+                + UUID.randomUUID() + "\",\"resource\":"
+                + new String(body(response(claimB, insurerA, marker)), StandardCharsets.UTF_8)
+                + ",\"request\":{\"method\":\"POST\",\"url\":\"ClaimResponse\"}}]}";
+        HttpResponse<String> refusedTransaction =
+                http("POST", "", JSON, transaction.getBytes(StandardCharsets.UTF_8), insurer);
+        assertThat(refusedTransaction.statusCode())
+                .as(refusedTransaction.body())
+                .isEqualTo(403);
         assertThat(refusedTransaction.body()).contains(ClaimResponseGuard.REFUSAL);
-        assertThat(client.search().byUrl("ClaimResponse?identifier=" + system + "|" + marker)
-                .returnBundle(Bundle.class).execute().getEntry()).isEmpty();
+        assertThat(client.search()
+                        .byUrl("ClaimResponse?identifier=" + system + "|" + marker)
+                        .returnBundle(Bundle.class)
+                        .execute()
+                        .getEntry())
+                .isEmpty();
 
         // Nothing else is written.
-        assertThat(status("POST", "/Claim", body(ClinicalFixtures.claim(prescribed, provider)), insurer)).isEqualTo(403);
+        assertThat(status("POST", "/Claim", body(ClinicalFixtures.claim(prescribed, provider)), insurer))
+                .isEqualTo(403);
         assertThat(status("POST", "/Patient", body(ClinicalFixtures.patient(system, "w", "W", "1990-01-01")), insurer))
                 .isEqualTo(403);
     }
@@ -278,16 +329,22 @@ class PharmacistAndInsurerTest extends FhirRestTest {
             return;
         }
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-        assertThat(CLIENT_CONTEXT.newJsonParser().parseResource(Bundle.class, answer.body()).getEntryFirstRep()
-                .getResponse().getStatus()).as(answer.body()).startsWith("403");
+        assertThat(CLIENT_CONTEXT
+                        .newJsonParser()
+                        .parseResource(Bundle.class, answer.body())
+                        .getEntryFirstRep()
+                        .getResponse()
+                        .getStatus())
+                .as(answer.body())
+                .startsWith("403");
     }
 
     private ClaimResponse response(String claim, String insurerRef, String identifier) {
         ClaimResponse response = new ClaimResponse();
         response.addIdentifier().setSystem(system).setValue(identifier);
         response.setStatus(ClaimResponse.ClaimResponseStatus.ACTIVE);
-        response.setType(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/claim-type",
-                "institutional", null)));
+        response.setType(new CodeableConcept(
+                new Coding("http://terminology.hl7.org/CodeSystem/claim-type", "institutional", null)));
         response.setUse(ClaimResponse.Use.CLAIM);
         response.setPatient(new Reference(prescribed));
         response.setCreated(new java.util.Date());
@@ -298,13 +355,19 @@ class PharmacistAndInsurerTest extends FhirRestTest {
     }
 
     private String pharmacist(String practitioner) {
-        return issuer.mint(new TokenIssuer.TokenRequest(Role.PHARMACIST, "pharmacy-" + idPart(practitioner),
-                Duration.ofMinutes(10), null, null, practitioner, null));
+        return issuer.mint(new TokenIssuer.TokenRequest(
+                Role.PHARMACIST,
+                "pharmacy-" + idPart(practitioner),
+                Duration.ofMinutes(10),
+                null,
+                null,
+                practitioner,
+                null));
     }
 
     private String insurer(String organization) {
-        return issuer.mint(new TokenIssuer.TokenRequest(Role.INSURER, "payer-" + idPart(organization),
-                Duration.ofMinutes(10), null, null, organization, null));
+        return issuer.mint(new TokenIssuer.TokenRequest(
+                Role.INSURER, "payer-" + idPart(organization), Duration.ofMinutes(10), null, null, organization, null));
     }
 
     private int status(String method, String path, String bearer) {
@@ -327,7 +390,10 @@ class PharmacistAndInsurerTest extends FhirRestTest {
 
     private static List<String> ids(Bundle bundle) {
         return bundle.getEntry().stream()
-                .map(entry -> entry.getResource().getIdElement().toUnqualifiedVersionless().getValue())
+                .map(entry -> entry.getResource()
+                        .getIdElement()
+                        .toUnqualifiedVersionless()
+                        .getValue())
                 .toList();
     }
 
@@ -336,7 +402,12 @@ class PharmacistAndInsurerTest extends FhirRestTest {
     }
 
     private String create(IBaseResource resource) {
-        return client.create().resource(resource).execute().getId().toUnqualifiedVersionless().getValue();
+        return client.create()
+                .resource(resource)
+                .execute()
+                .getId()
+                .toUnqualifiedVersionless()
+                .getValue();
     }
 
     private static String idPart(String reference) {

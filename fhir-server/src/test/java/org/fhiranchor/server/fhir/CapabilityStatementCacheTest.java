@@ -22,9 +22,20 @@ class CapabilityStatementCacheTest {
 
     private final Instant[] now = {NOW};
     private final Clock clock = new Clock() {
-        @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(ZoneId zone) { return this; }
-        @Override public Instant instant() { return now[0]; }
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now[0];
+        }
     };
     private final AtomicInteger encoded = new AtomicInteger();
     private int status = 200;
@@ -39,7 +50,11 @@ class CapabilityStatementCacheTest {
         http.setHeader("X-Powered-By", "HAPI FHIR");
         http.setHeader("X-Request-ID", "request-" + n);
         http.setDateHeader("Last-Modified", NOW.toEpochMilli());
-        http.getWriter().write(xml ? "<CapabilityStatement n=\"" + n + "\"/>" : "{\"resourceType\":\"CapabilityStatement\",\"n\":" + n + "}");
+        http.getWriter()
+                .write(
+                        xml
+                                ? "<CapabilityStatement n=\"" + n + "\"/>"
+                                : "{\"resourceType\":\"CapabilityStatement\",\"n\":" + n + "}");
     };
 
     private final CapabilityStatementCache cache = new CapabilityStatementCache(Duration.ofSeconds(60), clock);
@@ -65,14 +80,19 @@ class CapabilityStatementCacheTest {
         MockHttpServletResponse second = get(null, "Accept", "application/fhir+json");
         assertThat(encoded).hasValue(1);
         assertThat(second.getStatus()).isEqualTo(200);
-        assertThat(second.getContentAsString(StandardCharsets.UTF_8)).isEqualTo(first.getContentAsString(StandardCharsets.UTF_8))
+        assertThat(second.getContentAsString(StandardCharsets.UTF_8))
+                .isEqualTo(first.getContentAsString(StandardCharsets.UTF_8))
                 .contains("\"n\":1");
         assertThat(second.getContentType()).startsWith("application/fhir+json");
         assertThat(second.getHeaders("X-Powered-By")).containsExactly("HAPI FHIR");
-        assertThat(second.getHeader("Last-Modified")).isEqualTo(first.getHeader("Last-Modified")).isNotNull();
+        assertThat(second.getHeader("Last-Modified"))
+                .isEqualTo(first.getHeader("Last-Modified"))
+                .isNotNull();
         assertThat(second.getContentLength()).isEqualTo(second.getContentAsByteArray().length);
         assertThat(first.getHeader("X-Request-ID")).isEqualTo("request-1");
-        assertThat(second.getHeader("X-Request-ID")).as("another request's id is never replayed").isNull();
+        assertThat(second.getHeader("X-Request-ID"))
+                .as("another request's id is never replayed")
+                .isNull();
         // Only what was set downstream is replayed: the caller's CORS header is not doubled.
         assertThat(second.getHeaders("Access-Control-Allow-Origin")).hasSize(1);
     }
@@ -80,7 +100,8 @@ class CapabilityStatementCacheTest {
     @Test
     void eachVariantHasItsOwnAnswer() throws Exception {
         assertThat(get("_format=xml").getContentAsString()).startsWith("<CapabilityStatement");
-        assertThat(get(null, "Accept", "application/fhir+json").getContentAsString()).startsWith("{");
+        assertThat(get(null, "Accept", "application/fhir+json").getContentAsString())
+                .startsWith("{");
         assertThat(get("_format=xml").getContentAsString()).startsWith("<CapabilityStatement n=\"1\"");
         get(null, "Accept", "application/fhir+json", "Accept-Encoding", "gzip");
         assertThat(encoded).hasValue(3);

@@ -10,11 +10,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.util.Iterator;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
  */
 class Hl7ExamplesRoundTripTest extends FhirRestTest {
 
-    private static final List<String> TYPES = List.of("Patient", "Observation", "MedicationRequest", "Claim", "Consent");
+    private static final List<String> TYPES =
+            List.of("Patient", "Observation", "MedicationRequest", "Claim", "Consent");
 
     /**
      * The one R4 rule some official examples break: a reference whose target type the element does
@@ -52,7 +53,9 @@ class Hl7ExamplesRoundTripTest extends FhirRestTest {
         Map<String, JsonNode> examples = new LinkedHashMap<>();
         for (String type : TYPES) {
             try (Stream<Path> files = Files.list(SharedData.hl7Examples().resolve(type))) {
-                for (Path file : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+                for (Path file : files.filter(p -> p.toString().endsWith(".json"))
+                        .sorted()
+                        .toList()) {
                     JsonNode json = EXACT.readTree(file.toFile());
                     examples.put(type + "/" + json.path("id").asText(), json);
                 }
@@ -66,7 +69,8 @@ class Hl7ExamplesRoundTripTest extends FhirRestTest {
         Map<String, String> refused = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> example : examples.entrySet()) {
             String ref = example.getKey();
-            HttpResponse<String> put = http("PUT", "/" + ref, "application/fhir+json", EXACT.writeValueAsBytes(example.getValue()));
+            HttpResponse<String> put =
+                    http("PUT", "/" + ref, "application/fhir+json", EXACT.writeValueAsBytes(example.getValue()));
             if (put.statusCode() == 422 && put.body().contains(REFERENCE_TYPE_RULE)) {
                 refused.put(ref, put.body());
                 continue;
@@ -77,10 +81,13 @@ class Hl7ExamplesRoundTripTest extends FhirRestTest {
                 mismatches.add(ref);
             }
         }
-        System.out.printf("HL7 examples: %d round-tripped, %d refused for invalid reference types: %s%n",
+        System.out.printf(
+                "HL7 examples: %d round-tripped, %d refused for invalid reference types: %s%n",
                 examples.size() - refused.size(), refused.size(), refused.keySet());
         assertThat(mismatches).as("examples whose content changed in storage").isEmpty();
-        assertThat(examples.size() - refused.size()).as("examples stored and read back").isGreaterThanOrEqualTo(140);
+        assertThat(examples.size() - refused.size())
+                .as("examples stored and read back")
+                .isGreaterThanOrEqualTo(140);
         for (String ref : refused.keySet()) {
             // A refused example left no trace: the stub created for cross-references is still version 1.
             JsonNode stored = EXACT.readTree(get("/" + ref).body());
@@ -97,12 +104,17 @@ class Hl7ExamplesRoundTripTest extends FhirRestTest {
             String[] parts = target.split("/");
             String stub = "{\"resourceType\":\"" + parts[0] + "\",\"id\":\"" + parts[1] + "\"}";
             HttpResponse<String> put = http("PUT", "/" + target, "application/fhir+json", stub.getBytes());
-            assertThat(put.statusCode()).as("stub " + target + ": " + put.body()).isIn(200, 201);
+            assertThat(put.statusCode())
+                    .as("stub " + target + ": " + put.body())
+                    .isIn(200, 201);
         }
         // Examples referencing each other: create every example once as a stub too, so order does not matter.
         for (String ref : examples.keySet()) {
             String[] parts = ref.split("/");
-            http("PUT", "/" + ref, "application/fhir+json",
+            http(
+                    "PUT",
+                    "/" + ref,
+                    "application/fhir+json",
                     ("{\"resourceType\":\"" + parts[0] + "\",\"id\":\"" + parts[1] + "\"}").getBytes());
         }
     }

@@ -22,8 +22,10 @@ import org.fhiranchor.server.cli.ServerLauncher;
 final class AnchoringClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final String base;
     private final String token;
 
@@ -34,16 +36,23 @@ final class AnchoringClient {
     }
 
     int postBundle(Path bundle) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base)).timeout(Duration.ofMinutes(5))
-                .header("Content-Type", "application/fhir+json").header("Authorization", "Bearer " + token)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Files.readAllBytes(bundle))).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base))
+                .timeout(Duration.ofMinutes(5))
+                .header("Content-Type", "application/fhir+json")
+                .header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Files.readAllBytes(bundle)))
+                .build();
         return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path))
-                .timeout(Duration.ofMinutes(5)).header("Accept", "application/fhir+json, application/json")
-                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path))
+                        .timeout(Duration.ofMinutes(5))
+                        .header("Accept", "application/fhir+json, application/json")
+                        .header("Authorization", "Bearer " + token)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("HTTP " + response.statusCode() + " for " + path + ": " + response.body());
         }
@@ -57,8 +66,11 @@ final class AnchoringClient {
 
     /** The whole health answer with its details (the admin token shows them), also while it is DOWN (503). */
     JsonNode anchoringHealthRoot() throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base.replace("/fhir", "/actuator/health")))
-                .timeout(Duration.ofMinutes(1)).header("Authorization", "Bearer " + token).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(base.replace("/fhir", "/actuator/health")))
+                        .timeout(Duration.ofMinutes(1))
+                        .header("Authorization", "Bearer " + token)
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200 && response.statusCode() != 503) {
             throw new IOException("HTTP " + response.statusCode() + " for health: " + response.body());
@@ -75,10 +87,13 @@ final class AnchoringClient {
             long next = 0;
             for (JsonNode p : page.path("parameter")) {
                 switch (p.path("name").asText()) {
-                    case "mismatch" -> problems.add("mismatch " + p.path("part").path(0).path("valueString").asText());
-                    case "unlogged" -> problems.add("unlogged " + p.path("valueString").asText());
+                    case "mismatch" ->
+                        problems.add("mismatch "
+                                + p.path("part").path(0).path("valueString").asText());
+                    case "unlogged" ->
+                        problems.add("unlogged " + p.path("valueString").asText());
                     case "next" -> next = p.path("valueInteger").asLong();
-                    default -> { }
+                    default -> {}
                 }
             }
             if (next == 0) {
@@ -122,15 +137,22 @@ final class AnchoringClient {
             for (long i = 0; i < onChain; i++) {
                 OnChainCheckpoint atIndex = chain.checkpointAt(i).orElseThrow();
                 JsonNode known = listed.get(atIndex.treeSize());
-                if (known == null || !part(known, "rootHash").asText().equals(HexFormat.of().formatHex(atIndex.root()))) {
+                if (known == null
+                        || !part(known, "rootHash")
+                                .asText()
+                                .equals(HexFormat.of().formatHex(atIndex.root()))) {
                     throw new AssertionError("checkpoint " + i + " on chain (size " + atIndex.treeSize()
                             + ") is not one the server took");
                 }
             }
             for (JsonNode checkpoint : listed.values()) {
                 if (part(checkpoint, "status").asText().equals("anchored")) {
-                    OnChainCheckpoint onChainCopy = chain.checkpointBySize(part(checkpoint, "treeSize").asLong()).orElseThrow();
-                    if (!HexFormat.of().formatHex(onChainCopy.root()).equals(part(checkpoint, "rootHash").asText())) {
+                    OnChainCheckpoint onChainCopy = chain.checkpointBySize(
+                                    part(checkpoint, "treeSize").asLong())
+                            .orElseThrow();
+                    if (!HexFormat.of()
+                            .formatHex(onChainCopy.root())
+                            .equals(part(checkpoint, "rootHash").asText())) {
                         throw new AssertionError("root differs on chain at size " + part(checkpoint, "treeSize"));
                     }
                 }

@@ -28,10 +28,13 @@ class CrashRecoveryIT {
         Path dataDir = TestDataDirectory.newSubdirectory("crash-");
         List<Path> bundles;
         try (Stream<Path> files = Files.list(SharedData.synthea())) {
-            bundles = files.filter(p -> p.getFileName().toString().matches("[A-Z].*\\.json")).sorted().toList();
+            bundles = files.filter(p -> p.getFileName().toString().matches("[A-Z].*\\.json"))
+                    .sorted()
+                    .toList();
         }
         AtomicInteger committed = new AtomicInteger();
-        ServerLauncher first = ServerLauncher.start(ProcessTests.jar(), dataDir, ProcessTests.FAST_CHECKPOINTS, Map.of());
+        ServerLauncher first =
+                ServerLauncher.start(ProcessTests.jar(), dataDir, ProcessTests.FAST_CHECKPOINTS, Map.of());
         try {
             AnchoringClient client = new AnchoringClient(first);
             CompletableFuture<Void> ingest = CompletableFuture.runAsync(() -> {
@@ -54,7 +57,8 @@ class CrashRecoveryIT {
         }
         assertThat(committed.get()).isLessThan(bundles.size());
 
-        try (ServerLauncher second = ServerLauncher.start(ProcessTests.jar(), dataDir, ProcessTests.FAST_CHECKPOINTS, Map.of())) {
+        try (ServerLauncher second =
+                ServerLauncher.start(ProcessTests.jar(), dataDir, ProcessTests.FAST_CHECKPOINTS, Map.of())) {
             AnchoringClient client = new AnchoringClient(second);
             // Every version the database holds has its log entry, and hashes to it.
             assertThat(client.sweepProblems()).isEmpty();
@@ -63,10 +67,12 @@ class CrashRecoveryIT {
 
             await("everything anchored").atMost(Duration.ofMinutes(3)).until(() -> {
                 JsonNode health = client.anchoringHealth();
-                return health.path("logEntries").asLong() > 0 && health.path("unanchoredEntries").asLong() == 0;
+                return health.path("logEntries").asLong() > 0
+                        && health.path("unanchoredEntries").asLong() == 0;
             });
             JsonNode health = client.anchoringHealth();
-            assertThat(client.assertChainMatchesServer(health.path("rpcUrl").asText())).isPositive();
+            assertThat(client.assertChainMatchesServer(health.path("rpcUrl").asText()))
+                    .isPositive();
         }
     }
 }

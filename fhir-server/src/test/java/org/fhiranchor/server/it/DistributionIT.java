@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 class DistributionIT {
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
     void unpackedAnywhere_startsWithEnvironmentOnly_andTheTokenCommandMintsTokensItAccepts() throws Exception {
@@ -52,14 +53,18 @@ class DistributionIT {
             Map<String, String> env = cleanEnvironment();
             env.put("FHIR_ANCHOR_PORT", Integer.toString(port));
             env.put("FHIR_ANCHOR_CHAIN_EMBEDDED_PORT", "0");
-            try (ServerLauncher server = ServerLauncher.launch(List.of(script.toString()), work, work.resolve("data"), port,
-                    env)) {
+            try (ServerLauncher server =
+                    ServerLauncher.launch(List.of(script.toString()), work, work.resolve("data"), port, env)) {
                 // The dev chain it started is the distribution's own anvil, found beside the jar.
-                assertThat(ProcessHandle.of(server.pid()).orElseThrow().descendants()
-                        .map(p -> p.info().command().orElse(""))).contains(home.resolve("lib/anvil").toString());
+                assertThat(ProcessHandle.of(server.pid())
+                                .orElseThrow()
+                                .descendants()
+                                .map(p -> p.info().command().orElse("")))
+                        .contains(home.resolve("lib/anvil").toString());
 
                 // The documented command, from the server's working directory: same ./data, same key.
-                String token = run(work, env, script.toString(), "token", "--role", "ehr", "--subject", "dist-it").trim();
+                String token = run(work, env, script.toString(), "token", "--role", "ehr", "--subject", "dist-it")
+                        .trim();
                 assertThat(get(server.baseUrl() + "/metadata", token)).isEqualTo(200);
                 assertThat(get(server.baseUrl() + "/Patient", token)).isEqualTo(200);
                 assertThat(get(server.baseUrl() + "/Patient", null)).isEqualTo(401);
@@ -68,8 +73,10 @@ class DistributionIT {
                 Path elsewhere = Files.createDirectories(root.resolve("elsewhere"));
                 Map<String, String> withDataDir = new HashMap<>(env);
                 withDataDir.put("FHIR_ANCHOR_DATA_DIR", work.resolve("data").toString());
-                String fromElsewhere = run(elsewhere, withDataDir, script.toString(), "token", "--role", "ehr", "--subject", "x");
-                assertThat(get(server.baseUrl() + "/Patient", fromElsewhere.trim())).isEqualTo(200);
+                String fromElsewhere =
+                        run(elsewhere, withDataDir, script.toString(), "token", "--role", "ehr", "--subject", "x");
+                assertThat(get(server.baseUrl() + "/Patient", fromElsewhere.trim()))
+                        .isEqualTo(200);
                 Result refused = start(elsewhere, env, script.toString(), "token", "--role", "ehr", "--subject", "x");
                 assertThat(refused.exit()).isEqualTo(1);
                 assertThat(refused.output()).contains("No signing key").contains("FHIR_ANCHOR_DATA_DIR");
@@ -88,7 +95,8 @@ class DistributionIT {
         }
         Path kept = Files.createDirectories(Path.of("target", "distribution-it"));
         try (var logs = Files.list(dataDir)) {
-            for (Path log : logs.filter(p -> p.getFileName().toString().endsWith(".log")).toList()) {
+            for (Path log : logs.filter(p -> p.getFileName().toString().endsWith(".log"))
+                    .toList()) {
                 Files.copy(log, kept.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
@@ -104,27 +112,31 @@ class DistributionIT {
     }
 
     private int get(String url, String token) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(1))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofMinutes(1))
                 .header("Accept", "application/fhir+json");
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(request.build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     record Result(int exit, String output) {}
 
     private static String run(Path dir, Map<String, String> env, String... command) throws Exception {
         Result result = start(dir, env, command);
-        assertThat(result.exit()).as(String.join(" ", command) + ": " + result.output()).isZero();
+        assertThat(result.exit())
+                .as(String.join(" ", command) + ": " + result.output())
+                .isZero();
         return result.output();
     }
 
     /** Runs a command to completion; stdout only in the output unless it fails (then stderr too). */
     private static Result start(Path dir, Map<String, String> env, String... command) throws Exception {
         Path err = Files.createTempFile("dist-it", ".err");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectError(err.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(dir.toFile()).redirectError(err.toFile());
         builder.environment().clear();
         builder.environment().putAll(env.isEmpty() ? cleanEnvironment() : env);
         Process process = builder.start();

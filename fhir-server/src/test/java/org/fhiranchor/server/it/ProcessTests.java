@@ -12,6 +12,7 @@ final class ProcessTests {
     private ProcessTests() {}
 
     static Path jar() {
-        return Path.of(System.getProperty("fhir-anchor.server.jar", "target/fhir-anchor-server.jar")).toAbsolutePath();
+        return Path.of(System.getProperty("fhir-anchor.server.jar", "target/fhir-anchor-server.jar"))
+                .toAbsolutePath();
     }
 }

@@ -56,26 +56,38 @@ class ProductionTopologyIT {
         try (Stream<Path> files = Files.list(SharedData.synthea())) {
             // The five smallest patient bundles: about 600 versions in all.
             bundles = files.filter(p -> p.getFileName().toString().matches("[A-Z].*\\.json"))
-                    .sorted((a, b) -> Long.compare(a.toFile().length(), b.toFile().length())).limit(5).toList();
+                    .sorted((a, b) ->
+                            Long.compare(a.toFile().length(), b.toFile().length()))
+                    .limit(5)
+                    .toList();
         }
-        String chainKey = Numeric.toHexStringNoPrefixZeroPadded(Keys.createEcKeyPair().getPrivateKey(), 64);
+        String chainKey =
+                Numeric.toHexStringNoPrefixZeroPadded(Keys.createEcKeyPair().getPrivateKey(), 64);
         Path secrets = writeSecrets(root.resolve("secrets"), chainKey);
         String database = PostgresTestDatabase.url("topology");
 
-        AnvilNode.Options chainOptions = AnvilNode.Options.defaults().withBlockTime(1)
-                .withState(root.resolve("chain-state.json"), 1).withLogFile(root.resolve("anvil.log"));
+        AnvilNode.Options chainOptions = AnvilNode.Options.defaults()
+                .withBlockTime(1)
+                .withState(root.resolve("chain-state.json"), 1)
+                .withLogFile(root.resolve("anvil.log"));
         AnvilNode chain = AnvilNode.start(chainOptions);
         chainOptions = chainOptions.withPort(chain.port());
-        Path jsIpfsPackage = Path.of(System.getProperty("basedir", ".")).resolve("../ipfs/src/test/js-ipfs").normalize();
+        Path jsIpfsPackage = Path.of(System.getProperty("basedir", "."))
+                .resolve("../ipfs/src/test/js-ipfs")
+                .normalize();
         ServerLauncher server = null;
         try (JsIpfsNode ipfs = JsIpfsNode.create(JsIpfsNode.install(jsIpfsPackage), root.resolve("ipfs-repo"))
                 .start(Duration.ofSeconds(90))) {
             chain.fund(Credentials.create(chainKey).getAddress(), BigInteger.TEN.pow(21));
             Path site = Files.createDirectories(root.resolve("site"));
             int port = ServerLauncher.freePort();
-            Map<String, String> env = environment(port, database, chain.rpcUrl(), ipfs.apiUrl().toString(), secrets);
-            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-                    "-jar", ProcessTests.jar().toString());
+            Map<String, String> env =
+                    environment(port, database, chain.rpcUrl(), ipfs.apiUrl().toString(), secrets);
+            List<String> command = List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx1g",
+                    "-jar",
+                    ProcessTests.jar().toString());
 
             server = ServerLauncher.launch(command, site, site.resolve("data"), port, env);
             AnchoringClient client = new AnchoringClient(server);
@@ -116,14 +128,16 @@ class ProductionTopologyIT {
     private static void keepLogs(Path root) throws java.io.IOException {
         Path kept = Files.createDirectories(Path.of("target", "production-topology-it"));
         try (Stream<Path> files = Files.walk(root)) {
-            for (Path log : files.filter(p -> p.getFileName().toString().endsWith(".log")).toList()) {
+            for (Path log : files.filter(p -> p.getFileName().toString().endsWith(".log"))
+                    .toList()) {
                 Files.copy(log, kept.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
     }
 
     /** As compose.yaml configures the server: environment variables, and secrets as files in a config tree. */
-    private static Map<String, String> environment(int port, String database, String rpcUrl, String kuboUrl, Path secrets) {
+    private static Map<String, String> environment(
+            int port, String database, String rpcUrl, String kuboUrl, Path secrets) {
         Map<String, String> env = new HashMap<>();
         env.put("FHIR_ANCHOR_PORT", Integer.toString(port));
         env.put("SPRING_PROFILES_ACTIVE", "postgres");
@@ -135,7 +149,9 @@ class ProductionTopologyIT {
         env.put("FHIR_ANCHOR_CHAIN_CHAIN_ID", "31337");
         env.put("FHIR_ANCHOR_IPFS_MODE", "kubo");
         env.put("FHIR_ANCHOR_IPFS_KUBO_API_URL", kuboUrl);
-        env.put("FHIR_ANCHOR_ARCHIVE_KEY_FILE", secrets.resolve("archive-topology.key").toString());
+        env.put(
+                "FHIR_ANCHOR_ARCHIVE_KEY_FILE",
+                secrets.resolve("archive-topology.key").toString());
         env.put("FHIR_ANCHOR_ANCHORING_CHECKPOINT_INTERVAL", "1s");
         return env;
     }
@@ -157,7 +173,9 @@ class ProductionTopologyIT {
 
     private static void ingest(AnchoringClient client, List<Path> bundles) throws Exception {
         for (Path bundle : bundles) {
-            assertThat(client.postBundle(bundle)).as(bundle.getFileName().toString()).isEqualTo(200);
+            assertThat(client.postBundle(bundle))
+                    .as(bundle.getFileName().toString())
+                    .isEqualTo(200);
         }
     }
 
@@ -165,11 +183,16 @@ class ProductionTopologyIT {
     private static void awaitAnchoredAndArchived(AnchoringClient client) throws Exception {
         long written = client.anchoringHealth().path("logEntries").asLong();
         assertThat(written).isPositive();
-        await("anchored up to " + written).atMost(CATCH_UP).until(() -> client.anchoringHealth().path("anchoredTreeSize").asLong() >= written);
-        await("archived up to " + written + " and recorded on chain").atMost(CATCH_UP).until(() -> {
-            JsonNode archive = archiveHealth(client);
-            return archive.path("archivedTreeSize").asLong() >= written && archive.path("archivesNotOnChain").asLong() == 0;
-        });
+        await("anchored up to " + written)
+                .atMost(CATCH_UP)
+                .until(() -> client.anchoringHealth().path("anchoredTreeSize").asLong() >= written);
+        await("archived up to " + written + " and recorded on chain")
+                .atMost(CATCH_UP)
+                .until(() -> {
+                    JsonNode archive = archiveHealth(client);
+                    return archive.path("archivedTreeSize").asLong() >= written
+                            && archive.path("archivesNotOnChain").asLong() == 0;
+                });
     }
 
     private static JsonNode archiveHealth(AnchoringClient client) throws Exception {
@@ -185,19 +208,23 @@ class ProductionTopologyIT {
         return total;
     }
 
-    private static void assertNothingLost(AnchoringClient client, AnvilNode chain, KuboClient ipfs, String database,
-            Path secrets, long written) throws Exception {
+    private static void assertNothingLost(
+            AnchoringClient client, AnvilNode chain, KuboClient ipfs, String database, Path secrets, long written)
+            throws Exception {
         // Every stored version is in the log with its hash (the audit sweep reads all of them).
         assertThat(client.sweepProblems()).isEmpty();
         // Every checkpoint the server calls anchored is on the (restarted) chain, and nothing else is.
         assertThat(client.assertChainMatchesServer(chain.rpcUrl())).isPositive();
 
-        EnvelopeCipher cipher = new EnvelopeCipher(ArchiveKeys.fromFiles(List.of(secrets.resolve("archive-topology.key"))));
-        try (Connection db = DriverManager.getConnection(database, PostgresTestDatabase.USER, PostgresTestDatabase.PASSWORD);
+        EnvelopeCipher cipher =
+                new EnvelopeCipher(ArchiveKeys.fromFiles(List.of(secrets.resolve("archive-topology.key"))));
+        try (Connection db = DriverManager.getConnection(
+                        database, PostgresTestDatabase.USER, PostgresTestDatabase.PASSWORD);
                 Statement sql = db.createStatement()) {
             long leaves;
-            try (ResultSet rs = sql.executeQuery("SELECT COUNT(leaf_index), COUNT(DISTINCT leaf_index), MIN(leaf_index), "
-                    + "MAX(leaf_index) FROM anchor_log_entry")) {
+            try (ResultSet rs =
+                    sql.executeQuery("SELECT COUNT(leaf_index), COUNT(DISTINCT leaf_index), MIN(leaf_index), "
+                            + "MAX(leaf_index) FROM anchor_log_entry")) {
                 rs.next();
                 leaves = rs.getLong(1);
                 // Every version written (plus the AuditEvents of the test's own requests).
@@ -209,7 +236,8 @@ class ProductionTopologyIT {
             // The archives tile the log from leaf 0 without a gap, and each one is on the restarted node and opens.
             List<long[]> ranges = new ArrayList<>();
             long next = 0;
-            try (ResultSet rs = sql.executeQuery("SELECT from_size, to_size, cid, status FROM anchor_archive ORDER BY from_size")) {
+            try (ResultSet rs =
+                    sql.executeQuery("SELECT from_size, to_size, cid, status FROM anchor_archive ORDER BY from_size")) {
                 while (rs.next()) {
                     long from = rs.getLong(1);
                     long to = rs.getLong(2);
@@ -218,12 +246,15 @@ class ProductionTopologyIT {
                     byte[] plain = cipher.open(ipfs.cat(Cid.parse(rs.getString(3)), Duration.ofSeconds(60)));
                     // One entry per leaf; a batch record's audit batch members travel with it (docs/archive.md 6.2).
                     int leafEntries = 0;
-                    for (com.fasterxml.jackson.databind.JsonNode entry : JSON.readTree(plain).path("entry")) {
+                    for (com.fasterxml.jackson.databind.JsonNode entry :
+                            JSON.readTree(plain).path("entry")) {
                         if (entry.toString().contains("StructureDefinition/log-leaf")) {
                             leafEntries++;
                         }
                     }
-                    assertThat(leafEntries).as("leaf entries of archive " + from + "-" + to).isEqualTo((int) (to - from));
+                    assertThat(leafEntries)
+                            .as("leaf entries of archive " + from + "-" + to)
+                            .isEqualTo((int) (to - from));
                     ranges.add(new long[] {from, to});
                     next = to;
                 }

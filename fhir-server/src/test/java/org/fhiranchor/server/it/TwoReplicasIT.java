@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.fhiranchor.anchor.chain.AnvilNode;
-import org.fhiranchor.server.support.PostgresTestDatabase;
 import org.fhiranchor.server.cli.ServerLauncher;
+import org.fhiranchor.server.support.PostgresTestDatabase;
 import org.fhiranchor.server.support.SharedData;
 import org.fhiranchor.server.support.TestDataDirectory;
 import org.junit.jupiter.api.Test;
@@ -38,19 +38,26 @@ class TwoReplicasIT {
     @Test
     void concurrentIngestOnTwoReplicas_oneLogOneSequenceEachCheckpointOnce() throws Exception {
         Path dir = TestDataDirectory.newSubdirectory("replicas-");
-        String key = Numeric.toHexStringNoPrefixZeroPadded(Keys.createEcKeyPair().getPrivateKey(), 64);
+        String key =
+                Numeric.toHexStringNoPrefixZeroPadded(Keys.createEcKeyPair().getPrivateKey(), 64);
         List<Path> bundles;
         try (Stream<Path> files = Files.list(SharedData.synthea())) {
-            bundles = files.filter(p -> p.getFileName().toString().matches("[A-Z].*\\.json")).sorted().limit(12).toList();
+            bundles = files.filter(p -> p.getFileName().toString().matches("[A-Z].*\\.json"))
+                    .sorted()
+                    .limit(12)
+                    .toList();
         }
         try (AnvilNode node = AnvilNode.start(AnvilNode.Options.defaults().withLogFile(dir.resolve("anvil.log")))) {
             node.fund(Credentials.create(key).getAddress(), BigInteger.TEN.pow(21));
-            List<String> args = List.of("--fhir-anchor.anchoring.checkpoint-interval=1s", "--spring.profiles.active=postgres",
+            List<String> args = List.of(
+                    "--fhir-anchor.anchoring.checkpoint-interval=1s",
+                    "--spring.profiles.active=postgres",
                     "--spring.datasource.url=" + PostgresTestDatabase.url(),
                     "--spring.datasource.username=" + PostgresTestDatabase.USER,
-                    "--fhir-anchor.chain.mode=external", "--fhir-anchor.chain.rpc-url=" + node.rpcUrl());
-            Map<String, String> env = Map.of("FHIR_ANCHOR_CHAIN_PRIVATE_KEY", key,
-                    "SPRING_DATASOURCE_PASSWORD", PostgresTestDatabase.PASSWORD);
+                    "--fhir-anchor.chain.mode=external",
+                    "--fhir-anchor.chain.rpc-url=" + node.rpcUrl());
+            Map<String, String> env = Map.of(
+                    "FHIR_ANCHOR_CHAIN_PRIVATE_KEY", key, "SPRING_DATASOURCE_PASSWORD", PostgresTestDatabase.PASSWORD);
             // One after the other: the first creates the schema.
             try (ServerLauncher a = ServerLauncher.start(ProcessTests.jar(), dir.resolve("a"), args, env);
                     ServerLauncher b = ServerLauncher.start(ProcessTests.jar(), dir.resolve("b"), args, env)) {
@@ -68,15 +75,18 @@ class TwoReplicasIT {
 
                 await("everything anchored").atMost(Duration.ofMinutes(3)).until(() -> {
                     JsonNode health = clientB.anchoringHealth();
-                    return health.path("logEntries").asLong() > 0 && health.path("unanchoredEntries").asLong() == 0;
+                    return health.path("logEntries").asLong() > 0
+                            && health.path("unanchoredEntries").asLong() == 0;
                 });
                 assertThat(clientA.sweepProblems()).isEmpty();
 
-                try (Connection db = DriverManager.getConnection(PostgresTestDatabase.url(), PostgresTestDatabase.USER,
-                        PostgresTestDatabase.PASSWORD); Statement sql = db.createStatement();
+                try (Connection db = DriverManager.getConnection(
+                                PostgresTestDatabase.url(), PostgresTestDatabase.USER, PostgresTestDatabase.PASSWORD);
+                        Statement sql = db.createStatement();
                         // Sequenced entries only: the test's own requests keep adding AuditEvents.
-                        ResultSet rs = sql.executeQuery("SELECT COUNT(leaf_index), COUNT(DISTINCT leaf_index), MIN(leaf_index), "
-                                + "MAX(leaf_index) FROM anchor_log_entry")) {
+                        ResultSet rs = sql.executeQuery(
+                                "SELECT COUNT(leaf_index), COUNT(DISTINCT leaf_index), MIN(leaf_index), "
+                                        + "MAX(leaf_index) FROM anchor_log_entry")) {
                     rs.next();
                     long leaves = rs.getLong(1);
                     assertThat(leaves).isGreaterThan(1000);
@@ -86,9 +96,13 @@ class TwoReplicasIT {
                 }
 
                 List<JsonNode> checkpoints = clientA.checkpoints();
-                String contract = AnchoringClient.part(checkpoints.get(0), "contract").asText();
-                assertThat(checkpoints).allMatch(c -> AnchoringClient.part(c, "contract").asText().equals(contract)
-                        || AnchoringClient.part(c, "status").asText().equals("pending"));
+                String contract =
+                        AnchoringClient.part(checkpoints.get(0), "contract").asText();
+                assertThat(checkpoints)
+                        .allMatch(c -> AnchoringClient.part(c, "contract")
+                                        .asText()
+                                        .equals(contract)
+                                || AnchoringClient.part(c, "status").asText().equals("pending"));
                 assertThat(clientB.assertChainMatchesServer(node.rpcUrl())).isPositive();
             }
         }

@@ -20,8 +20,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /** The job skeleton on a real lock row (H2, the project's migrations): batches, their transactions, the turn-taking. */
 class JobLockTest {
 
-    private final DriverManagerDataSource dataSource = new DriverManagerDataSource(
-            "jdbc:h2:mem:joblock-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+    private final DriverManagerDataSource dataSource =
+            new DriverManagerDataSource("jdbc:h2:mem:joblock-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
     private final JdbcTemplate jdbc = new JdbcTemplate(dataSource);
     private final JobLock lock;
 
@@ -46,14 +46,17 @@ class JobLockTest {
     void eachBatchCommitsOnItsOwn_aFailingBatchRollsBackOnlyItself() {
         Deque<Integer> sizes = new ArrayDeque<>(List.of(3, 3, -1));
 
-        assertThatThrownBy(() -> lock.drain(() -> {
-            int size = sizes.pop();
-            insert(Math.abs(size));
-            if (size < 0) {
-                throw new IllegalStateException("batch failed after writing");
-            }
-            return size;
-        }, 3)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> lock.drain(
+                        () -> {
+                            int size = sizes.pop();
+                            insert(Math.abs(size));
+                            if (size < 0) {
+                                throw new IllegalStateException("batch failed after writing");
+                            }
+                            return size;
+                        },
+                        3))
+                .isInstanceOf(IllegalStateException.class);
 
         assertThat(rows()).isEqualTo(6);
     }
@@ -71,7 +74,9 @@ class JobLockTest {
         // The first step holds the lock for 400 ms before it writes: a second step that did not wait would see no row.
         int seen = lock.call(this::rows);
 
-        assertThat(seen).as("the second step waited for the first to commit and sees its work").isEqualTo(1);
+        assertThat(seen)
+                .as("the second step waited for the first to commit and sees its work")
+                .isEqualTo(1);
         first.get(10, TimeUnit.SECONDS);
     }
 

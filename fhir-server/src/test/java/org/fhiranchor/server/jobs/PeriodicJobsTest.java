@@ -17,11 +17,15 @@ class PeriodicJobsTest {
     @Test
     void aFailedRun_isRetriedAtTheNextTick_andStopEndsTheRuns() throws Exception {
         AtomicInteger runs = new AtomicInteger();
-        PeriodicJobs jobs = new PeriodicJobs(List.of(new PeriodicJobs.Job("flaky", () -> {
-            if (runs.incrementAndGet() == 1) {
-                throw new IllegalStateException("first run fails");
-            }
-        }, Duration.ZERO, Duration.ofMillis(10))));
+        PeriodicJobs jobs = new PeriodicJobs(List.of(new PeriodicJobs.Job(
+                "flaky",
+                () -> {
+                    if (runs.incrementAndGet() == 1) {
+                        throw new IllegalStateException("first run fails");
+                    }
+                },
+                Duration.ZERO,
+                Duration.ofMillis(10))));
         jobs.start();
         try {
             await("runs after a failure").atMost(Duration.ofSeconds(10)).until(() -> runs.get() >= 3);
@@ -30,7 +34,9 @@ class PeriodicJobsTest {
         }
         assertThat(jobs.isRunning()).isFalse();
         int afterStop = runs.get();
-        await("no run after stop").during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(10))
+        await("no run after stop")
+                .during(Duration.ofMillis(100))
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> runs.get() == afterStop);
         assertThat(runs.get()).isEqualTo(afterStop);
     }
@@ -42,8 +48,13 @@ class PeriodicJobsTest {
         Assumptions.assumeTrue(callers.getAsInt() < 19, "already at the lowest priority");
         int wanted = Math.min(19, callers.getAsInt() + 7);
         CompletableFuture<OptionalInt> seen = new CompletableFuture<>();
-        PeriodicJobs jobs = new PeriodicJobs(List.of(new PeriodicJobs.Job("nice", () -> seen.complete(ThreadNiceness.ofCurrentThread()),
-                Duration.ZERO, Duration.ofSeconds(10))), wanted);
+        PeriodicJobs jobs = new PeriodicJobs(
+                List.of(new PeriodicJobs.Job(
+                        "nice",
+                        () -> seen.complete(ThreadNiceness.ofCurrentThread()),
+                        Duration.ZERO,
+                        Duration.ofSeconds(10))),
+                wanted);
         jobs.start();
         try {
             assertThat(seen.get(30, TimeUnit.SECONDS)).hasValue(wanted);

@@ -12,10 +12,10 @@ import java.util.UUID;
 import org.fhiranchor.anchor.log.CompactRange;
 import org.fhiranchor.anchor.log.InMemorySubtreeHashes;
 import org.fhiranchor.anchor.log.MerkleHash;
-import org.fhiranchor.server.schema.AnchorSchema;
 import org.fhiranchor.anchor.log.MerkleTree;
 import org.fhiranchor.anchor.log.NodeCoordinate;
 import org.fhiranchor.anchor.log.SubtreeNode;
+import org.fhiranchor.server.schema.AnchorSchema;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,11 +53,15 @@ class JdbcSubtreeHashesTest {
             for (int round = 0; round < 300; round++) {
                 long size = 1 + random.nextInt(SIZE);
                 long index = random.nextInt((int) size);
-                assertEquals(hex(MerkleTree.inclusionPath(index, size, reference)),
+                assertEquals(
+                        hex(MerkleTree.inclusionPath(index, size, reference)),
                         hex(MerkleTree.inclusionPath(index, size, store)));
-                assertEquals(HexFormat.of().formatHex(MerkleTree.root(size, reference)), HexFormat.of().formatHex(MerkleTree.root(size, store)));
+                assertEquals(
+                        HexFormat.of().formatHex(MerkleTree.root(size, reference)),
+                        HexFormat.of().formatHex(MerkleTree.root(size, store)));
                 long oldSize = 1 + random.nextInt((int) size);
-                assertEquals(hex(MerkleTree.consistencyPath(oldSize, size, reference)),
+                assertEquals(
+                        hex(MerkleTree.consistencyPath(oldSize, size, reference)),
                         hex(MerkleTree.consistencyPath(oldSize, size, store)));
             }
         }
@@ -71,7 +75,9 @@ class JdbcSubtreeHashesTest {
             asked.add(new NodeCoordinate(i % 3, (i * 7L) % 700));
         }
         asked.add(asked.get(0));
-        List<String> expected = asked.stream().map(c -> HexFormat.of().formatHex(reference.get(c.level(), c.index()))).toList();
+        List<String> expected = asked.stream()
+                .map(c -> HexFormat.of().formatHex(reference.get(c.level(), c.index())))
+                .toList();
         assertEquals(expected, hex(store.getAll(asked)));
         assertEquals(expected, hex(store.getAll(asked))); // from the cache now
     }
@@ -80,7 +86,8 @@ class JdbcSubtreeHashesTest {
     void aMissingNodeIsAnErrorNotAGap() {
         JdbcSubtreeHashes store = new JdbcSubtreeHashes(jdbc);
         assertThrows(IllegalStateException.class, () -> store.get(0, SIZE));
-        assertThrows(IllegalStateException.class,
+        assertThrows(
+                IllegalStateException.class,
                 () -> store.getAll(List.of(new NodeCoordinate(0, 1), new NodeCoordinate(12, 0))));
     }
 

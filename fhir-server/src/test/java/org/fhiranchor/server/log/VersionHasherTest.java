@@ -39,24 +39,31 @@ class VersionHasherTest {
 
     @Test
     void theTestVectorsVersionHashesAsItsServedText() throws IOException {
-        JsonNode vector = new ObjectMapper().readTree(Path.of("..", "docs", "test-vectors", "resource-and-leaf.json").toFile())
-                .path("versions").get(0);
+        JsonNode vector = new ObjectMapper()
+                .readTree(Path.of("..", "docs", "test-vectors", "resource-and-leaf.json")
+                        .toFile())
+                .path("versions")
+                .get(0);
         // HAPI re-encodes the narrative's emoji as an XML character reference: the served text of this parse differs
         // from the vector's, so the comparison is with the served text, not with the published hash.
-        assertSameHashAsServedText(FHIR.newJsonParser().parseResource(Patient.class, vector.path("served").asText()));
+        assertSameHashAsServedText(FHIR.newJsonParser()
+                .parseResource(Patient.class, vector.path("served").asText()));
     }
 
     @Test
     void everyHl7ExampleAndSyntheaResourceHashesAsItsServedText() throws IOException {
         List<Resource> resources = new ArrayList<>();
         try (Stream<Path> files = Files.walk(SharedData.hl7Examples())) {
-            for (Path file : files.filter(p -> p.toString().endsWith(".json") && !p.endsWith("hl7.fhir.r4.examples-package.json"))
-                    .sorted().toList()) {
+            for (Path file : files.filter(
+                            p -> p.toString().endsWith(".json") && !p.endsWith("hl7.fhir.r4.examples-package.json"))
+                    .sorted()
+                    .toList()) {
                 resources.add(parse(file));
             }
         }
         try (Stream<Path> files = Files.list(SharedData.synthea())) {
-            for (Path file : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+            for (Path file :
+                    files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
                 for (Bundle.BundleEntryComponent entry : ((Bundle) parse(file)).getEntry()) {
                     resources.add(entry.getResource());
                 }
@@ -76,7 +83,8 @@ class VersionHasherTest {
     void decimalsKeepTheirPrecisionAndPrimitiveExtensionsTheirNulls() {
         Observation observation = new Observation();
         observation.setId("o1");
-        observation.setValue(new Quantity().setValueElement(new DecimalType("72.50")).setUnit("kg"));
+        observation.setValue(
+                new Quantity().setValueElement(new DecimalType("72.50")).setUnit("kg"));
         observation.addComponent().setValue(new Quantity().setValueElement(new DecimalType("1E+2")));
         observation.addComponent().setValue(new Quantity().setValueElement(new DecimalType("-0.000")));
         Patient patient = new Patient();

@@ -21,7 +21,9 @@ class WriteActivityTest {
 
         hooks.completed(bundle);
         assertThat(activity.bundlesInFlight()).isZero();
-        assertThat(activity.busy(50)).as("the gap before the client's next Bundle").isTrue();
+        assertThat(activity.busy(50))
+                .as("the gap before the client's next Bundle")
+                .isTrue();
     }
 
     @Test

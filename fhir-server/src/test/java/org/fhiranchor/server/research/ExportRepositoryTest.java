@@ -27,23 +27,26 @@ class ExportRepositoryTest {
     }
 
     private static ExportRequest request() {
-        return new ExportRequest("Organization/lab", "HRESCH", List.of("Observation", "Patient"), null, "safe-harbor",
-                "key");
+        return new ExportRequest(
+                "Organization/lab", "HRESCH", List.of("Observation", "Patient"), null, "safe-harbor", "key");
     }
 
     @Test
     void anExportIsClaimedByOneRunnerOnly_andKeepsItsTransactionTimeWhenTakenOver() {
         exports.insert("e1", request(), t0);
-        ExportRecord claimed = exports.claimNext("a", t0.plusSeconds(1), t0.minusSeconds(120)).orElseThrow();
+        ExportRecord claimed =
+                exports.claimNext("a", t0.plusSeconds(1), t0.minusSeconds(120)).orElseThrow();
         assertThat(claimed.status()).isEqualTo(ExportStatus.RUNNING);
         assertThat(claimed.transactionTime()).isEqualTo(t0.plusSeconds(1));
         assertThat(claimed.request().types()).containsExactly("Observation", "Patient");
         // Another runner finds nothing while the first one's heartbeat is fresh.
-        assertThat(exports.claimNext("b", t0.plusSeconds(2), t0.plusSeconds(2).minus(Duration.ofMinutes(2)))).isEmpty();
+        assertThat(exports.claimNext("b", t0.plusSeconds(2), t0.plusSeconds(2).minus(Duration.ofMinutes(2))))
+                .isEmpty();
         assertThat(exports.heartbeat("e1", "a", "reading", t0.plusSeconds(30))).isTrue();
         // The first runner dies; after the stale period the second takes the export over, with the same time.
         Instant later = t0.plus(Duration.ofMinutes(5));
-        ExportRecord takenOver = exports.claimNext("b", later, later.minus(Duration.ofMinutes(2))).orElseThrow();
+        ExportRecord takenOver = exports.claimNext("b", later, later.minus(Duration.ofMinutes(2)))
+                .orElseThrow();
         assertThat(takenOver.transactionTime()).isEqualTo(t0.plusSeconds(1));
         // The dead runner, were it to wake up, may no longer write.
         assertThat(exports.heartbeat("e1", "a", "reading", later)).isFalse();

@@ -66,6 +66,7 @@ class ResearchExportEndToEndTest extends FhirRestTest {
     private final String otherLab = "Organization/rx-otherlab-" + run;
     /** Each case's marker: its Observation's value, which de-identification keeps. */
     private final Map<String, String> markers = new LinkedHashMap<>();
+
     private final Set<String> identifying = new TreeSet<>();
     private final Path workDir = TestDataDirectory.newSubdirectory("research-export-");
     private Instant seededFrom;
@@ -88,18 +89,36 @@ class ResearchExportEndToEndTest extends FhirRestTest {
         seededFrom = Instant.now().minusSeconds(1);
         token = token(Role.ADMIN);
         client = clientWith(token);
-        client.update().resource(ClinicalFixtures.organization("Research Lab").setId(new IdType(lab))).execute();
-        client.update().resource(ClinicalFixtures.organization("Other Lab").setId(new IdType(otherLab))).execute();
+        client.update()
+                .resource(ClinicalFixtures.organization("Research Lab").setId(new IdType(lab)))
+                .execute();
+        client.update()
+                .resource(ClinicalFixtures.organization("Other Lab").setId(new IdType(otherLab)))
+                .execute();
         int base = ThreadLocalRandom.current().nextInt(10_000, 99_999);
-        List<String> cases = List.of("permitOrg", "permitAny", "otherLabOnly", "deny", "expired", "wrongPurpose",
-                "revoked", "deleted", "none");
+        List<String> cases = List.of(
+                "permitOrg",
+                "permitAny",
+                "otherLabOnly",
+                "deny",
+                "expired",
+                "wrongPurpose",
+                "revoked",
+                "deleted",
+                "none");
         for (int i = 0; i < cases.size(); i++) {
             String kase = cases.get(i);
             String patient = "Patient/" + newPatient(kase);
             String marker = base + "." + (10 + i);
             markers.put(kase, marker);
-            client.create().resource(ClinicalFixtures.observation(patient, "2345-7", "laboratory", "2024-02-03T10:11:12Z", marker)).execute();
-            client.create().resource(ClinicalFixtures.medicationRequest(patient, MedicationRequest.MedicationRequestStatus.ACTIVE)).execute();
+            client.create()
+                    .resource(ClinicalFixtures.observation(
+                            patient, "2345-7", "laboratory", "2024-02-03T10:11:12Z", marker))
+                    .execute();
+            client.create()
+                    .resource(ClinicalFixtures.medicationRequest(
+                            patient, MedicationRequest.MedicationRequestStatus.ACTIVE))
+                    .execute();
             client.create().resource(ClinicalFixtures.claim(patient, lab)).execute();
         }
         consent(Variant.PERMIT_ORGANIZATION, "permitOrg", lab);
@@ -108,10 +127,15 @@ class ResearchExportEndToEndTest extends FhirRestTest {
         consent(Variant.DENY, "deny", lab);
         consent(Variant.EXPIRED_PERIOD, "expired", lab);
         consent(Variant.WRONG_PURPOSE, "wrongPurpose", lab);
-        Consent revoked = client.read().resource(Consent.class).withId(consent(Variant.PERMIT_ORGANIZATION, "revoked", lab)).execute();
+        Consent revoked = client.read()
+                .resource(Consent.class)
+                .withId(consent(Variant.PERMIT_ORGANIZATION, "revoked", lab))
+                .execute();
         revoked.setStatus(Consent.ConsentState.INACTIVE);
         client.update().resource(revoked).execute();
-        client.delete().resourceById(new IdType("Consent", consent(Variant.PERMIT_ORGANIZATION, "deleted", lab))).execute();
+        client.delete()
+                .resourceById(new IdType("Consent", consent(Variant.PERMIT_ORGANIZATION, "deleted", lab)))
+                .execute();
     }
 
     @AfterAll
@@ -125,22 +149,26 @@ class ResearchExportEndToEndTest extends FhirRestTest {
         Path dir = exportAndFetch(labToken, labPublicKey, "lab");
         // Every file is written as fhir-anchor-box/2 (HPKE, docs/research-export.md section 4.1).
         try (Stream<Path> sealed = Files.list(dir)) {
-            List<Path> files = sealed.filter(f -> f.getFileName().toString().endsWith(".ndjson.enc")).toList();
+            List<Path> files = sealed.filter(f -> f.getFileName().toString().endsWith(".ndjson.enc"))
+                    .toList();
             assertThat(files).isNotEmpty();
             for (Path file : files) {
-                assertThat(new String(Files.readAllBytes(file), 0, 4, StandardCharsets.US_ASCII)).as(file.toString())
+                assertThat(new String(Files.readAllBytes(file), 0, 4, StandardCharsets.US_ASCII))
+                        .as(file.toString())
                         .isEqualTo("FAB2");
             }
         }
         Map<String, List<Resource>> export = verifyAndDecrypt(dir, labKey, "lab-plain");
-        System.out.println("Small research export finished in " + Duration.between(started, Instant.now()).toMillis() + " ms");
+        System.out.println("Small research export finished in "
+                + Duration.between(started, Instant.now()).toMillis() + " ms");
 
         // Only resources written by this test (the export's _since), of the two consenting patients.
         assertThat(markersIn(export)).containsExactlyInAnyOrder(markers.get("permitOrg"), markers.get("permitAny"));
         for (String type : TYPES) {
             assertThat(export.getOrDefault(type, List.of())).as(type).hasSize(2);
         }
-        Set<String> patientIds = export.get("Patient").stream().map(r -> "Patient/" + r.getIdElement().getIdPart())
+        Set<String> patientIds = export.get("Patient").stream()
+                .map(r -> "Patient/" + r.getIdElement().getIdPart())
                 .collect(Collectors.toSet());
         for (Resource resource : export.values().stream().flatMap(List::stream).toList()) {
             if (resource instanceof Observation o) {
@@ -162,8 +190,11 @@ class ResearchExportEndToEndTest extends FhirRestTest {
 
         // Every inclusion and exclusion is recorded: one AuditEvent naming each patient's decision.
         Map<String, String> decisions = auditedDecisions(lab);
-        assertThat(decisions).containsEntry(patientRef("permitOrg"), "permit").containsEntry(patientRef("permitAny"), "permit")
-                .containsEntry(patientRef("deny"), "deny").containsEntry(patientRef("none"), "no-consent")
+        assertThat(decisions)
+                .containsEntry(patientRef("permitOrg"), "permit")
+                .containsEntry(patientRef("permitAny"), "permit")
+                .containsEntry(patientRef("deny"), "deny")
+                .containsEntry(patientRef("none"), "no-consent")
                 .containsEntry(patientRef("otherLabOnly"), "no-consent");
     }
 
@@ -175,10 +206,20 @@ class ResearchExportEndToEndTest extends FhirRestTest {
 
         // The lab's export: the other lab cannot poll it, and its key does not open the files.
         String labStatus = kickOff(labToken, labPublicKey, "_type=Patient");
-        assertThat(http("GET", pathOf(labStatus), null, null, otherLabToken).statusCode()).isEqualTo(404);
+        assertThat(http("GET", pathOf(labStatus), null, null, otherLabToken).statusCode())
+                .isEqualTo(404);
         Path labDir = fetch(labStatus, labToken, "lab-again");
-        ResearcherCli wrongKey = ResearcherCli.run("research-verify", "--dir", labDir.toString(), "--rpc", chain.rpcUrl(),
-                "--contract", chain.ledger().contractAddress(), "--key", otherKey.toString(), "--out",
+        ResearcherCli wrongKey = ResearcherCli.run(
+                "research-verify",
+                "--dir",
+                labDir.toString(),
+                "--rpc",
+                chain.rpcUrl(),
+                "--contract",
+                chain.ledger().contractAddress(),
+                "--key",
+                otherKey.toString(),
+                "--out",
                 workDir.resolve("wrong-key-plain").toString());
         assertThat(wrongKey.exitCode()).as(wrongKey.toString()).isEqualTo(1);
         assertThat(wrongKey.toString()).containsIgnoringCase("decrypt");
@@ -189,7 +230,9 @@ class ResearchExportEndToEndTest extends FhirRestTest {
         Path dir = exportAndFetch(labToken, labPublicKey, "tampered");
         Path dataFile;
         try (Stream<Path> files = Files.list(dir)) {
-            dataFile = files.filter(p -> p.getFileName().toString().startsWith("Observation-")).findFirst().orElseThrow();
+            dataFile = files.filter(p -> p.getFileName().toString().startsWith("Observation-"))
+                    .findFirst()
+                    .orElseThrow();
         }
         byte[] bytes = Files.readAllBytes(dataFile);
         bytes[bytes.length - 5] ^= 0x01;
@@ -199,7 +242,8 @@ class ResearchExportEndToEndTest extends FhirRestTest {
 
         Path manifestChanged = exportAndFetch(labToken, labPublicKey, "manifest-changed");
         Path manifest = manifestChanged.resolve("manifest.json");
-        Files.writeString(manifest, Files.readString(manifest).replaceFirst("\"considered\":(\\d+)", "\"considered\":1$1"));
+        Files.writeString(
+                manifest, Files.readString(manifest).replaceFirst("\"considered\":(\\d+)", "\"considered\":1$1"));
         ResearcherCli changed = verify(manifestChanged, null, null);
         assertThat(changed.exitCode()).as(changed.toString()).isEqualTo(1);
     }
@@ -210,18 +254,21 @@ class ResearchExportEndToEndTest extends FhirRestTest {
         for (Role role : List.of(Role.EHR, Role.CLINICIAN, Role.AUDITOR, Role.ADMIN)) {
             assertThat(kickOffStatus(token(role), body)).as(role.code()).isEqualTo(403);
         }
-        String patient = issuer.mint(new TokenIssuer.TokenRequest(Role.PATIENT, "patient-" + run, Duration.ofMinutes(10),
-                "rx-permitorg-" + run, null));
+        String patient = issuer.mint(new TokenIssuer.TokenRequest(
+                Role.PATIENT, "patient-" + run, Duration.ofMinutes(10), "rx-permitorg-" + run, null));
         assertThat(kickOffStatus(patient, body)).as("patient").isEqualTo(403);
-        String anonymousResearcher = issuer.mint(TokenIssuer.TokenRequest.of(Role.RESEARCHER, "nobody", Duration.ofMinutes(10)));
+        String anonymousResearcher =
+                issuer.mint(TokenIssuer.TokenRequest.of(Role.RESEARCHER, "nobody", Duration.ofMinutes(10)));
         assertThat(kickOffStatus(anonymousResearcher, body)).isEqualTo(403);
         assertThat(kickOffStatus(null, body)).isEqualTo(401);
         // Bad parameters: 400 with an OperationOutcome, nothing queued.
         assertThat(kickOffStatus(labToken, parameters("not-a-key", "Patient"))).isEqualTo(400);
-        assertThat(kickOffStatus(labToken, parameters(labPublicKey, "AuditEvent"))).isEqualTo(400);
-        assertThat(kickOffStatus(labToken, parameters(labPublicKey, "NoSuchType"))).isEqualTo(400);
-        HttpResponse<String> sync = http("POST", "/$research-export", "application/fhir+json",
-                body.getBytes(StandardCharsets.UTF_8), labToken);
+        assertThat(kickOffStatus(labToken, parameters(labPublicKey, "AuditEvent")))
+                .isEqualTo(400);
+        assertThat(kickOffStatus(labToken, parameters(labPublicKey, "NoSuchType")))
+                .isEqualTo(400);
+        HttpResponse<String> sync = http(
+                "POST", "/$research-export", "application/fhir+json", body.getBytes(StandardCharsets.UTF_8), labToken);
         assertThat(sync.statusCode()).isEqualTo(400);
         assertThat(sync.body()).contains("OperationOutcome").contains("respond-async");
         // A purpose other than the token's is refused, not used.
@@ -233,8 +280,10 @@ class ResearchExportEndToEndTest extends FhirRestTest {
     void deletingAnExport_cancelsOrForgetsIt() throws Exception {
         // Cancelled while it runs, or forgotten if it finished first: either way it is gone for its requester.
         String status = kickOff(labToken, labPublicKey, "_type=Patient");
-        assertThat(http("DELETE", pathOf(status), null, null, labToken).statusCode()).isEqualTo(202);
-        assertThat(http("GET", pathOf(status), null, null, labToken).statusCode()).isEqualTo(404);
+        assertThat(http("DELETE", pathOf(status), null, null, labToken).statusCode())
+                .isEqualTo(202);
+        assertThat(http("GET", pathOf(status), null, null, labToken).statusCode())
+                .isEqualTo(404);
     }
 
     /**
@@ -246,10 +295,14 @@ class ResearchExportEndToEndTest extends FhirRestTest {
         exportAndFetch(labToken, labPublicKey, "chart-check");
         for (Role role : List.of(Role.EHR, Role.CLINICIAN)) {
             for (String kase : List.of("permitOrg", "deny", "none")) {
-                HttpResponse<String> chart = http("GET", "/" + patientRef(kase) + "/$everything", null, null, token(role));
-                assertThat(chart.statusCode()).as(role + " " + kase + ": " + chart.body()).isEqualTo(200);
+                HttpResponse<String> chart =
+                        http("GET", "/" + patientRef(kase) + "/$everything", null, null, token(role));
+                assertThat(chart.statusCode())
+                        .as(role + " " + kase + ": " + chart.body())
+                        .isEqualTo(200);
                 Bundle bundle = CLIENT_CONTEXT.newJsonParser().parseResource(Bundle.class, chart.body());
-                assertThat(bundle.getEntry()).extracting(e -> e.getResource().fhirType())
+                assertThat(bundle.getEntry())
+                        .extracting(e -> e.getResource().fhirType())
                         .contains("Patient", "Observation", "MedicationRequest", "Claim")
                         .doesNotContain("AuditEvent");
             }
@@ -259,8 +312,8 @@ class ResearchExportEndToEndTest extends FhirRestTest {
     // --- helpers -----------------------------------------------------------------------------------------------
 
     private String researcher(String fhirUser, String purpose) {
-        return issuer.mint(new TokenIssuer.TokenRequest(Role.RESEARCHER, "researcher-" + run, Duration.ofHours(1),
-                null, null, fhirUser, purpose));
+        return issuer.mint(new TokenIssuer.TokenRequest(
+                Role.RESEARCHER, "researcher-" + run, Duration.ofHours(1), null, null, fhirUser, purpose));
     }
 
     private String newPatient(String kase) {
@@ -280,9 +333,15 @@ class ResearchExportEndToEndTest extends FhirRestTest {
         patient.addIdentifier().setSystem("http://hl7.org/fhir/sid/us-ssn").setValue(ssn);
         patient.addTelecom().setSystem(ContactPoint.ContactPointSystem.PHONE).setValue(phone);
         patient.addTelecom().setSystem(ContactPoint.ContactPointSystem.EMAIL).setValue(email);
-        patient.addAddress(new Address().addLine(street).setCity(city).setPostalCode(zip).setState("MA").setCountry("US"));
+        patient.addAddress(new Address()
+                .addLine(street)
+                .setCity(city)
+                .setPostalCode(zip)
+                .setState("MA")
+                .setCountry("US"));
         Narrative text = new Narrative().setStatus(Narrative.NarrativeStatus.GENERATED);
-        text.setDiv(new XhtmlNode().setValue("<div xmlns=\"http://www.w3.org/1999/xhtml\">" + family + " " + given + "</div>"));
+        text.setDiv(new XhtmlNode()
+                .setValue("<div xmlns=\"http://www.w3.org/1999/xhtml\">" + family + " " + given + "</div>"));
         patient.setText(text);
         patient.setId(id);
         client.update().resource(patient).execute();
@@ -343,17 +402,24 @@ class ResearchExportEndToEndTest extends FhirRestTest {
             return status.statusCode() == 200;
         });
         Path dir = workDir.resolve(name);
-        ResearcherCli fetched = ResearcherCli.run("research-fetch", "--status-url", statusUrl, "--token", bearer,
-                "--dir", dir.toString());
+        ResearcherCli fetched = ResearcherCli.run(
+                "research-fetch", "--status-url", statusUrl, "--token", bearer, "--dir", dir.toString());
         assertThat(fetched.exitCode()).as(fetched.toString()).isZero();
         return dir;
     }
 
     private ResearcherCli verify(Path dir, Path key, String out) {
-        List<String> args = new ArrayList<>(List.of("research-verify", "--dir", dir.toString(), "--rpc", chain.rpcUrl(),
-                "--contract", chain.ledger().contractAddress()));
+        List<String> args = new ArrayList<>(List.of(
+                "research-verify",
+                "--dir",
+                dir.toString(),
+                "--rpc",
+                chain.rpcUrl(),
+                "--contract",
+                chain.ledger().contractAddress()));
         if (key != null) {
-            args.addAll(List.of("--key", key.toString(), "--out", workDir.resolve(out).toString()));
+            args.addAll(List.of(
+                    "--key", key.toString(), "--out", workDir.resolve(out).toString()));
         }
         return ResearcherCli.run(args.toArray(String[]::new));
     }
@@ -364,10 +430,13 @@ class ResearchExportEndToEndTest extends FhirRestTest {
         assertThat(result.out()).contains("VERIFIED");
         Map<String, List<Resource>> byType = new HashMap<>();
         try (Stream<Path> files = Files.list(workDir.resolve(out))) {
-            for (Path file : files.filter(p -> p.getFileName().toString().matches("[A-Z][A-Za-z]+-\\d+\\.ndjson")).toList()) {
+            for (Path file : files.filter(p -> p.getFileName().toString().matches("[A-Z][A-Za-z]+-\\d+\\.ndjson"))
+                    .toList()) {
                 for (String line : Files.readAllLines(file)) {
-                    Resource resource = (Resource) CLIENT_CONTEXT.newJsonParser().parseResource(line);
-                    byType.computeIfAbsent(resource.fhirType(), t -> new ArrayList<>()).add(resource);
+                    Resource resource =
+                            (Resource) CLIENT_CONTEXT.newJsonParser().parseResource(line);
+                    byType.computeIfAbsent(resource.fhirType(), t -> new ArrayList<>())
+                            .add(resource);
                 }
             }
         }
@@ -387,7 +456,10 @@ class ResearchExportEndToEndTest extends FhirRestTest {
     private Set<String> markersIn(Map<String, List<Resource>> export) {
         Set<String> found = new TreeSet<>();
         for (Resource resource : export.getOrDefault("Observation", List.of())) {
-            String value = ((Observation) resource).getValueQuantity().getValueElement().getValueAsString();
+            String value = ((Observation) resource)
+                    .getValueQuantity()
+                    .getValueElement()
+                    .getValueAsString();
             if (markers.containsValue(value)) {
                 found.add(value);
             }
@@ -396,17 +468,24 @@ class ResearchExportEndToEndTest extends FhirRestTest {
     }
 
     private Map<String, String> auditedDecisions(String requester) {
-        Bundle events = client.search().byUrl("AuditEvent?subtype=research-release-decision&_count=200&_sort=-_lastUpdated")
-                .returnBundle(Bundle.class).execute();
+        Bundle events = client.search()
+                .byUrl("AuditEvent?subtype=research-release-decision&_count=200&_sort=-_lastUpdated")
+                .returnBundle(Bundle.class)
+                .execute();
         Map<String, String> decisions = new HashMap<>();
         for (Bundle.BundleEntryComponent entry : events.getEntry()) {
             AuditEvent event = (AuditEvent) entry.getResource();
-            if (!requester.equals(event.getAgentFirstRep().getWho().getIdentifier().getValue())) {
+            if (!requester.equals(
+                    event.getAgentFirstRep().getWho().getIdentifier().getValue())) {
                 continue;
             }
             for (AuditEvent.AuditEventEntityComponent entity : event.getEntity()) {
-                entity.getDetail().stream().filter(d -> d.getType().equals("decision")).findFirst().ifPresent(
-                        d -> decisions.putIfAbsent(entity.getWhat().getIdentifier().getValue(), d.getValueStringType().getValue()));
+                entity.getDetail().stream()
+                        .filter(d -> d.getType().equals("decision"))
+                        .findFirst()
+                        .ifPresent(d -> decisions.putIfAbsent(
+                                entity.getWhat().getIdentifier().getValue(),
+                                d.getValueStringType().getValue()));
             }
         }
         return decisions;

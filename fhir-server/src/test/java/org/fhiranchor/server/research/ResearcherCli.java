@@ -12,8 +12,11 @@ public record ResearcherCli(int exitCode, String out, String err) {
     public static ResearcherCli run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = VerifierCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+        int code = VerifierCli.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                Map.of());
         return new ResearcherCli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -23,7 +26,11 @@ public record ResearcherCli(int exitCode, String out, String err) {
         if (result.exitCode() != 0) {
             throw new AssertionError("research-keygen failed: " + result);
         }
-        return result.out().lines().map(String::trim).filter(l -> l.matches("[A-Za-z0-9_-]{43}")).findFirst()
+        return result.out()
+                .lines()
+                .map(String::trim)
+                .filter(l -> l.matches("[A-Za-z0-9_-]{43}"))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no public key printed: " + result));
     }
 

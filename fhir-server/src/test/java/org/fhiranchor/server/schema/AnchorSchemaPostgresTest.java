@@ -40,35 +40,42 @@ class AnchorSchemaPostgresTest {
 
         assertThat(AnchorSchema.versions(database)).containsExactly("0", "1", "2", "3");
         JdbcTemplate jdbc = new JdbcTemplate(database);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM anchor_log_entry", Integer.class)).isOne();
-        assertThat(jdbc.queryForList("SELECT lock_name FROM anchor_job_lock", String.class)).contains("archive");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM anchor_log_entry", Integer.class))
+                .isOne();
+        assertThat(jdbc.queryForList("SELECT lock_name FROM anchor_job_lock", String.class))
+                .contains("archive");
         jdbc.queryForList("SELECT claimed_until FROM anchor_checkpoint");
     }
 
     private static DriverManagerDataSource database(String context) {
-        return new DriverManagerDataSource(PostgresTestDatabase.url(context), PostgresTestDatabase.USER,
-                PostgresTestDatabase.PASSWORD);
+        return new DriverManagerDataSource(
+                PostgresTestDatabase.url(context), PostgresTestDatabase.USER, PostgresTestDatabase.PASSWORD);
     }
 
     /** Two migrations released together, each with its own pool, as two server processes would. */
     private static void migrateTwiceAtOnce(DriverManagerDataSource database) throws Exception {
         CyclicBarrier start = new CyclicBarrier(2);
         ExecutorService threads = Executors.newFixedThreadPool(2);
-        List<CompletableFuture<Void>> replicas = List.of(1, 2).stream().map(i -> CompletableFuture.runAsync(() -> {
-            try {
-                start.await(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-            // Two connections, as the user and client commands open the database (Flyway's lock and its migration).
-            try (HikariDataSource pool = new HikariDataSource()) {
-                pool.setJdbcUrl(database.getUrl());
-                pool.setUsername(database.getUsername());
-                pool.setPassword(database.getPassword());
-                pool.setMaximumPoolSize(2);
-                AnchorSchema.migrate(pool);
-            }
-        }, threads)).toList();
+        List<CompletableFuture<Void>> replicas = List.of(1, 2).stream()
+                .map(i -> CompletableFuture.runAsync(
+                        () -> {
+                            try {
+                                start.await(30, TimeUnit.SECONDS);
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                            // Two connections, as the user and client commands open the database (Flyway's lock and its
+                            // migration).
+                            try (HikariDataSource pool = new HikariDataSource()) {
+                                pool.setJdbcUrl(database.getUrl());
+                                pool.setUsername(database.getUsername());
+                                pool.setPassword(database.getPassword());
+                                pool.setMaximumPoolSize(2);
+                                AnchorSchema.migrate(pool);
+                            }
+                        },
+                        threads))
+                .toList();
         try {
             for (CompletableFuture<Void> replica : replicas) {
                 replica.get(120, TimeUnit.SECONDS);

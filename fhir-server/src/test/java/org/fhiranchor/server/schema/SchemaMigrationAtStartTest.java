@@ -25,10 +25,19 @@ class SchemaMigrationAtStartTest extends FhirRestTest {
     void theServerStarts_onTheNewestSchema_migratedBeforeTheBeansThatUseIt() {
         assertThat(AnchorSchema.versions(dataSource)).endsWith("3");
         assertThat(AnchorSchema.flyway(dataSource).info().pending()).isEmpty();
-        for (String user : new String[] {"entityManagerFactory", "logDatabase", "auditOutbox", "auditBatches",
-                "bulkExportRepository", "userAccounts", "registeredClientRepository", "authorizationServerChain"}) {
+        for (String user : new String[] {
+            "entityManagerFactory",
+            "logDatabase",
+            "auditOutbox",
+            "auditBatches",
+            "bulkExportRepository",
+            "userAccounts",
+            "registeredClientRepository",
+            "authorizationServerChain"
+        }) {
             assertThat(beans.getBeanDefinition(user).getDependsOn()).as(user).isNotNull();
-            assertThat(Arrays.asList(beans.getBeanDefinition(user).getDependsOn())).as(user)
+            assertThat(Arrays.asList(beans.getBeanDefinition(user).getDependsOn()))
+                    .as(user)
                     .contains("anchorSchemaMigration");
         }
     }

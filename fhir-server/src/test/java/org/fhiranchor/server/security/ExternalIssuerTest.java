@@ -40,7 +40,9 @@ class ExternalIssuerTest {
         RSAKey idpKey = new RSAKeyGenerator(2048).keyID("idp-key-1").generate();
         HttpServer idp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         String issuer = "http://127.0.0.1:" + idp.getAddress().getPort() + "/realms/fhir";
-        serve(idp, "/realms/fhir/.well-known/openid-configuration",
+        serve(
+                idp,
+                "/realms/fhir/.well-known/openid-configuration",
                 "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + issuer + "/certs\"}");
         serve(idp, "/realms/fhir/certs", new JWKSet(idpKey.toPublicJWK()).toString());
         idp.start();
@@ -48,22 +50,33 @@ class ExternalIssuerTest {
         Path dataDir = TestDataDirectory.newSubdirectory("external-issuer-");
         FhirAnchorApplication.useUtc();
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(FhirAnchorApplication.class)
-                
+
                 // Command-line arguments: they outrank application.properties (default properties would not).
-                .run("--fhir-anchor.data-dir=" + dataDir, "--server.port=0", "--server.address=127.0.0.1",
-                        "--fhir-anchor.security.issuer-uri=" + issuer, "--fhir-anchor.security.algorithm=RS256")) {
+                .run(
+                        "--fhir-anchor.data-dir=" + dataDir,
+                        "--server.port=0",
+                        "--server.address=127.0.0.1",
+                        "--fhir-anchor.security.issuer-uri=" + issuer,
+                        "--fhir-anchor.security.algorithm=RS256")) {
             int port = ((WebServerApplicationContext) context).getWebServer().getPort();
             String base = "http://127.0.0.1:" + port + "/fhir";
 
-            assertThat(get(base + "/Patient?_count=1", sign(idpKey, issuer, "fhir-anchor"))).isEqualTo(200);
-            assertThat(get(base + "/Patient?_count=1", sign(idpKey, issuer, "another-api"))).isEqualTo(401);
-            assertThat(get(base + "/Patient?_count=1", sign(idpKey, "http://127.0.0.1:1/other", "fhir-anchor"))).isEqualTo(401);
-            assertThat(get(base + "/Patient?_count=1",
-                    sign(new RSAKeyGenerator(2048).keyID("idp-key-1").generate(), issuer, "fhir-anchor"))).isEqualTo(401);
+            assertThat(get(base + "/Patient?_count=1", sign(idpKey, issuer, "fhir-anchor")))
+                    .isEqualTo(200);
+            assertThat(get(base + "/Patient?_count=1", sign(idpKey, issuer, "another-api")))
+                    .isEqualTo(401);
+            assertThat(get(base + "/Patient?_count=1", sign(idpKey, "http://127.0.0.1:1/other", "fhir-anchor")))
+                    .isEqualTo(401);
+            assertThat(get(
+                            base + "/Patient?_count=1",
+                            sign(new RSAKeyGenerator(2048).keyID("idp-key-1").generate(), issuer, "fhir-anchor")))
+                    .isEqualTo(401);
             assertThat(context.getBeansOfType(EmbeddedIssuer.class)).isEmpty();
             // Other features keep their own keys there (archive, chain signer): only the JWT key must be absent.
-            assertThat(dataDir.resolve(EmbeddedIssuer.KEYS_DIRECTORY).resolve(TokenSigningKeyFile.PRIVATE_KEY_FILE)).doesNotExist();
-            assertThat(dataDir.resolve(EmbeddedIssuer.KEYS_DIRECTORY).resolve(TokenSigningKeyFile.PUBLIC_KEY_FILE)).doesNotExist();
+            assertThat(dataDir.resolve(EmbeddedIssuer.KEYS_DIRECTORY).resolve(TokenSigningKeyFile.PRIVATE_KEY_FILE))
+                    .doesNotExist();
+            assertThat(dataDir.resolve(EmbeddedIssuer.KEYS_DIRECTORY).resolve(TokenSigningKeyFile.PUBLIC_KEY_FILE))
+                    .doesNotExist();
         } finally {
             idp.stop(0);
             TestDataDirectory.deleteRecursively(dataDir);
@@ -73,17 +86,31 @@ class ExternalIssuerTest {
     private static String sign(RSAKey key, String issuer, String audience) throws Exception {
         Instant now = Instant.now();
         SignedJWT jwt = new SignedJWT(
-                new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(),
-                new JWTClaimsSet.Builder().issuer(issuer).audience(audience).subject("keycloak-user")
-                        .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300)))
-                        .claim("scope", "openid user/*.rs").claim("azp", "my-app").build());
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .keyID(key.getKeyID())
+                        .type(JOSEObjectType.JWT)
+                        .build(),
+                new JWTClaimsSet.Builder()
+                        .issuer(issuer)
+                        .audience(audience)
+                        .subject("keycloak-user")
+                        .issueTime(Date.from(now))
+                        .expirationTime(Date.from(now.plusSeconds(300)))
+                        .claim("scope", "openid user/*.rs")
+                        .claim("azp", "my-app")
+                        .build());
         jwt.sign(new RSASSASigner(key));
         return jwt.serialize();
     }
 
     private static int get(String url, String bearer) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", "Bearer " + bearer).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .header("Authorization", "Bearer " + bearer)
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private static void serve(HttpServer server, String path, String json) {
@@ -95,5 +122,4 @@ class ExternalIssuerTest {
             exchange.close();
         });
     }
-
 }

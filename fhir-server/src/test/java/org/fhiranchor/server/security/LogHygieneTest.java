@@ -36,31 +36,49 @@ class LogHygieneTest extends FhirRestTest {
     void noNamesOrIdentifiersInTheLog(CapturedOutput output) throws IOException {
         List<Path> bundles;
         try (Stream<Path> files = Files.list(SharedData.synthea())) {
-            bundles = files.filter(p -> p.getFileName().toString().matches("[A-Z].*\\.json")).sorted().limit(3).toList();
+            bundles = files.filter(p -> p.getFileName().toString().matches("[A-Z].*\\.json"))
+                    .sorted()
+                    .limit(3)
+                    .toList();
         }
         Set<String> secrets = new LinkedHashSet<>();
         for (Path bundle : bundles) {
             byte[] body = Files.readAllBytes(bundle);
             secrets.addAll(namesAndIdentifiers(JSON.readTree(body)));
             HttpResponse<String> response = http("POST", "", "application/fhir+json", body);
-            assertThat(response.statusCode()).as(bundle.getFileName().toString()).isEqualTo(200);
-            String patientLocation = JSON.readTree(response.body()).path("entry").path(0).path("response")
-                    .path("location").asText();
+            assertThat(response.statusCode())
+                    .as(bundle.getFileName().toString())
+                    .isEqualTo(200);
+            String patientLocation = JSON.readTree(response.body())
+                    .path("entry")
+                    .path(0)
+                    .path("response")
+                    .path("location")
+                    .asText();
             String patientId = patientLocation.split("/")[1];
-            JsonNode patient = JSON.readTree(bundle.toFile()).path("entry").path(0).path("resource");
+            JsonNode patient =
+                    JSON.readTree(bundle.toFile()).path("entry").path(0).path("resource");
             String family = patient.path("name").path(0).path("family").asText();
             String ssn = patient.path("identifier").path(2).path("value").asText();
 
             assertThat(get("/Patient/" + patientId).statusCode()).isEqualTo(200);
             assertThat(get("/Patient/" + patientId + "/_history").statusCode()).isEqualTo(200);
-            assertThat(get("/Observation?patient=Patient/" + patientId + "&_count=50").statusCode()).isEqualTo(200);
+            assertThat(get("/Observation?patient=Patient/" + patientId + "&_count=50")
+                            .statusCode())
+                    .isEqualTo(200);
             assertThat(get("/Patient?family=" + enc(family)).statusCode()).isEqualTo(200);
-            assertThat(get("/Patient?identifier=" + enc("http://hl7.org/fhir/sid/us-ssn|" + ssn)).statusCode()).isEqualTo(200);
+            assertThat(get("/Patient?identifier=" + enc("http://hl7.org/fhir/sid/us-ssn|" + ssn))
+                            .statusCode())
+                    .isEqualTo(200);
             // Requests HAPI refuses while quoting what it was sent: the refusal must not reach the log.
             assertNoStackTrace(get("/Patient?birthdate=" + enc(family)));
-            assertNoStackTrace(http("POST", "/Patient", "application/fhir+json",
+            assertNoStackTrace(http(
+                    "POST",
+                    "/Patient",
+                    "application/fhir+json",
                     ("{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family + "\"}],\"birthDate\":\"" + ssn
-                            + "\"}").getBytes(StandardCharsets.UTF_8)));
+                                    + "\"}")
+                            .getBytes(StandardCharsets.UTF_8)));
             assertNoStackTrace(get("/Patient/" + enc(family)));
             assertNoStackTrace(http("GET", "/Patient/" + patientId, null, null, token(Role.AUDITOR)));
         }
@@ -68,14 +86,20 @@ class LogHygieneTest extends FhirRestTest {
 
         String log = output.getAll();
         for (String secret : secrets) {
-            assertThat(Pattern.compile("\\b" + Pattern.quote(secret) + "\\b").matcher(log).find())
-                    .as("log mentions '%s'", secret).isFalse();
+            assertThat(Pattern.compile("\\b" + Pattern.quote(secret) + "\\b")
+                            .matcher(log)
+                            .find())
+                    .as("log mentions '%s'", secret)
+                    .isFalse();
         }
     }
 
     private static void assertNoStackTrace(HttpResponse<String> response) {
         assertThat(response.statusCode()).isBetween(400, 499);
-        assertThat(response.body()).contains("OperationOutcome").doesNotContain("\tat ").doesNotContain("Exception");
+        assertThat(response.body())
+                .contains("OperationOutcome")
+                .doesNotContain("\tat ")
+                .doesNotContain("Exception");
     }
 
     /** Every Patient's given and family names and identifier values in a bundle. */
@@ -90,7 +114,8 @@ class LogHygieneTest extends FhirRestTest {
                 values.add(name.path("family").asText());
                 name.path("given").forEach(given -> values.add(given.asText()));
             }
-            resource.path("identifier").forEach(identifier -> values.add(identifier.path("value").asText()));
+            resource.path("identifier")
+                    .forEach(identifier -> values.add(identifier.path("value").asText()));
         }
         values.removeIf(v -> v.isBlank() || v.length() < 3);
         return values;

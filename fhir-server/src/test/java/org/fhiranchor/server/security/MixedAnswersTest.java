@@ -41,15 +41,32 @@ class MixedAnswersTest extends FhirRestTest {
 
     @BeforeEach
     void seed() {
-        patient = client.create().resource(ClinicalFixtures.patient(system, "m1", "Mixed", "1970-01-01"))
-                .execute().getId().toUnqualifiedVersionless().getValue();
-        otherPatient = client.create().resource(ClinicalFixtures.patient(system, "m2", "Other", "1971-01-01"))
-                .execute().getId().toUnqualifiedVersionless().getValue();
-        practitioner = client.create().resource(new Practitioner().setActive(true))
-                .execute().getId().toUnqualifiedVersionless().getValue();
+        patient = client.create()
+                .resource(ClinicalFixtures.patient(system, "m1", "Mixed", "1970-01-01"))
+                .execute()
+                .getId()
+                .toUnqualifiedVersionless()
+                .getValue();
+        otherPatient = client.create()
+                .resource(ClinicalFixtures.patient(system, "m2", "Other", "1971-01-01"))
+                .execute()
+                .getId()
+                .toUnqualifiedVersionless()
+                .getValue();
+        practitioner = client.create()
+                .resource(new Practitioner().setActive(true))
+                .execute()
+                .getId()
+                .toUnqualifiedVersionless()
+                .getValue();
         Observation lab = ClinicalFixtures.observation(patient, "2345-7", "laboratory", "2024-01-02T10:00:00Z", "90");
         lab.addPerformer(new Reference(practitioner));
-        observation = client.create().resource(lab).execute().getId().toUnqualifiedVersionless().getValue();
+        observation = client.create()
+                .resource(lab)
+                .execute()
+                .getId()
+                .toUnqualifiedVersionless()
+                .getValue();
         // An audit record that names the patient by literal reference, as research audits did before
         // they named patients by identifier: databases written then still hold such records.
         AuditEvent event = new AuditEvent();
@@ -58,21 +75,33 @@ class MixedAnswersTest extends FhirRestTest {
         event.addAgent().setRequestor(true).setName("legacy");
         event.getSource().setObserver(new Reference().setDisplay("test"));
         event.addEntity().setWhat(new Reference(patient));
-        legacyEvent = daoRegistry.getResourceDao(AuditEvent.class).create(event, new SystemRequestDetails())
-                .getId().toUnqualifiedVersionless().getValue();
+        legacyEvent = daoRegistry
+                .getResourceDao(AuditEvent.class)
+                .create(event, new SystemRequestDetails())
+                .getId()
+                .toUnqualifiedVersionless()
+                .getValue();
     }
 
     @Test
     void everything_leavesOutTheAuditTrail_forClinicalRoles_andKeepsItForAdmins() {
         for (Role role : List.of(Role.EHR, Role.CLINICIAN)) {
             List<String> ids = idsOf(getOk(token(role), "/" + patient + "/$everything"));
-            assertThat(ids).as(role.code()).contains(patient, observation, practitioner).doesNotContain(legacyEvent);
+            assertThat(ids)
+                    .as(role.code())
+                    .contains(patient, observation, practitioner)
+                    .doesNotContain(legacyEvent);
             // Type level, narrowed to this test's patients (the shared server holds other tests' too).
-            List<String> typeLevel = idsOf(getOk(token(role),
+            List<String> typeLevel = idsOf(getOk(
+                    token(role),
                     "/Patient/$everything?_count=500&_id=" + idPart(patient) + "," + idPart(otherPatient)));
-            assertThat(typeLevel).as(role.code()).contains(patient, otherPatient, observation).doesNotContain(legacyEvent);
+            assertThat(typeLevel)
+                    .as(role.code())
+                    .contains(patient, otherPatient, observation)
+                    .doesNotContain(legacyEvent);
         }
-        assertThat(idsOf(getOk(token(Role.ADMIN), "/" + patient + "/$everything"))).contains(legacyEvent, observation);
+        assertThat(idsOf(getOk(token(Role.ADMIN), "/" + patient + "/$everything")))
+                .contains(legacyEvent, observation);
     }
 
     @Test
@@ -81,20 +110,29 @@ class MixedAnswersTest extends FhirRestTest {
         assertThat(idsOf(getOk(token(Role.CLINICIAN), query))).containsExactly(patient);
         assertThat(idsOf(getOk(token(Role.ADMIN), query))).contains(patient, legacyEvent);
         // Asking for the audit trail itself is still refused.
-        assertThat(http("GET", "/AuditEvent?entity=" + patient, null, null, token(Role.CLINICIAN)).statusCode())
+        assertThat(http("GET", "/AuditEvent?entity=" + patient, null, null, token(Role.CLINICIAN))
+                        .statusCode())
                 .isEqualTo(403);
     }
 
     @Test
     void patientsInclude_leavesOutWhatIsOutsideTheCompartment() {
-        String patientToken = issuer.mint(new TokenIssuer.TokenRequest(
-                Role.PATIENT, "mixed-app", Duration.ofMinutes(10), idPart(patient), null));
-        String query = "/Observation?patient=" + patient + "&_include=Observation:performer&_include=Observation:subject";
+        String patientToken = issuer.mint(
+                new TokenIssuer.TokenRequest(Role.PATIENT, "mixed-app", Duration.ofMinutes(10), idPart(patient), null));
+        String query =
+                "/Observation?patient=" + patient + "&_include=Observation:performer&_include=Observation:subject";
         assertThat(idsOf(getOk(patientToken, query))).containsExactlyInAnyOrder(observation, patient);
         // Reading the Practitioner directly, or another patient's data, is still refused.
-        assertThat(http("GET", "/" + practitioner, null, null, patientToken).statusCode()).isEqualTo(403);
-        assertThat(http("GET", "/Observation?patient=" + otherPatient + "&_include=Observation:subject", null, null,
-                patientToken).statusCode()).isEqualTo(403);
+        assertThat(http("GET", "/" + practitioner, null, null, patientToken).statusCode())
+                .isEqualTo(403);
+        assertThat(http(
+                                "GET",
+                                "/Observation?patient=" + otherPatient + "&_include=Observation:subject",
+                                null,
+                                null,
+                                patientToken)
+                        .statusCode())
+                .isEqualTo(403);
     }
 
     private Bundle getOk(String bearer, String path) {
@@ -105,7 +143,11 @@ class MixedAnswersTest extends FhirRestTest {
 
     private static List<String> idsOf(Bundle bundle) {
         return bundle.getEntry().stream()
-                .map(e -> e.getResource().getIdElement().toUnqualifiedVersionless().getValue()).toList();
+                .map(e -> e.getResource()
+                        .getIdElement()
+                        .toUnqualifiedVersionless()
+                        .getValue())
+                .toList();
     }
 
     private static String idPart(String reference) {

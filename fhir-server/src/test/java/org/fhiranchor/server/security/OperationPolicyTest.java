@@ -26,9 +26,16 @@ import org.springframework.security.oauth2.jwt.Jwt;
 class OperationPolicyTest {
 
     private static final FhirContext R4 = FhirContext.forR4Cached();
-    private static final List<String> OPERATIONS =
-            List.of("$verify", "$consistency", "$checkpoints", "$audit-sweep", "$research-export",
-                    "$research-export-status", "$research-export-file", "$meta", "$expunge");
+    private static final List<String> OPERATIONS = List.of(
+            "$verify",
+            "$consistency",
+            "$checkpoints",
+            "$audit-sweep",
+            "$research-export",
+            "$research-export-status",
+            "$research-export-file",
+            "$meta",
+            "$expunge");
 
     /** {@code $verify} is let through for every reader; the operation then checks the version (ReaderVerifyTest). */
     private static final Map<Role, List<String>> ALLOWED = Map.of(
@@ -43,16 +50,22 @@ class OperationPolicyTest {
             Role.RESTORE, List.of("$verify"));
 
     static Stream<Arguments> rolesAndOperations() {
-        return Stream.of(Role.values()).flatMap(role -> OPERATIONS.stream()
-                .map(op -> Arguments.of(role, op, ALLOWED.get(role).contains(op))));
+        return Stream.of(Role.values())
+                .flatMap(role -> OPERATIONS.stream()
+                        .map(op -> Arguments.of(role, op, ALLOWED.get(role).contains(op))));
     }
 
     @ParameterizedTest(name = "{0} {1} allowed={2}")
     @MethodSource("rolesAndOperations")
     void operationsByName(Role role, String operation, boolean allowed) {
-        AccessGrant grant = AccessGrant.of(Jwt.withTokenValue("t").header("alg", "ES256")
-                .subject("policy-test").claim("scope", role.scopeClaim()).claim("patient", "p1")
-                .issuedAt(Instant.now()).expiresAt(Instant.now().plusSeconds(60)).build());
+        AccessGrant grant = AccessGrant.of(Jwt.withTokenValue("t")
+                .header("alg", "ES256")
+                .subject("policy-test")
+                .claim("scope", role.scopeClaim())
+                .claim("patient", "p1")
+                .issuedAt(Instant.now())
+                .expiresAt(Instant.now().plusSeconds(60))
+                .build());
         List<IAuthRule> rules = ScopeRules.forGrant(grant);
         AuthorizationInterceptor interceptor = new AuthorizationInterceptor(PolicyEnum.DENY) {
             @Override
@@ -66,7 +79,11 @@ class OperationPolicyTest {
         request.setOperation(operation);
 
         AuthorizationInterceptor.Verdict verdict = interceptor.applyRulesAndReturnDecision(
-                RestOperationTypeEnum.EXTENDED_OPERATION_SERVER, request, null, null, null,
+                RestOperationTypeEnum.EXTENDED_OPERATION_SERVER,
+                request,
+                null,
+                null,
+                null,
                 Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED);
 
         assertThat(verdict.getDecision()).isEqualTo(allowed ? PolicyEnum.ALLOW : PolicyEnum.DENY);

@@ -29,7 +29,8 @@ class PatientCompartmentTest extends FhirRestTest {
         assertThat(get(aliceToken, "/" + aliceObs.getValue()).statusCode()).isEqualTo(200);
         HttpResponse<String> ownSearch = get(aliceToken, "/Observation?patient=" + alice.getValue());
         assertThat(ownSearch.statusCode()).isEqualTo(200);
-        assertThat(new ObjectMapper().readTree(ownSearch.body()).path("total").asInt()).isEqualTo(1);
+        assertThat(new ObjectMapper().readTree(ownSearch.body()).path("total").asInt())
+                .isEqualTo(1);
 
         HttpResponse<String> otherPatient = get(aliceToken, "/" + bob.getValue());
         HttpResponse<String> otherObservation = get(aliceToken, "/" + bobObs.getValue());
@@ -38,7 +39,8 @@ class PatientCompartmentTest extends FhirRestTest {
         HttpResponse<String> otherSearch = get(aliceToken, "/Observation?patient=" + bob.getValue());
         HttpResponse<String> unrestrictedSearch = get(aliceToken, "/Observation");
         for (HttpResponse<String> refused : new HttpResponse[] {
-                otherPatient, otherObservation, missingObservation, missingPatient, otherSearch, unrestrictedSearch}) {
+            otherPatient, otherObservation, missingObservation, missingPatient, otherSearch, unrestrictedSearch
+        }) {
             assertThat(refused.statusCode()).as(refused.uri().toString()).isEqualTo(403);
             // Same body whether the resource exists or not: a refusal tells nothing.
             assertThat(refused.body()).isEqualTo(otherObservation.body());
@@ -62,12 +64,19 @@ class PatientCompartmentTest extends FhirRestTest {
     }
 
     private IIdType createPatient(String mrn) {
-        return client.create().resource(ClinicalFixtures.patient(system, mrn, "Compartment", "1980-01-01"))
-                .execute().getId().toUnqualifiedVersionless();
+        return client.create()
+                .resource(ClinicalFixtures.patient(system, mrn, "Compartment", "1980-01-01"))
+                .execute()
+                .getId()
+                .toUnqualifiedVersionless();
     }
 
     private IIdType createObservation(IIdType patient) {
-        return client.create().resource(ClinicalFixtures.observation(patient.getValue(), "2345-7", "laboratory",
-                "2024-01-02T10:00:00Z", "90")).execute().getId().toUnqualifiedVersionless();
+        return client.create()
+                .resource(ClinicalFixtures.observation(
+                        patient.getValue(), "2345-7", "laboratory", "2024-01-02T10:00:00Z", "90"))
+                .execute()
+                .getId()
+                .toUnqualifiedVersionless();
     }
 }

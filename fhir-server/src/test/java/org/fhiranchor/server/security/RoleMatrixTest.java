@@ -33,35 +33,49 @@ class RoleMatrixTest extends FhirRestTest {
     /** Expected status per endpoint, in the column order of {@link Endpoint}. */
     private static final Map<String, int[]> EXPECTED = Map.of(
             //                     read search write  tx  $meta audit actuator
-            "none",       new int[] {401, 401,  401,  401, 401,  401,  401},
-            "ehr",        new int[] {200, 200,  201,  200, 200,  403,  403},
-            "clinician",  new int[] {200, 200,  403,  403, 200,  403,  403},
-            "patient",    new int[] {200, 200,  403,  403, 403,  403,  403},
+            "none", new int[] {401, 401, 401, 401, 401, 401, 401},
+            "ehr", new int[] {200, 200, 201, 200, 200, 403, 403},
+            "clinician", new int[] {200, 200, 403, 403, 200, 403, 403},
+            "patient", new int[] {200, 200, 403, 403, 403, 403, 403},
             // a Patient no MedicationRequest references; Observation is outside its scopes
-            "pharmacist", new int[] {403, 403,  403,  403, 403,  403,  403},
+            "pharmacist", new int[] {403, 403, 403, 403, 403, 403, 403},
             // a Patient none of its Claims references; the search answers 200 with nothing in it
-            "insurer",    new int[] {403, 200,  403,  403, 403,  403,  403},
-            "auditor",    new int[] {403, 403,  403,  403, 403,  200,  403},
-            "researcher", new int[] {403, 403,  403,  403, 403,  403,  403},
-            "admin",      new int[] {200, 200,  201,  200, 200,  200,  200});
+            "insurer", new int[] {403, 200, 403, 403, 403, 403, 403},
+            "auditor", new int[] {403, 403, 403, 403, 403, 200, 403},
+            "researcher", new int[] {403, 403, 403, 403, 403, 403, 403},
+            "admin", new int[] {200, 200, 201, 200, 200, 200, 200});
 
-    enum Endpoint { READ, SEARCH, WRITE, TRANSACTION, OPERATION, AUDIT_SEARCH, ACTUATOR }
+    enum Endpoint {
+        READ,
+        SEARCH,
+        WRITE,
+        TRANSACTION,
+        OPERATION,
+        AUDIT_SEARCH,
+        ACTUATOR
+    }
 
     private static IIdType patient;
 
     @BeforeEach
     void patientOnce() {
         if (patient == null) {
-            patient = client.create().resource(ClinicalFixtures.patient(SYSTEM, "mrn-matrix", "Matrix", "1970-01-01"))
-                    .execute().getId().toUnqualifiedVersionless();
-            client.create().resource(ClinicalFixtures.observation(patient.getValue(), "2345-7", "laboratory",
-                    "2024-01-02T10:00:00Z", "95")).execute();
+            patient = client.create()
+                    .resource(ClinicalFixtures.patient(SYSTEM, "mrn-matrix", "Matrix", "1970-01-01"))
+                    .execute()
+                    .getId()
+                    .toUnqualifiedVersionless();
+            client.create()
+                    .resource(ClinicalFixtures.observation(
+                            patient.getValue(), "2345-7", "laboratory", "2024-01-02T10:00:00Z", "95"))
+                    .execute();
         }
     }
 
     static Stream<Arguments> matrix() {
-        return EXPECTED.entrySet().stream().flatMap(row -> Stream.of(Endpoint.values())
-                .map(endpoint -> Arguments.of(row.getKey(), endpoint, row.getValue()[endpoint.ordinal()])));
+        return EXPECTED.entrySet().stream()
+                .flatMap(row -> Stream.of(Endpoint.values())
+                        .map(endpoint -> Arguments.of(row.getKey(), endpoint, row.getValue()[endpoint.ordinal()])));
     }
 
     @ParameterizedTest(name = "{0} x {1} -> {2}")
@@ -77,15 +91,20 @@ class RoleMatrixTest extends FhirRestTest {
             case AUDIT_SEARCH -> http("GET", "/AuditEvent?_count=1", null, null, bearer);
             case ACTUATOR -> actuator("/actuator/metrics", bearer);
         };
-        assertThat(response.statusCode()).as(role + " x " + endpoint + ": " + response.body()).isEqualTo(expectedStatus);
+        assertThat(response.statusCode())
+                .as(role + " x " + endpoint + ": " + response.body())
+                .isEqualTo(expectedStatus);
         if (role.equals("insurer") && endpoint == Endpoint.SEARCH) {
             assertThat(response.body()).doesNotContain("\"resourceType\":\"Observation\"");
         }
         if (expectedStatus == 401) {
-            assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+            assertThat(response.headers().firstValue("WWW-Authenticate"))
+                    .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
         }
         if (expectedStatus >= 400) {
-            assertThat(response.body()).contains("\"resourceType\":\"OperationOutcome\"").doesNotContain("\tat ");
+            assertThat(response.body())
+                    .contains("\"resourceType\":\"OperationOutcome\"")
+                    .doesNotContain("\tat ");
         }
     }
 
@@ -95,18 +114,25 @@ class RoleMatrixTest extends FhirRestTest {
         }
         Role builtIn = Role.fromCode(role);
         if (builtIn == Role.PATIENT) {
-            return issuer.mint(new TokenIssuer.TokenRequest(builtIn, "matrix-patient", Duration.ofMinutes(10),
-                    patient.getIdPart(), null));
+            return issuer.mint(new TokenIssuer.TokenRequest(
+                    builtIn, "matrix-patient", Duration.ofMinutes(10), patient.getIdPart(), null));
         }
         if (builtIn == Role.INSURER) {
-            return issuer.mint(new TokenIssuer.TokenRequest(builtIn, "matrix-insurer", Duration.ofMinutes(10), null, null,
-                    "Organization/matrix-insurer", null));
+            return issuer.mint(new TokenIssuer.TokenRequest(
+                    builtIn,
+                    "matrix-insurer",
+                    Duration.ofMinutes(10),
+                    null,
+                    null,
+                    "Organization/matrix-insurer",
+                    null));
         }
         return token(builtIn);
     }
 
     private HttpResponse<String> actuator(String path, String bearer) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .GET();
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
         }

@@ -21,15 +21,19 @@ class TokenSigningKeyFileTest {
         ECKey second = TokenSigningKeyFile.loadOrCreate(keys);
 
         assertThat(second.getKeyID()).isEqualTo(first.getKeyID());
-        assertThat(second.toECPrivateKey().getEncoded()).isEqualTo(first.toECPrivateKey().getEncoded());
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keys))).isEqualTo("rwx------");
+        assertThat(second.toECPrivateKey().getEncoded())
+                .isEqualTo(first.toECPrivateKey().getEncoded());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keys)))
+                .isEqualTo("rwx------");
         for (String file : new String[] {TokenSigningKeyFile.PRIVATE_KEY_FILE, TokenSigningKeyFile.PUBLIC_KEY_FILE}) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keys.resolve(file))))
-                    .as(file).isEqualTo("rw-------");
+                    .as(file)
+                    .isEqualTo("rw-------");
         }
         try (var files = Files.list(keys)) {
             assertThat(files.map(p -> p.getFileName().toString()))
-                    .containsExactlyInAnyOrder(TokenSigningKeyFile.PRIVATE_KEY_FILE, TokenSigningKeyFile.PUBLIC_KEY_FILE);
+                    .containsExactlyInAnyOrder(
+                            TokenSigningKeyFile.PRIVATE_KEY_FILE, TokenSigningKeyFile.PUBLIC_KEY_FILE);
         }
     }
 }

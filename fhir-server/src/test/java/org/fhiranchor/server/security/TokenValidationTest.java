@@ -52,9 +52,10 @@ class TokenValidationTest extends FhirRestTest {
         String bad = badToken(kind);
         HttpResponse<String> response = http("GET", "/Patient?_count=1", null, null, bad);
         assertThat(response.statusCode()).as(kind).isEqualTo(401);
-        assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue(
-                "Bearer realm=\"fhir-anchor\", error=\"invalid_token\"");
-        assertThat(response.body()).contains("\"resourceType\":\"OperationOutcome\"")
+        assertThat(response.headers().firstValue("WWW-Authenticate"))
+                .hasValue("Bearer realm=\"fhir-anchor\", error=\"invalid_token\"");
+        assertThat(response.body())
+                .contains("\"resourceType\":\"OperationOutcome\"")
                 .contains("not valid for this server");
     }
 
@@ -68,7 +69,9 @@ class TokenValidationTest extends FhirRestTest {
 
     @Test
     void validTokenOfThisServer_isAccepted() {
-        assertThat(http("GET", "/Patient?_count=1", null, null, issuer.mint(ADMIN)).statusCode()).isEqualTo(200);
+        assertThat(http("GET", "/Patient?_count=1", null, null, issuer.mint(ADMIN))
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -79,11 +82,16 @@ class TokenValidationTest extends FhirRestTest {
         HttpResponse<String> smart = http("GET", "/.well-known/smart-configuration", null, null, null);
         assertThat(smart.statusCode()).isEqualTo(200);
         // The built-in authorization server is the OpenID issuer: its URL, not the tokens' iss.
-        assertThat(smart.body()).contains("\"issuer\" : \"http://127.0.0.1:" + port + "\"")
-                .contains("system/*.cruds").contains("permission-v2");
-        HttpResponse<String> health = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/actuator/health"))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(smart.body())
+                .contains("\"issuer\" : \"http://127.0.0.1:" + port + "\"")
+                .contains("system/*.cruds")
+                .contains("permission-v2");
+        HttpResponse<String> health = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
     }
 
@@ -96,24 +104,44 @@ class TokenValidationTest extends FhirRestTest {
         HttpResponse<String> xmlAgain = http("GET", "/metadata?_format=xml", null, null, null);
         assertThat(second.statusCode()).isEqualTo(200);
         assertThat(second.body()).isEqualTo(first.body()).startsWith("{").contains("SMART-on-FHIR");
-        assertThat(second.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("json"));
+        assertThat(second.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).contains("json"));
         assertThat(xmlAgain.statusCode()).isEqualTo(200);
         assertThat(xmlAgain.body()).isEqualTo(xml.body()).contains("<CapabilityStatement");
-        assertThat(xmlAgain.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("xml"));
+        assertThat(xmlAgain.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).contains("xml"));
     }
 
     private String badToken(String kind) throws Exception {
         ECKey ourKey = issuer.key();
         Clock now = Clock.systemUTC();
         return switch (kind) {
-            case "expired" -> new TokenIssuer(ourKey, properties.issuer(), properties.audience(),
-                    Clock.fixed(Instant.now().minus(Duration.ofHours(2)), ZoneOffset.UTC)).mint(ADMIN);
-            case "not yet valid" -> new TokenIssuer(ourKey, properties.issuer(), properties.audience(),
-                    Clock.fixed(Instant.now().plus(Duration.ofHours(2)), ZoneOffset.UTC)).mint(ADMIN);
-            case "signed by another key" -> new TokenIssuer(new ECKeyGenerator(Curve.P_256).keyID(ourKey.getKeyID())
-                    .generate(), properties.issuer(), properties.audience(), now).mint(ADMIN);
+            case "expired" ->
+                new TokenIssuer(
+                                ourKey,
+                                properties.issuer(),
+                                properties.audience(),
+                                Clock.fixed(Instant.now().minus(Duration.ofHours(2)), ZoneOffset.UTC))
+                        .mint(ADMIN);
+            case "not yet valid" ->
+                new TokenIssuer(
+                                ourKey,
+                                properties.issuer(),
+                                properties.audience(),
+                                Clock.fixed(Instant.now().plus(Duration.ofHours(2)), ZoneOffset.UTC))
+                        .mint(ADMIN);
+            case "signed by another key" ->
+                new TokenIssuer(
+                                new ECKeyGenerator(Curve.P_256)
+                                        .keyID(ourKey.getKeyID())
+                                        .generate(),
+                                properties.issuer(),
+                                properties.audience(),
+                                now)
+                        .mint(ADMIN);
             case "wrong audience" -> new TokenIssuer(ourKey, properties.issuer(), "some-other-api", now).mint(ADMIN);
-            case "wrong issuer" -> new TokenIssuer(ourKey, "https://evil.example", properties.audience(), now).mint(ADMIN);
+            case "wrong issuer" ->
+                new TokenIssuer(ourKey, "https://evil.example", properties.audience(), now).mint(ADMIN);
             case "alg none" -> new PlainJWT(claims()).serialize();
             case "HS256 keyed with the public key" -> {
                 SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims());
@@ -128,8 +156,13 @@ class TokenValidationTest extends FhirRestTest {
 
     private JWTClaimsSet claims() {
         Instant now = Instant.now();
-        return new JWTClaimsSet.Builder().issuer(properties.issuer()).audience(properties.audience())
-                .subject("forger").issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(600)))
-                .claim("scope", Role.ADMIN.scopeClaim()).build();
+        return new JWTClaimsSet.Builder()
+                .issuer(properties.issuer())
+                .audience(properties.audience())
+                .subject("forger")
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(600)))
+                .claim("scope", Role.ADMIN.scopeClaim())
+                .build();
     }
 }

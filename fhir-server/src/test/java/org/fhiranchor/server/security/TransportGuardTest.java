@@ -12,8 +12,10 @@ class TransportGuardTest {
 
     @Test
     void loopbackWithoutTls_starts() {
-        assertThatCode(() -> check(new MockEnvironment().withProperty("server.address", "127.0.0.1"))).doesNotThrowAnyException();
-        assertThatCode(() -> check(new MockEnvironment().withProperty("server.address", "::1"))).doesNotThrowAnyException();
+        assertThatCode(() -> check(new MockEnvironment().withProperty("server.address", "127.0.0.1")))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> check(new MockEnvironment().withProperty("server.address", "::1")))
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -25,17 +27,23 @@ class TransportGuardTest {
 
     @Test
     void tlsOrExplicitOptIn_starts() {
-        assertThatCode(() -> check(new MockEnvironment().withProperty("server.address", "0.0.0.0")
-                .withProperty("server.ssl.key-store", "file:/etc/fhir-anchor/keystore.p12"))).doesNotThrowAnyException();
-        assertThatCode(() -> check(new MockEnvironment().withProperty("server.address", "0.0.0.0")
-                .withProperty("fhir-anchor.security.allow-insecure-http", "true"))).doesNotThrowAnyException();
-        assertThatThrownBy(() -> check(new MockEnvironment().withProperty("server.address", "0.0.0.0")
-                .withProperty("server.ssl.key-store", "x.p12").withProperty("server.ssl.enabled", "false")))
+        assertThatCode(() -> check(new MockEnvironment()
+                        .withProperty("server.address", "0.0.0.0")
+                        .withProperty("server.ssl.key-store", "file:/etc/fhir-anchor/keystore.p12")))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> check(new MockEnvironment()
+                        .withProperty("server.address", "0.0.0.0")
+                        .withProperty("fhir-anchor.security.allow-insecure-http", "true")))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> check(new MockEnvironment()
+                        .withProperty("server.address", "0.0.0.0")
+                        .withProperty("server.ssl.key-store", "x.p12")
+                        .withProperty("server.ssl.enabled", "false")))
                 .hasMessageContaining("Refusing");
     }
 
     private static void check(MockEnvironment environment) {
-        TransportGuard.check(environment,
-                Binder.get(environment).bindOrCreate("fhir-anchor.security", SecurityProperties.class));
+        TransportGuard.check(
+                environment, Binder.get(environment).bindOrCreate("fhir-anchor.security", SecurityProperties.class));
     }
 }

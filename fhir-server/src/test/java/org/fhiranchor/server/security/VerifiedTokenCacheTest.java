@@ -30,8 +30,12 @@ class VerifiedTokenCacheTest {
         if (!token.startsWith("good-")) {
             throw new BadJwtException("bad signature");
         }
-        return Jwt.withTokenValue(token).header("alg", "ES256").subject(token)
-                .issuedAt(NOW.minusSeconds(60)).expiresAt(NOW.plusSeconds(600)).build();
+        return Jwt.withTokenValue(token)
+                .header("alg", "ES256")
+                .subject(token)
+                .issuedAt(NOW.minusSeconds(60))
+                .expiresAt(NOW.plusSeconds(600))
+                .build();
     };
 
     private final OAuth2TokenValidator<Jwt> expiry = jwt -> validatorNow.isBefore(jwt.getExpiresAt())
@@ -67,9 +71,20 @@ class VerifiedTokenCacheTest {
     void entriesAgeOutAndTheCacheIsBounded() {
         Instant[] now = {NOW};
         Clock clock = new Clock() {
-            @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-            @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-            @Override public Instant instant() { return now[0]; }
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
         };
         VerifiedTokenCache cache = cache(clock);
         cache.decode("good-a");
@@ -91,14 +106,36 @@ class VerifiedTokenCacheTest {
         Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Instant[] now = {start};
         Clock clock = new Clock() {
-            @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-            @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-            @Override public Instant instant() { return now[0]; }
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
         };
-        SecurityProperties properties = new SecurityProperties("urn:fhir-anchor:embedded-issuer", "fhir-anchor", null, null,
-                null, "ES256", Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofDays(30), false);
-        com.nimbusds.jose.jwk.ECKey key = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256)
-                .keyID("test").generate();
+        SecurityProperties properties = new SecurityProperties(
+                "urn:fhir-anchor:embedded-issuer",
+                "fhir-anchor",
+                null,
+                null,
+                null,
+                "ES256",
+                Duration.ofSeconds(30),
+                Duration.ofHours(1),
+                Duration.ofDays(30),
+                false);
+        com.nimbusds.jose.jwk.ECKey key = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(
+                        com.nimbusds.jose.jwk.Curve.P_256)
+                .keyID("test")
+                .generate();
         String token = new TokenIssuer(key, properties.issuer(), properties.audience(), clock)
                 .mint(TokenIssuer.TokenRequest.of(Role.ADMIN, "someone", Duration.ofMinutes(10)));
         JwtDecoder real = JwtDecoders.embedded(key, properties, clock);
@@ -106,8 +143,8 @@ class VerifiedTokenCacheTest {
             verifications.incrementAndGet();
             return real.decode(t);
         };
-        VerifiedTokenCache cache = new VerifiedTokenCache(counted, JwtDecoders.validator(properties, clock), 16,
-                Duration.ofHours(1), clock);
+        VerifiedTokenCache cache = new VerifiedTokenCache(
+                counted, JwtDecoders.validator(properties, clock), 16, Duration.ofHours(1), clock);
 
         assertThat(cache.decode(token).getSubject()).isEqualTo("someone");
         now[0] = start.plus(Duration.ofMinutes(9));
@@ -115,9 +152,11 @@ class VerifiedTokenCacheTest {
         assertThat(verifications).as("served from the cache").hasValue(1);
 
         now[0] = start.plus(Duration.ofMinutes(10)).plusSeconds(31); // past exp and the clock skew
-        assertThatThrownBy(() -> cache.decode(token)).isInstanceOf(org.springframework.security.oauth2.jwt.JwtException.class)
+        assertThatThrownBy(() -> cache.decode(token))
+                .isInstanceOf(org.springframework.security.oauth2.jwt.JwtException.class)
                 .hasMessageContaining("expired");
-        assertThatThrownBy(() -> cache.decode(token)).isInstanceOf(org.springframework.security.oauth2.jwt.JwtException.class);
+        assertThatThrownBy(() -> cache.decode(token))
+                .isInstanceOf(org.springframework.security.oauth2.jwt.JwtException.class);
         // A token that was never valid stays refused, cached neighbour or not.
         assertThatThrownBy(() -> cache.decode(token.substring(0, token.length() - 4) + "AAAA"))
                 .isInstanceOf(org.springframework.security.oauth2.jwt.JwtException.class);

@@ -48,12 +48,21 @@ class BackendServicesTest extends FhirRestTest {
     @Test
     void es384WithInlineJwks_getsAToken_onceperAssertion() throws Exception {
         ECKey key = new ECKeyGenerator(Curve.P_384).keyID("es-" + run).generate();
-        String clientId = register("bulk-es-" + run, Map.of("jwks", JSON.readValue(
-                new JWKSet(key.toPublicJWK()).toString(), Map.class)));
-        IIdType patient = client.create().resource(ClinicalFixtures.patient("urn:test:backend:" + run, "p1", "Backend",
-                "1970-01-01")).execute().getId().toUnqualifiedVersionless();
+        String clientId = register(
+                "bulk-es-" + run, Map.of("jwks", JSON.readValue(new JWKSet(key.toPublicJWK()).toString(), Map.class)));
+        IIdType patient = client.create()
+                .resource(ClinicalFixtures.patient("urn:test:backend:" + run, "p1", "Backend", "1970-01-01"))
+                .execute()
+                .getId()
+                .toUnqualifiedVersionless();
 
-        String assertion = assertion(key, JWSAlgorithm.ES384, clientId, tokenUrl(), Duration.ofMinutes(4), UUID.randomUUID().toString());
+        String assertion = assertion(
+                key,
+                JWSAlgorithm.ES384,
+                clientId,
+                tokenUrl(),
+                Duration.ofMinutes(4),
+                UUID.randomUUID().toString());
         HttpResponse<String> issued = tokenRequest(assertion, "system/*.rs");
         assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
         JsonNode token = JSON.readTree(issued.body());
@@ -61,25 +70,72 @@ class BackendServicesTest extends FhirRestTest {
         assertThat(token.has("refresh_token")).isFalse();
         String accessToken = token.path("access_token").asText();
         assertThat(SignedJWT.parse(accessToken).getJWTClaimsSet().getClaims())
-                .containsEntry("role", "ehr").containsEntry("client_id", clientId);
-        assertThat(http("GET", "/" + patient.getValue(), null, null, accessToken).statusCode()).isEqualTo(200);
+                .containsEntry("role", "ehr")
+                .containsEntry("client_id", clientId);
+        assertThat(http("GET", "/" + patient.getValue(), null, null, accessToken)
+                        .statusCode())
+                .isEqualTo(200);
         // system/*.rs reads; it never writes.
-        assertThat(http("DELETE", "/" + patient.getValue(), null, null, accessToken).statusCode()).isEqualTo(403);
+        assertThat(http("DELETE", "/" + patient.getValue(), null, null, accessToken)
+                        .statusCode())
+                .isEqualTo(403);
 
         assertRefused(tokenRequest(assertion, "system/*.rs")); // the same jti again
-        assertRefused(tokenRequest(assertion(key, JWSAlgorithm.ES384, clientId, tokenUrl(), Duration.ofMinutes(-2),
-                UUID.randomUUID().toString()), "system/*.rs")); // expired
-        assertRefused(tokenRequest(assertion(key, JWSAlgorithm.ES384, clientId, tokenUrl(), Duration.ofMinutes(10),
-                UUID.randomUUID().toString()), "system/*.rs")); // exp too far ahead
-        assertRefused(tokenRequest(assertion(key, JWSAlgorithm.ES384, clientId, "https://elsewhere.example/token",
-                Duration.ofMinutes(4), UUID.randomUUID().toString()), "system/*.rs")); // wrong aud
+        assertRefused(tokenRequest(
+                assertion(
+                        key,
+                        JWSAlgorithm.ES384,
+                        clientId,
+                        tokenUrl(),
+                        Duration.ofMinutes(-2),
+                        UUID.randomUUID().toString()),
+                "system/*.rs")); // expired
+        assertRefused(tokenRequest(
+                assertion(
+                        key,
+                        JWSAlgorithm.ES384,
+                        clientId,
+                        tokenUrl(),
+                        Duration.ofMinutes(10),
+                        UUID.randomUUID().toString()),
+                "system/*.rs")); // exp too far ahead
+        assertRefused(tokenRequest(
+                assertion(
+                        key,
+                        JWSAlgorithm.ES384,
+                        clientId,
+                        "https://elsewhere.example/token",
+                        Duration.ofMinutes(4),
+                        UUID.randomUUID().toString()),
+                "system/*.rs")); // wrong aud
         ECKey stranger = new ECKeyGenerator(Curve.P_384).keyID("es-" + run).generate();
-        assertRefused(tokenRequest(assertion(stranger, JWSAlgorithm.ES384, clientId, tokenUrl(), Duration.ofMinutes(4),
-                UUID.randomUUID().toString()), "system/*.rs")); // not the client's key
-        assertRefused(tokenRequest(assertion(key, JWSAlgorithm.ES384, "nobody-" + run, tokenUrl(), Duration.ofMinutes(4),
-                UUID.randomUUID().toString()), "system/*.rs")); // unknown client
-        HttpResponse<String> beyond = tokenRequest(assertion(key, JWSAlgorithm.ES384, clientId, tokenUrl(),
-                Duration.ofMinutes(4), UUID.randomUUID().toString()), "system/*.cruds");
+        assertRefused(tokenRequest(
+                assertion(
+                        stranger,
+                        JWSAlgorithm.ES384,
+                        clientId,
+                        tokenUrl(),
+                        Duration.ofMinutes(4),
+                        UUID.randomUUID().toString()),
+                "system/*.rs")); // not the client's key
+        assertRefused(tokenRequest(
+                assertion(
+                        key,
+                        JWSAlgorithm.ES384,
+                        "nobody-" + run,
+                        tokenUrl(),
+                        Duration.ofMinutes(4),
+                        UUID.randomUUID().toString()),
+                "system/*.rs")); // unknown client
+        HttpResponse<String> beyond = tokenRequest(
+                assertion(
+                        key,
+                        JWSAlgorithm.ES384,
+                        clientId,
+                        tokenUrl(),
+                        Duration.ofMinutes(4),
+                        UUID.randomUUID().toString()),
+                "system/*.cruds");
         assertThat(beyond.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(beyond.body()).path("error").asText()).isEqualTo("invalid_scope");
     }
@@ -97,14 +153,29 @@ class BackendServicesTest extends FhirRestTest {
         });
         jwks.start();
         try {
-            String clientId = register("bulk-rs-" + run,
+            String clientId = register(
+                    "bulk-rs-" + run,
                     Map.of("jwksUrl", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks.json"));
-            HttpResponse<String> issued = tokenRequest(assertion(key, JWSAlgorithm.RS384, clientId, tokenUrl(),
-                    Duration.ofMinutes(5), UUID.randomUUID().toString()), "system/*.rs");
+            HttpResponse<String> issued = tokenRequest(
+                    assertion(
+                            key,
+                            JWSAlgorithm.RS384,
+                            clientId,
+                            tokenUrl(),
+                            Duration.ofMinutes(5),
+                            UUID.randomUUID().toString()),
+                    "system/*.rs");
             assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
             // RS256 is not among the algorithms SMART allows.
-            assertRefused(tokenRequest(assertion(key, JWSAlgorithm.RS256, clientId, tokenUrl(), Duration.ofMinutes(5),
-                    UUID.randomUUID().toString()), "system/*.rs"));
+            assertRefused(tokenRequest(
+                    assertion(
+                            key,
+                            JWSAlgorithm.RS256,
+                            clientId,
+                            tokenUrl(),
+                            Duration.ofMinutes(5),
+                            UUID.randomUUID().toString()),
+                    "system/*.rs"));
         } finally {
             jwks.stop(0);
         }
@@ -113,11 +184,19 @@ class BackendServicesTest extends FhirRestTest {
     @Test
     void revokedClient_getsNothing() throws Exception {
         ECKey key = new ECKeyGenerator(Curve.P_384).keyID("es-" + run).generate();
-        String clientId = register("revoked-" + run, Map.of("jwks", JSON.readValue(
-                new JWKSet(key.toPublicJWK()).toString(), Map.class)));
-        assertThat(admin("DELETE", "/admin/clients/" + clientId, null).statusCode()).isEqualTo(204);
-        assertRefused(tokenRequest(assertion(key, JWSAlgorithm.ES384, clientId, tokenUrl(), Duration.ofMinutes(4),
-                UUID.randomUUID().toString()), "system/*.rs"));
+        String clientId = register(
+                "revoked-" + run, Map.of("jwks", JSON.readValue(new JWKSet(key.toPublicJWK()).toString(), Map.class)));
+        assertThat(admin("DELETE", "/admin/clients/" + clientId, null).statusCode())
+                .isEqualTo(204);
+        assertRefused(tokenRequest(
+                assertion(
+                        key,
+                        JWSAlgorithm.ES384,
+                        clientId,
+                        tokenUrl(),
+                        Duration.ofMinutes(4),
+                        UUID.randomUUID().toString()),
+                "system/*.rs"));
     }
 
     @Test
@@ -128,15 +207,23 @@ class BackendServicesTest extends FhirRestTest {
         tooMuch.put("scope", "system/*.cruds admin");
         tooMuch.put("role", "auditor");
         tooMuch.put("jwks", JSON.readValue(new JWKSet(key.toPublicJWK()).toString(), Map.class));
-        assertThat(admin("POST", "/admin/clients", JSON.writeValueAsString(tooMuch)).statusCode()).isEqualTo(400);
+        assertThat(admin("POST", "/admin/clients", JSON.writeValueAsString(tooMuch))
+                        .statusCode())
+                .isEqualTo(400);
         tooMuch.put("scope", "system/AuditEvent.rs");
         tooMuch.put("jwks", JSON.readValue(new JWKSet((JWK) key).toString(false), Map.class));
         HttpResponse<String> privateKey = admin("POST", "/admin/clients", JSON.writeValueAsString(tooMuch));
         assertThat(privateKey.statusCode()).isEqualTo(400);
         assertThat(privateKey.body()).doesNotContain(key.getD().toString());
         // Without an admin token: no admin API.
-        assertThat(SmartLaunchTest.rawHttp("GET", "http://127.0.0.1:" + port + "/admin/clients", null, null,
-                token(org.fhiranchor.server.security.Role.EHR)).statusCode()).isEqualTo(403);
+        assertThat(SmartLaunchTest.rawHttp(
+                                "GET",
+                                "http://127.0.0.1:" + port + "/admin/clients",
+                                null,
+                                null,
+                                token(org.fhiranchor.server.security.Role.EHR))
+                        .statusCode())
+                .isEqualTo(403);
     }
 
     private void assertRefused(HttpResponse<String> response) throws Exception {
@@ -158,8 +245,8 @@ class BackendServicesTest extends FhirRestTest {
     }
 
     private HttpResponse<String> admin(String method, String path, String json) {
-        return SmartLaunchTest.rawHttp(method, "http://127.0.0.1:" + port + path, json == null ? null : "application/json",
-                json, token);
+        return SmartLaunchTest.rawHttp(
+                method, "http://127.0.0.1:" + port + path, json == null ? null : "application/json", json, token);
     }
 
     private String tokenUrl() {
@@ -168,18 +255,38 @@ class BackendServicesTest extends FhirRestTest {
 
     private HttpResponse<String> tokenRequest(String assertion, String scope) {
         // As SMART clients send it: no client_id, the assertion says who.
-        return SmartLaunchTest.rawHttp("POST", tokenUrl(), "application/x-www-form-urlencoded", Browser.form(Map.of(
-                "grant_type", "client_credentials", "scope", scope,
-                "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-                "client_assertion", assertion)), null);
+        return SmartLaunchTest.rawHttp(
+                "POST",
+                tokenUrl(),
+                "application/x-www-form-urlencoded",
+                Browser.form(Map.of(
+                        "grant_type",
+                        "client_credentials",
+                        "scope",
+                        scope,
+                        "client_assertion_type",
+                        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                        "client_assertion",
+                        assertion)),
+                null);
     }
 
-    static String assertion(JWK key, JWSAlgorithm algorithm, String clientId, String audience, Duration lifetime,
-            String jti) throws Exception {
+    static String assertion(
+            JWK key, JWSAlgorithm algorithm, String clientId, String audience, Duration lifetime, String jti)
+            throws Exception {
         Instant now = Instant.now();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(),
-                new JWTClaimsSet.Builder().issuer(clientId).subject(clientId).audience(List.of(audience))
-                        .expirationTime(Date.from(now.plus(lifetime))).jwtID(jti).build());
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(algorithm)
+                        .keyID(key.getKeyID())
+                        .type(JOSEObjectType.JWT)
+                        .build(),
+                new JWTClaimsSet.Builder()
+                        .issuer(clientId)
+                        .subject(clientId)
+                        .audience(List.of(audience))
+                        .expirationTime(Date.from(now.plus(lifetime)))
+                        .jwtID(jti)
+                        .build());
         JWSSigner signer = key instanceof ECKey ec ? new ECDSASigner(ec) : new RSASSASigner((RSAKey) key);
         jwt.sign(signer);
         return jwt.serialize();

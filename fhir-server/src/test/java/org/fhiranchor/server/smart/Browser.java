@@ -29,14 +29,22 @@ final class Browser {
     }
 
     HttpResponse<String> get(String pathOrUrl) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri(pathOrUrl)).header("Accept", "text/html").GET().build(),
+        return http.send(
+                HttpRequest.newBuilder(uri(pathOrUrl))
+                        .header("Accept", "text/html")
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> post(String path, String form) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri(path)).header("Accept", "text/html")
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(uri(path))
+                        .header("Accept", "text/html")
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** Follows the redirect of a 302. */
@@ -45,8 +53,9 @@ final class Browser {
     }
 
     static String location(HttpResponse<String> response) {
-        return response.headers().firstValue("Location").orElseThrow(
-                () -> new AssertionError("No redirect: " + response.statusCode() + " " + response.body()));
+        return response.headers()
+                .firstValue("Location")
+                .orElseThrow(() -> new AssertionError("No redirect: " + response.statusCode() + " " + response.body()));
     }
 
     private URI uri(String pathOrUrl) {
@@ -65,7 +74,8 @@ final class Browser {
 
     /** The value of a hidden form field in a page. */
     static String hidden(String html, String name) {
-        Matcher m = Pattern.compile("name=\"" + Pattern.quote(name) + "\" value=\"([^\"]*)\"").matcher(html);
+        Matcher m = Pattern.compile("name=\"" + Pattern.quote(name) + "\" value=\"([^\"]*)\"")
+                .matcher(html);
         if (!m.find()) {
             throw new AssertionError("No field " + name + " in " + html);
         }

@@ -44,7 +44,9 @@ class FhirClientBrowserTest extends FhirRestTest {
         serve("/launch.html", "text/html", resource("smart-app/launch.html"));
         serve("/app.html", "text/html", resource("smart-app/app.html"));
         serve("/blank.html", "text/html", "<!doctype html><title>blank</title>".getBytes(StandardCharsets.UTF_8));
-        serve("/fhir-client.js", "application/javascript",
+        serve(
+                "/fhir-client.js",
+                "application/javascript",
                 Files.readAllBytes(REPO.resolve("node_modules/fhirclient/build/fhir-client.js")));
         appServer.start();
         registry.add("fhir-anchor.test.context-name", () -> "smart-browser");
@@ -59,14 +61,31 @@ class FhirClientBrowserTest extends FhirRestTest {
     @Test
     void fhirclientCompletesAStandaloneLaunchInChromium() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        IIdType alice = client.create().resource(ClinicalFixtures.patient("urn:test:browser:" + run, "a", "Lovelace",
-                "1815-12-10")).execute().getId().toUnqualifiedVersionless();
-        IIdType bob = client.create().resource(ClinicalFixtures.patient("urn:test:browser:" + run, "b", "Babbage",
-                "1791-12-26")).execute().getId().toUnqualifiedVersionless();
+        IIdType alice = client.create()
+                .resource(ClinicalFixtures.patient("urn:test:browser:" + run, "a", "Lovelace", "1815-12-10"))
+                .execute()
+                .getId()
+                .toUnqualifiedVersionless();
+        IIdType bob = client.create()
+                .resource(ClinicalFixtures.patient("urn:test:browser:" + run, "b", "Babbage", "1791-12-26"))
+                .execute()
+                .getId()
+                .toUnqualifiedVersionless();
         String username = "ada-" + run;
         String password = "analytical engine 1843";
-        assertThat(admin("/admin/users", Map.of("username", username, "password", password, "role", "patient",
-                "fhirUser", "Patient/" + alice.getIdPart())).statusCode()).isEqualTo(201);
+        assertThat(admin(
+                                "/admin/users",
+                                Map.of(
+                                        "username",
+                                        username,
+                                        "password",
+                                        password,
+                                        "role",
+                                        "patient",
+                                        "fhirUser",
+                                        "Patient/" + alice.getIdPart()))
+                        .statusCode())
+                .isEqualTo(201);
         Map<String, Object> app = new LinkedHashMap<>();
         app.put("name", "Health Diary (test app)");
         app.put("redirectUris", List.of(appOrigin() + "/app.html"));
@@ -77,8 +96,14 @@ class FhirClientBrowserTest extends FhirRestTest {
 
         Path shots = Files.createDirectories(Path.of("target", "smart-screenshots"));
         String launch = appOrigin() + "/launch.html?iss=" + Browser.encode(baseUrl()) + "&client_id=" + clientId;
-        Process node = new ProcessBuilder("node", REPO.resolve("fhir-server/src/test/js/smart-launch.js").toString(),
-                launch, username, password, shots.toAbsolutePath().toString(), bob.getIdPart())
+        Process node = new ProcessBuilder(
+                        "node",
+                        REPO.resolve("fhir-server/src/test/js/smart-launch.js").toString(),
+                        launch,
+                        username,
+                        password,
+                        shots.toAbsolutePath().toString(),
+                        bob.getIdPart())
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         String output;
@@ -102,8 +127,8 @@ class FhirClientBrowserTest extends FhirRestTest {
     }
 
     private HttpResponse<String> admin(String path, Map<String, Object> body) throws IOException {
-        return SmartLaunchTest.rawHttp("POST", "http://127.0.0.1:" + port + path, "application/json",
-                JSON.writeValueAsString(body), token);
+        return SmartLaunchTest.rawHttp(
+                "POST", "http://127.0.0.1:" + port + path, "application/json", JSON.writeValueAsString(body), token);
     }
 
     private static String appOrigin() {
@@ -132,7 +157,8 @@ class FhirClientBrowserTest extends FhirRestTest {
             dir = dir.getParent();
         }
         if (dir == null) {
-            throw new UncheckedIOException(new IOException("node_modules/fhirclient not found: run npm ci at the repository root"));
+            throw new UncheckedIOException(
+                    new IOException("node_modules/fhirclient not found: run npm ci at the repository root"));
         }
         return dir;
     }

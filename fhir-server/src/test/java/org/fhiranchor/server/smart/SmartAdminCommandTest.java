@@ -27,26 +27,63 @@ class SmartAdminCommandTest {
 
     @Test
     void usersAndClients_fromTheCommandLine() throws Exception {
-        Result added = run("user", "secret passphrase 1\n", "add", "--username", "ada", "--role", "patient",
-                "--fhir-user", "Patient/sample-ada");
+        Result added = run(
+                "user",
+                "secret passphrase 1\n",
+                "add",
+                "--username",
+                "ada",
+                "--role",
+                "patient",
+                "--fhir-user",
+                "Patient/sample-ada");
         assertThat(added.status).as(added.err).isZero();
         assertThat(added.out).contains("created ada (patient)");
         assertThat(added.out + added.err).doesNotContain("secret passphrase");
 
-        assertThat(run("user", "short\n", "add", "--username", "bob", "--role", "clinician").status).isEqualTo(2);
+        assertThat(run("user", "short\n", "add", "--username", "bob", "--role", "clinician").status)
+                .isEqualTo(2);
         assertThat(run("user", "long enough password\n", "add", "--username", "eve", "--role", "patient").err)
                 .contains("needs its Patient");
         assertThat(run("user", "", "disable", "--username", "ada").status).isZero();
         assertThat(run("user", "", "list").out).contains("ada\tpatient\tPatient/sample-ada\tdisabled");
 
         Path jwks = dataDir.resolve("jwks.json");
-        Files.writeString(jwks, new JWKSet(new ECKeyGenerator(Curve.P_384).keyID("k1").generate().toPublicJWK()).toString());
-        Result client = run("client", "", "add", "--client-id", "bulk", "--scope", "system/*.rs", "--role", "ehr",
-                "--jwks-file", jwks.toString());
+        Files.writeString(
+                jwks,
+                new JWKSet(new ECKeyGenerator(Curve.P_384)
+                                .keyID("k1")
+                                .generate()
+                                .toPublicJWK())
+                        .toString());
+        Result client = run(
+                "client",
+                "",
+                "add",
+                "--client-id",
+                "bulk",
+                "--scope",
+                "system/*.rs",
+                "--role",
+                "ehr",
+                "--jwks-file",
+                jwks.toString());
         assertThat(client.status).as(client.err).isZero();
         assertThat(run("client", "", "list").out).contains("bulk\t[client_credentials]\tsystem/*.rs");
-        assertThat(run("client", "", "add", "--client-id", "greedy", "--scope", "system/*.cruds", "--role", "auditor",
-                "--jwks-file", jwks.toString()).err).contains("beyond the role auditor");
+        assertThat(run(
+                                "client",
+                                "",
+                                "add",
+                                "--client-id",
+                                "greedy",
+                                "--scope",
+                                "system/*.cruds",
+                                "--role",
+                                "auditor",
+                                "--jwks-file",
+                                jwks.toString())
+                        .err)
+                .contains("beyond the role auditor");
         assertThat(run("client", "", "revoke", "--client-id", "bulk").out).contains("revoked");
         assertThat(run("client", "", "list").out).doesNotContain("bulk");
     }
@@ -59,8 +96,12 @@ class SmartAdminCommandTest {
         String[] all = new String[args.length + 1];
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--fhir-anchor.data-dir=" + dataDir;
-        int status = SmartAdminCommand.run(command, all, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int status = SmartAdminCommand.run(
+                command,
+                all,
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }

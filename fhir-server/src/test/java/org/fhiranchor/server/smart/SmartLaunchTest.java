@@ -67,13 +67,19 @@ class SmartLaunchTest extends FhirRestTest {
         assertThat(token.path("scope").asText()).contains("patient/*.rs", "launch/patient");
         assertThat(token.has("id_token")).isTrue();
         String accessToken = token.path("access_token").asText();
-        Map<String, Object> claims = SignedJWT.parse(accessToken).getJWTClaimsSet().getClaims();
-        assertThat(claims).containsEntry("patient", alice.getIdPart()).containsEntry("role", "patient")
-                .containsEntry("client_id", clientId).containsEntry("fhirUser", "Patient/" + alice.getIdPart());
+        Map<String, Object> claims =
+                SignedJWT.parse(accessToken).getJWTClaimsSet().getClaims();
+        assertThat(claims)
+                .containsEntry("patient", alice.getIdPart())
+                .containsEntry("role", "patient")
+                .containsEntry("client_id", clientId)
+                .containsEntry("fhirUser", "Patient/" + alice.getIdPart());
 
-        assertThat(http("GET", "/" + alice.toUnqualifiedVersionless().getValue(), null, null, accessToken).statusCode())
+        assertThat(http("GET", "/" + alice.toUnqualifiedVersionless().getValue(), null, null, accessToken)
+                        .statusCode())
                 .isEqualTo(200);
-        assertThat(http("GET", "/" + bob.toUnqualifiedVersionless().getValue(), null, null, accessToken).statusCode())
+        assertThat(http("GET", "/" + bob.toUnqualifiedVersionless().getValue(), null, null, accessToken)
+                        .statusCode())
                 .isEqualTo(403);
 
         // The code is good once.
@@ -94,8 +100,9 @@ class SmartLaunchTest extends FhirRestTest {
     void withoutPkce_theRequestIsRefused() throws Exception {
         String clientId = registerApp("patient/*.rs");
         Browser browser = new Browser(origin());
-        HttpResponse<String> refused = browser.get("/oauth2/authorize?response_type=code&client_id=" + clientId
-                + "&redirect_uri=" + Browser.encode(REDIRECT) + "&scope=" + Browser.encode("patient/*.rs") + "&state=s1");
+        HttpResponse<String> refused =
+                browser.get("/oauth2/authorize?response_type=code&client_id=" + clientId + "&redirect_uri="
+                        + Browser.encode(REDIRECT) + "&scope=" + Browser.encode("patient/*.rs") + "&state=s1");
         assertThat(Browser.location(refused)).startsWith(REDIRECT).contains("error=invalid_request");
     }
 
@@ -108,7 +115,10 @@ class SmartLaunchTest extends FhirRestTest {
         Launch launch = new Launch(clientId, "user/*.rs openid");
         HttpResponse<String> refused = launch.signIn(username, PASSWORD);
         String location = Browser.location(refused);
-        assertThat(location).startsWith(REDIRECT).contains("error=invalid_scope").doesNotContain("code=");
+        assertThat(location)
+                .startsWith(REDIRECT)
+                .contains("error=invalid_scope")
+                .doesNotContain("code=");
     }
 
     @Test
@@ -123,16 +133,25 @@ class SmartLaunchTest extends FhirRestTest {
         assertThat(picker.body()).contains("Choose a patient");
         HttpResponse<String> search = launch.browser.get(PatientPickerUrl.search(picker, "Dave-" + run));
         assertThat(search.body()).contains("data-patient=\"" + dave.getIdPart() + "\"");
-        HttpResponse<String> picked = launch.browser.post("/launch/patient", Browser.form(Map.of(
-                "_csrf", Browser.hidden(search.body(), "_csrf"),
-                "continue", Browser.hidden(search.body(), "continue"),
-                "patient", dave.getIdPart())));
+        HttpResponse<String> picked = launch.browser.post(
+                "/launch/patient",
+                Browser.form(Map.of(
+                        "_csrf", Browser.hidden(search.body(), "_csrf"),
+                        "continue", Browser.hidden(search.body(), "continue"),
+                        "patient", dave.getIdPart())));
         HttpResponse<String> consent = launch.browser.follow(launch.browser.follow(picked));
         assertThat(consent.body()).contains("Patient/" + dave.getIdPart());
-        JsonNode token = JSON.readTree(launch.token(launch.approve(consent), launch.verifier).body());
+        JsonNode token = JSON.readTree(
+                launch.token(launch.approve(consent), launch.verifier).body());
         assertThat(token.path("patient").asText()).isEqualTo(dave.getIdPart());
-        assertThat(http("GET", "/Patient/" + dave.getIdPart(), null, null, token.path("access_token").asText())
-                .statusCode()).isEqualTo(200);
+        assertThat(http(
+                                "GET",
+                                "/Patient/" + dave.getIdPart(),
+                                null,
+                                null,
+                                token.path("access_token").asText())
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -161,16 +180,23 @@ class SmartLaunchTest extends FhirRestTest {
         assertThat(config.path("code_challenge_methods_supported").toString()).isEqualTo("[\"S256\"]");
         assertThat(config.path("grant_types_supported").toString())
                 .contains("authorization_code", "refresh_token", "client_credentials");
-        assertThat(config.path("token_endpoint_auth_methods_supported").toString()).contains("private_key_jwt");
+        assertThat(config.path("token_endpoint_auth_methods_supported").toString())
+                .contains("private_key_jwt");
         assertThat(config.path("capabilities").toString())
-                .contains("launch-standalone", "client-public", "client-confidential-asymmetric",
-                        "context-standalone-patient", "permission-v2");
+                .contains(
+                        "launch-standalone",
+                        "client-public",
+                        "client-confidential-asymmetric",
+                        "context-standalone-patient",
+                        "permission-v2");
         assertThat(config.path("scopes_supported").toString()).contains("patient/*.rs", "launch/patient", "fhirUser");
         // The endpoints are really there: the JWKS holds the key the resource server trusts.
         HttpResponse<String> jwks = rawHttp("GET", origin() + "/oauth2/jwks", null, null, null);
         assertThat(jwks.body()).contains(issuer.keyId()).doesNotContain("\"d\"");
         HttpResponse<String> metadata = http("GET", "/metadata?_format=json", null, null, null);
-        assertThat(metadata.body()).contains("oauth-uris").contains(origin() + "/oauth2/authorize")
+        assertThat(metadata.body())
+                .contains("oauth-uris")
+                .contains(origin() + "/oauth2/authorize")
                 .contains(origin() + "/oauth2/token");
     }
 
@@ -182,18 +208,25 @@ class SmartLaunchTest extends FhirRestTest {
         String clientId = registerApp("patient/*.rs openid fhirUser");
         Launch launch = new Launch(clientId, "patient/*.rs openid fhirUser");
         HttpResponse<String> consent = launch.signIn(username, PASSWORD);
-        HttpResponse<String> denied = launch.browser.post("/oauth2/authorize", Browser.form(Map.of(
-                "client_id", Browser.hidden(consent.body(), "client_id"),
-                "state", Browser.hidden(consent.body(), "state"))));
-        assertThat(Browser.location(denied)).startsWith(REDIRECT).contains("error=access_denied").doesNotContain("code=");
+        HttpResponse<String> denied = launch.browser.post(
+                "/oauth2/authorize",
+                Browser.form(Map.of(
+                        "client_id", Browser.hidden(consent.body(), "client_id"),
+                        "state", Browser.hidden(consent.body(), "state"))));
+        assertThat(Browser.location(denied))
+                .startsWith(REDIRECT)
+                .contains("error=access_denied")
+                .doesNotContain("code=");
     }
 
     // --- helpers
 
     private HttpResponse<String> login(Browser browser, String username, String password) throws Exception {
         HttpResponse<String> page = browser.get("/login");
-        return browser.post("/login", Browser.form(Map.of("username", username, "password", password,
-                "_csrf", Browser.hidden(page.body(), "_csrf"))));
+        return browser.post(
+                "/login",
+                Browser.form(Map.of(
+                        "username", username, "password", password, "_csrf", Browser.hidden(page.body(), "_csrf"))));
     }
 
     String origin() {
@@ -201,13 +234,20 @@ class SmartLaunchTest extends FhirRestTest {
     }
 
     IIdType createPatient(String family) {
-        return client.create().resource(ClinicalFixtures.patient("urn:test:smart:" + run, family + "-" + run,
-                family + "-" + run, "1980-01-01")).execute().getId().toUnqualifiedVersionless();
+        return client.create()
+                .resource(ClinicalFixtures.patient(
+                        "urn:test:smart:" + run, family + "-" + run, family + "-" + run, "1980-01-01"))
+                .execute()
+                .getId()
+                .toUnqualifiedVersionless();
     }
 
     void createUser(String username, String role, String fhirUser) throws Exception {
-        HttpResponse<String> created = admin("POST", "/admin/users", JSON.writeValueAsString(Map.of(
-                "username", username, "password", PASSWORD, "role", role, "fhirUser", fhirUser)));
+        HttpResponse<String> created = admin(
+                "POST",
+                "/admin/users",
+                JSON.writeValueAsString(
+                        Map.of("username", username, "password", PASSWORD, "role", role, "fhirUser", fhirUser)));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     }
 
@@ -228,8 +268,11 @@ class SmartLaunchTest extends FhirRestTest {
     static HttpResponse<String> rawHttp(String method, String url, String contentType, String body, String bearer) {
         try {
             java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
-                    .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
-                            : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+                    .method(
+                            method,
+                            body == null
+                                    ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                                    : java.net.http.HttpRequest.BodyPublishers.ofString(body));
             if (contentType != null) {
                 request.header("Content-Type", contentType);
             }
@@ -259,8 +302,10 @@ class SmartLaunchTest extends FhirRestTest {
         }
 
         String authorizeUrl(String redirectUri) throws Exception {
-            String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+            String challenge = Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(
+                            MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
             return "/oauth2/authorize?response_type=code&client_id=" + Browser.encode(clientId)
                     + "&redirect_uri=" + Browser.encode(redirectUri) + "&scope=" + Browser.encode(scope)
                     + "&state=" + state + "&aud=" + Browser.encode(baseUrl())
@@ -273,10 +318,19 @@ class SmartLaunchTest extends FhirRestTest {
             assertThat(Browser.location(toLogin)).endsWith("/login");
             HttpResponse<String> loginPage = browser.follow(toLogin);
             assertThat(loginPage.body()).contains("Sign in");
-            HttpResponse<String> loggedIn = browser.post("/login", Browser.form(Map.of("username", username,
-                    "password", password, "_csrf", Browser.hidden(loginPage.body(), "_csrf"))));
+            HttpResponse<String> loggedIn = browser.post(
+                    "/login",
+                    Browser.form(Map.of(
+                            "username",
+                            username,
+                            "password",
+                            password,
+                            "_csrf",
+                            Browser.hidden(loginPage.body(), "_csrf"))));
             HttpResponse<String> next = browser.follow(loggedIn); // the saved authorization request
-            return next.statusCode() == 302 && !Browser.location(next).startsWith(REDIRECT) ? browser.follow(next) : next;
+            return next.statusCode() == 302 && !Browser.location(next).startsWith(REDIRECT)
+                    ? browser.follow(next)
+                    : next;
         }
 
         /** Approves every scope on the consent page; returns the code sent to the app. */
@@ -297,17 +351,30 @@ class SmartLaunchTest extends FhirRestTest {
         }
 
         HttpResponse<String> token(String code, String codeVerifier) {
-            return rawHttp("POST", origin() + "/oauth2/token", "application/x-www-form-urlencoded", Browser.form(Map.of(
-                    "grant_type", "authorization_code", "code", code, "redirect_uri", REDIRECT,
-                    "client_id", clientId, "code_verifier", codeVerifier)), null);
+            return rawHttp(
+                    "POST",
+                    origin() + "/oauth2/token",
+                    "application/x-www-form-urlencoded",
+                    Browser.form(Map.of(
+                            "grant_type",
+                            "authorization_code",
+                            "code",
+                            code,
+                            "redirect_uri",
+                            REDIRECT,
+                            "client_id",
+                            clientId,
+                            "code_verifier",
+                            codeVerifier)),
+                    null);
         }
     }
 
     /** The picker's search form, filled in. */
     static final class PatientPickerUrl {
         static String search(HttpResponse<String> picker, String name) {
-            return "/launch/patient?continue=" + Browser.encode(Browser.hidden(picker.body(), "continue"))
-                    + "&name=" + Browser.encode(name);
+            return "/launch/patient?continue=" + Browser.encode(Browser.hidden(picker.body(), "continue")) + "&name="
+                    + Browser.encode(name);
         }
     }
 }

@@ -13,14 +13,17 @@ public final class AuditSettled {
     private AuditSettled() {}
 
     public static boolean settled(JdbcTemplate jdbc) {
-        Long waiting = jdbc.queryForObject("SELECT (SELECT COUNT(*) FROM anchor_audit_outbox)"
-                + " + (SELECT COUNT(*) FROM anchor_batch_member WHERE batch_id IS NULL)", Long.class);
+        Long waiting = jdbc.queryForObject(
+                "SELECT (SELECT COUNT(*) FROM anchor_audit_outbox)"
+                        + " + (SELECT COUNT(*) FROM anchor_batch_member WHERE batch_id IS NULL)",
+                Long.class);
         return waiting != null && waiting == 0;
     }
 
     /** How many AuditEvents are sealed in a batch. */
     public static long sealedMembers(JdbcTemplate jdbc) {
-        Long sealed = jdbc.queryForObject("SELECT COUNT(*) FROM anchor_batch_member WHERE batch_id IS NOT NULL", Long.class);
+        Long sealed =
+                jdbc.queryForObject("SELECT COUNT(*) FROM anchor_batch_member WHERE batch_id IS NOT NULL", Long.class);
         return sealed == null ? 0 : sealed;
     }
 }

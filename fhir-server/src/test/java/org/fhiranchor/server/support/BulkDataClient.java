@@ -25,8 +25,10 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class BulkDataClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
 
     private final String baseUrl;
     private final String token;
@@ -38,14 +40,19 @@ public final class BulkDataClient {
 
     /** {@code GET [base]/<path>} kick-off; the raw response (202 with Content-Location when accepted). */
     public HttpResponse<String> kickOff(String pathAndQuery) {
-        return send(request(baseUrl + pathAndQuery).header("Accept", "application/fhir+json")
-                .header("Prefer", "respond-async").GET());
+        return send(request(baseUrl + pathAndQuery)
+                .header("Accept", "application/fhir+json")
+                .header("Prefer", "respond-async")
+                .GET());
     }
 
     /** {@code POST [base]/<path>} kick-off with a Parameters body. */
     public HttpResponse<String> kickOffPost(String path, String parametersJson) {
-        return send(request(baseUrl + path).header("Accept", "application/fhir+json").header("Prefer", "respond-async")
-                .header("Content-Type", "application/fhir+json").POST(HttpRequest.BodyPublishers.ofString(parametersJson)));
+        return send(request(baseUrl + path)
+                .header("Accept", "application/fhir+json")
+                .header("Prefer", "respond-async")
+                .header("Content-Type", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofString(parametersJson)));
     }
 
     /** Kicks off and waits for the manifest. */
@@ -67,7 +74,9 @@ public final class BulkDataClient {
     public JsonNode awaitManifest(String statusUrl) {
         AtomicReference<JsonNode> manifest = new AtomicReference<>();
         AtomicLong retryAfterSeconds = new AtomicLong(0);
-        await("the export at " + statusUrl).atMost(Duration.ofMinutes(15)).pollDelay(Duration.ZERO)
+        await("the export at " + statusUrl)
+                .atMost(Duration.ofMinutes(15))
+                .pollDelay(Duration.ZERO)
                 .pollInterval((polls, previous) -> Duration.ofSeconds(Math.min(retryAfterSeconds.get(), 5)))
                 .until(() -> {
                     HttpResponse<String> poll = poll(statusUrl);
@@ -77,7 +86,8 @@ public final class BulkDataClient {
                     }
                     assertThat(poll.statusCode()).as(poll.body()).isEqualTo(202);
                     assertThat(poll.headers().firstValue("X-Progress")).isPresent();
-                    retryAfterSeconds.set(Long.parseLong(poll.headers().firstValue("Retry-After").orElseThrow()));
+                    retryAfterSeconds.set(Long.parseLong(
+                            poll.headers().firstValue("Retry-After").orElseThrow()));
                     return false;
                 });
         return manifest.get();
@@ -102,7 +112,8 @@ public final class BulkDataClient {
         for (JsonNode output : manifest.path("output")) {
             for (String line : download(output.path("url").asText())) {
                 JsonNode resource = JSON.readTree(line);
-                assertThat(resource.path("resourceType").asText()).isEqualTo(output.path("type").asText());
+                assertThat(resource.path("resourceType").asText())
+                        .isEqualTo(output.path("type").asText());
                 resources.add(resource);
             }
         }

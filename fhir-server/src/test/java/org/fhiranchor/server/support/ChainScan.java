@@ -28,14 +28,18 @@ public final class ChainScan {
             List<String> payloads = new ArrayList<>();
             long latest = web3j.ethBlockNumber().send().getBlockNumber().longValueExact();
             for (long n = 0; n <= latest; n++) {
-                EthBlock.Block block = web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(n)), true)
-                        .send().getBlock();
+                EthBlock.Block block = web3j.ethGetBlockByNumber(
+                                DefaultBlockParameter.valueOf(BigInteger.valueOf(n)), true)
+                        .send()
+                        .getBlock();
                 for (EthBlock.TransactionResult<?> tx : block.getTransactions()) {
-                    payloads.add(((EthBlock.TransactionObject) tx.get()).getInput().toLowerCase());
+                    payloads.add(
+                            ((EthBlock.TransactionObject) tx.get()).getInput().toLowerCase());
                 }
             }
-            EthLog logs = web3j.ethGetLogs(new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST,
-                    List.of())).send();
+            EthLog logs = web3j.ethGetLogs(new EthFilter(
+                            DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST, List.of()))
+                    .send();
             for (EthLog.LogResult<?> result : logs.getLogs()) {
                 Log log = (Log) result.get();
                 payloads.add(log.getData().toLowerCase());

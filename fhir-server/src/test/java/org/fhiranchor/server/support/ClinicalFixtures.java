@@ -31,20 +31,25 @@ public final class ClinicalFixtures {
         return patient;
     }
 
-    public static Observation observation(String patientRef, String loincCode, String category, String effective, String value) {
+    public static Observation observation(
+            String patientRef, String loincCode, String category, String effective, String value) {
         Observation observation = new Observation();
         observation.setStatus(Observation.ObservationStatus.FINAL);
-        observation.addCategory(new CodeableConcept(new Coding(
-                "http://terminology.hl7.org/CodeSystem/observation-category", category, category)));
+        observation.addCategory(new CodeableConcept(
+                new Coding("http://terminology.hl7.org/CodeSystem/observation-category", category, category)));
         observation.setCode(new CodeableConcept(new Coding(LOINC, loincCode, "test code " + loincCode)));
         observation.setSubject(new Reference(patientRef));
         observation.setEffective(new DateTimeType(effective));
-        observation.setValue(new Quantity().setValueElement(new org.hl7.fhir.r4.model.DecimalType(value))
-                .setUnit("mg/dL").setSystem("http://unitsofmeasure.org").setCode("mg/dL"));
+        observation.setValue(new Quantity()
+                .setValueElement(new org.hl7.fhir.r4.model.DecimalType(value))
+                .setUnit("mg/dL")
+                .setSystem("http://unitsofmeasure.org")
+                .setCode("mg/dL"));
         return observation;
     }
 
-    public static MedicationRequest medicationRequest(String patientRef, MedicationRequest.MedicationRequestStatus status) {
+    public static MedicationRequest medicationRequest(
+            String patientRef, MedicationRequest.MedicationRequestStatus status) {
         MedicationRequest request = new MedicationRequest();
         request.setStatus(status);
         request.setIntent(MedicationRequest.MedicationRequestIntent.ORDER);
@@ -65,14 +70,14 @@ public final class ClinicalFixtures {
     public static Claim claim(String patientRef, String providerRef) {
         Claim claim = new Claim();
         claim.setStatus(Claim.ClaimStatus.ACTIVE);
-        claim.setType(new CodeableConcept(new Coding(
-                "http://terminology.hl7.org/CodeSystem/claim-type", "institutional", null)));
+        claim.setType(new CodeableConcept(
+                new Coding("http://terminology.hl7.org/CodeSystem/claim-type", "institutional", null)));
         claim.setUse(Claim.Use.CLAIM);
         claim.setPatient(new Reference(patientRef));
         claim.setCreated(new Date());
         claim.setProvider(new Reference(providerRef));
-        claim.setPriority(new CodeableConcept(new Coding(
-                "http://terminology.hl7.org/CodeSystem/processpriority", "normal", null)));
+        claim.setPriority(new CodeableConcept(
+                new Coding("http://terminology.hl7.org/CodeSystem/processpriority", "normal", null)));
         claim.addInsurance().setSequence(1).setFocal(true).setCoverage(new Reference().setDisplay("Self pay"));
         claim.setTotal(new Money().setValue(new java.math.BigDecimal("125.00")).setCurrency("USD"));
         return claim;
@@ -81,8 +86,8 @@ public final class ClinicalFixtures {
     public static Consent researchConsent(String patientRef, Consent.ConsentState state) {
         Consent consent = new Consent();
         consent.setStatus(state);
-        consent.setScope(new CodeableConcept(new Coding(
-                "http://terminology.hl7.org/CodeSystem/consentscope", "research", "Research")));
+        consent.setScope(new CodeableConcept(
+                new Coding("http://terminology.hl7.org/CodeSystem/consentscope", "research", "Research")));
         consent.addCategory(new CodeableConcept(new Coding(LOINC, "59284-0", "Patient Consent")));
         consent.setPatient(new Reference(patientRef));
         consent.setDateTime(new Date());

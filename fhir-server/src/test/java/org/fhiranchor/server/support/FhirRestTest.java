@@ -3,6 +3,7 @@ package org.fhiranchor.server.support;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import org.fhiranchor.server.FhirAnchorApplication;
 import org.fhiranchor.server.security.EmbeddedIssuer;
 import org.fhiranchor.server.security.Role;
@@ -124,12 +124,18 @@ public abstract class FhirRestTest {
     }
 
     /** A raw HTTP exchange with the given bearer token, or none when {@code null}. */
-    protected HttpResponse<String> http(String method, String path, String contentType, byte[] body, String bearerToken) {
+    protected HttpResponse<String> http(
+            String method, String path, String contentType, byte[] body, String bearerToken) {
         return http(method, path, contentType, body, bearerToken, Map.of());
     }
 
     /** A raw HTTP exchange with the given bearer token (or none when {@code null}) and extra request headers. */
-    protected HttpResponse<String> http(String method, String path, String contentType, byte[] body, String bearerToken,
+    protected HttpResponse<String> http(
+            String method,
+            String path,
+            String contentType,
+            byte[] body,
+            String bearerToken,
             Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
                 .timeout(Duration.ofMinutes(5))
@@ -141,7 +147,9 @@ public abstract class FhirRestTest {
             request.header("Content-Type", contentType);
         }
         headers.forEach(request::header);
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        request.method(
+                method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         try {
             return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -154,8 +162,12 @@ public abstract class FhirRestTest {
 
     /** {@code POST [base]/$research-export} as a researcher's client sends it ({@code Prefer: respond-async}). */
     protected HttpResponse<String> researchExportKickOff(String bearerToken, String parametersJson) {
-        return http("POST", "/$research-export", "application/fhir+json",
-                parametersJson.getBytes(StandardCharsets.UTF_8), bearerToken,
+        return http(
+                "POST",
+                "/$research-export",
+                "application/fhir+json",
+                parametersJson.getBytes(StandardCharsets.UTF_8),
+                bearerToken,
                 Map.of("Prefer", "respond-async"));
     }
 

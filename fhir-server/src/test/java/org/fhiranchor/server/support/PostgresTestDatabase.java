@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class PostgresTestDatabase implements ExecutionCondition {
 
-    private static final String ADMIN_URL = env("FHIR_ANCHOR_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/fhir");
+    private static final String ADMIN_URL =
+            env("FHIR_ANCHOR_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/fhir");
     public static final String USER = env("FHIR_ANCHOR_TEST_POSTGRES_USER", "fhir");
     public static final String PASSWORD = env("FHIR_ANCHOR_TEST_POSTGRES_PASSWORD", "fhir");
 
@@ -33,7 +34,8 @@ public final class PostgresTestDatabase implements ExecutionCondition {
         }
         if ("true".equals(System.getenv("CI"))) {
             // In CI a missing database is a broken setup, never a reason to skip.
-            return ConditionEvaluationResult.enabled("CI: PostgreSQL must be reachable; the test will fail: " + problem.get());
+            return ConditionEvaluationResult.enabled(
+                    "CI: PostgreSQL must be reachable; the test will fail: " + problem.get());
         }
         return ConditionEvaluationResult.disabled("SKIPPED: no PostgreSQL at " + ADMIN_URL + " (" + problem.get()
                 + "); .ci/run installs and starts one, or set FHIR_ANCHOR_TEST_POSTGRES_URL");
@@ -47,9 +49,11 @@ public final class PostgresTestDatabase implements ExecutionCondition {
     /** JDBC URL of this JVM's database for one test context, created on first use and dropped at exit. */
     public static synchronized String url(String context) {
         return DATABASES.computeIfAbsent(context, c -> {
-            String name = "fhir_anchor_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+            String name = "fhir_anchor_test_"
+                    + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
             execute("CREATE DATABASE " + name);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(() -> execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")));
             return ADMIN_URL.substring(0, ADMIN_URL.lastIndexOf('/') + 1) + name;
         });
     }

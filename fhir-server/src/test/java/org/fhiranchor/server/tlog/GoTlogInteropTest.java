@@ -36,12 +36,17 @@ class GoTlogInteropTest extends TlogHttpTest {
 
         Run run = run(List.of("-log", logUrl(), "-vkey", notes.verifierKey(), "-token", token(Role.AUDITOR)));
         assertThat(run.exit()).as(run.output()).isZero();
-        assertThat(run.output()).contains("signature verified", "tree hash recomputed from the tiles equals the checkpoint root",
-                "consistency: 4 older sizes proven consistent").containsPattern("entries: \\d+ entries hash to their leaves");
+        assertThat(run.output())
+                .contains(
+                        "signature verified",
+                        "tree hash recomputed from the tiles equals the checkpoint root",
+                        "consistency: 4 older sizes proven consistent")
+                .containsPattern("entries: \\d+ entries hash to their leaves");
         assertThat(run.lastLine()).startsWith("OK " + notes.origin() + " size=");
 
         // The same check with another key of the same name must fail: the checker really checks the signature.
-        String impostor = NoteSigner.fromSeed(notes.origin(), NoteSigner.generateSeed()).verifierKey();
+        String impostor =
+                NoteSigner.fromSeed(notes.origin(), NoteSigner.generateSeed()).verifierKey();
         Run refused = run(List.of("-log", logUrl(), "-vkey", impostor));
         assertThat(refused.exit()).as(refused.output()).isNotZero();
         assertThat(refused.output()).contains("FAIL checkpoint signature");
@@ -55,18 +60,27 @@ class GoTlogInteropTest extends TlogHttpTest {
         boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
         boolean haveGo;
         try {
-            haveGo = new ProcessBuilder("go", "version").redirectErrorStream(true).start().waitFor() == 0;
+            haveGo = new ProcessBuilder("go", "version")
+                            .redirectErrorStream(true)
+                            .start()
+                            .waitFor()
+                    == 0;
         } catch (IOException e) {
             haveGo = false;
         }
         if (!haveGo && !ci) {
-            Assumptions.abort("Go is not installed (apt-get install golang-go golang-golang-x-mod-dev; .ci/run does it): "
-                    + "the independent C2SP check did not run");
+            Assumptions.abort(
+                    "Go is not installed (apt-get install golang-go golang-golang-x-mod-dev; .ci/run does it): "
+                            + "the independent C2SP check did not run");
         }
-        assertThat(haveGo).as("CI=true but `go` is not on the PATH: .ci/run installs golang-go").isTrue();
+        assertThat(haveGo)
+                .as("CI=true but `go` is not on the PATH: .ci/run installs golang-go")
+                .isTrue();
         Files.createDirectories(BINARY.getParent());
         Run build = exec(List.of("go", "build", "-o", BINARY.toString(), SOURCE.toString()));
-        assertThat(build.exit()).as("go build failed (is golang-golang-x-mod-dev installed?):\n" + build.output()).isZero();
+        assertThat(build.exit())
+                .as("go build failed (is golang-golang-x-mod-dev installed?):\n" + build.output())
+                .isZero();
     }
 
     private static Run run(List<String> args) throws Exception {

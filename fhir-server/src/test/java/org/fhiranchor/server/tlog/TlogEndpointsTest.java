@@ -43,8 +43,10 @@ class TlogEndpointsTest extends TlogHttpTest {
         assertThat(checkpoint.origin()).isEqualTo(notes.origin()).startsWith("fhir-anchor.local/log/");
         assertThat(checkpoint.treeSize()).isPositive();
         assertThat(checkpoint.rootHash()).isEqualTo(MerkleTree.root(checkpoint.treeSize(), subtrees));
-        try (LedgerReader reader = Web3jLedger.readOnly(LedgerSettings.forUrl(chain.rpcUrl()), chain.ledger().contractAddress())) {
-            OnChainCheckpoint onChain = reader.checkpointBySize(checkpoint.treeSize()).orElseThrow();
+        try (LedgerReader reader = Web3jLedger.readOnly(
+                LedgerSettings.forUrl(chain.rpcUrl()), chain.ledger().contractAddress())) {
+            OnChainCheckpoint onChain =
+                    reader.checkpointBySize(checkpoint.treeSize()).orElseThrow();
             assertThat(onChain.root()).isEqualTo(checkpoint.rootHash());
         }
     }
@@ -69,7 +71,9 @@ class TlogEndpointsTest extends TlogHttpTest {
             // A narrower width of the same tile is its prefix; a wider one, or the full tile, does not exist yet.
             HttpResponse<byte[]> narrower = getOutsideFhir("/log/" + new TilePath(0, lastTile, 1).path(), null);
             assertThat(narrower.body()).isEqualTo(Arrays.copyOf(tile.body(), 32));
-            assertThat(getOutsideFhir("/log/" + new TilePath(0, lastTile, 256).path(), null).statusCode()).isEqualTo(404);
+            assertThat(getOutsideFhir("/log/" + new TilePath(0, lastTile, 256).path(), null)
+                            .statusCode())
+                    .isEqualTo(404);
         }
         if (lastTile > 0) {
             HttpResponse<byte[]> full = getOutsideFhir("/log/tile/0/000", null);
@@ -81,7 +85,12 @@ class TlogEndpointsTest extends TlogHttpTest {
     @Test
     void entryBundlesNeedAVerifierToken_andHashToTheLeaves() throws Exception {
         writeAndAwaitCheckpoint(2);
-        String path = "/log/" + new TilePath(TilePath.ENTRIES, 0, Tiles.widthAt(0, 0, log.head().treeSize())).path();
+        String path = "/log/"
+                + new TilePath(
+                                TilePath.ENTRIES,
+                                0,
+                                Tiles.widthAt(0, 0, log.head().treeSize()))
+                        .path();
         assertThat(getOutsideFhir(path, null).statusCode()).isEqualTo(401);
         // Writing every resource is not enough: the salts are for verifiers.
         assertThat(getOutsideFhir(path, token(Role.EHR)).statusCode()).isEqualTo(403);
@@ -90,17 +99,26 @@ class TlogEndpointsTest extends TlogHttpTest {
         List<byte[]> entries = Tiles.parseEntryBundle(bundle.body());
         assertThat(entries).isNotEmpty();
         for (int i = 0; i < entries.size(); i++) {
-            assertThat(MerkleHash.leaf(entries.get(i))).isEqualTo(log.findByLeafIndex(i).orElseThrow().leafHash());
+            assertThat(MerkleHash.leaf(entries.get(i)))
+                    .isEqualTo(log.findByLeafIndex(i).orElseThrow().leafHash());
         }
     }
 
     @Test
     void malformedAndOutOfRangeRequestsAreClear4xx() {
-        for (String bad : List.of("/log/tile/0/1", "/log/tile/00/000", "/log/tile/0/000.p/0", "/log/tile/0/000.p/256",
-                "/log/tile/64/000", "/log/tile/0/x000/001", "/log/tile/0/abc")) {
+        for (String bad : List.of(
+                "/log/tile/0/1",
+                "/log/tile/00/000",
+                "/log/tile/0/000.p/0",
+                "/log/tile/0/000.p/256",
+                "/log/tile/64/000",
+                "/log/tile/0/x000/001",
+                "/log/tile/0/abc")) {
             HttpResponse<byte[]> response = getOutsideFhir(bad, null);
             assertThat(response.statusCode()).as(bad).isEqualTo(400);
-            assertThat(new String(response.body(), StandardCharsets.UTF_8)).as(bad).startsWith("malformed tile path: ");
+            assertThat(new String(response.body(), StandardCharsets.UTF_8))
+                    .as(bad)
+                    .startsWith("malformed tile path: ");
             assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain;charset=utf-8");
         }
         HttpResponse<byte[]> beyond = getOutsideFhir("/log/tile/0/x999/x999/999", null);

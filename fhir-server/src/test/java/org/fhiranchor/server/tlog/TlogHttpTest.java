@@ -33,15 +33,23 @@ abstract class TlogHttpTest extends FhirRestTest {
         for (int done = 0; done < versions; done += 100) {
             Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
             for (int i = done; i < Math.min(versions, done + 100); i++) {
-                transaction.addEntry()
+                transaction
+                        .addEntry()
                         .setResource(ClinicalFixtures.patient(system, "tlog-" + i, "Tiled", "1980-01-01"))
-                        .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+                        .getRequest()
+                        .setMethod(Bundle.HTTPVerb.POST)
+                        .setUrl("Patient");
             }
             client.transaction().withBundle(transaction).execute();
         }
         await("the writes sequenced").atMost(Duration.ofSeconds(60)).until(() -> log.unsequencedCount() == 0);
         long written = log.head().treeSize();
-        await("a checkpoint anchored at or above " + written).atMost(Duration.ofSeconds(90)).until(() -> checkpoints.latestAnchored().map(c -> c.treeSize() >= written).orElse(false));
+        await("a checkpoint anchored at or above " + written)
+                .atMost(Duration.ofSeconds(90))
+                .until(() -> checkpoints
+                        .latestAnchored()
+                        .map(c -> c.treeSize() >= written)
+                        .orElse(false));
         return checkpoints.latestAnchored().orElseThrow().treeSize();
     }
 }

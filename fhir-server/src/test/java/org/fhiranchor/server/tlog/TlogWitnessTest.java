@@ -35,7 +35,8 @@ class TlogWitnessTest extends TlogHttpTest {
     private static final byte[] LOG_SEED = NoteSigner.generateSeed();
     private static final String ORIGIN = "witnessed.fhir-anchor.test/log";
     private static final NoteSigner LOG = NoteSigner.fromSeed(ORIGIN, LOG_SEED);
-    private static final NoteSigner WITNESS_KEY = NoteSigner.fromSeed("partner.test/witness", NoteSigner.generateSeed());
+    private static final NoteSigner WITNESS_KEY =
+            NoteSigner.fromSeed("partner.test/witness", NoteSigner.generateSeed());
     private static final NoteSigner LIAR_KEY = NoteSigner.fromSeed("liar.test/witness", NoteSigner.generateSeed());
     private static Path stateFile;
     private static WitnessServer witness;
@@ -45,10 +46,12 @@ class TlogWitnessTest extends TlogHttpTest {
     static void witnessed(DynamicPropertyRegistry registry) throws Exception {
         Path dir = TestDataDirectory.root().resolve("witnessed-keys");
         Files.createDirectories(dir);
-        Path keyFile = Files.writeString(dir.resolve("tlog-note.key"), HexFormat.of().formatHex(LOG_SEED));
+        Path keyFile =
+                Files.writeString(dir.resolve("tlog-note.key"), HexFormat.of().formatHex(LOG_SEED));
         stateFile = dir.resolve("witness.state");
         Files.deleteIfExists(stateFile);
-        witness = WitnessServer.start(new InetSocketAddress("127.0.0.1", 0),
+        witness = WitnessServer.start(
+                new InetSocketAddress("127.0.0.1", 0),
                 new Witness(WITNESS_KEY, List.of(LOG.verifier()), stateFile, Clock.systemUTC()));
         liar = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         liar.createContext("/", exchange -> {
@@ -65,7 +68,9 @@ class TlogWitnessTest extends TlogHttpTest {
         registry.add("fhir-anchor.tlog.key-file", keyFile::toString);
         registry.add("fhir-anchor.tlog.witnesses[0].url", witness::url);
         registry.add("fhir-anchor.tlog.witnesses[0].key", () -> Cosignature.verifierKey(WITNESS_KEY));
-        registry.add("fhir-anchor.tlog.witnesses[1].url", () -> "http://127.0.0.1:" + liar.getAddress().getPort());
+        registry.add(
+                "fhir-anchor.tlog.witnesses[1].url",
+                () -> "http://127.0.0.1:" + liar.getAddress().getPort());
         registry.add("fhir-anchor.tlog.witnesses[1].key", () -> Cosignature.verifierKey(LIAR_KEY));
         registry.add("fhir-anchor.tlog.witness-quorum", () -> "1");
     }
@@ -79,14 +84,21 @@ class TlogWitnessTest extends TlogHttpTest {
     @Test
     void servedCheckpointCarriesTheQuorumOfValidCosignatures() throws Exception {
         long size = writeAndAwaitCheckpoint(3);
-        await("a checkpoint cosigned at or above " + size).atMost(Duration.ofSeconds(90)).until(() -> {
-            HttpResponse<byte[]> response = getOutsideFhir("/log/checkpoint", null);
-            return response.statusCode() == 200
-                    && TlogCheckpoint.parse(SignedNote.parse(response.body()).text()).treeSize() >= size;
-        });
-        SignedNote note = SignedNote.parse(getOutsideFhir("/log/checkpoint", null).body());
+        await("a checkpoint cosigned at or above " + size)
+                .atMost(Duration.ofSeconds(90))
+                .until(() -> {
+                    HttpResponse<byte[]> response = getOutsideFhir("/log/checkpoint", null);
+                    return response.statusCode() == 200
+                            && TlogCheckpoint.parse(SignedNote.parse(response.body())
+                                                    .text())
+                                            .treeSize()
+                                    >= size;
+                });
+        SignedNote note =
+                SignedNote.parse(getOutsideFhir("/log/checkpoint", null).body());
         assertThat(note.verifiedBy(List.of(LOG.verifier(), Cosignature.verifier(WITNESS_KEY))))
-                .extracting(v -> v.name()).containsExactly(ORIGIN, "partner.test/witness");
+                .extracting(v -> v.name())
+                .containsExactly(ORIGIN, "partner.test/witness");
         assertThat(note.signatures()).extracting(SignedNote.Line::name).doesNotContain("liar.test/witness");
         assertThat(notes.verifierKey()).isEqualTo(LOG.verifierKey());
         // The witness persisted what it cosigned before answering.

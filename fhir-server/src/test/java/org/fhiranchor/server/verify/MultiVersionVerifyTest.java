@@ -17,10 +17,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.fhiranchor.anchor.chain.ChainCheckpointSource;
 import org.fhiranchor.anchor.log.ResourceRef;
 import org.fhiranchor.anchor.proof.MultiProof;
 import org.fhiranchor.anchor.proof.MultiProofVerifier;
-import org.fhiranchor.anchor.chain.ChainCheckpointSource;
 import org.fhiranchor.anchor.verifier.VerifierCli;
 import org.fhiranchor.anchor.verifier.VerifyManyAnswer;
 import org.fhiranchor.server.anchoring.ChainConnection;
@@ -63,17 +63,21 @@ class MultiVersionVerifyTest extends FhirRestTest {
         otherPatient = create(ClinicalFixtures.patient(system, "p2", "Notmine", "1971-06-06"));
         doctor = create(new Practitioner().setActive(true));
         for (int i = 0; i < 4; i++) {
-            observations.add(create(ClinicalFixtures.observation(patient, "2345-7", "laboratory",
-                    "2024-04-0" + (i + 1) + "T08:00:00Z", Integer.toString(90 + i))));
+            observations.add(create(ClinicalFixtures.observation(
+                    patient, "2345-7", "laboratory", "2024-04-0" + (i + 1) + "T08:00:00Z", Integer.toString(90 + i))));
         }
-        Observation corrected = client.read().resource(Observation.class).withId(observations.get(0)).execute();
+        Observation corrected = client.read()
+                .resource(Observation.class)
+                .withId(observations.get(0))
+                .execute();
         corrected.setStatus(Observation.ObservationStatus.AMENDED);
         client.update().resource(corrected).execute();
-        String doomed = create(ClinicalFixtures.observation(patient, "8867-4", "vital-signs", "2024-04-09T08:00:00Z", "70"));
+        String doomed =
+                create(ClinicalFixtures.observation(patient, "8867-4", "vital-signs", "2024-04-09T08:00:00Z", "70"));
         assertThat(http("DELETE", "/" + doomed, null, null, token).statusCode()).isBetween(200, 204);
         tombstone = doomed + "/_history/2";
-        othersObservation = create(ClinicalFixtures.observation(otherPatient, "2345-7", "laboratory",
-                "2024-04-01T09:00:00Z", "101"));
+        othersObservation = create(
+                ClinicalFixtures.observation(otherPatient, "2345-7", "laboratory", "2024-04-01T09:00:00Z", "101"));
         awaitAnchored(othersObservation + "/_history/1"); // written last: everything before is anchored too
     }
 
@@ -87,12 +91,15 @@ class MultiVersionVerifyTest extends FhirRestTest {
 
         ObjectNode parameters = JSON.createObjectNode().put("resourceType", "Parameters");
         parameters.putArray("parameter").addObject().put("name", "bundle").set("resource", bundle);
-        HttpResponse<String> answer = http("POST", "/$verify", "application/fhir+json",
-                JSON.writeValueAsBytes(parameters), drToken);
+        HttpResponse<String> answer =
+                http("POST", "/$verify", "application/fhir+json", JSON.writeValueAsBytes(parameters), drToken);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
 
         VerifyManyAnswer parsed = VerifyManyAnswer.parse(answer.body().getBytes(StandardCharsets.UTF_8));
-        assertThat(parsed.statusByVersion()).hasSize(5).containsValue("anchored").doesNotContainValue("pending");
+        assertThat(parsed.statusByVersion())
+                .hasSize(5)
+                .containsValue("anchored")
+                .doesNotContainValue("pending");
         assertThat(parsed.statusByVersion()).containsKey(observations.get(0) + "/_history/2");
         MultiProof proof = parsed.proof().orElseThrow();
         assertThat(proof.versions()).hasSize(5);
@@ -100,7 +107,8 @@ class MultiVersionVerifyTest extends FhirRestTest {
         // The reader's own check: each version exactly as served to it, one anchored root read from the contract.
         Map<ResourceRef, byte[]> served = new HashMap<>();
         for (MultiProof.Version version : proof.versions()) {
-            HttpResponse<String> read = http("GET", "/" + version.leaf().resource() + "?_format=json", null, null, drToken);
+            HttpResponse<String> read =
+                    http("GET", "/" + version.leaf().resource() + "?_format=json", null, null, drToken);
             assertThat(read.statusCode()).isEqualTo(200);
             served.put(version.leaf().resource(), read.body().getBytes(StandardCharsets.UTF_8));
         }
@@ -110,46 +118,92 @@ class MultiVersionVerifyTest extends FhirRestTest {
 
         // One changed byte in one version is named, and only that version fails.
         ResourceRef changed = proof.versions().get(2).leaf().resource();
-        served.put(changed, new String(served.get(changed), StandardCharsets.UTF_8).replace("\"final\"", "\"amended\"")
-                .getBytes(StandardCharsets.UTF_8));
+        served.put(
+                changed,
+                new String(served.get(changed), StandardCharsets.UTF_8)
+                        .replace("\"final\"", "\"amended\"")
+                        .getBytes(StandardCharsets.UTF_8));
         MultiProofVerifier.Result tampered = MultiProofVerifier.verify(proof, served::get, onChain);
         assertThat(tampered.verified()).isFalse();
-        assertThat(tampered.versions()).filteredOn(v -> !v.result().verified()).extracting(MultiProofVerifier.VersionResult::resource)
+        assertThat(tampered.versions())
+                .filteredOn(v -> !v.result().verified())
+                .extracting(MultiProofVerifier.VersionResult::resource)
                 .containsExactly(changed);
 
         // The proof is an access like a read: the patient sees the doctor's $verify in their access log.
         assertThat(accessLog()).anySatisfy(event -> {
-            assertThat(event.getSubtype()).anySatisfy(c -> assertThat(c.getCode()).isEqualTo("$verify"));
-            assertThat(event.getAgent()).anySatisfy(agent -> assertThat(agent.getName()).isEqualTo(doctor));
+            assertThat(event.getSubtype())
+                    .anySatisfy(c -> assertThat(c.getCode()).isEqualTo("$verify"));
+            assertThat(event.getAgent())
+                    .anySatisfy(agent -> assertThat(agent.getName()).isEqualTo(doctor));
         });
     }
 
     @Test
     void theVerifierCli_provesOldVersions_aDelete_andCurrentOnes_withOnePatientToken() {
-        String refs = String.join(",", observations.get(0) + "/_history/1", observations.get(0), tombstone,
-                observations.get(3) + "/_history/1", patient);
+        String refs = String.join(
+                ",",
+                observations.get(0) + "/_history/1",
+                observations.get(0),
+                tombstone,
+                observations.get(3) + "/_history/1",
+                patient);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int exit = VerifierCli.run(new String[] {"verify", "--rpc", chain.rpcUrl(), "--contract", chain.ledger().contractAddress(),
-                "--fhir-base", baseUrl(), "--refs", refs}, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(new ByteArrayOutputStream()), Map.of("FHIR_ANCHOR_TOKEN", patientToken(patient)));
+        int exit = VerifierCli.run(
+                new String[] {
+                    "verify",
+                    "--rpc",
+                    chain.rpcUrl(),
+                    "--contract",
+                    chain.ledger().contractAddress(),
+                    "--fhir-base",
+                    baseUrl(),
+                    "--refs",
+                    refs
+                },
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream()),
+                Map.of("FHIR_ANCHOR_TOKEN", patientToken(patient)));
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(printed).isZero();
-        assertThat(printed).contains("VERIFIED " + observations.get(0) + "/_history/1")
+        assertThat(printed)
+                .contains("VERIFIED " + observations.get(0) + "/_history/1")
                 .contains("VERIFIED " + observations.get(0) + "/_history/2")
-                .contains("VERIFIED " + tombstone).contains("verified 5, failed 0");
+                .contains("VERIFIED " + tombstone)
+                .contains("verified 5, failed 0");
 
         // One version the patient may not read refuses the whole call: nothing about any version is given.
-        HttpResponse<String> refused = http("POST", "/$verify", "application/fhir+json",
-                parameters(observations.get(1), othersObservation + "/_history/1"), patientToken(patient));
+        HttpResponse<String> refused = http(
+                "POST",
+                "/$verify",
+                "application/fhir+json",
+                parameters(observations.get(1), othersObservation + "/_history/1"),
+                patientToken(patient));
         assertThat(refused.statusCode()).isEqualTo(403);
-        assertThat(refused.body()).contains("OperationOutcome").doesNotContain("salt").doesNotContain("contentHash");
+        assertThat(refused.body())
+                .contains("OperationOutcome")
+                .doesNotContain("salt")
+                .doesNotContain("contentHash");
         ByteArrayOutputStream refusedOut = new ByteArrayOutputStream();
-        int refusedExit = VerifierCli.run(new String[] {"verify", "--rpc", chain.rpcUrl(), "--contract",
-                chain.ledger().contractAddress(), "--fhir-base", baseUrl(), "--refs", othersObservation},
-                new PrintStream(refusedOut, true, StandardCharsets.UTF_8), new PrintStream(refusedOut),
+        int refusedExit = VerifierCli.run(
+                new String[] {
+                    "verify",
+                    "--rpc",
+                    chain.rpcUrl(),
+                    "--contract",
+                    chain.ledger().contractAddress(),
+                    "--fhir-base",
+                    baseUrl(),
+                    "--refs",
+                    othersObservation
+                },
+                new PrintStream(refusedOut, true, StandardCharsets.UTF_8),
+                new PrintStream(refusedOut),
                 Map.of("FHIR_ANCHOR_TOKEN", patientToken(patient)));
         assertThat(refusedExit).as(refusedOut.toString(StandardCharsets.UTF_8)).isEqualTo(1);
-        assertThat(refusedOut.toString(StandardCharsets.UTF_8)).contains("FHIR_ERROR").contains("403");
+        assertThat(refusedOut.toString(StandardCharsets.UTF_8))
+                .contains("FHIR_ERROR")
+                .contains("403");
     }
 
     @Test
@@ -165,16 +219,27 @@ class MultiVersionVerifyTest extends FhirRestTest {
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
             assertThat(answer.body()).contains("OperationOutcome");
         }
-        HttpResponse<String> unknown = http("POST", "/$verify", "application/fhir+json",
-                parameters(observations.get(1) + "/_history/9"), drToken);
+        HttpResponse<String> unknown = http(
+                "POST", "/$verify", "application/fhir+json", parameters(observations.get(1) + "/_history/9"), drToken);
         assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
         // GET works too, for a few references.
-        HttpResponse<String> get = http("GET", "/$verify?resource=" + observations.get(1) + "&resource=" + patient, null, null, drToken);
+        HttpResponse<String> get =
+                http("GET", "/$verify?resource=" + observations.get(1) + "&resource=" + patient, null, null, drToken);
         assertThat(get.statusCode()).as(get.body()).isEqualTo(200);
-        assertThat(VerifyManyAnswer.parse(get.body().getBytes(StandardCharsets.UTF_8)).proof().orElseThrow().versions()).hasSize(2);
+        assertThat(VerifyManyAnswer.parse(get.body().getBytes(StandardCharsets.UTF_8))
+                        .proof()
+                        .orElseThrow()
+                        .versions())
+                .hasSize(2);
         // No read scope, no proofs.
-        assertThat(http("POST", "/$verify", "application/fhir+json", parameters(observations.get(1)), token(Role.RESEARCHER))
-                .statusCode()).isEqualTo(403);
+        assertThat(http(
+                                "POST",
+                                "/$verify",
+                                "application/fhir+json",
+                                parameters(observations.get(1)),
+                                token(Role.RESEARCHER))
+                        .statusCode())
+                .isEqualTo(403);
     }
 
     private String[] manyRefs(int n) {
@@ -199,30 +264,37 @@ class MultiVersionVerifyTest extends FhirRestTest {
     }
 
     private void awaitAnchored(String version) throws Exception {
-        await(version + " anchored").atMost(Duration.ofSeconds(60)).until(() -> get("/" + version + "/$verify").body()
-                .contains("\"anchored\""));
+        await(version + " anchored")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> get("/" + version + "/$verify").body().contains("\"anchored\""));
     }
 
     private List<AuditEvent> accessLog() {
-        HttpResponse<String> response = http("GET", "/AuditEvent?patient=" + patient + "&_count=200&_sort=-date", null,
-                null, patientToken(patient));
+        HttpResponse<String> response = http(
+                "GET", "/AuditEvent?patient=" + patient + "&_count=200&_sort=-date", null, null, patientToken(patient));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return CLIENT_CONTEXT.newJsonParser().parseResource(Bundle.class, response.body()).getEntry().stream()
-                .map(e -> (AuditEvent) e.getResource()).toList();
+                .map(e -> (AuditEvent) e.getResource())
+                .toList();
     }
 
     private String create(org.hl7.fhir.instance.model.api.IBaseResource resource) {
-        return client.create().resource(resource).execute().getId().toUnqualifiedVersionless().getValue();
+        return client.create()
+                .resource(resource)
+                .execute()
+                .getId()
+                .toUnqualifiedVersionless()
+                .getValue();
     }
 
     private String patientToken(String patientRef) {
-        return issuer.mint(new TokenIssuer.TokenRequest(Role.PATIENT, "patient-" + idPart(patientRef),
-                Duration.ofMinutes(10), idPart(patientRef), null));
+        return issuer.mint(new TokenIssuer.TokenRequest(
+                Role.PATIENT, "patient-" + idPart(patientRef), Duration.ofMinutes(10), idPart(patientRef), null));
     }
 
     private String clinician(String practitioner) {
-        return issuer.mint(new TokenIssuer.TokenRequest(Role.CLINICIAN, "dr-" + idPart(practitioner),
-                Duration.ofMinutes(10), null, null, practitioner, null));
+        return issuer.mint(new TokenIssuer.TokenRequest(
+                Role.CLINICIAN, "dr-" + idPart(practitioner), Duration.ofMinutes(10), null, null, practitioner, null));
     }
 
     private static String idPart(String reference) {

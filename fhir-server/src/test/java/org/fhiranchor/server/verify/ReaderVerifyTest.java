@@ -53,9 +53,10 @@ class ReaderVerifyTest extends FhirRestTest {
         patient = create(ClinicalFixtures.patient(system, "p1", "Verifiable", "1971-01-01"));
         otherPatient = create(ClinicalFixtures.patient(system, "p2", "Elsewhere", "1972-02-02"));
         doctor = create(new Practitioner().setActive(true));
-        observation = create(ClinicalFixtures.observation(patient, "2345-7", "laboratory", "2024-03-01T08:00:00Z", "95"));
-        othersObservation = create(ClinicalFixtures.observation(otherPatient, "2345-7", "laboratory",
-                "2024-03-01T09:00:00Z", "101"));
+        observation =
+                create(ClinicalFixtures.observation(patient, "2345-7", "laboratory", "2024-03-01T08:00:00Z", "95"));
+        othersObservation = create(
+                ClinicalFixtures.observation(otherPatient, "2345-7", "laboratory", "2024-03-01T09:00:00Z", "101"));
     }
 
     @Test
@@ -71,29 +72,45 @@ class ReaderVerifyTest extends FhirRestTest {
             JsonNode answer = JSON.readTree(verify.body());
             assertThat(param(answer, "status").path("valueCode").asText()).isEqualTo("anchored");
             assertThat(param(answer, "resource").path("valueString").asText()).isEqualTo(version);
-            assertThat(param(answer, "proof").path("valueAttachment").path("data").asText()).isNotEmpty();
+            assertThat(param(answer, "proof")
+                            .path("valueAttachment")
+                            .path("data")
+                            .asText())
+                    .isNotEmpty();
         }
         // The current version, without naming it, as a reader would right after a read.
-        assertThat(http("GET", "/" + observation + "/$verify", null, null, me).statusCode()).isEqualTo(200);
+        assertThat(http("GET", "/" + observation + "/$verify", null, null, me).statusCode())
+                .isEqualTo(200);
 
         // A patient: their own compartment only; no audit trail; the auditor's proof-only access is not theirs.
         HttpResponse<String> others = http("GET", "/" + othersObservation + "/_history/1/$verify", null, null, me);
         assertThat(others.statusCode()).isEqualTo(403);
-        assertThat(others.body()).contains("OperationOutcome").doesNotContain("contentHash").doesNotContain("salt");
-        assertThat(http("GET", "/" + otherPatient + "/$verify", null, null, me).statusCode()).isEqualTo(403);
-        String auditEvent = anyAuditEventId();
-        assertThat(http("GET", "/AuditEvent/" + auditEvent + "/_history/1/$verify", null, null, me).statusCode())
+        assertThat(others.body())
+                .contains("OperationOutcome")
+                .doesNotContain("contentHash")
+                .doesNotContain("salt");
+        assertThat(http("GET", "/" + otherPatient + "/$verify", null, null, me).statusCode())
                 .isEqualTo(403);
-        assertThat(http("GET", "/AuditEvent/" + auditEvent + "/_history/1/$verify", null, null, drToken).statusCode())
+        String auditEvent = anyAuditEventId();
+        assertThat(http("GET", "/AuditEvent/" + auditEvent + "/_history/1/$verify", null, null, me)
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(http("GET", "/AuditEvent/" + auditEvent + "/_history/1/$verify", null, null, drToken)
+                        .statusCode())
                 .isEqualTo(403);
         assertThat(http("GET", "/AuditEvent/" + auditEvent + "/_history/1/$verify", null, null, token(Role.AUDITOR))
-                .statusCode()).isEqualTo(200);
+                        .statusCode())
+                .isEqualTo(200);
         // No read scope at all: no proof.
-        assertThat(http("GET", "/" + version + "/$verify", null, null, token(Role.RESEARCHER)).statusCode()).isEqualTo(403);
+        assertThat(http("GET", "/" + version + "/$verify", null, null, token(Role.RESEARCHER))
+                        .statusCode())
+                .isEqualTo(403);
         // The reader's proof is an access like a read: the patient sees it in their access log.
         assertThat(accessLog(me)).anySatisfy(event -> {
-            assertThat(event.getEntity()).anySatisfy(entity -> assertThat(entity.getName()).isEqualTo(observation));
-            assertThat(event.getAgent()).anySatisfy(agent -> assertThat(agent.getName()).isEqualTo(doctor));
+            assertThat(event.getEntity())
+                    .anySatisfy(entity -> assertThat(entity.getName()).isEqualTo(observation));
+            assertThat(event.getAgent())
+                    .anySatisfy(agent -> assertThat(agent.getName()).isEqualTo(doctor));
         });
     }
 
@@ -102,40 +119,65 @@ class ReaderVerifyTest extends FhirRestTest {
         String version = observation + "/_history/1";
         awaitAnchored(version);
         String drToken = clinician(doctor);
-        HttpResponse<String> created = http("POST", "/Consent", "application/fhir+json",
-                CLIENT_CONTEXT.newJsonParser().encodeResourceToString(PrivacyConsents.privacy(patient,
-                        Consent.ConsentProvisionType.DENY, doctor)).getBytes(StandardCharsets.UTF_8), patientToken(patient));
+        HttpResponse<String> created = http(
+                "POST",
+                "/Consent",
+                "application/fhir+json",
+                CLIENT_CONTEXT
+                        .newJsonParser()
+                        .encodeResourceToString(
+                                PrivacyConsents.privacy(patient, Consent.ConsentProvisionType.DENY, doctor))
+                        .getBytes(StandardCharsets.UTF_8),
+                patientToken(patient));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 
         assertThat(http("GET", "/" + version, null, null, drToken).statusCode()).isEqualTo(403);
         HttpResponse<String> refused = http("GET", "/" + version + "/$verify", null, null, drToken);
         assertThat(refused.statusCode()).isEqualTo(403);
-        assertThat(refused.body()).contains("OperationOutcome").contains("break-glass").doesNotContain("salt");
+        assertThat(refused.body())
+                .contains("OperationOutcome")
+                .contains("break-glass")
+                .doesNotContain("salt");
         // The patient's own proof and another doctor's are unaffected.
-        assertThat(http("GET", "/" + version + "/$verify", null, null, patientToken(patient)).statusCode()).isEqualTo(200);
-        assertThat(http("GET", "/" + version + "/$verify", null, null, clinician(create(new Practitioner().setActive(true))))
-                .statusCode()).isEqualTo(200);
+        assertThat(http("GET", "/" + version + "/$verify", null, null, patientToken(patient))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(http(
+                                "GET",
+                                "/" + version + "/$verify",
+                                null,
+                                null,
+                                clinician(create(new Practitioner().setActive(true))))
+                        .statusCode())
+                .isEqualTo(200);
 
-        HttpResponse<String> emergency = http("GET", "/" + version + "/$verify", null, null, drToken,
-                Map.of("X-Purpose-Of-Use", "BTG"));
+        HttpResponse<String> emergency =
+                http("GET", "/" + version + "/$verify", null, null, drToken, Map.of("X-Purpose-Of-Use", "BTG"));
         assertThat(emergency.statusCode()).as(emergency.body()).isEqualTo(200);
         assertThat(accessLog(patientToken(patient))).anySatisfy(event -> {
-            assertThat(event.getEntity()).anySatisfy(entity -> assertThat(entity.getName()).isEqualTo(observation));
-            assertThat(event.getPurposeOfEvent()).anySatisfy(p -> assertThat(p.getCodingFirstRep().getCode()).isEqualTo("BTG"));
+            assertThat(event.getEntity())
+                    .anySatisfy(entity -> assertThat(entity.getName()).isEqualTo(observation));
+            assertThat(event.getPurposeOfEvent())
+                    .anySatisfy(p -> assertThat(p.getCodingFirstRep().getCode()).isEqualTo("BTG"));
         });
     }
 
     @Test
     void aDeletedVersion_isProvenToWhoeverCouldReadTheVersionBefore() throws Exception {
-        String doomed = create(ClinicalFixtures.observation(patient, "8867-4", "vital-signs", "2024-03-02T08:00:00Z", "70"));
+        String doomed =
+                create(ClinicalFixtures.observation(patient, "8867-4", "vital-signs", "2024-03-02T08:00:00Z", "70"));
         assertThat(http("DELETE", "/" + doomed, null, null, token).statusCode()).isBetween(200, 204);
         String tombstone = doomed + "/_history/2";
         awaitAnchored(tombstone);
 
         HttpResponse<String> mine = http("GET", "/" + tombstone + "/$verify", null, null, patientToken(patient));
         assertThat(mine.statusCode()).as(mine.body()).isEqualTo(200);
-        assertThat(param(JSON.readTree(mine.body()), "operation").path("valueCode").asText()).isEqualTo("delete");
-        assertThat(http("GET", "/" + tombstone + "/$verify", null, null, patientToken(otherPatient)).statusCode())
+        assertThat(param(JSON.readTree(mine.body()), "operation")
+                        .path("valueCode")
+                        .asText())
+                .isEqualTo("delete");
+        assertThat(http("GET", "/" + tombstone + "/$verify", null, null, patientToken(otherPatient))
+                        .statusCode())
                 .isEqualTo(403);
     }
 
@@ -146,52 +188,91 @@ class ReaderVerifyTest extends FhirRestTest {
         String contract = param(anchored, "contract").path("valueString").asText();
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int exit = VerifierCli.run(new String[] {"verify", "--rpc", chain.rpcUrl(), "--contract", contract,
-                "--fhir-base", baseUrl(), "--ref", version}, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(new ByteArrayOutputStream()), Map.of("FHIR_ANCHOR_TOKEN", clinician(doctor)));
+        int exit = VerifierCli.run(
+                new String[] {
+                    "verify",
+                    "--rpc",
+                    chain.rpcUrl(),
+                    "--contract",
+                    contract,
+                    "--fhir-base",
+                    baseUrl(),
+                    "--ref",
+                    version
+                },
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream()),
+                Map.of("FHIR_ANCHOR_TOKEN", clinician(doctor)));
         assertThat(exit).as(out.toString(StandardCharsets.UTF_8)).isZero();
 
         ByteArrayOutputStream refusedOut = new ByteArrayOutputStream();
-        int refused = VerifierCli.run(new String[] {"verify", "--rpc", chain.rpcUrl(), "--contract", contract,
-                "--fhir-base", baseUrl(), "--ref", othersObservation + "/_history/1"},
-                new PrintStream(refusedOut, true, StandardCharsets.UTF_8), new PrintStream(refusedOut),
+        int refused = VerifierCli.run(
+                new String[] {
+                    "verify",
+                    "--rpc",
+                    chain.rpcUrl(),
+                    "--contract",
+                    contract,
+                    "--fhir-base",
+                    baseUrl(),
+                    "--ref",
+                    othersObservation + "/_history/1"
+                },
+                new PrintStream(refusedOut, true, StandardCharsets.UTF_8),
+                new PrintStream(refusedOut),
                 Map.of("FHIR_ANCHOR_TOKEN", patientToken(patient)));
         assertThat(refused).as(refusedOut.toString(StandardCharsets.UTF_8)).isNotZero();
     }
 
     private JsonNode awaitAnchored(String version) throws Exception {
-        await(version + " anchored").atMost(Duration.ofSeconds(60)).until(() -> "anchored".equals(
-                param(JSON.readTree(get("/" + version + "/$verify").body()), "status").path("valueCode").asText()));
+        await(version + " anchored")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> "anchored"
+                        .equals(param(
+                                        JSON.readTree(
+                                                get("/" + version + "/$verify").body()),
+                                        "status")
+                                .path("valueCode")
+                                .asText()));
         return JSON.readTree(get("/" + version + "/$verify").body());
     }
 
     private List<AuditEvent> accessLog(String patientBearer) {
-        HttpResponse<String> response = http("GET", "/AuditEvent?patient=" + patient + "&_count=200&_sort=-date", null,
-                null, patientBearer);
+        HttpResponse<String> response =
+                http("GET", "/AuditEvent?patient=" + patient + "&_count=200&_sort=-date", null, null, patientBearer);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         Bundle bundle = CLIENT_CONTEXT.newJsonParser().parseResource(Bundle.class, response.body());
-        return bundle.getEntry().stream().map(e -> (AuditEvent) e.getResource())
+        return bundle.getEntry().stream()
+                .map(e -> (AuditEvent) e.getResource())
                 .filter(e -> e.getSubtype().stream().anyMatch(c -> "$verify".equals(c.getCode())))
                 .toList();
     }
 
     private String anyAuditEventId() {
-        Bundle events = client.search().byUrl("AuditEvent?_count=1").returnBundle(Bundle.class).execute();
+        Bundle events = client.search()
+                .byUrl("AuditEvent?_count=1")
+                .returnBundle(Bundle.class)
+                .execute();
         return events.getEntryFirstRep().getResource().getIdElement().getIdPart();
     }
 
     private String create(org.hl7.fhir.instance.model.api.IBaseResource resource) {
-        return client.create().resource(resource).execute().getId().toUnqualifiedVersionless().getValue();
+        return client.create()
+                .resource(resource)
+                .execute()
+                .getId()
+                .toUnqualifiedVersionless()
+                .getValue();
     }
 
     private String patientToken(String patientRef) {
-        return issuer.mint(new TokenIssuer.TokenRequest(Role.PATIENT, "patient-" + idPart(patientRef),
-                Duration.ofMinutes(10), idPart(patientRef), null));
+        return issuer.mint(new TokenIssuer.TokenRequest(
+                Role.PATIENT, "patient-" + idPart(patientRef), Duration.ofMinutes(10), idPart(patientRef), null));
     }
 
     private String clinician(String practitioner) {
-        return issuer.mint(new TokenIssuer.TokenRequest(Role.CLINICIAN, "dr-" + idPart(practitioner),
-                Duration.ofMinutes(10), null, null, practitioner, null));
+        return issuer.mint(new TokenIssuer.TokenRequest(
+                Role.CLINICIAN, "dr-" + idPart(practitioner), Duration.ofMinutes(10), null, null, practitioner, null));
     }
 
     private static String idPart(String reference) {

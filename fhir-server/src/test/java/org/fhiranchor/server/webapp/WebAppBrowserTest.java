@@ -46,6 +46,7 @@ class WebAppBrowserTest extends FhirRestTest {
     private static final String CLINICIAN = "Practitioner/sample-dr-kim";
     /** A doctor Ada denied: reads only by breaking the glass. */
     private static final String EMERGENCY_DOCTOR = "Practitioner/sample-dr-ray";
+
     private static final String PATIENT_USER = "ada-webapp";
     private static final String AUDITOR_USER = "auditor-webapp";
     private static final String PASSWORD = "a long passphrase for tests";
@@ -61,7 +62,9 @@ class WebAppBrowserTest extends FhirRestTest {
     void patientClinicianAndAuditorUseTheAppInABrowser() throws Exception {
         assumeTrue(Files.isExecutable(CHROMIUM), "Debian's chromium is not installed (.ci/run installs it)");
         Path webapp = repositoryRoot().resolve("webapp");
-        assumeTrue(Files.isDirectory(webapp.resolve("node_modules/playwright-core")), "webapp/node_modules missing: the webapp module's build runs npm ci");
+        assumeTrue(
+                Files.isDirectory(webapp.resolve("node_modules/playwright-core")),
+                "webapp/node_modules missing: the webapp module's build runs npm ci");
 
         seed();
         registerAppAndUsers();
@@ -69,11 +72,17 @@ class WebAppBrowserTest extends FhirRestTest {
         String observationPath = "/" + OBSERVATION + "?_format=json";
         // What the access log must show: the doctor's read, and a break-glass read by a doctor Ada
         // denied (refused without it).
-        assertThat(http("GET", observationPath, null, null, doctorToken).statusCode()).as("permitted doctor reads").isEqualTo(200);
+        assertThat(http("GET", observationPath, null, null, doctorToken).statusCode())
+                .as("permitted doctor reads")
+                .isEqualTo(200);
         String emergencyToken = clinicianToken("dr-ray", EMERGENCY_DOCTOR);
-        assertThat(http("GET", observationPath, null, null, emergencyToken).statusCode()).as("denied, no read").isEqualTo(403);
-        assertThat(http("GET", observationPath, null, null, emergencyToken, Map.of("X-Purpose-Of-Use", "BTG")).statusCode())
-                .as("break-glass read").isEqualTo(200);
+        assertThat(http("GET", observationPath, null, null, emergencyToken).statusCode())
+                .as("denied, no read")
+                .isEqualTo(403);
+        assertThat(http("GET", observationPath, null, null, emergencyToken, Map.of("X-Purpose-Of-Use", "BTG"))
+                        .statusCode())
+                .as("break-glass read")
+                .isEqualTo(200);
         // Every version the record shows is covered by a checkpoint before the browser verifies them all.
         awaitAnchored("Observation/sample-ada-hr-3/_history/1");
         Path work = Files.createDirectories(Path.of("target", "webapp-browser-test"));
@@ -115,15 +124,23 @@ class WebAppBrowserTest extends FhirRestTest {
         String log = Files.readString(work.resolve("browser.log"));
         System.out.println(log);
         assertThat(finished).as("browser test finished in time").isTrue();
-        assertThat(process.exitValue()).as("browser test (see target/webapp-browser-test/browser.log)\n" + log).isZero();
+        assertThat(process.exitValue())
+                .as("browser test (see target/webapp-browser-test/browser.log)\n" + log)
+                .isZero();
         assertThat(log).contains("browser test passed");
 
         // After the patient revoked him in the browser: the doctor is refused, whatever his token.
-        assertThat(http("GET", observationPath, null, null, doctorToken).statusCode()).as("revoked doctor").isEqualTo(403);
-        assertThat(http("GET", observationPath, null, null, clinicianToken("dr-lee-2", DOCTOR)).statusCode())
-                .as("revoked doctor, new token").isEqualTo(403);
-        assertThat(http("GET", observationPath, null, null, clinicianToken("dr-kim", CLINICIAN)).statusCode())
-                .as("the clinician she did not revoke").isEqualTo(200);
+        assertThat(http("GET", observationPath, null, null, doctorToken).statusCode())
+                .as("revoked doctor")
+                .isEqualTo(403);
+        assertThat(http("GET", observationPath, null, null, clinicianToken("dr-lee-2", DOCTOR))
+                        .statusCode())
+                .as("revoked doctor, new token")
+                .isEqualTo(403);
+        assertThat(http("GET", observationPath, null, null, clinicianToken("dr-kim", CLINICIAN))
+                        .statusCode())
+                .as("the clinician she did not revoke")
+                .isEqualTo(200);
 
         if ("1".equals(System.getenv("FHIR_ANCHOR_WRITE_SCREENSHOTS"))) {
             Path docs = Files.createDirectories(repositoryRoot().resolve("docs/screenshots"));
@@ -137,7 +154,8 @@ class WebAppBrowserTest extends FhirRestTest {
 
     /** A clinician's token naming the person behind it (SMART fhirUser), as the consents decide on it. */
     private String clinicianToken(String subject, String fhirUser) {
-        return issuer.mint(new TokenIssuer.TokenRequest(Role.CLINICIAN, subject, Duration.ofHours(1), null, null, fhirUser, null));
+        return issuer.mint(
+                new TokenIssuer.TokenRequest(Role.CLINICIAN, subject, Duration.ofHours(1), null, null, fhirUser, null));
     }
 
     /**
@@ -149,26 +167,40 @@ class WebAppBrowserTest extends FhirRestTest {
         app.put("clientId", "fhir-anchor-webapp");
         app.put("name", "FHIR Anchor web app");
         app.put("redirectUris", List.of("http://127.0.0.1:" + port + "/app/"));
-        app.put("scope", "openid fhirUser launch/patient patient/*.rs patient/Consent.cu user/*.rs system/AuditEvent.rs"
-                + " operation/$verify operation/$consistency operation/$checkpoints operation/$audit-sweep");
+        app.put(
+                "scope",
+                "openid fhirUser launch/patient patient/*.rs patient/Consent.cu user/*.rs system/AuditEvent.rs"
+                        + " operation/$verify operation/$consistency operation/$checkpoints operation/$audit-sweep");
         HttpResponse<String> client = admin("/admin/clients", app);
         assertThat(client.statusCode()).as(client.body()).isEqualTo(201);
-        HttpResponse<String> patient = admin("/admin/users", Map.of("username", PATIENT_USER, "password", PASSWORD,
-                "role", "patient", "fhirUser", "Patient/sample-ada"));
+        HttpResponse<String> patient = admin(
+                "/admin/users",
+                Map.of(
+                        "username",
+                        PATIENT_USER,
+                        "password",
+                        PASSWORD,
+                        "role",
+                        "patient",
+                        "fhirUser",
+                        "Patient/sample-ada"));
         assertThat(patient.statusCode()).as(patient.body()).isEqualTo(201);
-        HttpResponse<String> auditor = admin("/admin/users", Map.of("username", AUDITOR_USER, "password", PASSWORD,
-                "role", "auditor"));
+        HttpResponse<String> auditor =
+                admin("/admin/users", Map.of("username", AUDITOR_USER, "password", PASSWORD, "role", "auditor"));
         assertThat(auditor.statusCode()).as(auditor.body()).isEqualTo(201);
     }
 
     private HttpResponse<String> admin(String path, Map<String, Object> body) throws IOException {
         try {
-            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                            java.net.URI.create("http://127.0.0.1:" + port + path))
-                    .header("Content-Type", "application/json")
-                    .header("Authorization", "Bearer " + token)
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            return java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
+                                    .header("Content-Type", "application/json")
+                                    .header("Authorization", "Bearer " + token)
+                                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                            JSON.writeValueAsString(body)))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
@@ -180,7 +212,9 @@ class WebAppBrowserTest extends FhirRestTest {
         String auditor = token(Role.AUDITOR);
         await("a checkpoint covering " + version).atMost(Duration.ofMinutes(2)).until(() -> {
             HttpResponse<String> verify = http("GET", "/" + version + "/$verify", null, null, auditor);
-            return verify.statusCode() == 200 && verify.body().contains("\"name\":\"proof\"") && verify.body().contains("anchored");
+            return verify.statusCode() == 200
+                    && verify.body().contains("\"name\":\"proof\"")
+                    && verify.body().contains("anchored");
         });
     }
 
@@ -191,7 +225,9 @@ class WebAppBrowserTest extends FhirRestTest {
      */
     private void seed() throws IOException {
         Path samples = repositoryRoot().resolve("samples/patients/sample-ada.json");
-        assertThat(http("POST", "", "application/fhir+json", Files.readAllBytes(samples)).statusCode()).isEqualTo(200);
+        assertThat(http("POST", "", "application/fhir+json", Files.readAllBytes(samples))
+                        .statusCode())
+                .isEqualTo(200);
         String[] rates = {"76", "79", "88", "71"};
         for (int i = 0; i < rates.length; i++) {
             put("Observation/sample-ada-hr-" + i, """
@@ -226,11 +262,13 @@ class WebAppBrowserTest extends FhirRestTest {
                  "policyRule":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"%s"}]},
                  "provision":{"type":"%s","actor":[{"role":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ParticipationType","code":"PRCP"}]},
                    "reference":{"reference":"Practitioner/%s","display":"%s"}}]}}
-                """.formatted(id, dateTime, "permit".equals(type) ? "OPTIN" : "OPTOUT", type, practitioner, display));
+                """.formatted(
+                        id, dateTime, "permit".equals(type) ? "OPTIN" : "OPTOUT", type, practitioner, display));
     }
 
     private void put(String ref, String json) {
-        HttpResponse<String> response = http("PUT", "/" + ref, "application/fhir+json", json.getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response =
+                http("PUT", "/" + ref, "application/fhir+json", json.getBytes(StandardCharsets.UTF_8));
         assertThat(response.statusCode()).as(ref + ": " + response.body()).isBetween(200, 201);
     }
 
@@ -245,13 +283,18 @@ class WebAppBrowserTest extends FhirRestTest {
         await("a checkpoint covering " + version).atMost(Duration.ofMinutes(2)).until(() -> {
             HttpResponse<String> verify = http("GET", "/" + version + "/$verify", null, null, auditor);
             answer[0] = verify.body();
-            return verify.statusCode() == 200 && verify.body().contains("\"name\":\"proof\"") && verify.body().contains("anchored");
+            return verify.statusCode() == 200
+                    && verify.body().contains("\"name\":\"proof\"")
+                    && verify.body().contains("anchored");
         });
         Files.writeString(verifyFile, answer[0]);
-        HttpResponse<byte[]> served = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl() + "/" + version + "?_format=json"))
-                        .header("Authorization", "Bearer " + token).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> served = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create(baseUrl() + "/" + version + "?_format=json"))
+                                .header("Authorization", "Bearer " + token)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
         assertThat(served.statusCode()).isEqualTo(200);
         Files.write(resourceFile, served.body());
     }

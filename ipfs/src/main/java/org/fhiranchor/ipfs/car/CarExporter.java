@@ -20,31 +20,31 @@ import org.fhiranchor.ipfs.unixfs.PbNode;
  * than exported incompletely.
  */
 public final class CarExporter {
-  private CarExporter() {}
+    private CarExporter() {}
 
-  /** @return the number of blocks written */
-  public static long export(Cid root, BlockSource source, OutputStream out) throws IOException {
-    CarWriter writer = new CarWriter(out, List.of(root));
-    Set<Cid> written = new HashSet<>();
-    Deque<Cid> pending = new ArrayDeque<>();
-    pending.push(root);
-    while (!pending.isEmpty()) {
-      Cid cid = pending.pop();
-      if (!written.add(cid)) {
-        continue;
-      }
-      Block block = source.get(cid);
-      writer.put(block);
-      if (cid.codec() == Multicodec.DAG_PB) {
-        List<PbLink> links = PbNode.decode(block.data()).links();
-        for (int i = links.size() - 1; i >= 0; i--) {
-          pending.push(links.get(i).hash());
+    /** @return the number of blocks written */
+    public static long export(Cid root, BlockSource source, OutputStream out) throws IOException {
+        CarWriter writer = new CarWriter(out, List.of(root));
+        Set<Cid> written = new HashSet<>();
+        Deque<Cid> pending = new ArrayDeque<>();
+        pending.push(root);
+        while (!pending.isEmpty()) {
+            Cid cid = pending.pop();
+            if (!written.add(cid)) {
+                continue;
+            }
+            Block block = source.get(cid);
+            writer.put(block);
+            if (cid.codec() == Multicodec.DAG_PB) {
+                List<PbLink> links = PbNode.decode(block.data()).links();
+                for (int i = links.size() - 1; i >= 0; i--) {
+                    pending.push(links.get(i).hash());
+                }
+            } else if (cid.codec() != Multicodec.RAW) {
+                throw new IOException("cannot traverse codec " + Multicodec.name(cid.codec()) + " of " + cid);
+            }
         }
-      } else if (cid.codec() != Multicodec.RAW) {
-        throw new IOException("cannot traverse codec " + Multicodec.name(cid.codec()) + " of " + cid);
-      }
+        writer.flush();
+        return written.size();
     }
-    writer.flush();
-    return written.size();
-  }
 }

@@ -10,28 +10,28 @@ import org.fhiranchor.ipfs.unixfs.BlockSink;
 
 /** Writes a CAR v1 stream: the header on construction, then one section per {@link #put}. Does not close the stream. */
 public final class CarWriter implements BlockSink {
-  private final OutputStream out;
+    private final OutputStream out;
 
-  public CarWriter(OutputStream out, List<Cid> roots) throws IOException {
-    this.out = out;
-    writeSection(new CarHeader(roots).encode());
-  }
+    public CarWriter(OutputStream out, List<Cid> roots) throws IOException {
+        this.out = out;
+        writeSection(new CarHeader(roots).encode());
+    }
 
-  @Override
-  public void put(Block block) throws IOException {
-    byte[] cid = block.cid().bytes();
-    byte[] data = block.data();
-    out.write(Varint.encode((long) cid.length + data.length));
-    out.write(cid);
-    out.write(data);
-  }
+    @Override
+    public void put(Block block) throws IOException {
+        byte[] cid = block.cid().bytes();
+        byte[] data = block.data();
+        out.write(Varint.encode((long) cid.length + data.length));
+        out.write(cid);
+        out.write(data);
+    }
 
-  public void flush() throws IOException {
-    out.flush();
-  }
+    public void flush() throws IOException {
+        out.flush();
+    }
 
-  private void writeSection(byte[] section) throws IOException {
-    out.write(Varint.encode(section.length));
-    out.write(section);
-  }
+    private void writeSection(byte[] section) throws IOException {
+        out.write(Varint.encode(section.length));
+        out.write(section);
+    }
 }

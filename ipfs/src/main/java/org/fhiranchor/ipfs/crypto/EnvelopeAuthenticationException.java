@@ -5,7 +5,7 @@ package org.fhiranchor.ipfs.crypto;
  * the envelope was sealed with. Nothing of the plaintext is released.
  */
 public final class EnvelopeAuthenticationException extends EnvelopeException {
-  public EnvelopeAuthenticationException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public EnvelopeAuthenticationException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

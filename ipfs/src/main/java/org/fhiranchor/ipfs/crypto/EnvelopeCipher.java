@@ -23,87 +23,97 @@ import javax.crypto.spec.SecretKeySpec;
  * per archived checkpoint stays many orders of magnitude below that, and each data key is used exactly once.
  */
 public final class EnvelopeCipher {
-  private static final String GCM = "AES/GCM/NoPadding";
+    private static final String GCM = "AES/GCM/NoPadding";
 
-  private final KeyRing keys;
-  private final SecureRandom random;
+    private final KeyRing keys;
+    private final SecureRandom random;
 
-  public EnvelopeCipher(KeyRing keys) {
-    this(keys, new SecureRandom());
-  }
-
-  /** For known-answer tests only: a caller-chosen source of data keys and IVs. */
-  EnvelopeCipher(KeyRing keys, SecureRandom random) {
-    this.keys = keys;
-    this.random = random;
-  }
-
-  public byte[] seal(byte[] plaintext) {
-    String keyId = keys.currentKeyId();
-    byte[] keyIdBytes = keyId.getBytes(StandardCharsets.UTF_8);
-    byte[] dataKey = new byte[KeyRing.KEY_BYTES];
-    byte[] wrapIv = new byte[EnvelopeHeader.IV_BYTES];
-    byte[] payloadIv = new byte[EnvelopeHeader.IV_BYTES];
-    random.nextBytes(dataKey);
-    random.nextBytes(wrapIv);
-    random.nextBytes(payloadIv);
-    try {
-      ByteArrayOutputStream header = new ByteArrayOutputStream();
-      header.writeBytes(EnvelopeHeader.MAGIC);
-      header.write(EnvelopeHeader.FORMAT_VERSION);
-      header.write(keyIdBytes.length);
-      header.writeBytes(keyIdBytes);
-      byte[] keyBinding = header.toByteArray();
-      header.writeBytes(wrapIv);
-      header.writeBytes(gcm(Cipher.ENCRYPT_MODE, keys.current(), wrapIv, keyBinding, dataKey));
-      header.writeBytes(payloadIv);
-      byte[] headerBytes = header.toByteArray();
-      byte[] payload = gcm(Cipher.ENCRYPT_MODE, new SecretKeySpec(dataKey, "AES"), payloadIv, headerBytes, plaintext);
-      byte[] envelope = Arrays.copyOf(headerBytes, headerBytes.length + payload.length);
-      System.arraycopy(payload, 0, envelope, headerBytes.length, payload.length);
-      return envelope;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("AES-GCM encryption failed", e);
-    } finally {
-      Arrays.fill(dataKey, (byte) 0);
+    public EnvelopeCipher(KeyRing keys) {
+        this(keys, new SecureRandom());
     }
-  }
 
-  /**
-   * @throws MalformedEnvelopeException not an envelope this code reads
-   * @throws UnknownKeyIdException the key ring lacks the envelope's key id
-   * @throws EnvelopeAuthenticationException altered header or ciphertext, or a different key under that id
-   */
-  public byte[] open(byte[] envelope) {
-    EnvelopeHeader header = EnvelopeHeader.parse(envelope);
-    Key archiveKey = keys.key(header.keyId());
-    byte[] dataKey;
-    try {
-      dataKey = gcm(Cipher.DECRYPT_MODE, archiveKey, header.wrapIv(),
-          Arrays.copyOf(envelope, header.keyBindingLength()), header.wrappedKey());
-    } catch (AEADBadTagException e) {
-      throw new EnvelopeAuthenticationException("data key did not unwrap under archive key '" + header.keyId()
-          + "': wrong key for this id, or the envelope header was altered", e);
-    } catch (GeneralSecurityException e) {
-      throw new EnvelopeException("key unwrap failed", e);
+    /** For known-answer tests only: a caller-chosen source of data keys and IVs. */
+    EnvelopeCipher(KeyRing keys, SecureRandom random) {
+        this.keys = keys;
+        this.random = random;
     }
-    try {
-      return gcm(Cipher.DECRYPT_MODE, new SecretKeySpec(dataKey, "AES"), header.payloadIv(),
-          Arrays.copyOf(envelope, header.length()),
-          Arrays.copyOfRange(envelope, header.length(), envelope.length));
-    } catch (AEADBadTagException e) {
-      throw new EnvelopeAuthenticationException("payload failed authentication: ciphertext or header altered", e);
-    } catch (GeneralSecurityException e) {
-      throw new EnvelopeException("payload decryption failed", e);
-    } finally {
-      Arrays.fill(dataKey, (byte) 0);
-    }
-  }
 
-  private static byte[] gcm(int mode, Key key, byte[] iv, byte[] aad, byte[] input) throws GeneralSecurityException {
-    Cipher cipher = Cipher.getInstance(GCM);
-    cipher.init(mode, key, new GCMParameterSpec(EnvelopeHeader.TAG_BYTES * 8, iv));
-    cipher.updateAAD(aad);
-    return cipher.doFinal(input);
-  }
+    public byte[] seal(byte[] plaintext) {
+        String keyId = keys.currentKeyId();
+        byte[] keyIdBytes = keyId.getBytes(StandardCharsets.UTF_8);
+        byte[] dataKey = new byte[KeyRing.KEY_BYTES];
+        byte[] wrapIv = new byte[EnvelopeHeader.IV_BYTES];
+        byte[] payloadIv = new byte[EnvelopeHeader.IV_BYTES];
+        random.nextBytes(dataKey);
+        random.nextBytes(wrapIv);
+        random.nextBytes(payloadIv);
+        try {
+            ByteArrayOutputStream header = new ByteArrayOutputStream();
+            header.writeBytes(EnvelopeHeader.MAGIC);
+            header.write(EnvelopeHeader.FORMAT_VERSION);
+            header.write(keyIdBytes.length);
+            header.writeBytes(keyIdBytes);
+            byte[] keyBinding = header.toByteArray();
+            header.writeBytes(wrapIv);
+            header.writeBytes(gcm(Cipher.ENCRYPT_MODE, keys.current(), wrapIv, keyBinding, dataKey));
+            header.writeBytes(payloadIv);
+            byte[] headerBytes = header.toByteArray();
+            byte[] payload =
+                    gcm(Cipher.ENCRYPT_MODE, new SecretKeySpec(dataKey, "AES"), payloadIv, headerBytes, plaintext);
+            byte[] envelope = Arrays.copyOf(headerBytes, headerBytes.length + payload.length);
+            System.arraycopy(payload, 0, envelope, headerBytes.length, payload.length);
+            return envelope;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM encryption failed", e);
+        } finally {
+            Arrays.fill(dataKey, (byte) 0);
+        }
+    }
+
+    /**
+     * @throws MalformedEnvelopeException not an envelope this code reads
+     * @throws UnknownKeyIdException the key ring lacks the envelope's key id
+     * @throws EnvelopeAuthenticationException altered header or ciphertext, or a different key under that id
+     */
+    public byte[] open(byte[] envelope) {
+        EnvelopeHeader header = EnvelopeHeader.parse(envelope);
+        Key archiveKey = keys.key(header.keyId());
+        byte[] dataKey;
+        try {
+            dataKey = gcm(
+                    Cipher.DECRYPT_MODE,
+                    archiveKey,
+                    header.wrapIv(),
+                    Arrays.copyOf(envelope, header.keyBindingLength()),
+                    header.wrappedKey());
+        } catch (AEADBadTagException e) {
+            throw new EnvelopeAuthenticationException(
+                    "data key did not unwrap under archive key '" + header.keyId()
+                            + "': wrong key for this id, or the envelope header was altered",
+                    e);
+        } catch (GeneralSecurityException e) {
+            throw new EnvelopeException("key unwrap failed", e);
+        }
+        try {
+            return gcm(
+                    Cipher.DECRYPT_MODE,
+                    new SecretKeySpec(dataKey, "AES"),
+                    header.payloadIv(),
+                    Arrays.copyOf(envelope, header.length()),
+                    Arrays.copyOfRange(envelope, header.length(), envelope.length));
+        } catch (AEADBadTagException e) {
+            throw new EnvelopeAuthenticationException("payload failed authentication: ciphertext or header altered", e);
+        } catch (GeneralSecurityException e) {
+            throw new EnvelopeException("payload decryption failed", e);
+        } finally {
+            Arrays.fill(dataKey, (byte) 0);
+        }
+    }
+
+    private static byte[] gcm(int mode, Key key, byte[] iv, byte[] aad, byte[] input) throws GeneralSecurityException {
+        Cipher cipher = Cipher.getInstance(GCM);
+        cipher.init(mode, key, new GCMParameterSpec(EnvelopeHeader.TAG_BYTES * 8, iv));
+        cipher.updateAAD(aad);
+        return cipher.doFinal(input);
+    }
 }

@@ -8,20 +8,20 @@ import org.fhiranchor.ipfs.cid.Cid;
  * the CID must not be recorded: whatever is anchored has to be the address of exactly these bytes.
  */
 public final class CidMismatchException extends KuboException {
-  private final Cid expected;
-  private final Cid actual;
+    private final Cid expected;
+    private final Cid actual;
 
-  public CidMismatchException(String operation, Cid expected, Cid actual) {
-    super(operation + ": node gave CID " + actual + " but the content's CID is " + expected, 200);
-    this.expected = expected;
-    this.actual = actual;
-  }
+    public CidMismatchException(String operation, Cid expected, Cid actual) {
+        super(operation + ": node gave CID " + actual + " but the content's CID is " + expected, 200);
+        this.expected = expected;
+        this.actual = actual;
+    }
 
-  public Cid expected() {
-    return expected;
-  }
+    public Cid expected() {
+        return expected;
+    }
 
-  public Cid actual() {
-    return actual;
-  }
+    public Cid actual() {
+        return actual;
+    }
 }

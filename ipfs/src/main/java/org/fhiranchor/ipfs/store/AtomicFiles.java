@@ -13,38 +13,38 @@ import java.nio.file.StandardOpenOption;
  * new content, never a prefix. Temp files start with {@value #TEMP_PREFIX} so a restart can sweep them away.
  */
 final class AtomicFiles {
-  static final String TEMP_PREFIX = ".tmp-";
+    static final String TEMP_PREFIX = ".tmp-";
 
-  private AtomicFiles() {}
+    private AtomicFiles() {}
 
-  static void write(Path target, byte[] content) throws IOException {
-    Path dir = target.getParent();
-    if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir);
-      syncDirectory(dir.getParent()); // the new directory's own entry must survive a crash too
-    }
-    Path temp = Files.createTempFile(dir, TEMP_PREFIX, "");
-    try {
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        ByteBuffer buffer = ByteBuffer.wrap(content);
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
+    static void write(Path target, byte[] content) throws IOException {
+        Path dir = target.getParent();
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            syncDirectory(dir.getParent()); // the new directory's own entry must survive a crash too
         }
-        channel.force(true);
-      }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(temp);
+        Path temp = Files.createTempFile(dir, TEMP_PREFIX, "");
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        syncDirectory(dir);
     }
-    syncDirectory(dir);
-  }
 
-  /** Makes the rename durable. Linux allows fsync on a directory; where the platform refuses, there is no API. */
-  static void syncDirectory(Path dir) {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
-    } catch (IOException e) {
-      // Not supported on this platform (e.g. Windows): the rename itself is still atomic.
+    /** Makes the rename durable. Linux allows fsync on a directory; where the platform refuses, there is no API. */
+    static void syncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Not supported on this platform (e.g. Windows): the rename itself is still atomic.
+        }
     }
-  }
 }

@@ -8,15 +8,15 @@ import org.fhiranchor.ipfs.unixfs.BlockSource;
 
 /** Content-addressed block storage. {@code put} is idempotent; {@code get} only ever returns verified bytes. */
 public interface BlockStore extends BlockSink, BlockSource {
-  @Override
-  void put(Block block) throws IOException;
+    @Override
+    void put(Block block) throws IOException;
 
-  /**
-   * @throws BlockNotFoundException if absent
-   * @throws org.fhiranchor.ipfs.cid.BlockHashMismatchException if the stored bytes no longer match the CID
-   */
-  @Override
-  Block get(Cid cid) throws IOException;
+    /**
+     * @throws BlockNotFoundException if absent
+     * @throws org.fhiranchor.ipfs.cid.BlockHashMismatchException if the stored bytes no longer match the CID
+     */
+    @Override
+    Block get(Cid cid) throws IOException;
 
-  boolean has(Cid cid) throws IOException;
+    boolean has(Cid cid) throws IOException;
 }

@@ -15,49 +15,49 @@ import org.fhiranchor.ipfs.cid.Cid;
  * and for a later GC.
  */
 public final class PinSet {
-  private final Path file;
-  private final Set<Cid> pins = new LinkedHashSet<>();
+    private final Path file;
+    private final Set<Cid> pins = new LinkedHashSet<>();
 
-  public PinSet(Path file) throws IOException {
-    this.file = file;
-    if (Files.exists(file)) {
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        if (!line.isBlank()) {
-          pins.add(Cid.parse(line));
+    public PinSet(Path file) throws IOException {
+        this.file = file;
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    pins.add(Cid.parse(line));
+                }
+            }
         }
-      }
     }
-  }
 
-  public synchronized boolean add(Cid cid) throws IOException {
-    boolean added = pins.add(cid);
-    if (added) {
-      save();
+    public synchronized boolean add(Cid cid) throws IOException {
+        boolean added = pins.add(cid);
+        if (added) {
+            save();
+        }
+        return added;
     }
-    return added;
-  }
 
-  public synchronized boolean remove(Cid cid) throws IOException {
-    boolean removed = pins.remove(cid);
-    if (removed) {
-      save();
+    public synchronized boolean remove(Cid cid) throws IOException {
+        boolean removed = pins.remove(cid);
+        if (removed) {
+            save();
+        }
+        return removed;
     }
-    return removed;
-  }
 
-  public synchronized boolean contains(Cid cid) {
-    return pins.contains(cid);
-  }
-
-  public synchronized Set<Cid> all() {
-    return Collections.unmodifiableSet(new LinkedHashSet<>(pins));
-  }
-
-  private void save() throws IOException {
-    StringBuilder text = new StringBuilder();
-    for (Cid pin : pins) {
-      text.append(pin).append('\n');
+    public synchronized boolean contains(Cid cid) {
+        return pins.contains(cid);
     }
-    AtomicFiles.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
-  }
+
+    public synchronized Set<Cid> all() {
+        return Collections.unmodifiableSet(new LinkedHashSet<>(pins));
+    }
+
+    private void save() throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (Cid pin : pins) {
+            text.append(pin).append('\n');
+        }
+        AtomicFiles.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
+    }
 }

@@ -7,6 +7,6 @@ import org.fhiranchor.ipfs.cid.Cid;
 /** Where a reader or exporter fetches blocks. Implementations return only blocks whose bytes match the CID. */
 @FunctionalInterface
 public interface BlockSource {
-  /** @throws java.util.NoSuchElementException if the block is absent */
-  Block get(Cid cid) throws IOException;
+    /** @throws java.util.NoSuchElementException if the block is absent */
+    Block get(Cid cid) throws IOException;
 }

@@ -36,86 +36,90 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JsIpfsNodeIT {
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
-  private static final int CHUNK = 262_144;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final int CHUNK = 262_144;
 
-  private Path repo;
-  private JsIpfsNode node;
-  private KuboClient client;
+    private Path repo;
+    private JsIpfsNode node;
+    private KuboClient client;
 
-  @BeforeAll
-  void startNode() throws Exception {
-    Path project = Path.of(System.getProperty("basedir", ".")).resolve("src/test/js-ipfs").toAbsolutePath();
-    assumeTrue(onPath("node") && onPath("npm"), "node and npm are needed for the js-ipfs integration test");
-    repo = Files.createTempDirectory("jsipfs-repo");
-    node = JsIpfsNode.create(JsIpfsNode.install(project), repo.resolve("repo")).start(START_TIMEOUT);
-    client = node.client(Duration.ofMinutes(2));
-  }
-
-  @AfterAll
-  void stopNode() throws Exception {
-    if (node != null) {
-      node.close();
+    @BeforeAll
+    void startNode() throws Exception {
+        Path project = Path.of(System.getProperty("basedir", "."))
+                .resolve("src/test/js-ipfs")
+                .toAbsolutePath();
+        assumeTrue(onPath("node") && onPath("npm"), "node and npm are needed for the js-ipfs integration test");
+        repo = Files.createTempDirectory("jsipfs-repo");
+        node = JsIpfsNode.create(JsIpfsNode.install(project), repo.resolve("repo"))
+                .start(START_TIMEOUT);
+        client = node.client(Duration.ofMinutes(2));
     }
-    if (repo != null) {
-      try (Stream<Path> paths = Files.walk(repo)) {
-        paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-      }
+
+    @AfterAll
+    void stopNode() throws Exception {
+        if (node != null) {
+            node.close();
+        }
+        if (repo != null) {
+            try (Stream<Path> paths = Files.walk(repo)) {
+                paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
     }
-  }
 
-  @Test
-  void versionAnswers() throws IOException {
-    assertFalse(client.version().isBlank());
-  }
-
-  @Test
-  void nodeComputesTheSameCidsAsTheLocalImporter() throws IOException {
-    // add() itself throws CidMismatchException if the node disagrees; cat() re-checks the bytes.
-    for (int size : new int[] {0, 11, CHUNK, CHUNK + 1, 174 * CHUNK + 1}) {
-      byte[] content = new byte[size];
-      new Random(size).nextBytes(content);
-      Cid cid = client.add(content);
-      assertEquals(size <= CHUNK ? Multicodec.RAW : Multicodec.DAG_PB, cid.codec());
-      assertArrayEquals(content, client.cat(cid, Duration.ofSeconds(60)), "size " + size);
+    @Test
+    void versionAnswers() throws IOException {
+        assertFalse(client.version().isBlank());
     }
-    assertEquals(Cid.parse("bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e"),
-        client.add("hello world".getBytes(StandardCharsets.US_ASCII)));
-  }
 
-  @Test
-  void catOfAnAbsentCidTimesOutInsteadOfHanging() {
-    Cid absent = Cid.sha256(Multicodec.RAW, "never added anywhere".getBytes(StandardCharsets.US_ASCII));
-    assertThrows(KuboException.class, () -> client.cat(absent, Duration.ofSeconds(2)));
-  }
-
-  @Test
-  void envelopeArchivedThroughCarImportReadsBack() throws IOException {
-    EnvelopeCipher cipher = new EnvelopeCipher(KeyRing.of("it-key", KeyRing.generateKey()));
-    byte[] bundle = new byte[3 * CHUNK];
-    new Random(42).nextBytes(bundle);
-    byte[] envelope = cipher.seal(bundle);
-
-    ContentStore local = ContentStore.open(Files.createTempDirectory(repo, "local"));
-    Cid root = local.add(new ByteArrayInputStream(envelope));
-    ByteArrayOutputStream car = new ByteArrayOutputStream();
-    local.exportCar(root, car);
-
-    assertEquals(List.of(root), client.dagImport(car.toByteArray(), List.of(root)));
-    client.pinAdd(root);
-    assertArrayEquals(bundle, cipher.open(client.cat(root, Duration.ofSeconds(60))));
-  }
-
-  private static boolean onPath(String program) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return false;
+    @Test
+    void nodeComputesTheSameCidsAsTheLocalImporter() throws IOException {
+        // add() itself throws CidMismatchException if the node disagrees; cat() re-checks the bytes.
+        for (int size : new int[] {0, 11, CHUNK, CHUNK + 1, 174 * CHUNK + 1}) {
+            byte[] content = new byte[size];
+            new Random(size).nextBytes(content);
+            Cid cid = client.add(content);
+            assertEquals(size <= CHUNK ? Multicodec.RAW : Multicodec.DAG_PB, cid.codec());
+            assertArrayEquals(content, client.cat(cid, Duration.ofSeconds(60)), "size " + size);
+        }
+        assertEquals(
+                Cid.parse("bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e"),
+                client.add("hello world".getBytes(StandardCharsets.US_ASCII)));
     }
-    for (String dir : path.split(File.pathSeparator)) {
-      if (Files.isExecutable(Path.of(dir, program))) {
-        return true;
-      }
+
+    @Test
+    void catOfAnAbsentCidTimesOutInsteadOfHanging() {
+        Cid absent = Cid.sha256(Multicodec.RAW, "never added anywhere".getBytes(StandardCharsets.US_ASCII));
+        assertThrows(KuboException.class, () -> client.cat(absent, Duration.ofSeconds(2)));
     }
-    return false;
-  }
+
+    @Test
+    void envelopeArchivedThroughCarImportReadsBack() throws IOException {
+        EnvelopeCipher cipher = new EnvelopeCipher(KeyRing.of("it-key", KeyRing.generateKey()));
+        byte[] bundle = new byte[3 * CHUNK];
+        new Random(42).nextBytes(bundle);
+        byte[] envelope = cipher.seal(bundle);
+
+        ContentStore local = ContentStore.open(Files.createTempDirectory(repo, "local"));
+        Cid root = local.add(new ByteArrayInputStream(envelope));
+        ByteArrayOutputStream car = new ByteArrayOutputStream();
+        local.exportCar(root, car);
+
+        assertEquals(List.of(root), client.dagImport(car.toByteArray(), List.of(root)));
+        client.pinAdd(root);
+        assertArrayEquals(bundle, cipher.open(client.cat(root, Duration.ofSeconds(60))));
+    }
+
+    private static boolean onPath(String program) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

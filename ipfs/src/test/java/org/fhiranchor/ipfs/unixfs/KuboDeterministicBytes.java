@@ -14,42 +14,45 @@ import javax.crypto.spec.SecretKeySpec;
  * an all-zero 96-bit nonce and block counter 0, truncated to {@code size} bytes.
  */
 final class KuboDeterministicBytes extends InputStream {
-  private final Cipher chacha;
-  private long remaining;
-  private byte[] buffer = new byte[0];
-  private int position;
+    private final Cipher chacha;
+    private long remaining;
+    private byte[] buffer = new byte[0];
+    private int position;
 
-  KuboDeterministicBytes(long size, String seed) {
-    try {
-      byte[] key = MessageDigest.getInstance("SHA-256").digest(seed.getBytes(StandardCharsets.UTF_8));
-      chacha = Cipher.getInstance("ChaCha20");
-      chacha.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "ChaCha20"), new ChaCha20ParameterSpec(new byte[12], 0));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
+    KuboDeterministicBytes(long size, String seed) {
+        try {
+            byte[] key = MessageDigest.getInstance("SHA-256").digest(seed.getBytes(StandardCharsets.UTF_8));
+            chacha = Cipher.getInstance("ChaCha20");
+            chacha.init(
+                    Cipher.ENCRYPT_MODE,
+                    new SecretKeySpec(key, "ChaCha20"),
+                    new ChaCha20ParameterSpec(new byte[12], 0));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        this.remaining = size;
     }
-    this.remaining = size;
-  }
 
-  @Override
-  public int read() {
-    byte[] one = new byte[1];
-    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-  }
+    @Override
+    public int read() {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
 
-  @Override
-  public int read(byte[] out, int offset, int length) {
-    if (remaining == 0) {
-      return -1;
+    @Override
+    public int read(byte[] out, int offset, int length) {
+        if (remaining == 0) {
+            return -1;
+        }
+        if (position == buffer.length) {
+            int next = (int) Math.min(1 << 16, remaining);
+            buffer = chacha.update(new byte[next]);
+            position = 0;
+        }
+        int n = (int) Math.min(Math.min(length, buffer.length - position), remaining);
+        System.arraycopy(buffer, position, out, offset, n);
+        position += n;
+        remaining -= n;
+        return n;
     }
-    if (position == buffer.length) {
-      int next = (int) Math.min(1 << 16, remaining);
-      buffer = chacha.update(new byte[next]);
-      position = 0;
-    }
-    int n = (int) Math.min(Math.min(length, buffer.length - position), remaining);
-    System.arraycopy(buffer, position, out, offset, n);
-    position += n;
-    remaining -= n;
-    return n;
-  }
 }

@@ -8,19 +8,19 @@ import org.fhiranchor.ipfs.cid.Cid;
 
 /** In-memory blocks for importer/reader tests. */
 final class MapBlockSource implements BlockSink, BlockSource {
-  final Map<Cid, Block> blocks = new HashMap<>();
+    final Map<Cid, Block> blocks = new HashMap<>();
 
-  @Override
-  public void put(Block block) {
-    blocks.put(block.cid(), block);
-  }
-
-  @Override
-  public Block get(Cid cid) {
-    Block block = blocks.get(cid);
-    if (block == null) {
-      throw new NoSuchElementException(cid.toString());
+    @Override
+    public void put(Block block) {
+        blocks.put(block.cid(), block);
     }
-    return block;
-  }
+
+    @Override
+    public Block get(Cid cid) {
+        Block block = blocks.get(cid);
+        if (block == null) {
+            throw new NoSuchElementException(cid.toString());
+        }
+        return block;
+    }
 }

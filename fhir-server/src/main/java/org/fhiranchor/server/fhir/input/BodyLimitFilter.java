@@ -54,8 +54,9 @@ final class BodyLimitFilter extends OncePerRequestFilter {
         response.setStatus(STATUS_TOO_LARGE);
         response.setContentType("application/fhir+json;charset=UTF-8");
         response.setHeader("Connection", "close");
-        String outcome = "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"too-long\","
-                + "\"diagnostics\":\"Request body exceeds the limit of " + limitBytes + " bytes\"}]}";
+        String outcome =
+                "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"too-long\","
+                        + "\"diagnostics\":\"Request body exceeds the limit of " + limitBytes + " bytes\"}]}";
         response.getOutputStream().write(outcome.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -13,8 +13,8 @@ class InputGuardConfiguration {
 
     @Bean
     FilterRegistrationBean<BodyLimitFilter> bodyLimitFilter(FhirServerProperties properties) {
-        FilterRegistrationBean<BodyLimitFilter> registration =
-                new FilterRegistrationBean<>(new BodyLimitFilter(properties.maxRequestBody().toBytes()));
+        FilterRegistrationBean<BodyLimitFilter> registration = new FilterRegistrationBean<>(
+                new BodyLimitFilter(properties.maxRequestBody().toBytes()));
         registration.addUrlPatterns("/fhir/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;

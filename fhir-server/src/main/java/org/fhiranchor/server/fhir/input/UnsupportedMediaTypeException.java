@@ -7,6 +7,8 @@ public final class UnsupportedMediaTypeException extends BaseServerResponseExcep
     public static final int STATUS = 415;
 
     public UnsupportedMediaTypeException(String contentType) {
-        super(STATUS, "Unsupported Content-Type '" + contentType + "'; send application/fhir+json or application/fhir+xml");
+        super(
+                STATUS,
+                "Unsupported Content-Type '" + contentType + "'; send application/fhir+json or application/fhir+xml");
     }
 }

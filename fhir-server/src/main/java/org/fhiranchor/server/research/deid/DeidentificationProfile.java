@@ -28,7 +28,10 @@ public final class DeidentificationProfile {
     private static final Set<String> NAMES = Set.of("safe-harbor", "safe-harbor-date-shift");
 
     /** How dates of a patient's resources are treated; resources in no patient compartment always get {@link #YEAR}. */
-    enum DateMode { YEAR, SHIFT }
+    enum DateMode {
+        YEAR,
+        SHIFT
+    }
 
     private final String name;
     private final byte[] canonicalJson;

@@ -21,7 +21,8 @@ public final class Deidentifier {
     private final LocalDate exportDay;
 
     /** exportKey: 32 secret bytes, one per export; exportTime: the export's transaction time (for ages). */
-    public Deidentifier(FhirContext fhirContext, DeidentificationProfile profile, byte[] exportKey, Instant exportTime) {
+    public Deidentifier(
+            FhirContext fhirContext, DeidentificationProfile profile, byte[] exportKey, Instant exportTime) {
         this.fhirContext = Objects.requireNonNull(fhirContext, "fhirContext");
         this.profile = Objects.requireNonNull(profile, "profile");
         this.keys = new ExportKeys(exportKey, profile.pseudonymHexLength());
@@ -51,8 +52,8 @@ public final class Deidentifier {
     /** "Type/id" -> "Type/<pseudonym>" (the same mapping used for ids and references). */
     public String pseudonymize(String typeAndId) {
         Objects.requireNonNull(typeAndId, "typeAndId");
-        String pseudonym = new ResourceScrubber(fhirContext, profile, keys, exportDay, null)
-                .pseudonymReference(typeAndId);
+        String pseudonym =
+                new ResourceScrubber(fhirContext, profile, keys, exportDay, null).pseudonymReference(typeAndId);
         if (pseudonym == null) {
             throw new IllegalArgumentException("not a Type/id reference");
         }

@@ -55,10 +55,15 @@ final class ResourceScrubber {
     private final LocalDate exportDay;
     /** Days to shift this resource's dates by, or null to generalize them to the year. */
     private final Integer dayOffset;
+
     private final Map<String, String> containedIds = new HashMap<>();
 
-    ResourceScrubber(FhirContext fhirContext, DeidentificationProfile profile, ExportKeys keys,
-            LocalDate exportDay, Integer dayOffset) {
+    ResourceScrubber(
+            FhirContext fhirContext,
+            DeidentificationProfile profile,
+            ExportKeys keys,
+            LocalDate exportDay,
+            Integer dayOffset) {
         this.fhirContext = fhirContext;
         this.profile = profile;
         this.keys = keys;
@@ -121,13 +126,15 @@ final class ResourceScrubber {
         }
     }
 
-    private void scrubChildren(IBase element, BaseRuntimeElementCompositeDefinition<?> definition, String path,
-            Deque<Object[]> blocks) {
+    private void scrubChildren(
+            IBase element, BaseRuntimeElementCompositeDefinition<?> definition, String path, Deque<Object[]> blocks) {
         Set<String> keptChildren = definition instanceof RuntimeCompositeDatatypeDefinition
-                ? profile.keptChildrenOf(definition.getName()) : null;
+                ? profile.keptChildrenOf(definition.getName())
+                : null;
         for (BaseRuntimeChildDefinition child : definition.getChildren()) {
             String name = child.getElementName();
-            if (name.equals("extension") || name.equals("modifierExtension")
+            if (name.equals("extension")
+                    || name.equals("modifierExtension")
                     || (element instanceof IBaseResource && (name.equals("id") || name.equals("contained")))) {
                 continue;
             }
@@ -168,7 +175,7 @@ final class ResourceScrubber {
             return !resource.isEmpty();
         }
         if (value instanceof IBaseHasModifierExtensions modified && hasUnknown(modified.getModifierExtension())) {
-            return false;   // an unknown modifier changes the element's meaning: drop the element, not the modifier
+            return false; // an unknown modifier changes the element's meaning: drop the element, not the modifier
         }
         BaseRuntimeElementDefinition<?> definition = definitionOf(value, child);
         String datatype = definition.getName();
@@ -202,7 +209,7 @@ final class ResourceScrubber {
                 }
                 return !value.isEmpty();
             default:
-                return false;   // ids as values, XHTML, anything else unforeseen: doubt removes
+                return false; // ids as values, XHTML, anything else unforeseen: doubt removes
         }
     }
 
@@ -213,7 +220,8 @@ final class ResourceScrubber {
             definition = child.getChildByName(name != null ? name : child.getElementName());
         }
         if (definition == null) {
-            throw new IllegalStateException("no element definition for " + value.getClass().getName());
+            throw new IllegalStateException(
+                    "no element definition for " + value.getClass().getName());
         }
         return definition;
     }
@@ -226,10 +234,12 @@ final class ResourceScrubber {
         String text = primitive.getValueAsString();
         if (text != null) {
             switch (datatype) {
-                case "date", "dateTime" -> primitive.setValueAsString(
-                        dayOffset == null ? DateRules.toYear(text) : DateRules.shift(text, dayOffset));
-                case "instant" -> primitive.setValueAsString(
-                        dayOffset == null ? DateRules.instantToYear(text) : DateRules.shift(text, dayOffset));
+                case "date", "dateTime" ->
+                    primitive.setValueAsString(
+                            dayOffset == null ? DateRules.toYear(text) : DateRules.shift(text, dayOffset));
+                case "instant" ->
+                    primitive.setValueAsString(
+                            dayOffset == null ? DateRules.instantToYear(text) : DateRules.shift(text, dayOffset));
                 default -> {
                     if (profile.keepsOnlyListed(datatype) && !profile.isListed(datatype, path)) {
                         return false;
@@ -287,10 +297,13 @@ final class ResourceScrubber {
             return false;
         }
         LocalDate reference = exportDay;
-        if (patient.hasDeceasedDateTimeType() && patient.getDeceasedDateTimeType().getValueAsString() != null) {
+        if (patient.hasDeceasedDateTimeType()
+                && patient.getDeceasedDateTimeType().getValueAsString() != null) {
             reference = DateRules.latestDay(patient.getDeceasedDateTimeType().getValueAsString());
         }
-        return !DateRules.earliestDay(birth).plusYears(profile.ageCeilingYears()).isAfter(reference);
+        return !DateRules.earliestDay(birth)
+                .plusYears(profile.ageCeilingYears())
+                .isAfter(reference);
     }
 
     /** An Age of the ceiling or more becomes "at least the ceiling" in years. Unknown units count as years. */

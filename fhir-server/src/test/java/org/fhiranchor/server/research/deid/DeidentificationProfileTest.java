@@ -25,7 +25,8 @@ class DeidentificationProfileTest {
             }
             assertArrayEquals(CanonicalJson.canonicalize(raw), profile.canonicalJson());
             assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(profile.canonicalJson()), profile.sha256());
-            assertArrayEquals(profile.sha256(), DeidentificationProfile.load(name).sha256(), "stable across loads");
+            assertArrayEquals(
+                    profile.sha256(), DeidentificationProfile.load(name).sha256(), "stable across loads");
         }
     }
 

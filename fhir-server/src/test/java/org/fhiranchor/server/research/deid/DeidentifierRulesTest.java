@@ -66,16 +66,24 @@ class DeidentifierRulesTest {
         for (Resource resource : bundles.get(0).resources()) {
             if (resource instanceof Observation observation && observation.hasValueQuantity()) {
                 Observation out = (Observation) deidentifier.deidentify(observation, owner(bundles.get(0)));
-                assertEquals(observation.getCode().getCoding().size(), out.getCode().getCoding().size());
+                assertEquals(
+                        observation.getCode().getCoding().size(),
+                        out.getCode().getCoding().size());
                 for (int i = 0; i < observation.getCode().getCoding().size(); i++) {
                     Coding in = observation.getCode().getCoding().get(i);
                     assertTrue(in.equalsDeep(out.getCode().getCoding().get(i)), "coding kept whole");
                 }
                 assertEquals(observation.getCode().getText(), out.getCode().getText());
-                assertEquals(observation.getValueQuantity().getValueElement().getValueAsString(),
-                        out.getValueQuantity().getValueElement().getValueAsString(), "value with its exact scale");
-                assertEquals(observation.getValueQuantity().getUnit(), out.getValueQuantity().getUnit());
-                assertEquals(observation.getValueQuantity().getCode(), out.getValueQuantity().getCode());
+                assertEquals(
+                        observation.getValueQuantity().getValueElement().getValueAsString(),
+                        out.getValueQuantity().getValueElement().getValueAsString(),
+                        "value with its exact scale");
+                assertEquals(
+                        observation.getValueQuantity().getUnit(),
+                        out.getValueQuantity().getUnit());
+                assertEquals(
+                        observation.getValueQuantity().getCode(),
+                        out.getValueQuantity().getCode());
                 assertEquals(observation.getStatus(), out.getStatus());
                 assertTrue(observation.getCategoryFirstRep().equalsDeep(out.getCategoryFirstRep()));
                 checked++;
@@ -97,9 +105,14 @@ class DeidentifierRulesTest {
         assertEquals(pseudonym, one.pseudonymize(source + "/_history/3"), "the version is dropped");
         assertEquals(pseudonym, sameKey.pseudonymize(source), "the key decides, not the profile");
         assertNotEquals(pseudonym, other.pseudonymize(source));
-        assertNotEquals(pseudonym.substring(8), one.pseudonymize("Observation/" + patient.getIdElement().getIdPart()).substring(12),
+        assertNotEquals(
+                pseudonym.substring(8),
+                one.pseudonymize("Observation/" + patient.getIdElement().getIdPart())
+                        .substring(12),
                 "the type is part of the pseudonym");
-        assertEquals(pseudonym, "Patient/" + one.deidentify(patient, source).getIdElement().getIdPart());
+        assertEquals(
+                pseudonym,
+                "Patient/" + one.deidentify(patient, source).getIdElement().getIdPart());
         assertThrows(IllegalArgumentException.class, () -> one.pseudonymize("http://x.org/fhir/Patient/1"));
         assertThrows(IllegalArgumentException.class, () -> one.pseudonymize("NoSuchType/1"));
         assertThrows(IllegalArgumentException.class, () -> new Deidentifier(FHIR, YEAR, new byte[16], EXPORT_TIME));
@@ -118,21 +131,28 @@ class DeidentifierRulesTest {
             LocalDate previousOut = null;
             int encounters = 0;
             for (Resource resource : data.resources()) {
-                if (!(resource instanceof Encounter encounter) || !encounter.getPeriod().hasStart()) {
+                if (!(resource instanceof Encounter encounter)
+                        || !encounter.getPeriod().hasStart()) {
                     continue;
                 }
                 String in = encounter.getPeriod().getStartElement().getValueAsString();
-                String out = ((Encounter) deidentifier.deidentify(encounter, owner(data))).getPeriod().getStartElement().getValueAsString();
+                String out = ((Encounter) deidentifier.deidentify(encounter, owner(data)))
+                        .getPeriod()
+                        .getStartElement()
+                        .getValueAsString();
                 assertTrue(out.matches(ISO));
                 assertEquals(in.substring(10), out.substring(10), "time of day, fraction and zone kept");
-                long days = ChronoUnit.DAYS.between(LocalDate.parse(in.substring(0, 10)), LocalDate.parse(out.substring(0, 10)));
+                long days = ChronoUnit.DAYS.between(
+                        LocalDate.parse(in.substring(0, 10)), LocalDate.parse(out.substring(0, 10)));
                 if (offset == null) {
                     offset = days;
                 }
                 assertEquals(offset, days, "one offset for all of a patient's resources");
                 if (previousIn != null) {
-                    assertEquals(ChronoUnit.DAYS.between(previousIn, LocalDate.parse(in.substring(0, 10))),
-                            ChronoUnit.DAYS.between(previousOut, LocalDate.parse(out.substring(0, 10))), "intervals preserved");
+                    assertEquals(
+                            ChronoUnit.DAYS.between(previousIn, LocalDate.parse(in.substring(0, 10))),
+                            ChronoUnit.DAYS.between(previousOut, LocalDate.parse(out.substring(0, 10))),
+                            "intervals preserved");
                 }
                 previousIn = LocalDate.parse(in.substring(0, 10));
                 previousOut = LocalDate.parse(out.substring(0, 10));
@@ -142,14 +162,29 @@ class DeidentifierRulesTest {
             assertTrue(Math.abs(offset) <= SHIFT.maxShiftDays());
             Patient patient = (Patient) deidentifier.deidentify(data.patient(), owner(data));
             if (patient.hasBirthDate()) {
-                assertEquals(offset, ChronoUnit.DAYS.between(LocalDate.parse(data.patient().getBirthDateElement().getValueAsString()),
-                        LocalDate.parse(patient.getBirthDateElement().getValueAsString())), "the Patient's own dates too");
+                assertEquals(
+                        offset,
+                        ChronoUnit.DAYS.between(
+                                LocalDate.parse(
+                                        data.patient().getBirthDateElement().getValueAsString()),
+                                LocalDate.parse(patient.getBirthDateElement().getValueAsString())),
+                        "the Patient's own dates too");
             }
             offsets.add(offset);
             offsetsThisExport.add(offset);
-            Encounter first = (Encounter) data.resources().stream().filter(r -> r instanceof Encounter).findFirst().orElseThrow();
-            String shiftedElsewhere = ((Encounter) otherExport.deidentify(first, owner(data))).getPeriod().getStartElement().getValueAsString();
-            offsetsOtherExport.add(ChronoUnit.DAYS.between(LocalDate.parse(first.getPeriod().getStartElement().getValueAsString().substring(0, 10)),
+            Encounter first = (Encounter) data.resources().stream()
+                    .filter(r -> r instanceof Encounter)
+                    .findFirst()
+                    .orElseThrow();
+            String shiftedElsewhere = ((Encounter) otherExport.deidentify(first, owner(data)))
+                    .getPeriod()
+                    .getStartElement()
+                    .getValueAsString();
+            offsetsOtherExport.add(ChronoUnit.DAYS.between(
+                    LocalDate.parse(first.getPeriod()
+                            .getStartElement()
+                            .getValueAsString()
+                            .substring(0, 10)),
                     LocalDate.parse(shiftedElsewhere.substring(0, 10))));
         }
         assertTrue(offsets.size() > 1, "patients get different offsets");
@@ -170,13 +205,21 @@ class DeidentifierRulesTest {
     @Test
     void resourcesInNoPatientCompartmentGetYearsEvenWhenShifting() throws Exception {
         Deidentifier deidentifier = new Deidentifier(FHIR, SHIFT, key("no-owner"), EXPORT_TIME);
-        Encounter encounter = (Encounter) bundles.get(0).resources().stream().filter(r -> r instanceof Encounter).findFirst().orElseThrow();
+        Encounter encounter = (Encounter) bundles.get(0).resources().stream()
+                .filter(r -> r instanceof Encounter)
+                .findFirst()
+                .orElseThrow();
         Encounter out = (Encounter) deidentifier.deidentify(encounter, null);
-        assertEquals(encounter.getPeriod().getStartElement().getValueAsString().substring(0, 4),
+        assertEquals(
+                encounter.getPeriod().getStartElement().getValueAsString().substring(0, 4),
                 out.getPeriod().getStartElement().getValueAsString());
-        Observation observation = (Observation) bundles.get(0).resources().stream().filter(r -> r instanceof Observation o && o.hasIssued())
-                .findFirst().orElseThrow();
-        String issued = ((Observation) deidentifier.deidentify(observation, null)).getIssuedElement().getValueAsString();
+        Observation observation = (Observation) bundles.get(0).resources().stream()
+                .filter(r -> r instanceof Observation o && o.hasIssued())
+                .findFirst()
+                .orElseThrow();
+        String issued = ((Observation) deidentifier.deidentify(observation, null))
+                .getIssuedElement()
+                .getValueAsString();
         assertEquals(observation.getIssuedElement().getValueAsString().substring(0, 4) + "-01-01T00:00:00Z", issued);
         assertThrows(IllegalArgumentException.class, () -> deidentifier.deidentify(encounter, "Observation/1"));
     }
@@ -185,8 +228,11 @@ class DeidentifierRulesTest {
     void agesOfNinetyOrMoreAreAggregated() throws Exception {
         Deidentifier deidentifier = new Deidentifier(FHIR, YEAR, key("ages"), EXPORT_TIME);
         LocalDate exportDay = LocalDate.of(2026, 11, 21);
-        Patient ninety = new Patient().setBirthDateElement(new DateType(exportDay.minusYears(90).toString()));
-        Patient almost = new Patient().setBirthDateElement(new DateType(exportDay.minusYears(90).plusDays(1).toString()));
+        Patient ninety = new Patient()
+                .setBirthDateElement(new DateType(exportDay.minusYears(90).toString()));
+        Patient almost = new Patient()
+                .setBirthDateElement(
+                        new DateType(exportDay.minusYears(90).plusDays(1).toString()));
         Patient yearOnly = new Patient().setBirthDateElement(new DateType(String.valueOf(exportDay.getYear() - 90)));
         Patient diedAt80 = new Patient().setBirthDateElement(new DateType("1930-01-01"));
         diedAt80.setDeceased(new org.hl7.fhir.r4.model.DateTimeType("2010-06-01"));
@@ -196,16 +242,28 @@ class DeidentifierRulesTest {
         assertTrue(flagged(deidentifier.deidentify(ninety, null)));
         assertFalse(((Patient) deidentifier.deidentify(ninety, null)).hasBirthDate());
         assertFalse(flagged(deidentifier.deidentify(almost, null)));
-        assertEquals(String.valueOf(exportDay.getYear() - 90), ((Patient) deidentifier.deidentify(almost, null)).getBirthDateElement().getValueAsString());
+        assertEquals(
+                String.valueOf(exportDay.getYear() - 90),
+                ((Patient) deidentifier.deidentify(almost, null))
+                        .getBirthDateElement()
+                        .getValueAsString());
         assertTrue(flagged(deidentifier.deidentify(yearOnly, null)), "a year alone may be 90: doubt counts as older");
         assertFalse(flagged(deidentifier.deidentify(diedAt80, null)), "age at death");
 
         Condition condition = new Condition();
-        condition.setOnset(new Age().setValue(1000).setUnit("mo").setSystem("http://unitsofmeasure.org").setCode("mo"));
+        condition.setOnset(new Age()
+                .setValue(1000)
+                .setUnit("mo")
+                .setSystem("http://unitsofmeasure.org")
+                .setCode("mo"));
         Age young = ((Condition) deidentifier.deidentify(condition, null)).getOnsetAge();
         assertEquals(0, young.getValue().compareTo(java.math.BigDecimal.valueOf(1000)));
         assertFalse(young.hasComparator());
-        condition.setOnset(new Age().setValue(1100).setUnit("mo").setSystem("http://unitsofmeasure.org").setCode("mo"));
+        condition.setOnset(new Age()
+                .setValue(1100)
+                .setUnit("mo")
+                .setSystem("http://unitsofmeasure.org")
+                .setCode("mo"));
         Age old = ((Condition) deidentifier.deidentify(condition, null)).getOnsetAge();
         assertEquals(0, old.getValue().compareTo(java.math.BigDecimal.valueOf(90)));
         assertEquals("a", old.getCode());
@@ -225,17 +283,24 @@ class DeidentifierRulesTest {
         patient.getExtension().forEach(e -> urls.add(e.getUrl()));
         Set<String> sourceUrls = new HashSet<>();
         data.patient().getExtension().forEach(e -> sourceUrls.add(e.getUrl()));
-        sourceUrls.retainAll(Set.of("http://hl7.org/fhir/us/core/StructureDefinition/us-core-race",
+        sourceUrls.retainAll(Set.of(
+                "http://hl7.org/fhir/us/core/StructureDefinition/us-core-race",
                 "http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex"));
         assertFalse(sourceUrls.isEmpty());
         assertTrue(urls.containsAll(sourceUrls), "US Core race and birth sex kept");
-        assertTrue(data.patient().getExtensionByUrl("http://hl7.org/fhir/us/core/StructureDefinition/us-core-race")
-                .equalsDeep(patient.getExtensionByUrl("http://hl7.org/fhir/us/core/StructureDefinition/us-core-race")), "kept whole");
+        assertTrue(
+                data.patient()
+                        .getExtensionByUrl("http://hl7.org/fhir/us/core/StructureDefinition/us-core-race")
+                        .equalsDeep(patient.getExtensionByUrl(
+                                "http://hl7.org/fhir/us/core/StructureDefinition/us-core-race")),
+                "kept whole");
         assertFalse(urls.contains("http://hl7.org/fhir/StructureDefinition/patient-mothersMaidenName"));
         assertFalse(patient.hasMeta() && patient.getMeta().hasTag(), "meta tags go");
 
         ExplanationOfBenefit eob = (ExplanationOfBenefit) data.resources().stream()
-                .filter(r -> r instanceof ExplanationOfBenefit e && e.hasContained()).findFirst().orElseThrow();
+                .filter(r -> r instanceof ExplanationOfBenefit e && e.hasContained())
+                .findFirst()
+                .orElseThrow();
         ExplanationOfBenefit out = (ExplanationOfBenefit) deidentifier.deidentify(eob, owner(data));
         String json = FHIR.newJsonParser().encodeResourceToString(out);
         ExplanationOfBenefit parsed = FHIR.newJsonParser().parseResource(ExplanationOfBenefit.class, json);
@@ -251,7 +316,9 @@ class DeidentifierRulesTest {
         Observation outAbsolute = (Observation) deidentifier.deidentify(absolute, null);
         assertFalse(outAbsolute.hasSubject());
         assertFalse(outAbsolute.hasEncounter());
-        assertEquals(deidentifier.pseudonymize("Patient/abc"), outAbsolute.getBasedOnFirstRep().getReference());
+        assertEquals(
+                deidentifier.pseudonymize("Patient/abc"),
+                outAbsolute.getBasedOnFirstRep().getReference());
     }
 
     @Test
@@ -259,13 +326,20 @@ class DeidentifierRulesTest {
         Deidentifier deidentifier = new Deidentifier(FHIR, YEAR, key("qr"), EXPORT_TIME);
         QuestionnaireResponse response = new QuestionnaireResponse();
         response.setStatus(QuestionnaireResponse.QuestionnaireResponseStatus.COMPLETED);
-        QuestionnaireResponse.QuestionnaireResponseItemComponent item = response.addItem().setLinkId("1");
-        item.addAnswer().setValue(new org.hl7.fhir.r4.model.StringType("my neighbour Jane Roe"))
-                .addItem().setLinkId("1.1").addAnswer().setValue(new org.hl7.fhir.r4.model.IntegerType(7));
+        QuestionnaireResponse.QuestionnaireResponseItemComponent item =
+                response.addItem().setLinkId("1");
+        item.addAnswer()
+                .setValue(new org.hl7.fhir.r4.model.StringType("my neighbour Jane Roe"))
+                .addItem()
+                .setLinkId("1.1")
+                .addAnswer()
+                .setValue(new org.hl7.fhir.r4.model.IntegerType(7));
         item.addItem().setLinkId("1.2").setText("free text question");
         QuestionnaireResponse out = (QuestionnaireResponse) deidentifier.deidentify(response, null);
         String json = FHIR.newJsonParser().encodeResourceToString(out);
-        assertTrue(json.contains("\"linkId\":\"1\"") && json.contains("\"linkId\":\"1.1\"") && json.contains("\"linkId\":\"1.2\""));
+        assertTrue(json.contains("\"linkId\":\"1\"")
+                && json.contains("\"linkId\":\"1.1\"")
+                && json.contains("\"linkId\":\"1.2\""));
         assertTrue(json.contains("\"valueInteger\":7"));
         assertFalse(json.contains("Jane Roe"));
         assertFalse(json.contains("free text question"));

@@ -64,6 +64,7 @@ class DeidentifierSafeHarborTest {
 
     /** identifying value -> the Safe Harbor kind it stands for (the kind is what a failure prints). */
     private static final Map<String, String> SECRETS = new LinkedHashMap<>();
+
     private static final List<Resource> INPUT = new ArrayList<>();
     private static Patient patient;
     private static String owningPatient;
@@ -82,7 +83,10 @@ class DeidentifierSafeHarborTest {
             name.getGiven().forEach(g -> secret(g.getValue(), "name"));
         }
         for (Identifier identifier : patient.getIdentifier()) {
-            secret(identifier.getValue(), "SSN / MRN / driver's license / passport: " + identifier.getType().getText());
+            secret(
+                    identifier.getValue(),
+                    "SSN / MRN / driver's license / passport: "
+                            + identifier.getType().getText());
         }
         patient.getTelecom().forEach(t -> secret(t.getValue(), "telephone"));
         for (Address address : patient.getAddress()) {
@@ -105,37 +109,53 @@ class DeidentifierSafeHarborTest {
         patient.setBirthDateElement(new DateType("1921-03-14"));
         secret("1921-03-14", "birth date (age over 89)");
         patient.addTelecom().setSystem(ContactPoint.ContactPointSystem.FAX).setValue(secret("555-201-7788", "fax"));
-        patient.addTelecom().setSystem(ContactPoint.ContactPointSystem.EMAIL)
+        patient.addTelecom()
+                .setSystem(ContactPoint.ContactPointSystem.EMAIL)
                 .setValue(secret("osvaldo.fixture@example.org", "email"));
-        patient.addTelecom().setSystem(ContactPoint.ContactPointSystem.URL)
+        patient.addTelecom()
+                .setSystem(ContactPoint.ContactPointSystem.URL)
                 .setValue(secret("https://home.example.org/~fixture", "personal URL"));
-        patient.addIdentifier().setSystem("urn:fixture:health-plan").setValue(secret("HPB-77341298", "health plan beneficiary number"));
-        patient.addPhoto(new Attachment().setContentType("image/jpeg")
+        patient.addIdentifier()
+                .setSystem("urn:fixture:health-plan")
+                .setValue(secret("HPB-77341298", "health plan beneficiary number"));
+        patient.addPhoto(new Attachment()
+                .setContentType("image/jpeg")
                 .setData(secret("FULL-FACE-PHOTO-BYTES", "full-face photo").getBytes(StandardCharsets.UTF_8))
                 .setUrl(secret("http://photos.example.org/face-5521.jpg", "URL of a photo")));
-        secret(java.util.Base64.getEncoder().encodeToString("FULL-FACE-PHOTO-BYTES".getBytes(StandardCharsets.UTF_8)), "full-face photo (base64)");
+        secret(
+                java.util.Base64.getEncoder().encodeToString("FULL-FACE-PHOTO-BYTES".getBytes(StandardCharsets.UTF_8)),
+                "full-face photo (base64)");
         Patient.ContactComponent contact = patient.addContact();
         contact.setName(new HumanName().setFamily(secret("Contactperson-Zyx", "relative's name")));
-        contact.addTelecom().setSystem(ContactPoint.ContactPointSystem.PHONE).setValue(secret("555-909-1234", "relative's phone"));
+        contact.addTelecom()
+                .setSystem(ContactPoint.ContactPointSystem.PHONE)
+                .setValue(secret("555-909-1234", "relative's phone"));
         Narrative narrative = new Narrative().setStatus(Narrative.NarrativeStatus.GENERATED);
-        narrative.setDivAsString("<div xmlns=\"http://www.w3.org/1999/xhtml\">Car " + VIN + " seen at " + IP + "</div>");
+        narrative.setDivAsString(
+                "<div xmlns=\"http://www.w3.org/1999/xhtml\">Car " + VIN + " seen at " + IP + "</div>");
         patient.setText(narrative);
         secret(VIN, "vehicle identifier (free text)");
         secret(IP, "IP address (free text)");
-        patient.addExtension("http://example.org/fhir/StructureDefinition/favorite-number",
+        patient.addExtension(
+                "http://example.org/fhir/StructureDefinition/favorite-number",
                 new StringType(secret("CustomID-4471", "any other number (extension)")));
         INPUT.add(patient);
 
         Encounter encounter = (Encounter) first(data, "Encounter").copy();
-        encounter.setSubject(new Reference(owningPatient).setDisplay(secret("Fixture Displayname", "name in Reference.display"))
+        encounter.setSubject(new Reference(owningPatient)
+                .setDisplay(secret("Fixture Displayname", "name in Reference.display"))
                 .setIdentifier(new Identifier().setValue(secret("999-12-3456", "SSN in Reference.identifier"))));
         secret(encounter.getPeriod().getStartElement().getValueAsString().substring(0, 10), "admission date");
         INPUT.add(encounter);
 
         Observation observation = (Observation) data.resources().stream()
-                .filter(r -> r instanceof Observation o && o.hasValueQuantity()).findFirst().orElseThrow().copy();
-        observation.addNote(new Annotation().setText("Drove vehicle VIN " + VIN + " plate " + secret("7TRR812", "license plate")
-                + "; portal login from " + IP));
+                .filter(r -> r instanceof Observation o && o.hasValueQuantity())
+                .findFirst()
+                .orElseThrow()
+                .copy();
+        observation.addNote(new Annotation()
+                .setText("Drove vehicle VIN " + VIN + " plate " + secret("7TRR812", "license plate")
+                        + "; portal login from " + IP));
         observation.addIdentifier().setValue(secret("LAB-ACC-99120033", "any other number (accession)"));
         secret(observation.getEffectiveDateTimeType().getValueAsString().substring(0, 10), "date of service");
         INPUT.add(observation);
@@ -148,7 +168,13 @@ class DeidentifierSafeHarborTest {
 
         Condition condition = new Condition();
         condition.setId("fixture-condition");
-        condition.setSubject(subject).setOnset(new Age().setValue(95).setUnit("a").setSystem("http://unitsofmeasure.org").setCode("a"));
+        condition
+                .setSubject(subject)
+                .setOnset(new Age()
+                        .setValue(95)
+                        .setUnit("a")
+                        .setSystem("http://unitsofmeasure.org")
+                        .setCode("a"));
         INPUT.add(condition);
 
         Coverage coverage = new Coverage();
@@ -159,20 +185,25 @@ class DeidentifierSafeHarborTest {
 
         Account account = new Account();
         account.setId("fixture-account");
-        account.addSubject(subject).setName("Household of " + patient.getNameFirstRep().getFamily());
+        account.addSubject(subject)
+                .setName("Household of " + patient.getNameFirstRep().getFamily());
         account.addIdentifier().setValue(secret("ACCT-5512093", "account number"));
         INPUT.add(account);
 
         Practitioner practitioner = new Practitioner();
         practitioner.setId("fixture-practitioner");
-        practitioner.addIdentifier().setSystem("urn:fixture:license").setValue(secret("LIC-MA-448812", "license number"));
+        practitioner
+                .addIdentifier()
+                .setSystem("urn:fixture:license")
+                .setValue(secret("LIC-MA-448812", "license number"));
         practitioner.addQualification().addIdentifier().setValue(secret("CERT-BOARD-55190", "certificate number"));
         INPUT.add(practitioner);
 
         Device device = new Device();
         device.setId("fixture-device");
         device.setPatient(subject);
-        device.addUdiCarrier().setDeviceIdentifier(secret("09504000059118", "device identifier (UDI)"))
+        device.addUdiCarrier()
+                .setDeviceIdentifier(secret("09504000059118", "device identifier (UDI)"))
                 .setCarrierHRF(secret("(01)09504000059118(21)SN88120XQ", "device UDI carrier"));
         device.setSerialNumber(secret("SN-88120-XQ", "device serial number"));
         device.setLotNumber(secret("LOT-7719", "device lot number"));
@@ -184,7 +215,8 @@ class DeidentifierSafeHarborTest {
         Media media = new Media();
         media.setId("fixture-media");
         media.setSubject(subject).setStatus(Media.MediaStatus.COMPLETED);
-        media.setContent(new Attachment().setContentType("image/png")
+        media.setContent(new Attachment()
+                .setContentType("image/png")
                 .setUrl(secret("http://images.example.org/retina-scan-osvaldo.png", "biometric image URL"))
                 .setData(secret("RETINA-SCAN-BYTES", "biometric").getBytes(StandardCharsets.UTF_8)));
         INPUT.add(media);
@@ -192,8 +224,10 @@ class DeidentifierSafeHarborTest {
         ImagingStudy study = new ImagingStudy();
         study.setId("fixture-study");
         study.setSubject(subject).setStatus(ImagingStudy.ImagingStudyStatus.AVAILABLE);
-        study.addSeries().setUid(secret("2.25.81234567890123456789", "DICOM series UID"))
-                .addInstance().setUid(secret("2.25.99887766554433221100", "DICOM instance UID"));
+        study.addSeries()
+                .setUid(secret("2.25.81234567890123456789", "DICOM series UID"))
+                .addInstance()
+                .setUid(secret("2.25.99887766554433221100", "DICOM instance UID"));
         INPUT.add(study);
 
         Endpoint endpoint = new Endpoint();
@@ -204,10 +238,15 @@ class DeidentifierSafeHarborTest {
         Location location = new Location();
         location.setId("fixture-location");
         location.setName(secret("Fixture Family Farmhouse", "location name"));
-        location.setAddress(new Address().addLine(secret("77 Hidden Lane", "street address")).setCity(secret("Smallville", "city"))
-                .setPostalCode(secret("01234", "zip code")).setState("MA").setCountry("US"));
+        location.setAddress(new Address()
+                .addLine(secret("77 Hidden Lane", "street address"))
+                .setCity(secret("Smallville", "city"))
+                .setPostalCode(secret("01234", "zip code"))
+                .setState("MA")
+                .setCountry("US"));
         location.setPosition(new Location.LocationPositionComponent()
-                .setLatitude(new BigDecimal(secret("42.123457", "geolocation"))).setLongitude(new BigDecimal(secret("-71.654321", "geolocation"))));
+                .setLatitude(new BigDecimal(secret("42.123457", "geolocation")))
+                .setLongitude(new BigDecimal(secret("-71.654321", "geolocation"))));
         INPUT.add(location);
 
         RelatedPerson relative = new RelatedPerson();
@@ -219,9 +258,14 @@ class DeidentifierSafeHarborTest {
 
         DocumentReference document = new DocumentReference();
         document.setId("fixture-document");
-        document.setSubject(subject).setMasterIdentifier(new Identifier().setValue(secret("DOC-7766112", "document number")));
-        document.addContent().setAttachment(new Attachment().setContentType("text/plain")
-                .setData(("Discharge letter for " + patient.getNameFirstRep().getFamily()).getBytes(StandardCharsets.UTF_8)));
+        document.setSubject(subject)
+                .setMasterIdentifier(new Identifier().setValue(secret("DOC-7766112", "document number")));
+        document.addContent()
+                .setAttachment(new Attachment()
+                        .setContentType("text/plain")
+                        .setData(("Discharge letter for "
+                                        + patient.getNameFirstRep().getFamily())
+                                .getBytes(StandardCharsets.UTF_8)));
         INPUT.add(document);
 
         for (Resource resource : INPUT) {
@@ -239,14 +283,19 @@ class DeidentifierSafeHarborTest {
     }
 
     private static Resource first(SyntheaBundles.PatientData data, String type) {
-        return data.resources().stream().filter(r -> r.fhirType().equals(type)).findFirst().orElseThrow();
+        return data.resources().stream()
+                .filter(r -> r.fhirType().equals(type))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** A key whose offset for the fixture patient is not zero, so a shifted date differs from its source. */
     private static byte[] exportKeyWithNonZeroShift(DeidentificationProfile profile) throws Exception {
         for (int i = 0; ; i++) {
-            byte[] key = MessageDigest.getInstance("SHA-256").digest(("deid-fixture-" + i).getBytes(StandardCharsets.UTF_8));
-            if (profile.maxShiftDays() == 0 || new ExportKeys(key, 32).dayOffset(owningPatient, profile.maxShiftDays()) != 0) {
+            byte[] key =
+                    MessageDigest.getInstance("SHA-256").digest(("deid-fixture-" + i).getBytes(StandardCharsets.UTF_8));
+            if (profile.maxShiftDays() == 0
+                    || new ExportKeys(key, 32).dayOffset(owningPatient, profile.maxShiftDays()) != 0) {
                 return key;
             }
         }
@@ -265,7 +314,9 @@ class DeidentifierSafeHarborTest {
         DeidentificationProfile profile = DeidentificationProfile.load(profileName);
         Deidentifier deidentifier = new Deidentifier(FHIR, profile, exportKeyWithNonZeroShift(profile), EXPORT_TIME);
         IParser strict = FHIR.newJsonParser().setParserErrorHandler(new StrictErrorHandler());
-        List<String> before = INPUT.stream().map(r -> FHIR.newJsonParser().encodeResourceToString(r)).toList();
+        List<String> before = INPUT.stream()
+                .map(r -> FHIR.newJsonParser().encodeResourceToString(r))
+                .toList();
 
         StringBuilder all = new StringBuilder();
         List<Resource> outputs = new ArrayList<>();
@@ -276,7 +327,11 @@ class DeidentifierSafeHarborTest {
             all.append(json).append('\n');
             outputs.add(output);
         }
-        assertEquals(before, INPUT.stream().map(r -> FHIR.newJsonParser().encodeResourceToString(r)).toList(),
+        assertEquals(
+                before,
+                INPUT.stream()
+                        .map(r -> FHIR.newJsonParser().encodeResourceToString(r))
+                        .toList(),
                 "the input must not change");
 
         assertTrue(SECRETS.size() > 40, "the fixture carries the identifiers");
@@ -288,18 +343,27 @@ class DeidentifierSafeHarborTest {
 
         Patient out = (Patient) outputs.get(0);
         assertFalse(out.hasBirthDate(), "born 1921: 90 or older at the export");
-        assertTrue(out.getExtensionByUrl(profile.ageFlagExtension()).castToBoolean(
-                out.getExtensionByUrl(profile.ageFlagExtension()).getValue()).booleanValue());
+        assertTrue(out.getExtensionByUrl(profile.ageFlagExtension())
+                .castToBoolean(out.getExtensionByUrl(profile.ageFlagExtension()).getValue())
+                .booleanValue());
         assertEquals(patient.getGender(), out.getGender());
-        assertEquals(patient.getAddressFirstRep().getState(), out.getAddressFirstRep().getState());
+        assertEquals(
+                patient.getAddressFirstRep().getState(),
+                out.getAddressFirstRep().getState());
         assertFalse(out.getAddressFirstRep().hasExtension(), "geolocation goes");
         assertNotEquals(patient.getIdElement().getIdPart(), out.getIdElement().getIdPart());
 
-        Age onset = ((Condition) outputs.stream().filter(r -> r instanceof Condition).findFirst().orElseThrow()).getOnsetAge();
+        Age onset = ((Condition) outputs.stream()
+                        .filter(r -> r instanceof Condition)
+                        .findFirst()
+                        .orElseThrow())
+                .getOnsetAge();
         assertEquals(0, onset.getValue().compareTo(BigDecimal.valueOf(90)));
         assertEquals(Quantity.QuantityComparator.GREATER_OR_EQUAL, onset.getComparator());
 
-        Device device = (Device) outputs.stream().filter(r -> r instanceof Device).findFirst().orElseThrow();
-        assertEquals(deidentifier.pseudonymize(owningPatient), device.getPatient().getReference());
+        Device device = (Device)
+                outputs.stream().filter(r -> r instanceof Device).findFirst().orElseThrow();
+        assertEquals(
+                deidentifier.pseudonymize(owningPatient), device.getPatient().getReference());
     }
 }

@@ -36,7 +36,8 @@ class DeidentifierSyntheaTest {
     @ValueSource(strings = {"safe-harbor", "safe-harbor-date-shift"})
     void wholeDataSet(String profileName) throws Exception {
         DeidentificationProfile profile = DeidentificationProfile.load(profileName);
-        byte[] key = MessageDigest.getInstance("SHA-256").digest(("synthea-" + profileName).getBytes(StandardCharsets.UTF_8));
+        byte[] key = MessageDigest.getInstance("SHA-256")
+                .digest(("synthea-" + profileName).getBytes(StandardCharsets.UTF_8));
         Deidentifier deidentifier = new Deidentifier(FHIR, profile, key, EXPORT_TIME);
         IParser strict = FHIR.newJsonParser().setParserErrorHandler(new StrictErrorHandler());
         int resources = 0;
@@ -45,7 +46,9 @@ class DeidentifierSyntheaTest {
         for (Path file : SyntheaBundles.files()) {
             SyntheaBundles.PatientData data = SyntheaBundles.read(FHIR, file);
             Set<String> inputIds = new HashSet<>();
-            data.resources().forEach(r -> inputIds.add(r.fhirType() + "/" + r.getIdElement().getIdPart()));
+            data.resources()
+                    .forEach(r ->
+                            inputIds.add(r.fhirType() + "/" + r.getIdElement().getIdPart()));
 
             List<Resource> outputs = new ArrayList<>();
             StringBuilder all = new StringBuilder();
@@ -57,13 +60,17 @@ class DeidentifierSyntheaTest {
                 resources++;
             }
             Set<String> outputIds = new HashSet<>();
-            outputs.forEach(r -> outputIds.add(r.fhirType() + "/" + r.getIdElement().getIdPart()));
-            assertEquals(data.resources().size(), outputIds.size(), data.file() + ": one distinct pseudonym per resource");
+            outputs.forEach(
+                    r -> outputIds.add(r.fhirType() + "/" + r.getIdElement().getIdPart()));
+            assertEquals(
+                    data.resources().size(), outputIds.size(), data.file() + ": one distinct pseudonym per resource");
 
             // Every reference whose target was in the input resolves to that target's pseudonym in the output.
             for (int i = 0; i < outputs.size(); i++) {
-                List<Reference> before = FHIR.newTerser().getAllPopulatedChildElementsOfType(data.resources().get(i), Reference.class);
-                for (Reference reference : FHIR.newTerser().getAllPopulatedChildElementsOfType(outputs.get(i), Reference.class)) {
+                List<Reference> before = FHIR.newTerser()
+                        .getAllPopulatedChildElementsOfType(data.resources().get(i), Reference.class);
+                for (Reference reference :
+                        FHIR.newTerser().getAllPopulatedChildElementsOfType(outputs.get(i), Reference.class)) {
                     String value = reference.getReference();
                     if (value != null && !value.startsWith("#")) {
                         assertTrue(outputIds.contains(value), data.file() + ": reference resolves in the export");
@@ -81,14 +88,17 @@ class DeidentifierSyntheaTest {
             if (data.patient() != null) {
                 patients++;
                 for (String secret : identifyingValues(data.patient(), profile)) {
-                    assertFalse(all.indexOf(secret) >= 0, data.file() + ": an identifying value of the patient survived");
+                    assertFalse(
+                            all.indexOf(secret) >= 0, data.file() + ": an identifying value of the patient survived");
                 }
             }
             if (profile.dateMode() == DeidentificationProfile.DateMode.YEAR) {
                 for (Resource output : outputs) {
-                    for (BaseDateTimeType date : FHIR.newTerser().getAllPopulatedChildElementsOfType(output, BaseDateTimeType.class)) {
+                    for (BaseDateTimeType date :
+                            FHIR.newTerser().getAllPopulatedChildElementsOfType(output, BaseDateTimeType.class)) {
                         String text = date.getValueAsString();
-                        assertTrue(date instanceof InstantType ? text.endsWith("-01-01T00:00:00Z") : text.length() == 4,
+                        assertTrue(
+                                date instanceof InstantType ? text.endsWith("-01-01T00:00:00Z") : text.length() == 4,
                                 data.file() + ": year only, not " + text.length() + " characters");
                     }
                 }
@@ -115,7 +125,9 @@ class DeidentifierSyntheaTest {
         for (Address address : patient.getAddress()) {
             address.getLine().forEach(l -> values.add(l.getValue()));
             values.add('"' + address.getCity() + '"');
-            values.add('"' + address.getPostalCode() + '"');   // as a whole value: five digits also occur inside hex and decimals
+            values.add('"'
+                    + address.getPostalCode()
+                    + '"'); // as a whole value: five digits also occur inside hex and decimals
         }
         if (profile.dateMode() == DeidentificationProfile.DateMode.YEAR && patient.hasBirthDate()) {
             values.add(patient.getBirthDateElement().getValueAsString());

@@ -28,7 +28,8 @@ final class SyntheaBundles {
 
         /** The owning patient of a resource: Organizations and Practitioners are in no patient compartment. */
         String owningPatient(Resource resource) {
-            if (patient == null || resource.getResourceType().name().equals("Organization")
+            if (patient == null
+                    || resource.getResourceType().name().equals("Organization")
                     || resource.getResourceType().name().equals("Practitioner")) {
                 return null;
             }
@@ -40,7 +41,9 @@ final class SyntheaBundles {
 
     static List<Path> files() throws IOException {
         try (Stream<Path> files = Files.list(SharedData.synthea())) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
+            return files.filter(p -> p.getFileName().toString().endsWith(".json"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -63,7 +66,8 @@ final class SyntheaBundles {
             }
         }
         for (Resource resource : resources) {
-            for (Reference reference : fhirContext.newTerser().getAllPopulatedChildElementsOfType(resource, Reference.class)) {
+            for (Reference reference :
+                    fhirContext.newTerser().getAllPopulatedChildElementsOfType(resource, Reference.class)) {
                 reference.setResource(null);
                 String value = reference.getReference();
                 if (value != null && value.startsWith("urn:uuid:")) {
