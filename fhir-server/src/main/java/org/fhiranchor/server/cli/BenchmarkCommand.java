@@ -190,6 +190,14 @@ public final class BenchmarkCommand {
     private String scaleDatabase;
 
     @Option(
+            names = "--scale-settle-minutes",
+            paramLabel = "M",
+            defaultValue = "0",
+            description = "scale phase: after the last milestone, wait up to M minutes until everything is archived, "
+                    + "then time $verify again on the settled server (0: do not) (default: ${DEFAULT-VALUE})")
+    private int scaleSettleMinutes;
+
+    @Option(
             names = "--scale-server-arg",
             paramLabel = "ARG",
             description = "scale phase: an extra server argument, repeatable (e.g. a PostgreSQL datasource)")
@@ -274,7 +282,8 @@ public final class BenchmarkCommand {
                                 scaleVerifyCalls,
                                 scaleWarmUp,
                                 scaleServerArgs,
-                                "postgresql".equals(scaleDatabase) ? postgres : null)
+                                "postgresql".equals(scaleDatabase) ? postgres : null,
+                                Duration.ofMinutes(scaleSettleMinutes))
                         .run();
             }
         } finally {

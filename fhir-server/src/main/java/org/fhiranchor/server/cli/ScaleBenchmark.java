@@ -68,6 +68,11 @@ final class ScaleBenchmark {
     private final List<String> serverArgs;
     /** Where the server keeps its data: {@code null} for the embedded H2 file in its data directory. */
     private final BenchmarkPostgres postgres;
+    /**
+     * After the last milestone: wait until the archiver has caught up (it waits while clients write in bulk, then
+     * archives the whole backlog at once, a burst of CPU that no steady server has) and time {@code $verify} again.
+     */
+    private final Duration settleTimeout;
 
     ScaleBenchmark(
             PrintStream out,
@@ -79,7 +84,8 @@ final class ScaleBenchmark {
             int verifyCalls,
             long warmUpVersions,
             List<String> serverArgs,
-            BenchmarkPostgres postgres) {
+            BenchmarkPostgres postgres,
+            Duration settleTimeout) {
         this.out = out;
         this.jar = jar;
         this.work = work;
@@ -90,6 +96,7 @@ final class ScaleBenchmark {
         this.warmUpVersions = warmUpVersions;
         this.serverArgs = List.copyOf(serverArgs);
         this.postgres = postgres;
+        this.settleTimeout = settleTimeout;
     }
 
     /** {@code 10000,100000,1e6,1M,10k} to sorted, distinct, positive version counts. */
@@ -240,10 +247,25 @@ final class ScaleBenchmark {
                         m.archiveBacklog(),
                         m.loadAverage());
             }
+            if (!settleTimeout.isZero() && !results.isEmpty()) {
+                settled(http, server, loaded, samples);
+            }
         } finally {
             BenchmarkCommand.deleteRecursively(dir);
         }
         printTable(results);
+    }
+
+    /** Everything archived, then the same {@code $verify} timing as at a milestone, on the settled server. */
+    private void settled(FhirHttp http, ServerLauncher server, long versions, List<String> samples) throws Exception {
+        long started = System.nanoTime();
+        long leaves = BenchmarkCommand.health(http, server).path("treeSize").asLong(versions);
+        double seconds = BenchmarkCommand.awaitArchived(http, server, leaves, started, settleTimeout);
+        double[] verify = verify(http, server, samples);
+        out.printf(
+                "RESULT scale settled: %,d leaves archived %.1f s after the last milestone; then $verify p50 %.2f / p99 "
+                        + "%.2f ms over %d calls; load average %s%n",
+                leaves, seconds, verify[0], verify[1], verifyCalls, loadAverage());
     }
 
     private void printTable(List<Milestone> results) {
