@@ -41,31 +41,6 @@ public record AccessRecord(
         patients = patients == null ? Set.of() : Set.copyOf(new TreeSet<>(patients));
     }
 
-    public AccessRecord(
-            Instant recorded,
-            String interaction,
-            String operationName,
-            String target,
-            String resourceType,
-            String queryParameterNames,
-            int status,
-            AccessGrant grant,
-            String clientAddress) {
-        this(
-                recorded,
-                interaction,
-                operationName,
-                target,
-                resourceType,
-                queryParameterNames,
-                status,
-                grant,
-                clientAddress,
-                null,
-                null,
-                Set.of());
-    }
-
     public boolean succeeded() {
         return status < 400;
     }

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.fhiranchor.server.fhir.RestfulServerCustomizer;
 import org.fhiranchor.server.jobs.PeriodicJobs;
@@ -99,7 +100,10 @@ class AuditConfiguration {
                         null,
                         refused.status(),
                         refused.grant(),
-                        refused.clientAddress()));
+                        refused.clientAddress(),
+                        null,
+                        null,
+                        Set.of()));
             } catch (AuditTrail.AuditUnavailableException e) {
                 // The refusal is sent anyway; the failure is logged by the trail.
             }

@@ -63,19 +63,6 @@ public record ConsentRule(
         securityLabels = List.copyOf(securityLabels);
     }
 
-    public ConsentRule(
-            int depth,
-            Effect effect,
-            List<String> actors,
-            List<String> purposes,
-            List<String> actions,
-            List<String> classes,
-            TimeRange period,
-            TimeRange dataPeriod,
-            List<String> unevaluated) {
-        this(depth, effect, actors, purposes, actions, classes, period, dataPeriod, unevaluated, List.of());
-    }
-
     JsonValue toJson() {
         Map<String, JsonValue> members = new LinkedHashMap<>();
         members.put("depth", JsonNumber.of(depth));

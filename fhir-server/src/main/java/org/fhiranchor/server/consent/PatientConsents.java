@@ -112,6 +112,7 @@ public final class PatientConsents {
                 List.of(),
                 TimeRange.OPEN,
                 TimeRange.OPEN,
+                List.of(),
                 List.of());
         return new ConsentDecisionRecord(
                 consentId,

@@ -69,19 +69,7 @@ public final class ScopeRules {
                 .read()
                 .resourcesOfType(AUDIT_EVENT)
                 .withAnyId()
-                .withTester(new IAuthRuleTester() {
-                    @Override
-                    public boolean matches(RuleTestRequest request) {
-                        return PatientAccessLogInterceptor.isAccessLogRequest(request.requestDetails);
-                    }
-
-                    // HAPI asks matchesOutput (default: true) when it judges a resource being shown:
-                    // without this, any AuditEvent shown to anyone would pass as an access-log entry.
-                    @Override
-                    public boolean matchesOutput(RuleTestRequest request) {
-                        return matches(request);
-                    }
-                });
+                .withTester(accessLogRequestsOnly());
         if (!grant.readsAuditEvents()) {
             // HAPI lets any read rule decide a page request before it sees the page: this one must
             // only judge the AuditEvents on the page, or it would refuse every next-page link.
@@ -250,6 +238,24 @@ public final class ScopeRules {
     }
 
     /** SMART v2 tells r (read, vread, history) from s (search); HAPI's read rule covers both. */
+    /**
+     * Only the search PatientAccessLogInterceptor rewrote. HAPI asks matchesOutput (default: true) when it judges a
+     * resource being shown: without the override, any AuditEvent shown to anyone would pass as an access-log entry.
+     */
+    private static IAuthRuleTester accessLogRequestsOnly() {
+        return new IAuthRuleTester() {
+            @Override
+            public boolean matches(RuleTestRequest request) {
+                return PatientAccessLogInterceptor.isAccessLogRequest(request.requestDetails);
+            }
+
+            @Override
+            public boolean matchesOutput(RuleTestRequest request) {
+                return matches(request);
+            }
+        };
+    }
+
     private static IAuthRuleTester readOrSearchTester(boolean read, boolean search) {
         return new IAuthRuleTester() {
             @Override
