@@ -5,7 +5,10 @@ import java.util.Arrays;
 import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.jdbc.DatabaseDriver;
 import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.jdbc.support.MetaDataAccessException;
@@ -24,6 +27,7 @@ public final class AnchorSchema {
     public static final String HISTORY_TABLE = "anchor_schema_history";
 
     private static final String LOCATION = "classpath:db/anchor/";
+    private static final Logger log = LoggerFactory.getLogger(AnchorSchema.class);
 
     private AnchorSchema() {}
 
@@ -42,7 +46,31 @@ public final class AnchorSchema {
 
     /** Brings the project's tables to the newest version; for the commands that open the database alone. */
     public static MigrateResult migrate(DataSource dataSource) {
-        return flyway(dataSource).migrate();
+        return migrate(flyway(dataSource));
+    }
+
+    /**
+     * Flyway's migrate, run once more when it lost the first-start race: Flyway decides whether to create or to
+     * baseline its history table before it takes its lock, so a replica that saw no history table, then found the
+     * schema made non-empty by a replica that had just created the table, tries to baseline it and refuses ("as it
+     * already exists, and is empty"), having changed nothing. The table exists now, so the second attempt waits
+     * on Flyway's lock like any other and finds the migrations applied.
+     */
+    public static MigrateResult migrate(Flyway flyway) {
+        try {
+            return flyway.migrate();
+        } catch (FlywayException e) {
+            if (!lostFirstStartRace(e)) {
+                throw e;
+            }
+            log.info("Another replica created the schema history table first; migrating again under Flyway's lock");
+            return flyway.migrate();
+        }
+    }
+
+    static boolean lostFirstStartRace(FlywayException e) {
+        String message = e.getMessage();
+        return message != null && message.contains("as it already exists, and is empty");
     }
 
     /** The versions applied to this database, oldest first (0: the baseline of a database from before them). */

@@ -19,6 +19,7 @@ class SchemaConfiguration {
 
     @Bean
     FlywayMigrationInitializer anchorSchemaMigration(DataSource dataSource) {
-        return new FlywayMigrationInitializer(AnchorSchema.flyway(dataSource));
+        // AnchorSchema.migrate, not Flyway's own: it survives the race of replicas starting on a new database.
+        return new FlywayMigrationInitializer(AnchorSchema.flyway(dataSource), flyway -> AnchorSchema.migrate(flyway));
     }
 }
