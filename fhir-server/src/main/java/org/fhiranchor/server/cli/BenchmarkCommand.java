@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -66,6 +69,14 @@ public final class BenchmarkCommand {
             defaultValue = "2",
             description = "ingest rounds (default: ${DEFAULT-VALUE})")
     private int roundsOption;
+
+    @Option(
+            names = "--ingest-warm-passes",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "ingest passes after the cold one on each server; the last is the warm figure "
+                    + "(default: ${DEFAULT-VALUE})")
+    private int ingestWarmPasses;
 
     @Option(
             names = "--verify-leaves",
@@ -292,16 +303,20 @@ public final class BenchmarkCommand {
         return 0;
     }
 
-    /** One timed POST of every bundle: wall seconds and the server's CPU seconds. */
-    private record Pass(double seconds, double cpuSeconds) {
+    /**
+     * One timed POST of every bundle: wall seconds, the server's CPU seconds (its dev chain included) and how they
+     * split over the server's thread groups and its child processes.
+     */
+    private record Pass(double seconds, double cpuSeconds, Map<String, Double> cpuByThread) {
         double perSecond(long entries) {
             return entries / seconds;
         }
     }
 
     /**
-     * One server: a cold pass right after start (the JIT compiler still busy), then a warm pass of the same
-     * bundles (POSTs without conditions: new resources again), then the anchoring and archive figures.
+     * One server: a cold pass right after start (the JIT compiler still busy), then warm passes of the same
+     * bundles (POSTs without conditions: new resources again; the last one is the warm figure), then the
+     * anchoring and archive figures.
      */
     private record IngestRound(
             String mode,
@@ -353,7 +368,15 @@ public final class BenchmarkCommand {
                                 : "");
             }
         }
-        printThroughput("warm server (second pass)", results, IngestRound::warm, entries, "target >= 90%");
+        printThroughput(
+                ingestWarmPasses == 1
+                        ? "warm server (second pass)"
+                        : "warm server (pass " + (ingestWarmPasses + 1) + ")",
+                results,
+                IngestRound::warm,
+                entries,
+                "target >= 95%");
+        printCpuByThread(results);
         printThroughput(
                 "cold server (first pass after start, JIT compiling)",
                 results,
@@ -400,6 +423,32 @@ public final class BenchmarkCommand {
                 label, off, on, 100 * on / off, target, cpuOff, cpuOn, 100 * cpuOn / cpuOff);
     }
 
+    /** Where the warm pass's CPU went, off against on: median seconds per thread group, the larger groups only. */
+    private void printCpuByThread(List<IngestRound> results) {
+        Set<String> groups = new TreeSet<>();
+        results.forEach(r -> groups.addAll(r.warm().cpuByThread().keySet()));
+        record Row(String group, double off, double on) {}
+        List<Row> rows = new ArrayList<>();
+        for (String group : groups) {
+            double off = median(results.stream()
+                    .filter(r -> r.mode().equals("off"))
+                    .map(r -> r.warm().cpuByThread().getOrDefault(group, 0.0))
+                    .toList());
+            double on = median(on(results)
+                    .map(r -> r.warm().cpuByThread().getOrDefault(group, 0.0))
+                    .toList());
+            if (Math.max(off, on) >= 0.2) {
+                rows.add(new Row(group, off, on));
+            }
+        }
+        rows.sort((a, b) -> Double.compare(Math.max(b.off(), b.on()), Math.max(a.off(), a.on())));
+        out.println(
+                "RESULT warm pass CPU by thread group (median seconds; groups of 0.2 s or more): off, on, on - off");
+        for (Row row : rows) {
+            out.printf("  %-28s %6.1f %6.1f %+6.1f%n", row.group(), row.off(), row.on(), row.on() - row.off());
+        }
+    }
+
     private static Stream<IngestRound> on(List<IngestRound> results) {
         return results.stream().filter(r -> r.mode().equals("on"));
     }
@@ -413,6 +462,9 @@ public final class BenchmarkCommand {
             FhirHttp http = new FhirHttp(server.token("admin"));
             Pass cold = postAll(http, server, bundles);
             Pass warm = postAll(http, server, bundles);
+            for (int pass = 2; pass <= ingestWarmPasses; pass++) {
+                warm = postAll(http, server, bundles);
+            }
             long ended = System.nanoTime();
             long rssIngest = residentMb(server.pid());
             long versions = 0;
@@ -453,12 +505,38 @@ public final class BenchmarkCommand {
 
     static Pass postAll(FhirHttp http, ServerLauncher server, List<Path> bundles) throws Exception {
         double cpuBefore = cpuSeconds(server.pid());
+        Map<String, Double> byThreadBefore = cpuByThread(server.pid());
         long started = System.nanoTime();
         for (Path bundle : bundles) {
             postBundle(http, server, bundle);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        return new Pass(seconds, cpuSeconds(server.pid()) - cpuBefore);
+        Map<String, Double> byThread = new TreeMap<>(cpuByThread(server.pid()));
+        byThreadBefore.forEach((group, before) -> byThread.merge(group, -before, Double::sum));
+        return new Pass(seconds, cpuSeconds(server.pid()) - cpuBefore, byThread);
+    }
+
+    /**
+     * CPU seconds of a server by thread group ({@link ProcStat#cpuSecondsByThreadName}) and of each of its child
+     * processes (the dev chain) by command name; empty where /proc cannot be read.
+     */
+    static Map<String, Double> cpuByThread(long pid) {
+        Map<String, Double> byThread = new TreeMap<>();
+        try {
+            byThread.putAll(ProcStat.cpuSecondsByThreadName(pid));
+        } catch (IOException | RuntimeException e) {
+            return byThread;
+        }
+        for (ProcessHandle child :
+                ProcessHandle.of(pid).map(p -> p.descendants().toList()).orElse(List.of())) {
+            try {
+                ProcStat stat = ProcStat.read(child.pid());
+                byThread.merge("process " + stat.name(), stat.cpuSeconds(), Double::sum);
+            } catch (IOException | RuntimeException ended) {
+                // a child that ended while this read
+            }
+        }
+        return byThread;
     }
 
     /** POSTs one bundle file to the server's base; any answer but 200 stops the benchmark. */
