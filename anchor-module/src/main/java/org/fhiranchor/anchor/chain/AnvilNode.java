@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.Response;
@@ -70,78 +71,79 @@ public final class AnvilNode implements AutoCloseable {
         }
 
         public Options withPort(int value) {
-            return new Options(
-                    binary,
-                    value,
-                    chainId,
-                    stateFile,
-                    stateIntervalSeconds,
-                    blockTimeSeconds,
-                    gasLimit,
-                    logFile,
-                    startTimeout);
+            return edit(b -> b.port = value);
         }
 
         public Options withChainId(long value) {
-            return new Options(
-                    binary,
-                    port,
-                    value,
-                    stateFile,
-                    stateIntervalSeconds,
-                    blockTimeSeconds,
-                    gasLimit,
-                    logFile,
-                    startTimeout);
+            return edit(b -> b.chainId = value);
         }
 
         public Options withState(Path file, int intervalSeconds) {
-            return new Options(
-                    binary, port, chainId, file, intervalSeconds, blockTimeSeconds, gasLimit, logFile, startTimeout);
+            return edit(b -> {
+                b.stateFile = file;
+                b.stateIntervalSeconds = intervalSeconds;
+            });
         }
 
         public Options withBlockTime(int seconds) {
-            return new Options(
-                    binary, port, chainId, stateFile, stateIntervalSeconds, seconds, gasLimit, logFile, startTimeout);
+            return edit(b -> b.blockTimeSeconds = seconds);
         }
 
         public Options withGasLimit(long value) {
-            return new Options(
-                    binary,
-                    port,
-                    chainId,
-                    stateFile,
-                    stateIntervalSeconds,
-                    blockTimeSeconds,
-                    value,
-                    logFile,
-                    startTimeout);
+            return edit(b -> b.gasLimit = value);
         }
 
         public Options withBinary(Path value) {
-            return new Options(
-                    value,
-                    port,
-                    chainId,
-                    stateFile,
-                    stateIntervalSeconds,
-                    blockTimeSeconds,
-                    gasLimit,
-                    logFile,
-                    startTimeout);
+            return edit(b -> b.binary = value);
         }
 
         public Options withLogFile(Path value) {
-            return new Options(
-                    binary,
-                    port,
-                    chainId,
-                    stateFile,
-                    stateIntervalSeconds,
-                    blockTimeSeconds,
-                    gasLimit,
-                    value,
-                    startTimeout);
+            return edit(b -> b.logFile = value);
+        }
+
+        /** A copy of these options with {@code change} applied to its fields. */
+        private Options edit(Consumer<Fields> change) {
+            Fields fields = new Fields(this);
+            change.accept(fields);
+            return fields.options();
+        }
+
+        /** The fields of {@link Options}, settable one at a time, for the {@code with...} copies. */
+        private static final class Fields {
+            Path binary;
+            int port;
+            long chainId;
+            Path stateFile;
+            int stateIntervalSeconds;
+            int blockTimeSeconds;
+            long gasLimit;
+            Path logFile;
+            Duration startTimeout;
+
+            Fields(Options from) {
+                binary = from.binary;
+                port = from.port;
+                chainId = from.chainId;
+                stateFile = from.stateFile;
+                stateIntervalSeconds = from.stateIntervalSeconds;
+                blockTimeSeconds = from.blockTimeSeconds;
+                gasLimit = from.gasLimit;
+                logFile = from.logFile;
+                startTimeout = from.startTimeout;
+            }
+
+            Options options() {
+                return new Options(
+                        binary,
+                        port,
+                        chainId,
+                        stateFile,
+                        stateIntervalSeconds,
+                        blockTimeSeconds,
+                        gasLimit,
+                        logFile,
+                        startTimeout);
+            }
         }
     }
 
