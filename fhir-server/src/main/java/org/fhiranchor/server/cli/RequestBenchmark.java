@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +55,31 @@ final class RequestBenchmark {
             List<String> updatable,
             String observationTemplate) {}
 
-    /** Figures of one operation at one connection count. */
-    record Figures(double perSecond, double p50Millis, double p99Millis, long requests, long errors) {}
+    /**
+     * Figures of one operation at one connection count: throughput and latency over the timed window; {@code sent}
+     * counts the warm-up's requests too, and {@code cpuMillisPerRequest} is the server's CPU (its dev chain
+     * included) from the start of the warm-up until it was quiet again after the window, over {@code sent}: what a
+     * request costs, with whatever the server defers past the answer (audit events, anchoring).
+     */
+    record Figures(
+            double perSecond,
+            double p50Millis,
+            double p99Millis,
+            long requests,
+            long errors,
+            long sent,
+            double cpuMillisPerRequest) {
+
+        Figures withCpu(double cpuSeconds) {
+            return new Figures(perSecond, p50Millis, p99Millis, requests, errors, sent, 1000 * cpuSeconds / sent);
+        }
+    }
+
+    /** Below this many CPU seconds per second (both servers together), the machine counts as quiet. */
+    private static final double QUIET_CORES = 0.15;
+
+    /** The longest wait for quiet before a window starts anyway. */
+    private static final Duration QUIET_TIMEOUT = Duration.ofSeconds(90);
 
     private final PrintStream out;
     private final Path jar;
@@ -164,19 +189,41 @@ final class RequestBenchmark {
             }
             Map<String, Map<String, Figures>> results = new LinkedHashMap<>();
             modes.keySet().forEach(mode -> results.put(mode, new LinkedHashMap<>()));
-            List<String> order = new ArrayList<>(modes.keySet());
+            List<String> modeNames = new ArrayList<>(modes.keySet());
+            int opIndex = 0;
             for (Map.Entry<String, Operation> op : operations().entrySet()) {
-                for (int c : connections) {
+                for (int ci = 0; ci < connections.size(); ci++) {
+                    int c = connections.get(ci);
                     String key = op.getKey() + " x" + c;
+                    // Which server goes first alternates over both operations and connection counts.
+                    List<String> order = new ArrayList<>(modeNames);
+                    if ((opIndex + ci) % 2 == 1) {
+                        Collections.reverse(order);
+                    }
                     for (String mode : order) {
-                        Figures f = timed(targets.get(mode), op.getValue(), c);
+                        // Neither server's window pays for work the other deferred past its answers.
+                        double waited = settle(servers, targets);
+                        ServerLauncher server = servers.get(mode);
+                        double cpuBefore = BenchmarkCommand.cpuSeconds(server.pid());
+                        Figures timedFigures = timed(targets.get(mode), op.getValue(), c);
+                        settle(Map.of(mode, server), targets);
+                        Figures f = timedFigures.withCpu(BenchmarkCommand.cpuSeconds(server.pid()) - cpuBefore);
                         results.get(mode).put(key, f);
                         out.printf(
-                                "  %-5s %-16s %7.1f/s  p50 %7.2f ms  p99 %8.2f ms  (%d requests, %d errors)%n",
-                                mode, key, f.perSecond(), f.p50Millis(), f.p99Millis(), f.requests(), f.errors());
+                                "  %-5s %-16s %7.1f/s  p50 %7.2f ms  p99 %8.2f ms  (%d requests, %d errors); "
+                                        + "CPU %.2f ms per request; waited %.1f s for quiet before%n",
+                                mode,
+                                key,
+                                f.perSecond(),
+                                f.p50Millis(),
+                                f.p99Millis(),
+                                f.requests(),
+                                f.errors(),
+                                f.cpuMillisPerRequest(),
+                                waited);
                     }
-                    java.util.Collections.reverse(order);
                 }
+                opIndex++;
             }
             Map<String, Figures> plain = results.get("plain");
             Map<String, Figures> full = results.get("full");
@@ -185,7 +232,7 @@ final class RequestBenchmark {
                 Figures p = plain.get(key);
                 out.printf(
                         "RESULT request %-16s full %7.1f/s p50 %7.2f p99 %8.2f ms | plain %7.1f/s p50 %7.2f p99 %8.2f ms | "
-                                + "full/plain throughput %5.1f%%, p99 %4.2fx%n",
+                                + "full/plain throughput %5.1f%%, p99 %4.2fx, CPU per request %.2f / %.2f ms (%4.2fx)%n",
                         key,
                         f.perSecond(),
                         f.p50Millis(),
@@ -194,7 +241,10 @@ final class RequestBenchmark {
                         p.p50Millis(),
                         p.p99Millis(),
                         100 * f.perSecond() / p.perSecond(),
-                        f.p99Millis() / p.p99Millis());
+                        f.p99Millis() / p.p99Millis(),
+                        f.cpuMillisPerRequest(),
+                        p.cpuMillisPerRequest(),
+                        f.cpuMillisPerRequest() / p.cpuMillisPerRequest());
             }
         } finally {
             for (Future<ServerLauncher> launch : launches.values()) {
@@ -290,17 +340,48 @@ final class RequestBenchmark {
         double seconds = run(clients, target, op, window, counter, new Recorder(latencies, errors));
         List<Long> all = new ArrayList<>();
         latencies.forEach(all::addAll);
-        java.util.Collections.sort(all);
+        Collections.sort(all);
         long errorCount = java.util.Arrays.stream(errors).sum();
         if (all.isEmpty()) {
-            return new Figures(0, Double.NaN, Double.NaN, 0, errorCount);
+            return new Figures(0, Double.NaN, Double.NaN, 0, errorCount, counter.get(), Double.NaN);
         }
         return new Figures(
                 all.size() / seconds,
                 BenchmarkCommand.atQuantile(all, 0.50) / 1e6,
                 BenchmarkCommand.atQuantile(all, 0.99) / 1e6,
                 all.size(),
-                errorCount);
+                errorCount,
+                counter.get(),
+                Double.NaN);
+    }
+
+    /**
+     * Waits until the full server has anchored everything it logged, then until the servers together use less than
+     * {@link #QUIET_CORES} of a core in each of three seconds in a row (the audit, archive and checkpoint jobs run
+     * every 0.5 to 10 s; the garbage collector and the JIT compiler done too), or {@link #QUIET_TIMEOUT}; returns the
+     * seconds waited.
+     */
+    private static double settle(Map<String, ServerLauncher> servers, Map<String, Target> targets) throws Exception {
+        long started = System.nanoTime();
+        ServerLauncher full = servers.get("full");
+        if (full != null) {
+            BenchmarkCommand.awaitAnchored(new FhirHttp(targets.get("full").token()), full, QUIET_TIMEOUT);
+        }
+        double before = cpuSeconds(servers.values());
+        int quietSeconds = 0;
+        while (quietSeconds < 3 && System.nanoTime() - started < QUIET_TIMEOUT.toNanos()) {
+            Thread.sleep(1000);
+            double now = cpuSeconds(servers.values());
+            quietSeconds = now - before < QUIET_CORES ? quietSeconds + 1 : 0;
+            before = now;
+        }
+        return (System.nanoTime() - started) / 1e9;
+    }
+
+    private static double cpuSeconds(Collection<ServerLauncher> servers) {
+        return servers.stream()
+                .mapToDouble(server -> BenchmarkCommand.cpuSeconds(server.pid()))
+                .sum();
     }
 
     private record Recorder(List<List<Long>> latencies, long[] errors) {}
