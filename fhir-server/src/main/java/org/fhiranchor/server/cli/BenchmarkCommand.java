@@ -234,6 +234,10 @@ public final class BenchmarkCommand {
         if (stop.isPresent()) {
             return stop.getAsInt();
         }
+        if (ingestWarmPasses < 1) {
+            System.err.println("--ingest-warm-passes must be 1 or more, was " + ingestWarmPasses);
+            return 2;
+        }
         Path jar = (jarOption != null ? jarOption : Path.of(System.getProperty("java.class.path"))).toAbsolutePath();
         Path synthea = syntheaOption != null ? syntheaOption : findSynthea();
         int rounds = roundsOption;
