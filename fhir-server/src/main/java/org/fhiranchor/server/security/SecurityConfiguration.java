@@ -25,6 +25,7 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
@@ -42,6 +43,16 @@ class SecurityConfiguration {
             "'${fhir-anchor.security.jwk-set-uri:}' == '' and '${fhir-anchor.security.issuer-uri:}' == ''")
     EmbeddedIssuer embeddedIssuer(SecurityProperties properties, @Value("${fhir-anchor.data-dir}") Path dataDir) {
         return EmbeddedIssuer.open(dataDir, properties);
+    }
+
+    /**
+     * No Micrometer observation around each security filter, authentication and authorization: they cost about 5%
+     * of a read's request-thread CPU (docs/benchmark.md) and nothing reads them. {@code http.server.requests} (one
+     * observation per request, outside the chain) still times every request.
+     */
+    @Bean
+    SecurityObservationSettings securityObservationSettings() {
+        return SecurityObservationSettings.noObservations();
     }
 
     @Bean
