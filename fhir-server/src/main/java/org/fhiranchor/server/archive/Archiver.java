@@ -206,9 +206,10 @@ public final class Archiver {
         if (entries.size() != to - from) {
             throw new IllegalStateException("log leaves " + from + ".." + to + " are incomplete: " + entries.size());
         }
-        List<ArchivedVersion> range = archivedVersions(entries);
+        List<ArchivedVersion> range = new ArrayList<>(entries.size());
         List<ArchivedMember> members = new ArrayList<>();
         for (LogEntry entry : entries) {
+            range.add(archivedVersion(entry));
             members.addAll(membersOf(entry));
         }
         lock.run(() -> {
@@ -245,13 +246,9 @@ public final class Archiver {
                 || entry.leaf().operation() == Operation.DELETE) {
             return List.of();
         }
-        List<BatchMember> batch = batchMembers.membersOf(entry.leaf().ref());
-        List<Resource> resources = versions.readAll(
-                batch.stream().map(member -> member.leaf().ref()).toList());
-        List<ArchivedMember> archived = new ArrayList<>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            BatchMember member = batch.get(i);
-            Resource resource = resources.get(i);
+        List<ArchivedMember> archived = new ArrayList<>();
+        for (BatchMember member : batchMembers.membersOf(entry.leaf().ref())) {
+            Resource resource = versions.read(member.leaf().ref());
             if (!Arrays.equals(hasher.contentHash(resource), member.leaf().contentHash())) {
                 throw new IllegalStateException(
                         "batch member " + member.leaf().ref()
@@ -263,30 +260,19 @@ public final class Archiver {
     }
 
     /**
-     * The versions as served. Each hash must equal the logged one: archiving a version that was changed behind
-     * HAPI's back would make the archive disagree with the anchored log, so that is an error, not an archive.
+     * The version as served. Its hash must equal the logged one: archiving a version that was changed behind HAPI's
+     * back would make the archive disagree with the anchored log, so that is an error, not an archive.
      */
-    private List<ArchivedVersion> archivedVersions(List<LogEntry> entries) {
-        List<LogEntry> stored = entries.stream()
-                .filter(entry -> entry.leaf().operation() != Operation.DELETE)
-                .toList();
-        List<Resource> resources = versions.readAll(
-                stored.stream().map(entry -> entry.leaf().ref()).toList());
-        java.util.Map<Long, Resource> byLeaf = new java.util.HashMap<>();
-        for (int i = 0; i < stored.size(); i++) {
-            LogEntry entry = stored.get(i);
-            Resource resource = resources.get(i);
-            if (!Arrays.equals(hasher.contentHash(resource), entry.leaf().contentHash())) {
-                throw new IllegalStateException("stored version at leaf " + entry.leafIndex()
-                        + " does not hash to its logged content hash; not archived (run the audit sweep)");
-            }
-            byLeaf.put(entry.leafIndex(), resource);
+    private ArchivedVersion archivedVersion(LogEntry entry) {
+        if (entry.leaf().operation() == Operation.DELETE) {
+            return new ArchivedVersion(entry.leafIndex(), entry.leaf(), null);
         }
-        List<ArchivedVersion> archived = new ArrayList<>(entries.size());
-        for (LogEntry entry : entries) {
-            archived.add(new ArchivedVersion(entry.leafIndex(), entry.leaf(), byLeaf.get(entry.leafIndex())));
+        Resource resource = versions.read(entry.leaf().ref());
+        if (!Arrays.equals(hasher.contentHash(resource), entry.leaf().contentHash())) {
+            throw new IllegalStateException("stored version at leaf " + entry.leafIndex()
+                    + " does not hash to its logged content hash; not archived (run the audit sweep)");
         }
-        return archived;
+        return new ArchivedVersion(entry.leafIndex(), entry.leaf(), resource);
     }
 
     /**
