@@ -154,6 +154,14 @@ public final class BenchmarkCommand {
     private List<Integer> requestConnections;
 
     @Option(
+            names = "--request-operations",
+            paramLabel = "OP",
+            split = ",",
+            description = "request phase: only these operations (of create, update, read, vread, search, $everything, "
+                    + "metadata; default: all)")
+    private List<String> requestOperations;
+
+    @Option(
             names = "--scale-milestones",
             paramLabel = "N",
             split = ",",
@@ -238,6 +246,11 @@ public final class BenchmarkCommand {
             System.err.println("--ingest-warm-passes must be 1 or more, was " + ingestWarmPasses);
             return 2;
         }
+        if (requestOperations != null && !RequestBenchmark.OPERATION_NAMES.containsAll(requestOperations)) {
+            System.err.println("--request-operations takes " + String.join(", ", RequestBenchmark.OPERATION_NAMES)
+                    + "; was " + String.join(", ", requestOperations));
+            return 2;
+        }
         Path jar = (jarOption != null ? jarOption : Path.of(System.getProperty("java.class.path"))).toAbsolutePath();
         Path synthea = syntheaOption != null ? syntheaOption : findSynthea();
         int rounds = roundsOption;
@@ -276,7 +289,8 @@ public final class BenchmarkCommand {
                                 requestPatients,
                                 Duration.ofMillis((long) (1000 * requestSeconds)),
                                 Duration.ofMillis((long) (1000 * requestWarmupSeconds)),
-                                requestConnections)
+                                requestConnections,
+                                requestOperations == null ? RequestBenchmark.OPERATION_NAMES : requestOperations)
                         .run();
             }
             BenchmarkPostgres postgres = new BenchmarkPostgres(

@@ -89,6 +89,10 @@ final class RequestBenchmark {
     private final Duration window;
     private final Duration warmUp;
     private final List<Integer> connections;
+    private final List<String> operationNames;
+
+    /** Every operation the phase can time, in the order it times them. */
+    static final List<String> OPERATION_NAMES = List.copyOf(operations().keySet());
 
     RequestBenchmark(
             PrintStream out,
@@ -98,7 +102,8 @@ final class RequestBenchmark {
             int patients,
             Duration window,
             Duration warmUp,
-            List<Integer> connections) {
+            List<Integer> connections,
+            List<String> operationNames) {
         this.out = out;
         this.jar = jar;
         this.work = work;
@@ -107,6 +112,7 @@ final class RequestBenchmark {
         this.window = window;
         this.warmUp = warmUp;
         this.connections = List.copyOf(connections);
+        this.operationNames = List.copyOf(operationNames);
     }
 
     private static Map<String, Operation> operations() {
@@ -192,6 +198,9 @@ final class RequestBenchmark {
             List<String> modeNames = new ArrayList<>(modes.keySet());
             int opIndex = 0;
             for (Map.Entry<String, Operation> op : operations().entrySet()) {
+                if (!operationNames.contains(op.getKey())) {
+                    continue;
+                }
                 for (int ci = 0; ci < connections.size(); ci++) {
                     int c = connections.get(ci);
                     String key = op.getKey() + " x" + c;

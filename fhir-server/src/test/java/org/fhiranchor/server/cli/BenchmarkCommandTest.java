@@ -19,4 +19,19 @@ class BenchmarkCommandTest {
         assertThat(exit).isEqualTo(2);
         assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("FHIR Anchor benchmark");
     }
+
+    @Test
+    void refusesAnUnknownRequestOperation() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = new BenchmarkCommand(new PrintStream(out, true, StandardCharsets.UTF_8))
+                .run(List.of("--phases", "request", "--request-operations", "vread,delete"));
+        assertThat(exit).isEqualTo(2);
+        assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("FHIR Anchor benchmark");
+    }
+
+    @Test
+    void requestOperationsAreTheOnesThePhaseTimes() {
+        assertThat(RequestBenchmark.OPERATION_NAMES)
+                .containsExactly("create", "update", "read", "vread", "search", "$everything", "metadata");
+    }
 }
