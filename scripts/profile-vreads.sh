@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Where a vread's CPU goes, by thread and by method: starts the server jar on a free loopback port with a
-# scratch data directory, loads the organization bundles and the first Synthea patients, sends untimed vreads
-# until the JIT settles, waits until the server is quiet, then records 5,000 vreads (8 parallel curl
+# scratch data directory, loads the organization bundles and the first Synthea patients, sends 3,000 untimed
+# vreads so that the JIT compiles their path, waits until the server is quiet, then records 5,000 vreads (8 parallel curl
 # processes) with Java Flight Recorder and waits until the server is quiet again, so that the deferred work the
 # reads caused (AuditEvents materialized, sealed, anchored, archived) is in the recording. Stops the server.
 #
 #   scripts/profile-vreads.sh JAR OUTDIR [server arguments...]
 #   scripts/jfr-top.py OUTDIR/vreads.json 'audit-batches'          # one thread group, methods by share
 #
-# Prints the server's CPU per vread (deferred work included) and the samples per thread group. Pass
+# Prints the server's CPU per vread (deferred work included), the same by thread group (from /proc), and the JFR
+# samples per thread group. Pass
 # --fhir-anchor.anchoring.mode=off --fhir-anchor.audit.enabled=false --fhir-anchor.consent.enforcement=false
 # to profile the plain server. Needs curl, python3 and a JDK (jcmd, jfr); FHIR_ANCHOR_ANVIL as for the benchmark.
 # Profiling costs CPU itself (the JFR sampler, and the JIT still compiling: see its line in the CPU table).
