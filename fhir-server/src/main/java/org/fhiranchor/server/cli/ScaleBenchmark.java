@@ -8,8 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -384,6 +386,19 @@ final class ScaleBenchmark {
     }
 
     /** p50 and p99 of {@code verifyCalls} timed $verify calls on random versions of the whole log, after a warm-up. */
+    /** One timed call: when it started, what it asked for, how long the answer took. */
+    record TimedCall(Instant at, String version, double millis) {}
+
+    /** The {@code n} slowest calls, slowest first. */
+    static List<TimedCall> slowest(List<TimedCall> calls, int n) {
+        return calls.stream()
+                .sorted(Comparator.comparingDouble(TimedCall::millis).reversed())
+                .limit(n)
+                .toList();
+    }
+
+    private static final int SLOWEST_SHOWN = 5;
+
     private double[] verify(FhirHttp http, ServerLauncher server, List<String> samples) throws Exception {
         List<String> pool;
         synchronized (samples) {
@@ -394,15 +409,22 @@ final class ScaleBenchmark {
             http.getStatus(server.baseUrl() + "/" + pool.get(random.nextInt(pool.size())) + "/$verify");
         }
         List<Double> millis = new ArrayList<>();
+        List<TimedCall> calls = new ArrayList<>();
         for (int i = 0; i < verifyCalls; i++) {
             String version = pool.get(random.nextInt(pool.size()));
+            Instant at = Instant.now();
             long t = System.nanoTime();
             int status = http.getStatus(server.baseUrl() + "/" + version + "/$verify");
-            millis.add((System.nanoTime() - t) / 1e6);
+            double ms = (System.nanoTime() - t) / 1e6;
+            millis.add(ms);
+            calls.add(new TimedCall(at, version, ms));
             if (status != 200) {
                 throw new IllegalStateException("$verify of " + version + " answered " + status);
             }
         }
+        out.println("  slowest $verify calls (start, UTC), to match against the server's and the database's logs:");
+        slowest(calls, SLOWEST_SHOWN)
+                .forEach(c -> out.printf("    %s  %.2f ms  %s%n", c.at(), c.millis(), c.version()));
         Collections.sort(millis);
         return new double[] {BenchmarkCommand.percentile(millis, 0.5), BenchmarkCommand.percentile(millis, 0.99)};
     }

@@ -60,7 +60,11 @@ final class BatchedVersionVerifier {
     }
 
     Parameters verify(BatchMember member) {
-        byte[] current = verifier.currentContentHash(asEntry(member));
+        return verify(member, verifier.currentContentHash(asEntry(member)));
+    }
+
+    /** @param current what the member's version hashes to as stored now */
+    Parameters verify(BatchMember member, byte[] current) {
         Parameters parameters = new Parameters();
         VersionStatus status;
         Optional<VersionVerification> record = Optional.empty();

@@ -45,8 +45,7 @@ class VerifyConfiguration {
             ProofAccess proofAccess = access.getIfAvailable(() -> (request, version, readable) -> {});
             server.registerProvider(new VerifyOperationProvider(
                     log, verifier, daoRegistry, contributors.orderedStream().toList(), proofAccess, batched));
-            server.registerProvider(
-                    new VerifyManyOperationProvider(log, verifier, daoRegistry, hasher, proofAccess, batched));
+            server.registerProvider(new VerifyManyOperationProvider(log, verifier, daoRegistry, proofAccess, batched));
             server.registerProvider(new LogOperationsProvider(checkpoints, subtrees));
             server.registerProvider(new AuditSweepProvider(log, verifier, db.jdbc(), batchMembers));
         };

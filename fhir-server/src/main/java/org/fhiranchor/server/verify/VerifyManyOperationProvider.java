@@ -16,7 +16,6 @@ import org.fhiranchor.server.anchoring.Checkpoint;
 import org.fhiranchor.server.log.BatchMember;
 import org.fhiranchor.server.log.LogEntry;
 import org.fhiranchor.server.log.LogRepository;
-import org.fhiranchor.server.log.VersionHasher;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.Bundle;
@@ -45,7 +44,6 @@ public final class VerifyManyOperationProvider {
     private final LogRepository log;
     private final VersionVerifier verifier;
     private final DaoRegistry daoRegistry;
-    private final VersionHasher hasher;
     private final ProofAccess access;
     private final StoredVersions stored;
     private final java.util.Optional<BatchedVersionVerifier> batched;
@@ -54,13 +52,11 @@ public final class VerifyManyOperationProvider {
             LogRepository log,
             VersionVerifier verifier,
             DaoRegistry daoRegistry,
-            VersionHasher hasher,
             ProofAccess access,
             java.util.Optional<BatchedVersionVerifier> batched) {
         this.log = log;
         this.verifier = verifier;
         this.daoRegistry = daoRegistry;
-        this.hasher = hasher;
         this.access = access;
         this.stored = new StoredVersions(daoRegistry);
         this.batched = batched;
@@ -109,12 +105,13 @@ public final class VerifyManyOperationProvider {
             if (member.isPresent()) {
                 // A batch member is not a leaf: reported, and proven by its own $verify (docs/verification.md 4.2).
                 LogEntry asEntry = BatchedVersionVerifier.asEntry(member.get());
-                access.check(
-                        request, new IdType(ref.type(), ref.id(), Long.toString(version)), stored.readable(asEntry));
+                IBaseResource readable = stored.readable(asEntry);
+                byte[] current = verifier.currentContentHash(asEntry, readable);
+                access.check(request, new IdType(ref.type(), ref.id(), Long.toString(version)), readable);
                 batchedMembers.add(new VersionVerification(
                         VersionStatus.BATCHED,
                         asEntry,
-                        verifier.currentContentHash(asEntry),
+                        current,
                         java.util.Optional.empty(),
                         java.util.Optional.empty(),
                         java.util.Optional.empty()));
@@ -123,13 +120,12 @@ public final class VerifyManyOperationProvider {
             LogEntry entry = logged.orElseThrow(() -> new ResourceNotFoundException(
                     "No log entry for " + ref.type() + "/" + ref.id() + "/_history/" + version));
             IBaseResource readable = stored.readable(entry);
+            // The version a reader is shown is the one to hash, unless it is a delete (then the stored row must be a
+            // tombstone); hashed before the access check sees it.
+            byte[] current = verifier.currentContentHash(entry, readable);
             access.check(request, new IdType(ref.type(), ref.id(), Long.toString(version)), readable);
             entries.add(entry);
-            boolean delete = entry.leaf().operation() == org.fhiranchor.anchor.log.Operation.DELETE;
-            // The version a reader is shown is the one to hash, unless it is a delete (then the stored row must be a
-            // tombstone).
-            currentHashes.add(
-                    delete || readable == null ? verifier.currentContentHash(entry) : hasher.contentHash(readable));
+            currentHashes.add(current);
         }
         VersionsVerification result = verifier.verifyAll(entries, currentHashes);
         if (!batchedMembers.isEmpty()) {

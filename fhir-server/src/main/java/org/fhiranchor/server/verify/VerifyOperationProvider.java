@@ -11,6 +11,7 @@ import org.fhiranchor.server.anchoring.Checkpoint;
 import org.fhiranchor.server.log.BatchMember;
 import org.fhiranchor.server.log.LogEntry;
 import org.fhiranchor.server.log.LogRepository;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.CodeType;
@@ -67,17 +68,20 @@ public final class VerifyOperationProvider {
         if (logged.isEmpty() && batched.isPresent()) {
             java.util.Optional<BatchMember> member = batched.get().find(type, id.getIdPart(), version);
             if (member.isPresent()) {
-                access.check(
-                        request,
-                        new IdType(type, id.getIdPart(), Long.toString(version)),
-                        stored.readable(BatchedVersionVerifier.asEntry(member.get())));
-                return batched.get().verify(member.get());
+                LogEntry asEntry = BatchedVersionVerifier.asEntry(member.get());
+                IBaseResource readable = stored.readable(asEntry);
+                // Hashed before the access check sees it, and from this one read (the version is not read twice).
+                byte[] current = verifier.currentContentHash(asEntry, readable);
+                access.check(request, new IdType(type, id.getIdPart(), Long.toString(version)), readable);
+                return batched.get().verify(member.get(), current);
             }
         }
         LogEntry entry = logged.orElseThrow(() -> new ResourceNotFoundException(
                 "No log entry for " + type + "/" + id.getIdPart() + "/_history/" + version));
-        access.check(request, new IdType(type, id.getIdPart(), Long.toString(version)), stored.readable(entry));
-        Parameters parameters = toParameters(verifier.verify(entry));
+        IBaseResource readable = stored.readable(entry);
+        byte[] current = verifier.currentContentHash(entry, readable);
+        access.check(request, new IdType(type, id.getIdPart(), Long.toString(version)), readable);
+        Parameters parameters = toParameters(verifier.verify(entry, current));
         contributors.forEach(contributor -> contributor.contribute(entry, parameters));
         return parameters;
     }

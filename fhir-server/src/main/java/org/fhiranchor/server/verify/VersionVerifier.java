@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import org.fhiranchor.anchor.canonical.ContentHash;
 import org.fhiranchor.anchor.chain.Ledger;
+import org.fhiranchor.anchor.log.Operation;
 import org.fhiranchor.anchor.proof.AnchorProof;
 import org.fhiranchor.anchor.proof.ChainAnchor;
 import org.fhiranchor.anchor.proof.MultiProof;
@@ -47,7 +48,15 @@ public final class VersionVerifier {
     }
 
     public VersionVerification verify(LogEntry entry) {
-        byte[] current = currentContentHash(entry);
+        return verify(entry, currentContentHash(entry));
+    }
+
+    /**
+     * As {@link #verify(LogEntry)}, with what the entry's version hashes to as stored now already at hand.
+     *
+     * @param current {@link #currentContentHash(LogEntry)} or {@link #currentContentHash(LogEntry, IBaseResource)}
+     */
+    public VersionVerification verify(LogEntry entry, byte[] current) {
         if (!Arrays.equals(current, entry.leaf().contentHash())) {
             return new VersionVerification(
                     VersionStatus.TAMPERED, entry, current, Optional.empty(), Optional.empty(), Optional.empty());
@@ -145,6 +154,19 @@ public final class VersionVerifier {
             seenBlock = seen;
         }
         return seen.number();
+    }
+
+    /**
+     * As {@link #currentContentHash(LogEntry)}, without reading the version a second time when the caller has just
+     * read it for the access check: {@code readable} is what {@code StoredVersions.readable(entry)} returned, which
+     * is the version itself unless the entry is a delete (then the stored row must be a tombstone, so it is read
+     * here) or it could not be read ({@code null}, also read here).
+     */
+    public byte[] currentContentHash(LogEntry entry, IBaseResource readable) {
+        if (readable == null || entry.leaf().operation() == Operation.DELETE) {
+            return currentContentHash(entry);
+        }
+        return hasher.contentHash(readable);
     }
 
     /** What the entry's version hashes to as stored now: its content hash, or the tombstone's if deleted. */

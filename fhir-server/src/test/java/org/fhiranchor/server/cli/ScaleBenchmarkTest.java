@@ -2,13 +2,15 @@ package org.fhiranchor.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The scale phase's milestone parsing, percentile and transaction shape. */
+/** The scale phase's milestone parsing, percentile, slowest calls and transaction shape. */
 class ScaleBenchmarkTest {
 
     @Test
@@ -39,6 +41,23 @@ class ScaleBenchmarkTest {
         assertThat(BenchmarkCommand.percentile(hundred, 0.99)).isEqualTo(99.0);
         assertThat(BenchmarkCommand.percentile(List.of(7.0), 0.99)).isEqualTo(7.0);
         assertThat(BenchmarkCommand.percentile(List.of(), 0.5)).isNaN();
+    }
+
+    @Test
+    void theSlowestCallsComeSlowestFirstAndKeepWhenTheyStarted() {
+        Instant t0 = Instant.parse("2026-12-07T01:12:30Z");
+        List<ScaleBenchmark.TimedCall> calls = List.of(
+                new ScaleBenchmark.TimedCall(t0, "Patient/a/_history/1", 8.0),
+                new ScaleBenchmark.TimedCall(t0.plusMillis(10), "Patient/b/_history/1", 45.2),
+                new ScaleBenchmark.TimedCall(t0.plusMillis(20), "Patient/c/_history/1", 9.1),
+                new ScaleBenchmark.TimedCall(t0.plusMillis(30), "Patient/d/_history/2", 39.7));
+
+        assertThat(ScaleBenchmark.slowest(calls, 2))
+                .extracting(ScaleBenchmark.TimedCall::version, ScaleBenchmark.TimedCall::at)
+                .containsExactly(
+                        tuple("Patient/b/_history/1", t0.plusMillis(10)),
+                        tuple("Patient/d/_history/2", t0.plusMillis(30)));
+        assertThat(ScaleBenchmark.slowest(calls, 10)).hasSize(4);
     }
 
     @Test
