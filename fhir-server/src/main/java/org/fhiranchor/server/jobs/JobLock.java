@@ -1,14 +1,21 @@
 package org.fhiranchor.server.jobs;
 
+import java.nio.charset.StandardCharsets;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
+import java.util.zip.CRC32;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * A lock shared by every server replica on one database: a row locked FOR UPDATE until the
- * surrounding transaction ends. A second replica's job waits, then finds the work done. The table and its rows
- * come from the migrations (db/anchor, schema package); a new lock is a new migration that inserts its row.
+ * A lock shared by every server replica on one database, held until the surrounding transaction ends. A second
+ * replica's job waits, then finds the work done. On PostgreSQL it is a transaction-level advisory lock
+ * ({@code pg_advisory_xact_lock}), which writes nothing: a job run that finds no work commits a read-only
+ * transaction, with no WAL record to flush, instead of a durable commit several times a second that every request's
+ * own commit would queue behind. On other databases (H2) it is the lock's row in {@code anchor_job_lock}, locked FOR
+ * UPDATE; the table and its rows come from the migrations (db/anchor, schema package), so a new lock is a new
+ * migration that inserts its row.
  *
  * <p>It is also the skeleton of the jobs that work under it: {@link #call}/{@link #run} is one step of work in a
  * transaction that holds the lock, {@link #drain} works off a backlog in batches, one transaction (and one turn at
@@ -74,6 +81,33 @@ public final class JobLock {
     }
 
     private void acquire() {
-        jdbc.queryForList("SELECT lock_name FROM anchor_job_lock WHERE lock_name = ? FOR UPDATE", String.class, name);
+        if (advisory()) {
+            jdbc.query("SELECT pg_advisory_xact_lock(?, ?)", rs -> {}, ADVISORY_CLASS, advisoryKey(name));
+        } else {
+            jdbc.queryForList(
+                    "SELECT lock_name FROM anchor_job_lock WHERE lock_name = ? FOR UPDATE", String.class, name);
+        }
+    }
+
+    /** The first key of every FHIR Anchor advisory lock ("FANC"), so that other users of the database keep theirs. */
+    static final int ADVISORY_CLASS = 0x46414E43;
+
+    /** The second key: a hash of the lock's name, the same in every replica (CRC-32, not String.hashCode's spec). */
+    static int advisoryKey(String name) {
+        CRC32 crc = new CRC32();
+        crc.update(name.getBytes(StandardCharsets.UTF_8));
+        return (int) crc.getValue();
+    }
+
+    private volatile Boolean advisory;
+
+    private boolean advisory() {
+        Boolean known = advisory;
+        if (known == null) {
+            known = "PostgreSQL".equals(jdbc.execute((ConnectionCallback<String>)
+                    connection -> connection.getMetaData().getDatabaseProductName()));
+            advisory = known;
+        }
+        return known;
     }
 }
