@@ -385,7 +385,6 @@ final class ScaleBenchmark {
         return json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** p50 and p99 of {@code verifyCalls} timed $verify calls on random versions of the whole log, after a warm-up. */
     /** One timed call: when it started, what it asked for, how long the answer took. */
     record TimedCall(Instant at, String version, double millis) {}
 
@@ -399,6 +398,7 @@ final class ScaleBenchmark {
 
     private static final int SLOWEST_SHOWN = 5;
 
+    /** p50 and p99 of {@code verifyCalls} timed $verify calls on random versions of the whole log, after a warm-up. */
     private double[] verify(FhirHttp http, ServerLauncher server, List<String> samples) throws Exception {
         List<String> pool;
         synchronized (samples) {
