@@ -59,11 +59,7 @@ final class BatchedVersionVerifier {
         return new LogEntry(member.memberId(), member.leaf(), member.recordedAt(), null, null);
     }
 
-    Parameters verify(BatchMember member) {
-        return verify(member, verifier.currentContentHash(asEntry(member)));
-    }
-
-    /** @param current what the member's version hashes to as stored now */
+    /** @param current what the member's version hashes to as stored now ({@link VersionVerifier#currentContentHash}) */
     Parameters verify(BatchMember member, byte[] current) {
         Parameters parameters = new Parameters();
         VersionStatus status;
