@@ -1,7 +1,6 @@
 package org.fhiranchor.server.archive;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -9,6 +8,7 @@ import java.util.List;
 import org.fhiranchor.ipfs.crypto.KeyRing;
 import org.fhiranchor.server.anchoring.ChainConnection;
 import org.fhiranchor.server.anchoring.CheckpointRepository;
+import org.fhiranchor.server.fhir.StoredResources;
 import org.fhiranchor.server.jobs.JobsProperties;
 import org.fhiranchor.server.jobs.PeriodicJobs;
 import org.fhiranchor.server.log.BatchMembers;
@@ -48,7 +48,7 @@ class ArchiveConfiguration {
             ArchiveRepository archives,
             LogDatabase db,
             ChainConnection chain,
-            DaoRegistry daoRegistry,
+            StoredResources resources,
             VersionHasher hasher,
             FhirContext fhirContext,
             ArchiveStore store,
@@ -70,7 +70,7 @@ class ArchiveConfiguration {
                         db.jdbc(),
                         db.transactions(),
                         chain::ledger,
-                        new DaoVersionSource(daoRegistry),
+                        new StoredVersionSource(resources),
                         hasher,
                         new ArchiveBundleCodec(fhirContext),
                         keys,

@@ -18,7 +18,8 @@ import org.hl7.fhir.r4.model.Resource;
  * go into one transaction of PUTs with their original ids (so references between them resolve, as they did when the
  * original transaction was written); a second version of a resource starts a new transaction, and a delete is sent
  * on its own, so every resource passes through its versions in leaf order. meta.versionId and meta.lastUpdated are
- * the fresh server's to assign. The transactions go through HAPI's generic client ({@link
+ * the fresh server's to assign. AuditEvents are sent on their own ({@code PUT AuditEvent/[id]}): a server that keeps
+ * its audit trail in a store of its own refuses them inside a transaction. The transactions go through HAPI's generic client ({@link
  * org.fhiranchor.server.client.FhirClients}); a refused one fails the replay with the server's OperationOutcome.
  */
 public final class FhirRestReplayer implements RestoreTarget {
@@ -57,7 +58,15 @@ public final class FhirRestReplayer implements RestoreTarget {
         send(group);
     }
 
-    private void send(List<ArchivedVersion> group) throws IOException {
+    private void send(List<ArchivedVersion> versions) throws IOException {
+        List<ArchivedVersion> group = new ArrayList<>();
+        for (ArchivedVersion version : versions) {
+            if (isAuditEvent(version)) {
+                putAlone(version);
+            } else {
+                group.add(version);
+            }
+        }
         if (group.isEmpty()) {
             return;
         }
@@ -82,6 +91,28 @@ public final class FhirRestReplayer implements RestoreTarget {
         } catch (BaseServerResponseException e) {
             throw new IOException(
                     "transaction of " + group.size() + " version(s) failed: " + ServerRefusals.describe(e), e);
+        }
+    }
+
+    /** AuditEvents go on their own: nothing refers to them, and a server keeping its trail apart takes them so. */
+    private static boolean isAuditEvent(ArchivedVersion version) {
+        return version.leaf().operation() != Operation.DELETE
+                && "AuditEvent".equals(version.leaf().ref().type());
+    }
+
+    private void putAlone(ArchivedVersion version) throws IOException {
+        ResourceRef ref = version.leaf().ref();
+        Resource resource = version.resourceOrNull().copy();
+        resource.setId(ref.type() + "/" + ref.id());
+        resource.getMeta().setVersionId(null);
+        resource.getMeta().setLastUpdated(null);
+        try {
+            client.update()
+                    .resource(resource)
+                    .withId(ref.type() + "/" + ref.id())
+                    .execute();
+        } catch (BaseServerResponseException e) {
+            throw new IOException(ref + " could not be replayed: " + ServerRefusals.describe(e), e);
         }
     }
 }

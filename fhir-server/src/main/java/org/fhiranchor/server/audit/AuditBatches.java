@@ -30,7 +30,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The audit trail's second and third steps (docs/verification.md 4.2). <b>Materialize</b>: the committed
  * outbox records become AuditEvent resources, in one database transaction with the removal of their outbox
- * rows; with the log on, they are written as batch members, not log leaves. <b>Seal</b>: once enough members
+ * rows; with the log on, they are written as batch members, not log leaves. (With the audit store,
+ * {@code fhir-anchor.audit.store=table}, requests write no outbox rows; the rows a server left there before it
+ * was switched to the store are moved into it, each a new event.) <b>Seal</b>: once enough members
  * wait, or the oldest has waited long enough, one batch record (a Basic stating the root and size of the tree
  * over the members' leaf entries) is written as an ordinary logged version and the members are marked with it,
  * in one transaction. Either step is all or nothing, so a crash at any moment loses no record; both run under
@@ -46,6 +48,7 @@ final class AuditBatches {
     private final DaoRegistry daos;
     private final FhirContext fhirContext;
     private final Optional<BatchMembers> members;
+    private final Optional<AuditTable> table;
     private final AuditProperties properties;
     private final Clock clock;
 
@@ -55,6 +58,7 @@ final class AuditBatches {
             DaoRegistry daos,
             FhirContext fhirContext,
             Optional<BatchMembers> members,
+            Optional<AuditTable> table,
             AuditProperties properties,
             Clock clock) {
         this.jdbc = jdbc;
@@ -62,6 +66,7 @@ final class AuditBatches {
         this.daos = daos;
         this.fhirContext = fhirContext;
         this.members = members;
+        this.table = table;
         this.properties = properties;
         this.clock = clock;
     }
@@ -87,11 +92,17 @@ final class AuditBatches {
         if (rows.isEmpty()) {
             return 0;
         }
-        IFhirResourceDao<AuditEvent> dao = daos.getResourceDao(AuditEvent.class);
         IParser parser = fhirContext.newJsonParser();
-        Runnable writes = () -> rows.forEach(
-                row -> dao.create(parser.parseResource(AuditEvent.class, row.json()), new SystemRequestDetails()));
-        members.ifPresentOrElse(m -> m.writeAsMembers(writes), writes);
+        List<AuditEvent> events = rows.stream()
+                .map(row -> parser.parseResource(AuditEvent.class, row.json()))
+                .toList();
+        if (table.isPresent()) {
+            table.get().insertNow(events);
+        } else {
+            IFhirResourceDao<AuditEvent> dao = daos.getResourceDao(AuditEvent.class);
+            Runnable writes = () -> events.forEach(event -> dao.create(event, new SystemRequestDetails()));
+            members.ifPresentOrElse(m -> m.writeAsMembers(writes), writes);
+        }
         jdbc.batchUpdate(
                 "DELETE FROM " + AuditOutbox.TABLE + " WHERE record_id = ?",
                 rows,

@@ -1,6 +1,7 @@
 package org.fhiranchor.server.audit;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,9 +10,14 @@ import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.fhiranchor.server.fhir.RestfulServerCustomizer;
+import org.fhiranchor.server.fhir.StoredResources;
 import org.fhiranchor.server.jobs.PeriodicJobs;
 import org.fhiranchor.server.log.BatchMembers;
+import org.fhiranchor.server.log.VersionHasher;
 import org.fhiranchor.server.security.AccessRefused;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.IdType;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
@@ -20,6 +26,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -27,21 +34,98 @@ import org.springframework.transaction.support.TransactionTemplate;
 @ConditionalOnProperty(name = "fhir-anchor.audit.enabled", havingValue = "true", matchIfMissing = true)
 class AuditConfiguration {
 
+    /** The audit store's tables; present whichever store is chosen (a server switched back still reads them). */
     @Bean
     @DependsOnDatabaseInitialization
-    AuditOutbox auditOutbox(DataSource dataSource, AuditProperties properties) {
-        return new AuditOutbox(dataSource, properties.maxWait());
+    AuditStore auditStore(DataSource dataSource) {
+        return new AuditStore(new JdbcTemplate(dataSource));
+    }
+
+    /** With {@code store=table}: the writer into the audit store, with the events' batch members. */
+    @Bean
+    @ConditionalOnProperty(name = "fhir-anchor.audit.store", havingValue = "table")
+    AuditTable auditTable(
+            AuditStore store,
+            DataSource dataSource,
+            Optional<BatchMembers> members,
+            FhirContext fhirContext,
+            AuditProperties properties) {
+        return new AuditTable(
+                store,
+                members,
+                new VersionHasher(fhirContext),
+                new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+                properties.maxWait());
+    }
+
+    /** With {@code store=table}: AuditEvent over REST from the store, instead of HAPI's provider for the type. */
+    @Bean
+    @ConditionalOnProperty(name = "fhir-anchor.audit.store", havingValue = "table")
+    RestfulServerCustomizer auditEventProvider(AuditStore store, AuditTable table, FhirContext fhirContext) {
+        AuditEventProvider provider = new AuditEventProvider(store, table, fhirContext);
+        return server -> {
+            server.getResourceProviders().stream()
+                    .filter(p -> p.getResourceType().equals(AuditEvent.class))
+                    .toList()
+                    .forEach(server::unregisterProvider);
+            server.registerProvider(provider);
+        };
+    }
+
+    /** With {@code store=table}: no AuditEvent goes into HAPI's tables (a transaction's entries included). */
+    @Bean
+    @ConditionalOnProperty(name = "fhir-anchor.audit.store", havingValue = "table")
+    HapiAuditEventGuard hapiAuditEventGuard(IInterceptorService storageInterceptors) {
+        HapiAuditEventGuard guard = new HapiAuditEventGuard();
+        storageInterceptors.registerInterceptor(guard);
+        return guard;
+    }
+
+    /** With {@code store=table}: the store's AuditEvents for $verify, the archive and the sweep. */
+    @Bean
+    @ConditionalOnProperty(name = "fhir-anchor.audit.store", havingValue = "table")
+    StoredResources.OwnStore auditEventVersions(AuditStore store, FhirContext fhirContext) {
+        return new StoredResources.OwnStore() {
+            @Override
+            public String resourceType() {
+                return "AuditEvent";
+            }
+
+            @Override
+            public Optional<IBaseResource> read(String id, String versionId) {
+                if (versionId != null && !"1".equals(versionId)) {
+                    return Optional.empty();
+                }
+                return store.json(id).map(json -> {
+                    AuditEvent event = fhirContext.newJsonParser().parseResource(AuditEvent.class, json);
+                    event.setId(new IdType("AuditEvent", event.getIdElement().getIdPart(), "1"));
+                    return event;
+                });
+            }
+        };
+    }
+
+    /** With {@code store=hapi}: the outbox the AuditEvent resources are materialized from. */
+    @Bean
+    @DependsOnDatabaseInitialization
+    @ConditionalOnProperty(name = "fhir-anchor.audit.store", havingValue = "hapi", matchIfMissing = true)
+    AuditOutbox auditOutbox(DataSource dataSource, FhirContext fhirContext, AuditProperties properties) {
+        return new AuditOutbox(
+                new JdbcTemplate(dataSource),
+                new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+                fhirContext,
+                properties.maxWait());
     }
 
     @Bean
     @DependsOnDatabaseInitialization
     AuditBatches auditBatches(
-            AuditOutbox outbox,
             DataSource dataSource,
             PlatformTransactionManager transactionManager,
             DaoRegistry daos,
             FhirContext fhirContext,
             Optional<BatchMembers> members,
+            Optional<AuditTable> table,
             AuditProperties properties) {
         return new AuditBatches(
                 new JdbcTemplate(dataSource),
@@ -49,6 +133,7 @@ class AuditConfiguration {
                 daos,
                 fhirContext,
                 members,
+                table,
                 properties,
                 Clock.systemUTC());
     }
@@ -60,16 +145,19 @@ class AuditConfiguration {
     }
 
     @Bean
-    AuditTrail auditTrail(AuditOutbox outbox, AuditProperties properties, FhirContext fhirContext) {
-        return new AuditTrail(outbox, new AuditEventFactory(properties.observer()), fhirContext);
+    AuditTrail auditTrail(Optional<AuditTable> table, Optional<AuditOutbox> outbox, AuditProperties properties) {
+        AuditWriter writer = table.<AuditWriter>map(t -> t).orElseGet(outbox::orElseThrow);
+        return new AuditTrail(writer, new AuditEventFactory(properties.observer()), Clock.systemUTC());
     }
 
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 50)
-    RestfulServerCustomizer accessAudit(AuditTrail trail, AuditBatches batches) {
+    RestfulServerCustomizer accessAudit(AuditTrail trail, AuditBatches batches, AuditProperties properties) {
         return server -> {
             server.registerInterceptor(new AccessAuditInterceptor(trail, Clock.systemUTC()));
-            server.registerInterceptor(new AuditReadBarrier(batches));
+            if (properties.store() == AuditProperties.Store.HAPI) {
+                server.registerInterceptor(new AuditReadBarrier(batches));
+            }
         };
     }
 

@@ -19,6 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param materializeInterval how often committed audit records become AuditEvent resources (readers of the
  *     trail do not wait for it: reading AuditEvents materializes what is waiting first)
  * @param maxWait how long a request waits for its audit record to commit before it is refused (fail closed)
+ * @param store where AuditEvents are kept: {@code hapi}, as HAPI resources made from the outbox shortly after each
+ *     request; or {@code table}, the audit trail's own store, written with the request and served from there
  */
 @Validated
 @ConfigurationProperties("fhir-anchor.audit")
@@ -28,4 +30,12 @@ public record AuditProperties(
         @DefaultValue("1000") @Min(1) @Max(100_000) int batchSize,
         @DefaultValue("5s") @NotNull Duration sealInterval,
         @DefaultValue("500ms") @NotNull Duration materializeInterval,
-        @DefaultValue("10s") @NotNull Duration maxWait) {}
+        @DefaultValue("10s") @NotNull Duration maxWait,
+        @DefaultValue("hapi") @NotNull Store store) {
+
+    /** Where AuditEvents are kept (docs/security.md, "Where the audit trail is kept"). */
+    public enum Store {
+        HAPI,
+        TABLE
+    }
+}

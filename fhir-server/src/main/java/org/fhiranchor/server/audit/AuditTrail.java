@@ -1,35 +1,44 @@
 package org.fhiranchor.server.audit;
 
-import ca.uhn.fhir.context.FhirContext;
+import java.time.Clock;
+import java.time.Instant;
+import org.fhiranchor.server.access.AuditEventWriter;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records accesses: the AuditEvent is built on the request thread and committed to the audit outbox
- * (group commit) before the caller goes on; it becomes a resource, written through HAPI's DAO with a system
- * request that the REST interceptors never see, and a member of an anchored batch, shortly after
- * ({@link AuditBatches}). Reading AuditEvents materializes every committed record first.
+ * Records accesses: the AuditEvent is built on the request thread and committed (group commit) before the caller
+ * goes on, by the {@link AuditWriter} that {@code fhir-anchor.audit.store} chooses: into the audit store together
+ * with its batch member ({@code table}), or into the outbox, from which it becomes a HAPI resource and a batch
+ * member shortly after ({@code hapi}, {@link AuditBatches}; reading AuditEvents materializes every committed record
+ * first).
  */
-public final class AuditTrail {
+public final class AuditTrail implements AuditEventWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
 
-    private final AuditOutbox outbox;
+    private final AuditWriter writer;
     private final AuditEventFactory factory;
-    private final FhirContext fhirContext;
+    private final Clock clock;
 
-    AuditTrail(AuditOutbox outbox, AuditEventFactory factory, FhirContext fhirContext) {
-        this.outbox = outbox;
+    AuditTrail(AuditWriter writer, AuditEventFactory factory, Clock clock) {
+        this.writer = writer;
         this.factory = factory;
-        this.fhirContext = fhirContext;
+        this.clock = clock;
+    }
+
+    /** Stores an event composed elsewhere, recorded now if it says no time itself. */
+    @Override
+    public void write(AuditEvent event) {
+        Instant recorded = event.hasRecorded() ? event.getRecorded().toInstant() : clock.instant();
+        writer.write(event, recorded);
     }
 
     /** Stores the event; throws if it cannot, so that the caller can refuse to answer unaudited. */
     public void record(AccessRecord access) {
         try {
-            outbox.append(
-                    access.recorded(),
-                    fhirContext.newJsonParser().encodeResourceToString(factory.toAuditEvent(access)));
+            writer.write(factory.toAuditEvent(access), access.recorded());
         } catch (RuntimeException e) {
             // Class name only: the message of a storage failure may quote stored values.
             LOG.error(

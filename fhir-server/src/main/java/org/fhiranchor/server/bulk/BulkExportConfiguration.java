@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
+import org.fhiranchor.server.access.AuditEventWriter;
 import org.fhiranchor.server.fhir.ResponseFilter;
 import org.fhiranchor.server.fhir.RestfulServerCustomizer;
 import org.springframework.beans.factory.ObjectProvider;
@@ -76,6 +77,7 @@ class BulkExportConfiguration {
             IInterceptorService storageInterceptors,
             IJobCoordinator jobs,
             DaoRegistry daoRegistry,
+            ObjectProvider<AuditEventWriter> auditEvents,
             FhirContext fhirContext) {
         return server -> {
             List<ResponseFilter> filters = filterBeans.orderedStream().toList();
@@ -89,7 +91,9 @@ class BulkExportConfiguration {
                     jobs,
                     exports,
                     inclusion,
-                    new BulkReleaseAudit(daoRegistry, Clock.systemUTC()),
+                    new BulkReleaseAudit(
+                            auditEvents.getIfAvailable(() -> AuditEventWriter.throughDao(daoRegistry)),
+                            Clock.systemUTC()),
                     filters,
                     Clock.systemUTC()));
         };

@@ -1,10 +1,9 @@
 package org.fhiranchor.server.bulk;
 
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import java.time.Clock;
 import java.util.Date;
 import java.util.Map;
+import org.fhiranchor.server.access.AuditEventWriter;
 import org.fhiranchor.server.access.AuditedResource;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Coding;
@@ -24,11 +23,11 @@ final class BulkReleaseAudit {
     static final String SUBTYPE_CODE = "bulk-data-release";
     static final String SUBJECT_SYSTEM = "urn:fhir-anchor:token-subject";
 
-    private final DaoRegistry daoRegistry;
+    private final AuditEventWriter auditEvents;
     private final Clock clock;
 
-    BulkReleaseAudit(DaoRegistry daoRegistry, Clock clock) {
-        this.daoRegistry = daoRegistry;
+    BulkReleaseAudit(AuditEventWriter auditEvents, Clock clock) {
+        this.auditEvents = auditEvents;
         this.clock = clock;
     }
 
@@ -77,6 +76,6 @@ final class BulkReleaseAudit {
             entity.addDetail().setType("released").setValue(new StringType(String.valueOf(released)));
             entity.addDetail().setType("withheld").setValue(new StringType(String.valueOf(withheld)));
         }
-        daoRegistry.getResourceDao(AuditEvent.class).create(event, new SystemRequestDetails());
+        auditEvents.write(event);
     }
 }

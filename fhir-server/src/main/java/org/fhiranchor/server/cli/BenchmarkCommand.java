@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code benchmark [--synthea DIR] [--rounds N] [--verify-leaves N] [--phases ingest,gas,verify[,privacy][,request][,replicas][,scale]]}
  * (phase {@code request}: {@code [--request-patients N] [--request-seconds S] [--request-warmup-seconds S]
- * [--request-connections 1,8]}; phase {@code scale}: {@code [--scale-milestones 10k,100k,1M] [--scale-threads N]
+ * [--request-connections 1,8] [--request-server-arg ARG]...}; phase {@code scale}: {@code [--scale-milestones 10k,100k,1M] [--scale-threads N]
  * [--scale-transaction N] [--scale-verify-calls N] [--scale-warmup N] [--scale-server-arg ARG]...}):
  * starts servers from this jar on loopback and measures, in one run on this machine:
  * <ul>
@@ -162,6 +162,13 @@ public final class BenchmarkCommand {
     private List<String> requestOperations;
 
     @Option(
+            names = "--request-server-arg",
+            paramLabel = "ARG",
+            description = "request phase: an extra argument of the full server, repeatable "
+                    + "(e.g. --fhir-anchor.audit.store=table)")
+    private List<String> requestServerArgs = new ArrayList<>();
+
+    @Option(
             names = "--scale-milestones",
             paramLabel = "N",
             split = ",",
@@ -290,7 +297,8 @@ public final class BenchmarkCommand {
                                 Duration.ofMillis((long) (1000 * requestSeconds)),
                                 Duration.ofMillis((long) (1000 * requestWarmupSeconds)),
                                 requestConnections,
-                                requestOperations == null ? RequestBenchmark.OPERATION_NAMES : requestOperations)
+                                requestOperations == null ? RequestBenchmark.OPERATION_NAMES : requestOperations,
+                                requestServerArgs)
                         .run();
             }
             BenchmarkPostgres postgres = new BenchmarkPostgres(

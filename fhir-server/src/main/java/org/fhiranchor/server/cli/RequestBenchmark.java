@@ -90,6 +90,7 @@ final class RequestBenchmark {
     private final Duration warmUp;
     private final List<Integer> connections;
     private final List<String> operationNames;
+    private final List<String> fullServerArgs;
 
     /** Every operation the phase can time, in the order it times them. */
     static final List<String> OPERATION_NAMES = List.copyOf(operations().keySet());
@@ -103,7 +104,8 @@ final class RequestBenchmark {
             Duration window,
             Duration warmUp,
             List<Integer> connections,
-            List<String> operationNames) {
+            List<String> operationNames,
+            List<String> fullServerArgs) {
         this.out = out;
         this.jar = jar;
         this.work = work;
@@ -113,6 +115,7 @@ final class RequestBenchmark {
         this.warmUp = warmUp;
         this.connections = List.copyOf(connections);
         this.operationNames = List.copyOf(operationNames);
+        this.fullServerArgs = List.copyOf(fullServerArgs);
     }
 
     private static Map<String, Operation> operations() {
@@ -174,7 +177,7 @@ final class RequestBenchmark {
                         "--fhir-anchor.anchoring.mode=off",
                         "--fhir-anchor.audit.enabled=false",
                         "--fhir-anchor.consent.enforcement=false"));
-        modes.put("full", List.of());
+        modes.put("full", fullServerArgs);
         // Both servers run at once and take turns, operation by operation (alternating which goes first), so that
         // both see the same load from whatever else runs on the machine; the one not measured is idle meanwhile.
         ExecutorService starting = Executors.newFixedThreadPool(modes.size());

@@ -7,12 +7,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
+import org.fhiranchor.server.access.AuditEventWriter;
 import org.fhiranchor.server.anchoring.ChainConnection;
 import org.fhiranchor.server.fhir.ResponseFilter;
 import org.fhiranchor.server.fhir.RestfulServerCustomizer;
 import org.fhiranchor.server.jobs.JobsProperties;
 import org.fhiranchor.server.jobs.PeriodicJobs;
 import org.fhiranchor.server.log.LogDatabase;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -134,12 +136,14 @@ class ConsentConfiguration {
     ResponseFilter researchConsentEnforcement(
             RequesterResolver requesters,
             DaoRegistry daoRegistry,
+            ObjectProvider<AuditEventWriter> auditEvents,
             ConsentFlattener flattener,
             FhirContext fhirContext) {
         return new ResearchConsentService(
                 requesters,
                 new PatientConsents(daoRegistry, flattener),
-                new ResearchAuditWriter(daoRegistry, Clock.systemUTC()),
+                new ResearchAuditWriter(
+                        auditEvents.getIfAvailable(() -> AuditEventWriter.throughDao(daoRegistry)), Clock.systemUTC()),
                 fhirContext,
                 Clock.systemUTC());
     }

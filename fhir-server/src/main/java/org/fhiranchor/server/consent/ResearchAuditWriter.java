@@ -1,11 +1,10 @@
 package org.fhiranchor.server.consent;
 
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import java.time.Clock;
 import java.util.Date;
 import java.util.Map;
+import org.fhiranchor.server.access.AuditEventWriter;
 import org.fhiranchor.server.access.AuditedResource;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Coding;
@@ -27,11 +26,11 @@ public final class ResearchAuditWriter {
     public static final String REQUESTER_SYSTEM = "urn:fhir-anchor:requester";
     private static final Logger log = LoggerFactory.getLogger(ResearchAuditWriter.class);
 
-    private final DaoRegistry daoRegistry;
+    private final AuditEventWriter auditEvents;
     private final Clock clock;
 
-    public ResearchAuditWriter(DaoRegistry daoRegistry, Clock clock) {
-        this.daoRegistry = daoRegistry;
+    public ResearchAuditWriter(AuditEventWriter auditEvents, Clock clock) {
+        this.auditEvents = auditEvents;
         this.clock = clock;
     }
 
@@ -79,7 +78,7 @@ public final class ResearchAuditWriter {
             }
         });
         try {
-            daoRegistry.getResourceDao(AuditEvent.class).create(event, new SystemRequestDetails());
+            auditEvents.write(event);
         } catch (RuntimeException e) {
             // The response has gone already; say that auditing failed, without any content.
             log.error(

@@ -6,6 +6,7 @@ import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings.ClientIdStrategyEnum;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings.IdStrategyEnum;
 import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
 import ca.uhn.fhir.jpa.binstore.DatabaseBinaryContentStorageSvcImpl;
 import ca.uhn.fhir.jpa.config.HapiJpaConfig;
@@ -21,6 +22,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.hibernate.boot.model.naming.CamelCaseToUnderscoresNamingStrategy;
 import org.hibernate.cfg.AvailableSettings;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.orm.jpa.JpaProperties;
 import org.springframework.boot.orm.jpa.hibernate.SpringImplicitNamingStrategy;
@@ -66,6 +68,12 @@ class HapiJpaConfiguration {
         settings.setDefaultTotalMode(SearchTotalModeEnum.ACCURATE);
         settings.setAdvancedHSearchIndexing(false);
         return settings;
+    }
+
+    /** Stored versions for the server's own checks, through HAPI or a type's own store (StoredResources). */
+    @Bean
+    StoredResources storedResources(DaoRegistry daoRegistry, ObjectProvider<StoredResources.OwnStore> ownStores) {
+        return new StoredResources(daoRegistry, ownStores.orderedStream().toList());
     }
 
     @Bean

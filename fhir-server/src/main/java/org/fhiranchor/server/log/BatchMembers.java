@@ -3,6 +3,7 @@ package org.fhiranchor.server.log;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -35,20 +36,39 @@ public final class BatchMembers {
      * unsealed batch member instead of a log entry, committed or rolled back with the versions.
      */
     public void writeAsMembers(Runnable writes) {
-        List<PendingEntry> members = recorder.collecting(writes);
+        append(recorder.collecting(writes).stream()
+                .map(e -> new NewMember(
+                        new LeafEntry(
+                                e.operation(),
+                                new ResourceRef(e.resourceType(), e.resourceId(), Long.toString(e.versionId())),
+                                e.contentHash(),
+                                e.salt()),
+                        e.recordedAt()))
+                .toList());
+    }
+
+    /** A version to become an unsealed member, and when it was written. */
+    public record NewMember(LeafEntry leaf, Instant recordedAt) {}
+
+    /**
+     * Inserts unsealed members, in this order, in the caller's transaction: for versions written outside HAPI (the
+     * audit store's AuditEvents), committed or rolled back with them.
+     */
+    public void append(List<NewMember> members) {
         jdbc.batchUpdate(
                 "INSERT INTO anchor_batch_member (resource_type, resource_id, version_id, operation, "
                         + "content_hash, salt, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 members,
                 500,
-                (ps, e) -> {
-                    ps.setString(1, e.resourceType());
-                    ps.setString(2, e.resourceId());
-                    ps.setLong(3, e.versionId());
-                    ps.setShort(4, (short) e.operation().code());
-                    ps.setString(5, HEX.formatHex(e.contentHash()));
-                    ps.setString(6, HEX.formatHex(e.salt()));
-                    ps.setTimestamp(7, Timestamp.from(e.recordedAt()));
+                (ps, m) -> {
+                    ResourceRef ref = m.leaf().ref();
+                    ps.setString(1, ref.type());
+                    ps.setString(2, ref.id());
+                    ps.setLong(3, Long.parseLong(ref.versionId()));
+                    ps.setShort(4, (short) m.leaf().operation().code());
+                    ps.setString(5, HEX.formatHex(m.leaf().contentHash()));
+                    ps.setString(6, HEX.formatHex(m.leaf().salt()));
+                    ps.setTimestamp(7, Timestamp.from(m.recordedAt()));
                 });
     }
 

@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import java.time.Clock;
 import java.util.List;
+import org.fhiranchor.server.access.AuditEventWriter;
 import org.fhiranchor.server.anchoring.CheckpointRequests;
 import org.fhiranchor.server.archive.ArchiveStore;
 import org.fhiranchor.server.consent.ConsentFlattener;
@@ -20,6 +21,7 @@ import org.fhiranchor.server.log.LogDatabase;
 import org.fhiranchor.server.log.LogRepository;
 import org.fhiranchor.server.log.VersionHasher;
 import org.fhiranchor.server.verify.VersionVerifier;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -37,6 +39,7 @@ class ResearchConfiguration {
     @Bean
     ExportServices exportServices(
             DaoRegistry daoRegistry,
+            ObjectProvider<AuditEventWriter> auditEvents,
             FhirContext fhirContext,
             ConsentFlattener flattener,
             ConsentOutbox outbox,
@@ -55,7 +58,8 @@ class ResearchConfiguration {
                 new PatientConsents(daoRegistry, flattener),
                 outbox,
                 keys,
-                new ResearchAuditWriter(daoRegistry, Clock.systemUTC()),
+                new ResearchAuditWriter(
+                        auditEvents.getIfAvailable(() -> AuditEventWriter.throughDao(daoRegistry)), Clock.systemUTC()),
                 log,
                 verifier,
                 hasher,

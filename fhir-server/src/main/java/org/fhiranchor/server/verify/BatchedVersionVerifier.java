@@ -1,7 +1,5 @@
 package org.fhiranchor.server.verify;
 
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -12,6 +10,7 @@ import org.fhiranchor.anchor.canonical.JsonParser;
 import org.fhiranchor.anchor.log.ResourceRef;
 import org.fhiranchor.anchor.proof.BatchedProof;
 import org.fhiranchor.anchor.proof.BatchedProofJson;
+import org.fhiranchor.server.fhir.StoredResources;
 import org.fhiranchor.server.log.BatchMember;
 import org.fhiranchor.server.log.BatchMembers;
 import org.fhiranchor.server.log.LogEntry;
@@ -38,15 +37,19 @@ final class BatchedVersionVerifier {
     private final BatchMembers members;
     private final LogRepository log;
     private final VersionVerifier verifier;
-    private final DaoRegistry daos;
+    private final StoredResources stored;
     private final VersionHasher hasher;
 
     BatchedVersionVerifier(
-            BatchMembers members, LogRepository log, VersionVerifier verifier, DaoRegistry daos, VersionHasher hasher) {
+            BatchMembers members,
+            LogRepository log,
+            VersionVerifier verifier,
+            StoredResources stored,
+            VersionHasher hasher) {
         this.members = members;
         this.log = log;
         this.verifier = verifier;
-        this.daos = daos;
+        this.stored = stored;
         this.hasher = hasher;
     }
 
@@ -136,8 +139,7 @@ final class BatchedVersionVerifier {
     }
 
     private JsonObject servedRecord(ResourceRef record) {
-        IBaseResource stored = daos.getResourceDao(record.type())
-                .read(new IdType(record.type(), record.id(), record.versionId()), new SystemRequestDetails(), true);
-        return JsonParser.parseObject(hasher.servedJson(stored).getBytes(StandardCharsets.UTF_8));
+        IBaseResource version = stored.read(new IdType(record.type(), record.id(), record.versionId()), true);
+        return JsonParser.parseObject(hasher.servedJson(version).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,9 +1,9 @@
 package org.fhiranchor.server.verify;
 
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import org.fhiranchor.server.anchoring.ChainConnection;
 import org.fhiranchor.server.anchoring.CheckpointRepository;
 import org.fhiranchor.server.fhir.RestfulServerCustomizer;
+import org.fhiranchor.server.fhir.StoredResources;
 import org.fhiranchor.server.log.BatchMembers;
 import org.fhiranchor.server.log.JdbcSubtreeHashes;
 import org.fhiranchor.server.log.LogDatabase;
@@ -19,19 +19,19 @@ class VerifyConfiguration {
 
     @Bean
     VersionVerifier versionVerifier(
-            DaoRegistry daoRegistry,
+            StoredResources resources,
             VersionHasher hasher,
             CheckpointRepository checkpoints,
             JdbcSubtreeHashes subtrees,
             ChainConnection chain) {
-        return new VersionVerifier(daoRegistry, hasher, checkpoints, subtrees, chain);
+        return new VersionVerifier(resources, hasher, checkpoints, subtrees, chain);
     }
 
     @Bean
     RestfulServerCustomizer verifyOperations(
             LogRepository log,
             VersionVerifier verifier,
-            DaoRegistry daoRegistry,
+            StoredResources resources,
             CheckpointRepository checkpoints,
             JdbcSubtreeHashes subtrees,
             LogDatabase db,
@@ -40,12 +40,12 @@ class VerifyConfiguration {
             org.springframework.beans.factory.ObjectProvider<ProofAccess> access,
             BatchMembers batchMembers) {
         java.util.Optional<BatchedVersionVerifier> batched =
-                java.util.Optional.of(new BatchedVersionVerifier(batchMembers, log, verifier, daoRegistry, hasher));
+                java.util.Optional.of(new BatchedVersionVerifier(batchMembers, log, verifier, resources, hasher));
         return server -> {
             ProofAccess proofAccess = access.getIfAvailable(() -> (request, version, readable) -> {});
             server.registerProvider(new VerifyOperationProvider(
-                    log, verifier, daoRegistry, contributors.orderedStream().toList(), proofAccess, batched));
-            server.registerProvider(new VerifyManyOperationProvider(log, verifier, daoRegistry, proofAccess, batched));
+                    log, verifier, resources, contributors.orderedStream().toList(), proofAccess, batched));
+            server.registerProvider(new VerifyManyOperationProvider(log, verifier, resources, proofAccess, batched));
             server.registerProvider(new LogOperationsProvider(checkpoints, subtrees));
             server.registerProvider(new AuditSweepProvider(log, verifier, db.jdbc(), batchMembers));
         };

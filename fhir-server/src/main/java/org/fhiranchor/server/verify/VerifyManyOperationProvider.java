@@ -1,6 +1,5 @@
 package org.fhiranchor.server.verify;
 
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
@@ -13,6 +12,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.fhiranchor.anchor.proof.MultiProofJson;
 import org.fhiranchor.server.anchoring.Checkpoint;
+import org.fhiranchor.server.fhir.StoredResources;
 import org.fhiranchor.server.log.BatchMember;
 import org.fhiranchor.server.log.LogEntry;
 import org.fhiranchor.server.log.LogRepository;
@@ -43,7 +43,7 @@ public final class VerifyManyOperationProvider {
 
     private final LogRepository log;
     private final VersionVerifier verifier;
-    private final DaoRegistry daoRegistry;
+    private final StoredResources resources;
     private final ProofAccess access;
     private final StoredVersions stored;
     private final java.util.Optional<BatchedVersionVerifier> batched;
@@ -51,14 +51,14 @@ public final class VerifyManyOperationProvider {
     public VerifyManyOperationProvider(
             LogRepository log,
             VersionVerifier verifier,
-            DaoRegistry daoRegistry,
+            StoredResources resources,
             ProofAccess access,
             java.util.Optional<BatchedVersionVerifier> batched) {
         this.log = log;
         this.verifier = verifier;
-        this.daoRegistry = daoRegistry;
+        this.resources = resources;
         this.access = access;
-        this.stored = new StoredVersions(daoRegistry);
+        this.stored = new StoredVersions(resources);
         this.batched = batched;
     }
 
@@ -165,7 +165,7 @@ public final class VerifyManyOperationProvider {
     private VersionRef checked(String type, String id, String version, String asGiven) {
         if (type == null
                 || id == null
-                || !daoRegistry.isResourceTypeSupported(type)
+                || !resources.isResourceTypeSupported(type)
                 || !ID.matcher(id).matches()
                 || (version != null && !VERSION.matcher(version).matches())) {
             throw new InvalidRequestException("Not a version this server stores: '" + shorten(asGiven)

@@ -1,6 +1,5 @@
 package org.fhiranchor.server.verify;
 
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
@@ -8,6 +7,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import org.fhiranchor.anchor.proof.AnchorProof;
 import org.fhiranchor.anchor.proof.ProofJson;
 import org.fhiranchor.server.anchoring.Checkpoint;
+import org.fhiranchor.server.fhir.StoredResources;
 import org.fhiranchor.server.log.BatchMember;
 import org.fhiranchor.server.log.LogEntry;
 import org.fhiranchor.server.log.LogRepository;
@@ -33,11 +33,11 @@ public final class VerifyOperationProvider {
     private final StoredVersions stored;
     private final java.util.Optional<BatchedVersionVerifier> batched;
 
-    public VerifyOperationProvider(LogRepository log, VersionVerifier verifier, DaoRegistry daoRegistry) {
+    public VerifyOperationProvider(LogRepository log, VersionVerifier verifier, StoredResources resources) {
         this(
                 log,
                 verifier,
-                daoRegistry,
+                resources,
                 java.util.List.of(),
                 (request, version, readable) -> {},
                 java.util.Optional.empty());
@@ -46,7 +46,7 @@ public final class VerifyOperationProvider {
     public VerifyOperationProvider(
             LogRepository log,
             VersionVerifier verifier,
-            DaoRegistry daoRegistry,
+            StoredResources resources,
             java.util.List<VerifyPartContributor> contributors,
             ProofAccess access,
             java.util.Optional<BatchedVersionVerifier> batched) {
@@ -54,7 +54,7 @@ public final class VerifyOperationProvider {
         this.verifier = verifier;
         this.contributors = java.util.List.copyOf(contributors);
         this.access = access;
-        this.stored = new StoredVersions(daoRegistry);
+        this.stored = new StoredVersions(resources);
         this.batched = batched;
     }
 

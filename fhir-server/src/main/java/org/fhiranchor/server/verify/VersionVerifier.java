@@ -1,7 +1,5 @@
 package org.fhiranchor.server.verify;
 
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,6 +14,7 @@ import org.fhiranchor.anchor.proof.MultiProof;
 import org.fhiranchor.server.anchoring.ChainConnection;
 import org.fhiranchor.server.anchoring.Checkpoint;
 import org.fhiranchor.server.anchoring.CheckpointRepository;
+import org.fhiranchor.server.fhir.StoredResources;
 import org.fhiranchor.server.log.JdbcSubtreeHashes;
 import org.fhiranchor.server.log.LogEntry;
 import org.fhiranchor.server.log.VersionHasher;
@@ -28,19 +27,19 @@ import org.hl7.fhir.r4.model.IdType;
  */
 public final class VersionVerifier {
 
-    private final DaoRegistry daoRegistry;
+    private final StoredResources resources;
     private final VersionHasher hasher;
     private final CheckpointRepository checkpoints;
     private final JdbcSubtreeHashes subtrees;
     private final ChainConnection chain;
 
     public VersionVerifier(
-            DaoRegistry daoRegistry,
+            StoredResources resources,
             VersionHasher hasher,
             CheckpointRepository checkpoints,
             JdbcSubtreeHashes subtrees,
             ChainConnection chain) {
-        this.daoRegistry = daoRegistry;
+        this.resources = resources;
         this.hasher = hasher;
         this.checkpoints = checkpoints;
         this.subtrees = subtrees;
@@ -174,7 +173,7 @@ public final class VersionVerifier {
         String type = entry.leaf().ref().type();
         IdType id = new IdType(type, entry.leaf().ref().id(), entry.leaf().ref().versionId());
         try {
-            IBaseResource stored = daoRegistry.getResourceDao(type).read(id, new SystemRequestDetails(), true);
+            IBaseResource stored = resources.read(id, true);
             if (stored.isDeleted()) {
                 return ContentHash.deleted();
             }

@@ -110,7 +110,7 @@ class ArchiveRestoreTest {
     Path dataDir;
 
     @Autowired
-    ca.uhn.fhir.jpa.api.dao.DaoRegistry daoRegistry;
+    org.fhiranchor.server.fhir.StoredResources storedResources;
 
     @Autowired
     ca.uhn.fhir.context.FhirContext fhirContext;
@@ -303,7 +303,7 @@ class ArchiveRestoreTest {
     private void measureArchiveThroughput(long versions) throws Exception {
         EmbeddedArchiveStore scratch = new EmbeddedArchiveStore(TestDataDirectory.newSubdirectory("throughput-"));
         ArchiveBundleCodec codec = new ArchiveBundleCodec(fhirContext);
-        DaoVersionSource source = new DaoVersionSource(daoRegistry);
+        StoredVersionSource source = new StoredVersionSource(storedResources);
         org.fhiranchor.ipfs.crypto.EnvelopeCipher cipher = new org.fhiranchor.ipfs.crypto.EnvelopeCipher(
                 org.fhiranchor.ipfs.crypto.KeyRing.of("throughput", org.fhiranchor.ipfs.crypto.KeyRing.generateKey()));
         long plainBytes = 0;

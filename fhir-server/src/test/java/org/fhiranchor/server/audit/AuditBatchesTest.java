@@ -185,8 +185,7 @@ class AuditBatchesTest extends FhirRestTest {
                 .doesNotContain("\"tampered\"");
 
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-        String changeRow = "UPDATE HFJ_RES_VER SET RES_TEXT_VC = REPLACE(RES_TEXT_VC, ?, ?) "
-                + "WHERE RES_ID = (SELECT RES_ID FROM HFJ_RESOURCE WHERE FHIR_ID = ?) AND RES_VER = 1";
+        String changeRow = changeStoredEvent();
         assertThat(jdbc.update(changeRow, "HTTP 200", "HTTP 404", id)).isEqualTo(1);
         try {
             assertThat(http("GET", "/" + event + "/$verify", null, null, auditor)
@@ -218,7 +217,13 @@ class AuditBatchesTest extends FhirRestTest {
                 .doesNotContain("\"tampered\"");
     }
 
-    private static JsonNode param(JsonNode parameters, String name) {
+    /** An UPDATE of the stored AuditEvent's JSON behind the server's back: replace ?1 by ?2 in event ?3. */
+    String changeStoredEvent() {
+        return "UPDATE HFJ_RES_VER SET RES_TEXT_VC = REPLACE(RES_TEXT_VC, ?, ?) "
+                + "WHERE RES_ID = (SELECT RES_ID FROM HFJ_RESOURCE WHERE FHIR_ID = ?) AND RES_VER = 1";
+    }
+
+    static JsonNode param(JsonNode parameters, String name) {
         for (JsonNode p : parameters.path("parameter")) {
             if (name.equals(p.path("name").asText())) {
                 return p;

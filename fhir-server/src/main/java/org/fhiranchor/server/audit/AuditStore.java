@@ -1,0 +1,84 @@
+package org.fhiranchor.server.audit;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The audit trail's own tables ({@code anchor_audit_event}, {@code anchor_audit_search}): one row per AuditEvent,
+ * its JSON exactly as served, and the values it is searched by. Rows are only ever inserted.
+ */
+final class AuditStore {
+
+    /** One AuditEvent as stored: its id, {@code recorded} (= meta.lastUpdated), served JSON and search values. */
+    record StoredEvent(String id, Instant recorded, String json, List<AuditSearchIndex.Row> index) {}
+
+    /** One page of a search, and how many events match in all. */
+    record Page(List<String> json, int total) {}
+
+    private final JdbcTemplate jdbc;
+
+    AuditStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Inserts {@code events} in this order (in the caller's transaction, if any). */
+    void insert(List<StoredEvent> events) {
+        jdbc.batchUpdate(
+                "INSERT INTO anchor_audit_event (event_id, recorded_at, event_json) VALUES (?, ?, ?)",
+                events,
+                500,
+                (ps, event) -> {
+                    ps.setString(1, event.id());
+                    ps.setTimestamp(2, Timestamp.from(event.recorded()));
+                    ps.setString(3, event.json());
+                });
+        record IndexRow(String id, AuditSearchIndex.Row row) {}
+        List<IndexRow> rows = new ArrayList<>();
+        events.forEach(e -> e.index().forEach(row -> rows.add(new IndexRow(e.id(), row))));
+        jdbc.batchUpdate(
+                "INSERT INTO anchor_audit_search (event_id, param, token_system, search_value) VALUES (?, ?, ?, ?)",
+                rows,
+                1000,
+                (ps, r) -> {
+                    ps.setString(1, r.id());
+                    ps.setString(2, r.row().param());
+                    ps.setString(3, r.row().system());
+                    ps.setString(4, r.row().value());
+                });
+    }
+
+    /** The served JSON of the AuditEvent {@code id}. */
+    Optional<String> json(String id) {
+        return jdbc
+                .queryForList("SELECT event_json FROM anchor_audit_event WHERE event_id = ?", String.class, id)
+                .stream()
+                .findFirst();
+    }
+
+    long count() {
+        Long count = jdbc.queryForObject("SELECT COUNT(*) FROM anchor_audit_event", Long.class);
+        return count == null ? 0 : count;
+    }
+
+    /** The events matching {@code query}, {@code count} from {@code offset} on, and the number matching in all. */
+    Page search(AuditQuery query, int offset, int count) {
+        AuditQuery.Sql where = query.where();
+        Integer total = jdbc.queryForObject(
+                "SELECT COUNT(*) FROM anchor_audit_event e" + where.sql(), Integer.class, where.arguments());
+        if (count == 0 || total == null || offset >= total) {
+            return new Page(List.of(), total == null ? 0 : total);
+        }
+        List<Object> arguments = new ArrayList<>(List.of(where.arguments()));
+        arguments.add(count);
+        arguments.add(offset);
+        List<String> json = jdbc.queryForList(
+                "SELECT e.event_json FROM anchor_audit_event e" + where.sql() + query.orderBy() + " LIMIT ? OFFSET ?",
+                String.class,
+                arguments.toArray());
+        return new Page(json, total);
+    }
+}

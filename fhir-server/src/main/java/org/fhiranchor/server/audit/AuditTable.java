@@ -1,0 +1,119 @@
+package org.fhiranchor.server.audit;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.fhiranchor.anchor.log.LeafEntry;
+import org.fhiranchor.anchor.log.Operation;
+import org.fhiranchor.anchor.log.ResourceRef;
+import org.fhiranchor.server.log.BatchMembers;
+import org.fhiranchor.server.log.VersionHasher;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.InstantType;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * With {@code fhir-anchor.audit.store=table}: each AuditEvent becomes its one and final version on the request
+ * thread (a new id, {@code meta.versionId} 1, {@code meta.lastUpdated} the time it was recorded), is hashed as it
+ * will be served, and is committed with group commit into the audit store together with its batch member
+ * (docs/verification.md 4.2): one transaction, so a committed event is always a member of the log's next batch,
+ * and a member always has its event.
+ */
+final class AuditTable implements AuditWriter {
+
+    static final int SALT_LENGTH = 32;
+
+    private record Written(AuditStore.StoredEvent event, Optional<BatchMembers.NewMember> member) {}
+
+    private final AuditStore store;
+    private final Optional<BatchMembers> members;
+    private final VersionHasher hasher;
+    private final SecureRandom random = new SecureRandom();
+    private final TransactionTemplate transactions;
+    private final GroupCommit<Written> commits;
+
+    AuditTable(
+            AuditStore store,
+            Optional<BatchMembers> members,
+            VersionHasher hasher,
+            TransactionTemplate transactions,
+            Duration maxWait) {
+        this.store = store;
+        this.members = members;
+        this.hasher = hasher;
+        this.transactions = transactions;
+        this.commits = new GroupCommit<>(
+                "fhir-anchor-audit-writer",
+                maxWait,
+                group -> transactions.executeWithoutResult(status -> insert(group)));
+    }
+
+    @Override
+    public void write(AuditEvent event, Instant recorded) {
+        commits.append(prepare(event, recorded, UUID.randomUUID().toString()));
+    }
+
+    /**
+     * Writes {@code event} under an id it already has (a restore replaying an archived event), in a transaction of
+     * its own rather than with the requests' group: true if stored, false if that id is taken.
+     */
+    boolean writeWithId(AuditEvent event, String id, Instant recorded) {
+        Written written = prepare(event, recorded, id);
+        try {
+            transactions.executeWithoutResult(status -> insert(List.of(written)));
+            return true;
+        } catch (DuplicateKeyException taken) {
+            return false;
+        }
+    }
+
+    private Written prepare(AuditEvent event, Instant recorded, String id) {
+        Instant lastUpdated = recorded.truncatedTo(ChronoUnit.MILLIS);
+        event.setId(new IdType("AuditEvent", id, "1"));
+        event.getMeta().setVersionId("1");
+        event.getMeta().setLastUpdatedElement(new InstantType(Date.from(lastUpdated)));
+        String json = hasher.servedJson(event);
+        Optional<BatchMembers.NewMember> member = members.map(m -> new BatchMembers.NewMember(
+                new LeafEntry(
+                        Operation.CREATE, new ResourceRef("AuditEvent", id, "1"), hasher.contentHash(event), salt()),
+                lastUpdated));
+        return new Written(new AuditStore.StoredEvent(id, lastUpdated, json, AuditSearchIndex.rows(event)), member);
+    }
+
+    /**
+     * Stores {@code events}, each under a new id, recorded when it says, in the caller's transaction (the outbox
+     * records a server left behind when it was switched to the store).
+     */
+    void insertNow(List<AuditEvent> events) {
+        insert(events.stream()
+                .map(event -> prepare(
+                        event,
+                        event.getRecorded().toInstant(),
+                        UUID.randomUUID().toString()))
+                .toList());
+    }
+
+    private void insert(List<Written> group) {
+        store.insert(group.stream().map(Written::event).toList());
+        members.ifPresent(
+                m -> m.append(group.stream().flatMap(w -> w.member().stream()).toList()));
+    }
+
+    private byte[] salt() {
+        byte[] salt = new byte[SALT_LENGTH];
+        random.nextBytes(salt);
+        return salt;
+    }
+
+    @Override
+    public void close() {
+        commits.close();
+    }
+}

@@ -1,0 +1,243 @@
+package org.fhiranchor.server.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.fhiranchor.server.security.Role;
+import org.fhiranchor.server.support.ClinicalFixtures;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The audit trail in its own store ({@code fhir-anchor.audit.store=table}): everything {@link AuditBatchesTest}
+ * asserts of the trail holds (each access an AuditEvent readers see at once, proven through its batch record, a
+ * changed row reported by $verify and the member sweep), and the store answers the searches the access log and
+ * auditors make, pages them, never puts an AuditEvent into HAPI's tables, and takes a restore's replay once.
+ */
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+class AuditStoreTest extends AuditBatchesTest {
+
+    @DynamicPropertySource
+    static void auditStore(DynamicPropertyRegistry registry) {
+        registry.add("fhir-anchor.test.context-name", () -> "audit-store");
+        registry.add("fhir-anchor.audit.store", () -> "table");
+    }
+
+    @Override
+    String changeStoredEvent() {
+        return "UPDATE anchor_audit_event SET event_json = REPLACE(event_json, ?, ?) WHERE event_id = ?";
+    }
+
+    @Test
+    void searches_findTheAccessesOfAPatient_byEachParameter_andPage() throws Exception {
+        String patient = createPatient("s1", "Storesearch");
+        String other = createPatient("s2", "Storeother");
+        String clinician = token(Role.CLINICIAN);
+        for (int i = 0; i < 5; i++) {
+            assertThat(http("GET", "/" + patient, null, null, clinician).statusCode())
+                    .isEqualTo(200);
+        }
+        assertThat(http("GET", "/" + other, null, null, clinician).statusCode()).isEqualTo(200);
+        String auditor = token(Role.AUDITOR);
+
+        // The admin's create and the clinician's five reads.
+        List<AuditEvent> byPatient = events("/AuditEvent?patient=" + patient + "&_count=100", auditor);
+        assertThat(byPatient)
+                .hasSize(6)
+                .allSatisfy(event -> assertThat(names(event)).contains(patient).doesNotContain(other));
+        assertThat(events("/AuditEvent?entity-name:exact=" + patient + "&_count=100", auditor))
+                .hasSize(6);
+        assertThat(events("/AuditEvent?entity=" + patient + "&subtype=read&action=R&outcome=0&_count=100", auditor))
+                .hasSize(5);
+        assertThat(events(
+                        "/AuditEvent?patient=" + patient + "&subtype=http://hl7.org/fhir/restful-interaction%7Cread"
+                                + "&type=rest&agent-name=TEST-CLIN&_count=100",
+                        auditor))
+                .as("token with system, string prefix in any case")
+                .hasSize(5);
+        assertThat(events("/AuditEvent?patient=" + patient + "&subtype=vread", auditor))
+                .isEmpty();
+        assertThat(events("/AuditEvent?patient=" + patient + "&outcome=4", auditor))
+                .isEmpty();
+
+        // Dates: every one of them recorded after the first, none after the last.
+        AuditEvent first = byPatient.get(0);
+        AuditEvent last = byPatient.get(byPatient.size() - 1);
+        String lastRecorded = last.getRecordedElement().getValueAsString();
+        assertThat(events("/AuditEvent?patient=" + patient + "&date=gt" + encode(lastRecorded), auditor))
+                .isEmpty();
+        assertThat(events(
+                        "/AuditEvent?patient=" + patient + "&date=ge"
+                                + encode(first.getRecordedElement().getValueAsString()) + "&_count=100",
+                        auditor))
+                .hasSize(6);
+
+        // Newest first on request, in pages of two with next links that carry the search.
+        List<AuditEvent> newestFirst = events("/AuditEvent?patient=" + patient + "&_sort=-date&_count=100", auditor);
+        assertThat(newestFirst.get(0).getRecorded())
+                .isAfterOrEqualTo(newestFirst.get(5).getRecorded());
+        assertThat(newestFirst.get(5).getIdElement().getIdPart())
+                .as("the create came first")
+                .isEqualTo(first.getIdElement().getIdPart());
+        Bundle page = bundle("/AuditEvent?patient=" + patient + "&_sort=-date&_count=2", auditor);
+        assertThat(page.getTotal()).isEqualTo(6);
+        List<String> paged = new java.util.ArrayList<>();
+        int pages = 0;
+        while (true) {
+            pages++;
+            page.getEntry()
+                    .forEach(e -> paged.add(e.getResource().getIdElement().getIdPart()));
+            if (page.getLink("next") == null) {
+                break;
+            }
+            String next = page.getLink("next").getUrl();
+            page = bundle(next.substring(next.indexOf("/fhir") + "/fhir".length()), auditor);
+        }
+        assertThat(pages).isEqualTo(3);
+        assertThat(paged)
+                .containsExactlyElementsOf(newestFirst.stream()
+                        .map(e -> e.getIdElement().getIdPart())
+                        .toList());
+
+        // A count without the events, and a parameter the store does not know refused, not ignored.
+        assertThat(bundle("/AuditEvent?patient=" + patient + "&_summary=count", auditor)
+                        .getTotal())
+                .isEqualTo(6);
+        HttpResponse<String> unknown = http("GET", "/AuditEvent?policy=x", null, null, auditor);
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("OperationOutcome");
+    }
+
+    @Test
+    void theStore_isWhereAuditEventsAre_andHapiHoldsNone() throws Exception {
+        String patient = createPatient("s3", "Storeonly");
+        assertThat(http("GET", "/" + patient, null, null).statusCode()).isEqualTo(200);
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM HFJ_RESOURCE WHERE RES_TYPE = 'AuditEvent'", Long.class))
+                .isZero();
+        AuditEvent event =
+                events("/AuditEvent?patient=" + patient, token(Role.AUDITOR)).get(0);
+        String id = event.getIdElement().getIdPart();
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM anchor_batch_member WHERE resource_type = 'AuditEvent' AND resource_id = ?",
+                        Long.class,
+                        id))
+                .as("committed with its batch member")
+                .isEqualTo(1);
+        String auditor = token(Role.AUDITOR);
+        assertThat(http("GET", "/AuditEvent/" + id + "/_history/1", null, null, auditor)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(http("GET", "/AuditEvent/" + id + "/_history/2", null, null, auditor)
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(http("GET", "/AuditEvent/" + id, null, null, auditor).body()).contains("\"versionId\":\"1\"");
+    }
+
+    @Test
+    void aRestoreReplay_isStoredOnce_andATransactionWithAnAuditEvent_isRefused() throws Exception {
+        String restore = token(Role.RESTORE);
+        AuditEvent archived = new AuditEvent();
+        archived.setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", null));
+        archived.setAction(AuditEvent.AuditEventAction.R);
+        archived.setRecorded(new java.util.Date(1_700_000_000_000L));
+        archived.addEntity().setName("Patient/restored-" + System.nanoTime());
+        archived.getSource().getObserver().setDisplay("an earlier server");
+        String id = "restored-" + System.nanoTime();
+        archived.setId(id);
+        byte[] body =
+                CLIENT_CONTEXT.newJsonParser().encodeResourceToString(archived).getBytes(StandardCharsets.UTF_8);
+
+        HttpResponse<String> put = http("PUT", "/AuditEvent/" + id, "application/fhir+json", body, restore);
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+        AuditEvent stored = CLIENT_CONTEXT
+                .newJsonParser()
+                .parseResource(
+                        AuditEvent.class,
+                        http("GET", "/AuditEvent/" + id, null, null, token(Role.AUDITOR))
+                                .body());
+        assertThat(stored.getRecorded()).isEqualTo(archived.getRecorded());
+        assertThat(stored.getMeta().getLastUpdated()).isEqualTo(archived.getRecorded());
+        assertThat(http("PUT", "/AuditEvent/" + id, "application/fhir+json", body, restore)
+                        .statusCode())
+                .as("a second replay of the same id")
+                .isEqualTo(409);
+
+        // Anyone else may not write the trail at all.
+        byte[] other = CLIENT_CONTEXT
+                .newJsonParser()
+                .encodeResourceToString(archived.copy().setId("x" + id))
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(http("PUT", "/AuditEvent/x" + id, "application/fhir+json", other, token(Role.ADMIN))
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(http("GET", "/AuditEvent/x" + id, null, null, token(Role.AUDITOR))
+                        .statusCode())
+                .isEqualTo(404);
+
+        // Inside a transaction an AuditEvent would land in HAPI's tables, outside the trail: refused, nothing stored.
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        transaction
+                .addEntry()
+                .setFullUrl("AuditEvent/t" + id)
+                .setResource(archived.copy().setId("t" + id))
+                .getRequest()
+                .setMethod(Bundle.HTTPVerb.PUT)
+                .setUrl("AuditEvent/t" + id);
+        HttpResponse<String> refused = http(
+                "POST",
+                "",
+                "application/fhir+json",
+                CLIENT_CONTEXT
+                        .newJsonParser()
+                        .encodeResourceToString(transaction)
+                        .getBytes(StandardCharsets.UTF_8),
+                restore);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.body()).contains("audit trail's own store");
+        assertThat(http("GET", "/AuditEvent/t" + id, null, null, token(Role.AUDITOR))
+                        .statusCode())
+                .isEqualTo(404);
+    }
+
+    private String createPatient(String mrn, String family) {
+        return client.create()
+                .resource(ClinicalFixtures.patient(
+                        "urn:fhir-anchor:test:audit-store:" + java.util.UUID.randomUUID(), mrn, family, "1970-01-01"))
+                .execute()
+                .getId()
+                .toUnqualifiedVersionless()
+                .getValue();
+    }
+
+    private Bundle bundle(String path, String bearer) {
+        HttpResponse<String> response = http("GET", path, null, null, bearer, Map.of());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return CLIENT_CONTEXT.newJsonParser().parseResource(Bundle.class, response.body());
+    }
+
+    private List<AuditEvent> events(String path, String bearer) {
+        return bundle(path, bearer).getEntry().stream()
+                .map(e -> (AuditEvent) e.getResource())
+                .toList();
+    }
+
+    private static List<String> names(AuditEvent event) {
+        return event.getEntity().stream()
+                .map(AuditEvent.AuditEventEntityComponent::getName)
+                .toList();
+    }
+
+    private static String encode(String value) {
+        return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}
