@@ -7,9 +7,12 @@ CREATE TABLE IF NOT EXISTS anchor_audit_event (
   event_id VARCHAR(64) NOT NULL,
   recorded_at TIMESTAMP NOT NULL,
   event_json VARCHAR(1000000) NOT NULL,
+  hapi_res_id BIGINT,
   CONSTRAINT uq_anchor_audit_event_id UNIQUE (event_id)
 );
 CREATE INDEX IF NOT EXISTS ix_anchor_audit_event_recorded ON anchor_audit_event (recorded_at, event_key);
+-- Events moved in from HAPI's tables (a server that ran with store=hapi before): HAPI's RES_ID, the import's cursor.
+CREATE INDEX IF NOT EXISTS ix_anchor_audit_event_hapi ON anchor_audit_event (hapi_res_id);
 
 -- The search parameters an AuditEvent is found by, one row per value: tokens as (system, code), strings twice,
 -- normalized (param) and as written (param:exact).

@@ -32,7 +32,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * outbox records become AuditEvent resources, in one database transaction with the removal of their outbox
  * rows; with the log on, they are written as batch members, not log leaves. (With the audit store,
  * {@code fhir-anchor.audit.store=table}, requests write no outbox rows; the rows a server left there before it
- * was switched to the store are moved into it, each a new event.) <b>Seal</b>: once enough members
+ * was switched to the store are moved into it, each a new event, and so are the AuditEvents it had made HAPI
+ * resources, {@link HapiAuditEventImport}.) <b>Seal</b>: once enough members
  * wait, or the oldest has waited long enough, one batch record (a Basic stating the root and size of the tree
  * over the members' leaf entries) is written as an ordinary logged version and the members are marked with it,
  * in one transaction. Either step is all or nothing, so a crash at any moment loses no record; both run under
@@ -49,6 +50,7 @@ final class AuditBatches {
     private final FhirContext fhirContext;
     private final Optional<BatchMembers> members;
     private final Optional<AuditTable> table;
+    private final Optional<HapiAuditEventImport> hapiImport;
     private final AuditProperties properties;
     private final Clock clock;
 
@@ -59,6 +61,7 @@ final class AuditBatches {
             FhirContext fhirContext,
             Optional<BatchMembers> members,
             Optional<AuditTable> table,
+            Optional<HapiAuditEventImport> hapiImport,
             AuditProperties properties,
             Clock clock) {
         this.jdbc = jdbc;
@@ -67,13 +70,18 @@ final class AuditBatches {
         this.fhirContext = fhirContext;
         this.members = members;
         this.table = table;
+        this.hapiImport = hapiImport;
         this.properties = properties;
         this.clock = clock;
     }
 
-    /** One run of the periodic job: every waiting record materialized, then every due batch sealed. */
+    /**
+     * One run of the periodic job: every waiting record materialized, with the audit store the AuditEvents still in
+     * HAPI's tables moved into it, then every due batch sealed.
+     */
     void run() {
         materialize();
+        hapiImport.ifPresent(i -> lock.drain(i::importChunk, HapiAuditEventImport.CHUNK));
         sealDue();
     }
 

@@ -126,14 +126,19 @@ class AuditConfiguration {
             FhirContext fhirContext,
             Optional<BatchMembers> members,
             Optional<AuditTable> table,
+            AuditStore store,
             AuditProperties properties) {
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        Optional<HapiAuditEventImport> hapiImport =
+                table.map(t -> new HapiAuditEventImport(jdbc, store, daos, new VersionHasher(fhirContext)));
         return new AuditBatches(
-                new JdbcTemplate(dataSource),
+                jdbc,
                 new TransactionTemplate(transactionManager),
                 daos,
                 fhirContext,
                 members,
                 table,
+                hapiImport,
                 properties,
                 Clock.systemUTC());
     }

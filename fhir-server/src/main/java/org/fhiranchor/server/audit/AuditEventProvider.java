@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.model.api.IQueryParameterOr;
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import ca.uhn.fhir.rest.annotation.Count;
+import ca.uhn.fhir.rest.annotation.History;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Offset;
 import ca.uhn.fhir.rest.annotation.OptionalParam;
@@ -42,9 +43,9 @@ import org.hl7.fhir.r4.model.IdType;
 
 /**
  * {@code AuditEvent} over REST when the audit trail keeps its own store ({@code fhir-anchor.audit.store=table}):
- * read, vread (every event has one version, 1) and search by the parameters of {@link AuditSearchIndex}, sorted
- * by {@code date} or {@code _lastUpdated} (the same instant here), paged by {@code _offset}. Who may call what is
- * decided before, by the security interceptors, exactly as for the HAPI-stored trail; the only write is the
+ * read, vread and an event's history (every event has one version, 1), and search by the parameters of
+ * {@link AuditSearchIndex}, sorted by {@code date} or {@code _lastUpdated} (the same instant here), paged by
+ * {@code _offset}. Who may call what is decided before, by the security interceptors, exactly as for the HAPI-stored trail; the only write is the
  * restore's replay of an archived event under its original id (docs/archive.md).
  */
 final class AuditEventProvider implements IResourceProvider {
@@ -73,6 +74,12 @@ final class AuditEventProvider implements IResourceProvider {
             throw new ResourceNotFoundException(id);
         }
         return find(id.getIdPart()).orElseThrow(() -> new ResourceNotFoundException(id));
+    }
+
+    /** An event's history: its one version. */
+    @History
+    public List<AuditEvent> history(@IdParam IdType id) {
+        return List.of(read(id.toVersionless()));
     }
 
     /** The stored event {@code id}, as served. */

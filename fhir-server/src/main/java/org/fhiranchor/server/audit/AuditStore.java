@@ -13,8 +13,16 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 final class AuditStore {
 
-    /** One AuditEvent as stored: its id, {@code recorded} (= meta.lastUpdated), served JSON and search values. */
-    record StoredEvent(String id, Instant recorded, String json, List<AuditSearchIndex.Row> index) {}
+    /**
+     * One AuditEvent as stored: its id, {@code recorded} (= meta.lastUpdated), served JSON and search values, and for
+     * an event moved in from HAPI's tables HAPI's resource id (else null).
+     */
+    record StoredEvent(String id, Instant recorded, String json, List<AuditSearchIndex.Row> index, Long hapiResId) {
+
+        StoredEvent(String id, Instant recorded, String json, List<AuditSearchIndex.Row> index) {
+            this(id, recorded, json, index, null);
+        }
+    }
 
     /** One page of a search, and how many events match in all. */
     record Page(List<String> json, int total) {}
@@ -28,13 +36,14 @@ final class AuditStore {
     /** Inserts {@code events} in this order (in the caller's transaction, if any). */
     void insert(List<StoredEvent> events) {
         jdbc.batchUpdate(
-                "INSERT INTO anchor_audit_event (event_id, recorded_at, event_json) VALUES (?, ?, ?)",
+                "INSERT INTO anchor_audit_event (event_id, recorded_at, event_json, hapi_res_id) VALUES (?, ?, ?, ?)",
                 events,
                 500,
                 (ps, event) -> {
                     ps.setString(1, event.id());
                     ps.setTimestamp(2, Timestamp.from(event.recorded()));
                     ps.setString(3, event.json());
+                    ps.setObject(4, event.hapiResId(), java.sql.Types.BIGINT);
                 });
         record IndexRow(String id, AuditSearchIndex.Row row) {}
         List<IndexRow> rows = new ArrayList<>();
@@ -59,9 +68,10 @@ final class AuditStore {
                 .findFirst();
     }
 
-    long count() {
-        Long count = jdbc.queryForObject("SELECT COUNT(*) FROM anchor_audit_event", Long.class);
-        return count == null ? 0 : count;
+    /** The highest HAPI resource id of an event moved in from HAPI's tables, 0 if none. */
+    long lastHapiResId() {
+        Long last = jdbc.queryForObject("SELECT MAX(hapi_res_id) FROM anchor_audit_event", Long.class);
+        return last == null ? 0 : last;
     }
 
     /** The events matching {@code query}, {@code count} from {@code offset} on, and the number matching in all. */

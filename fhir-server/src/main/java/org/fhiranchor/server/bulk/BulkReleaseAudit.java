@@ -12,8 +12,8 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 
 /**
- * One AuditEvent per released bulk export, written through HAPI's DAO (so it is logged and anchored like
- * every version): who started it, the export, how many resources of each type it released, and one
+ * One AuditEvent per released bulk export, written into the audit trail (committed before the manifest is
+ * sent, anchored as a batch member like every access record): who started it, the export, how many resources of each type it released, and one
  * entity per patient whose data it considered, named by identifier (never by reference, so the event
  * is in no patient's compartment), with the decision and the counts. No content, no query values.
  */

@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes one AuditEvent per research request through HAPI's DAO (so it is itself logged and
- * anchored like any version), with one entity per patient decided on: the patient, named by
+ * Writes one AuditEvent per research request into the audit trail (committed, then anchored as a batch
+ * member like every access record), with one entity per patient decided on: the patient, named by
  * identifier like every server-written audit record ({@link AuditedResource}), the decision, how many resources were released and withheld, and the Consents that decided. No
  * query string, names or content: references and counts only.
  */

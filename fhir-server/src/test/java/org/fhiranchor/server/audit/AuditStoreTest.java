@@ -12,10 +12,9 @@ import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * The audit trail in its own store ({@code fhir-anchor.audit.store=table}): everything {@link AuditBatchesTest}
@@ -23,14 +22,13 @@ import org.springframework.test.context.DynamicPropertySource;
  * changed row reported by $verify and the member sweep), and the store answers the searches the access log and
  * auditors make, pages them, never puts an AuditEvent into HAPI's tables, and takes a restore's replay once.
  */
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-class AuditStoreTest extends AuditBatchesTest {
+@TestPropertySource(properties = {AuditStoreTest.CONTEXT, AuditStoreTest.STORE})
+public class AuditStoreTest extends AuditBatchesTest {
 
-    @DynamicPropertySource
-    static void auditStore(DynamicPropertyRegistry registry) {
-        registry.add("fhir-anchor.test.context-name", () -> "audit-store");
-        registry.add("fhir-anchor.audit.store", () -> "table");
-    }
+    /** The server of every test of the audit store (one Spring context for all of them). */
+    public static final String CONTEXT = "fhir-anchor.test.context-name=audit-store";
+
+    public static final String STORE = "fhir-anchor.audit.store=table";
 
     @Override
     String changeStoredEvent() {
@@ -122,11 +120,16 @@ class AuditStoreTest extends AuditBatchesTest {
         String patient = createPatient("s3", "Storeonly");
         assertThat(http("GET", "/" + patient, null, null).statusCode()).isEqualTo(200);
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM HFJ_RESOURCE WHERE RES_TYPE = 'AuditEvent'", Long.class))
-                .isZero();
+
         AuditEvent event =
                 events("/AuditEvent?patient=" + patient, token(Role.AUDITOR)).get(0);
         String id = event.getIdElement().getIdPart();
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM HFJ_RESOURCE WHERE RES_TYPE = 'AuditEvent' AND FHIR_ID = ?",
+                        Long.class,
+                        id))
+                .as("not in HAPI's tables")
+                .isZero();
         assertThat(jdbc.queryForObject(
                         "SELECT COUNT(*) FROM anchor_batch_member WHERE resource_type = 'AuditEvent' AND resource_id = ?",
                         Long.class,
@@ -140,6 +143,10 @@ class AuditStoreTest extends AuditBatchesTest {
         assertThat(http("GET", "/AuditEvent/" + id + "/_history/2", null, null, auditor)
                         .statusCode())
                 .isEqualTo(404);
+        assertThat(bundle("/AuditEvent/" + id + "/_history", auditor).getEntry())
+                .singleElement()
+                .satisfies(e ->
+                        assertThat(e.getResource().getMeta().getVersionId()).isEqualTo("1"));
         assertThat(http("GET", "/AuditEvent/" + id, null, null, auditor).body()).contains("\"versionId\":\"1\"");
     }
 
@@ -207,6 +214,70 @@ class AuditStoreTest extends AuditBatchesTest {
         assertThat(http("GET", "/AuditEvent/t" + id, null, null, token(Role.AUDITOR))
                         .statusCode())
                 .isEqualTo(404);
+    }
+
+    @Autowired
+    ca.uhn.fhir.interceptor.api.IInterceptorService storageInterceptors;
+
+    @Autowired
+    HapiAuditEventGuard guard;
+
+    @Autowired
+    ca.uhn.fhir.jpa.api.dao.DaoRegistry daos;
+
+    @Autowired
+    AuditBatches batches;
+
+    @Autowired
+    ca.uhn.fhir.context.FhirContext serverContext;
+
+    @Test
+    void auditEventsThatHapiHolds_areMovedIntoTheStore_servedAsBefore_andStillVerify() throws Exception {
+        // What a server that ran with store=hapi left in HAPI's tables (written here past the guard).
+        AuditEvent legacy = new AuditEvent();
+        legacy.setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", null));
+        legacy.setAction(AuditEvent.AuditEventAction.R);
+        legacy.setRecorded(new java.util.Date());
+        String name = "Patient/legacy-" + System.nanoTime();
+        org.fhiranchor.server.access.AuditedResource.addPatient(legacy, name);
+        legacy.getSource().getObserver().setDisplay("fhir-anchor");
+        String id;
+        storageInterceptors.unregisterInterceptor(guard);
+        try {
+            id = daos.getResourceDao(AuditEvent.class)
+                    .create(legacy, new ca.uhn.fhir.rest.api.server.SystemRequestDetails())
+                    .getId()
+                    .getIdPart();
+        } finally {
+            storageInterceptors.registerInterceptor(guard);
+        }
+        byte[] hashAsHapiServedIt = new org.fhiranchor.server.log.VersionHasher(serverContext)
+                .contentHash(daos.getResourceDao(AuditEvent.class)
+                        .read(
+                                new org.hl7.fhir.r4.model.IdType("AuditEvent", id, "1"),
+                                new ca.uhn.fhir.rest.api.server.SystemRequestDetails()));
+
+        batches.run();
+
+        String auditor = token(Role.AUDITOR);
+        HttpResponse<String> served =
+                http("GET", "/AuditEvent/" + id + "/_history/1?_format=json", null, null, auditor);
+        assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
+        assertThat(org.fhiranchor.anchor.canonical.ContentHash.of(served.body().getBytes(StandardCharsets.UTF_8)))
+                .as("the store serves the version HAPI served, byte for byte in canonical form")
+                .isEqualTo(hashAsHapiServedIt);
+        assertThat(events("/AuditEvent?patient=" + name, auditor)).hasSize(1);
+        org.awaitility.Awaitility.await("the moved event anchored")
+                .atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> http("GET", "/AuditEvent/" + id + "/_history/1/$verify", null, null, auditor)
+                        .body()
+                        .contains("\"anchored\""));
+
+        batches.run();
+        assertThat(new JdbcTemplate(dataSource)
+                        .queryForObject("SELECT COUNT(*) FROM anchor_audit_event WHERE event_id = ?", Long.class, id))
+                .as("moved once")
+                .isEqualTo(1);
     }
 
     private String createPatient(String mrn, String family) {
