@@ -144,6 +144,9 @@ final class AuditEventProvider implements IResourceProvider {
      */
     @Update
     public MethodOutcome update(@IdParam IdType id, @ResourceParam AuditEvent event) {
+        if (id == null || !id.hasIdPart()) {
+            throw new InvalidRequestException("an AuditEvent is replayed with PUT AuditEvent/[id]");
+        }
         Instant recorded = event.hasRecorded()
                 ? event.getRecorded().toInstant()
                 : event.getMeta().hasLastUpdated()
