@@ -17,7 +17,6 @@ import org.fhiranchor.server.log.VersionHasher;
 import org.fhiranchor.server.security.AccessRefused;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
-import org.hl7.fhir.r4.model.IdType;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
@@ -58,11 +57,16 @@ class AuditConfiguration {
                 properties.maxWait());
     }
 
+    @Bean
+    @ConditionalOnProperty(name = "fhir-anchor.audit.store", havingValue = "table")
+    AuditEventProvider auditEventProvider(AuditStore store, AuditTable table, FhirContext fhirContext) {
+        return new AuditEventProvider(store, table, fhirContext);
+    }
+
     /** With {@code store=table}: AuditEvent over REST from the store, instead of HAPI's provider for the type. */
     @Bean
     @ConditionalOnProperty(name = "fhir-anchor.audit.store", havingValue = "table")
-    RestfulServerCustomizer auditEventProvider(AuditStore store, AuditTable table, FhirContext fhirContext) {
-        AuditEventProvider provider = new AuditEventProvider(store, table, fhirContext);
+    RestfulServerCustomizer auditEventRest(AuditEventProvider provider) {
         return server -> {
             server.getResourceProviders().stream()
                     .filter(p -> p.getResourceType().equals(AuditEvent.class))
@@ -84,7 +88,7 @@ class AuditConfiguration {
     /** With {@code store=table}: the store's AuditEvents for $verify, the archive and the sweep. */
     @Bean
     @ConditionalOnProperty(name = "fhir-anchor.audit.store", havingValue = "table")
-    StoredResources.OwnStore auditEventVersions(AuditStore store, FhirContext fhirContext) {
+    StoredResources.OwnStore auditEventVersions(AuditEventProvider provider) {
         return new StoredResources.OwnStore() {
             @Override
             public String resourceType() {
@@ -96,11 +100,7 @@ class AuditConfiguration {
                 if (versionId != null && !"1".equals(versionId)) {
                     return Optional.empty();
                 }
-                return store.json(id).map(json -> {
-                    AuditEvent event = fhirContext.newJsonParser().parseResource(AuditEvent.class, json);
-                    event.setId(new IdType("AuditEvent", event.getIdElement().getIdPart(), "1"));
-                    return event;
-                });
+                return provider.find(id).map(IBaseResource.class::cast);
             }
         };
     }

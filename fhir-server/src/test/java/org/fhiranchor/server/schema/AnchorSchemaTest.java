@@ -20,8 +20,8 @@ class AnchorSchemaTest {
     void aNewDatabase_getsEveryTableAndLockRow_once() {
         MigrateResult first = AnchorSchema.migrate(dataSource);
 
-        assertThat(first.migrationsExecuted).isEqualTo(3);
-        assertThat(versions()).containsExactly("1", "2", "3");
+        assertThat(first.migrationsExecuted).isEqualTo(4);
+        assertThat(versions()).containsExactly("1", "2", "3", "4");
         assertTablesOfThisVersion();
         assertThat(AnchorSchema.migrate(dataSource).migrationsExecuted).isZero();
     }
@@ -32,8 +32,8 @@ class AnchorSchemaTest {
 
         MigrateResult result = AnchorSchema.migrate(dataSource);
 
-        assertThat(result.migrationsExecuted).isEqualTo(3);
-        assertThat(versions()).containsExactly("0", "1", "2", "3");
+        assertThat(result.migrationsExecuted).isEqualTo(4);
+        assertThat(versions()).containsExactly("0", "1", "2", "3", "4");
         assertTablesOfThisVersion();
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM anchor_log_entry", Integer.class))
                 .isOne();
@@ -61,6 +61,8 @@ class AnchorSchemaTest {
             "anchor_bulk_export",
             "anchor_tlog_cosignature",
             "anchor_audit_outbox",
+            "anchor_audit_event",
+            "anchor_audit_search",
             "anchor_smart_user",
             "anchor_smart_jti",
             "oauth2_registered_client",

@@ -23,7 +23,7 @@ class SchemaMigrationAtStartTest extends FhirRestTest {
 
     @Test
     void theServerStarts_onTheNewestSchema_migratedBeforeTheBeansThatUseIt() {
-        assertThat(AnchorSchema.versions(dataSource)).endsWith("3");
+        assertThat(AnchorSchema.versions(dataSource)).endsWith("4");
         assertThat(AnchorSchema.flyway(dataSource).info().pending()).isEmpty();
         for (String user : new String[] {
             "entityManagerFactory",
