@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.fhiranchor.server.fhir.FhirServerProperties;
 import org.fhiranchor.server.fhir.RestfulServerCustomizer;
 import org.fhiranchor.server.fhir.StoredResources;
 import org.fhiranchor.server.jobs.PeriodicJobs;
@@ -59,8 +60,9 @@ class AuditConfiguration {
 
     @Bean
     @ConditionalOnProperty(name = "fhir-anchor.audit.store", havingValue = "table")
-    AuditEventProvider auditEventProvider(AuditStore store, AuditTable table, FhirContext fhirContext) {
-        return new AuditEventProvider(store, table, fhirContext);
+    AuditEventProvider auditEventProvider(
+            AuditStore store, AuditTable table, FhirContext fhirContext, FhirServerProperties pages) {
+        return new AuditEventProvider(store, table, fhirContext, pages);
     }
 
     /** With {@code store=table}: AuditEvent over REST from the store, instead of HAPI's provider for the type. */

@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import org.fhiranchor.server.fhir.FhirServerProperties;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.IdType;
@@ -45,22 +46,22 @@ import org.hl7.fhir.r4.model.IdType;
  * {@code AuditEvent} over REST when the audit trail keeps its own store ({@code fhir-anchor.audit.store=table}):
  * read, vread and an event's history (every event has one version, 1), and search by the parameters of
  * {@link AuditSearchIndex}, sorted by {@code date} or {@code _lastUpdated} (the same instant here), paged by
- * {@code _offset}. Who may call what is decided before, by the security interceptors, exactly as for the HAPI-stored trail; the only write is the
- * restore's replay of an archived event under its original id (docs/archive.md).
+ * {@code _offset}, with the server's page sizes ({@code fhir-anchor.fhir.default-page-size}, {@code max-page-size}).
+ * Who may call what is decided before, by the security interceptors, exactly as for the HAPI-stored trail; the only
+ * write is the restore's replay of an archived event under its original id (docs/archive.md).
  */
 final class AuditEventProvider implements IResourceProvider {
-
-    static final int DEFAULT_PAGE = 20;
-    static final int MAX_PAGE = 1000;
 
     private final AuditStore store;
     private final AuditTable table;
     private final FhirContext fhirContext;
+    private final FhirServerProperties pages;
 
-    AuditEventProvider(AuditStore store, AuditTable table, FhirContext fhirContext) {
+    AuditEventProvider(AuditStore store, AuditTable table, FhirContext fhirContext, FhirServerProperties pages) {
         this.store = store;
         this.table = table;
         this.fhirContext = fhirContext;
+        this.pages = pages;
     }
 
     @Override
@@ -125,7 +126,7 @@ final class AuditEventProvider implements IResourceProvider {
         tokens(query, "outcome", outcome);
         sort(query, sort);
 
-        int pageSize = count == null ? DEFAULT_PAGE : Math.max(0, Math.min(count, MAX_PAGE));
+        int pageSize = count == null ? pages.defaultPageSize() : Math.max(0, Math.min(count, pages.maxPageSize()));
         int from = offset == null ? 0 : Math.max(0, offset);
         AuditStore.Page page = store.search(query, from, pageSize);
         List<IBaseResource> resources = new ArrayList<>();

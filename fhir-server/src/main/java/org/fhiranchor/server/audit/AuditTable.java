@@ -1,6 +1,5 @@
 package org.fhiranchor.server.audit;
 
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -12,6 +11,7 @@ import org.fhiranchor.anchor.log.LeafEntry;
 import org.fhiranchor.anchor.log.Operation;
 import org.fhiranchor.anchor.log.ResourceRef;
 import org.fhiranchor.server.log.BatchMembers;
+import org.fhiranchor.server.log.LeafSalt;
 import org.fhiranchor.server.log.VersionHasher;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.IdType;
@@ -28,14 +28,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 final class AuditTable implements AuditWriter {
 
-    static final int SALT_LENGTH = 32;
-
     private record Written(AuditStore.StoredEvent event, Optional<BatchMembers.NewMember> member) {}
 
     private final AuditStore store;
     private final Optional<BatchMembers> members;
     private final VersionHasher hasher;
-    private final SecureRandom random = new SecureRandom();
     private final TransactionTemplate transactions;
     private final GroupCommit<Written> commits;
 
@@ -82,7 +79,10 @@ final class AuditTable implements AuditWriter {
         String json = hasher.servedJson(event);
         Optional<BatchMembers.NewMember> member = members.map(m -> new BatchMembers.NewMember(
                 new LeafEntry(
-                        Operation.CREATE, new ResourceRef("AuditEvent", id, "1"), hasher.contentHash(event), salt()),
+                        Operation.CREATE,
+                        new ResourceRef("AuditEvent", id, "1"),
+                        hasher.contentHash(event),
+                        LeafSalt.next()),
                 lastUpdated));
         return new Written(new AuditStore.StoredEvent(id, lastUpdated, json, AuditSearchIndex.rows(event)), member);
     }
@@ -104,12 +104,6 @@ final class AuditTable implements AuditWriter {
         store.insert(group.stream().map(Written::event).toList());
         members.ifPresent(
                 m -> m.append(group.stream().flatMap(w -> w.member().stream()).toList()));
-    }
-
-    private byte[] salt() {
-        byte[] salt = new byte[SALT_LENGTH];
-        random.nextBytes(salt);
-        return salt;
     }
 
     @Override

@@ -3,7 +3,6 @@ package org.fhiranchor.server.log;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
-import java.security.SecureRandom;
 import java.time.Clock;
 import org.fhiranchor.anchor.canonical.ContentHash;
 import org.fhiranchor.anchor.log.Operation;
@@ -17,11 +16,8 @@ import org.hl7.fhir.instance.model.api.IIdType;
 @Interceptor
 public final class LogAppendInterceptor {
 
-    private static final int SALT_LENGTH = 32;
-
     private final VersionHasher hasher;
     private final LogEntryRecorder recorder;
-    private final SecureRandom random = new SecureRandom();
     private final Clock clock;
 
     public LogAppendInterceptor(VersionHasher hasher, LogEntryRecorder recorder, Clock clock) {
@@ -53,7 +49,7 @@ public final class LogAppendInterceptor {
                 deletedVersion,
                 Operation.DELETE,
                 ContentHash.deleted(),
-                salt(),
+                LeafSalt.next(),
                 clock.instant()));
     }
 
@@ -66,7 +62,7 @@ public final class LogAppendInterceptor {
                 versionOf(resource),
                 operation,
                 hasher.contentHash(resource),
-                salt(),
+                LeafSalt.next(),
                 clock.instant()));
     }
 
@@ -76,11 +72,5 @@ public final class LogAppendInterceptor {
             version = resource.getIdElement().getVersionIdPart();
         }
         return Long.parseLong(version);
-    }
-
-    private byte[] salt() {
-        byte[] salt = new byte[SALT_LENGTH];
-        random.nextBytes(salt);
-        return salt;
     }
 }
