@@ -5,6 +5,7 @@ import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -90,7 +91,7 @@ class AuditConfiguration {
     /** With {@code store=table}: the store's AuditEvents for $verify, the archive and the sweep. */
     @Bean
     @ConditionalOnProperty(name = "fhir-anchor.audit.store", havingValue = "table")
-    StoredResources.OwnStore auditEventVersions(AuditEventProvider provider) {
+    StoredResources.OwnStore auditEventVersions(AuditEventProvider provider, AuditStore store) {
         return new StoredResources.OwnStore() {
             @Override
             public String resourceType() {
@@ -103,6 +104,16 @@ class AuditConfiguration {
                     return Optional.empty();
                 }
                 return provider.find(id).map(IBaseResource.class::cast);
+            }
+
+            @Override
+            public List<Long> exportKeys(Instant since, Instant until, long afterKey, int limit) {
+                return store.keys(since, until, afterKey, limit);
+            }
+
+            @Override
+            public List<String> exportJson(List<Long> keys) {
+                return store.json(keys);
             }
         };
     }

@@ -3,8 +3,11 @@ package org.fhiranchor.server.audit;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -90,5 +93,45 @@ final class AuditStore {
                 String.class,
                 arguments.toArray());
         return new Page(json, total);
+    }
+
+    /**
+     * The keys of the events recorded in [{@code since}, {@code until}) (null: unbounded), in the order of writing,
+     * after {@code afterKey}; at most {@code limit}.
+     */
+    List<Long> keys(Instant since, Instant until, long afterKey, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT event_key FROM anchor_audit_event WHERE event_key > ?");
+        List<Object> arguments = new ArrayList<>(List.of(afterKey));
+        if (since != null) {
+            sql.append(" AND recorded_at >= ?");
+            arguments.add(Timestamp.from(since));
+        }
+        if (until != null) {
+            sql.append(" AND recorded_at < ?");
+            arguments.add(Timestamp.from(until));
+        }
+        sql.append(" ORDER BY event_key LIMIT ?");
+        arguments.add(limit);
+        return jdbc.queryForList(sql.toString(), Long.class, arguments.toArray());
+    }
+
+    /** The served JSON of the events with these keys, in key order (read as one range of the primary key). */
+    List<String> json(List<Long> keys) {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        Set<Long> wanted = new HashSet<>(keys);
+        List<String> json = new ArrayList<>(keys.size());
+        jdbc.query(
+                "SELECT event_key, event_json FROM anchor_audit_event WHERE event_key BETWEEN ? AND ?"
+                        + " ORDER BY event_key",
+                row -> {
+                    if (wanted.contains(row.getLong(1))) {
+                        json.add(row.getString(2));
+                    }
+                },
+                Collections.min(keys),
+                Collections.max(keys));
+        return json;
     }
 }

@@ -47,7 +47,7 @@ final class BulkExportInclusion {
             return false; // the log's own machinery, like AuditEvents: not data
         }
         String key = parameters.getBinarySecurityContextIdentifierValue();
-        if (!BulkExportKickOff.EXPORT_KEY_SYSTEM.equals(parameters.getBinarySecurityContextIdentifierSystem())
+        if (!BulkExportContext.EXPORT_KEY_SYSTEM.equals(parameters.getBinarySecurityContextIdentifierSystem())
                 || key == null) {
             return false;
         }

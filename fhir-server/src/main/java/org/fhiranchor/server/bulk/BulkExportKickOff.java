@@ -7,6 +7,7 @@ import ca.uhn.fhir.jpa.model.util.JpaConstants;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationConstants;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.fhiranchor.server.consent.ResearchRequester;
+import org.fhiranchor.server.fhir.BulkExportContext;
 import org.fhiranchor.server.security.AccessGrant;
 import org.fhiranchor.server.security.ScopeAuthorizationInterceptor;
 import org.fhiranchor.server.security.ScopeRules;
@@ -32,16 +34,16 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 @Interceptor
 final class BulkExportKickOff {
 
-    /** The identifier system of the export key on every export file ({@code Binary.securityContext.identifier}). */
-    static final String EXPORT_KEY_SYSTEM = "urn:fhir-anchor:bulk-export";
-
     private static final String FHIR_USER_CLAIM = "fhirUser";
 
     private final BulkExportRepository exports;
+    private final Set<String> ownStoreTypes;
     private final Clock clock;
 
-    BulkExportKickOff(BulkExportRepository exports, Clock clock) {
+    /** {@code ownStoreTypes}: the types kept outside HAPI, exported at system level only ({@link OwnStoreIdsStep}). */
+    BulkExportKickOff(BulkExportRepository exports, Set<String> ownStoreTypes, Clock clock) {
         this.exports = exports;
+        this.ownStoreTypes = ownStoreTypes;
         this.clock = clock;
     }
 
@@ -50,12 +52,43 @@ final class BulkExportKickOff {
         if (request.getUserData().get(ResearchRequester.USER_DATA_KEY) != null) {
             throw new ForbiddenOperationException("Research data is exported de-identified, with $research-export");
         }
-        if (!namesTypes(request)) {
+        boolean named = namesTypes(request);
+        if (!named) {
             Set<String> permitted = ScopeRules.bulkExportTypes(ScopeAuthorizationInterceptor.grantOf(request));
             List<String> types = new ArrayList<>(parameters.getResourceTypes());
             types.retainAll(permitted);
             parameters.setResourceTypes(types);
         }
+        ownStoreTypes(parameters, named);
+    }
+
+    /**
+     * A type kept outside HAPI is exported whole, at system level, filtered by {@code _since} only: asked for by a
+     * patient or group export, or with a {@code _typeFilter}, it is refused (400), and left out of a patient or
+     * group export that names no types.
+     */
+    private void ownStoreTypes(BulkExportJobParameters parameters, boolean named) {
+        for (String filter : parameters.getFilters()) {
+            String type = filter.contains("?") ? filter.substring(0, filter.indexOf('?')) : filter;
+            if (ownStoreTypes.contains(type)) {
+                throw new InvalidRequestException(type + " cannot be exported with a _typeFilter; "
+                        + "export it whole (with _since if need be) and filter the file");
+            }
+        }
+        if (parameters.getExportStyle() == BulkExportJobParameters.ExportStyle.SYSTEM) {
+            return;
+        }
+        List<String> types = new ArrayList<>(parameters.getResourceTypes());
+        List<String> own = types.stream().filter(ownStoreTypes::contains).toList();
+        if (own.isEmpty()) {
+            return;
+        }
+        if (named) {
+            throw new InvalidRequestException(String.join(",", own)
+                    + " is exported at system level only: [base]/$export?_type=" + String.join(",", own));
+        }
+        types.removeAll(own);
+        parameters.setResourceTypes(types);
     }
 
     @Hook(value = Pointcut.STORAGE_INITIATE_BULK_EXPORT, order = AuthorizationConstants.ORDER_AUTH_INTERCEPTOR + 1)
@@ -66,7 +99,7 @@ final class BulkExportKickOff {
                 new BulkExportRepository.Requester(
                         key, grant.subject(), grant.role(), grant.clientId(), grant.scopeClaim(), fhirUser()),
                 clock.instant());
-        parameters.setBinarySecurityContextIdentifierSystem(EXPORT_KEY_SYSTEM);
+        parameters.setBinarySecurityContextIdentifierSystem(BulkExportContext.EXPORT_KEY_SYSTEM);
         parameters.setBinarySecurityContextIdentifierValue(key);
     }
 

@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.fhiranchor.server.fhir.BulkExportContext;
 import org.fhiranchor.server.fhir.ResponseFilter;
 import org.fhiranchor.server.security.ScopeAuthorizationInterceptor;
 import org.hl7.fhir.r4.model.Parameters;
@@ -61,7 +62,7 @@ final class BulkExportOwnership extends BinarySecurityContextInterceptor {
     /** Export files: only their requester (the key on the file names the export). */
     @Override
     protected boolean securityContextIdentifierAllowed(String system, String value, RequestDetails request) {
-        if (!BulkExportKickOff.EXPORT_KEY_SYSTEM.equals(system) || value == null) {
+        if (!BulkExportContext.EXPORT_KEY_SYSTEM.equals(system) || value == null) {
             return false;
         }
         String caller = ScopeAuthorizationInterceptor.grantOf(request).subject();
@@ -80,7 +81,7 @@ final class BulkExportOwnership extends BinarySecurityContextInterceptor {
         BulkExportJobParameters parameters =
                 instance == null ? null : instance.getParameters(BulkExportJobParameters.class);
         Optional<BulkExportRepository.Requester> requester = parameters == null
-                        || !BulkExportKickOff.EXPORT_KEY_SYSTEM.equals(
+                        || !BulkExportContext.EXPORT_KEY_SYSTEM.equals(
                                 parameters.getBinarySecurityContextIdentifierSystem())
                 ? Optional.empty()
                 : exports.find(parameters.getBinarySecurityContextIdentifierValue());

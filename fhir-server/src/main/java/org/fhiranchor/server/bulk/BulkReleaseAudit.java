@@ -5,6 +5,7 @@ import java.util.Date;
 import java.util.Map;
 import org.fhiranchor.server.access.AuditEventWriter;
 import org.fhiranchor.server.access.AuditedResource;
+import org.fhiranchor.server.fhir.BulkExportContext;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
@@ -61,7 +62,7 @@ final class BulkReleaseAudit {
                 .setName("$export " + jobId)
                 .setWhat(new Reference()
                         .setIdentifier(new Identifier()
-                                .setSystem(BulkExportKickOff.EXPORT_KEY_SYSTEM)
+                                .setSystem(BulkExportContext.EXPORT_KEY_SYSTEM)
                                 .setValue(requester.exportKey())));
         tally.releasedByType()
                 .forEach((type, count) -> export.addDetail()

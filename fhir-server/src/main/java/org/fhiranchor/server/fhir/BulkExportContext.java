@@ -18,6 +18,12 @@ public record BulkExportContext(String exportKey, String subject, String fhirUse
 
     public static final String USER_DATA_KEY = BulkExportContext.class.getName();
 
+    /**
+     * The identifier system of the export key on every export file ({@code Binary.securityContext.identifier}):
+     * what tells an export file from any other Binary.
+     */
+    public static final String EXPORT_KEY_SYSTEM = "urn:fhir-anchor:bulk-export";
+
     public static Optional<BulkExportContext> of(RequestDetails request) {
         return request == null
                 ? Optional.empty()

@@ -3,9 +3,11 @@ package org.fhiranchor.server.fhir;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -25,6 +27,16 @@ public final class StoredResources {
 
         /** The version {@code versionId} (null: the current one) of {@code id}, if stored. */
         Optional<IBaseResource> read(String id, String versionId);
+
+        /**
+         * For a Bulk Data export: the keys of the stored resources last updated at or after {@code since} and before
+         * {@code until} (either may be null: unbounded), in the order they were written, after {@code afterKey}; at
+         * most {@code limit}.
+         */
+        List<Long> exportKeys(Instant since, Instant until, long afterKey, int limit);
+
+        /** The JSON, exactly as served, of the resources with these keys, in the order of the keys. */
+        List<String> exportJson(List<Long> keys);
     }
 
     private final DaoRegistry daoRegistry;
@@ -33,6 +45,16 @@ public final class StoredResources {
     public StoredResources(DaoRegistry daoRegistry, List<OwnStore> ownStores) {
         this.daoRegistry = daoRegistry;
         this.ownStores = ownStores.stream().collect(Collectors.toMap(OwnStore::resourceType, Function.identity()));
+    }
+
+    /** The types the server keeps outside HAPI. */
+    public Set<String> ownStoreTypes() {
+        return Set.copyOf(ownStores.keySet());
+    }
+
+    /** The store of {@code type}, if the server keeps that type outside HAPI. */
+    public Optional<OwnStore> ownStore(String type) {
+        return Optional.ofNullable(ownStores.get(type));
     }
 
     /** Whether this server stores resources of {@code type}. */

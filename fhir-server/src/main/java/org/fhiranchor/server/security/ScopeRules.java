@@ -13,6 +13,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.fhiranchor.server.fhir.BulkExportContext;
+import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
@@ -178,6 +180,13 @@ public final class ScopeRules {
                 .named(BULK_EXPORT)
                 .onInstancesOfType(Group.class)
                 .andAllowAllResponses();
+        // The files: Binaries that carry an export's key, and of those only the requester's (BulkExportOwnership),
+        // whether or not the grant reads Binary otherwise (an auditor's does not).
+        rules.allow("bulk export files")
+                .read()
+                .resourcesOfType("Binary")
+                .withAnyId()
+                .withTester(exportFilesOnly());
         rules.allow("bulk export status")
                 .operation()
                 .named(BULK_EXPORT_STATUS)
@@ -237,7 +246,6 @@ public final class ScopeRules {
         }
     }
 
-    /** SMART v2 tells r (read, vread, history) from s (search); HAPI's read rule covers both. */
     /**
      * Only the search PatientAccessLogInterceptor rewrote. HAPI asks matchesOutput (default: true) when it judges a
      * resource being shown: without the override, any AuditEvent shown to anyone would pass as an access-log entry.
@@ -256,6 +264,22 @@ public final class ScopeRules {
         };
     }
 
+    /**
+     * Only Binaries that are export files: HAPI asks {@code matchesOutput} of the Binary read, and only a Binary
+     * whose security context names an export passes (any other Binary is left to the grant's own scopes).
+     */
+    private static IAuthRuleTester exportFilesOnly() {
+        return new IAuthRuleTester() {
+            @Override
+            public boolean matchesOutput(RuleTestRequest request) {
+                return request.resource instanceof Binary binary
+                        && BulkExportContext.EXPORT_KEY_SYSTEM.equals(
+                                binary.getSecurityContext().getIdentifier().getSystem());
+            }
+        };
+    }
+
+    /** SMART v2 tells r (read, vread, history) from s (search); HAPI's read rule covers both. */
     private static IAuthRuleTester readOrSearchTester(boolean read, boolean search) {
         return new IAuthRuleTester() {
             @Override

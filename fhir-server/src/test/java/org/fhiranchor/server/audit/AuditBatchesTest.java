@@ -19,6 +19,7 @@ import org.fhiranchor.anchor.proof.VerificationResult;
 import org.fhiranchor.server.anchoring.ChainConnection;
 import org.fhiranchor.server.log.LogRepository;
 import org.fhiranchor.server.security.Role;
+import org.fhiranchor.server.support.BulkDataClient;
 import org.fhiranchor.server.support.ClinicalFixtures;
 import org.fhiranchor.server.support.FhirRestTest;
 import org.hl7.fhir.r4.model.Bundle;
@@ -215,6 +216,50 @@ class AuditBatchesTest extends FhirRestTest {
         }
         assertThat(http("GET", "/" + event + "/$verify", null, null, auditor).body())
                 .doesNotContain("\"tampered\"");
+    }
+
+    @Test
+    void anAuditorsBulkExport_holdsTheAuditEvents_exactlyAsServed() throws Exception {
+        String patient = client.create()
+                .resource(ClinicalFixtures.patient(system, "b4", "Batchexport", "1983-04-04"))
+                .execute()
+                .getId()
+                .toUnqualifiedVersionless()
+                .getValue();
+        assertThat(http("GET", "/" + patient, null, null).statusCode()).isEqualTo(200);
+        String auditor = token(Role.AUDITOR);
+        Bundle found = CLIENT_CONTEXT
+                .newJsonParser()
+                .parseResource(
+                        Bundle.class,
+                        http(
+                                        "GET",
+                                        "/AuditEvent?entity-name=" + patient + "&subtype=read&_count=1",
+                                        null,
+                                        null,
+                                        auditor)
+                                .body());
+        String id = found.getEntry().get(0).getResource().getIdElement().getIdPart();
+        JsonNode served = JSON.readTree(http("GET", "/AuditEvent/" + id + "?_format=json", null, null, auditor)
+                .body());
+
+        // The Bulk Data IG's system-level export of the trail, by the role whose scope covers it.
+        BulkDataClient bulk = new BulkDataClient(baseUrl(), auditor);
+        JsonNode manifest = bulk.export("/$export?_type=AuditEvent");
+        java.util.List<JsonNode> exported = bulk.resources(manifest);
+        assertThat(exported)
+                .allSatisfy(resource ->
+                        assertThat(resource.path("resourceType").asText()).isEqualTo("AuditEvent"));
+        assertThat(exported.stream()
+                        .filter(resource -> id.equals(resource.path("id").asText())))
+                .as("the AuditEvent of the read, as GET serves it")
+                .containsExactly(served);
+        // The file is the auditor's alone.
+        String file = manifest.path("output").get(0).path("url").asText();
+        assertThat(new BulkDataClient(baseUrl(), token(Role.EHR))
+                        .downloadRaw(file)
+                        .statusCode())
+                .isEqualTo(403);
     }
 
     /** An UPDATE of the stored AuditEvent's JSON behind the server's back: replace ?1 by ?2 in event ?3. */

@@ -2,11 +2,13 @@ package org.fhiranchor.server.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.fhiranchor.server.security.Role;
+import org.fhiranchor.server.support.BulkDataClient;
 import org.fhiranchor.server.support.ClinicalFixtures;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
@@ -33,6 +35,40 @@ public class AuditStoreTest extends AuditBatchesTest {
     @Override
     String changeStoredEvent() {
         return "UPDATE anchor_audit_event SET event_json = REPLACE(event_json, ?, ?) WHERE event_id = ?";
+    }
+
+    @Test
+    void auditEvents_areExportedAtSystemLevel_besideOtherTypes_sinceAGivenTime() throws Exception {
+        java.time.Instant since = java.time.Instant.now().minusSeconds(1);
+        String patient = createPatient("x1", "Storeexport");
+        assertThat(http("GET", "/" + patient, null, null, token(Role.CLINICIAN)).statusCode())
+                .isEqualTo(200);
+        BulkDataClient admin = new BulkDataClient(baseUrl(), token(Role.ADMIN));
+
+        JsonNode manifest = admin.export("/$export?_type=Patient,AuditEvent&_since=" + since);
+        java.util.List<JsonNode> exported = admin.resources(manifest);
+        assertThat(exported)
+                .filteredOn(r -> r.path("resourceType").asText().equals("Patient"))
+                .extracting(r -> "Patient/" + r.path("id").asText())
+                .contains(patient);
+        java.util.List<JsonNode> events = exported.stream()
+                .filter(r -> r.path("resourceType").asText().equals("AuditEvent"))
+                .toList();
+        // The admin's create and the clinician's read, and nothing recorded before _since.
+        assertThat(events.stream().filter(e -> e.toString().contains(patient))).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(events)
+                .allSatisfy(e -> assertThat(java.time.Instant.parse(
+                                e.path("meta").path("lastUpdated").asText()))
+                        .isAfterOrEqualTo(since));
+
+        // The store's types go whole and at system level: not for one patient, not through a _typeFilter.
+        HttpResponse<String> patientLevel = admin.kickOff("/Patient/$export?_type=AuditEvent");
+        assertThat(patientLevel.statusCode()).as(patientLevel.body()).isEqualTo(400);
+        assertThat(patientLevel.body()).contains("OperationOutcome").contains("system level");
+        HttpResponse<String> filtered =
+                admin.kickOff("/$export?_type=AuditEvent&_typeFilter=AuditEvent%3Fsubtype%3Dread");
+        assertThat(filtered.statusCode()).as(filtered.body()).isEqualTo(400);
+        assertThat(filtered.body()).contains("OperationOutcome").contains("_typeFilter");
     }
 
     @Test
