@@ -44,7 +44,7 @@ class AuditConfiguration {
 
     /** With {@code store=table}: the writer into the audit store, with the events' batch members. */
     @Bean
-    @ConditionalOnProperty(name = "fhir-anchor.audit.store", havingValue = "table")
+    @ConditionalOnProperty(name = "fhir-anchor.audit.store", havingValue = "table", matchIfMissing = true)
     AuditTable auditTable(
             AuditStore store,
             DataSource dataSource,
@@ -60,7 +60,7 @@ class AuditConfiguration {
     }
 
     @Bean
-    @ConditionalOnProperty(name = "fhir-anchor.audit.store", havingValue = "table")
+    @ConditionalOnProperty(name = "fhir-anchor.audit.store", havingValue = "table", matchIfMissing = true)
     AuditEventProvider auditEventProvider(
             AuditStore store, AuditTable table, FhirContext fhirContext, FhirServerProperties pages) {
         return new AuditEventProvider(store, table, fhirContext, pages);
@@ -68,7 +68,7 @@ class AuditConfiguration {
 
     /** With {@code store=table}: AuditEvent over REST from the store, instead of HAPI's provider for the type. */
     @Bean
-    @ConditionalOnProperty(name = "fhir-anchor.audit.store", havingValue = "table")
+    @ConditionalOnProperty(name = "fhir-anchor.audit.store", havingValue = "table", matchIfMissing = true)
     RestfulServerCustomizer auditEventRest(AuditEventProvider provider) {
         return server -> {
             server.getResourceProviders().stream()
@@ -81,7 +81,7 @@ class AuditConfiguration {
 
     /** With {@code store=table}: no AuditEvent goes into HAPI's tables (a transaction's entries included). */
     @Bean
-    @ConditionalOnProperty(name = "fhir-anchor.audit.store", havingValue = "table")
+    @ConditionalOnProperty(name = "fhir-anchor.audit.store", havingValue = "table", matchIfMissing = true)
     HapiAuditEventGuard hapiAuditEventGuard(IInterceptorService storageInterceptors) {
         HapiAuditEventGuard guard = new HapiAuditEventGuard();
         storageInterceptors.registerInterceptor(guard);
@@ -90,7 +90,7 @@ class AuditConfiguration {
 
     /** With {@code store=table}: the store's AuditEvents for $verify, the archive and the sweep. */
     @Bean
-    @ConditionalOnProperty(name = "fhir-anchor.audit.store", havingValue = "table")
+    @ConditionalOnProperty(name = "fhir-anchor.audit.store", havingValue = "table", matchIfMissing = true)
     StoredResources.OwnStore auditEventVersions(AuditEventProvider provider, AuditStore store) {
         return new StoredResources.OwnStore() {
             @Override
@@ -121,7 +121,7 @@ class AuditConfiguration {
     /** With {@code store=hapi}: the outbox the AuditEvent resources are materialized from. */
     @Bean
     @DependsOnDatabaseInitialization
-    @ConditionalOnProperty(name = "fhir-anchor.audit.store", havingValue = "hapi", matchIfMissing = true)
+    @ConditionalOnProperty(name = "fhir-anchor.audit.store", havingValue = "hapi")
     AuditOutbox auditOutbox(DataSource dataSource, FhirContext fhirContext, AuditProperties properties) {
         return new AuditOutbox(
                 new JdbcTemplate(dataSource),

@@ -19,8 +19,9 @@ import org.springframework.validation.annotation.Validated;
  * @param materializeInterval how often committed audit records become AuditEvent resources (readers of the
  *     trail do not wait for it: reading AuditEvents materializes what is waiting first)
  * @param maxWait how long a request waits for its audit record to commit before it is refused (fail closed)
- * @param store where AuditEvents are kept: {@code hapi}, as HAPI resources made from the outbox shortly after each
- *     request; or {@code table}, the audit trail's own store, written with the request and served from there
+ * @param store where AuditEvents are kept: {@code table} (the default), the audit trail's own store, written with the
+ *     request and served from there; or {@code hapi}, as HAPI resources made from the outbox shortly after each
+ *     request
  */
 @Validated
 @ConfigurationProperties("fhir-anchor.audit")
@@ -31,7 +32,7 @@ public record AuditProperties(
         @DefaultValue("5s") @NotNull Duration sealInterval,
         @DefaultValue("500ms") @NotNull Duration materializeInterval,
         @DefaultValue("10s") @NotNull Duration maxWait,
-        @DefaultValue("hapi") @NotNull Store store) {
+        @DefaultValue("table") @NotNull Store store) {
 
     /** Where AuditEvents are kept (docs/security.md, "Where the audit trail is kept"). */
     public enum Store {

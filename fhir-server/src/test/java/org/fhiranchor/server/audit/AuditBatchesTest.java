@@ -26,13 +26,19 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * The audit trail in batches (docs/verification.md 4.2): every access is an AuditEvent that readers of the
  * trail see at once, but the log gains one leaf per batch, not one per access; each AuditEvent is proven
- * through its batch record, and a changed AuditEvent fails.
+ * through its batch record, and a changed AuditEvent fails. Here with the trail kept as HAPI resources
+ * ({@code fhir-anchor.audit.store=hapi}); {@link AuditStoreTest} runs the same tests on the audit store, the default.
  */
-class AuditBatchesTest extends FhirRestTest {
+@TestPropertySource(properties = AuditBatchesTest.HAPI_STORE)
+public class AuditBatchesTest extends FhirRestTest {
+
+    /** The trail kept as HAPI resources, as servers kept it before the audit store (AuditStoreTest: the store). */
+    public static final String HAPI_STORE = "fhir-anchor.audit.store=hapi";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
+import org.fhiranchor.server.audit.AuditBatchesTest;
 import org.fhiranchor.server.support.ClinicalFixtures;
 import org.fhiranchor.server.support.FhirRestTest;
 import org.hl7.fhir.r4.model.AuditEvent;
@@ -20,12 +21,15 @@ import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * Answers that mix resource types ({@code $everything}, {@code _include}, {@code _revinclude})
  * leave out what the caller may not read instead of being refused whole, for every role; what the
  * caller asked for directly is still refused as before.
  */
+@TestPropertySource(
+        properties = AuditBatchesTest.HAPI_STORE) // AuditEvents in HAPI's tables, where $everything finds them
 class MixedAnswersTest extends FhirRestTest {
 
     private final String system = "urn:fhir-anchor:test:mixed:" + UUID.randomUUID();
