@@ -165,7 +165,7 @@ public final class BenchmarkCommand {
             names = "--request-server-arg",
             paramLabel = "ARG",
             description = "request phase: an extra argument of the full server, repeatable "
-                    + "(e.g. --fhir-anchor.audit.store=table)")
+                    + "(e.g. --fhir-anchor.audit.store=hapi)")
     private List<String> requestServerArgs = new ArrayList<>();
 
     @Option(
