@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.model.api.IQueryParameterOr;
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import ca.uhn.fhir.rest.annotation.Count;
+import ca.uhn.fhir.rest.annotation.Create;
 import ca.uhn.fhir.rest.annotation.History;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Offset;
@@ -29,6 +30,7 @@ import ca.uhn.fhir.rest.param.TokenAndListParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.SimpleBundleProvider;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
@@ -136,6 +138,15 @@ final class AuditEventProvider implements IResourceProvider {
         result.setCurrentPageOffset(from);
         result.setCurrentPageSize(pageSize);
         return result;
+    }
+
+    /**
+     * The trail is append-only and written by the server: a client's create is refused with 403 (the scope rules
+     * refuse it first; this holds if they ever let one through), as with AuditEvents kept as HAPI resources.
+     */
+    @Create
+    public MethodOutcome create(@ResourceParam AuditEvent event) {
+        throw new ForbiddenOperationException("AuditEvents are written by the server only");
     }
 
     /**

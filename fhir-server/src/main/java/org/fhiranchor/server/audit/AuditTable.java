@@ -1,5 +1,6 @@
 package org.fhiranchor.server.audit;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -7,6 +8,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.fhiranchor.anchor.canonical.ContentHash;
 import org.fhiranchor.anchor.log.LeafEntry;
 import org.fhiranchor.anchor.log.Operation;
 import org.fhiranchor.anchor.log.ResourceRef;
@@ -81,7 +83,8 @@ final class AuditTable implements AuditWriter {
                 new LeafEntry(
                         Operation.CREATE,
                         new ResourceRef("AuditEvent", id, "1"),
-                        hasher.contentHash(event),
+                        // The served bytes themselves, canonicalized: one HAPI encoding per event, not two.
+                        ContentHash.of(json.getBytes(StandardCharsets.UTF_8)),
                         LeafSalt.next()),
                 lastUpdated));
         return new Written(new AuditStore.StoredEvent(id, lastUpdated, json, AuditSearchIndex.rows(event)), member);

@@ -34,11 +34,14 @@ import org.springframework.test.context.TestPropertySource;
  * through its batch record, and a changed AuditEvent fails. Here with the trail kept as HAPI resources
  * ({@code fhir-anchor.audit.store=hapi}); {@link AuditStoreTest} runs the same tests on the audit store, the default.
  */
-@TestPropertySource(properties = AuditBatchesTest.HAPI_STORE)
+@TestPropertySource(properties = {AuditBatchesTest.HAPI_CONTEXT, AuditBatchesTest.HAPI_STORE})
 public class AuditBatchesTest extends FhirRestTest {
 
     /** The trail kept as HAPI resources, as servers kept it before the audit store (AuditStoreTest: the store). */
     public static final String HAPI_STORE = "fhir-anchor.audit.store=hapi";
+
+    /** That server's own data directory and dev chain (the default test server runs beside it). */
+    public static final String HAPI_CONTEXT = "fhir-anchor.test.context-name=audit-hapi";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -175,18 +178,7 @@ public class AuditBatchesTest extends FhirRestTest {
         assertThat(http("GET", "/" + patient + "?_elements=id", null, null).statusCode())
                 .isEqualTo(200);
         String auditor = token(Role.AUDITOR);
-        Bundle found = CLIENT_CONTEXT
-                .newJsonParser()
-                .parseResource(
-                        Bundle.class,
-                        http(
-                                        "GET",
-                                        "/AuditEvent?entity-name=" + patient + "&subtype=read&_count=1",
-                                        null,
-                                        null,
-                                        auditor)
-                                .body());
-        String id = found.getEntry().get(0).getResource().getIdElement().getIdPart();
+        String id = readEventId(patient, auditor);
         String event = "AuditEvent/" + id + "/_history/1";
         assertThat(http("GET", "/" + event + "/$verify", null, null, auditor).body())
                 .doesNotContain("\"tampered\"");
@@ -234,18 +226,7 @@ public class AuditBatchesTest extends FhirRestTest {
                 .getValue();
         assertThat(http("GET", "/" + patient, null, null).statusCode()).isEqualTo(200);
         String auditor = token(Role.AUDITOR);
-        Bundle found = CLIENT_CONTEXT
-                .newJsonParser()
-                .parseResource(
-                        Bundle.class,
-                        http(
-                                        "GET",
-                                        "/AuditEvent?entity-name=" + patient + "&subtype=read&_count=1",
-                                        null,
-                                        null,
-                                        auditor)
-                                .body());
-        String id = found.getEntry().get(0).getResource().getIdElement().getIdPart();
+        String id = readEventId(patient, auditor);
         JsonNode served = JSON.readTree(http("GET", "/AuditEvent/" + id + "?_format=json", null, null, auditor)
                 .body());
 
@@ -266,6 +247,18 @@ public class AuditBatchesTest extends FhirRestTest {
                         .downloadRaw(file)
                         .statusCode())
                 .isEqualTo(403);
+    }
+
+    /** The id of an AuditEvent of a read of {@code patient}, found as an auditor finds it. */
+    private String readEventId(String patient, String auditor) {
+        HttpResponse<String> search =
+                http("GET", "/AuditEvent?entity-name=" + patient + "&subtype=read&_count=1", null, null, auditor);
+        assertThat(search.statusCode()).as(search.body()).isEqualTo(200);
+        Bundle found = CLIENT_CONTEXT.newJsonParser().parseResource(Bundle.class, search.body());
+        assertThat(found.getEntry())
+                .as("the read of " + patient + " in the trail")
+                .isNotEmpty();
+        return found.getEntry().get(0).getResource().getIdElement().getIdPart();
     }
 
     /** An UPDATE of the stored AuditEvent's JSON behind the server's back: replace ?1 by ?2 in event ?3. */

@@ -24,7 +24,10 @@ import org.springframework.test.context.TestPropertySource;
  * changed row reported by $verify and the member sweep), and the store answers the searches the access log and
  * auditors make, pages them, never puts an AuditEvent into HAPI's tables, and takes a restore's replay once.
  */
-@TestPropertySource(properties = {AuditStoreTest.CONTEXT, AuditStoreTest.STORE})
+// Not AuditBatchesTest's properties (its server keeps the trail as HAPI resources).
+@TestPropertySource(
+        properties = {AuditStoreTest.CONTEXT, AuditStoreTest.STORE},
+        inheritProperties = false)
 public class AuditStoreTest extends AuditBatchesTest {
 
     /** The server of every test of the audit store (one Spring context for all of them). */

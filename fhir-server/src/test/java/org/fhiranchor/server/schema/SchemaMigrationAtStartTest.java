@@ -28,7 +28,7 @@ class SchemaMigrationAtStartTest extends FhirRestTest {
         for (String user : new String[] {
             "entityManagerFactory",
             "logDatabase",
-            "auditOutbox",
+            "auditStore",
             "auditBatches",
             "bulkExportRepository",
             "userAccounts",

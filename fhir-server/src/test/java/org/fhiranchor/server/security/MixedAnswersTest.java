@@ -28,8 +28,8 @@ import org.springframework.test.context.TestPropertySource;
  * leave out what the caller may not read instead of being refused whole, for every role; what the
  * caller asked for directly is still refused as before.
  */
-@TestPropertySource(
-        properties = AuditBatchesTest.HAPI_STORE) // AuditEvents in HAPI's tables, where $everything finds them
+// AuditEvents in HAPI's tables, where $everything finds them.
+@TestPropertySource(properties = {AuditBatchesTest.HAPI_CONTEXT, AuditBatchesTest.HAPI_STORE})
 class MixedAnswersTest extends FhirRestTest {
 
     private final String system = "urn:fhir-anchor:test:mixed:" + UUID.randomUUID();
