@@ -52,7 +52,11 @@ final class HapiAuditEventImport {
      */
     synchronized int importChunk() {
         // Another replica may have moved rows since (each chunk runs under the audit lock).
-        after = Math.max(after, store.lastHapiResId());
+        long imported = store.lastHapiResId();
+        after = Math.max(after, imported);
+        if (imported == 0 && noAuditEventUpTo(after)) {
+            return 0;
+        }
         List<HapiRow> rows = jdbc.query(
                 "SELECT RES_ID, RES_TYPE, FHIR_ID, RES_VER, RES_DELETED_AT FROM HFJ_RESOURCE WHERE RES_ID > ? "
                         + "ORDER BY RES_ID LIMIT ?",
@@ -97,6 +101,29 @@ final class HapiAuditEventImport {
             LOG.warn("{} AuditEvent(s) in HAPI's tables are not version 1 and were not moved to the audit store", left);
         }
         return rows.size();
+    }
+
+    /**
+     * On a database where HAPI has never held an AuditEvent (the store's default since a server's first start), the
+     * walk is skipped: if no AuditEvent is among HAPI's resources up to the highest id now, the cursor moves there
+     * at once, found through HAPI's index on the resource type, instead of reading every resource after a start.
+     */
+    private boolean noAuditEventUpTo(long from) {
+        Long highest = jdbc.queryForObject("SELECT MAX(RES_ID) FROM HFJ_RESOURCE", Long.class);
+        if (highest == null || highest <= from) {
+            return true;
+        }
+        boolean none = jdbc.queryForList(
+                        "SELECT RES_ID FROM HFJ_RESOURCE WHERE RES_TYPE = 'AuditEvent' AND RES_ID > ? AND RES_ID <= ?"
+                                + " FETCH FIRST 1 ROWS ONLY",
+                        Long.class,
+                        from,
+                        highest)
+                .isEmpty();
+        if (none) {
+            advanceTo(highest);
+        }
+        return none;
     }
 
     private synchronized void advanceTo(long resId) {
