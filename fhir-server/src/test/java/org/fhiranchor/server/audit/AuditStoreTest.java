@@ -42,7 +42,9 @@ public class AuditStoreTest extends AuditBatchesTest {
 
     @Test
     void auditEvents_areExportedAtSystemLevel_besideOtherTypes_sinceAGivenTime() throws Exception {
-        java.time.Instant since = java.time.Instant.now().minusSeconds(1);
+        // _since to the millisecond, the precision meta.lastUpdated is kept in.
+        java.time.Instant since =
+                java.time.Instant.now().minusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         String patient = createPatient("x1", "Storeexport");
         assertThat(http("GET", "/" + patient, null, null, token(Role.CLINICIAN)).statusCode())
                 .isEqualTo(200);
