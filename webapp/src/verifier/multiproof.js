@@ -3,11 +3,10 @@
 // steps 1 to 3 per version, then one inclusion check and one chain read; never throws for bad input.
 import { equalBytes, toHex } from './hash.js';
 import { nodeHash } from './merkle.js';
-import { ProofFormatError, checkLeaf, checkedProof, hash, integer, leafClaims, members, object, parseProofDocument, string } from './proof.js';
+import { ProofFormatError, chainAnchor, checkLeaf, checkedProof, hash, integer, leafClaims, members, object, parseProofDocument } from './proof.js';
 
 const MEMBERS = ['format', 'versions', 'treeSize', 'rootHash', 'hashes', 'anchor'];
 const VERSION_MEMBERS = ['resource', 'operation', 'contentHash', 'salt', 'leafHash', 'leafIndex'];
-const ANCHOR_MEMBERS = ['chainId', 'contract', 'txHash', 'blockNumber'];
 
 /**
  * @typedef {object} ProvenVersion
@@ -49,20 +48,13 @@ export function readMultiProof(bytes) {
     }
   });
   if (versions[versions.length - 1].leafIndex >= treeSize) throw new ProofFormatError('a leafIndex is not below treeSize');
-  const anchor = object(proof.anchor, 'anchor');
-  members(anchor, ANCHOR_MEMBERS, 'anchor');
-  const chainId = integer(anchor.chainId, 'anchor.chainId');
-  if (chainId <= 0) throw new ProofFormatError('anchor.chainId must be > 0');
-  const contract = string(anchor.contract, 'anchor.contract');
-  if (!/^0x[0-9a-fA-F]{40}$/.test(contract)) throw new ProofFormatError('anchor.contract must be 0x + 40 hex digits');
-  const txHash = string(anchor.txHash, 'anchor.txHash');
-  if (!/^0x[0-9a-fA-F]{64}$/.test(txHash)) throw new ProofFormatError('anchor.txHash must be 0x + 64 hex digits');
+  const anchor = chainAnchor(proof);
   return {
     versions,
     treeSize,
     rootHash: hash(proof.rootHash, 'rootHash'),
     hashes: proof.hashes.map((/** @type {unknown} */ h, /** @type {number} */ i) => hash(h, `hashes[${i}]`)),
-    anchor: { chainId, contract, txHash, blockNumber: integer(anchor.blockNumber, 'anchor.blockNumber') },
+    anchor,
   };
 }
 

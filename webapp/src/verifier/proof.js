@@ -100,17 +100,10 @@ export function leafClaims(o, where = '') {
  */
 export function proofFromTree(root) {
   const proof = checkedProof(root, MEMBERS, 'fhir-anchor-proof/1');
-  const anchor = object(proof.anchor, 'anchor');
-  members(anchor, ANCHOR_MEMBERS, 'anchor');
+  const anchor = chainAnchor(proof);
   const claims = leafClaims(proof);
   const ref = /** @type {RegExpExecArray} */ (REF.exec(claims.resource));
   if (!Array.isArray(proof.auditPath)) throw new ProofFormatError('auditPath must be an array');
-  const chainId = integer(anchor.chainId, 'anchor.chainId');
-  if (chainId <= 0) throw new ProofFormatError('anchor.chainId must be > 0');
-  const contract = string(anchor.contract, 'anchor.contract');
-  if (!/^0x[0-9a-fA-F]{40}$/.test(contract)) throw new ProofFormatError('anchor.contract must be 0x + 40 hex digits');
-  const txHash = string(anchor.txHash, 'anchor.txHash');
-  if (!/^0x[0-9a-fA-F]{64}$/.test(txHash)) throw new ProofFormatError('anchor.txHash must be 0x + 64 hex digits');
   return {
     ...claims,
     type: ref[1],
@@ -120,8 +113,25 @@ export function proofFromTree(root) {
     treeSize: integer(proof.treeSize, 'treeSize'),
     rootHash: hash(proof.rootHash, 'rootHash'),
     auditPath: proof.auditPath.map((h, i) => hash(h, `auditPath[${i}]`)),
-    anchor: { chainId, contract, txHash, blockNumber: integer(anchor.blockNumber, 'anchor.blockNumber') },
+    anchor,
   };
+}
+
+/**
+ * A proof's {@code anchor} member, checked: the chain, contract and transaction that anchored its checkpoint.
+ * @param {Record<string, any>} proof
+ * @returns {{chainId: number, contract: string, txHash: string, blockNumber: number}}
+ */
+export function chainAnchor(proof) {
+  const anchor = object(proof.anchor, 'anchor');
+  members(anchor, ANCHOR_MEMBERS, 'anchor');
+  const chainId = integer(anchor.chainId, 'anchor.chainId');
+  if (chainId <= 0) throw new ProofFormatError('anchor.chainId must be > 0');
+  const contract = string(anchor.contract, 'anchor.contract');
+  if (!/^0x[0-9a-fA-F]{40}$/.test(contract)) throw new ProofFormatError('anchor.contract must be 0x + 40 hex digits');
+  const txHash = string(anchor.txHash, 'anchor.txHash');
+  if (!/^0x[0-9a-fA-F]{64}$/.test(txHash)) throw new ProofFormatError('anchor.txHash must be 0x + 64 hex digits');
+  return { chainId, contract, txHash, blockNumber: integer(anchor.blockNumber, 'anchor.blockNumber') };
 }
 
 /** @param {unknown} v @param {string} where @returns {Record<string, any>} */

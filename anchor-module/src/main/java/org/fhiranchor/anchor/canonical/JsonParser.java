@@ -21,12 +21,16 @@ public final class JsonParser {
 
     public static final int MAX_DEPTH = 512;
 
-    private final String text;
+    /** The decoded input; a char array rather than a String, so that each character read is one array load. */
+    private final char[] text;
+
+    private final int length;
     private int pos;
     private int depth;
 
-    private JsonParser(String text) {
-        this.text = text;
+    private JsonParser(CharBuffer decoded) {
+        this.text = decoded.array();
+        this.length = decoded.limit();
     }
 
     /** Parses one JSON text from UTF-8 bytes. */
@@ -35,7 +39,7 @@ public final class JsonParser {
         parser.skipWhitespace();
         JsonValue value = parser.readValue();
         parser.skipWhitespace();
-        if (parser.pos != parser.text.length()) {
+        if (parser.pos != parser.length) {
             throw parser.error("trailing content after the JSON value");
         }
         return value;
@@ -50,7 +54,7 @@ public final class JsonParser {
         return object;
     }
 
-    private static String decodeStrictUtf8(byte[] utf8) {
+    private static CharBuffer decodeStrictUtf8(byte[] utf8) {
         if (utf8 == null) {
             throw new JsonFormatException("no input");
         }
@@ -72,14 +76,14 @@ public final class JsonParser {
             throw new JsonFormatException("invalid UTF-8 at end of input");
         }
         out.flip();
-        return out.toString();
+        return out;
     }
 
     private JsonValue readValue() {
-        if (pos >= text.length()) {
+        if (pos >= length) {
             throw error("unexpected end of input, expected a value");
         }
-        char c = text.charAt(pos);
+        char c = charAt(pos);
         switch (c) {
             case '{':
                 return readObject();
@@ -180,12 +184,24 @@ public final class JsonParser {
 
     private String readString() {
         pos++; // opening quote
+        // Most strings have no escape: scan to the closing quote and copy once.
+        int start = pos;
+        for (int i = start; i < length; i++) {
+            char c = text[i];
+            if (c == '"') {
+                pos = i + 1;
+                return new String(text, start, i - start);
+            }
+            if (c == '\\' || c < 0x20) {
+                break;
+            }
+        }
         StringBuilder sb = new StringBuilder();
         while (true) {
-            if (pos >= text.length()) {
+            if (pos >= length) {
                 throw error("unterminated string");
             }
-            char c = text.charAt(pos);
+            char c = charAt(pos);
             if (c == '"') {
                 pos++;
                 return sb.toString();
@@ -200,10 +216,10 @@ public final class JsonParser {
                 continue;
             }
             pos++;
-            if (pos >= text.length()) {
+            if (pos >= length) {
                 throw error("unterminated escape");
             }
-            char e = text.charAt(pos++);
+            char e = charAt(pos++);
             switch (e) {
                 case '"' -> sb.append('"');
                 case '\\' -> sb.append('\\');
@@ -229,7 +245,7 @@ public final class JsonParser {
             throw error("unpaired low surrogate escape");
         }
         if (Character.isHighSurrogate(unit)) {
-            if (!text.startsWith("\\u", pos)) {
+            if (!startsWith("\\u", pos)) {
                 throw error("high surrogate escape not followed by a low surrogate escape");
             }
             pos += 2;
@@ -245,14 +261,14 @@ public final class JsonParser {
     }
 
     private char readHex4() {
-        if (pos + 4 > text.length()) {
+        if (pos + 4 > length) {
             throw error("truncated \\u escape");
         }
         int value = 0;
         for (int i = 0; i < 4; i++) {
-            int digit = Character.digit(text.charAt(pos + i), 16);
+            int digit = Character.digit(charAt(pos + i), 16);
             // Character.digit also accepts non-ASCII digits; JSON allows only [0-9a-fA-F].
-            if (digit < 0 || text.charAt(pos + i) > 'f') {
+            if (digit < 0 || charAt(pos + i) > 'f') {
                 throw error("invalid hex digit in \\u escape");
             }
             value = value * 16 + digit;
@@ -293,7 +309,7 @@ public final class JsonParser {
             }
             skipDigits();
         }
-        return new JsonNumber(text.substring(start, pos));
+        return new JsonNumber(new String(text, start, pos - start));
     }
 
     private void skipDigits() {
@@ -307,7 +323,7 @@ public final class JsonParser {
     }
 
     private void expectLiteral(String literal) {
-        if (!text.startsWith(literal, pos)) {
+        if (!startsWith(literal, pos)) {
             throw error("invalid literal, expected " + literal);
         }
         pos += literal.length();
@@ -322,17 +338,33 @@ public final class JsonParser {
 
     /** The current character, or U+FFFF at end of input (never valid at a structural position). */
     private char peek() {
-        return pos < text.length() ? text.charAt(pos) : '\uffff';
+        return pos < length ? charAt(pos) : '\uffff';
     }
 
     private void skipWhitespace() {
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
+        while (pos < length) {
+            char c = charAt(pos);
             if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
                 return;
             }
             pos++;
         }
+    }
+
+    private char charAt(int index) {
+        return text[index];
+    }
+
+    private boolean startsWith(String prefix, int at) {
+        if (at + prefix.length() > length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            if (text[at + i] != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private JsonFormatException error(String message) {

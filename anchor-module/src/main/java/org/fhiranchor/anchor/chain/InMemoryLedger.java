@@ -15,8 +15,7 @@ import java.util.TreeMap;
  * and for demos without a chain. Each write is "mined" in a block of its own. Not persistent.
  */
 public final class InMemoryLedger implements Ledger {
-    private final long chainId;
-    private final String contractAddress;
+    private final ContractLocation location;
     private final List<OnChainCheckpoint> checkpoints = new ArrayList<>();
     private final List<String> checkpointTxHashes = new ArrayList<>();
     private final TreeMap<Long, byte[]> leaves = new TreeMap<>();
@@ -34,18 +33,12 @@ public final class InMemoryLedger implements Ledger {
     }
 
     public InMemoryLedger(long chainId, String contractAddress) {
-        this.chainId = chainId;
-        this.contractAddress = contractAddress;
+        this.location = new ContractLocation(chainId, contractAddress);
     }
 
     @Override
-    public long chainId() {
-        return chainId;
-    }
-
-    @Override
-    public String contractAddress() {
-        return contractAddress;
+    public ContractLocation location() {
+        return location;
     }
 
     @Override

@@ -8,11 +8,18 @@ import java.util.Optional;
  */
 public interface LedgerReader extends AutoCloseable {
 
+    /** The chain and the contract this reader reads. */
+    ContractLocation location();
+
     /** The chain id the node reports (EIP-155). */
-    long chainId();
+    default long chainId() {
+        return location().chainId();
+    }
 
     /** The contract address, 0x-prefixed, lower case. */
-    String contractAddress();
+    default String contractAddress() {
+        return location().address();
+    }
 
     /** The checkpoint of exactly {@code treeSize} leaves, if one was anchored. */
     Optional<OnChainCheckpoint> checkpointBySize(long treeSize);

@@ -109,13 +109,8 @@ public final class Web3jLedger implements Ledger {
     // ---- reads: the reader's -----------------------------------------------------------------
 
     @Override
-    public long chainId() {
-        return reader.chainId();
-    }
-
-    @Override
-    public String contractAddress() {
-        return reader.contractAddress();
+    public ContractLocation location() {
+        return reader.location();
     }
 
     @Override

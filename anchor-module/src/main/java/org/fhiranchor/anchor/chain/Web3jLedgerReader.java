@@ -29,13 +29,13 @@ import org.web3j.utils.Numeric;
 public final class Web3jLedgerReader implements LedgerReader {
 
     private final Web3j web3j;
-    private final long chainId;
+    private final ContractLocation location;
     private final String contractAddress;
     private final FhirAnchor contract;
 
     Web3jLedgerReader(Web3j web3j, long chainId, String contractAddress, String fromAddress) {
         this.web3j = web3j;
-        this.chainId = chainId;
+        this.location = new ContractLocation(chainId, contractAddress);
         this.contractAddress = contractAddress;
         // Only used to encode calls and to run eth_call: sending goes through TransactionSender.
         this.contract = FhirAnchor.load(
@@ -72,13 +72,8 @@ public final class Web3jLedgerReader implements LedgerReader {
     }
 
     @Override
-    public long chainId() {
-        return chainId;
-    }
-
-    @Override
-    public String contractAddress() {
-        return contractAddress;
+    public ContractLocation location() {
+        return location;
     }
 
     // ---- reads -------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 package org.fhiranchor.server.audit;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -8,7 +7,6 @@ import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.fhiranchor.anchor.canonical.ContentHash;
 import org.fhiranchor.anchor.log.LeafEntry;
 import org.fhiranchor.anchor.log.Operation;
 import org.fhiranchor.anchor.log.ResourceRef;
@@ -78,16 +76,17 @@ final class AuditTable implements AuditWriter {
         event.setId(new IdType("AuditEvent", id, "1"));
         event.getMeta().setVersionId("1");
         event.getMeta().setLastUpdatedElement(new InstantType(Date.from(lastUpdated)));
-        String json = hasher.servedJson(event);
+        // One HAPI encoding gives the stored text and its hash, which equals the hash of that text canonicalized.
+        VersionHasher.Served served = hasher.served(event);
         Optional<BatchMembers.NewMember> member = members.map(m -> new BatchMembers.NewMember(
                 new LeafEntry(
                         Operation.CREATE,
                         new ResourceRef("AuditEvent", id, "1"),
-                        // The served bytes themselves, canonicalized: one HAPI encoding per event, not two.
-                        ContentHash.of(json.getBytes(StandardCharsets.UTF_8)),
+                        served.contentHash(),
                         LeafSalt.next()),
                 lastUpdated));
-        return new Written(new AuditStore.StoredEvent(id, lastUpdated, json, AuditSearchIndex.rows(event)), member);
+        return new Written(
+                new AuditStore.StoredEvent(id, lastUpdated, served.json(), AuditSearchIndex.rows(event)), member);
     }
 
     /**

@@ -13,7 +13,10 @@ import org.fhiranchor.anchor.canonical.JsonNumber;
 
 /**
  * Receives HAPI's JSON encoding of a resource event by event and produces its canonical JSON v1 text
- * (docs/verification.md 1.3) directly, without writing the JSON text and parsing it again.
+ * (docs/verification.md 1.3) directly, without writing the JSON text and parsing it again; on request, also the
+ * text HAPI's own writer would have written (members in HAPI's order, no whitespace), so that one encoding gives
+ * both what is served and what is hashed. That text equals HAPI's to the byte but for one thing: a control
+ * character without a short escape is written {@code \u001f}, where Jackson writes {@code \u001F}.
  *
  * <p>It gives the same text as canonicalizing what HAPI's own Jackson writer produces: strings are
  * the same Java strings, and numbers are written the way that writer writes them (a FHIR decimal's
@@ -23,7 +26,8 @@ import org.fhiranchor.anchor.canonical.JsonNumber;
  */
 final class CanonicalJsonWriter extends BaseJsonLikeWriter {
 
-    private record Member(String name, String text) {}
+    /** A member's value as canonical text, and as served text (null when the served text is not kept). */
+    private record Member(String name, String text, String served) {}
 
     private static final Comparator<Member> BY_NAME = Comparator.comparing(Member::name);
 
@@ -32,11 +36,13 @@ final class CanonicalJsonWriter extends BaseJsonLikeWriter {
         final String name;
         final List<Member> members; // objects
         final StringBuilder elements; // arrays
+        final StringBuilder servedElements; // arrays, when the served text is kept
 
-        Frame(String name, boolean object) {
+        Frame(String name, boolean object, boolean served) {
             this.name = name;
             this.members = object ? new ArrayList<>() : null;
             this.elements = object ? null : new StringBuilder().append('[');
+            this.servedElements = object || !served ? null : new StringBuilder().append('[');
         }
 
         boolean isObject() {
@@ -45,14 +51,39 @@ final class CanonicalJsonWriter extends BaseJsonLikeWriter {
     }
 
     private final Deque<Frame> open = new ArrayDeque<>();
+    private final boolean keepServed;
     private String result;
+    private String servedResult;
+
+    /** A writer of the canonical text only. */
+    CanonicalJsonWriter() {
+        this(false);
+    }
+
+    /** @param keepServed also keep the served text ({@link #served()}) */
+    CanonicalJsonWriter(boolean keepServed) {
+        this.keepServed = keepServed;
+    }
 
     /** The canonical text of the resource, once its outermost object has ended. */
     String canonical() {
+        requireComplete();
+        return result;
+    }
+
+    /** The served text of the resource (as HAPI's Jackson writer writes it, not pretty-printed; see above). */
+    String served() {
+        requireComplete();
+        if (!keepServed) {
+            throw new IllegalStateException("this writer keeps the canonical text only");
+        }
+        return servedResult;
+    }
+
+    private void requireComplete() {
         if (result == null || !open.isEmpty()) {
             throw new IllegalStateException("the resource has not been completely written");
         }
-        return result;
     }
 
     @Override
@@ -72,21 +103,21 @@ final class CanonicalJsonWriter extends BaseJsonLikeWriter {
 
     @Override
     public BaseJsonLikeWriter beginObject() {
-        open.push(new Frame(null, true));
+        open.push(new Frame(null, true, keepServed));
         return this;
     }
 
     @Override
     public BaseJsonLikeWriter beginObject(String name) {
         requireMemberContext(name);
-        open.push(new Frame(name, true));
+        open.push(new Frame(name, true, keepServed));
         return this;
     }
 
     @Override
     public BaseJsonLikeWriter beginArray(String name) {
         requireMemberContext(name);
-        open.push(new Frame(name, false));
+        open.push(new Frame(name, false, keepServed));
         return this;
     }
 
@@ -97,6 +128,7 @@ final class CanonicalJsonWriter extends BaseJsonLikeWriter {
             throw new IllegalStateException("endObject inside an array");
         }
         List<Member> members = frame.members;
+        String served = keepServed ? servedObject(members) : null;
         members.sort(BY_NAME);
         StringBuilder text = new StringBuilder().append('{');
         for (int i = 0; i < members.size(); i++) {
@@ -111,8 +143,21 @@ final class CanonicalJsonWriter extends BaseJsonLikeWriter {
             text.append(':').append(member.text());
         }
         text.append('}');
-        emit(frame.name, text.toString());
+        emit(frame.name, text.toString(), served);
         return this;
+    }
+
+    /** The members in the order HAPI wrote them. */
+    private static String servedObject(List<Member> members) {
+        StringBuilder text = new StringBuilder().append('{');
+        for (int i = 0; i < members.size(); i++) {
+            if (i > 0) {
+                text.append(',');
+            }
+            CanonicalJson.appendString(members.get(i).name(), text);
+            text.append(':').append(members.get(i).served());
+        }
+        return text.append('}').toString();
     }
 
     @Override
@@ -126,7 +171,10 @@ final class CanonicalJsonWriter extends BaseJsonLikeWriter {
         if (frame.isObject()) {
             throw new IllegalStateException("endArray inside an object");
         }
-        emit(frame.name, frame.elements.append(']').toString());
+        emit(
+                frame.name,
+                frame.elements.append(']').toString(),
+                keepServed ? frame.servedElements.append(']').toString() : null);
         return this;
     }
 
@@ -237,25 +285,36 @@ final class CanonicalJsonWriter extends BaseJsonLikeWriter {
     }
 
     private void emit(String name, String text) {
+        emit(name, text, text);
+    }
+
+    private void emit(String name, String text, String served) {
         Frame parent = open.peek();
         if (parent == null) {
             if (name != null || result != null) {
                 throw new IllegalStateException("more than one top-level value");
             }
             result = text;
+            servedResult = served;
         } else if (parent.isObject()) {
             if (name == null) {
                 throw new IllegalStateException("an unnamed value inside an object");
             }
-            parent.members.add(new Member(name, text));
+            parent.members.add(new Member(name, text, served));
         } else {
             if (name != null) {
                 throw new IllegalStateException("a named member inside an array");
             }
             if (parent.elements.length() > 1) {
                 parent.elements.append(',');
+                if (keepServed) {
+                    parent.servedElements.append(',');
+                }
             }
             parent.elements.append(text);
+            if (keepServed) {
+                parent.servedElements.append(served);
+            }
         }
     }
 }

@@ -31,14 +31,32 @@ public final class VersionHasher {
      * ({@link CanonicalJsonWriter}); equal to {@code ContentHash.of(servedJson(resource))}.
      */
     public byte[] contentHash(IBaseResource resource) {
+        return ContentHash.ofCanonical(
+                encode(resource, new CanonicalJsonWriter()).canonical().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** What a reader receives, and its content hash. */
+    public record Served(String json, byte[] contentHash) {}
+
+    /**
+     * The served JSON and its content hash from one HAPI encoding: the hash equals
+     * {@code ContentHash.of(json)}, without parsing the text again. The text is HAPI's but for the hex case of
+     * rare control-character escapes ({@link CanonicalJsonWriter}), which no JSON reader tells apart.
+     */
+    public Served served(IBaseResource resource) {
+        CanonicalJsonWriter writer = encode(resource, new CanonicalJsonWriter(true));
+        return new Served(
+                writer.served(), ContentHash.ofCanonical(writer.canonical().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private CanonicalJsonWriter encode(IBaseResource resource, CanonicalJsonWriter writer) {
         servedForm(resource);
-        CanonicalJsonWriter canonical = new CanonicalJsonWriter();
         try {
-            ((IJsonLikeParser) fhirContext.newJsonParser()).encodeResourceToJsonLikeWriter(resource, canonical);
+            ((IJsonLikeParser) fhirContext.newJsonParser()).encodeResourceToJsonLikeWriter(resource, writer);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // nothing is written to a stream
         }
-        return ContentHash.ofCanonical(canonical.canonical().getBytes(StandardCharsets.UTF_8));
+        return writer;
     }
 
     /** The JSON a reader receives. */

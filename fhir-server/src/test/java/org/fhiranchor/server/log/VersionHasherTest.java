@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 class VersionHasherTest {
 
     private static final FhirContext FHIR = FhirContext.forR4Cached();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
     private final VersionHasher hasher = new VersionHasher(FHIR);
 
     @Test
@@ -114,11 +115,52 @@ class VersionHasherTest {
         assertThat(hasher.contentHash(a)).isNotEqualTo(hasher.contentHash(b));
     }
 
+    @Test
+    void theServedTextDiffersFromHapisOnlyInTheHexCaseOfControlCharacterEscapes() throws IOException {
+        Patient patient = new Patient();
+        patient.setId("p1");
+        patient.addName().setFamily("Nuñez\u001f").addGiven("a\u0001b\\u0001c");
+        String hapi = hasher.servedJson(patient);
+        String served = hasher.served(patient).json();
+
+        assertThat(hapi).contains("Nuñez\\u001F").contains("a\\u0001b\\\\u0001c");
+        assertThat(served).isEqualTo(hapi.replace("\\u001F", "\\u001f"));
+        assertThat(MAPPER.readTree(served)).isEqualTo(MAPPER.readTree(hapi));
+    }
+
+    /**
+     * The hash from HAPI's encoding events is the hash of the served text canonicalized, and {@code served()} gives
+     * HAPI's served text with that hash.
+     */
     private void assertSameHashAsServedText(Resource resource) {
-        byte[] fromText = ContentHash.of(hasher.servedJson(resource).getBytes(StandardCharsets.UTF_8));
+        String text = hasher.servedJson(resource);
+        String fromText = HexFormat.of().formatHex(ContentHash.of(text.getBytes(StandardCharsets.UTF_8)));
         assertThat(HexFormat.of().formatHex(hasher.contentHash(resource)))
                 .as("%s/%s", resource.fhirType(), resource.getIdPart())
-                .isEqualTo(HexFormat.of().formatHex(fromText));
+                .isEqualTo(fromText);
+        VersionHasher.Served served = hasher.served(resource);
+        assertThat(HexFormat.of().formatHex(served.contentHash()))
+                .as("%s/%s", resource.fhirType(), resource.getIdPart())
+                .isEqualTo(fromText);
+        if (hasControlEscape(text)) {
+            assertThat(readTree(served.json())).isEqualTo(readTree(text));
+        } else {
+            assertThat(served.json())
+                    .as("%s/%s", resource.fhirType(), resource.getIdPart())
+                    .isEqualTo(text);
+        }
+    }
+
+    private static boolean hasControlEscape(String json) {
+        return json.matches("(?s).*\\\\u00[01][0-9A-F].*");
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static Resource parse(Path file) throws IOException {
