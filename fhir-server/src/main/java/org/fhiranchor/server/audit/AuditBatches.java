@@ -131,6 +131,13 @@ final class AuditBatches {
 
     /** Seals one batch if one is due; true if it sealed a full batch. */
     private boolean sealOne(BatchMembers batchMembers) {
+        // Most runs find no batch due: tell that from the oldest member and the index, without reading the members.
+        Optional<java.time.Instant> oldest = batchMembers.oldestUnsealed();
+        if (oldest.isEmpty()
+                || (Duration.between(oldest.get(), clock.instant()).compareTo(properties.sealInterval()) < 0
+                        && !batchMembers.unsealedAtLeast(properties.batchSize()))) {
+            return false;
+        }
         List<BatchMember> waiting = batchMembers.unsealed(properties.batchSize());
         if (waiting.isEmpty()) {
             return false;

@@ -173,6 +173,7 @@ class AuditConfiguration {
     RestfulServerCustomizer accessAudit(AuditTrail trail, AuditBatches batches, AuditProperties properties) {
         return server -> {
             server.registerInterceptor(new AccessAuditInterceptor(trail, Clock.systemUTC()));
+            server.registerInterceptor(new AuditEventCapability());
             if (properties.store() == AuditProperties.Store.HAPI) {
                 server.registerInterceptor(new AuditReadBarrier(batches));
             }

@@ -72,6 +72,29 @@ public final class BatchMembers {
                 });
     }
 
+    /** When the oldest unsealed member was written; empty if none waits. */
+    public Optional<Instant> oldestUnsealed() {
+        return jdbc
+                .query(
+                        "SELECT recorded_at FROM anchor_batch_member WHERE batch_id IS NULL ORDER BY member_id LIMIT 1",
+                        (rs, i) -> rs.getTimestamp(1).toInstant())
+                .stream()
+                .findFirst();
+    }
+
+    /**
+     * Whether at least {@code count} members are unsealed: a look through the index, without reading the members
+     * (a sealer asks every run, and seals only now and then).
+     */
+    public boolean unsealedAtLeast(int count) {
+        return !jdbc.queryForList(
+                        "SELECT member_id FROM anchor_batch_member WHERE batch_id IS NULL ORDER BY member_id "
+                                + "LIMIT 1 OFFSET ?",
+                        Long.class,
+                        count - 1)
+                .isEmpty();
+    }
+
     /** The oldest unsealed members, in the order they were written, at most {@code limit}. */
     public List<BatchMember> unsealed(int limit) {
         return jdbc.query(

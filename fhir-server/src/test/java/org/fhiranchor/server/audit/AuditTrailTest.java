@@ -184,6 +184,18 @@ class AuditTrailTest extends FhirRestTest {
                 .isInstanceOfSatisfying(
                         BaseServerResponseException.class,
                         e -> assertThat(e.getStatusCode()).isEqualTo(403));
+
+        // ...and the CapabilityStatement does not offer what is refused; it still offers reading the trail.
+        org.hl7.fhir.r4.model.CapabilityStatement statement = admin.capabilities()
+                .ofType(org.hl7.fhir.r4.model.CapabilityStatement.class)
+                .execute();
+        assertThat(statement.getRestFirstRep().getResource())
+                .filteredOn(resource -> "AuditEvent".equals(resource.getType()))
+                .singleElement()
+                .satisfies(auditEvent -> assertThat(auditEvent.getInteraction())
+                        .extracting(interaction -> interaction.getCode().toCode())
+                        .contains("read", "search-type")
+                        .doesNotContain("create"));
     }
 
     private static int count(IGenericClient client, String query) {
