@@ -71,10 +71,14 @@ final class AuditStore {
                 .findFirst();
     }
 
-    /** The highest HAPI resource id of an event moved in from HAPI's tables, 0 if none. */
-    long lastHapiResId() {
-        Long last = jdbc.queryForObject("SELECT MAX(hapi_res_id) FROM anchor_audit_event", Long.class);
-        return last == null ? 0 : last;
+    /**
+     * The highest HAPI resource id above {@code after} of an event moved in from HAPI's tables, empty if none. The
+     * bound makes it one index seek: an unbounded MAX walks every event whose id is null (all the store's own).
+     */
+    java.util.OptionalLong lastHapiResIdAfter(long after) {
+        Long last = jdbc.queryForObject(
+                "SELECT MAX(hapi_res_id) FROM anchor_audit_event WHERE hapi_res_id > ?", Long.class, after);
+        return last == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(last);
     }
 
     /** The events matching {@code query}, {@code count} from {@code offset} on, and the number matching in all. */

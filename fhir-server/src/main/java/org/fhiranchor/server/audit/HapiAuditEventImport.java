@@ -36,6 +36,8 @@ final class HapiAuditEventImport {
     private final VersionHasher hasher;
     /** The last HAPI row looked at, committed (after a start, the store's highest: skipped rows are seen again). */
     private long after;
+    /** Whether the store holds an event moved in from HAPI (once true, it stays true). */
+    private boolean anyImported;
 
     HapiAuditEventImport(JdbcTemplate jdbc, AuditStore store, DaoRegistry daos, VersionHasher hasher) {
         this.jdbc = jdbc;
@@ -52,9 +54,12 @@ final class HapiAuditEventImport {
      */
     synchronized int importChunk() {
         // Another replica may have moved rows since (each chunk runs under the audit lock).
-        long imported = store.lastHapiResId();
-        after = Math.max(after, imported);
-        if (imported == 0 && noAuditEventUpTo(after)) {
+        java.util.OptionalLong imported = store.lastHapiResIdAfter(after);
+        if (imported.isPresent()) {
+            anyImported = true;
+            after = Math.max(after, imported.getAsLong());
+        }
+        if (!anyImported && noAuditEventUpTo(after)) {
             return 0;
         }
         List<HapiRow> rows = jdbc.query(
@@ -87,6 +92,7 @@ final class HapiAuditEventImport {
             }
         }
         store.insert(events);
+        anyImported |= !events.isEmpty();
         if (!rows.isEmpty()) {
             long last = rows.get(rows.size() - 1).resId();
             // Past these rows once they are committed; a rolled-back chunk is read again.
