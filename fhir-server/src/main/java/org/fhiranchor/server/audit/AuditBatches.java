@@ -7,6 +7,7 @@ import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
@@ -132,7 +133,7 @@ final class AuditBatches {
     /** Seals one batch if one is due; true if it sealed a full batch. */
     private boolean sealOne(BatchMembers batchMembers) {
         // Most runs find no batch due: tell that from the oldest member and the index, without reading the members.
-        Optional<java.time.Instant> oldest = batchMembers.oldestUnsealed();
+        Optional<Instant> oldest = batchMembers.oldestUnsealed();
         if (oldest.isEmpty()
                 || (Duration.between(oldest.get(), clock.instant()).compareTo(properties.sealInterval()) < 0
                         && !batchMembers.unsealedAtLeast(properties.batchSize()))) {

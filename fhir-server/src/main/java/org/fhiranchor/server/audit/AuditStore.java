@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -75,10 +76,10 @@ final class AuditStore {
      * The highest HAPI resource id above {@code after} of an event moved in from HAPI's tables, empty if none. The
      * bound makes it one index seek: an unbounded MAX walks every event whose id is null (all the store's own).
      */
-    java.util.OptionalLong lastHapiResIdAfter(long after) {
+    OptionalLong lastHapiResIdAfter(long after) {
         Long last = jdbc.queryForObject(
                 "SELECT MAX(hapi_res_id) FROM anchor_audit_event WHERE hapi_res_id > ?", Long.class, after);
-        return last == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(last);
+        return last == null ? OptionalLong.empty() : OptionalLong.of(last);
     }
 
     /** The events matching {@code query}, {@code count} from {@code offset} on, and the number matching in all. */

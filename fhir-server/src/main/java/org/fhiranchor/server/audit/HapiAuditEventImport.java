@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import org.fhiranchor.server.log.VersionHasher;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.IdType;
@@ -54,7 +55,7 @@ final class HapiAuditEventImport {
      */
     synchronized int importChunk() {
         // Another replica may have moved rows since (each chunk runs under the audit lock).
-        java.util.OptionalLong imported = store.lastHapiResIdAfter(after);
+        OptionalLong imported = store.lastHapiResIdAfter(after);
         if (imported.isPresent()) {
             anyImported = true;
             after = Math.max(after, imported.getAsLong());

@@ -26,7 +26,7 @@ import org.fhiranchor.anchor.canonical.JsonNumber;
  */
 final class CanonicalJsonWriter extends BaseJsonLikeWriter {
 
-    /** A member's value as canonical text, and as served text (null when the served text is not kept). */
+    /** A member's value as canonical text, and as served text (an object's is null when the served text is not kept). */
     private record Member(String name, String text, String served) {}
 
     private static final Comparator<Member> BY_NAME = Comparator.comparing(Member::name);
