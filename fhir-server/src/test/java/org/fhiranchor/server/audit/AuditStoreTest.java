@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.fhiranchor.server.security.Role;
 import org.fhiranchor.server.support.BulkDataClient;
 import org.fhiranchor.server.support.ClinicalFixtures;
@@ -177,6 +178,16 @@ public class AuditStoreTest extends AuditBatchesTest {
                         id))
                 .as("committed with its batch member")
                 .isEqualTo(1);
+        // New ids are UUIDv7: time-ordered, so each index on the id grows at its end, in the order of recording.
+        List<String> recorded = jdbc.queryForList(
+                "SELECT e.event_id FROM anchor_audit_event e JOIN anchor_audit_search s ON s.event_id = e.event_id "
+                        + "WHERE s.param = 'patient' AND s.search_value = ? ORDER BY e.event_key",
+                String.class,
+                patient);
+        assertThat(recorded)
+                .hasSizeGreaterThanOrEqualTo(2)
+                .allSatisfy(i -> assertThat(UUID.fromString(i).version()).isEqualTo(7))
+                .isSorted();
         String auditor = token(Role.AUDITOR);
         assertThat(http("GET", "/AuditEvent/" + id + "/_history/1", null, null, auditor)
                         .statusCode())
