@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class JsIpfsNode implements AutoCloseable {
     private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(20);
+    /** The directory lock ({@link InstallLock}) held while the package directory is installed; .ci/run takes it too. */
+    public static final String INSTALL_LOCK = ".install-lock";
 
     private final Path jsipfs;
     private final Path repo;
@@ -44,12 +46,17 @@ public final class JsIpfsNode implements AutoCloseable {
         packageDir = packageDir.toAbsolutePath().normalize();
         Path jsipfs = packageDir.resolve("node_modules/.bin/jsipfs");
         if (!Files.isExecutable(jsipfs)) {
-            // No lock file is kept (it would name the registry's host); package.json pins ipfs itself exactly.
-            run(
-                    packageDir,
-                    INSTALL_TIMEOUT,
-                    null,
-                    List.of("npm", "install", "--omit=optional", "--no-audit", "--no-fund"));
+            // One installer at a time: CI may have started one already (.ci/run), which this waits for.
+            try (InstallLock lock = InstallLock.acquire(packageDir.resolve(INSTALL_LOCK), INSTALL_TIMEOUT)) {
+                if (!Files.isExecutable(jsipfs)) {
+                    // No npm lock file is kept (it would name the registry's host); package.json pins ipfs exactly.
+                    run(
+                            packageDir,
+                            INSTALL_TIMEOUT,
+                            null,
+                            List.of("npm", "install", "--omit=optional", "--no-audit", "--no-fund"));
+                }
+            }
         }
         if (!Files.isExecutable(jsipfs)) {
             throw new IllegalStateException("npm finished but " + jsipfs + " is missing");
