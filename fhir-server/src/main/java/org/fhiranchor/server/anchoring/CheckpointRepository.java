@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.fhiranchor.anchor.chain.AnchorReceipt;
+import org.springframework.dao.support.DataAccessUtils;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** The checkpoints taken of the log, pending or anchored. */
@@ -24,55 +25,40 @@ public final class CheckpointRepository {
     }
 
     public Optional<Checkpoint> latest() {
-        return jdbc
-                .query(
-                        "SELECT " + COLUMNS + " FROM anchor_checkpoint ORDER BY tree_size DESC LIMIT 1",
-                        CheckpointRepository::map)
-                .stream()
-                .findFirst();
+        return DataAccessUtils.optionalResult(jdbc.query(
+                "SELECT " + COLUMNS + " FROM anchor_checkpoint ORDER BY tree_size DESC LIMIT 1",
+                CheckpointRepository::map));
     }
 
     public Optional<Checkpoint> latestAnchored() {
-        return jdbc
-                .query(
-                        "SELECT " + COLUMNS
-                                + " FROM anchor_checkpoint WHERE status = 'ANCHORED' ORDER BY tree_size DESC LIMIT 1",
-                        CheckpointRepository::map)
-                .stream()
-                .findFirst();
+        return DataAccessUtils.optionalResult(jdbc.query(
+                "SELECT " + COLUMNS
+                        + " FROM anchor_checkpoint WHERE status = 'ANCHORED' ORDER BY tree_size DESC LIMIT 1",
+                CheckpointRepository::map));
     }
 
     public Optional<Checkpoint> latestAnchoredBelow(long treeSize) {
-        return jdbc
-                .query(
-                        "SELECT " + COLUMNS + " FROM anchor_checkpoint WHERE status = 'ANCHORED' AND tree_size < ? "
-                                + "ORDER BY tree_size DESC LIMIT 1",
-                        CheckpointRepository::map,
-                        treeSize)
-                .stream()
-                .findFirst();
+        return DataAccessUtils.optionalResult(jdbc.query(
+                "SELECT " + COLUMNS + " FROM anchor_checkpoint WHERE status = 'ANCHORED' AND tree_size < ? "
+                        + "ORDER BY tree_size DESC LIMIT 1",
+                CheckpointRepository::map,
+                treeSize));
     }
 
     public Optional<Checkpoint> bySize(long treeSize) {
-        return jdbc
-                .query(
-                        "SELECT " + COLUMNS + " FROM anchor_checkpoint WHERE tree_size = ?",
-                        CheckpointRepository::map,
-                        treeSize)
-                .stream()
-                .findFirst();
+        return DataAccessUtils.optionalResult(jdbc.query(
+                "SELECT " + COLUMNS + " FROM anchor_checkpoint WHERE tree_size = ?",
+                CheckpointRepository::map,
+                treeSize));
     }
 
     /** The first anchored checkpoint that includes leaf {@code leafIndex}. */
     public Optional<Checkpoint> firstAnchoredCovering(long leafIndex) {
-        return jdbc
-                .query(
-                        "SELECT " + COLUMNS + " FROM anchor_checkpoint WHERE status = 'ANCHORED' AND tree_size > ? "
-                                + "ORDER BY tree_size LIMIT 1",
-                        CheckpointRepository::map,
-                        leafIndex)
-                .stream()
-                .findFirst();
+        return DataAccessUtils.optionalResult(jdbc.query(
+                "SELECT " + COLUMNS + " FROM anchor_checkpoint WHERE status = 'ANCHORED' AND tree_size > ? "
+                        + "ORDER BY tree_size LIMIT 1",
+                CheckpointRepository::map,
+                leafIndex));
     }
 
     public List<Checkpoint> pending() {

@@ -6,6 +6,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.dao.support.DataAccessUtils;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** The rows of {@code anchor_archive}. */
@@ -47,13 +48,8 @@ public final class ArchiveRepository {
     }
 
     public Optional<ArchiveRecord> byFrom(long fromSize) {
-        return jdbc
-                .query(
-                        "SELECT " + COLUMNS + " FROM anchor_archive WHERE from_size = ?",
-                        ArchiveRepository::map,
-                        fromSize)
-                .stream()
-                .findFirst();
+        return DataAccessUtils.optionalResult(jdbc.query(
+                "SELECT " + COLUMNS + " FROM anchor_archive WHERE from_size = ?", ArchiveRepository::map, fromSize));
     }
 
     void insertStored(long from, long to, String cid, long sizeBytes, String keyId, Instant archivedAt) {

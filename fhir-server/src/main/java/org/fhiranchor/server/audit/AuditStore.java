@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.springframework.dao.support.DataAccessUtils;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -66,10 +67,8 @@ final class AuditStore {
 
     /** The served JSON of the AuditEvent {@code id}. */
     Optional<String> json(String id) {
-        return jdbc
-                .queryForList("SELECT event_json FROM anchor_audit_event WHERE event_id = ?", String.class, id)
-                .stream()
-                .findFirst();
+        return DataAccessUtils.optionalResult(
+                jdbc.queryForList("SELECT event_json FROM anchor_audit_event WHERE event_id = ?", String.class, id));
     }
 
     /**

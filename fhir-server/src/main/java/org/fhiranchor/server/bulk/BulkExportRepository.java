@@ -3,6 +3,7 @@ package org.fhiranchor.server.bulk;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Optional;
+import org.springframework.dao.support.DataAccessUtils;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -35,20 +36,17 @@ final class BulkExportRepository {
     }
 
     Optional<Requester> find(String exportKey) {
-        return jdbc
-                .query(
-                        "SELECT export_key, subject, role, client_id, scopes, fhir_user FROM anchor_bulk_export"
-                                + " WHERE export_key = ?",
-                        (rs, row) -> new Requester(
-                                rs.getString(1),
-                                rs.getString(2),
-                                rs.getString(3),
-                                rs.getString(4),
-                                rs.getString(5),
-                                rs.getString(6)),
-                        exportKey)
-                .stream()
-                .findFirst();
+        return DataAccessUtils.optionalResult(jdbc.query(
+                "SELECT export_key, subject, role, client_id, scopes, fhir_user FROM anchor_bulk_export"
+                        + " WHERE export_key = ?",
+                (rs, row) -> new Requester(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6)),
+                exportKey));
     }
 
     /** Notes the export as released; true for exactly one caller (a conditional update), across replicas. */

@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.fhiranchor.anchor.chain.AnchorReceipt;
 import org.fhiranchor.anchor.chain.ConsentDecision;
 import org.fhiranchor.anchor.chain.ConsentStatus;
+import org.springframework.dao.support.DataAccessUtils;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 
@@ -83,15 +84,11 @@ public final class ConsentOutbox {
     }
 
     public Optional<Row> find(String consentId, long version) {
-        return jdbc
-                .query(
-                        "SELECT " + COLUMNS
-                                + " FROM anchor_consent_decision WHERE consent_id = ? AND consent_version = ?",
-                        MAPPER,
-                        consentId,
-                        version)
-                .stream()
-                .findFirst();
+        return DataAccessUtils.optionalResult(jdbc.query(
+                "SELECT " + COLUMNS + " FROM anchor_consent_decision WHERE consent_id = ? AND consent_version = ?",
+                MAPPER,
+                consentId,
+                version));
     }
 
     public List<Row> all() {

@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.fhiranchor.anchor.log.LeafEntry;
 import org.fhiranchor.anchor.log.Operation;
 import org.fhiranchor.anchor.log.ResourceRef;
+import org.springframework.dao.support.DataAccessUtils;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -74,12 +75,9 @@ public final class BatchMembers {
 
     /** When the oldest unsealed member was written; empty if none waits. */
     public Optional<Instant> oldestUnsealed() {
-        return jdbc
-                .query(
-                        "SELECT recorded_at FROM anchor_batch_member WHERE batch_id IS NULL ORDER BY member_id LIMIT 1",
-                        (rs, i) -> rs.getTimestamp(1).toInstant())
-                .stream()
-                .findFirst();
+        return DataAccessUtils.optionalResult(jdbc.query(
+                "SELECT recorded_at FROM anchor_batch_member WHERE batch_id IS NULL ORDER BY member_id LIMIT 1",
+                (rs, i) -> rs.getTimestamp(1).toInstant()));
     }
 
     /**
@@ -144,16 +142,13 @@ public final class BatchMembers {
     }
 
     public Optional<BatchMember> findByVersion(String type, String id, long version) {
-        return jdbc
-                .query(
-                        "SELECT " + COLUMNS + " FROM anchor_batch_member WHERE resource_type = ? AND resource_id = ? "
-                                + "AND version_id = ?",
-                        BatchMembers::member,
-                        type,
-                        id,
-                        version)
-                .stream()
-                .findFirst();
+        return DataAccessUtils.optionalResult(jdbc.query(
+                "SELECT " + COLUMNS + " FROM anchor_batch_member WHERE resource_type = ? AND resource_id = ? "
+                        + "AND version_id = ?",
+                BatchMembers::member,
+                type,
+                id,
+                version));
     }
 
     /** The members of one batch, in batch order. */

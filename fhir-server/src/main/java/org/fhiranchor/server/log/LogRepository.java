@@ -10,6 +10,7 @@ import org.fhiranchor.anchor.log.LeafEntry;
 import org.fhiranchor.anchor.log.MerkleHash;
 import org.fhiranchor.anchor.log.Operation;
 import org.fhiranchor.anchor.log.ResourceRef;
+import org.springframework.dao.support.DataAccessUtils;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Reads of the log: entries by version or leaf index, the tree head, the backlog. */
@@ -25,16 +26,13 @@ public final class LogRepository {
     }
 
     public Optional<LogEntry> findByVersion(String type, String id, long version) {
-        return jdbc
-                .query(
-                        "SELECT " + ENTRY_COLUMNS
-                                + " FROM anchor_log_entry WHERE resource_type = ? AND resource_id = ? AND version_id = ?",
-                        LogRepository::entry,
-                        type,
-                        id,
-                        version)
-                .stream()
-                .findFirst();
+        return DataAccessUtils.optionalResult(jdbc.query(
+                "SELECT " + ENTRY_COLUMNS
+                        + " FROM anchor_log_entry WHERE resource_type = ? AND resource_id = ? AND version_id = ?",
+                LogRepository::entry,
+                type,
+                id,
+                version));
     }
 
     /** The entries of every version of these resources of one type: many versions looked up in one query. */
@@ -57,13 +55,10 @@ public final class LogRepository {
     }
 
     public Optional<LogEntry> findByLeafIndex(long leafIndex) {
-        return jdbc
-                .query(
-                        "SELECT " + ENTRY_COLUMNS + " FROM anchor_log_entry WHERE leaf_index = ?",
-                        LogRepository::entry,
-                        leafIndex)
-                .stream()
-                .findFirst();
+        return DataAccessUtils.optionalResult(jdbc.query(
+                "SELECT " + ENTRY_COLUMNS + " FROM anchor_log_entry WHERE leaf_index = ?",
+                LogRepository::entry,
+                leafIndex));
     }
 
     /** Entries in leaf order from {@code fromLeaf}, at most {@code limit}. */
@@ -111,27 +106,21 @@ public final class LogRepository {
     }
 
     public TreeHead head() {
-        return jdbc
-                .query(
+        return DataAccessUtils.optionalResult(jdbc.query(
                         "SELECT tree_size, root_hash, updated_at FROM anchor_tree_head WHERE head_id = 1",
                         (rs, i) -> new TreeHead(
                                 rs.getLong(1),
                                 HexFormat.of().parseHex(rs.getString(2)),
-                                rs.getTimestamp(3).toInstant()))
-                .stream()
-                .findFirst()
+                                rs.getTimestamp(3).toInstant())))
                 .orElseGet(() -> new TreeHead(0, MerkleHash.emptyRoot(), Instant.EPOCH));
     }
 
     /** When the oldest leaf after {@code treeSize} was sequenced, if any. */
     public Optional<Instant> sequencedAtOfLeaf(long leafIndex) {
-        return jdbc
-                .query(
-                        "SELECT sequenced_at FROM anchor_log_entry WHERE leaf_index = ?",
-                        (rs, i) -> rs.getTimestamp(1).toInstant(),
-                        leafIndex)
-                .stream()
-                .findFirst();
+        return DataAccessUtils.optionalResult(jdbc.query(
+                "SELECT sequenced_at FROM anchor_log_entry WHERE leaf_index = ?",
+                (rs, i) -> rs.getTimestamp(1).toInstant(),
+                leafIndex));
     }
 
     private static LogEntry entry(ResultSet rs, int row) throws SQLException {

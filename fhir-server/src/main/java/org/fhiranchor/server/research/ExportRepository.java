@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.dao.support.DataAccessUtils;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 
@@ -44,10 +45,8 @@ public final class ExportRepository {
     }
 
     public Optional<ExportRecord> find(String exportId) {
-        return jdbc
-                .query("SELECT " + COLUMNS + " FROM anchor_research_export WHERE export_id = ?", MAPPER, exportId)
-                .stream()
-                .findFirst();
+        return DataAccessUtils.optionalResult(
+                jdbc.query("SELECT " + COLUMNS + " FROM anchor_research_export WHERE export_id = ?", MAPPER, exportId));
     }
 
     /**

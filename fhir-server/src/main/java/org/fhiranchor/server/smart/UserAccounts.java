@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.fhiranchor.server.security.Role;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.support.DataAccessUtils;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetails;
@@ -80,10 +81,8 @@ public final class UserAccounts implements UserDetailsService {
     }
 
     public Optional<UserAccount> find(String username) {
-        return jdbc
-                .query("SELECT * FROM anchor_smart_user WHERE username = ?", UserAccounts::account, username)
-                .stream()
-                .findFirst();
+        return DataAccessUtils.optionalResult(
+                jdbc.query("SELECT * FROM anchor_smart_user WHERE username = ?", UserAccounts::account, username));
     }
 
     public List<UserAccount> list() {

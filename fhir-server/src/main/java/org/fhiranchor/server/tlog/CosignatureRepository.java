@@ -2,6 +2,7 @@ package org.fhiranchor.server.tlog;
 
 import java.util.List;
 import java.util.Optional;
+import org.springframework.dao.support.DataAccessUtils;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Witness cosignature lines per checkpoint size, each verified against its witness's key before it is stored. */
@@ -27,14 +28,11 @@ public final class CosignatureRepository {
 
     /** The largest tree size with at least {@code quorum} cosignatures. */
     public Optional<Long> largestSizeWith(int quorum) {
-        return jdbc
-                .queryForList(
-                        "SELECT tree_size FROM anchor_tlog_cosignature GROUP BY tree_size HAVING COUNT(*) >= ? "
-                                + "ORDER BY tree_size DESC LIMIT 1",
-                        Long.class,
-                        quorum)
-                .stream()
-                .findFirst();
+        return DataAccessUtils.optionalResult(jdbc.queryForList(
+                "SELECT tree_size FROM anchor_tlog_cosignature GROUP BY tree_size HAVING COUNT(*) >= ? "
+                        + "ORDER BY tree_size DESC LIMIT 1",
+                Long.class,
+                quorum));
     }
 
     void store(long treeSize, String witnessName, String line) {
