@@ -66,7 +66,7 @@ final class AuditTable implements AuditWriter {
         commits.append(prepare(event, recorded, newId()));
     }
 
-    static String newId() {
+    private static String newId() {
         return IDS.generate().toString();
     }
 

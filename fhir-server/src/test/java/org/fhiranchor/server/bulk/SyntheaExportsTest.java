@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.fhiranchor.anchor.verifier.VerifyManyAnswer;
 import org.fhiranchor.server.anchoring.ChainConnection;
@@ -66,6 +65,7 @@ import org.springframework.util.FileSystemUtils;
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class SyntheaExportsTest extends FhirRestTest {
 
+    private static final int MAX_VERSIONS_PER_VERIFY = 1000;
     private static final String LAB = "Organization/synthea-research-lab";
     private static final Set<String> loadedTypes = new TreeSet<>();
     private static final List<String> patients = new ArrayList<>();
@@ -199,7 +199,7 @@ class SyntheaExportsTest extends FhirRestTest {
                 compartmentTypes.add(type);
             }
         }
-        Set<String> versions = ConcurrentHashMap.newKeySet();
+        Set<String> versions = new TreeSet<>();
         for (String patient : patients) {
             Map<String, Resource> everything = new HashMap<>();
             for (Resource resource : allPages(ehr, "/" + patient + "/$everything?_count=1000")) {
@@ -235,9 +235,9 @@ class SyntheaExportsTest extends FhirRestTest {
         // Every version proven as a reader proves what it got: many versions per $verify call (at most 1000 each,
         // docs/verification.md 4.1), each decided exactly as a single $verify of it.
         Map<String, String> notAnchored = new TreeMap<>();
-        List<String> all = new ArrayList<>(new TreeSet<>(versions));
-        for (int from = 0; from < all.size(); from += 1000) {
-            List<String> chunk = all.subList(from, Math.min(all.size(), from + 1000));
+        List<String> all = new ArrayList<>(versions);
+        for (int from = 0; from < all.size(); from += MAX_VERSIONS_PER_VERIFY) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + MAX_VERSIONS_PER_VERIFY));
             HttpResponse<String> answer =
                     http("POST", "/$verify", "application/fhir+json", verifyRequest(chunk), auditor);
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
