@@ -1,6 +1,13 @@
 package org.fhiranchor.server.archive;
 
 import ca.uhn.fhir.context.FhirContext;
+import java.io.BufferedWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Date;
@@ -38,6 +45,36 @@ public final class ArchiveBundleCodec {
     /** The archive Bundle: one entry per leaf of the range, in leaf order, then the batch members of its batch records. */
     public byte[] encode(
             long fromSize, long toSize, List<ArchivedVersion> versions, List<ArchivedMember> members, Date archivedAt) {
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
+        try {
+            encodeTo(json, fromSize, toSize, versions, members, archivedAt);
+        } catch (IOException e) {
+            throw new UncheckedIOException("in-memory stream failed", e);
+        }
+        return json.toByteArray();
+    }
+
+    /**
+     * The same Bundle as {@link #encode}, written as UTF-8 JSON to {@code out} while it is encoded, never held as one
+     * string; {@code out} is flushed, not closed.
+     */
+    public void encodeTo(
+            OutputStream out,
+            long fromSize,
+            long toSize,
+            List<ArchivedVersion> versions,
+            List<ArchivedMember> members,
+            Date archivedAt)
+            throws IOException {
+        Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 16 * 1024);
+        fhirContext
+                .newJsonParser()
+                .encodeResourceToWriter(bundle(fromSize, toSize, versions, members, archivedAt), writer);
+        writer.flush();
+    }
+
+    private static Bundle bundle(
+            long fromSize, long toSize, List<ArchivedVersion> versions, List<ArchivedMember> members, Date archivedAt) {
         Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION).setTimestamp(archivedAt);
         bundle.getIdentifier().setSystem(IDENTIFIER_SYSTEM).setValue(fromSize + "-" + toSize);
         for (ArchivedVersion version : versions) {
@@ -69,7 +106,7 @@ public final class ArchiveBundleCodec {
             ext.addExtension("salt", new StringType(HexFormat.of().formatHex(leaf.salt())));
             entry.setResource(member.resource());
         }
-        return fhirContext.newJsonParser().encodeResourceToString(bundle).getBytes(StandardCharsets.UTF_8);
+        return bundle;
     }
 
     /** The archive's range and versions; throws {@link ArchiveFormatException} on anything unexpected. */

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -20,6 +21,7 @@ import org.fhiranchor.anchor.log.Operation;
 import org.fhiranchor.ipfs.cid.Cid;
 import org.fhiranchor.ipfs.crypto.EnvelopeCipher;
 import org.fhiranchor.ipfs.crypto.KeyRing;
+import org.fhiranchor.ipfs.unixfs.ChunkedBytes;
 import org.fhiranchor.server.anchoring.Checkpoint;
 import org.fhiranchor.server.anchoring.CheckpointRepository;
 import org.fhiranchor.server.jobs.JobLock;
@@ -222,8 +224,14 @@ public final class Archiver {
 
     private void storeAndRecord(long from, long to, List<ArchivedVersion> range, List<ArchivedMember> members) {
         Instant archivedAt = clock.instant();
-        byte[] plaintext = codec.encode(from, to, range, members, Date.from(archivedAt));
-        byte[] envelope = new EnvelopeCipher(keys).seal(plaintext);
+        // Encoded, encrypted and kept in chunks as it goes: an archive is several megabytes, and as one array
+        // (plaintext string, bytes, envelope) it was several humongous G1 allocations per archive.
+        ChunkedBytes envelope = new ChunkedBytes();
+        try (OutputStream sealing = new EnvelopeCipher(keys).sealing(envelope)) {
+            codec.encodeTo(sealing, from, to, range, members, Date.from(archivedAt));
+        } catch (IOException e) {
+            throw new UncheckedIOException("encoding archive " + from + ".." + to + " failed: " + e, e);
+        }
         Cid cid;
         try {
             cid = store.put(envelope);
@@ -231,12 +239,12 @@ public final class Archiver {
             throw new UncheckedIOException(
                     "storing archive " + from + ".." + to + " in " + store.describe() + " failed: " + e, e);
         }
-        archives.insertStored(from, to, cid.toString(), envelope.length, keys.currentKeyId(), archivedAt);
+        archives.insertStored(from, to, cid.toString(), envelope.size(), keys.currentKeyId(), archivedAt);
         if (bytesArchived != null) {
-            bytesArchived.increment(envelope.length);
+            bytesArchived.increment(envelope.size());
             bundlesArchived.increment();
         }
-        log.info("Archived leaves {}..{} ({} bytes) as {}", from, to, envelope.length, cid);
+        log.info("Archived leaves {}..{} ({} bytes) as {}", from, to, envelope.size(), cid);
     }
 
     /** The batch members a batch record's version commits to (none for any other version), as served and re-hashed. */

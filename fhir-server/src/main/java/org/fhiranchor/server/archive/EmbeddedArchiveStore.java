@@ -1,10 +1,10 @@
 package org.fhiranchor.server.archive;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.fhiranchor.ipfs.cid.Cid;
 import org.fhiranchor.ipfs.store.ContentStore;
+import org.fhiranchor.ipfs.unixfs.ChunkedBytes;
 
 /** The embedded block store: no daemon needed; blocks are re-hashed on every read. */
 public final class EmbeddedArchiveStore implements ArchiveStore {
@@ -18,8 +18,8 @@ public final class EmbeddedArchiveStore implements ArchiveStore {
     }
 
     @Override
-    public Cid put(byte[] envelope) throws IOException {
-        return store.add(new ByteArrayInputStream(envelope)); // add pins
+    public Cid put(ChunkedBytes envelope) throws IOException {
+        return store.add(envelope.newInputStream()); // add pins
     }
 
     @Override

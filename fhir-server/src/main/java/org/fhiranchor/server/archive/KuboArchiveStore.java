@@ -5,6 +5,7 @@ import java.net.URI;
 import java.time.Duration;
 import org.fhiranchor.ipfs.cid.Cid;
 import org.fhiranchor.ipfs.kubo.KuboClient;
+import org.fhiranchor.ipfs.unixfs.ChunkedBytes;
 
 /**
  * A Kubo RPC node. The client sends the pinned import parameters and rejects a CID that differs from the locally
@@ -23,7 +24,7 @@ public final class KuboArchiveStore implements ArchiveStore {
     }
 
     @Override
-    public Cid put(byte[] envelope) throws IOException {
+    public Cid put(ChunkedBytes envelope) throws IOException {
         return client.add(envelope); // sends pin=true: stored and pinned in one call
     }
 

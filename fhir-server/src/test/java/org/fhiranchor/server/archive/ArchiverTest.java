@@ -29,6 +29,7 @@ import org.fhiranchor.ipfs.cid.Cid;
 import org.fhiranchor.ipfs.crypto.EnvelopeAuthenticationException;
 import org.fhiranchor.ipfs.crypto.EnvelopeCipher;
 import org.fhiranchor.ipfs.crypto.KeyRing;
+import org.fhiranchor.ipfs.unixfs.ChunkedBytes;
 import org.fhiranchor.server.FhirAnchorApplication;
 import org.fhiranchor.server.anchoring.CheckpointRepository;
 import org.fhiranchor.server.log.LogRepository;
@@ -261,7 +262,7 @@ class ArchiverTest {
         // this on a real store; the envelope's tag must catch it regardless).
         ArchiveStore altered = new ArchiveStore() {
             @Override
-            public Cid put(byte[] envelope) {
+            public Cid put(ChunkedBytes envelope) {
                 throw new UnsupportedOperationException();
             }
 

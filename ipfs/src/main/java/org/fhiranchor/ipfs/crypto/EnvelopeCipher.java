@@ -1,6 +1,8 @@
 package org.fhiranchor.ipfs.crypto;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Key;
@@ -8,6 +10,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
+import javax.crypto.CipherOutputStream;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -39,6 +42,22 @@ public final class EnvelopeCipher {
     }
 
     public byte[] seal(byte[] plaintext) {
+        ByteArrayOutputStream envelope = new ByteArrayOutputStream(plaintext.length + 128);
+        try (OutputStream sealing = sealing(envelope)) {
+            sealing.write(plaintext);
+        } catch (IOException e) {
+            throw new IllegalStateException("in-memory stream failed", e);
+        }
+        return envelope.toByteArray();
+    }
+
+    /**
+     * Seals what is written to the returned stream into {@code envelope}: the header is written at once, the
+     * ciphertext as the plaintext arrives, and the GCM tag when the returned stream is closed (which also closes
+     * {@code envelope}). The bytes are those {@link #seal(byte[])} gives for the same plaintext and randomness, so a
+     * multi-megabyte archive is never held whole, neither as plaintext nor as ciphertext.
+     */
+    public OutputStream sealing(OutputStream envelope) throws IOException {
         String keyId = keys.currentKeyId();
         byte[] keyIdBytes = keyId.getBytes(StandardCharsets.UTF_8);
         byte[] dataKey = new byte[KeyRing.KEY_BYTES];
@@ -58,15 +77,18 @@ public final class EnvelopeCipher {
             header.writeBytes(gcm(Cipher.ENCRYPT_MODE, keys.current(), wrapIv, keyBinding, dataKey));
             header.writeBytes(payloadIv);
             byte[] headerBytes = header.toByteArray();
-            byte[] payload =
-                    gcm(Cipher.ENCRYPT_MODE, new SecretKeySpec(dataKey, "AES"), payloadIv, headerBytes, plaintext);
-            byte[] envelope = Arrays.copyOf(headerBytes, headerBytes.length + payload.length);
-            System.arraycopy(payload, 0, envelope, headerBytes.length, payload.length);
-            return envelope;
+            Cipher payload = Cipher.getInstance(GCM);
+            payload.init(
+                    Cipher.ENCRYPT_MODE,
+                    new SecretKeySpec(dataKey, "AES"),
+                    new GCMParameterSpec(EnvelopeHeader.TAG_BYTES * 8, payloadIv));
+            payload.updateAAD(headerBytes);
+            envelope.write(headerBytes);
+            return new CipherOutputStream(envelope, payload);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM encryption failed", e);
         } finally {
-            Arrays.fill(dataKey, (byte) 0);
+            Arrays.fill(dataKey, (byte) 0); // the cipher holds its own copy of the key
         }
     }
 

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.fhiranchor.ipfs.cid.Cid;
+import org.fhiranchor.ipfs.unixfs.ChunkedBytes;
 import org.fhiranchor.ipfs.unixfs.ImportParams;
 import org.fhiranchor.ipfs.unixfs.UnixFsImporter;
 
@@ -75,6 +76,18 @@ public final class KuboClient {
     public Cid add(byte[] content) throws IOException {
         Cid expected = importer.computeCid(new ByteArrayInputStream(content));
         return add(expected, BodyPublishers.ofByteArray(content));
+    }
+
+    /**
+     * Adds and pins chunked content without joining it into one array: hashed locally from the chunks, then
+     * uploaded from them with its length known (no chunked transfer encoding).
+     */
+    public Cid add(ChunkedBytes content) throws IOException {
+        Cid expected = importer.computeCid(content.newInputStream());
+        BodyPublisher body = content.size() == 0
+                ? BodyPublishers.noBody() // fromPublisher takes only a positive length
+                : BodyPublishers.fromPublisher(BodyPublishers.ofByteArrays(content.chunks()), content.size());
+        return add(expected, body);
     }
 
     /** Adds and pins a file, streamed from disk twice (once to hash locally, once to upload). */

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
+import org.fhiranchor.ipfs.unixfs.ChunkedBytes;
 import org.junit.jupiter.api.Test;
 
 class EnvelopeCipherTest {
@@ -52,6 +54,30 @@ class EnvelopeCipherTest {
             assertEquals(6 + "archive-2026-01".length() + 12 + 48 + 12 + size + 16, envelope.length);
             assertArrayEquals(plaintext, cipher.open(envelope));
         }
+    }
+
+    /**
+     * The streaming seal, fed in uneven pieces into chunked content (chunk boundaries fall mid-write), gives the
+     * bytes the one-shot seal gives for the same randomness, and they open to the plaintext.
+     */
+    @Test
+    void streamedSealMatchesOneShotSeal() throws Exception {
+        byte[] archiveKey = sequence(0x00, 32);
+        byte[] plaintext = new byte[300_001];
+        new Random(5).nextBytes(plaintext);
+        byte[] oneShot = new EnvelopeCipher(KeyRing.of("k1", archiveKey), new CountingRandom(0x20)).seal(plaintext);
+
+        ChunkedBytes streamed = new ChunkedBytes();
+        try (OutputStream sealing =
+                new EnvelopeCipher(KeyRing.of("k1", archiveKey), new CountingRandom(0x20)).sealing(streamed)) {
+            for (int offset = 0, step = 1; offset < plaintext.length; offset += step, step = step * 3 % 9_973 + 1) {
+                sealing.write(plaintext, offset, Math.min(step, plaintext.length - offset));
+            }
+        }
+
+        assertEquals(oneShot.length, streamed.size());
+        assertArrayEquals(oneShot, streamed.toByteArray());
+        assertArrayEquals(plaintext, new EnvelopeCipher(KeyRing.of("k1", archiveKey)).open(streamed.toByteArray()));
     }
 
     @Test

@@ -23,6 +23,7 @@ import org.fhiranchor.ipfs.cid.Multicodec;
 import org.fhiranchor.ipfs.crypto.EnvelopeCipher;
 import org.fhiranchor.ipfs.crypto.KeyRing;
 import org.fhiranchor.ipfs.store.ContentStore;
+import org.fhiranchor.ipfs.unixfs.ChunkedBytes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,6 +80,7 @@ class JsIpfsNodeIT {
             byte[] content = new byte[size];
             new Random(size).nextBytes(content);
             Cid cid = client.add(content);
+            assertEquals(cid, client.add(ChunkedBytes.of(content)), "the same CID from chunked content");
             assertEquals(size <= CHUNK ? Multicodec.RAW : Multicodec.DAG_PB, cid.codec());
             assertArrayEquals(content, client.cat(cid, Duration.ofSeconds(60)), "size " + size);
         }

@@ -19,12 +19,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import org.fhiranchor.ipfs.cid.Cid;
 import org.fhiranchor.ipfs.cid.Multibase;
+import org.fhiranchor.ipfs.unixfs.ChunkedBytes;
 import org.fhiranchor.ipfs.unixfs.ImportParams;
 import org.fhiranchor.ipfs.unixfs.UnixFsImporter;
 import org.junit.jupiter.api.AfterEach;
@@ -43,7 +46,14 @@ class KuboClientTest {
     private final List<Recorded> requests = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Canned> answers = new ConcurrentHashMap<>();
 
-    record Recorded(String method, String path, String query, String protocol, String contentType, byte[] body) {}
+    record Recorded(
+            String method,
+            String path,
+            String query,
+            String protocol,
+            String contentType,
+            String contentLength,
+            byte[] body) {}
 
     record Canned(int status, String body) {}
 
@@ -70,6 +80,7 @@ class KuboClientTest {
                 exchange.getRequestURI().getRawQuery(),
                 exchange.getProtocol(),
                 exchange.getRequestHeaders().getFirst("Content-Type"),
+                exchange.getRequestHeaders().getFirst("Content-Length"),
                 body));
         Canned canned = "POST".equals(exchange.getRequestMethod())
                 ? answers.getOrDefault(path, new Canned(404, "404 page not found"))
@@ -112,6 +123,24 @@ class KuboClientTest {
         String body = new String(request.body(), StandardCharsets.US_ASCII);
         assertTrue(body.contains("name=\"file\""));
         assertTrue(body.contains("\r\n\r\nhello world\r\n--"));
+    }
+
+    @Test
+    void chunkedContentIsUploadedWholeWithItsLength() throws IOException {
+        byte[] content = new byte[200_003]; // several ChunkedBytes chunks, one UnixFS chunk
+        new Random(3).nextBytes(content);
+        Cid expected =
+                new UnixFsImporter(ImportParams.KUBO_CIDV1_RAW_256K).computeCid(new ByteArrayInputStream(content));
+        answers.put("/api/v0/add", new Canned(200, "{\"Name\":\"file\",\"Hash\":\"" + expected + "\"}\n"));
+
+        assertEquals(expected, client.add(ChunkedBytes.of(content)));
+
+        Recorded request = last();
+        String body = new String(request.body(), StandardCharsets.ISO_8859_1);
+        int start = body.indexOf("\r\n\r\n") + 4;
+        assertArrayEquals(content, Arrays.copyOfRange(request.body(), start, start + content.length));
+        assertTrue(body.startsWith("\r\n--", start + content.length), "multipart tail follows the content");
+        assertEquals(Integer.toString(request.body().length), request.contentLength(), "length known, not chunked");
     }
 
     @Test
