@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code benchmark [--synthea DIR] [--rounds N] [--verify-leaves N] [--phases ingest,gas,verify[,privacy][,request][,replicas][,scale]]}
  * (phase {@code request}: {@code [--request-patients N] [--request-seconds S] [--request-warmup-seconds S]
- * [--request-connections 1,8] [--request-server-arg ARG]...}; phase {@code scale}: {@code [--scale-milestones 10k,100k,1M] [--scale-threads N]
+ * [--request-connections 1,8] [--request-server-arg ARG]... [--request-database h2|postgresql]}; phase {@code scale}: {@code [--scale-milestones 10k,100k,1M] [--scale-threads N]
  * [--scale-transaction N] [--scale-verify-calls N] [--scale-warmup N] [--scale-server-arg ARG]...}):
  * starts servers from this jar on loopback and measures, in one run on this machine:
  * <ul>
@@ -169,6 +169,14 @@ public final class BenchmarkCommand {
     private List<String> requestServerArgs = new ArrayList<>();
 
     @Option(
+            names = "--request-database",
+            paramLabel = "h2|postgresql",
+            defaultValue = "h2",
+            description = "request phase: both servers' database, each its embedded H2 file or each a fresh database "
+                    + "on --postgres (default: ${DEFAULT-VALUE})")
+    private String requestDatabase;
+
+    @Option(
             names = "--scale-milestones",
             paramLabel = "N",
             split = ",",
@@ -287,6 +295,10 @@ public final class BenchmarkCommand {
             if (phases.contains("privacy")) {
                 new PrivacyBenchmark(out, jar, work, bundles, rounds, privacyPasses).run();
             }
+            BenchmarkPostgres postgres = new BenchmarkPostgres(
+                    postgresUrl,
+                    postgresUser,
+                    System.getenv().getOrDefault("FHIR_ANCHOR_BENCHMARK_POSTGRES_PASSWORD", "fhir"));
             if (phases.contains("request")) {
                 new RequestBenchmark(
                                 out,
@@ -298,13 +310,10 @@ public final class BenchmarkCommand {
                                 Duration.ofMillis((long) (1000 * requestWarmupSeconds)),
                                 requestConnections,
                                 requestOperations == null ? RequestBenchmark.OPERATION_NAMES : requestOperations,
-                                requestServerArgs)
+                                requestServerArgs,
+                                "postgresql".equals(requestDatabase) ? postgres : null)
                         .run();
             }
-            BenchmarkPostgres postgres = new BenchmarkPostgres(
-                    postgresUrl,
-                    postgresUser,
-                    System.getenv().getOrDefault("FHIR_ANCHOR_BENCHMARK_POSTGRES_PASSWORD", "fhir"));
             if (phases.contains("replicas")) {
                 new ReplicaBenchmark(out, jar, work, bundles, rounds, replicaClients, postgres).run();
             }

@@ -91,6 +91,7 @@ final class RequestBenchmark {
     private final List<Integer> connections;
     private final List<String> operationNames;
     private final List<String> fullServerArgs;
+    private final BenchmarkPostgres postgres;
 
     /** Every operation the phase can time, in the order it times them. */
     static final List<String> OPERATION_NAMES = List.copyOf(operations().keySet());
@@ -105,7 +106,8 @@ final class RequestBenchmark {
             Duration warmUp,
             List<Integer> connections,
             List<String> operationNames,
-            List<String> fullServerArgs) {
+            List<String> fullServerArgs,
+            BenchmarkPostgres postgres) {
         this.out = out;
         this.jar = jar;
         this.work = work;
@@ -116,6 +118,7 @@ final class RequestBenchmark {
         this.connections = List.copyOf(connections);
         this.operationNames = List.copyOf(operationNames);
         this.fullServerArgs = List.copyOf(fullServerArgs);
+        this.postgres = postgres;
     }
 
     private static Map<String, Operation> operations() {
@@ -168,8 +171,13 @@ final class RequestBenchmark {
                 .toList());
         out.printf(
                 "request phase: %d bundles (%d patients), %s warm-up and %s timed per operation and connection count, "
-                        + "connections %s%n",
-                load.size(), patients, warmUp, window, connections);
+                        + "connections %s, database %s%n",
+                load.size(),
+                patients,
+                warmUp,
+                window,
+                connections,
+                postgres == null ? "H2 (each server's data directory)" : "PostgreSQL " + postgres.adminUrl());
         Map<String, List<String>> modes = new LinkedHashMap<>();
         modes.put(
                 "plain",
@@ -180,15 +188,26 @@ final class RequestBenchmark {
         modes.put("full", fullServerArgs);
         // Both servers run at once and take turns, operation by operation (alternating which goes first), so that
         // both see the same load from whatever else runs on the machine; the one not measured is idle meanwhile.
+        // On PostgreSQL each server gets a fresh database of its own on the same cluster, dropped at the end.
+        Map<String, String> databases = new LinkedHashMap<>();
         ExecutorService starting = Executors.newFixedThreadPool(modes.size());
         Map<String, Future<ServerLauncher>> launches = new LinkedHashMap<>();
-        modes.forEach((mode, serverArgs) -> launches.put(
-                mode,
-                starting.submit(
-                        () -> ServerLauncher.start(jar, work.resolve("request-" + mode), serverArgs, Map.of()))));
-        starting.shutdown();
         Map<String, ServerLauncher> servers = new LinkedHashMap<>();
         try {
+            for (Map.Entry<String, List<String>> mode : modes.entrySet()) {
+                List<String> serverArgs = new ArrayList<>(mode.getValue());
+                if (postgres != null) {
+                    String database = postgres.createDatabase();
+                    databases.put(mode.getKey(), database);
+                    serverArgs.addAll(0, postgres.serverArgs(database));
+                }
+                Map<String, String> environment = postgres == null ? Map.of() : postgres.serverEnvironment();
+                launches.put(
+                        mode.getKey(),
+                        starting.submit(() -> ServerLauncher.start(
+                                jar, work.resolve("request-" + mode.getKey()), serverArgs, environment)));
+            }
+            starting.shutdown();
             for (Map.Entry<String, Future<ServerLauncher>> launch : launches.entrySet()) {
                 servers.put(launch.getKey(), launch.getValue().get());
             }
@@ -259,6 +278,7 @@ final class RequestBenchmark {
                         f.cpuMillisPerRequest() / p.cpuMillisPerRequest());
             }
         } finally {
+            starting.shutdown();
             for (Future<ServerLauncher> launch : launches.values()) {
                 try {
                     launch.get().close();
@@ -267,6 +287,9 @@ final class RequestBenchmark {
                 }
             }
             modes.keySet().forEach(mode -> BenchmarkCommand.deleteRecursively(work.resolve("request-" + mode)));
+            for (String database : databases.values()) {
+                postgres.dropDatabase(database);
+            }
         }
     }
 
