@@ -3,6 +3,7 @@ package org.fhiranchor.server.audit;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,13 +51,15 @@ class AuditConfiguration {
             DataSource dataSource,
             Optional<BatchMembers> members,
             FhirContext fhirContext,
-            AuditProperties properties) {
+            AuditProperties properties,
+            MeterRegistry registry) {
         return new AuditTable(
-                store,
-                members,
-                new VersionHasher(fhirContext),
-                new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
-                properties.maxWait());
+                        store,
+                        members,
+                        new VersionHasher(fhirContext),
+                        new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+                        properties.maxWait())
+                .withMetrics(registry);
     }
 
     @Bean

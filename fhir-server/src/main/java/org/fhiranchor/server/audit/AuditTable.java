@@ -2,6 +2,7 @@ package org.fhiranchor.server.audit;
 
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -59,6 +60,12 @@ final class AuditTable implements AuditWriter {
                 "fhir-anchor-audit-writer",
                 maxWait,
                 group -> transactions.executeWithoutResult(status -> insert(group)));
+    }
+
+    /** Registers the writer's meters: {@code fhir_anchor.audit.commit.wait} and {@code .group}. */
+    AuditTable withMetrics(MeterRegistry registry) {
+        commits.withMetrics(registry, "fhir_anchor.audit.commit", "audit record");
+        return this;
     }
 
     @Override

@@ -1,5 +1,8 @@
 package org.fhiranchor.server.audit;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +33,8 @@ final class GroupCommit<T> implements AutoCloseable {
     private final BlockingQueue<Pending<T>> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean closed;
+    private volatile Timer waits;
+    private volatile DistributionSummary groupSizes;
 
     GroupCommit(String threadName, Duration maxWait, Consumer<List<T>> writeAll) {
         this.writeAll = writeAll;
@@ -37,6 +42,21 @@ final class GroupCommit<T> implements AutoCloseable {
         this.writer = new Thread(this::writeLoop, threadName);
         this.writer.setDaemon(true);
         this.writer.start();
+    }
+
+    /**
+     * Registers {@code <name>.wait} (how long a caller waited for its commit: every request's audit record is on
+     * its critical path) and {@code <name>.group} (items per commit).
+     */
+    GroupCommit<T> withMetrics(MeterRegistry registry, String name, String what) {
+        waits = Timer.builder(name + ".wait")
+                .description("Time a request waited for its " + what + " to commit")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        groupSizes = DistributionSummary.builder(name + ".group")
+                .description(what + "s committed together in one transaction")
+                .register(registry);
+        return this;
     }
 
     /**
@@ -49,9 +69,14 @@ final class GroupCommit<T> implements AutoCloseable {
             throw new IllegalStateException("the audit writer is closed");
         }
         Pending<T> pending = new Pending<>(item, new CompletableFuture<>());
+        long started = System.nanoTime();
         queue.add(pending);
         try {
             pending.done().get(maxWait.toMillis(), TimeUnit.MILLISECONDS);
+            Timer timer = waits;
+            if (timer != null) {
+                timer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the audit record was written", e);
@@ -60,6 +85,11 @@ final class GroupCommit<T> implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new IllegalStateException("the audit record was not written within " + maxWait, e);
         }
+    }
+
+    /** Items handed over and not yet taken by the writer. */
+    int waiting() {
+        return queue.size();
     }
 
     private void writeLoop() {
@@ -73,6 +103,10 @@ final class GroupCommit<T> implements AutoCloseable {
                 group.add(first);
                 queue.drainTo(group, MAX_GROUP - 1);
                 writeAll.accept(group.stream().map(Pending::item).toList());
+                DistributionSummary sizes = groupSizes;
+                if (sizes != null) {
+                    sizes.record(group.size());
+                }
                 group.forEach(p -> p.done().complete(null));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
