@@ -80,10 +80,9 @@ class ArchiveConfiguration {
                         Clock.systemUTC())
                 .withMetrics(registry)
                 .withBatchMembers(batchMembers)
-                // "Clients are writing": a transaction or batch Bundle in progress or just ended, or at least 50
-                // versions
-                // stored within the last one to two seconds (the AuditEvent each request writes does not count unless
-                // requests come that fast).
+                // "Clients are busy": a transaction or batch Bundle in progress or just ended, or at least 50
+                // versions or audit records stored within the last one to two seconds (every request commits an
+                // audit record, so 50 requests a second of any kind count, reads included).
                 .withPacing(new Archiver.Pacing(
                         () -> activity.busy(50), properties.busyDutyCycle(), properties.busyMaxBacklog()));
     }

@@ -17,6 +17,7 @@ import org.fhiranchor.server.fhir.StoredResources;
 import org.fhiranchor.server.jobs.PeriodicJobs;
 import org.fhiranchor.server.log.BatchMembers;
 import org.fhiranchor.server.log.VersionHasher;
+import org.fhiranchor.server.log.WriteActivity;
 import org.fhiranchor.server.security.AccessRefused;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
@@ -52,14 +53,17 @@ class AuditConfiguration {
             Optional<BatchMembers> members,
             FhirContext fhirContext,
             AuditProperties properties,
-            MeterRegistry registry) {
-        return new AuditTable(
+            MeterRegistry registry,
+            Optional<WriteActivity> activity) {
+        AuditTable table = new AuditTable(
                         store,
                         members,
                         new VersionHasher(fhirContext),
                         new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
                         properties.maxWait())
                 .withMetrics(registry);
+        activity.ifPresent(table::withActivity);
+        return table;
     }
 
     @Bean

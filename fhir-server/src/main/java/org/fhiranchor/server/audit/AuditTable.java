@@ -15,6 +15,7 @@ import org.fhiranchor.anchor.log.ResourceRef;
 import org.fhiranchor.server.log.BatchMembers;
 import org.fhiranchor.server.log.LeafSalt;
 import org.fhiranchor.server.log.VersionHasher;
+import org.fhiranchor.server.log.WriteActivity;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.InstantType;
@@ -45,6 +46,7 @@ final class AuditTable implements AuditWriter {
     private final VersionHasher hasher;
     private final TransactionTemplate transactions;
     private final GroupCommit<Written> commits;
+    private WriteActivity activity;
 
     AuditTable(
             AuditStore store,
@@ -68,9 +70,18 @@ final class AuditTable implements AuditWriter {
         return this;
     }
 
+    /** Counts each committed record as a write, so that background jobs step back under a heavy read load too. */
+    AuditTable withActivity(WriteActivity activity) {
+        this.activity = activity;
+        return this;
+    }
+
     @Override
     public void write(AuditEvent event, Instant recorded) {
         commits.append(prepare(event, recorded, newId()));
+        if (activity != null) {
+            activity.auditRecorded();
+        }
     }
 
     private static String newId() {

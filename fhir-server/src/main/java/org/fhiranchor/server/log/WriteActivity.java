@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Whether clients are writing in bulk: transaction or batch Bundles being processed, or many versions written
- * recently. Background jobs that compete with writes for the same CPU and database (the archiver) use it to
- * step back meanwhile.
+ * recently (HAPI versions, and the audit records each request commits). Background jobs that compete with requests
+ * for the same CPU and database (the archiver) use it to step back meanwhile.
  *
  * <p>Versions are counted in one-second buckets as HAPI stores each one (its pre-storage hooks), not at commit:
  * HAPI defers a transaction's pre-commit hooks to its end. A Bundle counts from the moment HAPI starts handling
@@ -45,6 +45,15 @@ public final class WriteActivity {
 
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)
     public void deleting() {
+        wrote();
+    }
+
+    /**
+     * One audit record committed to the audit store: each request's own write, which since the store no longer
+     * passes HAPI's storage hooks. A read load of at least the busy threshold's requests a second counts as busy,
+     * as it did when every AuditEvent was a HAPI version.
+     */
+    public void auditRecorded() {
         wrote();
     }
 

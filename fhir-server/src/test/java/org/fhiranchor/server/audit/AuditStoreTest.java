@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.fhiranchor.server.log.WriteActivity;
 import org.fhiranchor.server.security.Role;
 import org.fhiranchor.server.support.BulkDataClient;
 import org.fhiranchor.server.support.ClinicalFixtures;
@@ -155,6 +156,20 @@ public class AuditStoreTest extends AuditBatchesTest {
         HttpResponse<String> unknown = http("GET", "/AuditEvent?policy=x", null, null, auditor);
         assertThat(unknown.statusCode()).isEqualTo(400);
         assertThat(unknown.body()).contains("OperationOutcome");
+    }
+
+    @Autowired
+    WriteActivity activity;
+
+    @Test
+    void eachCommittedRecord_countsAsAWrite_soThatTheArchiverStepsBackUnderAReadLoad() throws Exception {
+        String patient = createPatient("s4", "Storeactivity");
+        for (int i = 0; i < 10; i++) {
+            assertThat(http("GET", "/" + patient, null, null).statusCode()).isEqualTo(200);
+        }
+        // Counted in one-second buckets, the current and the previous one. Reads write no version: without their
+        // audit records only the create (one version) could be seen here.
+        assertThat(activity.recentVersions()).as("the reads' audit records").isGreaterThanOrEqualTo(3);
     }
 
     @Test

@@ -65,4 +65,14 @@ class WriteActivityTest {
         assertThat(activity.busy(50)).isTrue();
         assertThat(activity.recentVersions()).isEqualTo(50);
     }
+
+    @Test
+    void auditRecordsCountLikeVersions_soFiftyRequestsASecondAreBusy() {
+        for (int i = 0; i < 49; i++) {
+            activity.auditRecorded();
+        }
+        assertThat(activity.busy(50)).isFalse();
+        activity.auditRecorded();
+        assertThat(activity.busy(50)).isTrue();
+    }
 }
