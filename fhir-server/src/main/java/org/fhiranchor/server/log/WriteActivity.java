@@ -49,9 +49,9 @@ public final class WriteActivity {
     }
 
     /**
-     * One audit record committed to the audit store: each request's own write, which since the store no longer
-     * passes HAPI's storage hooks. A read load of at least the busy threshold's requests a second counts as busy,
-     * as it did when every AuditEvent was a HAPI version.
+     * One audit record committed to the audit store: each request's own write. The store does not pass HAPI's storage
+     * hooks, so it reports its records here; a read load of at least the busy threshold's requests a second then
+     * counts as busy, as it did when every AuditEvent was a HAPI version.
      */
     public void auditRecorded() {
         wrote();
